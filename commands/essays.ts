@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import type { Command } from '../src/core/command.js';
+import { UserError } from '../src/core/errors.js';
+
+// Placeholder until the command is built (issue 3).
+export default {
+  name: 'essays',
+  description: 'essays',
+  descriptionZh: 'essays',
+  options: z.object({}),
+  run() {
+    throw new UserError('not_ready', '/essays is not available yet.');
+  },
+} satisfies Command;

@@ -1,0 +1,117 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { UserError } from './core/errors.js';
+
+/** The project's root folder, whether this runs from `src/` (tsx, vitest) or from `dist/src/`. */
+export const PROJECT_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findRoot(from: string): string {
+  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'yinzheng') return dir;
+  }
+  return process.cwd();
+}
+
+/** The bundled essays, used when neither CORPUS_DIR nor --corpus names another folder. */
+export const BUNDLED_CORPUS_DIR = join(PROJECT_ROOT, 'data', 'essays');
+
+const optionalText = z
+  .string()
+  .transform((v) => v.trim())
+  .pipe(z.string())
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+const EnvSchema = z.object({
+  CORPUS_DIR: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  DISCORD_TOKEN: optionalText,
+  DISCORD_APPLICATION_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/u, 'must be the numeric application ID (a snowflake)').optional()),
+  DISCORD_GUILD_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/u, 'must be a numeric server ID (a snowflake)').optional()),
+  DISCORD_API_BASE: optionalText.pipe(z.url({ protocol: /^https?$/u }).optional()),
+
+  SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'must start with xoxb-').optional()),
+  SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', 'must start with xapp-').optional()),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/u }).optional()),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1000).default(10),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().min(1).max(10000).default(20),
+});
+
+export interface DiscordConfig {
+  token: string;
+  applicationId: string;
+  guildId: string | undefined;
+  /** REST base with version, e.g. `https://discord.com/api/v10`; undefined for discord.js's default. */
+  apiBase: string | undefined;
+}
+
+export interface SlackConfig {
+  botToken: string;
+  /** Socket Mode when set; HTTP on `port` with the signing secret otherwise. */
+  appToken: string | undefined;
+  signingSecret: string | undefined;
+  apiUrl: string | undefined;
+  port: number;
+}
+
+/** The whole configuration, parsed once from the environment and passed down. */
+export interface Config {
+  corpusDir: string;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  discord: DiscordConfig | undefined;
+  slack: SlackConfig | undefined;
+  rateLimit: { burst: number; perMinute: number };
+}
+
+const ENV_FILE = '.env';
+
+/**
+ * Reads `.env` (if there is one) into the environment without overriding variables already
+ * set, so that the shell and CI win over the file.
+ */
+export function loadEnvFile(path = ENV_FILE): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+/** Parses the configuration. Every problem names the variable and where to set it. */
+export function parseConfig(env: Record<string, string | undefined>, overrides: { corpusDir?: string } = {}): Config {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${String(i.path[0])} ${i.message}`);
+    throw new UserError('config', `config: ${problems.join('; ')}. Fix it in ${ENV_FILE} or the environment (see .env.example).`);
+  }
+  const e = result.data;
+  const missing = (names: string[], what: string) =>
+    new UserError('config', `config: ${what} needs ${names.join(' and ')}. Set ${names.length > 1 ? 'them' : 'it'} in ${ENV_FILE} (see .env.example).`);
+
+  let discord: DiscordConfig | undefined;
+  if (e.DISCORD_TOKEN || e.DISCORD_APPLICATION_ID) {
+    if (!e.DISCORD_TOKEN) throw missing(['DISCORD_TOKEN'], 'Discord');
+    if (!e.DISCORD_APPLICATION_ID) throw missing(['DISCORD_APPLICATION_ID'], 'Discord');
+    discord = { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiBase: e.DISCORD_API_BASE };
+  }
+
+  let slack: SlackConfig | undefined;
+  if (e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) {
+    if (!e.SLACK_BOT_TOKEN) throw missing(['SLACK_BOT_TOKEN'], 'Slack');
+    if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+      throw new UserError('config', `config: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP). Set one in ${ENV_FILE} (see .env.example).`);
+    }
+    slack = { botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL, port: e.PORT };
+  }
+
+  return {
+    corpusDir: overrides.corpusDir ?? e.CORPUS_DIR ?? BUNDLED_CORPUS_DIR,
+    logLevel: e.LOG_LEVEL,
+    discord,
+    slack,
+    rateLimit: { burst: e.RATE_LIMIT_BURST, perMinute: e.RATE_LIMIT_PER_MINUTE },
+  };
+}

@@ -1,0 +1,100 @@
+import type { Command, CommandContext } from './command.js';
+import { isUserError } from './errors.js';
+import { parseCommandLine, parseInput } from './input.js';
+import type { Corpus } from './model.js';
+import type { Locale, Reply } from './reply.js';
+import type { CorpusIndex } from './search.js';
+
+/** Where a request came from, for logs and per-user limits. Never holds tokens. */
+export interface Requester {
+  platform: 'console' | 'cli' | 'discord' | 'slack';
+  userId: string;
+  locale: Locale;
+}
+
+export interface Logger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+/** The corpus and its index, swapped together so that a reply never mixes two versions. */
+export interface Library {
+  corpus: Corpus;
+  index: CorpusIndex;
+}
+
+export interface Bot {
+  readonly commands: ReadonlyMap<string, Command>;
+  library(): Library;
+  /** Swaps in a new corpus and index at once. */
+  replaceLibrary(next: Library): void;
+  /** Runs a command on raw option values (from a slash command or the CLI). Never throws. */
+  run(name: string, raw: Record<string, unknown>, who: Requester): Reply;
+  /** Runs a typed command line such as `quote 智能鸿沟 author:陈志敏`. Never throws. */
+  runLine(line: string, who: Requester): Reply;
+}
+
+const GENERIC_FAILURE = 'Something went wrong while answering. It has been logged; please try again.';
+
+export function errorReply(command: string, code: string, message: string, corpusVersion: string): Reply {
+  return { command, title: 'Error', message, blocks: [], actions: [], results: [], corpusVersion, error: { code, message } };
+}
+
+export function createBot(options: { commands: ReadonlyMap<string, Command>; library: Library; logger: Logger }): Bot {
+  let library = options.library;
+  const { commands, logger } = options;
+
+  function execute(name: string, who: Requester, toInput: (command: Command) => Record<string, unknown>): Reply {
+    const started = performance.now();
+    const current = library;
+    const command = commands.get(name);
+    let reply: Reply;
+    if (!command) {
+      reply = errorReply(name, 'unknown_command', `There is no such command. Try /help for the list.`, current.corpus.version);
+    } else {
+      try {
+        const input = parseInput(command, toInput(command));
+        const ctx: CommandContext = { corpus: current.corpus, index: current.index, locale: who.locale };
+        reply = command.run(input, ctx);
+      } catch (error) {
+        if (isUserError(error)) {
+          reply = errorReply(command.name, error.code, error.message, current.corpus.version);
+        } else {
+          logger.error({ err: error, command: command.name, platform: who.platform }, 'command failed');
+          reply = errorReply(command.name, 'internal', GENERIC_FAILURE, current.corpus.version);
+        }
+      }
+    }
+    logger.info(
+      {
+        command: name,
+        platform: who.platform,
+        latencyMs: Math.round((performance.now() - started) * 100) / 100,
+        outcome: reply.error ? reply.error.code : reply.results.length > 0 ? 'ok' : 'empty',
+        corpusVersion: current.corpus.version,
+      },
+      'request',
+    );
+    return reply;
+  }
+
+  return {
+    commands,
+    library: () => library,
+    replaceLibrary(next) {
+      library = next;
+    },
+    run(name, raw, who) {
+      return execute(name, who, () => raw);
+    },
+    runLine(line, who) {
+      const trimmed = line.trim().replace(/^[/／]/u, '');
+      const space = trimmed.search(/\s/u);
+      const name = (space === -1 ? trimmed : trimmed.slice(0, space)).toLowerCase();
+      const rest = space === -1 ? '' : trimmed.slice(space + 1);
+      return execute(name, who, (command) => parseCommandLine(command, rest));
+    },
+  };
+}

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { Corpus } from './model.js';
+import type { Locale, Reply } from './reply.js';
+import type { CorpusIndex } from './search.js';
+
+/** Everything a command may use. A command reads no clock, environment or platform API. */
+export interface CommandContext {
+  corpus: Corpus;
+  index: CorpusIndex;
+  locale: Locale;
+}
+
+/**
+ * Per-option metadata, set with `.meta({...})` on each option schema. The English
+ * `description` (also settable with `.describe()`) becomes the help text and the platform
+ * option description; `zh` and `zhName` are the zh-CN localisations.
+ */
+export interface OptionMeta {
+  description?: string;
+  zh?: string;
+  zhName?: string;
+  /** Offer autocomplete of this option's value (authors, essays). */
+  autocomplete?: 'author' | 'essay';
+}
+
+export type OptionsSchema = z.ZodObject<Record<string, z.ZodType>>;
+
+/** A chat command: one file in `commands/`, default-exported with `satisfies Command`. */
+export interface Command<S extends OptionsSchema = OptionsSchema> {
+  name: string;
+  /** English description, at most 100 characters (Discord's limit). */
+  description: string;
+  /** zh-CN description, at most 100 characters. */
+  descriptionZh: string;
+  options: S;
+  /** The option that takes the free text typed after the command name, if any. */
+  positional?: keyof z.infer<S> & string;
+  /** Internal commands answer buttons (e.g. `context`) and are not registered on platforms. */
+  hidden?: boolean;
+  run(input: z.output<S>, ctx: CommandContext): Reply;
+}
+
+/** An option as the platforms need it, read off the zod schema once. */
+export interface OptionSpec {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean';
+  required: boolean;
+  description: string;
+  zh: string | undefined;
+  zhName: string | undefined;
+  autocomplete: 'author' | 'essay' | undefined;
+  minLength: number | undefined;
+  maxLength: number | undefined;
+  min: number | undefined;
+  max: number | undefined;
+  choices: string[] | undefined;
+}
+
+function metaOf(schema: z.ZodType): OptionMeta {
+  return (schema.meta() ?? {}) as OptionMeta;
+}
+
+/** Reads the options of a command's zod object in declaration order. */
+export function optionSpecs(command: Command): OptionSpec[] {
+  return Object.entries(command.options.shape).map(([name, outer]) => {
+    let inner: z.ZodType = outer;
+    let required = true;
+    let meta: OptionMeta = metaOf(outer);
+    while (inner instanceof z.ZodOptional || inner instanceof z.ZodDefault || inner instanceof z.ZodNullable) {
+      required = false;
+      inner = inner.def.innerType as z.ZodType;
+      meta = { ...metaOf(inner), ...meta };
+    }
+    const description = meta.description ?? outer.description ?? inner.description ?? name;
+    const base = {
+      name,
+      required,
+      description,
+      zh: meta.zh,
+      zhName: meta.zhName,
+      autocomplete: meta.autocomplete,
+      minLength: undefined,
+      maxLength: undefined,
+      min: undefined,
+      max: undefined,
+      choices: undefined,
+    };
+    if (inner instanceof z.ZodString) {
+      return { ...base, type: 'string', minLength: inner.minLength ?? undefined, maxLength: inner.maxLength ?? undefined };
+    }
+    if (inner instanceof z.ZodNumber) {
+      return {
+        ...base,
+        type: inner.isInt ? 'integer' : 'number',
+        min: Number.isFinite(inner.minValue) ? (inner.minValue ?? undefined) : undefined,
+        max: Number.isFinite(inner.maxValue) ? (inner.maxValue ?? undefined) : undefined,
+      };
+    }
+    if (inner instanceof z.ZodBoolean) return { ...base, type: 'boolean' };
+    if (inner instanceof z.ZodEnum) return { ...base, type: 'string', choices: inner.options.map(String) };
+    throw new Error(`command ${command.name}: option ${name} has a type the platforms cannot express`);
+  });
+}

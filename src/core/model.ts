@@ -1,0 +1,145 @@
+import { z } from 'zod';
+
+/**
+ * The corpus model. Everything the bot shows is cut from these objects, so they keep two
+ * texts apart: `raw` is the source exactly as extracted (markers, layout spaces and all),
+ * `text` is the display text a quote is taken from (markers lifted out, extraction spaces
+ * such as `2025 年` closed up). Offsets in this file always index `text`.
+ */
+
+/** A footnote, numbered 1..n in its essay's own running order. */
+export const FootnoteSchema = z.object({
+  /** Running number within the essay (1..n), in the order the markers are read. */
+  number: z.number().int().positive(),
+  /** The mark as printed on its page (`①`); numbering restarts on every page. */
+  mark: z.string(),
+  /** Display text of the note, without its mark. */
+  text: z.string(),
+  /** The note's line exactly as extracted, mark included. */
+  raw: z.string(),
+  /** URLs printed in this note, without angle brackets or trailing punctuation. */
+  urls: z.array(z.string()),
+  /**
+   * For a short form (`《全球人工智能治理倡议》。`) or 同上/ibid.: the running number of the
+   * full citation it stands for, whose text and URLs apply. Null for a full citation.
+   */
+  refersTo: z.number().int().positive().nullable(),
+  /** 1-based line of the note in its file. */
+  line: z.number().int().positive(),
+});
+export type Footnote = z.infer<typeof FootnoteSchema>;
+
+/** Where a footnote marker stood: just after `text[offset - 1]`. */
+export const MarkerSchema = z.object({
+  offset: z.number().int().nonnegative(),
+  /** The footnote's running number in the essay, or null when no note could be found for it. */
+  footnote: z.number().int().positive().nullable(),
+  mark: z.string(),
+});
+export type Marker = z.infer<typeof MarkerSchema>;
+
+/** A sentence as a span of its paragraph's display text. */
+export const SentenceSchema = z.object({
+  start: z.number().int().nonnegative(),
+  end: z.number().int().nonnegative(),
+});
+export type Sentence = z.infer<typeof SentenceSchema>;
+
+export const ParagraphSchema = z.object({
+  /** Stable passage ID: essay slug plus paragraph number, e.g. `chen-zhimin-ylph.4`. */
+  id: z.string(),
+  /** 1-based paragraph number within the essay. */
+  number: z.number().int().positive(),
+  text: z.string(),
+  raw: z.string(),
+  markers: z.array(MarkerSchema),
+  sentences: z.array(SentenceSchema),
+  /** Source lines the paragraph was joined from (more than one when a page break split it). */
+  lines: z.array(z.number().int().positive()).min(1),
+});
+export type Paragraph = z.infer<typeof ParagraphSchema>;
+
+export const SectionSchema = z.object({
+  /** Display heading (`一、面向未来…`, `结语`), or null for text before any heading. */
+  heading: z.string().nullable(),
+  paragraphs: z.array(ParagraphSchema),
+});
+export type Section = z.infer<typeof SectionSchema>;
+
+export const AuthorSchema = z.object({
+  name: z.string().min(1),
+  /** From the author's `*` note, without the name and the postcode; null when not printed. */
+  affiliation: z.string().nullable(),
+});
+export type Author = z.infer<typeof AuthorSchema>;
+
+export const EssaySchema = z.object({
+  /** Essay slug, stable whatever else is in the corpus. */
+  id: z.string(),
+  /** An editor's note is attributed to the editors and has no authors. */
+  kind: z.enum(['essay', 'editors-note']),
+  /** Corpus file name relative to the corpus folder. */
+  file: z.string(),
+  /** Title of the symposium the essay appeared in, when the file has one. */
+  symposium: z.string().nullable(),
+  title: z.string(),
+  authors: z.array(AuthorSchema),
+  sections: z.array(SectionSchema),
+  footnotes: z.array(FootnoteSchema),
+  /** 1-based line of the title (or of the editor's note). */
+  line: z.number().int().positive(),
+});
+export type Essay = z.infer<typeof EssaySchema>;
+
+/** Something the parser could not resolve; never fatal. */
+export const CorpusWarningSchema = z.object({
+  file: z.string(),
+  line: z.number().int().nonnegative(),
+  message: z.string(),
+});
+export type CorpusWarning = z.infer<typeof CorpusWarningSchema>;
+
+export const CorpusFileSchema = z.object({
+  file: z.string(),
+  symposium: z.string().nullable(),
+  essays: z.array(EssaySchema),
+  warnings: z.array(CorpusWarningSchema),
+  /** sha256 of the file's bytes. */
+  hash: z.string(),
+});
+export type CorpusFile = z.infer<typeof CorpusFileSchema>;
+
+export const CorpusSchema = z.object({
+  dir: z.string(),
+  files: z.array(CorpusFileSchema),
+  /** Short content hash over all files; a reply records the version it came from. */
+  version: z.string(),
+});
+export type Corpus = z.infer<typeof CorpusSchema>;
+
+/** Formats a warning as `corpus: FILE:LINE: message`. */
+export function formatWarning(w: CorpusWarning): string {
+  return `corpus: ${w.file}:${w.line}: ${w.message}`;
+}
+
+export function essaysOf(corpus: Corpus): Essay[] {
+  return corpus.files.flatMap((f) => f.essays);
+}
+
+/** The citation that applies to a note: itself, or the full note a short form or 同上 stands for. */
+export function citationOf(essay: Essay, note: Footnote): Footnote {
+  let current = note;
+  const seen = new Set<number>();
+  while (current.refersTo !== null && !seen.has(current.number)) {
+    seen.add(current.number);
+    const next = essay.footnotes.find((f) => f.number === current.refersTo);
+    if (!next) break;
+    current = next;
+  }
+  return current;
+}
+
+/** The text of a paragraph's sentence. */
+export function sentenceText(p: Paragraph, s: Sentence): string {
+  return p.text.slice(s.start, s.end);
+}

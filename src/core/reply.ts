@@ -1,0 +1,84 @@
+/**
+ * The platform-neutral reply every command returns. All strings are plain text exactly as
+ * they should read: escaping for Markdown, mrkdwn or a terminal is the renderer's job, so
+ * no renderer ever has to undo another's escaping.
+ */
+
+export type Locale = 'en' | 'zh-CN';
+
+/** Who wrote the quoted words and where they stand. */
+export interface Attribution {
+  /** Author name(s) joined with `、`, or the editors' label for an editor's note. */
+  author: string;
+  affiliation: string | null;
+  essay: string;
+  section: string | null;
+  passageId: string;
+}
+
+/** A footnote as shown under a quote or in a list of sources. */
+export interface ReplyFootnote {
+  /** The note's running number in its essay, shown as [n]. */
+  number: number;
+  /** Full citation text (for a short form or 同上, the full citation it stands for). */
+  text: string;
+  urls: string[];
+  /** `quote`: its marker falls inside the quoted words; `passage`: a later marker in the same paragraph covers them. */
+  covers: 'quote' | 'passage';
+}
+
+/** Where a footnote marker falls inside a block's text: render `[number]` after `text[offset - 1]`. */
+export interface ReplyMarker {
+  offset: number;
+  number: number;
+}
+
+export type ReplyBlock =
+  | {
+      kind: 'quote';
+      /** Verbatim display text, possibly trimmed with `…` at either end. */
+      text: string;
+      /** Half-open [start, end) spans of `text` to emphasise. */
+      highlights: Array<[number, number]>;
+      markers: ReplyMarker[];
+      attribution: Attribution;
+      footnotes: ReplyFootnote[];
+    }
+  | {
+      /** One source in a list: a numbered note and the places that cite it. */
+      kind: 'note';
+      number: number;
+      text: string;
+      urls: string[];
+      citedBy: Array<{ quote: string; attribution: Attribution }>;
+    }
+  | { kind: 'text'; text: string }
+  | { kind: 'fields'; fields: Array<{ label: string; value: string }> }
+  | { kind: 'diff'; ops: Array<{ op: 'equal' | 'insert' | 'delete'; text: string }> };
+
+export type ActionKind = 'more' | 'context' | 'sources' | 'share';
+
+/**
+ * A button. It carries everything needed to answer it (the command and its input), so an
+ * adapter can encode it into a custom_id or action value and answer it after a restart.
+ */
+export interface ReplyAction {
+  kind: ActionKind;
+  command: string;
+  input: Record<string, string | number | boolean>;
+}
+
+export interface Reply {
+  command: string;
+  title: string;
+  /** A notice shown above the blocks: why nothing was found and what to try, or a hint. */
+  message?: string;
+  blocks: ReplyBlock[];
+  actions: ReplyAction[];
+  /** Machine-readable results: the stable `--json` interface of the CLI. */
+  results: unknown[];
+  /** The corpus version the answer came from. */
+  corpusVersion: string;
+  /** Set when the input was refused or the command failed; adapters answer these privately. */
+  error?: { code: string; message: string };
+}

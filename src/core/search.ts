@@ -25,5 +25,27 @@ export interface SearchFilters {
 /** The search index over a corpus. Built once per corpus version. */
 export interface CorpusIndex {
   readonly version: string;
+  /** Passages ranked best first; exact phrase matches before all others. */
   search(query: string, filters?: SearchFilters): PassageHit[];
+  /** Authors matching a name in Chinese, Traditional characters or pinyin (either order); all authors for ''. */
+  findAuthors(name: string): AuthorEntry[];
+  /** Essays matching an essay ID, a title or part of one (Traditional folded); all essays for ''. */
+  findEssays(query: string): Essay[];
+  /** Up to `limit` (at most 25) autocomplete choices for an author or essay option. */
+  complete(kind: 'author' | 'essay', prefix: string, limit?: number): Choice[];
+}
+
+/** An author as the index knows them, with every essay they wrote in the corpus. */
+export interface AuthorEntry {
+  name: string;
+  affiliation: string | null;
+  /** Toneless pinyin, surname first, e.g. `chen zhimin`. */
+  pinyin: string;
+  essays: Essay[];
+}
+
+/** A choice for autocomplete: `name` is shown, `value` is what the option receives. */
+export interface Choice {
+  name: string;
+  value: string;
 }

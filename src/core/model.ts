@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CorpusMetadataSchema } from './metadata.js';
 
 /**
  * The corpus model. Everything the bot shows is cut from these objects, so they keep two
@@ -106,6 +107,8 @@ export const CorpusFileSchema = z.object({
   warnings: z.array(CorpusWarningSchema),
   /** sha256 of the file's bytes. */
   hash: z.string(),
+  /** Publication facts from `<name>.meta.json` beside the file (see metadata.ts); absent when there is none. */
+  metadata: CorpusMetadataSchema.nullable().optional(),
 });
 export type CorpusFile = z.infer<typeof CorpusFileSchema>;
 

@@ -1,0 +1,422 @@
+import { z } from 'zod';
+import type { ActionKind, Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote, ReplyMarker } from '../core/reply.js';
+import { splitText, truncate } from '../core/split.js';
+
+/*
+ * Reply → Block Kit. Pure: no Bolt, no network. Slack rejects a whole message when one
+ * limit is broken (`invalid_blocks`), so every limit below is enforced here, not hoped for.
+ */
+
+/** Blocks in one message. */
+export const SLACK_MAX_BLOCKS = 50;
+/** Characters of a section block's text (and of a context element's text). */
+export const SLACK_SECTION_TEXT_MAX = 3000;
+/** Characters of one section field. */
+export const SLACK_FIELD_TEXT_MAX = 2000;
+/** Fields in one section block. */
+export const SLACK_MAX_FIELDS = 10;
+/** Characters of a header block's plain text. */
+export const SLACK_HEADER_MAX = 150;
+/** Characters of a button's label. */
+export const SLACK_BUTTON_TEXT_MAX = 75;
+/** Characters of a button's value; the value is what carries a button's state. */
+export const SLACK_BUTTON_VALUE_MAX = 2000;
+/** Characters of an action_id or block_id. */
+export const SLACK_ID_MAX = 255;
+/**
+ * Characters in one message, all texts together. Slack documents no single number but
+ * starts refusing or truncating messages somewhere around 12,000; staying well under it
+ * leaves room for its own escaping.
+ */
+export const SLACK_MESSAGE_CHARS_BUDGET = 10_000;
+/** Characters of the notification `text` that goes with the blocks. */
+export const SLACK_FALLBACK_TEXT_MAX = 300;
+
+/** Every action_id the renderer makes starts with this, so the app can match them with one pattern. */
+export const ACTION_ID_PREFIX = 'yinzheng:';
+
+export interface MrkdwnText {
+  type: 'mrkdwn';
+  text: string;
+  /**
+   * Always true: with `verbatim: false` Slack links up bare `#channel` names and some
+   * mentions by itself, which must never happen to corpus or user text.
+   */
+  verbatim: true;
+}
+export interface PlainText {
+  type: 'plain_text';
+  text: string;
+  emoji: false;
+}
+export interface SlackButton {
+  type: 'button';
+  action_id: string;
+  text: PlainText;
+  value: string;
+  style?: 'primary';
+}
+export type SlackBlock =
+  | { type: 'header'; text: PlainText }
+  | { type: 'section'; text: MrkdwnText }
+  | { type: 'section'; fields: MrkdwnText[] }
+  | { type: 'context'; elements: MrkdwnText[] }
+  | { type: 'divider' }
+  | { type: 'actions'; block_id: string; elements: SlackButton[] };
+
+/** One message as Slack's chat.postMessage and response_url take it. */
+export interface SlackMessage {
+  /** The notification text; Slack shows it where blocks cannot be shown. */
+  text: string;
+  blocks: SlackBlock[];
+}
+
+/**
+ * What a button carries in its `value`: enough to answer it with no memory of the message,
+ * so buttons keep working after a restart. `i` is the command's raw input (from a Reply
+ * action); `l` is a typed command line (for sharing a slash command's answer).
+ */
+export const ButtonStateSchema = z.union([
+  z.object({ c: z.string().min(1).max(32), i: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) }),
+  z.object({ c: z.string().min(1).max(32), l: z.string().max(SLACK_BUTTON_VALUE_MAX) }),
+]);
+export type ButtonState = z.infer<typeof ButtonStateSchema>;
+
+/** Reads a button value back; null when it is not one of ours or is malformed. */
+export function parseButtonValue(value: string): ButtonState | null {
+  try {
+    const parsed = ButtonStateSchema.safeParse(JSON.parse(value));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface RenderOptions {
+  locale: Locale;
+  /**
+   * `ephemeral`: only the requester sees the answer, so it gets a "Share in channel" button.
+   * `in_channel`: already public; no share button.
+   */
+  visibility: 'ephemeral' | 'in_channel';
+  /** The state the share button carries when the Reply has no share action of its own. */
+  share?: ButtonState;
+}
+
+const LABELS: Record<Locale, Record<ActionKind, string>> = {
+  en: { more: 'More', context: 'Context', sources: 'Sources', share: 'Share in channel' },
+  'zh-CN': { more: '更多', context: '上下文', sources: '来源', share: '分享到频道' },
+};
+
+const ACTION_ORDER: ActionKind[] = ['more', 'context', 'sources', 'share'];
+
+/** Escapes the three characters Slack treats as markup, so `<!everyone>` or `<@U1>` in text stays text. */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;');
+}
+
+/**
+ * A link Slack cannot misread: only http(s), and the characters that would end the link or
+ * its label (`|`, `>`, `<`, spaces) percent-encoded. Anything else is shown as escaped text.
+ */
+export function slackLink(url: string): string {
+  if (!/^https?:\/\/\S/iu.test(url)) return escapeSlack(url);
+  const safe = url.replace(/[|<>"\s]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`).replace(/&/gu, '&amp;');
+  return `<${safe}|${safe}>`;
+}
+
+/*
+ * Slack only honours `*bold*` and `~strike~` when the marks touch a word boundary; between
+ * CJK characters, which have no spaces, the marks show as literal asterisks. A zero-width
+ * space on each side gives Slack the boundary it wants without changing what one reads.
+ */
+const ZWSP = '\u200B';
+function bold(escaped: string): string {
+  return escaped.trim() === '' ? escaped : `${ZWSP}*${escaped}*${ZWSP}`;
+}
+function strike(escaped: string): string {
+  return escaped.trim() === '' ? escaped : `${ZWSP}~${escaped}~${ZWSP}`;
+}
+
+function mrkdwn(text: string): MrkdwnText {
+  return { type: 'mrkdwn', text, verbatim: true };
+}
+function plain(text: string): PlainText {
+  return { type: 'plain_text', text, emoji: false };
+}
+
+/** Quotes every line of a mrkdwn text as a Slack block quote. */
+function blockQuote(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `>${line}`)
+    .join('\n');
+}
+
+/**
+ * Renders `text` as sections of at most SLACK_SECTION_TEXT_MAX characters. `decorate`
+ * turns the plain slice [start, end) into mrkdwn; since escaping and marks make the result
+ * longer than the slice, a piece that still overflows is split again, smaller.
+ */
+function fitSections(text: string, decorate: (start: number, end: number) => string, max = SLACK_SECTION_TEXT_MAX): string[] {
+  const out: string[] = [];
+  const place = (start: number, end: number, budget: number): void => {
+    const rendered = decorate(start, end);
+    if (rendered.length <= max || end - start <= 1) {
+      out.push(rendered.length <= max ? rendered : truncate(rendered, max));
+      return;
+    }
+    let offset = start;
+    for (const piece of splitText(text.slice(start, end), Math.max(2, budget))) {
+      const pieceEnd = offset + piece.length;
+      if (pieceEnd - offset === end - start) {
+        // splitText could not make it shorter at this budget; halve the budget.
+        place(offset, pieceEnd, Math.floor(budget / 2));
+      } else {
+        place(offset, pieceEnd, Math.floor(budget * 0.8));
+      }
+      offset = pieceEnd;
+    }
+  };
+  if (text.length === 0) return [];
+  place(0, text.length, Math.floor(max * 0.8));
+  return out;
+}
+
+/** The quoted words as mrkdwn: escaped, highlights bold, footnote markers as [n]. */
+function decorateQuote(text: string, highlights: Array<[number, number]>, markers: ReplyMarker[], start: number, end: number): string {
+  const bounds = new Set<number>([start, end]);
+  for (const [a, b] of highlights) {
+    if (a > start && a < end) bounds.add(a);
+    if (b > start && b < end) bounds.add(b);
+  }
+  for (const m of markers) if (m.offset > start && m.offset < end) bounds.add(m.offset);
+  const cuts = [...bounds].sort((x, y) => x - y);
+  let out = '';
+  for (let k = 0; k < cuts.length - 1; k++) {
+    const a = cuts[k] as number;
+    const b = cuts[k + 1] as number;
+    const piece = escapeSlack(text.slice(a, b));
+    const lit = highlights.some(([hs, he]) => hs <= a && b <= he);
+    out += lit ? bold(piece) : piece;
+    for (const m of markers) if (m.offset === b) out += `[${m.number}]`;
+  }
+  if (start === 0) for (const m of markers) if (m.offset === 0) out = `[${m.number}]` + out;
+  return out;
+}
+
+function attributionLine(a: Attribution, max = SLACK_SECTION_TEXT_MAX): string {
+  const who = a.affiliation ? `${a.author}（${a.affiliation}）` : a.author;
+  const parts = [`— ${who}`, `《${a.essay}》`];
+  if (a.section) parts.push(a.section);
+  parts.push(a.passageId);
+  return escapeWithin(parts.join(' · '), max);
+}
+
+function footnoteLines(notes: ReplyFootnote[]): string[] {
+  return notes.map((n) => {
+    const links = n.urls.map(slackLink).join(' ');
+    return `[${n.number}] ${escapeSlack(n.text)}${links ? ` ${links}` : ''}`;
+  });
+}
+
+/** Packs lines into as few sections as the text limit allows; a line too long alone is split. */
+function packLines(lines: string[], max = SLACK_SECTION_TEXT_MAX): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (const line of lines) {
+    const pieces = line.length <= max ? [line] : splitMrkdwn(line, max);
+    for (const piece of pieces) {
+      if (current === '') current = piece;
+      else if (current.length + 1 + piece.length <= max) current += `\n${piece}`;
+      else {
+        out.push(current);
+        current = piece;
+      }
+    }
+  }
+  if (current !== '') out.push(current);
+  return out;
+}
+
+/**
+ * Splits already-rendered mrkdwn. Used only for footnote and source lines, whose only
+ * markup is links; a cut never falls inside `<…>` or an `&…;` entity.
+ */
+function splitMrkdwn(text: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    let cut = splitText(rest, max)[0]?.length ?? max;
+    const open = rest.lastIndexOf('<', cut - 1);
+    if (open > rest.lastIndexOf('>', cut - 1) && open > 0) cut = open;
+    const amp = rest.lastIndexOf('&', cut - 1);
+    if (amp > rest.lastIndexOf(';', cut - 1) && amp > 0 && cut - amp < 6) cut = amp;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  if (rest !== '') out.push(rest);
+  return out;
+}
+
+function textSections(text: string): SlackBlock[] {
+  return fitSections(text, (a, b) => escapeSlack(text.slice(a, b))).map((t) => ({ type: 'section', text: mrkdwn(t) }));
+}
+
+function renderBlock(block: ReplyBlock): SlackBlock[] {
+  switch (block.kind) {
+    case 'quote': {
+      const out: SlackBlock[] = fitSections(block.text, (a, b) => blockQuote(decorateQuote(block.text, block.highlights, block.markers, a, b)), SLACK_SECTION_TEXT_MAX).map(
+        (t) => ({ type: 'section', text: mrkdwn(t) }),
+      );
+      out.push({ type: 'context', elements: [mrkdwn(attributionLine(block.attribution))] });
+      for (const t of packLines(footnoteLines(block.footnotes))) out.push({ type: 'section', text: mrkdwn(t) });
+      return out;
+    }
+    case 'note': {
+      const head = `*[${block.number}]* ${escapeSlack(block.text)}`;
+      const links = block.urls.map(slackLink);
+      const cited = block.citedBy.map((c) => `>${escapeSlack(c.quote.replace(/\n/gu, ' '))} ${attributionLine(c.attribution)}`);
+      return packLines([head, ...links, ...cited]).map((t) => ({ type: 'section', text: mrkdwn(t) }));
+    }
+    case 'text':
+      return textSections(block.text);
+    case 'fields': {
+      const fields = block.fields.map((f) => {
+        const label = `*${escapeWithin(f.label, 200)}*\n`;
+        return mrkdwn(label + escapeWithin(f.value, SLACK_FIELD_TEXT_MAX - label.length));
+      });
+      const out: SlackBlock[] = [];
+      for (let i = 0; i < fields.length; i += SLACK_MAX_FIELDS) out.push({ type: 'section', fields: fields.slice(i, i + SLACK_MAX_FIELDS) });
+      return out;
+    }
+    case 'diff': {
+      const text = block.ops.map((o) => o.text).join('');
+      const kinds: Array<'equal' | 'insert' | 'delete'> = [];
+      for (const o of block.ops) for (let i = 0; i < o.text.length; i++) kinds.push(o.op);
+      const decorate = (a: number, b: number): string => {
+        let out = '';
+        let i = a;
+        while (i < b) {
+          const kind = kinds[i];
+          let j = i;
+          while (j < b && kinds[j] === kind) j++;
+          const piece = escapeSlack(text.slice(i, j));
+          out += kind === 'insert' ? bold(piece) : kind === 'delete' ? strike(piece) : piece;
+          i = j;
+        }
+        return out;
+      };
+      return fitSections(text, decorate).map((t) => ({ type: 'section', text: mrkdwn(t) }));
+    }
+  }
+}
+
+/** Encodes a button; null when its state would not fit in a value (the button is then left out). */
+function button(kind: ActionKind, state: ButtonState, locale: Locale, index: number): SlackButton | null {
+  const value = JSON.stringify(state);
+  if (value.length > SLACK_BUTTON_VALUE_MAX) return null;
+  const b: SlackButton = {
+    type: 'button',
+    // Slack wants action_ids unique within a message, hence the index.
+    action_id: `${ACTION_ID_PREFIX}${kind}:${index}`.slice(0, SLACK_ID_MAX),
+    text: plain(truncate(LABELS[locale][kind], SLACK_BUTTON_TEXT_MAX)),
+    value,
+  };
+  if (kind === 'share') b.style = 'primary';
+  return b;
+}
+
+function buttons(reply: Reply, opts: RenderOptions): SlackButton[] {
+  const actions: ReplyAction[] = [...reply.actions].filter((a) => a.kind !== 'share' || opts.visibility === 'ephemeral');
+  actions.sort((a, b) => ACTION_ORDER.indexOf(a.kind) - ACTION_ORDER.indexOf(b.kind));
+  const out: SlackButton[] = [];
+  actions.forEach((a, i) => {
+    const b = button(a.kind, { c: a.command, i: a.input }, opts.locale, i);
+    if (b) out.push(b);
+  });
+  if (opts.visibility === 'ephemeral' && opts.share && !actions.some((a) => a.kind === 'share')) {
+    const b = button('share', opts.share, opts.locale, actions.length);
+    if (b) out.push(b);
+  }
+  return out;
+}
+
+/** Characters a block puts into the message, as Slack counts them. */
+export function blockChars(block: SlackBlock): number {
+  switch (block.type) {
+    case 'header':
+      return block.text.text.length;
+    case 'section':
+      return 'text' in block ? block.text.text.length : block.fields.reduce((n, f) => n + f.text.length, 0);
+    case 'context':
+      return block.elements.reduce((n, e) => n + e.text.length, 0);
+    case 'divider':
+      return 0;
+    case 'actions':
+      return block.elements.reduce((n, e) => n + e.text.text.length + e.value.length + e.action_id.length, 0);
+  }
+}
+
+/** Characters of a whole message: its notification text and every block. */
+export function messageChars(message: SlackMessage): number {
+  return message.text.length + message.blocks.reduce((n, b) => n + blockChars(b), 0);
+}
+
+/**
+ * Renders a Reply as one or more Slack messages, each inside Slack's limits. The header
+ * opens the first message and the buttons close the last, so a long answer reads in order.
+ */
+export function replyToBlockKit(reply: Reply, opts: RenderOptions): SlackMessage[] {
+  const title = reply.title.replace(/\s+/gu, ' ').trim();
+  const body: SlackBlock[] = [];
+  // Plain text is escaped too: Slack decodes the three entities in every text object.
+  if (title !== '') body.push({ type: 'header', text: plain(escapeWithin(title, SLACK_HEADER_MAX)) });
+  if (reply.message) body.push(...textSections(reply.message));
+  reply.blocks.forEach((block, i) => {
+    if (i > 0 && block.kind === 'quote') body.push({ type: 'divider' });
+    body.push(...renderBlock(block));
+  });
+  const actions = buttons(reply, opts);
+
+  const fallbackBase = escapeWithin(reply.error ? reply.error.message : title || reply.command, SLACK_FALLBACK_TEXT_MAX - 8);
+  const messages: SlackBlock[][] = [[]];
+  let chars = fallbackBase.length + 8;
+  for (const block of body) {
+    const current = messages[messages.length - 1] as SlackBlock[];
+    const size = blockChars(block);
+    if (current.length > 0 && (current.length + 1 > SLACK_MAX_BLOCKS || chars + size > SLACK_MESSAGE_CHARS_BUDGET)) {
+      messages.push([block]);
+      chars = fallbackBase.length + 8 + size;
+    } else {
+      current.push(block);
+      chars += size;
+    }
+  }
+  if (actions.length > 0) {
+    const actionBlock: SlackBlock = { type: 'actions', block_id: 'yinzheng-actions', elements: actions };
+    const last = messages[messages.length - 1] as SlackBlock[];
+    if (last.length + 1 > SLACK_MAX_BLOCKS || chars + blockChars(actionBlock) > SLACK_MESSAGE_CHARS_BUDGET) messages.push([actionBlock]);
+    else last.push(actionBlock);
+  }
+  const total = messages.length;
+  return messages.map((blocks, i) => ({
+    text: total > 1 ? `${fallbackBase} (${i + 1}/${total})` : fallbackBase,
+    blocks,
+  }));
+}
+
+/** Escapes `text` and shortens it (with `…`) until the escaped form fits in `max`, never cutting an entity. */
+export function escapeWithin(text: string, max: number): string {
+  const fits = (n: number) => escapeSlack(truncate(text, n)).length <= max;
+  if (fits(text.length)) return escapeSlack(text);
+  // The escaped length grows with n, so the longest prefix that fits is found by bisection.
+  let lo = 1;
+  let hi = Math.min(text.length, max);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (fits(mid)) lo = mid;
+    else hi = mid - 1;
+  }
+  return escapeSlack(truncate(text, lo));
+}

@@ -1,0 +1,427 @@
+import type { Command } from '../core/command.js';
+import type { Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote } from '../core/reply.js';
+
+/**
+ * The terminal renderer: a Reply as the text a researcher reads in the console or from the
+ * CLI. Pure: it knows nothing of the process, so the width and whether to colour are given.
+ */
+
+export interface RenderOptions {
+  /** Terminal columns. Chinese characters take two. */
+  width: number;
+  /** ANSI colour and bold; only for a TTY when NO_COLOR is unset. */
+  color: boolean;
+  /** Language of the few labels the renderer adds itself. */
+  locale?: Locale;
+  /** The registry, so that action hints can give the positional option bare (`/quote 智能鸿沟`). */
+  commands?: ReadonlyMap<string, Command>;
+}
+
+/** Below this a terminal cannot show a Chinese line plus its indent usefully; wrap as if it were this wide. */
+const MIN_WIDTH = 20;
+
+const ESC = '\u001b[';
+const STYLE = {
+  bold: '1',
+  dim: '2',
+  underline: '4',
+  strike: '9',
+  red: '31',
+  green: '32',
+  yellow: '33',
+  cyan: '36',
+} as const;
+type Style = keyof typeof STYLE;
+
+const LABELS: Record<Locale, { coversPassage: string; citedBy: string; actions: Record<ReplyAction['kind'], string> }> = {
+  en: {
+    coversPassage: '(note covers the passage)',
+    citedBy: 'cited at',
+    actions: { more: 'more', context: 'context', sources: 'sources', share: 'share' },
+  },
+  'zh-CN': {
+    coversPassage: '（此注涵盖整段）',
+    citedBy: '引用处',
+    actions: { more: '更多', context: '上下文', sources: '来源', share: '分享' },
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// Width of text in terminal columns
+
+const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
+
+/**
+ * East Asian Wide and Fullwidth ranges (Unicode UAX #11), plus emoji. Ambiguous-width
+ * characters such as “ ” and … count one column, as in the terminals of non-CJK locales
+ * and in the defaults of most terminal emulators.
+ */
+function isWide(cp: number): boolean {
+  return (
+    (cp >= 0x1100 && cp <= 0x115f) ||
+    (cp >= 0x2e80 && cp <= 0x303e) ||
+    (cp >= 0x3041 && cp <= 0x33ff) ||
+    (cp >= 0x3400 && cp <= 0x4dbf) ||
+    (cp >= 0x4e00 && cp <= 0x9fff) ||
+    (cp >= 0xa000 && cp <= 0xa4cf) ||
+    (cp >= 0xac00 && cp <= 0xd7a3) ||
+    (cp >= 0xf900 && cp <= 0xfaff) ||
+    (cp >= 0xfe30 && cp <= 0xfe4f) ||
+    (cp >= 0xff00 && cp <= 0xff60) ||
+    (cp >= 0xffe0 && cp <= 0xffe6) ||
+    (cp >= 0x1f300 && cp <= 0x1f64f) ||
+    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
+    (cp >= 0x20000 && cp <= 0x3fffd)
+  );
+}
+
+/** Columns one grapheme cluster takes. */
+function clusterWidth(cluster: string): number {
+  const cp = cluster.codePointAt(0) ?? 0;
+  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
+  if (/^[\p{M}\u200b-\u200f\u2060\ufeff]/u.test(cluster)) return 0;
+  if (isWide(cp) || /\p{Extended_Pictographic}/u.test(cluster)) return 2;
+  return 1;
+}
+
+/** Columns a string takes in a terminal (ANSI escapes excluded). */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const { segment } of graphemes.segment(text.replace(/\u001b\[[0-9;]*m/gu, ''))) width += clusterWidth(segment);
+  return width;
+}
+
+// ---------------------------------------------------------------------------------------
+// Line breaking
+
+/** May not begin a line (Chinese 避头: closing marks and sentence punctuation). */
+const NO_LINE_START = /^[。，、；：？！）》」』”’】〉〕…—·%,.;:!?)\]}'"]/u;
+/** May not end a line (避尾: opening marks). */
+const NO_LINE_END = /[（《「『“‘【〈〔([{]$/u;
+const URL = /https?:\/\/[\x21-\x3b\x3d\x3f-\x7e]+/gu;
+
+interface Piece {
+  start: number;
+  end: number;
+  width: number;
+  space: boolean;
+  /** A URL is never broken, even when it is wider than the line: a broken link stops working. */
+  unbreakable: boolean;
+}
+
+function toPieces(text: string, glue: ReadonlySet<number>): Piece[] {
+  const urls: Array<[number, number]> = [...text.matchAll(URL)].map((m) => [m.index, m.index + m[0].length]);
+  const inUrl = (i: number) => urls.some(([s, e]) => i > s && i < e);
+  const pieces: Piece[] = [];
+  let word: Piece | null = null;
+  let previous = '';
+  for (const { segment, index } of graphemes.segment(text)) {
+    const width = clusterWidth(segment);
+    if (/^\s+$/u.test(segment)) {
+      if (word) pieces.push(word);
+      word = null;
+      const last = pieces.at(-1);
+      if (last?.space) {
+        last.end = index + segment.length;
+      } else pieces.push({ start: index, end: index + segment.length, width: 1, space: true, unbreakable: false });
+      previous = segment;
+      continue;
+    }
+    const cp = segment.codePointAt(0) ?? 0;
+    const prevCp = previous.codePointAt(0) ?? 0;
+    // Chinese may break between any two characters; Latin only at spaces.
+    const mayBreak =
+      word !== null &&
+      (isWide(cp) || isWide(prevCp)) &&
+      !NO_LINE_START.test(segment) &&
+      !NO_LINE_END.test(previous) &&
+      !glue.has(index) &&
+      !inUrl(index);
+    if (word && !mayBreak) {
+      word.end = index + segment.length;
+      word.width += width;
+      if (inUrl(index)) word.unbreakable = true;
+    } else {
+      if (word) pieces.push(word);
+      word = { start: index, end: index + segment.length, width, space: false, unbreakable: false };
+    }
+    previous = segment;
+  }
+  if (word) pieces.push(word);
+  for (const piece of pieces) {
+    if (urls.some(([s, e]) => piece.start < e && piece.end > s)) piece.unbreakable = true;
+  }
+  return pieces;
+}
+
+/**
+ * Wraps text to `width` columns, returning each line as a [start, end) span of `text`.
+ * Line breaks in the text are kept; spaces at a wrap are dropped. A word wider than the
+ * line is cut between grapheme clusters (never inside a surrogate pair); a URL is not cut.
+ * `glue` holds offsets before which no line may break (footnote markers).
+ */
+export function wrapSpans(text: string, width: number, glue: ReadonlySet<number> = new Set()): Array<[number, number]> {
+  const lines: Array<[number, number]> = [];
+  let offset = 0;
+  for (const paragraph of text.split('\n')) {
+    wrapParagraph(paragraph, offset, Math.max(1, width), glue, lines);
+    offset += paragraph.length + 1;
+  }
+  return lines;
+}
+
+function wrapParagraph(text: string, base: number, width: number, glue: ReadonlySet<number>, lines: Array<[number, number]>): void {
+  const shifted = new Set([...glue].map((g) => g - base).filter((g) => g > 0 && g < text.length));
+  let start = -1;
+  let end = -1;
+  let used = 0;
+  let pendingSpace = 0;
+  const flush = () => {
+    if (start >= 0) lines.push([base + start, base + end]);
+    start = -1;
+    used = 0;
+    pendingSpace = 0;
+  };
+  const open = (p: { start: number; end: number; width: number }) => {
+    start = p.start;
+    end = p.end;
+    used = p.width;
+  };
+  for (const piece of toPieces(text, shifted)) {
+    if (piece.space) {
+      if (start >= 0) pendingSpace = 1;
+      continue;
+    }
+    if (start >= 0 && used + pendingSpace + piece.width <= width) {
+      end = piece.end;
+      used += pendingSpace + piece.width;
+      pendingSpace = 0;
+      continue;
+    }
+    flush();
+    if (piece.width <= width || piece.unbreakable) {
+      open(piece);
+      if (piece.width > width) flush();
+      continue;
+    }
+    let chunk = { start: piece.start, end: piece.start, width: 0 };
+    for (const { segment, index } of graphemes.segment(text.slice(piece.start, piece.end))) {
+      const w = clusterWidth(segment);
+      if (chunk.width + w > width && chunk.end > chunk.start) {
+        lines.push([base + chunk.start, base + chunk.end]);
+        chunk = { start: piece.start + index, end: piece.start + index, width: 0 };
+      }
+      chunk.end = piece.start + index + segment.length;
+      chunk.width += w;
+    }
+    open(chunk);
+  }
+  if (start >= 0) flush();
+  else if (text.length === 0) lines.push([base, base]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Styled text
+
+interface Span {
+  start: number;
+  end: number;
+  styles: Style[];
+}
+
+/** Text with styled spans, built up piece by piece so that offsets stay right. */
+class Styled {
+  text = '';
+  spans: Span[] = [];
+  glue = new Set<number>();
+
+  add(text: string, ...styles: Style[]): this {
+    if (styles.length > 0 && text.length > 0) this.spans.push({ start: this.text.length, end: this.text.length + text.length, styles });
+    this.text += text;
+    return this;
+  }
+}
+
+function paint(text: string, styles: Style[], color: boolean): string {
+  if (!color || styles.length === 0 || text.length === 0) return text;
+  return `${ESC}${styles.map((s) => STYLE[s]).join(';')}m${text}${ESC}0m`;
+}
+
+/**
+ * Lays out styled text in lines of `width` columns. The first line starts with `first`, the
+ * others with `rest` (both counted in the width); every line closes its own styles so that
+ * a cut-off line never bleeds colour into the next.
+ */
+function layout(styled: Styled, opts: { width: number; color: boolean; first?: string; rest?: string; prefixStyles?: Style[] }): string[] {
+  const first = opts.first ?? '';
+  const rest = opts.rest ?? ' '.repeat(displayWidth(first));
+  const room = Math.max(1, opts.width - Math.max(displayWidth(first), displayWidth(rest)));
+  return wrapSpans(styled.text, room, styled.glue).map(([start, end], i) => {
+    const prefix = paint(i === 0 ? first : rest, opts.prefixStyles ?? [], opts.color);
+    return (prefix + styleLine(styled, start, end, opts.color)).replace(/\s+$/u, '');
+  });
+}
+
+function styleLine(styled: Styled, start: number, end: number, color: boolean): string {
+  const line = styled.text.slice(start, end);
+  if (!color) return line;
+  const cuts = new Set([start, end]);
+  for (const s of styled.spans) {
+    if (s.end > start && s.start < end) {
+      cuts.add(Math.max(s.start, start));
+      cuts.add(Math.min(s.end, end));
+    }
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  let out = '';
+  for (let i = 0; i + 1 < points.length; i++) {
+    const a = points[i] as number;
+    const b = points[i + 1] as number;
+    const styles = styled.spans.filter((s) => s.start <= a && s.end >= b).flatMap((s) => s.styles);
+    out += paint(styled.text.slice(a, b), [...new Set(styles)], color);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Blocks
+
+const HAN = /\p{Script=Han}/u;
+
+function titleOf(essay: string): string {
+  return HAN.test(essay) ? `《${essay}》` : `“${essay}”`;
+}
+
+function attributionLines(a: Attribution, width: number, color: boolean, indent: string): string[] {
+  const parts = [a.author, titleOf(a.essay), a.section, a.passageId].filter((p): p is string => p !== null && p !== '');
+  const line = new Styled();
+  line.add(parts[0] ?? '', 'bold');
+  for (const part of parts.slice(1, -1)) line.add(' · ').add(part);
+  line.add(' · ').add(a.passageId, 'dim');
+  const lines = layout(line, { width, color, first: `${indent}— `, rest: `${indent}  ` });
+  if (a.affiliation) lines.push(...layout(new Styled().add(a.affiliation, 'dim'), { width, color, first: `${indent}  ` }));
+  return lines;
+}
+
+function noteLines(number: number, text: string, urls: string[], width: number, color: boolean, indent: string, suffix?: string): string[] {
+  const mark = `[${number}] `;
+  const body = new Styled().add(text);
+  if (suffix) body.add(' ').add(suffix, 'dim');
+  const lines = layout(body, { width, color, first: indent + mark, rest: indent + ' '.repeat(mark.length) });
+  // The note's text usually prints its URL already; a URL it lacks (a short form resolved to
+  // its full citation) still has to be shown, since the link is what a reader follows.
+  for (const url of urls.filter((u) => !text.includes(u))) {
+    lines.push(indent + ' '.repeat(mark.length) + paint(url, ['cyan', 'underline'], color));
+  }
+  return lines;
+}
+
+function footnoteLines(f: ReplyFootnote, width: number, color: boolean, locale: Locale): string[] {
+  return noteLines(f.number, f.text, f.urls, width, color, '  ', f.covers === 'passage' ? LABELS[locale].coversPassage : undefined);
+}
+
+function quoteText(block: Extract<ReplyBlock, { kind: 'quote' }>): Styled {
+  const styled = new Styled();
+  const markers = [...block.markers].sort((a, b) => a.offset - b.offset);
+  const highlighted = (i: number) => block.highlights.some(([s, e]) => i >= s && i < e);
+  let at = 0;
+  const emit = (to: number) => {
+    // Copy [at, to) in runs of equal emphasis.
+    while (at < to) {
+      const on = highlighted(at);
+      let next = at + 1;
+      while (next < to && highlighted(next) === on) next++;
+      if (on) styled.add(block.text.slice(at, next), 'bold', 'yellow');
+      else styled.add(block.text.slice(at, next));
+      at = next;
+    }
+  };
+  for (const m of markers) {
+    emit(Math.min(m.offset, block.text.length));
+    styled.glue.add(styled.text.length);
+    styled.add(`[${m.number}]`, 'cyan');
+  }
+  emit(block.text.length);
+  return styled;
+}
+
+function renderBlock(block: ReplyBlock, width: number, color: boolean, locale: Locale): string[] {
+  switch (block.kind) {
+    case 'quote': {
+      const lines = layout(quoteText(block), { width, color, first: '│ ', prefixStyles: ['dim'] });
+      lines.push(...attributionLines(block.attribution, width, color, ''));
+      for (const f of block.footnotes) lines.push(...footnoteLines(f, width, color, locale));
+      return lines;
+    }
+    case 'note': {
+      const lines = noteLines(block.number, block.text, block.urls, width, color, '');
+      for (const c of block.citedBy) {
+        lines.push(...layout(new Styled().add(`“${c.quote}”`), { width, color, first: `    ${LABELS[locale].citedBy}: `, rest: '      ' }));
+        lines.push(...attributionLines(c.attribution, width, color, '      '));
+      }
+      return lines;
+    }
+    case 'text':
+      return layout(new Styled().add(block.text), { width, color });
+    case 'fields':
+      return block.fields.flatMap(({ label, value }) => {
+        const head = `${label}: `;
+        const hanging = displayWidth(head) <= Math.floor(width / 3) ? ' '.repeat(displayWidth(head)) : '  ';
+        const lines = layout(new Styled().add(value), { width, color, first: head, rest: hanging });
+        // Paint the label after layout: `first` is measured without escapes.
+        return lines.map((l, i) => (i === 0 && color ? paint(label, ['bold'], color) + l.slice(label.length) : l));
+      });
+    case 'diff': {
+      const styled = new Styled();
+      for (const op of block.ops) {
+        // Without colour the change has to show in the text itself: wdiff's [-…-] {+…+}.
+        if (op.op === 'equal') styled.add(op.text);
+        else if (op.op === 'delete') styled.add(color ? op.text : `[-${op.text}-]`, 'red', 'strike');
+        else styled.add(color ? op.text : `{+${op.text}+}`, 'green', 'underline');
+      }
+      return layout(styled, { width, color });
+    }
+  }
+}
+
+/** A typed value for a hint: quoted when it holds spaces, so that it reads back as one option. */
+function hintValue(value: string | number | boolean): string {
+  const text = String(value);
+  if (text !== '' && !/[\s"“”]/u.test(text)) return text;
+  return text.includes('"') ? `“${text}”` : `"${text}"`;
+}
+
+/** The command line that repeats an action, e.g. `/quote 智能鸿沟 page:2`. */
+export function actionCommandLine(action: ReplyAction, commands?: ReadonlyMap<string, Command>): string {
+  const positional = commands?.get(action.command)?.positional;
+  const words = [`/${action.command}`];
+  const value = positional === undefined ? undefined : action.input[positional];
+  if (value !== undefined) words.push(hintValue(value));
+  for (const [name, v] of Object.entries(action.input)) {
+    if (name !== positional) words.push(`${name}:${hintValue(v)}`);
+  }
+  return words.join(' ');
+}
+
+/** Renders a reply as terminal text, ending without a newline. */
+export function renderReply(reply: Reply, opts: RenderOptions): string {
+  const width = Math.max(MIN_WIDTH, Math.floor(opts.width));
+  const { color } = opts;
+  const locale = opts.locale ?? 'en';
+  const sections: string[][] = [];
+  if (reply.error) {
+    sections.push(layout(new Styled().add(reply.error.message, 'red'), { width, color }));
+    return sections.map((s) => s.join('\n')).join('\n\n');
+  }
+  sections.push(layout(new Styled().add(reply.title, 'bold'), { width, color }));
+  if (reply.message) sections.push(layout(new Styled().add(reply.message, 'yellow'), { width, color }));
+  for (const block of reply.blocks) sections.push(renderBlock(block, width, color, locale));
+  if (reply.actions.length > 0) {
+    sections.push(
+      reply.actions.flatMap((a) =>
+        layout(new Styled().add(actionCommandLine(a, opts.commands), 'cyan'), { width, color, first: `${LABELS[locale].actions[a.kind]}: `, prefixStyles: ['dim'] }),
+      ),
+    );
+  }
+  return sections.map((s) => s.join('\n')).join('\n\n');
+}

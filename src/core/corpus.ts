@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { UserError } from './errors.js';
+import { essaysOf, type Corpus, type CorpusFile } from './model.js';
+import { parseCorpusFile } from './parse.js';
+
+export { parseCorpusFile } from './parse.js';
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decodes a corpus file's bytes, or says why it is not text. A BOM is dropped and CRLF or CR
+ * line ends become LF, so that line numbers in warnings match what an editor shows.
+ */
+export function decodeCorpusText(bytes: Uint8Array): { text: string } | { problem: string } {
+  if (bytes.includes(0)) return { problem: 'binary file (it has NUL bytes), not text: skipped' };
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    return { problem: 'not UTF-8 text: skipped (save it as UTF-8)' };
+  }
+  return { text: text.replace(/^\uFEFF/u, '').replace(/\r\n?/gu, '\n') };
+}
+
+/** Parses one file's bytes; a file that is not text yields a file with no essays and a warning. */
+export function parseCorpusBytes(file: string, bytes: Uint8Array): CorpusFile {
+  const hash = createHash('sha256').update(bytes).digest('hex');
+  const decoded = decodeCorpusText(bytes);
+  if ('problem' in decoded) return { file, symposium: null, essays: [], warnings: [{ file, line: 0, message: decoded.problem }], hash };
+  return parseCorpusFile(file, decoded.text, hash);
+}
+
+/** The corpus version: a short hash over every file's name and content. */
+export function corpusVersion(files: CorpusFile[]): string {
+  const h = createHash('sha256');
+  for (const f of [...files].sort((a, b) => a.file.localeCompare(b.file))) h.update(`${f.file}\0${f.hash}\n`);
+  return h.digest('hex').slice(0, 12);
+}
+
+/**
+ * Loads every `.txt` file in a folder, in name order. A file that cannot be read or parsed
+ * yields warnings and the others still load; the caller decides what an empty corpus means.
+ */
+export async function loadCorpus(dir: string): Promise<Corpus> {
+  let names: string[];
+  try {
+    names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && /\.txt$/iu.test(e.name)).map((e) => e.name);
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
+    throw new UserError('corpus_dir', `corpus: the folder ${dir} ${reason}. Set CORPUS_DIR or --corpus to a folder of .txt essays.`);
+  }
+  names.sort((a, b) => a.localeCompare(b));
+  const files: CorpusFile[] = [];
+  for (const name of names) {
+    try {
+      files.push(parseCorpusBytes(name, await readFile(join(dir, name))));
+    } catch (error) {
+      files.push({ file: name, symposium: null, essays: [], warnings: [{ file: name, line: 0, message: `cannot be read (${(error as Error).message}): skipped` }], hash: '' });
+    }
+  }
+  return { dir, files, version: corpusVersion(files) };
+}
+
+/** Says why a corpus cannot be served, or null when it has at least one essay. */
+export function whyUnservable(corpus: Corpus): string | null {
+  if (essaysOf(corpus).length > 0) return null;
+  if (corpus.files.length === 0) return `corpus: no .txt files in ${corpus.dir}. Put essays there, or set CORPUS_DIR or --corpus.`;
+  const reasons = corpus.files.flatMap((f) => f.warnings.map((w) => `${f.file}: ${w.message}`));
+  return `corpus: no essay could be loaded from ${corpus.dir} (${reasons.slice(0, 5).join('; ')}).`;
+}

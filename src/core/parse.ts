@@ -1,0 +1,462 @@
+import { createHash } from 'node:crypto';
+import { pinyin } from 'pinyin-pro';
+import {
+  CorpusFileSchema,
+  type Author,
+  type CorpusFile,
+  type CorpusWarning,
+  type Essay,
+  type Footnote,
+  type Marker,
+  type Paragraph,
+  type Section,
+} from './model.js';
+import { CIRCLED, MARKER, endsSentence, extractUrls, isHan, joinPieces, splitSentences, toDisplay } from './text.js';
+
+/*
+ * The parser reads one corpus file in three passes:
+ *   1. lines → items: a text block, a numbered note (`^①` or `①` at line start) or an
+ *      affiliation note (`*`), each with its first line number;
+ *   2. items → documents: the symposium title, the editor's note and the essays, with their
+ *      sections and paragraphs; a paragraph cut by a page break is joined again here;
+ *   3. markers → notes: each in-text marker takes the note of its mark in the first block of
+ *      numbered notes printed after it (numbering restarts on every page), and notes are then
+ *      numbered 1..n in each essay's reading order, whatever page or essay they were printed in.
+ */
+
+type Item =
+  | { kind: 'text'; raw: string; line: number }
+  | { kind: 'note'; mark: string; raw: string; body: string; line: number }
+  | { kind: 'star'; raw: string; body: string; line: number };
+
+interface Piece {
+  raw: string;
+  line: number;
+  item: number;
+}
+
+interface DraftParagraph {
+  pieces: Piece[];
+}
+
+interface DraftSection {
+  heading: string | null;
+  paragraphs: DraftParagraph[];
+}
+
+interface DraftDoc {
+  kind: Essay['kind'];
+  title: string;
+  authors: string[];
+  line: number;
+  /** Item index where the document starts; notes printed after it and before the next one are its own. */
+  item: number;
+  sections: DraftSection[];
+}
+
+const NOTE_LINE = new RegExp(`^\\s*\\^?([${CIRCLED}])\\s*(.*)$`, 'u');
+const STAR_LINE = /^\s*[*＊]\s*(.*)$/u;
+const EDITORS_NOTE = /^\s*编者按\s*[：:]/u;
+const NUMBERED_HEADING = /^\s*(?:[一二三四五六七八九十百]+\s*、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[部章节]分?\s)/u;
+const NAMED_HEADING = /^\s*(?:结\s*语|结\s*论|引\s*言|导\s*言|前\s*言|余\s*论|小\s*结|结\s*束\s*语)\s*$/u;
+const HAN_NAME = /^[\p{Script=Han}·]{2,6}$/u;
+const LATIN_NAME = /^[A-Z][\p{L}.'-]+(?: [A-Z][\p{L}.'-]*){1,3}$/u;
+const HEADING_MAX = 40;
+const TITLE_MAX = 80;
+
+/** Reads a file's text (BOM and CRLF already handled by the loader) into items. */
+function readItems(text: string): Item[] {
+  const items: Item[] = [];
+  const lines = text.split('\n');
+  let current: Item | null = null;
+  lines.forEach((rawLine, index) => {
+    const line = index + 1;
+    const content = rawLine.replace(/\s+$/u, '');
+    if (content.trim() === '') {
+      current = null;
+      return;
+    }
+    const note = NOTE_LINE.exec(content);
+    const star = note ? null : STAR_LINE.exec(content);
+    if (note) {
+      current = { kind: 'note', mark: note[1] as string, raw: content.trim(), body: (note[2] as string).trim(), line };
+      items.push(current);
+    } else if (star && (star[1] as string).trim() !== '') {
+      current = { kind: 'star', raw: content.trim(), body: (star[1] as string).trim(), line };
+      items.push(current);
+    } else if (current !== null) {
+      // A hard-wrapped line continues the block (text or note) it stands in.
+      const c: Item = current;
+      c.raw = joinPieces(c.raw, content);
+      if (c.kind !== 'text') c.body = joinPieces(c.body, content);
+    } else {
+      current = { kind: 'text', raw: content.trim(), line };
+      items.push(current);
+    }
+  });
+  return items;
+}
+
+function isHeading(raw: string): boolean {
+  if (NAMED_HEADING.test(raw)) return true;
+  const display = toDisplay(raw).text;
+  return NUMBERED_HEADING.test(raw) && display.length <= HEADING_MAX && !endsSentence(display);
+}
+
+function authorNames(raw: string): string[] | null {
+  const line = raw.replace(/[*＊]+\s*$/u, '').trim();
+  const names = line.split(/[\s、，,　]+/u).filter((n) => n !== '');
+  if (names.length === 0 || names.length > 6) return null;
+  if (names.every((n) => HAN_NAME.test(n))) return names;
+  if (LATIN_NAME.test(line)) return [line];
+  const latin = line.split(/\s*(?:,|、|，| and |&)\s*/u).filter((n) => n !== '');
+  if (latin.length > 1 && latin.every((n) => LATIN_NAME.test(n))) return latin;
+  return null;
+}
+
+function isTitleCandidate(raw: string): boolean {
+  const display = toDisplay(raw).text;
+  return display.length >= 2 && display.length <= TITLE_MAX && !endsSentence(display) && !EDITORS_NOTE.test(raw) && !isHeading(raw);
+}
+
+/** Whether the previous paragraph reads on into the next text block (a page break cut it). */
+function readsOn(paragraph: DraftParagraph, notesBetween: boolean): boolean {
+  const last = paragraph.pieces[paragraph.pieces.length - 1];
+  if (!last) return false;
+  const text = toDisplay(last.raw).text;
+  if (endsSentence(text)) return false;
+  if (notesBetween) return true;
+  // With no footnotes printed between them, only a block that stops mid-clause reads on:
+  // one ending with a colon usually introduces a list printed as separate paragraphs.
+  const end = text.replace(new RegExp(`\\^[${CIRCLED}]$`, 'u'), '').at(-1) ?? '';
+  return isHan(end) || /[\p{L}\p{N}，、；（“《,;(]/u.test(end);
+}
+
+interface Structure {
+  symposium: string | null;
+  docs: DraftDoc[];
+}
+
+function buildStructure(items: Item[], file: string, warn: (line: number, message: string) => void): Structure {
+  const docs: DraftDoc[] = [];
+  let symposium: string | null = null;
+  let doc: DraftDoc | null = null;
+  let open: DraftParagraph | null = null;
+  let notesSinceText = false;
+
+  const nextText = (from: number): number => {
+    for (let j = from + 1; j < items.length; j++) if (items[j]?.kind === 'text') return j;
+    return -1;
+  };
+  const section = (d: DraftDoc): DraftSection => {
+    let s = d.sections[d.sections.length - 1];
+    if (!s) {
+      s = { heading: null, paragraphs: [] };
+      d.sections.push(s);
+    }
+    return s;
+  };
+
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as Item;
+    if (item.kind !== 'text') {
+      notesSinceText = true;
+      continue;
+    }
+    const raw = item.raw;
+
+    // An essay starts with its title, then an author line (`陈志敏`), perhaps a subtitle between.
+    if (isTitleCandidate(raw)) {
+      let j = nextText(i);
+      let title = toDisplay(raw).text;
+      const maybeSubtitle = j >= 0 ? (items[j] as Item).raw : '';
+      if (/^\s*[—－-]{1,2}/u.test(maybeSubtitle) && isTitleCandidate(maybeSubtitle)) {
+        title = `${title}${toDisplay(maybeSubtitle).text}`;
+        j = nextText(j);
+      }
+      const names = j >= 0 ? authorNames((items[j] as Item).raw) : null;
+      if (names) {
+        if (open && readsOn(open, false)) {
+          const last = open.pieces[open.pieces.length - 1] as Piece;
+          warn(last.line, 'paragraph ends mid-sentence: its continuation is not in the file');
+        }
+        doc = { kind: 'essay', title, authors: names, line: item.line, item: i, sections: [] };
+        docs.push(doc);
+        open = null;
+        notesSinceText = false;
+        i = j;
+        continue;
+      }
+      if (doc === null && symposium === null && docs.length === 0) {
+        symposium = title;
+        notesSinceText = false;
+        continue;
+      }
+    }
+
+    if (EDITORS_NOTE.test(raw)) {
+      doc = { kind: 'editors-note', title: '编者按', authors: [], line: item.line, item: i, sections: [] };
+      docs.push(doc);
+      section(doc).paragraphs.push((open = { pieces: [{ raw, line: item.line, item: i }] }));
+      notesSinceText = false;
+      continue;
+    }
+
+    if (open && readsOn(open, notesSinceText) && !isHeading(raw)) {
+      open.pieces.push({ raw, line: item.line, item: i });
+      notesSinceText = false;
+      continue;
+    }
+
+    if (doc === null) {
+      warn(item.line, 'text before any essay title and author line: kept as a document with no author');
+      doc = { kind: 'essay', title: file.replace(/\.txt$/iu, ''), authors: [], line: item.line, item: i, sections: [] };
+      docs.push(doc);
+    }
+
+    if (isHeading(raw)) {
+      doc.sections.push({ heading: toDisplay(raw, { collapseHanSpaces: true }).text, paragraphs: [] });
+      open = null;
+    } else {
+      section(doc).paragraphs.push((open = { pieces: [{ raw, line: item.line, item: i }] }));
+    }
+    notesSinceText = false;
+  }
+
+  if (open && readsOn(open, false)) {
+    const last = open.pieces[open.pieces.length - 1] as Piece;
+    warn(last.line, 'paragraph ends mid-sentence at the end of the file: its continuation is not in the file');
+  }
+  return { symposium, docs };
+}
+
+/** A slug for IDs: toneless pinyin of the author, then the initials of the title's first characters. */
+function slugOf(doc: DraftDoc, symposium: string | null, file: string): string {
+  const initials = (text: string) =>
+    pinyin(Array.from(text.replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '')).slice(0, 4).join(''), { pattern: 'first', toneType: 'none', type: 'array' })
+      .join('')
+      .toLowerCase()
+      .replace(/[^a-z0-9]/gu, '');
+  const syllables = (name: string) => pinyin(name, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true }).map((s) => s.toLowerCase().replace(/[^a-z0-9]/gu, ''));
+  let slug: string;
+  if (doc.kind === 'editors-note') {
+    slug = `editors-${initials(symposium ?? file.replace(/\.txt$/iu, ''))}`;
+  } else if (doc.authors.length > 0) {
+    const first = syllables(doc.authors[0] as string).filter((s) => s !== '');
+    const name = first.length > 1 ? `${first[0]}-${first.slice(1).join('')}` : (first[0] ?? 'anon');
+    slug = `${name}-${initials(doc.title)}`;
+  } else {
+    slug = `${file.replace(/\.txt$/iu, '').toLowerCase().replace(/[^a-z0-9]+/gu, '-')}-${initials(doc.title)}`;
+  }
+  return slug.replace(/-+$/u, '') || 'essay';
+}
+
+/** Splits an affiliation note (`陈志敏，复旦大学…教授（上海 200433）。`) into names and affiliations. */
+function readAffiliations(body: string): Author[] {
+  const display = toDisplay(body).text;
+  return display
+    .split(/[；;]/u)
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const m = /^([^，,：:]+)[，,：:]\s*(.*)$/u.exec(entry);
+      const name = (m ? (m[1] as string) : entry).trim();
+      const affiliation = (m ? (m[2] as string) : '')
+        .replace(/[。.]\s*$/u, '')
+        // The postal address in brackets is for the journal's correspondence, not the affiliation.
+        .replace(/\s*[（(][^（）()]*\d{5,6}[^（）()]*[）)]\s*$/u, '')
+        .replace(/[。.，,]\s*$/u, '')
+        .trim();
+      return { name, affiliation: affiliation === '' ? null : affiliation };
+    });
+}
+
+const IBID = /^(?:同上|同前注|同前|Ibid\.?|ibid\.?)(?=$|[，,。.：:\s；;第p])/u;
+const SEE = /^(?:参见|参阅|见|转引自|See|see|Cf\.|cf\.)\s*/u;
+
+/** The title a citation is known by: its first 《…》, or its first quoted English title. */
+function citationKey(text: string): string | null {
+  const body = text.replace(SEE, '');
+  const chinese = /《([^《》]+)》/u.exec(body);
+  if (chinese) return (chinese[1] as string).replace(/\s+/gu, '');
+  const english = /[“"]([^”"]{4,}?)[,，.]?[”"]/u.exec(body);
+  if (english) return (english[1] as string).replace(/[,.]$/u, '').replace(/\s+/gu, ' ').toLowerCase();
+  return null;
+}
+
+/**
+ * A short form names a source already cited in full: it has no URL, and no year outside the
+ * title (a full citation gives its date of publication or access).
+ */
+function isShortForm(note: Footnote): boolean {
+  if (note.urls.length > 0) return false;
+  const outside = note.text.replace(/《[^《》]*》/gu, '').replace(/[“"][^”"]*[”"]/gu, '');
+  return !/(?:1[5-9]|20)\d{2}/u.test(outside);
+}
+
+function resolveShortForms(essay: Essay, warn: (line: number, message: string) => void): void {
+  const notes = [...essay.footnotes].sort((a, b) => a.number - b.number);
+  notes.forEach((note, index) => {
+    if (IBID.test(note.text)) {
+      const previous = notes[index - 1];
+      if (previous) note.refersTo = previous.number;
+      else warn(note.line, `footnote ${note.mark} (${note.text}) is 同上 but no note comes before it`);
+      return;
+    }
+    const key = citationKey(note.text);
+    if (key === null || !isShortForm(note)) return;
+    const candidates = notes.filter((other) => other !== note && other.refersTo === null && citationKey(other.text) === key && !isShortForm(other));
+    const full = candidates.filter((c) => c.number < note.number).pop() ?? candidates[0];
+    if (full) note.refersTo = full.number;
+    else if (note.text.replace(/《[^《》]*》|[“"][^”"]*[”"]|[\s。.，,]/gu, '').length < 8) {
+      warn(note.line, `footnote ${note.mark} is a short form (${note.text}) with no full citation in the essay`);
+    }
+  });
+}
+
+/** Parses one corpus file. Never throws: what it cannot resolve becomes a warning. */
+export function parseCorpusFile(file: string, text: string, hash?: string): CorpusFile {
+  const warnings: CorpusWarning[] = [];
+  const warn = (line: number, message: string) => warnings.push({ file, line, message });
+  const items = readItems(text);
+  const { symposium, docs } = buildStructure(items, file, warn);
+
+  // Pass 3: bind markers to notes. A group is the run of note items between two text items;
+  // a page's notes are one group, whether or not the next essay has begun above them.
+  const groupOf: number[] = items.map(() => -1);
+  const groups: Array<{ first: number; notes: Map<string, Extract<Item, { kind: 'note' }>> }> = [];
+  items.forEach((item, index) => {
+    if (item.kind === 'text') return;
+    const previous = index > 0 ? items[index - 1] : undefined;
+    if (!previous || previous.kind === 'text') groups.push({ first: index, notes: new Map() });
+    const group = groups[groups.length - 1] as (typeof groups)[number];
+    groupOf[index] = groups.length - 1;
+    if (item.kind === 'note') {
+      if (group.notes.has(item.mark)) warn(item.line, `footnote ${item.mark} is printed twice in one block of notes`);
+      else group.notes.set(item.mark, item);
+    }
+  });
+  const groupAfter = (itemIndex: number) => groups.find((g) => g.first > itemIndex && g.notes.size > 0);
+
+  const owner = new Map<Extract<Item, { kind: 'note' }>, { doc: number; number: number }>();
+  const essays: Essay[] = [];
+  const usedSlugs = new Set<string>();
+  const draftMarkers: Array<Array<Array<{ mark: string; note: Extract<Item, { kind: 'note' }> | undefined; line: number }>>> = [];
+
+  docs.forEach((doc, d) => {
+    let next = 1;
+    const perParagraph: Array<Array<{ mark: string; note: Extract<Item, { kind: 'note' }> | undefined; line: number }>> = [];
+    for (const s of doc.sections) {
+      for (const p of s.paragraphs) {
+        const found: Array<{ mark: string; note: Extract<Item, { kind: 'note' }> | undefined; line: number }> = [];
+        for (const piece of p.pieces) {
+          for (const m of piece.raw.matchAll(MARKER)) {
+            const mark = m[1] as string;
+            const note = groupAfter(piece.item)?.notes.get(mark);
+            if (!note) warn(piece.line, `marker ${mark} has no note: no ${mark} in the notes printed after it`);
+            else if (!owner.has(note)) owner.set(note, { doc: d, number: next++ });
+            else warn(piece.line, `marker ${mark} points at a note another marker already took (line ${note.line})`);
+            found.push({ mark, note, line: piece.line });
+          }
+        }
+        perParagraph.push(found);
+      }
+    }
+    draftMarkers.push(perParagraph);
+  });
+
+  // A note no marker points at is kept, in the essay it is printed in, so no source is lost.
+  const docAt = (itemIndex: number) => {
+    let found = -1;
+    docs.forEach((doc, d) => {
+      if (doc.item <= itemIndex) found = d;
+    });
+    return found;
+  };
+  for (const group of groups) {
+    for (const note of group.notes.values()) {
+      if (owner.has(note)) continue;
+      const d = docAt(group.first);
+      warn(note.line, `footnote ${note.mark} has no marker in the text before it`);
+      if (d < 0) continue;
+      const count = [...owner.values()].filter((o) => o.doc === d).length;
+      owner.set(note, { doc: d, number: count + 1 });
+    }
+  }
+
+  const affiliations = items.filter((i): i is Extract<Item, { kind: 'star' }> => i.kind === 'star');
+  const affiliationOf = new Map<string, string | null>();
+  for (const star of affiliations) {
+    for (const a of readAffiliations(star.body)) {
+      if (docs.some((doc) => doc.authors.includes(a.name))) affiliationOf.set(a.name, a.affiliation);
+      else warn(star.line, `affiliation note names ${a.name}, who is not the author of any essay in the file`);
+    }
+  }
+
+  docs.forEach((doc, d) => {
+    let slug = slugOf(doc, symposium, file);
+    for (let n = 2; usedSlugs.has(slug); n++) slug = `${slugOf(doc, symposium, file)}-${n}`;
+    usedSlugs.add(slug);
+
+    const footnotes: Footnote[] = [...owner.entries()]
+      .filter(([, o]) => o.doc === d)
+      .sort((a, b) => a[1].number - b[1].number)
+      .map(([note, o]) => {
+        const display = toDisplay(note.body).text;
+        return { number: o.number, mark: note.mark, text: display, raw: note.raw, urls: extractUrls(display), refersTo: null, line: note.line };
+      });
+
+    let paragraphNumber = 0;
+    let flat = 0;
+    const sections: Section[] = doc.sections.map((s) => ({
+      heading: s.heading,
+      paragraphs: s.paragraphs.map((p): Paragraph => {
+        const raw = p.pieces.map((piece) => piece.raw).reduce(joinPieces);
+        const display = toDisplay(raw);
+        const bound = draftMarkers[d]?.[flat++] ?? [];
+        const markers: Marker[] = display.markers.map((m, k) => {
+          const note = bound[k]?.note;
+          const o = note ? owner.get(note) : undefined;
+          return { offset: m.offset, mark: m.mark, footnote: o && o.doc === d ? o.number : null };
+        });
+        paragraphNumber++;
+        return {
+          id: `${slug}.${paragraphNumber}`,
+          number: paragraphNumber,
+          text: display.text,
+          raw,
+          markers,
+          sentences: splitSentences(display.text),
+          lines: p.pieces.map((piece) => piece.line),
+        };
+      }),
+    }));
+
+    const essay: Essay = {
+      id: slug,
+      kind: doc.kind,
+      file,
+      symposium,
+      title: doc.title,
+      authors: doc.authors.map((name) => ({ name, affiliation: affiliationOf.get(name) ?? null })),
+      sections,
+      footnotes,
+      line: doc.line,
+    };
+    for (const a of essay.authors) {
+      if (a.affiliation === null) warn(doc.line, `no affiliation note (*) for ${a.name}`);
+    }
+    resolveShortForms(essay, warn);
+    essays.push(essay);
+  });
+
+  if (essays.length === 0) warn(0, text.trim() === '' ? 'file is empty' : 'no essay found (a title followed by an author line)');
+
+  return CorpusFileSchema.parse({
+    file,
+    symposium,
+    essays,
+    warnings: warnings.sort((a, b) => a.line - b.line),
+    hash: hash ?? createHash('sha256').update(text).digest('hex'),
+  });
+}

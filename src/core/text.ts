@@ -1,0 +1,203 @@
+/**
+ * Text rules of the corpus format: footnote marks, display normalisation, sentences and URLs.
+ * The corpus is text extracted from a printed PDF, so each rule here undoes one artefact of
+ * that extraction and nothing more: a quote must stay the text exactly as printed.
+ */
+
+/** Circled numbers as printed in footnotes: ①–⑳, ㉑–㉟, ㊱–㊿. */
+export const CIRCLED = '\u2460-\u2473\u3251-\u325F\u32B1-\u32BF';
+
+const CIRCLED_CHAR = new RegExp(`^[${CIRCLED}]$`, 'u');
+
+/** An in-text footnote marker: `^①`. Bare circled numbers in prose are enumerations, not markers. */
+export const MARKER = new RegExp(`\\^([${CIRCLED}])`, 'gu');
+
+export function isCircled(ch: string): boolean {
+  return CIRCLED_CHAR.test(ch);
+}
+
+/** The value of a circled number (① → 1). */
+export function circledValue(ch: string): number {
+  const c = ch.codePointAt(0) ?? 0;
+  if (c >= 0x2460 && c <= 0x2473) return c - 0x2460 + 1;
+  if (c >= 0x3251 && c <= 0x325f) return c - 0x3251 + 21;
+  if (c >= 0x32b1 && c <= 0x32bf) return c - 0x32b1 + 36;
+  return 0;
+}
+
+const HAN = /\p{Script=Han}/u;
+/** Full-width punctuation: print never sets a space beside it. */
+const CJK_PUNCT = /[\u3000-\u303F\uFF01-\uFF65]/u;
+/** Curly quotes serve Chinese and English alike: a space beside one is kept in English text. */
+const CURLY = /[“”‘’]/u;
+const DIGIT = /[0-9]/u;
+
+export function isHan(ch: string | undefined): boolean {
+  return ch !== undefined && HAN.test(ch);
+}
+
+/**
+ * Whether a run of spaces between `before` and `after` is an extraction artefact. PDF
+ * extraction puts spaces between digits and Chinese (`2025 年 9 月`) and after a marker
+ * (`”^② 2025年`); a space between Latin words, or between Latin and Chinese (`老挝的 AI 发展`),
+ * is kept as printed.
+ */
+function isExtractionSpace(before: string | undefined, after: string | undefined): boolean {
+  if (before === undefined || after === undefined) return true;
+  if (CJK_PUNCT.test(before) || CJK_PUNCT.test(after)) return true;
+  if (CURLY.test(before) && (isHan(after) || DIGIT.test(after))) return true;
+  if (CURLY.test(after) && (isHan(before) || DIGIT.test(before))) return true;
+  return (isHan(before) && DIGIT.test(after)) || (DIGIT.test(before) && isHan(after));
+}
+
+export interface DisplayText {
+  text: string;
+  /** Markers lifted out of the text: `mark` stood just after `text[offset - 1]`. */
+  markers: Array<{ offset: number; mark: string; rawIndex: number }>;
+}
+
+/**
+ * Display text of a raw block: markers lifted out (with their offsets), extraction spaces
+ * removed, other white space folded to one space. `collapseHanSpaces` also closes spaces
+ * between Chinese characters, for headings printed letter-spaced (`结 语`).
+ */
+export function toDisplay(raw: string, options: { collapseHanSpaces?: boolean } = {}): DisplayText {
+  const chars = Array.from(raw);
+  const out: string[] = [];
+  let length = 0;
+  const markers: DisplayText['markers'] = [];
+  let rawIndex = 0;
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i] as string;
+    const next = chars[i + 1];
+    if (ch === '^' && next !== undefined && isCircled(next)) {
+      markers.push({ offset: length, mark: next, rawIndex });
+      rawIndex += ch.length + next.length;
+      i++;
+      continue;
+    }
+    if (/\s/u.test(ch)) {
+      let j = i;
+      while (j + 1 < chars.length && /\s/u.test(chars[j + 1] as string)) j++;
+      let k = j + 1;
+      while (chars[k] === '^' && chars[k + 1] !== undefined && isCircled(chars[k + 1] as string)) k += 2;
+      const before = out[out.length - 1];
+      const after = chars[k];
+      const drop = isExtractionSpace(before, after) || (options.collapseHanSpaces === true && isHan(before) && isHan(after));
+      for (let m = i; m <= j; m++) rawIndex += (chars[m] as string).length;
+      if (!drop) {
+        out.push(' ');
+        length += 1;
+      }
+      i = j;
+      continue;
+    }
+    out.push(ch);
+    length += ch.length;
+    rawIndex += ch.length;
+  }
+  return { text: out.join(''), markers };
+}
+
+/** Joins two pieces of one paragraph cut apart by a page or line break. */
+export function joinPieces(left: string, right: string): string {
+  const a = left.replace(/\s+$/u, '');
+  const b = right.replace(/^\s+/u, '');
+  if (a === '') return b;
+  if (b === '') return a;
+  const last = Array.from(a).pop() as string;
+  const first = Array.from(b)[0] as string;
+  // Chinese print has no spaces at line ends; a Latin sentence or clause does continue after one.
+  if (/[,.;:!?]/u.test(last) && /[A-Za-z]/u.test(first)) return `${a} ${b}`;
+  if (/[A-Za-z]/u.test(last) && /[A-Za-z]/u.test(first) && !/-$/u.test(a)) return `${a} ${b}`;
+  return a + b;
+}
+
+const TERMINAL = /(?:[。！？!?…]+|(?<![A-Z])\.)[”’」』）)"'】\]]*$/u;
+
+/** Whether a block of display text ends a sentence (its trailing markers ignored). */
+export function endsSentence(text: string): boolean {
+  return TERMINAL.test(text.replace(MARKER, '').replace(/\s+$/u, ''));
+}
+
+const OPENERS: Record<string, string> = { '“': '”', '「': '」', '『': '』', '‘': '’' };
+const CLOSERS = new Set(Object.values(OPENERS));
+const SENTENCE_STOP = /[。！？!?]/u;
+const TRAILING = /[”’」』）)"'】\]…]/u;
+
+/**
+ * Splits display text into sentences as [start, end) spans. A sentence ends at 。！？ (and
+ * any closing quotes after them); one inside a quotation (“…。…”) does not end the sentence
+ * that quotes it, unless it closes the quotation too (`…公平性。”`) or the quotation marks
+ * are unbalanced. Latin text ends at `.` before
+ * a space and a capital.
+ */
+export function splitSentences(text: string): Array<{ start: number; end: number }> {
+  const balanced = isBalanced(text);
+  const spans: Array<{ start: number; end: number }> = [];
+  let start = 0;
+  let depth = 0;
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i] as string;
+    if (balanced && OPENERS[ch] !== undefined) depth++;
+    else if (balanced && CLOSERS.has(ch) && depth > 0) {
+      depth--;
+      // `。”` closes the quotation and the sentence that quotes it together.
+      if (depth === 0 && SENTENCE_STOP.test(text[i - 1] ?? '')) {
+        let end = i + 1;
+        while (end < text.length && TRAILING.test(text[end] as string)) end++;
+        spans.push({ start, end });
+        while (end < text.length && /\s/u.test(text[end] as string)) end++;
+        start = end;
+        i = end;
+        continue;
+      }
+    }
+    const latinStop = ch === '.' && /\s/u.test(text[i + 1] ?? '') && /[A-Z“"《(]/u.test(text[i + 2] ?? '') && !/\b(?:al|vol|pp?|no|ed|eds|Dr|Mr|Ms|St)$/iu.test(text.slice(Math.max(0, i - 4), i));
+    if (depth === 0 && (SENTENCE_STOP.test(ch) || latinStop)) {
+      let end = i + 1;
+      while (end < text.length && (SENTENCE_STOP.test(text[end] as string) || TRAILING.test(text[end] as string))) end++;
+      spans.push({ start, end });
+      while (end < text.length && /\s/u.test(text[end] as string)) end++;
+      start = end;
+      i = end;
+      continue;
+    }
+    i++;
+  }
+  if (start < text.length) spans.push({ start, end: text.length });
+  return spans;
+}
+
+function isBalanced(text: string): boolean {
+  let depth = 0;
+  for (const ch of text) {
+    if (OPENERS[ch] !== undefined) depth++;
+    else if (CLOSERS.has(ch)) {
+      depth--;
+      if (depth < 0) return false;
+    }
+  }
+  return depth === 0;
+}
+
+/**
+ * URLs in a note. A URL ends at white space, at `>` of `<…>`, or at any non-ASCII character
+ * (Chinese punctuation such as `。` follows URLs directly); trailing Latin punctuation that
+ * closes the sentence is not part of it, but a `)` that closes a `(` inside the URL is.
+ */
+export function extractUrls(text: string): string[] {
+  const urls: string[] = [];
+  for (const m of text.matchAll(/https?:\/\/[\x21-\x3b\x3d\x3f-\x7e]+/gu)) {
+    let url = m[0];
+    for (;;) {
+      const last = url.at(-1) ?? '';
+      if (/[.,;:!?'"\]}]/u.test(last)) url = url.slice(0, -1);
+      else if (last === ')' && (url.match(/\(/gu)?.length ?? 0) < (url.match(/\)/gu)?.length ?? 0)) url = url.slice(0, -1);
+      else break;
+    }
+    if (/^https?:\/\/[^/]+\.[^/]+/u.test(url) && !urls.includes(url)) urls.push(url);
+  }
+  return urls;
+}

@@ -101,6 +101,11 @@ export interface RenderOptions {
   visibility: 'ephemeral' | 'in_channel';
   /** The state the share button carries when the Reply has no share action of its own. */
   share?: ButtonState;
+  /**
+   * At most this many messages (a response_url takes only five posts). A longer answer
+   * keeps its beginning and says how much was left out; the buttons are always kept.
+   */
+  maxMessages?: number;
 }
 
 const LABELS: Record<Locale, Record<ActionKind, string>> = {
@@ -393,6 +398,13 @@ export function replyToBlockKit(reply: Reply, opts: RenderOptions): SlackMessage
       chars += size;
     }
   }
+  if (opts.maxMessages !== undefined && messages.length > opts.maxMessages) {
+    const kept = messages.slice(0, Math.max(1, opts.maxMessages - 1));
+    const cut = messages.length - kept.length;
+    kept.push([{ type: 'context', elements: [mrkdwn(escapeSlack(CUT_NOTICE[opts.locale](cut)))] }]);
+    messages.splice(0, messages.length, ...kept);
+    chars = fallbackBase.length + 8 + (messages.at(-1) ?? []).reduce((n, b) => n + blockChars(b), 0);
+  }
   if (actions.length > 0) {
     const actionBlock: SlackBlock = { type: 'actions', block_id: 'yinzheng-actions', elements: actions };
     const last = messages[messages.length - 1] as SlackBlock[];
@@ -405,6 +417,11 @@ export function replyToBlockKit(reply: Reply, opts: RenderOptions): SlackMessage
     blocks,
   }));
 }
+
+const CUT_NOTICE: Record<Locale, (parts: number) => string> = {
+  en: (n) => `${n} more part${n === 1 ? '' : 's'} of this answer did not fit in Slack. Narrow the query to see them.`,
+  'zh-CN': (n) => `此回答还有 ${n} 部分超出 Slack 的限制，请缩小查询范围。`,
+};
 
 /** Escapes `text` and shortens it (with `…`) until the escaped form fits in `max`, never cutting an entity. */
 export function escapeWithin(text: string, max: number): string {
@@ -419,4 +436,18 @@ export function escapeWithin(text: string, max: number): string {
     else hi = mid - 1;
   }
   return escapeSlack(truncate(text, lo));
+}
+
+/**
+ * A message's text as a reader sees it: Slack sends links as `<url|label>`, mentions as
+ * `<@U…>` and escapes `&`, `<`, `>`. Used on the message a "Find source" shortcut points at.
+ */
+export function plainFromSlack(text: string): string {
+  return text
+    .replace(/<([^<>|]*)\|([^<>]*)>/gu, (_, target: string, label: string) => (/^[@#!]/u.test(target) ? label : label || target))
+    .replace(/<[@#!][^<>]*>/gu, '')
+    .replace(/<([^<>]*)>/gu, '$1')
+    .replace(/&lt;/gu, '<')
+    .replace(/&gt;/gu, '>')
+    .replace(/&amp;/gu, '&');
 }

@@ -10,6 +10,7 @@ import {
   escapeSlack,
   messageChars,
   parseButtonValue,
+  plainFromSlack,
   replyToBlockKit,
   slackLink,
   type SlackBlock,
@@ -218,5 +219,27 @@ describe('replyToBlockKit', () => {
         ],
       },
     ]);
+  });
+
+  it('caps the number of messages, keeps the beginning and the buttons, and says how much was left out', () => {
+    const long = '人工智能治理攸关全人类的共同命运。'.repeat(3000);
+    const uncapped = replyToBlockKit(quoteReply(long), { locale: 'en', visibility: 'ephemeral' });
+    expect(uncapped.length).toBeGreaterThan(5);
+    const capped = replyToBlockKit(quoteReply(long), { locale: 'en', visibility: 'ephemeral', maxMessages: 5 });
+    expect(capped.length).toBe(5);
+    expect(capped.slice(0, 4).map((m) => m.blocks)).toEqual(uncapped.slice(0, 4).map((m) => m.blocks));
+    expect(capped[4]?.blocks).toEqual([
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `${uncapped.length - 4} more parts of this answer did not fit in Slack. Narrow the query to see them.`, verbatim: true }] },
+      uncapped.at(-1)?.blocks.at(-1),
+    ]);
+    assertWithinLimits(capped);
+  });
+});
+
+describe('plainFromSlack', () => {
+  it('reads a Slack message text back into what a reader sees', () => {
+    expect(plainFromSlack('see <https://a.example/x|the page> and <https://b.example> &lt;b&gt; &amp; <@U123> <#C1|general> <!here>')).toBe(
+      'see the page and https://b.example <b> &  general ',
+    );
   });
 });

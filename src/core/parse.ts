@@ -49,6 +49,7 @@ interface DraftDoc {
   title: string;
   authors: string[];
   line: number;
+  authorLine: number;
   /** Item index where the document starts; notes printed after it and before the next one are its own. */
   item: number;
   sections: DraftSection[];
@@ -180,7 +181,7 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
           const last = open.pieces[open.pieces.length - 1] as Piece;
           warn(last.line, 'paragraph ends mid-sentence: its continuation is not in the file');
         }
-        doc = { kind: 'essay', title, authors: names, line: item.line, item: i, sections: [] };
+        doc = { kind: 'essay', title, authors: names, line: item.line, authorLine: (items[j] as Item).line, item: i, sections: [] };
         docs.push(doc);
         open = null;
         notesSinceText = false;
@@ -195,7 +196,7 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
     }
 
     if (EDITORS_NOTE.test(raw)) {
-      doc = { kind: 'editors-note', title: '编者按', authors: [], line: item.line, item: i, sections: [] };
+      doc = { kind: 'editors-note', title: '编者按', authors: [], line: item.line, authorLine: item.line, item: i, sections: [] };
       docs.push(doc);
       section(doc).paragraphs.push((open = { pieces: [{ raw, line: item.line, item: i }] }));
       notesSinceText = false;
@@ -210,7 +211,7 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
 
     if (doc === null) {
       warn(item.line, 'text before any essay title and author line: kept as a document with no author');
-      doc = { kind: 'essay', title: file.replace(/\.txt$/iu, ''), authors: [], line: item.line, item: i, sections: [] };
+      doc = { kind: 'essay', title: file.replace(/\.txt$/iu, ''), authors: [], line: item.line, authorLine: item.line, item: i, sections: [] };
       docs.push(doc);
     }
 
@@ -444,7 +445,7 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
       line: doc.line,
     };
     for (const a of essay.authors) {
-      if (a.affiliation === null) warn(doc.line, `no affiliation note (*) for ${a.name}`);
+      if (a.affiliation === null) warn(doc.authorLine, `no affiliation note (*) for ${a.name}`);
     }
     resolveShortForms(essay, warn);
     essays.push(essay);

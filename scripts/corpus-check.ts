@@ -1,0 +1,50 @@
+/**
+ * `npm run corpus:check [-- --corpus DIR]`: what each corpus file yields, and every place the
+ * parser could not resolve, as `corpus: FILE:LINE: message`. Exits 1 only when no essay loads.
+ */
+import { parseArgs } from 'node:util';
+import { loadEnvFile, parseConfig } from '../src/config.js';
+import { loadCorpus, whyUnservable } from '../src/core/corpus.js';
+import { isUserError } from '../src/core/errors.js';
+import { formatWarning, type CorpusFile } from '../src/core/model.js';
+
+function counts(f: CorpusFile) {
+  const essays = f.essays.filter((e) => e.kind === 'essay');
+  const authors = new Set(essays.flatMap((e) => e.authors.map((a) => a.name)));
+  const sections = f.essays.reduce((n, e) => n + e.sections.filter((s) => s.heading !== null).length, 0);
+  const paragraphs = f.essays.reduce((n, e) => n + e.sections.reduce((m, s) => m + s.paragraphs.length, 0), 0);
+  const footnotes = f.essays.reduce((n, e) => n + e.footnotes.length, 0);
+  const urls = new Set(f.essays.flatMap((e) => e.footnotes.flatMap((n) => n.urls)));
+  return { essays: essays.length, authors: authors.size, sections, paragraphs, footnotes, urls: urls.size };
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { corpus: { type: 'string' } }, allowPositionals: false });
+  loadEnvFile();
+  const config = parseConfig(process.env, { corpusDir: values.corpus });
+  const corpus = await loadCorpus(config.corpusDir);
+  console.log(`corpus: ${corpus.dir} (version ${corpus.version})`);
+  for (const f of corpus.files) {
+    const c = counts(f);
+    console.log(
+      `${f.file}: ${c.essays} essays, ${c.authors} authors, ${c.sections} sections, ${c.paragraphs} paragraphs, ${c.footnotes} footnotes, ${c.urls} URLs${f.essays.some((e) => e.kind === 'editors-note') ? ', editor\'s note' : ''}`,
+    );
+  }
+  const warnings = corpus.files.flatMap((f) => f.warnings);
+  for (const w of warnings) console.warn(formatWarning(w));
+  console.log(`${corpus.files.length} files, ${warnings.length} warnings`);
+  const why = whyUnservable(corpus);
+  if (why) {
+    console.error(why);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(isUserError(error) ? error.message : error);
+    process.exit(1);
+  },
+);

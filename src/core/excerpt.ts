@@ -1,0 +1,146 @@
+import { citationOf, type Essay, type Paragraph, type Section } from './model.js';
+import type { Attribution, Locale, ReplyBlock, ReplyFootnote, ReplyMarker } from './reply.js';
+
+/**
+ * Cutting quotes out of paragraphs, and what goes with a quote: its attribution, its footnote
+ * markers and the notes that cite it. Shared by the passage commands so that /quote,
+ * /sources, /verify and the Context button show a passage the same way.
+ */
+
+/** The longest quote a reply shows, ellipses included. */
+export const QUOTE_MAX = 300;
+
+const ELLIPSIS = '…';
+
+/** Picks the English or the Chinese text of a label. */
+export function label(locale: Locale, en: string, zh: string): string {
+  return locale === 'zh-CN' ? zh : en;
+}
+
+/** How an editor's note, which has no author, is attributed. */
+export function editorsLabel(locale: Locale): string {
+  return label(locale, 'the editors', '编者');
+}
+
+export function authorLabel(essay: Essay, locale: Locale): string {
+  if (essay.kind === 'editors-note' || essay.authors.length === 0) return editorsLabel(locale);
+  return essay.authors.map((a) => a.name).join('、');
+}
+
+export function affiliationLabel(essay: Essay): string | null {
+  const list = essay.authors.map((a) => a.affiliation).filter((a): a is string => a !== null);
+  return list.length > 0 ? list.join('；') : null;
+}
+
+export function attributionOf(essay: Essay, section: Section, paragraph: Paragraph, locale: Locale): Attribution {
+  return {
+    author: authorLabel(essay, locale),
+    affiliation: affiliationLabel(essay),
+    essay: essay.title,
+    section: section.heading,
+    passageId: paragraph.id,
+  };
+}
+
+/** A quote cut from a paragraph: the shown text and the source span it stands for. */
+export interface Excerpt {
+  text: string;
+  /** The span of `paragraph.text` shown, without the ellipses. */
+  start: number;
+  end: number;
+  highlights: Array<[number, number]>;
+  markers: ReplyMarker[];
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/**
+ * Cuts [start, end) of a paragraph to at most `max` characters around the first match, with
+ * `…` where it was cut, and carries the matches and footnote markers over to the cut text.
+ */
+export function excerpt(p: Paragraph, start: number, end: number, matches: Array<[number, number]>, max = QUOTE_MAX): Excerpt {
+  let from = start;
+  let to = end;
+  if (to - from > max) {
+    const budget = max - 2;
+    const focus = matches.find(([a, b]) => a >= start && b <= end) ?? [start, start];
+    // Some words before the match give it its context; the rest of the budget follows it.
+    const lead = Math.max(0, Math.floor((budget - (focus[1] - focus[0])) / 3));
+    from = Math.min(Math.max(start, focus[0] - lead), end - budget);
+    to = from + budget;
+    if (from > start && isHighSurrogate(p.text.charCodeAt(from - 1))) from += 1;
+    if (isHighSurrogate(p.text.charCodeAt(to - 1))) to -= 1;
+  }
+  const before = from > start ? ELLIPSIS : '';
+  const after = to < end ? ELLIPSIS : '';
+  const shift = before.length - from;
+  const highlights = matches
+    .filter(([a, b]) => a < to && b > from)
+    .map(([a, b]) => [Math.max(a, from) + shift, Math.min(b, to) + shift] as [number, number]);
+  const markers = markersIn(p, from, to).map((m) => ({ offset: m.offset + shift, number: m.footnote as number }));
+  return { text: before + p.text.slice(from, to) + after, start: from, end: to, highlights, markers };
+}
+
+/**
+ * The markers of a paragraph that belong to the words [from, to): a marker stands after
+ * `text[offset - 1]`, so one right after the last quoted character is in, one right before
+ * the first is not.
+ */
+export function markersIn(p: Paragraph, from: number, to: number) {
+  return p.markers.filter((m) => m.footnote !== null && m.offset > from && m.offset <= to);
+}
+
+/**
+ * The notes that cite the words [from, to) of a paragraph. In this citation style a note
+ * placed after a run of sentences covers all of them, so when no marker falls inside the
+ * words, the next marker later in the paragraph is taken, labelled as covering the passage.
+ */
+export function footnotesFor(essay: Essay, p: Paragraph, from: number, to: number): ReplyFootnote[] {
+  const inside = markersIn(p, from, to);
+  if (inside.length > 0) return unique(inside.map((m) => resolve(essay, m.footnote as number, 'quote')));
+  const next = p.markers.find((m) => m.footnote !== null && m.offset > to);
+  return next ? [resolve(essay, next.footnote as number, 'passage')] : [];
+}
+
+/** A note as shown: its own number, the full citation's text and URLs. */
+export function resolve(essay: Essay, number: number, covers: ReplyFootnote['covers']): ReplyFootnote {
+  const note = essay.footnotes.find((f) => f.number === number);
+  if (!note) return { number, text: '', urls: [], covers };
+  const citation = citationOf(essay, note);
+  return { number, text: citation.text, urls: citation.urls, covers };
+}
+
+function unique(notes: ReplyFootnote[]): ReplyFootnote[] {
+  const seen = new Set<number>();
+  return notes.filter((n) => !seen.has(n.number) && seen.add(n.number));
+}
+
+/** The sentence of a paragraph that a marker at `offset` stands in or right after. */
+export function sentenceAt(p: Paragraph, offset: number): { start: number; end: number } {
+  const found = p.sentences.find((s) => s.start < offset && offset <= s.end) ?? [...p.sentences].reverse().find((s) => s.start < offset);
+  return found ?? { start: 0, end: p.text.length };
+}
+
+/** A quote block of a reply, with its attribution and notes. */
+export function quoteBlock(essay: Essay, section: Section, p: Paragraph, cut: Excerpt, locale: Locale): Extract<ReplyBlock, { kind: 'quote' }> {
+  return {
+    kind: 'quote',
+    text: cut.text,
+    highlights: cut.highlights,
+    markers: cut.markers,
+    attribution: attributionOf(essay, section, p, locale),
+    footnotes: footnotesFor(essay, p, cut.start, cut.end),
+  };
+}
+
+/** Finds a paragraph by its passage ID. */
+export function findPassage(essays: Essay[], id: string): { essay: Essay; section: Section; paragraph: Paragraph } | null {
+  for (const essay of essays) {
+    for (const section of essay.sections) {
+      for (const paragraph of section.paragraphs) if (paragraph.id === id) return { essay, section, paragraph };
+    }
+  }
+  return null;
+}

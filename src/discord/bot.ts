@@ -1,0 +1,209 @@
+import { once } from 'node:events';
+import {
+  Client,
+  Events,
+  GatewayIntentBits,
+  MessageFlags,
+  type AutocompleteInteraction,
+  type ButtonInteraction,
+  type ChatInputCommandInteraction,
+  type Interaction,
+  type MessageContextMenuCommandInteraction,
+  type RepliableInteraction,
+} from 'discord.js';
+import type { DiscordConfig } from '../config.js';
+import type { Bot, Logger, Requester } from '../core/bot.js';
+import { optionSpecs, type OptionSpec } from '../core/command.js';
+import type { Locale, Reply, ReplyAction } from '../core/reply.js';
+import { truncate } from '../core/split.js';
+import { FIND_SOURCE, FIND_SOURCE_COMMAND, PRIVATE_OPTION } from './commands.js';
+import { createButtonStore, type ButtonState } from './custom-id.js';
+import { NO_MENTIONS, noteToDiscord, replyToDiscord, type DiscordMessage } from './render.js';
+import { restOptions } from './rest.js';
+
+/** Discord drops an interaction not answered within 3 s; answer directly only when well inside that. */
+export const DEFER_BUDGET_MS = 1500;
+const AUTOCOMPLETE_MAX = 25;
+const CHOICE_TEXT_MAX = 100;
+
+const NOTES = {
+  en: {
+    expired: 'This button has expired. Run the command again for fresh results.',
+    notYours: (command: string) => `Only the person who ran /${command} can page its results. Run /${command} yourself to search.`,
+    noText: 'That message has no text to look up.',
+    failed: 'Something went wrong while answering. It has been logged; please try again.',
+  },
+  'zh-CN': {
+    expired: '此按钮已过期。请重新运行命令以获取结果。',
+    notYours: (command: string) => `只有运行 /${command} 的人才能翻页。请自己运行 /${command} 搜索。`,
+    noText: '该消息没有可查找的文字。',
+    failed: '回答时出错，已记录。请重试。',
+  },
+} satisfies Record<Locale, unknown>;
+
+function localeOf(interaction: Interaction): Locale {
+  return interaction.locale === 'zh-CN' ? 'zh-CN' : 'en';
+}
+
+interface Answer {
+  owner: string;
+  ephemeral: boolean;
+  /** Offered as "Post to channel" when the answer is private. */
+  share?: { command: string; input: ReplyAction['input'] };
+}
+
+/**
+ * Connects to Discord through the gateway and serves the bot's commands until `stop()`.
+ * The adapter only translates: an interaction becomes `bot.run(name, options, requester)`,
+ * and the Reply becomes Discord messages through `replyToDiscord`.
+ */
+export async function startDiscord(bot: Bot, config: DiscordConfig, logger: Logger): Promise<{ client: Client; stop(): Promise<void> }> {
+  const client = new Client({
+    // No privileged intents: slash commands, buttons and context menus arrive without reading messages.
+    intents: [GatewayIntentBits.Guilds],
+    rest: restOptions(config),
+    allowedMentions: NO_MENTIONS,
+  });
+  const buttons = createButtonStore();
+  const specs = new Map<string, OptionSpec[]>([...bot.commands.values()].map((c) => [c.name, optionSpecs(c)]));
+  /** How long each command took last time; a slow one is deferred before it runs. */
+  const lastRunMs = new Map<string, number>();
+
+  function run(command: string, input: Record<string, unknown>, requester: Requester): Reply {
+    const started = performance.now();
+    const reply = bot.run(command, input, requester);
+    lastRunMs.set(command, performance.now() - started);
+    return reply;
+  }
+
+  async function send(interaction: RepliableInteraction, messages: DiscordMessage[], deferred: boolean): Promise<void> {
+    const [first, ...rest] = messages as [DiscordMessage, ...DiscordMessage[]];
+    const privateFirst = (first.flags & MessageFlags.Ephemeral) !== 0;
+    if (!deferred) await interaction.reply({ ...first, flags: privateFirst ? MessageFlags.Ephemeral : undefined });
+    else if (privateFirst && !interaction.ephemeral) {
+      // The deferral was public but the answer (an error) must be private: drop the placeholder.
+      await interaction.deleteReply();
+      await interaction.followUp({ ...first, flags: MessageFlags.Ephemeral });
+    } else {
+      const { flags: _flags, ...edit } = first;
+      await interaction.editReply(edit);
+    }
+    for (const message of rest) await interaction.followUp({ ...message, flags: privateFirst ? MessageFlags.Ephemeral : undefined });
+  }
+
+  /** Runs a command for an interaction and sends the reply, deferring first when it might not make the 3 s window. */
+  async function answer(interaction: RepliableInteraction, command: string, input: Record<string, unknown>, how: Answer): Promise<number> {
+    const locale = localeOf(interaction);
+    const age = Date.now() - interaction.createdTimestamp;
+    const deferred = age + (lastRunMs.get(command) ?? 0) > DEFER_BUDGET_MS;
+    if (deferred) await interaction.deferReply({ flags: how.ephemeral ? MessageFlags.Ephemeral : undefined });
+    const reply = run(command, input, { platform: 'discord', userId: interaction.user.id, locale });
+    const messages = replyToDiscord(reply, {
+      locale,
+      ephemeral: how.ephemeral,
+      share: how.share,
+      customId: (action) => buttons.customId({ ...action, owner: how.owner, ephemeral: how.ephemeral } satisfies ButtonState),
+    });
+    await send(interaction, messages, deferred);
+    return messages.length;
+  }
+
+  async function note(interaction: RepliableInteraction, text: string): Promise<number> {
+    await interaction.reply({ ...noteToDiscord(text), flags: MessageFlags.Ephemeral });
+    return 1;
+  }
+
+  async function onSlash(interaction: ChatInputCommandInteraction): Promise<number> {
+    const input: Record<string, string | number | boolean> = {};
+    for (const option of interaction.options.data) {
+      if (option.name !== PRIVATE_OPTION && option.value !== undefined) input[option.name] = option.value;
+    }
+    const ephemeral = interaction.options.getBoolean(PRIVATE_OPTION) ?? false;
+    const command = interaction.commandName;
+    return answer(interaction, command, input, { owner: interaction.user.id, ephemeral, share: { command, input } });
+  }
+
+  async function onFindSource(interaction: MessageContextMenuCommandInteraction): Promise<number> {
+    const text = interaction.targetMessage.content;
+    const positional = bot.commands.get(FIND_SOURCE_COMMAND)?.positional;
+    if (!positional || text.trim() === '') return note(interaction, NOTES[localeOf(interaction)].noText);
+    const input = { [positional]: text };
+    // Looking a message up is a private question; the asker may then post the answer.
+    return answer(interaction, FIND_SOURCE_COMMAND, input, { owner: interaction.user.id, ephemeral: true, share: { command: FIND_SOURCE_COMMAND, input } });
+  }
+
+  async function onButton(interaction: ButtonInteraction): Promise<number> {
+    const notes = NOTES[localeOf(interaction)];
+    const resolved = buttons.resolve(interaction.customId);
+    if (!('state' in resolved)) return note(interaction, notes.expired);
+    const { state } = resolved;
+    const isOwner = interaction.user.id === state.owner;
+    if (state.kind === 'share') {
+      if (!isOwner) return note(interaction, notes.notYours(state.command));
+      return answer(interaction, state.command, state.input, { owner: state.owner, ephemeral: false });
+    }
+    if (state.kind === 'more' && !isOwner) return note(interaction, notes.notYours(state.command));
+    // Context and sources are open to anyone who sees the message; someone else's copy is private to them.
+    const ephemeral = state.ephemeral || !isOwner;
+    return answer(interaction, state.command, state.input, {
+      owner: interaction.user.id,
+      ephemeral,
+      share: { command: state.command, input: state.input },
+    });
+  }
+
+  async function onAutocomplete(interaction: AutocompleteInteraction): Promise<number> {
+    const focused = interaction.options.getFocused(true);
+    const kind = specs.get(interaction.commandName)?.find((s) => s.name === focused.name)?.autocomplete;
+    const choices = kind ? bot.library().index.complete(kind, String(focused.value), AUTOCOMPLETE_MAX) : [];
+    await interaction.respond(
+      choices
+        // A value Discord would refuse cannot be shortened without changing what it selects.
+        .filter((c) => c.value.length <= CHOICE_TEXT_MAX)
+        .slice(0, AUTOCOMPLETE_MAX)
+        .map((c) => ({ name: truncate(c.name, CHOICE_TEXT_MAX), value: c.value })),
+    );
+    return 1;
+  }
+
+  async function handle(interaction: Interaction): Promise<void> {
+    let messages = 0;
+    try {
+      if (interaction.isChatInputCommand()) messages = await onSlash(interaction);
+      else if (interaction.isAutocomplete()) messages = await onAutocomplete(interaction);
+      else if (interaction.isButton()) messages = await onButton(interaction);
+      else if (interaction.isMessageContextMenuCommand() && interaction.commandName === FIND_SOURCE) messages = await onFindSource(interaction);
+    } catch (error) {
+      logger.error({ err: error, interaction: interaction.id, type: interaction.type }, 'discord: interaction failed');
+      try {
+        if (interaction.isAutocomplete()) {
+          if (!interaction.responded) await interaction.respond([]);
+        } else if (interaction.isRepliable()) {
+          const failure = { ...noteToDiscord(NOTES[localeOf(interaction)].failed), flags: MessageFlags.Ephemeral as const };
+          if (interaction.deferred || interaction.replied) await interaction.followUp(failure);
+          else await interaction.reply(failure);
+        }
+      } catch (second) {
+        logger.error({ err: second, interaction: interaction.id }, 'discord: could not report the failure');
+      }
+    }
+    logger.info({ interaction: interaction.id, type: interaction.type, messages }, 'discord: answered');
+  }
+
+  client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord: client error'));
+  client.on(Events.ShardError, (error, shard) => logger.error({ err: error, shard }, 'discord: gateway error'));
+
+  const ready = once(client, Events.ClientReady);
+  await client.login(config.token);
+  await ready;
+  logger.info({ user: client.user?.tag, application: config.applicationId }, 'discord: connected');
+
+  return {
+    client,
+    async stop() {
+      await client.destroy();
+      logger.info({}, 'discord: stopped');
+    },
+  };
+}

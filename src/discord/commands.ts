@@ -1,0 +1,106 @@
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  type APIApplicationCommandBasicOption,
+  type RESTPutAPIApplicationCommandsJSONBody,
+} from 'discord.js';
+import { optionSpecs, type Command, type OptionSpec } from '../core/command.js';
+
+/** The boolean every slash command gets from the adapter: answer privately (ephemeral). */
+export const PRIVATE_OPTION = 'private';
+/** The message context-menu command; it runs `verify` on the message's text. */
+export const FIND_SOURCE = 'Find source';
+export const FIND_SOURCE_COMMAND = 'verify';
+
+export const DISCORD_NAME_MAX = 32;
+export const DISCORD_DESCRIPTION_MAX = 100;
+export const DISCORD_OPTIONS_MAX = 25;
+export const DISCORD_CHOICES_MAX = 25;
+const DISCORD_STRING_LENGTH_MAX = 6000;
+/** Discord's rule for command and option names (and their localizations), lowercase only. */
+const NAME_RULE = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+const PRIVATE_DESCRIPTION = { en: 'Only you see the answer', zh: '仅自己可见', zhName: '私密' };
+const FIND_SOURCE_ZH = '查找出处';
+
+function checkName(where: string, name: string): string {
+  if (!NAME_RULE.test(name) || name !== name.toLowerCase()) {
+    throw new Error(`discord: ${where}: name "${name}" breaks Discord's rule (1-32 lowercase letters, digits, - or _)`);
+  }
+  return name;
+}
+
+function checkDescription(where: string, text: string): string {
+  if (text.length < 1 || text.length > DISCORD_DESCRIPTION_MAX) {
+    throw new Error(`discord: ${where}: description must be 1-${DISCORD_DESCRIPTION_MAX} characters, is ${text.length}`);
+  }
+  return text;
+}
+
+const TYPES: Record<OptionSpec['type'], ApplicationCommandOptionType.String | ApplicationCommandOptionType.Integer | ApplicationCommandOptionType.Number | ApplicationCommandOptionType.Boolean> = {
+  string: ApplicationCommandOptionType.String,
+  integer: ApplicationCommandOptionType.Integer,
+  number: ApplicationCommandOptionType.Number,
+  boolean: ApplicationCommandOptionType.Boolean,
+};
+
+function optionJson(command: Command, spec: OptionSpec): APIApplicationCommandBasicOption {
+  const where = `/${command.name} ${spec.name}`;
+  const option: Record<string, unknown> = {
+    type: TYPES[spec.type],
+    name: checkName(where, spec.name),
+    description: checkDescription(where, spec.description),
+    required: spec.required,
+  };
+  if (spec.zhName) option.name_localizations = { 'zh-CN': checkName(`${where} (zh-CN)`, spec.zhName) };
+  if (spec.zh) option.description_localizations = { 'zh-CN': checkDescription(`${where} (zh-CN)`, spec.zh) };
+  if (spec.type === 'string') {
+    if (spec.minLength !== undefined) option.min_length = Math.min(spec.minLength, DISCORD_STRING_LENGTH_MAX);
+    if (spec.maxLength !== undefined) option.max_length = Math.min(spec.maxLength, DISCORD_STRING_LENGTH_MAX);
+  }
+  if (spec.type === 'integer' || spec.type === 'number') {
+    if (spec.min !== undefined) option.min_value = spec.min;
+    if (spec.max !== undefined) option.max_value = spec.max;
+  }
+  // Discord refuses an option that both lists choices and autocompletes.
+  if (spec.choices && spec.choices.length <= DISCORD_CHOICES_MAX) option.choices = spec.choices.map((c) => ({ name: c, value: c }));
+  else if (spec.autocomplete) option.autocomplete = true;
+  return option as unknown as APIApplicationCommandBasicOption;
+}
+
+/**
+ * The application commands to register, read off the same registry that dispatches them:
+ * one slash command per visible command, each with its zod options plus `private`, and the
+ * "Find source" message command. Throws when a name or description breaks Discord's rules,
+ * so that a bad registry fails the tests and the deploy, not the live registration.
+ */
+export function discordCommands(registry: ReadonlyMap<string, Command>): RESTPutAPIApplicationCommandsJSONBody {
+  const slash = [...registry.values()]
+    .filter((c) => !c.hidden)
+    .map((command) => {
+      const specs = optionSpecs(command);
+      if (specs.some((s) => s.name === PRIVATE_OPTION)) {
+        throw new Error(`discord: /${command.name}: option "${PRIVATE_OPTION}" is the adapter's own; rename the command's option`);
+      }
+      // Discord wants required options before optional ones.
+      const options = [...specs.filter((s) => s.required), ...specs.filter((s) => !s.required)].map((s) => optionJson(command, s));
+      options.push({
+        type: ApplicationCommandOptionType.Boolean,
+        name: PRIVATE_OPTION,
+        name_localizations: { 'zh-CN': PRIVATE_DESCRIPTION.zhName },
+        description: PRIVATE_DESCRIPTION.en,
+        description_localizations: { 'zh-CN': PRIVATE_DESCRIPTION.zh },
+        required: false,
+      });
+      if (options.length > DISCORD_OPTIONS_MAX) throw new Error(`discord: /${command.name} has ${options.length} options, over ${DISCORD_OPTIONS_MAX}`);
+      return {
+        type: ApplicationCommandType.ChatInput as const,
+        name: checkName(`/${command.name}`, command.name),
+        description: checkDescription(`/${command.name}`, command.description),
+        description_localizations: { 'zh-CN': checkDescription(`/${command.name} (zh-CN)`, command.descriptionZh) },
+        options,
+      };
+    });
+  if (!registry.has(FIND_SOURCE_COMMAND)) throw new Error(`discord: "${FIND_SOURCE}" needs the ${FIND_SOURCE_COMMAND} command in the registry`);
+  return [...slash, { type: ApplicationCommandType.Message, name: FIND_SOURCE, name_localizations: { 'zh-CN': FIND_SOURCE_ZH } }];
+}

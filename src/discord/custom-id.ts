@@ -1,0 +1,96 @@
+import { createHash } from 'node:crypto';
+import type { ActionKind } from '../core/reply.js';
+
+/** Discord's limit on a component's custom_id, in characters. */
+export const DISCORD_CUSTOM_ID_MAX = 100;
+
+/** Everything needed to answer a button press, possibly long after the message was sent. */
+export interface ButtonState {
+  kind: ActionKind;
+  /** The user who ran the command; only they may page its results. */
+  owner: string;
+  /** The reply the button sits on was private, so its answers are too. */
+  ephemeral: boolean;
+  command: string;
+  input: Record<string, string | number | boolean>;
+}
+
+/*
+ * custom_id format, version 1:  y1|<kind>|<e or p>|<owner>|<command>|<key=value&…>
+ * Keys and values are percent-encoded only in `% | & =`, so that Chinese text stays one
+ * character per character: Discord counts characters, and a query of a dozen Hanzi must
+ * still fit in 100. Numbers and booleans travel as text; the core's input parser reads them
+ * back. When the state is longer than 100 characters, the id is `y1#<hash>` and the state
+ * waits in a bounded in-memory cache: such a button does not survive a restart and is
+ * answered with a polite "expired" note instead.
+ */
+const VERSION = 'y1';
+const KINDS: Record<ActionKind, string> = { more: 'm', context: 'c', sources: 's', share: 'p' };
+const KIND_OF = new Map(Object.entries(KINDS).map(([k, v]) => [v, k as ActionKind]));
+
+function escapePart(text: string): string {
+  return text.replace(/[%|&=]/gu, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+
+function unescapePart(text: string): string {
+  return text.replace(/%([0-9A-F]{2})/gu, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** The full, self-contained form of a state; may be longer than Discord allows. */
+export function encodeState(state: ButtonState): string {
+  const input = Object.entries(state.input)
+    .map(([k, v]) => `${escapePart(k)}=${escapePart(String(v))}`)
+    .join('&');
+  return [VERSION, KINDS[state.kind], state.ephemeral ? 'e' : 'p', state.owner, escapePart(state.command), input].join('|');
+}
+
+/** Reads a state written by `encodeState`; null for anything else. */
+export function decodeState(id: string): ButtonState | null {
+  const parts = id.split('|');
+  if (parts.length !== 6 || parts[0] !== VERSION) return null;
+  const [, kindCode, visibility, owner, command, input] = parts as [string, string, string, string, string, string];
+  const kind = KIND_OF.get(kindCode);
+  if (!kind || (visibility !== 'e' && visibility !== 'p') || !/^\d+$/u.test(owner) || command === '') return null;
+  const values: Record<string, string> = {};
+  for (const pair of input === '' ? [] : input.split('&')) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) return null;
+    values[unescapePart(pair.slice(0, eq))] = unescapePart(pair.slice(eq + 1));
+  }
+  return { kind, owner, ephemeral: visibility === 'e', command: unescapePart(command), input: values };
+}
+
+export type Resolved = { state: ButtonState } | { expired: true } | { unknown: true };
+
+/** Encodes button states into custom_ids, keeping the few that do not fit in a bounded LRU cache. */
+export interface ButtonStore {
+  customId(state: ButtonState): string;
+  resolve(customId: string): Resolved;
+}
+
+export function createButtonStore(capacity = 5000): ButtonStore {
+  // A Map iterates in insertion order, so re-inserting on use makes its first key the least recently used.
+  const cache = new Map<string, ButtonState>();
+  return {
+    customId(state) {
+      const full = encodeState(state);
+      if (full.length <= DISCORD_CUSTOM_ID_MAX) return full;
+      const key = `${VERSION}#${createHash('sha256').update(full).digest('base64url').slice(0, 22)}`;
+      cache.delete(key);
+      cache.set(key, state);
+      while (cache.size > capacity) cache.delete(cache.keys().next().value as string);
+      return key;
+    },
+    resolve(customId) {
+      if (customId.startsWith(`${VERSION}#`)) {
+        const state = cache.get(customId);
+        if (!state) return { expired: true };
+        cache.delete(customId);
+        cache.set(customId, state);
+        return { state };
+      }
+      const state = decodeState(customId);
+      return state ? { state } : { unknown: true };
+    },
+  };
+}

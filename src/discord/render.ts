@@ -1,0 +1,413 @@
+import { ButtonStyle, ComponentType, MessageFlags, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed, type APIEmbedField } from 'discord.js';
+import type { Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote, ReplyMarker } from '../core/reply.js';
+import { splitText, truncate } from '../core/split.js';
+import { DISCORD_CUSTOM_ID_MAX } from './custom-id.js';
+
+/*
+ * Discord's limits, counted in UTF-16 code units as Discord counts them. A message may carry
+ * content and embeds; the 6000 is the sum over its embeds' titles, descriptions and fields.
+ */
+export const DISCORD_CONTENT_MAX = 2000;
+export const DISCORD_EMBED_TITLE_MAX = 256;
+export const DISCORD_EMBED_DESCRIPTION_MAX = 4096;
+export const DISCORD_EMBED_FIELD_NAME_MAX = 256;
+export const DISCORD_EMBED_FIELD_VALUE_MAX = 1024;
+export const DISCORD_EMBED_FIELDS_MAX = 25;
+export const DISCORD_MESSAGE_EMBEDS_TOTAL_MAX = 6000;
+export const DISCORD_MESSAGE_EMBEDS_MAX = 10;
+export const DISCORD_BUTTONS_PER_ROW = 5;
+export const DISCORD_ACTION_ROWS_MAX = 5;
+export const DISCORD_BUTTON_LABEL_MAX = 80;
+export { DISCORD_CUSTOM_ID_MAX };
+
+/** Set on every payload: nothing quoted from the essays or typed by a user can ping anyone. */
+export const NO_MENTIONS = { parse: [] as [] };
+
+export type ButtonRow = APIActionRowComponent<APIButtonComponentWithCustomId>;
+
+/** One Discord message, in the shape discord.js's reply, editReply and followUp accept. */
+export interface DiscordMessage {
+  content?: string;
+  embeds: APIEmbed[];
+  components: ButtonRow[];
+  /** `MessageFlags.Ephemeral` for a private message, else 0. */
+  flags: number;
+  allowedMentions: typeof NO_MENTIONS;
+}
+
+export interface RenderOptions {
+  locale: Locale;
+  /** Only the user who asked sees the answer. Errors are private whatever this says. */
+  ephemeral: boolean;
+  /** Turns a button's action into its custom_id (at most 100 characters). */
+  customId(action: ReplyAction): string;
+  /** The command and input that produced the reply: a private reply gets a "Post to channel" button that reruns it in public. */
+  share?: { command: string; input: ReplyAction['input'] };
+}
+
+const LABELS = {
+  en: { more: 'More', context: 'Context', sources: 'Sources', share: 'Post to channel', citedBy: 'Cited in', empty: 'Nothing to show.' },
+  'zh-CN': { more: '更多', context: '上下文', sources: '出处', share: '发到频道', citedBy: '引用处', empty: '没有可显示的内容。' },
+} satisfies Record<Locale, Record<string, string>>;
+
+// ── escaping ──────────────────────────────────────────────────────────────────
+
+/*
+ * Discord removes a backslash before any ASCII punctuation, so escaping more than is strictly
+ * needed is harmless, while escaping too little turns `*` in an essay into italics. `<` is
+ * escaped too: `<@id>`, `<#id>`, `<t:…>` and `<:emoji:id>` would otherwise render as mentions,
+ * channels, timestamps and emoji.
+ */
+const MARKDOWN = /[\\*_~|>#\-[\]()`<]/gu;
+const MASS_MENTION = /@(everyone|here)/giu;
+
+/** Escapes Markdown and neutralises @everyone/@here, for text from the essays or from a user. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(MARKDOWN, '\\$&').replace(MASS_MENTION, '@\u200b$1');
+}
+
+/** A URL as a clickable link whose preview Discord suppresses; null when it is not an http(s) URL. */
+function link(url: string): string | null {
+  if (!/^https?:\/\/\S+$/iu.test(url)) return null;
+  return `<${url.replace(/[<>]/gu, encodeURIComponent)}>`;
+}
+
+/** Escapes `text`, except that each of `urls` found in it (with or without its `<…>`) becomes a link. */
+function escapeWithLinks(text: string, urls: string[]): { rendered: string; unused: string[] } {
+  const wanted = [...new Set(urls)].filter((u) => link(u) !== null).sort((a, b) => b.length - a.length);
+  const used = new Set<string>();
+  let rendered = '';
+  let rest = text;
+  while (rest.length > 0) {
+    let best: { at: number; length: number; url: string } | null = null;
+    for (const url of wanted) {
+      const bracketed = rest.indexOf(`<${url}>`);
+      const bare = rest.indexOf(url);
+      if (bracketed !== -1 && (best === null || bracketed < best.at)) best = { at: bracketed, length: url.length + 2, url };
+      else if (bare !== -1 && (best === null || bare < best.at)) best = { at: bare, length: url.length, url };
+    }
+    if (!best) {
+      rendered += escapeMarkdown(rest);
+      break;
+    }
+    rendered += escapeMarkdown(rest.slice(0, best.at)) + (link(best.url) as string);
+    used.add(best.url);
+    rest = rest.slice(best.at + best.length);
+  }
+  return { rendered, unused: wanted.filter((u) => !used.has(u)) };
+}
+
+// ── rich text: escaped runs, styled spans and footnote markers ───────────────
+
+type Style = '**' | '~~' | '__';
+
+interface RichText {
+  text: string;
+  /** Non-overlapping half-open spans of `text`, each wrapped in its style's Markdown. */
+  spans: Array<{ start: number; end: number; style: Style }>;
+  markers: ReplyMarker[];
+}
+
+function mergeHighlights(highlights: Array<[number, number]>, length: number): RichText['spans'] {
+  const sorted = highlights
+    .map(([s, e]) => [Math.max(0, s), Math.min(length, e)] as [number, number])
+    .filter(([s, e]) => e > s)
+    .sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [];
+  for (const [s, e] of sorted) {
+    const last = merged.at(-1);
+    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
+    else merged.push([s, e]);
+  }
+  return merged.map(([start, end]) => ({ start, end, style: '**' as const }));
+}
+
+/** Renders `rich.text[start, end)`: escaped, styled spans clipped to the range, markers as [n]. */
+function renderRange(rich: RichText, start: number, end: number): string {
+  const cuts = new Set<number>([start, end]);
+  const spans = rich.spans.filter((s) => s.end > start && s.start < end);
+  for (const s of spans) {
+    cuts.add(Math.max(s.start, start));
+    cuts.add(Math.min(s.end, end));
+  }
+  // A marker stands after text[offset - 1]; one at a piece's start belongs to the piece before.
+  const markers = rich.markers.filter((m) => (m.offset > start || (m.offset === 0 && start === 0)) && m.offset <= end);
+  for (const m of markers) cuts.add(m.offset);
+  const points = [...cuts].sort((a, b) => a - b);
+  let out = '';
+  for (let i = 0; i < points.length; i++) {
+    const at = points[i] as number;
+    for (const m of markers) if (m.offset === at) out += `[${m.number}]`;
+    const next = points[i + 1];
+    if (next === undefined || next <= at) continue;
+    const piece = escapeMarkdown(rich.text.slice(at, next));
+    const span = spans.find((s) => s.start <= at && s.end >= next);
+    out += span && piece.trim() !== '' ? `${span.style}${piece}${span.style}` : piece;
+  }
+  return out;
+}
+
+/**
+ * Renders rich text as one line, or as several when the line would exceed `max`: the plain
+ * text is cut at sentence ends first (splitText), and each piece is rendered on its own, so
+ * no cut falls inside an escape, a bold span or a character.
+ */
+function fitRich(rich: RichText, max: number, prefix = '', start = 0, end = rich.text.length): string[] {
+  const rendered = prefix + renderRange(rich, start, end);
+  if (rendered.length <= max || end - start <= 1) return [rendered];
+  const length = end - start;
+  // Escapes and markup make the rendered text longer than the plain; aim below the limit by that ratio.
+  const target = Math.max(2, Math.min(length - 1, Math.floor((length * (max - prefix.length)) / rendered.length)));
+  const out: string[] = [];
+  let at = start;
+  for (const piece of splitText(rich.text.slice(start, end), target)) {
+    out.push(...fitRich(rich, max, prefix, at, at + piece.length));
+    at += piece.length;
+  }
+  return out;
+}
+
+function plain(text: string): RichText {
+  return { text, spans: [], markers: [] };
+}
+
+// ── blocks ───────────────────────────────────────────────────────────────────
+
+function attributionLine(a: Attribution): string {
+  const parts = [a.author, a.essay, ...(a.section ? [a.section] : [])].map(escapeMarkdown);
+  return `— ${parts.join(' · ')} · \`${a.passageId.replace(/`/gu, "'")}\``;
+}
+
+function footnoteLine(n: { number: number; text: string; urls: string[] }): string {
+  const { rendered, unused } = escapeWithLinks(n.text, n.urls);
+  const links = unused.map((u) => link(u) as string);
+  return [`[${n.number}]`, rendered, ...links].filter((s) => s !== '').join(' ');
+}
+
+function quoteLines(text: string, spans: RichText['spans'], markers: ReplyMarker[], max: number): string[] {
+  return text.split('\n').flatMap((line, i, all) => {
+    const offset = all.slice(0, i).reduce((n, l) => n + l.length + 1, 0);
+    const rich: RichText = {
+      text: line,
+      spans: spans
+        .map((s) => ({ ...s, start: s.start - offset, end: s.end - offset }))
+        .filter((s) => s.end > 0 && s.start < line.length)
+        .map((s) => ({ ...s, start: Math.max(0, s.start), end: Math.min(line.length, s.end) })),
+      markers: markers.map((m) => ({ ...m, offset: m.offset - offset })).filter((m) => m.offset >= 0 && m.offset <= line.length),
+    };
+    return fitRich(rich, max, '> ');
+  });
+}
+
+/** Long single lines (a footnote, a text block) are cut at sentence ends too, like quotes. */
+function fitLine(line: string, max: number): string[] {
+  return line.length <= max ? [line] : fitRich(plain(line), max);
+}
+
+/** The Markdown lines of a block that renders into an embed description. */
+function blockLines(block: Exclude<ReplyBlock, { kind: 'fields' }>, locale: Locale, max: number): string[] {
+  switch (block.kind) {
+    case 'quote':
+      return [
+        ...quoteLines(block.text, mergeHighlights(block.highlights, block.text.length), block.markers, max),
+        attributionLine(block.attribution),
+        ...block.footnotes.flatMap((f: ReplyFootnote) => fitFootnote(f, max)),
+      ];
+    case 'note':
+      return [
+        ...fitFootnote(block, max),
+        ...(block.citedBy.length > 0 ? [`${LABELS[locale].citedBy}:`] : []),
+        ...block.citedBy.flatMap((c) => [...quoteLines(c.quote, [], [], max), attributionLine(c.attribution)]),
+      ];
+    case 'text':
+      return block.text.split('\n').flatMap((line) => fitRich(plain(line), max));
+    case 'diff': {
+      let text = '';
+      const spans: RichText['spans'] = [];
+      for (const op of block.ops) {
+        if (op.op !== 'equal' && op.text !== '') spans.push({ start: text.length, end: text.length + op.text.length, style: op.op === 'delete' ? '~~' : '__' });
+        text += op.text;
+      }
+      return text.split('\n').flatMap((line, i, all) => {
+        const offset = all.slice(0, i).reduce((n, l) => n + l.length + 1, 0);
+        const lineSpans = spans
+          .filter((s) => s.end > offset && s.start < offset + line.length)
+          .map((s) => ({ ...s, start: Math.max(0, s.start - offset), end: Math.min(line.length, s.end - offset) }));
+        return fitRich({ text: line, spans: lineSpans, markers: [] }, max);
+      });
+    }
+  }
+}
+
+function fitFootnote(n: { number: number; text: string; urls: string[] }, max: number): string[] {
+  const line = footnoteLine(n);
+  if (line.length <= max) return [line];
+  // A note too long for a description (never in practice): its text is cut, its links kept whole.
+  return [...fitLine(`[${n.number}] ${escapeMarkdown(n.text)}`, max), ...n.urls.flatMap((u) => (link(u) ? [link(u) as string] : []))];
+}
+
+function fieldEntries(fields: Array<{ label: string; value: string }>): APIEmbedField[] {
+  return fields.flatMap(({ label, value }) => {
+    const name = fitOne(label, DISCORD_EMBED_FIELD_NAME_MAX) || '\u200b';
+    const values = value === '' ? ['\u200b'] : fitRich(plain(value), DISCORD_EMBED_FIELD_VALUE_MAX);
+    // A value longer than a field is continued in fields named with a zero-width space, which Discord shows as no name.
+    return values.map((v, i) => ({ name: i === 0 ? name : '\u200b', value: v }));
+  });
+}
+
+function embedSize(e: APIEmbed): number {
+  return (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+}
+
+/** Packs the reply's blocks into embeds, each within every per-embed limit and the per-message total. */
+function embedsOf(reply: Reply, locale: Locale): APIEmbed[] {
+  const embeds: APIEmbed[] = [];
+  let lines: string[] = [];
+  let size = 0;
+  const flush = () => {
+    if (lines.length > 0) embeds.push({ description: lines.join('\n') });
+    lines = [];
+    size = 0;
+  };
+  for (const block of reply.blocks) {
+    if (block.kind === 'fields') {
+      flush();
+      let fields: APIEmbedField[] = [];
+      let total = 0;
+      for (const field of fieldEntries(block.fields)) {
+        const n = field.name.length + field.value.length;
+        if (fields.length === DISCORD_EMBED_FIELDS_MAX || total + n > DISCORD_MESSAGE_EMBEDS_TOTAL_MAX - DISCORD_EMBED_TITLE_MAX) {
+          embeds.push({ fields });
+          fields = [];
+          total = 0;
+        }
+        fields.push(field);
+        total += n;
+      }
+      if (fields.length > 0) embeds.push({ fields });
+      continue;
+    }
+    const blockText = blockLines(block, locale, DISCORD_EMBED_DESCRIPTION_MAX);
+    const whole = blockText.join('\n').length;
+    // Blocks share a description, a blank line apart; a block that fits a fresh embed is not cut across two.
+    if (lines.length > 0 && size + 2 + whole > DISCORD_EMBED_DESCRIPTION_MAX) flush();
+    if (lines.length > 0) {
+      lines.push('');
+      size += 1;
+    }
+    for (const line of blockText) {
+      if (lines.length > 0 && size + 1 + line.length > DISCORD_EMBED_DESCRIPTION_MAX) flush();
+      size += (lines.length > 0 ? 1 : 0) + line.length;
+      lines.push(line);
+    }
+  }
+  flush();
+  const first = embeds[0];
+  if (first) {
+    const title = fitOne(reply.title, DISCORD_EMBED_TITLE_MAX);
+    // The title goes on the first embed only when the message total still holds.
+    if (title !== '' && embedSize(first) + title.length <= DISCORD_MESSAGE_EMBEDS_TOTAL_MAX) first.title = title;
+  }
+  return embeds;
+}
+
+// ── buttons ──────────────────────────────────────────────────────────────────
+
+function buttonRows(reply: Reply, options: RenderOptions): ButtonRow[] {
+  const actions = reply.actions.filter((a) => a.kind !== 'share');
+  if (options.ephemeral && options.share) actions.push({ kind: 'share', command: options.share.command, input: options.share.input });
+  const labels = LABELS[options.locale];
+  const seen = new Set<string>();
+  const buttons: APIButtonComponentWithCustomId[] = [];
+  for (const action of actions) {
+    const id = options.customId(action);
+    if (id.length > DISCORD_CUSTOM_ID_MAX) throw new RangeError(`discord: custom_id for ${action.kind} is ${id.length} characters, over ${DISCORD_CUSTOM_ID_MAX}`);
+    // Discord refuses a message whose components repeat a custom_id.
+    if (seen.has(id)) continue;
+    seen.add(id);
+    buttons.push({
+      type: ComponentType.Button,
+      style: action.kind === 'more' ? ButtonStyle.Primary : action.kind === 'share' ? ButtonStyle.Success : ButtonStyle.Secondary,
+      label: truncate(labels[action.kind], DISCORD_BUTTON_LABEL_MAX),
+      custom_id: id,
+    });
+  }
+  const rows: ButtonRow[] = [];
+  for (let i = 0; i < buttons.length && rows.length < DISCORD_ACTION_ROWS_MAX; i += DISCORD_BUTTONS_PER_ROW) {
+    rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + DISCORD_BUTTONS_PER_ROW) });
+  }
+  return rows;
+}
+
+// ── the reply ────────────────────────────────────────────────────────────────
+
+/**
+ * Renders a Reply as one or more Discord messages: the first answers the interaction, the
+ * rest follow up. The notice goes in the content, the blocks in embeds (descriptions hold
+ * 4096 against content's 2000), the buttons under the last message. Every message is within
+ * Discord's limits and carries `allowedMentions: { parse: [] }`.
+ */
+export function replyToDiscord(reply: Reply, options: RenderOptions): DiscordMessage[] {
+  const ephemeral = options.ephemeral || reply.error !== undefined;
+  const flags = ephemeral ? MessageFlags.Ephemeral : 0;
+  const message = (content: string | undefined, embeds: APIEmbed[]): DiscordMessage => ({
+    ...(content !== undefined ? { content } : {}),
+    embeds,
+    components: [],
+    flags,
+    allowedMentions: NO_MENTIONS,
+  });
+
+  if (reply.error) {
+    return [message(fitOne(reply.error.message, DISCORD_CONTENT_MAX), [])];
+  }
+
+  const notice = reply.message ? packLines(reply.message.split('\n').flatMap((l) => fitRich(plain(l), DISCORD_CONTENT_MAX)), DISCORD_CONTENT_MAX) : [];
+  const batches: APIEmbed[][] = [];
+  let total = 0;
+  for (const embed of embedsOf(reply, options.locale)) {
+    const size = embedSize(embed);
+    const batch = batches.at(-1);
+    if (!batch || batch.length === DISCORD_MESSAGE_EMBEDS_MAX || total + size > DISCORD_MESSAGE_EMBEDS_TOTAL_MAX) {
+      batches.push([embed]);
+      total = size;
+    } else {
+      batch.push(embed);
+      total += size;
+    }
+  }
+  const messages: DiscordMessage[] = notice.map((c) => message(c, []));
+  // The last notice message carries the first embeds, so that a short notice and its results arrive as one message.
+  const last = messages.at(-1);
+  const first = batches.shift();
+  if (last && first) last.embeds = first;
+  else if (first) messages.push(message(undefined, first));
+  for (const batch of batches) messages.push(message(undefined, batch));
+  if (messages.length === 0) messages.push(message(fitOne(reply.title, DISCORD_CONTENT_MAX) || LABELS[options.locale].empty, []));
+  (messages.at(-1) as DiscordMessage).components = buttonRows(reply, options);
+  return messages;
+}
+
+/** Escaped text on one line within `max`, ending in `…` when it had to be cut. */
+function fitOne(text: string, max: number): string {
+  const pieces = fitRich(plain(text), max - 1);
+  return pieces.length === 1 ? (pieces[0] as string) : `${pieces[0] as string}…`;
+}
+
+function packLines(lines: string[], max: number): string[] {
+  const out: string[] = [];
+  let current = '';
+  for (const line of lines) {
+    if (current !== '' && current.length + 1 + line.length > max) {
+      out.push(current);
+      current = line;
+    } else current = current === '' ? line : `${current}\n${line}`;
+  }
+  if (current !== '') out.push(current);
+  return out;
+}
+
+/** A short private message in the content, for the adapter's own notes (expired button, not yours, failure). */
+export function noteToDiscord(text: string): DiscordMessage {
+  return { content: fitOne(text, DISCORD_CONTENT_MAX), embeds: [], components: [], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS };
+}

@@ -1,0 +1,396 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/**
+ * A loopback fake of Discord: the REST routes the bot uses and a JSON gateway, on one
+ * 127.0.0.1 port. It is a fake of the outside world only; the bot under test runs the real
+ * discord.js client against it. Everything it receives is recorded, and a test awaits the
+ * requests it expects instead of sleeping.
+ *
+ * Details a real discord.js 14.28 client depends on:
+ * - A 204 must carry no JSON content-type, or @discordjs/rest tries to parse an empty body.
+ * - `@original` arrives percent-encoded as `%40original`.
+ * - Interaction callbacks and interaction webhooks carry no Authorization header.
+ * - The gateway URL gets `?v=10&encoding=json` appended.
+ * - READY must hold `application` ({id, flags}), `user`, `session_id`, `resume_gateway_url`
+ *   and `guilds`; with `guilds: []` the client turns ready at once.
+ */
+
+/** One HTTP request as the fake received it. */
+export interface RecordedRequest {
+  method: string;
+  /** Path below the API version, e.g. `/interactions/1/tok/callback`; percent-encoding kept. */
+  route: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  /** Parsed JSON body, or undefined when there was none. */
+  body: unknown;
+}
+
+/** A gateway payload as sent by the client. */
+export interface GatewayPayload {
+  op: number;
+  d: unknown;
+  s?: number | null;
+  t?: string | null;
+}
+
+export interface FakeDiscordOptions {
+  applicationId?: string;
+  /** HELLO's heartbeat interval; discord.js sends its first heartbeat after a random fraction of it. */
+  heartbeatIntervalMs?: number;
+}
+
+/** A user as the fake puts it into interactions. */
+export interface FakeUser {
+  id: string;
+  username: string;
+}
+
+const DISCORD_EPOCH = 1420070400000n;
+const API_PREFIX = '/api/v10';
+
+/** A snowflake for a given creation time; discord.js reads an interaction's age from it. */
+export function snowflake(createdAt: number, increment = 0): string {
+  return String(((BigInt(createdAt) - DISCORD_EPOCH) << 22n) | BigInt(increment & 0xfff));
+}
+
+type Waiter<T> = { match: (item: T) => boolean; resolve: (item: T) => void };
+
+/** A list that can be awaited: `next(pred)` resolves with the first item, past or future, that matches and was not taken yet. */
+class Log<T> {
+  readonly items: T[] = [];
+  private readonly taken = new Set<T>();
+  private waiters: Array<Waiter<T>> = [];
+
+  push(item: T): void {
+    this.items.push(item);
+    const waiter = this.waiters.find((w) => w.match(item));
+    if (waiter) {
+      this.waiters = this.waiters.filter((w) => w !== waiter);
+      this.taken.add(item);
+      waiter.resolve(item);
+    }
+  }
+
+  /** Resolves with the first matching item not yet handed out by `next`. */
+  next(match: (item: T) => boolean): Promise<T> {
+    const found = this.items.find((i) => !this.taken.has(i) && match(i));
+    if (found) {
+      this.taken.add(found);
+      return Promise.resolve(found);
+    }
+    return new Promise((resolve) => this.waiters.push({ match, resolve }));
+  }
+}
+
+export class FakeDiscord {
+  readonly applicationId: string;
+  readonly requests = new Log<RecordedRequest>();
+  readonly gatewayPayloads = new Log<GatewayPayload>();
+  readonly botUser: FakeUser = { id: '', username: 'yinzheng' };
+  private readonly server: Server;
+  private readonly wss: WebSocketServer;
+  private readonly heartbeatIntervalMs: number;
+  private socket: WebSocket | undefined;
+  private sequence = 0;
+  private nextId = 1;
+  private readonly messages = new Map<string, Record<string, unknown>>();
+
+  private constructor(options: FakeDiscordOptions) {
+    this.applicationId = options.applicationId ?? '100000000000000001';
+    this.botUser.id = this.applicationId;
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.wss = new WebSocketServer({ server: this.server });
+    this.wss.on('connection', (socket) => this.onGateway(socket));
+  }
+
+  static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+    const fake = new FakeDiscord(options);
+    fake.server.listen(0, '127.0.0.1');
+    await once(fake.server, 'listening');
+    return fake;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** The REST base to put in DISCORD_API_BASE. */
+  get apiBase(): string {
+    return `http://127.0.0.1:${this.port}${API_PREFIX}`;
+  }
+
+  get gatewayUrl(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.wss.clients) client.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ── gateway ────────────────────────────────────────────────────────────────
+
+  private send(payload: GatewayPayload): void {
+    if (!this.socket) throw new Error('fake-discord: no gateway connection to dispatch on');
+    this.socket.send(JSON.stringify(payload));
+  }
+
+  private dispatch(t: string, d: unknown): void {
+    this.send({ op: 0, t, s: ++this.sequence, d });
+  }
+
+  private onGateway(socket: WebSocket): void {
+    this.socket = socket;
+    socket.on('message', (data) => {
+      const payload = JSON.parse(String(data)) as GatewayPayload;
+      this.gatewayPayloads.push(payload);
+      if (payload.op === 1) this.send({ op: 11, d: null });
+      if (payload.op === 2) {
+        this.dispatch('READY', {
+          v: 10,
+          user: { id: this.botUser.id, username: this.botUser.username, discriminator: '0', global_name: null, avatar: null, bot: true, flags: 0 },
+          guilds: [],
+          session_id: 'fake-session',
+          resume_gateway_url: this.gatewayUrl,
+          shard: [0, 1],
+          application: { id: this.applicationId, flags: 0 },
+        });
+      }
+    });
+    socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: this.heartbeatIntervalMs } }));
+  }
+
+  // ── interactions ───────────────────────────────────────────────────────────
+
+  private base(type: number, user: FakeUser, locale: string, createdAt: number) {
+    const id = snowflake(createdAt, this.nextId++);
+    return {
+      id,
+      application_id: this.applicationId,
+      type,
+      token: `token-${id}`,
+      version: 1,
+      locale,
+      guild_locale: 'en-US',
+      guild_id: '200000000000000001',
+      channel_id: '300000000000000001',
+      channel: { id: '300000000000000001', type: 0, guild_id: '200000000000000001', name: 'research' },
+      member: {
+        user: { id: user.id, username: user.username, discriminator: '0', global_name: null, avatar: null },
+        roles: [],
+        permissions: '2248473465835073',
+        joined_at: '2025-01-01T00:00:00.000Z',
+        deaf: false,
+        mute: false,
+        flags: 0,
+      },
+      app_permissions: '2248473465835073',
+      entitlements: [],
+      authorizing_integration_owners: { '0': '200000000000000001' },
+      context: 0,
+      attachment_size_limit: 10_485_760,
+    };
+  }
+
+  /** Dispatches a slash command; returns the interaction ID and token to await answers by. */
+  slashCommand(input: {
+    name: string;
+    options?: Record<string, string | number | boolean>;
+    user: FakeUser;
+    locale?: string;
+    createdAt?: number;
+  }): { id: string; token: string } {
+    const payload = {
+      ...this.base(2, input.user, input.locale ?? 'en-US', input.createdAt ?? Date.now()),
+      data: {
+        id: '400000000000000001',
+        name: input.name,
+        type: 1,
+        options: Object.entries(input.options ?? {}).map(([name, value]) => ({ name, type: optionType(value), value })),
+      },
+    };
+    this.dispatch('INTERACTION_CREATE', payload);
+    return { id: payload.id, token: payload.token };
+  }
+
+  /** Dispatches an autocomplete request with `focused` as the option being typed. */
+  autocomplete(input: {
+    name: string;
+    options?: Record<string, string | number | boolean>;
+    focused: string;
+    user: FakeUser;
+    locale?: string;
+  }): { id: string; token: string } {
+    const payload = {
+      ...this.base(4, input.user, input.locale ?? 'en-US', Date.now()),
+      data: {
+        id: '400000000000000001',
+        name: input.name,
+        type: 1,
+        options: Object.entries(input.options ?? {}).map(([name, value]) => ({
+          name,
+          type: optionType(value),
+          value,
+          ...(name === input.focused ? { focused: true } : {}),
+        })),
+      },
+    };
+    this.dispatch('INTERACTION_CREATE', payload);
+    return { id: payload.id, token: payload.token };
+  }
+
+  /** Dispatches a button press on a message the bot posted earlier. */
+  button(input: { customId: string; user: FakeUser; message: Record<string, unknown>; locale?: string; createdAt?: number }): {
+    id: string;
+    token: string;
+  } {
+    const payload = {
+      ...this.base(3, input.user, input.locale ?? 'en-US', input.createdAt ?? Date.now()),
+      message: input.message,
+      data: { custom_id: input.customId, component_type: 2 },
+    };
+    this.dispatch('INTERACTION_CREATE', payload);
+    return { id: payload.id, token: payload.token };
+  }
+
+  /** Dispatches the message context-menu command `name` on a message with the given content. */
+  messageCommand(input: { name: string; content: string; author: FakeUser; user: FakeUser; locale?: string }): { id: string; token: string } {
+    const target = snowflake(Date.now(), this.nextId++);
+    const payload = {
+      ...this.base(2, input.user, input.locale ?? 'en-US', Date.now()),
+      data: {
+        id: '400000000000000002',
+        name: input.name,
+        type: 3,
+        target_id: target,
+        resolved: {
+          messages: {
+            [target]: this.messageObject(target, {
+              content: input.content,
+              author: { id: input.author.id, username: input.author.username, discriminator: '0', global_name: null, avatar: null },
+            }),
+          },
+        },
+      },
+    };
+    this.dispatch('INTERACTION_CREATE', payload);
+    return { id: payload.id, token: payload.token };
+  }
+
+  // ── REST ───────────────────────────────────────────────────────────────────
+
+  /** The message a webhook request created or edited, as Discord would return it. */
+  private messageObject(id: string, data: Record<string, unknown>): Record<string, unknown> {
+    return {
+      id,
+      channel_id: '300000000000000001',
+      type: 0,
+      content: '',
+      embeds: [],
+      components: [],
+      attachments: [],
+      mentions: [],
+      mention_roles: [],
+      mention_everyone: false,
+      pinned: false,
+      tts: false,
+      flags: 0,
+      timestamp: new Date().toISOString(),
+      edited_timestamp: null,
+      author: { id: this.botUser.id, username: this.botUser.username, discriminator: '0', global_name: null, avatar: null, bot: true },
+      webhook_id: this.applicationId,
+      application_id: this.applicationId,
+      ...data,
+    };
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    const route = url.pathname.startsWith(API_PREFIX) ? url.pathname.slice(API_PREFIX.length) : url.pathname;
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      route,
+      query: url.searchParams,
+      headers: req.headers,
+      body: text === '' ? undefined : (JSON.parse(text) as unknown),
+    };
+    const reply = this.respond(recorded);
+    if (reply.status === 204) {
+      res.writeHead(204).end();
+    } else {
+      res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+    }
+    // Recorded after the response is written, so that a test awaiting a request also sees its answer delivered.
+    this.requests.push(recorded);
+  }
+
+  private respond(r: RecordedRequest): { status: number; body?: unknown } {
+    const { method, route } = r;
+    const body = (r.body ?? {}) as Record<string, unknown>;
+    if (method === 'GET' && route === '/gateway/bot') {
+      return {
+        status: 200,
+        body: { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } },
+      };
+    }
+    if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/u.test(route)) {
+      const data = (body.data ?? {}) as Record<string, unknown>;
+      const token = route.split('/')[3] as string;
+      if (body.type === 4 || body.type === 7) this.messages.set(token, this.messageObject(snowflake(Date.now(), this.nextId++), data));
+      if (body.type === 5) this.messages.set(token, this.messageObject(snowflake(Date.now(), this.nextId++), { flags: data.flags ?? 0 }));
+      return { status: 204 };
+    }
+    const original = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(%40original|@original)$/u.exec(route);
+    if (original) {
+      const token = original[2] as string;
+      const stored = this.messages.get(token) ?? this.messageObject(snowflake(Date.now(), this.nextId++), {});
+      if (method === 'PATCH') {
+        const updated = { ...stored, ...body, edited_timestamp: new Date().toISOString() };
+        this.messages.set(token, updated);
+        return { status: 200, body: updated };
+      }
+      if (method === 'GET') return { status: 200, body: stored };
+      if (method === 'DELETE') {
+        this.messages.delete(token);
+        return { status: 204 };
+      }
+    }
+    if (method === 'POST' && /^\/webhooks\/\d+\/[^/]+$/u.test(route)) {
+      return { status: 200, body: this.messageObject(snowflake(Date.now(), this.nextId++), body) };
+    }
+    if (method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/u.test(route)) {
+      const commands = Array.isArray(r.body) ? (r.body as Array<Record<string, unknown>>) : [];
+      return {
+        status: 200,
+        body: commands.map((c, i) => ({ id: snowflake(Date.now(), i), application_id: this.applicationId, version: '1', default_member_permissions: null, ...c })),
+      };
+    }
+    return { status: 404, body: { message: `fake-discord: no route for ${method} ${route}`, code: 0 } };
+  }
+
+  /** The next request for an interaction's callback. */
+  callback(interaction: { id: string }): Promise<RecordedRequest> {
+    return this.requests.next((r) => r.method === 'POST' && r.route.startsWith(`/interactions/${interaction.id}/`));
+  }
+
+  /** The next request on an interaction's webhook (edit of the original, or a follow-up). */
+  webhook(interaction: { token: string }, method: 'PATCH' | 'POST' | 'GET' | 'DELETE'): Promise<RecordedRequest> {
+    return this.requests.next((r) => r.method === method && r.route.startsWith(`/webhooks/${this.applicationId}/${interaction.token}`));
+  }
+}
+
+function optionType(value: string | number | boolean): number {
+  if (typeof value === 'boolean') return 5;
+  if (typeof value === 'number') return Number.isInteger(value) ? 4 : 10;
+  return 3;
+}

@@ -1,14 +1,90 @@
 import { z } from 'zod';
 import type { Command } from '../src/core/command.js';
-import { UserError } from '../src/core/errors.js';
+import { excerpt, label, quoteBlock } from '../src/core/excerpt.js';
+import { queryText } from '../src/core/input.js';
+import type { Reply, ReplyAction } from '../src/core/reply.js';
+import { filterOptions, noMatchMessage, shownRange } from '../src/core/passage-options.js';
 
-// Placeholder until the command is built (issue 3).
+const options = z.object({
+  query: queryText(200).meta({
+    description: 'Words or a phrase from the essays, in Simplified or Traditional Chinese or English',
+    zh: '要查找的词语或句子（简体、繁体或英文）',
+    zhName: '查询',
+  }),
+  ...filterOptions,
+  count: z
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .default(3)
+    .meta({ description: 'How many passages to show, 1 to 5', zh: '显示几段引文（1–5）', zhName: '条数' }),
+  page: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(1)
+    .meta({ description: 'Which page of results to show (for More)', zh: '显示第几页结果', zhName: '页' }),
+});
+
 export default {
   name: 'quote',
-  description: 'quote',
-  descriptionZh: 'quote',
-  options: z.object({}),
-  run() {
-    throw new UserError('not_ready', '/quote is not available yet.');
+  description: 'Quote passages from the essays verbatim, with author, section and footnotes',
+  descriptionZh: '逐字引用文章段落，附作者、章节与脚注',
+  options,
+  positional: 'query',
+  run(input, ctx) {
+    const filters = { author: input.author, essay: input.essay };
+    const hits = ctx.index.search(input.query, filters);
+    const base: Reply = { command: 'quote', title: label(ctx.locale, 'Quotes', '引文'), blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
+    const range = shownRange(hits.length, input.page, input.count);
+    if (hits.length === 0) return { ...base, message: noMatchMessage(ctx, filters) };
+    if (range === null) {
+      return {
+        ...base,
+        message: label(ctx.locale, `There are only ${hits.length} passages; this page is past the end.`, `只有 ${hits.length} 段结果，这一页已超出范围。`),
+      };
+    }
+
+    const shown = hits.slice(range.from, range.to);
+    const blocks = shown.map((hit) => {
+      const cut = excerpt(hit.paragraph, hit.start, hit.end, hit.matches);
+      return quoteBlock(hit.essay, hit.section, hit.paragraph, cut, ctx.locale);
+    });
+    const results = blocks.map((b, i) => ({
+      id: b.attribution.passageId,
+      quote: b.text,
+      author: b.attribution.author,
+      essay: b.attribution.essay,
+      section: b.attribution.section,
+      footnotes: b.footnotes.map((f) => ({ number: f.number, text: f.text, urls: f.urls, covers: f.covers })),
+      exact: shown[i]?.exact ?? false,
+    }));
+
+    const filterInput = { ...(input.author ? { author: input.author } : {}), ...(input.essay ? { essay: input.essay } : {}) };
+    const actions: ReplyAction[] = [];
+    if (range.to < hits.length) {
+      actions.push({ kind: 'more', command: 'quote', input: { query: input.query, ...filterInput, count: input.count, page: input.page + 1 } });
+    }
+    for (const b of blocks) actions.push({ kind: 'context', command: 'context', input: { id: b.attribution.passageId } });
+    actions.push({ kind: 'sources', command: 'sources', input: { query: input.query, ...filterInput } });
+    actions.push({ kind: 'share', command: 'quote', input: { query: input.query, ...filterInput, count: input.count, page: input.page } });
+
+    const exactCount = hits.filter((h) => h.exact).length;
+    return {
+      ...base,
+      title: label(
+        ctx.locale,
+        `Quotes ${range.from + 1}–${range.to} of ${hits.length}`,
+        `引文 第 ${range.from + 1}–${range.to} 条，共 ${hits.length} 条`,
+      ),
+      ...(exactCount === 0
+        ? { message: label(ctx.locale, 'No passage has these exact words; these are the closest.', '没有逐字相符的段落，以下是最接近的结果。') }
+        : {}),
+      blocks,
+      actions,
+      results,
+    };
   },
-} satisfies Command;
+} satisfies Command<typeof options>;

@@ -1,14 +1,139 @@
 import { z } from 'zod';
-import type { Command } from '../src/core/command.js';
-import { UserError } from '../src/core/errors.js';
+import type { Command, CommandContext } from '../src/core/command.js';
+import { affiliationLabel, authorLabel, excerpt, label, quoteBlock } from '../src/core/excerpt.js';
+import { foldText } from '../src/core/fold.js';
+import { queryText } from '../src/core/input.js';
+import type { Essay, Paragraph, Section } from '../src/core/model.js';
+import type { Reply } from '../src/core/reply.js';
 
-// Placeholder until the command is built (issue 3).
+const options = z.object({
+  text: queryText(200).meta({
+    description: 'A section heading (roughly) or a phrase from the essays',
+    zh: '章节标题（可不完整）或文中的句子',
+    zhName: '内容',
+  }),
+});
+
+/** One answer: where the heading or phrase is, and the sentence shown for it. */
+interface Candidate {
+  essay: Essay;
+  section: Section;
+  paragraph: Paragraph;
+  start: number;
+  end: number;
+  matches: Array<[number, number]>;
+  /** What matched: a section heading, an essay title, or the words of a passage. */
+  via: 'heading' | 'title' | 'phrase' | 'closest';
+}
+
+/** The most candidates listed for an ambiguous phrase. */
+const CANDIDATES_MAX = 10;
+
+// Headings are numbered 一、 二、 … or （一）, 1. and so on; readers leave the number off.
+const ORDINAL = /^\s*(?:第?[一二三四五六七八九十百零〇]+\s*[、.．,，:：]|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[.．、]|[ivxlc]+\s*[.、])\s*/iu;
+
+/** A heading or title as compared: folded, its ordinal dropped, letters and digits only. */
+export function headingKey(text: string): string {
+  return foldText(text).replace(ORDINAL, '').replace(/[^\p{L}\p{N}]/gu, '');
+}
+
 export default {
   name: 'who',
-  description: 'who',
-  descriptionZh: 'who',
-  options: z.object({}),
-  run() {
-    throw new UserError('not_ready', '/who is not available yet.');
+  description: 'Who wrote it: the author, affiliation, essay and section of a heading or phrase',
+  descriptionZh: '查作者：某个章节标题或句子出自谁、哪篇文章、哪一节',
+  options,
+  positional: 'text',
+  run(input, ctx) {
+    const candidates = findCandidates(input.text, ctx);
+    const base: Reply = { command: 'who', title: label(ctx.locale, 'Who wrote it', '出自谁手'), blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
+    if (candidates.length === 0) {
+      return {
+        ...base,
+        message: label(
+          ctx.locale,
+          'No heading or passage matches that. Try a shorter part of the heading, or words from the sentence.',
+          '没有相符的章节标题或段落。可试试标题的一部分，或句子中的词语。',
+        ),
+      };
+    }
+    const blocks = candidates.map((c) => quoteBlock(c.essay, c.section, c.paragraph, excerpt(c.paragraph, c.start, c.end, c.matches), ctx.locale));
+    const results = candidates.map((c, i) => ({
+      author: authorLabel(c.essay, ctx.locale),
+      affiliation: affiliationLabel(c.essay),
+      essay: c.essay.title,
+      section: c.section.heading,
+      quote: blocks[i]?.text ?? '',
+      id: c.paragraph.id,
+      match: c.via,
+    }));
+    const closest = candidates.every((c) => c.via === 'closest');
+    const message = closest
+      ? label(ctx.locale, 'No heading or passage has these exact words; this is the closest passage.', '没有逐字相符的标题或段落，以下是最接近的段落。')
+      : candidates.length > 1
+        ? label(ctx.locale, `${candidates.length} places match; all are listed.`, `有 ${candidates.length} 处相符，全部列出。`)
+        : undefined;
+    return {
+      ...base,
+      ...(message ? { message } : {}),
+      blocks,
+      actions: candidates.slice(0, 5).map((c) => ({ kind: 'context' as const, command: 'context', input: { id: c.paragraph.id } })),
+      results,
+    };
   },
-} satisfies Command;
+} satisfies Command<typeof options>;
+
+function findCandidates(text: string, ctx: CommandContext): Candidate[] {
+  const key = headingKey(text);
+  const found: Candidate[] = [];
+  const seen = new Set<string>();
+  const add = (c: Candidate) => {
+    const k = `${c.essay.id}\u0000${c.section.heading ?? ''}`;
+    if (seen.has(k) || found.length >= CANDIDATES_MAX) return;
+    seen.add(k);
+    found.push(c);
+  };
+  const essays = ctx.index.findEssays('');
+
+  if (key.length > 0) {
+    for (const essay of essays) {
+      if (matchesName(essay.title, key)) {
+        const opening = openingOf(essay, essay.sections.find((s) => s.paragraphs.length > 0));
+        if (opening) add({ ...opening, via: 'title' });
+      }
+      for (const section of essay.sections) {
+        if (section.heading !== null && matchesName(section.heading, key)) {
+          const opening = openingOf(essay, section);
+          if (opening) add({ ...opening, via: 'heading' });
+        }
+      }
+    }
+  }
+  // A heading or title names the place; a phrase is looked up in the text as well, since the
+  // same words may be a heading in one essay and a sentence in another.
+  const hits = ctx.index.search(text);
+  for (const hit of hits) {
+    if (!hit.exact) break;
+    add({ essay: hit.essay, section: hit.section, paragraph: hit.paragraph, start: hit.start, end: hit.end, matches: hit.matches, via: 'phrase' });
+  }
+  if (found.length === 0 && hits[0]) {
+    const hit = hits[0];
+    add({ essay: hit.essay, section: hit.section, paragraph: hit.paragraph, start: hit.start, end: hit.end, matches: hit.matches, via: 'closest' });
+  }
+  return found;
+}
+
+/** True when a heading or title and the typed key name each other: one holds the other. */
+function matchesName(name: string, key: string): boolean {
+  const own = headingKey(name);
+  if (own.length === 0) return false;
+  // A key of one character would match half the headings of the corpus.
+  return (key.length >= 2 && own.includes(key)) || (own.length >= 2 && key.includes(own) && own.length * 2 >= key.length);
+}
+
+/** The first sentence under a heading, quoted for it. */
+function openingOf(essay: Essay, section: Section | undefined): Omit<Candidate, 'via'> | null {
+  const paragraph = section?.paragraphs[0];
+  if (!section || !paragraph) return null;
+  const first = paragraph.sentences[0] ?? { start: 0, end: paragraph.text.length };
+  return { essay, section, paragraph, start: first.start, end: first.end, matches: [] };
+}

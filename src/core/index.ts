@@ -1,7 +1,7 @@
 import MiniSearch, { type Options, type SearchResult } from 'minisearch';
 import { fold, foldText, occurrences, sourceSpan, type Folded } from './fold.js';
 import { essaysOf, type Corpus, type Essay, type Paragraph, type Section } from './model.js';
-import { nameMatches, pinyinLabel } from './names.js';
+import { isEditorsName, nameMatches, pinyinLabel } from './names.js';
 import type { AuthorEntry, Choice, CorpusIndex, PassageHit, SearchFilters } from './search.js';
 import { isSingleHan, tokenize } from './tokenize.js';
 
@@ -39,9 +39,6 @@ const MAX_WINDOW = 3;
 /** Autocomplete lists are capped by Discord at 25 choices of at most 100 characters. */
 const CHOICES_MAX = 25;
 const CHOICE_TEXT_MAX = 100;
-
-/** Names under which a reader asks for an editor's note, which has no author. */
-const EDITOR_NAMES = ['编者', '编者按', '编辑部', '本刊编辑部', 'editors', 'theeditors', 'editor', 'editorsnote'];
 
 /** Share of the query's distinct terms a passage must hold to be a hit at all. */
 const MIN_COVERAGE = 0.34;
@@ -167,8 +164,7 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
       allowed = allowed === null ? next : new Set([...allowed].filter((n) => next.has(n)));
     };
     if (filters.author !== undefined && filters.author.trim() !== '') {
-      const key = compactOf(foldText(filters.author));
-      const list = EDITOR_NAMES.includes(key)
+      const list = isEditorsName(filters.author)
         ? essays.filter((e) => e.kind === 'editors-note')
         : findAuthors(filters.author).flatMap((a) => a.essays);
       restrict(list);

@@ -70,3 +70,11 @@ export function nameMatches(query: string, name: string): boolean {
   if (key.length < 2) return false;
   return nameKeys(name).some((k) => k.startsWith(key));
 }
+
+/** Names under which a reader asks for an editor's note, which has no author. */
+const EDITOR_NAMES = new Set(['编者', '编者按', '编辑部', '本刊编辑部', 'editors', 'theeditors', 'editor', 'editorsnote', 'theeditorsnote']);
+
+/** True when `text` means the editors (`the editors`, `编者`, `編者按`), not a person. */
+export function isEditorsName(text: string): boolean {
+  return EDITOR_NAMES.has(foldText(text).replace(/[^\p{L}\p{N}]/gu, ''));
+}

@@ -2,6 +2,7 @@
  * `npm run corpus:check [-- --corpus DIR]`: what each corpus file yields, and every place the
  * parser could not resolve, as `corpus: FILE:LINE: message`. Exits 1 only when no essay loads.
  */
+import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadEnvFile, parseConfig } from '../src/config.js';
 import { loadCorpus, whyUnservable } from '../src/core/corpus.js';
@@ -31,7 +32,7 @@ async function main(): Promise<number> {
     );
   }
   const warnings = corpus.files.flatMap((f) => f.warnings);
-  for (const w of warnings) console.warn(formatWarning(w));
+  for (const w of warnings) console.warn(formatWarning(w, relative(process.cwd(), corpus.dir) || '.'));
   console.log(`${corpus.files.length} files, ${warnings.length} warnings`);
   const why = whyUnservable(corpus);
   if (why) {

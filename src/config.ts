@@ -65,6 +65,10 @@ export interface SlackConfig {
 export interface Config {
   corpusDir: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /** LOG_LEVEL was set: the console then shows request logs too, not only warnings. */
+  logLevelExplicit: boolean;
+  /** NO_COLOR is set (no-color.org): the console prints no ANSI colour. */
+  noColor: boolean;
   discord: DiscordConfig | undefined;
   slack: SlackConfig | undefined;
   rateLimit: { burst: number; perMinute: number };
@@ -110,6 +114,8 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
   return {
     corpusDir: overrides.corpusDir ?? e.CORPUS_DIR ?? BUNDLED_CORPUS_DIR,
     logLevel: e.LOG_LEVEL,
+    logLevelExplicit: env.LOG_LEVEL !== undefined && env.LOG_LEVEL !== '',
+    noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',
     discord,
     slack,
     rateLimit: { burst: e.RATE_LIMIT_BURST, perMinute: e.RATE_LIMIT_PER_MINUTE },

@@ -3,6 +3,7 @@ import { isUserError } from './errors.js';
 import { parseCommandLine, parseInput } from './input.js';
 import type { Corpus } from './model.js';
 import type { Locale, Reply } from './reply.js';
+import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
 import type { CorpusIndex } from './search.js';
 
 /** Where a request came from, for logs and per-user limits. Never holds tokens. */
@@ -42,16 +43,29 @@ export function errorReply(command: string, code: string, message: string, corpu
   return { command, title: 'Error', message, blocks: [], actions: [], results: [], corpusVersion, error: { code, message } };
 }
 
-export function createBot(options: { commands: ReadonlyMap<string, Command>; library: Library; logger: Logger }): Bot {
+export interface BotOptions {
+  commands: ReadonlyMap<string, Command>;
+  library: Library;
+  logger: Logger;
+  /** Per-user limit on chat platforms; the console and CLI have one user and no limit. */
+  rateLimit?: RateLimitOptions;
+}
+
+export function createBot(options: BotOptions): Bot {
   let library = options.library;
   const { commands, logger } = options;
+  const limiter = options.rateLimit ? createRateLimiter(options.rateLimit) : null;
 
-  function execute(name: string, who: Requester, toInput: (command: Command) => Record<string, unknown>): Reply {
+  function execute(name: string, who: Requester, toInput: (command: Command) => Record<string, unknown>, text: unknown): Reply {
     const started = performance.now();
     const current = library;
     const command = commands.get(name);
+    const wait = limiter && (who.platform === 'discord' || who.platform === 'slack') ? limiter.take(`${who.platform}:${who.userId}`) : 0;
     let reply: Reply;
-    if (!command) {
+    if (wait > 0) {
+      const message = `You are asking faster than the bot answers everyone fairly. Please try again in ${wait} s.`;
+      reply = errorReply(name, 'rate_limited', message, current.corpus.version);
+    } else if (!command) {
       reply = errorReply(name, 'unknown_command', `There is no such command. Try /help for the list.`, current.corpus.version);
     } else {
       try {
@@ -67,6 +81,8 @@ export function createBot(options: { commands: ReadonlyMap<string, Command>; lib
         }
       }
     }
+    // What users type can be personal; it is logged only when debugging.
+    logger.debug({ command: name, platform: who.platform, input: text }, 'request input');
     logger.info(
       {
         command: name,
@@ -87,14 +103,14 @@ export function createBot(options: { commands: ReadonlyMap<string, Command>; lib
       library = next;
     },
     run(name, raw, who) {
-      return execute(name, who, () => raw);
+      return execute(name, who, () => raw, raw);
     },
     runLine(line, who) {
       const trimmed = line.trim().replace(/^[/／]/u, '');
       const space = trimmed.search(/\s/u);
       const name = (space === -1 ? trimmed : trimmed.slice(0, space)).toLowerCase();
       const rest = space === -1 ? '' : trimmed.slice(space + 1);
-      return execute(name, who, (command) => parseCommandLine(command, rest));
+      return execute(name, who, (command) => parseCommandLine(command, rest), rest);
     },
   };
 }

@@ -120,9 +120,10 @@ export const CorpusSchema = z.object({
 });
 export type Corpus = z.infer<typeof CorpusSchema>;
 
-/** Formats a warning as `corpus: FILE:LINE: message`. */
-export function formatWarning(w: CorpusWarning): string {
-  return `corpus: ${w.file}:${w.line}: ${w.message}`;
+/** Formats a warning as `corpus: DIR/FILE:LINE: message`, the form editors and terminals link. */
+export function formatWarning(w: CorpusWarning, dir?: string): string {
+  const path = dir ? `${dir.replace(/\/+$/u, '')}/${w.file}` : w.file;
+  return `corpus: ${path}:${w.line}: ${w.message}`;
 }
 
 export function essaysOf(corpus: Corpus): Essay[] {

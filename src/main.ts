@@ -1,0 +1,108 @@
+/**
+ * `npm start`: loads the corpus, then serves it on Discord and/or Slack when their tokens are
+ * configured, or in a local console when none are.
+ */
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { registry } from '../commands/index.js';
+import { loadEnvFile, parseConfig, type Config } from './config.js';
+import { runConsole } from './console/console.js';
+import { createBot, type Logger } from './core/bot.js';
+import { loadCorpus, whyUnservable } from './core/corpus.js';
+import { isUserError } from './core/errors.js';
+import { createIndex } from './core/index.js';
+import { formatWarning } from './core/model.js';
+import { watchCorpus } from './core/reload.js';
+import { createLogger } from './logger.js';
+
+const USAGE = `usage: npm start [-- --corpus DIR]
+
+With DISCORD_TOKEN and DISCORD_APPLICATION_ID, or SLACK_BOT_TOKEN with SLACK_APP_TOKEN or
+SLACK_SIGNING_SECRET, in .env or the environment, the bot goes live on those platforms.
+With none, it opens a local console on the corpus (also fed by a pipe).`;
+
+interface Running {
+  stop(): Promise<void>;
+}
+
+async function startPlatforms(config: Config, bot: ReturnType<typeof createBot>, logger: Logger): Promise<Running[]> {
+  const running: Running[] = [];
+  // The platform clients are imported only when configured: the console starts faster without them.
+  if (config.discord) {
+    const { startDiscord } = await import('./discord/bot.js');
+    running.push(await startDiscord(bot, config.discord, logger));
+    logger.info({ platform: 'discord' }, 'connected to Discord');
+  }
+  if (config.slack) {
+    const { startSlack } = await import('./slack/bot.js');
+    running.push(await startSlack(bot, config.slack, logger));
+    logger.info({ platform: 'slack', mode: config.slack.appToken ? 'socket' : 'http' }, 'connected to Slack');
+  }
+  return running;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({ options: { corpus: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: false });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  loadEnvFile();
+  const config = parseConfig(process.env, { corpusDir: values.corpus });
+  const live = config.discord !== undefined || config.slack !== undefined;
+  // In the console, request logs would interleave with the answers: only warnings show there
+  // unless LOG_LEVEL asks for more.
+  const logger = createLogger(live || config.logLevelExplicit ? config.logLevel : 'warn');
+
+  const corpus = await loadCorpus(config.corpusDir);
+  const shownDir = relative(process.cwd(), corpus.dir) || '.';
+  for (const warning of corpus.files.flatMap((f) => f.warnings)) {
+    // A person at the console reads a plain line; a live bot's log wants a structured one.
+    if (live) logger.warn({ corpus: formatWarning(warning, shownDir) }, 'corpus warning');
+    else console.error(formatWarning(warning, shownDir));
+  }
+  const why = whyUnservable(corpus);
+  if (why) {
+    console.error(why);
+    return 1;
+  }
+  const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger, rateLimit: config.rateLimit });
+
+  const watcher = watchCorpus(config.corpusDir, { bot, logger, buildIndex: createIndex });
+
+  if (!live) {
+    const interactive = process.stdin.isTTY === true;
+    await runConsole(bot, {
+      input: process.stdin,
+      output: process.stdout,
+      interactive,
+      color: process.stdout.isTTY === true && !config.noColor,
+      width: process.stdout.columns ?? 80,
+    });
+    watcher.close();
+    return 0;
+  }
+
+  const running = await startPlatforms(config, bot, logger);
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  watcher.close();
+  await Promise.allSettled(running.map((r) => r.stop()));
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(isUserError(error) ? error.message : error);
+    process.exitCode = 1;
+  },
+);

@@ -1,14 +1,175 @@
 import { z } from 'zod';
-import type { Command } from '../src/core/command.js';
-import { UserError } from '../src/core/errors.js';
+import type { Command, CommandContext } from '../src/core/command.js';
+import { attributionOf, authorLabel, excerpt, footnotesFor, label, sentenceAt } from '../src/core/excerpt.js';
+import { foldText } from '../src/core/fold.js';
+import { queryText } from '../src/core/input.js';
+import { citationOf, type Essay, type Paragraph, type Section } from '../src/core/model.js';
+import { filterOptions, noMatchMessage } from '../src/core/passage-options.js';
+import type { Reply, ReplyBlock } from '../src/core/reply.js';
+import { essaysMatching, type SearchFilters } from '../src/core/search.js';
 
-// Placeholder until the command is built (issue 3).
+const options = z.object({
+  query: queryText(200)
+    .optional()
+    .meta({
+      description: 'Words from the passages or from the notes; leave empty for every source',
+      zh: '段落或脚注中的词语；留空则列出全部来源',
+      zhName: '查询',
+    }),
+  ...filterOptions,
+});
+
+/** A place in the text that cites a note. */
+interface Citing {
+  essay: Essay;
+  section: Section;
+  paragraph: Paragraph;
+  /** The marker's note (a short form or 同上 counts as citing the full note it stands for). */
+  note: number;
+  offset: number;
+}
+
+/** A source in the list: one full citation, with every place that cites it. */
+interface Source {
+  essay: Essay;
+  number: number;
+  text: string;
+  urls: string[];
+  places: Citing[];
+}
+
+/** Search hits whose notes are listed, when a query finds no exact phrase. */
+const CLOSE_HITS_MAX = 5;
+
 export default {
   name: 'sources',
-  description: 'sources',
-  descriptionZh: 'sources',
-  options: z.object({}),
-  run() {
-    throw new UserError('not_ready', '/sources is not available yet.');
+  description: 'List the sources the essays cite: full citations, URLs and the sentences citing them',
+  descriptionZh: '列出文章引用的来源：完整出处、网址及引用它的句子',
+  options,
+  positional: 'query',
+  run(input, ctx) {
+    const filters = { author: input.author, essay: input.essay };
+    const base: Reply = { command: 'sources', title: label(ctx.locale, 'Sources', '来源'), blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
+    const places = input.query === undefined ? allPlaces(ctx, filters) : placesFor(input.query, ctx, filters);
+    const sources = group(places);
+    if (input.query === undefined) addUncited(sources, ctx, filters);
+    if (sources.length === 0) {
+      const citeNothing = input.query === undefined && essaysIn(ctx, filters).length > 0;
+      return {
+        ...base,
+        message: citeNothing ? label(ctx.locale, 'These essays cite no sources.', '这些文章没有引用来源。') : noMatchMessage(ctx, filters),
+      };
+    }
+
+    const blocks: ReplyBlock[] = sources.map((s) => ({
+      kind: 'note',
+      number: s.number,
+      text: s.text,
+      urls: s.urls,
+      citedBy: s.places.map((p) => ({ quote: citingQuote(p), attribution: attributionOf(p.essay, p.section, p.paragraph, ctx.locale) })),
+    }));
+    const results = sources.map((s, i) => {
+      const cited = (blocks[i] as Extract<ReplyBlock, { kind: 'note' }>).citedBy;
+      const first = cited[0];
+      return {
+        number: s.number,
+        text: s.text,
+        urls: s.urls,
+        quote: first?.quote ?? null,
+        author: first?.attribution.author ?? authorLabel(s.essay, ctx.locale),
+        essay: s.essay.title,
+        citedBy: cited.map((c) => ({ quote: c.quote, id: c.attribution.passageId, author: c.attribution.author, essay: c.attribution.essay, section: c.attribution.section })),
+      };
+    });
+    return {
+      ...base,
+      title: label(ctx.locale, `Sources (${sources.length})`, `来源（${sources.length} 条）`),
+      blocks,
+      results,
+    };
   },
-} satisfies Command;
+} satisfies Command<typeof options>;
+
+function essaysIn(ctx: CommandContext, filters: SearchFilters): Essay[] {
+  return essaysMatching(ctx.index, filters);
+}
+
+function passagesOf(essay: Essay): Array<{ section: Section; paragraph: Paragraph }> {
+  return essay.sections.flatMap((section) => section.paragraphs.map((paragraph) => ({ section, paragraph })));
+}
+
+/** Every marker of the chosen essays, in reading order. */
+function allPlaces(ctx: CommandContext, filters: SearchFilters): Citing[] {
+  return essaysIn(ctx, filters).flatMap((essay) =>
+    passagesOf(essay).flatMap(({ section, paragraph }) =>
+      paragraph.markers.flatMap((m) => (m.footnote === null ? [] : [{ essay, section, paragraph, note: m.footnote, offset: m.offset }])),
+    ),
+  );
+}
+
+/**
+ * The places cited by passages matching the query, then the places citing notes whose own
+ * text matches it (`斯坦福`, `mfa.gov.cn`).
+ */
+function placesFor(query: string, ctx: CommandContext, filters: SearchFilters): Citing[] {
+  const hits = ctx.index.search(query, filters);
+  const exact = hits.filter((h) => h.exact);
+  const chosen = exact.length > 0 ? exact : hits.slice(0, CLOSE_HITS_MAX);
+  const places: Citing[] = [];
+  for (const hit of chosen) {
+    for (const note of footnotesFor(hit.essay, hit.paragraph, hit.start, hit.end)) {
+      const marker = hit.paragraph.markers.find((m) => m.footnote === note.number);
+      if (marker) places.push({ essay: hit.essay, section: hit.section, paragraph: hit.paragraph, note: note.number, offset: marker.offset });
+    }
+  }
+  const key = foldText(query).replace(/[^\p{L}\p{N}]/gu, '');
+  for (const place of allPlaces(ctx, filters)) {
+    const note = place.essay.footnotes.find((f) => f.number === place.note);
+    if (!note) continue;
+    const citation = citationOf(place.essay, note);
+    const text = foldText(`${citation.text} ${citation.urls.join(' ')}`).replace(/[^\p{L}\p{N}]/gu, '');
+    if (key.length > 0 && text.includes(key)) places.push(place);
+  }
+  return places;
+}
+
+/** Groups places by source: by URL when the citation has one, else by the note itself. */
+function group(places: Citing[]): Source[] {
+  const byKey = new Map<string, Source>();
+  const seenPlace = new Set<string>();
+  for (const place of places) {
+    const note = place.essay.footnotes.find((f) => f.number === place.note);
+    if (!note) continue;
+    const citation = citationOf(place.essay, note);
+    const key = citation.urls.length > 0 ? [...citation.urls].sort().join(' ') : `${place.essay.id}#${citation.number}`;
+    let source = byKey.get(key);
+    if (!source) {
+      source = { essay: place.essay, number: citation.number, text: citation.text, urls: citation.urls, places: [] };
+      byKey.set(key, source);
+    }
+    const placeKey = `${key}\u0000${place.paragraph.id}:${place.offset}`;
+    if (seenPlace.has(placeKey)) continue;
+    seenPlace.add(placeKey);
+    source.places.push(place);
+  }
+  return [...byKey.values()];
+}
+
+/** Full citations of the chosen essays that no marker reaches, so "all sources" misses none. */
+function addUncited(sources: Source[], ctx: CommandContext, filters: SearchFilters): void {
+  const listed = new Set(sources.map((s) => `${s.essay.id}#${s.number}`));
+  const urls = new Set(sources.flatMap((s) => s.urls));
+  for (const essay of essaysIn(ctx, filters)) {
+    for (const note of essay.footnotes) {
+      if (note.refersTo !== null || listed.has(`${essay.id}#${note.number}`)) continue;
+      if (note.urls.length > 0 && note.urls.every((u) => urls.has(u))) continue;
+      sources.push({ essay, number: note.number, text: note.text, urls: note.urls, places: [] });
+    }
+  }
+}
+
+/** The sentence that cites a note, trimmed to a quote's length around its marker. */
+function citingQuote(place: Citing): string {
+  const s = sentenceAt(place.paragraph, place.offset);
+  return excerpt(place.paragraph, s.start, s.end, [[Math.max(s.start, place.offset - 1), place.offset]]).text;
+}

@@ -1,8 +1,8 @@
 import MiniSearch, { type Options, type SearchResult } from 'minisearch';
 import { fold, foldText, occurrences, sourceSpan, type Folded } from './fold.js';
 import { essaysOf, type Corpus, type Essay, type Paragraph, type Section } from './model.js';
-import { isEditorsName, nameMatches, pinyinLabel } from './names.js';
-import type { AuthorEntry, Choice, CorpusIndex, PassageHit, SearchFilters } from './search.js';
+import { nameMatches, pinyinLabel } from './names.js';
+import { essaysMatching, type AuthorEntry, type Choice, type CorpusIndex, type PassageHit, type SearchFilters } from './search.js';
 import { isSingleHan, tokenize } from './tokenize.js';
 
 /**
@@ -158,19 +158,8 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
   }
 
   function essaysFor(filters: SearchFilters): Set<number> | null {
-    let allowed: Set<number> | null = null;
-    const restrict = (list: Essay[]) => {
-      const next = new Set(list.map((e) => essayNumber.get(e) as number));
-      allowed = allowed === null ? next : new Set([...allowed].filter((n) => next.has(n)));
-    };
-    if (filters.author !== undefined && filters.author.trim() !== '') {
-      const list = isEditorsName(filters.author)
-        ? essays.filter((e) => e.kind === 'editors-note')
-        : findAuthors(filters.author).flatMap((a) => a.essays);
-      restrict(list);
-    }
-    if (filters.essay !== undefined && filters.essay.trim() !== '') restrict(findEssays(filters.essay));
-    return allowed;
+    if (!filters.author?.trim() && !filters.essay?.trim()) return null;
+    return new Set(essaysMatching(index, filters).map((e) => essayNumber.get(e) as number));
   }
 
   function search(query: string, filters: SearchFilters = {}): PassageHit[] {

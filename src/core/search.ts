@@ -1,4 +1,5 @@
 import type { Essay, Paragraph, Section } from './model.js';
+import { isEditorsName } from './names.js';
 
 /** One passage found by a query: a sentence, or a short window of sentences, in its paragraph. */
 export interface PassageHit {
@@ -48,4 +49,21 @@ export interface AuthorEntry {
 export interface Choice {
   name: string;
   value: string;
+}
+
+/**
+ * The essays a filter keeps: those of the authors the name matches (the editor's note for
+ * `the editors` or `编者`) and of the essays the essay filter matches. All essays when neither
+ * is set.
+ */
+export function essaysMatching(index: CorpusIndex, filters: SearchFilters): Essay[] {
+  let essays = index.findEssays(filters.essay?.trim() ? filters.essay : '');
+  if (filters.author?.trim()) {
+    const name = filters.author;
+    const kept = new Set(
+      isEditorsName(name) ? index.findEssays('').filter((e) => e.kind === 'editors-note') : index.findAuthors(name).flatMap((a) => a.essays),
+    );
+    essays = essays.filter((e) => kept.has(e));
+  }
+  return essays;
 }

@@ -30,8 +30,6 @@ export interface WatchOptions {
  * at all can be served. A file that was removed is a deliberate change and is not a reason.
  */
 export function reasonToKeep(current: Corpus, next: Corpus): string | null {
-  const why = whyUnservable(next);
-  if (why) return why;
   for (const before of current.files) {
     if (before.essays.length === 0) continue;
     const after = next.files.find((f) => f.file === before.file);
@@ -40,7 +38,7 @@ export function reasonToKeep(current: Corpus, next: Corpus): string | null {
       return `${before.file} no longer yields any essay (${detail})`;
     }
   }
-  return null;
+  return whyUnservable(next);
 }
 
 /**

@@ -1,0 +1,95 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import { registry } from '../../commands/index.js';
+import { createBot, type Library, type Requester } from '../../src/core/bot.js';
+import type { Command } from '../../src/core/command.js';
+import { loadCorpus } from '../../src/core/corpus.js';
+import { createIndex } from '../../src/core/index.js';
+import { createRateLimiter } from '../../src/core/rate-limit.js';
+import { captureLogs } from '../support/logs.js';
+
+let library: Library;
+const discordUser: Requester = { platform: 'discord', userId: '42', locale: 'en' };
+
+beforeAll(async () => {
+  const corpus = await loadCorpus('data/essays');
+  library = { corpus, index: createIndex(corpus) };
+});
+
+describe('the bot', () => {
+  test('answers a command line and a raw input alike, with the corpus version', () => {
+    const bot = createBot({ commands: registry, library, logger: captureLogs().logger });
+    const fromLine = bot.runLine('/quote 智能鸿沟 count:1', discordUser);
+    const fromRaw = bot.run('quote', { query: '智能鸿沟', count: 1 }, discordUser);
+    expect(fromLine).toEqual(fromRaw);
+    expect(fromLine.error).toBeUndefined();
+    expect(fromLine.results).toHaveLength(1);
+    expect(fromLine.corpusVersion).toBe(library.corpus.version);
+  });
+
+  test('an unknown command and bad input are user errors with clear messages', () => {
+    const bot = createBot({ commands: registry, library, logger: captureLogs().logger });
+    expect(bot.runLine('/nonsense', discordUser).error).toEqual({ code: 'unknown_command', message: 'There is no such command. Try /help for the list.' });
+    expect(bot.runLine('/quote ！？。', discordUser).error).toEqual({
+      code: 'invalid_input',
+      message: '/quote query has no letters or digits: type words from the essays.',
+    });
+    expect(bot.runLine('/quote 智能 count:9', discordUser).error).toEqual({ code: 'invalid_input', message: '/quote count must be a whole number from 1 to 5.' });
+  });
+
+  test('a command that throws is logged in full and answered with a short message, never the error text', () => {
+    const boom = {
+      name: 'boom',
+      description: 'fails',
+      descriptionZh: '失败',
+      options: z.object({}),
+      run() {
+        throw new Error('secret internals at /srv/x.ts:1');
+      },
+    } satisfies Command;
+    const logs = captureLogs();
+    const bot = createBot({ commands: new Map([['boom', boom as Command]]), library, logger: logs.logger });
+    const reply = bot.runLine('/boom', discordUser);
+    expect(reply.error?.code).toBe('internal');
+    expect(reply.error?.message).toBe('Something went wrong while answering. It has been logged; please try again.');
+    expect(JSON.stringify(reply)).not.toContain('secret internals');
+    const failure = logs.lines.find((l) => l.msg === 'command failed');
+    expect((failure?.err as { message: string }).message).toBe('secret internals at /srv/x.ts:1');
+  });
+
+  test('one info line per request with command, latency and outcome; user text only at debug', () => {
+    const info = captureLogs('info');
+    createBot({ commands: registry, library, logger: info.logger }).runLine('/quote 智能鸿沟', discordUser);
+    const requests = info.lines.filter((l) => l.msg === 'request');
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ command: 'quote', platform: 'discord', outcome: 'ok', corpusVersion: library.corpus.version });
+    expect(typeof requests[0]?.latencyMs).toBe('number');
+    expect(info.text()).not.toContain('智能鸿沟');
+
+    const debug = captureLogs('debug');
+    createBot({ commands: registry, library, logger: debug.logger }).runLine('/quote 智能鸿沟', discordUser);
+    expect(debug.lines.find((l) => l.msg === 'request input')?.input).toBe('智能鸿沟');
+  });
+
+  test('the rate limit answers politely per user on chat platforms, and not in the console', () => {
+    const bot = createBot({ commands: registry, library, logger: captureLogs().logger, rateLimit: { burst: 2, perMinute: 1 } });
+    const codes = [1, 2, 3].map(() => bot.runLine('/essays', discordUser).error?.code);
+    expect(codes).toEqual([undefined, undefined, 'rate_limited']);
+    expect(bot.runLine('/essays', discordUser).error?.message).toMatch(/^You are asking faster than the bot answers everyone fairly\. Please try again in \d+ s\.$/u);
+    expect(bot.runLine('/essays', { ...discordUser, userId: '43' }).error).toBeUndefined();
+    for (let i = 0; i < 5; i++) expect(bot.runLine('/essays', { platform: 'console', userId: 'console', locale: 'en' }).error).toBeUndefined();
+  });
+});
+
+describe('the token bucket', () => {
+  test('refills at its rate and says how long to wait', () => {
+    let now = 0;
+    const limiter = createRateLimiter({ burst: 2, perMinute: 6, now: () => now });
+    expect([limiter.take('a'), limiter.take('a'), limiter.take('a')]).toEqual([0, 0, 10]);
+    now = 5_000;
+    expect(limiter.take('a')).toBe(5);
+    now = 10_000;
+    expect(limiter.take('a')).toBe(0);
+    expect(limiter.take('b')).toBe(0);
+  });
+});

@@ -315,20 +315,29 @@ function embedsOf(reply: Reply, locale: Locale): APIEmbed[] {
 
 function buttonRows(reply: Reply, options: RenderOptions): ButtonRow[] {
   const actions = reply.actions.filter((a) => a.kind !== 'share');
-  if (options.ephemeral && options.share) actions.push({ kind: 'share', command: options.share.command, input: options.share.input });
+  // "Post to channel" only makes sense on a private reply; the command's own share action knows its canonical input best.
+  const share = reply.actions.find((a) => a.kind === 'share') ?? (options.share && { kind: 'share' as const, ...options.share });
+  if (options.ephemeral && share) actions.push(share);
   const labels = LABELS[options.locale];
   const seen = new Set<string>();
   const buttons: APIButtonComponentWithCustomId[] = [];
+  const counts = new Map<string, number>();
+  for (const a of actions) counts.set(a.kind, (counts.get(a.kind) ?? 0) + 1);
+  const numbers = new Map<string, number>();
   for (const action of actions) {
     const id = options.customId(action);
     if (id.length > DISCORD_CUSTOM_ID_MAX) throw new RangeError(`discord: custom_id for ${action.kind} is ${id.length} characters, over ${DISCORD_CUSTOM_ID_MAX}`);
     // Discord refuses a message whose components repeat a custom_id.
     if (seen.has(id)) continue;
     seen.add(id);
+    // Several buttons of one kind (Context for each of three quotes) are numbered in the order of the quotes.
+    const n = (numbers.get(action.kind) ?? 0) + 1;
+    numbers.set(action.kind, n);
+    const numbered = (counts.get(action.kind) ?? 0) > 1 ? `${labels[action.kind]} ${n}` : labels[action.kind];
     buttons.push({
       type: ComponentType.Button,
       style: action.kind === 'more' ? ButtonStyle.Primary : action.kind === 'share' ? ButtonStyle.Success : ButtonStyle.Secondary,
-      label: truncate(labels[action.kind], DISCORD_BUTTON_LABEL_MAX),
+      label: truncate(numbered, DISCORD_BUTTON_LABEL_MAX),
       custom_id: id,
     });
   }

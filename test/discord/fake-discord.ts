@@ -60,7 +60,7 @@ export function snowflake(createdAt: number, increment = 0): string {
 type Waiter<T> = { match: (item: T) => boolean; resolve: (item: T) => void };
 
 /** A list that can be awaited: `next(pred)` resolves with the first item, past or future, that matches and was not taken yet. */
-class Log<T> {
+export class AwaitableLog<T> {
   readonly items: T[] = [];
   private readonly taken = new Set<T>();
   private waiters: Array<Waiter<T>> = [];
@@ -88,9 +88,11 @@ class Log<T> {
 
 export class FakeDiscord {
   readonly applicationId: string;
-  readonly requests = new Log<RecordedRequest>();
-  readonly gatewayPayloads = new Log<GatewayPayload>();
+  readonly requests = new AwaitableLog<RecordedRequest>();
+  readonly gatewayPayloads = new AwaitableLog<GatewayPayload>();
   readonly botUser: FakeUser = { id: '', username: 'yinzheng' };
+  /** The URL of each gateway connection, as the client asked for it. */
+  readonly gatewayConnections: string[] = [];
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private readonly heartbeatIntervalMs: number;
@@ -105,7 +107,10 @@ export class FakeDiscord {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
     this.server = createServer((req, res) => void this.handle(req, res));
     this.wss = new WebSocketServer({ server: this.server });
-    this.wss.on('connection', (socket) => this.onGateway(socket));
+    this.wss.on('connection', (socket, req) => {
+      this.gatewayConnections.push(req.url ?? '');
+      this.onGateway(socket);
+    });
   }
 
   static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {

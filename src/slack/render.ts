@@ -340,7 +340,8 @@ function buttons(reply: Reply, opts: RenderOptions): SlackButton[] {
     const b = button(a.kind, { c: a.command, i: a.input }, opts.locale, i);
     if (b) out.push(b);
   });
-  if (opts.visibility === 'ephemeral' && opts.share && !actions.some((a) => a.kind === 'share')) {
+  // An error is only ever private, and there is nothing in it worth sharing.
+  if (opts.visibility === 'ephemeral' && opts.share && !reply.error && !actions.some((a) => a.kind === 'share')) {
     const b = button('share', opts.share, opts.locale, actions.length);
     if (b) out.push(b);
   }

@@ -1,0 +1,233 @@
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type RespondArguments, type RespondFn } from '@slack/bolt';
+import type { Bot, Logger, Requester } from '../core/bot.js';
+import { errorReply } from '../core/bot.js';
+import { UserError } from '../core/errors.js';
+import type { Reply } from '../core/reply.js';
+import type { SlackConfig } from '../config.js';
+import { FIND_SOURCE_CALLBACK_ID, FIND_SOURCE_COMMAND } from './manifest.js';
+import { ACTION_ID_PREFIX, parseButtonValue, plainFromSlack, replyToBlockKit, type ButtonState, type RenderOptions } from './render.js';
+
+/** The path Slack posts events, commands and interactions to in HTTP mode. */
+export const SLACK_EVENTS_PATH = '/slack/events';
+/** A response_url takes at most five posts within 30 minutes. */
+const RESPONSE_URL_MAX_POSTS = 5;
+
+const GENERIC_FAILURE = 'Something went wrong while answering. It has been logged; please try again.';
+const STALE_BUTTON = 'This button no longer works. Run the command again.';
+const NO_TEXT = 'This message has no text to look up.';
+
+export interface SlackAdapter {
+  app: App;
+  /** The port the HTTP receiver listens on; undefined in Socket Mode. */
+  port: number | undefined;
+  /** Stops taking requests, lets the ones in flight finish, then closes the connection or server. */
+  stop(): Promise<void>;
+}
+
+/** Bolt's logger interface over ours, so Bolt's own messages land in the same JSON log. */
+function boltLogger(logger: Logger): BoltLogger {
+  const line = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
+  return {
+    debug: (...msg) => logger.debug({ component: 'slack' }, line(msg)),
+    info: (...msg) => logger.info({ component: 'slack' }, line(msg)),
+    warn: (...msg) => logger.warn({ component: 'slack' }, line(msg)),
+    error: (...msg) => logger.error({ component: 'slack' }, line(msg)),
+    // Levels are the pino logger's business; Bolt only asks.
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.INFO,
+    setName: () => undefined,
+  };
+}
+
+function requester(userId: string): Requester {
+  // Slack tells an app a user's locale only with the users:read scope and an extra call per
+  // request; the manifest asks for no more than commands and chat:write, so answers are English.
+  return { platform: 'slack', userId, locale: 'en' };
+}
+
+/**
+ * Starts the Slack adapter: Socket Mode when `config.appToken` is set (no public URL needed),
+ * else HTTP on `config.port` at /slack/events, verified with the signing secret. Resolves once
+ * Slack has accepted the bot token and the connection or server is up; rejects with a
+ * UserError naming the variable to fix otherwise.
+ */
+export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger): Promise<SlackAdapter> {
+  const log = boltLogger(logger);
+  // Both the bot's Web API client and Socket Mode's apps.connections.open call must go to
+  // SLACK_API_URL when it is set; SocketModeClient only takes it through installerOptions.
+  const clientOptions = () => (config.apiUrl ? { slackApiUrl: config.apiUrl } : {});
+
+  let socket: SocketModeReceiver | undefined;
+  let http: HTTPReceiver | undefined;
+  if (config.appToken) {
+    socket = new SocketModeReceiver({ appToken: config.appToken, logger: log, installerOptions: { clientOptions: clientOptions() } });
+  } else if (config.signingSecret) {
+    http = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, port: config.port, logger: log });
+  } else {
+    throw new UserError('config', 'config: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP). Set one in .env (see .env.example).');
+  }
+
+  const app = new App({
+    token: config.botToken,
+    receiver: socket ?? http,
+    logger: log,
+    clientOptions: clientOptions(),
+    // init() is awaited below, so a refused token is a startup error rather than an unhandled rejection.
+    deferInitialization: true,
+  });
+
+  const inFlight = new Set<Promise<unknown>>();
+  let stopping = false;
+  /** Runs a handler's work, tracked for a graceful stop; a throw is logged and answered briefly. */
+  const guard = async (what: string, respond: RespondFn | undefined, work: () => Promise<void>): Promise<void> => {
+    const task = (async () => {
+      try {
+        await work();
+      } catch (error) {
+        logger.error({ err: error, handler: what }, 'slack handler failed');
+        if (respond) {
+          await respond({ response_type: 'ephemeral', replace_original: false, text: GENERIC_FAILURE }).catch((err: unknown) =>
+            logger.error({ err, handler: what }, 'slack: could not answer after a failure'),
+          );
+        }
+      }
+    })();
+    inFlight.add(task);
+    try {
+      await task;
+    } finally {
+      inFlight.delete(task);
+    }
+  };
+
+  /** Posts a reply through a response_url, as as many messages as its length needs. */
+  const send = async (respond: RespondFn, reply: Reply, opts: Omit<RenderOptions, 'locale'> & { locale?: RenderOptions['locale'] }) => {
+    const messages = replyToBlockKit(reply, { locale: 'en', maxMessages: RESPONSE_URL_MAX_POSTS, ...opts });
+    for (const message of messages) {
+      const args: RespondArguments = {
+        response_type: reply.error ? 'ephemeral' : opts.visibility,
+        replace_original: false,
+        text: message.text,
+        blocks: message.blocks,
+      };
+      await respond(args);
+    }
+  };
+
+  app.command(/^\/.+$/u, async ({ command, ack, respond }) => {
+    // Slack gives three seconds; the answer goes through the response_url afterwards.
+    await ack();
+    await guard('command', respond, async () => {
+      const name = command.command.replace(/^\//u, '');
+      const reply = bot.runLine(`${name} ${command.text}`, requester(command.user_id));
+      await send(respond, reply, { visibility: 'ephemeral', share: { c: name, l: command.text } });
+    });
+  });
+
+  app.action(new RegExp(`^${ACTION_ID_PREFIX}`, 'u'), async ({ action, ack, body, respond }) => {
+    await ack();
+    await guard('button', respond, async () => {
+      const who = requester(body.user.id);
+      const state = action.type === 'button' ? parseButtonValue(action.value ?? '') : null;
+      const kind = ('action_id' in action ? action.action_id : '').slice(ACTION_ID_PREFIX.length).split(':')[0];
+      if (!state || !kind) {
+        await send(respond, errorReply('button', 'stale_button', STALE_BUTTON, bot.library().corpus.version), { visibility: 'ephemeral' });
+        return;
+      }
+      const reply = run(bot, state, who);
+      if (kind === 'share' && !reply.error) {
+        // Posted anew for the channel (the private answer could be stale), then the private copy goes.
+        const messages = replyToBlockKit(reply, { locale: 'en', visibility: 'in_channel', maxMessages: RESPONSE_URL_MAX_POSTS - 1 });
+        for (const m of messages) await respond({ response_type: 'in_channel', replace_original: false, text: m.text, blocks: m.blocks });
+        await respond({ delete_original: true });
+        return;
+      }
+      await send(respond, reply, { visibility: 'ephemeral', share: state });
+    });
+  });
+
+  app.shortcut(FIND_SOURCE_CALLBACK_ID, async ({ shortcut, ack, respond, client }) => {
+    await ack();
+    await guard('shortcut', respond, async () => {
+      if (shortcut.type !== 'message_action') return;
+      const who = requester(shortcut.user.id);
+      const text = plainFromSlack(shortcut.message.text ?? '').trim();
+      const verify = bot.commands.get(FIND_SOURCE_COMMAND);
+      const reply =
+        text === ''
+          ? errorReply(FIND_SOURCE_COMMAND, 'no_text', NO_TEXT, bot.library().corpus.version)
+          : verify?.positional
+            ? bot.run(FIND_SOURCE_COMMAND, { [verify.positional]: text }, who)
+            : bot.runLine(`${FIND_SOURCE_COMMAND} ${text}`, who);
+      const share: ButtonState | undefined = verify?.positional ? { c: FIND_SOURCE_COMMAND, i: { [verify.positional]: text } } : undefined;
+      if (respond) {
+        await send(respond, reply, { visibility: 'ephemeral', ...(share ? { share } : {}) });
+        return;
+      }
+      // Without a response_url (Slack always sends one for message shortcuts, but not by contract), answer privately in place.
+      for (const m of replyToBlockKit(reply, { locale: 'en', visibility: 'ephemeral' })) {
+        await client.chat.postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: m.text, blocks: m.blocks });
+      }
+    });
+  });
+
+  app.error(async (error) => {
+    logger.error({ err: error }, 'slack: unhandled error');
+  });
+
+  try {
+    await app.init();
+  } catch (error) {
+    throw new UserError('config', `slack: Slack refused SLACK_BOT_TOKEN (${describe(error)}). Check the bot token in .env (see .env.example).`);
+  }
+
+  let port: number | undefined;
+  if (socket) {
+    try {
+      await app.start();
+    } catch (error) {
+      await socket.client.disconnect().catch(() => undefined);
+      throw new UserError(
+        'config',
+        `slack: could not open a Socket Mode connection (${describe(error)}). Check SLACK_APP_TOKEN in .env: an app-level token (xapp-) with the connections:write scope.`,
+      );
+    }
+  } else {
+    try {
+      const server = await app.start(config.port);
+      port = (server.address() as AddressInfo).port;
+    } catch (error) {
+      throw new UserError('config', `slack: could not listen for HTTP on PORT ${config.port} (${describe(error)}). Set another PORT in .env.`);
+    }
+  }
+  logger.info({ mode: socket ? 'socket' : 'http', port }, 'slack: connected');
+
+  return {
+    app,
+    port,
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      await Promise.allSettled([...inFlight]);
+      // SocketModeReceiver.stop() resolves before the socket is closed; the client's own
+      // disconnect() waits for it.
+      if (socket) await socket.client.disconnect();
+      else await app.stop();
+      logger.info({}, 'slack: stopped');
+    },
+  };
+}
+
+function run(bot: Bot, state: ButtonState, who: Requester): Reply {
+  return 'i' in state ? bot.run(state.c, state.i, who) : bot.runLine(`${state.c} ${state.l}`, who);
+}
+
+/** An error's short reason for a startup message: Slack's error code when there is one. Never a token. */
+function describe(error: unknown): string {
+  const data = (error as { data?: { error?: unknown } }).data;
+  if (data && typeof data.error === 'string') return data.error;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  return error instanceof Error ? error.message : String(error);
+}

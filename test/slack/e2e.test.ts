@@ -1,0 +1,365 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registry } from '../../commands/index.js';
+import { createBot, type Bot, type Logger } from '../../src/core/bot.js';
+import { loadCorpus } from '../../src/core/corpus.js';
+import { createIndex } from '../../src/core/index.js';
+import type { Command } from '../../src/core/command.js';
+import type { Reply } from '../../src/core/reply.js';
+import { BUNDLED_CORPUS_DIR, type SlackConfig } from '../../src/config.js';
+import { startSlack, SLACK_EVENTS_PATH, type SlackAdapter } from '../../src/slack/bot.js';
+import { FIND_SOURCE_CALLBACK_ID } from '../../src/slack/manifest.js';
+import { parseButtonValue, replyToBlockKit, type ButtonState, type SlackBlock, type SlackButton } from '../../src/slack/render.js';
+import { blockAction, FakeSlack, messageShortcut, postSigned, slashCommand, type ResponsePost } from './fake-slack.js';
+import { z } from 'zod';
+
+const BOT_TOKEN = 'xoxb-1-test-bot-token';
+const APP_TOKEN = 'xapp-1-test-app-token';
+const SIGNING_SECRET = 'test-signing-secret-0123456789';
+
+/** A logger that keeps what it is given, so tests can assert what was (and was not) logged. */
+function recordingLogger() {
+  const entries: Array<{ level: string; obj: object; msg: string | undefined }> = [];
+  const at = (level: string) => (obj: object, msg?: string) => void entries.push({ level, obj, msg });
+  const logger: Logger = { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') };
+  return { logger, entries, errors: () => entries.filter((e) => e.level === 'error') };
+}
+
+/** Markup that would notify people or link users and channels; our own links are `<http…|…>`. */
+const DANGEROUS = /<[!@#]|<(?!https?:\/\/)/u;
+
+/** A line for every command the registry shows on Slack; the test fails when one is missing. */
+const SAMPLE_LINES: Record<string, string> = {
+  quote: '智能鸿沟 author:陈志敏',
+  who: '智能鸿沟',
+  author: '陈志敏',
+  sources: '智能鸿沟',
+  essays: '',
+  cite: '智能鸿沟',
+  verify: '人工智能治理攸关全人类的共同命运',
+  help: '',
+};
+
+/**
+ * A fixture command whose answer is far too long for one Slack message: a 40,000-character
+ * paragraph and a hundred footnotes. It stands for a corpus with a very long paragraph.
+ */
+const longText = '人工智能治理攸关全人类的共同命运，需要各国携手应对<挑战>&机遇。'.repeat(1300);
+const huge: Command = {
+  name: 'huge',
+  description: 'fixture',
+  descriptionZh: 'fixture',
+  options: z.object({ n: z.number().int().optional() }),
+  run: (_input, ctx) => ({
+    command: 'huge',
+    title: '<!channel> 长段落',
+    blocks: [
+      {
+        kind: 'quote',
+        text: longText,
+        highlights: [[0, 6]],
+        markers: [{ offset: 10, number: 1 }],
+        attribution: { author: '<@U0EVIL>', affiliation: null, essay: '长文', section: null, passageId: 'long.1' },
+        footnotes: Array.from({ length: 100 }, (_, i) => ({ number: i + 1, text: `注释 <!here> ${i + 1}`, urls: [`https://example.org/n/${i + 1}`], covers: 'passage' as const })),
+      },
+    ],
+    actions: [{ kind: 'more', command: 'huge', input: { n: 2 } }],
+    results: [{}],
+    corpusVersion: ctx.corpus.version,
+  }),
+};
+/** A fixture command that fails with a bug, to show the adapter answers briefly and logs. */
+const broken: Command = {
+  name: 'broken',
+  description: 'fixture',
+  descriptionZh: 'fixture',
+  options: z.object({}),
+  run: () => {
+    throw new TypeError('fixture bug: cannot read properties of undefined');
+  },
+};
+
+let fake: FakeSlack;
+let bot: Bot;
+/** The same commands over the same library, logging elsewhere: computes what each answer should be. */
+let oracle: Bot;
+const log = recordingLogger();
+
+beforeAll(async () => {
+  fake = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
+  const corpus = await loadCorpus(BUNDLED_CORPUS_DIR);
+  const commands = new Map(registry);
+  commands.set(huge.name, huge);
+  commands.set(broken.name, broken);
+  const library = { corpus, index: createIndex(corpus) };
+  bot = createBot({ commands, library, logger: log.logger });
+  oracle = createBot({ commands, library, logger: recordingLogger().logger });
+});
+
+afterAll(async () => {
+  await fake?.close();
+});
+
+let nextId = 0;
+function newId(label: string): string {
+  nextId += 1;
+  return `${label}-${nextId}`;
+}
+
+/** What the adapter must post for a reply: exactly the renderer's messages, as response_url bodies. */
+function expectedPosts(reply: Reply, visibility: 'ephemeral' | 'in_channel', share?: ButtonState, maxMessages = 5): Array<Record<string, unknown>> {
+  const messages = replyToBlockKit(reply, { locale: 'en', visibility, ...(share ? { share } : {}), maxMessages });
+  return messages.map((m) => ({ response_type: reply.error ? 'ephemeral' : visibility, replace_original: false, text: m.text, blocks: m.blocks }));
+}
+
+function buttonsOf(posts: ResponsePost[]): SlackButton[] {
+  const blocks = posts.flatMap((p) => (p.body.blocks as SlackBlock[] | undefined) ?? []);
+  return blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
+}
+
+/** Every string under a `text` key, anywhere in a message. */
+function textsOf(value: unknown, key = ''): string[] {
+  if (typeof value === 'string') return key === 'text' ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap((v) => textsOf(v));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => textsOf(v, k));
+  return [];
+}
+
+function assertSafe(posts: ResponsePost[]): void {
+  const texts = posts.flatMap((p) => textsOf(p.body));
+  expect(texts.length).toBeGreaterThan(0);
+  for (const t of texts) expect(t).not.toMatch(DANGEROUS);
+}
+
+/** How the two modes deliver a slash command or an interaction, and what the ack looks like. */
+interface Transport {
+  command(command: string, text: string, responseUrl: string): Promise<void>;
+  interact(payload: Record<string, unknown>): Promise<void>;
+}
+
+function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
+  /** Sends a slash command and waits for the expected number of posts to its response_url. */
+  async function slash(name: string, text: string): Promise<{ reply: Reply; posts: ResponsePost[]; id: string }> {
+    const id = newId(`${mode}-${name}`);
+    const reply = oracle.runLine(`${name} ${text}`, { platform: 'slack', userId: 'U0ALICE', locale: 'en' });
+    const expected = expectedPosts(reply, 'ephemeral', { c: name, l: text });
+    await transport().command(`/${name}`, text, fake.responseUrl(id));
+    const posts = await fake.responses.until(expected.length, (r) => r.id === id);
+    expect(posts.map((p) => p.body)).toEqual(expected);
+    assertSafe(posts);
+    return { reply, posts, id };
+  }
+
+  it('answers every command on the registry privately, exactly as rendered, with a Share button', async () => {
+    const visible = [...registry.values()].filter((c) => !c.hidden).map((c) => c.name);
+    expect(Object.keys(SAMPLE_LINES).sort()).toEqual([...visible].sort());
+    for (const name of visible) {
+      const { reply, posts } = await slash(name, SAMPLE_LINES[name] as string);
+      expect(reply.error, `/${name}: ${reply.error?.message}`).toBeUndefined();
+      expect(posts.every((p) => p.body.response_type === 'ephemeral')).toBe(true);
+      expect(buttonsOf(posts).at(-1)).toMatchObject({ text: { text: 'Share in channel' }, value: JSON.stringify({ c: name, l: SAMPLE_LINES[name] }) });
+    }
+  });
+
+  it('/quote with author:陈志敏 quotes only 陈志敏, with the essay, footnotes and More/Context/Sources buttons', async () => {
+    const { posts } = await slash('quote', '智能鸿沟 author:陈志敏');
+    const blocks = posts.flatMap((p) => p.body.blocks as SlackBlock[]);
+    const context = blocks.filter((b): b is Extract<SlackBlock, { type: 'context' }> => b.type === 'context').map((b) => b.elements[0]?.text ?? '');
+    expect(context.length).toBeGreaterThan(0);
+    for (const c of context) expect(c).toMatch(/^— 陈志敏/u);
+    const quoted = blocks.filter((b) => b.type === 'section' && 'text' in b && b.text.text.startsWith('>'));
+    expect(quoted.some((b) => b.type === 'section' && 'text' in b && b.text.text.includes('智能鸿沟'))).toBe(true);
+    expect(buttonsOf(posts).map((b) => b.text.text)).toEqual(expect.arrayContaining(['Context', 'Sources', 'Share in channel']));
+  });
+
+  it('re-runs the command each More, Context and Sources button carries, privately', async () => {
+    const { posts } = await slash('quote', '人工智能');
+    const buttons = buttonsOf(posts).filter((b) => b.text.text !== 'Share in channel');
+    expect(buttons.map((b) => b.text.text)).toEqual(expect.arrayContaining(['More', 'Context', 'Sources']));
+    for (const button of buttons) {
+      const state = parseButtonValue(button.value) as ButtonState;
+      expect(state).not.toBeNull();
+      const reply = 'i' in state ? oracle.run(state.c, state.i, { platform: 'slack', userId: 'U0ALICE', locale: 'en' }) : oracle.runLine(`${state.c} ${state.l}`, { platform: 'slack', userId: 'U0ALICE', locale: 'en' });
+      expect(reply.error, `${button.text.text}: ${reply.error?.message}`).toBeUndefined();
+      const expected = expectedPosts(reply, 'ephemeral', state);
+      const id = newId(`${mode}-button`);
+      await transport().interact(blockAction(button, fake.responseUrl(id)));
+      const clicked = await fake.responses.until(expected.length, (r) => r.id === id);
+      expect(clicked.map((p) => p.body)).toEqual(expected);
+      assertSafe(clicked);
+    }
+  });
+
+  it('Share in channel posts the answer publicly, without a share button, and deletes the private copy', async () => {
+    const { posts } = await slash('quote', '智能鸿沟 author:陈志敏');
+    const share = buttonsOf(posts).find((b) => b.text.text === 'Share in channel') as SlackButton;
+    const reply = oracle.runLine('quote 智能鸿沟 author:陈志敏', { platform: 'slack', userId: 'U0ALICE', locale: 'en' });
+    const publicPosts = expectedPosts(reply, 'in_channel', undefined, 4);
+    const id = newId(`${mode}-share`);
+    await transport().interact(blockAction(share, fake.responseUrl(id)));
+    const shared = await fake.responses.until(publicPosts.length + 1, (r) => r.id === id);
+    expect(shared.map((p) => p.body)).toEqual([...publicPosts, { delete_original: true }]);
+    expect(buttonsOf(shared).map((b) => b.text.text)).not.toContain('Share in channel');
+  });
+
+  it('the "Find source" shortcut verifies the message text, read back from Slack markup', async () => {
+    const sentence = '人工智能治理攸关全人类的共同命运';
+    const verify = registry.get('verify') as Command;
+    const positional = verify.positional as string;
+    const reply = oracle.run('verify', { [positional]: `${sentence} <b>` }, { platform: 'slack', userId: 'U0ALICE', locale: 'en' });
+    const expected = expectedPosts(reply, 'ephemeral', { c: 'verify', i: { [positional]: `${sentence} <b>` } });
+    const id = newId(`${mode}-shortcut`);
+    await transport().interact(messageShortcut(FIND_SOURCE_CALLBACK_ID, `<https://x.example/p|${sentence}> &lt;b&gt;`, fake.responseUrl(id)));
+    const posts = await fake.responses.until(expected.length, (r) => r.id === id);
+    expect(posts.map((p) => p.body)).toEqual(expected);
+    assertSafe(posts);
+  });
+
+  it('the shortcut on a message without text answers with a clear private error', async () => {
+    const id = newId(`${mode}-shortcut-empty`);
+    await transport().interact(messageShortcut(FIND_SOURCE_CALLBACK_ID, '', fake.responseUrl(id)));
+    const [post] = await fake.responses.until(1, (r) => r.id === id);
+    expect(post?.body).toMatchObject({ response_type: 'ephemeral', text: 'This message has no text to look up.' });
+  });
+
+  it('bad input gets the command\'s own error, privately, with no Share button', async () => {
+    for (const [name, text] of [
+      ['quote', ''],
+      ['quote', '！？。'],
+      ['quote', '智能 count:99'],
+      ['quote', '智能 count:abc'],
+      ['nonesuch', 'x'],
+    ] as const) {
+      const { reply, posts } = await slash(name, text);
+      expect(reply.error, `/${name} ${text}`).toBeDefined();
+      expect(posts).toHaveLength(1);
+      expect(posts[0]?.body).toMatchObject({ response_type: 'ephemeral', text: reply.error?.message });
+      expect(buttonsOf(posts)).toEqual([]);
+    }
+  });
+
+  it('a button whose value is not ours answers that it no longer works', async () => {
+    const id = newId(`${mode}-stale`);
+    await transport().interact(blockAction({ action_id: 'yinzheng:more:0', value: '{"broken"', text: { type: 'plain_text', text: 'More' } }, fake.responseUrl(id)));
+    const [post] = await fake.responses.until(1, (r) => r.id === id);
+    expect(post?.body).toMatchObject({ response_type: 'ephemeral', text: 'This button no longer works. Run the command again.' });
+  });
+
+  it('a reply that would exceed the limits is split into at most five messages, each inside them', async () => {
+    const { posts } = await slash('huge', '');
+    expect(posts).toHaveLength(5);
+    for (const post of posts) {
+      const blocks = post.body.blocks as SlackBlock[];
+      expect(blocks.length).toBeLessThanOrEqual(50);
+      expect(JSON.stringify(blocks).length).toBeLessThan(12_000 * 2);
+      for (const b of blocks) if (b.type === 'section' && 'text' in b) expect(b.text.text.length).toBeLessThanOrEqual(3000);
+    }
+    expect((posts[4]?.body.blocks as SlackBlock[]).at(-1)?.type).toBe('actions');
+  });
+
+  it('a command that fails with a bug answers briefly and logs the error in full', async () => {
+    const before = log.errors().length;
+    const { posts } = await slash('broken', '');
+    expect(posts[0]?.body).toMatchObject({ text: 'Something went wrong while answering. It has been logged; please try again.' });
+    expect(log.errors().slice(before).map((e) => e.msg)).toEqual(['command failed']);
+  });
+}
+
+describe('Slack in Socket Mode', () => {
+  let adapter: SlackAdapter;
+  beforeAll(async () => {
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0 };
+    adapter = await startSlack(bot, config, log.logger);
+  });
+  afterAll(async () => {
+    await adapter?.stop();
+  });
+
+  it('checks the bot token with auth.test and opens the socket with the app token, both at SLACK_API_URL', async () => {
+    const calls = fake.calls.items.map((c) => [c.method, c.token]);
+    expect(calls.slice(0, 2)).toEqual([
+      ['auth.test', BOT_TOKEN],
+      ['apps.connections.open', APP_TOKEN],
+    ]);
+    expect(adapter.port).toBeUndefined();
+  });
+
+  endToEnd('socket', () => ({
+    async command(command, text, responseUrl) {
+      const ack = await fake.sendEnvelope('slash_commands', slashCommand(command, text, responseUrl));
+      // Acked at once with nothing to show; the answer follows through the response_url.
+      expect(ack.payload).toEqual({});
+    },
+    async interact(payload) {
+      const ack = await fake.sendEnvelope('interactive', payload);
+      expect(ack.payload).toEqual({});
+    },
+  }));
+});
+
+describe('Slack over HTTP', () => {
+  let adapter: SlackAdapter;
+  let url: string;
+  beforeAll(async () => {
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: undefined, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, port: 0 };
+    adapter = await startSlack(bot, config, log.logger);
+    url = `http://127.0.0.1:${adapter.port}${SLACK_EVENTS_PATH}`;
+  });
+  afterAll(async () => {
+    await adapter?.stop();
+  });
+
+  const now = () => Math.floor(Date.now() / 1000);
+
+  endToEnd('http', () => ({
+    async command(command, text, responseUrl) {
+      const response = await postSigned(url, slashCommand(command, text, responseUrl), { secret: SIGNING_SECRET, timestamp: now() });
+      expect(response).toEqual({ status: 200, body: '' });
+    },
+    async interact(payload) {
+      const response = await postSigned(url, { payload: JSON.stringify(payload) }, { secret: SIGNING_SECRET, timestamp: now() });
+      expect(response).toEqual({ status: 200, body: '' });
+    },
+  }));
+
+  it('rejects a forged signature with 401 and runs nothing', async () => {
+    const id = newId('http-forged');
+    const form = slashCommand('/quote', '智能鸿沟', fake.responseUrl(id));
+    const forged = await postSigned(url, form, { secret: 'not-the-secret', timestamp: now() });
+    expect(forged.status).toBe(401);
+    const garbage = await postSigned(url, form, { secret: SIGNING_SECRET, timestamp: now(), signature: 'v0=deadbeef' });
+    expect(garbage.status).toBe(401);
+    // A signed request sent after them is answered; the forged ones never were.
+    await postSigned(url, slashCommand('/quote', '智能鸿沟', fake.responseUrl(`${id}-signed`)), { secret: SIGNING_SECRET, timestamp: now() });
+    await fake.responses.until(1, (r) => r.id === `${id}-signed`);
+    expect(fake.responses.items.filter((r) => r.id === id)).toEqual([]);
+  });
+
+  it('rejects a correctly signed request whose timestamp is more than 5 minutes old with 401', async () => {
+    const id = newId('http-stale');
+    const old = await postSigned(url, slashCommand('/quote', '智能鸿沟', fake.responseUrl(id)), { secret: SIGNING_SECRET, timestamp: now() - 6 * 60 });
+    expect(old.status).toBe(401);
+    const fresh = await postSigned(url, slashCommand('/quote', '智能鸿沟', fake.responseUrl(`${id}-fresh`)), { secret: SIGNING_SECRET, timestamp: now() - 4 * 60 });
+    expect(fresh.status).toBe(200);
+    await fake.responses.until(1, (r) => r.id === `${id}-fresh`);
+    expect(fake.responses.items.filter((r) => r.id === id)).toEqual([]);
+  });
+});
+
+describe('Slack startup errors', () => {
+  it('a bot token Slack refuses is a clear startup error naming the variable', async () => {
+    const config: SlackConfig = { botToken: 'xoxb-wrong', appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0 };
+    await expect(startSlack(bot, config, log.logger)).rejects.toThrow('slack: Slack refused SLACK_BOT_TOKEN (invalid_auth). Check the bot token in .env (see .env.example).');
+  });
+
+  it('an app token Slack refuses is a clear startup error naming the variable', async () => {
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: 'xapp-wrong', signingSecret: undefined, apiUrl: fake.apiUrl, port: 0 };
+    await expect(startSlack(bot, config, log.logger)).rejects.toThrow(
+      'slack: could not open a Socket Mode connection (invalid_auth). Check SLACK_APP_TOKEN in .env: an app-level token (xapp-) with the connections:write scope.',
+    );
+  });
+
+  it('neither an app token nor a signing secret is a clear startup error', async () => {
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: undefined, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0 };
+    await expect(startSlack(bot, config, log.logger)).rejects.toThrow('config: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP).');
+  });
+});

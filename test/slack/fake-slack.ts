@@ -1,0 +1,302 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+/*
+ * A loopback fake of Slack, as much as the bot meets: the Web API (`POST /api/<method>`),
+ * response_url endpoints (`POST /respond/<id>`), and a Socket Mode websocket (`/link`) that
+ * says hello, delivers envelopes on demand and collects their acks. Everything the bot sends
+ * is recorded, and every record can be awaited, so tests wait for events and never sleep.
+ */
+
+export const FAKE_TEAM = { id: 'T0FAKE', domain: 'fake' };
+export const FAKE_BOT = { user_id: 'U0BOT', bot_id: 'B0BOT', app_id: 'A0FAKE' };
+export const FAKE_CHANNEL = { id: 'C0FAKE', name: 'research' };
+
+/** A list that can be awaited: `until(n, filter)` resolves once n matching items have arrived. */
+export class Recorder<T> {
+  readonly items: T[] = [];
+  private waiters: Array<{ count: number; filter: (t: T) => boolean; resolve: (items: T[]) => void }> = [];
+
+  push(item: T): void {
+    this.items.push(item);
+    this.waiters = this.waiters.filter((w) => {
+      const matching = this.items.filter(w.filter);
+      if (matching.length < w.count) return true;
+      w.resolve(matching.slice(0, w.count));
+      return false;
+    });
+  }
+
+  /** The first `count` items matching `filter`, once they have arrived. */
+  until(count: number, filter: (t: T) => boolean = () => true): Promise<T[]> {
+    const matching = this.items.filter(filter);
+    if (matching.length >= count) return Promise.resolve(matching.slice(0, count));
+    return new Promise((resolve) => this.waiters.push({ count, filter, resolve }));
+  }
+
+  clear(): void {
+    this.items.length = 0;
+  }
+}
+
+export interface ApiCall {
+  method: string;
+  /** The bearer token the call was made with. */
+  token: string | undefined;
+  params: Record<string, unknown>;
+}
+
+/** A post to a response_url. */
+export interface ResponsePost {
+  /** Which response_url: the `id` the test gave it. */
+  id: string;
+  body: Record<string, unknown>;
+}
+
+/** What the app sent back over the socket for one envelope. */
+export interface Ack {
+  envelope_id: string;
+  payload?: unknown;
+}
+
+export interface FakeSlackOptions {
+  botToken: string;
+  appToken: string;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Slack's request signature: `v0=` + HMAC-SHA256 of `v0:{timestamp}:{body}` with the signing secret. */
+export function slackSignature(secret: string, timestamp: number, body: string): string {
+  return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+}
+
+/** Web API parameters arrive form-encoded, with objects (blocks) as JSON strings, or as JSON. */
+function parseParams(body: string, contentType: string | undefined): Record<string, unknown> {
+  if (contentType?.startsWith('application/json')) return JSON.parse(body || '{}') as Record<string, unknown>;
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    params[key] = /^[[{]/u.test(value) ? JSON.parse(value) : value;
+  }
+  return params;
+}
+
+export class FakeSlack {
+  readonly calls = new Recorder<ApiCall>();
+  readonly responses = new Recorder<ResponsePost>();
+  readonly acks = new Recorder<Ack>();
+  /** Sockets that have been opened and greeted with `hello`. */
+  readonly connections = new Recorder<WebSocket>();
+
+  private readonly server: Server;
+  private readonly wss: WebSocketServer;
+  private socket: WebSocket | undefined;
+  private base = '';
+  private ts = 1_700_000_000;
+
+  private constructor(private readonly options: FakeSlackOptions) {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((error: unknown) => {
+        res.writeHead(500).end(String(error));
+      });
+    });
+    this.wss = new WebSocketServer({ noServer: true });
+    this.server.on('upgrade', (req, socket, head) => {
+      if (!req.url?.startsWith('/link')) {
+        socket.destroy();
+        return;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws));
+    });
+  }
+
+  static async start(options: FakeSlackOptions): Promise<FakeSlack> {
+    const fake = new FakeSlack(options);
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    fake.base = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}`;
+    return fake;
+  }
+
+  /** The Web API base to give the bot as SLACK_API_URL. */
+  get apiUrl(): string {
+    return `${this.base}/api/`;
+  }
+
+  /** A response_url whose posts are recorded under `id`. */
+  responseUrl(id: string): string {
+    return `${this.base}/respond/${encodeURIComponent(id)}`;
+  }
+
+  private accept(ws: WebSocket): void {
+    this.socket = ws;
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as Ack;
+      this.acks.push(message);
+    });
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: FAKE_BOT.app_id }, debug_info: { host: 'fake' } }));
+    this.connections.push(ws);
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.base);
+    const body = await readBody(req);
+    const respond = (data: unknown) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(data));
+    };
+    if (req.method === 'POST' && url.pathname.startsWith('/respond/')) {
+      this.responses.push({ id: decodeURIComponent(url.pathname.slice('/respond/'.length)), body: JSON.parse(body) as Record<string, unknown> });
+      respond({ ok: true });
+      return;
+    }
+    const method = /^\/api\/([\w.]+)$/u.exec(url.pathname)?.[1];
+    if (req.method !== 'POST' || !method) {
+      res.writeHead(404).end();
+      return;
+    }
+    const params = parseParams(body, req.headers['content-type']);
+    const header = req.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7) : typeof params.token === 'string' ? params.token : undefined;
+    this.calls.push({ method, token, params });
+    respond(this.answer(method, token, params));
+  }
+
+  private answer(method: string, token: string | undefined, params: Record<string, unknown>): Record<string, unknown> {
+    if (method === 'apps.connections.open') {
+      if (token !== this.options.appToken) return { ok: false, error: token?.startsWith('xoxb-') ? 'not_allowed_token_type' : 'invalid_auth' };
+      return { ok: true, url: `${this.base.replace(/^http/u, 'ws')}/link?ticket=${randomUUID()}` };
+    }
+    if (token !== this.options.botToken) return { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: `https://${FAKE_TEAM.domain}.slack.com/`, team: 'Fake', user: 'yinzheng', team_id: FAKE_TEAM.id, user_id: FAKE_BOT.user_id, bot_id: FAKE_BOT.bot_id };
+      case 'chat.postMessage':
+        return { ok: true, channel: params.channel, ts: this.nextTs(), message: { text: params.text, blocks: params.blocks } };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: this.nextTs() };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  private nextTs(): string {
+    this.ts += 1;
+    return `${this.ts}.000100`;
+  }
+
+  /**
+   * Sends an envelope over the Socket Mode connection and resolves with the app's ack.
+   * Slack retries an unacknowledged envelope; the fake just waits, and the test's timeout
+   * is what fails a missing ack.
+   */
+  async sendEnvelope(type: 'slash_commands' | 'interactive', payload: Record<string, unknown>): Promise<Ack> {
+    const socket = this.socket;
+    if (!socket) throw new Error('fake-slack: no Socket Mode connection');
+    const envelope_id = randomUUID();
+    const acked = this.acks.until(1, (a) => a.envelope_id === envelope_id);
+    socket.send(JSON.stringify({ envelope_id, type, payload, accepts_response_payload: type === 'slash_commands' }));
+    const [ack] = await acked;
+    return ack as Ack;
+  }
+
+  /** Asks the app to reconnect, as Slack does when it recycles a connection. */
+  sendDisconnect(): void {
+    this.socket?.send(JSON.stringify({ type: 'disconnect', reason: 'refresh_requested' }));
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.wss.clients) ws.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** A slash command as Slack sends it (over the socket as the payload, over HTTP as form fields). */
+export function slashCommand(command: string, text: string, responseUrl: string, userId = 'U0ALICE'): Record<string, string> {
+  return {
+    token: 'deprecated-verification-token',
+    team_id: FAKE_TEAM.id,
+    team_domain: FAKE_TEAM.domain,
+    channel_id: FAKE_CHANNEL.id,
+    channel_name: FAKE_CHANNEL.name,
+    user_id: userId,
+    user_name: 'alice',
+    command,
+    text,
+    api_app_id: FAKE_BOT.app_id,
+    is_enterprise_install: 'false',
+    response_url: responseUrl,
+    trigger_id: `trigger-${randomUUID()}`,
+  };
+}
+
+/** A button in a message the bot posted, as the `actions` entry of a block_actions payload needs it. */
+export interface ClickedButton {
+  action_id: string;
+  value: string;
+  text: { type: 'plain_text'; text: string };
+}
+
+/** A click on a button, as Slack sends it. */
+export function blockAction(button: ClickedButton, responseUrl: string, userId = 'U0ALICE', ephemeral = true): Record<string, unknown> {
+  return {
+    type: 'block_actions',
+    user: { id: userId, username: 'alice', name: 'alice', team_id: FAKE_TEAM.id },
+    api_app_id: FAKE_BOT.app_id,
+    token: 'deprecated-verification-token',
+    container: { type: 'message', message_ts: '1700000000.000100', channel_id: FAKE_CHANNEL.id, is_ephemeral: ephemeral },
+    trigger_id: `trigger-${randomUUID()}`,
+    team: FAKE_TEAM,
+    enterprise: null,
+    is_enterprise_install: false,
+    channel: FAKE_CHANNEL,
+    response_url: responseUrl,
+    actions: [{ ...button, block_id: 'yinzheng-actions', type: 'button', action_ts: '1700000001.000200' }],
+  };
+}
+
+/** The "Find source" message shortcut used on a message with `text`. */
+export function messageShortcut(callbackId: string, text: string, responseUrl: string | undefined, userId = 'U0ALICE'): Record<string, unknown> {
+  return {
+    type: 'message_action',
+    callback_id: callbackId,
+    trigger_id: `trigger-${randomUUID()}`,
+    message_ts: '1700000000.000300',
+    ...(responseUrl ? { response_url: responseUrl } : {}),
+    message: { type: 'message', user: 'U0BOB', ts: '1700000000.000300', text },
+    user: { id: userId, name: 'alice', team_id: FAKE_TEAM.id },
+    channel: FAKE_CHANNEL,
+    team: FAKE_TEAM,
+    token: 'deprecated-verification-token',
+    action_ts: '1700000002.000400',
+    is_enterprise_install: false,
+  };
+}
+
+/** Posts to the app's HTTP endpoint as Slack does: form-encoded and signed (or forged). */
+export async function postSigned(
+  url: string,
+  form: Record<string, string>,
+  signing: { secret: string; timestamp: number; signature?: string },
+): Promise<{ status: number; body: string }> {
+  const body = new URLSearchParams(form).toString();
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': String(signing.timestamp),
+      'x-slack-signature': signing.signature ?? slackSignature(signing.secret, signing.timestamp, body),
+    },
+    body,
+  });
+  return { status: response.status, body: await response.text() };
+}

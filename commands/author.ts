@@ -1,14 +1,157 @@
 import { z } from 'zod';
-import type { Command } from '../src/core/command.js';
-import { UserError } from '../src/core/errors.js';
+import type { Command, CommandContext } from '../src/core/command.js';
+import { queryText } from '../src/core/input.js';
+import { essaysOf, type Essay } from '../src/core/model.js';
+import type { Locale, Reply, ReplyAction, ReplyBlock } from '../src/core/reply.js';
+import type { AuthorEntry } from '../src/core/search.js';
+import { distinctiveTerms, essayLength, essayUrls, thesisSentences } from '../src/core/summary.js';
 
-// Placeholder until the command is built (issue 3).
+/** More than this many matching authors means the name was too vague to profile each one. */
+const MAX_PROFILES = 5;
+
+const T = {
+  en: {
+    title: (name: string) => `Author: ${name}`,
+    unknownTitle: 'Authors',
+    unknown: (names: string) => `No author in the corpus has that name (Chinese, pinyin or Traditional characters all work). The authors: ${names}.`,
+    many: (n: number) => `${n} authors match; the first ${MAX_PROFILES} are shown. Give the full name to see one.`,
+    affiliation: 'Affiliation',
+    essay: 'Essay',
+    sections: 'Sections',
+    length: 'Length',
+    characters: (n: number) => `${n} characters`,
+    footnotes: 'Footnotes',
+    sources: 'Sources (distinct URLs)',
+    thesis: 'Thesis, in the essay’s own words',
+    terms: 'Distinctive terms',
+    none: '—',
+  },
+  'zh-CN': {
+    title: (name: string) => `作者：${name}`,
+    unknownTitle: '作者列表',
+    unknown: (names: string) => `语料中没有这位作者（中文、拼音、繁体均可）。全部作者：${names}。`,
+    many: (n: number) => `有 ${n} 位作者符合，只显示前 ${MAX_PROFILES} 位。请给出全名。`,
+    affiliation: '单位',
+    essay: '文章',
+    sections: '章节',
+    length: '篇幅',
+    characters: (n: number) => `${n} 字`,
+    footnotes: '脚注',
+    sources: '来源（不重复网址）',
+    thesis: '论点（原文摘句）',
+    terms: '关键词',
+    none: '—',
+  },
+} satisfies Record<Locale, unknown>;
+
+/** One essay as `/author` describes it; the first two fields are the stable JSON interface. */
+interface EssayProfile {
+  id: string;
+  title: string;
+  sections: string[];
+  characters: number;
+  footnoteCount: number;
+  sourceCount: number;
+  summary: Array<{ quote: string; passageId: string }>;
+  terms: string[];
+}
+
+function profileEssay(essay: Essay, corpus: readonly Essay[]): EssayProfile {
+  return {
+    id: essay.id,
+    title: essay.title,
+    sections: essay.sections.flatMap((s) => (s.heading === null ? [] : [s.heading])),
+    characters: essayLength(essay),
+    footnoteCount: essay.footnotes.length,
+    sourceCount: essayUrls(essay).length,
+    summary: thesisSentences(essay).map((t) => ({ quote: t.text, passageId: t.passageId })),
+    terms: distinctiveTerms(essay, corpus),
+  };
+}
+
+function profileBlocks(entry: AuthorEntry, essays: EssayProfile[], locale: Locale): ReplyBlock[] {
+  const t = T[locale];
+  const blocks: ReplyBlock[] = [{ kind: 'fields', fields: [{ label: t.affiliation, value: entry.affiliation ?? t.none }] }];
+  for (const e of essays) {
+    blocks.push({
+      kind: 'fields',
+      fields: [
+        { label: t.essay, value: `${e.title} (${e.id})` },
+        { label: t.sections, value: e.sections.length > 0 ? e.sections.join('\n') : t.none },
+        { label: t.length, value: t.characters(e.characters) },
+        { label: t.footnotes, value: String(e.footnoteCount) },
+        { label: t.sources, value: String(e.sourceCount) },
+        { label: t.terms, value: e.terms.length > 0 ? e.terms.join('、') : t.none },
+      ],
+    });
+    if (e.summary.length > 0) {
+      blocks.push({ kind: 'text', text: `${t.thesis}:\n${e.summary.map((s) => `• ${s.quote} (${s.passageId})`).join('\n')}` });
+    }
+  }
+  return blocks;
+}
+
+function unknownAuthor(ctx: CommandContext): Reply {
+  const t = T[ctx.locale];
+  const all = ctx.index.findAuthors('');
+  const list = all.map((a) => `${a.name}${a.affiliation ? `（${a.affiliation}）` : ''} — ${a.essays.map((e) => e.title).join('；')}`);
+  return {
+    command: 'author',
+    title: t.unknownTitle,
+    message: t.unknown(all.map((a) => a.name).join(ctx.locale === 'zh-CN' ? '、' : ', ') || '—'),
+    blocks: list.length > 0 ? [{ kind: 'text', text: list.join('\n') }] : [],
+    actions: [],
+    results: [],
+    corpusVersion: ctx.corpus.version,
+  };
+}
+
+const options = z.object({
+  name: queryText(100).meta({
+    description: 'Author name in Chinese, pinyin (either order) or Traditional characters',
+    zh: '作者姓名：中文、拼音（顺序不限）或繁体',
+    zhName: '姓名',
+    autocomplete: 'author',
+  }),
+});
+
 export default {
   name: 'author',
-  description: 'author',
-  descriptionZh: 'author',
-  options: z.object({}),
-  run() {
-    throw new UserError('not_ready', '/author is not available yet.');
+  description: 'An author: affiliation, essays, outline, length, notes and sources, thesis and terms',
+  descriptionZh: '作者概况：单位、文章、章节、篇幅、脚注与来源、论点与关键词',
+  options,
+  positional: 'name',
+  run(input, ctx) {
+    const t = T[ctx.locale];
+    const found = ctx.index.findAuthors(input.name);
+    if (found.length === 0) return unknownAuthor(ctx);
+    const corpusEssays = essaysOf(ctx.corpus);
+    const shown = found.slice(0, MAX_PROFILES);
+    const blocks: ReplyBlock[] = [];
+    const actions: ReplyAction[] = [];
+    const results = shown.map((entry) => {
+      const essays = entry.essays.map((e) => profileEssay(e, corpusEssays));
+      if (shown.length > 1) blocks.push({ kind: 'text', text: entry.name });
+      blocks.push(...profileBlocks(entry, essays, ctx.locale));
+      for (const e of essays) actions.push({ kind: 'sources', command: 'sources', input: { essay: e.id } });
+      return {
+        name: entry.name,
+        affiliation: entry.affiliation,
+        pinyin: entry.pinyin,
+        essays,
+        footnoteCount: essays.reduce((n, e) => n + e.footnoteCount, 0),
+        urls: [...new Set(entry.essays.flatMap(essayUrls))],
+        summary: essays.flatMap((e) => e.summary.map((s) => s.quote)),
+      };
+    });
+    return {
+      command: 'author',
+      title: t.title(shown.map((a) => a.name).join('、')),
+      ...(found.length > MAX_PROFILES ? { message: t.many(found.length) } : {}),
+      blocks,
+      actions,
+      results,
+      corpusVersion: ctx.corpus.version,
+    };
   },
-} satisfies Command;
+} satisfies Command<typeof options>;

@@ -1,14 +1,114 @@
 import { z } from 'zod';
+import { formatBibtex, formatGbt7714, missingFields, type CitableWork, type CitationField } from '../src/core/citation.js';
 import type { Command } from '../src/core/command.js';
-import { UserError } from '../src/core/errors.js';
+import { queryText } from '../src/core/input.js';
+import { factsFor } from '../src/core/metadata.js';
+import type { Essay, Paragraph } from '../src/core/model.js';
+import type { Locale, ReplyBlock } from '../src/core/reply.js';
 
-// Placeholder until the command is built (issue 3).
+/** An essay ID or title fragment that matches more essays than this is too vague to cite. */
+const MAX_CITATIONS = 5;
+
+const FIELD_NAMES: Record<Locale, Record<CitationField, string>> = {
+  en: { journal: 'journal', year: 'year', volume: 'volume', issue: 'issue', pages: 'pages' },
+  'zh-CN': { journal: '刊名', year: '年份', volume: '卷', issue: '期', pages: '页码' },
+};
+
+const T = {
+  en: {
+    title: (what: string) => `Cite: ${what}`,
+    notFound: 'No essay or passage has that ID or title. Try /essays for the titles and passage IDs.',
+    many: (n: number) => `${n} essays match; the first ${MAX_CITATIONS} are cited. Give an essay ID to cite one.`,
+    missing: (fields: string[], meta: string) =>
+      `The corpus does not state the ${fields.join(', ')}, so they are left out. Add them in ${meta} beside the essay file.`,
+    passage: 'Passage',
+  },
+  'zh-CN': {
+    title: (what: string) => `引用：${what}`,
+    notFound: '没有这个编号或标题的文章或段落。用 /essays 查看标题与段落编号。',
+    many: (n: number) => `有 ${n} 篇文章符合，只列出前 ${MAX_CITATIONS} 篇。请给出文章编号。`,
+    missing: (fields: string[], meta: string) => `语料未载明${fields.join('、')}，故从略。可在文章文件旁的 ${meta} 中补充。`,
+    passage: '段落',
+  },
+} satisfies Record<Locale, unknown>;
+
+function findPassage(essays: readonly Essay[], id: string): { essay: Essay; paragraph: Paragraph } | null {
+  const wanted = id.toLowerCase();
+  for (const essay of essays) {
+    if (!wanted.startsWith(`${essay.id.toLowerCase()}.`)) continue;
+    for (const section of essay.sections) {
+      const paragraph = section.paragraphs.find((p) => p.id.toLowerCase() === wanted);
+      if (paragraph) return { essay, paragraph };
+    }
+  }
+  return null;
+}
+
+function metadataFileOf(essay: Essay): string {
+  return `${essay.file.replace(/\.[^.]*$/u, '')}.meta.json`;
+}
+
+const options = z.object({
+  target: queryText(200).meta({
+    description: 'An essay ID, title (or part of one) or passage ID such as essay-id.4',
+    zh: '文章编号、标题（或其一部分）或段落编号，如 essay-id.4',
+    zhName: '对象',
+    autocomplete: 'essay',
+  }),
+});
+
 export default {
   name: 'cite',
-  description: 'cite',
-  descriptionZh: 'cite',
-  options: z.object({}),
-  run() {
-    throw new UserError('not_ready', '/cite is not available yet.');
+  description: 'A reference to an essay or passage in GB/T 7714-2015 and BibTeX',
+  descriptionZh: '按 GB/T 7714-2015 与 BibTeX 格式引用文章或段落',
+  options,
+  positional: 'target',
+  run(input, ctx) {
+    const t = T[ctx.locale];
+    const all = ctx.corpus.files.flatMap((f) => f.essays.map((essay) => ({ essay, file: f })));
+    const passage = findPassage(
+      all.map((a) => a.essay),
+      input.target,
+    );
+    const essays = passage ? [passage.essay] : ctx.index.findEssays(input.target);
+    if (essays.length === 0) {
+      return { command: 'cite', title: t.title(input.target), message: t.notFound, blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
+    }
+    const cited = essays.slice(0, MAX_CITATIONS);
+    const blocks: ReplyBlock[] = [];
+    const notes: string[] = [];
+    const results = cited.map((essay) => {
+      const metadata = all.find((a) => a.essay === essay || a.essay.id === essay.id)?.file.metadata;
+      const facts = factsFor(metadata, essay);
+      const work: CitableWork = { id: essay.id, title: essay.title, authors: essay.authors.map((a) => a.name), facts };
+      const gbt7714 = formatGbt7714(work);
+      const bibtex = formatBibtex(work);
+      const missing = missingFields(facts);
+      if (missing.length > 0) {
+        const note = t.missing(
+          missing.map((m) => FIELD_NAMES[ctx.locale][m]),
+          metadataFileOf(essay),
+        );
+        if (!notes.includes(note)) notes.push(note);
+      }
+      const passageId = passage?.paragraph.id ?? null;
+      if (cited.length > 1) blocks.push({ kind: 'text', text: essay.title });
+      blocks.push({
+        kind: 'fields',
+        fields: [...(passageId ? [{ label: t.passage, value: passageId }] : []), { label: 'GB/T 7714-2015', value: gbt7714 }],
+      });
+      blocks.push({ kind: 'text', text: bibtex });
+      return { id: essay.id, passageId, title: essay.title, authors: work.authors, ...facts, missing, gbt7714, bibtex };
+    });
+    const message = [...(essays.length > MAX_CITATIONS ? [t.many(essays.length)] : []), ...notes].join(' ');
+    return {
+      command: 'cite',
+      title: t.title(passage ? passage.paragraph.id : cited.map((e) => e.title).join('；')),
+      ...(message ? { message } : {}),
+      blocks,
+      actions: [],
+      results,
+      corpusVersion: ctx.corpus.version,
+    };
   },
-} satisfies Command;
+} satisfies Command<typeof options>;

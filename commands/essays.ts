@@ -1,14 +1,99 @@
 import { z } from 'zod';
 import type { Command } from '../src/core/command.js';
-import { UserError } from '../src/core/errors.js';
+import type { Essay } from '../src/core/model.js';
+import type { Locale, ReplyBlock } from '../src/core/reply.js';
 
-// Placeholder until the command is built (issue 3).
+const T = {
+  en: {
+    title: 'Table of contents',
+    empty: 'The corpus has no essays yet. Put the essays as .txt files in the corpus folder (CORPUS_DIR or --corpus).',
+    editors: 'the editors',
+    editorsNote: 'Editor’s note',
+    essay: 'Essay',
+    author: 'Author',
+    affiliation: 'Affiliation',
+    sections: 'Sections',
+    footnotes: 'Footnotes',
+    passages: 'Passage IDs',
+    none: '—',
+  },
+  'zh-CN': {
+    title: '目录',
+    empty: '语料中还没有文章。请把 .txt 文章放进语料文件夹（CORPUS_DIR 或 --corpus）。',
+    editors: '编者',
+    editorsNote: '编者按',
+    essay: '文章',
+    author: '作者',
+    affiliation: '单位',
+    sections: '章节',
+    footnotes: '脚注',
+    passages: '段落编号',
+    none: '—',
+  },
+} satisfies Record<Locale, unknown>;
+
+function passageRange(essay: Essay): string {
+  const numbers = essay.sections.flatMap((s) => s.paragraphs.map((p) => p.number));
+  if (numbers.length === 0) return `${essay.id}.*`;
+  const last = Math.max(...numbers);
+  return last === 1 ? `${essay.id}.1` : `${essay.id}.1–${essay.id}.${last}`;
+}
+
+const options = z.object({});
+
 export default {
   name: 'essays',
-  description: 'essays',
-  descriptionZh: 'essays',
-  options: z.object({}),
-  run() {
-    throw new UserError('not_ready', '/essays is not available yet.');
+  description: 'The table of contents: every essay with its author, sections and footnote count',
+  descriptionZh: '目录：每篇文章的作者、章节与脚注数',
+  options,
+  run(_input, ctx) {
+    const t = T[ctx.locale];
+    const blocks: ReplyBlock[] = [];
+    const results = [];
+    const symposia = ctx.corpus.files.filter((f) => f.essays.length > 0);
+    for (const file of symposia) {
+      // A corpus of several files needs each symposium's name to tell the lists apart.
+      if (symposia.length > 1) blocks.push({ kind: 'text', text: file.symposium ?? file.file });
+      for (const essay of file.essays) {
+        const editors = essay.kind === 'editors-note';
+        const author = editors ? t.editors : essay.authors.map((a) => a.name).join('、');
+        const affiliations = essay.authors.flatMap((a) => (a.affiliation ? [a.affiliation] : []));
+        const affiliation = affiliations.length > 0 ? affiliations.join('；') : null;
+        const sections = essay.sections.flatMap((s) => (s.heading === null ? [] : [s.heading]));
+        results.push({
+          id: essay.id,
+          kind: essay.kind,
+          symposium: essay.symposium,
+          title: essay.title,
+          author,
+          authors: essay.authors,
+          affiliation,
+          sections,
+          footnoteCount: essay.footnotes.length,
+          passages: passageRange(essay),
+        });
+        blocks.push({
+          kind: 'fields',
+          fields: [
+            { label: editors ? t.editorsNote : t.essay, value: essay.title },
+            { label: t.author, value: author || t.none },
+            ...(affiliation ? [{ label: t.affiliation, value: affiliation }] : []),
+            ...(sections.length > 0 ? [{ label: t.sections, value: sections.join('\n') }] : []),
+            { label: t.footnotes, value: String(essay.footnotes.length) },
+            { label: t.passages, value: passageRange(essay) },
+          ],
+        });
+      }
+    }
+    const only = symposia.length === 1 ? symposia[0]?.symposium : null;
+    return {
+      command: 'essays',
+      title: only ?? t.title,
+      ...(results.length === 0 ? { message: t.empty } : {}),
+      blocks,
+      actions: [],
+      results,
+      corpusVersion: ctx.corpus.version,
+    };
   },
-} satisfies Command;
+} satisfies Command<typeof options>;

@@ -1,14 +1,138 @@
 import { z } from 'zod';
-import type { Command } from '../src/core/command.js';
-import { UserError } from '../src/core/errors.js';
+import { optionSpecs, type Command, type OptionSpec } from '../src/core/command.js';
+import type { Locale, ReplyBlock } from '../src/core/reply.js';
+// A cycle (index.ts imports this file): safe because `registry` is read only inside run,
+// after both modules have loaded. Load commands through index.ts, not this file first.
+import { registry } from './index.js';
 
-// Placeholder until the command is built (issue 3).
+const T = {
+  en: {
+    title: 'Commands',
+    detailTitle: (name: string) => `/${name}`,
+    more: 'Type /help followed by a command name for its options, e.g. /help quote. Options are given as name:value.',
+    unknown: (names: string) => `There is no such command. The commands are: ${names}.`,
+    usage: 'Usage',
+    required: 'required',
+    range: (min: number | undefined, max: number | undefined) => `${min ?? ''}–${max ?? ''}`,
+    upTo: (n: number) => `up to ${n} characters`,
+    oneOf: (c: string[]) => `one of ${c.join(', ')}`,
+    options: 'Options',
+    none: 'This command has no options.',
+  },
+  'zh-CN': {
+    title: '命令',
+    detailTitle: (name: string) => `/${name}`,
+    more: '输入 /help 加命令名查看其选项，如 /help quote。选项写作 名称:值。',
+    unknown: (names: string) => `没有这个命令。全部命令：${names}。`,
+    usage: '用法',
+    required: '必填',
+    range: (min: number | undefined, max: number | undefined) => `${min ?? ''}–${max ?? ''}`,
+    upTo: (n: number) => `最多 ${n} 字`,
+    oneOf: (c: string[]) => `可选 ${c.join('、')}`,
+    options: '选项',
+    none: '此命令没有选项。',
+  },
+} satisfies Record<Locale, unknown>;
+
+function describe(command: Command, locale: Locale): string {
+  return locale === 'zh-CN' ? command.descriptionZh : command.description;
+}
+
+function optionDescription(spec: OptionSpec, locale: Locale): string {
+  return (locale === 'zh-CN' ? spec.zh : undefined) ?? spec.description;
+}
+
+/** A usage line generated from the schema, e.g. `/quote <query> [author:…] [count:1–5]`. */
+function usageOf(command: Command): string {
+  const words = [`/${command.name}`];
+  for (const spec of optionSpecs(command)) {
+    const value =
+      spec.choices?.join('|') ??
+      (spec.type === 'integer' || spec.type === 'number' ? `${spec.min ?? ''}–${spec.max ?? ''}` : spec.type === 'boolean' ? 'true|false' : '…');
+    const word = spec.name === command.positional ? `<${spec.name}>` : `${spec.name}:${value}`;
+    words.push(spec.required ? word : `[${word}]`);
+  }
+  return words.join(' ');
+}
+
+function constraints(spec: OptionSpec, locale: Locale): string[] {
+  const t = T[locale];
+  const notes: string[] = [];
+  if (spec.required) notes.push(t.required);
+  if (spec.choices) notes.push(t.oneOf(spec.choices));
+  else if (spec.type === 'integer' || spec.type === 'number') notes.push(t.range(spec.min, spec.max));
+  else if (spec.type === 'string' && spec.maxLength !== undefined) notes.push(t.upTo(spec.maxLength));
+  return notes;
+}
+
+const options = z.object({
+  command: z
+    .string()
+    .max(32, { message: 'is longer than 32 characters' })
+    .optional()
+    .meta({ description: 'A command to explain, e.g. quote', zh: '要说明的命令，如 quote', zhName: '命令' }),
+});
+
 export default {
   name: 'help',
-  description: 'help',
-  descriptionZh: 'help',
-  options: z.object({}),
-  run() {
-    throw new UserError('not_ready', '/help is not available yet.');
+  description: 'The commands, or one command’s usage and options',
+  descriptionZh: '全部命令，或某个命令的用法与选项',
+  options,
+  positional: 'command',
+  run(input, ctx) {
+    const t = T[ctx.locale];
+    const visible = [...registry.values()].filter((c) => !c.hidden);
+    const base = { command: 'help', actions: [], corpusVersion: ctx.corpus.version };
+    const wanted = input.command?.replace(/^[/／]/u, '').trim().toLowerCase();
+    if (!wanted) {
+      return {
+        ...base,
+        title: t.title,
+        message: t.more,
+        blocks: [{ kind: 'fields', fields: visible.map((c) => ({ label: `/${c.name}`, value: describe(c, ctx.locale) })) }],
+        results: visible.map((c) => ({ name: c.name, description: describe(c, ctx.locale), usage: usageOf(c) })),
+      };
+    }
+    const command = visible.find((c) => c.name === wanted);
+    if (!command) {
+      return { ...base, title: t.title, message: t.unknown(visible.map((c) => `/${c.name}`).join(', ')), blocks: [], results: [] };
+    }
+    const specs = optionSpecs(command);
+    const blocks: ReplyBlock[] = [
+      { kind: 'text', text: describe(command, ctx.locale) },
+      { kind: 'fields', fields: [{ label: t.usage, value: usageOf(command) }] },
+      specs.length > 0
+        ? {
+            kind: 'fields',
+            fields: specs.map((s) => {
+              const notes = constraints(s, ctx.locale);
+              const name = ctx.locale === 'zh-CN' && s.zhName ? `${s.name}（${s.zhName}）` : s.name;
+              return { label: name, value: `${optionDescription(s, ctx.locale)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}` };
+            }),
+          }
+        : { kind: 'text', text: t.none },
+    ];
+    return {
+      ...base,
+      title: t.detailTitle(command.name),
+      blocks,
+      results: [
+        {
+          name: command.name,
+          description: describe(command, ctx.locale),
+          usage: usageOf(command),
+          options: specs.map((s) => ({
+            name: s.name,
+            type: s.type,
+            required: s.required,
+            description: optionDescription(s, ctx.locale),
+            ...(s.min !== undefined ? { min: s.min } : {}),
+            ...(s.max !== undefined ? { max: s.max } : {}),
+            ...(s.maxLength !== undefined ? { maxLength: s.maxLength } : {}),
+            ...(s.choices ? { choices: s.choices } : {}),
+          })),
+        },
+      ],
+    };
   },
-} satisfies Command;
+} satisfies Command<typeof options>;

@@ -8,7 +8,7 @@ export const PROMPT = 'yinzheng> ';
 export interface ConsoleIo {
   input: NodeJS.ReadableStream;
   output: NodeJS.WritableStream;
-  /** ANSI colour: for a TTY when NO_COLOR is unset (see `useColor`). */
+  /** ANSI colour: for a TTY when NO_COLOR is unset. */
   color: boolean;
   /** Terminal columns. */
   width: number;
@@ -48,9 +48,4 @@ export async function runConsole(bot: Bot, io: ConsoleIo): Promise<void> {
   } finally {
     rl.close();
   }
-}
-
-/** Whether to colour output: only on a terminal, and never when NO_COLOR is set (no-color.org). */
-export function useColor(stream: { isTTY?: boolean }, env: Record<string, string | undefined>): boolean {
-  return stream.isTTY === true && (env.NO_COLOR === undefined || env.NO_COLOR === '');
 }

@@ -190,6 +190,8 @@ function wrapParagraph(text: string, base: number, width: number, glue: Readonly
   for (const piece of toPieces(text, shifted)) {
     if (piece.space) {
       if (start >= 0) pendingSpace = 1;
+      // Indentation at the start of a line is layout the text means (BibTeX fields, lists).
+      else if (piece.start === 0) open({ start: 0, end: piece.end, width: piece.end });
       continue;
     }
     if (start >= 0 && used + pendingSpace + piece.width <= width) {

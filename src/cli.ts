@@ -1,0 +1,190 @@
+/**
+ * `npm run --silent cli -- <command> <text> [--author X] [--essay Y] [--limit N] [--corpus DIR] [--json]`
+ *
+ * One command, one answer, for scripts and the terminal. With --json, stdout holds exactly
+ * one JSON object, the documented interface: `{command, results, message?, corpusVersion}`,
+ * or `{error: {code, message}}`. Logs and corpus warnings go to stderr so they never mix
+ * into it. Exit status: 0 answered (also when nothing was found), 2 invalid input,
+ * 1 anything else.
+ */
+import { pathToFileURL } from 'node:url';
+import { registry } from '../commands/index.js';
+import { loadEnvFile, parseConfig } from './config.js';
+import { renderReply } from './console/render.js';
+import { createBot, type Requester } from './core/bot.js';
+import { optionSpecs, type Command } from './core/command.js';
+import { loadCorpus, whyUnservable } from './core/corpus.js';
+import { isUserError, UserError } from './core/errors.js';
+import { createIndex } from './core/index.js';
+import { formatWarning } from './core/model.js';
+import type { Locale, Reply } from './core/reply.js';
+import { createLogger } from './logger.js';
+
+export const USAGE = `usage: npm run --silent cli -- <command> [text] [--OPTION VALUE …] [--limit N] [--corpus DIR] [--locale en|zh-CN] [--json]
+
+Runs one bot command and prints its answer. Commands: ${[...registry.values()]
+  .filter((c) => !c.hidden)
+  .map((c) => c.name)
+  .join(', ')}.
+Options of a command are given as --name value (see: cli -- help <command>); --limit sets
+how many results. With --json, stdout is one JSON object.`;
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_INVALID = 2;
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: Record<string, string | undefined>;
+  /** stdout is a terminal: colour (unless NO_COLOR) and its width. */
+  isTTY: boolean;
+  columns: number | undefined;
+}
+
+/** What the command line asked for, before the corpus is loaded. */
+interface Request {
+  command: Command;
+  raw: Record<string, string>;
+  json: boolean;
+  corpus: string | undefined;
+  locale: Locale;
+}
+
+/** Names of the count option that --limit sets, in order of preference. */
+const LIMIT_OPTIONS = ['count', 'limit'];
+const LOCALES: readonly Locale[] = ['en', 'zh-CN'];
+
+/**
+ * Reads argv. Flags the CLI does not know itself become the command's options by name
+ * (`--author 陈志敏` → author), so a new option needs no change here; the command's schema
+ * then refuses what it does not take.
+ */
+function parseArgv(argv: string[]): Request | 'help' {
+  let json = false;
+  let corpus: string | undefined;
+  let locale: Locale = 'en';
+  let limit: string | undefined;
+  const flags: Record<string, string> = {};
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    // `--` ends the flags: the rest is text, even if it starts with a dash.
+    if (arg === '--') {
+      words.push(...argv.slice(i + 1));
+      break;
+    }
+    const flag = /^--([A-Za-z][\w-]*)(?:=(.*))?$/su.exec(arg);
+    if (!flag) {
+      if (arg === '-h') return 'help';
+      words.push(arg);
+      continue;
+    }
+    const name = flag[1] as string;
+    if (name === 'json') {
+      json = true;
+      continue;
+    }
+    if (name === 'help') return 'help';
+    let value = flag[2];
+    if (value === undefined) {
+      const next = argv[i + 1];
+      value = next === undefined || /^--[A-Za-z]/u.test(next) ? 'true' : (argv[++i] as string);
+    }
+    if (name === 'corpus') corpus = value;
+    else if (name === 'locale') {
+      if (!LOCALES.includes(value as Locale)) throw new UserError('invalid_input', `--locale must be one of: ${LOCALES.join(', ')}.`);
+      locale = value as Locale;
+    } else if (name === 'limit') limit = value;
+    else flags[name] = value;
+  }
+  const [first, ...rest] = words;
+  if (first === undefined) return 'help';
+  const name = first.replace(/^[/／]/u, '').toLowerCase();
+  const command = registry.get(name);
+  if (!command) throw new UserError('unknown_command', `There is no command named ${name}. Run with --help for the list.`);
+  const raw: Record<string, string> = { ...flags };
+  if (rest.length > 0) {
+    if (!command.positional) throw new UserError('unexpected_text', `${command.name} takes no text, only options. Try: help ${command.name}.`);
+    raw[command.positional] = rest.join(' ');
+  }
+  if (limit !== undefined) {
+    const specs = optionSpecs(command);
+    const target = LIMIT_OPTIONS.find((n) => specs.some((s) => s.name === n && (s.type === 'integer' || s.type === 'number')));
+    if (!target) throw new UserError('invalid_input', `${command.name} returns no list to limit: --limit does not apply.`);
+    raw[target] = limit;
+  }
+  return { command, raw, json, corpus, locale };
+}
+
+function writeJson(stream: NodeJS.WritableStream, value: unknown): void {
+  stream.write(`${JSON.stringify(value)}\n`);
+}
+
+/** The stable JSON of a reply: these names are documented; more fields may come, none will go. */
+function replyJson(reply: Reply): object {
+  return {
+    command: reply.command,
+    results: reply.results,
+    ...(reply.message !== undefined ? { message: reply.message } : {}),
+    corpusVersion: reply.corpusVersion,
+  };
+}
+
+function fail(io: CliIo, json: boolean, code: string, message: string): number {
+  if (json) writeJson(io.stdout, { error: { code, message } });
+  else io.stderr.write(`${message}\n`);
+  return code === 'internal' || code === 'corpus' ? EXIT_FAILURE : EXIT_INVALID;
+}
+
+/** Runs the CLI on argv (without node and the script) and returns the exit status. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  // --json must govern how even an argv error is printed, so look for it before parsing.
+  const wantsJson = argv.includes('--json');
+  let request: Request | 'help';
+  try {
+    request = parseArgv(argv);
+  } catch (error) {
+    if (isUserError(error)) return fail(io, wantsJson, error.code, error.message);
+    throw error;
+  }
+  if (request === 'help') {
+    const explicit = argv.includes('--help') || argv.includes('-h');
+    (explicit ? io.stdout : io.stderr).write(`${USAGE}\n`);
+    return explicit ? EXIT_OK : EXIT_INVALID;
+  }
+  const { json } = request;
+  try {
+    loadEnvFile();
+    const config = parseConfig(io.env, { corpusDir: request.corpus });
+    const logger = createLogger(config.logLevelExplicit ? config.logLevel : 'warn', io.stderr);
+    const corpus = await loadCorpus(config.corpusDir);
+    for (const w of corpus.files.flatMap((f) => f.warnings)) io.stderr.write(`${formatWarning(w, corpus.dir)}\n`);
+    const why = whyUnservable(corpus);
+    if (why) return fail(io, json, 'corpus', why);
+    const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger });
+    const who: Requester = { platform: 'cli', userId: 'cli', locale: request.locale };
+    const reply = bot.run(request.command.name, request.raw, who);
+    if (reply.error) return fail(io, json, reply.error.code, reply.error.message);
+    if (json) writeJson(io.stdout, replyJson(reply));
+    else {
+      const color = io.isTTY && !config.noColor;
+      io.stdout.write(`${renderReply(reply, { width: io.columns ?? 80, color, locale: request.locale, commands: registry })}\n`);
+    }
+    return EXIT_OK;
+  } catch (error) {
+    if (isUserError(error)) return fail(io, json, error.code, error.message);
+    io.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return fail(io, json, 'internal', 'The command failed unexpectedly; the details are on stderr.');
+  }
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await runCli(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    isTTY: process.stdout.isTTY === true,
+    columns: process.stdout.columns,
+  });
+}

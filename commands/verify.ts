@@ -1,14 +1,144 @@
 import { z } from 'zod';
 import type { Command } from '../src/core/command.js';
-import { UserError } from '../src/core/errors.js';
+import { align, dropCjkSpaces, type Alignment } from '../src/core/diff.js';
+import { excerpt, label, quoteBlock } from '../src/core/excerpt.js';
+import { queryText } from '../src/core/input.js';
+import type { Locale, Reply, ReplyBlock } from '../src/core/reply.js';
+import type { PassageHit } from '../src/core/search.js';
 
-// Placeholder until the command is built (issue 3).
+const options = z.object({
+  sentence: queryText(500).meta({
+    description: 'A sentence attributed to the essays, to check word for word',
+    zh: '据称出自文章的句子，逐字核对',
+    zhName: '句子',
+  }),
+});
+
+/** Paragraphs the closest-passage alignment looks at, taken from the best search hits. */
+const CANDIDATES_MAX = 8;
+
+/** Below this share of the sentence's letters and digits matching, nothing is "close". */
+const MIN_SIMILARITY = 0.5;
+
+/** Quotation marks a reader puts around a sentence they quote; they are not part of it. */
+const WRAPPING_QUOTES = /^[“"'‘「『《]+|[”"'’」』》]+$/gu;
+
+const WORD = /[\p{L}\p{N}]/gu;
+
+function wordCount(text: string): number {
+  return text.match(WORD)?.length ?? 0;
+}
+
+/** Share of the sentence's letters and digits that match, punctuation differences ignored. */
+function similarity(sentence: string, a: Alignment): number {
+  const changed = a.ops.filter((o) => o.op !== 'equal').reduce((n, o) => n + wordCount(o.text), 0);
+  return Math.max(0, 1 - changed / Math.max(1, wordCount(sentence)));
+}
+
 export default {
   name: 'verify',
-  description: 'verify',
-  descriptionZh: 'verify',
-  options: z.object({}),
-  run() {
-    throw new UserError('not_ready', '/verify is not available yet.');
+  description: 'Check a sentence attributed to the essays: verbatim source, or closest passage and diff',
+  descriptionZh: '核对据称出自文章的句子：给出原文出处，或最接近的段落及逐字差异',
+  options,
+  positional: 'sentence',
+  run(input, ctx) {
+    const typed = dropCjkSpaces(input.sentence);
+    const sentence = typed.replace(WRAPPING_QUOTES, '').trim() || typed;
+    const base: Reply = { command: 'verify', title: label(ctx.locale, 'Verify a quotation', '核对引文'), blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
+    const hits = ctx.index.search(sentence);
+    const exact = hits.find((h) => h.exact);
+    if (exact) return verbatimReply(base, [typed, sentence], exact, ctx.locale);
+
+    let best: { hit: PassageHit; alignment: Alignment; similarity: number } | null = null;
+    const seen = new Set<string>();
+    for (const hit of hits) {
+      if (seen.size >= CANDIDATES_MAX) break;
+      if (seen.has(hit.paragraph.id)) continue;
+      seen.add(hit.paragraph.id);
+      const alignment = align(sentence, hit.paragraph.text);
+      if (!alignment) continue;
+      const score = similarity(sentence, alignment);
+      if (!best || score > best.similarity) best = { hit, alignment, similarity: score };
+    }
+    if (!best || best.similarity < MIN_SIMILARITY) {
+      return {
+        ...base,
+        title: label(ctx.locale, 'Not found in the essays', '文章中未找到'),
+        message: label(
+          ctx.locale,
+          'Nothing in the essays is close to this sentence. It may come from elsewhere, or be a paraphrase: try /quote with a few of its words.',
+          '文章中没有与这句话相近的内容。它可能出自别处，或是转述：可用 /quote 搜索其中几个词。',
+        ),
+      };
+    }
+
+    const { hit, alignment } = best;
+    const cut = excerpt(hit.paragraph, alignment.start, alignment.end, [], Number.MAX_SAFE_INTEGER);
+    const block = quoteBlock(hit.essay, hit.section, hit.paragraph, cut, ctx.locale);
+    const percent = Math.round(best.similarity * 100);
+    const blocks: ReplyBlock[] = [block, { kind: 'diff', ops: alignment.ops }];
+    return {
+      ...base,
+      title: label(ctx.locale, 'Not verbatim: closest passage', '并非原文：最接近的段落'),
+      message: label(
+        ctx.locale,
+        `Not verbatim. The closest passage matches ${percent}% of its words; the diff shows struck text that is not in the essay and added text that the essay has.`,
+        `并非原文。最接近的段落与其 ${percent}% 的字词相符；差异中删去的是原文没有的字，增补的是原文的字。`,
+      ),
+      blocks,
+      actions: [{ kind: 'context', command: 'context', input: { id: hit.paragraph.id } }],
+      results: [
+        {
+          verdict: 'different',
+          quote: block.text,
+          id: hit.paragraph.id,
+          author: block.attribution.author,
+          essay: block.attribution.essay,
+          section: block.attribution.section,
+          similarity: Math.round(best.similarity * 1000) / 1000,
+          diff: alignment.ops,
+          footnotes: block.footnotes.map((f) => ({ number: f.number, text: f.text, urls: f.urls })),
+        },
+      ],
+    };
   },
-} satisfies Command;
+} satisfies Command<typeof options>;
+
+/**
+ * The words were found. They are verbatim when the essay has them character for character;
+ * otherwise they differ only in punctuation, spacing, width or Traditional characters.
+ */
+function verbatimReply(base: Reply, forms: string[], hit: PassageHit, locale: Locale): Reply {
+  const span = hit.matches[0] ?? [hit.start, hit.end];
+  const source = hit.paragraph.text.slice(span[0], span[1]);
+  const verbatim = forms.some((f) => hit.paragraph.text.includes(f));
+  const cut = excerpt(hit.paragraph, span[0], span[1], [], Number.MAX_SAFE_INTEGER);
+  const block = quoteBlock(hit.essay, hit.section, hit.paragraph, cut, locale);
+  return {
+    ...base,
+    title: verbatim ? label(locale, 'Verbatim', '与原文一致') : label(locale, 'Same words, other punctuation', '字词一致，标点或字形不同'),
+    ...(verbatim
+      ? {}
+      : {
+          message: label(
+            locale,
+            'The essay has these words, with other punctuation, spacing or characters; quote it as shown.',
+            '文章中有这些字词，但标点、空格或字形不同；请按下文引用。',
+          ),
+        }),
+    blocks: [block],
+    actions: [{ kind: 'context', command: 'context', input: { id: hit.paragraph.id } }],
+    results: [
+      {
+        verdict: verbatim ? 'verbatim' : 'equivalent',
+        quote: source,
+        id: hit.paragraph.id,
+        author: block.attribution.author,
+        essay: block.attribution.essay,
+        section: block.attribution.section,
+        similarity: 1,
+        footnotes: block.footnotes.map((f) => ({ number: f.number, text: f.text, urls: f.urls })),
+      },
+    ],
+  };
+}

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from './errors.js';
+import { withMetadata } from './metadata.js';
 import { essaysOf, type Corpus, type CorpusFile } from './model.js';
 import { parseCorpusFile } from './parse.js';
 
@@ -55,7 +56,7 @@ export async function loadCorpus(dir: string): Promise<Corpus> {
   const files: CorpusFile[] = [];
   for (const name of names) {
     try {
-      files.push(parseCorpusBytes(name, await readFile(join(dir, name))));
+      files.push(await withMetadata(dir, parseCorpusBytes(name, await readFile(join(dir, name)))));
     } catch (error) {
       files.push({ file: name, symposium: null, essays: [], warnings: [{ file: name, line: 0, message: `cannot be read (${(error as Error).message}): skipped` }], hash: '' });
     }

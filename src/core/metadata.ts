@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { UserError } from './errors.js';
+import { isUserError, UserError } from './errors.js';
 
 /**
  * Publication facts the text itself cannot tell: which journal printed the symposium, in
@@ -104,4 +104,22 @@ export function factsFor(meta: CorpusMetadata | null | undefined, essay: { id: s
     url: own.url ?? meta.url,
   };
   return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as PublicationFacts;
+}
+
+/**
+ * A parsed corpus file with its metadata attached. A malformed metadata file becomes a
+ * warning on the corpus file (shown by corpus:check and at start) and no metadata: the
+ * essays still load, and /cite states only what the text itself does.
+ */
+export async function withMetadata<F extends { file: string; warnings: Array<{ file: string; line: number; message: string }> }>(
+  dir: string,
+  parsed: F,
+): Promise<F & { metadata: CorpusMetadata | null }> {
+  try {
+    return { ...parsed, metadata: await loadMetadata(join(dir, parsed.file)) };
+  } catch (error) {
+    const message = isUserError(error) ? error.message.replace(/^corpus: [^:]+: /u, '') : `cannot be read (${(error as Error).message})`;
+    const file = basename(metadataPathFor(parsed.file));
+    return { ...parsed, metadata: null, warnings: [...parsed.warnings, { file, line: 0, message: `${message} Its facts are not used.` }] };
+  }
 }

@@ -1,14 +1,60 @@
 import { z } from 'zod';
 import type { Command } from '../src/core/command.js';
-import { UserError } from '../src/core/errors.js';
+import { attributionOf, findPassage, label, resolve } from '../src/core/excerpt.js';
+import { essaysOf } from '../src/core/model.js';
+import type { Reply } from '../src/core/reply.js';
 
-// Placeholder until the command is built (issue 3).
+const options = z.object({
+  id: z
+    .string()
+    .min(1, { message: 'is empty' })
+    .max(120, { message: 'is longer than 120 characters' })
+    .meta({ description: 'A passage ID, as shown under a quote', zh: '段落编号（引文下方所示）', zhName: '段落' }),
+});
+
 export default {
   name: 'context',
-  description: 'context',
-  descriptionZh: 'context',
-  options: z.object({}),
-  run() {
-    throw new UserError('not_ready', '/context is not available yet.');
+  description: 'Show the whole paragraph of a passage, with all its footnotes',
+  descriptionZh: '显示引文所在的整段原文及其全部脚注',
+  options,
+  positional: 'id',
+  // It answers the Context button under a quote; people search with /quote.
+  hidden: true,
+  run(input, ctx) {
+    const base: Reply = { command: 'context', title: label(ctx.locale, 'Context', '上下文'), blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
+    const found = findPassage(essaysOf(ctx.corpus), input.id.trim());
+    if (!found) {
+      return {
+        ...base,
+        message: label(
+          ctx.locale,
+          'That passage is not in the corpus (it may have changed since the button was made). Search again with /quote.',
+          '语料中没有这个段落（按钮生成后语料可能已更新）。请用 /quote 重新搜索。',
+        ),
+      };
+    }
+    const { essay, section, paragraph } = found;
+    const markers = paragraph.markers.flatMap((m) => (m.footnote === null ? [] : [{ offset: m.offset, number: m.footnote }]));
+    const numbers = [...new Set(markers.map((m) => m.number))];
+    const footnotes = numbers.map((n) => resolve(essay, n, 'quote'));
+    const attribution = attributionOf(essay, section, paragraph, ctx.locale);
+    return {
+      ...base,
+      blocks: [{ kind: 'quote', text: paragraph.text, highlights: [], markers, attribution, footnotes }],
+      actions: [
+        { kind: 'sources', command: 'sources', input: { essay: essay.id } },
+        { kind: 'share', command: 'context', input: { id: paragraph.id } },
+      ],
+      results: [
+        {
+          id: paragraph.id,
+          quote: paragraph.text,
+          author: attribution.author,
+          essay: essay.title,
+          section: section.heading,
+          footnotes: footnotes.map((f) => ({ number: f.number, text: f.text, urls: f.urls })),
+        },
+      ],
+    };
   },
-} satisfies Command;
+} satisfies Command<typeof options>;

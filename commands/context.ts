@@ -20,7 +20,7 @@ export default {
   positional: 'id',
   // It answers the Context button under a quote; people search with /quote.
   hidden: true,
-  run(input, ctx) {
+  run(input, ctx): Reply {
     const base: Reply = { command: 'context', title: label(ctx.locale, 'Context', '上下文'), blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
     const found = findPassage(essaysOf(ctx.corpus), input.id.trim());
     if (!found) {

@@ -9,7 +9,7 @@ import { BUNDLED_CORPUS_DIR, type SlackConfig } from '../../src/config.js';
 import { startSlack, SLACK_EVENTS_PATH, type SlackAdapter } from '../../src/slack/bot.js';
 import { FIND_SOURCE_CALLBACK_ID } from '../../src/slack/manifest.js';
 import { parseButtonValue, replyToBlockKit, type ButtonState, type SlackBlock, type SlackButton } from '../../src/slack/render.js';
-import { blockAction, FakeSlack, messageShortcut, postSigned, slashCommand, type ResponsePost } from './fake-slack.js';
+import { blockAction, FAILING_RESPONSE_PREFIX, FakeSlack, messageShortcut, postSigned, Recorder, slashCommand, type ResponsePost } from './fake-slack.js';
 import { z } from 'zod';
 
 const BOT_TOKEN = 'xoxb-1-test-bot-token';
@@ -18,10 +18,10 @@ const SIGNING_SECRET = 'test-signing-secret-0123456789';
 
 /** A logger that keeps what it is given, so tests can assert what was (and was not) logged. */
 function recordingLogger() {
-  const entries: Array<{ level: string; obj: object; msg: string | undefined }> = [];
-  const at = (level: string) => (obj: object, msg?: string) => void entries.push({ level, obj, msg });
+  const entries = new Recorder<{ level: string; obj: object; msg: string | undefined }>();
+  const at = (level: string) => (obj: object, msg?: string) => entries.push({ level, obj, msg });
   const logger: Logger = { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') };
-  return { logger, entries, errors: () => entries.filter((e) => e.level === 'error') };
+  return { logger, entries, errors: () => entries.items.filter((e) => e.level === 'error') };
 }
 
 /** Markup that would notify people or link users and channels; our own links are `<http…|…>`. */
@@ -99,6 +99,8 @@ afterAll(async () => {
   await fake?.close();
 });
 
+const alice = { platform: 'slack', userId: 'U0ALICE', locale: 'en' } as const;
+
 let nextId = 0;
 function newId(label: string): string {
   nextId += 1;
@@ -140,7 +142,7 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
   /** Sends a slash command and waits for the expected number of posts to its response_url. */
   async function slash(name: string, text: string): Promise<{ reply: Reply; posts: ResponsePost[]; id: string }> {
     const id = newId(`${mode}-${name}`);
-    const reply = oracle.runLine(`${name} ${text}`, { platform: 'slack', userId: 'U0ALICE', locale: 'en' });
+    const reply = oracle.runLine(`${name} ${text}`, alice);
     const expected = expectedPosts(reply, 'ephemeral', { c: name, l: text });
     await transport().command(`/${name}`, text, fake.responseUrl(id));
     const posts = await fake.responses.until(expected.length, (r) => r.id === id);
@@ -156,7 +158,10 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
       const { reply, posts } = await slash(name, SAMPLE_LINES[name] as string);
       expect(reply.error, `/${name}: ${reply.error?.message}`).toBeUndefined();
       expect(posts.every((p) => p.body.response_type === 'ephemeral')).toBe(true);
-      expect(buttonsOf(posts).at(-1)).toMatchObject({ text: { text: 'Share in channel' }, value: JSON.stringify({ c: name, l: SAMPLE_LINES[name] }) });
+      // The command's own share action when it has one, else the typed line.
+      const own = reply.actions.find((a) => a.kind === 'share');
+      const state: ButtonState = own ? { c: own.command, i: own.input } : { c: name, l: SAMPLE_LINES[name] as string };
+      expect(buttonsOf(posts).at(-1)).toMatchObject({ text: { text: 'Share in channel' }, value: JSON.stringify(state) });
     }
   });
 
@@ -178,7 +183,7 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     for (const button of buttons) {
       const state = parseButtonValue(button.value) as ButtonState;
       expect(state).not.toBeNull();
-      const reply = 'i' in state ? oracle.run(state.c, state.i, { platform: 'slack', userId: 'U0ALICE', locale: 'en' }) : oracle.runLine(`${state.c} ${state.l}`, { platform: 'slack', userId: 'U0ALICE', locale: 'en' });
+      const reply = 'i' in state ? oracle.run(state.c, state.i, alice) : oracle.runLine(`${state.c} ${state.l}`, alice);
       expect(reply.error, `${button.text.text}: ${reply.error?.message}`).toBeUndefined();
       const expected = expectedPosts(reply, 'ephemeral', state);
       const id = newId(`${mode}-button`);
@@ -192,7 +197,9 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
   it('Share in channel posts the answer publicly, without a share button, and deletes the private copy', async () => {
     const { posts } = await slash('quote', '智能鸿沟 author:陈志敏');
     const share = buttonsOf(posts).find((b) => b.text.text === 'Share in channel') as SlackButton;
-    const reply = oracle.runLine('quote 智能鸿沟 author:陈志敏', { platform: 'slack', userId: 'U0ALICE', locale: 'en' });
+    const state = parseButtonValue(share.value) as ButtonState;
+    const reply = 'i' in state ? oracle.run(state.c, state.i, alice) : oracle.runLine(`${state.c} ${state.l}`, alice);
+    expect(reply.error).toBeUndefined();
     const publicPosts = expectedPosts(reply, 'in_channel', undefined, 4);
     const id = newId(`${mode}-share`);
     await transport().interact(blockAction(share, fake.responseUrl(id)));
@@ -205,7 +212,7 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     const sentence = '人工智能治理攸关全人类的共同命运';
     const verify = registry.get('verify') as Command;
     const positional = verify.positional as string;
-    const reply = oracle.run('verify', { [positional]: `${sentence} <b>` }, { platform: 'slack', userId: 'U0ALICE', locale: 'en' });
+    const reply = oracle.run('verify', { [positional]: `${sentence} <b>` }, alice);
     const expected = expectedPosts(reply, 'ephemeral', { c: 'verify', i: { [positional]: `${sentence} <b>` } });
     const id = newId(`${mode}-shortcut`);
     await transport().interact(messageShortcut(FIND_SOURCE_CALLBACK_ID, `<https://x.example/p|${sentence}> &lt;b&gt;`, fake.responseUrl(id)));
@@ -283,6 +290,32 @@ describe('Slack in Socket Mode', () => {
     expect(adapter.port).toBeUndefined();
   });
 
+  it('acks a slash command before it answers', async () => {
+    const id = newId('socket-order');
+    const ack = await fake.sendEnvelope('slash_commands', slashCommand('/quote', '智能鸿沟', fake.responseUrl(id)));
+    const [first] = await fake.responses.until(1, (r) => r.id === id);
+    expect(ack.seq).toBeLessThan(first?.seq ?? 0);
+  });
+
+  it('an answer that cannot be delivered is logged, and the app keeps answering', async () => {
+    const id = newId(`${FAILING_RESPONSE_PREFIX}socket`);
+    await fake.sendEnvelope('slash_commands', slashCommand('/quote', '智能鸿沟', fake.responseUrl(id)));
+    await log.entries.until(1, (e) => e.msg === 'slack: could not answer after a failure');
+    expect(log.entries.items.filter((e) => e.msg === 'slack handler failed').map((e) => (e.obj as { handler: string }).handler)).toEqual(['command']);
+    const posts = fake.responses.items.filter((r) => r.id === id);
+    expect(posts.map((p) => p.body.text)).toEqual([expect.any(String), 'Something went wrong while answering. It has been logged; please try again.']);
+    const next = newId('socket-after-failure');
+    await fake.sendEnvelope('slash_commands', slashCommand('/quote', '智能鸿沟', fake.responseUrl(next)));
+    await fake.responses.until(1, (r) => r.id === next);
+  });
+
+  it('the shortcut answers with chat.postEphemeral when Slack sends no response_url', async () => {
+    await fake.sendEnvelope('interactive', messageShortcut(FIND_SOURCE_CALLBACK_ID, '', undefined, 'U0CAROL'));
+    const [call] = await fake.calls.until(1, (c) => c.method === 'chat.postEphemeral' && c.params.user === 'U0CAROL');
+    expect(call?.token).toBe(BOT_TOKEN);
+    expect(call?.params).toMatchObject({ channel: 'C0FAKE', user: 'U0CAROL', text: 'This message has no text to look up.' });
+  });
+
   endToEnd('socket', () => ({
     async command(command, text, responseUrl) {
       const ack = await fake.sendEnvelope('slash_commands', slashCommand(command, text, responseUrl));
@@ -342,6 +375,22 @@ describe('Slack over HTTP', () => {
     expect(fresh.status).toBe(200);
     await fake.responses.until(1, (r) => r.id === `${id}-fresh`);
     expect(fake.responses.items.filter((r) => r.id === id)).toEqual([]);
+  });
+});
+
+describe('Slack stop', () => {
+  it('lets an answer in flight finish, then closes the socket', async () => {
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0 };
+    const before = fake.connections.items.length;
+    const adapter = await startSlack(bot, config, log.logger);
+    const [ws] = (await fake.connections.until(before + 1)).slice(before);
+    const id = newId('stop');
+    const expected = expectedPosts(oracle.runLine('quote 人工智能', alice), 'ephemeral', { c: 'quote', l: '人工智能' });
+    await fake.sendEnvelope('slash_commands', slashCommand('/quote', '人工智能', fake.responseUrl(id)));
+    await adapter.stop();
+    expect(fake.responses.items.filter((r) => r.id === id).map((r) => r.body)).toEqual(expected);
+    await fake.closed.until(1, (w) => w === ws);
+    await adapter.stop();
   });
 });
 

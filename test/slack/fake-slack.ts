@@ -53,13 +53,19 @@ export interface ResponsePost {
   /** Which response_url: the `id` the test gave it. */
   id: string;
   body: Record<string, unknown>;
+  /** Arrival order among everything the fake received, to check what came first. */
+  seq: number;
 }
 
 /** What the app sent back over the socket for one envelope. */
 export interface Ack {
   envelope_id: string;
   payload?: unknown;
+  seq: number;
 }
+
+/** response_url ids with this prefix answer 500, as an expired response_url does. */
+export const FAILING_RESPONSE_PREFIX = 'expired-';
 
 export interface FakeSlackOptions {
   botToken: string;
@@ -102,6 +108,7 @@ export class FakeSlack {
   private socket: WebSocket | undefined;
   private base = '';
   private ts = 1_700_000_000;
+  private seq = 0;
 
   private constructor(private readonly options: FakeSlackOptions) {
     this.server = createServer((req, res) => {
@@ -136,11 +143,15 @@ export class FakeSlack {
     return `${this.base}/respond/${encodeURIComponent(id)}`;
   }
 
+  /** Sockets the app has closed. */
+  readonly closed = new Recorder<WebSocket>();
+
   private accept(ws: WebSocket): void {
     this.socket = ws;
+    ws.on('close', () => this.closed.push(ws));
     ws.on('message', (data) => {
-      const message = JSON.parse(String(data)) as Ack;
-      this.acks.push(message);
+      const message = JSON.parse(String(data)) as Omit<Ack, 'seq'>;
+      this.acks.push({ ...message, seq: ++this.seq });
     });
     ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: FAKE_BOT.app_id }, debug_info: { host: 'fake' } }));
     this.connections.push(ws);
@@ -153,8 +164,10 @@ export class FakeSlack {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(data));
     };
     if (req.method === 'POST' && url.pathname.startsWith('/respond/')) {
-      this.responses.push({ id: decodeURIComponent(url.pathname.slice('/respond/'.length)), body: JSON.parse(body) as Record<string, unknown> });
-      respond({ ok: true });
+      const id = decodeURIComponent(url.pathname.slice('/respond/'.length));
+      this.responses.push({ id, body: JSON.parse(body) as Record<string, unknown>, seq: ++this.seq });
+      if (id.startsWith(FAILING_RESPONSE_PREFIX)) res.writeHead(500).end('expired_url');
+      else respond({ ok: true });
       return;
     }
     const method = /^\/api\/([\w.]+)$/u.exec(url.pathname)?.[1];
@@ -198,8 +211,8 @@ export class FakeSlack {
    * is what fails a missing ack.
    */
   async sendEnvelope(type: 'slash_commands' | 'interactive', payload: Record<string, unknown>): Promise<Ack> {
+    if (this.socket?.readyState !== 1) throw new Error('fake-slack: no open Socket Mode connection');
     const socket = this.socket;
-    if (!socket) throw new Error('fake-slack: no Socket Mode connection');
     const envelope_id = randomUUID();
     const acked = this.acks.until(1, (a) => a.envelope_id === envelope_id);
     socket.send(JSON.stringify({ envelope_id, type, payload, accepts_response_payload: type === 'slash_commands' }));

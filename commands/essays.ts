@@ -39,6 +39,13 @@ function passageRange(essay: Essay): string {
   return last === 1 ? `${essay.id}.1` : `${essay.id}.1–${essay.id}.${last}`;
 }
 
+/** An editor's note is titled 编者按 by convention; its first sentence says more. */
+function openingOf(essay: Essay): string {
+  const p = essay.sections[0]?.paragraphs[0];
+  const s = p?.sentences[0];
+  return p && s ? p.text.slice(s.start, s.end) : essay.title;
+}
+
 const options = z.object({});
 
 export default {
@@ -75,7 +82,7 @@ export default {
         blocks.push({
           kind: 'fields',
           fields: [
-            { label: editors ? t.editorsNote : t.essay, value: essay.title },
+            { label: editors ? t.editorsNote : t.essay, value: editors ? openingOf(essay) : essay.title },
             { label: t.author, value: author || t.none },
             ...(affiliation ? [{ label: t.affiliation, value: affiliation }] : []),
             ...(sections.length > 0 ? [{ label: t.sections, value: sections.join('\n') }] : []),

@@ -107,7 +107,8 @@ export default {
             fields: specs.map((s) => {
               const notes = constraints(s, ctx.locale);
               const name = ctx.locale === 'zh-CN' && s.zhName ? `${s.name}（${s.zhName}）` : s.name;
-              return { label: name, value: `${optionDescription(s, ctx.locale)}${notes.length > 0 ? ` (${notes.join(', ')})` : ''}` };
+              const suffix = notes.length === 0 ? '' : ctx.locale === 'zh-CN' ? `（${notes.join('，')}）` : ` (${notes.join(', ')})`;
+              return { label: name, value: `${optionDescription(s, ctx.locale)}${suffix}` };
             }),
           }
         : { kind: 'text', text: t.none },

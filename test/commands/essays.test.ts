@@ -1,0 +1,96 @@
+import { cp, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { registry } from '../../commands/index.js';
+import { createBot, type Bot, type Requester } from '../../src/core/bot.js';
+import { loadCorpus } from '../../src/core/corpus.js';
+import { createIndex } from '../../src/core/index.js';
+import type { Corpus } from '../../src/core/model.js';
+import { captureLogs } from '../support/logs.js';
+
+const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };
+const zh: Requester = { ...en, locale: 'zh-CN' };
+
+async function botFor(dir: string): Promise<Bot> {
+  const corpus = await loadCorpus(dir);
+  return createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger });
+}
+
+describe('/essays on the bundled symposium', () => {
+  let bot: Bot;
+  beforeAll(async () => {
+    bot = await botFor('data/essays');
+  });
+
+  test('lists the editor’s note and every essay in print order, in the documented JSON shape', () => {
+    const reply = bot.run('essays', {}, en);
+    expect(reply.error).toBeUndefined();
+    expect(reply.title).toBe('全球治理倡议与中国特色大国外交');
+    expect(reply.message).toBeUndefined();
+    const results = reply.results as Array<Record<string, unknown>>;
+    expect(results.map((r) => [r.title, r.author, r.footnoteCount])).toEqual([
+      ['编者按', 'the editors', 0],
+      ['引领普惠向善的人工智能全球治理：中国的角色', '陈志敏', 15],
+      ['深刻把握全球治理倡议的时代意义', '吴志成', 0],
+    ]);
+    expect(results[1]).toMatchObject({
+      affiliation: '复旦大学国际关系与公共事务学院教授、全球人工智能创新治理中心执行主任',
+      sections: ['一、面向未来、引领人工智能全球治理议程设置', '二、共商共建、引领人工智能全球治理机制建设', '三、以人为本、促进人工智能普惠向善发展', '结语'],
+      passages: 'chen-zhimin-ylph.1–chen-zhimin-ylph.16',
+    });
+    expect(results[2]).toMatchObject({ affiliation: '中共中央党校（国家行政学院）国际战略研究院院长、教授', sections: [] });
+    for (const r of results) expect(Object.keys(r)).toEqual(expect.arrayContaining(['title', 'author', 'affiliation', 'sections', 'footnoteCount']));
+  });
+
+  test('shows the editor’s note by its opening sentence and labels in Chinese for zh-CN', () => {
+    const reply = bot.run('essays', {}, zh);
+    expect((reply.results[0] as { author: string }).author).toBe('编者');
+    const first = reply.blocks[0];
+    expect(first?.kind).toBe('fields');
+    if (first?.kind !== 'fields') return;
+    expect(first.fields[0]).toEqual({
+      label: '编者按',
+      value: '编者按：当今世界百年变局加速演进，国际力量对比结构出现显著变化，和平赤字、发展赤字、安全赤字、治理赤字、信任赤字不断加重，全球治理面临严峻挑战。',
+    });
+    expect(first.fields.map((f) => f.label)).toEqual(['编者按', '作者', '脚注', '段落编号']);
+  });
+
+  test('takes no free text', () => {
+    expect(bot.runLine('/essays 陈志敏', en).error?.code).toBe('unexpected_text');
+  });
+});
+
+describe('/essays on fixtures', () => {
+  test('a small symposium file lists its own essays', async () => {
+    const bot = await botFor('test/fixtures/cite');
+    const reply = bot.run('essays', {}, en);
+    expect(reply.title).toBe('海洋治理笔谈');
+    expect((reply.results as Array<{ id: string; sections: string[] }>).map((r) => [r.id, r.sections.length])).toEqual([
+      ['editors-hyzl', 0],
+      ['wang-xiaoming-shzy', 3],
+      ['zhao-dahai-jdzl', 0],
+    ]);
+  });
+
+  test('a corpus of two symposium files names each symposium above its essays', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'yinzheng-essays-'));
+    await cp('test/fixtures/cite/small-symposium.txt', join(dir, 'a.txt'));
+    await cp('data/essays/global-governance-symposium.txt', join(dir, 'b.txt'));
+    const bot = await botFor(dir);
+    const reply = bot.run('essays', {}, en);
+    expect(reply.title).toBe('Table of contents');
+    expect(reply.results).toHaveLength(6);
+    const headings = reply.blocks.filter((b) => b.kind === 'text').map((b) => (b.kind === 'text' ? b.text : ''));
+    expect(headings).toEqual(['海洋治理笔谈', '全球治理倡议与中国特色大国外交']);
+  });
+
+  test('an empty corpus answers with a message, not an error', async () => {
+    const corpus: Corpus = { dir: 'nowhere', files: [], version: 'empty' };
+    const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger });
+    const reply = bot.run('essays', {}, en);
+    expect(reply.error).toBeUndefined();
+    expect(reply.results).toEqual([]);
+    expect(reply.message).toBe('The corpus has no essays yet. Put the essays as .txt files in the corpus folder (CORPUS_DIR or --corpus).');
+  });
+});

@@ -66,6 +66,16 @@ export function escapeMarkdown(text: string): string {
   return text.replace(MARKDOWN, '\\$&').replace(MASS_MENTION, '@\u200b$1');
 }
 
+/*
+ * Embed titles and field names render only inline styles (bold, italics, underline, strike,
+ * spoilers, code), so only those characters are escaped there: `Sources (3)` stays as it is.
+ */
+const INLINE_MARKDOWN = /[\\*_~|`]/gu;
+
+function escapeInline(text: string): string {
+  return text.replace(INLINE_MARKDOWN, '\\$&').replace(MASS_MENTION, '@\u200b$1');
+}
+
 /** A URL as a clickable link whose preview Discord suppresses; null when it is not an http(s) URL. */
 function link(url: string): string | null {
   if (!/^https?:\/\/\S+$/iu.test(url)) return null;
@@ -248,7 +258,7 @@ function fitFootnote(n: { number: number; text: string; urls: string[] }, max: n
 
 function fieldEntries(fields: Array<{ label: string; value: string }>): APIEmbedField[] {
   return fields.flatMap(({ label, value }) => {
-    const name = fitOne(label, DISCORD_EMBED_FIELD_NAME_MAX) || '\u200b';
+    const name = fitInline(label, DISCORD_EMBED_FIELD_NAME_MAX) || '\u200b';
     const values = value === '' ? ['\u200b'] : fitRich(plain(value), DISCORD_EMBED_FIELD_VALUE_MAX);
     // A value longer than a field is continued in fields named with a zero-width space, which Discord shows as no name.
     return values.map((v, i) => ({ name: i === 0 ? name : '\u200b', value: v }));
@@ -304,7 +314,7 @@ function embedsOf(reply: Reply, locale: Locale): APIEmbed[] {
   flush();
   const first = embeds[0];
   if (first) {
-    const title = fitOne(reply.title, DISCORD_EMBED_TITLE_MAX);
+    const title = fitInline(reply.title, DISCORD_EMBED_TITLE_MAX);
     // The title goes on the first embed only when the message total still holds.
     if (title !== '' && embedSize(first) + title.length <= DISCORD_MESSAGE_EMBEDS_TOTAL_MAX) first.title = title;
   }
@@ -401,6 +411,13 @@ export function replyToDiscord(reply: Reply, options: RenderOptions): DiscordMes
 function fitOne(text: string, max: number): string {
   const pieces = fitRich(plain(text), max - 1);
   return pieces.length === 1 ? (pieces[0] as string) : `${pieces[0] as string}…`;
+}
+
+/** A title or field name: inline escapes only, cut with `…` at a character boundary when too long. */
+function fitInline(text: string, max: number): string {
+  let cut = text;
+  while (escapeInline(cut).length > max) cut = truncate(text, Math.max(1, cut.length - Math.ceil((escapeInline(cut).length - max) / 2) - 1));
+  return escapeInline(cut);
 }
 
 function packLines(lines: string[], max: number): string[] {

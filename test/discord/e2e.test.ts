@@ -3,14 +3,16 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Client } from 'discord.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { registry } from '../../commands/index.js';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { createBot, type Bot, type Logger } from '../../src/core/bot.js';
+import type { Command } from '../../src/core/command.js';
 import { loadCorpus } from '../../src/core/corpus.js';
 import { createIndex } from '../../src/core/index.js';
 import { startDiscord } from '../../src/discord/bot.js';
 import { discordCommands } from '../../src/discord/commands.js';
-import { encodeState } from '../../src/discord/custom-id.js';
+import { escapeMarkdown } from '../../src/discord/render.js';
 import { AwaitableLog, FakeDiscord, type FakeUser, type RecordedRequest } from './fake-discord.js';
 
 interface LogEntry {
@@ -81,6 +83,11 @@ const embedsOf = (s: Sent | undefined) => (s?.body.embeds ?? []) as Embed[];
 const buttonsOf = (s: Sent | undefined) => ((s?.body.components ?? []) as Row[]).flatMap((row) => row.components);
 const EPHEMERAL = 64;
 
+/** Undoes the renderer's escaping, bold and mention breaking, to compare against the verbatim text. */
+function unmark(text: string): string {
+  return text.replace(/@\u200b/gu, '@').replace(/(?<!\\)\*\*/gu, '').replace(/\\(.)/gu, '$1');
+}
+
 describe('Discord end to end, on the bundled corpus', () => {
   let r: Running;
   beforeAll(async () => {
@@ -102,6 +109,336 @@ describe('Discord end to end, on the bundled corpus', () => {
   it('answers /quote with verbatim quotes, attribution, notes and buttons', async () => {
     const i = r.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟' }, user: alice });
     const sent = await answered(r, i);
-    console.log(JSON.stringify(sent, null, 1).slice(0, 6000));
+    expect(sent.map((s) => [s.via, s.type])).toEqual([['callback', 4]]);
+    const [reply] = sent;
+    expect(reply?.body.flags).toBeUndefined();
+    expect(reply?.body.allowed_mentions).toEqual({ parse: [] });
+    const [embed] = embedsOf(reply);
+    expect(embed?.title).toBe('Quotes 1–3 of 5');
+    const lines = embed?.description?.split('\n') ?? [];
+    expect(lines.slice(0, 3)).toEqual([
+      '> “**智能鸿沟**”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端，而且进一步削弱了其在人工智能议程制定与标准博弈中的话语权，更催生“算法依附”“数字殖民”等新型治理不平等现象。[3]',
+      '— 陈志敏 · 引领普惠向善的人工智能全球治理：中国的角色 · 一、面向未来、引领人工智能全球治理议程设置 · `chen-zhimin-ylph.4`',
+      '[3] 相关研究参见余南平、梁心蔚：《构建链权：人工智能价值链与大国战略竞争》，《外交评论》，2025年第5期，第78—103页；王瑞领：《供应链俱乐部化的权力生成机制与安全风险》，《国际安全研究》，2025年第6期，第3—24页；全球人工智能创新治理中心：《全球人工智能治理新趋势：以“上海宣言”为起点的观察》，《复旦智库报告》，2025年第8期，第8—11页等。',
+    ]);
+    expect(lines).toContain(
+      '[15] 《习近平在中共中央政治局第二十次集体学习时强调 坚持自立自强 突出应用导向 推动人工智能健康有序发展》，新华网，2025年4月26日，<https://www.news.cn/politics/leaders/20250426/63f5cde8f4b54e22ba35aa7ec7884b3a/c.html>。',
+    );
+    expect(buttonsOf(reply).map((b) => [b.label, b.custom_id])).toEqual([
+      ['More', `y1|m|p|${alice.id}|quote|query=智能鸿沟&count=3&page=2`],
+      ['Context 1', `y1|c|p|${alice.id}|context|id=chen-zhimin-ylph.4`],
+      ['Context 2', `y1|c|p|${alice.id}|context|id=chen-zhimin-ylph.16`],
+      ['Context 3', `y1|c|p|${alice.id}|context|id=chen-zhimin-ylph.13`],
+      ['Sources', `y1|s|p|${alice.id}|sources|query=智能鸿沟`],
+    ]);
+  });
+
+  it('pages with More for the user who asked, and tells anyone else privately', async () => {
+    const more = `y1|m|p|${alice.id}|quote|query=智能鸿沟&count=3&page=2`;
+    const mine = await answered(r, r.fake.button({ customId: more, user: alice, message: {} }));
+    expect(mine.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, undefined]]);
+    expect(embedsOf(mine[0])[0]?.title).toBe('Quotes 4–5 of 5');
+    expect(buttonsOf(mine[0]).map((b) => b.label)).not.toContain('More');
+
+    const theirs = await answered(r, r.fake.button({ customId: more, user: bob, message: {} }));
+    expect(theirs.map((s) => [s.via, s.type, s.body.flags, s.body.content])).toEqual([
+      ['callback', 4, EPHEMERAL, 'Only the person who ran /quote can page its results. Run /quote yourself to search.'],
+    ]);
+  });
+
+  it('answers Sources for anyone, privately when they did not ask', async () => {
+    const sources = `y1|s|p|${alice.id}|sources|query=智能鸿沟`;
+    const sent = await answered(r, r.fake.button({ customId: sources, user: bob, message: {} }));
+    expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, EPHEMERAL]]);
+    expect(embedsOf(sent[0])[0]?.title).toBe('Sources (3)');
+    expect(embedsOf(sent[0])[0]?.description?.split('\n').slice(0, 2)).toEqual([
+      '[3] 相关研究参见余南平、梁心蔚：《构建链权：人工智能价值链与大国战略竞争》，《外交评论》，2025年第5期，第78—103页；王瑞领：《供应链俱乐部化的权力生成机制与安全风险》，《国际安全研究》，2025年第6期，第3—24页；全球人工智能创新治理中心：《全球人工智能治理新趋势：以“上海宣言”为起点的观察》，《复旦智库报告》，2025年第8期，第8—11页等。',
+      'Cited in:',
+    ]);
+  });
+
+  it('answers Context with the whole paragraph', async () => {
+    const paragraph = r.bot
+      .library()
+      .corpus.files.flatMap((f) => f.essays)
+      .flatMap((e) => e.sections.flatMap((s) => s.paragraphs))
+      .find((p) => p.id === 'chen-zhimin-ylph.4');
+    const sent = await answered(r, r.fake.button({ customId: `y1|c|p|${alice.id}|context|id=chen-zhimin-ylph.4`, user: alice, message: {} }));
+    expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, undefined]]);
+    const quoted = (embedsOf(sent[0])[0]?.description ?? '').split('\n').filter((l) => l.startsWith('> '));
+    expect(unmark(quoted.map((l) => l.slice(2)).join('')).replace(/\[\d+\]/gu, '')).toBe(paragraph?.text);
+  });
+
+  it('answers privately with private:true, offers Post to channel, and posts it in public for the asker only', async () => {
+    const sent = await answered(r, r.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟', count: 1, private: true }, user: alice }));
+    expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, EPHEMERAL]]);
+    const share = buttonsOf(sent[0]).find((b) => b.label === 'Post to channel');
+    expect(share?.custom_id).toBe(`y1|p|e|${alice.id}|quote|query=智能鸿沟&count=1&page=1`);
+
+    const refused = await answered(r, r.fake.button({ customId: share?.custom_id ?? '', user: bob, message: {} }));
+    expect(refused.map((s) => [s.body.flags, s.body.content])).toEqual([
+      [EPHEMERAL, 'Only the person who ran /quote can page its results. Run /quote yourself to search.'],
+    ]);
+
+    const posted = await answered(r, r.fake.button({ customId: share?.custom_id ?? '', user: alice, message: {} }));
+    expect(posted.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, undefined]]);
+    expect(embedsOf(posted[0])).toEqual(embedsOf(sent[0]));
+    expect(buttonsOf(posted[0]).map((b) => b.label)).not.toContain('Post to channel');
+  });
+
+  it('answers every registered command', async () => {
+    const cases: Array<[string, Record<string, string | number | boolean>, string]> = [
+      ['who', { text: '结语' }, 'Who wrote it'],
+      ['author', { name: 'chen zhimin' }, 'Author: 陈志敏'],
+      ['sources', { essay: 'chen-zhimin-ylph' }, 'Sources (11)'],
+      ['essays', {}, '全球治理倡议与中国特色大国外交'],
+      ['cite', { target: 'chen-zhimin-ylph' }, 'Cite: 引领普惠向善的人工智能全球治理：中国的角色'],
+      ['help', {}, 'Commands'],
+      ['verify', { sentence: '“智能鸿沟”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端' }, 'Verbatim'],
+    ];
+    const visible = [...registry.values()].filter((c) => !c.hidden).map((c) => c.name);
+    expect([...cases.map((c) => c[0]), 'quote'].sort()).toEqual([...visible].sort());
+    for (const [name, options, title] of cases) {
+      const sent = await answered(r, r.fake.slashCommand({ name, options, user: alice }));
+      expect([name, sent.map((s) => [s.via, s.type, s.body.flags])]).toEqual([name, [['callback', 4, undefined]]]);
+      expect([name, embedsOf(sent[0])[0]?.title]).toEqual([name, title]);
+    }
+  });
+
+  it('autocompletes authors and essays from Chinese, pinyin and Traditional characters', async () => {
+    const choicesFor = async (name: string, options: Record<string, string>, focused: string, locale?: string) => {
+      const sent = await answered(r, r.fake.autocomplete({ name, options, focused, user: alice, locale }));
+      expect(sent.map((s) => [s.via, s.type])).toEqual([['callback', 8]]);
+      return (sent[0]?.body.choices ?? []) as Array<{ name: string; value: string }>;
+    };
+    for (const typed of ['陈', 'chen', 'zhimin', '陳志敏']) {
+      expect((await choicesFor('quote', { query: '治理', author: typed }, 'author')).map((c) => c.value)).toEqual(['陈志敏']);
+    }
+    expect((await choicesFor('sources', { essay: '人工智能' }, 'essay')).map((c) => c.value)).toEqual(['chen-zhimin-ylph']);
+    expect(await choicesFor('quote', { query: '治' }, 'query')).toEqual([]);
+    const all = await choicesFor('quote', { query: '治理', essay: '' }, 'essay');
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.length).toBeLessThanOrEqual(25);
+  });
+
+  it('answers bad input privately and clearly', async () => {
+    const cases: Array<[string, Record<string, string | number | boolean>, string]> = [
+      ['quote', { query: '！！！' }, '/quote query has no letters or digits: type words from the essays.'],
+      ['quote', { query: '治理', count: 9 }, '/quote count must be a whole number from 1 to 5.'],
+      ['cite', {}, '/cite target is required: An essay ID, title (or part of one) or passage ID such as essay-id.4'],
+      ['nosuch', {}, 'There is no such command. Try /help for the list.'],
+    ];
+    for (const [name, options, message] of cases) {
+      const sent = await answered(r, r.fake.slashCommand({ name, options, user: alice }));
+      expect(sent.map((s) => [s.via, s.type, s.body.flags, s.body.content, s.body.embeds])).toEqual([['callback', 4, EPHEMERAL, escapeMarkdown(message), []]]);
+    }
+  });
+
+  it('labels buttons in the interaction locale', async () => {
+    const sent = await answered(r, r.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟', private: true }, user: alice, locale: 'zh-CN' }));
+    expect(buttonsOf(sent[0]).map((b) => b.label)).toEqual(['更多', '上下文 1', '上下文 2', '上下文 3', '出处', '发到频道']);
+    const expired = await answered(r, r.fake.button({ customId: 'y1#AAAAAAAAAAAAAAAAAAAAAA', user: alice, message: {}, locale: 'zh-CN' }));
+    expect(expired.map((s) => [s.body.flags, s.body.content])).toEqual([[EPHEMERAL, '此按钮已过期。请重新运行命令以获取结果。']]);
+  });
+
+  it('answers an expired or unknown button politely', async () => {
+    for (const customId of ['y1#AAAAAAAAAAAAAAAAAAAAAA', 'from-an-older-version']) {
+      const sent = await answered(r, r.fake.button({ customId, user: alice, message: {} }));
+      expect(sent.map((s) => [s.via, s.type, s.body.flags, s.body.content])).toEqual([
+        ['callback', 4, EPHEMERAL, 'This button has expired. Run the command again for fresh results.'],
+      ]);
+    }
+  });
+
+  it('defers an interaction that is already old, then edits the answer in', async () => {
+    const sent = await answered(r, r.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟' }, user: alice, createdAt: Date.now() - 2500 }));
+    expect(sent.map((s) => [s.via, s.type])).toEqual([['callback', 5], ['edit', undefined]]);
+    expect(sent[0]?.body.flags).toBe(0);
+    expect(embedsOf(sent[1])[0]?.title).toBe('Quotes 1–3 of 5');
+    expect(sent[1]?.body.allowed_mentions).toEqual({ parse: [] });
+
+    const hidden = await answered(r, r.fake.slashCommand({ name: 'help', options: { private: true }, user: alice, createdAt: Date.now() - 2500 }));
+    expect(hidden.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 5, EPHEMERAL], ['edit', undefined, undefined]]);
+  });
+
+  it('turns a public deferral into a private answer when the input was bad', async () => {
+    const sent = await answered(r, r.fake.slashCommand({ name: 'quote', options: { query: '！！！' }, user: alice, createdAt: Date.now() - 2500 }));
+    expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([
+      ['callback', 5, 0],
+      ['delete', undefined, undefined],
+      ['followup', undefined, EPHEMERAL],
+    ]);
+    expect(sent[2]?.body.content).toBe(escapeMarkdown('/quote query has no letters or digits: type words from the essays.'));
+  });
+
+  it('finds the source of a message through the context menu, privately', async () => {
+    const sentence = '“智能鸿沟”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端';
+    const sent = await answered(r, r.fake.messageCommand({ name: 'Find source', content: `@everyone ${sentence}`, author: bob, user: alice }));
+    expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, EPHEMERAL]]);
+    const direct = r.bot.run('verify', { sentence: `@everyone ${sentence}` }, { platform: 'discord', userId: alice.id, locale: 'en' });
+    expect(embedsOf(sent[0])[0]?.title).toBe(direct.title);
+    expect(buttonsOf(sent[0]).at(-1)?.label).toBe('Post to channel');
+
+    const empty = await answered(r, r.fake.messageCommand({ name: 'Find source', content: '', author: bob, user: alice }));
+    expect(empty.map((s) => [s.body.flags, s.body.content])).toEqual([[EPHEMERAL, 'That message has no text to look up.']]);
+  });
+
+  it('never sends a payload that could ping anyone', () => {
+    const bodies = r.fake.requests.items
+      .filter((q) => q.method !== 'GET' && q.method !== 'DELETE' && q.route !== '/gateway/bot')
+      .map((q) => (q.route.endsWith('/callback') ? ((q.body as { data?: Record<string, unknown> }).data ?? {}) : ((q.body ?? {}) as Record<string, unknown>)))
+      .filter((b) => 'content' in b || 'embeds' in b);
+    expect(bodies.length).toBeGreaterThan(20);
+    for (const body of bodies) {
+      expect(body.allowed_mentions).toEqual({ parse: [] });
+      // custom_ids are never shown, and may carry a user's text; everything shown is checked.
+      const shown = JSON.stringify([body.content, body.embeds, buttonsOf({ via: 'callback', body }).map((b) => b.label)]);
+      expect(shown).not.toMatch(/@everyone|@here/u);
+    }
+  });
+});
+
+describe('Discord end to end, on a corpus with a paragraph longer than any message', () => {
+  const boom = {
+    name: 'boom',
+    description: 'Always fails',
+    descriptionZh: '总是失败',
+    options: z.object({}),
+    run(): never {
+      throw new Error('kaboom: a bug');
+    },
+  } satisfies Command;
+  let r: Running;
+  beforeAll(async () => {
+    r = await start(join(PROJECT_ROOT, 'test', 'discord', 'fixtures', 'long'), new Map([...registry, ['boom', boom as unknown as Command]]));
+  });
+  afterAll(async () => {
+    await r?.stop();
+  });
+
+  it('splits the paragraph over messages at sentence ends, within every limit, losing nothing', async () => {
+    const paragraph = r.bot.library().corpus.files[0]?.essays[0]?.sections[0]?.paragraphs[0];
+    expect(paragraph?.text.length).toBe(9238);
+    const sent = await answered(r, r.fake.button({ customId: `y1|c|p|${alice.id}|context|id=${paragraph?.id}`, user: alice, message: {} }));
+    expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([
+      ['callback', 4, undefined],
+      ['followup', undefined, undefined],
+    ]);
+    const quoted: string[] = [];
+    for (const s of sent) {
+      expect(s.body.allowed_mentions).toEqual({ parse: [] });
+      const embeds = embedsOf(s);
+      expect(embeds.length).toBeLessThanOrEqual(10);
+      const total = embeds.reduce((n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0), 0);
+      expect(total).toBeLessThanOrEqual(6000);
+      for (const e of embeds) {
+        expect(e.description?.length).toBeLessThanOrEqual(4096);
+        quoted.push(...(e.description ?? '').split('\n').filter((l) => l.startsWith('> ')));
+      }
+    }
+    expect(quoted.length).toBe(3);
+    for (const line of quoted.slice(0, -1)) expect(line.endsWith('。')).toBe(true);
+    expect(unmark(quoted.map((l) => l.slice(2)).join('')).replace(/\[\d+\]/gu, '')).toBe(paragraph?.text);
+    const shown = sent.flatMap((s) => embedsOf(s).map((e) => e.description ?? '')).join('\n');
+    expect(shown).toContain('“@\u200beveryone 请看\\*\\*重点\\*\\*与\\_下划线\\_”');
+    expect(shown).toContain('[1] 《符号说明》，2024年1月1日，<https://example.org/symbols_a*b>。');
+  });
+
+  it('logs a command that throws, answers it with a short private message, and keeps serving', async () => {
+    const sent = await answered(r, r.fake.slashCommand({ name: 'boom', user: alice }));
+    expect(sent.map((s) => [s.via, s.type, s.body.flags, s.body.content])).toEqual([
+      ['callback', 4, EPHEMERAL, 'Something went wrong while answering. It has been logged; please try again.'],
+    ]);
+    const logged = await r.logs.entries.next((e) => e.level === 'error' && e.obj.command === 'boom');
+    expect((logged.obj.err as Error).message).toBe('kaboom: a bug');
+    const after = await answered(r, r.fake.slashCommand({ name: 'essays', user: alice }));
+    expect(embedsOf(after[0])[0]?.title).toBe('测试专题');
+  });
+});
+
+describe('Discord gateway upkeep', () => {
+  it('heartbeats, gets its ACK, and closes the gateway cleanly on stop', async () => {
+    const corpus = await loadCorpus(join(PROJECT_ROOT, 'test', 'discord', 'fixtures', 'long'));
+    const logs = createTestLogger();
+    const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: logs });
+    const fake = await FakeDiscord.start({ heartbeatIntervalMs: 30 });
+    const { client, stop } = await startDiscord(bot, { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase }, logs);
+    const acked = new Promise<string>((resolve) => client.on('debug', (m) => m.includes('Heartbeat acknowledged') && resolve(m)));
+    const heartbeat = await fake.gatewayPayloads.next((p) => p.op === 1);
+    // The first heartbeat may go out before READY has been read; it carries the last sequence seen.
+    expect([null, 1]).toContain(heartbeat.d);
+    expect(await acked).toMatch(/Heartbeat acknowledged/u);
+    await stop();
+    expect(await fake.gatewayCloses.next(() => true)).toBe(1000);
+    await fake.close();
+  });
+});
+
+describe('deploy:discord', () => {
+  let fake: FakeDiscord;
+  beforeAll(async () => {
+    fake = await FakeDiscord.start();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  async function deploy(guildId: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/deploy-discord.ts'], {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase, DISCORD_GUILD_ID: guildId },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, 'close')) as [number | null];
+    return { code, stdout, stderr };
+  }
+
+  it('registers the registry globally, with localizations, autocomplete and the private option', async () => {
+    const run = await deploy('');
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const put = await fake.requests.next((q) => q.method === 'PUT');
+    expect(put.route).toBe(`/applications/${fake.applicationId}/commands`);
+    expect(put.headers.authorization).toBe('Bot fake-token');
+    expect(put.body).toEqual(discordCommands(registry));
+    const body = put.body as Array<{ name: string; type: number; name_localizations?: Record<string, string>; options?: Array<Record<string, unknown>> }>;
+    const names = [...registry.values()].filter((c) => !c.hidden).map((c) => c.name);
+    expect(body.map((c) => c.name)).toEqual([...names, 'Find source']);
+    expect(body.at(-1)).toEqual({ type: 3, name: 'Find source', name_localizations: { 'zh-CN': '查找出处' } });
+    for (const command of body.slice(0, -1)) {
+      expect(command.options?.at(-1)).toEqual({
+        type: 5,
+        name: 'private',
+        name_localizations: { 'zh-CN': '私密' },
+        description: 'Only you see the answer',
+        description_localizations: { 'zh-CN': '仅自己可见' },
+        required: false,
+      });
+    }
+    const quote = body.find((c) => c.name === 'quote');
+    expect(quote?.options?.find((o) => o.name === 'query')).toEqual({
+      type: 3,
+      name: 'query',
+      description: 'Words or a phrase from the essays, in Simplified or Traditional Chinese or English',
+      required: true,
+      name_localizations: { 'zh-CN': '查询' },
+      description_localizations: { 'zh-CN': '要查找的词语或句子（简体、繁体或英文）' },
+      min_length: 1,
+      max_length: 200,
+    });
+    expect(quote?.options?.filter((o) => o.autocomplete === true).map((o) => o.name)).toEqual(['author', 'essay']);
+    expect(quote?.options?.find((o) => o.name === 'count')).toMatchObject({ type: 4, min_value: 1, max_value: 5, required: false });
+    expect(run.stdout).toBe(`deploy:discord: registered ${body.length} commands for all servers (global; may take a while to appear): ${[...names, 'Find source'].join(', ')}\n`);
+  });
+
+  it('registers to one server when DISCORD_GUILD_ID is set', async () => {
+    const run = await deploy('200000000000000001');
+    expect(run.code).toBe(0);
+    const put = await fake.requests.next((q) => q.method === 'PUT');
+    expect(put.route).toBe(`/applications/${fake.applicationId}/guilds/200000000000000001/commands`);
+    expect(put.body).toEqual(discordCommands(registry));
   });
 });

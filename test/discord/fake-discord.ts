@@ -93,6 +93,8 @@ export class FakeDiscord {
   readonly botUser: FakeUser = { id: '', username: 'yinzheng' };
   /** The URL of each gateway connection, as the client asked for it. */
   readonly gatewayConnections: string[] = [];
+  /** Close codes of gateway connections, as the client closed them. */
+  readonly gatewayCloses = new AwaitableLog<number>();
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private readonly heartbeatIntervalMs: number;
@@ -153,6 +155,7 @@ export class FakeDiscord {
 
   private onGateway(socket: WebSocket): void {
     this.socket = socket;
+    socket.on('close', (code) => this.gatewayCloses.push(code));
     socket.on('message', (data) => {
       const payload = JSON.parse(String(data)) as GatewayPayload;
       this.gatewayPayloads.push(payload);

@@ -318,14 +318,14 @@ function renderBlock(block: ReplyBlock): SlackBlock[] {
 }
 
 /** Encodes a button; null when its state would not fit in a value (the button is then left out). */
-function button(kind: ActionKind, state: ButtonState, locale: Locale, index: number): SlackButton | null {
+function button(kind: ActionKind, state: ButtonState, locale: Locale, index: number, ordinal?: number): SlackButton | null {
   const value = JSON.stringify(state);
   if (value.length > SLACK_BUTTON_VALUE_MAX) return null;
   const b: SlackButton = {
     type: 'button',
     // Slack wants action_ids unique within a message, hence the index.
     action_id: `${ACTION_ID_PREFIX}${kind}:${index}`.slice(0, SLACK_ID_MAX),
-    text: plain(truncate(LABELS[locale][kind], SLACK_BUTTON_TEXT_MAX)),
+    text: plain(truncate(ordinal === undefined ? LABELS[locale][kind] : `${LABELS[locale][kind]} ${ordinal}`, SLACK_BUTTON_TEXT_MAX)),
     value,
   };
   if (kind === 'share') b.style = 'primary';
@@ -335,9 +335,15 @@ function button(kind: ActionKind, state: ButtonState, locale: Locale, index: num
 function buttons(reply: Reply, opts: RenderOptions): SlackButton[] {
   const actions: ReplyAction[] = [...reply.actions].filter((a) => a.kind !== 'share' || opts.visibility === 'ephemeral');
   actions.sort((a, b) => ACTION_ORDER.indexOf(a.kind) - ACTION_ORDER.indexOf(b.kind));
+  // Several buttons of one kind (a Context button per quoted passage) are numbered in the
+  // order of the passages, so a reader can tell them apart.
+  const repeated = new Set(actions.filter((a, i) => actions.findIndex((b) => b.kind === a.kind) !== i).map((a) => a.kind));
+  const seen = new Map<ActionKind, number>();
   const out: SlackButton[] = [];
   actions.forEach((a, i) => {
-    const b = button(a.kind, { c: a.command, i: a.input }, opts.locale, i);
+    const n = (seen.get(a.kind) ?? 0) + 1;
+    seen.set(a.kind, n);
+    const b = button(a.kind, { c: a.command, i: a.input }, opts.locale, i, repeated.has(a.kind) ? n : undefined);
     if (b) out.push(b);
   });
   // An error is only ever private, and there is nothing in it worth sharing.

@@ -1,3 +1,5 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { createBot, type Bot, type Logger } from '../../src/core/bot.js';
@@ -8,7 +10,7 @@ import type { Reply } from '../../src/core/reply.js';
 import { BUNDLED_CORPUS_DIR, type SlackConfig } from '../../src/config.js';
 import { startSlack, SLACK_EVENTS_PATH, type SlackAdapter } from '../../src/slack/bot.js';
 import { FIND_SOURCE_CALLBACK_ID } from '../../src/slack/manifest.js';
-import { parseButtonValue, replyToBlockKit, type ButtonState, type SlackBlock, type SlackButton } from '../../src/slack/render.js';
+import { messageChars, parseButtonValue, replyToBlockKit, type ButtonState, type SlackBlock, type SlackButton, type SlackMessage } from '../../src/slack/render.js';
 import { blockAction, FAILING_RESPONSE_PREFIX, FakeSlack, messageShortcut, postSigned, Recorder, slashCommand, type ResponsePost } from './fake-slack.js';
 import { z } from 'zod';
 
@@ -173,13 +175,13 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     for (const c of context) expect(c).toMatch(/^— 陈志敏/u);
     const quoted = blocks.filter((b) => b.type === 'section' && 'text' in b && b.text.text.startsWith('>'));
     expect(quoted.some((b) => b.type === 'section' && 'text' in b && b.text.text.includes('智能鸿沟'))).toBe(true);
-    expect(buttonsOf(posts).map((b) => b.text.text)).toEqual(expect.arrayContaining(['Context', 'Sources', 'Share in channel']));
+    expect(buttonsOf(posts).map((b) => b.text.text)).toEqual(expect.arrayContaining(['Context 1', 'Sources', 'Share in channel']));
   });
 
   it('re-runs the command each More, Context and Sources button carries, privately', async () => {
     const { posts } = await slash('quote', '人工智能');
     const buttons = buttonsOf(posts).filter((b) => b.text.text !== 'Share in channel');
-    expect(buttons.map((b) => b.text.text)).toEqual(expect.arrayContaining(['More', 'Context', 'Sources']));
+    expect(new Set(buttons.map((b) => b.text.text.replace(/ \d+$/u, '')))).toEqual(new Set(['More', 'Context', 'Sources']));
     for (const button of buttons) {
       const state = parseButtonValue(button.value) as ButtonState;
       expect(state).not.toBeNull();
@@ -375,6 +377,62 @@ describe('Slack over HTTP', () => {
     expect(fresh.status).toBe(200);
     await fake.responses.until(1, (r) => r.id === `${id}-fresh`);
     expect(fake.responses.items.filter((r) => r.id === id)).toEqual([]);
+  });
+});
+
+describe('Slack on a corpus with a very long paragraph', () => {
+  let adapter: SlackAdapter;
+  let longBot: Bot;
+  let longOracle: Bot;
+  let paragraph: string;
+  beforeAll(async () => {
+    const corpus = await loadCorpus(join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'long'));
+    paragraph = corpus.files[0]?.essays[0]?.sections[0]?.paragraphs[0]?.text ?? '';
+    const library = { corpus, index: createIndex(corpus) };
+    longBot = createBot({ commands: registry, library, logger: log.logger });
+    longOracle = createBot({ commands: registry, library, logger: recordingLogger().logger });
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0 };
+    adapter = await startSlack(longBot, config, log.logger);
+  });
+  afterAll(async () => {
+    await adapter?.stop();
+  });
+
+  it('the Context button shows the whole 18,000-character paragraph across messages inside every limit, word for word', async () => {
+    expect(paragraph.length).toBeGreaterThan(18_000);
+    const quoteId = newId('long-quote');
+    await fake.sendEnvelope('slash_commands', slashCommand('/quote', '第7点', fake.responseUrl(quoteId)));
+    const [quoted] = await fake.responses.until(1, (r) => r.id === quoteId);
+    const context = buttonsOf([quoted as ResponsePost]).find((b) => b.text.text === 'Context 1') as SlackButton;
+    const state = parseButtonValue(context.value) as ButtonState;
+    const expected = expectedPosts('i' in state ? longOracle.run(state.c, state.i, alice) : longOracle.runLine(`${state.c} ${state.l}`, alice), 'ephemeral', state);
+    expect(expected.length).toBeGreaterThan(1);
+    expect(expected.length).toBeLessThanOrEqual(5);
+
+    const id = newId('long-context');
+    await fake.sendEnvelope('interactive', blockAction(context, fake.responseUrl(id)));
+    const posts = await fake.responses.until(expected.length, (r) => r.id === id);
+    expect(posts.map((p) => p.body)).toEqual(expected);
+    assertSafe(posts);
+    for (const post of posts) {
+      const blocks = post.body.blocks as SlackBlock[];
+      expect(blocks.length).toBeLessThanOrEqual(50);
+      expect(messageChars(post.body as unknown as SlackMessage)).toBeLessThanOrEqual(10_000);
+      for (const b of blocks) if (b.type === 'section' && 'text' in b) expect(b.text.text.length).toBeLessThanOrEqual(3000);
+    }
+    const sections = posts.flatMap((p) => p.body.blocks as SlackBlock[]).flatMap((b) => (b.type === 'section' && 'text' in b && b.text.text.startsWith('>') ? [b.text.text] : []));
+    // Each piece ends at a sentence end, and together they are the paragraph, word for word.
+    for (const s of sections) expect(s).toMatch(/。(\[\d+\])?$/u);
+    const read = sections
+      .map((s) => s.slice(1).replace(/\u200B\*|\*\u200B|\[\d+\]/gu, '').replace(/&lt;/gu, '<').replace(/&gt;/gu, '>').replace(/&amp;/gu, '&'))
+      .join('');
+    expect(read).toBe(paragraph);
+    // The footnote URL's `|` and `>` cannot end the link early.
+    const all = JSON.stringify(posts.map((p) => p.body));
+    expect(all).toContain('<https://example.org/a%7Cb|https://example.org/a%7Cb>');
+    // The hostile words in the paragraph and its note arrive as text.
+    expect(all).toContain('&lt;@U0EVIL&gt;');
+    expect(all).toContain('&lt;!everyone&gt;');
   });
 });
 

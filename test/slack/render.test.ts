@@ -243,3 +243,22 @@ describe('plainFromSlack', () => {
     );
   });
 });
+
+describe('buttons', () => {
+  it('numbers repeated buttons of one kind, in order', () => {
+    const reply = quoteReply('智能鸿沟。', {
+      actions: [
+        { kind: 'context', command: 'context', input: { id: 'a.1' } },
+        { kind: 'more', command: 'quote', input: { query: 'x', page: 2 } },
+        { kind: 'context', command: 'context', input: { id: 'a.2' } },
+      ],
+    });
+    const [message] = replyToBlockKit(reply, { locale: 'en', visibility: 'in_channel' });
+    const actions = message?.blocks.find((b) => b.type === 'actions');
+    expect(actions?.type === 'actions' && actions.elements.map((e) => [e.action_id, e.text.text, e.value])).toEqual([
+      ['yinzheng:more:0', 'More', '{"c":"quote","i":{"query":"x","page":2}}'],
+      ['yinzheng:context:1', 'Context 1', '{"c":"context","i":{"id":"a.1"}}'],
+      ['yinzheng:context:2', 'Context 2', '{"c":"context","i":{"id":"a.2"}}'],
+    ]);
+  });
+});

@@ -117,6 +117,8 @@ function authorNames(raw: string): string[] | null {
 
 function isTitleCandidate(raw: string): boolean {
   const display = toDisplay(raw).text;
+  // A title does not stop on a mark that opens or continues a clause.
+  if (/[，、；“《（,;(]$/u.test(display)) return false;
   return display.length >= 2 && display.length <= TITLE_MAX && !endsSentence(display) && !EDITORS_NOTE.test(raw) && !isHeading(raw);
 }
 
@@ -140,6 +142,7 @@ interface Structure {
 
 function buildStructure(items: Item[], file: string, warn: (line: number, message: string) => void): Structure {
   const docs: DraftDoc[] = [];
+  const starNames = new Set(items.flatMap((item) => (item.kind === 'star' ? readAffiliations(item.body).map((a) => a.name) : [])));
   let symposium: string | null = null;
   let doc: DraftDoc | null = null;
   let open: DraftParagraph | null = null;
@@ -176,7 +179,10 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
         j = nextText(j);
       }
       const names = j >= 0 ? authorNames((items[j] as Item).raw) : null;
-      if (names) {
+      // After a paragraph cut mid-sentence, a short block is far more likely its continuation
+      // than the next essay: only an author named by an affiliation note outweighs that.
+      const confirmed = names !== null && names.every((n) => starNames.has(n));
+      if (names && (confirmed || !(open && readsOn(open, notesSinceText)))) {
         if (open && readsOn(open, false)) {
           const last = open.pieces[open.pieces.length - 1] as Piece;
           warn(last.line, 'paragraph ends mid-sentence: its continuation is not in the file');

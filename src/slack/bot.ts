@@ -201,7 +201,7 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger):
       throw new UserError('config', `slack: could not listen for HTTP on PORT ${config.port} (${describe(error)}). Set another PORT in .env.`);
     }
   }
-  logger.info({ mode: socket ? 'socket' : 'http', port }, 'slack: connected');
+  logger.debug({ mode: socket ? 'socket' : 'http', port }, 'slack: started');
 
   return {
     app,

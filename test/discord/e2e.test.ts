@@ -374,6 +374,20 @@ describe('Discord gateway upkeep', () => {
   });
 });
 
+describe('Discord startup', () => {
+  it('fails with a clear error when Discord refuses the token', async () => {
+    const corpus = await loadCorpus(join(PROJECT_ROOT, 'test', 'discord', 'fixtures', 'long'));
+    const logs = createTestLogger();
+    const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: logs });
+    const fake = await FakeDiscord.start();
+    await expect(startDiscord(bot, { token: 'wrong', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase }, logs)).rejects.toThrow(
+      'An invalid token was provided.',
+    );
+    expect(fake.gatewayConnections).toEqual([]);
+    await fake.close();
+  });
+});
+
 describe('deploy:discord', () => {
   let fake: FakeDiscord;
   beforeAll(async () => {

@@ -39,6 +39,8 @@ export interface GatewayPayload {
 
 export interface FakeDiscordOptions {
   applicationId?: string;
+  /** The bot token the fake accepts; any other gets a 401, as from Discord. */
+  token?: string;
   /** HELLO's heartbeat interval; discord.js sends its first heartbeat after a random fraction of it. */
   heartbeatIntervalMs?: number;
 }
@@ -98,6 +100,7 @@ export class FakeDiscord {
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private readonly heartbeatIntervalMs: number;
+  private readonly token: string;
   private socket: WebSocket | undefined;
   private sequence = 0;
   private nextId = 1;
@@ -107,6 +110,7 @@ export class FakeDiscord {
     this.applicationId = options.applicationId ?? '100000000000000001';
     this.botUser.id = this.applicationId;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
+    this.token = options.token ?? 'fake-token';
     this.server = createServer((req, res) => void this.handle(req, res));
     this.wss = new WebSocketServer({ server: this.server });
     this.wss.on('connection', (socket, req) => {
@@ -345,7 +349,9 @@ export class FakeDiscord {
   private respond(r: RecordedRequest): { status: number; body?: unknown } {
     const { method, route } = r;
     const body = (r.body ?? {}) as Record<string, unknown>;
+    const authorized = r.headers.authorization === `Bot ${this.token}`;
     if (method === 'GET' && route === '/gateway/bot') {
+      if (!authorized) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
       return {
         status: 200,
         body: { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } },
@@ -377,6 +383,7 @@ export class FakeDiscord {
       return { status: 200, body: this.messageObject(snowflake(Date.now(), this.nextId++), body) };
     }
     if (method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/u.test(route)) {
+      if (!authorized) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
       const commands = Array.isArray(r.body) ? (r.body as Array<Record<string, unknown>>) : [];
       return {
         status: 200,

@@ -218,6 +218,23 @@ describe('buttons', () => {
     ]);
   });
 
+  it("numbers repeated buttons, and prefers the command's own share action to the adapter's", () => {
+    const quotes: ReplyAction[] = [
+      { kind: 'context', command: 'context', input: { id: 'a.1' } },
+      { kind: 'context', command: 'context', input: { id: 'a.2' } },
+      { kind: 'context', command: 'context', input: { id: 'a.2' } },
+      { kind: 'share', command: 'quote', input: { query: '治理', page: 1 } },
+    ];
+    const [m] = replyToDiscord(reply([{ kind: 'text', text: 't' }], { actions: quotes }), { ...en, ephemeral: true, share: { command: 'quote', input: { query: '治理' } } });
+    expect(m?.components[0]?.components.map((b) => [b.label, b.custom_id])).toEqual([
+      ['Context 1', 'y1|c|p|42|context|id=a.1'],
+      ['Context 2', 'y1|c|p|42|context|id=a.2'],
+      ['Post to channel', 'y1|p|p|42|quote|query=治理&page=1'],
+    ]);
+    const [open] = replyToDiscord(reply([{ kind: 'text', text: 't' }], { actions: quotes }), en);
+    expect(open?.components[0]?.components.map((b) => b.label)).toEqual(['Context 1', 'Context 2']);
+  });
+
   it('refuses a custom_id over 100 characters', () => {
     expect(() => replyToDiscord(reply([], { actions }), { ...en, customId: () => 'x'.repeat(DISCORD_CUSTOM_ID_MAX + 1) })).toThrow(
       'discord: custom_id for more is 101 characters, over 100',

@@ -1,0 +1,159 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, expect, test } from 'vitest';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real CLI in a child process, as `npm run cli` does (from source, through tsx). */
+async function cli(...args: string[]): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    // No chat tokens, no colour request, no LOG_LEVEL: what a script calling the CLI sees.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => err.push(c));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+}
+
+/** stdout must be exactly one JSON object (one line), nothing before or after it. */
+function json(run: Run): Record<string, unknown> {
+  expect(run.stdout.endsWith('\n')).toBe(true);
+  expect(run.stdout.trimEnd().split('\n')).toHaveLength(1);
+  const value = JSON.parse(run.stdout) as unknown;
+  expect(typeof value).toBe('object');
+  return value as Record<string, unknown>;
+}
+
+const VERSION = /^[0-9a-f]{12}$/u;
+
+describe('cli --json: one JSON object in the documented shape', () => {
+  test('quote: {id, quote, author, essay, section, footnotes: [{number, text, urls}]}; corpus warnings on stderr only', async () => {
+    const run = await cli('quote', '智能鸿沟', '--json');
+    expect(run.code).toBe(0);
+    const body = json(run);
+    expect(Object.keys(body)).toEqual(['command', 'results', 'corpusVersion']);
+    expect(body.command).toBe('quote');
+    expect(body.corpusVersion).toMatch(VERSION);
+    const [first] = body.results as Array<Record<string, unknown>>;
+    expect(first).toMatchObject({ id: 'chen-zhimin-ylph.4', author: '陈志敏', essay: '引领普惠向善的人工智能全球治理：中国的角色', section: '一、面向未来、引领人工智能全球治理议程设置' });
+    expect(first?.quote).toContain('智能鸿沟');
+    expect(first?.footnotes).toEqual([expect.objectContaining({ number: 3, urls: [] })]);
+    expect(Object.keys((first?.footnotes as object[])[0] ?? {})).toEqual(expect.arrayContaining(['number', 'text', 'urls']));
+    expect(run.stderr).toContain('corpus: ');
+    expect(run.stderr).toContain('global-governance-symposium.txt:91: paragraph ends mid-sentence');
+  });
+
+  test('who: {author, affiliation, essay, section, quote}', async () => {
+    const body = json(await cli('who', '结语', '--json'));
+    const [first] = body.results as Array<Record<string, unknown>>;
+    expect(first).toMatchObject({ author: '陈志敏', affiliation: '复旦大学国际关系与公共事务学院教授、全球人工智能创新治理中心执行主任', section: '结语' });
+    expect(Object.keys(first ?? {})).toEqual(expect.arrayContaining(['author', 'affiliation', 'essay', 'section', 'quote']));
+  });
+
+  test('author: {name, affiliation, essays: [{title, sections}], footnoteCount, urls, summary}', async () => {
+    const body = json(await cli('author', 'Zhimin', 'Chen', '--json'));
+    const [first] = body.results as Array<Record<string, unknown>>;
+    expect(first).toMatchObject({ name: '陈志敏', footnoteCount: 15 });
+    expect(first?.urls).toHaveLength(10);
+    expect((first?.essays as Array<{ title: string; sections: string[] }>).map((e) => [e.title, e.sections.length])).toEqual([['引领普惠向善的人工智能全球治理：中国的角色', 4]]);
+    expect((first?.summary as string[])[0]).toBe('人工智能治理攸关全人类的共同命运。');
+  });
+
+  test('sources: {number, text, urls, quote, author, essay}, filtered by --essay', async () => {
+    const body = json(await cli('sources', '--essay', 'chen-zhimin-ylph', '--json'));
+    const results = body.results as Array<Record<string, unknown>>;
+    expect(results.length).toBeGreaterThan(0);
+    for (const r of results) {
+      expect(Object.keys(r)).toEqual(expect.arrayContaining(['number', 'text', 'urls', 'quote', 'author', 'essay']));
+      expect(r.author).toBe('陈志敏');
+    }
+  });
+
+  test('essays: {title, author, affiliation, sections, footnoteCount}, from another corpus with --corpus', async () => {
+    const body = json(await cli('essays', '--corpus', 'test/fixtures/cite', '--json'));
+    expect((body.results as Array<Record<string, unknown>>).map((r) => [r.title, r.author, r.footnoteCount])).toEqual([
+      ['编者按', 'the editors', 0],
+      ['深海资源开发的规则建构', '王小明', 3],
+      ['极地治理的新趋势', '赵大海', 0],
+    ]);
+  });
+
+  test('--author and --essay map to the options of that name, --limit to the count', async () => {
+    const body = json(await cli('quote', '治理', '--author', '陈志敏', '--limit', '2', '--json'));
+    const results = body.results as Array<{ author: string }>;
+    expect(results).toHaveLength(2);
+    for (const r of results) expect(r.author).toBe('陈志敏');
+  });
+
+  test('cite uses the metadata file beside the corpus file', async () => {
+    const body = json(await cli('cite', 'wang-xiaoming-shzy', '--corpus', 'test/fixtures/cite', '--json'));
+    expect((body.results as Array<{ gbt7714: string }>)[0]?.gbt7714).toBe('王小明. 深海资源开发的规则建构[J]. 海洋问题研究, 2024, 12(3): 1-8. DOI:10.1234/hy.2024.03.001.');
+  });
+
+  test('no result is not an error: exit 0, empty results and a message', async () => {
+    const run = await cli('quote', '量子计算机', '--json');
+    expect(run.code).toBe(0);
+    const body = json(run);
+    expect(body.results).toEqual([]);
+    expect(typeof body.message).toBe('string');
+    expect(body.message).not.toBe('');
+  });
+});
+
+describe('cli: invalid input exits 2 with {"error": {code, message}}', () => {
+  test.each([
+    [['quote', '！？。', '--json'], 'invalid_input', '/quote query has no letters or digits: type words from the essays.'],
+    [['quote', '智能', '--limit', '9', '--json'], 'invalid_input', '/quote count must be a whole number from 1 to 5.'],
+    [['quote', '智能', '--colour', 'red', '--json'], 'unknown_option', '/quote has no option named that. Its options: query, author, essay, count, page.'],
+    [['frobnicate', '--json'], 'unknown_command', 'There is no command named frobnicate. Run with --help for the list.'],
+    [['essays', 'extra', 'words', '--json'], 'unexpected_text', 'essays takes no text, only options. Try: help essays.'],
+    [['essays', '--limit', '3', '--json'], 'invalid_input', 'essays returns no list to limit: --limit does not apply.'],
+    [['essays', '--corpus', 'no/such/folder', '--json'], 'corpus_dir', 'corpus: the folder no/such/folder does not exist. Set CORPUS_DIR or --corpus to a folder of .txt essays.'],
+  ])('%j → %s', async (args, code, message) => {
+    const run = await cli(...args);
+    expect(run.code).toBe(2);
+    expect(json(run)).toEqual({ error: { code, message } });
+  });
+
+  test('without --json the message goes to stderr and stdout stays empty', async () => {
+    const run = await cli('quote', '！？。');
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('/quote query has no letters or digits: type words from the essays.\n');
+  });
+
+  test('no command prints the usage to stderr and exits 2; --help prints it to stdout and exits 0', async () => {
+    const bare = await cli();
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/^usage: npm run --silent cli -- <command>/u);
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run --silent cli -- <command>/u);
+  });
+});
+
+describe('cli without --json', () => {
+  test('prints the console rendering, without colour when stdout is not a terminal', async () => {
+    const run = await cli('quote', '智能鸿沟', '--limit', '1');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('│ “智能鸿沟”的存在与扩大');
+    expect(run.stdout).toContain('— 陈志敏 · 《引领普惠向善的人工智能全球治理：中国的角色》');
+    expect(run.stdout).toContain('[3] 相关研究参见余南平');
+    expect(run.stdout).not.toMatch(/\u001b\[/u);
+    expect(run.stdout).not.toContain('corpus: ');
+  });
+
+  test('--locale zh-CN labels in Chinese', async () => {
+    const run = await cli('essays', '--locale', 'zh-CN');
+    expect(run.stdout).toContain('作者: 陈志敏');
+    expect(run.stdout).toContain('段落编号: chen-zhimin-ylph.1–chen-zhimin-ylph.16');
+  });
+});

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -463,6 +465,18 @@ describe('Slack startup errors', () => {
     await expect(startSlack(bot, config, log.logger)).rejects.toThrow(
       'slack: could not open a Socket Mode connection (invalid_auth). Check SLACK_APP_TOKEN in .env: an app-level token (xapp-) with the connections:write scope.',
     );
+  });
+
+  it('a PORT already in use is a clear startup error naming the variable', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const config: SlackConfig = { botToken: BOT_TOKEN, appToken: undefined, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, port };
+      await expect(startSlack(bot, config, log.logger)).rejects.toThrow(`slack: could not listen for HTTP on PORT ${port} (EADDRINUSE). Set another PORT in .env.`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('neither an app token nor a signing secret is a clear startup error', async () => {

@@ -36,7 +36,8 @@ export default {
   positional: 'query',
   run(input, ctx) {
     const filters = { author: input.author, essay: input.essay };
-    const hits = ctx.index.search(input.query, filters);
+    // One more than the page shows, to know whether there is a next page.
+    const hits = ctx.index.search(input.query, filters, { limit: input.page * input.count + 1 });
     const base: Reply = { command: 'quote', title: label(ctx.locale, 'Quotes', '引文'), blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
     const range = shownRange(hits.length, input.page, input.count);
     if (hits.length === 0) return { ...base, message: noMatchMessage(ctx, filters) };
@@ -71,15 +72,10 @@ export default {
     actions.push({ kind: 'sources', command: 'sources', input: { query: input.query, ...filterInput } });
     actions.push({ kind: 'share', command: 'quote', input: { query: input.query, ...filterInput, count: input.count, page: input.page } });
 
-    const exactCount = hits.filter((h) => h.exact).length;
     return {
       ...base,
-      title: label(
-        ctx.locale,
-        `Quotes ${range.from + 1}–${range.to} of ${hits.length}`,
-        `引文 第 ${range.from + 1}–${range.to} 条，共 ${hits.length} 条`,
-      ),
-      ...(exactCount === 0
+      title: label(ctx.locale, `Quotes ${range.from + 1}–${range.to}`, `引文 第 ${range.from + 1}–${range.to} 条`),
+      ...(!hits.some((h) => h.exact)
         ? { message: label(ctx.locale, 'No passage has these exact words; these are the closest.', '没有逐字相符的段落，以下是最接近的结果。') }
         : {}),
       blocks,

@@ -41,6 +41,12 @@ interface Source {
 /** Search hits whose notes are listed, when a query finds no exact phrase. */
 const CLOSE_HITS_MAX = 5;
 
+/** Exact hits read for a query; on a large corpus a phrase can occur thousands of times. */
+const PHRASE_HITS_MAX = 200;
+
+/** Citing places listed under one source; the results count them all. */
+const CITED_BY_MAX = 20;
+
 export default {
   name: 'sources',
   description: 'List the sources the essays cite: full citations, URLs and the sentences citing them',
@@ -66,7 +72,7 @@ export default {
       number: s.number,
       text: s.text,
       urls: s.urls,
-      citedBy: s.places.map((p) => ({ quote: citingQuote(p), attribution: attributionOf(p.essay, p.section, p.paragraph, ctx.locale) })),
+      citedBy: s.places.slice(0, CITED_BY_MAX).map((p) => ({ quote: citingQuote(p), attribution: attributionOf(p.essay, p.section, p.paragraph, ctx.locale) })),
     }));
     const results = sources.map((s, i) => {
       const cited = (blocks[i] as Extract<ReplyBlock, { kind: 'note' }>).citedBy;
@@ -79,11 +85,16 @@ export default {
         author: first?.attribution.author ?? authorLabel(s.essay, ctx.locale),
         essay: s.essay.title,
         citedBy: cited.map((c) => ({ quote: c.quote, id: c.attribution.passageId, author: c.attribution.author, essay: c.attribution.essay, section: c.attribution.section })),
+        citedByCount: s.places.length,
       };
     });
+    const capped = sources.some((s) => s.places.length > CITED_BY_MAX);
     return {
       ...base,
       title: label(ctx.locale, `Sources (${sources.length})`, `来源（${sources.length} 条）`),
+      ...(capped
+        ? { message: label(ctx.locale, `Each source lists its first ${CITED_BY_MAX} citing places.`, `每条来源只列出前 ${CITED_BY_MAX} 处引用。`) }
+        : {}),
       blocks,
       results,
     };
@@ -112,7 +123,7 @@ function allPlaces(ctx: CommandContext, filters: SearchFilters): Citing[] {
  * text matches it (`斯坦福`, `mfa.gov.cn`).
  */
 function placesFor(query: string, ctx: CommandContext, filters: SearchFilters): Citing[] {
-  const hits = ctx.index.search(query, filters);
+  const hits = ctx.index.search(query, filters, { limit: PHRASE_HITS_MAX });
   const exact = hits.filter((h) => h.exact);
   const chosen = exact.length > 0 ? exact : hits.slice(0, CLOSE_HITS_MAX);
   const places: Citing[] = [];

@@ -17,6 +17,9 @@ const options = z.object({
 /** Paragraphs the closest-passage alignment looks at, taken from the best search hits. */
 const CANDIDATES_MAX = 8;
 
+/** Hits read for the candidates: the best ones, with repeats of one sentence among them. */
+const HITS_MAX = 200;
+
 /** Below this share of the sentence's letters and digits matching, nothing is "close". */
 const MIN_SIMILARITY = 0.5;
 
@@ -45,7 +48,7 @@ export default {
     const typed = dropCjkSpaces(input.sentence);
     const sentence = typed.replace(WRAPPING_QUOTES, '').trim() || typed;
     const base: Reply = { command: 'verify', title: label(ctx.locale, 'Verify a quotation', '核对引文'), blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
-    const hits = ctx.index.search(sentence);
+    const hits = ctx.index.search(sentence, {}, { limit: HITS_MAX });
     const exact = hits.find((h) => h.exact);
     if (exact) return verbatimReply(base, [typed, sentence], exact, ctx.locale);
 

@@ -29,6 +29,9 @@ interface Candidate {
 /** The most candidates listed for an ambiguous phrase. */
 const CANDIDATES_MAX = 10;
 
+/** Hits read to find the candidates; on a large corpus a phrase can occur thousands of times. */
+const PHRASE_HITS_MAX = 500;
+
 // Headings are numbered 一、 二、 … or （一）, 1. and so on; readers leave the number off.
 const ORDINAL = /^\s*(?:第?[一二三四五六七八九十百零〇]+\s*[、.．,，:：]|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[.．、]|[ivxlc]+\s*[.、])\s*/iu;
 
@@ -110,7 +113,7 @@ function findCandidates(text: string, ctx: CommandContext): Candidate[] {
   }
   // A heading or title names the place; a phrase is looked up in the text as well, since the
   // same words may be a heading in one essay and a sentence in another.
-  const hits = ctx.index.search(text);
+  const hits = ctx.index.search(text, {}, { limit: PHRASE_HITS_MAX });
   for (const hit of hits) {
     if (!hit.exact) break;
     add({ essay: hit.essay, section: hit.section, paragraph: hit.paragraph, start: hit.start, end: hit.end, matches: hit.matches, via: 'phrase' });
@@ -122,9 +125,21 @@ function findCandidates(text: string, ctx: CommandContext): Candidate[] {
   return found;
 }
 
+// Keys of the corpus's headings and titles, worked out once: /who reads all of them on every call.
+const keyCache = new Map<string, string>();
+
+function cachedKey(name: string): string {
+  let key = keyCache.get(name);
+  if (key === undefined) {
+    key = headingKey(name);
+    keyCache.set(name, key);
+  }
+  return key;
+}
+
 /** True when a heading or title and the typed key name each other: one holds the other. */
 function matchesName(name: string, key: string): boolean {
-  const own = headingKey(name);
+  const own = cachedKey(name);
   if (own.length === 0) return false;
   // A key of one character would match half the headings of the corpus.
   return (key.length >= 2 && own.includes(key)) || (own.length >= 2 && key.includes(own) && own.length * 2 >= key.length);

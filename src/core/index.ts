@@ -1,16 +1,30 @@
-import MiniSearch, { type Options, type SearchResult } from 'minisearch';
+import MiniSearch, { type Options } from 'minisearch';
 import { fold, foldText, occurrences, sourceSpan, type Folded } from './fold.js';
 import { essaysOf, type Corpus, type Essay, type Paragraph, type Section } from './model.js';
-import { nameMatches, pinyinLabel } from './names.js';
-import { essaysMatching, type AuthorEntry, type Choice, type CorpusIndex, type PassageHit, type SearchFilters } from './search.js';
+import { latinKey, nameKeys, pinyinLabel } from './names.js';
+import {
+  essaysMatching,
+  type AuthorEntry,
+  type Choice,
+  type CorpusIndex,
+  type PassageHit,
+  type SearchFilters,
+  type SearchOptions,
+} from './search.js';
 import { isSingleHan, tokenize } from './tokenize.js';
 
 /**
- * The search index. MiniSearch documents are sentences (the unit a quote is cut from); a
- * phrase that runs across a sentence end is found as a window of up to three sentences.
+ * The search index. The unit quoted is a sentence, so MiniSearch documents are sentences;
+ * a phrase that runs across a sentence end is found as a window of up to three sentences.
  * MiniSearch ranks by BM25 over words and character bigrams (see tokenize.ts); on top of
  * that, a passage holding the whole query as a phrase (folded, spaces and punctuation
  * ignored) ranks before every passage that does not.
+ *
+ * A MiniSearch document is a distinct sentence text, not a sentence occurrence: a sentence
+ * printed in many places (a quoted law, a slogan, or the benchmark's corpora built from
+ * reshuffled sentences) is indexed and scored once, and its occurrences are expanded in
+ * corpus order only as far as the caller's limit. This keeps build time and query time
+ * proportional to the distinct text rather than to the corpus size.
  */
 
 export type TokenizerKind = 'chinese' | 'minisearch-default';
@@ -20,17 +34,24 @@ export interface IndexOptions {
   tokenizer?: TokenizerKind;
 }
 
-/** A sentence of the corpus: the unit MiniSearch indexes. */
+/** A sentence occurrence of the corpus. */
 interface Unit {
   essay: number;
   section: Section;
   paragraph: Paragraph;
   start: number;
   end: number;
-  /** Folded text without anything but letters and digits, for the phrase test. */
-  compact: string;
+  doc: number;
   /** The next sentence of the same paragraph, or -1. */
   next: number;
+}
+
+/** A distinct sentence text: one MiniSearch document. */
+interface DocEntry {
+  /** Folded text without anything but letters and digits, for the phrase test. */
+  compact: string;
+  /** Its occurrences, in corpus order. */
+  units: number[];
 }
 
 /** The longest run of sentences a phrase match may span. */
@@ -43,17 +64,21 @@ const CHOICE_TEXT_MAX = 100;
 /** Share of the query's distinct terms a passage must hold to be a hit at all. */
 const MIN_COVERAGE = 0.34;
 
-type Doc = { id: number; text: string };
+type Doc = { id: number };
 
 function compactOf(folded: string): string {
   return folded.replace(/[^\p{L}\p{N}]/gu, '');
 }
 
-function miniSearchOptions(kind: TokenizerKind, tokenizeUnit: (text: string) => string[]): Options<Doc> {
-  if (kind === 'minisearch-default') return { fields: ['text'] };
+function miniSearchOptions(kind: TokenizerKind, texts: string[]): Options<Doc> {
+  // Documents carry only their number and the text is looked up, so the documents handed to
+  // MiniSearch do not hold a second copy of the corpus.
+  const extractField = (doc: Doc, field: string) => (field === 'id' ? doc.id : texts[doc.id]);
+  if (kind === 'minisearch-default') return { fields: ['text'], extractField };
   return {
     fields: ['text'],
-    tokenize: tokenizeUnit,
+    extractField,
+    tokenize,
     // Terms arrive folded already; MiniSearch's default would only lower-case them again.
     processTerm: (term) => term,
     searchOptions: {
@@ -65,29 +90,31 @@ function miniSearchOptions(kind: TokenizerKind, tokenizeUnit: (text: string) => 
   };
 }
 
-function buildUnits(essays: Essay[]): { units: Unit[]; texts: string[] } {
+function buildUnits(essays: Essay[]): { units: Unit[]; docs: DocEntry[]; texts: string[] } {
   const units: Unit[] = [];
+  const docs: DocEntry[] = [];
   const texts: string[] = [];
-  // Repeated sentences (a corpus built from copies, or quotations of the same law) are folded once.
-  const compactCache = new Map<string, string>();
+  const docOf = new Map<string, number>();
   essays.forEach((essay, e) => {
     for (const section of essay.sections) {
       for (const paragraph of section.paragraphs) {
         const spans = paragraph.sentences.length > 0 ? paragraph.sentences : [{ start: 0, end: paragraph.text.length }];
         spans.forEach((s, k) => {
           const text = paragraph.text.slice(s.start, s.end);
-          let compact = compactCache.get(text);
-          if (compact === undefined) {
-            compact = compactOf(foldText(text));
-            compactCache.set(text, compact);
+          let doc = docOf.get(text);
+          if (doc === undefined) {
+            doc = docs.length;
+            docOf.set(text, doc);
+            docs.push({ compact: compactOf(foldText(text)), units: [] });
+            texts.push(text);
           }
-          units.push({ essay: e, section, paragraph, start: s.start, end: s.end, compact, next: k + 1 < spans.length ? units.length + 1 : -1 });
-          texts.push(text);
+          (docs[doc] as DocEntry).units.push(units.length);
+          units.push({ essay: e, section, paragraph, start: s.start, end: s.end, doc, next: k + 1 < spans.length ? units.length + 1 : -1 });
         });
       }
     }
   });
-  return { units, texts };
+  return { units, docs, texts };
 }
 
 /** Builds the index of a corpus. */
@@ -95,44 +122,45 @@ export function createIndex(corpus: Corpus, options: IndexOptions = {}): CorpusI
   return assemble(corpus, options.tokenizer ?? 'chinese', null);
 }
 
-/** MiniSearch's serialised index, for a cache keyed by the corpus version. */
+/** The index's MiniSearch data as JSON, for a cache keyed by the corpus version. */
 export function serializeIndex(index: CorpusIndex): string {
   const inner = internals.get(index);
   if (!inner) throw new Error('serializeIndex: not an index made by createIndex');
   return JSON.stringify(inner);
 }
 
-/** Rebuilds an index from `serializeIndex` output for the same corpus version. */
+/** Rebuilds an index from `serializeIndex` output, for the same corpus version and tokenizer. */
 export function loadIndex(corpus: Corpus, json: string, options: IndexOptions = {}): CorpusIndex {
   return assemble(corpus, options.tokenizer ?? 'chinese', json);
 }
 
 const internals = new WeakMap<CorpusIndex, MiniSearch<Doc>>();
 
+/** An author with the keys their name is matched by, worked out once per index. */
+interface AuthorRecord {
+  entry: AuthorEntry;
+  /** Folded name, letters only. */
+  folded: string;
+  /** Latin keys: pinyin in both orders. */
+  keys: string[];
+}
+
 function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): CorpusIndex {
   const essays = essaysOf(corpus);
-  const { units, texts } = buildUnits(essays);
+  const { units, docs, texts } = buildUnits(essays);
 
-  const termCache = new Map<string, string[]>();
-  const tokenizeUnit = (text: string): string[] => {
-    let terms = termCache.get(text);
-    if (!terms) {
-      terms = tokenize(text);
-      termCache.set(text, terms);
-    }
-    return terms;
-  };
-  const msOptions = miniSearchOptions(kind, tokenizeUnit);
+  const msOptions = miniSearchOptions(kind, texts);
   let ms: MiniSearch<Doc>;
   if (json !== null) {
     ms = MiniSearch.loadJSON<Doc>(json, msOptions);
+    if (ms.documentCount !== docs.length) throw new Error('loadIndex: the cached index is of another corpus');
   } else {
     ms = new MiniSearch<Doc>(msOptions);
-    ms.addAll(texts.map((text, id) => ({ id, text })));
+    ms.addAll(texts.map((_, id) => ({ id })));
   }
-  termCache.clear();
 
   const authors = collectAuthors(essays);
+  const titleKeys = essays.map((e) => compactOf(foldText(e.title)));
   const essayNumber = new Map(essays.map((e, i) => [e, i]));
   const foldedParagraphs = new WeakMap<Paragraph, { plain: Folded; compact: Folded }>();
   const foldedOf = (p: Paragraph) => {
@@ -145,16 +173,21 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
   };
 
   function findAuthors(name: string): AuthorEntry[] {
-    if (name.trim() === '') return authors;
-    return authors.filter((a) => nameMatches(name, a.name));
+    const q = compactOf(foldText(name));
+    if (q === '') return authors.map((a) => a.entry);
+    if (/\p{Script=Han}/u.test(q)) return authors.filter((a) => a.folded.includes(q) || q.includes(a.folded)).map((a) => a.entry);
+    const key = latinKey(name);
+    if (key.length < 2) return [];
+    return authors.filter((a) => a.keys.some((k) => k.startsWith(key))).map((a) => a.entry);
   }
 
   function findEssays(query: string): Essay[] {
     const q = compactOf(foldText(query));
     if (q === '') return essays;
-    const byId = essays.filter((e) => e.id.toLowerCase() === query.trim().toLowerCase());
+    const id = query.trim().toLowerCase();
+    const byId = essays.filter((e) => e.id.toLowerCase() === id);
     if (byId.length > 0) return byId;
-    return essays.filter((e) => compactOf(foldText(e.title)).includes(q) || compactOf(e.id).includes(q));
+    return essays.filter((e, i) => (titleKeys[i] as string).includes(q) || compactOf(e.id).includes(q));
   }
 
   function essaysFor(filters: SearchFilters): Set<number> | null {
@@ -162,54 +195,83 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
     return new Set(essaysMatching(index, filters).map((e) => essayNumber.get(e) as number));
   }
 
-  function search(query: string, filters: SearchFilters = {}): PassageHit[] {
+  /** A ranked group of occurrences: a distinct sentence's, or one phrase window's. */
+  interface Bucket {
+    exact: boolean;
+    score: number;
+    first: number;
+    units: number[];
+    /** For a window across sentences: the last sentence of the window. */
+    windowEnd?: number;
+  }
+
+  function search(query: string, filters: SearchFilters = {}, options: SearchOptions = {}): PassageHit[] {
+    const limit = options.limit ?? Number.POSITIVE_INFINITY;
     const phrase = compactOf(foldText(query));
-    if (phrase === '') return [];
+    if (phrase === '' || limit <= 0) return [];
     const allowed = essaysFor(filters);
     if (allowed !== null && allowed.size === 0) return [];
+    const inScope = (u: number) => allowed === null || allowed.has((units[u] as Unit).essay);
     const queryTerms = kind === 'chinese' ? tokenize(query) : [];
-    const distinct = new Set(kind === 'chinese' ? queryTerms : []);
-    const results: SearchResult[] = ms.search(query, {
+    const distinct = new Set(queryTerms).size;
+    const results = ms.search(query, {
       filter: (r) => {
-        if (allowed !== null && !allowed.has((units[r.id as number] as Unit).essay)) return false;
         // Matching one common bigram of a long query is no hit: demand a share of its terms.
-        return distinct.size < 3 || r.queryTerms.length >= distinct.size * MIN_COVERAGE;
+        if (distinct >= 3 && r.queryTerms.length < distinct * MIN_COVERAGE) return false;
+        return allowed === null || (docs[r.id as number] as DocEntry).units.some(inScope);
       },
     });
 
-    const seen = new Set<string>();
-    const hits: PassageHit[] = [];
+    const buckets: Bucket[] = [];
     for (const r of results) {
-      const id = r.id as number;
-      const unit = units[id] as Unit;
-      const window = phraseWindow(id, phrase);
-      const first = window === null ? unit : (units[window.first] as Unit);
-      const last = window === null ? unit : (units[window.last] as Unit);
-      const key = `${unit.paragraph.id}:${first.start}:${last.end}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      hits.push(makeHit(unit, first.start, last.end, window !== null, r.score, phrase, queryTerms));
+      const doc = docs[r.id as number] as DocEntry;
+      const scoped = allowed === null ? doc.units : doc.units.filter(inScope);
+      if (doc.compact.includes(phrase)) {
+        buckets.push({ exact: true, score: r.score, first: scoped[0] as number, units: scoped });
+        continue;
+      }
+      // The phrase may begin in this sentence and end in the next one or two. Only a
+      // sentence that ends with the phrase's beginning can start such a window, which is
+      // checked once for the text before looking at any occurrence.
+      const rest: number[] = [];
+      if (endsWithStartOf(doc.compact, phrase)) {
+        for (const u of scoped) {
+          const last = windowEnd(u, phrase);
+          if (last === null) rest.push(u);
+          else buckets.push({ exact: true, score: r.score, first: u, units: [u], windowEnd: last });
+        }
+      } else {
+        rest.push(...scoped);
+      }
+      if (rest.length > 0) buckets.push({ exact: false, score: r.score, first: rest[0] as number, units: rest });
     }
     // Exact phrases first; then MiniSearch's score; then corpus order, so ties are stable.
-    const order = new Map(hits.map((h, i) => [h, i]));
-    hits.sort((a, b) => Number(b.exact) - Number(a.exact) || b.score - a.score || (order.get(a) as number) - (order.get(b) as number));
+    buckets.sort((a, b) => Number(b.exact) - Number(a.exact) || b.score - a.score || a.first - b.first);
+
+    const hits: PassageHit[] = [];
+    for (const bucket of buckets) {
+      for (const u of bucket.units) {
+        if (hits.length >= limit) return hits;
+        const unit = units[u] as Unit;
+        const end = bucket.windowEnd === undefined ? unit.end : (units[bucket.windowEnd] as Unit).end;
+        hits.push(makeHit(unit, unit.start, end, bucket.exact, bucket.score, phrase, queryTerms));
+      }
+    }
     return hits;
   }
 
-  /** The run of sentences from `id` (at most MAX_WINDOW) that first holds the phrase, if any. */
-  function phraseWindow(id: number, phrase: string): { first: number; last: number } | null {
-    const unit = units[id] as Unit;
-    if (unit.compact.includes(phrase)) return { first: id, last: id };
-    // A phrase running across a sentence end starts in this sentence and ends in a later one.
-    let joined = unit.compact;
-    let last = id;
+  /** The last sentence of the window from unit `u` (at most MAX_WINDOW) that holds the phrase, if any. */
+  function windowEnd(u: number, phrase: string): number | null {
+    const head = (docs[(units[u] as Unit).doc] as DocEntry).compact;
+    let joined = head;
+    let last = u;
     for (let k = 1; k < MAX_WINDOW; k++) {
       const next = (units[last] as Unit).next;
-      if (next === -1) break;
+      if (next === -1) return null;
       last = next;
-      joined += (units[last] as Unit).compact;
+      joined += (docs[(units[last] as Unit).doc] as DocEntry).compact;
       const at = joined.indexOf(phrase);
-      if (at !== -1) return at < unit.compact.length ? { first: id, last } : null;
+      if (at !== -1) return at < head.length ? last : null;
     }
     return null;
   }
@@ -217,8 +279,8 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
   function makeHit(unit: Unit, start: number, end: number, exact: boolean, score: number, phrase: string, terms: string[]): PassageHit {
     const essay = essays[unit.essay] as Essay;
     let matches: Array<[number, number]> | null = null;
-    // Spans are worked out only for the hits a command shows, not for every result.
-    const hit: PassageHit = {
+    // Spans are worked out only for the hits a command reads, not for every result.
+    return {
       essay,
       section: unit.section,
       paragraph: unit.paragraph,
@@ -231,7 +293,6 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
         return matches;
       },
     };
-    return hit;
   }
 
   function phraseSpans(p: Paragraph, start: number, end: number, phrase: string): Array<[number, number]> {
@@ -274,6 +335,12 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
   return index;
 }
 
+/** True when `text` ends with a proper beginning of `phrase` (`…达成共识` and `共识上游`). */
+function endsWithStartOf(text: string, phrase: string): boolean {
+  for (let k = Math.min(phrase.length - 1, text.length); k >= 1; k--) if (text.endsWith(phrase.slice(0, k))) return true;
+  return false;
+}
+
 function clip(text: string): string {
   return text.length <= CHOICE_TEXT_MAX ? text : `${text.slice(0, CHOICE_TEXT_MAX - 1)}…`;
 }
@@ -291,18 +358,22 @@ export function mergeSpans(spans: Array<[number, number]>): Array<[number, numbe
 }
 
 /** Every author of the corpus once, in corpus order, with all their essays. */
-function collectAuthors(essays: Essay[]): AuthorEntry[] {
-  const byName = new Map<string, AuthorEntry>();
+function collectAuthors(essays: Essay[]): AuthorRecord[] {
+  const byName = new Map<string, AuthorRecord>();
   for (const essay of essays) {
     for (const author of essay.authors) {
-      const key = foldText(author.name).replace(/\s+/gu, '');
-      let entry = byName.get(key);
-      if (!entry) {
-        entry = { name: author.name, affiliation: author.affiliation, pinyin: pinyinLabel(author.name), essays: [] };
-        byName.set(key, entry);
+      const folded = compactOf(foldText(author.name));
+      let record = byName.get(folded);
+      if (!record) {
+        record = {
+          entry: { name: author.name, affiliation: author.affiliation, pinyin: pinyinLabel(author.name), essays: [] },
+          folded,
+          keys: nameKeys(author.name),
+        };
+        byName.set(folded, record);
       }
-      entry.affiliation ??= author.affiliation;
-      entry.essays.push(essay);
+      record.entry.affiliation ??= author.affiliation;
+      record.entry.essays.push(essay);
     }
   }
   return [...byName.values()];

@@ -58,19 +58,6 @@ function latinOrders(name: string): string[] {
   return [words.join(''), [...words].reverse().join('')];
 }
 
-/** True when `query` names this author: part of the Chinese name, or a prefix of either pinyin order. */
-export function nameMatches(query: string, name: string): boolean {
-  const q = foldText(query).replace(/[^\p{L}\p{N}]/gu, '');
-  if (q === '') return false;
-  if (HAN.test(q)) {
-    const n = foldText(name).replace(/[^\p{L}\p{N}]/gu, '');
-    return n.includes(q) || q.includes(n);
-  }
-  const key = latinKey(query);
-  if (key.length < 2) return false;
-  return nameKeys(name).some((k) => k.startsWith(key));
-}
-
 /** Names under which a reader asks for an editor's note, which has no author. */
 const EDITOR_NAMES = new Set(['编者', '编者按', '编辑部', '本刊编辑部', 'editors', 'theeditors', 'editor', 'editorsnote', 'theeditorsnote']);
 

@@ -23,11 +23,20 @@ export interface SearchFilters {
   essay?: string;
 }
 
+export interface SearchOptions {
+  /**
+   * At most this many hits, the best ones; all by default. A command that shows a page of
+   * results asks for one more than it shows, to know whether there is a next page: on a
+   * large corpus a common word has tens of thousands of hits.
+   */
+  limit?: number;
+}
+
 /** The search index over a corpus. Built once per corpus version. */
 export interface CorpusIndex {
   readonly version: string;
   /** Passages ranked best first; exact phrase matches before all others. */
-  search(query: string, filters?: SearchFilters): PassageHit[];
+  search(query: string, filters?: SearchFilters, options?: SearchOptions): PassageHit[];
   /** Authors matching a name in Chinese, Traditional characters or pinyin (either order); all authors for ''. */
   findAuthors(name: string): AuthorEntry[];
   /** Essays matching an essay ID, a title or part of one (Traditional folded); all essays for ''. */

@@ -49,23 +49,6 @@ export function tokenize(text: string): string[] {
   return termsOfFolded(foldText(text));
 }
 
-/**
- * A tokenizer that remembers the terms of texts it has seen. A corpus built from repeated
- * sentences (the benchmark's synthetic ones, or a file dropped in twice) is tokenized once
- * per distinct sentence. The cache belongs to one index build and is dropped with it.
- */
-export function createCachedTokenizer(): (text: string) => string[] {
-  const cache = new Map<string, string[]>();
-  return (text) => {
-    let terms = cache.get(text);
-    if (!terms) {
-      terms = tokenize(text);
-      cache.set(text, terms);
-    }
-    return terms;
-  };
-}
-
 /** True for a term of one Han character, which is searched as a prefix of the bigrams. */
 export function isSingleHan(term: string): boolean {
   return term.length === 1 && HAN.test(term);

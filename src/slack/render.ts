@@ -39,10 +39,11 @@ export interface MrkdwnText {
   type: 'mrkdwn';
   text: string;
   /**
-   * Always true: with `verbatim: false` Slack links up bare `#channel` names and some
-   * mentions by itself, which must never happen to corpus or user text.
+   * The renderer always sets it: with `verbatim: false` (Slack's default) Slack links up
+   * bare `#channel` names and some mentions by itself, which must never happen to corpus
+   * or user text. Optional in the type only so that hand-written blocks in tests type-check.
    */
-  verbatim: true;
+  verbatim?: true;
 }
 export interface PlainText {
   type: 'plain_text';

@@ -12,6 +12,9 @@ export const QUOTE_MAX = 300;
 
 const ELLIPSIS = '…';
 
+/** How far past a cut a quote may start instead, to begin at a clause. */
+const CLAUSE_SNAP = 24;
+
 /** Picks the English or the Chinese text of a label. */
 export function label(locale: Locale, en: string, zh: string): string {
   return locale === 'zh-CN' ? zh : en;
@@ -69,7 +72,10 @@ export function excerpt(p: Paragraph, start: number, end: number, matches: Array
     // Some words before the match give it its context; the rest of the budget follows it.
     const lead = Math.max(0, Math.floor((budget - (focus[1] - focus[0])) / 3));
     from = Math.min(Math.max(start, focus[0] - lead), end - budget);
-    to = from + budget;
+    // Start at a clause rather than mid-phrase, when a clause mark is near and before the match.
+    const clause = p.text.slice(from, Math.min(focus[0], from + CLAUSE_SNAP)).search(/[，；：、,;:]/u);
+    if (from > start && clause !== -1) from += clause + 1;
+    to = Math.min(end, from + budget);
     if (from > start && isHighSurrogate(p.text.charCodeAt(from - 1))) from += 1;
     if (isHighSurrogate(p.text.charCodeAt(to - 1))) to -= 1;
   }

@@ -36,7 +36,11 @@ export function parseCorpusBytes(file: string, bytes: Uint8Array): CorpusFile {
 /** The corpus version: a short hash over every file's name and content. */
 export function corpusVersion(files: CorpusFile[]): string {
   const h = createHash('sha256');
-  for (const f of [...files].sort((a, b) => a.file.localeCompare(b.file))) h.update(`${f.file}\0${f.hash}\n`);
+  for (const f of [...files].sort((a, b) => a.file.localeCompare(b.file))) {
+    // Metadata changes what /cite answers, so an edit of x.meta.json is a new version too.
+    const meta = f.metadata ? `\0${JSON.stringify(f.metadata)}` : '';
+    h.update(`${f.file}\0${f.hash}${meta}\n`);
+  }
   return h.digest('hex').slice(0, 12);
 }
 

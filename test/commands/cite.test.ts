@@ -168,6 +168,17 @@ describe('metadata files', () => {
     expect((bot.run('cite', { target: 'wang-xiaoming-shzy' }, en).results as CiteResult[])[0]?.gbt7714).toBe('王小明. 深海资源开发的规则建构[Z].');
   });
 
+  test('adding or editing a metadata file makes a new corpus version, so a reload picks it up', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'yinzheng-meta-version-'));
+    await cp('test/fixtures/cite/small-symposium.txt', join(dir, 'small-symposium.txt'));
+    const without = (await loadCorpus(dir)).version;
+    await writeFile(join(dir, 'small-symposium.meta.json'), '{"year": 2024}');
+    const withYear = (await loadCorpus(dir)).version;
+    await writeFile(join(dir, 'small-symposium.meta.json'), '{"year": 2025}');
+    const edited = (await loadCorpus(dir)).version;
+    expect(new Set([without, withYear, edited]).size).toBe(3);
+  });
+
   test('an essay’s own facts override the file’s', () => {
     const meta = parseMetadata('m.json', '{"journal":"J","pages":"1-99","doi":"10.1/all","essays":{"e1":{"pages":"5-9"}}}');
     expect(factsFor(meta, { id: 'e1', title: 'T' })).toEqual({ journal: 'J', pages: '5-9', doi: '10.1/all' });

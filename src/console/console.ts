@@ -29,6 +29,9 @@ export async function runConsole(bot: Bot, io: ConsoleIo): Promise<void> {
   const who: Requester = { platform: 'console', userId: 'console', locale };
   const rl = createInterface({ input: io.input, output: io.interactive ? io.output : undefined, terminal: io.interactive, prompt: PROMPT });
   const write = (text: string) => io.output.write(`${text}\n`);
+  // Without a listener readline answers Ctrl+C by pausing the input, which would leave the
+  // console waiting forever on a stream that never reads again.
+  rl.on('SIGINT', () => rl.close());
   if (io.interactive) {
     write('yinzheng — type /help for the commands, exit to leave.');
     rl.prompt();

@@ -93,6 +93,14 @@ describe('runConsole at a terminal', () => {
     expect(out).toContain(answer('/essays').trimEnd().split('\n')[0] as string);
     expect(out).toContain('Passage IDs: chen-zhimin-ylph.1–chen-zhimin-ylph.16');
   });
+  test('Ctrl+C leaves the console', async () => {
+    const input = new PassThrough();
+    const output = new PassThrough();
+    const done = runConsole(bot, { input, output, color: false, width: 80, interactive: true });
+    input.write('\u0003');
+    await done;
+    expect(input.listenerCount('keypress')).toBe(0);
+  });
 });
 
 describe('npm start without chat tokens', () => {

@@ -1,0 +1,139 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { registry } from '../../commands/index.js';
+import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
+import { createBot, type Bot, type Requester } from '../../src/core/bot.js';
+import { loadCorpus } from '../../src/core/corpus.js';
+import { createIndex } from '../../src/core/index.js';
+import type { ReplyBlock } from '../../src/core/reply.js';
+import { captureLogs } from '../support/logs.js';
+
+const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };
+const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'search');
+
+interface SourceResult {
+  number: number;
+  text: string;
+  urls: string[];
+  quote: string | null;
+  author: string;
+  essay: string;
+  citedBy: Array<{ quote: string; id: string; author: string; essay: string; section: string | null }>;
+  citedByCount: number;
+}
+
+async function botFor(dir: string): Promise<Bot> {
+  const corpus = await loadCorpus(dir);
+  return createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger });
+}
+
+describe('/sources on the bundled symposium', () => {
+  let bot: Bot;
+  beforeAll(async () => {
+    bot = await botFor(BUNDLED_CORPUS_DIR);
+  });
+
+  test('with no argument lists every source of the corpus once, short forms merged into their full citation', () => {
+    const reply = bot.run('sources', {}, en);
+    expect(reply.error).toBeUndefined();
+    expect(reply.title).toBe('Sources (11)');
+    const results = reply.results as SourceResult[];
+    expect(results.map((r) => [r.number, r.urls.length, r.citedByCount])).toEqual([
+      [1, 1, 2],
+      [2, 1, 1],
+      [3, 0, 1],
+      [4, 1, 1],
+      [5, 1, 3],
+      [6, 1, 1],
+      [8, 1, 1],
+      [9, 1, 2],
+      [10, 1, 1],
+      [13, 1, 1],
+      [14, 1, 1],
+    ]);
+    // Ten distinct URLs, and note 3 (research literature, no URL) by itself.
+    expect(new Set(results.flatMap((r) => r.urls)).size).toBe(10);
+    expect(Object.keys(results[0] ?? {}).slice(0, 6)).toEqual(['number', 'text', 'urls', 'quote', 'author', 'essay']);
+  });
+
+  test('lists every sentence that cites a source, the full citation once', () => {
+    const results = bot.run('sources', {}, en).results as SourceResult[];
+    const initiative = results.find((r) => r.number === 5);
+    expect(initiative).toMatchObject({
+      text: '《全球人工智能治理倡议》，中华人民共和国外交部官网，2023年10月20日，https://www.mfa.gov.cn/web/ziliao_674904/1179_674909/202310/t20231020_11164831.shtml。',
+      urls: ['https://www.mfa.gov.cn/web/ziliao_674904/1179_674909/202310/t20231020_11164831.shtml'],
+      author: '陈志敏',
+      essay: '引领普惠向善的人工智能全球治理：中国的角色',
+    });
+    expect(initiative?.citedBy.map((c) => c.id)).toEqual(['chen-zhimin-ylph.5', 'chen-zhimin-ylph.8', 'chen-zhimin-ylph.12']);
+    expect(initiative?.quote).toBe(initiative?.citedBy[0]?.quote);
+    expect(initiative?.citedBy[1]?.quote.endsWith('危害他国主权。”')).toBe(true);
+  });
+
+  test('renders as note blocks with their citing places attributed', () => {
+    const reply = bot.run('sources', { query: '斯坦福' }, en);
+    const notes = reply.blocks.filter((b): b is Extract<ReplyBlock, { kind: 'note' }> => b.kind === 'note');
+    expect(notes.map((n) => [n.number, n.urls, n.citedBy.map((c) => [c.attribution.author, c.attribution.passageId])])).toEqual([
+      [8, ['https://doi.org/10.48550/arXiv.2504.07139'], [['陈志敏', 'chen-zhimin-ylph.8']]],
+    ]);
+    expect(notes[0]?.citedBy[0]?.quote).toBe('此外，中国当年开发出15个人工智能大模型，仅落后于美国的40个，而远远多于处于第三位的欧盟的3个。');
+  });
+
+  test('by query, lists the notes of the passages that hold the phrase', () => {
+    const results = bot.run('sources', { query: '智能鸿沟' }, en).results as SourceResult[];
+    expect(results.map((r) => [r.number, r.citedBy.map((c) => c.id)])).toEqual([
+      [3, ['chen-zhimin-ylph.4']],
+      [1, ['chen-zhimin-ylph.16']],
+      [9, ['chen-zhimin-ylph.13']],
+    ]);
+  });
+
+  test('an essay without notes, and a filter that names nothing, are no error', () => {
+    const wu = bot.run('sources', { author: 'wu zhicheng' }, en);
+    expect(wu.error).toBeUndefined();
+    expect(wu.results).toEqual([]);
+    expect(wu.message).toBe('These essays cite no sources.');
+    expect(bot.run('sources', { essay: 'nothing-like-it' }, en).message).toBe('No essay matches that ID or title. Try /essays for the list.');
+  });
+
+  test('refuses a query of punctuation only', () => {
+    expect(bot.run('sources', { query: '……' }, en).error).toEqual({ code: 'invalid_input', message: '/sources query has no letters or digits: type words from the essays.' });
+  });
+});
+
+describe('/sources on the fixture symposium', () => {
+  let bot: Bot;
+  beforeAll(async () => {
+    bot = await botFor(FIXTURES);
+  });
+
+  test('de-duplicates by URL across essays, listing each citing place', () => {
+    const results = bot.run('sources', {}, en).results as SourceResult[];
+    expect(results.map((r) => [r.number, r.essay, r.urls, r.citedBy.map((c) => [c.id, c.quote])])).toEqual([
+      [
+        1,
+        '跨境河流的合作治理',
+        ['https://example.org/lmc'],
+        [
+          ['ou-yangming-kjhl.1', '跨境河流的治理需要流域国家的共同参与。'],
+          ['ou-yangming-kjhl.1', '湄公河合作机制近年来取得了显著进展，各方在数据共享方面达成共识。'],
+          ['zhang-wei-sqyf.1', '水权制度关系到发展中国家的粮食安全。'],
+        ],
+      ],
+      [
+        3,
+        '跨境河流的合作治理',
+        ['https://example.org/hydro'],
+        [
+          ['ou-yangming-kjhl.2', '信息公开能够增进互信。'],
+          ['ou-yangming-kjhl.4', '规则必须公平(a+b)*且透明，才能赢得信任。'],
+        ],
+      ],
+    ]);
+  });
+
+  test('filters by author in Traditional characters', () => {
+    const results = bot.run('sources', { author: '張偉' }, en).results as SourceResult[];
+    expect(results.map((r) => [r.number, r.text, r.author])).toEqual([[1, '《湄公河水权报告》，https://example.org/lmc。', '張偉']]);
+  });
+});

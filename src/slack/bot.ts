@@ -120,8 +120,10 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger):
     await ack();
     await guard('command', respond, async () => {
       const name = command.command.replace(/^\//u, '');
-      const reply = bot.runLine(`${name} ${command.text}`, requester(command.user_id));
-      await send(respond, reply, { visibility: 'ephemeral', share: { c: name, l: command.text } });
+      // Slack sends the typed text with `&`, `<` and `>` as entities, whatever should_escape says.
+      const text = plainFromSlack(command.text);
+      const reply = bot.runLine(`${name} ${text}`, requester(command.user_id));
+      await send(respond, reply, { visibility: 'ephemeral', share: { c: name, l: text } });
     });
   });
 

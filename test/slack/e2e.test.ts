@@ -225,6 +225,16 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     assertSafe(posts);
   });
 
+  it('reads the entities Slack puts in a command\'s text back into the characters typed', async () => {
+    const typed = '人工智能治理攸关全人类的共同命运 <b> & c';
+    const reply = oracle.runLine(`verify ${typed}`, alice);
+    const expected = expectedPosts(reply, 'ephemeral', { c: 'verify', l: typed });
+    const id = newId(`${mode}-entities`);
+    await transport().command('/verify', '人工智能治理攸关全人类的共同命运 &lt;b&gt; &amp; c', fake.responseUrl(id));
+    const posts = await fake.responses.until(expected.length, (r) => r.id === id);
+    expect(posts.map((p) => p.body)).toEqual(expected);
+  });
+
   it('the shortcut on a message without text answers with a clear private error', async () => {
     const id = newId(`${mode}-shortcut-empty`);
     await transport().interact(messageShortcut(FIND_SOURCE_CALLBACK_ID, '', fake.responseUrl(id)));

@@ -1,6 +1,7 @@
+import { DiscordAPIError } from 'discord.js';
 import { registry } from '../commands/index.js';
 import { loadEnvFile, parseConfig } from '../src/config.js';
-import { isUserError } from '../src/core/errors.js';
+import { isUserError, UserError } from '../src/core/errors.js';
 import { discordCommands } from '../src/discord/commands.js';
 import { deployCommands } from '../src/discord/rest.js';
 
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
   loadEnvFile();
   const config = parseConfig(process.env);
   if (!config.discord) {
-    throw new Error('deploy:discord needs DISCORD_TOKEN and DISCORD_APPLICATION_ID. Set them in .env (see .env.example).');
+    throw new UserError('config', 'deploy:discord needs DISCORD_TOKEN and DISCORD_APPLICATION_ID. Set them in .env (see .env.example).');
   }
   const body = discordCommands(registry);
   const { scope, registered } = await deployCommands(config.discord, body);
@@ -18,6 +19,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(isUserError(error) || error instanceof Error ? error.message : error);
+  if (isUserError(error)) console.error(error.message);
+  else if (error instanceof DiscordAPIError) {
+    const hint = error.status === 401 ? ' Check DISCORD_TOKEN.' : error.status === 404 || error.status === 403 ? ' Check DISCORD_APPLICATION_ID and DISCORD_GUILD_ID.' : '';
+    console.error(`deploy:discord: Discord refused the registration (HTTP ${error.status}): ${error.message}.${hint}`);
+  } else console.error(error);
   process.exitCode = 1;
 });

@@ -83,6 +83,11 @@ const embedsOf = (s: Sent | undefined) => (s?.body.embeds ?? []) as Embed[];
 const buttonsOf = (s: Sent | undefined) => ((s?.body.components ?? []) as Row[]).flatMap((row) => row.components);
 const EPHEMERAL = 64;
 
+/** The title the core gives a command's reply: the adapter must carry it unchanged (the commands' own tests pin its wording). */
+function titleFrom(r: Running, name: string, input: Record<string, unknown>): string {
+  return r.bot.run(name, input, { platform: 'discord', userId: alice.id, locale: 'en' }).title;
+}
+
 /** Undoes the renderer's escaping, bold and mention breaking, to compare against the verbatim text. */
 function unmark(text: string): string {
   return text.replace(/@\u200b/gu, '@').replace(/(?<!\\)\*\*/gu, '').replace(/\\(.)/gu, '$1');
@@ -114,7 +119,7 @@ describe('Discord end to end, on the bundled corpus', () => {
     expect(reply?.body.flags).toBeUndefined();
     expect(reply?.body.allowed_mentions).toEqual({ parse: [] });
     const [embed] = embedsOf(reply);
-    expect(embed?.title).toBe('Quotes 1–3 of 5');
+    expect(embed?.title).toBe(titleFrom(r, 'quote', { query: '智能鸿沟' }));
     const lines = embed?.description?.split('\n') ?? [];
     expect(lines.slice(0, 3)).toEqual([
       '> “**智能鸿沟**”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端，而且进一步削弱了其在人工智能议程制定与标准博弈中的话语权，更催生“算法依附”“数字殖民”等新型治理不平等现象。[3]',
@@ -137,7 +142,8 @@ describe('Discord end to end, on the bundled corpus', () => {
     const more = `y1|m|p|${alice.id}|quote|query=智能鸿沟&count=3&page=2`;
     const mine = await answered(r, r.fake.button({ customId: more, user: alice, message: {} }));
     expect(mine.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, undefined]]);
-    expect(embedsOf(mine[0])[0]?.title).toBe('Quotes 4–5 of 5');
+    expect(embedsOf(mine[0])[0]?.title).toBe(titleFrom(r, 'quote', { query: '智能鸿沟', count: 3, page: 2 }));
+    expect(embedsOf(mine[0])[0]?.title).not.toBe(titleFrom(r, 'quote', { query: '智能鸿沟' }));
     expect(buttonsOf(mine[0]).map((b) => b.label)).not.toContain('More');
 
     const theirs = await answered(r, r.fake.button({ customId: more, user: bob, message: {} }));
@@ -150,7 +156,7 @@ describe('Discord end to end, on the bundled corpus', () => {
     const sources = `y1|s|p|${alice.id}|sources|query=智能鸿沟`;
     const sent = await answered(r, r.fake.button({ customId: sources, user: bob, message: {} }));
     expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, EPHEMERAL]]);
-    expect(embedsOf(sent[0])[0]?.title).toBe('Sources (3)');
+    expect(embedsOf(sent[0])[0]?.title).toBe(titleFrom(r, 'sources', { query: '智能鸿沟' }));
     expect(embedsOf(sent[0])[0]?.description?.split('\n').slice(0, 2)).toEqual([
       '[3] 相关研究参见余南平、梁心蔚：《构建链权：人工智能价值链与大国战略竞争》，《外交评论》，2025年第5期，第78—103页；王瑞领：《供应链俱乐部化的权力生成机制与安全风险》，《国际安全研究》，2025年第6期，第3—24页；全球人工智能创新治理中心：《全球人工智能治理新趋势：以“上海宣言”为起点的观察》，《复旦智库报告》，2025年第8期，第8—11页等。',
       'Cited in:',
@@ -187,21 +193,22 @@ describe('Discord end to end, on the bundled corpus', () => {
   });
 
   it('answers every registered command', async () => {
-    const cases: Array<[string, Record<string, string | number | boolean>, string]> = [
-      ['who', { text: '结语' }, 'Who wrote it'],
-      ['author', { name: 'chen zhimin' }, 'Author: 陈志敏'],
-      ['sources', { essay: 'chen-zhimin-ylph' }, 'Sources (11)'],
-      ['essays', {}, '全球治理倡议与中国特色大国外交'],
-      ['cite', { target: 'chen-zhimin-ylph' }, 'Cite: 引领普惠向善的人工智能全球治理：中国的角色'],
-      ['help', {}, 'Commands'],
-      ['verify', { sentence: '“智能鸿沟”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端' }, 'Verbatim'],
+    const cases: Array<[string, Record<string, string | number | boolean>]> = [
+      ['who', { text: '结语' }],
+      ['author', { name: 'chen zhimin' }],
+      ['sources', { essay: 'chen-zhimin-ylph' }],
+      ['essays', {}],
+      ['cite', { target: 'chen-zhimin-ylph' }],
+      ['help', {}],
+      ['verify', { sentence: '“智能鸿沟”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端' }],
     ];
     const visible = [...registry.values()].filter((c) => !c.hidden).map((c) => c.name);
     expect([...cases.map((c) => c[0]), 'quote'].sort()).toEqual([...visible].sort());
-    for (const [name, options, title] of cases) {
+    for (const [name, options] of cases) {
       const sent = await answered(r, r.fake.slashCommand({ name, options, user: alice }));
       expect([name, sent.map((s) => [s.via, s.type, s.body.flags])]).toEqual([name, [['callback', 4, undefined]]]);
-      expect([name, embedsOf(sent[0])[0]?.title]).toEqual([name, title]);
+      expect([name, embedsOf(sent[0])[0]?.title]).toEqual([name, titleFrom(r, name, options)]);
+      expect(embedsOf(sent[0])[0]?.description ?? embedsOf(sent[0])[0]?.fields?.[0]?.value).toBeTruthy();
     }
   });
 
@@ -254,7 +261,7 @@ describe('Discord end to end, on the bundled corpus', () => {
     const sent = await answered(r, r.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟' }, user: alice, createdAt: Date.now() - 2500 }));
     expect(sent.map((s) => [s.via, s.type])).toEqual([['callback', 5], ['edit', undefined]]);
     expect(sent[0]?.body.flags).toBe(0);
-    expect(embedsOf(sent[1])[0]?.title).toBe('Quotes 1–3 of 5');
+    expect(embedsOf(sent[1])[0]?.title).toBe(titleFrom(r, 'quote', { query: '智能鸿沟' }));
     expect(sent[1]?.body.allowed_mentions).toEqual({ parse: [] });
 
     const hidden = await answered(r, r.fake.slashCommand({ name: 'help', options: { private: true }, user: alice, createdAt: Date.now() - 2500 }));
@@ -352,7 +359,7 @@ describe('Discord end to end, on a corpus with a paragraph longer than any messa
     const logged = await r.logs.entries.next((e) => e.level === 'error' && e.obj.command === 'boom');
     expect((logged.obj.err as Error).message).toBe('kaboom: a bug');
     const after = await answered(r, r.fake.slashCommand({ name: 'essays', user: alice }));
-    expect(embedsOf(after[0])[0]?.title).toBe('测试专题');
+    expect(embedsOf(after[0])[0]?.title).toBe(titleFrom(r, 'essays', {}));
   });
 });
 
@@ -397,10 +404,10 @@ describe('deploy:discord', () => {
     await fake.close();
   });
 
-  async function deploy(guildId: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  async function deploy(guildId: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/deploy-discord.ts'], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase, DISCORD_GUILD_ID: guildId },
+      env: { ...process.env, DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase, DISCORD_GUILD_ID: guildId, ...env },
     });
     let stdout = '';
     let stderr = '';
@@ -454,5 +461,23 @@ describe('deploy:discord', () => {
     const put = await fake.requests.next((q) => q.method === 'PUT');
     expect(put.route).toBe(`/applications/${fake.applicationId}/guilds/200000000000000001/commands`);
     expect(put.body).toEqual(discordCommands(registry));
+  });
+
+  it('names the missing variables and exits non-zero', async () => {
+    const missing = await deploy('', { DISCORD_TOKEN: '', DISCORD_APPLICATION_ID: '' });
+    expect([missing.code, missing.stderr]).toEqual([1, 'deploy:discord needs DISCORD_TOKEN and DISCORD_APPLICATION_ID. Set them in .env (see .env.example).\n']);
+  });
+
+  it('names a malformed variable and exits non-zero', async () => {
+    const malformed = await deploy('', { DISCORD_APPLICATION_ID: 'my-bot' });
+    expect([malformed.code, malformed.stderr]).toEqual([
+      1,
+      'config: DISCORD_APPLICATION_ID must be the numeric application ID (a snowflake). Fix it in .env or the environment (see .env.example).\n',
+    ]);
+  });
+
+  it('says which variable to check when Discord refuses the registration', async () => {
+    const refused = await deploy('', { DISCORD_TOKEN: 'stale-token' });
+    expect([refused.code, refused.stderr]).toEqual([1, 'deploy:discord: Discord refused the registration (HTTP 401): 401: Unauthorized. Check DISCORD_TOKEN.\n']);
   });
 });

@@ -111,7 +111,7 @@ function parseArgv(argv: string[]): Request | 'help' {
   if (limit !== undefined) {
     const specs = optionSpecs(command);
     const target = LIMIT_OPTIONS.find((n) => specs.some((s) => s.name === n && (s.type === 'integer' || s.type === 'number')));
-    if (!target) throw new UserError('invalid_input', `${command.name} returns no list to limit: --limit does not apply.`);
+    if (!target) throw new UserError('invalid_input', `${command.name} has no count option, so --limit does not apply to it.`);
     raw[target] = limit;
   }
   return { command, raw, json, corpus, locale };

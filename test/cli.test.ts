@@ -115,7 +115,7 @@ describe('cli: invalid input exits 2 with {"error": {code, message}}', () => {
     [['quote', '智能', '--colour', 'red', '--json'], 'unknown_option', '/quote has no option named that. Its options: query, author, essay, count, page.'],
     [['frobnicate', '--json'], 'unknown_command', 'There is no command named frobnicate. Run with --help for the list.'],
     [['essays', 'extra', 'words', '--json'], 'unexpected_text', 'essays takes no text, only options. Try: help essays.'],
-    [['essays', '--limit', '3', '--json'], 'invalid_input', 'essays returns no list to limit: --limit does not apply.'],
+    [['essays', '--limit', '3', '--json'], 'invalid_input', 'essays has no count option, so --limit does not apply to it.'],
     [['essays', '--corpus', 'no/such/folder', '--json'], 'corpus_dir', 'corpus: the folder no/such/folder does not exist. Set CORPUS_DIR or --corpus to a folder of .txt essays.'],
   ])('%j → %s', async (args, code, message) => {
     const run = await cli(...args);

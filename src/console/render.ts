@@ -140,7 +140,6 @@ function toPieces(text: string, glue: ReadonlySet<number>): Piece[] {
     if (word && !mayBreak) {
       word.end = index + segment.length;
       word.width += width;
-      if (inUrl(index)) word.unbreakable = true;
     } else {
       if (word) pieces.push(word);
       word = { start: index, end: index + segment.length, width, space: false, unbreakable: false };

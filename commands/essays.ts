@@ -77,6 +77,7 @@ export default {
           affiliation,
           sections,
           footnoteCount: essay.footnotes.length,
+          passagePrefix: `${essay.id}.`,
           passages: passageRange(essay),
         });
         blocks.push({

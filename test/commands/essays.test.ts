@@ -37,6 +37,7 @@ describe('/essays on the bundled symposium', () => {
     expect(results[1]).toMatchObject({
       affiliation: '复旦大学国际关系与公共事务学院教授、全球人工智能创新治理中心执行主任',
       sections: ['一、面向未来、引领人工智能全球治理议程设置', '二、共商共建、引领人工智能全球治理机制建设', '三、以人为本、促进人工智能普惠向善发展', '结语'],
+      passagePrefix: 'chen-zhimin-ylph.',
       passages: 'chen-zhimin-ylph.1–chen-zhimin-ylph.16',
     });
     expect(results[2]).toMatchObject({ affiliation: '中共中央党校（国家行政学院）国际战略研究院院长、教授', sections: [] });

@@ -395,6 +395,52 @@ describe('Discord startup', () => {
   });
 });
 
+describe('npm start with Discord configured', () => {
+  it('serves commands through the gateway and shuts down cleanly on SIGTERM', async () => {
+    const fake = await FakeDiscord.start();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        DISCORD_TOKEN: 'fake-token',
+        DISCORD_APPLICATION_ID: fake.applicationId,
+        DISCORD_API_BASE: fake.apiBase,
+        DISCORD_GUILD_ID: '',
+        SLACK_BOT_TOKEN: '',
+        SLACK_APP_TOKEN: '',
+        SLACK_SIGNING_SECRET: '',
+        CORPUS_DIR: join(PROJECT_ROOT, 'test', 'discord', 'fixtures', 'long'),
+        LOG_LEVEL: 'info',
+      },
+    });
+    const lines = new AwaitableLog<string>();
+    let buffered = '';
+    child.stderr.on('data', (d: Buffer) => {
+      buffered += d.toString();
+      const parts = buffered.split('\n');
+      buffered = parts.pop() ?? '';
+      for (const line of parts) lines.push(line);
+    });
+    const closed = once(child, 'close');
+    try {
+      const exitedEarly = closed.then(() => Promise.reject(new Error(`npm start exited before connecting:\n${lines.items.join('\n')}${buffered}`)));
+      await Promise.race([lines.next((l) => l.includes('"discord: connected"')), exitedEarly]);
+      exitedEarly.catch(() => undefined);
+      const i = fake.slashCommand({ name: 'essays', user: alice });
+      const callback = await fake.callback(i);
+      expect((callback.body as { type: number }).type).toBe(4);
+      child.kill('SIGTERM');
+      const [code] = (await closed) as [number | null];
+      expect(code).toBe(0);
+      expect(await fake.gatewayCloses.next(() => true)).toBe(1000);
+      expect(await lines.next((l) => l.includes('"discord: stopped"'))).toContain('"level":30');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await fake.close();
+    }
+  });
+});
+
 describe('deploy:discord', () => {
   let fake: FakeDiscord;
   beforeAll(async () => {

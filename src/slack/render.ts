@@ -17,6 +17,8 @@ export const SLACK_FIELD_TEXT_MAX = 2000;
 export const SLACK_MAX_FIELDS = 10;
 /** Characters of a header block's plain text. */
 export const SLACK_HEADER_MAX = 150;
+/** Elements in one actions block. */
+export const SLACK_MAX_ACTIONS = 25;
 /** Characters of a button's label. */
 export const SLACK_BUTTON_TEXT_MAX = 75;
 /** Characters of a button's value; the value is what carries a button's state. */
@@ -406,18 +408,22 @@ export function replyToBlockKit(reply: Reply, opts: RenderOptions): SlackMessage
       chars += size;
     }
   }
+  const overhead = fallbackBase.length + 8;
+  const fits = (blocks: SlackBlock[], extra: SlackBlock[]) =>
+    blocks.length + extra.length <= SLACK_MAX_BLOCKS && overhead + [...blocks, ...extra].reduce((n, b) => n + blockChars(b), 0) <= SLACK_MESSAGE_CHARS_BUDGET;
+  const actionBlocks: SlackBlock[] = actions.length > 0 ? [{ type: 'actions', block_id: 'yinzheng-actions', elements: actions.slice(0, SLACK_MAX_ACTIONS) }] : [];
+  const last = messages[messages.length - 1] as SlackBlock[];
+  if (fits(last, actionBlocks)) last.push(...actionBlocks);
+  else messages.push(actionBlocks);
   if (opts.maxMessages !== undefined && messages.length > opts.maxMessages) {
-    const kept = messages.slice(0, Math.max(1, opts.maxMessages - 1));
-    const cut = messages.length - kept.length;
-    kept.push([{ type: 'context', elements: [mrkdwn(escapeSlack(CUT_NOTICE[opts.locale](cut)))] }]);
+    // Keep the beginning; the last kept message gives up blocks from its end until the
+    // notice and the buttons fit in it.
+    const tail: SlackBlock[] = [{ type: 'context', elements: [mrkdwn(escapeSlack(CUT_NOTICE[opts.locale]))] }, ...actionBlocks];
+    const kept = messages.slice(0, Math.max(1, opts.maxMessages)).map((m) => m.filter((b) => b.type !== 'actions'));
+    const end = kept[kept.length - 1] as SlackBlock[];
+    while (end.length > 0 && !fits(end, tail)) end.pop();
+    end.push(...tail);
     messages.splice(0, messages.length, ...kept);
-    chars = fallbackBase.length + 8 + (messages.at(-1) ?? []).reduce((n, b) => n + blockChars(b), 0);
-  }
-  if (actions.length > 0) {
-    const actionBlock: SlackBlock = { type: 'actions', block_id: 'yinzheng-actions', elements: actions };
-    const last = messages[messages.length - 1] as SlackBlock[];
-    if (last.length + 1 > SLACK_MAX_BLOCKS || chars + blockChars(actionBlock) > SLACK_MESSAGE_CHARS_BUDGET) messages.push([actionBlock]);
-    else last.push(actionBlock);
   }
   const total = messages.length;
   return messages.map((blocks, i) => ({
@@ -426,9 +432,9 @@ export function replyToBlockKit(reply: Reply, opts: RenderOptions): SlackMessage
   }));
 }
 
-const CUT_NOTICE: Record<Locale, (parts: number) => string> = {
-  en: (n) => `${n} more part${n === 1 ? '' : 's'} of this answer did not fit in Slack. Narrow the query to see them.`,
-  'zh-CN': (n) => `此回答还有 ${n} 部分超出 Slack 的限制，请缩小查询范围。`,
+const CUT_NOTICE: Record<Locale, string> = {
+  en: 'The rest of this answer did not fit in Slack. Narrow the query to see it.',
+  'zh-CN': '此回答的其余部分超出 Slack 的限制，请缩小查询范围。',
 };
 
 /** Escapes `text` and shortens it (with `…`) until the escaped form fits in `max`, never cutting an entity. */

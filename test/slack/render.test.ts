@@ -221,18 +221,24 @@ describe('replyToBlockKit', () => {
     ]);
   });
 
-  it('caps the number of messages, keeps the beginning and the buttons, and says how much was left out', () => {
+  it('caps the number of messages, keeps the beginning and the buttons, and says the rest was left out', () => {
     const long = '人工智能治理攸关全人类的共同命运。'.repeat(3000);
     const uncapped = replyToBlockKit(quoteReply(long), { locale: 'en', visibility: 'ephemeral' });
     expect(uncapped.length).toBeGreaterThan(5);
     const capped = replyToBlockKit(quoteReply(long), { locale: 'en', visibility: 'ephemeral', maxMessages: 5 });
     expect(capped.length).toBe(5);
     expect(capped.slice(0, 4).map((m) => m.blocks)).toEqual(uncapped.slice(0, 4).map((m) => m.blocks));
-    expect(capped[4]?.blocks).toEqual([
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `${uncapped.length - 4} more parts of this answer did not fit in Slack. Narrow the query to see them.`, verbatim: true }] },
+    const last = capped[4]?.blocks ?? [];
+    expect(last.slice(0, -2)).toEqual(uncapped[4]?.blocks.slice(0, last.length - 2));
+    expect(last.slice(-2)).toEqual([
+      { type: 'context', elements: [{ type: 'mrkdwn', text: 'The rest of this answer did not fit in Slack. Narrow the query to see it.', verbatim: true }] },
       uncapped.at(-1)?.blocks.at(-1),
     ]);
     assertWithinLimits(capped);
+    const one = replyToBlockKit(quoteReply(long), { locale: 'en', visibility: 'ephemeral', maxMessages: 1 });
+    expect(one).toHaveLength(1);
+    expect(one[0]?.blocks.at(-1)?.type).toBe('actions');
+    assertWithinLimits(one);
   });
 });
 

@@ -32,10 +32,13 @@ function wordCount(text: string): number {
   return text.match(WORD)?.length ?? 0;
 }
 
-/** Share of the sentence's letters and digits that match, punctuation differences ignored. */
-function similarity(sentence: string, a: Alignment): number {
+/**
+ * Share of the letters and digits of the sentence and of the passage that the two have in
+ * common (punctuation ignored): 1 for the same words, 0 for nothing shared.
+ */
+function similarity(sentence: string, source: string, a: Alignment): number {
   const changed = a.ops.filter((o) => o.op !== 'equal').reduce((n, o) => n + wordCount(o.text), 0);
-  return Math.max(0, 1 - changed / Math.max(1, wordCount(sentence)));
+  return Math.max(0, 1 - changed / Math.max(1, wordCount(sentence) + wordCount(source)));
 }
 
 export default {
@@ -60,7 +63,7 @@ export default {
       seen.add(hit.paragraph.id);
       const alignment = align(sentence, hit.paragraph.text);
       if (!alignment) continue;
-      const score = similarity(sentence, alignment);
+      const score = similarity(sentence, hit.paragraph.text.slice(alignment.start, alignment.end), alignment);
       if (!best || score > best.similarity) best = { hit, alignment, similarity: score };
     }
     if (!best || best.similarity < MIN_SIMILARITY) {

@@ -102,8 +102,8 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger):
   };
 
   /** Posts a reply through a response_url, as as many messages as its length needs. */
-  const send = async (respond: RespondFn, reply: Reply, opts: Omit<RenderOptions, 'locale'> & { locale?: RenderOptions['locale'] }) => {
-    const messages = replyToBlockKit(reply, { locale: 'en', maxMessages: RESPONSE_URL_MAX_POSTS, ...opts });
+  const send = async (respond: RespondFn, reply: Reply, opts: Pick<RenderOptions, 'visibility' | 'share'>) => {
+    const messages = replyToBlockKit(reply, { ...opts, locale: 'en', maxMessages: RESPONSE_URL_MAX_POSTS });
     for (const message of messages) {
       const args: RespondArguments = {
         response_type: reply.error ? 'ephemeral' : opts.visibility,

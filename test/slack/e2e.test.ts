@@ -271,7 +271,7 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     for (const post of posts) {
       const blocks = post.body.blocks as SlackBlock[];
       expect(blocks.length).toBeLessThanOrEqual(50);
-      expect(JSON.stringify(blocks).length).toBeLessThan(12_000 * 2);
+      expect(messageChars(post.body as unknown as SlackMessage)).toBeLessThanOrEqual(10_000);
       for (const b of blocks) if (b.type === 'section' && 'text' in b) expect(b.text.text.length).toBeLessThanOrEqual(3000);
     }
     expect((posts[4]?.body.blocks as SlackBlock[]).at(-1)?.type).toBe('actions');

@@ -209,11 +209,6 @@ function quoteLines(text: string, spans: RichText['spans'], markers: ReplyMarker
   });
 }
 
-/** Long single lines (a footnote, a text block) are cut at sentence ends too, like quotes. */
-function fitLine(line: string, max: number): string[] {
-  return line.length <= max ? [line] : fitRich(plain(line), max);
-}
-
 /** The Markdown lines of a block that renders into an embed description. */
 function blockLines(block: Exclude<ReplyBlock, { kind: 'fields' }>, locale: Locale, max: number): string[] {
   switch (block.kind) {
@@ -252,8 +247,8 @@ function blockLines(block: Exclude<ReplyBlock, { kind: 'fields' }>, locale: Loca
 function fitFootnote(n: { number: number; text: string; urls: string[] }, max: number): string[] {
   const line = footnoteLine(n);
   if (line.length <= max) return [line];
-  // A note too long for a description (never in practice): its text is cut, its links kept whole.
-  return [...fitLine(`[${n.number}] ${escapeMarkdown(n.text)}`, max), ...n.urls.flatMap((u) => (link(u) ? [link(u) as string] : []))];
+  // A note too long for a description (never in practice): its text is cut at sentence ends, its links kept whole.
+  return [...fitRich(plain(n.text), max, `[${n.number}] `), ...n.urls.flatMap((u) => (link(u) ? [link(u) as string] : []))];
 }
 
 function fieldEntries(fields: Array<{ label: string; value: string }>): APIEmbedField[] {

@@ -1,4 +1,5 @@
 import { MessageFlags } from 'discord.js';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Attribution, Reply, ReplyAction, ReplyBlock } from '../../src/core/reply.js';
 import { createButtonStore, decodeState, encodeState, type ButtonState } from '../../src/discord/custom-id.js';
@@ -194,6 +195,38 @@ describe('replyToDiscord limits', () => {
     const fields = messages.flatMap((m) => m.embeds.flatMap((e) => e.fields ?? []));
     expect(fields.filter((f) => f.name !== '\u200b').map((f) => f.name)).toEqual(Array.from({ length: 30 }, (_, i) => `F${i}`));
     expect(unmark(fields.slice(0, 2).map((f) => f.value).join(''))).toBe(sentence.repeat(50));
+  });
+});
+
+describe('replyToDiscord on any text', () => {
+  const alphabet = fc.constantFrom(...'治理合作。！？，、*_~|>#-[]()`\\@<: everyoneh\n'.split(''), '𠀀', '@everyone', '<@123>');
+  const text = fc.array(alphabet, { minLength: 1, maxLength: 3000 }).map((a) => a.join(''));
+
+  it('stays within every limit, escapes everything and loses no character of a quote', () => {
+    fc.assert(
+      fc.property(text, fc.array(fc.tuple(fc.nat(3000), fc.nat(40)), { maxLength: 5 }), fc.integer({ min: 1, max: 4 }), (quote, spans, copies) => {
+        const highlights = spans.map(([s, n]) => [s, s + n] as [number, number]);
+        const blocks: ReplyBlock[] = Array.from({ length: copies }, () => ({ kind: 'quote', text: quote, highlights, markers: [], attribution, footnotes: [] }));
+        const messages = replyToDiscord(reply(blocks), en);
+        expectWithinLimits(messages);
+        const lines = messages.flatMap((m) => m.embeds.flatMap((e) => (e.description ?? '').split('\n')));
+        const quoted = lines.filter((l) => l.startsWith('> ')).map((l) => unmark(l.slice(2)).replace(/@\u200b/gu, '@'));
+        expect(quoted.join('')).toBe(quote.replace(/\n/gu, '').repeat(copies));
+        for (const l of lines) expect(l).not.toMatch(/(?<!\u200b)@everyone|(?<!\\)<@/u);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('cuts a note too long for a description at sentence ends and keeps its links whole', () => {
+    const note = '这是一条很长的注释，说明了来源。'.repeat(400);
+    const messages = replyToDiscord(reply([{ kind: 'note', number: 4, text: note, urls: ['https://example.org/x_y'], citedBy: [] }]), en);
+    expect(messages.length).toBe(2);
+    const lines = messages.flatMap((m) => m.embeds).flatMap((e) => (e.description ?? '').split('\n'));
+    expectWithinLimits(messages);
+    expect(lines.at(-1)).toBe('<https://example.org/x_y>');
+    expect(lines.slice(0, -1).every((l) => l.startsWith('[4] ') && l.endsWith('。'))).toBe(true);
+    expect(lines.slice(0, -1).map((l) => l.slice(4)).join('')).toBe(note);
   });
 });
 

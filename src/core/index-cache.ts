@@ -1,0 +1,56 @@
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createIndex, loadIndex, serializeIndex, type IndexOptions } from './index.js';
+import type { Corpus } from './model.js';
+import type { CorpusIndex } from './search.js';
+
+/**
+ * A prebuilt index on disk, keyed by the corpus version (a hash of every file's content), so
+ * that a large corpus starts without rebuilding its index. A cache file is only ever read
+ * for the very corpus it was written from; anything wrong with it (missing, truncated, of an
+ * older format) means a rebuild, never a failure to start.
+ */
+
+/** Bumped whenever tokenizing or the index's layout changes, so old caches are not read. */
+const CACHE_FORMAT = 1;
+
+export interface CachedIndex {
+  index: CorpusIndex;
+  /** `hit`: read from the cache; `built`: built and written; `unwritable`: built, but the cache could not be written. */
+  source: 'hit' | 'built' | 'unwritable';
+  file: string;
+}
+
+function cacheName(corpus: Corpus, tokenizer: string): string {
+  return `index-v${CACHE_FORMAT}-${tokenizer}-${corpus.version}.json`;
+}
+
+/** Reads the corpus's index from `cacheDir`, or builds it and writes it there for next time. */
+export async function loadOrBuildIndex(corpus: Corpus, cacheDir: string, options: IndexOptions = {}): Promise<CachedIndex> {
+  const tokenizer = options.tokenizer ?? 'chinese';
+  const name = cacheName(corpus, tokenizer);
+  const file = join(cacheDir, name);
+  try {
+    return { index: loadIndex(corpus, await readFile(file, 'utf8'), options), source: 'hit', file };
+  } catch {
+    // Missing or unreadable: build it.
+  }
+  const index = createIndex(corpus, options);
+  try {
+    await mkdir(cacheDir, { recursive: true });
+    // Written beside and renamed, so a reader never sees half a file.
+    const partial = `${file}.${process.pid}.partial`;
+    await writeFile(partial, serializeIndex(index));
+    await rename(partial, file);
+    // Caches of earlier versions of the corpus will never be read again.
+    const prefix = `index-v${CACHE_FORMAT}-${tokenizer}-`;
+    for (const other of await readdir(cacheDir)) {
+      if (other !== name && other.startsWith('index-') && other.endsWith('.json') && (other.startsWith(prefix) || !other.startsWith(`index-v${CACHE_FORMAT}-`))) {
+        await rm(join(cacheDir, other), { force: true });
+      }
+    }
+    return { index, source: 'built', file };
+  } catch {
+    return { index, source: 'unwritable', file };
+  }
+}

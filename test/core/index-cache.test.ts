@@ -1,0 +1,53 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { PROJECT_ROOT } from '../../src/config.js';
+import { loadCorpus } from '../../src/core/corpus.js';
+import { loadOrBuildIndex } from '../../src/core/index-cache.js';
+import type { Corpus } from '../../src/core/model.js';
+
+describe('loadOrBuildIndex', () => {
+  let corpus: Corpus;
+  let dir: string;
+  beforeAll(async () => {
+    corpus = await loadCorpus(join(PROJECT_ROOT, 'test', 'fixtures', 'search'));
+  });
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'yinzheng-cache-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const ids = (index: { search(q: string): Array<{ paragraph: { id: string } }> }) => index.search('数据共享').map((h) => h.paragraph.id);
+
+  test('builds and writes the index once, then reads it for the same corpus version', async () => {
+    const first = await loadOrBuildIndex(corpus, dir);
+    expect(first.source).toBe('built');
+    expect(await readdir(dir)).toEqual([`index-v1-chinese-${corpus.version}.json`]);
+    const second = await loadOrBuildIndex(corpus, dir);
+    expect(second.source).toBe('hit');
+    expect(ids(second.index)).toEqual(['ou-yangming-kjhl.2', 'zhang-wei-sqyf.1', 'ou-yangming-kjhl.1']);
+    expect(ids(second.index)).toEqual(ids(first.index));
+  });
+
+  test('rebuilds over a damaged cache file, and drops caches of other corpus versions', async () => {
+    await writeFile(join(dir, `index-v1-chinese-${corpus.version}.json`), '{"documentCount": 3, "trunc');
+    await writeFile(join(dir, 'index-v1-chinese-000000000000.json'), '{}');
+    await writeFile(join(dir, 'index-v0-chinese-000000000000.json'), '{}');
+    await writeFile(join(dir, 'index-v1-minisearch-default-000000000000.json'), '{}');
+    const result = await loadOrBuildIndex(corpus, dir);
+    expect(result.source).toBe('built');
+    expect((await readdir(dir)).sort()).toEqual([`index-v1-chinese-${corpus.version}.json`, 'index-v1-minisearch-default-000000000000.json']);
+    expect((await loadOrBuildIndex(corpus, dir)).source).toBe('hit');
+  });
+
+  test('still answers when the cache cannot be written', async () => {
+    const blocked = join(dir, 'a-file');
+    await writeFile(blocked, 'not a folder');
+    const result = await loadOrBuildIndex(corpus, join(blocked, 'cache'));
+    expect(result.source).toBe('unwritable');
+    expect(ids(result.index)).toEqual(['ou-yangming-kjhl.2', 'zhang-wei-sqyf.1', 'ou-yangming-kjhl.1']);
+  });
+});

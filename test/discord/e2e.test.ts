@@ -66,8 +66,12 @@ interface Sent {
 /** Awaits the adapter's "answered" log for an interaction, then returns everything it sent for it, in order. */
 async function answered(r: Running, interaction: { id: string; token: string }): Promise<Sent[]> {
   await r.logs.entries.next((e) => e.msg === 'discord: answered' && e.obj.interaction === interaction.id);
-  return r.fake.requests.items
-    .filter((q) => q.route.startsWith(`/interactions/${interaction.id}/`) || q.route.startsWith(`/webhooks/${r.fake.applicationId}/${interaction.token}`))
+  const requests = r.fake.requests.items.filter(
+    (q) => q.route.startsWith(`/interactions/${interaction.id}/`) || q.route.startsWith(`/webhooks/${r.fake.applicationId}/${interaction.token}`),
+  );
+  // The fake refuses what Discord would refuse (limits, empty messages, duplicate custom_ids).
+  expect(requests.filter((q) => q.status >= 400).map((q) => `${q.status} ${q.route}: ${q.refused ?? ''}`)).toEqual([]);
+  return requests
     .map((q: RecordedRequest): Sent => {
       const body = (q.body ?? {}) as Record<string, unknown>;
       if (q.route.endsWith('/callback')) return { via: 'callback', type: body.type as number, body: (body.data ?? {}) as Record<string, unknown> };

@@ -27,6 +27,10 @@ export interface RecordedRequest {
   headers: IncomingMessage['headers'];
   /** Parsed JSON body, or undefined when there was none. */
   body: unknown;
+  /** The status the fake answered with; 400 when the body breaks one of Discord's limits. */
+  status: number;
+  /** Why the fake refused the body, in Discord's words where it has them. */
+  refused?: string;
 }
 
 /** A gateway payload as sent by the client. */
@@ -335,8 +339,11 @@ export class FakeDiscord {
       query: url.searchParams,
       headers: req.headers,
       body: text === '' ? undefined : (JSON.parse(text) as unknown),
+      status: 0,
     };
     const reply = this.respond(recorded);
+    recorded.status = reply.status;
+    if (reply.status === 400) recorded.refused = (reply.body as { message: string }).message;
     if (reply.status === 204) {
       res.writeHead(204).end();
     } else {
@@ -359,6 +366,8 @@ export class FakeDiscord {
     }
     if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/u.test(route)) {
       const data = (body.data ?? {}) as Record<string, unknown>;
+      const invalid = body.type === 4 || body.type === 7 ? messageProblem(data) : body.type === 8 ? choicesProblem(data) : null;
+      if (invalid) return invalidBody(invalid);
       const token = route.split('/')[3] as string;
       if (body.type === 4 || body.type === 7) this.messages.set(token, this.messageObject(snowflake(Date.now(), this.nextId++), data));
       if (body.type === 5) this.messages.set(token, this.messageObject(snowflake(Date.now(), this.nextId++), { flags: data.flags ?? 0 }));
@@ -369,6 +378,8 @@ export class FakeDiscord {
       const token = original[2] as string;
       const stored = this.messages.get(token) ?? this.messageObject(snowflake(Date.now(), this.nextId++), {});
       if (method === 'PATCH') {
+        const invalid = messageProblem(body, { edit: true });
+        if (invalid) return invalidBody(invalid);
         const updated = { ...stored, ...body, edited_timestamp: new Date().toISOString() };
         this.messages.set(token, updated);
         return { status: 200, body: updated };
@@ -380,10 +391,14 @@ export class FakeDiscord {
       }
     }
     if (method === 'POST' && /^\/webhooks\/\d+\/[^/]+$/u.test(route)) {
+      const invalid = messageProblem(body);
+      if (invalid) return invalidBody(invalid);
       return { status: 200, body: this.messageObject(snowflake(Date.now(), this.nextId++), body) };
     }
     if (method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/u.test(route)) {
       if (!authorized) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+      const invalid = commandsProblem(r.body);
+      if (invalid) return invalidBody(invalid);
       const commands = Array.isArray(r.body) ? (r.body as Array<Record<string, unknown>>) : [];
       return {
         status: 200,
@@ -408,4 +423,101 @@ function optionType(value: string | number | boolean): number {
   if (typeof value === 'boolean') return 5;
   if (typeof value === 'number') return Number.isInteger(value) ? 4 : 10;
   return 3;
+}
+
+function invalidBody(problem: string): { status: number; body: unknown } {
+  return { status: 400, body: { message: `Invalid Form Body: ${problem}`, code: 50035 } };
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * The limits Discord enforces on a message, so that a payload Discord would refuse is refused
+ * here too (HTTP 400) instead of passing the end-to-end tests.
+ */
+function messageProblem(m: Json, how: { edit?: boolean } = {}): string | null {
+  const content = typeof m.content === 'string' ? m.content : '';
+  const embeds = Array.isArray(m.embeds) ? (m.embeds as Json[]) : [];
+  const rows = Array.isArray(m.components) ? (m.components as Json[]) : [];
+  if (content.length > 2000) return 'content: Must be 2000 or fewer in length.';
+  if (!how.edit && content === '' && embeds.length === 0 && rows.length === 0) return 'Cannot send an empty message';
+  if (embeds.length > 10) return 'embeds: Must be 10 or fewer in length.';
+  let total = 0;
+  for (const [i, e] of embeds.entries()) {
+    const title = typeof e.title === 'string' ? e.title : '';
+    const description = typeof e.description === 'string' ? e.description : '';
+    const fields = Array.isArray(e.fields) ? (e.fields as Json[]) : [];
+    if (title.length > 256) return `embeds.${i}.title: Must be 256 or fewer in length.`;
+    if (description.length > 4096) return `embeds.${i}.description: Must be 4096 or fewer in length.`;
+    if (fields.length > 25) return `embeds.${i}.fields: Must be 25 or fewer in length.`;
+    if (title === '' && description === '' && fields.length === 0) return `embeds.${i}: Embed is empty.`;
+    total += title.length + description.length;
+    for (const [j, f] of fields.entries()) {
+      const name = String(f.name ?? '');
+      const value = String(f.value ?? '');
+      if (name.length < 1 || name.length > 256) return `embeds.${i}.fields.${j}.name: Must be between 1 and 256 in length.`;
+      if (value.length < 1 || value.length > 1024) return `embeds.${i}.fields.${j}.value: Must be between 1 and 1024 in length.`;
+      total += name.length + value.length;
+    }
+  }
+  if (total > 6000) return 'embeds: Embed size exceeds maximum size of 6000';
+  if (rows.length > 5) return 'components: Must be 5 or fewer in length.';
+  const ids = new Set<string>();
+  for (const [i, row] of rows.entries()) {
+    const buttons = Array.isArray(row.components) ? (row.components as Json[]) : [];
+    if (row.type !== 1 || buttons.length < 1 || buttons.length > 5) return `components.${i}: an action row holds 1 to 5 buttons.`;
+    for (const [j, b] of buttons.entries()) {
+      const id = String(b.custom_id ?? '');
+      const label = String(b.label ?? '');
+      if (id.length < 1 || id.length > 100) return `components.${i}.components.${j}.custom_id: Must be between 1 and 100 in length.`;
+      if (label.length > 80) return `components.${i}.components.${j}.label: Must be 80 or fewer in length.`;
+      if (ids.has(id)) return `components.${i}.components.${j}.custom_id: Component custom id cannot be duplicated`;
+      ids.add(id);
+    }
+  }
+  return null;
+}
+
+function choicesProblem(data: Json): string | null {
+  const choices = Array.isArray(data.choices) ? (data.choices as Json[]) : [];
+  if (choices.length > 25) return 'choices: Must be 25 or fewer in length.';
+  for (const [i, c] of choices.entries()) {
+    if (String(c.name ?? '').length < 1 || String(c.name).length > 100) return `choices.${i}.name: Must be between 1 and 100 in length.`;
+    if (String(c.value ?? '').length < 1 || String(c.value).length > 100) return `choices.${i}.value: Must be between 1 and 100 in length.`;
+  }
+  return null;
+}
+
+const COMMAND_NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+
+/** Discord's rules for a command registration that a bad registry would most likely break. */
+function commandsProblem(body: unknown): string | null {
+  if (!Array.isArray(body)) return 'Expected an array of commands';
+  if (body.length > 100) return 'Must be 100 or fewer in length.';
+  for (const [i, c] of (body as Json[]).entries()) {
+    const name = String(c.name ?? '');
+    if (c.type === 3) {
+      if (name.length < 1 || name.length > 32) return `${i}.name: Must be between 1 and 32 in length.`;
+      continue;
+    }
+    if (!COMMAND_NAME.test(name) || name !== name.toLowerCase()) return `${i}.name: Command name is invalid`;
+    const description = String(c.description ?? '');
+    if (description.length < 1 || description.length > 100) return `${i}.description: Must be between 1 and 100 in length.`;
+    const options = Array.isArray(c.options) ? (c.options as Json[]) : [];
+    if (options.length > 25) return `${i}.options: Must be 25 or fewer in length.`;
+    let optionalSeen = false;
+    for (const [j, o] of options.entries()) {
+      const oname = String(o.name ?? '');
+      if (!COMMAND_NAME.test(oname) || oname !== oname.toLowerCase()) return `${i}.options.${j}.name: Command name is invalid`;
+      const od = String(o.description ?? '');
+      if (od.length < 1 || od.length > 100) return `${i}.options.${j}.description: Must be between 1 and 100 in length.`;
+      if (o.required === true && optionalSeen) return `${i}.options.${j}: Required options must be placed before non-required options`;
+      if (o.required !== true) optionalSeen = true;
+      if (o.autocomplete === true && Array.isArray(o.choices)) return `${i}.options.${j}: Autocomplete cannot be set with choices`;
+      for (const [lang, text] of Object.entries((o.name_localizations ?? {}) as Record<string, string>)) {
+        if (!COMMAND_NAME.test(text) || text !== text.toLowerCase()) return `${i}.options.${j}.name_localizations.${lang}: Command name is invalid`;
+      }
+    }
+  }
+  return null;
 }

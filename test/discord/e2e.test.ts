@@ -367,6 +367,29 @@ describe('Discord end to end, on a corpus with a paragraph longer than any messa
   });
 });
 
+describe('Discord buttons across a restart', () => {
+  it('answers a button sent before the restart, and calls an overflowing one expired', async () => {
+    const before = await start(join(PROJECT_ROOT, 'data', 'essays'));
+    const asked = await answered(before, before.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟' }, user: alice }));
+    const more = buttonsOf(asked[0]).find((b) => b.label === 'More')?.custom_id ?? '';
+    const sentence = '“智能鸿沟”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端，而且进一步削弱了其在人工智能议程制定与标准博弈中的话语权';
+    const found = await answered(before, before.fake.messageCommand({ name: 'Find source', content: sentence, author: bob, user: alice }));
+    const share = buttonsOf(found[0]).find((b) => b.label === 'Post to channel')?.custom_id ?? '';
+    expect(share).toMatch(/^y1#/u);
+    await before.stop();
+
+    const after = await start(join(PROJECT_ROOT, 'data', 'essays'));
+    try {
+      const paged = await answered(after, after.fake.button({ customId: more, user: alice, message: {} }));
+      expect(embedsOf(paged[0])[0]?.title).toBe(titleFrom(after, 'quote', { query: '智能鸿沟', count: 3, page: 2 }));
+      const expired = await answered(after, after.fake.button({ customId: share, user: alice, message: {} }));
+      expect(expired.map((s) => [s.body.flags, s.body.content])).toEqual([[EPHEMERAL, 'This button has expired. Run the command again for fresh results.']]);
+    } finally {
+      await after.stop();
+    }
+  });
+});
+
 describe('Discord gateway upkeep', () => {
   it('heartbeats, gets its ACK, and closes the gateway cleanly on stop', async () => {
     const corpus = await loadCorpus(join(PROJECT_ROOT, 'test', 'discord', 'fixtures', 'long'));

@@ -341,6 +341,18 @@ describe('Slack in Socket Mode', () => {
       expect(ack.payload).toEqual({});
     },
   }));
+
+  it('reconnects when Slack recycles the connection, and answers on the new one', async () => {
+    const before = fake.connections.items.length;
+    const opens = fake.calls.items.filter((c) => c.method === 'apps.connections.open').length;
+    fake.sendDisconnect();
+    // The client waits its reconnect delay (about five seconds) before opening a new socket.
+    await fake.connections.until(before + 1);
+    expect(fake.calls.items.filter((c) => c.method === 'apps.connections.open')).toHaveLength(opens + 1);
+    const id = newId('socket-reconnected');
+    await fake.sendEnvelope('slash_commands', slashCommand('/quote', '智能鸿沟', fake.responseUrl(id)));
+    await fake.responses.until(1, (r) => r.id === id);
+  });
 });
 
 describe('Slack over HTTP', () => {

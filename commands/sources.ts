@@ -3,7 +3,7 @@ import type { Command, CommandContext } from '../src/core/command.js';
 import { attributionOf, authorLabel, excerpt, footnotesFor, label, sentenceAt } from '../src/core/excerpt.js';
 import { foldText } from '../src/core/fold.js';
 import { queryText } from '../src/core/input.js';
-import { citationOf, type Essay, type Paragraph, type Section } from '../src/core/model.js';
+import { citationOf, type Essay, type Footnote, type Paragraph, type Section } from '../src/core/model.js';
 import { filterOptions, noMatchMessage } from '../src/core/passage-options.js';
 import type { Reply, ReplyBlock } from '../src/core/reply.js';
 import { essaysMatching, type SearchFilters } from '../src/core/search.js';
@@ -105,17 +105,20 @@ function essaysIn(ctx: CommandContext, filters: SearchFilters): Essay[] {
   return essaysMatching(ctx.index, filters);
 }
 
-function passagesOf(essay: Essay): Array<{ section: Section; paragraph: Paragraph }> {
-  return essay.sections.flatMap((section) => section.paragraphs.map((paragraph) => ({ section, paragraph })));
-}
-
 /** Every marker of the chosen essays, in reading order. */
-function allPlaces(ctx: CommandContext, filters: SearchFilters): Citing[] {
-  return essaysIn(ctx, filters).flatMap((essay) =>
-    passagesOf(essay).flatMap(({ section, paragraph }) =>
-      paragraph.markers.flatMap((m) => (m.footnote === null ? [] : [{ essay, section, paragraph, note: m.footnote, offset: m.offset }])),
-    ),
-  );
+function allPlaces(ctx: CommandContext, filters: SearchFilters, keep: (essay: Essay, note: number) => boolean = () => true): Citing[] {
+  const places: Citing[] = [];
+  for (const essay of essaysIn(ctx, filters)) {
+    if (essay.footnotes.length === 0) continue;
+    for (const section of essay.sections) {
+      for (const paragraph of section.paragraphs) {
+        for (const m of paragraph.markers) {
+          if (m.footnote !== null && keep(essay, m.footnote)) places.push({ essay, section, paragraph, note: m.footnote, offset: m.offset });
+        }
+      }
+    }
+  }
+  return places;
 }
 
 /**
@@ -134,14 +137,25 @@ function placesFor(query: string, ctx: CommandContext, filters: SearchFilters): 
     }
   }
   const key = foldText(query).replace(/[^\p{L}\p{N}]/gu, '');
-  for (const place of allPlaces(ctx, filters)) {
-    const note = place.essay.footnotes.find((f) => f.number === place.note);
-    if (!note) continue;
-    const citation = citationOf(place.essay, note);
-    const text = foldText(`${citation.text} ${citation.urls.join(' ')}`).replace(/[^\p{L}\p{N}]/gu, '');
-    if (key.length > 0 && text.includes(key)) places.push(place);
-  }
+  if (key.length === 0) return places;
+  const matching = (essay: Essay, number: number) => {
+    const note = essay.footnotes.find((f) => f.number === number);
+    return note !== undefined && searchableText(citationOf(essay, note)).includes(key);
+  };
+  places.push(...allPlaces(ctx, filters, matching));
   return places;
+}
+
+// A note's folded text is read by every query; notes are immutable parts of a loaded corpus.
+const searchable = new WeakMap<Footnote, string>();
+
+function searchableText(note: Footnote): string {
+  let text = searchable.get(note);
+  if (text === undefined) {
+    text = foldText(`${note.text} ${note.urls.join(' ')}`).replace(/[^\p{L}\p{N}]/gu, '');
+    searchable.set(note, text);
+  }
+  return text;
 }
 
 /** Groups places by source: by URL when the citation has one, else by the note itself. */

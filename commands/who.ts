@@ -30,7 +30,7 @@ interface Candidate {
 const CANDIDATES_MAX = 10;
 
 /** Hits read to find the candidates; on a large corpus a phrase can occur thousands of times. */
-const PHRASE_HITS_MAX = 500;
+const PHRASE_HITS_MAX = 200;
 
 // Headings are numbered 一、 二、 … or （一）, 1. and so on; readers leave the number off.
 const ORDINAL = /^\s*(?:第?[一二三四五六七八九十百零〇]+\s*[、.．,，:：]|[(（][一二三四五六七八九十\d]+[)）]|\d+\s*[.．、]|[ivxlc]+\s*[.、])\s*/iu;
@@ -90,7 +90,7 @@ function findCandidates(text: string, ctx: CommandContext): Candidate[] {
   const found: Candidate[] = [];
   const seen = new Set<string>();
   const add = (c: Candidate) => {
-    const k = `${c.essay.id}\u0000${c.section.heading ?? ''}`;
+    const k = placeKey(c.essay, c.section);
     if (seen.has(k) || found.length >= CANDIDATES_MAX) return;
     seen.add(k);
     found.push(c);
@@ -115,7 +115,8 @@ function findCandidates(text: string, ctx: CommandContext): Candidate[] {
   // same words may be a heading in one essay and a sentence in another.
   const hits = ctx.index.search(text, {}, { limit: PHRASE_HITS_MAX });
   for (const hit of hits) {
-    if (!hit.exact) break;
+    if (!hit.exact || found.length >= CANDIDATES_MAX) break;
+    if (seen.has(placeKey(hit.essay, hit.section))) continue;
     add({ essay: hit.essay, section: hit.section, paragraph: hit.paragraph, start: hit.start, end: hit.end, matches: hit.matches, via: 'phrase' });
   }
   if (found.length === 0 && hits[0]) {
@@ -135,6 +136,11 @@ function cachedKey(name: string): string {
     keyCache.set(name, key);
   }
   return key;
+}
+
+/** One candidate per section of an essay. */
+function placeKey(essay: Essay, section: Section): string {
+  return `${essay.id}\u0000${section.heading ?? ''}`;
 }
 
 /** True when a heading or title and the typed key name each other: one holds the other. */

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import {
   Client,
   Events,
@@ -187,14 +186,16 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, logger: Logg
         logger.error({ err: second, interaction: interaction.id }, 'discord: could not report the failure');
       }
     }
-    logger.info({ interaction: interaction.id, type: interaction.type, messages }, 'discord: answered');
+    logger.debug({ interaction: interaction.id, type: interaction.type, messages }, 'discord: answered');
   }
 
   client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord: client error'));
   client.on(Events.ShardError, (error, shard) => logger.error({ err: error, shard }, 'discord: gateway error'));
+  client.on(Events.Warn, (message) => logger.warn({ message }, 'discord: warning'));
 
-  const ready = once(client, Events.ClientReady);
+  // Not events.once: it would also turn a later 'error' event into a rejection nobody awaits once login has failed.
+  const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await client.login(config.token);
   await ready;
   logger.info({ user: client.user?.tag, application: config.applicationId }, 'discord: connected');

@@ -294,6 +294,16 @@ describe('Discord end to end, on the bundled corpus', () => {
     expect(empty.map((s) => [s.body.flags, s.body.content])).toEqual([[EPHEMERAL, 'That message has no text to look up.']]);
   });
 
+  it('logs an interaction Discord no longer accepts, and keeps serving', async () => {
+    const i = r.fake.slashCommand({ name: 'help', user: alice, expired: true });
+    const failed = await r.logs.entries.next((e) => e.msg === 'discord: interaction failed' && e.obj.interaction === i.id);
+    expect((failed.obj.err as Error).message).toBe('Unknown interaction');
+    const unreported = await r.logs.entries.next((e) => e.msg === 'discord: could not report the failure' && e.obj.interaction === i.id);
+    expect((unreported.obj.err as Error).message).toBe('Unknown interaction');
+    const after = await answered(r, r.fake.slashCommand({ name: 'help', user: alice }));
+    expect(after.map((s) => [s.via, s.type])).toEqual([['callback', 4]]);
+  });
+
   it('never sends a payload that could ping anyone', () => {
     const bodies = r.fake.requests.items
       .filter((q) => q.method !== 'GET' && q.method !== 'DELETE' && q.route !== '/gateway/bot')

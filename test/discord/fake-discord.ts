@@ -109,6 +109,8 @@ export class FakeDiscord {
   private sequence = 0;
   private nextId = 1;
   private readonly messages = new Map<string, Record<string, unknown>>();
+  /** Interactions whose 3 s window has passed: Discord answers their callbacks with 404 Unknown interaction. */
+  private readonly expired = new Set<string>();
 
   private constructor(options: FakeDiscordOptions) {
     this.applicationId = options.applicationId ?? '100000000000000001';
@@ -222,6 +224,8 @@ export class FakeDiscord {
     user: FakeUser;
     locale?: string;
     createdAt?: number;
+    /** Answer its callbacks as Discord does once the 3 s window has passed. */
+    expired?: boolean;
   }): { id: string; token: string } {
     const payload = {
       ...this.base(2, input.user, input.locale ?? 'en-US', input.createdAt ?? Date.now()),
@@ -232,6 +236,7 @@ export class FakeDiscord {
         options: Object.entries(input.options ?? {}).map(([name, value]) => ({ name, type: optionType(value), value })),
       },
     };
+    if (input.expired) this.expired.add(payload.id);
     this.dispatch('INTERACTION_CREATE', payload);
     return { id: payload.id, token: payload.token };
   }
@@ -365,6 +370,7 @@ export class FakeDiscord {
       };
     }
     if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/u.test(route)) {
+      if (this.expired.has(route.split('/')[2] as string)) return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
       const data = (body.data ?? {}) as Record<string, unknown>;
       const invalid = body.type === 4 || body.type === 7 ? messageProblem(data) : body.type === 8 ? choicesProblem(data) : null;
       if (invalid) return invalidBody(invalid);

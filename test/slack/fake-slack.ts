@@ -18,9 +18,11 @@ export const FAKE_CHANNEL = { id: 'C0FAKE', name: 'research' };
 export class Recorder<T> {
   readonly items: T[] = [];
   private waiters: Array<{ count: number; filter: (t: T) => boolean; resolve: (items: T[]) => void }> = [];
+  private readonly listeners = new Set<(item: T) => void>();
 
   push(item: T): void {
     this.items.push(item);
+    for (const listener of this.listeners) listener(item);
     this.waiters = this.waiters.filter((w) => {
       const matching = this.items.filter(w.filter);
       if (matching.length < w.count) return true;
@@ -38,6 +40,15 @@ export class Recorder<T> {
 
   clear(): void {
     this.items.length = 0;
+  }
+
+  /**
+   * Calls `listener` with every item pushed from now on; returns the unsubscribe. For load
+   * tests, where `until` (which rescans the list for every waiter) would cost more than the bot.
+   */
+  watch(listener: (item: T) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 }
 
@@ -109,6 +120,13 @@ export class FakeSlack {
   private base = '';
   private ts = 1_700_000_000;
   private seq = 0;
+  /**
+   * How the next `apps.connections.open` calls fail, one entry per call: Slack's own trouble as
+   * an app meets it, an `ok: false` answer or a 503 from its edge.
+   */
+  private readonly openFailures: Array<'error' | 'http'> = [];
+  /** Acks awaited by `sendEnvelope`, by envelope id. */
+  private readonly pendingAcks = new Map<string, (ack: Ack) => void>();
 
   private constructor(private readonly options: FakeSlackOptions) {
     this.server = createServer((req, res) => {
@@ -151,7 +169,10 @@ export class FakeSlack {
     ws.on('close', () => this.closed.push(ws));
     ws.on('message', (data) => {
       const message = JSON.parse(String(data)) as Omit<Ack, 'seq'>;
-      this.acks.push({ ...message, seq: ++this.seq });
+      const ack = { ...message, seq: ++this.seq };
+      this.acks.push(ack);
+      this.pendingAcks.get(ack.envelope_id)?.(ack);
+      this.pendingAcks.delete(ack.envelope_id);
     });
     ws.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: FAKE_BOT.app_id }, debug_info: { host: 'fake' } }));
     this.connections.push(ws);
@@ -179,11 +200,17 @@ export class FakeSlack {
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7) : typeof params.token === 'string' ? params.token : undefined;
     this.calls.push({ method, token, params });
+    if (method === 'apps.connections.open' && this.openFailures[0] === 'http') {
+      this.openFailures.shift();
+      res.writeHead(503).end('service unavailable');
+      return;
+    }
     respond(this.answer(method, token, params));
   }
 
   private answer(method: string, token: string | undefined, params: Record<string, unknown>): Record<string, unknown> {
     if (method === 'apps.connections.open') {
+      if (this.openFailures.shift() === 'error') return { ok: false, error: 'internal_error' };
       if (token !== this.options.appToken) return { ok: false, error: token?.startsWith('xoxb-') ? 'not_allowed_token_type' : 'invalid_auth' };
       return { ok: true, url: `${this.base.replace(/^http/u, 'ws')}/link?ticket=${randomUUID()}` };
     }
@@ -214,10 +241,26 @@ export class FakeSlack {
     if (this.socket?.readyState !== 1) throw new Error('fake-slack: no open Socket Mode connection');
     const socket = this.socket;
     const envelope_id = randomUUID();
-    const acked = this.acks.until(1, (a) => a.envelope_id === envelope_id);
+    // A map rather than `acks.until`, whose rescans would dominate a run of hundreds of envelopes.
+    const acked = new Promise<Ack>((resolve) => this.pendingAcks.set(envelope_id, resolve));
     socket.send(JSON.stringify({ envelope_id, type, payload, accepts_response_payload: type === 'slash_commands' }));
-    const [ack] = await acked;
-    return ack as Ack;
+    return acked;
+  }
+
+  /**
+   * Drops every Socket Mode connection at once, without a `disconnect` message or a close
+   * frame, as a network failure or a crashed Slack host does.
+   */
+  dropAll(): void {
+    for (const ws of this.wss.clients) ws.terminate();
+  }
+
+  /**
+   * Makes the next `apps.connections.open` call fail: `'error'` answers `{ ok: false, error:
+   * 'internal_error' }`, `'http'` answers HTTP 503. Calls after it succeed again.
+   */
+  failNextOpen(how: 'error' | 'http'): void {
+    this.openFailures.push(how);
   }
 
   /** Asks the app to reconnect, as Slack does when it recycles a connection. */

@@ -159,6 +159,15 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
     ms.addAll(texts.map((_, id) => ({ id })));
   }
 
+  // Every distinct sentence's compact text, joined with a separator no compact text holds.
+  const joined = docs.map((d) => d.compact).join('\u0001');
+  const docStarts: number[] = [];
+  let offset = 0;
+  for (const d of docs) {
+    docStarts.push(offset);
+    offset += d.compact.length + 1;
+  }
+
   const authors = collectAuthors(essays);
   const titleKeys = essays.map((e) => compactOf(foldText(e.title)));
   const essayNumber = new Map(essays.map((e, i) => [e, i]));
@@ -223,10 +232,17 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
     });
 
     const buckets: Bucket[] = [];
+    // The baseline is MiniSearch alone: it finds what its tokenizer finds, nothing more.
+    const exactDocs =
+      kind === 'chinese' ? docsHolding(phrase) : new Set(results.map((r) => r.id as number).filter((id) => (docs[id] as DocEntry).compact.includes(phrase)));
+    const scored = new Set<number>();
     for (const r of results) {
-      const doc = docs[r.id as number] as DocEntry;
+      const id = r.id as number;
+      scored.add(id);
+      const doc = docs[id] as DocEntry;
       const scoped = allowed === null ? doc.units : doc.units.filter(inScope);
-      if (doc.compact.includes(phrase)) {
+      if (scoped.length === 0) continue;
+      if (exactDocs.has(id)) {
         buckets.push({ exact: true, score: r.score, first: scoped[0] as number, units: scoped });
         continue;
       }
@@ -245,6 +261,14 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
       }
       if (rest.length > 0) buckets.push({ exact: false, score: r.score, first: rest[0] as number, units: rest });
     }
+    // A phrase the terms cannot reach (one character at the end of a word, `战。`) is still
+    // found by the scan; it ranks after the phrases MiniSearch scored.
+    for (const id of exactDocs) {
+      if (scored.has(id)) continue;
+      const doc = docs[id] as DocEntry;
+      const scoped = allowed === null ? doc.units : doc.units.filter(inScope);
+      if (scoped.length > 0) buckets.push({ exact: true, score: 0, first: scoped[0] as number, units: scoped });
+    }
     // Exact phrases first; then MiniSearch's score; then corpus order, so ties are stable.
     buckets.sort((a, b) => Number(b.exact) - Number(a.exact) || b.score - a.score || a.first - b.first);
 
@@ -258,6 +282,33 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
       }
     }
     return hits;
+  }
+
+  /**
+   * The distinct sentences holding the phrase, by a scan of all their folded texts joined
+   * in one string: exact matches must never depend on how the query was tokenized, and
+   * native indexOf over the distinct text of even a large corpus takes milliseconds.
+   */
+  function docsHolding(phrase: string): Set<number> {
+    const found = new Set<number>();
+    for (let at = joined.indexOf(phrase); at !== -1; at = joined.indexOf(phrase, at + 1)) {
+      const doc = docAt(at);
+      found.add(doc);
+      // Skip the rest of this sentence: it is found already.
+      at = (docStarts[doc + 1] ?? joined.length) - 1;
+    }
+    return found;
+  }
+
+  function docAt(offset: number): number {
+    let lo = 0;
+    let hi = docStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((docStarts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /** The last sentence of the window from unit `u` (at most MAX_WINDOW) that holds the phrase, if any. */

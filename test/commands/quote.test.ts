@@ -144,9 +144,11 @@ describe('/quote on the bundled symposium', () => {
   });
 
   test('takes regex metacharacters as plain text', () => {
-    const reply = bot.runLine('/quote (.*)+ [a-z]', en);
-    expect(reply.error).toBeUndefined();
-    expect(reply.results).toEqual([]);
+    expect(bot.runLine('/quote (.*)+', en).error?.code).toBe('invalid_input');
+    expect((bot.run('quote', { query: 'DeepSeek-R1.*' }, en).results as QuoteResult[]).map((r) => r.id)).toEqual(['chen-zhimin-ylph.14']);
+    const none = bot.runLine('/quote [x-q]+', en);
+    expect(none.error).toBeUndefined();
+    expect(none.results).toEqual([]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus.js';
@@ -200,8 +201,35 @@ describe('createIndex on the fixture symposium', () => {
 
 describe('createIndex on the bundled corpus', () => {
   let index: CorpusIndex;
+  let corpus: Corpus;
   beforeAll(async () => {
-    index = createIndex(await loadCorpus(BUNDLED_CORPUS_DIR));
+    corpus = await loadCorpus(BUNDLED_CORPUS_DIR);
+    index = createIndex(corpus);
+  });
+
+  it('finds any stretch of a sentence as an exact phrase, highlighting those very words', () => {
+    const sentences = corpus.files.flatMap((f) =>
+      f.essays.flatMap((e) => e.sections.flatMap((s) => s.paragraphs.flatMap((p) => p.sentences.map((x) => ({ p, text: p.text.slice(x.start, x.end) }))))),
+    );
+    const stretch = fc
+      .record({ n: fc.nat(sentences.length - 1), from: fc.nat(200), length: fc.integer({ min: 2, max: 30 }) })
+      .map(({ n, from, length }) => {
+        const { p, text } = sentences[n] as (typeof sentences)[number];
+        const start = Math.min(from, Math.max(0, text.length - length));
+        return { id: p.id, query: text.slice(start, start + length) };
+      })
+      .filter(({ query }) => /[\p{L}\p{N}]/u.test(query));
+    fc.assert(
+      fc.property(stretch, ({ id, query }) => {
+        const hits = index.search(query);
+        const own = hits.find((h) => h.paragraph.id === id && h.exact);
+        expect(own, query).toBeDefined();
+        expect(hits[0]?.exact).toBe(true);
+        const compact = (t: string) => foldText(t).replace(/[^\p{L}\p{N}]/gu, '');
+        for (const [a, b] of own?.matches ?? []) expect(compact(own?.paragraph.text.slice(a, b) ?? '')).toBe(compact(query));
+      }),
+      { numRuns: 200, seed: 20251130 },
+    );
   });
 
   it('finds 智能鸿沟 as a phrase in its three paragraphs, exact hits first', () => {
@@ -213,7 +241,7 @@ describe('createIndex on the bundled corpus', () => {
   });
 
   it('finds the authors in pinyin either order and in Traditional characters', () => {
-    for (const name of ['chen zhimin', 'Zhimin Chen', 'chenzhimin', '陳志敏']) expect(index.findAuthors(name).map((a) => a.name)).toEqual(['陈志敏']);
+    for (const name of ['chen zhimin', 'Zhimin Chen', 'chenzhimin', '陳志敏', 'Chén Zhìmǐn', '志敏']) expect(index.findAuthors(name).map((a) => a.name)).toEqual(['陈志敏']);
     expect(index.findAuthors('Wu Zhicheng').map((a) => [a.name, a.affiliation])).toEqual([['吴志成', '中共中央党校（国家行政学院）国际战略研究院院长、教授']]);
   });
 

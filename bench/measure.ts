@@ -1,0 +1,147 @@
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { registry } from '../commands/index.js';
+import { createBot, type Logger, type Requester } from '../src/core/bot.js';
+import { loadCorpus } from '../src/core/corpus.js';
+import { createIndex, loadIndex, serializeIndex } from '../src/core/index.js';
+import { essaysOf, sentenceText } from '../src/core/model.js';
+import type { CorpusIndex } from '../src/core/search.js';
+import { commandMix, mixMaterial } from './mix.js';
+import { evaluate, loadQuerySet, type RecallReport } from './quality.js';
+import { median, peakRssMb, percentile, timeRuns, timeRunsAsync } from './stats.js';
+
+/** How hard to measure one corpus size: modest, so that the whole run fits in minutes on two cores. */
+export interface Effort {
+  parseRuns: number;
+  buildRuns: number;
+  /** Timed calls per command (one pass over its mix at least, unless the budget runs out). */
+  samples: number;
+  /**
+   * Time per command, warm-up included, after which it stops at MIN_SAMPLES calls: a command
+   * that takes a second a call on the 1000× corpus must not hold the run up for minutes.
+   */
+  budgetMs: number;
+}
+
+const MIN_SAMPLES = 5;
+
+export interface CommandTiming {
+  name: string;
+  inputs: number;
+  samples: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** Replies with `error` set, by code: a command timed on refusals would be no measure. */
+  errors: Record<string, number>;
+  empty: number;
+}
+
+export interface SizeResult {
+  label: string;
+  files: number;
+  essays: number;
+  paragraphs: number;
+  sentences: number;
+  /** Distinct sentence texts: what an index that stores each sentence once has to hold. */
+  distinctSentences: number;
+  footnotes: number;
+  bytes: number;
+  warnings: number;
+  parseMs: number;
+  build: { chineseMs: number; defaultMs: number };
+  cache: { serializeMs: number; loadMs: number; jsonBytes: number };
+  commands: CommandTiming[];
+  /** `index.search` alone over the labelled queries, for both tokenizers. */
+  search: { chinese: { p50: number; p99: number }; default: { p50: number; p99: number } };
+  recall: { chinese: RecallReport; default: RecallReport } | null;
+  /** Peak RSS after parsing, after our index, after the query runs, and with the baseline index too. */
+  rssMb: { parsed: number; built: number; ours: number; withBaseline: number };
+}
+
+const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} };
+const requester: Requester = { platform: 'cli', userId: 'bench', locale: 'en' };
+
+/** Measures one corpus folder in this process. `recall` evaluates the labelled set (bundled corpus only). */
+export async function measureCorpus(options: { dir: string; label: string; queriesPath: string; recall: boolean; effort: Effort }): Promise<SizeResult> {
+  const { effort } = options;
+  const labelled = await loadQuerySet(options.queriesPath);
+
+  const parsed = await timeRunsAsync(effort.parseRuns, () => loadCorpus(options.dir));
+  const corpus = parsed.result;
+  const essays = essaysOf(corpus);
+  const paragraphs = essays.flatMap((e) => e.sections.flatMap((s) => s.paragraphs));
+  const sentenceTexts = paragraphs.flatMap((p) => p.sentences.map((s) => sentenceText(p, s)));
+
+  const rssParsed = peakRssMb();
+  const built = timeRuns(effort.buildRuns, () => createIndex(corpus, { tokenizer: 'chinese' }));
+  const index = built.result;
+  const rssBuilt = peakRssMb();
+
+  const serialized = timeRuns(1, () => serializeIndex(index));
+  const loaded = timeRuns(effort.buildRuns, () => loadIndex(corpus, serialized.result, { tokenizer: 'chinese' }));
+  // The loaded index must answer as the built one does, or its timing would be meaningless.
+  const probe = labelled[0]?.query ?? '';
+  if (loaded.result.search(probe).length !== index.search(probe).length) throw new Error('bench: the index loaded from its serialised form answers differently');
+
+  const bot = createBot({ commands: registry, library: { corpus, index }, logger: silent });
+  const visible = [...registry.values()].filter((c) => !c.hidden);
+  const material = mixMaterial(corpus, index, labelled, visible.map((c) => c.name));
+  const commands = visible.map((command): CommandTiming => {
+    const mix = commandMix(command, material);
+    const started = performance.now();
+    const spent = () => performance.now() - started;
+    for (let i = 0; i < mix.length && (i < 2 || spent() < effort.budgetMs / 4); i++) bot.run(command.name, mix[i] as Record<string, unknown>, requester);
+    const ms: number[] = [];
+    const errors: Record<string, number> = {};
+    let empty = 0;
+    const total = Math.max(effort.samples, mix.length);
+    for (let i = 0; i < total && (i < MIN_SAMPLES || spent() < effort.budgetMs); i++) {
+      const input = mix[i % mix.length] as Record<string, unknown>;
+      const t0 = performance.now();
+      const reply = bot.run(command.name, input, requester);
+      ms.push(performance.now() - t0);
+      if (reply.error) errors[reply.error.code] = (errors[reply.error.code] ?? 0) + 1;
+      else if (reply.results.length === 0) empty++;
+    }
+    return { name: command.name, inputs: mix.length, samples: ms.length, p50: percentile(ms, 50), p99: percentile(ms, 99), max: Math.max(...ms), errors, empty };
+  });
+
+  const searchTimes = (ix: CorpusIndex) => {
+    const ms: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const q of labelled) {
+        const t0 = performance.now();
+        ix.search(q.query, q.author !== undefined ? { author: q.author } : {});
+        if (round > 0) ms.push(performance.now() - t0);
+      }
+    }
+    return { p50: percentile(ms, 50), p99: percentile(ms, 99) };
+  };
+  const oursSearch = searchTimes(index);
+  const recallOurs = options.recall ? evaluate(index, labelled) : null;
+  const rssOurs = peakRssMb();
+
+  const baseline = timeRuns(effort.buildRuns, () => createIndex(corpus, { tokenizer: 'minisearch-default' }));
+  const baselineSearch = searchTimes(baseline.result);
+  const recallBaseline = options.recall ? evaluate(baseline.result, labelled) : null;
+
+  return {
+    label: options.label,
+    files: corpus.files.length,
+    essays: essays.length,
+    paragraphs: paragraphs.length,
+    sentences: sentenceTexts.length,
+    distinctSentences: new Set(sentenceTexts).size,
+    footnotes: essays.reduce((n, e) => n + e.footnotes.length, 0),
+    bytes: corpus.files.reduce((n, f) => n + statSync(join(options.dir, f.file)).size, 0),
+    warnings: corpus.files.reduce((n, f) => n + f.warnings.length, 0),
+    parseMs: median(parsed.ms),
+    build: { chineseMs: median(built.ms), defaultMs: median(baseline.ms) },
+    cache: { serializeMs: median(serialized.ms), loadMs: median(loaded.ms), jsonBytes: Buffer.byteLength(serialized.result) },
+    commands,
+    search: { chinese: oursSearch, default: baselineSearch },
+    recall: recallOurs && recallBaseline ? { chinese: recallOurs, default: recallBaseline } : null,
+    rssMb: { parsed: rssParsed, built: rssBuilt, ours: rssOurs, withBaseline: peakRssMb() },
+  };
+}

@@ -1,0 +1,153 @@
+/**
+ * `npm run bench`: index build, per-command latency, cold start, peak memory and retrieval
+ * quality, on the bundled corpus and on synthetic corpora 100× and 1000× its size, with
+ * MiniSearch's default tokenizer as the baseline in the same processes. Prints the report and
+ * writes it to bench/RESULTS.md.
+ *
+ *   node dist/bench/run.js [--sizes 1,100,1000] [--cold-runs 10] [--no-write]
+ *
+ * Each corpus size is measured in a child process of its own, so that its peak RSS is its own
+ * and one size's garbage does not slow the next.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../src/config.js';
+import { loadCorpus } from '../src/core/corpus.js';
+import { measureCorpus, type Effort, type SizeResult } from './measure.js';
+import { renderReport, type ColdStart, type Failure, type Machine } from './report.js';
+import { median } from './stats.js';
+import { generateSyntheticCorpus, writeSyntheticCorpus } from './synthetic.js';
+
+const SELF = fileURLToPath(import.meta.url);
+const QUERIES = join(PROJECT_ROOT, 'test', 'fixtures', 'queries.json');
+const RESULTS = join(PROJECT_ROOT, 'bench', 'RESULTS.md');
+const CLI = join(PROJECT_ROOT, 'dist', 'src', 'cli.js');
+const SEED = 20251130;
+/** The CLI builds the index on every start; on the 1000× corpus that is long, so few runs. */
+const LARGE_COLD_RUNS = 2;
+
+const EFFORT: Record<number, Effort> = {
+  1: { parseRuns: 20, buildRuns: 10, samples: 400, budgetMs: 5_000 },
+  100: { parseRuns: 3, buildRuns: 3, samples: 200, budgetMs: 8_000 },
+  1000: { parseRuns: 1, buildRuns: 1, samples: 150, budgetMs: 12_000 },
+};
+
+function flag(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at !== -1 && process.argv[at + 1] !== undefined ? (process.argv[at + 1] as string) : fallback;
+}
+
+/** Child mode: measure one folder and write the result as JSON. */
+async function child(): Promise<void> {
+  const [, , , dir, label, out, recall, scale] = process.argv as Array<string | undefined>;
+  if (!dir || !label || !out) throw new Error('bench: --child DIR LABEL OUT RECALL SCALE');
+  const effort = EFFORT[Number(scale)] ?? (EFFORT[1000] as Effort);
+  const result = await measureCorpus({ dir, label, queriesPath: QUERIES, recall: recall === '1', effort });
+  await writeFile(out, JSON.stringify(result));
+}
+
+/** Measures one size in a child process; a child that dies (out of memory, say) is reported, not fatal. */
+function measureInChild(dir: string, label: string, scale: number, work: string): SizeResult | Failure {
+  const out = join(work, `${label}.json`);
+  const run = spawnSync(process.execPath, [SELF, '--child', dir, label, out, scale === 1 ? '1' : '0', String(scale)], {
+    stdio: ['ignore', 'inherit', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  process.stderr.write(run.stderr);
+  if (run.status === 0) return JSON.parse(readFileSync(out, 'utf8')) as SizeResult;
+  const lines = run.stderr.trim().split('\n');
+  const why = lines.find((l) => /heap out of memory|Error:/u.test(l)) ?? lines.pop() ?? '';
+  return { label, failure: `child exited with ${run.signal ?? `status ${String(run.status)}`}: ${why.trim()}` };
+}
+
+/** Wall time of one process run to its exit, and whether it answered as expected. */
+function timeProcess(args: string[], check: (stdout: string) => boolean): { ms: number; ok: boolean } {
+  const t0 = performance.now();
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const ms = performance.now() - t0;
+  return { ms, ok: run.status === 0 && check(run.stdout) };
+}
+
+function answered(stdout: string): boolean {
+  try {
+    const reply = JSON.parse(stdout) as { results?: unknown[] };
+    return Array.isArray(reply.results) && reply.results.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** `node -e 0` and the CLI, interleaved so that a slow spell of the machine hits both alike. */
+function coldStarts(runs: number, corpusDir: string | null): ColdStart {
+  const cliArgs = [CLI, 'quote', '智能鸿沟', '--json', ...(corpusDir ? ['--corpus', corpusDir] : [])];
+  const node: number[] = [];
+  const cli: number[] = [];
+  let failures = 0;
+  timeProcess(['-e', '0'], () => true);
+  for (let i = 0; i < runs; i++) {
+    node.push(timeProcess(['-e', '0'], () => true).ms);
+    const r = timeProcess(cliArgs, answered);
+    cli.push(r.ms);
+    if (!r.ok) failures++;
+  }
+  return { runs, nodeMs: median(node), cliMs: median(cli), cliRunsMs: cli, failures };
+}
+
+async function main(): Promise<void> {
+  const sizes = flag('sizes', '1,100,1000')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
+  const coldRuns = Number(flag('cold-runs', '10'));
+  const work = await mkdtemp(join(tmpdir(), 'yinzheng-bench-'));
+  const started = performance.now();
+  try {
+    const results: SizeResult[] = [];
+    const failures: Failure[] = [];
+    const synthetic: Record<string, string> = {};
+    const source = await loadCorpus(BUNDLED_CORPUS_DIR);
+    const sourceBytes = (await Promise.all(source.files.map((f) => readFile(join(BUNDLED_CORPUS_DIR, f.file))))).reduce((n, b) => n + b.length, 0);
+    for (const scale of sizes) {
+      let dir = BUNDLED_CORPUS_DIR;
+      const label = scale === 1 ? 'bundled' : `${scale}×`;
+      if (scale !== 1) {
+        dir = join(work, `x${scale}`);
+        const generated = generateSyntheticCorpus(source, { scale, seed: SEED, sourceBytes });
+        await writeSyntheticCorpus(dir, generated);
+        synthetic[label] = dir;
+      }
+      process.stderr.write(`bench: measuring ${label}…\n`);
+      const measured = measureInChild(dir, label, scale, work);
+      if ('failure' in measured) failures.push(measured);
+      else results.push(measured);
+    }
+
+    process.stderr.write(`bench: cold starts (${coldRuns} runs each)…\n`);
+    const cold = coldStarts(coldRuns, null);
+    const largest = sizes.filter((s) => s !== 1).pop();
+    const coldLarge = largest !== undefined ? { label: `${largest}×`, ...coldStarts(LARGE_COLD_RUNS, synthetic[`${largest}×`] ?? null) } : null;
+
+    const machine: Machine = {
+      node: process.version,
+      cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
+      memoryGb: Math.round(totalmem() / 2 ** 30),
+      platform: `${process.platform} ${process.arch}`,
+      date: new Date().toISOString().replace(/\.\d+Z$/u, 'Z'),
+      seed: SEED,
+      totalSeconds: (performance.now() - started) / 1000,
+    };
+    const report = renderReport({ machine, results, failures, cold, coldLarge });
+    process.stdout.write(`${report}\n`);
+    if (!process.argv.includes('--no-write')) await writeFile(RESULTS, report);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--child') await child();
+else await main();

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 
 /**
  * A loopback fake of Discord: the REST routes the bot uses and a JSON gateway, on one
@@ -16,6 +16,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
  * - The gateway URL gets `?v=10&encoding=json` appended.
  * - READY must hold `application` ({id, flags}), `user`, `session_id`, `resume_gateway_url`
  *   and `guilds`; with `guilds: []` the client turns ready at once.
+ * - After a dropped connection @discordjs/ws waits 500 ms, reconnects to `resume_gateway_url`
+ *   and sends RESUME (op 6); a fresh IDENTIFY waits for its identify throttle, up to 6.5 s
+ *   after the previous one.
  */
 
 /** One HTTP request as the fake received it. */
@@ -49,6 +52,16 @@ export interface FakeDiscordOptions {
   heartbeatIntervalMs?: number;
 }
 
+/** A request the fake will refuse, see `failNext`. */
+export interface Failure {
+  match: (request: { method: string; route: string }) => boolean;
+  status: number;
+  /** Seconds, for a 429: sent as `retry_after` in the body and the Retry-After header, as Discord does. */
+  retryAfter?: number;
+  /** How many matching requests to refuse; 1 unless given. */
+  times?: number;
+}
+
 /** A user as the fake puts it into interactions. */
 export interface FakeUser {
   id: string;
@@ -56,6 +69,8 @@ export interface FakeUser {
 }
 
 const DISCORD_EPOCH = 1420070400000n;
+/** Dispatches kept for replay on RESUME; an older sequence cannot be resumed, as on Discord. */
+const REPLAY_MAX = 200;
 const API_PREFIX = '/api/v10';
 
 /** A snowflake for a given creation time; discord.js reads an interaction's age from it. */
@@ -70,15 +85,29 @@ export class AwaitableLog<T> {
   readonly items: T[] = [];
   private readonly taken = new Set<T>();
   private waiters: Array<Waiter<T>> = [];
+  private readonly listeners = new Set<(item: T) => void>();
 
   push(item: T): void {
     this.items.push(item);
+    for (const listener of this.listeners) listener(item);
     const waiter = this.waiters.find((w) => w.match(item));
     if (waiter) {
       this.waiters = this.waiters.filter((w) => w !== waiter);
       this.taken.add(item);
       waiter.resolve(item);
     }
+  }
+
+  /** Calls `listener` with every item pushed from now on; returns a function that stops it. */
+  watch(listener: (item: T) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Forgets the items recorded so far (waiters stay), so a long run does not keep them all. */
+  clear(): void {
+    this.items.length = 0;
+    this.taken.clear();
   }
 
   /** Resolves with the first matching item not yet handed out by `next`. */
@@ -106,6 +135,10 @@ export class FakeDiscord {
   private readonly heartbeatIntervalMs: number;
   private readonly token: string;
   private socket: WebSocket | undefined;
+  /** The gateway session: what a RESUME may pick up again, unless it was invalidated. */
+  private session: { id: string; resumable: boolean; history: GatewayPayload[] } | undefined;
+  private sessions = 0;
+  private readonly failures: Failure[] = [];
   private sequence = 0;
   private nextId = 1;
   private readonly messages = new Map<string, Record<string, unknown>>();
@@ -159,8 +192,61 @@ export class FakeDiscord {
     this.socket.send(JSON.stringify(payload));
   }
 
+  /**
+   * Sends a dispatch on the live connection. While the connection is down the dispatch is only
+   * kept in the session's history, as Discord keeps it, to be replayed when the client resumes.
+   */
   private dispatch(t: string, d: unknown): void {
-    this.send({ op: 0, t, s: ++this.sequence, d });
+    if (!this.socket) throw new Error('fake-discord: no gateway connection to dispatch on');
+    const payload: GatewayPayload = { op: 0, t, s: ++this.sequence, d };
+    if (this.session) {
+      this.session.history.push(payload);
+      if (this.session.history.length > REPLAY_MAX) this.session.history.shift();
+    }
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(payload));
+  }
+
+  /**
+   * Drops the gateway connection from Discord's side: without a close frame (the client sees
+   * 1006, as when a network path dies) or with `code` (4000 "unknown error" is resumable).
+   */
+  dropGateway(code?: number): void {
+    if (!this.socket) throw new Error('fake-discord: no gateway connection to drop');
+    if (code === undefined) this.socket.terminate();
+    else this.socket.close(code, 'fake-discord: dropped');
+  }
+
+  /**
+   * Ends the session: a RESUME is answered with INVALID_SESSION (op 9, not resumable), and when
+   * connected the client is told so at once, as Discord does. Either way it must IDENTIFY again.
+   */
+  invalidateSession(): void {
+    if (this.session) this.session.resumable = false;
+    if (this.socket?.readyState === WebSocket.OPEN) this.send({ op: 9, d: false });
+  }
+
+  /** Refuses the next matching request(s) with `status`: an outage (5xx) or a rate limit (429). */
+  failNext(failure: Failure): void {
+    this.failures.push({ ...failure, times: failure.times ?? 1 });
+  }
+
+  /** Forgets recorded requests and stored messages, so a long run measures the bot's memory and not the fake's. */
+  clearRecords(): void {
+    this.requests.clear();
+    this.gatewayPayloads.clear();
+    this.messages.clear();
+  }
+
+  private resume(d: { session_id?: string; seq?: number }): void {
+    const session = this.session;
+    const oldest = session?.history[0]?.s ?? this.sequence + 1;
+    const seq = d.seq ?? 0;
+    if (!session || !session.resumable || session.id !== d.session_id || seq + 1 < oldest) {
+      this.send({ op: 9, d: false });
+      return;
+    }
+    for (const missed of session.history) if ((missed.s ?? 0) > seq) this.send(missed);
+    this.dispatch('RESUMED', {});
   }
 
   private onGateway(socket: WebSocket): void {
@@ -170,12 +256,16 @@ export class FakeDiscord {
       const payload = JSON.parse(String(data)) as GatewayPayload;
       this.gatewayPayloads.push(payload);
       if (payload.op === 1) this.send({ op: 11, d: null });
+      if (payload.op === 6) this.resume(payload.d as { session_id?: string; seq?: number });
       if (payload.op === 2) {
+        // A new session starts its sequence over and cannot pick up the old one's events.
+        this.session = { id: `fake-session-${++this.sessions}`, resumable: true, history: [] };
+        this.sequence = 0;
         this.dispatch('READY', {
           v: 10,
           user: { id: this.botUser.id, username: this.botUser.username, discriminator: '0', global_name: null, avatar: null, bot: true, flags: 0 },
           guilds: [],
-          session_id: 'fake-session',
+          session_id: this.session.id,
           resume_gateway_url: this.gatewayUrl,
           shard: [0, 1],
           application: { id: this.applicationId, flags: 0 },
@@ -346,19 +436,35 @@ export class FakeDiscord {
       body: text === '' ? undefined : (JSON.parse(text) as unknown),
       status: 0,
     };
-    const reply = this.respond(recorded);
+    const reply = this.failure(recorded) ?? this.respond(recorded);
     recorded.status = reply.status;
     if (reply.status === 400) recorded.refused = (reply.body as { message: string }).message;
     if (reply.status === 204) {
       res.writeHead(204).end();
     } else {
-      res.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
+      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers }).end(JSON.stringify(reply.body));
     }
     // Recorded after the response is written, so that a test awaiting a request also sees its answer delivered.
     this.requests.push(recorded);
   }
 
-  private respond(r: RecordedRequest): { status: number; body?: unknown } {
+  private failure(r: RecordedRequest): { status: number; body: unknown; headers?: Record<string, string> } | undefined {
+    const failure = this.failures.find((f) => f.match(r));
+    if (!failure) return undefined;
+    failure.times = (failure.times ?? 1) - 1;
+    if (failure.times <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
+    if (failure.status === 429) {
+      const retryAfter = failure.retryAfter ?? 1;
+      return {
+        status: 429,
+        body: { message: 'You are being rate limited.', retry_after: retryAfter, global: false },
+        headers: { 'retry-after': String(retryAfter), 'x-ratelimit-scope': 'user' },
+      };
+    }
+    return { status: failure.status, body: { message: `${failure.status}: fake-discord outage`, code: 0 } };
+  }
+
+  private respond(r: RecordedRequest): { status: number; body?: unknown; headers?: Record<string, string> } {
     const { method, route } = r;
     const body = (r.body ?? {}) as Record<string, unknown>;
     const authorized = r.headers.authorization === `Bot ${this.token}`;

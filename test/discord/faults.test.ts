@@ -1,0 +1,223 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { registry } from '../../commands/index.js';
+import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
+import { createBot, type Bot, type Logger } from '../../src/core/bot.js';
+import { loadCorpus } from '../../src/core/corpus.js';
+import { createIndex } from '../../src/core/index.js';
+import { startDiscord } from '../../src/discord/bot.js';
+import { AwaitableLog, FakeDiscord, type FakeUser, type RecordedRequest } from './fake-discord.js';
+
+/*
+ * Faults of the outside world, with the real discord.js client against the loopback Discord:
+ * the gateway connection dropping mid-session (resumed, or identified afresh when Discord no
+ * longer knows the session) and Discord's REST API failing a request (5xx, 429). A command that
+ * throws is covered in e2e.test.ts. Everything is awaited: no sleeps, no timing assertions.
+ */
+
+interface LogEntry {
+  level: 'info' | 'warn' | 'error' | 'debug';
+  obj: Record<string, unknown>;
+  msg: string | undefined;
+}
+
+function createTestLogger(): Logger & { entries: AwaitableLog<LogEntry> } {
+  const entries = new AwaitableLog<LogEntry>();
+  const at = (level: LogEntry['level']) => (obj: object, msg?: string) => entries.push({ level, obj: obj as Record<string, unknown>, msg });
+  return { entries, info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') };
+}
+
+const alice: FakeUser = { id: '500000000000000001', username: 'alice' };
+const EPHEMERAL = 64;
+
+interface Running {
+  fake: FakeDiscord;
+  bot: Bot;
+  logs: ReturnType<typeof createTestLogger>;
+  stop(): Promise<void>;
+}
+
+async function start(corpusDir: string): Promise<Running> {
+  const corpus = await loadCorpus(corpusDir);
+  const logs = createTestLogger();
+  const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: logs });
+  const fake = await FakeDiscord.start();
+  const { stop } = await startDiscord(bot, { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase }, logs);
+  // The first IDENTIFY is taken here, so that a test awaiting op 2 gets a new one.
+  await fake.gatewayPayloads.next((p) => p.op === 2);
+  return {
+    fake,
+    bot,
+    logs,
+    async stop() {
+      await stop();
+      await fake.close();
+    },
+  };
+}
+
+/** Awaits the adapter's "answered" log for an interaction, then returns every request it made for it, in order. */
+async function requestsFor(r: Running, interaction: { id: string; token: string }): Promise<RecordedRequest[]> {
+  await r.logs.entries.next((e) => e.msg === 'discord: answered' && e.obj.interaction === interaction.id);
+  return r.fake.requests.items.filter(
+    (q) => q.route.startsWith(`/interactions/${interaction.id}/`) || q.route.startsWith(`/webhooks/${r.fake.applicationId}/${interaction.token}`),
+  );
+}
+
+type Embed = { title?: string };
+const callbackOf = (q: RecordedRequest | undefined) => (q?.body ?? {}) as { type?: number; data?: { embeds?: Embed[]; content?: string; flags?: number } };
+/** The title of the answer's first embed, whether it came with the callback or as the edit of a deferral. */
+function answerTitle(requests: RecordedRequest[]): string | undefined {
+  const direct = requests.find((q) => q.status < 300 && callbackOf(q).type === 4);
+  if (direct) return callbackOf(direct).data?.embeds?.[0]?.title;
+  return ((requests.find((q) => q.status < 300 && q.method === 'PATCH')?.body ?? {}) as { embeds?: Embed[] }).embeds?.[0]?.title;
+}
+const successfulCallbacks = (requests: RecordedRequest[]) => requests.filter((q) => q.route.endsWith('/callback') && q.status < 300);
+
+function titleFrom(bot: Bot, name: string, input: Record<string, unknown>): string {
+  return bot.run(name, input, { platform: 'discord', userId: alice.id, locale: 'en' }).title;
+}
+
+describe('Discord gateway dropped mid-session', () => {
+  let r: Running;
+  beforeAll(async () => {
+    r = await start(BUNDLED_CORPUS_DIR);
+  });
+  afterAll(async () => {
+    await r?.stop();
+  });
+
+  it.each([
+    ['without a close frame (1006)', undefined, 1006],
+    ['with 4000 unknown error', 4000, 4000],
+  ])('resumes after the connection drops %s, gets the interaction sent meanwhile, and answers it', async (_, code, seen) => {
+    const connections = r.fake.gatewayConnections.length;
+    const resumedBefore = r.fake.requests.items.length;
+    r.fake.dropGateway(code);
+    expect(await r.fake.gatewayCloses.next(() => true)).toBe(seen);
+    // Sent while the client is away: Discord keeps it for the session and replays it on RESUME.
+    const missed = r.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟' }, user: alice });
+    const resume = await r.fake.gatewayPayloads.next((p) => p.op === 6);
+    expect(resume.d).toMatchObject({ token: 'fake-token', session_id: 'fake-session-1' });
+    expect(r.fake.gatewayConnections.length).toBe(connections + 1);
+
+    const replayed = await requestsFor(r, missed);
+    expect(successfulCallbacks(replayed)).toHaveLength(1);
+    expect(replayed.filter((q) => q.status >= 300)).toEqual([]);
+    expect(answerTitle(replayed)).toBe(titleFrom(r.bot, 'quote', { query: '智能鸿沟' }));
+
+    const next = await requestsFor(r, r.fake.slashCommand({ name: 'essays', user: alice }));
+    expect(next.map((q) => [q.status, callbackOf(q).type])).toEqual([[204, 4]]);
+    expect(answerTitle(next)).toBe(titleFrom(r.bot, 'essays', {}));
+    // Resumed, not identified again: the session and its sequence went on.
+    expect(r.fake.gatewayPayloads.items.filter((p) => p.op === 2)).toHaveLength(1);
+    expect(r.fake.requests.items.slice(resumedBefore).filter((q) => q.route === '/gateway/bot')).toEqual([]);
+  });
+
+  it('identifies again when Discord invalidates the session on a live connection (op 9), then answers', async () => {
+    r.fake.invalidateSession();
+    // discord.js closes the connection itself (1000) and starts a new session.
+    expect(await r.fake.gatewayCloses.next(() => true)).toBe(1000);
+    const identify = await r.fake.gatewayPayloads.next((p) => p.op === 2);
+    expect(identify.d).toMatchObject({ token: 'fake-token', intents: 1, shard: [0, 1] });
+
+    const next = await requestsFor(r, r.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟', count: 1 }, user: alice }));
+    expect(successfulCallbacks(next)).toHaveLength(1);
+    expect(answerTitle(next)).toBe(titleFrom(r.bot, 'quote', { query: '智能鸿沟', count: 1 }));
+  });
+
+  it('identifies again when Discord refuses the RESUME after a drop, then answers', async () => {
+    r.fake.dropGateway();
+    r.fake.invalidateSession();
+    expect(await r.fake.gatewayCloses.next(() => true)).toBe(1006);
+    const resume = await r.fake.gatewayPayloads.next((p) => p.op === 6);
+    expect(resume.d).toMatchObject({ session_id: 'fake-session-2' });
+    const identify = await r.fake.gatewayPayloads.next((p) => p.op === 2);
+    expect(identify.d).toMatchObject({ token: 'fake-token' });
+
+    const next = await requestsFor(r, r.fake.slashCommand({ name: 'help', user: alice }));
+    expect(successfulCallbacks(next)).toHaveLength(1);
+    expect(answerTitle(next)).toBe(titleFrom(r.bot, 'help', {}));
+    expect(r.fake.gatewayPayloads.items.filter((p) => p.op === 2)).toHaveLength(3);
+  });
+});
+
+describe('Discord REST failing a request', () => {
+  let r: Running;
+  beforeAll(async () => {
+    r = await start(BUNDLED_CORPUS_DIR);
+  });
+  afterAll(async () => {
+    await r?.stop();
+  });
+
+  /** Dispatches a slash command and has the fake refuse its callback `times` times with `status`. */
+  function failingCallback(status: number, times = 1, name = 'quote', options: Record<string, string | number> = { query: '智能鸿沟' }) {
+    const i = r.fake.slashCommand({ name, options, user: alice });
+    // Registered before the event loop turns, so before the bot can have sent the callback.
+    r.fake.failNext({ match: (q) => q.route.startsWith(`/interactions/${i.id}/`), status, times, retryAfter: status === 429 ? 1 : undefined });
+    return i;
+  }
+
+  it.each([500, 502, 503])('retries a callback Discord answers with %i once, and answers exactly once', async (status) => {
+    const sent = await requestsFor(r, failingCallback(status));
+    expect(sent.map((q) => [q.method, q.status, callbackOf(q).type])).toEqual([
+      ['POST', status, 4],
+      ['POST', 204, 4],
+    ]);
+    expect(sent[1]?.body).toEqual(sent[0]?.body);
+    expect(answerTitle(sent)).toBe(titleFrom(r.bot, 'quote', { query: '智能鸿沟' }));
+    expect(r.logs.entries.items.filter((e) => e.level === 'error')).toEqual([]);
+  });
+
+  it('waits out a 429 with retry_after on a callback, then answers exactly once', async () => {
+    const sent = await requestsFor(r, failingCallback(429));
+    expect(sent.map((q) => [q.status, callbackOf(q).type])).toEqual([
+      [429, 4],
+      [204, 4],
+    ]);
+    expect(sent[1]?.body).toEqual(sent[0]?.body);
+    expect(r.logs.entries.items.filter((e) => e.level === 'error')).toEqual([]);
+  });
+
+  it('logs a callback that fails past every retry, answers with the short failure message, and keeps serving', async () => {
+    // The first attempt and discord.js's three retries.
+    const i = failingCallback(503, 4);
+    const sent = await requestsFor(r, i);
+    expect(sent.map((q) => q.status)).toEqual([503, 503, 503, 503, 204]);
+    const failed = await r.logs.entries.next((e) => e.msg === 'discord: interaction failed' && e.obj.interaction === i.id);
+    expect((failed.obj.err as { status?: number }).status).toBe(503);
+    expect(successfulCallbacks(sent).map((q) => [callbackOf(q).type, callbackOf(q).data?.flags, callbackOf(q).data?.content])).toEqual([
+      [4, EPHEMERAL, 'Something went wrong while answering. It has been logged; please try again.'],
+    ]);
+
+    const next = await requestsFor(r, r.fake.slashCommand({ name: 'essays', user: alice }));
+    expect(next.map((q) => [q.status, callbackOf(q).type])).toEqual([[204, 4]]);
+    expect(answerTitle(next)).toBe(titleFrom(r.bot, 'essays', {}));
+  });
+});
+
+describe('Discord REST failing a follow-up', () => {
+  let r: Running;
+  beforeAll(async () => {
+    // A paragraph longer than one message: its Context answer needs a follow-up.
+    r = await start(join(PROJECT_ROOT, 'test', 'discord', 'fixtures', 'long'));
+  });
+  afterAll(async () => {
+    await r?.stop();
+  });
+
+  it.each([502, 429])('retries a follow-up Discord answers with %i, and posts every part exactly once', async (status) => {
+    const paragraph = r.bot.library().corpus.files[0]?.essays[0]?.sections[0]?.paragraphs[0];
+    const i = r.fake.button({ customId: `y1|c|p|${alice.id}|context|id=${paragraph?.id}`, user: alice, message: {} });
+    r.fake.failNext({ match: (q) => q.method === 'POST' && q.route.startsWith(`/webhooks/${r.fake.applicationId}/${i.token}`), status, retryAfter: 1 });
+    const sent = await requestsFor(r, i);
+    expect(sent.map((q) => [q.method, q.route.endsWith('/callback') ? 'callback' : 'followup', q.status])).toEqual([
+      ['POST', 'callback', 204],
+      ['POST', 'followup', status],
+      ['POST', 'followup', 200],
+    ]);
+    expect(sent[2]?.body).toEqual(sent[1]?.body);
+    expect(r.logs.entries.items.filter((e) => e.level === 'error')).toEqual([]);
+  });
+});

@@ -294,8 +294,20 @@ function renderBlock(block: ReplyBlock): SlackBlock[] {
         const label = `*${escapeWithin(f.label, 200)}*\n`;
         return mrkdwn(label + escapeWithin(f.value, SLACK_FIELD_TEXT_MAX - label.length));
       });
-      const out: SlackBlock[] = [];
-      for (let i = 0; i < fields.length; i += SLACK_MAX_FIELDS) out.push({ type: 'section', fields: fields.slice(i, i + SLACK_MAX_FIELDS) });
+      // Ten fields of 2,000 characters would make one block larger than a whole message may
+      // be, so a section takes fields only up to a section's worth of text.
+      const out: Array<{ type: 'section'; fields: MrkdwnText[] }> = [];
+      let size = Infinity;
+      for (const field of fields) {
+        const current = out[out.length - 1];
+        if (!current || current.fields.length >= SLACK_MAX_FIELDS || size + field.text.length > SLACK_SECTION_TEXT_MAX) {
+          out.push({ type: 'section', fields: [field] });
+          size = field.text.length;
+        } else {
+          current.fields.push(field);
+          size += field.text.length;
+        }
+      }
       return out;
     }
     case 'diff': {

@@ -1,0 +1,285 @@
+/**
+ * Slack under load, on the loopback: slash commands delivered through the fake Slack's Socket
+ * Mode websocket to the real Bolt app that `startSlack` builds, over the bundled corpus, a fixed
+ * number in flight at a time. A request's latency runs from the envelope leaving the fake to the
+ * last message of its answer arriving at its response_url: what a user waits for, minus Slack's
+ * own hops.
+ *
+ * The mix and the driver are shared with test/slack/load.test.ts, which asserts on the same run
+ * what the benchmark only counts.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { registry } from '../commands/index.js';
+import { BUNDLED_CORPUS_DIR, type SlackConfig } from '../src/config.js';
+import { createBot, type Bot, type Logger } from '../src/core/bot.js';
+import { loadCorpus } from '../src/core/corpus.js';
+import { createIndex } from '../src/core/index.js';
+import { essaysOf, sentenceText, type Corpus } from '../src/core/model.js';
+import type { CorpusIndex } from '../src/core/search.js';
+import { startSlack } from '../src/slack/bot.js';
+import { replyToBlockKit } from '../src/slack/render.js';
+import { FakeSlack, slashCommand, type Ack, type ResponsePost } from '../test/slack/fake-slack.js';
+
+/** A slash command as a user types it. */
+export interface SlashRequest {
+  /** Without the slash: `quote`. */
+  command: string;
+  /** As typed, before Slack escapes it. */
+  text: string;
+  userId: string;
+}
+
+/**
+ * Requests per user in the mix. Below the default burst (RATE_LIMIT_BURST, 10), so a run under
+ * the production limits measures answers, not refusals.
+ */
+export const REQUESTS_PER_USER = 5;
+
+/** A small deterministic PRNG (mulberry32), so every run sends the same mix. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * `count` slash commands, a mix weighted the way people use the bot (mostly /quote and
+ * /verify), with every command the manifest offers, queries cut from the corpus itself, filters,
+ * paging, and about one in ten a bad input (empty, punctuation only, out-of-range or
+ * non-numeric options, unknown passages and authors, over-long text).
+ */
+export function slackLoadMix(corpus: Corpus, index: CorpusIndex, count: number, seed = 20251130): SlashRequest[] {
+  const next = random(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  const essays = essaysOf(corpus);
+  const paragraphs = essays.flatMap((e) => e.sections.flatMap((s) => s.paragraphs));
+  const sentences = paragraphs.flatMap((p) => p.sentences.map((s) => sentenceText(p, s))).filter((s) => s.length >= 12 && s.length <= 150);
+  const headings = essays.flatMap((e) => e.sections.flatMap((s) => (s.heading === null ? [] : [s.heading])));
+  const authors = index.findAuthors('');
+  if (sentences.length === 0 || authors.length === 0) throw new Error('bench: the load mix needs a corpus with sentences and authors');
+  /** A phrase of 2–6 characters from inside a sentence, away from its punctuation. */
+  const phrase = () => {
+    const s = pick(sentences).replace(/[\p{P}\s\d]/gu, '');
+    const length = 2 + Math.floor(next() * 5);
+    const start = Math.floor(next() * Math.max(1, s.length - length));
+    return s.slice(start, start + length);
+  };
+  const author = () => {
+    const a = pick(authors);
+    return next() < 0.5 ? a.name : a.pinyin;
+  };
+  const kinds: Array<[weight: number, make: () => [string, string]]> = [
+    [20, () => ['quote', phrase()]],
+    [6, () => ['quote', `${phrase()} author:${author()}`]],
+    [4, () => ['quote', `${phrase()} count:${1 + Math.floor(next() * 5)}`]],
+    [3, () => ['quote', `${phrase()} page:2`]],
+    [2, () => ['quote', `${pick(essays).title.slice(0, 6)} essay:${pick(essays).id}`]],
+    [8, () => ['verify', pick(sentences)]],
+    // Other punctuation, and one character changed: /verify's other two outcomes.
+    [4, () => ['verify', pick(sentences).replace(/[，。]/gu, (c) => (c === '，' ? ',' : '.'))]],
+    [4, () => ['verify', ((s) => `${s.slice(0, 4)}大${s.slice(5)}`)(pick(sentences))]],
+    [6, () => ['who', next() < 0.7 ? pick(sentences) : (pick(headings.length > 0 ? headings : sentences) as string)]],
+    [5, () => ['author', author()]],
+    [5, () => ['sources', next() < 0.3 ? '' : phrase()]],
+    [5, () => ['cite', next() < 0.6 ? pick(paragraphs).id : pick(essays).id]],
+    [3, () => ['essays', '']],
+    [3, () => ['help', next() < 0.5 ? '' : pick([...registry.values()].filter((c) => !c.hidden)).name]],
+    // Bad input.
+    [1, () => ['quote', '']],
+    [1, () => ['quote', '！？。']],
+    [1, () => ['quote', `${phrase()} count:99`]],
+    [1, () => ['quote', `${phrase()} count:abc`]],
+    [1, () => ['cite', 'no-such-essay.999']],
+    [1, () => ['author', 'Nobody Atall']],
+    [1, () => ['verify', '']],
+    [1, () => ['who', '人'.repeat(600)]],
+    [1, () => ['quote', `${phrase()} author:<@U0EVIL> & co`]],
+  ];
+  const total = kinds.reduce((n, [w]) => n + w, 0);
+  const users = Math.max(1, Math.ceil(count / REQUESTS_PER_USER));
+  return Array.from({ length: count }, (_, i) => {
+    let roll = next() * total;
+    const [, make] = kinds.find(([w]) => (roll -= w) < 0) ?? (kinds[0] as (typeof kinds)[number]);
+    const [command, text] = make();
+    return { command, text, userId: `U0LOAD${String(i % users).padStart(4, '0')}` };
+  });
+}
+
+/** What Slack puts in a slash command's `text`: the typed text with `&`, `<` and `>` as entities. */
+export function slackEscape(typed: string): string {
+  return typed.replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;');
+}
+
+/**
+ * The response_url bodies the adapter must post for a request, computed by a bot over the same
+ * library without the adapter: the renderer's messages, private, each added to the thread.
+ */
+export function expectedPosts(oracle: Bot, request: SlashRequest): Array<Record<string, unknown>> {
+  const reply = oracle.runLine(`${request.command} ${request.text}`, { platform: 'slack', userId: request.userId, locale: 'en' });
+  const messages = replyToBlockKit(reply, { locale: 'en', visibility: 'ephemeral', share: { c: request.command, l: request.text }, maxMessages: 5 });
+  return messages.map((m) => ({ response_type: 'ephemeral', replace_original: false, text: m.text, blocks: m.blocks }));
+}
+
+/** One request as it went: its ack, its posts up to the expected count, and how long that took. */
+export interface LoadOutcome {
+  request: SlashRequest;
+  /** The response_url id the fake recorded its posts under. */
+  id: string;
+  ack: Ack;
+  posts: ResponsePost[];
+  latencyMs: number;
+}
+
+/**
+ * Sends `requests` as slash command envelopes over the fake's Socket Mode connection,
+ * `concurrency` in flight at a time; each is done when its ack and `expected[i]` posts have
+ * arrived. Posts beyond the expected count land in the fake's recorder, for the caller to count.
+ */
+export async function driveSlashCommands(
+  fake: FakeSlack,
+  requests: readonly SlashRequest[],
+  expected: readonly number[],
+  opts: { concurrency: number; label: string },
+): Promise<LoadOutcome[]> {
+  const waiting = new Map<string, { need: number; posts: ResponsePost[]; done: () => void }>();
+  const stop = fake.responses.watch((post) => {
+    const w = waiting.get(post.id);
+    if (!w) return;
+    w.posts.push(post);
+    if (w.posts.length === w.need) {
+      waiting.delete(post.id);
+      w.done();
+    }
+  });
+  const outcomes: LoadOutcome[] = new Array(requests.length);
+  let cursor = 0;
+  const worker = async () => {
+    while (cursor < requests.length) {
+      const i = cursor++;
+      const request = requests[i] as SlashRequest;
+      const id = `${opts.label}-${i}`;
+      const posts: ResponsePost[] = [];
+      const answered = new Promise<void>((done) => waiting.set(id, { need: expected[i] ?? 1, posts, done }));
+      const payload = slashCommand(`/${request.command}`, slackEscape(request.text), fake.responseUrl(id), request.userId);
+      const t0 = performance.now();
+      const [ack] = await Promise.all([fake.sendEnvelope('slash_commands', payload), answered]);
+      outcomes[i] = { request, id, ack, posts, latencyMs: performance.now() - t0 };
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(opts.concurrency, requests.length) }, worker));
+  } finally {
+    stop();
+  }
+  return outcomes;
+}
+
+/**
+ * A function that runs a full garbage collection, or undefined. Node only offers one behind
+ * --expose-gc; setting the flag at run time makes `gc` appear in contexts created after it,
+ * which is enough to ask for a collection without changing how vitest or `npm run bench`
+ * start Node.
+ */
+export function exposeGc(): (() => void) | undefined {
+  const existing = (globalThis as { gc?: () => void }).gc;
+  if (existing) return existing;
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    return typeof gc === 'function' ? (gc as () => void) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** heapUsed in MB, after a full collection when one can be forced. */
+export function heapUsedMb(gc: (() => void) | undefined): number {
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+/** The p-th percentile (0–100) by nearest rank; NaN for no samples. */
+function percentile(samples: readonly number[], p: number): number {
+  if (samples.length === 0) return Number.NaN;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1] as number;
+}
+
+const BOT_TOKEN = 'xoxb-bench';
+const APP_TOKEN = 'xapp-bench';
+
+const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
+
+export interface SlackLoadFigures {
+  /** Latency percentiles in ms, envelope sent to the answer's last message received. */
+  p50: number;
+  p99: number;
+  requests: number;
+  /** Requests acked once and answered with exactly the expected messages. */
+  answered: number;
+  /** Extra acks and response_url posts beyond one ack and the expected messages per request. */
+  duplicates: number;
+  /** heapUsed growth from the end of the first quarter of the run (warm) to its end, after GC when possible. */
+  heapGrowthMb: number;
+}
+
+/**
+ * Runs `requests` slash commands at `concurrency` against the real Slack adapter in Socket Mode
+ * on the loopback, under the production default rate limit, and reports latency, exactly-once
+ * delivery and heap growth. Resolves when the adapter and the fake are closed again.
+ */
+export async function benchSlackLoad(opts: { requests: number; concurrency: number }): Promise<SlackLoadFigures> {
+  const corpus = await loadCorpus(BUNDLED_CORPUS_DIR);
+  const library = { corpus, index: createIndex(corpus) };
+  const bot = createBot({ commands: registry, library, logger: quiet, rateLimit: { burst: 10, perMinute: 20 } });
+  const oracle = createBot({ commands: registry, library, logger: quiet });
+  const fake = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
+  const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0 };
+  const adapter = await startSlack(bot, config, quiet);
+  try {
+    const requests = slackLoadMix(corpus, library.index, opts.requests);
+    const expected = requests.map((r) => expectedPosts(oracle, r).length);
+    const gc = exposeGc();
+    const quarter = Math.max(1, Math.ceil(requests.length / 4));
+    const latencies: number[] = [];
+    let answered = 0;
+    let duplicates = 0;
+    const heaps: number[] = [];
+    for (let start = 0, batch = 0; start < requests.length; start += quarter, batch += 1) {
+      const slice = requests.slice(start, start + quarter);
+      const outcomes = await driveSlashCommands(fake, slice, expected.slice(start, start + quarter), { concurrency: opts.concurrency, label: `bench-${batch}` });
+      latencies.push(...outcomes.map((o) => o.latencyMs));
+      // Every handler of this batch has posted what it meant to by now, except a stray extra
+      // post still on its way; those are counted with the next batch's (or after the stop).
+      const ids = new Set(outcomes.map((o) => o.id));
+      const envelopes = new Set(outcomes.map((o) => o.ack.envelope_id));
+      answered += outcomes.filter((o) => fake.responses.items.filter((p) => p.id === o.id).length === o.posts.length).length;
+      duplicates += fake.responses.items.filter((p) => ids.has(p.id)).length - outcomes.reduce((n, o) => n + o.posts.length, 0);
+      duplicates += fake.acks.items.filter((a) => envelopes.has(a.envelope_id)).length - outcomes.length;
+      duplicates += fake.responses.items.filter((p) => !ids.has(p.id)).length;
+      fake.responses.clear();
+      fake.acks.clear();
+      heaps.push(heapUsedMb(gc));
+    }
+    await adapter.stop();
+    duplicates += fake.responses.items.length + fake.acks.items.length;
+    return {
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      requests: requests.length,
+      answered,
+      duplicates,
+      heapGrowthMb: (heaps.at(-1) ?? Number.NaN) - (heaps[0] ?? Number.NaN),
+    };
+  } finally {
+    await adapter.stop();
+    await fake.close();
+  }
+}

@@ -79,12 +79,24 @@ export function slackLoadMix(corpus: Corpus, index: CorpusIndex, count: number, 
     [6, () => ['quote', `${phrase()} author:${author()}`]],
     [4, () => ['quote', `${phrase()} count:${1 + Math.floor(next() * 5)}`]],
     [3, () => ['quote', `${phrase()} page:2`]],
-    [2, () => ['quote', `${pick(essays).title.slice(0, 6)} essay:${pick(essays).id}`]],
+    [
+      2,
+      () => {
+        const essay = pick(essays);
+        return ['quote', `${phrase()} essay:${next() < 0.5 ? essay.id : essay.title.slice(0, 6)}`];
+      },
+    ],
     [8, () => ['verify', pick(sentences)]],
     // Other punctuation, and one character changed: /verify's other two outcomes.
     [4, () => ['verify', pick(sentences).replace(/[，。]/gu, (c) => (c === '，' ? ',' : '.'))]],
-    [4, () => ['verify', ((s) => `${s.slice(0, 4)}大${s.slice(5)}`)(pick(sentences))]],
-    [6, () => ['who', next() < 0.7 ? pick(sentences) : (pick(headings.length > 0 ? headings : sentences) as string)]],
+    [
+      4,
+      () => {
+        const sentence = pick(sentences);
+        return ['verify', `${sentence.slice(0, 4)}大${sentence.slice(5)}`];
+      },
+    ],
+    [6, () => ['who', next() < 0.7 || headings.length === 0 ? pick(sentences) : pick(headings)]],
     [5, () => ['author', author()]],
     [5, () => ['sources', next() < 0.3 ? '' : phrase()]],
     [5, () => ['cite', next() < 0.6 ? pick(paragraphs).id : pick(essays).id]],
@@ -165,7 +177,8 @@ export async function driveSlashCommands(
       const request = requests[i] as SlashRequest;
       const id = `${opts.label}-${i}`;
       const posts: ResponsePost[] = [];
-      const answered = new Promise<void>((done) => waiting.set(id, { need: expected[i] ?? 1, posts, done }));
+      const need = expected[i] ?? 1;
+      const answered = need === 0 ? Promise.resolve() : new Promise<void>((done) => waiting.set(id, { need, posts, done }));
       const payload = slashCommand(`/${request.command}`, slackEscape(request.text), fake.responseUrl(id), request.userId);
       const t0 = performance.now();
       const [ack] = await Promise.all([fake.sendEnvelope('slash_commands', payload), answered]);

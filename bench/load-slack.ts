@@ -15,7 +15,7 @@ import { BUNDLED_CORPUS_DIR, type SlackConfig } from '../src/config.js';
 import { createBot, type Bot, type Logger } from '../src/core/bot.js';
 import { loadCorpus } from '../src/core/corpus.js';
 import { createIndex } from '../src/core/index.js';
-import { essaysOf, sentenceText, type Corpus } from '../src/core/model.js';
+import { essaysOf, sentenceText, type Corpus, type Paragraph } from '../src/core/model.js';
 import type { CorpusIndex } from '../src/core/search.js';
 import { startSlack } from '../src/slack/bot.js';
 import { replyToBlockKit } from '../src/slack/render.js';
@@ -59,13 +59,14 @@ export function slackLoadMix(corpus: Corpus, index: CorpusIndex, count: number, 
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const essays = essaysOf(corpus);
   const paragraphs = essays.flatMap((e) => e.sections.flatMap((s) => s.paragraphs));
-  const sentences = paragraphs.flatMap((p) => p.sentences.map((s) => sentenceText(p, s))).filter((s) => s.length >= 12 && s.length <= 150);
+  const sentencesOf = (ps: readonly Paragraph[]) => ps.flatMap((p) => p.sentences.map((s) => sentenceText(p, s))).filter((s) => s.length >= 12 && s.length <= 150);
+  const sentences = sentencesOf(paragraphs);
   const headings = essays.flatMap((e) => e.sections.flatMap((s) => (s.heading === null ? [] : [s.heading])));
   const authors = index.findAuthors('');
   if (sentences.length === 0 || authors.length === 0) throw new Error('bench: the load mix needs a corpus with sentences and authors');
   /** A phrase of 2–6 characters from inside a sentence, away from its punctuation. */
-  const phrase = () => {
-    const s = pick(sentences).replace(/[\p{P}\s\d]/gu, '');
+  const phrase = (from: readonly string[] = sentences) => {
+    const s = pick(from.length > 0 ? from : sentences).replace(/[\p{P}\s\d]/gu, '');
     const length = 2 + Math.floor(next() * 5);
     const start = Math.floor(next() * Math.max(1, s.length - length));
     return s.slice(start, start + length);
@@ -83,7 +84,8 @@ export function slackLoadMix(corpus: Corpus, index: CorpusIndex, count: number, 
       2,
       () => {
         const essay = pick(essays);
-        return ['quote', `${phrase()} essay:${next() < 0.5 ? essay.id : essay.title.slice(0, 6)}`];
+        const own = sentencesOf(essay.sections.flatMap((s) => s.paragraphs));
+        return ['quote', `${phrase(own)} essay:${next() < 0.5 ? essay.id : essay.title.slice(0, 6)}`];
       },
     ],
     [8, () => ['verify', pick(sentences)]],

@@ -78,15 +78,12 @@ function miniSearchOptions(kind: TokenizerKind, texts: string[]): Options<Doc> {
   return {
     fields: ['text'],
     extractField,
-    tokenize,
+    // Each term once per sentence: in a sentence, how often a bigram recurs says little,
+    // and every repeat is one more posting for MiniSearch to add.
+    tokenize: (text) => [...new Set(tokenize(text))],
     // Terms arrive folded already; MiniSearch's default would only lower-case them again.
     processTerm: (term) => term,
-    searchOptions: {
-      tokenize,
-      processTerm: (term) => term,
-      // A single character is searched as the start of the bigrams it begins.
-      prefix: (term) => isSingleHan(term),
-    },
+    searchOptions: { tokenize, processTerm: (term) => term },
   };
 }
 

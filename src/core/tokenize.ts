@@ -2,46 +2,51 @@ import { foldText } from './fold.js';
 
 /**
  * Chinese has no spaces, so MiniSearch's default tokenizer turns a whole clause into one
- * term and nothing inside it can be found. Here a text is folded (see fold.ts), cut into
- * words with Intl.Segmenter, and every run of Han characters also yields its character
- * bigrams: the words rank a query that segments the same way, the bigrams find a query that
- * the segmenter cuts differently (智能鸿沟 → 智能|鸿沟, but 能鸿 and 鸿沟 as well). Latin
- * words and numbers are kept whole, folded to lower case.
+ * term and nothing inside it can be found. Here a text is folded (see fold.ts) and every run
+ * of Han characters yields its character bigrams, which find a query however it would be cut
+ * into words (智能鸿沟 → 智能, 能鸿, 鸿沟); a run of one character is a term by itself. The
+ * words Intl.Segmenter finds in a run are added when they are three characters or longer
+ * (人工智能, 产业链): a two-character word is one of the bigrams already, and a word of one
+ * character (的, 与) would only add the longest postings of the index. Latin words and
+ * numbers are kept whole, folded to lower case. Exact phrases, single characters included,
+ * are found by the index's scan of the text, not by these terms.
  *
- * Callers give this one sentence or one paragraph at a time, never a whole file:
- * Intl.Segmenter's cost grows far faster than the length of the string it is given.
+ * Intl.Segmenter is given one run of Han characters at a time, never a whole file: its cost
+ * grows far faster than the length of the string it is given.
  */
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
-const HAN_RUN = /\p{Script=Han}+|(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu;
+const HAN_RUN = /\p{Script=Han}+/gu;
+const LATIN_WORD = /(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu;
 const HAN = /^\p{Script=Han}/u;
 
-/** Terms of an already folded text: words, then the bigrams of each run of Han characters. */
+/** The smallest Han word added to the bigrams. */
+const WORD_MIN = 3;
+
+/** Characters, not UTF-16 code units: a rare character outside the BMP counts once. */
+function charCount(text: string): number {
+  return /[\uD800-\uDBFF]/u.test(text) ? Array.from(text).length : text.length;
+}
+
+/** Terms of an already folded text: Latin words, then bigrams of each Han run, then its long words. */
 function termsOfFolded(folded: string): string[] {
   const terms: string[] = [];
-  const bigrams: string[] = [];
-  let run = '';
-  const flush = () => {
+  for (const m of folded.matchAll(LATIN_WORD)) terms.push(m[0]);
+  const words: string[] = [];
+  for (const m of folded.matchAll(HAN_RUN)) {
+    const run = m[0];
     const chars = Array.from(run);
-    for (let i = 0; i + 1 < chars.length; i++) bigrams.push((chars[i] as string) + (chars[i + 1] as string));
-    run = '';
-  };
-  for (const seg of segmenter.segment(folded)) {
-    if (!seg.isWordLike) {
-      flush();
+    if (chars.length === 1) {
+      terms.push(run);
       continue;
     }
-    // A word-like segment may mix scripts (`15个`); its Han part joins the run of bigrams.
-    for (const m of seg.segment.matchAll(HAN_RUN)) {
-      const part = m[0];
-      terms.push(part);
-      if (HAN.test(part)) run += part;
-      else flush();
+    for (let i = 0; i + 1 < chars.length; i++) terms.push((chars[i] as string) + (chars[i + 1] as string));
+    if (chars.length >= WORD_MIN) {
+      for (const seg of segmenter.segment(run)) if (charCount(seg.segment) >= WORD_MIN) words.push(seg.segment);
     }
   }
-  flush();
-  return terms.concat(bigrams);
+  return words.length > 0 ? terms.concat(words) : terms;
 }
 
 /** Index and query terms of a text, folded. */
@@ -49,7 +54,7 @@ export function tokenize(text: string): string[] {
   return termsOfFolded(foldText(text));
 }
 
-/** True for a term of one Han character, which is searched as a prefix of the bigrams. */
+/** True for a term of one Han character. */
 export function isSingleHan(term: string): boolean {
   return term.length === 1 && HAN.test(term);
 }

@@ -83,8 +83,8 @@ describe('/sources on the bundled symposium', () => {
     const results = bot.run('sources', { query: '智能鸿沟' }, en).results as SourceResult[];
     expect(results.map((r) => [r.number, r.citedBy.map((c) => c.id)])).toEqual([
       [3, ['chen-zhimin-ylph.4']],
-      [1, ['chen-zhimin-ylph.16']],
       [9, ['chen-zhimin-ylph.13']],
+      [1, ['chen-zhimin-ylph.16']],
     ]);
   });
 

@@ -80,9 +80,9 @@ describe('/who on the bundled symposium', () => {
     const results = reply.results as WhoResult[];
     expect(results.map((r) => [r.author, r.section, r.match])).toEqual([
       ['吴志成', null, 'title'],
-      [CHEN, null, 'phrase'],
       ['the editors', null, 'phrase'],
       [CHEN, '二、共商共建、引领人工智能全球治理机制建设', 'phrase'],
+      [CHEN, null, 'phrase'],
     ]);
     expect(reply.message).toBe('4 places match; all are listed.');
     expect(results[0]).toMatchObject({ affiliation: '中共中央党校（国家行政学院）国际战略研究院院长、教授', essay: '深刻把握全球治理倡议的时代意义' });

@@ -1,9 +1,12 @@
 import { statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registry } from '../commands/index.js';
 import { createBot, type Logger, type Requester } from '../src/core/bot.js';
 import { loadCorpus } from '../src/core/corpus.js';
-import { createIndex, loadIndex, serializeIndex } from '../src/core/index.js';
+import { loadOrBuildIndex } from '../src/core/index-cache.js';
+import { createIndex } from '../src/core/index.js';
 import { essaysOf, sentenceText } from '../src/core/model.js';
 import type { CorpusIndex } from '../src/core/search.js';
 import { commandMix, mixMaterial } from './mix.js';
@@ -35,6 +38,8 @@ export interface CommandTiming {
   /** Replies with `error` set, by code: a command timed on refusals would be no measure. */
   errors: Record<string, number>;
   empty: number;
+  /** Peak RSS of the process after this command's calls (commands run in registry order). */
+  peakRssMb: number;
 }
 
 export interface SizeResult {
@@ -50,7 +55,8 @@ export interface SizeResult {
   warnings: number;
   parseMs: number;
   build: { chineseMs: number; defaultMs: number };
-  cache: { serializeMs: number; loadMs: number; jsonBytes: number };
+  /** `loadOrBuildIndex` into an empty folder (build, serialise, write), then again (read, load). */
+  cache: { missMs: number; hitMs: number; fileBytes: number };
   commands: CommandTiming[];
   /** `index.search` alone over the labelled queries, for both tokenizers. */
   search: { chinese: { p50: number; p99: number }; default: { p50: number; p99: number } };
@@ -78,12 +84,6 @@ export async function measureCorpus(options: { dir: string; label: string; queri
   const index = built.result;
   const rssBuilt = peakRssMb();
 
-  const serialized = timeRuns(1, () => serializeIndex(index));
-  const loaded = timeRuns(effort.buildRuns, () => loadIndex(corpus, serialized.result, { tokenizer: 'chinese' }));
-  // The loaded index must answer as the built one does, or its timing would be meaningless.
-  const probe = labelled[0]?.query ?? '';
-  if (loaded.result.search(probe).length !== index.search(probe).length) throw new Error('bench: the index loaded from its serialised form answers differently');
-
   const bot = createBot({ commands: registry, library: { corpus, index }, logger: silent });
   const visible = [...registry.values()].filter((c) => !c.hidden);
   const material = mixMaterial(corpus, index, labelled, visible.map((c) => c.name));
@@ -104,7 +104,17 @@ export async function measureCorpus(options: { dir: string; label: string; queri
       if (reply.error) errors[reply.error.code] = (errors[reply.error.code] ?? 0) + 1;
       else if (reply.results.length === 0) empty++;
     }
-    return { name: command.name, inputs: mix.length, samples: ms.length, p50: percentile(ms, 50), p99: percentile(ms, 99), max: Math.max(...ms), errors, empty };
+    return {
+      name: command.name,
+      inputs: mix.length,
+      samples: ms.length,
+      p50: percentile(ms, 50),
+      p99: percentile(ms, 99),
+      max: Math.max(...ms),
+      errors,
+      empty,
+      peakRssMb: peakRssMb(),
+    };
   });
 
   const searchTimes = (ix: CorpusIndex) => {
@@ -122,6 +132,24 @@ export async function measureCorpus(options: { dir: string; label: string; queri
   const recallOurs = options.recall ? evaluate(index, labelled) : null;
   const rssOurs = peakRssMb();
 
+  // The on-disk index cache, in a folder of its own: a miss builds and writes, a hit reads.
+  const cacheDir = await mkdtemp(join(tmpdir(), 'yinzheng-bench-cache-'));
+  let cache: SizeResult['cache'];
+  try {
+    const miss = await timeRunsAsync(1, () => loadOrBuildIndex(corpus, cacheDir));
+    const hit = await timeRunsAsync(effort.buildRuns, () => loadOrBuildIndex(corpus, cacheDir));
+    if (miss.result.source !== 'built' || hit.result.source !== 'hit') {
+      throw new Error(`bench: the index cache gave ${miss.result.source} then ${hit.result.source}, not built then hit`);
+    }
+    // The cached index must answer as the built one does, or its timing would be meaningless.
+    for (const q of labelled.slice(0, 10)) {
+      if (hit.result.index.search(q.query).length !== index.search(q.query).length) throw new Error(`bench: the cached index answers ${q.query} differently`);
+    }
+    cache = { missMs: median(miss.ms), hitMs: median(hit.ms), fileBytes: statSync(hit.result.file).size };
+  } finally {
+    await rm(cacheDir, { recursive: true, force: true });
+  }
+
   const baseline = timeRuns(effort.buildRuns, () => createIndex(corpus, { tokenizer: 'minisearch-default' }));
   const baselineSearch = searchTimes(baseline.result);
   const recallBaseline = options.recall ? evaluate(baseline.result, labelled) : null;
@@ -138,7 +166,7 @@ export async function measureCorpus(options: { dir: string; label: string; queri
     warnings: corpus.files.reduce((n, f) => n + f.warnings.length, 0),
     parseMs: median(parsed.ms),
     build: { chineseMs: median(built.ms), defaultMs: median(baseline.ms) },
-    cache: { serializeMs: median(serialized.ms), loadMs: median(loaded.ms), jsonBytes: Buffer.byteLength(serialized.result) },
+    cache,
     commands,
     search: { chinese: oursSearch, default: baselineSearch },
     recall: recallOurs && recallBaseline ? { chinese: recallOurs, default: recallBaseline } : null,

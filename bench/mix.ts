@@ -50,7 +50,10 @@ export function mixMaterial(corpus: Corpus, index: CorpusIndex, labelled: Labell
     headings: spread(
       essays.flatMap((e) => e.sections.flatMap((s) => (s.heading === null ? [] : [s.heading]))),
       10,
-    ).flatMap((h) => [h, h.slice(2, 10)]),
+    )
+      // The heading whole, and a piece of it without its numbering (`一、`), as one recalls it.
+      .flatMap((h) => [h, h.slice(2, 10)])
+      .filter((h) => h.length >= 2),
     passageIds: spread(paragraphs, 20).map((p) => p.id),
     essayTargets: spread(essays, 10).flatMap((e) => [e.id, e.title.slice(0, 8)]),
     // Verbatim, with other punctuation, and with one character changed: /verify's three outcomes.

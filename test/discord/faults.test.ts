@@ -114,6 +114,38 @@ describe('Discord gateway dropped mid-session', () => {
     expect(r.fake.requests.items.slice(resumedBefore).filter((q) => q.route === '/gateway/bot')).toEqual([]);
   });
 
+  it('answers every interaction exactly once when the connection drops with interactions in flight and more sent meanwhile', async () => {
+    const cases: Array<[string, Record<string, string | number>]> = [
+      ['quote', { query: '智能鸿沟' }],
+      ['essays', {}],
+      ['help', {}],
+      ['who', { text: '结语' }],
+    ];
+    const users = Array.from({ length: 40 }, (_, n): FakeUser => ({ id: String(510000000000000000n + BigInt(n)), username: `u${n}` }));
+    const send = (n: number) => {
+      const [name, options] = cases[n % cases.length] as [string, Record<string, string | number>];
+      return { name, options, ...r.fake.slashCommand({ name, options, user: users[n] as FakeUser }) };
+    };
+    // Twenty on the wire when it drops: some may die in the socket's buffer, and come back in the replay.
+    const live = Array.from({ length: 20 }, (_, n) => send(n));
+    r.fake.dropGateway();
+    expect(await r.fake.gatewayCloses.next(() => true)).toBe(1006);
+    const meanwhile = Array.from({ length: 20 }, (_, n) => send(20 + n));
+    await r.fake.gatewayPayloads.next((p) => p.op === 6);
+
+    for (const i of [...live, ...meanwhile]) {
+      const sent = await requestsFor(r, i);
+      expect([i.name, successfulCallbacks(sent).length, sent.filter((q) => q.status >= 300).length]).toEqual([i.name, 1, 0]);
+      expect(answerTitle(sent)).toBe(titleFrom(r.bot, i.name, i.options));
+    }
+    // Counted again once a later interaction is answered, so that a duplicate sent late would show.
+    const next = await requestsFor(r, r.fake.slashCommand({ name: 'essays', user: alice }));
+    expect(successfulCallbacks(next)).toHaveLength(1);
+    const ids = new Set([...live, ...meanwhile].map((i) => i.id));
+    const callbacks = r.fake.requests.items.filter((q) => q.route.endsWith('/callback') && ids.has(q.route.split('/')[2] as string));
+    expect(callbacks.map((q) => q.status)).toEqual(Array.from({ length: 40 }, () => 204));
+  });
+
   it('identifies again when Discord invalidates the session on a live connection (op 9), then answers', async () => {
     r.fake.invalidateSession();
     // discord.js closes the connection itself (1000) and starts a new session.

@@ -44,6 +44,11 @@ afterAll(async () => {
 const opens = () => fake.calls.items.filter((c) => c.method === 'apps.connections.open');
 
 let nextId = 0;
+/** How many messages the answer to `/quote 智能鸿沟` takes. */
+function answerLength(): number {
+  const reply = bot.runLine('quote 智能鸿沟', { platform: 'slack', userId: 'U0ALICE', locale: 'en' });
+  return replyToBlockKit(reply, { locale: 'en', visibility: 'ephemeral', share: { c: 'quote', l: '智能鸿沟' }, maxMessages: 5 }).length;
+}
 /** Sends `/quote 智能鸿沟` and waits until it is answered in full, exactly as the renderer lays it out. */
 async function answersQuote(label: string): Promise<void> {
   nextId += 1;
@@ -94,6 +99,42 @@ describe('Slack Socket Mode faults', () => {
     await fake.connections.until(connections + 1);
     expect(opens()).toHaveLength(opened + 2);
     await answersQuote('after-503');
+  });
+
+  it('drops the socket in the middle of a burst: every acked command is answered once, and the next burst on the new socket too', async () => {
+    const expected = answerLength();
+    const connections = fake.connections.items.length;
+    const acked = new Set<string>();
+    const sent: string[] = [];
+    const burst = (label: string, n: number) =>
+      Array.from({ length: n }, () => {
+        nextId += 1;
+        const id = `${label}-${nextId}`;
+        sent.push(id);
+        return fake.sendEnvelope('slash_commands', slashCommand('/quote', '智能鸿沟', fake.responseUrl(id))).then(() => acked.add(id));
+      });
+    // Ten acked, their answers perhaps still on the way; forty more sent and the socket dropped
+    // in the same tick, so each is lost, or reaches the bot while its ack cannot reach Slack.
+    await Promise.all(burst('mid-burst', 10));
+    void burst('mid-burst', 40);
+    fake.dropAll();
+    const ackedBeforeDrop = [...acked];
+    expect(ackedBeforeDrop).toHaveLength(10);
+    // Answers go to the response_url over HTTP, so the socket's end does not lose them.
+    await Promise.all(ackedBeforeDrop.map((id) => fake.responses.until(expected, (r) => r.id === id)));
+
+    await fake.connections.until(connections + 1);
+    await Promise.all(burst('after-burst', 20));
+    const afterIds = sent.slice(-20);
+    await Promise.all(afterIds.map((id) => fake.responses.until(expected, (r) => r.id === id)));
+
+    // stop() waits for every handler in flight: after it, the counts are final.
+    await adapter.stop();
+    const counts = new Map<string, number>();
+    for (const r of fake.responses.items) if (sent.includes(r.id)) counts.set(r.id, (counts.get(r.id) ?? 0) + 1);
+    // Acked means answered, once; an envelope lost with the socket is not answered twice either.
+    expect([...acked].filter((id) => counts.get(id) !== expected)).toEqual([]);
+    expect(sent.filter((id) => (counts.get(id) ?? 0) > expected)).toEqual([]);
   });
 
   it('logged no error from the bot itself through all of it', () => {

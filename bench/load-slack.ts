@@ -11,13 +11,13 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { registry } from '../commands/index.js';
-import { BUNDLED_CORPUS_DIR, type SlackConfig } from '../src/config.js';
+import { BUNDLED_CORPUS_DIR, parseConfig, type SlackConfig } from '../src/config.js';
 import { createBot, type Bot, type Logger } from '../src/core/bot.js';
 import { loadCorpus } from '../src/core/corpus.js';
 import { createIndex } from '../src/core/index.js';
 import { essaysOf, sentenceText, type Corpus, type Paragraph } from '../src/core/model.js';
 import type { CorpusIndex } from '../src/core/search.js';
-import { startSlack } from '../src/slack/bot.js';
+import { startSlack, type SlackAdapter } from '../src/slack/bot.js';
 import { replyToBlockKit } from '../src/slack/render.js';
 import { FakeSlack, slashCommand, type Ack, type ResponsePost } from '../test/slack/fake-slack.js';
 
@@ -237,7 +237,7 @@ export interface SlackLoadFigures {
   p50: number;
   p99: number;
   requests: number;
-  /** Requests acked once and answered with exactly the expected messages. */
+  /** Requests acked and answered with exactly as many messages as the renderer lays out. */
   answered: number;
   /** Extra acks and response_url posts beyond one ack and the expected messages per request. */
   duplicates: number;
@@ -253,11 +253,18 @@ export interface SlackLoadFigures {
 export async function benchSlackLoad(opts: { requests: number; concurrency: number }): Promise<SlackLoadFigures> {
   const corpus = await loadCorpus(BUNDLED_CORPUS_DIR);
   const library = { corpus, index: createIndex(corpus) };
-  const bot = createBot({ commands: registry, library, logger: quiet, rateLimit: { burst: 10, perMinute: 20 } });
-  const oracle = createBot({ commands: registry, library, logger: quiet });
   const fake = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
-  const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0 };
-  const adapter = await startSlack(bot, config, quiet);
+  // Configured as npm start configures it, with the default rate limit.
+  const config = parseConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl });
+  const bot = createBot({ commands: registry, library, logger: quiet, rateLimit: config.rateLimit });
+  const oracle = createBot({ commands: registry, library, logger: quiet });
+  let adapter: SlackAdapter;
+  try {
+    adapter = await startSlack(bot, config.slack as SlackConfig, quiet);
+  } catch (error) {
+    await fake.close();
+    throw error;
+  }
   try {
     const requests = slackLoadMix(corpus, library.index, opts.requests);
     const expected = requests.map((r) => expectedPosts(oracle, r).length);
@@ -278,7 +285,7 @@ export async function benchSlackLoad(opts: { requests: number; concurrency: numb
       answered += outcomes.filter((o) => fake.responses.items.filter((p) => p.id === o.id).length === o.posts.length).length;
       duplicates += fake.responses.items.filter((p) => ids.has(p.id)).length - outcomes.reduce((n, o) => n + o.posts.length, 0);
       duplicates += fake.acks.items.filter((a) => envelopes.has(a.envelope_id)).length - outcomes.length;
-      duplicates += fake.responses.items.filter((p) => !ids.has(p.id)).length;
+      duplicates += fake.responses.items.filter((p) => !ids.has(p.id)).length + fake.acks.items.filter((a) => !envelopes.has(a.envelope_id)).length;
       fake.responses.clear();
       fake.acks.clear();
       heaps.push(heapUsedMb(gc));

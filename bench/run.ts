@@ -16,7 +16,10 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../src/config.js';
+import { registry } from '../commands/index.js';
+import { createBot } from '../src/core/bot.js';
 import { loadCorpus } from '../src/core/corpus.js';
+import { loadOrBuildIndex } from '../src/core/index-cache.js';
 import { measureCorpus, type Effort, type SizeResult } from './measure.js';
 import { renderReport, type ColdStart, type Failure, type Machine } from './report.js';
 import { median } from './stats.js';
@@ -27,8 +30,9 @@ const QUERIES = join(PROJECT_ROOT, 'test', 'fixtures', 'queries.json');
 const RESULTS = join(PROJECT_ROOT, 'bench', 'RESULTS.md');
 const CLI = join(PROJECT_ROOT, 'dist', 'src', 'cli.js');
 const SEED = 20251130;
+const COLD_QUERY = '智能鸿沟';
 /** The CLI builds the index on every start; on the 1000× corpus that is long, so few runs. */
-const LARGE_COLD_RUNS = 2;
+const LARGE_COLD_RUNS = 1;
 
 const EFFORT: Record<number, Effort> = {
   1: { parseRuns: 20, buildRuns: 10, samples: 400, budgetMs: 5_000 },
@@ -84,7 +88,7 @@ function answered(stdout: string): boolean {
 
 /** `node -e 0` and the CLI, interleaved so that a slow spell of the machine hits both alike. */
 function coldStarts(runs: number, corpusDir: string | null): ColdStart {
-  const cliArgs = [CLI, 'quote', '智能鸿沟', '--json', ...(corpusDir ? ['--corpus', corpusDir] : [])];
+  const cliArgs = [CLI, 'quote', COLD_QUERY, '--json', ...(corpusDir ? ['--corpus', corpusDir] : [])];
   const node: number[] = [];
   const cli: number[] = [];
   const help: number[] = [];
@@ -134,7 +138,11 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: cold starts (${coldRuns} runs each)…\n`);
     const cold = coldStarts(coldRuns, null);
     const largest = sizes.filter((s) => s !== 1).pop();
-    const coldLarge = largest !== undefined ? { label: `${largest}×`, ...coldStarts(LARGE_COLD_RUNS, synthetic[`${largest}×`] ?? null) } : null;
+    const largeDir = largest !== undefined ? synthetic[`${largest}×`] : undefined;
+    const coldLarge =
+      largest !== undefined && largeDir !== undefined
+        ? { label: `${largest}×`, ...coldStarts(LARGE_COLD_RUNS, largeDir), cached: cachedColdStarts(largeDir, work) }
+        : null;
     // Whether the CLI reads the index cache decides what its large-corpus cold start means.
     const cliUsesCache = readFileSync(CLI, 'utf8').includes('loadOrBuildIndex');
 
@@ -156,5 +164,29 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * Answer mode: what the CLI would do with the index cache. Loads the corpus, reads its index
+ * from the cache (or builds and writes it), answers one /quote and prints the JSON.
+ */
+async function answer(): Promise<void> {
+  const [, , , dir, cacheDir] = process.argv as Array<string | undefined>;
+  if (!dir || !cacheDir) throw new Error('bench: --answer DIR CACHE_DIR');
+  const corpus = await loadCorpus(dir);
+  const { index, source } = await loadOrBuildIndex(corpus, cacheDir);
+  const bot = createBot({ commands: registry, library: { corpus, index }, logger: { info() {}, warn() {}, error() {}, debug() {} } });
+  const reply = bot.run('quote', { query: COLD_QUERY }, { platform: 'cli', userId: 'bench', locale: 'en' });
+  process.stdout.write(`${JSON.stringify({ source, command: reply.command, results: reply.results })}\n`);
+}
+
+/** A cold start through the index cache: once into an empty cache folder, then once reading it. */
+function cachedColdStarts(corpusDir: string, work: string): { missMs: number; hitMs: number; ok: boolean } {
+  const cacheDir = join(work, 'cold-cache');
+  const sourceIs = (want: string) => (out: string) => answered(out) && (JSON.parse(out) as { source?: string }).source === want;
+  const miss = timeProcess([SELF, '--answer', corpusDir, cacheDir], sourceIs('built'));
+  const hit = timeProcess([SELF, '--answer', corpusDir, cacheDir], sourceIs('hit'));
+  return { missMs: miss.ms, hitMs: hit.ms, ok: miss.ok && hit.ok };
+}
+
 if (process.argv[2] === '--child') await child();
+else if (process.argv[2] === '--answer') await answer();
 else await main();

@@ -6,8 +6,9 @@
  *
  *   node dist/bench/run.js [--sizes 1,100,1000] [--cold-runs 10] [--no-write]
  *
- * Each corpus size is measured in a child process of its own, so that its peak RSS is its own
- * and one size's garbage does not slow the next.
+ * Each corpus size is measured in a child process of its own (`--child`), so that its peak RSS
+ * is its own and one size's garbage does not slow the next; `--answer` is the cold-start probe
+ * that answers through the index cache.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -15,8 +16,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../src/config.js';
 import { registry } from '../commands/index.js';
+import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../src/config.js';
 import { createBot } from '../src/core/bot.js';
 import { loadCorpus } from '../src/core/corpus.js';
 import { loadOrBuildIndex } from '../src/core/index-cache.js';

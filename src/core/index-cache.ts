@@ -12,7 +12,7 @@ import type { CorpusIndex } from './search.js';
  */
 
 /** Bumped whenever tokenizing or the index's layout changes, so old caches are not read. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 export interface CachedIndex {
   index: CorpusIndex;

@@ -1,4 +1,4 @@
-import MiniSearch, { type Options } from 'minisearch';
+import MiniSearch, { type Options, type SearchResult } from 'minisearch';
 import { fold, foldText, occurrences, sourceSpan, type Folded } from './fold.js';
 import { essaysOf, type Corpus, type Essay, type Paragraph, type Section } from './model.js';
 import { latinKey, nameKeys, pinyinLabel } from './names.js';
@@ -64,13 +64,19 @@ const CHOICE_TEXT_MAX = 100;
 /** Share of the query's distinct terms a passage must hold to be a hit at all. */
 const MIN_COVERAGE = 0.34;
 
+/** Postings MiniSearch may read for one query (see rarestTerms). */
+const POSTINGS_BUDGET = 20_000;
+
+/** Sentences holding the exact phrase beyond which no other passage is looked for. */
+const EXACT_ENOUGH = 500;
+
 type Doc = { id: number };
 
 function compactOf(folded: string): string {
   return folded.replace(/[^\p{L}\p{N}]/gu, '');
 }
 
-function miniSearchOptions(kind: TokenizerKind, texts: string[]): Options<Doc> {
+function miniSearchOptions(kind: TokenizerKind, texts: string[], df: Map<string, number>): Options<Doc> {
   // Documents carry only their number and the text is looked up, so the documents handed to
   // MiniSearch do not hold a second copy of the corpus.
   const extractField = (doc: Doc, field: string) => (field === 'id' ? doc.id : texts[doc.id]);
@@ -80,7 +86,13 @@ function miniSearchOptions(kind: TokenizerKind, texts: string[]): Options<Doc> {
     extractField,
     // Each term once per sentence: in a sentence, how often a bigram recurs says little,
     // and every repeat is one more posting for MiniSearch to add.
-    tokenize: (text) => [...new Set(tokenize(text))],
+    // The document frequency of each term is counted on the way: search uses it to leave out
+    // the terms nearly every sentence has.
+    tokenize: (text) => {
+      const terms = [...new Set(tokenize(text))];
+      for (const t of terms) df.set(t, (df.get(t) ?? 0) + 1);
+      return terms;
+    },
     // Terms arrive folded already; MiniSearch's default would only lower-case them again.
     processTerm: (term) => term,
     searchOptions: { tokenize, processTerm: (term) => term },
@@ -123,7 +135,7 @@ export function createIndex(corpus: Corpus, options: IndexOptions = {}): CorpusI
 export function serializeIndex(index: CorpusIndex): string {
   const inner = internals.get(index);
   if (!inner) throw new Error('serializeIndex: not an index made by createIndex');
-  return JSON.stringify(inner);
+  return JSON.stringify({ df: [...inner.df], minisearch: inner.ms });
 }
 
 /** Rebuilds an index from `serializeIndex` output, for the same corpus version and tokenizer. */
@@ -131,7 +143,13 @@ export function loadIndex(corpus: Corpus, json: string, options: IndexOptions = 
   return assemble(corpus, options.tokenizer ?? 'chinese', json);
 }
 
-const internals = new WeakMap<CorpusIndex, MiniSearch<Doc>>();
+const internals = new WeakMap<CorpusIndex, { ms: MiniSearch<Doc>; df: Map<string, number> }>();
+
+/** What serializeIndex writes. */
+interface Serialized {
+  df: Array<[string, number]>;
+  minisearch: ReturnType<MiniSearch<Doc>['toJSON']>;
+}
 
 /** An author with the keys their name is matched by, worked out once per index. */
 interface AuthorRecord {
@@ -146,11 +164,14 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
   const essays = essaysOf(corpus);
   const { units, docs, texts } = buildUnits(essays);
 
-  const msOptions = miniSearchOptions(kind, texts);
+  const df = new Map<string, number>();
+  const msOptions = miniSearchOptions(kind, texts, df);
   let ms: MiniSearch<Doc>;
   if (json !== null) {
-    ms = MiniSearch.loadJSON<Doc>(json, msOptions);
+    const saved = JSON.parse(json) as Serialized;
+    ms = MiniSearch.loadJS<Doc>(saved.minisearch, msOptions);
     if (ms.documentCount !== docs.length) throw new Error('loadIndex: the cached index is of another corpus');
+    for (const [term, n] of saved.df) df.set(term, n);
   } else {
     ms = new MiniSearch<Doc>(msOptions);
     ms.addAll(texts.map((_, id) => ({ id })));
@@ -219,19 +240,27 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
     if (allowed !== null && allowed.size === 0) return [];
     const inScope = (u: number) => allowed === null || allowed.has((units[u] as Unit).essay);
     const queryTerms = kind === 'chinese' ? tokenize(query) : [];
-    const distinct = new Set(queryTerms).size;
-    const results = ms.search(query, {
-      filter: (r) => {
-        // Matching one common bigram of a long query is no hit: demand a share of its terms.
-        if (distinct >= 3 && r.queryTerms.length < distinct * MIN_COVERAGE) return false;
-        return allowed === null || (docs[r.id as number] as DocEntry).units.some(inScope);
-      },
-    });
+    // The baseline is MiniSearch alone: it finds what its tokenizer finds, nothing more.
+    const exactDocs = kind === 'chinese' ? docsHolding(phrase) : null;
+    const chosen = kind === 'chinese' ? rarestTerms(queryTerms) : null;
+    // Terms no sentence has count against a passage; terms left out for being common do not.
+    const weighed = chosen === null ? 0 : [...new Set(queryTerms)].filter((t) => !df.has(t) || chosen.includes(t)).length;
+    const filter = (r: SearchResult) => {
+      // Matching one common bigram of a long query is no hit: demand a share of its terms.
+      if (weighed >= 3 && r.queryTerms.length < weighed * MIN_COVERAGE) return false;
+      return allowed === null || (docs[r.id as number] as DocEntry).units.some(inScope);
+    };
+    // With this many sentences holding the phrase, nobody reads past them: they are listed in
+    // corpus order and MiniSearch is not asked at all.
+    const results: SearchResult[] =
+      chosen === null
+        ? ms.search(query, { filter })
+        : (exactDocs?.size ?? 0) >= EXACT_ENOUGH || chosen.length === 0
+          ? []
+          : ms.search(chosen.join(' '), { filter, tokenize: (text) => text.split(' ') });
 
     const buckets: Bucket[] = [];
-    // The baseline is MiniSearch alone: it finds what its tokenizer finds, nothing more.
-    const exactDocs =
-      kind === 'chinese' ? docsHolding(phrase) : new Set(results.map((r) => r.id as number).filter((id) => (docs[id] as DocEntry).compact.includes(phrase)));
+    const exact = exactDocs ?? new Set(results.map((r) => r.id as number).filter((id) => (docs[id] as DocEntry).compact.includes(phrase)));
     const scored = new Set<number>();
     for (const r of results) {
       const id = r.id as number;
@@ -239,7 +268,7 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
       const doc = docs[id] as DocEntry;
       const scoped = allowed === null ? doc.units : doc.units.filter(inScope);
       if (scoped.length === 0) continue;
-      if (exactDocs.has(id)) {
+      if (exact.has(id)) {
         buckets.push({ exact: true, score: r.score, first: scoped[0] as number, units: scoped });
         continue;
       }
@@ -260,7 +289,7 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
     }
     // A phrase the terms cannot reach (one character at the end of a word, `战。`) is still
     // found by the scan; it ranks after the phrases MiniSearch scored.
-    for (const id of exactDocs) {
+    for (const id of exact) {
       if (scored.has(id)) continue;
       const doc = docs[id] as DocEntry;
       const scoped = allowed === null ? doc.units : doc.units.filter(inScope);
@@ -279,6 +308,25 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
       }
     }
     return hits;
+  }
+
+  /**
+   * The query terms MiniSearch is asked for: the rarest first, as long as their postings
+   * stay within a budget, and always the rarest one. A term most sentences have (人工 in a
+   * corpus on artificial intelligence) ranks almost nothing and would cost a pass over most
+   * of the index; the phrase scan still finds the sentences that hold the whole query.
+   */
+  function rarestTerms(terms: string[]): string[] {
+    const known = [...new Set(terms)].filter((t) => df.has(t)).sort((a, b) => (df.get(a) as number) - (df.get(b) as number));
+    const chosen: string[] = [];
+    let cost = 0;
+    for (const term of known) {
+      const n = df.get(term) as number;
+      if (chosen.length > 0 && cost + n > POSTINGS_BUDGET) break;
+      chosen.push(term);
+      cost += n;
+    }
+    return chosen;
   }
 
   /**
@@ -379,7 +427,7 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
   }
 
   const index: CorpusIndex = { version: corpus.version, search, findAuthors, findEssays, complete };
-  internals.set(index, ms);
+  internals.set(index, { ms, df });
   return index;
 }
 

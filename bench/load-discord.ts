@@ -244,7 +244,7 @@ export interface InteractionOutcome {
 
 /** Counts of what the fake received per interaction, over a whole run (late or extra requests included). */
 export interface Tally {
-  /** Successful interaction callbacks, by interaction ID. */
+  /** Interaction callbacks taken, or refused only for being a second one, by interaction ID. */
   callbacks: Map<string, number>;
   /** Answer parts (see isAnswerPart), by interaction ID. */
   parts: Map<string, number>;
@@ -279,7 +279,8 @@ export function startTally(
     const owner = ownerOf(q);
     const id = owner.id ?? (owner.token !== undefined ? idOfToken.get(owner.token) : undefined);
     if (id === undefined || !callbacks.has(id)) return;
-    if (q.route.endsWith('/callback') && q.status < 300) callbacks.set(id, (callbacks.get(id) ?? 0) + 1);
+    // A second callback is refused by Discord as already acknowledged; it is still one sent too many.
+    if (q.route.endsWith('/callback') && (q.status < 300 || q.refused?.includes('already been acknowledged'))) callbacks.set(id, (callbacks.get(id) ?? 0) + 1);
     if (isAnswerPart(q)) parts.set(id, (parts.get(id) ?? 0) + 1);
     listeners.get(id)?.(q);
   });

@@ -34,6 +34,8 @@ export interface RecordedRequest {
   status: number;
   /** Why the fake refused the body, in Discord's words where it has them. */
   refused?: string;
+  /** Set when the request took effect although its answer was a failure (see `Failure.afterProcessing`). */
+  processed?: true;
 }
 
 /** A gateway payload as sent by the client. */
@@ -60,6 +62,8 @@ export interface Failure {
   retryAfter?: number;
   /** How many matching requests to refuse; 1 unless given. */
   times?: number;
+  /** The request takes effect and only its answer is the failure, as when a response is lost on the way back. */
+  afterProcessing?: boolean;
 }
 
 /** A user as the fake puts it into interactions. */
@@ -71,6 +75,7 @@ export interface FakeUser {
 const DISCORD_EPOCH = 1420070400000n;
 /** Dispatches kept for replay on RESUME; an older sequence cannot be resumed, as on Discord. */
 const REPLAY_MAX = 200;
+const ACKNOWLEDGED_MAX = 5000;
 const API_PREFIX = '/api/v10';
 
 /** A snowflake for a given creation time; discord.js reads an interaction's age from it. */
@@ -144,6 +149,8 @@ export class FakeDiscord {
   private readonly messages = new Map<string, Record<string, unknown>>();
   /** Interactions whose 3 s window has passed: Discord answers their callbacks with 404 Unknown interaction. */
   private readonly expired = new Set<string>();
+  /** Interactions whose callback Discord has taken; a second callback is refused, as on Discord. */
+  private readonly acknowledged = new Set<string>();
 
   private constructor(options: FakeDiscordOptions) {
     this.applicationId = options.applicationId ?? '100000000000000001';
@@ -436,7 +443,12 @@ export class FakeDiscord {
       body: text === '' ? undefined : (JSON.parse(text) as unknown),
       status: 0,
     };
-    const reply = this.failure(recorded) ?? this.respond(recorded);
+    const failure = this.failure(recorded);
+    if (failure?.afterProcessing) {
+      this.respond(recorded);
+      recorded.processed = true;
+    }
+    const reply = failure?.reply ?? this.respond(recorded);
     recorded.status = reply.status;
     if (reply.status === 400) recorded.refused = (reply.body as { message: string }).message;
     if (reply.status === 204) {
@@ -448,20 +460,24 @@ export class FakeDiscord {
     this.requests.push(recorded);
   }
 
-  private failure(r: RecordedRequest): { status: number; body: unknown; headers?: Record<string, string> } | undefined {
+  private failure(r: RecordedRequest): { reply: { status: number; body: unknown; headers?: Record<string, string> }; afterProcessing: boolean } | undefined {
     const failure = this.failures.find((f) => f.match(r));
     if (!failure) return undefined;
     failure.times = (failure.times ?? 1) - 1;
     if (failure.times <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
+    const afterProcessing = failure.afterProcessing ?? false;
     if (failure.status === 429) {
       const retryAfter = failure.retryAfter ?? 1;
       return {
-        status: 429,
-        body: { message: 'You are being rate limited.', retry_after: retryAfter, global: false },
-        headers: { 'retry-after': String(retryAfter), 'x-ratelimit-scope': 'user' },
+        reply: {
+          status: 429,
+          body: { message: 'You are being rate limited.', retry_after: retryAfter, global: false },
+          headers: { 'retry-after': String(retryAfter), 'x-ratelimit-scope': 'user' },
+        },
+        afterProcessing,
       };
     }
-    return { status: failure.status, body: { message: `${failure.status}: fake-discord outage`, code: 0 } };
+    return { reply: { status: failure.status, body: { message: `${failure.status}: fake-discord outage`, code: 0 } }, afterProcessing };
   }
 
   private respond(r: RecordedRequest): { status: number; body?: unknown; headers?: Record<string, string> } {
@@ -476,10 +492,15 @@ export class FakeDiscord {
       };
     }
     if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/u.test(route)) {
-      if (this.expired.has(route.split('/')[2] as string)) return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
+      const id = route.split('/')[2] as string;
+      if (this.expired.has(id)) return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
       const data = (body.data ?? {}) as Record<string, unknown>;
       const invalid = body.type === 4 || body.type === 7 ? messageProblem(data) : body.type === 8 ? choicesProblem(data) : null;
       if (invalid) return invalidBody(invalid);
+      if (this.acknowledged.has(id)) return { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } };
+      this.acknowledged.add(id);
+      // Discord forgets an interaction after 15 minutes; the fake keeps the latest few thousand.
+      if (this.acknowledged.size > ACKNOWLEDGED_MAX) this.acknowledged.delete(this.acknowledged.values().next().value as string);
       const token = route.split('/')[3] as string;
       if (body.type === 4 || body.type === 7) this.messages.set(token, this.messageObject(snowflake(Date.now(), this.nextId++), data));
       if (body.type === 5) this.messages.set(token, this.messageObject(snowflake(Date.now(), this.nextId++), { flags: data.flags ?? 0 }));

@@ -72,6 +72,9 @@ function answerTitle(requests: RecordedRequest[]): string | undefined {
   if (direct) return callbackOf(direct).data?.embeds?.[0]?.title;
   return ((requests.find((q) => q.status < 300 && q.method === 'PATCH')?.body ?? {}) as { embeds?: Embed[] }).embeds?.[0]?.title;
 }
+/** Errors logged about an interaction, or with no interaction named (a command that failed). */
+const errorsAbout = (r: Running, i: { id: string }) =>
+  r.logs.entries.items.filter((e) => e.level === 'error' && (e.obj.interaction === undefined || e.obj.interaction === i.id)).map((e) => e.msg);
 const successfulCallbacks = (requests: RecordedRequest[]) => requests.filter((q) => q.route.endsWith('/callback') && q.status < 300);
 
 function titleFrom(bot: Bot, name: string, input: Record<string, unknown>): string {
@@ -192,24 +195,44 @@ describe('Discord REST failing a request', () => {
   }
 
   it.each([500, 502, 503])('retries a callback Discord answers with %i once, and answers exactly once', async (status) => {
-    const sent = await requestsFor(r, failingCallback(status));
+    const i = failingCallback(status);
+    const sent = await requestsFor(r, i);
     expect(sent.map((q) => [q.method, q.status, callbackOf(q).type])).toEqual([
       ['POST', status, 4],
       ['POST', 204, 4],
     ]);
     expect(sent[1]?.body).toEqual(sent[0]?.body);
     expect(answerTitle(sent)).toBe(titleFrom(r.bot, 'quote', { query: '智能鸿沟' }));
-    expect(r.logs.entries.items.filter((e) => e.level === 'error')).toEqual([]);
+    expect(errorsAbout(r, i)).toEqual([]);
   });
 
   it('waits out a 429 with retry_after on a callback, then answers exactly once', async () => {
-    const sent = await requestsFor(r, failingCallback(429));
+    const i = failingCallback(429);
+    const sent = await requestsFor(r, i);
     expect(sent.map((q) => [q.status, callbackOf(q).type])).toEqual([
       [429, 4],
       [204, 4],
     ]);
     expect(sent[1]?.body).toEqual(sent[0]?.body);
-    expect(r.logs.entries.items.filter((e) => e.level === 'error')).toEqual([]);
+    expect(errorsAbout(r, i)).toEqual([]);
+  });
+
+  it('answers once when Discord took a callback but its answer was lost (502): the retry is refused as already acknowledged, and logged', async () => {
+    const i = r.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟' }, user: alice });
+    r.fake.failNext({ match: (q) => q.route.startsWith(`/interactions/${i.id}/`), status: 502, afterProcessing: true });
+    const sent = await requestsFor(r, i);
+    const title = titleFrom(r.bot, 'quote', { query: '智能鸿沟' });
+    expect(sent.map((q) => [q.status, q.processed ?? false, callbackOf(q).data?.embeds?.[0]?.title ?? callbackOf(q).data?.content])).toEqual([
+      [502, true, title],
+      [400, false, title],
+      // The adapter's report of the failure is refused the same way: the user keeps the one answer Discord took.
+      [400, false, 'Something went wrong while answering. It has been logged; please try again.'],
+    ]);
+    const failed = await r.logs.entries.next((e) => e.msg === 'discord: interaction failed' && e.obj.interaction === i.id);
+    expect((failed.obj.err as { code?: number }).code).toBe(40060);
+
+    const next = await requestsFor(r, r.fake.slashCommand({ name: 'essays', user: alice }));
+    expect(next.map((q) => [q.status, callbackOf(q).type])).toEqual([[204, 4]]);
   });
 
   it('logs a callback that fails past every retry, answers with the short failure message, and keeps serving', async () => {
@@ -250,6 +273,6 @@ describe('Discord REST failing a follow-up', () => {
       ['POST', 'followup', 200],
     ]);
     expect(sent[2]?.body).toEqual(sent[1]?.body);
-    expect(r.logs.entries.items.filter((e) => e.level === 'error')).toEqual([]);
+    expect(errorsAbout(r, i)).toEqual([]);
   });
 });

@@ -95,7 +95,7 @@ describe('Discord gateway dropped mid-session', () => {
     ['with 4000 unknown error', 4000, 4000],
   ])('resumes after the connection drops %s, gets the interaction sent meanwhile, and answers it', async (_, code, seen) => {
     const connections = r.fake.gatewayConnections.length;
-    const resumedBefore = r.fake.requests.items.length;
+    const requestsBefore = r.fake.requests.items.length;
     r.fake.dropGateway(code);
     expect(await r.fake.gatewayCloses.next(() => true)).toBe(seen);
     // Sent while the client is away: Discord keeps it for the session and replays it on RESUME.
@@ -114,7 +114,7 @@ describe('Discord gateway dropped mid-session', () => {
     expect(answerTitle(next)).toBe(titleFrom(r.bot, 'essays', {}));
     // Resumed, not identified again: the session and its sequence went on.
     expect(r.fake.gatewayPayloads.items.filter((p) => p.op === 2)).toHaveLength(1);
-    expect(r.fake.requests.items.slice(resumedBefore).filter((q) => q.route === '/gateway/bot')).toEqual([]);
+    expect(r.fake.requests.items.slice(requestsBefore).filter((q) => q.route === '/gateway/bot')).toEqual([]);
   });
 
   it('answers every interaction exactly once when the connection drops with interactions in flight and more sent meanwhile', async () => {

@@ -289,11 +289,16 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
     }
     // A phrase the terms cannot reach (one character at the end of a word, `战。`) is still
     // found by the scan; it ranks after the phrases MiniSearch scored.
+    // They come in corpus order, and no more of them are needed than the limit.
+    let unscored = 0;
     for (const id of exact) {
+      if (unscored >= limit) break;
       if (scored.has(id)) continue;
       const doc = docs[id] as DocEntry;
       const scoped = allowed === null ? doc.units : doc.units.filter(inScope);
-      if (scoped.length > 0) buckets.push({ exact: true, score: 0, first: scoped[0] as number, units: scoped });
+      if (scoped.length === 0) continue;
+      buckets.push({ exact: true, score: 0, first: scoped[0] as number, units: scoped });
+      unscored += scoped.length;
     }
     // Exact phrases first; then MiniSearch's score; then corpus order, so ties are stable.
     buckets.sort((a, b) => Number(b.exact) - Number(a.exact) || b.score - a.score || a.first - b.first);

@@ -65,7 +65,7 @@ const CHOICE_TEXT_MAX = 100;
 const MIN_COVERAGE = 0.34;
 
 /** Postings MiniSearch may read for one query (see rarestTerms). */
-const POSTINGS_BUDGET = 20_000;
+const POSTINGS_BUDGET = 8_000;
 
 /** Sentences holding the exact phrase beyond which no other passage is looked for. */
 const EXACT_ENOUGH = 500;
@@ -275,15 +275,15 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
       // The phrase may begin in this sentence and end in the next one or two. Only a
       // sentence that ends with the phrase's beginning can start such a window, which is
       // checked once for the text before looking at any occurrence.
+      if (!endsWithStartOf(doc.compact, phrase)) {
+        buckets.push({ exact: false, score: r.score, first: scoped[0] as number, units: scoped });
+        continue;
+      }
       const rest: number[] = [];
-      if (endsWithStartOf(doc.compact, phrase)) {
-        for (const u of scoped) {
-          const last = windowEnd(u, phrase);
-          if (last === null) rest.push(u);
-          else buckets.push({ exact: true, score: r.score, first: u, units: [u], windowEnd: last });
-        }
-      } else {
-        rest.push(...scoped);
+      for (const u of scoped) {
+        const last = windowEnd(u, phrase);
+        if (last === null) rest.push(u);
+        else buckets.push({ exact: true, score: r.score, first: u, units: [u], windowEnd: last });
       }
       if (rest.length > 0) buckets.push({ exact: false, score: r.score, first: rest[0] as number, units: rest });
     }

@@ -11,7 +11,7 @@ import {
   type SearchFilters,
   type SearchOptions,
 } from './search.js';
-import { isSingleHan, tokenize } from './tokenize.js';
+import { isSingleHan, termsOfFolded, tokenize } from './tokenize.js';
 
 /**
  * The search index. The unit quoted is a sentence, so MiniSearch documents are sentences;
@@ -76,20 +76,20 @@ function compactOf(folded: string): string {
   return folded.replace(/[^\p{L}\p{N}]/gu, '');
 }
 
-function miniSearchOptions(kind: TokenizerKind, texts: string[], df: Map<string, number>): Options<Doc> {
+function miniSearchOptions(kind: TokenizerKind, texts: string[], folded: string[], df: Map<string, number>, runs: Map<string, string[]>): Options<Doc> {
   // Documents carry only their number and the text is looked up, so the documents handed to
-  // MiniSearch do not hold a second copy of the corpus.
-  const extractField = (doc: Doc, field: string) => (field === 'id' ? doc.id : texts[doc.id]);
-  if (kind === 'minisearch-default') return { fields: ['text'], extractField };
+  // MiniSearch do not hold a second copy of the corpus. Ours are given the folded text,
+  // folded once for the phrase scan already.
+  if (kind === 'minisearch-default') return { fields: ['text'], extractField: (doc, field) => (field === 'id' ? doc.id : texts[doc.id]) };
   return {
     fields: ['text'],
-    extractField,
+    extractField: (doc, field) => (field === 'id' ? doc.id : folded[doc.id]),
     // Each term once per sentence: in a sentence, how often a bigram recurs says little,
     // and every repeat is one more posting for MiniSearch to add.
     // The document frequency of each term is counted on the way: search uses it to leave out
     // the terms nearly every sentence has.
     tokenize: (text) => {
-      const terms = [...new Set(tokenize(text))];
+      const terms = [...new Set(termsOfFolded(text, runs))];
       for (const t of terms) df.set(t, (df.get(t) ?? 0) + 1);
       return terms;
     },
@@ -99,10 +99,11 @@ function miniSearchOptions(kind: TokenizerKind, texts: string[], df: Map<string,
   };
 }
 
-function buildUnits(essays: Essay[]): { units: Unit[]; docs: DocEntry[]; texts: string[] } {
+function buildUnits(essays: Essay[]): { units: Unit[]; docs: DocEntry[]; texts: string[]; folded: string[] } {
   const units: Unit[] = [];
   const docs: DocEntry[] = [];
   const texts: string[] = [];
+  const folded: string[] = [];
   const docOf = new Map<string, number>();
   essays.forEach((essay, e) => {
     for (const section of essay.sections) {
@@ -114,8 +115,10 @@ function buildUnits(essays: Essay[]): { units: Unit[]; docs: DocEntry[]; texts: 
           if (doc === undefined) {
             doc = docs.length;
             docOf.set(text, doc);
-            docs.push({ compact: compactOf(foldText(text)), units: [] });
+            const f = foldText(text);
+            docs.push({ compact: compactOf(f), units: [] });
             texts.push(text);
+            folded.push(f);
           }
           (docs[doc] as DocEntry).units.push(units.length);
           units.push({ essay: e, section, paragraph, start: s.start, end: s.end, doc, next: k + 1 < spans.length ? units.length + 1 : -1 });
@@ -123,7 +126,7 @@ function buildUnits(essays: Essay[]): { units: Unit[]; docs: DocEntry[]; texts: 
       }
     }
   });
-  return { units, docs, texts };
+  return { units, docs, texts, folded };
 }
 
 /** Builds the index of a corpus. */
@@ -162,10 +165,12 @@ interface AuthorRecord {
 
 function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): CorpusIndex {
   const essays = essaysOf(corpus);
-  const { units, docs, texts } = buildUnits(essays);
+  const { units, docs, texts, folded } = buildUnits(essays);
 
   const df = new Map<string, number>();
-  const msOptions = miniSearchOptions(kind, texts, df);
+  // Cut Han runs, remembered while the index is built (see termsOfFolded).
+  const runs = new Map<string, string[]>();
+  const msOptions = miniSearchOptions(kind, texts, folded, df, runs);
   let ms: MiniSearch<Doc>;
   if (json !== null) {
     const saved = JSON.parse(json) as Serialized;
@@ -175,6 +180,7 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
   } else {
     ms = new MiniSearch<Doc>(msOptions);
     ms.addAll(texts.map((_, id) => ({ id })));
+    runs.clear();
   }
 
   // Every distinct sentence's compact text, joined with a separator no compact text holds.

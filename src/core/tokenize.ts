@@ -29,24 +29,42 @@ function charCount(text: string): number {
   return /[\uD800-\uDBFF]/u.test(text) ? Array.from(text).length : text.length;
 }
 
-/** Terms of an already folded text: Latin words, then bigrams of each Han run, then its long words. */
-function termsOfFolded(folded: string): string[] {
+/** Bigrams and long words of one run of Han characters. */
+function runTerms(run: string): string[] {
+  const chars = Array.from(run);
+  if (chars.length === 1) return [run];
+  const terms: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i++) terms.push((chars[i] as string) + (chars[i + 1] as string));
+  if (chars.length >= WORD_MIN) {
+    for (const seg of segmenter.segment(run)) if (charCount(seg.segment) >= WORD_MIN) terms.push(seg.segment);
+  }
+  return terms;
+}
+
+/** Runs remembered by one index build; past this many, the memory is not worth it. */
+const RUN_CACHE_MAX = 200_000;
+
+/**
+ * Terms of an already folded text: its Latin words, then the bigrams and long words of each
+ * Han run. Intl.Segmenter is most of the cost, and clauses recur across a corpus (为此, a
+ * slogan, a quoted title), so an index build passes a cache of the runs it has cut.
+ */
+export function termsOfFolded(folded: string, cache?: Map<string, string[]>): string[] {
   const terms: string[] = [];
   for (const m of folded.matchAll(LATIN_WORD)) terms.push(m[0]);
-  const words: string[] = [];
   for (const m of folded.matchAll(HAN_RUN)) {
     const run = m[0];
-    const chars = Array.from(run);
-    if (chars.length === 1) {
-      terms.push(run);
-      continue;
+    let cut = cache?.get(run);
+    if (!cut) {
+      cut = runTerms(run);
+      if (cache) {
+        if (cache.size >= RUN_CACHE_MAX) cache.clear();
+        cache.set(run, cut);
+      }
     }
-    for (let i = 0; i + 1 < chars.length; i++) terms.push((chars[i] as string) + (chars[i + 1] as string));
-    if (chars.length >= WORD_MIN) {
-      for (const seg of segmenter.segment(run)) if (charCount(seg.segment) >= WORD_MIN) words.push(seg.segment);
-    }
+    for (const t of cut) terms.push(t);
   }
-  return words.length > 0 ? terms.concat(words) : terms;
+  return terms;
 }
 
 /** Index and query terms of a text, folded. */

@@ -55,6 +55,15 @@ function gapCost(ch: string): number {
   return WORD.test(foldChar(ch)) ? WORD_COST : MARK_COST;
 }
 
+// One table reused by every alignment: /verify aligns a sentence with several paragraphs per
+// call, and fresh typed arrays of a few megabytes each are freed late by the collector.
+let table = new Uint32Array(0);
+
+function scratch(size: number): Uint32Array {
+  if (table.length < size) table = new Uint32Array(Math.max(size, table.length * 2));
+  return table;
+}
+
 /** Aligns `sentence` against `text`; null when either is empty. */
 export function align(sentence: string, text: string): Alignment | null {
   const a = Array.from(sentence);
@@ -67,7 +76,9 @@ export function align(sentence: string, text: string): Alignment | null {
   for (const ch of b) offsets.push((offsets[offsets.length - 1] as number) + ch.length);
 
   const width = n + 1;
-  const d = new Uint32Array((m + 1) * width);
+  const d = scratch((m + 1) * width);
+  // Row 0 is all zeros: the sentence may start anywhere in the paragraph.
+  d.fill(0, 0, width);
   for (let i = 1; i <= m; i++) d[i * width] = (d[(i - 1) * width] as number) + gapCost(a[i - 1] as string);
   const gapB = b.map(gapCost);
   // Characters as numbers, folded, every punctuation mark the same number: the inner loop
@@ -85,7 +96,6 @@ export function align(sentence: string, text: string): Alignment | null {
   };
   const ca = a.map(codeOf);
   const cb = b.map(codeOf);
-  // Row 0 is all zeros: the sentence may start anywhere in the paragraph.
   for (let i = 1; i <= m; i++) {
     const gapA = gapCost(a[i - 1] as string);
     const ci = ca[i - 1] as number;

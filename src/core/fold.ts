@@ -37,9 +37,9 @@ export interface Folded {
    * one more entry, the source's length, so a folded span [a, b) is the source span
    * [origin[a], sourceEnd(b)).
    */
-  origin: number[];
+  origin: Int32Array;
   /** For each folded code unit, the source offset just after the code point it came from. */
-  originEnd: number[];
+  originEnd: Int32Array;
 }
 
 /** True for the characters a phrase match looks at: letters and digits of any script. */
@@ -69,7 +69,8 @@ export function fold(text: string, options: { compact?: boolean } = {}): Folded 
     offset = next;
   }
   origin.push(text.length);
-  return { text: out, origin, originEnd };
+  // Typed arrays: a cached fold of a paragraph holds two of these for as long as it is cached.
+  return { text: out, origin: Int32Array.from(origin), originEnd: Int32Array.from(originEnd) };
 }
 
 /** The folded text alone, for tokenizing. */

@@ -64,6 +64,9 @@ const CHOICE_TEXT_MAX = 100;
 /** Share of the query's distinct terms a passage must hold to be a hit at all. */
 const MIN_COVERAGE = 0.34;
 
+/** Paragraph folds kept for highlighting, most recently used first out last. */
+const FOLDS_CACHED = 512;
+
 /** Postings MiniSearch may read for one query (see rarestTerms). */
 const POSTINGS_BUDGET = 8_000;
 
@@ -195,13 +198,18 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
   const authors = collectAuthors(essays);
   const titleKeys = essays.map((e) => compactOf(foldText(e.title)));
   const essayNumber = new Map(essays.map((e, i) => [e, i]));
-  const foldedParagraphs = new WeakMap<Paragraph, { plain: Folded; compact: Folded }>();
+  // Folds of the paragraphs whose matches were read lately. Bounded: a large corpus read
+  // query after query would otherwise keep a fold of every paragraph it ever showed.
+  const foldedParagraphs = new Map<Paragraph, { plain: Folded; compact: Folded }>();
   const foldedOf = (p: Paragraph) => {
     let f = foldedParagraphs.get(p);
-    if (!f) {
+    if (f) {
+      foldedParagraphs.delete(p);
+    } else {
       f = { plain: fold(p.text), compact: fold(p.text, { compact: true }) };
-      foldedParagraphs.set(p, f);
+      if (foldedParagraphs.size >= FOLDS_CACHED) foldedParagraphs.delete(foldedParagraphs.keys().next().value as Paragraph);
     }
+    foldedParagraphs.set(p, f);
     return f;
   };
 

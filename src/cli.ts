@@ -14,8 +14,8 @@ import { renderReply } from './console/render.js';
 import { createBot, type Requester } from './core/bot.js';
 import { optionSpecs, type Command } from './core/command.js';
 import { loadCorpus, whyUnservable } from './core/corpus.js';
+import { openLibrary } from './library.js';
 import { isUserError, UserError } from './core/errors.js';
-import { createIndex } from './core/index.js';
 import { formatWarning } from './core/model.js';
 import type { Locale, Reply } from './core/reply.js';
 import { createLogger } from './logger.js';
@@ -162,7 +162,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     for (const w of corpus.files.flatMap((f) => f.warnings)) io.stderr.write(`${formatWarning(w, corpus.dir)}\n`);
     const why = whyUnservable(corpus);
     if (why) return fail(io, json, 'corpus', why);
-    const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger });
+    const bot = createBot({ commands: registry, library: await openLibrary(corpus, config.cacheDir), logger });
     const who: Requester = { platform: 'cli', userId: 'cli', locale: request.locale };
     const reply = bot.run(request.command.name, request.raw, who);
     if (reply.error) return fail(io, json, reply.error.code, reply.error.message);

@@ -27,6 +27,7 @@ const optionalText = z
 
 const EnvSchema = z.object({
   CORPUS_DIR: optionalText,
+  CACHE_DIR: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   DISCORD_TOKEN: optionalText,
@@ -64,6 +65,8 @@ export interface SlackConfig {
 /** The whole configuration, parsed once from the environment and passed down. */
 export interface Config {
   corpusDir: string;
+  /** Where a large corpus's prebuilt index is kept (keyed by the corpus version). */
+  cacheDir: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /** LOG_LEVEL was set: the console then shows request logs too, not only warnings. */
   logLevelExplicit: boolean;
@@ -113,6 +116,7 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
 
   return {
     corpusDir: overrides.corpusDir ?? e.CORPUS_DIR ?? BUNDLED_CORPUS_DIR,
+    cacheDir: e.CACHE_DIR ?? join(PROJECT_ROOT, '.cache'),
     logLevel: e.LOG_LEVEL,
     logLevelExplicit: env.LOG_LEVEL !== undefined && env.LOG_LEVEL !== '',
     noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',

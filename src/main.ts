@@ -13,6 +13,7 @@ import { isUserError } from './core/errors.js';
 import { createIndex } from './core/index.js';
 import { formatWarning } from './core/model.js';
 import { watchCorpus } from './core/reload.js';
+import { openLibrary } from './library.js';
 import { createLogger } from './logger.js';
 
 const USAGE = `usage: npm start [-- --corpus DIR]
@@ -66,7 +67,7 @@ async function main(): Promise<number> {
     console.error(why);
     return 1;
   }
-  const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger, rateLimit: config.rateLimit });
+  const bot = createBot({ commands: registry, library: await openLibrary(corpus, config.cacheDir), logger, rateLimit: config.rateLimit });
 
   const watcher = watchCorpus(config.corpusDir, { bot, logger, buildIndex: createIndex });
 

@@ -185,6 +185,43 @@ const termsCache = new WeakMap<Essay, { max: number; background: string; terms: 
  */
 const BACKGROUND_SAMPLE = 2000;
 
+function documentFrequencies(paragraphs: readonly Paragraph[]): Map<string, number> {
+  const df = new Map<string, number>();
+  for (const p of paragraphs) {
+    const terms = termsOf(p.text);
+    for (const t of new Set([...terms.singles, ...terms.pairs.map(([a, b]) => a + b)])) increment(df, t);
+  }
+  return df;
+}
+
+/** The sampled paragraphs of a large corpus and their document frequencies, computed once per corpus. */
+let sampleCache: { key: string; sample: Paragraph[]; df: Map<string, number> } | null = null;
+
+/**
+ * Document frequencies of the other essays' paragraphs. A small corpus is counted whole for
+ * each essay; a large one is sampled once, and the essay's own sampled paragraphs are taken
+ * out of the shared counts.
+ */
+function backgroundOf(essay: Essay, corpus: readonly Essay[]): { df: Map<string, number>; size: number } {
+  const all = corpus.flatMap(paragraphsOf);
+  if (all.length <= BACKGROUND_SAMPLE) {
+    const others = corpus.filter((e) => e !== essay).flatMap(paragraphsOf);
+    return { df: documentFrequencies(others), size: others.length };
+  }
+  const key = corpus.map((e) => e.id).join('\n');
+  if (sampleCache?.key !== key) {
+    const step = all.length / BACKGROUND_SAMPLE;
+    const sample = Array.from({ length: BACKGROUND_SAMPLE }, (_, i) => all[Math.floor(i * step)] as Paragraph);
+    sampleCache = { key, sample, df: documentFrequencies(sample) };
+  }
+  const own = new Set(paragraphsOf(essay));
+  const mine = sampleCache.sample.filter((p) => own.has(p));
+  if (mine.length === 0) return { df: sampleCache.df, size: sampleCache.sample.length };
+  const df = new Map(sampleCache.df);
+  for (const [term, n] of documentFrequencies(mine)) increment(df, term, -n);
+  return { df, size: sampleCache.sample.length - mine.length };
+}
+
 function computeDistinctiveTerms(essay: Essay, corpus: readonly Essay[], max: number): string[] {
   const singles = new Map<string, number>();
   const pairs = new Map<string, { parts: [string, string]; n: number }>();
@@ -205,15 +242,8 @@ function computeDistinctiveTerms(essay: Essay, corpus: readonly Essay[], max: nu
       seen(a + b);
     }
   }
-  const others = corpus.filter((e) => e !== essay).flatMap(paragraphsOf);
-  const step = Math.max(1, others.length / BACKGROUND_SAMPLE);
-  const background = others.length <= BACKGROUND_SAMPLE ? others : Array.from({ length: BACKGROUND_SAMPLE }, (_, i) => others[Math.floor(i * step)] as Paragraph);
-  const df = new Map<string, number>();
-  for (const p of background) {
-    const terms = termsOf(p.text);
-    for (const t of new Set([...terms.singles, ...terms.pairs.map(([a, b]) => a + b)])) increment(df, t);
-  }
-  const idf = (term: string) => Math.log((background.length + 1) / ((df.get(term) ?? 0) + 1)) + 1;
+  const { df, size } = backgroundOf(essay, corpus);
+  const idf = (term: string) => Math.log((size + 1) / ((df.get(term) ?? 0) + 1)) + 1;
 
   // A compound is a term when its halves mostly stand together. Taken commonest first, a
   // word already bound as the right half of one compound cannot start another (人工|智能|技术

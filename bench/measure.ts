@@ -31,6 +31,8 @@ const MIN_SAMPLES = 5;
 export interface CommandTiming {
   name: string;
   inputs: number;
+  /** Inputs run once before timing; fewer than `inputs` when the warm-up used its share of the budget. */
+  warmed: number;
   samples: number;
   p50: number;
   p99: number;
@@ -91,7 +93,8 @@ export async function measureCorpus(options: { dir: string; label: string; queri
     const mix = commandMix(command, material);
     const started = performance.now();
     const spent = () => performance.now() - started;
-    for (let i = 0; i < mix.length && (i < 2 || spent() < effort.budgetMs / 4); i++) bot.run(command.name, mix[i] as Record<string, unknown>, requester);
+    let warmed = 0;
+    for (; warmed < mix.length && (warmed < 2 || spent() < effort.budgetMs / 4); warmed++) bot.run(command.name, mix[warmed] as Record<string, unknown>, requester);
     const ms: number[] = [];
     const errors: Record<string, number> = {};
     let empty = 0;
@@ -107,6 +110,7 @@ export async function measureCorpus(options: { dir: string; label: string; queri
     return {
       name: command.name,
       inputs: mix.length,
+      warmed,
       samples: ms.length,
       p50: percentile(ms, 50),
       p99: percentile(ms, 99),

@@ -7,22 +7,18 @@
  *   node dist/bench/run.js [--sizes 1,100,1000] [--cold-runs 10] [--no-write]
  *
  * Each corpus size is measured in a child process of its own (`--child`), so that its peak RSS
- * is its own and one size's garbage does not slow the next; `--answer` is the cold-start probe
- * that answers through the index cache.
+ * is its own and one size's garbage does not slow the next.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { registry } from '../commands/index.js';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../src/config.js';
-import { createBot } from '../src/core/bot.js';
 import { loadCorpus } from '../src/core/corpus.js';
-import { loadOrBuildIndex } from '../src/core/index-cache.js';
 import { measureCorpus, type Effort, type SizeResult } from './measure.js';
-import { renderReport, type ColdStart, type Failure, type Machine } from './report.js';
+import { renderReport, type ColdStart, type Failure, type LargeColdStart, type Machine } from './report.js';
 import { median } from './stats.js';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from './synthetic.js';
 
@@ -32,8 +28,6 @@ const RESULTS = join(PROJECT_ROOT, 'bench', 'RESULTS.md');
 const CLI = join(PROJECT_ROOT, 'dist', 'src', 'cli.js');
 const SEED = 20251130;
 const COLD_QUERY = '智能鸿沟';
-/** The CLI builds the index on every start; on the 1000× corpus that is long, so few runs. */
-const LARGE_COLD_RUNS = 1;
 
 const EFFORT: Record<number, Effort> = {
   1: { parseRuns: 20, buildRuns: 10, samples: 400, budgetMs: 5_000 },
@@ -71,9 +65,10 @@ function measureInChild(dir: string, label: string, scale: number, work: string)
 }
 
 /** Wall time of one process run to its exit, and whether it answered as expected. */
-function timeProcess(args: string[], check: (stdout: string) => boolean): { ms: number; ok: boolean } {
+function timeProcess(args: string[], check: (stdout: string) => boolean, env?: Record<string, string>): { ms: number; ok: boolean } {
   const t0 = performance.now();
-  const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  // The child's environment is ours plus what the run sets (CACHE_DIR), as a shell would pass it.
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26, ...(env ? { env: { ...process.env, ...env } } : {}) });
   const ms = performance.now() - t0;
   return { ms, ok: run.status === 0 && check(run.stdout) };
 }
@@ -87,9 +82,13 @@ function answered(stdout: string): boolean {
   }
 }
 
-/** `node -e 0` and the CLI, interleaved so that a slow spell of the machine hits both alike. */
-function coldStarts(runs: number, corpusDir: string | null): ColdStart {
-  const cliArgs = [CLI, 'quote', COLD_QUERY, '--json', ...(corpusDir ? ['--corpus', corpusDir] : [])];
+/**
+ * `node -e 0` and the CLI on the bundled corpus, interleaved so that a slow spell of the machine
+ * hits both alike. The CLI gets a cache folder of the run's own, so it never writes into the
+ * project's `.cache/`.
+ */
+function coldStarts(runs: number, cacheDir: string): ColdStart {
+  const env = { CACHE_DIR: cacheDir };
   const node: number[] = [];
   const cli: number[] = [];
   const help: number[] = [];
@@ -97,13 +96,23 @@ function coldStarts(runs: number, corpusDir: string | null): ColdStart {
   timeProcess(['-e', '0'], () => true);
   for (let i = 0; i < runs; i++) {
     node.push(timeProcess(['-e', '0'], () => true).ms);
-    const r = timeProcess(cliArgs, answered);
+    const r = timeProcess([CLI, 'quote', COLD_QUERY, '--json'], answered, env);
     cli.push(r.ms);
     if (!r.ok) failures++;
     // `--help` loads the CLI's modules and stops before the corpus: the start-up cost of code alone.
-    if (corpusDir === null) help.push(timeProcess([CLI, '--help'], (out) => out.includes('usage')).ms);
+    help.push(timeProcess([CLI, '--help'], (out) => out.includes('usage'), env).ms);
   }
-  return { runs, nodeMs: median(node), cliMs: median(cli), cliRunsMs: cli, helpMs: help.length > 0 ? median(help) : null, failures };
+  return { runs, nodeMs: median(node), cliMs: median(cli), helpMs: median(help), failures };
+}
+
+/** The CLI on a large corpus: first with an empty cache folder, then again with what it wrote there. */
+function largeColdStarts(label: string, corpusDir: string, cacheDir: string): LargeColdStart {
+  const env = { CACHE_DIR: cacheDir };
+  const args = [CLI, 'quote', COLD_QUERY, '--json', '--corpus', corpusDir];
+  const empty = timeProcess(args, answered, env);
+  const cacheFiles = existsSync(cacheDir) ? readdirSync(cacheDir).length : 0;
+  const cached = timeProcess(args, answered, env);
+  return { label, emptyCacheMs: empty.ms, cachedMs: cached.ms, cacheFiles, ok: empty.ok && cached.ok };
 }
 
 async function main(): Promise<void> {
@@ -137,15 +146,10 @@ async function main(): Promise<void> {
     }
 
     process.stderr.write(`bench: cold starts (${coldRuns} runs each)…\n`);
-    const cold = coldStarts(coldRuns, null);
+    const cold = coldStarts(coldRuns, join(work, 'cli-cache'));
     const largest = sizes.filter((s) => s !== 1).pop();
     const largeDir = largest !== undefined ? synthetic[`${largest}×`] : undefined;
-    const coldLarge =
-      largest !== undefined && largeDir !== undefined
-        ? { label: `${largest}×`, ...coldStarts(LARGE_COLD_RUNS, largeDir), cached: cachedColdStarts(largeDir, work) }
-        : null;
-    // Whether the CLI reads the index cache decides what its large-corpus cold start means.
-    const cliUsesCache = readFileSync(CLI, 'utf8').includes('loadOrBuildIndex');
+    const coldLarge = largest !== undefined && largeDir !== undefined ? largeColdStarts(`${largest}×`, largeDir, join(work, 'cli-cache-large')) : null;
 
     const machine: Machine = {
       node: process.version,
@@ -157,7 +161,7 @@ async function main(): Promise<void> {
       seed: SEED,
       totalSeconds: (performance.now() - started) / 1000,
     };
-    const report = renderReport({ machine, results, failures, cold, coldLarge, cliUsesCache });
+    const report = renderReport({ machine, results, failures, cold, coldLarge });
     process.stdout.write(`${report}\n`);
     if (!process.argv.includes('--no-write')) await writeFile(RESULTS, report);
   } finally {
@@ -165,29 +169,5 @@ async function main(): Promise<void> {
   }
 }
 
-/**
- * Answer mode: what the CLI would do with the index cache. Loads the corpus, reads its index
- * from the cache (or builds and writes it), answers one /quote and prints the JSON.
- */
-async function answer(): Promise<void> {
-  const [, , , dir, cacheDir] = process.argv as Array<string | undefined>;
-  if (!dir || !cacheDir) throw new Error('bench: --answer DIR CACHE_DIR');
-  const corpus = await loadCorpus(dir);
-  const { index, source } = await loadOrBuildIndex(corpus, cacheDir);
-  const bot = createBot({ commands: registry, library: { corpus, index }, logger: { info() {}, warn() {}, error() {}, debug() {} } });
-  const reply = bot.run('quote', { query: COLD_QUERY }, { platform: 'cli', userId: 'bench', locale: 'en' });
-  process.stdout.write(`${JSON.stringify({ source, command: reply.command, results: reply.results })}\n`);
-}
-
-/** A cold start through the index cache: once into an empty cache folder, then once reading it. */
-function cachedColdStarts(corpusDir: string, work: string): { missMs: number; hitMs: number; ok: boolean } {
-  const cacheDir = join(work, 'cold-cache');
-  const sourceIs = (want: string) => (out: string) => answered(out) && (JSON.parse(out) as { source?: string }).source === want;
-  const miss = timeProcess([SELF, '--answer', corpusDir, cacheDir], sourceIs('built'));
-  const hit = timeProcess([SELF, '--answer', corpusDir, cacheDir], sourceIs('hit'));
-  return { missMs: miss.ms, hitMs: hit.ms, ok: miss.ok && hit.ok };
-}
-
 if (process.argv[2] === '--child') await child();
-else if (process.argv[2] === '--answer') await answer();
 else await main();

@@ -136,8 +136,8 @@ describe('Discord end to end, on the bundled corpus', () => {
     expect(buttonsOf(reply).map((b) => [b.label, b.custom_id])).toEqual([
       ['More', `y1|m|p|${alice.id}|quote|query=智能鸿沟&count=3&page=2`],
       ['Context 1', `y1|c|p|${alice.id}|context|id=chen-zhimin-ylph.4`],
-      ['Context 2', `y1|c|p|${alice.id}|context|id=chen-zhimin-ylph.16`],
-      ['Context 3', `y1|c|p|${alice.id}|context|id=chen-zhimin-ylph.13`],
+      ['Context 2', `y1|c|p|${alice.id}|context|id=chen-zhimin-ylph.13`],
+      ['Context 3', `y1|c|p|${alice.id}|context|id=chen-zhimin-ylph.16`],
       ['Sources', `y1|s|p|${alice.id}|sources|query=智能鸿沟`],
     ]);
   });

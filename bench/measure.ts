@@ -65,6 +65,8 @@ export interface SizeResult {
   recall: { chinese: RecallReport; default: RecallReport } | null;
   /** Peak RSS after parsing, after our index, after the query runs, and with the baseline index too. */
   rssMb: { parsed: number; built: number; ours: number; withBaseline: number };
+  /** Heap in use and RSS right after a full GC following the query runs (the children run with --expose-gc). */
+  retained: { heapMb: number; rssMb: number };
 }
 
 const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} };
@@ -135,6 +137,11 @@ export async function measureCorpus(options: { dir: string; label: string; queri
   const oursSearch = searchTimes(index);
   const recallOurs = options.recall ? evaluate(index, labelled) : null;
   const rssOurs = peakRssMb();
+  // The child runs with --expose-gc: what stays after a full collection is the index and the
+  // caches; the rest of the peak was garbage the queries made, which V8 let pile up first.
+  (globalThis as { gc?: () => void }).gc?.();
+  const afterGc = process.memoryUsage();
+  const retained = { heapMb: afterGc.heapUsed / 2 ** 20, rssMb: afterGc.rss / 2 ** 20 };
 
   // The on-disk index cache, in a folder of its own: a miss builds and writes, a hit reads.
   const cacheDir = await mkdtemp(join(tmpdir(), 'yinzheng-bench-cache-'));
@@ -175,5 +182,6 @@ export async function measureCorpus(options: { dir: string; label: string; queri
     search: { chinese: oursSearch, default: baselineSearch },
     recall: recallOurs && recallBaseline ? { chinese: recallOurs, default: recallBaseline } : null,
     rssMb: { parsed: rssParsed, built: rssBuilt, ours: rssOurs, withBaseline: peakRssMb() },
+    retained,
   };
 }

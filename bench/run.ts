@@ -52,7 +52,7 @@ async function child(): Promise<void> {
 /** Measures one size in a child process; a child that dies (out of memory, say) is reported, not fatal. */
 function measureInChild(dir: string, label: string, scale: number, work: string): SizeResult | Failure {
   const out = join(work, `${label}.json`);
-  const run = spawnSync(process.execPath, [SELF, '--child', dir, label, out, scale === 1 ? '1' : '0', String(scale)], {
+  const run = spawnSync(process.execPath, ['--expose-gc', SELF, '--child', dir, label, out, scale === 1 ? '1' : '0', String(scale)], {
     stdio: ['ignore', 'inherit', 'pipe'],
     encoding: 'utf8',
     maxBuffer: 1 << 26,

@@ -158,6 +158,7 @@ describe('Discord gateway dropped mid-session', () => {
 
     const next = await requestsFor(r, r.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟', count: 1 }, user: alice }));
     expect(successfulCallbacks(next)).toHaveLength(1);
+    expect(next.filter((q) => q.status >= 300)).toEqual([]);
     expect(answerTitle(next)).toBe(titleFrom(r.bot, 'quote', { query: '智能鸿沟', count: 1 }));
   });
 
@@ -172,6 +173,7 @@ describe('Discord gateway dropped mid-session', () => {
 
     const next = await requestsFor(r, r.fake.slashCommand({ name: 'help', user: alice }));
     expect(successfulCallbacks(next)).toHaveLength(1);
+    expect(next.filter((q) => q.status >= 300)).toEqual([]);
     expect(answerTitle(next)).toBe(titleFrom(r.bot, 'help', {}));
     expect(r.fake.gatewayPayloads.items.filter((p) => p.op === 2)).toHaveLength(3);
   });

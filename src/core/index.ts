@@ -16,9 +16,11 @@ import { isSingleHan, termsOfFolded, tokenize } from './tokenize.js';
 /**
  * The search index. The unit quoted is a sentence, so MiniSearch documents are sentences;
  * a phrase that runs across a sentence end is found as a window of up to three sentences.
- * MiniSearch ranks by BM25 over words and character bigrams (see tokenize.ts); on top of
- * that, a passage holding the whole query as a phrase (folded, spaces and punctuation
- * ignored) ranks before every passage that does not.
+ * MiniSearch ranks by BM25 over character bigrams and long words (see tokenize.ts); on top
+ * of that, a passage holding the whole query as a phrase (folded, spaces and punctuation
+ * ignored) ranks before every passage that does not. Which sentences hold the phrase is not
+ * left to the terms: a scan of the folded text finds them all (see docsHolding), so MiniSearch
+ * is only asked for a query's rarer terms (see rarestTerms).
  *
  * A MiniSearch document is a distinct sentence text, not a sentence occurrence: a sentence
  * printed in many places (a quoted law, a slogan, or the benchmark's corpora built from

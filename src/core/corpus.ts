@@ -65,7 +65,35 @@ export async function loadCorpus(dir: string): Promise<Corpus> {
       files.push({ file: name, symposium: null, essays: [], warnings: [{ file: name, line: 0, message: `cannot be read (${(error as Error).message}): skipped` }], hash: '' });
     }
   }
+  disambiguateIds(files);
   return { dir, files, version: corpusVersion(files) };
+}
+
+/**
+ * An essay ID is made from its author and title alone, so that adding a file changes no
+ * other file's IDs. Two files can still yield the same ID (two symposia whose titles begin
+ * alike, each with an editor's note): the essay in the file that sorts first keeps the ID,
+ * the other gets a suffix from its file name, and a warning says so.
+ */
+export function disambiguateIds(files: CorpusFile[]): void {
+  const owner = new Map<string, string>();
+  for (const f of files) {
+    for (const essay of f.essays) {
+      const taken = owner.get(essay.id);
+      if (taken === undefined) {
+        owner.set(essay.id, f.file);
+        continue;
+      }
+      const suffix = createHash('sha256').update(f.file).digest('hex').slice(0, 4);
+      let id = `${essay.id}-${suffix}`;
+      for (let n = 2; owner.has(id); n++) id = `${essay.id}-${suffix}-${n}`;
+      f.warnings.push({ file: f.file, line: essay.line, message: `essay ID ${essay.id} is taken by ${taken}: this essay's ID is ${id}` });
+      owner.set(id, f.file);
+      essay.id = id;
+      for (const section of essay.sections) for (const p of section.paragraphs) p.id = `${id}.${p.number}`;
+    }
+    f.warnings.sort((a, b) => a.line - b.line);
+  }
 }
 
 /** Says why a corpus cannot be served, or null when it has at least one essay. */

@@ -360,3 +360,20 @@ describe('bad files give warnings, never a crash', () => {
     await expect(loadCorpus('/nonexistent/yinzheng')).rejects.toThrow('corpus: the folder /nonexistent/yinzheng does not exist. Set CORPUS_DIR or --corpus to a folder of .txt essays.');
   });
 });
+
+describe('IDs across files', () => {
+  test('two files whose essays would share an ID: the first keeps it, the second gets a suffix and a warning', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'yinzheng-dup-'));
+    await copyFile('data/essays/global-governance-symposium.txt', join(dir, 'a.txt'));
+    await copyFile('data/essays/global-governance-symposium.txt', join(dir, 'b.txt'));
+    const c = await loadCorpus(dir);
+    const ids = essaysOf(c).map((e) => e.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(c.files[0]?.essays.map((e) => e.id)).toEqual(['editors-qqzl', 'chen-zhimin-ylph', 'wu-zhicheng-skbw']);
+    const second = c.files[1]?.essays ?? [];
+    for (const e of second) expect(e.id).toMatch(/^(editors-qqzl|chen-zhimin-ylph|wu-zhicheng-skbw)-[0-9a-f]{4}$/u);
+    expect(paragraphsOf(second[1] as Essay)[0]?.id).toBe(`${second[1]?.id}.1`);
+    expect(c.files[1]?.warnings.filter((w) => w.message.startsWith('essay ID '))).toHaveLength(3);
+    expect(c.files[1]?.warnings[0]?.message).toBe(`essay ID editors-qqzl is taken by a.txt: this essay's ID is ${second[0]?.id}`);
+  });
+});

@@ -1,4 +1,4 @@
-import MiniSearch, { type Options, type SearchResult } from 'minisearch';
+import MiniSearch, { type AsPlainObject, type Options, type SearchResult } from 'minisearch';
 import { fold, foldText, occurrences, sourceSpan, type Folded } from './fold.js';
 import { essaysOf, type Corpus, type Essay, type Paragraph, type Section } from './model.js';
 import { latinKey, nameKeys, pinyinLabel } from './names.js';
@@ -81,27 +81,73 @@ function compactOf(folded: string): string {
   return folded.replace(/[^\p{L}\p{N}]/gu, '');
 }
 
-function miniSearchOptions(kind: TokenizerKind, texts: string[], folded: string[], df: Map<string, number>, runs: Map<string, string[]>): Options<Doc> {
+function miniSearchOptions(kind: TokenizerKind, texts: string[]): Options<Doc> {
   // Documents carry only their number and the text is looked up, so the documents handed to
-  // MiniSearch do not hold a second copy of the corpus. Ours are given the folded text,
-  // folded once for the phrase scan already.
+  // MiniSearch do not hold a second copy of the corpus.
   if (kind === 'minisearch-default') return { fields: ['text'], extractField: (doc, field) => (field === 'id' ? doc.id : texts[doc.id]) };
-  return {
-    fields: ['text'],
-    extractField: (doc, field) => (field === 'id' ? doc.id : folded[doc.id]),
-    // Each term once per sentence: in a sentence, how often a bigram recurs says little,
-    // and every repeat is one more posting for MiniSearch to add.
-    // The document frequency of each term is counted on the way: search uses it to leave out
-    // the terms nearly every sentence has.
-    tokenize: (text) => {
-      const terms = [...new Set(termsOfFolded(text, runs))];
-      for (const t of terms) df.set(t, (df.get(t) ?? 0) + 1);
-      return terms;
-    },
-    // Terms arrive folded already; MiniSearch's default would only lower-case them again.
-    processTerm: (term) => term,
-    searchOptions: { tokenize, processTerm: (term) => term },
+  // Ours are never added one by one (see buildChinese); the index is searched with terms
+  // that arrive folded already, which MiniSearch's default would only lower-case again.
+  return { fields: ['text'], processTerm: (term) => term, searchOptions: { tokenize, processTerm: (term) => term } };
+}
+
+/**
+ * Our MiniSearch index, built from the folded sentences as MiniSearch's own serialised form
+ * and loaded with `loadJS`, rather than by `add`. MiniSearch's `add` finds each posting's
+ * term in its radix tree by a linear scan of a node's keys, and the root of a Chinese index
+ * has a key for every distinct first character (over a thousand), so adding the 3.4 M
+ * postings of a large corpus took seven seconds; grouped here by term in a hash map, the tree
+ * is walked once per distinct term. The result is the index `add` would build: each term
+ * once per sentence (how often a bigram recurs in a sentence says little), its frequency 1,
+ * field lengths and their running mean as `add` counts them.
+ *
+ * The document frequency of each term is returned too: search uses it to leave out the
+ * terms nearly every sentence has.
+ */
+function buildChinese(folded: string[], options: Options<Doc>): { ms: MiniSearch<Doc>; df: Map<string, number> } {
+  // Cut Han runs, remembered while the index is built (see termsOfFolded).
+  const runs = new Map<string, string[]>();
+  // Per term, the sentences holding it, in order.
+  const postings = new Map<string, number[]>();
+  const documentIds: Record<number, number> = {};
+  const fieldLength: Record<number, number[]> = {};
+  let average = 0;
+  folded.forEach((text, doc) => {
+    const terms = new Set(termsOfFolded(text, runs));
+    for (const term of terms) {
+      const docs = postings.get(term);
+      if (docs === undefined) postings.set(term, [doc]);
+      else docs.push(doc);
+    }
+    documentIds[doc] = doc;
+    fieldLength[doc] = [terms.size];
+    average = (average * doc + terms.size) / (doc + 1);
+  });
+  const df = new Map<string, number>();
+  for (const [term, docs] of postings) df.set(term, docs.length);
+  // Each term's serialised entry is made only as loadJS reads it, so that a large corpus
+  // never holds all of them at once besides the index they are loaded into.
+  function* entries(): Generator<[string, Record<string, Record<string, number>>]> {
+    for (const [term, docs] of postings) {
+      const freqs: Record<number, number> = {};
+      for (const doc of docs) freqs[doc] = 1;
+      postings.delete(term);
+      yield [term, { 0: freqs }];
+    }
+  }
+  const js: AsPlainObject = {
+    documentCount: folded.length,
+    nextId: folded.length,
+    documentIds,
+    fieldIds: { text: 0 },
+    fieldLength,
+    averageFieldLength: [average],
+    storedFields: {},
+    dirtCount: 0,
+    // loadJS reads the entries once, in order, with for…of.
+    index: entries() as unknown as AsPlainObject['index'],
+    serializationVersion: 2,
   };
+  return { ms: MiniSearch.loadJS<Doc>(js, options), df };
 }
 
 function buildUnits(essays: Essay[]): { units: Unit[]; docs: DocEntry[]; texts: string[]; folded: string[] } {
@@ -172,20 +218,19 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
   const essays = essaysOf(corpus);
   const { units, docs, texts, folded } = buildUnits(essays);
 
-  const df = new Map<string, number>();
-  // Cut Han runs, remembered while the index is built (see termsOfFolded).
-  const runs = new Map<string, string[]>();
-  const msOptions = miniSearchOptions(kind, texts, folded, df, runs);
+  let df = new Map<string, number>();
+  const msOptions = miniSearchOptions(kind, texts);
   let ms: MiniSearch<Doc>;
   if (json !== null) {
     const saved = JSON.parse(json) as Serialized;
     ms = MiniSearch.loadJS<Doc>(saved.minisearch, msOptions);
     if (ms.documentCount !== docs.length) throw new Error('loadIndex: the cached index is of another corpus');
     for (const [term, n] of saved.df) df.set(term, n);
+  } else if (kind === 'chinese') {
+    ({ ms, df } = buildChinese(folded, msOptions));
   } else {
     ms = new MiniSearch<Doc>(msOptions);
     ms.addAll(texts.map((_, id) => ({ id })));
-    runs.clear();
   }
 
   // Every distinct sentence's compact text, joined with a separator no compact text holds.

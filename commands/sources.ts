@@ -126,9 +126,10 @@ function allPlaces(ctx: CommandContext, filters: SearchFilters, keep: (essay: Es
  * text matches it (`斯坦福`, `mfa.gov.cn`).
  */
 function placesFor(query: string, ctx: CommandContext, filters: SearchFilters): Citing[] {
-  const hits = ctx.index.search(query, filters, { limit: PHRASE_HITS_MAX });
-  const exact = hits.filter((h) => h.exact);
-  const chosen = exact.length > 0 ? exact : hits.slice(0, CLOSE_HITS_MAX);
+  // Passages holding the phrase first: on a large corpus that scores a few sentences, not
+  // every one sharing a term with it. The closest ones are looked for only if none does.
+  const exact = ctx.index.search(query, filters, { limit: PHRASE_HITS_MAX, exactOnly: true });
+  const chosen = exact.length > 0 ? exact : ctx.index.search(query, filters, { limit: CLOSE_HITS_MAX });
   const places: Citing[] = [];
   for (const hit of chosen) {
     for (const note of footnotesFor(hit.essay, hit.paragraph, hit.start, hit.end)) {

@@ -51,9 +51,11 @@ export default {
     const typed = dropCjkSpaces(input.sentence);
     const sentence = typed.replace(WRAPPING_QUOTES, '').trim() || typed;
     const base: Reply = { command: 'verify', title: label(ctx.locale, 'Verify a quotation', '核对引文'), blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
-    const hits = ctx.index.search(sentence, {}, { limit: HITS_MAX });
-    const exact = hits.find((h) => h.exact);
+    // The words as they stand first: on a large corpus that scores a few sentences, where the
+    // closest passages need every sentence sharing a term with them scored.
+    const [exact] = ctx.index.search(sentence, {}, { limit: 1, exactOnly: true });
     if (exact) return verbatimReply(base, [typed, sentence], exact, ctx.locale);
+    const hits = ctx.index.search(sentence, {}, { limit: HITS_MAX });
 
     let best: { hit: PassageHit; alignment: Alignment; similarity: number } | null = null;
     const seen = new Set<string>();

@@ -113,14 +113,17 @@ function findCandidates(text: string, ctx: CommandContext): Candidate[] {
   }
   // A heading or title names the place; a phrase is looked up in the text as well, since the
   // same words may be a heading in one essay and a sentence in another.
-  const hits = ctx.index.search(text, {}, { limit: PHRASE_HITS_MAX });
+  // Passages holding the phrase only: on a large corpus that scores a few sentences, not
+  // every one sharing a term with it. The closest passage is looked for only if none does.
+  const hits = ctx.index.search(text, {}, { limit: PHRASE_HITS_MAX, exactOnly: true });
   for (const hit of hits) {
-    if (!hit.exact || found.length >= CANDIDATES_MAX) break;
+    if (found.length >= CANDIDATES_MAX) break;
     if (seen.has(placeKey(hit.essay, hit.section))) continue;
     add({ essay: hit.essay, section: hit.section, paragraph: hit.paragraph, start: hit.start, end: hit.end, matches: hit.matches, via: 'phrase' });
   }
-  if (found.length === 0 && hits[0]) {
-    const hit = hits[0];
+  const closest = found.length === 0 ? ctx.index.search(text, {}, { limit: 1 })[0] : undefined;
+  if (closest) {
+    const hit = closest;
     add({ essay: hit.essay, section: hit.section, paragraph: hit.paragraph, start: hit.start, end: hit.end, matches: hit.matches, via: 'closest' });
   }
   return found;

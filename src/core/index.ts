@@ -306,6 +306,13 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
     const chosen = kind === 'chinese' ? rarestTerms(queryTerms) : null;
     // Terms no sentence has count against a passage; terms left out for being common do not.
     const weighed = chosen === null ? 0 : [...new Set(queryTerms)].filter((t) => !df.has(t) || chosen.includes(t)).length;
+    // Whether only passages holding the whole phrase can be among the hits: asked for, or
+    // the sentences holding it fill the limit already. Then MiniSearch scores only the
+    // sentences that hold the phrase or may start a window holding it (the rest are skipped
+    // before it makes a result of them), and those score as they would among all.
+    const phrasesOnly = options.exactOnly === true || (exactDocs !== null && scopedCountOf(docs, exactDocs, inScope, limit) >= limit);
+    const boostDocument =
+      phrasesOnly && exactDocs !== null ? (id: number) => (exactDocs.has(id) || endsWithStartOf((docs[id] as DocEntry).compact, phrase) ? 1 : 0) : undefined;
     const filter = (r: SearchResult) => {
       // Matching one common bigram of a long query is no hit: demand a share of its terms.
       if (weighed >= 3 && r.queryTerms.length < weighed * MIN_COVERAGE) return false;
@@ -318,7 +325,7 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
         ? ms.search(query, { filter })
         : (exactDocs?.size ?? 0) >= EXACT_ENOUGH || chosen.length === 0
           ? []
-          : ms.search(chosen.join(' '), { filter, tokenize: (text) => text.split(' ') });
+          : ms.search(chosen.join(' '), { filter, boostDocument, tokenize: (text) => text.split(' ') });
 
     const buckets: Bucket[] = [];
     const exact = exactDocs ?? new Set(results.map((r) => r.id as number).filter((id) => (docs[id] as DocEntry).compact.includes(phrase)));
@@ -337,7 +344,7 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
       // sentence that ends with the phrase's beginning can start such a window, which is
       // checked once for the text before looking at any occurrence.
       if (!endsWithStartOf(doc.compact, phrase)) {
-        buckets.push({ exact: false, score: r.score, first: scoped[0] as number, units: scoped });
+        if (!phrasesOnly) buckets.push({ exact: false, score: r.score, first: scoped[0] as number, units: scoped });
         continue;
       }
       const rest: number[] = [];
@@ -346,7 +353,7 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
         if (last === null) rest.push(u);
         else buckets.push({ exact: true, score: r.score, first: u, units: [u], windowEnd: last });
       }
-      if (rest.length > 0) buckets.push({ exact: false, score: r.score, first: rest[0] as number, units: rest });
+      if (rest.length > 0 && !phrasesOnly) buckets.push({ exact: false, score: r.score, first: rest[0] as number, units: rest });
     }
     // A phrase the terms cannot reach (one character at the end of a word, `战。`) is still
     // found by the scan; it ranks after the phrases MiniSearch scored.
@@ -495,6 +502,17 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
   const index: CorpusIndex = { version: corpus.version, search, findAuthors, findEssays, complete };
   internals.set(index, { ms, df });
   return index;
+}
+
+/** How many occurrences in scope the sentences `ids` have, counted up to `enough`. */
+function scopedCountOf(docs: DocEntry[], ids: Set<number>, inScope: (u: number) => boolean, enough: number): number {
+  let n = 0;
+  for (const id of ids) {
+    for (const u of (docs[id] as DocEntry).units) {
+      if (inScope(u) && ++n >= enough) return n;
+    }
+  }
+  return n;
 }
 
 /**

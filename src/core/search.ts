@@ -30,6 +30,13 @@ export interface SearchOptions {
    * large corpus a common word has tens of thousands of hits.
    */
   limit?: number;
+  /**
+   * Only hits holding the whole phrase (`exact`), in the order they have among all hits. A
+   * command that wants the phrase where it occurs, and something else only when it occurs
+   * nowhere, asks for these first: on a large corpus the index then scores a few sentences
+   * instead of every one sharing a term with the query.
+   */
+  exactOnly?: boolean;
 }
 
 /** The search index over a corpus. Built once per corpus version. */

@@ -1,4 +1,4 @@
-import type { SizeResult } from './measure.js';
+import { SEARCH_LIMIT, type SizeResult } from './measure.js';
 import { expectedIds, QUERY_KINDS, type QueryOutcome, type RecallReport } from './quality.js';
 
 /** The benchmark report as Markdown: the same text is printed and written to bench/RESULTS.md. */
@@ -265,7 +265,7 @@ export function renderReport(input: ReportInput): string {
     '',
     '## Search alone, both tokenizers',
     '',
-    '`index.search` over the labelled queries (two timed rounds after a warm-up round).',
+    `\`index.search\` over the labelled queries, asking for at most ${SEARCH_LIMIT} hits as the commands do (two timed rounds after a warm-up round).`,
     '',
     searches(results),
     '',

@@ -1,0 +1,46 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, expect, test } from 'vitest';
+
+/*
+ * The CLI loads pino only when a line is to be written (see lazyLogger in src/cli.ts). A line
+ * asked for must still reach stderr, as pino writes it, before the process exits; and at the
+ * default level an answer writes none.
+ */
+
+async function cli(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (c: Buffer) => out.push(c));
+  child.stderr.on('data', (c: Buffer) => err.push(c));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+}
+
+/** The stderr lines that are JSON log records. */
+function logLines(stderr: string): Array<Record<string, unknown>> {
+  return stderr
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('the CLI log', () => {
+  test('with LOG_LEVEL=info, the request line is written by pino before the CLI exits', async () => {
+    const run = await cli({ LOG_LEVEL: 'info' }, 'quote', '智能鸿沟', '--json');
+    expect(run.code).toBe(0);
+    const request = logLines(run.stderr).find((l) => l.msg === 'request');
+    expect(request).toMatchObject({ level: 30, command: 'quote', platform: 'cli', outcome: 'ok' });
+    expect(JSON.parse(run.stdout)).toMatchObject({ command: 'quote' });
+  });
+
+  test('at the default level, an answer writes no log line', async () => {
+    const run = await cli({}, 'quote', '智能鸿沟', '--json');
+    expect(run.code).toBe(0);
+    expect(logLines(run.stderr)).toEqual([]);
+  });
+});

@@ -408,6 +408,9 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
    * native indexOf over the distinct text of even a large corpus takes milliseconds.
    */
   function docsHolding(phrase: string): Set<number> {
+    // A command that asks for the phrase hits first and then, finding none, for the closest
+    // passages scans for the same phrase twice in a row; the scan is milliseconds at scale.
+    if (lastScan?.phrase === phrase) return lastScan.found;
     const found = new Set<number>();
     for (let at = joined.indexOf(phrase); at !== -1; at = joined.indexOf(phrase, at + 1)) {
       const doc = docAt(at);
@@ -415,8 +418,12 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
       // Skip the rest of this sentence: it is found already.
       at = (docStarts[doc + 1] ?? joined.length) - 1;
     }
+    lastScan = { phrase, found };
     return found;
   }
+
+  /** The last scan's phrase and what it found (read only by search). */
+  let lastScan: { phrase: string; found: Set<number> } | null = null;
 
   function docAt(offset: number): number {
     let lo = 0;

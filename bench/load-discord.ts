@@ -7,6 +7,8 @@
  * The mix and the driver are shared with test/discord/load.test.ts, which asserts on the same
  * kind of run what the benchmark only counts.
  */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { registry } from '../commands/index.js';
@@ -439,4 +441,10 @@ export async function benchDiscordLoad(opts: { requests: number; concurrency: nu
     await adapter.stop();
     await fake.close();
   }
+}
+
+// `node dist/bench/load-discord.js [requests] [concurrency]`: this benchmark alone, its figures as JSON.
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const [requests = 500, concurrency = 50] = process.argv.slice(2).map(Number);
+  process.stdout.write(`${JSON.stringify(await benchDiscordLoad({ requests, concurrency }))}\n`);
 }

@@ -56,9 +56,15 @@ function expectWithinLimits(messages: DiscordMessage[]): void {
   }
 }
 
-/** Undoes the renderer's escaping and bold, to compare against the verbatim text. */
+/** Reads rendered Markdown back to text: `\x` is a literal x, an unescaped `**` is bold. */
 function unmark(text: string): string {
-  return text.replace(/(?<!\\)\*\*/gu, '').replace(/\\(.)/gu, '$1');
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '\\' && i + 1 < text.length) out += text[++i];
+    else if (text.startsWith('**', i)) i++;
+    else out += text[i];
+  }
+  return out;
 }
 
 describe('replyToDiscord layout', () => {

@@ -9,8 +9,6 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { registry } from '../commands/index.js';
 import { BUNDLED_CORPUS_DIR } from '../src/config.js';
 import { createBot, type Bot, type Logger } from '../src/core/bot.js';
@@ -24,6 +22,8 @@ import { FIND_SOURCE, FIND_SOURCE_COMMAND } from '../src/discord/commands.js';
 import { createButtonStore, encodeState, type ButtonState } from '../src/discord/custom-id.js';
 import { noteToDiscord, replyToDiscord, type DiscordMessage } from '../src/discord/render.js';
 import { FakeDiscord, type FakeUser, type RecordedRequest } from '../test/discord/fake-discord.js';
+import { exposeGc, heapUsedMb, percentile } from './stats.js';
+import { createRandom } from './synthetic.js';
 
 type Value = string | number | boolean;
 
@@ -60,17 +60,6 @@ const NOTES = {
   noText: 'That message has no text to look up.',
 };
 
-/** A small deterministic PRNG (mulberry32), so every run sends the same mix. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A user of the load run; snowflake-shaped, since the adapter's custom_ids carry the owner's ID. */
 export function loadUser(n: number): FakeUser {
@@ -85,7 +74,7 @@ export function loadUser(n: number): FakeUser {
  * answers, Chinese locales, and about one in ten a bad input.
  */
 export function discordLoadMix(corpus: Corpus, index: CorpusIndex, count: number, seed = 20251130): DiscordLoadRequest[] {
-  const next = random(seed);
+  const next = createRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const essays = essaysOf(corpus);
   const paragraphs = essays.flatMap((e) => e.sections.flatMap((s) => s.paragraphs));
@@ -346,37 +335,6 @@ export async function driveInteractions(
   return outcomes;
 }
 
-/**
- * A function that runs a full garbage collection, or undefined. Node only offers one behind
- * --expose-gc; setting the flag at run time makes `gc` appear in contexts created after it,
- * which is enough to ask for a collection without changing how vitest or `npm run bench`
- * start Node.
- */
-export function exposeGc(): (() => void) | undefined {
-  const existing = (globalThis as { gc?: () => void }).gc;
-  if (existing) return existing;
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as unknown;
-    return typeof gc === 'function' ? (gc as () => void) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** heapUsed in MB, after a full collection when one can be forced. */
-export function heapUsedMb(gc: (() => void) | undefined): number {
-  gc?.();
-  gc?.();
-  return process.memoryUsage().heapUsed / 2 ** 20;
-}
-
-/** The p-th percentile (0–100) by nearest rank; NaN for no samples. */
-function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1] as number;
-}
 
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 const TOKEN = 'bench-token';

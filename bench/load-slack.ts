@@ -8,8 +8,6 @@
  * The mix and the driver are shared with test/slack/load.test.ts, which asserts on the same run
  * what the benchmark only counts.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { registry } from '../commands/index.js';
 import { BUNDLED_CORPUS_DIR, parseConfig, type SlackConfig } from '../src/config.js';
 import { createBot, type Bot, type Logger } from '../src/core/bot.js';
@@ -20,6 +18,8 @@ import type { CorpusIndex } from '../src/core/search.js';
 import { startSlack, type SlackAdapter } from '../src/slack/bot.js';
 import { replyToBlockKit } from '../src/slack/render.js';
 import { FakeSlack, slashCommand, type Ack, type ResponsePost } from '../test/slack/fake-slack.js';
+import { exposeGc, heapUsedMb, percentile } from './stats.js';
+import { createRandom } from './synthetic.js';
 
 /** A slash command as a user types it. */
 export interface SlashRequest {
@@ -36,17 +36,6 @@ export interface SlashRequest {
  */
 export const REQUESTS_PER_USER = 5;
 
-/** A small deterministic PRNG (mulberry32), so every run sends the same mix. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * `count` slash commands, a mix weighted the way people use the bot (mostly /quote and
@@ -55,7 +44,7 @@ function random(seed: number): () => number {
  * non-numeric options, unknown passages and authors, over-long text).
  */
 export function slackLoadMix(corpus: Corpus, index: CorpusIndex, count: number, seed = 20251130): SlashRequest[] {
-  const next = random(seed);
+  const next = createRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const essays = essaysOf(corpus);
   const paragraphs = essays.flatMap((e) => e.sections.flatMap((s) => s.paragraphs));
@@ -195,37 +184,6 @@ export async function driveSlashCommands(
   return outcomes;
 }
 
-/**
- * A function that runs a full garbage collection, or undefined. Node only offers one behind
- * --expose-gc; setting the flag at run time makes `gc` appear in contexts created after it,
- * which is enough to ask for a collection without changing how vitest or `npm run bench`
- * start Node.
- */
-export function exposeGc(): (() => void) | undefined {
-  const existing = (globalThis as { gc?: () => void }).gc;
-  if (existing) return existing;
-  try {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as unknown;
-    return typeof gc === 'function' ? (gc as () => void) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** heapUsed in MB, after a full collection when one can be forced. */
-export function heapUsedMb(gc: (() => void) | undefined): number {
-  gc?.();
-  gc?.();
-  return process.memoryUsage().heapUsed / 2 ** 20;
-}
-
-/** The p-th percentile (0–100) by nearest rank; NaN for no samples. */
-function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1] as number;
-}
 
 const BOT_TOKEN = 'xoxb-bench';
 const APP_TOKEN = 'xapp-bench';

@@ -41,12 +41,35 @@ export interface Failure {
   failure: string;
 }
 
+/** One platform's figures from driving its real adapter through the loopback fake. */
+export interface LoadFigures {
+  platform: string;
+  what: string;
+  concurrency: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  answered: number;
+  duplicates: number;
+  heapGrowthMb: number;
+}
+
 export interface ReportInput {
   machine: Machine;
   results: SizeResult[];
   failures: Failure[];
   cold: ColdStart;
   coldLarge: LargeColdStart | null;
+  load: Array<LoadFigures | { platform: string; failure: string }>;
+}
+
+function loadTable(load: ReportInput['load']): string {
+  const rows = load.map((l) =>
+    'failure' in l
+      ? [l.platform, `could not be measured: ${l.failure}`, '', '', '', '']
+      : [l.platform, `${l.requests} ${l.what} at ${l.concurrency} in flight`, `${ms(l.p50)} / ${ms(l.p99)}`, `${l.answered}/${l.requests}`, String(l.duplicates), `${l.heapGrowthMb.toFixed(2)} MB`],
+  );
+  return table(['Platform', 'Load', 'p50 / p99 ms', 'Answered exactly once', 'Duplicates', 'Heap growth (2nd quarter → end)'], rows);
 }
 
 // The targets of issue 3, measured here and never asserted in tests.
@@ -272,6 +295,13 @@ export function renderReport(input: ReportInput): string {
     '## Cold start',
     '',
     cold(input),
+    '',
+    '## Load through the loopback platforms',
+    '',
+    'The real discord.js client and the real Bolt app (Socket Mode), each against its loopback fake in this process, on the bundled corpus, with the default per-user rate limit (requests spread over 100 users). ' +
+      'Latency is from the interaction or envelope sent to the answer received; it includes the fake and the client libraries, which share this process and its two cores.',
+    '',
+    loadTable(input.load),
     '',
     '## Peak memory',
     '',

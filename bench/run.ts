@@ -18,13 +18,18 @@ import { fileURLToPath } from 'node:url';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../src/config.js';
 import { loadCorpus } from '../src/core/corpus.js';
 import { measureCorpus, type Effort, type SizeResult } from './measure.js';
-import { renderReport, type ColdStart, type Failure, type LargeColdStart, type Machine } from './report.js';
+import { benchDiscordLoad } from './load-discord.js';
+import { benchSlackLoad } from './load-slack.js';
+import { renderReport, type ColdStart, type Failure, type LargeColdStart, type Machine, type ReportInput } from './report.js';
 import { median } from './stats.js';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from './synthetic.js';
 
 const SELF = fileURLToPath(import.meta.url);
 const QUERIES = join(PROJECT_ROOT, 'test', 'fixtures', 'queries.json');
 const RESULTS = join(PROJECT_ROOT, 'bench', 'RESULTS.md');
+/** Issue 6: 500 requests through each loopback platform, 50 in flight. */
+const LOAD_REQUESTS = 500;
+const LOAD_CONCURRENCY = 50;
 const CLI = join(PROJECT_ROOT, 'dist', 'src', 'cli.js');
 const SEED = 20251130;
 const COLD_QUERY = '智能鸿沟';
@@ -151,6 +156,19 @@ async function main(): Promise<void> {
     const largeDir = largest !== undefined ? synthetic[`${largest}×`] : undefined;
     const coldLarge = largest !== undefined && largeDir !== undefined ? largeColdStarts(`${largest}×`, largeDir, join(work, 'cli-cache-large')) : null;
 
+    process.stderr.write('bench: load through the loopback Discord and Slack…\n');
+    const load: ReportInput['load'] = [];
+    for (const [platform, what, run] of [
+      ['Discord', 'interactions', benchDiscordLoad],
+      ['Slack', 'slash commands (Socket Mode)', benchSlackLoad],
+    ] as const) {
+      try {
+        load.push({ platform, what, concurrency: LOAD_CONCURRENCY, ...(await run({ requests: LOAD_REQUESTS, concurrency: LOAD_CONCURRENCY })) });
+      } catch (error) {
+        load.push({ platform, failure: error instanceof Error ? error.message : String(error) });
+      }
+    }
+
     const machine: Machine = {
       node: process.version,
       cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
@@ -161,7 +179,7 @@ async function main(): Promise<void> {
       seed: SEED,
       totalSeconds: (performance.now() - started) / 1000,
     };
-    const report = renderReport({ machine, results, failures, cold, coldLarge });
+    const report = renderReport({ machine, results, failures, cold, coldLarge, load });
     process.stdout.write(`${report}\n`);
     if (!process.argv.includes('--no-write')) await writeFile(RESULTS, report);
   } finally {

@@ -1,3 +1,6 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
 /** Small timing helpers for the benchmark. Times are milliseconds from performance.now(). */
 
 /** The p-th percentile (0–100) by nearest rank; NaN for no samples. */
@@ -38,4 +41,29 @@ export async function timeRunsAsync<T>(times: number, fn: () => Promise<T>): Pro
 /** Peak resident set size of this process so far, in MB (Linux reports maxRSS in KiB). */
 export function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;
+}
+
+/**
+ * A function that runs a full garbage collection, or undefined. Node only offers one behind
+ * --expose-gc; setting the flag at run time makes `gc` appear in contexts created after it,
+ * which is enough to ask for a collection without changing how vitest or `npm run bench`
+ * start Node.
+ */
+export function exposeGc(): (() => void) | undefined {
+  const existing = (globalThis as { gc?: () => void }).gc;
+  if (existing) return existing;
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    return typeof gc === 'function' ? (gc as () => void) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** heapUsed in MB, after a full collection when one can be forced. */
+export function heapUsedMb(gc: (() => void) | undefined): number {
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed / 2 ** 20;
 }

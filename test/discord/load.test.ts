@@ -6,13 +6,12 @@ import {
   driveInteractions,
   expectedChoices,
   expectedMessages,
-  exposeGc,
-  heapUsedMb,
   INTERACTIONS_PER_USER,
   isAnswerPart,
   startTally,
   type DiscordLoadRequest,
 } from '../../bench/load-discord.js';
+import { exposeGc, heapUsedMb } from '../../bench/stats.js';
 import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR } from '../../src/config.js';
 import { createBot, type Bot, type Logger } from '../../src/core/bot.js';

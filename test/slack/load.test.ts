@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { driveSlashCommands, expectedPosts, exposeGc, heapUsedMb, REQUESTS_PER_USER, slackLoadMix, type SlashRequest } from '../../bench/load-slack.js';
+import { driveSlashCommands, expectedPosts, REQUESTS_PER_USER, slackLoadMix, type SlashRequest } from '../../bench/load-slack.js';
+import { exposeGc, heapUsedMb } from '../../bench/stats.js';
 import { registry } from '../../commands/index.js';
 import { createBot, type Bot, type Logger } from '../../src/core/bot.js';
 import { loadCorpus } from '../../src/core/corpus.js';

@@ -1,0 +1,66 @@
+import { describe, expect, test } from 'vitest';
+import { BUNDLED_CORPUS_DIR, parseConfig } from '../src/config.js';
+import { isUserError } from '../src/core/errors.js';
+import { captureLogs } from './support/logs.js';
+
+const DISCORD = { DISCORD_TOKEN: 'a-discord-token', DISCORD_APPLICATION_ID: '123456789012345678' };
+const SLACK_SOCKET = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' };
+
+function errorOf(env: Record<string, string>): string {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (isUserError(error)) return error.message;
+    throw error;
+  }
+  throw new Error('parseConfig accepted it');
+}
+
+describe('config', () => {
+  test('no tokens: the console on the bundled corpus, with the default rate limit', () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({ corpusDir: BUNDLED_CORPUS_DIR, discord: undefined, slack: undefined, rateLimit: { burst: 10, perMinute: 20 } });
+  });
+
+  test('--corpus wins over CORPUS_DIR, which wins over the bundled folder', () => {
+    expect(parseConfig({ CORPUS_DIR: '/srv/essays' }).corpusDir).toBe('/srv/essays');
+    expect(parseConfig({ CORPUS_DIR: '/srv/essays' }, { corpusDir: 'other' }).corpusDir).toBe('other');
+  });
+
+  test('Discord and Slack together, Slack in Socket Mode or over HTTP', () => {
+    const both = parseConfig({ ...DISCORD, ...SLACK_SOCKET, DISCORD_GUILD_ID: '223456789012345678' });
+    expect(both.discord).toEqual({ token: 'a-discord-token', applicationId: '123456789012345678', guildId: '223456789012345678', apiBase: undefined });
+    expect(both.slack).toMatchObject({ botToken: 'xoxb-1', appToken: 'xapp-1' });
+    expect(parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', PORT: '8080' }).slack).toMatchObject({ appToken: undefined, signingSecret: 's', port: 8080 });
+  });
+
+  test('a missing or malformed variable is named, with where to set it', () => {
+    expect(errorOf({ DISCORD_TOKEN: 't' })).toBe('config: Discord needs DISCORD_APPLICATION_ID. Set it in .env (see .env.example).');
+    expect(errorOf({ DISCORD_APPLICATION_ID: '123456789012345678' })).toBe('config: Discord needs DISCORD_TOKEN. Set it in .env (see .env.example).');
+    expect(errorOf({ ...DISCORD, DISCORD_APPLICATION_ID: 'my-bot' })).toBe(
+      'config: DISCORD_APPLICATION_ID must be the numeric application ID (a snowflake). Fix it in .env or the environment (see .env.example).',
+    );
+    expect(errorOf({ SLACK_APP_TOKEN: 'xapp-1' })).toBe('config: Slack needs SLACK_BOT_TOKEN. Set it in .env (see .env.example).');
+    expect(errorOf({ SLACK_BOT_TOKEN: 'xoxb-1' })).toBe(
+      'config: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP). Set one in .env (see .env.example).',
+    );
+    expect(errorOf({ SLACK_BOT_TOKEN: 'xapp-swapped', SLACK_APP_TOKEN: 'xoxb-swapped' })).toBe(
+      'config: SLACK_BOT_TOKEN must start with xoxb-; SLACK_APP_TOKEN must start with xapp-. Fix it in .env or the environment (see .env.example).',
+    );
+  });
+
+  test('an error names variables, never their values', () => {
+    const message = errorOf({ SLACK_BOT_TOKEN: 'xapp-SECRET-VALUE' });
+    expect(message).toContain('SLACK_BOT_TOKEN');
+    expect(message).not.toContain('SECRET-VALUE');
+  });
+});
+
+describe('logs', () => {
+  test('a token or an authorization header in a logged object is redacted', () => {
+    const logs = captureLogs('info');
+    logs.logger.error({ token: 'xoxb-SECRET', err: { headers: { authorization: 'Bot SECRET2' } }, config: { discord: { token: 'SECRET3' } } }, 'failed');
+    expect(logs.text()).not.toMatch(/SECRET/u);
+    expect(logs.lines[0]).toMatchObject({ token: '[redacted]', config: '[redacted]' });
+  });
+});

@@ -193,11 +193,17 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, logger: Logg
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord: client error'));
   client.on(Events.ShardError, (error, shard) => logger.error({ err: error, shard }, 'discord: gateway error'));
   client.on(Events.Warn, (message) => logger.warn({ message }, 'discord: warning'));
+  let stopping = false;
   // A dropped gateway is routine and discord.js resumes by itself; the log says it happened.
   // Only a close Discord calls unrecoverable (a revoked token, say) ends the connection.
-  client.on(Events.ShardReconnecting, (shard) => logger.warn({ shard }, 'discord: gateway dropped, reconnecting'));
+  client.on(Events.ShardReconnecting, (shard) => {
+    // discord.js reports its own shutdown as a close too.
+    if (!stopping) logger.info({ shard }, 'discord: gateway dropped, reconnecting');
+  });
   client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'discord: gateway resumed'));
-  client.on(Events.ShardDisconnect, (event, shard) => logger.error({ shard, code: event.code }, 'discord: gateway closed for good'));
+  client.on(Events.ShardDisconnect, (event, shard) => {
+    if (!stopping) logger.error({ shard, code: event.code }, 'discord: gateway closed for good');
+  });
 
   // Not events.once: it would also turn a later 'error' event into a rejection nobody awaits once login has failed.
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
@@ -208,6 +214,7 @@ export async function startDiscord(bot: Bot, config: DiscordConfig, logger: Logg
   return {
     client,
     async stop() {
+      stopping = true;
       await client.destroy();
       logger.info({}, 'discord: stopped');
     },

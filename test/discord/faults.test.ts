@@ -115,7 +115,7 @@ describe('Discord gateway dropped mid-session', () => {
     // Resumed, not identified again: the session and its sequence went on.
     expect(r.fake.gatewayPayloads.items.filter((p) => p.op === 2)).toHaveLength(1);
     // And the log says what happened to the connection.
-    expect(await r.logs.entries.next((e) => e.msg === 'discord: gateway dropped, reconnecting')).toMatchObject({ level: 'warn' });
+    expect(await r.logs.entries.next((e) => e.msg === 'discord: gateway dropped, reconnecting')).toMatchObject({ level: 'info' });
     expect(await r.logs.entries.next((e) => e.msg === 'discord: gateway resumed')).toMatchObject({ level: 'info' });
     expect(r.fake.requests.items.slice(requestsBefore).filter((q) => q.route === '/gateway/bot')).toEqual([]);
   });

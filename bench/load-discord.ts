@@ -22,7 +22,7 @@ import { FIND_SOURCE, FIND_SOURCE_COMMAND } from '../src/discord/commands.js';
 import { createButtonStore, encodeState, type ButtonState } from '../src/discord/custom-id.js';
 import { noteToDiscord, replyToDiscord, type DiscordMessage } from '../src/discord/render.js';
 import { FakeDiscord, type FakeUser, type RecordedRequest } from '../test/discord/fake-discord.js';
-import { exposeGc, heapUsedMb, percentile } from './stats.js';
+import { exposeGc, heapUsedMb, percentile, type LoadFigures } from './stats.js';
 import { createRandom } from './synthetic.js';
 
 type Value = string | number | boolean;
@@ -339,18 +339,8 @@ export async function driveInteractions(
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 const TOKEN = 'bench-token';
 
-export interface DiscordLoadFigures {
-  /** Latency percentiles in ms, INTERACTION_CREATE sent to the interaction callback received. */
-  p50: number;
-  p99: number;
-  requests: number;
-  /** Interactions with exactly one successful callback and exactly the expected answer parts. */
-  answered: number;
-  /** Extra successful callbacks and answer parts beyond one callback and the expected parts per interaction. */
-  duplicates: number;
-  /** heapUsed growth from the end of the second quarter of the run to its end, after GC when possible. */
-  heapGrowthMb: number;
-}
+/** Latency here: INTERACTION_CREATE sent to the interaction callback received. */
+export type DiscordLoadFigures = LoadFigures;
 
 /**
  * Runs `requests` interactions at `concurrency` against the real Discord adapter on the

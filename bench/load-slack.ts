@@ -18,7 +18,7 @@ import type { CorpusIndex } from '../src/core/search.js';
 import { startSlack, type SlackAdapter } from '../src/slack/bot.js';
 import { replyToBlockKit } from '../src/slack/render.js';
 import { FakeSlack, slashCommand, type Ack, type ResponsePost } from '../test/slack/fake-slack.js';
-import { exposeGc, heapUsedMb, percentile } from './stats.js';
+import { exposeGc, heapUsedMb, percentile, type LoadFigures } from './stats.js';
 import { createRandom } from './synthetic.js';
 
 /** A slash command as a user types it. */
@@ -190,18 +190,8 @@ const APP_TOKEN = 'xapp-bench';
 
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 
-export interface SlackLoadFigures {
-  /** Latency percentiles in ms, envelope sent to the answer's last message received. */
-  p50: number;
-  p99: number;
-  requests: number;
-  /** Requests acked and answered with exactly as many messages as the renderer lays out. */
-  answered: number;
-  /** Extra acks and response_url posts beyond one ack and the expected messages per request. */
-  duplicates: number;
-  /** heapUsed growth from the end of the first quarter of the run (warm) to its end, after GC when possible. */
-  heapGrowthMb: number;
-}
+/** Latency here: envelope sent to the answer's last message received. */
+export type SlackLoadFigures = LoadFigures;
 
 /**
  * Runs `requests` slash commands at `concurrency` against the real Slack adapter in Socket Mode

@@ -1,5 +1,6 @@
 import { SEARCH_LIMIT, type SizeResult } from './measure.js';
 import { expectedIds, QUERY_KINDS, type QueryOutcome, type RecallReport } from './quality.js';
+import type { LoadFigures } from './stats.js';
 
 /** The benchmark report as Markdown: the same text is printed and written to bench/RESULTS.md. */
 
@@ -42,16 +43,10 @@ export interface Failure {
 }
 
 /** One platform's figures from driving its real adapter through the loopback fake. */
-export interface LoadFigures {
+export interface PlatformLoad extends LoadFigures {
   platform: string;
   what: string;
   concurrency: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  answered: number;
-  duplicates: number;
-  heapGrowthMb: number;
 }
 
 export interface ReportInput {
@@ -60,7 +55,7 @@ export interface ReportInput {
   failures: Failure[];
   cold: ColdStart;
   coldLarge: LargeColdStart | null;
-  load: Array<LoadFigures | { platform: string; failure: string }>;
+  load: Array<PlatformLoad | { platform: string; failure: string }>;
 }
 
 function loadTable(load: ReportInput['load']): string {

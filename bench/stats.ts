@@ -67,3 +67,17 @@ export function heapUsedMb(gc: (() => void) | undefined): number {
   gc?.();
   return process.memoryUsage().heapUsed / 2 ** 20;
 }
+
+/** What a load run through a loopback platform shows: latency, exactly-once delivery, heap. */
+export interface LoadFigures {
+  /** Latency percentiles in ms, request sent to answer received (each platform says which events). */
+  p50: number;
+  p99: number;
+  requests: number;
+  /** Requests answered exactly once, with exactly the messages the renderer lays out. */
+  answered: number;
+  /** Answers or acknowledgements beyond one per request. */
+  duplicates: number;
+  /** heapUsed growth from a warm point of the run to its end, after GC when possible. */
+  heapGrowthMb: number;
+}

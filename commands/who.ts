@@ -3,8 +3,9 @@ import type { Command, CommandContext } from '../src/core/command.js';
 import { affiliationLabel, authorLabel, excerpt, label, quoteBlock } from '../src/core/excerpt.js';
 import { foldText } from '../src/core/fold.js';
 import { queryText } from '../src/core/input.js';
-import type { Essay, Paragraph, Section } from '../src/core/model.js';
+import type { Essay, Section } from '../src/core/model.js';
 import type { Reply } from '../src/core/reply.js';
+import type { PassageHit } from '../src/core/search.js';
 
 const options = z.object({
   text: queryText(200).meta({
@@ -15,16 +16,10 @@ const options = z.object({
 });
 
 /** One answer: where the heading or phrase is, and the sentence shown for it. */
-interface Candidate {
-  essay: Essay;
-  section: Section;
-  paragraph: Paragraph;
-  start: number;
-  end: number;
-  matches: Array<[number, number]>;
+type Candidate = Pick<PassageHit, 'essay' | 'section' | 'paragraph' | 'start' | 'end' | 'matches'> & {
   /** What matched: a section heading, an essay title, or the words of a passage. */
   via: 'heading' | 'title' | 'phrase' | 'closest';
-}
+};
 
 /** The most candidates listed for an ambiguous phrase. */
 const CANDIDATES_MAX = 10;

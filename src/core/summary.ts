@@ -194,24 +194,20 @@ function documentFrequencies(paragraphs: readonly Paragraph[]): Map<string, numb
   return df;
 }
 
-/** The sampled paragraphs of a large corpus and their document frequencies, computed once per corpus. */
+/** The counted paragraphs of the last corpus asked about, and their document frequencies. */
 let sampleCache: { key: string; sample: Paragraph[]; df: Map<string, number> } | null = null;
 
 /**
- * Document frequencies of the other essays' paragraphs. A small corpus is counted whole for
- * each essay; a large one is sampled once, and the essay's own sampled paragraphs are taken
- * out of the shared counts.
+ * Document frequencies of the other essays' paragraphs. They are counted once per corpus
+ * (over every paragraph, or an even sample of a large corpus), and each essay's own counted
+ * paragraphs are taken out again, which is exact whenever nothing was sampled out.
  */
 function backgroundOf(essay: Essay, corpus: readonly Essay[]): { df: Map<string, number>; size: number } {
-  const all = corpus.flatMap(paragraphsOf);
-  if (all.length <= BACKGROUND_SAMPLE) {
-    const others = corpus.filter((e) => e !== essay).flatMap(paragraphsOf);
-    return { df: documentFrequencies(others), size: others.length };
-  }
   const key = corpus.map((e) => e.id).join('\n');
   if (sampleCache?.key !== key) {
+    const all = corpus.flatMap(paragraphsOf);
     const step = all.length / BACKGROUND_SAMPLE;
-    const sample = Array.from({ length: BACKGROUND_SAMPLE }, (_, i) => all[Math.floor(i * step)] as Paragraph);
+    const sample = all.length <= BACKGROUND_SAMPLE ? all : Array.from({ length: BACKGROUND_SAMPLE }, (_, i) => all[Math.floor(i * step)] as Paragraph);
     sampleCache = { key, sample, df: documentFrequencies(sample) };
   }
   const own = new Set(paragraphsOf(essay));

@@ -56,7 +56,7 @@ const LOCALES: readonly Locale[] = ['en', 'zh-CN'];
 
 /**
  * Reads argv. Flags the CLI does not know itself become the command's options by name
- * (`--author 陈志敏` → author), so a new option needs no change here; the command's schema
+ * (`--author 张三` → author), so a new option needs no change here; the command's schema
  * then refuses what it does not take.
  */
 function parseArgv(argv: string[]): Request | 'help' {

@@ -33,7 +33,7 @@ export interface Bot {
   replaceLibrary(next: Library): void;
   /** Runs a command on raw option values (from a slash command or the CLI). Never throws. */
   run(name: string, raw: Record<string, unknown>, who: Requester): Reply;
-  /** Runs a typed command line such as `quote 智能鸿沟 author:陈志敏`. Never throws. */
+  /** Runs a typed command line such as `quote 智能鸿沟 author:张三`. Never throws. */
   runLine(line: string, who: Requester): Reply;
 }
 

@@ -96,7 +96,7 @@ function describeIssue(command: Command, spec: OptionSpec | undefined, issue: z.
 }
 
 /**
- * Splits a typed command line (`智能鸿沟 author:陈志敏 --count 3`, as in Slack or the console)
+ * Splits a typed command line (`智能鸿沟 author:张三 --count 3`, as in Slack or the console)
  * into raw option values. `name:value`, `name：value` and `--name value` set an option;
  * double quotes keep spaces together; all other words form the positional option.
  */

@@ -4,7 +4,7 @@ import * as OpenCC from 'opencc-js/t2cn';
  * Folding makes two spellings of the same words compare equal: NFKC (full-width Latin and
  * digits, compatibility forms), lower case, and Traditional characters to Simplified. The
  * index, the queries and the phrase matcher all fold the same way, so that `MAZU`, `ｍａｚｕ`
- * and `mazu`, or `陳志敏` and `陈志敏`, are one word.
+ * and `mazu`, or `張三` and `张三`, are one word.
  *
  * Folding is done one code point at a time, with a map back to the source offsets, because a
  * match must be highlighted in the display text it came from. OpenCC's phrase tables could

@@ -169,7 +169,7 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
     }
     const raw = item.raw;
 
-    // An essay starts with its title, then an author line (`陈志敏`), perhaps a subtitle between.
+    // An essay starts with its title, then an author line (`张三`), perhaps a subtitle between.
     if (isTitleCandidate(raw)) {
       let j = nextText(i);
       let title = toDisplay(raw).text;
@@ -258,7 +258,7 @@ function slugOf(doc: DraftDoc, symposium: string | null, file: string): string {
   return slug.replace(/-+$/u, '') || 'essay';
 }
 
-/** Splits an affiliation note (`陈志敏，复旦大学…教授（上海 200433）。`) into names and affiliations. */
+/** Splits an affiliation note (`张三，某大学…教授（北京 100000）。`) into names and affiliations. */
 function readAffiliations(body: string): Author[] {
   const display = toDisplay(body).text;
   return display

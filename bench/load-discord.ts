@@ -22,6 +22,7 @@ import { FIND_SOURCE, FIND_SOURCE_COMMAND } from '../src/discord/commands.js';
 import { createButtonStore, encodeState, type ButtonState } from '../src/discord/custom-id.js';
 import { noteToDiscord, replyToDiscord, type DiscordMessage } from '../src/discord/render.js';
 import { FakeDiscord, type FakeUser, type RecordedRequest } from '../test/discord/fake-discord.js';
+import { loadDraws } from './mix.js';
 import { exposeGc, heapUsedMb, percentile, type LoadFigures } from './stats.js';
 import { createRandom } from './synthetic.js';
 
@@ -84,17 +85,7 @@ export function discordLoadMix(corpus: Corpus, index: CorpusIndex, count: number
   if (sentences.length === 0 || authors.length === 0) throw new Error('bench: the load mix needs a corpus with sentences and authors');
   const commands = [...registry.values()].filter((c) => !c.hidden).map((c) => c.name);
 
-  /** A phrase of 2–6 characters from inside a sentence, away from its punctuation. */
-  const phrase = () => {
-    const s = pick(sentences).replace(/[\p{P}\s\d]/gu, '');
-    const length = 2 + Math.floor(next() * 5);
-    const start = Math.floor(next() * Math.max(1, s.length - length));
-    return s.slice(start, start + length);
-  };
-  const author = () => {
-    const a = pick(authors);
-    return next() < 0.5 ? a.name : a.pinyin;
-  };
+  const { phrase, author } = loadDraws(next, sentences, authors);
   type Make = (user: FakeUser, other: FakeUser) => Omit<DiscordLoadRequest, 'user' | 'locale'> & { locale?: DiscordLoadRequest['locale'] };
   const slash = (name: string, options: Record<string, Value>, privately = false): ReturnType<Make> => ({
     interaction: { kind: 'slash', name, options: privately ? { ...options, private: true } : options },

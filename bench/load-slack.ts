@@ -18,6 +18,7 @@ import type { CorpusIndex } from '../src/core/search.js';
 import { startSlack, type SlackAdapter } from '../src/slack/bot.js';
 import { replyToBlockKit } from '../src/slack/render.js';
 import { FakeSlack, slashCommand, type Ack, type ResponsePost } from '../test/slack/fake-slack.js';
+import { loadDraws } from './mix.js';
 import { exposeGc, heapUsedMb, percentile, type LoadFigures } from './stats.js';
 import { createRandom } from './synthetic.js';
 
@@ -53,17 +54,7 @@ export function slackLoadMix(corpus: Corpus, index: CorpusIndex, count: number, 
   const headings = essays.flatMap((e) => e.sections.flatMap((s) => (s.heading === null ? [] : [s.heading])));
   const authors = index.findAuthors('');
   if (sentences.length === 0 || authors.length === 0) throw new Error('bench: the load mix needs a corpus with sentences and authors');
-  /** A phrase of 2–6 characters from inside a sentence, away from its punctuation. */
-  const phrase = (from: readonly string[] = sentences) => {
-    const s = pick(from.length > 0 ? from : sentences).replace(/[\p{P}\s\d]/gu, '');
-    const length = 2 + Math.floor(next() * 5);
-    const start = Math.floor(next() * Math.max(1, s.length - length));
-    return s.slice(start, start + length);
-  };
-  const author = () => {
-    const a = pick(authors);
-    return next() < 0.5 ? a.name : a.pinyin;
-  };
+  const { phrase, author } = loadDraws(next, sentences, authors);
   const kinds: Array<[weight: number, make: () => [string, string]]> = [
     [20, () => ['quote', phrase()]],
     [6, () => ['quote', `${phrase()} author:${author()}`]],

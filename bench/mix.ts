@@ -90,3 +90,22 @@ export function commandMix(command: Command, m: MixMaterial): Array<Record<strin
   // An optional main option is also timed absent (/help alone, /sources of everything).
   return main.required ? list : [{}, ...list];
 }
+
+/**
+ * Seeded draws for a load mix: a phrase of 2–6 characters from inside a sentence (away from
+ * its punctuation), and an author by name or by pinyin.
+ */
+export function loadDraws(next: () => number, sentences: readonly string[], authors: ReadonlyArray<{ name: string; pinyin: string }>) {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  const phrase = (from: readonly string[] = sentences): string => {
+    const s = pick(from.length > 0 ? from : sentences).replace(/[\p{P}\s\d]/gu, '');
+    const length = 2 + Math.floor(next() * 5);
+    const start = Math.floor(next() * Math.max(1, s.length - length));
+    return s.slice(start, start + length);
+  };
+  const author = (): string => {
+    const a = pick(authors);
+    return next() < 0.5 ? a.name : a.pinyin;
+  };
+  return { pick, phrase, author };
+}

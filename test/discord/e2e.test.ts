@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { registry } from '../../commands/index.js';
 import { PROJECT_ROOT } from '../../src/config.js';
-import { createBot, type Bot, type Logger } from '../../src/core/bot.js';
+import { createBot, type Bot } from '../../src/core/bot.js';
 import type { Command } from '../../src/core/command.js';
 import { loadCorpus } from '../../src/core/corpus.js';
 import { createIndex } from '../../src/core/index.js';
@@ -14,20 +14,8 @@ import { startDiscord } from '../../src/discord/bot.js';
 import { discordCommands } from '../../src/discord/commands.js';
 import { escapeMarkdown } from '../../src/discord/render.js';
 import { AwaitableLog, FakeDiscord, type FakeUser, type RecordedRequest } from './fake-discord.js';
+import { alice, createTestLogger } from './support.js';
 
-interface LogEntry {
-  level: 'info' | 'warn' | 'error' | 'debug';
-  obj: Record<string, unknown>;
-  msg: string | undefined;
-}
-
-function createTestLogger(): Logger & { entries: AwaitableLog<LogEntry> } {
-  const entries = new AwaitableLog<LogEntry>();
-  const at = (level: LogEntry['level']) => (obj: object, msg?: string) => entries.push({ level, obj: obj as Record<string, unknown>, msg });
-  return { entries, info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') };
-}
-
-const alice: FakeUser = { id: '500000000000000001', username: 'alice' };
 const bob: FakeUser = { id: '500000000000000002', username: 'bob' };
 
 interface Running {

@@ -2,11 +2,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
-import { createBot, type Bot, type Logger } from '../../src/core/bot.js';
+import { createBot, type Bot } from '../../src/core/bot.js';
 import { loadCorpus } from '../../src/core/corpus.js';
 import { createIndex } from '../../src/core/index.js';
 import { startDiscord } from '../../src/discord/bot.js';
-import { AwaitableLog, FakeDiscord, type FakeUser, type RecordedRequest } from './fake-discord.js';
+import { FakeDiscord, type FakeUser, type RecordedRequest } from './fake-discord.js';
+import { alice, createTestLogger } from './support.js';
 
 /*
  * Faults of the outside world, with the real discord.js client against the loopback Discord:
@@ -15,19 +16,6 @@ import { AwaitableLog, FakeDiscord, type FakeUser, type RecordedRequest } from '
  * throws is covered in e2e.test.ts. Everything is awaited: no sleeps, no timing assertions.
  */
 
-interface LogEntry {
-  level: 'info' | 'warn' | 'error' | 'debug';
-  obj: Record<string, unknown>;
-  msg: string | undefined;
-}
-
-function createTestLogger(): Logger & { entries: AwaitableLog<LogEntry> } {
-  const entries = new AwaitableLog<LogEntry>();
-  const at = (level: LogEntry['level']) => (obj: object, msg?: string) => entries.push({ level, obj: obj as Record<string, unknown>, msg });
-  return { entries, info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') };
-}
-
-const alice: FakeUser = { id: '500000000000000001', username: 'alice' };
 const EPHEMERAL = 64;
 
 interface Running {

@@ -98,9 +98,25 @@ function readItems(text: string): Item[] {
   return items;
 }
 
+/**
+ * Display text of a raw block. Working out what a block is asks for it several times (title?
+ * heading? does the paragraph read on?), so one parse keeps each; parsing is synchronous, and
+ * the memo is emptied when it ends.
+ */
+let displayMemo = new Map<string, string>();
+
+function displayOf(raw: string): string {
+  let display = displayMemo.get(raw);
+  if (display === undefined) {
+    display = toDisplay(raw).text;
+    displayMemo.set(raw, display);
+  }
+  return display;
+}
+
 function isHeading(raw: string): boolean {
   if (NAMED_HEADING.test(raw)) return true;
-  const display = toDisplay(raw).text;
+  const display = displayOf(raw);
   return NUMBERED_HEADING.test(raw) && display.length <= HEADING_MAX && !endsSentence(display);
 }
 
@@ -116,7 +132,7 @@ function authorNames(raw: string): string[] | null {
 }
 
 function isTitleCandidate(raw: string): boolean {
-  const display = toDisplay(raw).text;
+  const display = displayOf(raw);
   // A title does not stop on a mark that opens or continues a clause.
   if (/[，、；“《（,;(]$/u.test(display)) return false;
   return display.length >= 2 && display.length <= TITLE_MAX && !endsSentence(display) && !EDITORS_NOTE.test(raw) && !isHeading(raw);
@@ -126,7 +142,7 @@ function isTitleCandidate(raw: string): boolean {
 function readsOn(paragraph: DraftParagraph, notesBetween: boolean): boolean {
   const last = paragraph.pieces[paragraph.pieces.length - 1];
   if (!last) return false;
-  const text = toDisplay(last.raw).text;
+  const text = displayOf(last.raw);
   if (endsSentence(text)) return false;
   if (notesBetween) return true;
   // With no footnotes printed between them, only a block that stops mid-clause reads on:
@@ -172,10 +188,10 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
     // An essay starts with its title, then an author line (`张三`), perhaps a subtitle between.
     if (isTitleCandidate(raw)) {
       let j = nextText(i);
-      let title = toDisplay(raw).text;
+      let title = displayOf(raw);
       const maybeSubtitle = j >= 0 ? (items[j] as Item).raw : '';
       if (/^\s*[—－-]{1,2}/u.test(maybeSubtitle) && isTitleCandidate(maybeSubtitle)) {
-        title = `${title}${toDisplay(maybeSubtitle).text}`;
+        title = `${title}${displayOf(maybeSubtitle)}`;
         j = nextText(j);
       }
       const names = j >= 0 ? authorNames((items[j] as Item).raw) : null;
@@ -326,7 +342,13 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
   const warnings: CorpusWarning[] = [];
   const warn = (line: number, message: string) => warnings.push({ file, line, message });
   const items = readItems(text);
-  const { symposium, docs } = buildStructure(items, file, warn);
+  let structure: Structure;
+  try {
+    structure = buildStructure(items, file, warn);
+  } finally {
+    displayMemo = new Map();
+  }
+  const { symposium, docs } = structure;
 
   // Pass 3: bind markers to notes. A group is the run of note items between two text items;
   // a page's notes are one group, whether or not the next essay has begun above them.

@@ -16,14 +16,6 @@ export function isCircled(ch: string): boolean {
   return CIRCLED_CHAR.test(ch);
 }
 
-/** The value of a circled number (① → 1). */
-export function circledValue(ch: string): number {
-  const c = ch.codePointAt(0) ?? 0;
-  if (c >= 0x2460 && c <= 0x2473) return c - 0x2460 + 1;
-  if (c >= 0x3251 && c <= 0x325f) return c - 0x3251 + 21;
-  if (c >= 0x32b1 && c <= 0x32bf) return c - 0x32b1 + 36;
-  return 0;
-}
 
 const HAN = /\p{Script=Han}/u;
 /** Full-width punctuation: print never sets a space beside it. */

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { describe, expect, test } from 'vitest';
+import { runCli } from './support/cli.js';
 
 /*
  * The CLI loads pino only when a line is to be written (see lazyLogger in src/cli.ts). A line
@@ -8,18 +7,7 @@ import { describe, expect, test } from 'vitest';
  * default level an answer writes none.
  */
 
-async function cli(env: Record<string, string>, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  child.stdout.on('data', (c: Buffer) => out.push(c));
-  child.stderr.on('data', (c: Buffer) => err.push(c));
-  const [code] = (await once(child, 'close')) as [number | null];
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
-}
+const cli = (env: Record<string, string>, ...args: string[]) => runCli(args, env);
 
 /** The stderr lines that are JSON log records. */
 function logLines(stderr: string): Array<Record<string, unknown>> {

@@ -23,7 +23,7 @@ import { createButtonStore, encodeState, type ButtonState } from '../src/discord
 import { noteToDiscord, replyToDiscord, type DiscordMessage } from '../src/discord/render.js';
 import { FakeDiscord, type FakeUser, type RecordedRequest } from '../test/discord/fake-discord.js';
 import { loadDraws } from './mix.js';
-import { exposeGc, heapUsedMb, percentile, type LoadFigures } from './stats.js';
+import { exposeGc, heapUsedMb, inPool, percentile, type LoadFigures } from './stats.js';
 import { createRandom } from './synthetic.js';
 
 type Value = string | number | boolean;
@@ -60,7 +60,6 @@ const NOTES = {
   notYours: (command: string) => `Only the person who ran /${command} can page its results. Run /${command} yourself to search.`,
   noText: 'That message has no text to look up.',
 };
-
 
 /** A user of the load run; snowflake-shaped, since the adapter's custom_ids carry the owner's ID. */
 export function loadUser(n: number): FakeUser {
@@ -297,35 +296,29 @@ export async function driveInteractions(
   opts: { concurrency: number },
 ): Promise<InteractionOutcome[]> {
   const outcomes: InteractionOutcome[] = new Array(requests.length);
-  let cursor = 0;
-  const worker = async () => {
-    while (cursor < requests.length) {
-      const i = cursor++;
-      const request = requests[i] as DiscordLoadRequest;
-      const need = expectedParts[i] ?? 1;
-      let t0 = 0;
-      let callbackMs = -1;
-      let seen = 0;
-      let done: () => void = () => undefined;
-      const finished = new Promise<void>((resolve) => (done = resolve));
-      const onRequest = (q: RecordedRequest) => {
-        if (callbackMs < 0 && q.route.endsWith('/callback') && q.status < 300) callbackMs = performance.now() - t0;
-        if (isAnswerPart(q)) seen += 1;
-        if (callbackMs >= 0 && seen >= need) done();
-      };
-      t0 = performance.now();
-      // The fake sends synchronously and the bot answers on a later turn, so tracking right after dispatch misses nothing.
-      const { id, token } = dispatch(fake, request);
-      tally.track(id, token, need, onRequest);
-      await finished;
-      tally.untrack(id);
-      outcomes[i] = { request, id, token, callbackMs, doneMs: performance.now() - t0 };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency, requests.length) }, worker));
+  await inPool(requests.length, opts.concurrency, async (i) => {
+    const request = requests[i] as DiscordLoadRequest;
+    const need = expectedParts[i] ?? 1;
+    let t0 = 0;
+    let callbackMs = -1;
+    let seen = 0;
+    let done: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const onRequest = (q: RecordedRequest) => {
+      if (callbackMs < 0 && q.route.endsWith('/callback') && q.status < 300) callbackMs = performance.now() - t0;
+      if (isAnswerPart(q)) seen += 1;
+      if (callbackMs >= 0 && seen >= need) done();
+    };
+    t0 = performance.now();
+    // The fake sends synchronously and the bot answers on a later turn, so tracking right after dispatch misses nothing.
+    const { id, token } = dispatch(fake, request);
+    tally.track(id, token, need, onRequest);
+    await finished;
+    tally.untrack(id);
+    outcomes[i] = { request, id, token, callbackMs, doneMs: performance.now() - t0 };
+  });
   return outcomes;
 }
-
 
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
 const TOKEN = 'bench-token';

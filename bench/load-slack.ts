@@ -19,7 +19,7 @@ import { startSlack, type SlackAdapter } from '../src/slack/bot.js';
 import { replyToBlockKit } from '../src/slack/render.js';
 import { FakeSlack, slashCommand, type Ack, type ResponsePost } from '../test/slack/fake-slack.js';
 import { loadDraws } from './mix.js';
-import { exposeGc, heapUsedMb, percentile, type LoadFigures } from './stats.js';
+import { exposeGc, heapUsedMb, inPool, percentile, type LoadFigures } from './stats.js';
 import { createRandom } from './synthetic.js';
 
 /** A slash command as a user types it. */
@@ -36,7 +36,6 @@ export interface SlashRequest {
  * the production limits measures answers, not refusals.
  */
 export const REQUESTS_PER_USER = 5;
-
 
 /**
  * `count` slash commands, a mix weighted the way people use the bot (mostly /quote and
@@ -152,10 +151,8 @@ export async function driveSlashCommands(
     }
   });
   const outcomes: LoadOutcome[] = new Array(requests.length);
-  let cursor = 0;
-  const worker = async () => {
-    while (cursor < requests.length) {
-      const i = cursor++;
+  try {
+    await inPool(requests.length, opts.concurrency, async (i) => {
       const request = requests[i] as SlashRequest;
       const id = `${opts.label}-${i}`;
       const posts: ResponsePost[] = [];
@@ -165,16 +162,12 @@ export async function driveSlashCommands(
       const t0 = performance.now();
       const [ack] = await Promise.all([fake.sendEnvelope('slash_commands', payload), answered]);
       outcomes[i] = { request, id, ack, posts, latencyMs: performance.now() - t0 };
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(opts.concurrency, requests.length) }, worker));
+    });
   } finally {
     stop();
   }
   return outcomes;
 }
-
 
 const BOT_TOKEN = 'xoxb-bench';
 const APP_TOKEN = 'xapp-bench';

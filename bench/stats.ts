@@ -81,3 +81,12 @@ export interface LoadFigures {
   /** heapUsed growth from a warm point of the run to its end, after GC when possible. */
   heapGrowthMb: number;
 }
+
+/** Runs `task(i)` for every i below `count`, in order of i, with at most `concurrency` in flight. */
+export async function inPool(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<void> {
+  let cursor = 0;
+  const worker = async () => {
+    while (cursor < count) await task(cursor++);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}

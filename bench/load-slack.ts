@@ -10,11 +10,11 @@
  */
 import { registry } from '../commands/index.js';
 import { BUNDLED_CORPUS_DIR, parseConfig, type SlackConfig } from '../src/config.js';
-import { createBot, type Bot, type Logger } from '../src/core/bot.js';
-import { loadCorpus } from '../src/core/corpus.js';
-import { createIndex } from '../src/core/index.js';
-import { essaysOf, sentenceText, type Corpus, type Paragraph } from '../src/core/model.js';
-import type { CorpusIndex } from '../src/core/search.js';
+import { createBot, type Bot, type Logger } from '../src/core/dispatch/bot.js';
+import { loadCorpus } from '../src/core/corpus/load.js';
+import { createIndex } from '../src/core/search/corpus-index.js';
+import { essaysOf, sentenceText, type Corpus, type Paragraph } from '../src/core/corpus/model.js';
+import type { CorpusIndex } from '../src/core/search/search.js';
 import { startSlack, type SlackAdapter } from '../src/slack/bot.js';
 import { replyToBlockKit } from '../src/slack/render.js';
 import { FakeSlack, slashCommand, type Ack, type ResponsePost } from '../test/slack/fake-slack.js';

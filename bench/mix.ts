@@ -1,6 +1,6 @@
-import { optionSpecs, type Command } from '../src/core/command.js';
-import { essaysOf, sentenceText, type Corpus } from '../src/core/model.js';
-import type { CorpusIndex } from '../src/core/search.js';
+import { optionSpecs, type Command } from '../src/core/dispatch/command.js';
+import { essaysOf, sentenceText, type Corpus } from '../src/core/corpus/model.js';
+import type { CorpusIndex } from '../src/core/search/search.js';
 import type { LabelledQuery } from './quality.js';
 
 /**

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { CorpusIndex } from '../src/core/search.js';
+import type { CorpusIndex } from '../src/core/search/search.js';
 
 /**
  * Retrieval quality on a labelled query set (test/fixtures/queries.json): recall@k is the

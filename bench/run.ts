@@ -16,7 +16,7 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../src/config.js';
-import { loadCorpus } from '../src/core/corpus.js';
+import { loadCorpus } from '../src/core/corpus/load.js';
 import { measureCorpus, type Effort, type SizeResult } from './measure.js';
 import { benchDiscordLoad } from './load-discord.js';
 import { benchSlackLoad } from './load-slack.js';

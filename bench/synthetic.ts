@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { essaysOf, sentenceText, type Corpus } from '../src/core/model.js';
-import { endsSentence, isHan } from '../src/core/text.js';
+import { essaysOf, sentenceText, type Corpus } from '../src/core/corpus/model.js';
+import { endsSentence, isHan } from '../src/core/corpus/text.js';
 
 /*
  * Synthetic corpora for the benchmark: N times the bundled corpus, written in the corpus text

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { Command } from '../src/core/command.js';
-import { attributionOf, findPassage, label, resolve } from '../src/core/excerpt.js';
-import { essaysOf } from '../src/core/model.js';
-import type { Reply } from '../src/core/reply.js';
+import type { Command } from '../src/core/dispatch/command.js';
+import { attributionOf, findPassage, label, resolve } from '../src/core/reply/excerpt.js';
+import { essaysOf } from '../src/core/corpus/model.js';
+import type { Reply } from '../src/core/reply/model.js';
 
 const options = z.object({
   id: z

@@ -1,9 +1,6 @@
 import { z } from 'zod';
-import { optionSpecs, type Command, type OptionSpec } from '../src/core/command.js';
-import type { Locale, ReplyBlock } from '../src/core/reply.js';
-// A cycle (index.ts imports this file): safe because `registry` is read only inside run,
-// after both modules have loaded. Load commands through index.ts, not this file first.
-import { registry } from './index.js';
+import { optionSpecs, type Command, type OptionSpec } from '../src/core/dispatch/command.js';
+import type { Locale, ReplyBlock } from '../src/core/reply/model.js';
 
 const T = {
   en: {
@@ -81,7 +78,7 @@ export default {
   positional: 'command',
   run(input, ctx) {
     const t = T[ctx.locale];
-    const visible = [...registry.values()].filter((c) => !c.hidden);
+    const visible = [...ctx.commands.values()].filter((c) => !c.hidden);
     const base = { command: 'help', actions: [], corpusVersion: ctx.corpus.version };
     const wanted = input.command?.replace(/^[/／]/u, '').trim().toLowerCase();
     if (!wanted) {

@@ -1,4 +1,4 @@
-import type { Command } from '../src/core/command.js';
+import type { Command } from '../src/core/dispatch/command.js';
 import author from './author.js';
 import cite from './cite.js';
 import context from './context.js';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Command } from '../src/core/command.js';
-import { excerpt, label, quoteBlock } from '../src/core/excerpt.js';
-import { queryText } from '../src/core/input.js';
-import type { Reply, ReplyAction } from '../src/core/reply.js';
-import { filterOptions, noMatchMessage, shownRange } from '../src/core/passage-options.js';
+import type { Command } from '../src/core/dispatch/command.js';
+import { excerpt, label, quoteBlock } from '../src/core/reply/excerpt.js';
+import { queryText } from '../src/core/dispatch/input.js';
+import type { Reply, ReplyAction } from '../src/core/reply/model.js';
+import { filterOptions, noMatchMessage, shownRange } from '../src/core/dispatch/passage-options.js';
 
 const options = z.object({
   query: queryText(200).meta({

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { Command, CommandContext } from '../src/core/command.js';
-import { attributionOf, authorLabel, excerpt, footnotesFor, label, sentenceAt } from '../src/core/excerpt.js';
-import { foldText } from '../src/core/fold.js';
-import { queryText } from '../src/core/input.js';
-import { citationOf, type Essay, type Footnote, type Paragraph, type Section } from '../src/core/model.js';
-import { filterOptions, noMatchMessage } from '../src/core/passage-options.js';
-import type { Reply, ReplyBlock } from '../src/core/reply.js';
-import { essaysMatching, type SearchFilters } from '../src/core/search.js';
+import type { Command, CommandContext } from '../src/core/dispatch/command.js';
+import { attributionOf, authorLabel, excerpt, footnotesFor, label, sentenceAt } from '../src/core/reply/excerpt.js';
+import { foldText } from '../src/core/search/fold.js';
+import { queryText } from '../src/core/dispatch/input.js';
+import { citationOf, type Essay, type Footnote, type Paragraph, type Section } from '../src/core/corpus/model.js';
+import { filterOptions, noMatchMessage } from '../src/core/dispatch/passage-options.js';
+import type { Reply, ReplyBlock } from '../src/core/reply/model.js';
+import { essaysMatching, type SearchFilters } from '../src/core/search/search.js';
 
 const options = z.object({
   query: queryText(200)

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Command } from '../src/core/command.js';
-import { align, dropCjkSpaces, type Alignment } from '../src/core/diff.js';
-import { excerpt, label, quoteBlock } from '../src/core/excerpt.js';
-import { queryText } from '../src/core/input.js';
-import type { Locale, Reply, ReplyBlock } from '../src/core/reply.js';
-import type { PassageHit } from '../src/core/search.js';
+import type { Command } from '../src/core/dispatch/command.js';
+import { align, dropCjkSpaces, type Alignment } from '../src/core/search/diff.js';
+import { excerpt, label, quoteBlock } from '../src/core/reply/excerpt.js';
+import { queryText } from '../src/core/dispatch/input.js';
+import type { Locale, Reply, ReplyBlock } from '../src/core/reply/model.js';
+import type { PassageHit } from '../src/core/search/search.js';
 
 const options = z.object({
   sentence: queryText(500).meta({

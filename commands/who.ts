@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { Command, CommandContext } from '../src/core/command.js';
-import { affiliationLabel, authorLabel, excerpt, label, quoteBlock } from '../src/core/excerpt.js';
-import { foldText } from '../src/core/fold.js';
-import { queryText } from '../src/core/input.js';
-import type { Essay, Section } from '../src/core/model.js';
-import type { Reply } from '../src/core/reply.js';
-import type { PassageHit } from '../src/core/search.js';
+import type { Command, CommandContext } from '../src/core/dispatch/command.js';
+import { affiliationLabel, authorLabel, excerpt, label, quoteBlock } from '../src/core/reply/excerpt.js';
+import { foldText } from '../src/core/search/fold.js';
+import { queryText } from '../src/core/dispatch/input.js';
+import type { Essay, Section } from '../src/core/corpus/model.js';
+import type { Reply } from '../src/core/reply/model.js';
+import type { PassageHit } from '../src/core/search/search.js';
 
 const options = z.object({
   text: queryText(200).meta({

@@ -5,9 +5,9 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadEnvFile, parseConfig } from '../src/config.js';
-import { loadCorpus, whyUnservable } from '../src/core/corpus.js';
-import { isUserError } from '../src/core/errors.js';
-import { formatWarning, type CorpusFile } from '../src/core/model.js';
+import { loadCorpus, whyUnservable } from '../src/core/corpus/load.js';
+import { isUserError } from '../src/core/dispatch/errors.js';
+import { formatWarning, type CorpusFile } from '../src/core/corpus/model.js';
 
 function counts(f: CorpusFile) {
   const essays = f.essays.filter((e) => e.kind === 'essay');

@@ -1,7 +1,7 @@
 import { DiscordAPIError } from 'discord.js';
 import { registry } from '../commands/index.js';
 import { loadEnvFile, parseConfig } from '../src/config.js';
-import { isUserError, UserError } from '../src/core/errors.js';
+import { isUserError, UserError } from '../src/core/dispatch/errors.js';
 import { discordCommands } from '../src/discord/commands.js';
 import { deployCommands } from '../src/discord/rest.js';
 

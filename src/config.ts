@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { UserError } from './core/errors.js';
+import { UserError } from './core/dispatch/errors.js';
 
 /** The project's root folder, whether this runs from `src/` (tsx, vitest) or from `dist/src/`. */
 export const PROJECT_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));

@@ -1,7 +1,7 @@
-import type { Library } from './core/bot.js';
-import { createIndex } from './core/index.js';
-import { loadOrBuildIndex } from './core/index-cache.js';
-import type { Corpus } from './core/model.js';
+import type { Library } from './core/dispatch/bot.js';
+import { createIndex } from './core/search/corpus-index.js';
+import { loadOrBuildIndex } from './core/search/cache.js';
+import type { Corpus } from './core/corpus/model.js';
 
 /**
  * Paragraphs above which the index is read from (or written to) the on-disk cache. A small

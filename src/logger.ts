@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import type { Logger } from './core/bot.js';
+import type { Logger } from './core/dispatch/bot.js';
 
 /**
  * Structured logs as JSON lines on stderr, so that stdout stays the console's and the CLI's.

@@ -7,12 +7,12 @@ import { parseArgs } from 'node:util';
 import { registry } from '../commands/index.js';
 import { loadEnvFile, parseConfig, type Config } from './config.js';
 import { runConsole } from './console/console.js';
-import { createBot, type Logger } from './core/bot.js';
-import { loadCorpus, whyUnservable } from './core/corpus.js';
-import { isUserError } from './core/errors.js';
-import { createIndex } from './core/index.js';
-import { formatWarning } from './core/model.js';
-import { watchCorpus } from './core/reload.js';
+import { createBot, type Logger } from './core/dispatch/bot.js';
+import { loadCorpus, whyUnservable } from './core/corpus/load.js';
+import { isUserError } from './core/dispatch/errors.js';
+import { createIndex } from './core/search/corpus-index.js';
+import { formatWarning } from './core/corpus/model.js';
+import { watchCorpus } from './core/corpus/watch.js';
 import { openLibrary } from './library.js';
 import { createLogger } from './logger.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { BUNDLED_CORPUS_DIR, parseConfig } from '../src/config.js';
-import { isUserError } from '../src/core/errors.js';
+import { isUserError } from '../src/core/dispatch/errors.js';
 import { captureLogs } from './support/logs.js';
 
 const DISCORD = { DISCORD_TOKEN: 'a-discord-token', DISCORD_APPLICATION_ID: '123456789012345678' };

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
-import type { Bot, Requester } from '../core/bot.js';
-import type { Locale } from '../core/reply.js';
+import type { Bot, Requester } from '../core/dispatch/bot.js';
+import type { Locale } from '../core/reply/model.js';
 import { renderReply } from './render.js';
 
 export const PROMPT = 'yinzheng> ';

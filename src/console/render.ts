@@ -1,5 +1,5 @@
-import type { Command } from '../core/command.js';
-import type { Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote } from '../core/reply.js';
+import type { Command } from '../core/dispatch/command.js';
+import type { Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote } from '../core/reply/model.js';
 
 /**
  * The terminal renderer: a Reply as the text a researcher reads in the console or from the

@@ -11,10 +11,10 @@ import {
   type RepliableInteraction,
 } from 'discord.js';
 import type { DiscordConfig } from '../config.js';
-import type { Bot, Logger, Requester } from '../core/bot.js';
-import { optionSpecs, type OptionSpec } from '../core/command.js';
-import type { Locale, Reply, ReplyAction } from '../core/reply.js';
-import { truncate } from '../core/split.js';
+import type { Bot, Logger, Requester } from '../core/dispatch/bot.js';
+import { optionSpecs, type OptionSpec } from '../core/dispatch/command.js';
+import type { Locale, Reply, ReplyAction } from '../core/reply/model.js';
+import { truncate } from '../core/reply/split.js';
 import { FIND_SOURCE, FIND_SOURCE_COMMAND, PRIVATE_OPTION } from './commands.js';
 import { createButtonStore, type ButtonState } from './custom-id.js';
 import { NO_MENTIONS, noteToDiscord, replyToDiscord, type DiscordMessage } from './render.js';

@@ -4,7 +4,7 @@ import {
   type APIApplicationCommandBasicOption,
   type RESTPutAPIApplicationCommandsJSONBody,
 } from 'discord.js';
-import { optionSpecs, type Command, type OptionSpec } from '../core/command.js';
+import { optionSpecs, type Command, type OptionSpec } from '../core/dispatch/command.js';
 
 /** The boolean every slash command gets from the adapter: answer privately (ephemeral). */
 export const PRIVATE_OPTION = 'private';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ActionKind } from '../core/reply.js';
+import type { ActionKind } from '../core/reply/model.js';
 
 /** Discord's limit on a component's custom_id, in characters. */
 export const DISCORD_CUSTOM_ID_MAX = 100;

@@ -1,6 +1,6 @@
 import { ButtonStyle, ComponentType, MessageFlags, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed, type APIEmbedField } from 'discord.js';
-import type { Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote, ReplyMarker } from '../core/reply.js';
-import { splitText, truncate } from '../core/split.js';
+import type { Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote, ReplyMarker } from '../core/reply/model.js';
+import { splitText, truncate } from '../core/reply/split.js';
 import { DISCORD_CUSTOM_ID_MAX } from './custom-id.js';
 
 /*

@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type RespondArguments, type RespondFn } from '@slack/bolt';
-import type { Bot, Logger, Requester } from '../core/bot.js';
-import { errorReply } from '../core/bot.js';
-import { UserError } from '../core/errors.js';
-import type { Reply } from '../core/reply.js';
+import type { Bot, Logger, Requester } from '../core/dispatch/bot.js';
+import { errorReply } from '../core/dispatch/bot.js';
+import { UserError } from '../core/dispatch/errors.js';
+import type { Reply } from '../core/reply/model.js';
 import type { SlackConfig } from '../config.js';
 import { FIND_SOURCE_CALLBACK_ID, FIND_SOURCE_COMMAND } from './manifest.js';
 import { ACTION_ID_PREFIX, parseButtonValue, plainFromSlack, replyToBlockKit, type ButtonState, type RenderOptions } from './render.js';

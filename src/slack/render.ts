@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ActionKind, Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote, ReplyMarker } from '../core/reply.js';
-import { splitText, truncate } from '../core/split.js';
+import type { ActionKind, Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote, ReplyMarker } from '../core/reply/model.js';
+import { splitText, truncate } from '../core/reply/split.js';
 
 /*
  * Reply → Block Kit. Pure: no Bolt, no network. Slack rejects a whole message when one

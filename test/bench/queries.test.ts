@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { expectedIds, loadQuerySet, QUERY_KINDS } from '../../bench/quality.js';
-import { loadCorpus } from '../../src/core/corpus.js';
-import { essaysOf } from '../../src/core/model.js';
+import { loadCorpus } from '../../src/core/corpus/load.js';
+import { essaysOf } from '../../src/core/corpus/model.js';
 
 // The labelled set the benchmark's recall is measured on: a label pointing at a passage the
 // corpus does not have would make recall silently lower (or a miss silently unreported).

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { generateSyntheticCorpus, writeSyntheticCorpus, type SyntheticCorpus } from '../../bench/synthetic.js';
-import { loadCorpus } from '../../src/core/corpus.js';
-import { essaysOf, type Corpus } from '../../src/core/model.js';
+import { loadCorpus } from '../../src/core/corpus/load.js';
+import { essaysOf, type Corpus } from '../../src/core/corpus/model.js';
 
 const BUNDLED = 'data/essays/global-governance-symposium.txt';
 

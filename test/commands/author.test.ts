@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
-import { createBot, type Bot, type Requester } from '../../src/core/bot.js';
-import { loadCorpus, parseCorpusFile } from '../../src/core/corpus.js';
-import { createIndex } from '../../src/core/index.js';
-import type { Corpus, Essay } from '../../src/core/model.js';
-import { distinctiveTerms, thesisSentences } from '../../src/core/summary.js';
+import { createBot, type Bot, type Requester } from '../../src/core/dispatch/bot.js';
+import { loadCorpus, parseCorpusFile } from '../../src/core/corpus/load.js';
+import { createIndex } from '../../src/core/search/corpus-index.js';
+import type { Corpus, Essay } from '../../src/core/corpus/model.js';
+import { distinctiveTerms, thesisSentences } from '../../src/core/corpus/summary.js';
 import { captureLogs } from '../support/logs.js';
 
 const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };

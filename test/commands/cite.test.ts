@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
-import { createBot, type Bot, type Requester } from '../../src/core/bot.js';
-import { formatBibtex, formatGbt7714 } from '../../src/core/citation.js';
-import { loadCorpus } from '../../src/core/corpus.js';
-import { isUserError } from '../../src/core/errors.js';
-import { createIndex } from '../../src/core/index.js';
-import { factsFor, loadMetadata, metadataPathFor, parseMetadata } from '../../src/core/metadata.js';
+import { createBot, type Bot, type Requester } from '../../src/core/dispatch/bot.js';
+import { formatBibtex, formatGbt7714 } from '../../src/core/reply/citation.js';
+import { loadCorpus } from '../../src/core/corpus/load.js';
+import { isUserError } from '../../src/core/dispatch/errors.js';
+import { createIndex } from '../../src/core/search/corpus-index.js';
+import { factsFor, loadMetadata, metadataPathFor, parseMetadata } from '../../src/core/corpus/metadata.js';
 import { captureLogs } from '../support/logs.js';
 
 const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };

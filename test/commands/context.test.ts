@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
-import { createBot, type Bot, type Requester } from '../../src/core/bot.js';
-import { loadCorpus } from '../../src/core/corpus.js';
-import { createIndex } from '../../src/core/index.js';
-import type { ReplyBlock } from '../../src/core/reply.js';
+import { createBot, type Bot, type Requester } from '../../src/core/dispatch/bot.js';
+import { loadCorpus } from '../../src/core/corpus/load.js';
+import { createIndex } from '../../src/core/search/corpus-index.js';
+import type { ReplyBlock } from '../../src/core/reply/model.js';
 import { captureLogs } from '../support/logs.js';
 
 const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };

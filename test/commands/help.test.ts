@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 // The registry first: help.ts reads it, and index.ts must be the module that loads the commands.
 import { registry } from '../../commands/index.js';
-import { createBot, type Bot, type Requester } from '../../src/core/bot.js';
-import { optionSpecs } from '../../src/core/command.js';
-import { loadCorpus } from '../../src/core/corpus.js';
-import { createIndex } from '../../src/core/index.js';
+import { createBot, type Bot, type Requester } from '../../src/core/dispatch/bot.js';
+import { optionSpecs } from '../../src/core/dispatch/command.js';
+import { loadCorpus } from '../../src/core/corpus/load.js';
+import { createIndex } from '../../src/core/search/corpus-index.js';
 import { captureLogs } from '../support/logs.js';
 
 const en: Requester = { platform: 'console', userId: 'test', locale: 'en' };

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
-import { createBot, type Bot, type Requester } from '../../src/core/bot.js';
-import { loadCorpus } from '../../src/core/corpus.js';
-import { createIndex } from '../../src/core/index.js';
-import type { Corpus, Paragraph } from '../../src/core/model.js';
-import type { Reply, ReplyBlock } from '../../src/core/reply.js';
+import { createBot, type Bot, type Requester } from '../../src/core/dispatch/bot.js';
+import { loadCorpus } from '../../src/core/corpus/load.js';
+import { createIndex } from '../../src/core/search/corpus-index.js';
+import type { Corpus, Paragraph } from '../../src/core/corpus/model.js';
+import type { Reply, ReplyBlock } from '../../src/core/reply/model.js';
 import { captureLogs } from '../support/logs.js';
 
 const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };

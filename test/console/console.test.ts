@@ -5,9 +5,9 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { PROMPT, runConsole } from '../../src/console/console.js';
 import { renderReply } from '../../src/console/render.js';
-import { createBot, type Bot, type Requester } from '../../src/core/bot.js';
-import { loadCorpus } from '../../src/core/corpus.js';
-import { createIndex } from '../../src/core/index.js';
+import { createBot, type Bot, type Requester } from '../../src/core/dispatch/bot.js';
+import { loadCorpus } from '../../src/core/corpus/load.js';
+import { createIndex } from '../../src/core/search/corpus-index.js';
 import { captureLogs } from '../support/logs.js';
 
 const who: Requester = { platform: 'console', userId: 'console', locale: 'en' };

@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { actionCommandLine, displayWidth, renderReply, wrapSpans } from '../../src/console/render.js';
-import { createBot, type Bot } from '../../src/core/bot.js';
-import { loadCorpus } from '../../src/core/corpus.js';
-import { createIndex } from '../../src/core/index.js';
-import type { Reply, ReplyBlock } from '../../src/core/reply.js';
+import { createBot, type Bot } from '../../src/core/dispatch/bot.js';
+import { loadCorpus } from '../../src/core/corpus/load.js';
+import { createIndex } from '../../src/core/search/corpus-index.js';
+import type { Reply, ReplyBlock } from '../../src/core/reply/model.js';
 import { captureLogs } from '../support/logs.js';
 
 const ANSI = /\u001b\[[0-9;]*m/gu;

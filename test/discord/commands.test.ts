@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { registry } from '../../commands/index.js';
-import type { Command } from '../../src/core/command.js';
-import { errorReply } from '../../src/core/bot.js';
+import type { Command } from '../../src/core/dispatch/command.js';
+import { errorReply } from '../../src/core/dispatch/bot.js';
 import { discordCommands, FIND_SOURCE } from '../../src/discord/commands.js';
 import { restOptions } from '../../src/discord/rest.js';
 

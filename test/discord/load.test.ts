@@ -14,11 +14,11 @@ import {
 import { exposeGc, heapUsedMb } from '../../bench/stats.js';
 import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR } from '../../src/config.js';
-import { createBot, type Bot, type Logger } from '../../src/core/bot.js';
-import { loadCorpus } from '../../src/core/corpus.js';
-import { createIndex } from '../../src/core/index.js';
-import type { Corpus } from '../../src/core/model.js';
-import type { CorpusIndex } from '../../src/core/search.js';
+import { createBot, type Bot, type Logger } from '../../src/core/dispatch/bot.js';
+import { loadCorpus } from '../../src/core/corpus/load.js';
+import { createIndex } from '../../src/core/search/corpus-index.js';
+import type { Corpus } from '../../src/core/corpus/model.js';
+import type { CorpusIndex } from '../../src/core/search/search.js';
 import { startDiscord } from '../../src/discord/bot.js';
 import type { DiscordMessage } from '../../src/discord/render.js';
 import { discordProblems } from '../support/limits.js';

@@ -1,7 +1,7 @@
 import { MessageFlags } from 'discord.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Attribution, Reply, ReplyAction, ReplyBlock } from '../../src/core/reply.js';
+import type { Attribution, Reply, ReplyAction, ReplyBlock } from '../../src/core/reply/model.js';
 import { createButtonStore, decodeState, encodeState, type ButtonState } from '../../src/discord/custom-id.js';
 import {
   DISCORD_CONTENT_MAX,

@@ -1,4 +1,4 @@
-import type { Logger } from '../../src/core/bot.js';
+import type { Logger } from '../../src/core/dispatch/bot.js';
 import { AwaitableLog, type FakeUser } from './fake-discord.js';
 
 export interface LogEntry {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '../../commands/index.js';
-import { createBot, type Bot, type Logger } from '../../src/core/bot.js';
-import { loadCorpus } from '../../src/core/corpus.js';
-import { createIndex } from '../../src/core/index.js';
+import { createBot, type Bot, type Logger } from '../../src/core/dispatch/bot.js';
+import { loadCorpus } from '../../src/core/corpus/load.js';
+import { createIndex } from '../../src/core/search/corpus-index.js';
 import { BUNDLED_CORPUS_DIR, type SlackConfig } from '../../src/config.js';
 import { startSlack, type SlackAdapter } from '../../src/slack/bot.js';
 import { replyToBlockKit } from '../../src/slack/render.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { registry } from '../../commands/index.js';
-import type { Command } from '../../src/core/command.js';
+import type { Command } from '../../src/core/dispatch/command.js';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { buildManifest, FIND_SOURCE_CALLBACK_ID, formatManifest, usageHint } from '../../src/slack/manifest.js';
 

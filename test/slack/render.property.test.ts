@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ActionKind, Attribution, Reply, ReplyBlock } from '../../src/core/reply.js';
+import type { ActionKind, Attribution, Reply, ReplyBlock } from '../../src/core/reply/model.js';
 import {
   SLACK_BUTTON_TEXT_MAX,
   SLACK_BUTTON_VALUE_MAX,

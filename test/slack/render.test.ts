@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Attribution, Reply } from '../../src/core/reply.js';
+import type { Attribution, Reply } from '../../src/core/reply/model.js';
 import {
   SLACK_BUTTON_TEXT_MAX,
   SLACK_BUTTON_VALUE_MAX,

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import type { Logger } from '../../src/core/bot.js';
+import type { Logger } from '../../src/core/dispatch/bot.js';
 import { createLogger } from '../../src/logger.js';
 
 /** A real pino logger whose JSON lines are kept for assertions. */

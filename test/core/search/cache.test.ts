@@ -2,10 +2,10 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { PROJECT_ROOT } from '../../src/config.js';
-import { loadCorpus } from '../../src/core/corpus.js';
-import { loadOrBuildIndex } from '../../src/core/index-cache.js';
-import type { Corpus } from '../../src/core/model.js';
+import { PROJECT_ROOT } from '../../../src/config.js';
+import { loadCorpus } from '../../../src/core/corpus/load.js';
+import { loadOrBuildIndex } from '../../../src/core/search/cache.js';
+import type { Corpus } from '../../../src/core/corpus/model.js';
 
 describe('loadOrBuildIndex', () => {
   let corpus: Corpus;

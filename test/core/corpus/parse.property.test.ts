@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { parseCorpusBytes, parseCorpusFile } from '../../src/core/corpus.js';
-import { citationOf, type CorpusFile, type Essay } from '../../src/core/model.js';
-import { CIRCLED } from '../../src/core/text.js';
+import { parseCorpusBytes, parseCorpusFile } from '../../../src/core/corpus/load.js';
+import { citationOf, type CorpusFile, type Essay } from '../../../src/core/corpus/model.js';
+import { CIRCLED } from '../../../src/core/corpus/text.js';
 
 /*
  * Round trip: essays are generated as a model (paragraphs of real corpus sentences with

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { UserError } from './errors.js';
+import { UserError } from '../dispatch/errors.js';
 import { withMetadata } from './metadata.js';
 import { essaysOf, type Corpus, type CorpusFile } from './model.js';
 import { parseCorpusFile } from './parse.js';

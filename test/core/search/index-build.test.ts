@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import MiniSearch, { type AsPlainObject } from 'minisearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSyntheticCorpus, writeSyntheticCorpus } from '../../bench/synthetic.js';
-import { BUNDLED_CORPUS_DIR } from '../../src/config.js';
-import { loadCorpus } from '../../src/core/corpus.js';
-import { foldText } from '../../src/core/fold.js';
-import { createIndex, serializeIndex } from '../../src/core/index.js';
-import { essaysOf, sentenceText, type Corpus } from '../../src/core/model.js';
-import { termsOfFolded } from '../../src/core/tokenize.js';
+import { generateSyntheticCorpus, writeSyntheticCorpus } from '../../../bench/synthetic.js';
+import { BUNDLED_CORPUS_DIR } from '../../../src/config.js';
+import { loadCorpus } from '../../../src/core/corpus/load.js';
+import { foldText } from '../../../src/core/search/fold.js';
+import { createIndex, serializeIndex } from '../../../src/core/search/corpus-index.js';
+import { essaysOf, sentenceText, type Corpus } from '../../../src/core/corpus/model.js';
+import { termsOfFolded } from '../../../src/core/search/tokenize.js';
 
 /*
  * The index hands MiniSearch its postings grouped by term, through loadJS, instead of adding

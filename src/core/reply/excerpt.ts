@@ -1,5 +1,5 @@
-import { citationOf, type Essay, type Paragraph, type Section } from './model.js';
-import type { Attribution, Locale, ReplyBlock, ReplyFootnote, ReplyMarker } from './reply.js';
+import { citationOf, type Essay, type Paragraph, type Section } from '../corpus/model.js';
+import type { Attribution, Locale, ReplyBlock, ReplyFootnote, ReplyMarker } from './model.js';
 
 /**
  * Cutting quotes out of paragraphs, and what goes with a quote: its attribution, its footnote

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { CommandContext } from './command.js';
-import { label } from './excerpt.js';
-import { isEditorsName } from './names.js';
-import type { SearchFilters } from './search.js';
+import { label } from '../reply/excerpt.js';
+import { isEditorsName } from '../corpus/names.js';
+import type { SearchFilters } from '../search/search.js';
 
 /** The author and essay filters shared by the passage commands (/quote, /sources). */
 export const filterOptions = {

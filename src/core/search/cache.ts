@@ -1,7 +1,7 @@
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createIndex, loadIndex, serializeIndex, type IndexOptions } from './index.js';
-import type { Corpus } from './model.js';
+import { createIndex, loadIndex, serializeIndex, type IndexOptions } from './corpus-index.js';
+import type { Corpus } from '../corpus/model.js';
 import type { CorpusIndex } from './search.js';
 
 /**

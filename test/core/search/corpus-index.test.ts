@@ -2,14 +2,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
-import { loadCorpus } from '../../src/core/corpus.js';
-import { fold, foldText, sourceSpan } from '../../src/core/fold.js';
-import { createIndex, loadIndex, mergeSpans, serializeIndex } from '../../src/core/index.js';
-import type { Corpus } from '../../src/core/model.js';
-import { isEditorsName, nameKeys, pinyinLabel } from '../../src/core/names.js';
-import type { CorpusIndex, PassageHit } from '../../src/core/search.js';
-import { tokenize } from '../../src/core/tokenize.js';
+import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../../src/config.js';
+import { loadCorpus } from '../../../src/core/corpus/load.js';
+import { fold, foldText, sourceSpan } from '../../../src/core/search/fold.js';
+import { createIndex, loadIndex, mergeSpans, serializeIndex } from '../../../src/core/search/corpus-index.js';
+import type { Corpus } from '../../../src/core/corpus/model.js';
+import { isEditorsName, nameKeys, pinyinLabel } from '../../../src/core/corpus/names.js';
+import type { CorpusIndex, PassageHit } from '../../../src/core/search/search.js';
+import { tokenize } from '../../../src/core/search/tokenize.js';
 
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'search');
 

@@ -1,7 +1,7 @@
 import MiniSearch, { type AsPlainObject, type Options, type SearchResult } from 'minisearch';
 import { fold, foldText, occurrences, sourceSpan, type Folded } from './fold.js';
-import { essaysOf, type Corpus, type Essay, type Paragraph, type Section } from './model.js';
-import { latinKey, nameKeys, pinyinLabel } from './names.js';
+import { essaysOf, type Corpus, type Essay, type Paragraph, type Section } from '../corpus/model.js';
+import { latinKey, nameKeys, pinyinLabel } from '../corpus/names.js';
 import {
   essaysMatching,
   type AuthorEntry,

@@ -1,4 +1,4 @@
-import type { PublicationFacts } from './metadata.js';
+import type { PublicationFacts } from '../corpus/metadata.js';
 
 /**
  * Reference formats for an essay. A field the corpus and its metadata do not state is left

@@ -1,5 +1,5 @@
-import type { Essay, Paragraph, Section } from './model.js';
-import { isEditorsName } from './names.js';
+import type { Essay, Paragraph, Section } from '../corpus/model.js';
+import { isEditorsName } from '../corpus/names.js';
 
 /** One passage found by a query: a sentence, or a short window of sentences, in its paragraph. */
 export interface PassageHit {

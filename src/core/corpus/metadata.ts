@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { isUserError, UserError } from './errors.js';
+import { isUserError, UserError } from '../dispatch/errors.js';
 
 /**
  * Publication facts the text itself cannot tell: which journal printed the symposium, in

@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import type { Corpus } from './model.js';
-import type { Locale, Reply } from './reply.js';
-import type { CorpusIndex } from './search.js';
+import type { Corpus } from '../corpus/model.js';
+import type { Locale, Reply } from '../reply/model.js';
+import type { CorpusIndex } from '../search/search.js';
 
 /** Everything a command may use. A command reads no clock, environment or platform API. */
 export interface CommandContext {
   corpus: Corpus;
   index: CorpusIndex;
   locale: Locale;
+  /** The registry the command was dispatched from (help lists it; no command imports it). */
+  commands: ReadonlyMap<string, Command>;
 }
 
 /**

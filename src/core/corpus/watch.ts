@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
-import type { Bot, Library, Logger } from './bot.js';
-import { loadCorpus, whyUnservable } from './corpus.js';
+import type { Bot, Library, Logger } from '../dispatch/bot.js';
+import { loadCorpus, whyUnservable } from './load.js';
 import { formatWarning, type Corpus } from './model.js';
 
 export type ReloadOutcome =

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { registry } from '../../commands/index.js';
-import { createBot, type Library, type Requester } from '../../src/core/bot.js';
-import type { Command } from '../../src/core/command.js';
-import { loadCorpus } from '../../src/core/corpus.js';
-import { createIndex } from '../../src/core/index.js';
-import { createRateLimiter } from '../../src/core/rate-limit.js';
-import { captureLogs } from '../support/logs.js';
+import { registry } from '../../../commands/index.js';
+import { createBot, type Library, type Requester } from '../../../src/core/dispatch/bot.js';
+import type { Command } from '../../../src/core/dispatch/command.js';
+import { loadCorpus } from '../../../src/core/corpus/load.js';
+import { createIndex } from '../../../src/core/search/corpus-index.js';
+import { createRateLimiter } from '../../../src/core/dispatch/rate-limit.js';
+import { captureLogs } from '../../support/logs.js';
 
 let library: Library;
 const discordUser: Requester = { platform: 'discord', userId: '42', locale: 'en' };

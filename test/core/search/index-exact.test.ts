@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSyntheticCorpus, writeSyntheticCorpus } from '../../bench/synthetic.js';
-import { BUNDLED_CORPUS_DIR } from '../../src/config.js';
-import { loadCorpus } from '../../src/core/corpus.js';
-import { createIndex } from '../../src/core/index.js';
-import { essaysOf, sentenceText, type Corpus } from '../../src/core/model.js';
-import type { CorpusIndex, PassageHit, SearchFilters } from '../../src/core/search.js';
+import { generateSyntheticCorpus, writeSyntheticCorpus } from '../../../bench/synthetic.js';
+import { BUNDLED_CORPUS_DIR } from '../../../src/config.js';
+import { loadCorpus } from '../../../src/core/corpus/load.js';
+import { createIndex } from '../../../src/core/search/corpus-index.js';
+import { essaysOf, sentenceText, type Corpus } from '../../../src/core/corpus/model.js';
+import type { CorpusIndex, PassageHit, SearchFilters } from '../../../src/core/search/search.js';
 
 /*
  * When only hits holding the whole phrase can be shown (asked for with `exactOnly`, or when

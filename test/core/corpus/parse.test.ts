@@ -2,8 +2,8 @@ import { mkdtemp, writeFile, copyFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { loadCorpus, parseCorpusFile } from '../../src/core/corpus.js';
-import { citationOf, essaysOf, type Corpus, type Essay, type Paragraph } from '../../src/core/model.js';
+import { loadCorpus, parseCorpusFile } from '../../../src/core/corpus/load.js';
+import { citationOf, essaysOf, type Corpus, type Essay, type Paragraph } from '../../../src/core/corpus/model.js';
 
 const BUNDLED = 'data/essays';
 let corpus: Corpus;

@@ -1,10 +1,10 @@
 import type { Command, CommandContext } from './command.js';
 import { isUserError } from './errors.js';
 import { parseCommandLine, parseInput } from './input.js';
-import type { Corpus } from './model.js';
-import type { Locale, Reply } from './reply.js';
+import type { Corpus } from '../corpus/model.js';
+import type { Locale, Reply } from '../reply/model.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
-import type { CorpusIndex } from './search.js';
+import type { CorpusIndex } from '../search/search.js';
 
 /** Where a request came from, for logs and per-user limits. Never holds tokens. */
 export interface Requester {
@@ -70,7 +70,7 @@ export function createBot(options: BotOptions): Bot {
     } else {
       try {
         const input = parseInput(command, toInput(command));
-        const ctx: CommandContext = { corpus: current.corpus, index: current.index, locale: who.locale };
+        const ctx: CommandContext = { corpus: current.corpus, index: current.index, locale: who.locale, commands };
         reply = command.run(input, ctx);
       } catch (error) {
         if (isUserError(error)) {

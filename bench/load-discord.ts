@@ -11,19 +11,19 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registry } from '../commands/index.js';
 import { BUNDLED_CORPUS_DIR } from '../src/config.js';
-import { createBot, type Bot, type Logger } from '../src/core/dispatch/bot.js';
 import { loadCorpus } from '../src/core/corpus/load.js';
-import { createIndex } from '../src/core/search/corpus-index.js';
-import { essaysOf, sentenceText, type Corpus } from '../src/core/corpus/model.js';
+import { type Corpus, essaysOf, sentenceText } from '../src/core/corpus/model.js';
+import { type Bot, createBot, type Logger } from '../src/core/dispatch/bot.js';
 import type { Locale } from '../src/core/reply/model.js';
+import { createIndex } from '../src/core/search/corpus-index.js';
 import type { CorpusIndex } from '../src/core/search/search.js';
 import { startDiscord } from '../src/discord/bot.js';
 import { FIND_SOURCE, FIND_SOURCE_COMMAND } from '../src/discord/commands.js';
-import { createButtonStore, encodeState, type ButtonState } from '../src/discord/custom-id.js';
-import { noteToDiscord, replyToDiscord, type DiscordMessage } from '../src/discord/render.js';
+import { type ButtonState, createButtonStore, encodeState } from '../src/discord/custom-id.js';
+import { type DiscordMessage, noteToDiscord, replyToDiscord } from '../src/discord/render.js';
 import { FakeDiscord, type FakeUser, type RecordedRequest } from '../test/discord/fake-discord.js';
 import { loadDraws } from './mix.js';
-import { exposeGc, heapUsedMb, inPool, percentile, type LoadFigures } from './stats.js';
+import { exposeGc, heapUsedMb, inPool, type LoadFigures, percentile } from './stats.js';
 import { createRandom } from './synthetic.js';
 
 type Value = string | number | boolean;
@@ -90,7 +90,11 @@ export function discordLoadMix(corpus: Corpus, index: CorpusIndex, count: number
     interaction: { kind: 'slash', name, options: privately ? { ...options, private: true } : options },
     expect: { run: { command: name, input: options, ephemeral: privately } },
   });
-  const button = (state: ButtonState, expect: Expectation): ReturnType<Make> => ({ interaction: { kind: 'button', customId: encodeState(state) }, expect, locale: 'en-US' });
+  const button = (state: ButtonState, expect: Expectation): ReturnType<Make> => ({
+    interaction: { kind: 'button', customId: encodeState(state) },
+    expect,
+    locale: 'en-US',
+  });
   const kinds: Array<[weight: number, make: Make]> = [
     [18, () => slash('quote', { query: phrase() })],
     [4, () => slash('quote', { query: phrase(), author: author() })],
@@ -108,19 +112,73 @@ export function discordLoadMix(corpus: Corpus, index: CorpusIndex, count: number
     [2, () => slash('essays', {}, next() < 0.3)],
     [2, () => slash('help', next() < 0.5 ? {} : { command: pick(commands) })],
     // Autocomplete, as the user types into an option.
-    [4, () => ((prefix) => ({ interaction: { kind: 'autocomplete', name: 'quote', options: { query: phrase(), author: prefix }, focused: 'author', complete: 'author' }, expect: { choices: { kind: 'author', prefix } } }))(author().slice(0, 1 + Math.floor(next() * 3)))],
-    [2, () => ((prefix) => ({ interaction: { kind: 'autocomplete', name: 'sources', options: { essay: prefix }, focused: 'essay', complete: 'essay' }, expect: { choices: { kind: 'essay', prefix } } }))(next() < 0.3 ? '' : phrase())],
+    [
+      4,
+      () =>
+        ((prefix) => ({
+          interaction: { kind: 'autocomplete', name: 'quote', options: { query: phrase(), author: prefix }, focused: 'author', complete: 'author' },
+          expect: { choices: { kind: 'author', prefix } },
+        }))(author().slice(0, 1 + Math.floor(next() * 3))),
+    ],
+    [
+      2,
+      () =>
+        ((prefix) => ({
+          interaction: { kind: 'autocomplete', name: 'sources', options: { essay: prefix }, focused: 'essay', complete: 'essay' },
+          expect: { choices: { kind: 'essay', prefix } },
+        }))(next() < 0.3 ? '' : phrase()),
+    ],
     // Buttons on earlier answers. Their state is in the custom_id, so no earlier message is needed.
-    [4, (u) => ((input) => button({ kind: 'more', owner: u.id, ephemeral: false, command: 'quote', input }, { run: { command: 'quote', input, ephemeral: false } }))({ query: phrase(), count: '3', page: '2' })],
-    [4, (u) => ((input) => button({ kind: 'context', owner: u.id, ephemeral: false, command: 'context', input }, { run: { command: 'context', input, ephemeral: false } }))({ id: pick(paragraphs).id })],
+    [
+      4,
+      (u) =>
+        ((input) => button({ kind: 'more', owner: u.id, ephemeral: false, command: 'quote', input }, { run: { command: 'quote', input, ephemeral: false } }))({
+          query: phrase(),
+          count: '3',
+          page: '2',
+        }),
+    ],
+    [
+      4,
+      (u) =>
+        ((input) =>
+          button({ kind: 'context', owner: u.id, ephemeral: false, command: 'context', input }, { run: { command: 'context', input, ephemeral: false } }))({
+          id: pick(paragraphs).id,
+        }),
+    ],
     // Sources on someone else's answer: open to anyone, answered privately.
-    [3, (_, o) => ((input) => button({ kind: 'sources', owner: o.id, ephemeral: false, command: 'sources', input }, { run: { command: 'sources', input, ephemeral: true } }))({ query: phrase() })],
-    [2, (u) => ((input) => button({ kind: 'share', owner: u.id, ephemeral: true, command: 'quote', input }, { run: { command: 'quote', input, ephemeral: false } }))({ query: phrase(), count: '1' })],
-    [1, (_, o) => button({ kind: 'more', owner: o.id, ephemeral: false, command: 'quote', input: { query: phrase(), page: '2' } }, { note: NOTES.notYours('quote') })],
+    [
+      3,
+      (_, o) =>
+        ((input) =>
+          button({ kind: 'sources', owner: o.id, ephemeral: false, command: 'sources', input }, { run: { command: 'sources', input, ephemeral: true } }))({
+          query: phrase(),
+        }),
+    ],
+    [
+      2,
+      (u) =>
+        ((input) => button({ kind: 'share', owner: u.id, ephemeral: true, command: 'quote', input }, { run: { command: 'quote', input, ephemeral: false } }))({
+          query: phrase(),
+          count: '1',
+        }),
+    ],
+    [
+      1,
+      (_, o) =>
+        button({ kind: 'more', owner: o.id, ephemeral: false, command: 'quote', input: { query: phrase(), page: '2' } }, { note: NOTES.notYours('quote') }),
+    ],
     [1, () => ({ interaction: { kind: 'button', customId: 'y1#AAAAAAAAAAAAAAAAAAAAAA' }, expect: { note: NOTES.expired }, locale: 'en-US' })],
     [1, () => ({ interaction: { kind: 'button', customId: 'from-an-older-version' }, expect: { note: NOTES.expired }, locale: 'en-US' })],
     // The Find source context menu on someone's message: a private /verify.
-    [5, () => ((content) => ({ interaction: { kind: 'context', content }, expect: { run: { command: FIND_SOURCE_COMMAND, input: { [positionalOf(FIND_SOURCE_COMMAND)]: content }, ephemeral: true } } }))(next() < 0.7 ? pick(sentences) : `@everyone ${pick(sentences)}`)],
+    [
+      5,
+      () =>
+        ((content) => ({
+          interaction: { kind: 'context', content },
+          expect: { run: { command: FIND_SOURCE_COMMAND, input: { [positionalOf(FIND_SOURCE_COMMAND)]: content }, ephemeral: true } },
+        }))(next() < 0.7 ? pick(sentences) : `@everyone ${pick(sentences)}`),
+    ],
     [1, () => ({ interaction: { kind: 'context', content: '' }, expect: { note: NOTES.noText }, locale: 'en-US' })],
     // Bad input, answered privately with the reason.
     [1, () => slash('quote', { query: '！！！' })],
@@ -135,7 +193,11 @@ export function discordLoadMix(corpus: Corpus, index: CorpusIndex, count: number
   const users = Math.max(2, Math.ceil(count / INTERACTIONS_PER_USER));
   return Array.from({ length: count }, (_, i) => {
     let roll = next() * total;
-    const [, make] = kinds.find(([w]) => (roll -= w) < 0) ?? (kinds[0] as (typeof kinds)[number]);
+    const [, make] =
+      kinds.find(([w]) => {
+        roll -= w;
+        return roll < 0;
+      }) ?? (kinds[0] as (typeof kinds)[number]);
     const user = loadUser(i % users);
     const made = make(user, loadUser((i + 1) % users));
     return { ...made, user, locale: made.locale ?? (next() < 0.2 ? 'zh-CN' : 'en-US') };

@@ -10,16 +10,16 @@
  */
 import { registry } from '../commands/index.js';
 import { BUNDLED_CORPUS_DIR, parseConfig, type SlackConfig } from '../src/config.js';
-import { createBot, type Bot, type Logger } from '../src/core/dispatch/bot.js';
 import { loadCorpus } from '../src/core/corpus/load.js';
+import { type Corpus, essaysOf, type Paragraph, sentenceText } from '../src/core/corpus/model.js';
+import { type Bot, createBot, type Logger } from '../src/core/dispatch/bot.js';
 import { createIndex } from '../src/core/search/corpus-index.js';
-import { essaysOf, sentenceText, type Corpus, type Paragraph } from '../src/core/corpus/model.js';
 import type { CorpusIndex } from '../src/core/search/search.js';
-import { startSlack, type SlackAdapter } from '../src/slack/bot.js';
+import { type SlackAdapter, startSlack } from '../src/slack/bot.js';
 import { replyToBlockKit } from '../src/slack/render.js';
-import { FakeSlack, slashCommand, type Ack, type ResponsePost } from '../test/slack/fake-slack.js';
+import { type Ack, FakeSlack, type ResponsePost, slashCommand } from '../test/slack/fake-slack.js';
 import { loadDraws } from './mix.js';
-import { exposeGc, heapUsedMb, inPool, percentile, type LoadFigures } from './stats.js';
+import { exposeGc, heapUsedMb, inPool, type LoadFigures, percentile } from './stats.js';
 import { createRandom } from './synthetic.js';
 
 /** A slash command as a user types it. */
@@ -48,7 +48,8 @@ export function slackLoadMix(corpus: Corpus, index: CorpusIndex, count: number, 
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
   const essays = essaysOf(corpus);
   const paragraphs = essays.flatMap((e) => e.sections.flatMap((s) => s.paragraphs));
-  const sentencesOf = (ps: readonly Paragraph[]) => ps.flatMap((p) => p.sentences.map((s) => sentenceText(p, s))).filter((s) => s.length >= 12 && s.length <= 150);
+  const sentencesOf = (ps: readonly Paragraph[]) =>
+    ps.flatMap((p) => p.sentences.map((s) => sentenceText(p, s))).filter((s) => s.length >= 12 && s.length <= 150);
   const sentences = sentencesOf(paragraphs);
   const headings = essays.flatMap((e) => e.sections.flatMap((s) => (s.heading === null ? [] : [s.heading])));
   const authors = index.findAuthors('');
@@ -98,7 +99,11 @@ export function slackLoadMix(corpus: Corpus, index: CorpusIndex, count: number, 
   const users = Math.max(1, Math.ceil(count / REQUESTS_PER_USER));
   return Array.from({ length: count }, (_, i) => {
     let roll = next() * total;
-    const [, make] = kinds.find(([w]) => (roll -= w) < 0) ?? (kinds[0] as (typeof kinds)[number]);
+    const [, make] =
+      kinds.find(([w]) => {
+        roll -= w;
+        return roll < 0;
+      }) ?? (kinds[0] as (typeof kinds)[number]);
     const [command, text] = make();
     return { command, text, userId: `U0LOAD${String(i % users).padStart(4, '0')}` };
   });
@@ -208,7 +213,10 @@ export async function benchSlackLoad(opts: { requests: number; concurrency: numb
     const heaps: number[] = [];
     for (let start = 0, batch = 0; start < requests.length; start += quarter, batch += 1) {
       const slice = requests.slice(start, start + quarter);
-      const outcomes = await driveSlashCommands(fake, slice, expected.slice(start, start + quarter), { concurrency: opts.concurrency, label: `bench-${batch}` });
+      const outcomes = await driveSlashCommands(fake, slice, expected.slice(start, start + quarter), {
+        concurrency: opts.concurrency,
+        label: `bench-${batch}`,
+      });
       latencies.push(...outcomes.map((o) => o.latencyMs));
       // Every handler of this batch has posted what it meant to by now, except a stray extra
       // post still on its way; those are counted with the next batch's (or after the stop).

@@ -3,11 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { registry } from '../commands/index.js';
-import { createBot, type Logger, type Requester } from '../src/core/dispatch/bot.js';
 import { loadCorpus } from '../src/core/corpus/load.js';
+import { essaysOf, sentenceText } from '../src/core/corpus/model.js';
+import { createBot, type Logger, type Requester } from '../src/core/dispatch/bot.js';
 import { loadOrBuildIndex } from '../src/core/search/cache.js';
 import { createIndex } from '../src/core/search/corpus-index.js';
-import { essaysOf, sentenceText } from '../src/core/corpus/model.js';
 import type { CorpusIndex } from '../src/core/search/search.js';
 import { commandMix, mixMaterial } from './mix.js';
 import { evaluate, loadQuerySet, type RecallReport } from './quality.js';
@@ -97,13 +97,19 @@ export async function measureCorpus(options: { dir: string; label: string; queri
 
   const bot = createBot({ commands: registry, library: { corpus, index }, logger: silent });
   const visible = [...registry.values()].filter((c) => !c.hidden);
-  const material = mixMaterial(corpus, index, labelled, visible.map((c) => c.name));
+  const material = mixMaterial(
+    corpus,
+    index,
+    labelled,
+    visible.map((c) => c.name),
+  );
   const commands = visible.map((command): CommandTiming => {
     const mix = commandMix(command, material);
     const started = performance.now();
     const spent = () => performance.now() - started;
     let warmed = 0;
-    for (; warmed < mix.length && (warmed < 2 || spent() < effort.budgetMs / 4); warmed++) bot.run(command.name, mix[warmed] as Record<string, unknown>, requester);
+    for (; warmed < mix.length && (warmed < 2 || spent() < effort.budgetMs / 4); warmed++)
+      bot.run(command.name, mix[warmed] as Record<string, unknown>, requester);
     const ms: number[] = [];
     const errors: Record<string, number> = {};
     let empty = 0;

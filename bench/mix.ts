@@ -1,5 +1,5 @@
-import { optionSpecs, type Command } from '../src/core/dispatch/command.js';
-import { essaysOf, sentenceText, type Corpus } from '../src/core/corpus/model.js';
+import { type Corpus, essaysOf, sentenceText } from '../src/core/corpus/model.js';
+import { type Command, optionSpecs } from '../src/core/dispatch/command.js';
 import type { CorpusIndex } from '../src/core/search/search.js';
 import type { LabelledQuery } from './quality.js';
 

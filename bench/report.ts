@@ -62,7 +62,14 @@ function loadTable(load: ReportInput['load']): string {
   const rows = load.map((l) =>
     'failure' in l
       ? [l.platform, `could not be measured: ${l.failure}`, '', '', '', '']
-      : [l.platform, `${l.requests} ${l.what} at ${l.concurrency} in flight`, `${ms(l.p50)} / ${ms(l.p99)}`, `${l.answered}/${l.requests}`, String(l.duplicates), `${l.heapGrowthMb.toFixed(2)} MB`],
+      : [
+          l.platform,
+          `${l.requests} ${l.what} at ${l.concurrency} in flight`,
+          `${ms(l.p50)} / ${ms(l.p99)}`,
+          `${l.answered}/${l.requests}`,
+          String(l.duplicates),
+          `${l.heapGrowthMb.toFixed(2)} MB`,
+        ],
   );
   return table(['Platform', 'Load', 'p50 / p99 ms', 'Answered exactly once', 'Duplicates', 'Heap growth (2nd quarter → end)'], rows);
 }
@@ -93,7 +100,12 @@ function targets(input: ReportInput): string {
   const bundled = input.results.find((r) => r.label === 'bundled');
   if (bundled) {
     const worst = worstCommand(bundled);
-    rows.push(['Bundled: every command p99 in process', `${ms(worst.p99)} ms (slowest: /${worst.name})`, `< ${BUNDLED_COMMAND_P99_MS} ms`, mark(worst.p99 < BUNDLED_COMMAND_P99_MS)]);
+    rows.push([
+      'Bundled: every command p99 in process',
+      `${ms(worst.p99)} ms (slowest: /${worst.name})`,
+      `< ${BUNDLED_COMMAND_P99_MS} ms`,
+      mark(worst.p99 < BUNDLED_COMMAND_P99_MS),
+    ]);
   }
   const { cold } = input;
   const ratio = cold.cliMs / cold.nodeMs;
@@ -111,8 +123,18 @@ function targets(input: ReportInput): string {
     rows.push(['1000×: index build', seconds(large.build.chineseMs), `< ${seconds(LARGE_BUILD_MS)}`, mark(large.build.chineseMs < LARGE_BUILD_MS)]);
     const quote = large.commands.find((c) => c.name === 'quote');
     if (quote) rows.push(['1000×: /quote p99', `${ms(quote.p99)} ms`, `< ${LARGE_QUERY_P99_MS} ms`, mark(quote.p99 < LARGE_QUERY_P99_MS)]);
-    rows.push(['1000×: every command p99', `${ms(worst.p99)} ms (slowest: /${worst.name})`, `< ${LARGE_QUERY_P99_MS} ms`, mark(worst.p99 < LARGE_QUERY_P99_MS)]);
-    rows.push(['1000×: peak RSS (parse + index + queries)', `${large.rssMb.ours.toFixed(0)} MB`, `< ${LARGE_RSS_MB} MB`, mark(large.rssMb.ours < LARGE_RSS_MB)]);
+    rows.push([
+      '1000×: every command p99',
+      `${ms(worst.p99)} ms (slowest: /${worst.name})`,
+      `< ${LARGE_QUERY_P99_MS} ms`,
+      mark(worst.p99 < LARGE_QUERY_P99_MS),
+    ]);
+    rows.push([
+      '1000×: peak RSS (parse + index + queries)',
+      `${large.rssMb.ours.toFixed(0)} MB`,
+      `< ${LARGE_RSS_MB} MB`,
+      mark(large.rssMb.ours < LARGE_RSS_MB),
+    ]);
   }
   if (bundled?.recall) {
     const r = bundled.recall.chinese;
@@ -139,7 +161,17 @@ function corpora(results: SizeResult[]): string {
 
 function builds(results: SizeResult[]): string {
   return table(
-    ['Corpus', 'Parse', 'Index build (ours)', 'Index build (MiniSearch default)', 'Ours / default', 'Cache miss (build + write)', 'Cache hit (read + load)', 'Hit / build', 'Cache file'],
+    [
+      'Corpus',
+      'Parse',
+      'Index build (ours)',
+      'Index build (MiniSearch default)',
+      'Ours / default',
+      'Cache miss (build + write)',
+      'Cache hit (read + load)',
+      'Hit / build',
+      'Cache file',
+    ],
     results.map((r) => [
       r.label,
       `${ms(r.parseMs)} ms`,
@@ -186,17 +218,27 @@ function memoryByCommand(results: SizeResult[]): string {
     ['Peak RSS after', ...results.map((r) => r.label)],
     [
       ['our index build', ...results.map((r) => `${r.rssMb.built.toFixed(0)} MB`)],
-      ...names.map((name) => [`/${name}`, ...results.map((r) => {
-        const c = r.commands.find((x) => x.name === name);
-        return c ? `${c.peakRssMb.toFixed(0)} MB` : '–';
-      })]),
+      ...names.map((name) => [
+        `/${name}`,
+        ...results.map((r) => {
+          const c = r.commands.find((x) => x.name === name);
+          return c ? `${c.peakRssMb.toFixed(0)} MB` : '–';
+        }),
+      ]),
     ],
   );
 }
 
 function memory(results: SizeResult[]): string {
   return table(
-    ['Corpus', 'After parsing', 'After our index build', 'After the query runs', 'With the baseline index built too', 'Heap / RSS right after a full GC, after the query runs'],
+    [
+      'Corpus',
+      'After parsing',
+      'After our index build',
+      'After the query runs',
+      'With the baseline index built too',
+      'Heap / RSS right after a full GC, after the query runs',
+    ],
     results.map((r) => [
       r.label,
       ...[r.rssMb.parsed, r.rssMb.built, r.rssMb.ours, r.rssMb.withBaseline].map((v) => `${v.toFixed(0)} MB`),
@@ -305,7 +347,7 @@ export function renderReport(input: ReportInput): string {
     '',
     memory(results),
     '',
-    'Where it grows: peak RSS after the index build and after each command\'s calls, in the order they ran.',
+    "Where it grows: peak RSS after the index build and after each command's calls, in the order they ran.",
     '',
     memoryByCommand(results),
   ];

@@ -10,17 +10,17 @@
  * is its own and one size's garbage does not slow the next.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../src/config.js';
 import { loadCorpus } from '../src/core/corpus/load.js';
-import { measureCorpus, type Effort, type SizeResult } from './measure.js';
 import { benchDiscordLoad } from './load-discord.js';
 import { benchSlackLoad } from './load-slack.js';
-import { renderReport, type ColdStart, type Failure, type LargeColdStart, type Machine, type ReportInput } from './report.js';
+import { type Effort, measureCorpus, type SizeResult } from './measure.js';
+import { type ColdStart, type Failure, type LargeColdStart, type Machine, type ReportInput, renderReport } from './report.js';
 import { median } from './stats.js';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from './synthetic.js';
 

@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { essaysOf, sentenceText, type Corpus } from '../src/core/corpus/model.js';
+import { type Corpus, essaysOf, sentenceText } from '../src/core/corpus/model.js';
 import { endsSentence, isHan } from '../src/core/corpus/text.js';
 
 /*

@@ -1,10 +1,10 @@
 import { z } from 'zod';
+import { type Essay, essaysOf } from '../src/core/corpus/model.js';
+import { distinctiveTerms, essayLength, essayUrls, thesisSentences } from '../src/core/corpus/summary.js';
 import type { Command, CommandContext } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
-import { essaysOf, type Essay } from '../src/core/corpus/model.js';
 import type { Locale, Reply, ReplyAction, ReplyBlock } from '../src/core/reply/model.js';
 import type { AuthorEntry } from '../src/core/search/search.js';
-import { distinctiveTerms, essayLength, essayUrls, thesisSentences } from '../src/core/corpus/summary.js';
 
 /** More than this many matching authors means the name was too vague to profile each one. */
 const MAX_PROFILES = 5;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { formatBibtex, formatGbt7714, missingFields, type CitableWork, type CitationField } from '../src/core/reply/citation.js';
-import type { Command } from '../src/core/dispatch/command.js';
-import { queryText } from '../src/core/dispatch/input.js';
 import { factsFor } from '../src/core/corpus/metadata.js';
 import type { Essay, Paragraph } from '../src/core/corpus/model.js';
+import type { Command } from '../src/core/dispatch/command.js';
+import { queryText } from '../src/core/dispatch/input.js';
+import { type CitableWork, type CitationField, formatBibtex, formatGbt7714, missingFields } from '../src/core/reply/citation.js';
 import type { Locale, ReplyBlock } from '../src/core/reply/model.js';
 
 /** An essay ID or title fragment that matches more essays than this is too vague to cite. */

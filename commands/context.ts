@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { essaysOf } from '../src/core/corpus/model.js';
 import type { Command } from '../src/core/dispatch/command.js';
 import { attributionOf, findPassage, label, resolve } from '../src/core/reply/excerpt.js';
-import { essaysOf } from '../src/core/corpus/model.js';
 import type { Reply } from '../src/core/reply/model.js';
 
 const options = z.object({
@@ -21,7 +21,14 @@ export default {
   // It answers the Context button under a quote; people search with /quote.
   hidden: true,
   run(input, ctx): Reply {
-    const base: Reply = { command: 'context', title: label(ctx.locale, 'Context', '上下文'), blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
+    const base: Reply = {
+      command: 'context',
+      title: label(ctx.locale, 'Context', '上下文'),
+      blocks: [],
+      actions: [],
+      results: [],
+      corpusVersion: ctx.corpus.version,
+    };
     const found = findPassage(essaysOf(ctx.corpus), input.id.trim());
     if (!found) {
       return {

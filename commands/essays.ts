@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Command } from '../src/core/dispatch/command.js';
 import type { Essay } from '../src/core/corpus/model.js';
+import type { Command } from '../src/core/dispatch/command.js';
 import type { Locale, ReplyBlock } from '../src/core/reply/model.js';
 
 const T = {

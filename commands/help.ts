@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { optionSpecs, type Command, type OptionSpec } from '../src/core/dispatch/command.js';
+import { type Command, type OptionSpec, optionSpecs } from '../src/core/dispatch/command.js';
 import type { Locale, ReplyBlock } from '../src/core/reply/model.js';
 
 const T = {
@@ -80,7 +80,10 @@ export default {
     const t = T[ctx.locale];
     const visible = [...ctx.commands.values()].filter((c) => !c.hidden);
     const base = { command: 'help', actions: [], corpusVersion: ctx.corpus.version };
-    const wanted = input.command?.replace(/^[/／]/u, '').trim().toLowerCase();
+    const wanted = input.command
+      ?.replace(/^[/／]/u, '')
+      .trim()
+      .toLowerCase();
     if (!wanted) {
       return {
         ...base,

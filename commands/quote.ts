@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Command } from '../src/core/dispatch/command.js';
-import { excerpt, label, quoteBlock } from '../src/core/reply/excerpt.js';
 import { queryText } from '../src/core/dispatch/input.js';
-import type { Reply, ReplyAction } from '../src/core/reply/model.js';
 import { filterOptions, noMatchMessage, shownRange } from '../src/core/dispatch/passage-options.js';
+import { excerpt, label, quoteBlock } from '../src/core/reply/excerpt.js';
+import type { Reply, ReplyAction } from '../src/core/reply/model.js';
 
 const options = z.object({
   query: queryText(200).meta({
@@ -12,20 +12,8 @@ const options = z.object({
     zhName: '查询',
   }),
   ...filterOptions,
-  count: z
-    .number()
-    .int()
-    .min(1)
-    .max(5)
-    .default(3)
-    .meta({ description: 'How many passages to show, 1 to 5', zh: '显示几段引文（1–5）', zhName: '条数' }),
-  page: z
-    .number()
-    .int()
-    .min(1)
-    .max(100)
-    .default(1)
-    .meta({ description: 'Which page of results to show (for More)', zh: '显示第几页结果', zhName: '页' }),
+  count: z.number().int().min(1).max(5).default(3).meta({ description: 'How many passages to show, 1 to 5', zh: '显示几段引文（1–5）', zhName: '条数' }),
+  page: z.number().int().min(1).max(100).default(1).meta({ description: 'Which page of results to show (for More)', zh: '显示第几页结果', zhName: '页' }),
 });
 
 export default {
@@ -38,7 +26,14 @@ export default {
     const filters = { author: input.author, essay: input.essay };
     // One more than the page shows, to know whether there is a next page.
     const hits = ctx.index.search(input.query, filters, { limit: input.page * input.count + 1 });
-    const base: Reply = { command: 'quote', title: label(ctx.locale, 'Quotes', '引文'), blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
+    const base: Reply = {
+      command: 'quote',
+      title: label(ctx.locale, 'Quotes', '引文'),
+      blocks: [],
+      actions: [],
+      results: [],
+      corpusVersion: ctx.corpus.version,
+    };
     const range = shownRange(hits.length, input.page, input.count);
     if (hits.length === 0) return { ...base, message: noMatchMessage(ctx, filters) };
     if (range === null) {

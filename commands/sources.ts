@@ -1,21 +1,19 @@
 import { z } from 'zod';
-import type { Command, CommandContext } from '../src/core/dispatch/command.js';
-import { attributionOf, authorLabel, excerpt, footnotesFor, label, sentenceAt } from '../src/core/reply/excerpt.js';
-import { foldText } from '../src/core/search/fold.js';
-import { queryText } from '../src/core/dispatch/input.js';
 import { citationOf, type Essay, type Footnote, type Paragraph, type Section } from '../src/core/corpus/model.js';
+import type { Command, CommandContext } from '../src/core/dispatch/command.js';
+import { queryText } from '../src/core/dispatch/input.js';
 import { filterOptions, noMatchMessage } from '../src/core/dispatch/passage-options.js';
+import { attributionOf, authorLabel, excerpt, footnotesFor, label, sentenceAt } from '../src/core/reply/excerpt.js';
 import type { Reply, ReplyBlock } from '../src/core/reply/model.js';
+import { foldText } from '../src/core/search/fold.js';
 import { essaysMatching, type SearchFilters } from '../src/core/search/search.js';
 
 const options = z.object({
-  query: queryText(200)
-    .optional()
-    .meta({
-      description: 'Words from the passages or from the notes; leave empty for every source',
-      zh: '段落或脚注中的词语；留空则列出全部来源',
-      zhName: '查询',
-    }),
+  query: queryText(200).optional().meta({
+    description: 'Words from the passages or from the notes; leave empty for every source',
+    zh: '段落或脚注中的词语；留空则列出全部来源',
+    zhName: '查询',
+  }),
   ...filterOptions,
 });
 
@@ -55,7 +53,14 @@ export default {
   positional: 'query',
   run(input, ctx) {
     const filters = { author: input.author, essay: input.essay };
-    const base: Reply = { command: 'sources', title: label(ctx.locale, 'Sources', '来源'), blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
+    const base: Reply = {
+      command: 'sources',
+      title: label(ctx.locale, 'Sources', '来源'),
+      blocks: [],
+      actions: [],
+      results: [],
+      corpusVersion: ctx.corpus.version,
+    };
     const places = input.query === undefined ? allPlaces(ctx, filters) : placesFor(input.query, ctx, filters);
     const sources = group(places);
     if (input.query === undefined) addUncited(sources, ctx, filters);
@@ -84,7 +89,13 @@ export default {
         quote: first?.quote ?? null,
         author: first?.attribution.author ?? authorLabel(s.essay, ctx.locale),
         essay: s.essay.title,
-        citedBy: cited.map((c) => ({ quote: c.quote, id: c.attribution.passageId, author: c.attribution.author, essay: c.attribution.essay, section: c.attribution.section })),
+        citedBy: cited.map((c) => ({
+          quote: c.quote,
+          id: c.attribution.passageId,
+          author: c.attribution.author,
+          essay: c.attribution.essay,
+          section: c.attribution.section,
+        })),
         citedByCount: s.places.length,
       };
     });

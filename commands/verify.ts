@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { Command } from '../src/core/dispatch/command.js';
-import { align, dropCjkSpaces, type Alignment } from '../src/core/search/diff.js';
-import { excerpt, label, quoteBlock } from '../src/core/reply/excerpt.js';
 import { queryText } from '../src/core/dispatch/input.js';
+import { excerpt, label, quoteBlock } from '../src/core/reply/excerpt.js';
 import type { Locale, Reply, ReplyBlock } from '../src/core/reply/model.js';
+import { type Alignment, align, dropCjkSpaces } from '../src/core/search/diff.js';
 import type { PassageHit } from '../src/core/search/search.js';
 
 const options = z.object({
@@ -50,7 +50,14 @@ export default {
   run(input, ctx) {
     const typed = dropCjkSpaces(input.sentence);
     const sentence = typed.replace(WRAPPING_QUOTES, '').trim() || typed;
-    const base: Reply = { command: 'verify', title: label(ctx.locale, 'Verify a quotation', '核对引文'), blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
+    const base: Reply = {
+      command: 'verify',
+      title: label(ctx.locale, 'Verify a quotation', '核对引文'),
+      blocks: [],
+      actions: [],
+      results: [],
+      corpusVersion: ctx.corpus.version,
+    };
     // The words as they stand first: on a large corpus that scores a few sentences, where the
     // closest passages need every sentence sharing a term with them scored.
     const [exact] = ctx.index.search(sentence, {}, { limit: 1, exactOnly: true });

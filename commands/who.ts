@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Command, CommandContext } from '../src/core/dispatch/command.js';
-import { affiliationLabel, authorLabel, excerpt, label, quoteBlock } from '../src/core/reply/excerpt.js';
-import { foldText } from '../src/core/search/fold.js';
-import { queryText } from '../src/core/dispatch/input.js';
 import type { Essay, Section } from '../src/core/corpus/model.js';
+import type { Command, CommandContext } from '../src/core/dispatch/command.js';
+import { queryText } from '../src/core/dispatch/input.js';
+import { affiliationLabel, authorLabel, excerpt, label, quoteBlock } from '../src/core/reply/excerpt.js';
 import type { Reply } from '../src/core/reply/model.js';
+import { foldText } from '../src/core/search/fold.js';
 import type { PassageHit } from '../src/core/search/search.js';
 
 const options = z.object({
@@ -32,7 +32,9 @@ const ORDINAL = /^\s*(?:第?[一二三四五六七八九十百零〇]+\s*[、.�
 
 /** A heading or title as compared: folded, its ordinal dropped, letters and digits only. */
 export function headingKey(text: string): string {
-  return foldText(text).replace(ORDINAL, '').replace(/[^\p{L}\p{N}]/gu, '');
+  return foldText(text)
+    .replace(ORDINAL, '')
+    .replace(/[^\p{L}\p{N}]/gu, '');
 }
 
 export default {
@@ -43,7 +45,14 @@ export default {
   positional: 'text',
   run(input, ctx) {
     const candidates = findCandidates(input.text, ctx);
-    const base: Reply = { command: 'who', title: label(ctx.locale, 'Who wrote it', '出自谁手'), blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
+    const base: Reply = {
+      command: 'who',
+      title: label(ctx.locale, 'Who wrote it', '出自谁手'),
+      blocks: [],
+      actions: [],
+      results: [],
+      corpusVersion: ctx.corpus.version,
+    };
     if (candidates.length === 0) {
       return {
         ...base,
@@ -95,7 +104,10 @@ function findCandidates(text: string, ctx: CommandContext): Candidate[] {
   if (key.length > 0) {
     for (const essay of essays) {
       if (matchesName(essay.title, key)) {
-        const opening = openingOf(essay, essay.sections.find((s) => s.paragraphs.length > 0));
+        const opening = openingOf(
+          essay,
+          essay.sections.find((s) => s.paragraphs.length > 0),
+        );
         if (opening) add({ ...opening, via: 'title' });
       }
       for (const section of essay.sections) {

@@ -6,10 +6,11 @@
  * chunks of their own). Type checking is `npm run typecheck`'s job, not the build's: the
  * build must work in a production install, where TypeScript is not installed.
  */
-import { build } from 'esbuild';
+
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -6,8 +6,8 @@ import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadEnvFile, parseConfig } from '../src/config.js';
 import { loadCorpus, whyUnservable } from '../src/core/corpus/load.js';
+import { type CorpusFile, formatWarning } from '../src/core/corpus/model.js';
 import { isUserError } from '../src/core/dispatch/errors.js';
-import { formatWarning, type CorpusFile } from '../src/core/corpus/model.js';
 
 function counts(f: CorpusFile) {
   const essays = f.essays.filter((e) => e.kind === 'essay');
@@ -28,7 +28,7 @@ async function main(): Promise<number> {
   for (const f of corpus.files) {
     const c = counts(f);
     console.log(
-      `${f.file}: ${c.essays} essays, ${c.authors} authors, ${c.sections} sections, ${c.paragraphs} paragraphs, ${c.footnotes} footnotes, ${c.urls} URLs${f.essays.some((e) => e.kind === 'editors-note') ? ', editor\'s note' : ''}`,
+      `${f.file}: ${c.essays} essays, ${c.authors} authors, ${c.sections} sections, ${c.paragraphs} paragraphs, ${c.footnotes} footnotes, ${c.urls} URLs${f.essays.some((e) => e.kind === 'editors-note') ? ", editor's note" : ''}`,
     );
   }
   const warnings = corpus.files.flatMap((f) => f.warnings);

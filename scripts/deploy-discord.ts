@@ -21,7 +21,12 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (isUserError(error)) console.error(error.message);
   else if (error instanceof DiscordAPIError) {
-    const hint = error.status === 401 ? ' Check DISCORD_TOKEN.' : error.status === 404 || error.status === 403 ? ' Check DISCORD_APPLICATION_ID and DISCORD_GUILD_ID.' : '';
+    const hint =
+      error.status === 401
+        ? ' Check DISCORD_TOKEN.'
+        : error.status === 404 || error.status === 403
+          ? ' Check DISCORD_APPLICATION_ID and DISCORD_GUILD_ID.'
+          : '';
     console.error(`deploy:discord: Discord refused the registration (HTTP ${error.status}): ${error.message}.${hint}`);
   } else console.error(error);
   process.exitCode = 1;

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm run --silent cli -- <command> <text> [--author X] [--essay Y] [--limit N] [--corpus DIR] [--json]`
  *
@@ -11,13 +12,13 @@ import { pathToFileURL } from 'node:url';
 import { registry } from '../commands/index.js';
 import { loadEnvFile, parseConfig } from './config.js';
 import { renderReply } from './console/render.js';
-import { createBot, type Logger, type Requester } from './core/dispatch/bot.js';
-import { optionSpecs, type Command } from './core/dispatch/command.js';
 import { loadCorpus, whyUnservable } from './core/corpus/load.js';
-import { openLibrary } from './library.js';
-import { isUserError, UserError } from './core/dispatch/errors.js';
 import { formatWarning } from './core/corpus/model.js';
+import { createBot, type Logger, type Requester } from './core/dispatch/bot.js';
+import { type Command, optionSpecs } from './core/dispatch/command.js';
+import { isUserError, UserError } from './core/dispatch/errors.js';
 import type { Locale, Reply } from './core/reply/model.js';
+import { openLibrary } from './library.js';
 
 export const USAGE = `usage: npm run --silent cli -- <command> [text] [--OPTION VALUE …] [--limit N] [--corpus DIR] [--locale en|zh-CN] [--json]
 

@@ -31,8 +31,18 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   DISCORD_TOKEN: optionalText,
-  DISCORD_APPLICATION_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/u, 'must be the numeric application ID (a snowflake)').optional()),
-  DISCORD_GUILD_ID: optionalText.pipe(z.string().regex(/^\d{17,20}$/u, 'must be a numeric server ID (a snowflake)').optional()),
+  DISCORD_APPLICATION_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{17,20}$/u, 'must be the numeric application ID (a snowflake)')
+      .optional(),
+  ),
+  DISCORD_GUILD_ID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{17,20}$/u, 'must be a numeric server ID (a snowflake)')
+      .optional(),
+  ),
   DISCORD_API_BASE: optionalText.pipe(z.url({ protocol: /^https?$/u }).optional()),
 
   SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'must start with xoxb-').optional()),
@@ -109,7 +119,10 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
   if (e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) {
     if (!e.SLACK_BOT_TOKEN) throw missing(['SLACK_BOT_TOKEN'], 'Slack');
     if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
-      throw new UserError('config', `config: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP). Set one in ${ENV_FILE} (see .env.example).`);
+      throw new UserError(
+        'config',
+        `config: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP). Set one in ${ENV_FILE} (see .env.example).`,
+      );
     }
     slack = { botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL, port: e.PORT };
   }

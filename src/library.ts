@@ -1,7 +1,7 @@
-import type { Library } from './core/dispatch/bot.js';
-import { createIndex } from './core/search/corpus-index.js';
-import { loadOrBuildIndex } from './core/search/cache.js';
 import type { Corpus } from './core/corpus/model.js';
+import type { Library } from './core/dispatch/bot.js';
+import { loadOrBuildIndex } from './core/search/cache.js';
+import { createIndex } from './core/search/corpus-index.js';
 
 /**
  * Paragraphs above which the index is read from (or written to) the on-disk cache. A small

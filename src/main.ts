@@ -5,14 +5,14 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { registry } from '../commands/index.js';
-import { loadEnvFile, parseConfig, type Config } from './config.js';
+import { type Config, loadEnvFile, parseConfig } from './config.js';
 import { runConsole } from './console/console.js';
-import { createBot, type Logger } from './core/dispatch/bot.js';
 import { loadCorpus, whyUnservable } from './core/corpus/load.js';
-import { isUserError } from './core/dispatch/errors.js';
-import { createIndex } from './core/search/corpus-index.js';
 import { formatWarning } from './core/corpus/model.js';
 import { watchCorpus } from './core/corpus/watch.js';
+import { createBot, type Logger } from './core/dispatch/bot.js';
+import { isUserError } from './core/dispatch/errors.js';
+import { createIndex } from './core/search/corpus-index.js';
 import { openLibrary } from './library.js';
 import { createLogger } from './logger.js';
 

@@ -31,7 +31,11 @@ describe('config', () => {
     const both = parseConfig({ ...DISCORD, ...SLACK_SOCKET, DISCORD_GUILD_ID: '223456789012345678' });
     expect(both.discord).toEqual({ token: 'a-discord-token', applicationId: '123456789012345678', guildId: '223456789012345678', apiBase: undefined });
     expect(both.slack).toMatchObject({ botToken: 'xoxb-1', appToken: 'xapp-1' });
-    expect(parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', PORT: '8080' }).slack).toMatchObject({ appToken: undefined, signingSecret: 's', port: 8080 });
+    expect(parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', PORT: '8080' }).slack).toMatchObject({
+      appToken: undefined,
+      signingSecret: 's',
+      port: 8080,
+    });
   });
 
   test('a missing or malformed variable is named, with where to set it', () => {

@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import type { Command } from '../core/dispatch/command.js';
 import type { Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote } from '../core/reply/model.js';
 
@@ -51,44 +52,25 @@ const LABELS: Record<Locale, { coversPassage: string; citedBy: string; actions: 
 
 const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
 
-/**
- * East Asian Wide and Fullwidth ranges (Unicode UAX #11), plus emoji. Ambiguous-width
- * characters such as “ ” and … count one column, as in the terminals of non-CJK locales
- * and in the defaults of most terminal emulators.
+/*
+ * Widths come from string-width, which follows Unicode's East Asian Width (UAX #11) and
+ * emoji data. Ambiguous-width characters such as “ ” and … count one column, as in the
+ * terminals of non-CJK locales and in the defaults of most terminal emulators.
  */
-function isWide(cp: number): boolean {
-  return (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0x303e) ||
-    (cp >= 0x3041 && cp <= 0x33ff) ||
-    (cp >= 0x3400 && cp <= 0x4dbf) ||
-    (cp >= 0x4e00 && cp <= 0x9fff) ||
-    (cp >= 0xa000 && cp <= 0xa4cf) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  );
-}
 
 /** Columns one grapheme cluster takes. */
 function clusterWidth(cluster: string): number {
-  const cp = cluster.codePointAt(0) ?? 0;
-  if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return 0;
-  if (/^[\p{M}\u200b-\u200f\u2060\ufeff]/u.test(cluster)) return 0;
-  if (isWide(cp) || /\p{Extended_Pictographic}/u.test(cluster)) return 2;
-  return 1;
+  return stringWidth(cluster);
+}
+
+/** A cluster two columns wide: Chinese, Japanese, Korean, fullwidth forms, most emoji. */
+function isWide(cluster: string): boolean {
+  return cluster !== '' && stringWidth(cluster) === 2;
 }
 
 /** Columns a string takes in a terminal (ANSI escapes excluded). */
 export function displayWidth(text: string): number {
-  let width = 0;
-  for (const { segment } of graphemes.segment(text.replace(/\u001b\[[0-9;]*m/gu, ''))) width += clusterWidth(segment);
-  return width;
+  return stringWidth(text);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -120,23 +102,19 @@ function toPieces(text: string, glue: ReadonlySet<number>): Piece[] {
     if (/^\s+$/u.test(segment)) {
       if (word) pieces.push(word);
       word = null;
+      // A run of spaces is as wide as its spaces (an ideographic space takes two columns).
+      const spaceWidth = Math.max(1, width);
       const last = pieces.at(-1);
       if (last?.space) {
         last.end = index + segment.length;
-      } else pieces.push({ start: index, end: index + segment.length, width: 1, space: true, unbreakable: false });
+        last.width += spaceWidth;
+      } else pieces.push({ start: index, end: index + segment.length, width: spaceWidth, space: true, unbreakable: false });
       previous = segment;
       continue;
     }
-    const cp = segment.codePointAt(0) ?? 0;
-    const prevCp = previous.codePointAt(0) ?? 0;
     // Chinese may break between any two characters; Latin only at spaces.
     const mayBreak =
-      word !== null &&
-      (isWide(cp) || isWide(prevCp)) &&
-      !NO_LINE_START.test(segment) &&
-      !NO_LINE_END.test(previous) &&
-      !glue.has(index) &&
-      !inUrl(index);
+      word !== null && (isWide(segment) || isWide(previous)) && !NO_LINE_START.test(segment) && !NO_LINE_END.test(previous) && !glue.has(index) && !inUrl(index);
     if (word && !mayBreak) {
       word.end = index + segment.length;
       word.width += width;
@@ -188,7 +166,7 @@ function wrapParagraph(text: string, base: number, width: number, glue: Readonly
   };
   for (const piece of toPieces(text, shifted)) {
     if (piece.space) {
-      if (start >= 0) pendingSpace = 1;
+      if (start >= 0) pendingSpace = piece.width;
       // Indentation at the start of a line is layout the text means (BibTeX fields, lists).
       else if (piece.start === 0) open({ start: 0, end: piece.end, width: piece.end });
       continue;
@@ -420,7 +398,12 @@ export function renderReply(reply: Reply, opts: RenderOptions): string {
   if (reply.actions.length > 0) {
     sections.push(
       reply.actions.flatMap((a) =>
-        layout(new Styled().add(actionCommandLine(a, opts.commands), 'cyan'), { width, color, first: `${LABELS[locale].actions[a.kind]}: `, prefixStyles: ['dim'] }),
+        layout(new Styled().add(actionCommandLine(a, opts.commands), 'cyan'), {
+          width,
+          color,
+          first: `${LABELS[locale].actions[a.kind]}: `,
+          prefixStyles: ['dim'],
+        }),
       ),
     );
   }

@@ -1,23 +1,23 @@
 import {
-  Client,
-  Events,
-  GatewayIntentBits,
-  MessageFlags,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
+  Client,
+  Events,
+  GatewayIntentBits,
   type Interaction,
   type MessageContextMenuCommandInteraction,
+  MessageFlags,
   type RepliableInteraction,
 } from 'discord.js';
 import type { DiscordConfig } from '../config.js';
 import type { Bot, Logger, Requester } from '../core/dispatch/bot.js';
-import { optionSpecs, type OptionSpec } from '../core/dispatch/command.js';
+import { type OptionSpec, optionSpecs } from '../core/dispatch/command.js';
 import type { Locale, Reply, ReplyAction } from '../core/reply/model.js';
 import { truncate } from '../core/reply/split.js';
 import { FIND_SOURCE, FIND_SOURCE_COMMAND, PRIVATE_OPTION } from './commands.js';
-import { createButtonStore, type ButtonState } from './custom-id.js';
-import { NO_MENTIONS, noteToDiscord, replyToDiscord, type DiscordMessage } from './render.js';
+import { type ButtonState, createButtonStore } from './custom-id.js';
+import { type DiscordMessage, NO_MENTIONS, noteToDiscord, replyToDiscord } from './render.js';
 import { restOptions } from './rest.js';
 
 /** Discord drops an interaction not answered within 3 s; answer directly only when well inside that. */

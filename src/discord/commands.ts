@@ -1,10 +1,10 @@
 import {
+  type APIApplicationCommandBasicOption,
   ApplicationCommandOptionType,
   ApplicationCommandType,
-  type APIApplicationCommandBasicOption,
   type RESTPutAPIApplicationCommandsJSONBody,
 } from 'discord.js';
-import { optionSpecs, type Command, type OptionSpec } from '../core/dispatch/command.js';
+import { type Command, type OptionSpec, optionSpecs } from '../core/dispatch/command.js';
 
 /** The boolean every slash command gets from the adapter: answer privately (ephemeral). */
 export const PRIVATE_OPTION = 'private';
@@ -37,7 +37,10 @@ function checkDescription(where: string, text: string): string {
   return text;
 }
 
-const TYPES: Record<OptionSpec['type'], ApplicationCommandOptionType.String | ApplicationCommandOptionType.Integer | ApplicationCommandOptionType.Number | ApplicationCommandOptionType.Boolean> = {
+const TYPES: Record<
+  OptionSpec['type'],
+  ApplicationCommandOptionType.String | ApplicationCommandOptionType.Integer | ApplicationCommandOptionType.Number | ApplicationCommandOptionType.Boolean
+> = {
   string: ApplicationCommandOptionType.String,
   integer: ApplicationCommandOptionType.Integer,
   number: ApplicationCommandOptionType.Number,

@@ -1,4 +1,12 @@
-import { ButtonStyle, ComponentType, MessageFlags, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed, type APIEmbedField } from 'discord.js';
+import {
+  type APIActionRowComponent,
+  type APIButtonComponentWithCustomId,
+  type APIEmbed,
+  type APIEmbedField,
+  ButtonStyle,
+  ComponentType,
+  MessageFlags,
+} from 'discord.js';
 import type { Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote, ReplyMarker } from '../core/reply/model.js';
 import { splitText, truncate } from '../core/reply/split.js';
 import { DISCORD_CUSTOM_ID_MAX } from './custom-id.js';
@@ -331,7 +339,8 @@ function buttonRows(reply: Reply, options: RenderOptions): ButtonRow[] {
   const numbers = new Map<string, number>();
   for (const action of actions) {
     const id = options.customId(action);
-    if (id.length > DISCORD_CUSTOM_ID_MAX) throw new RangeError(`discord: custom_id for ${action.kind} is ${id.length} characters, over ${DISCORD_CUSTOM_ID_MAX}`);
+    if (id.length > DISCORD_CUSTOM_ID_MAX)
+      throw new RangeError(`discord: custom_id for ${action.kind} is ${id.length} characters, over ${DISCORD_CUSTOM_ID_MAX}`);
     // Discord refuses a message whose components repeat a custom_id.
     if (seen.has(id)) continue;
     seen.add(id);
@@ -376,7 +385,12 @@ export function replyToDiscord(reply: Reply, options: RenderOptions): DiscordMes
     return [message(fitOne(reply.error.message, DISCORD_CONTENT_MAX), [])];
   }
 
-  const notice = reply.message ? packLines(reply.message.split('\n').flatMap((l) => fitRich(plain(l), DISCORD_CONTENT_MAX)), DISCORD_CONTENT_MAX) : [];
+  const notice = reply.message
+    ? packLines(
+        reply.message.split('\n').flatMap((l) => fitRich(plain(l), DISCORD_CONTENT_MAX)),
+        DISCORD_CONTENT_MAX,
+      )
+    : [];
   const batches: APIEmbed[][] = [];
   let total = 0;
   for (const embed of embedsOf(reply, options.locale)) {

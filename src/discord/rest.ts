@@ -1,4 +1,4 @@
-import { REST, Routes, type RESTPutAPIApplicationCommandsJSONBody, type RESTPutAPIApplicationCommandsResult } from 'discord.js';
+import { REST, type RESTPutAPIApplicationCommandsJSONBody, type RESTPutAPIApplicationCommandsResult, Routes } from 'discord.js';
 import type { DiscordConfig } from '../config.js';
 
 /**
@@ -22,9 +22,7 @@ export async function deployCommands(
   body: RESTPutAPIApplicationCommandsJSONBody,
 ): Promise<{ scope: 'guild' | 'global'; registered: RESTPutAPIApplicationCommandsResult }> {
   const rest = new REST(restOptions(config)).setToken(config.token);
-  const route = config.guildId
-    ? Routes.applicationGuildCommands(config.applicationId, config.guildId)
-    : Routes.applicationCommands(config.applicationId);
+  const route = config.guildId ? Routes.applicationGuildCommands(config.applicationId, config.guildId) : Routes.applicationCommands(config.applicationId);
   const registered = (await rest.put(route, { body })) as RESTPutAPIApplicationCommandsResult;
   return { scope: config.guildId ? 'guild' : 'global', registered };
 }

@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type RespondArguments, type RespondFn } from '@slack/bolt';
+import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, type RespondArguments, type RespondFn, SocketModeReceiver } from '@slack/bolt';
+import type { SlackConfig } from '../config.js';
 import type { Bot, Logger, Requester } from '../core/dispatch/bot.js';
 import { errorReply } from '../core/dispatch/bot.js';
 import { UserError } from '../core/dispatch/errors.js';
 import type { Reply } from '../core/reply/model.js';
-import type { SlackConfig } from '../config.js';
 import { FIND_SOURCE_CALLBACK_ID, FIND_SOURCE_COMMAND } from './manifest.js';
-import { ACTION_ID_PREFIX, parseButtonValue, plainFromSlack, replyToBlockKit, type ButtonState, type RenderOptions } from './render.js';
+import { ACTION_ID_PREFIX, type ButtonState, parseButtonValue, plainFromSlack, type RenderOptions, replyToBlockKit } from './render.js';
 
 /** The path Slack posts events, commands and interactions to in HTTP mode. */
 export const SLACK_EVENTS_PATH = '/slack/events';

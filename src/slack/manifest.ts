@@ -1,4 +1,4 @@
-import { optionSpecs, type Command, type OptionSpec } from '../core/dispatch/command.js';
+import { type Command, type OptionSpec, optionSpecs } from '../core/dispatch/command.js';
 
 /** The message shortcut's callback_id; the app listens for exactly this. */
 export const FIND_SOURCE_CALLBACK_ID = 'find_source';

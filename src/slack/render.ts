@@ -209,7 +209,7 @@ function decorateQuote(text: string, highlights: Array<[number, number]>, marker
     out += lit ? bold(piece) : piece;
     for (const m of markers) if (m.offset === b) out += `[${m.number}]`;
   }
-  if (start === 0) for (const m of markers) if (m.offset === 0) out = `[${m.number}]` + out;
+  if (start === 0) for (const m of markers) if (m.offset === 0) out = `[${m.number}]${out}`;
   return out;
 }
 
@@ -274,9 +274,11 @@ function textSections(text: string): SlackBlock[] {
 function renderBlock(block: ReplyBlock): SlackBlock[] {
   switch (block.kind) {
     case 'quote': {
-      const out: SlackBlock[] = fitSections(block.text, (a, b) => blockQuote(decorateQuote(block.text, block.highlights, block.markers, a, b)), SLACK_SECTION_TEXT_MAX).map(
-        (t) => ({ type: 'section', text: mrkdwn(t) }),
-      );
+      const out: SlackBlock[] = fitSections(
+        block.text,
+        (a, b) => blockQuote(decorateQuote(block.text, block.highlights, block.markers, a, b)),
+        SLACK_SECTION_TEXT_MAX,
+      ).map((t) => ({ type: 'section', text: mrkdwn(t) }));
       out.push({ type: 'context', elements: [mrkdwn(attributionLine(block.attribution))] });
       for (const t of packLines(footnoteLines(block.footnotes))) out.push({ type: 'section', text: mrkdwn(t) });
       return out;
@@ -423,7 +425,8 @@ export function replyToBlockKit(reply: Reply, opts: RenderOptions): SlackMessage
   const overhead = fallbackBase.length + 8;
   const fits = (blocks: SlackBlock[], extra: SlackBlock[]) =>
     blocks.length + extra.length <= SLACK_MAX_BLOCKS && overhead + [...blocks, ...extra].reduce((n, b) => n + blockChars(b), 0) <= SLACK_MESSAGE_CHARS_BUDGET;
-  const actionBlocks: SlackBlock[] = actions.length > 0 ? [{ type: 'actions', block_id: 'yinzheng-actions', elements: actions.slice(0, SLACK_MAX_ACTIONS) }] : [];
+  const actionBlocks: SlackBlock[] =
+    actions.length > 0 ? [{ type: 'actions', block_id: 'yinzheng-actions', elements: actions.slice(0, SLACK_MAX_ACTIONS) }] : [];
   const last = messages[messages.length - 1] as SlackBlock[];
   if (fits(last, actionBlocks)) last.push(...actionBlocks);
   else messages.push(actionBlocks);

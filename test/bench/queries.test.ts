@@ -13,7 +13,11 @@ describe('test/fixtures/queries.json', () => {
     expect(new Set(queries.map((q) => q.kind))).toEqual(new Set(QUERY_KINDS));
     const corpus = await loadCorpus('data/essays');
     const ids = new Set(essaysOf(corpus).flatMap((e) => e.sections.flatMap((s) => s.paragraphs.map((p) => p.id))));
-    const unknown = queries.flatMap((q) => expectedIds(q).filter((id) => !ids.has(id)).map((id) => `${q.query}: ${id}`));
+    const unknown = queries.flatMap((q) =>
+      expectedIds(q)
+        .filter((id) => !ids.has(id))
+        .map((id) => `${q.query}: ${id}`),
+    );
     expect(unknown).toEqual([]);
     const keys = queries.map((q) => `${q.query}\u0000${q.author ?? ''}`);
     expect(new Set(keys).size).toBe(keys.length);

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { generateSyntheticCorpus, writeSyntheticCorpus, type SyntheticCorpus } from '../../bench/synthetic.js';
+import { generateSyntheticCorpus, type SyntheticCorpus, writeSyntheticCorpus } from '../../bench/synthetic.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { essaysOf, type Corpus } from '../../src/core/corpus/model.js';
+import { type Corpus, essaysOf } from '../../src/core/corpus/model.js';
 
 const BUNDLED = 'data/essays/global-governance-symposium.txt';
 

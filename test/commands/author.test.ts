@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
-import { createBot, type Bot, type Requester } from '../../src/core/dispatch/bot.js';
 import { loadCorpus, parseCorpusFile } from '../../src/core/corpus/load.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
 import type { Corpus, Essay } from '../../src/core/corpus/model.js';
 import { distinctiveTerms, thesisSentences } from '../../src/core/corpus/summary.js';
+import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
+import { createIndex } from '../../src/core/search/corpus-index.js';
 import { captureLogs } from '../support/logs.js';
 
 const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };
@@ -13,7 +13,16 @@ const zh: Requester = { ...en, locale: 'zh-CN' };
 interface AuthorResult {
   name: string;
   affiliation: string | null;
-  essays: Array<{ id: string; title: string; sections: string[]; characters: number; footnoteCount: number; sourceCount: number; summary: Array<{ quote: string; passageId: string }>; terms: string[] }>;
+  essays: Array<{
+    id: string;
+    title: string;
+    sections: string[];
+    characters: number;
+    footnoteCount: number;
+    sourceCount: number;
+    summary: Array<{ quote: string; passageId: string }>;
+    terms: string[];
+  }>;
   footnoteCount: number;
   urls: string[];
   summary: string[];
@@ -69,9 +78,18 @@ describe('/author on the bundled symposium', () => {
     const summary = result?.essays[0]?.summary ?? [];
     expectVerbatim(corpus, summary);
     expect(summary[0]).toEqual({ quote: '人工智能治理攸关全人类的共同命运。', passageId: 'chen-zhimin-ylph.1' });
-    expect(summary.map((s) => s.passageId)).toEqual(['chen-zhimin-ylph.1', 'chen-zhimin-ylph.1', 'chen-zhimin-ylph.2', 'chen-zhimin-ylph.7', 'chen-zhimin-ylph.11', 'chen-zhimin-ylph.16']);
+    expect(summary.map((s) => s.passageId)).toEqual([
+      'chen-zhimin-ylph.1',
+      'chen-zhimin-ylph.1',
+      'chen-zhimin-ylph.2',
+      'chen-zhimin-ylph.7',
+      'chen-zhimin-ylph.11',
+      'chen-zhimin-ylph.16',
+    ]);
     // The conclusion opens with a quotation of someone else; its own closing claim is chosen.
-    expect(summary.at(-1)?.quote).toBe('随着中国对全球治理的认识不断深化、各项治理倡议陆续出台、政产学研全面参与，中国在人工智能全球治理领域中的引领作用将持续提升。');
+    expect(summary.at(-1)?.quote).toBe(
+      '随着中国对全球治理的认识不断深化、各项治理倡议陆续出台、政产学研全面参与，中国在人工智能全球治理领域中的引领作用将持续提升。',
+    );
     expect(result?.summary).toEqual(summary.map((s) => s.quote));
   });
 
@@ -118,7 +136,10 @@ describe('/author on the bundled symposium', () => {
 
   test('refuses an empty or punctuation-only name', () => {
     expect(bot.runLine('/author', en).error?.code).toBe('invalid_input');
-    expect(bot.runLine('/author ？！', en).error).toEqual({ code: 'invalid_input', message: '/author name has no letters or digits: type words from the essays.' });
+    expect(bot.runLine('/author ？！', en).error).toEqual({
+      code: 'invalid_input',
+      message: '/author name has no letters or digits: type words from the essays.',
+    });
   });
 });
 
@@ -126,7 +147,12 @@ describe('/author on a fixture', () => {
   test('profiles an author of a small symposium, thesis sentences from the opening, each section and the conclusion', async () => {
     const { bot, corpus } = await botFor('test/fixtures/cite');
     const [result] = bot.run('author', { name: 'wang xiaoming' }, en).results as AuthorResult[];
-    expect(result).toMatchObject({ name: '王小明', affiliation: '某大学海洋研究院教授', footnoteCount: 3, urls: ['https://example.org/isa-2023', 'https://example.org/isa-draft'] });
+    expect(result).toMatchObject({
+      name: '王小明',
+      affiliation: '某大学海洋研究院教授',
+      footnoteCount: 3,
+      urls: ['https://example.org/isa-2023', 'https://example.org/isa-draft'],
+    });
     expect(result?.summary).toEqual([
       '深海资源开发是海洋治理的前沿议题。',
       '本文认为，中国应当以规则建构引领深海资源开发的国际合作。',

@@ -1,14 +1,14 @@
-import { mkdtemp, writeFile, cp } from 'node:fs/promises';
+import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
-import { createBot, type Bot, type Requester } from '../../src/core/dispatch/bot.js';
-import { formatBibtex, formatGbt7714 } from '../../src/core/reply/citation.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { isUserError } from '../../src/core/dispatch/errors.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
 import { factsFor, loadMetadata, metadataPathFor, parseMetadata } from '../../src/core/corpus/metadata.js';
+import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
+import { isUserError } from '../../src/core/dispatch/errors.js';
+import { formatBibtex, formatGbt7714 } from '../../src/core/reply/citation.js';
+import { createIndex } from '../../src/core/search/corpus-index.js';
 import { captureLogs } from '../support/logs.js';
 
 const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };
@@ -163,7 +163,9 @@ describe('metadata files', () => {
     const corpus = await loadCorpus(dir);
     const [file] = corpus.files;
     expect(file?.metadata).toBeNull();
-    expect(file?.warnings).toEqual([{ file: 'small-symposium.meta.json', line: 0, message: 'year Too small: expected number to be >=1000. Its facts are not used.' }]);
+    expect(file?.warnings).toEqual([
+      { file: 'small-symposium.meta.json', line: 0, message: 'year Too small: expected number to be >=1000. Its facts are not used.' },
+    ]);
     const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger });
     expect((bot.run('cite', { target: 'wang-xiaoming-shzy' }, en).results as CiteResult[])[0]?.gbt7714).toBe('王小明. 深海资源开发的规则建构[Z].');
   });
@@ -192,7 +194,9 @@ describe('reference formats', () => {
 
   test('GB/T 7714 lists three authors, then 等 or et al.', () => {
     expect(formatGbt7714({ id: 'x', title: '题', authors: ['甲', '乙', '丙', '丁'], facts: {} })).toBe('甲, 乙, 丙, 等. 题[Z].');
-    expect(formatGbt7714({ id: 'x', title: 'Title', authors: ['A B', 'C D', 'E F', 'G H'], facts })).toBe('A B, C D, E F, et al. Title[J]. Journal of Tests, 2023, 5(2): 10-20.');
+    expect(formatGbt7714({ id: 'x', title: 'Title', authors: ['A B', 'C D', 'E F', 'G H'], facts })).toBe(
+      'A B, C D, E F, et al. Title[J]. Journal of Tests, 2023, 5(2): 10-20.',
+    );
   });
 
   test('GB/T 7714 with a year and issue but no volume', () => {

@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
-import { createBot, type Bot, type Requester } from '../../src/core/dispatch/bot.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
+import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
 import type { ReplyBlock } from '../../src/core/reply/model.js';
+import { createIndex } from '../../src/core/search/corpus-index.js';
 import { captureLogs } from '../support/logs.js';
 
 const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };
@@ -70,7 +70,9 @@ describe('/context', () => {
     const action = quote.actions.find((a) => a.kind === 'context');
     expect(action).toEqual({ kind: 'context', command: 'context', input: { id: 'zhang-wei-sqyf.1' } });
     const reply = fixtureBot.run(action?.command ?? '', action?.input ?? {}, en);
-    expect(reply.results).toMatchObject([{ id: 'zhang-wei-sqyf.1', quote: '水权制度关系到发展中国家的粮食安全。数据共享同样是水权谈判的前提。', author: '張偉', section: null }]);
+    expect(reply.results).toMatchObject([
+      { id: 'zhang-wei-sqyf.1', quote: '水权制度关系到发展中国家的粮食安全。数据共享同样是水权谈判的前提。', author: '張偉', section: null },
+    ]);
   });
 
   test('an unknown passage, as after a corpus change, gets a message and no results', () => {

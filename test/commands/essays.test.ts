@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
-import { createBot, type Bot, type Requester } from '../../src/core/dispatch/bot.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
 import type { Corpus } from '../../src/core/corpus/model.js';
+import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
+import { createIndex } from '../../src/core/search/corpus-index.js';
 import { captureLogs } from '../support/logs.js';
 
 const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 // The registry first: help.ts reads it, and index.ts must be the module that loads the commands.
 import { registry } from '../../commands/index.js';
-import { createBot, type Bot, type Requester } from '../../src/core/dispatch/bot.js';
-import { optionSpecs } from '../../src/core/dispatch/command.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
+import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
+import { optionSpecs } from '../../src/core/dispatch/command.js';
 import { createIndex } from '../../src/core/search/corpus-index.js';
 import { captureLogs } from '../support/logs.js';
 
@@ -29,7 +29,8 @@ describe('/help', () => {
     expect(reply.error).toBeUndefined();
     const visible = [...registry.values()].filter((c) => !c.hidden);
     expect((reply.results as HelpResult[]).map((r) => [r.name, r.description])).toEqual(visible.map((c) => [c.name, c.description]));
-    for (const name of ['quote', 'who', 'author', 'sources', 'essays', 'cite', 'verify', 'help']) expect((reply.results as HelpResult[]).map((r) => r.name)).toContain(name);
+    for (const name of ['quote', 'who', 'author', 'sources', 'essays', 'cite', 'verify', 'help'])
+      expect((reply.results as HelpResult[]).map((r) => r.name)).toContain(name);
     expect(reply.message).toBe('Type /help followed by a command name for its options, e.g. /help quote. Options are given as name:value.');
   });
 
@@ -47,7 +48,15 @@ describe('/help', () => {
         name: 'author',
         description: 'An author: affiliation, essays, outline, length, notes and sources, thesis and terms',
         usage: '/author <name>',
-        options: [{ name: 'name', type: 'string', required: true, description: 'Author name in Chinese, pinyin (either order) or Traditional characters', maxLength: 100 }],
+        options: [
+          {
+            name: 'name',
+            type: 'string',
+            required: true,
+            description: 'Author name in Chinese, pinyin (either order) or Traditional characters',
+            maxLength: 100,
+          },
+        ],
       },
     ]);
   });

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
-import { createBot, type Bot, type Requester } from '../../src/core/dispatch/bot.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
 import type { Corpus, Paragraph } from '../../src/core/corpus/model.js';
+import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
 import type { Reply, ReplyBlock } from '../../src/core/reply/model.js';
+import { createIndex } from '../../src/core/search/corpus-index.js';
 import { captureLogs } from '../support/logs.js';
 
 const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };
@@ -60,7 +60,8 @@ describe('/quote on the bundled symposium', () => {
     expect(results.map((r) => r.id)).toEqual(['chen-zhimin-ylph.4', 'chen-zhimin-ylph.13', 'chen-zhimin-ylph.16']);
     expect(Object.keys(results[0] ?? {})).toEqual(['id', 'quote', 'author', 'essay', 'section', 'footnotes', 'exact']);
     expect(results[0]).toMatchObject({
-      quote: '“智能鸿沟”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端，而且进一步削弱了其在人工智能议程制定与标准博弈中的话语权，更催生“算法依附”“数字殖民”等新型治理不平等现象。',
+      quote:
+        '“智能鸿沟”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端，而且进一步削弱了其在人工智能议程制定与标准博弈中的话语权，更催生“算法依附”“数字殖民”等新型治理不平等现象。',
       author: '陈志敏',
       essay: '引领普惠向善的人工智能全球治理：中国的角色',
       section: '一、面向未来、引领人工智能全球治理议程设置',
@@ -101,7 +102,7 @@ describe('/quote on the bundled symposium', () => {
     expect(unknown.message).toBe('No author of the corpus has that name. Authors: 陈志敏 (chen zhimin), 吴志成 (wu zhicheng).');
   });
 
-  test('attributes the editor\'s note to the editors', () => {
+  test("attributes the editor's note to the editors", () => {
     const reply = bot.run('quote', { query: '百年变局加速演进' }, en);
     expect((reply.results as QuoteResult[]).map((r) => [r.id, r.author, r.essay, r.section])).toEqual([['editors-qqzl.1', 'the editors', '编者按', null]]);
     expect((bot.run('quote', { query: '百年变局加速演进' }, zh).results as QuoteResult[])[0]?.author).toBe('编者');
@@ -136,9 +137,18 @@ describe('/quote on the bundled symposium', () => {
   });
 
   test('refuses bad input with a message naming the option, never echoing it', () => {
-    expect(bot.run('quote', {}, en).error).toEqual({ code: 'invalid_input', message: '/quote query is required: Words or a phrase from the essays, in Simplified or Traditional Chinese or English' });
-    expect(bot.run('quote', { query: '。。。！' }, en).error).toEqual({ code: 'invalid_input', message: '/quote query has no letters or digits: type words from the essays.' });
-    expect(bot.run('quote', { query: '智能', count: 6 }, en).error).toEqual({ code: 'invalid_input', message: '/quote count must be a whole number from 1 to 5.' });
+    expect(bot.run('quote', {}, en).error).toEqual({
+      code: 'invalid_input',
+      message: '/quote query is required: Words or a phrase from the essays, in Simplified or Traditional Chinese or English',
+    });
+    expect(bot.run('quote', { query: '。。。！' }, en).error).toEqual({
+      code: 'invalid_input',
+      message: '/quote query has no letters or digits: type words from the essays.',
+    });
+    expect(bot.run('quote', { query: '智能', count: 6 }, en).error).toEqual({
+      code: 'invalid_input',
+      message: '/quote count must be a whole number from 1 to 5.',
+    });
     expect(bot.run('quote', { query: '智'.repeat(201) }, en).error?.message).toBe('/quote query is longer than 200 characters. Shorten it.');
     expect(bot.run('quote', { query: '\u200b\u200b' }, en).error?.code).toBe('invalid_input');
   });
@@ -167,16 +177,37 @@ describe('/quote on the fixture symposium', () => {
       author: '欧阳明',
       essay: '跨境河流的合作治理',
       section: '一、数据共享与预警',
-      footnotes: [{ number: 3, text: '《水文数据共享协议》，流域委员会官网，2024年3月5日，<https://example.org/hydro>。', urls: ['https://example.org/hydro'], covers: 'passage' }],
+      footnotes: [
+        {
+          number: 3,
+          text: '《水文数据共享协议》，流域委员会官网，2024年3月5日，<https://example.org/hydro>。',
+          urls: ['https://example.org/hydro'],
+          covers: 'passage',
+        },
+      ],
       exact: true,
     });
   });
 
   test('a short form and 同上 resolve to the full citation they stand for', () => {
     const [shortForm] = bot.run('quote', { query: '规则必须公平' }, en).results as QuoteResult[];
-    expect(shortForm?.footnotes).toEqual([{ number: 4, text: '《水文数据共享协议》，流域委员会官网，2024年3月5日，<https://example.org/hydro>。', urls: ['https://example.org/hydro'], covers: 'quote' }]);
+    expect(shortForm?.footnotes).toEqual([
+      {
+        number: 4,
+        text: '《水文数据共享协议》，流域委员会官网，2024年3月5日，<https://example.org/hydro>。',
+        urls: ['https://example.org/hydro'],
+        covers: 'quote',
+      },
+    ]);
     const [ibid] = bot.run('quote', { query: '湄公河合作机制' }, en).results as QuoteResult[];
-    expect(ibid?.footnotes).toEqual([{ number: 2, text: '《澜沧江—湄公河合作五年行动计划》，外交部官网，2023年1月1日，https://example.org/lmc。', urls: ['https://example.org/lmc'], covers: 'quote' }]);
+    expect(ibid?.footnotes).toEqual([
+      {
+        number: 2,
+        text: '《澜沧江—湄公河合作五年行动计划》，外交部官网，2023年1月1日，https://example.org/lmc。',
+        urls: ['https://example.org/lmc'],
+        covers: 'quote',
+      },
+    ]);
   });
 
   test('trims a long sentence to 300 characters around the match, with … where it was cut', () => {

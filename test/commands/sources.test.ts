@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
-import { createBot, type Bot, type Requester } from '../../src/core/dispatch/bot.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
+import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
 import type { ReplyBlock } from '../../src/core/reply/model.js';
+import { createIndex } from '../../src/core/search/corpus-index.js';
 import { captureLogs } from '../support/logs.js';
 
 const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };
@@ -97,7 +97,10 @@ describe('/sources on the bundled symposium', () => {
   });
 
   test('refuses a query of punctuation only', () => {
-    expect(bot.run('sources', { query: '……' }, en).error).toEqual({ code: 'invalid_input', message: '/sources query has no letters or digits: type words from the essays.' });
+    expect(bot.run('sources', { query: '……' }, en).error).toEqual({
+      code: 'invalid_input',
+      message: '/sources query has no letters or digits: type words from the essays.',
+    });
   });
 });
 

@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
-import { createBot, type Bot, type Requester } from '../../src/core/dispatch/bot.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { align } from '../../src/core/search/diff.js';
+import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
 import { createIndex } from '../../src/core/search/corpus-index.js';
+import { align } from '../../src/core/search/diff.js';
 import { captureLogs } from '../support/logs.js';
 
 const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };

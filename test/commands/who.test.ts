@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { headingKey } from '../../commands/who.js';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
-import { createBot, type Bot, type Requester } from '../../src/core/dispatch/bot.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
+import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
 import { createIndex } from '../../src/core/search/corpus-index.js';
 import { captureLogs } from '../support/logs.js';
 
@@ -56,7 +56,8 @@ describe('/who on the bundled symposium', () => {
           affiliation: CHEN_AFFILIATION,
           essay: CHEN_ESSAY,
           section: '一、面向未来、引领人工智能全球治理议程设置',
-          quote: '习近平主席指出，“人工智能作为引领新一轮科技革命和产业变革的战略性技术，深刻改变人类生产生活方式”，它既为人类发展带来了全新的重大机遇，也蕴含全方位的风险挑战。',
+          quote:
+            '习近平主席指出，“人工智能作为引领新一轮科技革命和产业变革的战略性技术，深刻改变人类生产生活方式”，它既为人类发展带来了全新的重大机遇，也蕴含全方位的风险挑战。',
           id: 'chen-zhimin-ylph.2',
           match: 'heading',
         },
@@ -69,7 +70,7 @@ describe('/who on the bundled symposium', () => {
     expect(results.map((r) => [r.author, r.section, r.match])).toEqual([[CHEN, '结语', 'heading']]);
   });
 
-  test('a phrase of the editor\'s note answers the editors', () => {
+  test("a phrase of the editor's note answers the editors", () => {
     const results = bot.run('who', { text: '百年变局加速演进' }, en).results as WhoResult[];
     expect(results.map((r) => [r.author, r.affiliation, r.essay, r.section, r.id])).toEqual([['the editors', null, '编者按', null, 'editors-qqzl.1']]);
     expect((bot.run('who', { text: '百年变局加速演进' }, zh).results as WhoResult[])[0]?.author).toBe('编者');
@@ -104,7 +105,10 @@ describe('/who on the bundled symposium', () => {
   });
 
   test('refuses input without letters or digits', () => {
-    expect(bot.run('who', { text: '——' }, en).error).toEqual({ code: 'invalid_input', message: '/who text has no letters or digits: type words from the essays.' });
+    expect(bot.run('who', { text: '——' }, en).error).toEqual({
+      code: 'invalid_input',
+      message: '/who text has no letters or digits: type words from the essays.',
+    });
   });
 });
 

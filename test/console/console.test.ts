@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { PROMPT, runConsole } from '../../src/console/console.js';
 import { renderReply } from '../../src/console/render.js';
-import { createBot, type Bot, type Requester } from '../../src/core/dispatch/bot.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
+import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
 import { createIndex } from '../../src/core/search/corpus-index.js';
 import { captureLogs } from '../support/logs.js';
 
@@ -62,7 +62,7 @@ describe('runConsole reading a pipe', () => {
     input.end('/quote ！？\nfrobnicate\nessays\n');
     await done;
     expect(text()).toBe(
-      '/quote query has no letters or digits: type words from the essays.\n\nThere is no such command. Try /help for the list.\n\n' + answer('essays'),
+      `/quote query has no letters or digits: type words from the essays.\n\nThere is no such command. Try /help for the list.\n\n${answer('essays')}`,
     );
   });
 
@@ -117,6 +117,6 @@ describe('npm start without chat tokens', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('│ “智能鸿沟”的存在与扩大');
     expect(stdout).toContain('— 陈志敏 · 《引领普惠向善的人工智能全球治理：中国的角色》');
-    expect(stdout).not.toMatch(/\u001b\[/u);
+    expect(stdout).not.toContain('\u001b[');
   });
 });

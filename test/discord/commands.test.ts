@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { registry } from '../../commands/index.js';
-import type { Command } from '../../src/core/dispatch/command.js';
 import { errorReply } from '../../src/core/dispatch/bot.js';
+import type { Command } from '../../src/core/dispatch/command.js';
 import { discordCommands, FIND_SOURCE } from '../../src/discord/commands.js';
 import { restOptions } from '../../src/discord/rest.js';
 
@@ -36,7 +36,16 @@ describe('discordCommands', () => {
       description: 'search things',
       description_localizations: { 'zh-CN': '说明' },
       options: [
-        { type: 3, name: 'words', description: 'Words', required: true, name_localizations: { 'zh-CN': '词语' }, description_localizations: { 'zh-CN': '词语' }, min_length: 2, max_length: 50 },
+        {
+          type: 3,
+          name: 'words',
+          description: 'Words',
+          required: true,
+          name_localizations: { 'zh-CN': '词语' },
+          description_localizations: { 'zh-CN': '词语' },
+          min_length: 2,
+          max_length: 50,
+        },
         {
           type: 3,
           name: 'mode',

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { registry } from '../../commands/index.js';
 import { PROJECT_ROOT } from '../../src/config.js';
-import { createBot, type Bot } from '../../src/core/dispatch/bot.js';
-import type { Command } from '../../src/core/dispatch/command.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
+import { type Bot, createBot } from '../../src/core/dispatch/bot.js';
+import type { Command } from '../../src/core/dispatch/command.js';
 import { createIndex } from '../../src/core/search/corpus-index.js';
 import { startDiscord } from '../../src/discord/bot.js';
 import { discordCommands } from '../../src/discord/commands.js';
@@ -59,14 +59,13 @@ async function answered(r: Running, interaction: { id: string; token: string }):
   );
   // The fake refuses what Discord would refuse (limits, empty messages, duplicate custom_ids).
   expect(requests.filter((q) => q.status >= 400).map((q) => `${q.status} ${q.route}: ${q.refused ?? ''}`)).toEqual([]);
-  return requests
-    .map((q: RecordedRequest): Sent => {
-      const body = (q.body ?? {}) as Record<string, unknown>;
-      if (q.route.endsWith('/callback')) return { via: 'callback', type: body.type as number, body: (body.data ?? {}) as Record<string, unknown> };
-      if (q.method === 'PATCH') return { via: 'edit', body };
-      if (q.method === 'DELETE') return { via: 'delete', body };
-      return { via: 'followup', body };
-    });
+  return requests.map((q: RecordedRequest): Sent => {
+    const body = (q.body ?? {}) as Record<string, unknown>;
+    if (q.route.endsWith('/callback')) return { via: 'callback', type: body.type as number, body: (body.data ?? {}) as Record<string, unknown> };
+    if (q.method === 'PATCH') return { via: 'edit', body };
+    if (q.method === 'DELETE') return { via: 'delete', body };
+    return { via: 'followup', body };
+  });
 }
 
 type Embed = { title?: string; description?: string; fields?: Array<{ name: string; value: string }> };
@@ -82,7 +81,10 @@ function titleFrom(r: Running, name: string, input: Record<string, unknown>): st
 
 /** Undoes the renderer's escaping, bold and mention breaking, to compare against the verbatim text. */
 function unmark(text: string): string {
-  return text.replace(/@\u200b/gu, '@').replace(/(?<!\\)\*\*/gu, '').replace(/\\(.)/gu, '$1');
+  return text
+    .replace(/@\u200b/gu, '@')
+    .replace(/(?<!\\)\*\*/gu, '')
+    .replace(/\\(.)/gu, '$1');
 }
 
 describe('Discord end to end, on the bundled corpus', () => {
@@ -251,13 +253,19 @@ describe('Discord end to end, on the bundled corpus', () => {
 
   it('defers an interaction that is already old, then edits the answer in', async () => {
     const sent = await answered(r, r.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟' }, user: alice, createdAt: Date.now() - 2500 }));
-    expect(sent.map((s) => [s.via, s.type])).toEqual([['callback', 5], ['edit', undefined]]);
+    expect(sent.map((s) => [s.via, s.type])).toEqual([
+      ['callback', 5],
+      ['edit', undefined],
+    ]);
     expect(sent[0]?.body.flags).toBe(0);
     expect(embedsOf(sent[1])[0]?.title).toBe(titleFrom(r, 'quote', { query: '智能鸿沟' }));
     expect(sent[1]?.body.allowed_mentions).toEqual({ parse: [] });
 
     const hidden = await answered(r, r.fake.slashCommand({ name: 'help', options: { private: true }, user: alice, createdAt: Date.now() - 2500 }));
-    expect(hidden.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 5, EPHEMERAL], ['edit', undefined, undefined]]);
+    expect(hidden.map((s) => [s.via, s.type, s.body.flags])).toEqual([
+      ['callback', 5, EPHEMERAL],
+      ['edit', undefined, undefined],
+    ]);
   });
 
   it('turns a public deferral into a private answer when the input was bad', async () => {
@@ -394,7 +402,11 @@ describe('Discord gateway upkeep', () => {
     const logs = createTestLogger();
     const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: logs });
     const fake = await FakeDiscord.start({ heartbeatIntervalMs: 30 });
-    const { client, stop } = await startDiscord(bot, { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase }, logs);
+    const { client, stop } = await startDiscord(
+      bot,
+      { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase },
+      logs,
+    );
     const acked = new Promise<string>((resolve) => client.on('debug', (m) => m.includes('Heartbeat acknowledged') && resolve(m)));
     const heartbeat = await fake.gatewayPayloads.next((p) => p.op === 1);
     // The first heartbeat may go out before READY has been read; it carries the last sequence seen.
@@ -478,7 +490,14 @@ describe('deploy:discord', () => {
   async function deploy(guildId: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/deploy-discord.ts'], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, DISCORD_TOKEN: 'fake-token', DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_BASE: fake.apiBase, DISCORD_GUILD_ID: guildId, ...env },
+      env: {
+        ...process.env,
+        DISCORD_TOKEN: 'fake-token',
+        DISCORD_APPLICATION_ID: fake.applicationId,
+        DISCORD_API_BASE: fake.apiBase,
+        DISCORD_GUILD_ID: guildId,
+        ...env,
+      },
     });
     let stdout = '';
     let stderr = '';
@@ -523,7 +542,9 @@ describe('deploy:discord', () => {
     });
     expect(quote?.options?.filter((o) => o.autocomplete === true).map((o) => o.name)).toEqual(['author', 'essay']);
     expect(quote?.options?.find((o) => o.name === 'count')).toMatchObject({ type: 4, min_value: 1, max_value: 5, required: false });
-    expect(run.stdout).toBe(`deploy:discord: registered ${body.length} commands for all servers (global; may take a while to appear): ${[...names, 'Find source'].join(', ')}\n`);
+    expect(run.stdout).toBe(
+      `deploy:discord: registered ${body.length} commands for all servers (global; may take a while to appear): ${[...names, 'Find source'].join(', ')}\n`,
+    );
   });
 
   it('registers to one server when DISCORD_GUILD_ID is set', async () => {
@@ -536,7 +557,10 @@ describe('deploy:discord', () => {
 
   it('names the missing variables and exits non-zero', async () => {
     const missing = await deploy('', { DISCORD_TOKEN: '', DISCORD_APPLICATION_ID: '' });
-    expect([missing.code, missing.stderr]).toEqual([1, 'deploy:discord needs DISCORD_TOKEN and DISCORD_APPLICATION_ID. Set them in .env (see .env.example).\n']);
+    expect([missing.code, missing.stderr]).toEqual([
+      1,
+      'deploy:discord needs DISCORD_TOKEN and DISCORD_APPLICATION_ID. Set them in .env (see .env.example).\n',
+    ]);
   });
 
   it('names a malformed variable and exits non-zero', async () => {
@@ -549,6 +573,9 @@ describe('deploy:discord', () => {
 
   it('says which variable to check when Discord refuses the registration', async () => {
     const refused = await deploy('', { DISCORD_TOKEN: 'stale-token' });
-    expect([refused.code, refused.stderr]).toEqual([1, 'deploy:discord: Discord refused the registration (HTTP 401): 401: Unauthorized. Check DISCORD_TOKEN.\n']);
+    expect([refused.code, refused.stderr]).toEqual([
+      1,
+      'deploy:discord: Discord refused the registration (HTTP 401): 401: Unauthorized. Check DISCORD_TOKEN.\n',
+    ]);
   });
 });

@@ -32,10 +32,24 @@ describe('fake Discord', () => {
     [{ embeds: [{ description: 'x'.repeat(4000) }, { description: 'x'.repeat(2001) }] }, 'embeds: Embed size exceeds maximum size of 6000'],
     [{ embeds: [{ fields: [{ name: 'a', value: 'x'.repeat(1025) }] }] }, 'embeds.0.fields.0.value: Must be between 1 and 1024 in length.'],
     [
-      { content: 'x', components: [{ type: 1, components: [{ type: 2, style: 1, label: 'a', custom_id: 'same' }, { type: 2, style: 1, label: 'b', custom_id: 'same' }] }] },
+      {
+        content: 'x',
+        components: [
+          {
+            type: 1,
+            components: [
+              { type: 2, style: 1, label: 'a', custom_id: 'same' },
+              { type: 2, style: 1, label: 'b', custom_id: 'same' },
+            ],
+          },
+        ],
+      },
       'components.0.components.1.custom_id: Component custom id cannot be duplicated',
     ],
-    [{ content: 'x', components: [{ type: 1, components: [{ type: 2, style: 1, label: 'a', custom_id: 'x'.repeat(101) }] }] }, 'components.0.components.0.custom_id: Must be between 1 and 100 in length.'],
+    [
+      { content: 'x', components: [{ type: 1, components: [{ type: 2, style: 1, label: 'a', custom_id: 'x'.repeat(101) }] }] },
+      'components.0.components.0.custom_id: Must be between 1 and 100 in length.',
+    ],
   ])('refuses %#: %s', async (data, message) => {
     const res = await callback(data);
     expect(res.status).toBe(400);
@@ -44,9 +58,27 @@ describe('fake Discord', () => {
 
   it('refuses a registration that breaks the naming rule or puts an optional option first', async () => {
     const put = async (body: unknown) =>
-      (await fetch(`${fake.apiBase}/applications/${fake.applicationId}/commands`, { method: 'PUT', headers: { authorization: 'Bot fake-token', 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
+      (
+        await fetch(`${fake.apiBase}/applications/${fake.applicationId}/commands`, {
+          method: 'PUT',
+          headers: { authorization: 'Bot fake-token', 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).status;
     expect(await put([{ type: 1, name: 'Quote', description: 'd' }])).toBe(400);
-    expect(await put([{ type: 1, name: 'q', description: 'd', options: [{ type: 3, name: 'a', description: 'd' }, { type: 3, name: 'b', description: 'd', required: true }] }])).toBe(400);
+    expect(
+      await put([
+        {
+          type: 1,
+          name: 'q',
+          description: 'd',
+          options: [
+            { type: 3, name: 'a', description: 'd' },
+            { type: 3, name: 'b', description: 'd', required: true },
+          ],
+        },
+      ]),
+    ).toBe(400);
     expect(await put([{ type: 1, name: 'q', description: 'd' }])).toBe(200);
   });
 });

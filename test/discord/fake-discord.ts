@@ -248,7 +248,7 @@ export class FakeDiscord {
     const session = this.session;
     const oldest = session?.history[0]?.s ?? this.sequence + 1;
     const seq = d.seq ?? 0;
-    if (!session || !session.resumable || session.id !== d.session_id || seq + 1 < oldest) {
+    if (!session?.resumable || session.id !== d.session_id || seq + 1 < oldest) {
       this.send({ op: 9, d: false });
       return;
     }
@@ -339,13 +339,10 @@ export class FakeDiscord {
   }
 
   /** Dispatches an autocomplete request with `focused` as the option being typed. */
-  autocomplete(input: {
-    name: string;
-    options?: Record<string, string | number | boolean>;
-    focused: string;
-    user: FakeUser;
-    locale?: string;
-  }): { id: string; token: string } {
+  autocomplete(input: { name: string; options?: Record<string, string | number | boolean>; focused: string; user: FakeUser; locale?: string }): {
+    id: string;
+    token: string;
+  } {
     const payload = {
       ...this.base(4, input.user, input.locale ?? 'en-US', Date.now()),
       data: {
@@ -535,7 +532,13 @@ export class FakeDiscord {
       const commands = Array.isArray(r.body) ? (r.body as Array<Record<string, unknown>>) : [];
       return {
         status: 200,
-        body: commands.map((c, i) => ({ id: snowflake(Date.now(), i), application_id: this.applicationId, version: '1', default_member_permissions: null, ...c })),
+        body: commands.map((c, i) => ({
+          id: snowflake(Date.now(), i),
+          application_id: this.applicationId,
+          version: '1',
+          default_member_permissions: null,
+          ...c,
+        })),
       };
     }
     return { status: 404, body: { message: `fake-discord: no route for ${method} ${route}`, code: 0 } };

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   countAnswers,
+  type DiscordLoadRequest,
   discordLoadMix,
   driveInteractions,
   expectedChoices,
@@ -9,15 +10,14 @@ import {
   INTERACTIONS_PER_USER,
   isAnswerPart,
   startTally,
-  type DiscordLoadRequest,
 } from '../../bench/load-discord.js';
 import { exposeGc, heapUsedMb } from '../../bench/stats.js';
 import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR } from '../../src/config.js';
-import { createBot, type Bot, type Logger } from '../../src/core/dispatch/bot.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
 import type { Corpus } from '../../src/core/corpus/model.js';
+import { type Bot, createBot, type Logger } from '../../src/core/dispatch/bot.js';
+import { createIndex } from '../../src/core/search/corpus-index.js';
 import type { CorpusIndex } from '../../src/core/search/search.js';
 import { startDiscord } from '../../src/discord/bot.js';
 import type { DiscordMessage } from '../../src/discord/render.js';
@@ -92,7 +92,8 @@ function asMessage(body: Body): DiscordMessage {
   };
 }
 /** What a user sees of a message: compared with the renderer's, whatever fields discord.js adds. */
-const shown = (m: { content?: string; embeds: unknown[]; components: unknown[] }) => JSON.parse(JSON.stringify({ content: m.content, embeds: m.embeds, components: m.components })) as unknown;
+const shown = (m: { content?: string; embeds: unknown[]; components: unknown[] }) =>
+  JSON.parse(JSON.stringify({ content: m.content, embeds: m.embeds, components: m.components })) as unknown;
 /** The message body a request carries: a callback's `data`, or the webhook body itself. */
 const bodyOf = (q: RecordedRequest): Body => (q.route.endsWith('/callback') ? (((q.body as Body | undefined)?.data ?? {}) as Body) : ((q.body ?? {}) as Body));
 
@@ -112,7 +113,12 @@ describe('Discord under load', () => {
 
   const label = (r: DiscordLoadRequest) => {
     const i = r.interaction;
-    const what = i.kind === 'slash' || i.kind === 'autocomplete' ? `/${i.name} ${JSON.stringify(i.options).slice(0, 60)}` : i.kind === 'button' ? i.customId.slice(0, 60) : i.content.slice(0, 40);
+    const what =
+      i.kind === 'slash' || i.kind === 'autocomplete'
+        ? `/${i.name} ${JSON.stringify(i.options).slice(0, 60)}`
+        : i.kind === 'button'
+          ? i.customId.slice(0, 60)
+          : i.content.slice(0, 40);
     return `${i.kind} ${what}`;
   };
 
@@ -177,7 +183,9 @@ describe('Discord under load', () => {
     const buttons = requests.flatMap((r) => (r.interaction.kind === 'button' ? [r.expect] : []));
     expect(buttons.some((e) => 'note' in e)).toBe(true);
     expect(new Set(buttons.flatMap((e) => ('run' in e ? [e.run.command] : [])))).toEqual(new Set(['quote', 'context', 'sources']));
-    const failing = requests.filter((r) => 'run' in r.expect && oracle.run(r.expect.run.command, r.expect.run.input, { platform: 'discord', userId: r.user.id, locale: 'en' }).error);
+    const failing = requests.filter(
+      (r) => 'run' in r.expect && oracle.run(r.expect.run.command, r.expect.run.input, { platform: 'discord', userId: r.user.id, locale: 'en' }).error,
+    );
     expect(failing.length).toBeGreaterThanOrEqual(REQUESTS * 0.03);
     expect(failing.length).toBeLessThanOrEqual(REQUESTS * 0.2);
     expect(requests.some((r) => r.locale === 'zh-CN')).toBe(true);

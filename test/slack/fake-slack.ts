@@ -1,7 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 
 /*
  * A loopback fake of Slack, as much as the bot meets: the Web API (`POST /api/<method>`),
@@ -217,7 +217,15 @@ export class FakeSlack {
     if (token !== this.options.botToken) return { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
     switch (method) {
       case 'auth.test':
-        return { ok: true, url: `https://${FAKE_TEAM.domain}.slack.com/`, team: 'Fake', user: 'yinzheng', team_id: FAKE_TEAM.id, user_id: FAKE_BOT.user_id, bot_id: FAKE_BOT.bot_id };
+        return {
+          ok: true,
+          url: `https://${FAKE_TEAM.domain}.slack.com/`,
+          team: 'Fake',
+          user: 'yinzheng',
+          team_id: FAKE_TEAM.id,
+          user_id: FAKE_BOT.user_id,
+          bot_id: FAKE_BOT.bot_id,
+        };
       case 'chat.postMessage':
         return { ok: true, channel: params.channel, ts: this.nextTs(), message: { text: params.text, blocks: params.blocks } };
       case 'chat.postEphemeral':

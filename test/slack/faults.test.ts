@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '../../commands/index.js';
-import { createBot, type Bot, type Logger } from '../../src/core/dispatch/bot.js';
-import { loadCorpus } from '../../src/core/corpus/load.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
 import { BUNDLED_CORPUS_DIR, type SlackConfig } from '../../src/config.js';
-import { startSlack, type SlackAdapter } from '../../src/slack/bot.js';
+import { loadCorpus } from '../../src/core/corpus/load.js';
+import { type Bot, createBot, type Logger } from '../../src/core/dispatch/bot.js';
+import { createIndex } from '../../src/core/search/corpus-index.js';
+import { type SlackAdapter, startSlack } from '../../src/slack/bot.js';
 import { replyToBlockKit } from '../../src/slack/render.js';
 import { FakeSlack, Recorder, slashCommand } from './fake-slack.js';
 

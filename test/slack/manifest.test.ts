@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { registry } from '../../commands/index.js';
-import type { Command } from '../../src/core/dispatch/command.js';
 import { PROJECT_ROOT } from '../../src/config.js';
+import type { Command } from '../../src/core/dispatch/command.js';
 import { buildManifest, FIND_SOURCE_CALLBACK_ID, formatManifest, usageHint } from '../../src/slack/manifest.js';
 
 describe('Slack manifest', () => {
@@ -44,7 +44,14 @@ describe('Slack manifest', () => {
     };
     const hidden: Command = { ...quote, name: 'context', hidden: true };
     expect(usageHint(quote)).toBe('query [author:…] [count:n] [lang:en|zh]');
-    expect(buildManifest(new Map([['quote', quote], ['context', hidden]])).features.slash_commands).toEqual([
+    expect(
+      buildManifest(
+        new Map([
+          ['quote', quote],
+          ['context', hidden],
+        ]),
+      ).features.slash_commands,
+    ).toEqual([
       { command: '/quote', description: 'Quote a passage word for word', usage_hint: 'query [author:…] [count:n] [lang:en|zh]', should_escape: false },
     ]);
   });

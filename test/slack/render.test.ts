@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import type { Attribution, Reply } from '../../src/core/reply/model.js';
 import {
+  escapeSlack,
+  messageChars,
+  parseButtonValue,
+  plainFromSlack,
+  replyToBlockKit,
   SLACK_BUTTON_TEXT_MAX,
   SLACK_BUTTON_VALUE_MAX,
   SLACK_HEADER_MAX,
   SLACK_MAX_BLOCKS,
   SLACK_MESSAGE_CHARS_BUDGET,
   SLACK_SECTION_TEXT_MAX,
-  escapeSlack,
-  messageChars,
-  parseButtonValue,
-  plainFromSlack,
-  replyToBlockKit,
-  slackLink,
   type SlackBlock,
   type SlackMessage,
+  slackLink,
 } from '../../src/slack/render.js';
 
 const attribution: Attribution = {
@@ -36,7 +36,14 @@ function quoteReply(text: string, extra: Partial<Reply> = {}): Reply {
         highlights: [[0, 2]],
         markers: [{ offset: 4, number: 3 }],
         attribution,
-        footnotes: [{ number: 3, text: '《人工智能全球治理行动计划（全文）》，中华人民共和国外交部官网。', urls: ['https://www.mfa.gov.cn/zyxw/202507/t20250726_11677803.shtml'], covers: 'quote' }],
+        footnotes: [
+          {
+            number: 3,
+            text: '《人工智能全球治理行动计划（全文）》，中华人民共和国外交部官网。',
+            urls: ['https://www.mfa.gov.cn/zyxw/202507/t20250726_11677803.shtml'],
+            covers: 'quote',
+          },
+        ],
       },
     ],
     actions: [
@@ -95,7 +102,11 @@ describe('escaping', () => {
 
 describe('replyToBlockKit', () => {
   it('renders a quote: header, block quote with bold highlight and marker, attribution, footnote link, buttons', () => {
-    const [message, ...rest] = replyToBlockKit(quoteReply('智能鸿沟正在扩大。'), { locale: 'en', visibility: 'ephemeral', share: { c: 'quote', l: '智能鸿沟' } });
+    const [message, ...rest] = replyToBlockKit(quoteReply('智能鸿沟正在扩大。'), {
+      locale: 'en',
+      visibility: 'ephemeral',
+      share: { c: 'quote', l: '智能鸿沟' },
+    });
     expect(rest).toEqual([]);
     expect(message?.text).toBe('智能鸿沟');
     expect(message?.blocks).toEqual<SlackBlock[]>([
@@ -123,10 +134,31 @@ describe('replyToBlockKit', () => {
         type: 'actions',
         block_id: 'yinzheng-actions',
         elements: [
-          { type: 'button', action_id: 'yinzheng:more:0', text: { type: 'plain_text', text: 'More', emoji: false }, value: '{"c":"quote","i":{"query":"智能鸿沟","page":2}}' },
-          { type: 'button', action_id: 'yinzheng:context:1', text: { type: 'plain_text', text: 'Context', emoji: false }, value: '{"c":"context","i":{"passage":"chen-zhimin-ylph.4"}}' },
-          { type: 'button', action_id: 'yinzheng:sources:2', text: { type: 'plain_text', text: 'Sources', emoji: false }, value: '{"c":"sources","i":{"passage":"chen-zhimin-ylph.4"}}' },
-          { type: 'button', action_id: 'yinzheng:share:3', text: { type: 'plain_text', text: 'Share in channel', emoji: false }, value: '{"c":"quote","l":"智能鸿沟"}', style: 'primary' },
+          {
+            type: 'button',
+            action_id: 'yinzheng:more:0',
+            text: { type: 'plain_text', text: 'More', emoji: false },
+            value: '{"c":"quote","i":{"query":"智能鸿沟","page":2}}',
+          },
+          {
+            type: 'button',
+            action_id: 'yinzheng:context:1',
+            text: { type: 'plain_text', text: 'Context', emoji: false },
+            value: '{"c":"context","i":{"passage":"chen-zhimin-ylph.4"}}',
+          },
+          {
+            type: 'button',
+            action_id: 'yinzheng:sources:2',
+            text: { type: 'plain_text', text: 'Sources', emoji: false },
+            value: '{"c":"sources","i":{"passage":"chen-zhimin-ylph.4"}}',
+          },
+          {
+            type: 'button',
+            action_id: 'yinzheng:share:3',
+            text: { type: 'plain_text', text: 'Share in channel', emoji: false },
+            value: '{"c":"quote","l":"智能鸿沟"}',
+            style: 'primary',
+          },
         ],
       },
     ]);
@@ -158,11 +190,21 @@ describe('replyToBlockKit', () => {
       title: hostile,
       message: hostile,
       blocks: [
-        { ...(quoteReply(hostile).blocks[0] as Extract<Reply['blocks'][number], { kind: 'quote' }>), attribution: { ...attribution, author: hostile, section: hostile } },
+        {
+          ...(quoteReply(hostile).blocks[0] as Extract<Reply['blocks'][number], { kind: 'quote' }>),
+          attribution: { ...attribution, author: hostile, section: hostile },
+        },
         { kind: 'note', number: 1, text: hostile, urls: ['https://x.example/<!here>|a'], citedBy: [{ quote: hostile, attribution }] },
         { kind: 'text', text: hostile },
         { kind: 'fields', fields: [{ label: hostile, value: hostile }] },
-        { kind: 'diff', ops: [{ op: 'equal', text: hostile }, { op: 'insert', text: '<!here>' }, { op: 'delete', text: '<@U1>' }] },
+        {
+          kind: 'diff',
+          ops: [
+            { op: 'equal', text: hostile },
+            { op: 'insert', text: '<!here>' },
+            { op: 'delete', text: '<@U1>' },
+          ],
+        },
       ],
       actions: [{ kind: 'more', command: 'quote', input: { query: hostile } }],
     };
@@ -190,9 +232,20 @@ describe('replyToBlockKit', () => {
     expect(messages.at(-1)?.blocks.at(-1)?.type).toBe('actions');
     expect(messages.map((m) => m.text)).toEqual(messages.map((_, i) => `智能鸿沟 (${i + 1}/${messages.length})`));
     // Every piece of quoted text ends at a sentence end, and nothing is lost.
-    const quoted = messages.flatMap((m) => m.blocks).filter((b): b is Extract<SlackBlock, { type: 'section'; text: unknown }> => b.type === 'section' && 'text' in b && b.text.text.startsWith('>'));
+    const quoted = messages
+      .flatMap((m) => m.blocks)
+      .filter((b): b is Extract<SlackBlock, { type: 'section'; text: unknown }> => b.type === 'section' && 'text' in b && b.text.text.startsWith('>'));
     for (const q of quoted) expect(q.text.text.endsWith('。')).toBe(true);
-    const plainText = quoted.map((q) => q.text.text.slice(1).replace(/\u200B\*|\*\u200B|\[3\]/gu, '').replace(/&lt;/gu, '<').replace(/&gt;/gu, '>').replace(/&amp;/gu, '&')).join('');
+    const plainText = quoted
+      .map((q) =>
+        q.text.text
+          .slice(1)
+          .replace(/\u200B\*|\*\u200B|\[3\]/gu, '')
+          .replace(/&lt;/gu, '<')
+          .replace(/&gt;/gu, '>')
+          .replace(/&amp;/gu, '&'),
+      )
+      .join('');
     expect(plainText).toBe(long.repeat(3));
   });
 
@@ -202,12 +255,21 @@ describe('replyToBlockKit', () => {
     expect(header?.type).toBe('header');
     const text = header?.type === 'header' ? header.text.text : '';
     expect(text.length).toBeLessThanOrEqual(SLACK_HEADER_MAX);
-    expect(text).toBe('&amp;'.repeat(29) + '…');
+    expect(text).toBe(`${'&amp;'.repeat(29)}…`);
   });
 
   it('renders an error reply as its message alone', () => {
     const messages = replyToBlockKit(
-      { command: 'quote', title: 'Error', message: '/quote query is required: words to find', blocks: [], actions: [], results: [], corpusVersion: 'v1', error: { code: 'invalid_input', message: '/quote query is required: words to find' } },
+      {
+        command: 'quote',
+        title: 'Error',
+        message: '/quote query is required: words to find',
+        blocks: [],
+        actions: [],
+        results: [],
+        corpusVersion: 'v1',
+        error: { code: 'invalid_input', message: '/quote query is required: words to find' },
+      },
       { locale: 'en', visibility: 'ephemeral' },
     );
     expect(messages).toEqual([

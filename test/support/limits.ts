@@ -38,7 +38,10 @@ export function discordProblems(messages: DiscordMessage[]): string[] {
         if ((b.label ?? '').length > 80) problems.push('button label > 80');
       }
     }
-    const visible = [m.content ?? '', ...m.embeds.flatMap((e) => [e.title ?? '', e.description ?? '', e.footer?.text ?? '', ...(e.fields ?? []).flatMap((f) => [f.name, f.value])])].join('\n');
+    const visible = [
+      m.content ?? '',
+      ...m.embeds.flatMap((e) => [e.title ?? '', e.description ?? '', e.footer?.text ?? '', ...(e.fields ?? []).flatMap((f) => [f.name, f.value])]),
+    ].join('\n');
     if (/(?<!\\)@(everyone|here)\b/iu.test(visible.replace(/@\u200b/gu, ''))) problems.push('an unescaped @everyone/@here');
     if (/<@[!&]?\d+>/u.test(visible)) problems.push('a user or role mention');
   }
@@ -70,7 +73,8 @@ export function slackProblems(messages: SlackMessage[]): string[] {
       const texts = slackTexts(b);
       total += texts.reduce((n, t) => n + t.length, 0);
       if (b.type === 'section' && 'text' in b && b.text.text.length > 3000) problems.push(`section text ${b.text.text.length} > 3000`);
-      if (b.type === 'section' && 'fields' in b && (b.fields.length > 10 || b.fields.some((f) => f.text.length > 2000))) problems.push('section fields over limits');
+      if (b.type === 'section' && 'fields' in b && (b.fields.length > 10 || b.fields.some((f) => f.text.length > 2000)))
+        problems.push('section fields over limits');
       if (b.type === 'header' && b.text.text.length > 150) problems.push('header > 150');
       if (b.type === 'actions') {
         if (b.elements.length > 25) problems.push('more than 25 buttons');

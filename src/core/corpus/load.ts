@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readFile, readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../dispatch/errors.js';
 import { withMetadata } from './metadata.js';
-import { essaysOf, type Corpus, type CorpusFile } from './model.js';
+import { type Corpus, type CorpusFile, essaysOf } from './model.js';
 import { parseCorpusFile } from './parse.js';
 
 export { parseCorpusFile } from './parse.js';
@@ -62,7 +62,13 @@ export async function loadCorpus(dir: string): Promise<Corpus> {
     try {
       files.push(await withMetadata(dir, parseCorpusBytes(name, await readFile(join(dir, name)))));
     } catch (error) {
-      files.push({ file: name, symposium: null, essays: [], warnings: [{ file: name, line: 0, message: `cannot be read (${(error as Error).message}): skipped` }], hash: '' });
+      files.push({
+        file: name,
+        symposium: null,
+        essays: [],
+        warnings: [{ file: name, line: 0, message: `cannot be read (${(error as Error).message}): skipped` }],
+        hash: '',
+      });
     }
   }
   disambiguateIds(files);

@@ -9,8 +9,28 @@ import { foldText } from '../search/fold.js';
 
 // Two-character surnames, which pinyin order must keep together (`ouyang xiu`, `xiu ouyang`).
 const COMPOUND_SURNAMES = new Set([
-  '欧阳', '司马', '诸葛', '上官', '东方', '皇甫', '尉迟', '公孙', '慕容', '令狐', '长孙',
-  '宇文', '夏侯', '端木', '司徒', '澹台', '轩辕', '呼延', '南宫', '西门', '独孤', '百里',
+  '欧阳',
+  '司马',
+  '诸葛',
+  '上官',
+  '东方',
+  '皇甫',
+  '尉迟',
+  '公孙',
+  '慕容',
+  '令狐',
+  '长孙',
+  '宇文',
+  '夏侯',
+  '端木',
+  '司徒',
+  '澹台',
+  '轩辕',
+  '呼延',
+  '南宫',
+  '西门',
+  '独孤',
+  '百里',
 ]);
 
 const HAN = /\p{Script=Han}/u;

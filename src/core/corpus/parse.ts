@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { pinyin } from 'pinyin-pro';
 import {
-  CorpusFileSchema,
   type Author,
   type CorpusFile,
+  CorpusFileSchema,
   type CorpusWarning,
   type Essay,
   type Footnote,
@@ -11,7 +11,7 @@ import {
   type Paragraph,
   type Section,
 } from './model.js';
-import { CIRCLED, MARKER, endsSentence, extractUrls, isHan, joinPieces, splitSentences, toDisplay } from './text.js';
+import { CIRCLED, endsSentence, extractUrls, isHan, joinPieces, MARKER, splitSentences, toDisplay } from './text.js';
 
 /*
  * The parser reads one corpus file in three passes:
@@ -197,7 +197,7 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
       const names = j >= 0 ? authorNames((items[j] as Item).raw) : null;
       // After a paragraph cut mid-sentence, a short block is far more likely its continuation
       // than the next essay: only an author named by an affiliation note outweighs that.
-      const confirmed = names !== null && names.every((n) => starNames.has(n));
+      const confirmed = names?.every((n) => starNames.has(n));
       if (names && (confirmed || !(open && readsOn(open, notesSinceText)))) {
         if (open && readsOn(open, false)) {
           const last = open.pieces[open.pieces.length - 1] as Piece;
@@ -220,7 +220,8 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
     if (EDITORS_NOTE.test(raw)) {
       doc = { kind: 'editors-note', title: '编者按', authors: [], line: item.line, authorLine: item.line, item: i, sections: [] };
       docs.push(doc);
-      section(doc).paragraphs.push((open = { pieces: [{ raw, line: item.line, item: i }] }));
+      open = { pieces: [{ raw, line: item.line, item: i }] };
+      section(doc).paragraphs.push(open);
       notesSinceText = false;
       continue;
     }
@@ -241,7 +242,8 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
       doc.sections.push({ heading: toDisplay(raw, { collapseHanSpaces: true }).text, paragraphs: [] });
       open = null;
     } else {
-      section(doc).paragraphs.push((open = { pieces: [{ raw, line: item.line, item: i }] }));
+      open = { pieces: [{ raw, line: item.line, item: i }] };
+      section(doc).paragraphs.push(open);
     }
     notesSinceText = false;
   }
@@ -256,11 +258,17 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
 /** A slug for IDs: toneless pinyin of the author, then the initials of the title's first characters. */
 function slugOf(doc: DraftDoc, symposium: string | null, file: string): string {
   const initials = (text: string) =>
-    pinyin(Array.from(text.replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, '')).slice(0, 4).join(''), { pattern: 'first', toneType: 'none', type: 'array' })
+    pinyin(
+      Array.from(text.replace(/[^\p{Script=Han}\p{L}\p{N}]/gu, ''))
+        .slice(0, 4)
+        .join(''),
+      { pattern: 'first', toneType: 'none', type: 'array' },
+    )
       .join('')
       .toLowerCase()
       .replace(/[^a-z0-9]/gu, '');
-  const syllables = (name: string) => pinyin(name, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true }).map((s) => s.toLowerCase().replace(/[^a-z0-9]/gu, ''));
+  const syllables = (name: string) =>
+    pinyin(name, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true }).map((s) => s.toLowerCase().replace(/[^a-z0-9]/gu, ''));
   let slug: string;
   if (doc.kind === 'editors-note') {
     slug = `editors-${initials(symposium ?? file.replace(/\.txt$/iu, ''))}`;
@@ -269,7 +277,10 @@ function slugOf(doc: DraftDoc, symposium: string | null, file: string): string {
     const name = first.length > 1 ? `${first[0]}-${first.slice(1).join('')}` : (first[0] ?? 'anon');
     slug = `${name}-${initials(doc.title)}`;
   } else {
-    slug = `${file.replace(/\.txt$/iu, '').toLowerCase().replace(/[^a-z0-9]+/gu, '-')}-${initials(doc.title)}`;
+    slug = `${file
+      .replace(/\.txt$/iu, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/gu, '-')}-${initials(doc.title)}`;
   }
   return slug.replace(/-+$/u, '') || 'essay';
 }

@@ -115,7 +115,9 @@ const words = new Intl.Segmenter('zh', { granularity: 'word' });
  * say nothing about this one.
  */
 const STOP = new Set(
-  '我们 他们 它们 这些 那些 这个 那个 一个 以及 进行 通过 已经 可以 能够 不仅 而且 同时 其中 此外 另外 因此 为此 如今 目前 当前 方面 一方面 另一方面 相关 之间 等等 并且 之一 第一 第二 第三 第四 第五 其他 各种 一些 一系列 还是 或者 如何 什么 以来 之后 之前 由于 对于 关于 作为 成为 使得 如果 虽然 但是 然而 就是 也是 都是 所以 以及 主要 重要 不断 积极 更加 进一步 应当 应该 需要 必须 没有 持续 日益 已成 the and for with that this from are was were has have its their'.split(' '),
+  '我们 他们 它们 这些 那些 这个 那个 一个 以及 进行 通过 已经 可以 能够 不仅 而且 同时 其中 此外 另外 因此 为此 如今 目前 当前 方面 一方面 另一方面 相关 之间 等等 并且 之一 第一 第二 第三 第四 第五 其他 各种 一些 一系列 还是 或者 如何 什么 以来 之后 之前 由于 对于 关于 作为 成为 使得 如果 虽然 但是 然而 就是 也是 都是 所以 以及 主要 重要 不断 积极 更加 进一步 应当 应该 需要 必须 没有 持续 日益 已成 the and for with that this from are was were has have its their'.split(
+    ' ',
+  ),
 );
 
 function isContent(word: string): boolean {
@@ -253,7 +255,13 @@ function computeDistinctiveTerms(essay: Essay, corpus: readonly Essay[], max: nu
     .filter(([term, p]) => p.n >= 2 && !singles.has(term) && stickiness(p) >= COMPOUND_STICKINESS)
     .sort(([ta, a], [tb, b]) => b.n - a.n || stickiness(b) - stickiness(a) || (first.get(ta) ?? 0) - (first.get(tb) ?? 0));
   const compounds: string[] = [];
-  for (const [term, { parts: [a, b], n }] of candidates) {
+  for (const [
+    term,
+    {
+      parts: [a, b],
+      n,
+    },
+  ] of candidates) {
     if (boundRight.has(a) || boundLeft.has(b)) continue;
     compounds.push(term);
     boundLeft.add(a);

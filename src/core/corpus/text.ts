@@ -16,7 +16,6 @@ export function isCircled(ch: string): boolean {
   return CIRCLED_CHAR.test(ch);
 }
 
-
 const HAN = /\p{Script=Han}/u;
 /** Full-width punctuation: print never sets a space beside it. */
 const CJK_PUNCT = /[\u3000-\u303F\uFF01-\uFF65]/u;
@@ -146,7 +145,11 @@ export function splitSentences(text: string): Array<{ start: number; end: number
         continue;
       }
     }
-    const latinStop = ch === '.' && /\s/u.test(text[i + 1] ?? '') && /[A-Z“"《(]/u.test(text[i + 2] ?? '') && !/\b(?:al|vol|pp?|no|ed|eds|Dr|Mr|Ms|St)$/iu.test(text.slice(Math.max(0, i - 4), i));
+    const latinStop =
+      ch === '.' &&
+      /\s/u.test(text[i + 1] ?? '') &&
+      /[A-Z“"《(]/u.test(text[i + 2] ?? '') &&
+      !/\b(?:al|vol|pp?|no|ed|eds|Dr|Mr|Ms|St)$/iu.test(text.slice(Math.max(0, i - 4), i));
     if (depth === 0 && (SENTENCE_STOP.test(ch) || latinStop)) {
       let end = i + 1;
       while (end < text.length && (SENTENCE_STOP.test(text[end] as string) || TRAILING.test(text[end] as string))) end++;

@@ -1,7 +1,7 @@
-import { watch, type FSWatcher } from 'node:fs';
+import { type FSWatcher, watch } from 'node:fs';
 import type { Bot, Library, Logger } from '../dispatch/bot.js';
 import { loadCorpus, whyUnservable } from './load.js';
-import { formatWarning, type Corpus } from './model.js';
+import { type Corpus, formatWarning } from './model.js';
 
 export type ReloadOutcome =
   | { kind: 'unchanged'; version: string }

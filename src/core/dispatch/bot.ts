@@ -1,10 +1,10 @@
+import type { Corpus } from '../corpus/model.js';
+import type { Locale, Reply } from '../reply/model.js';
+import type { CorpusIndex } from '../search/search.js';
 import type { Command, CommandContext } from './command.js';
 import { isUserError } from './errors.js';
 import { parseCommandLine, parseInput } from './input.js';
-import type { Corpus } from '../corpus/model.js';
-import type { Locale, Reply } from '../reply/model.js';
 import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
-import type { CorpusIndex } from '../search/search.js';
 
 /** Where a request came from, for logs and per-user limits. Never holds tokens. */
 export interface Requester {

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { optionSpecs, type Command, type OptionSpec } from './command.js';
+import { type Command, type OptionSpec, optionSpecs } from './command.js';
 import { UserError } from './errors.js';
 
 /**
  * Control characters, zero-width characters and bidi overrides are removed from every
  * text a user types: they are invisible in chat, break matching, and can disguise text.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this strips from user input
 const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u206F\uFEFF\uFFF9-\uFFFB]/gu;
 
 /** Cleans user text: NFC, invisible characters removed, runs of white space folded to one space. */

@@ -1,31 +1,23 @@
 import { z } from 'zod';
-import type { CommandContext } from './command.js';
-import { label } from '../reply/excerpt.js';
 import { isEditorsName } from '../corpus/names.js';
+import { label } from '../reply/excerpt.js';
 import type { SearchFilters } from '../search/search.js';
+import type { CommandContext } from './command.js';
 
 /** The author and essay filters shared by the passage commands (/quote, /sources). */
 export const filterOptions = {
-  author: z
-    .string()
-    .max(60, { message: 'is longer than 60 characters' })
-    .optional()
-    .meta({
-      description: 'Only passages by this author: Chinese, Traditional or pinyin',
-      zh: '只看该作者的文章（中文、繁体或拼音）',
-      zhName: '作者',
-      autocomplete: 'author',
-    }),
-  essay: z
-    .string()
-    .max(120, { message: 'is longer than 120 characters' })
-    .optional()
-    .meta({
-      description: 'Only passages of this essay: its ID or part of its title',
-      zh: '只看这篇文章（编号或标题中的词）',
-      zhName: '文章',
-      autocomplete: 'essay',
-    }),
+  author: z.string().max(60, { message: 'is longer than 60 characters' }).optional().meta({
+    description: 'Only passages by this author: Chinese, Traditional or pinyin',
+    zh: '只看该作者的文章（中文、繁体或拼音）',
+    zhName: '作者',
+    autocomplete: 'author',
+  }),
+  essay: z.string().max(120, { message: 'is longer than 120 characters' }).optional().meta({
+    description: 'Only passages of this essay: its ID or part of its title',
+    zh: '只看这篇文章（编号或标题中的词）',
+    zhName: '文章',
+    autocomplete: 'essay',
+  }),
 };
 
 /** The slice of `total` results a page shows, or null when the page is past the end. */
@@ -42,15 +34,14 @@ export function shownRange(total: number, page: number, count: number): { from: 
 export function noMatchMessage(ctx: CommandContext, filters: SearchFilters): string {
   const { locale, index } = ctx;
   if (filters.author && !isEditorsName(filters.author) && index.findAuthors(filters.author).length === 0) {
-    const names = index.findAuthors('').map((a) => `${a.name} (${a.pinyin})`).join(', ');
+    const names = index
+      .findAuthors('')
+      .map((a) => `${a.name} (${a.pinyin})`)
+      .join(', ');
     return label(locale, `No author of the corpus has that name. Authors: ${names}.`, `语料中没有这位作者。作者有：${names}。`);
   }
   if (filters.essay && index.findEssays(filters.essay).length === 0) {
-    return label(
-      locale,
-      'No essay matches that ID or title. Try /essays for the list.',
-      '没有与该编号或标题相符的文章。可用 /essays 查看文章列表。',
-    );
+    return label(locale, 'No essay matches that ID or title. Try /essays for the list.', '没有与该编号或标题相符的文章。可用 /essays 查看文章列表。');
   }
   const filtered = filters.author || filters.essay;
   return label(

@@ -72,7 +72,11 @@ export function formatGbt7714(work: CitableWork): string {
 
 /** Characters BibTeX treats as commands or grouping; escaped so a title prints as it reads. */
 function bibEscape(text: string): string {
-  return text.replace(/[\\{}]/gu, (c) => (c === '\\' ? '\\textbackslash{}' : `\\${c}`)).replace(/[&%$#_]/gu, (c) => `\\${c}`).replace(/~/gu, '\\textasciitilde{}').replace(/\^/gu, '\\textasciicircum{}');
+  return text
+    .replace(/[\\{}]/gu, (c) => (c === '\\' ? '\\textbackslash{}' : `\\${c}`))
+    .replace(/[&%$#_]/gu, (c) => `\\${c}`)
+    .replace(/~/gu, '\\textasciitilde{}')
+    .replace(/\^/gu, '\\textasciicircum{}');
 }
 
 /** BibTeX keys may not hold spaces, commas or braces. */

@@ -82,9 +82,7 @@ export function excerpt(p: Paragraph, start: number, end: number, matches: Array
   const before = from > start ? ELLIPSIS : '';
   const after = to < end ? ELLIPSIS : '';
   const shift = before.length - from;
-  const highlights = matches
-    .filter(([a, b]) => a < to && b > from)
-    .map(([a, b]) => [Math.max(a, from) + shift, Math.min(b, to) + shift] as [number, number]);
+  const highlights = matches.filter(([a, b]) => a < to && b > from).map(([a, b]) => [Math.max(a, from) + shift, Math.min(b, to) + shift] as [number, number]);
   const markers = markersIn(p, from, to).map((m) => ({ offset: m.offset + shift, number: m.footnote as number }));
   return { text: before + p.text.slice(from, to) + after, start: from, end: to, highlights, markers };
 }

@@ -48,5 +48,5 @@ export function splitText(text: string, max: number): string[] {
 /** Shortens `text` to at most `max` code units, ending with `…` when cut. */
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  return text.slice(0, safeCut(text, max - 1)) + '…';
+  return `${text.slice(0, safeCut(text, max - 1))}…`;
 }

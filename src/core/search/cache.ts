@@ -1,7 +1,7 @@
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createIndex, loadIndex, serializeIndex, type IndexOptions } from './corpus-index.js';
 import type { Corpus } from '../corpus/model.js';
+import { createIndex, type IndexOptions, loadIndex, serializeIndex } from './corpus-index.js';
 import type { CorpusIndex } from './search.js';
 
 /**
@@ -45,7 +45,12 @@ export async function loadOrBuildIndex(corpus: Corpus, cacheDir: string, options
     // Caches of earlier versions of the corpus will never be read again.
     const prefix = `index-v${CACHE_FORMAT}-${tokenizer}-`;
     for (const other of await readdir(cacheDir)) {
-      if (other !== name && other.startsWith('index-') && other.endsWith('.json') && (other.startsWith(prefix) || !other.startsWith(`index-v${CACHE_FORMAT}-`))) {
+      if (
+        other !== name &&
+        other.startsWith('index-') &&
+        other.endsWith('.json') &&
+        (other.startsWith(prefix) || !other.startsWith(`index-v${CACHE_FORMAT}-`))
+      ) {
         await rm(join(cacheDir, other), { force: true });
       }
     }

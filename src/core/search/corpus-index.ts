@@ -1,16 +1,8 @@
 import MiniSearch, { type AsPlainObject, type Options, type SearchResult } from 'minisearch';
-import { fold, foldText, occurrences, sourceSpan, type Folded } from './fold.js';
-import { essaysOf, type Corpus, type Essay, type Paragraph, type Section } from '../corpus/model.js';
+import { type Corpus, type Essay, essaysOf, type Paragraph, type Section } from '../corpus/model.js';
 import { latinKey, nameKeys, pinyinLabel } from '../corpus/names.js';
-import {
-  essaysMatching,
-  type AuthorEntry,
-  type Choice,
-  type CorpusIndex,
-  type PassageHit,
-  type SearchFilters,
-  type SearchOptions,
-} from './search.js';
+import { type Folded, fold, foldText, occurrences, sourceSpan } from './fold.js';
+import { type AuthorEntry, type Choice, type CorpusIndex, essaysMatching, type PassageHit, type SearchFilters, type SearchOptions } from './search.js';
 import { isSingleHan, termsOfFolded, tokenize } from './tokenize.js';
 
 /**

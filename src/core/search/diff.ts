@@ -32,7 +32,7 @@ export interface Alignment {
 }
 
 const WORD = /[\p{L}\p{N}]/u;
-const CJK_SPACE = /\s+(?=[^\x00-\x7F])|(?<=[^\x00-\x7F])\s+/gu;
+const CJK_SPACE = /\s+(?=\P{ASCII})|(?<=\P{ASCII})\s+/gu;
 
 /**
  * Spaces next to a Chinese character are extraction or typing noise (`2025 年`), not words;

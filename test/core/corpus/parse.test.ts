@@ -1,9 +1,9 @@
-import { mkdtemp, writeFile, copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { loadCorpus, parseCorpusFile } from '../../../src/core/corpus/load.js';
-import { citationOf, essaysOf, type Corpus, type Essay, type Paragraph } from '../../../src/core/corpus/model.js';
+import { type Corpus, citationOf, type Essay, essaysOf, type Paragraph } from '../../../src/core/corpus/model.js';
 
 const BUNDLED = 'data/essays';
 let corpus: Corpus;
@@ -25,7 +25,7 @@ beforeAll(async () => {
 });
 
 describe('the bundled symposium', () => {
-  test('has its title, the editor\'s note and two essays by 陈志敏 and 吴志成', () => {
+  test("has its title, the editor's note and two essays by 陈志敏 and 吴志成", () => {
     expect(corpus.files).toHaveLength(1);
     const file = corpus.files[0];
     expect(file?.symposium).toBe('全球治理倡议与中国特色大国外交');
@@ -36,7 +36,7 @@ describe('the bundled symposium', () => {
     ]);
   });
 
-  test('the editor\'s note is attributed to the editors, not to a person', () => {
+  test("the editor's note is attributed to the editors, not to a person", () => {
     const note = corpus.files[0]?.essays[0] as Essay;
     expect(note.authors).toEqual([]);
     expect(paragraphsOf(note)).toHaveLength(1);
@@ -49,7 +49,7 @@ describe('the bundled symposium', () => {
     expect(wu.authors[0]?.affiliation).toBe('中共中央党校（国家行政学院）国际战略研究院院长、教授');
   });
 
-  test('陈志敏\'s essay has its section headings in order, the letter-spaced 结 语 closed up', () => {
+  test("陈志敏's essay has its section headings in order, the letter-spaced 结 语 closed up", () => {
     expect(chen.sections.map((s) => s.heading)).toEqual([
       null,
       '一、面向未来、引领人工智能全球治理议程设置',
@@ -60,7 +60,7 @@ describe('the bundled symposium', () => {
     expect(chen.sections.map((s) => s.paragraphs.length)).toEqual([1, 5, 4, 5, 1]);
   });
 
-  test('吴志成\'s essay has only its first sentence, with no sections and no notes', () => {
+  test("吴志成's essay has only its first sentence, with no sections and no notes", () => {
     expect(wu.sections.map((s) => s.heading)).toEqual([null]);
     expect(paragraphsOf(wu).map((p) => p.text)).toEqual([
       '2025年9月1日，习近平总书记在“上海合作组织+”会议上郑重提出全球治理倡议，强调奉行主权平等、遵守国际法治、践行多边主义、倡导以人为本、',
@@ -76,7 +76,7 @@ describe('the bundled symposium', () => {
 });
 
 describe('paragraphs split by a page break come out whole', () => {
-  test('split by the author\'s affiliation note', () => {
+  test("split by the author's affiliation note", () => {
     const p = paragraphWith(chen, '人工智能治理攸关全人类的共同命运');
     expect(p.lines).toEqual([11, 15]);
     expect(p.text).toContain('这些倡议为破解人工智能领域的全球治理难题提供了“中国方案”');
@@ -118,24 +118,90 @@ describe('paragraphs split by a page break come out whole', () => {
 describe('footnotes', () => {
   // [marker as printed, words just before it, running number, start of the applicable citation, URLs]
   const expected: Array<[string, string, number, string, string[]]> = [
-    ['①', '深刻改变人类生产生活方式”，它既为人类发展带来了全新的重大机遇，也蕴含全方位的风险挑战。', 1, '《习近平在中共中央政治局第二十次集体学习时强调', ['https://www.news.cn/politics/leaders/20250426/63f5cde8f4b54e22ba35aa7ec7884b3a/c.html']],
+    [
+      '①',
+      '深刻改变人类生产生活方式”，它既为人类发展带来了全新的重大机遇，也蕴含全方位的风险挑战。',
+      1,
+      '《习近平在中共中央政治局第二十次集体学习时强调',
+      ['https://www.news.cn/politics/leaders/20250426/63f5cde8f4b54e22ba35aa7ec7884b3a/c.html'],
+    ],
     ['②', '“营造多元开放创新生态”。', 2, '《人工智能全球治理行动计划（全文）》', ['https://www.mfa.gov.cn/zyxw/202507/t20250726_11677803.shtml']],
     ['③', '“数字殖民”等新型治理不平等现象。', 3, '相关研究参见余南平、梁心蔚：《构建链权', []],
-    ['①', '力建设成为全球治理的核心议题。', 4, '《联大通过中国提出的加强人工智能能力建设国际合作决议》', ['http://www.xinhuanet.com/20240702/2c92d103b7954416bfb1bde107d66885/c.html']],
-    ['②', '可控性、公平性。”', 5, '《全球人工智能治理倡议》，中华人民共和国外交部官网', ['https://www.mfa.gov.cn/web/ziliao_674904/1179_674909/202310/t20231020_11164831.shtml']],
+    [
+      '①',
+      '力建设成为全球治理的核心议题。',
+      4,
+      '《联大通过中国提出的加强人工智能能力建设国际合作决议》',
+      ['http://www.xinhuanet.com/20240702/2c92d103b7954416bfb1bde107d66885/c.html'],
+    ],
+    [
+      '②',
+      '可控性、公平性。”',
+      5,
+      '《全球人工智能治理倡议》，中华人民共和国外交部官网',
+      ['https://www.mfa.gov.cn/web/ziliao_674904/1179_674909/202310/t20231020_11164831.shtml'],
+    ],
     ['③', '内政不容干涉。”', 6, '《全球治理倡议概念文件》', ['https://www.fmprc.gov.cn/wjbxw_new/202509/t20250901_11699909.shtml']],
-    ['①', '危害他国主权。”', 7, '《全球人工智能治理倡议》，中华人民共和国外交部官网', ['https://www.mfa.gov.cn/web/ziliao_674904/1179_674909/202310/t20231020_11164831.shtml']],
+    [
+      '①',
+      '危害他国主权。”',
+      7,
+      '《全球人工智能治理倡议》，中华人民共和国外交部官网',
+      ['https://www.mfa.gov.cn/web/ziliao_674904/1179_674909/202310/t20231020_11164831.shtml'],
+    ],
     ['②', '欧盟的3个。', 8, 'Nestor Maslej et al., "Artificial Intelligence Index Report 2025,"', ['https://doi.org/10.48550/arXiv.2504.07139']],
-    ['③', '平等参与、平等受益。”', 9, '《人工智能能力建设普惠计划》，中华人民共和国外交部官网', ['https://www.mfa.gov.cn/web/wjzbhd/202409/t20240927_11498463.shtml']],
-    ['④', '《“人工智能+”国际合作倡议》，', 10, '《“人工智能+”国际合作倡议》，中华人民共和国外交部官网', ['https://www.mfa.gov.cn/web/zyxw/202509/t20250924_11715834.shtml']],
-    ['①', '快速有效响应”。', 11, '《全球人工智能治理倡议》，中华人民共和国外交部官网', ['https://www.mfa.gov.cn/web/ziliao_674904/1179_674909/202310/t20231020_11164831.shtml']],
-    ['②', '并提出了中国的十项具体行动。', 12, '《人工智能能力建设普惠计划》，中华人民共和国外交部官网', ['https://www.mfa.gov.cn/web/wjzbhd/202409/t20240927_11498463.shtml']],
-    ['①', '开启跨国气象防灾减灾使命”。', 13, '《中国气象局发布全民早期预警中国方案“妈祖（MAZU）”》', ['https://www.xinhuanet.com/politics/20250726/5c66936e6b1844eda2ffd08f7432bc44/c.html']],
-    ['②', '为老挝的 AI 发展提供全面支撑。”', 14, '《广西打造面向东盟人工智能合作高地》', ['https://www.xinhuanet.com/liangzi/20251024/19e8e4a0fd534433b68c11079f77f0e/c.html']],
-    ['③', '早日形成具有广泛共识的全球治理框架和标准规范。”', 15, '《习近平在中共中央政治局第二十次集体学习时强调', ['https://www.news.cn/politics/leaders/20250426/63f5cde8f4b54e22ba35aa7ec7884b3a/c.html']],
+    [
+      '③',
+      '平等参与、平等受益。”',
+      9,
+      '《人工智能能力建设普惠计划》，中华人民共和国外交部官网',
+      ['https://www.mfa.gov.cn/web/wjzbhd/202409/t20240927_11498463.shtml'],
+    ],
+    [
+      '④',
+      '《“人工智能+”国际合作倡议》，',
+      10,
+      '《“人工智能+”国际合作倡议》，中华人民共和国外交部官网',
+      ['https://www.mfa.gov.cn/web/zyxw/202509/t20250924_11715834.shtml'],
+    ],
+    [
+      '①',
+      '快速有效响应”。',
+      11,
+      '《全球人工智能治理倡议》，中华人民共和国外交部官网',
+      ['https://www.mfa.gov.cn/web/ziliao_674904/1179_674909/202310/t20231020_11164831.shtml'],
+    ],
+    [
+      '②',
+      '并提出了中国的十项具体行动。',
+      12,
+      '《人工智能能力建设普惠计划》，中华人民共和国外交部官网',
+      ['https://www.mfa.gov.cn/web/wjzbhd/202409/t20240927_11498463.shtml'],
+    ],
+    [
+      '①',
+      '开启跨国气象防灾减灾使命”。',
+      13,
+      '《中国气象局发布全民早期预警中国方案“妈祖（MAZU）”》',
+      ['https://www.xinhuanet.com/politics/20250726/5c66936e6b1844eda2ffd08f7432bc44/c.html'],
+    ],
+    [
+      '②',
+      '为老挝的 AI 发展提供全面支撑。”',
+      14,
+      '《广西打造面向东盟人工智能合作高地》',
+      ['https://www.xinhuanet.com/liangzi/20251024/19e8e4a0fd534433b68c11079f77f0e/c.html'],
+    ],
+    [
+      '③',
+      '早日形成具有广泛共识的全球治理框架和标准规范。”',
+      15,
+      '《习近平在中共中央政治局第二十次集体学习时强调',
+      ['https://www.news.cn/politics/leaders/20250426/63f5cde8f4b54e22ba35aa7ec7884b3a/c.html'],
+    ],
   ];
 
-  test('陈志敏\'s essay has 15 notes numbered 1..15 in reading order', () => {
+  test("陈志敏's essay has 15 notes numbered 1..15 in reading order", () => {
     expect(chen.footnotes.map((n) => n.number)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     expect(chen.footnotes.map((n) => n.mark).join('')).toBe('①②③①②③①②③④①②①②③');
     expect(chen.footnotes.map((n) => n.line)).toEqual([25, 27, 29, 43, 45, 47, 55, 57, 59, 61, 75, 77, 93, 95, 97]);
@@ -316,7 +382,20 @@ describe('bad files give warnings, never a crash', () => {
   test('a marker with no note and a note with no marker are named with their lines', () => {
     const file = parseCorpusFile(
       'broken.txt',
-      ['题目甲乙丙', '', '王二', '', '这是第一段。^①又一句。^②', '', '* 王二，某大学教授。', '', '^① 《甲》，2020 年，https://example.org/x。', '', '^③ 《乙》，2021 年。', ''].join('\n'),
+      [
+        '题目甲乙丙',
+        '',
+        '王二',
+        '',
+        '这是第一段。^①又一句。^②',
+        '',
+        '* 王二，某大学教授。',
+        '',
+        '^① 《甲》，2020 年，https://example.org/x。',
+        '',
+        '^③ 《乙》，2021 年。',
+        '',
+      ].join('\n'),
     );
     expect(file.warnings).toEqual([
       { file: 'broken.txt', line: 5, message: 'marker ② has no note: no ② in the notes printed after it' },
@@ -357,7 +436,9 @@ describe('bad files give warnings, never a crash', () => {
   });
 
   test('a missing corpus folder is a clear error', async () => {
-    await expect(loadCorpus('/nonexistent/yinzheng')).rejects.toThrow('corpus: the folder /nonexistent/yinzheng does not exist. Set CORPUS_DIR or --corpus to a folder of .txt essays.');
+    await expect(loadCorpus('/nonexistent/yinzheng')).rejects.toThrow(
+      'corpus: the folder /nonexistent/yinzheng does not exist. Set CORPUS_DIR or --corpus to a folder of .txt essays.',
+    );
   });
 });
 

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { registry } from '../../../commands/index.js';
-import { createBot, type Requester } from '../../../src/core/dispatch/bot.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
-import { createIndex } from '../../../src/core/search/corpus-index.js';
 import { essaysOf } from '../../../src/core/corpus/model.js';
-import { watchCorpus, type CorpusWatcher, type ReloadOutcome } from '../../../src/core/corpus/watch.js';
+import { type CorpusWatcher, type ReloadOutcome, watchCorpus } from '../../../src/core/corpus/watch.js';
+import { createBot, type Requester } from '../../../src/core/dispatch/bot.js';
+import { createIndex } from '../../../src/core/search/corpus-index.js';
 import { captureLogs } from '../../support/logs.js';
 
 const who: Requester = { platform: 'console', userId: 'console', locale: 'en' };

@@ -1,11 +1,11 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { registry } from '../../../commands/index.js';
+import { loadCorpus } from '../../../src/core/corpus/load.js';
 import { createBot, type Library, type Requester } from '../../../src/core/dispatch/bot.js';
 import type { Command } from '../../../src/core/dispatch/command.js';
-import { loadCorpus } from '../../../src/core/corpus/load.js';
-import { createIndex } from '../../../src/core/search/corpus-index.js';
 import { createRateLimiter } from '../../../src/core/dispatch/rate-limit.js';
+import { createIndex } from '../../../src/core/search/corpus-index.js';
 import { captureLogs } from '../../support/logs.js';
 
 let library: Library;
@@ -34,7 +34,10 @@ describe('the bot', () => {
       code: 'invalid_input',
       message: '/quote query has no letters or digits: type words from the essays.',
     });
-    expect(bot.runLine('/quote 智能 count:9', discordUser).error).toEqual({ code: 'invalid_input', message: '/quote count must be a whole number from 1 to 5.' });
+    expect(bot.runLine('/quote 智能 count:9', discordUser).error).toEqual({
+      code: 'invalid_input',
+      message: '/quote count must be a whole number from 1 to 5.',
+    });
   });
 
   test('a command that throws is logged in full and answered with a short message, never the error text', () => {
@@ -54,7 +57,7 @@ describe('the bot', () => {
     expect(reply.error?.message).toBe('Something went wrong while answering. It has been logged; please try again.');
     expect(JSON.stringify(reply)).not.toContain('secret internals');
     const failure = logs.lines.find((l) => l.msg === 'command failed');
-    expect((failure?.err as { message: string }).message).toBe('secret internals at /srv/x.ts:1');
+    expect((failure?.err as { message: string } | undefined)?.message).toBe('secret internals at /srv/x.ts:1');
   });
 
   test('one info line per request with command, latency and outcome; user text only at debug', () => {
@@ -75,7 +78,9 @@ describe('the bot', () => {
     const bot = createBot({ commands: registry, library, logger: captureLogs().logger, rateLimit: { burst: 2, perMinute: 1 } });
     const codes = [1, 2, 3].map(() => bot.runLine('/essays', discordUser).error?.code);
     expect(codes).toEqual([undefined, undefined, 'rate_limited']);
-    expect(bot.runLine('/essays', discordUser).error?.message).toMatch(/^You are asking faster than the bot answers everyone fairly\. Please try again in \d+ s\.$/u);
+    expect(bot.runLine('/essays', discordUser).error?.message).toMatch(
+      /^You are asking faster than the bot answers everyone fairly\. Please try again in \d+ s\.$/u,
+    );
     expect(bot.runLine('/essays', { ...discordUser, userId: '43' }).error).toBeUndefined();
     for (let i = 0; i < 5; i++) expect(bot.runLine('/essays', { platform: 'console', userId: 'console', locale: 'en' }).error).toBeUndefined();
   });

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../../../src/config.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
-import { loadOrBuildIndex } from '../../../src/core/search/cache.js';
 import type { Corpus } from '../../../src/core/corpus/model.js';
+import { loadOrBuildIndex } from '../../../src/core/search/cache.js';
 
 describe('loadOrBuildIndex', () => {
   let corpus: Corpus;

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from '../../../bench/synthetic.js';
 import { BUNDLED_CORPUS_DIR } from '../../../src/config.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
-import { foldText } from '../../../src/core/search/fold.js';
+import { type Corpus, essaysOf, sentenceText } from '../../../src/core/corpus/model.js';
 import { createIndex, serializeIndex } from '../../../src/core/search/corpus-index.js';
-import { essaysOf, sentenceText, type Corpus } from '../../../src/core/corpus/model.js';
+import { foldText } from '../../../src/core/search/fold.js';
 import { termsOfFolded } from '../../../src/core/search/tokenize.js';
 
 /*
@@ -20,7 +20,9 @@ import { termsOfFolded } from '../../../src/core/search/tokenize.js';
 
 /** What `add` builds from the same documents: each distinct sentence, folded, its terms once. */
 function addedOneByOne(corpus: Corpus): AsPlainObject {
-  const texts = [...new Set(essaysOf(corpus).flatMap((e) => e.sections.flatMap((s) => s.paragraphs.flatMap((p) => p.sentences.map((s) => sentenceText(p, s))))))];
+  const texts = [
+    ...new Set(essaysOf(corpus).flatMap((e) => e.sections.flatMap((s) => s.paragraphs.flatMap((p) => p.sentences.map((s) => sentenceText(p, s)))))),
+  ];
   const folded = texts.map(foldText);
   const ms = new MiniSearch<{ id: number }>({
     fields: ['text'],

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from '../../../bench/synthetic.js';
 import { BUNDLED_CORPUS_DIR } from '../../../src/config.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
+import { type Corpus, essaysOf, sentenceText } from '../../../src/core/corpus/model.js';
 import { createIndex } from '../../../src/core/search/corpus-index.js';
-import { essaysOf, sentenceText, type Corpus } from '../../../src/core/corpus/model.js';
 import type { CorpusIndex, PassageHit, SearchFilters } from '../../../src/core/search/search.js';
 
 /*
@@ -61,7 +61,12 @@ describe('searching for phrase hits only', () => {
       const all = index.search(q.text, q.filters);
       for (const limit of [1, 5, 200]) {
         const only = index.search(q.text, q.filters, { limit, exactOnly: true });
-        expect(only.map(view), q.text).toEqual(all.filter((h) => h.exact).slice(0, limit).map(view));
+        expect(only.map(view), q.text).toEqual(
+          all
+            .filter((h) => h.exact)
+            .slice(0, limit)
+            .map(view),
+        );
       }
       const exact = all.filter((h) => h.exact);
       phraseHits += exact.length;
@@ -72,7 +77,7 @@ describe('searching for phrase hits only', () => {
     expect(windows).toBeGreaterThan(0);
   });
 
-  it('gives the first hits of a full search when the phrase\'s sentences fill the limit', () => {
+  it("gives the first hits of a full search when the phrase's sentences fill the limit", () => {
     let filled = 0;
     for (const q of queries) {
       const all = index.search(q.text, q.filters);

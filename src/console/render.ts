@@ -114,7 +114,12 @@ function toPieces(text: string, glue: ReadonlySet<number>): Piece[] {
     }
     // Chinese may break between any two characters; Latin only at spaces.
     const mayBreak =
-      word !== null && (isWide(segment) || isWide(previous)) && !NO_LINE_START.test(segment) && !NO_LINE_END.test(previous) && !glue.has(index) && !inUrl(index);
+      word !== null &&
+      (isWide(segment) || isWide(previous)) &&
+      !NO_LINE_START.test(segment) &&
+      !NO_LINE_END.test(previous) &&
+      !glue.has(index) &&
+      !inUrl(index);
     if (word && !mayBreak) {
       word.end = index + segment.length;
       word.width += width;

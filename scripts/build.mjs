@@ -7,7 +7,8 @@
  * build must work in a production install, where TypeScript is not installed.
  */
 
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -25,6 +26,20 @@ export const ENTRY_POINTS = [
   'bench/load-slack.ts',
 ];
 
+/** A hash of everything that decides what the parser and index produce: caches are keyed by it. */
+function buildId() {
+  const hash = createHash('sha256');
+  for (const top of ['src', 'commands', 'package-lock.json']) {
+    const entries = top.endsWith('.json') ? [top] : readdirSync(join(root, top), { recursive: true }).map((f) => join(top, String(f)));
+    for (const file of entries.filter((f) => /\.(ts|json)$/u.test(f)).sort())
+      hash
+        .update(file)
+        .update('\0')
+        .update(readFileSync(join(root, file)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
 export async function buildAll() {
   rmSync(join(root, 'dist'), { recursive: true, force: true });
   await build({
@@ -38,8 +53,9 @@ export async function buildAll() {
     format: 'esm',
     platform: 'node',
     target: 'node20.12',
-    packages: 'external',
+    external: ['discord.js', '@slack/bolt', 'pino', 'ws', 'esbuild', 'fast-check', 'vitest', 'pinyin-pro'],
     sourcemap: true,
+    define: { __YINZHENG_BUILD__: JSON.stringify(buildId()) },
     logLevel: 'warning',
   });
 }

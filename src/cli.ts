@@ -11,13 +11,14 @@
 import { pathToFileURL } from 'node:url';
 import { registry } from '../commands/index.js';
 import { loadEnvFile, parseConfig } from './config.js';
-import { renderReply } from './console/render.js';
 import { loadCorpus, whyUnservable } from './core/corpus/load.js';
 import { formatWarning } from './core/corpus/model.js';
-import { createBot, type Logger, type Requester } from './core/dispatch/bot.js';
+import { parseCacheIn } from './core/corpus/parse-cache.js';
+import { createBot, type Requester } from './core/dispatch/bot.js';
 import { type Command, optionSpecs } from './core/dispatch/command.js';
 import { isUserError, UserError } from './core/dispatch/errors.js';
 import type { Locale, Reply } from './core/reply/model.js';
+import { lazyLogger } from './lazy-logger.js';
 import { openLibrary } from './library.js';
 
 export const USAGE = `usage: npm run --silent cli -- <command> [text] [--OPTION VALUE …] [--limit N] [--corpus DIR] [--locale en|zh-CN] [--json]
@@ -117,30 +118,6 @@ function parseArgv(argv: string[]): Request | 'help' {
   return { command, raw, json, corpus, locale };
 }
 
-/** pino's numbers for the levels the bot logs at. */
-const LEVELS: Record<keyof Logger, number> = { debug: 20, info: 30, warn: 40, error: 50 };
-const THRESHOLDS: Record<string, number> = { trace: 10, ...LEVELS, fatal: 60, silent: Number.POSITIVE_INFINITY };
-
-/**
- * The log (see logger.ts), with pino loaded only when a line is to be written. At the CLI's
- * default level a line means a command failed, so an answer writes none, and loading pino was
- * about a tenth of the CLI's start-up. A line goes out once pino has loaded, before the
- * process exits.
- */
-function lazyLogger(level: string, stderr: NodeJS.WritableStream): Logger {
-  const threshold = THRESHOLDS[level] ?? 0;
-  let real: Promise<Logger> | undefined;
-  const method = (name: keyof Logger) => (obj: object, msg?: string) => {
-    if (LEVELS[name] < threshold) return;
-    real ??= import('./logger.js').then((m) => m.createLogger(level, stderr));
-    real.then(
-      (logger) => logger[name](obj, msg),
-      (error: unknown) => stderr.write(`log: ${String(error)}\n`),
-    );
-  };
-  return { debug: method('debug'), info: method('info'), warn: method('warn'), error: method('error') };
-}
-
 function writeJson(stream: NodeJS.WritableStream, value: unknown): void {
   stream.write(`${JSON.stringify(value)}\n`);
 }
@@ -182,7 +159,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     loadEnvFile();
     const config = parseConfig(io.env, { corpusDir: request.corpus });
     const logger = lazyLogger(config.logLevelExplicit ? config.logLevel : 'warn', io.stderr);
-    const corpus = await loadCorpus(config.corpusDir);
+    const corpus = await loadCorpus(config.corpusDir, { parseCache: parseCacheIn(config.cacheDir) });
     for (const w of corpus.files.flatMap((f) => f.warnings)) io.stderr.write(`${formatWarning(w, corpus.dir)}\n`);
     const why = whyUnservable(corpus);
     if (why) return fail(io, json, 'corpus', why);
@@ -193,6 +170,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (json) writeJson(io.stdout, replyJson(reply));
     else {
       const color = io.isTTY && !config.noColor;
+      // The terminal renderer (and its width tables) is loaded only for a person, not for --json.
+      const { renderReply } = await import('./console/render.js');
       io.stdout.write(`${renderReply(reply, { width: io.columns ?? 80, color, locale: request.locale, commands: registry })}\n`);
     }
     return EXIT_OK;

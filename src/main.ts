@@ -9,12 +9,13 @@ import { type Config, loadEnvFile, parseConfig } from './config.js';
 import { runConsole } from './console/console.js';
 import { loadCorpus, whyUnservable } from './core/corpus/load.js';
 import { formatWarning } from './core/corpus/model.js';
+import { parseCacheIn } from './core/corpus/parse-cache.js';
 import { watchCorpus } from './core/corpus/watch.js';
 import { createBot, type Logger } from './core/dispatch/bot.js';
 import { isUserError } from './core/dispatch/errors.js';
 import { createIndex } from './core/search/corpus-index.js';
+import { lazyLogger } from './lazy-logger.js';
 import { openLibrary } from './library.js';
-import { createLogger } from './logger.js';
 
 const USAGE = `usage: npm start [-- --corpus DIR]
 
@@ -53,9 +54,12 @@ async function main(): Promise<number> {
   const live = config.discord !== undefined || config.slack !== undefined;
   // In the console, request logs would interleave with the answers: only warnings show there
   // unless LOG_LEVEL asks for more.
-  const logger = createLogger(live || config.logLevelExplicit ? config.logLevel : 'warn');
+  const logger = live
+    ? (await import('./logger.js')).createLogger(config.logLevel)
+    : lazyLogger(config.logLevelExplicit ? config.logLevel : 'warn', process.stderr);
 
-  const corpus = await loadCorpus(config.corpusDir);
+  const parseCache = parseCacheIn(config.cacheDir);
+  const corpus = await loadCorpus(config.corpusDir, { parseCache });
   const shownDir = relative(process.cwd(), corpus.dir) || '.';
   for (const warning of corpus.files.flatMap((f) => f.warnings)) {
     // A person at the console reads a plain line; a live bot's log wants a structured one.
@@ -69,10 +73,11 @@ async function main(): Promise<number> {
   }
   const bot = createBot({ commands: registry, library: await openLibrary(corpus, config.cacheDir), logger, rateLimit: config.rateLimit });
 
-  const watcher = watchCorpus(config.corpusDir, { bot, logger, buildIndex: createIndex });
+  const interactive = process.stdin.isTTY === true;
+  // A pipe is answered and closed before any edit could matter; a person or a live bot stays.
+  const watcher = live || interactive ? watchCorpus(config.corpusDir, { bot, logger, buildIndex: createIndex, parseCache }) : null;
 
   if (!live) {
-    const interactive = process.stdin.isTTY === true;
     await runConsole(bot, {
       input: process.stdin,
       output: process.stdout,
@@ -80,7 +85,7 @@ async function main(): Promise<number> {
       color: process.stdout.isTTY === true && !config.noColor,
       width: process.stdout.columns ?? 80,
     });
-    watcher.close();
+    watcher?.close();
     return 0;
   }
 
@@ -93,7 +98,7 @@ async function main(): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
-  watcher.close();
+  watcher?.close();
   await Promise.allSettled(running.map((r) => r.stop()));
   return 0;
 }

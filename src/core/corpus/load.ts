@@ -5,6 +5,7 @@ import { UserError } from '../dispatch/errors.js';
 import { withMetadata } from './metadata.js';
 import { type Corpus, type CorpusFile, essaysOf } from './model.js';
 import { parseCorpusFile } from './parse.js';
+import type { ParseCache } from './parse-cache.js';
 
 export { parseCorpusFile } from './parse.js';
 
@@ -25,9 +26,12 @@ export function decodeCorpusText(bytes: Uint8Array): { text: string } | { proble
   return { text: text.replace(/^\uFEFF/u, '').replace(/\r\n?/gu, '\n') };
 }
 
+function hashOf(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
 /** Parses one file's bytes; a file that is not text yields a file with no essays and a warning. */
-export function parseCorpusBytes(file: string, bytes: Uint8Array): CorpusFile {
-  const hash = createHash('sha256').update(bytes).digest('hex');
+export function parseCorpusBytes(file: string, bytes: Uint8Array, hash = hashOf(bytes)): CorpusFile {
   const decoded = decodeCorpusText(bytes);
   if ('problem' in decoded) return { file, symposium: null, essays: [], warnings: [{ file, line: 0, message: decoded.problem }], hash };
   return parseCorpusFile(file, decoded.text, hash);
@@ -48,7 +52,7 @@ export function corpusVersion(files: CorpusFile[]): string {
  * Loads every `.txt` file in a folder, in name order. A file that cannot be read or parsed
  * yields warnings and the others still load; the caller decides what an empty corpus means.
  */
-export async function loadCorpus(dir: string): Promise<Corpus> {
+export async function loadCorpus(dir: string, options: { parseCache?: ParseCache } = {}): Promise<Corpus> {
   let names: string[];
   try {
     names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && /\.txt$/iu.test(e.name)).map((e) => e.name);
@@ -60,7 +64,7 @@ export async function loadCorpus(dir: string): Promise<Corpus> {
   const files: CorpusFile[] = [];
   for (const name of names) {
     try {
-      files.push(await withMetadata(dir, parseCorpusBytes(name, await readFile(join(dir, name)))));
+      files.push(await withMetadata(dir, await parseCached(name, await readFile(join(dir, name)), options.parseCache)));
     } catch (error) {
       files.push({
         file: name,
@@ -73,6 +77,15 @@ export async function loadCorpus(dir: string): Promise<Corpus> {
   }
   disambiguateIds(files);
   return { dir, files, version: corpusVersion(files) };
+}
+
+async function parseCached(name: string, bytes: Uint8Array, cache: ParseCache | undefined): Promise<CorpusFile> {
+  const hash = hashOf(bytes);
+  const cached = await cache?.get(name, hash);
+  if (cached) return cached;
+  const parsed = parseCorpusBytes(name, bytes, hash);
+  await cache?.put(parsed);
+  return parsed;
 }
 
 /**

@@ -1,5 +1,5 @@
-import { pinyin } from 'pinyin-pro';
 import { foldText } from '../search/fold.js';
+import { pinyin } from './pinyin.js';
 
 /**
  * Author names, matched in Chinese, Traditional characters or pinyin in either order

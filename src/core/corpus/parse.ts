@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { pinyin } from 'pinyin-pro';
 import {
   type Author,
   type CorpusFile,
@@ -11,6 +10,7 @@ import {
   type Paragraph,
   type Section,
 } from './model.js';
+import { pinyin } from './pinyin.js';
 import { CIRCLED, endsSentence, extractUrls, isHan, joinPieces, MARKER, splitSentences, toDisplay } from './text.js';
 
 /*

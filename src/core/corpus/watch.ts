@@ -2,6 +2,7 @@ import { type FSWatcher, watch } from 'node:fs';
 import type { Bot, Library, Logger } from '../dispatch/bot.js';
 import { loadCorpus, whyUnservable } from './load.js';
 import { type Corpus, formatWarning } from './model.js';
+import type { ParseCache } from './parse-cache.js';
 
 export type ReloadOutcome =
   | { kind: 'unchanged'; version: string }
@@ -18,6 +19,8 @@ export interface WatchOptions {
   bot: Bot;
   logger: Logger;
   buildIndex: (corpus: Corpus) => Library['index'];
+  /** Where parsed files are kept, so a reload parses only the files that changed. */
+  parseCache?: ParseCache;
   /** Changes closer together than this are read as one (editors write files in several steps). */
   debounceMs?: number;
   /** Called after each reload, for tests and logs. */
@@ -56,7 +59,7 @@ export function watchCorpus(dir: string, options: WatchOptions): CorpusWatcher {
     const current = bot.library();
     let next: Corpus;
     try {
-      next = await loadCorpus(dir);
+      next = await loadCorpus(dir, { parseCache: options.parseCache });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       logger.warn({ corpus: dir, reason, version: current.corpus.version }, 'corpus reload failed: still serving the old version');

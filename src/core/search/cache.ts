@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Corpus } from '../corpus/model.js';
+import { BUILD_ID } from '../corpus/parse-cache.js';
 import { createIndex, type IndexOptions, loadIndex, serializeIndex } from './corpus-index.js';
 import type { CorpusIndex } from './search.js';
 
@@ -22,7 +23,14 @@ export interface CachedIndex {
 }
 
 function cacheName(corpus: Corpus, tokenizer: string): string {
-  return `index-v${CACHE_FORMAT}-${tokenizer}-${corpus.version}.json`;
+  // The build is part of the name: a cache is read only by the code that wrote it.
+  return `index-${tokenizer}-v${CACHE_FORMAT}-${BUILD_ID ?? 'source'}-${corpus.version}.json`;
+}
+
+/** Caches that will never be read again: this tokenizer's of other versions, and those of older layouts. */
+function isStale(other: string, current: string, tokenizer: string): boolean {
+  if (other === current || !other.startsWith('index-') || !other.endsWith('.json')) return false;
+  return other.startsWith(`index-${tokenizer}-`) || /^index-v\d/u.test(other);
 }
 
 /** Reads the corpus's index from `cacheDir`, or builds it and writes it there for next time. */
@@ -42,17 +50,8 @@ export async function loadOrBuildIndex(corpus: Corpus, cacheDir: string, options
     const partial = `${file}.${process.pid}.partial`;
     await writeFile(partial, serializeIndex(index));
     await rename(partial, file);
-    // Caches of earlier versions of the corpus will never be read again.
-    const prefix = `index-v${CACHE_FORMAT}-${tokenizer}-`;
     for (const other of await readdir(cacheDir)) {
-      if (
-        other !== name &&
-        other.startsWith('index-') &&
-        other.endsWith('.json') &&
-        (other.startsWith(prefix) || !other.startsWith(`index-v${CACHE_FORMAT}-`))
-      ) {
-        await rm(join(cacheDir, other), { force: true });
-      }
+      if (isStale(other, name, tokenizer)) await rm(join(cacheDir, other), { force: true });
     }
     return { index, source: 'built', file };
   } catch {

@@ -234,7 +234,12 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
     offset += d.compact.length + 1;
   }
 
-  const authors = collectAuthors(essays);
+  // Worked out on the first author lookup: their pinyin is the only use of the pinyin dictionaries after parsing.
+  let authorRecords: AuthorRecord[] | null = null;
+  const authorsOf = () => {
+    authorRecords ??= collectAuthors(essays);
+    return authorRecords;
+  };
   const titleKeys = essays.map((e) => compactOf(foldText(e.title)));
   const essayNumber = new Map(essays.map((e, i) => [e, i]));
   // Folds of the paragraphs whose matches were read lately. Bounded: a large corpus read
@@ -254,6 +259,7 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
 
   function findAuthors(name: string): AuthorEntry[] {
     const q = compactOf(foldText(name));
+    const authors = authorsOf();
     if (q === '') return authors.map((a) => a.entry);
     if (/\p{Script=Han}/u.test(q)) return authors.filter((a) => a.folded.includes(q) || q.includes(a.folded)).map((a) => a.entry);
     const key = latinKey(name);

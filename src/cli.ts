@@ -9,6 +9,7 @@
  * 1 anything else.
  */
 import { pathToFileURL } from 'node:url';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { registry } from '../commands/index.js';
 import { loadEnvFile, parseConfig } from './config.js';
 import { loadCorpus, whyUnservable } from './core/corpus/load.js';
@@ -56,66 +57,88 @@ interface Request {
 const LIMIT_OPTIONS = ['count', 'limit'];
 const LOCALES: readonly Locale[] = ['en', 'zh-CN'];
 
-/**
- * Reads argv. Flags the CLI does not know itself become the command's options by name
- * (`--author 张三` → author), so a new option needs no change here; the command's schema
- * then refuses what it does not take.
- */
-function parseArgv(argv: string[]): Request | 'help' {
-  let json = false;
-  let corpus: string | undefined;
-  let locale: Locale = 'en';
-  let limit: string | undefined;
-  const flags: Record<string, string> = {};
-  const words: string[] = [];
+/** The CLI's own flags; every other `--name` is an option of the command. */
+const GLOBAL_OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  corpus: { type: 'string' },
+  locale: { type: 'string' },
+  limit: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** The command named in argv: the first word that is neither a flag nor a global flag's value. */
+function commandWord(argv: string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
-    // `--` ends the flags: the rest is text, even if it starts with a dash.
-    if (arg === '--') {
-      words.push(...argv.slice(i + 1));
-      break;
-    }
-    const flag = /^--([A-Za-z][\w-]*)(?:=(.*))?$/su.exec(arg);
-    if (!flag) {
-      if (arg === '-h') return 'help';
-      words.push(arg);
-      continue;
-    }
-    const name = flag[1] as string;
-    if (name === 'json') {
-      json = true;
-      continue;
-    }
-    if (name === 'help') return 'help';
-    let value = flag[2];
-    if (value === undefined) {
-      const next = argv[i + 1];
-      value = next === undefined || /^--[A-Za-z]/u.test(next) ? 'true' : (argv[++i] as string);
-    }
-    if (name === 'corpus') corpus = value;
-    else if (name === 'locale') {
-      if (!LOCALES.includes(value as Locale)) throw new UserError('invalid_input', `--locale must be one of: ${LOCALES.join(', ')}.`);
-      locale = value as Locale;
-    } else if (name === 'limit') limit = value;
-    else flags[name] = value;
+    if (arg === '--') return argv[i + 1];
+    if (!arg.startsWith('-')) return arg;
+    const name = arg.replace(/^--?/u, '');
+    if (name in GLOBAL_OPTIONS && GLOBAL_OPTIONS[name as keyof typeof GLOBAL_OPTIONS].type === 'string') i++;
   }
-  const [first, ...rest] = words;
-  if (first === undefined) return 'help';
-  const name = first.replace(/^[/／]/u, '').toLowerCase();
-  const command = registry.get(name);
-  if (!command) throw new UserError('unknown_command', `There is no command named ${name}. Run with --help for the list.`);
-  const raw: Record<string, string> = { ...flags };
+  return undefined;
+}
+
+/** Command options as parseArgs declares them: booleans as flags, everything else as a value the schema reads. */
+function commandOptions(command: Command): NonNullable<ParseArgsConfig['options']> {
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const spec of optionSpecs(command)) {
+    if (!(spec.name in GLOBAL_OPTIONS)) options[spec.name] = { type: spec.type === 'boolean' ? 'boolean' : 'string' };
+  }
+  return options;
+}
+
+function parseArgsCode(error: unknown): string | null {
+  const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+  return code?.startsWith('ERR_PARSE_ARGS_') ? code : null;
+}
+
+/**
+ * Reads argv with node's parseArgs. A command's options are its `--name value` flags
+ * (`--author 张三` → author), read off its schema, so a new option needs no change here;
+ * the schema then checks the values.
+ */
+function parseArgv(argv: string[]): Request | 'help' {
+  const word = commandWord(argv);
+  const name = word?.replace(/^[/／]/u, '').toLowerCase();
+  const command = name === undefined ? undefined : registry.get(name);
+  const wantsHelp = argv.includes('--help') || argv.includes('-h');
+  if (name !== undefined && !command && !wantsHelp) throw new UserError('unknown_command', `There is no command named ${name}. Run with --help for the list.`);
+  let parsed: ReturnType<typeof parseArgs<{ options: NonNullable<ParseArgsConfig['options']>; allowPositionals: true }>>;
+  try {
+    parsed = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...(command ? commandOptions(command) : {}) }, allowPositionals: true, strict: true });
+  } catch (error) {
+    const code = parseArgsCode(error);
+    if (code === null) throw error;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && command) {
+      const allowed = optionSpecs(command)
+        .map((s) => s.name)
+        .join(', ');
+      throw new UserError('unknown_option', `/${command.name} has no option named that. Its options: ${allowed || 'none'}.`);
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UserError('invalid_input', 'An option is missing its value: write --name value.');
+    throw new UserError('invalid_input', 'The command line could not be read. Run with --help for the usage.');
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true || name === undefined || !command) return 'help';
+  const locale = (values.locale ?? 'en') as string;
+  if (!LOCALES.includes(locale as Locale)) throw new UserError('invalid_input', `--locale must be one of: ${LOCALES.join(', ')}.`);
+
+  const raw: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) {
+    if (!(key in GLOBAL_OPTIONS) && value !== undefined) raw[key] = String(value);
+  }
+  const rest = positionals.slice(1);
   if (rest.length > 0) {
     if (!command.positional) throw new UserError('unexpected_text', `${command.name} takes no text, only options. Try: help ${command.name}.`);
     raw[command.positional] = rest.join(' ');
   }
-  if (limit !== undefined) {
+  if (typeof values.limit === 'string') {
     const specs = optionSpecs(command);
     const target = LIMIT_OPTIONS.find((n) => specs.some((s) => s.name === n && (s.type === 'integer' || s.type === 'number')));
     if (!target) throw new UserError('invalid_input', `${command.name} has no count option, so --limit does not apply to it.`);
-    raw[target] = limit;
+    raw[target] = values.limit;
   }
-  return { command, raw, json, corpus, locale };
+  return { command, raw, json: values.json === true, corpus: typeof values.corpus === 'string' ? values.corpus : undefined, locale: locale as Locale };
 }
 
 function writeJson(stream: NodeJS.WritableStream, value: unknown): void {

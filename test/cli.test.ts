@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { type CliRun, runCli } from './support/cli.js';
+import { type CliRun, runCli, runCliProcess } from './support/cli.js';
 
 type Run = CliRun;
 
@@ -82,6 +82,11 @@ describe('cli --json: one JSON object in the documented shape', () => {
     for (const r of results) expect(r.author).toBe('陈志敏');
   });
 
+  test('--name=value, and -- before text that starts with a dash', async () => {
+    const body = json(await cli('quote', '--author=陈志敏', '--limit=1', '--json', '--', '治理'));
+    expect((body.results as Array<{ author: string }>).map((r) => r.author)).toEqual(['陈志敏']);
+  });
+
   test('cite uses the metadata file beside the corpus file', async () => {
     const body = json(await cli('cite', 'wang-xiaoming-shzy', '--corpus', 'test/fixtures/cite', '--json'));
     expect((body.results as Array<{ gbt7714: string }>)[0]?.gbt7714).toBe(
@@ -105,6 +110,9 @@ describe('cli: invalid input exits 2 with {"error": {code, message}}', () => {
     [['quote', '智能', '--limit', '9', '--json'], 'invalid_input', '/quote count must be a whole number from 1 to 5.'],
     [['quote', '智能', '--colour', 'red', '--json'], 'unknown_option', '/quote has no option named that. Its options: query, author, essay, count, page.'],
     [['frobnicate', '--json'], 'unknown_command', 'There is no command named frobnicate. Run with --help for the list.'],
+    [['frobnicate', '--colour', 'red', '--json'], 'unknown_command', 'There is no command named frobnicate. Run with --help for the list.'],
+    [['quote', '智能', '--author', '--json'], 'invalid_input', 'An option is missing its value: write --name value.'],
+    [['quote', '智能', '--locale', 'fr', '--json'], 'invalid_input', '--locale must be one of: en, zh-CN.'],
     [['essays', 'extra', 'words', '--json'], 'unexpected_text', 'essays takes no text, only options. Try: help essays.'],
     [['essays', '--limit', '3', '--json'], 'invalid_input', 'essays has no count option, so --limit does not apply to it.'],
     [
@@ -136,8 +144,8 @@ describe('cli: invalid input exits 2 with {"error": {code, message}}', () => {
 });
 
 describe('cli without --json', () => {
-  test('prints the console rendering, without colour when stdout is not a terminal', async () => {
-    const run = await cli('quote', '智能鸿沟', '--limit', '1');
+  test('prints the console rendering, without colour when stdout is not a terminal (the built CLI, as a process)', async () => {
+    const run = await runCliProcess(['quote', '智能鸿沟', '--limit', '1']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('│ “智能鸿沟”的存在与扩大');
     expect(run.stdout).toContain('— 陈志敏 · 《引领普惠向善的人工智能全球治理：中国的角色》');

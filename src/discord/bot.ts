@@ -52,16 +52,31 @@ interface Answer {
 }
 
 /**
+ * The gateway's waits, which only tests change. Discord allows one IDENTIFY per five seconds,
+ * and discord.js waits that out (plus up to 1.5 s) before identifying again after an invalid
+ * session; a loopback fake of Discord has no such limit.
+ */
+export interface GatewayTuning {
+  identifyAtOnce?: boolean;
+}
+
+/**
  * Connects to Discord through the gateway and serves the bot's commands until `stop()`.
  * The adapter only translates: an interaction becomes `bot.run(name, options, requester)`,
  * and the Reply becomes Discord messages through `replyToDiscord`.
  */
-export async function startDiscord(bot: Bot, config: DiscordConfig, logger: Logger): Promise<{ client: Client; stop(): Promise<void> }> {
+export async function startDiscord(
+  bot: Bot,
+  config: DiscordConfig,
+  logger: Logger,
+  tuning: GatewayTuning = {},
+): Promise<{ client: Client; stop(): Promise<void> }> {
   const client = new Client({
     // No privileged intents: slash commands, buttons and context menus arrive without reading messages.
     intents: [GatewayIntentBits.Guilds],
     rest: restOptions(config),
     allowedMentions: NO_MENTIONS,
+    ...(tuning.identifyAtOnce ? { ws: { buildIdentifyThrottler: () => ({ waitForIdentify: async () => undefined }) } } : {}),
   });
   const buttons = createButtonStore();
   const specs = new Map<string, OptionSpec[]>([...bot.commands.values()].map((c) => [c.name, optionSpecs(c)]));

@@ -25,6 +25,16 @@ export interface SlackAdapter {
   stop(): Promise<void>;
 }
 
+/**
+ * Socket Mode's waits, which only tests change. The client waits `clientPingTimeoutMs` times
+ * the number of failures in a row before reconnecting (5 s by default), and retries a failed
+ * `apps.connections.open` with backoff from one second.
+ */
+export interface SocketTuning {
+  clientPingTimeoutMs?: number;
+  retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
+}
+
 /** Bolt's logger interface over ours, so Bolt's own messages land in the same JSON log. */
 function boltLogger(logger: Logger): BoltLogger {
   const line = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
@@ -52,7 +62,7 @@ function requester(userId: string): Requester {
  * Slack has accepted the bot token and the connection or server is up; rejects with a
  * UserError naming the variable to fix otherwise.
  */
-export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger): Promise<SlackAdapter> {
+export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, tuning: SocketTuning = {}): Promise<SlackAdapter> {
   const log = boltLogger(logger);
   // Both the bot's Web API client and Socket Mode's apps.connections.open call must go to
   // SLACK_API_URL when it is set; SocketModeClient only takes it through installerOptions.
@@ -61,7 +71,12 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger):
   let socket: SocketModeReceiver | undefined;
   let http: HTTPReceiver | undefined;
   if (config.appToken) {
-    socket = new SocketModeReceiver({ appToken: config.appToken, logger: log, installerOptions: { clientOptions: clientOptions() } });
+    socket = new SocketModeReceiver({
+      appToken: config.appToken,
+      logger: log,
+      ...(tuning.clientPingTimeoutMs !== undefined ? { clientPingTimeout: tuning.clientPingTimeoutMs } : {}),
+      installerOptions: { clientOptions: { ...clientOptions(), ...(tuning.retryConfig ? { retryConfig: tuning.retryConfig } : {}) } },
+    });
   } else if (config.signingSecret) {
     http = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, port: config.port, logger: log });
   } else {

@@ -105,7 +105,7 @@ describe('runConsole at a terminal', () => {
 
 describe('npm start without chat tokens', () => {
   test('answers a piped command and exits', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    const child = spawn(process.execPath, ['dist/src/main.js'], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

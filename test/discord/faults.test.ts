@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
@@ -30,7 +30,9 @@ async function start(corpusDir: string): Promise<Running> {
   const logs = createTestLogger();
   const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: logs });
   const fake = await FakeDiscord.start();
-  const { stop } = await startDiscord(bot, { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase }, logs);
+  const { stop } = await startDiscord(bot, { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase }, logs, {
+    identifyAtOnce: true,
+  });
   // The first IDENTIFY is taken here, so that a test awaiting op 2 gets a new one.
   await fake.gatewayPayloads.next((p) => p.op === 2);
   return {
@@ -71,10 +73,10 @@ function titleFrom(bot: Bot, name: string, input: Record<string, unknown>): stri
 
 describe('Discord gateway dropped mid-session', () => {
   let r: Running;
-  beforeAll(async () => {
+  beforeEach(async () => {
     r = await start(BUNDLED_CORPUS_DIR);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await r?.stop();
   });
 
@@ -158,7 +160,7 @@ describe('Discord gateway dropped mid-session', () => {
     r.fake.invalidateSession();
     expect(await r.fake.gatewayCloses.next(() => true)).toBe(1006);
     const resume = await r.fake.gatewayPayloads.next((p) => p.op === 6);
-    expect(resume.d).toMatchObject({ session_id: 'fake-session-2' });
+    expect(resume.d).toMatchObject({ session_id: 'fake-session-1' });
     const identify = await r.fake.gatewayPayloads.next((p) => p.op === 2);
     expect(identify.d).toMatchObject({ token: 'fake-token' });
 
@@ -166,16 +168,17 @@ describe('Discord gateway dropped mid-session', () => {
     expect(successfulCallbacks(next)).toHaveLength(1);
     expect(next.filter((q) => q.status >= 300)).toEqual([]);
     expect(answerTitle(next)).toBe(titleFrom(r.bot, 'help', {}));
-    expect(r.fake.gatewayPayloads.items.filter((p) => p.op === 2)).toHaveLength(3);
+    // The first session's IDENTIFY, and the one after the refused RESUME.
+    expect(r.fake.gatewayPayloads.items.filter((p) => p.op === 2)).toHaveLength(2);
   });
 });
 
 describe('Discord REST failing a request', () => {
   let r: Running;
-  beforeAll(async () => {
+  beforeEach(async () => {
     r = await start(BUNDLED_CORPUS_DIR);
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await r?.stop();
   });
 
@@ -183,7 +186,7 @@ describe('Discord REST failing a request', () => {
   function failingCallback(status: number, times = 1, name = 'quote', options: Record<string, string | number> = { query: '智能鸿沟' }) {
     const i = r.fake.slashCommand({ name, options, user: alice });
     // Registered before the event loop turns, so before the bot can have sent the callback.
-    r.fake.failNext({ match: (q) => q.route.startsWith(`/interactions/${i.id}/`), status, times, retryAfter: status === 429 ? 1 : undefined });
+    r.fake.failNext({ match: (q) => q.route.startsWith(`/interactions/${i.id}/`), status, times, retryAfter: status === 429 ? 0.1 : undefined });
     return i;
   }
 
@@ -247,18 +250,18 @@ describe('Discord REST failing a request', () => {
 
 describe('Discord REST failing a follow-up', () => {
   let r: Running;
-  beforeAll(async () => {
+  beforeEach(async () => {
     // A paragraph longer than one message: its Context answer needs a follow-up.
     r = await start(join(PROJECT_ROOT, 'test', 'discord', 'fixtures', 'long'));
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await r?.stop();
   });
 
   it.each([502, 429])('retries a follow-up Discord answers with %i, and posts every part exactly once', async (status) => {
     const paragraph = r.bot.library().corpus.files[0]?.essays[0]?.sections[0]?.paragraphs[0];
     const i = r.fake.button({ customId: `y1|c|p|${alice.id}|context|id=${paragraph?.id}`, user: alice, message: {} });
-    r.fake.failNext({ match: (q) => q.method === 'POST' && q.route.startsWith(`/webhooks/${r.fake.applicationId}/${i.token}`), status, retryAfter: 1 });
+    r.fake.failNext({ match: (q) => q.method === 'POST' && q.route.startsWith(`/webhooks/${r.fake.applicationId}/${i.token}`), status, retryAfter: 0.1 });
     const sent = await requestsFor(r, i);
     expect(sent.map((q) => [q.method, q.route.endsWith('/callback') ? 'callback' : 'followup', q.status])).toEqual([
       ['POST', 'callback', 204],

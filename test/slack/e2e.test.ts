@@ -22,7 +22,17 @@ import {
   type SlackButton,
   type SlackMessage,
 } from '../../src/slack/render.js';
-import { blockAction, FAILING_RESPONSE_PREFIX, FakeSlack, messageShortcut, postSigned, Recorder, type ResponsePost, slashCommand } from './fake-slack.js';
+import {
+  blockAction,
+  FAILING_RESPONSE_PREFIX,
+  FAST_SOCKET,
+  FakeSlack,
+  messageShortcut,
+  postSigned,
+  Recorder,
+  type ResponsePost,
+  slashCommand,
+} from './fake-slack.js';
 
 const BOT_TOKEN = 'xoxb-1-test-bot-token';
 const APP_TOKEN = 'xapp-1-test-app-token';
@@ -309,7 +319,7 @@ describe('Slack in Socket Mode', () => {
   let adapter: SlackAdapter;
   beforeAll(async () => {
     const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0 };
-    adapter = await startSlack(bot, config, log.logger);
+    adapter = await startSlack(bot, config, log.logger, FAST_SOCKET);
   });
   afterAll(async () => {
     await adapter?.stop();
@@ -380,7 +390,7 @@ describe('Slack over HTTP', () => {
   let url: string;
   beforeAll(async () => {
     const config: SlackConfig = { botToken: BOT_TOKEN, appToken: undefined, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, port: 0 };
-    adapter = await startSlack(bot, config, log.logger);
+    adapter = await startSlack(bot, config, log.logger, FAST_SOCKET);
     url = `http://127.0.0.1:${adapter.port}${SLACK_EVENTS_PATH}`;
   });
   afterAll(async () => {
@@ -500,7 +510,7 @@ describe('Slack stop', () => {
   it('lets an answer in flight finish, then closes the socket', async () => {
     const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0 };
     const before = fake.connections.items.length;
-    const adapter = await startSlack(bot, config, log.logger);
+    const adapter = await startSlack(bot, config, log.logger, FAST_SOCKET);
     const [ws] = (await fake.connections.until(before + 1)).slice(before);
     const id = newId('stop');
     const expected = expectedPosts(oracle.runLine('quote 人工智能', alice), 'ephemeral', { c: 'quote', l: '人工智能' });

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import type { SocketTuning } from '../../src/slack/bot.js';
 
 /*
  * A loopback fake of Slack, as much as the bot meets: the Web API (`POST /api/<method>`),
@@ -364,3 +365,11 @@ export async function postSigned(
   });
   return { status: response.status, body: await response.text() };
 }
+
+/**
+ * Socket Mode's reconnect waits, shortened for the loopback fake: the client reconnects
+ * after half a second instead of five (and pings every sixth of a second, which loopback
+ * answers at once), and retries a refused apps.connections.open within tens of
+ * milliseconds instead of from a second on.
+ */
+export const FAST_SOCKET: SocketTuning = { clientPingTimeoutMs: 500, retryConfig: { retries: 100, factor: 1, minTimeout: 20, maxTimeout: 100 } };

@@ -148,7 +148,8 @@ describe('cli without --json', () => {
     const run = await runCliProcess(['quote', '智能鸿沟', '--limit', '1']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('│ “智能鸿沟”的存在与扩大');
-    expect(run.stdout).toContain('— 陈志敏 · 《引领普惠向善的人工智能全球治理：中国的角色》');
+    expect(run.stdout).toContain('— 陈志敏（复旦大学国际关系与公共事务学院教授、全球人工智能创新治理中心执行主任）');
+    expect(run.stdout).toContain('《引领普惠向善的人工智能全球治理：中国的角色》');
     expect(run.stdout).toContain('[3] 相关研究参见余南平');
     expect(run.stdout).not.toContain('\u001b[');
     expect(run.stdout).not.toContain('corpus: ');

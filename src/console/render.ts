@@ -1,6 +1,18 @@
 import stringWidth from 'string-width';
 import type { Command } from '../core/dispatch/command.js';
-import type { Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote } from '../core/reply/model.js';
+import {
+  attributionLayout,
+  buttonLayout,
+  diffMarked,
+  type FootnoteLayout,
+  footnoteLayout,
+  labelsFor,
+  type Mark,
+  type MarkedText,
+  piecesOf,
+  quoteMarked,
+} from '../core/reply/layout.js';
+import type { Attribution, Locale, Reply, ReplyAction, ReplyBlock } from '../core/reply/model.js';
 
 /**
  * The terminal renderer: a Reply as the text a researcher reads in the console or from the
@@ -33,19 +45,6 @@ const STYLE = {
   cyan: '36',
 } as const;
 type Style = keyof typeof STYLE;
-
-const LABELS: Record<Locale, { coversPassage: string; citedBy: string; actions: Record<ReplyAction['kind'], string> }> = {
-  en: {
-    coversPassage: '(note covers the passage)',
-    citedBy: 'cited at',
-    actions: { more: 'more', context: 'context', sources: 'sources', share: 'share' },
-  },
-  'zh-CN': {
-    coversPassage: '（此注涵盖整段）',
-    citedBy: '引用处',
-    actions: { more: '更多', context: '上下文', sources: '来源', share: '分享' },
-  },
-};
 
 // ---------------------------------------------------------------------------------------
 // Width of text in terminal columns
@@ -270,78 +269,58 @@ function styleLine(styled: Styled, start: number, end: number, color: boolean): 
 // ---------------------------------------------------------------------------------------
 // Blocks
 
-const HAN = /\p{Script=Han}/u;
+/** Terminal styles for each mark: highlighted words bold yellow, insertions green underlined, deletions red struck. */
+const MARK_STYLES: Record<Mark, Style[]> = { highlight: ['bold', 'yellow'], insert: ['green', 'underline'], delete: ['red', 'strike'] };
 
-function titleOf(essay: string): string {
-  return HAN.test(essay) ? `《${essay}》` : `“${essay}”`;
+/** Marked text as styled text; without colour a diff's changes show in the text itself, as wdiff's [-…-] {+…+}. */
+function styledOf(m: MarkedText, color: boolean): Styled {
+  const styled = new Styled();
+  for (const p of piecesOf(m)) {
+    if (p.kind === 'marker') {
+      styled.glue.add(styled.text.length);
+      styled.add(p.label, 'cyan');
+    } else if (p.mark === null) styled.add(p.text);
+    else if (!color && p.mark === 'delete') styled.add(`[-${p.text}-]`);
+    else if (!color && p.mark === 'insert') styled.add(`{+${p.text}+}`);
+    else styled.add(p.text, ...MARK_STYLES[p.mark]);
+  }
+  return styled;
 }
 
-function attributionLines(a: Attribution, width: number, color: boolean, indent: string): string[] {
-  const parts = [a.author, titleOf(a.essay), a.section, a.passageId].filter((p): p is string => p !== null && p !== '');
-  const line = new Styled();
-  line.add(parts[0] ?? '', 'bold');
-  for (const part of parts.slice(1, -1)) line.add(' · ').add(part);
-  line.add(' · ').add(a.passageId, 'dim');
-  const lines = layout(line, { width, color, first: `${indent}— `, rest: `${indent}  ` });
-  if (a.affiliation) lines.push(...layout(new Styled().add(a.affiliation, 'dim'), { width, color, first: `${indent}  ` }));
-  return lines;
+function attributionLines(a: Attribution, width: number, color: boolean, indent: string, locale: Locale): string[] {
+  const l = attributionLayout(a, locale);
+  const line = new Styled().add(l.author, 'bold');
+  if (l.affiliation) line.add('（').add(l.affiliation, 'dim').add('）');
+  for (const part of [l.essay, l.section, l.pages]) if (part) line.add(' · ').add(part);
+  line.add(' · ').add(l.passageId, 'dim');
+  return layout(line, { width, color, first: `${indent}— `, rest: `${indent}  ` });
 }
 
-function noteLines(number: number, text: string, urls: string[], width: number, color: boolean, indent: string, suffix?: string): string[] {
-  const mark = `[${number}] `;
-  const body = new Styled().add(text);
-  if (suffix) body.add(' ').add(suffix, 'dim');
+function noteLines(f: FootnoteLayout, width: number, color: boolean, indent: string, locale: Locale): string[] {
+  const mark = `${f.label} `;
+  const body = new Styled().add(f.printed);
+  if (f.resolved) body.add(` ${labelsFor(locale).resolvedAs} `, 'dim').add(f.resolved);
+  if (f.remark) body.add(' ').add(f.remark, 'dim');
   const lines = layout(body, { width, color, first: indent + mark, rest: indent + ' '.repeat(mark.length) });
   // The note's text usually prints its URL already; a URL it lacks (a short form resolved to
   // its full citation) still has to be shown, since the link is what a reader follows.
-  for (const url of urls.filter((u) => !text.includes(u))) {
-    lines.push(indent + ' '.repeat(mark.length) + paint(url, ['cyan', 'underline'], color));
-  }
+  for (const url of f.extraUrls) lines.push(indent + ' '.repeat(mark.length) + paint(url, ['cyan', 'underline'], color));
   return lines;
-}
-
-function footnoteLines(f: ReplyFootnote, width: number, color: boolean, locale: Locale): string[] {
-  return noteLines(f.number, f.text, f.urls, width, color, '  ', f.covers === 'passage' ? LABELS[locale].coversPassage : undefined);
-}
-
-function quoteText(block: Extract<ReplyBlock, { kind: 'quote' }>): Styled {
-  const styled = new Styled();
-  const markers = [...block.markers].sort((a, b) => a.offset - b.offset);
-  const highlighted = (i: number) => block.highlights.some(([s, e]) => i >= s && i < e);
-  let at = 0;
-  const emit = (to: number) => {
-    // Copy [at, to) in runs of equal emphasis.
-    while (at < to) {
-      const on = highlighted(at);
-      let next = at + 1;
-      while (next < to && highlighted(next) === on) next++;
-      if (on) styled.add(block.text.slice(at, next), 'bold', 'yellow');
-      else styled.add(block.text.slice(at, next));
-      at = next;
-    }
-  };
-  for (const m of markers) {
-    emit(Math.min(m.offset, block.text.length));
-    styled.glue.add(styled.text.length);
-    styled.add(`[${m.number}]`, 'cyan');
-  }
-  emit(block.text.length);
-  return styled;
 }
 
 function renderBlock(block: ReplyBlock, width: number, color: boolean, locale: Locale): string[] {
   switch (block.kind) {
     case 'quote': {
-      const lines = layout(quoteText(block), { width, color, first: '│ ', prefixStyles: ['dim'] });
-      lines.push(...attributionLines(block.attribution, width, color, ''));
-      for (const f of block.footnotes) lines.push(...footnoteLines(f, width, color, locale));
+      const lines = layout(styledOf(quoteMarked(block), color), { width, color, first: '│ ', prefixStyles: ['dim'] });
+      lines.push(...attributionLines(block.attribution, width, color, '', locale));
+      for (const f of block.footnotes) lines.push(...noteLines(footnoteLayout(f, locale), width, color, '  ', locale));
       return lines;
     }
     case 'note': {
-      const lines = noteLines(block.number, block.text, block.urls, width, color, '');
+      const lines = noteLines(footnoteLayout(block, locale), width, color, '', locale);
       for (const c of block.citedBy) {
-        lines.push(...layout(new Styled().add(`“${c.quote}”`), { width, color, first: `    ${LABELS[locale].citedBy}: `, rest: '      ' }));
-        lines.push(...attributionLines(c.attribution, width, color, '      '));
+        lines.push(...layout(new Styled().add(`“${c.quote}”`), { width, color, first: `    ${labelsFor(locale).citedBy}: `, rest: '      ' }));
+        lines.push(...attributionLines(c.attribution, width, color, '      ', locale));
       }
       return lines;
     }
@@ -355,16 +334,8 @@ function renderBlock(block: ReplyBlock, width: number, color: boolean, locale: L
         // Paint the label after layout: `first` is measured without escapes.
         return lines.map((l, i) => (i === 0 && color ? paint(label, ['bold'], color) + l.slice(label.length) : l));
       });
-    case 'diff': {
-      const styled = new Styled();
-      for (const op of block.ops) {
-        // Without colour the change has to show in the text itself: wdiff's [-…-] {+…+}.
-        if (op.op === 'equal') styled.add(op.text);
-        else if (op.op === 'delete') styled.add(color ? op.text : `[-${op.text}-]`, 'red', 'strike');
-        else styled.add(color ? op.text : `{+${op.text}+}`, 'green', 'underline');
-      }
-      return layout(styled, { width, color });
-    }
+    case 'diff':
+      return layout(styledOf(diffMarked(block), color), { width, color });
   }
 }
 
@@ -400,15 +371,12 @@ export function renderReply(reply: Reply, opts: RenderOptions): string {
   sections.push(layout(new Styled().add(reply.title, 'bold'), { width, color }));
   if (reply.message) sections.push(layout(new Styled().add(reply.message, 'yellow'), { width, color }));
   for (const block of reply.blocks) sections.push(renderBlock(block, width, color, locale));
-  if (reply.actions.length > 0) {
+  // The buttons a chat shows become the command lines that do the same; a console has no channel to share to.
+  const buttons = buttonLayout(reply.actions, locale, { private: false });
+  if (buttons.length > 0) {
     sections.push(
-      reply.actions.flatMap((a) =>
-        layout(new Styled().add(actionCommandLine(a, opts.commands), 'cyan'), {
-          width,
-          color,
-          first: `${LABELS[locale].actions[a.kind]}: `,
-          prefixStyles: ['dim'],
-        }),
+      buttons.flatMap(({ action, label }) =>
+        layout(new Styled().add(actionCommandLine(action, opts.commands), 'cyan'), { width, color, first: `${label}: `, prefixStyles: ['dim'] }),
       ),
     );
   }

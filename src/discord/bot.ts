@@ -47,7 +47,7 @@ function localeOf(interaction: Interaction): Locale {
 interface Answer {
   owner: string;
   ephemeral: boolean;
-  /** Offered as "Post to channel" when the answer is private. */
+  /** Offered as "Share in channel" when the answer is private. */
   share?: { command: string; input: ReplyAction['input'] };
 }
 

@@ -7,7 +7,20 @@ import {
   ComponentType,
   MessageFlags,
 } from 'discord.js';
-import type { Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote, ReplyMarker } from '../core/reply/model.js';
+import {
+  attributionLayout,
+  buttonLayout,
+  diffMarked,
+  type FootnoteLayout,
+  footnoteLayout,
+  labelsFor,
+  type Mark,
+  type MarkedText,
+  piecesOf,
+  plainMarked,
+  quoteMarked,
+} from '../core/reply/layout.js';
+import type { Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote } from '../core/reply/model.js';
 import { splitText, truncate } from '../core/reply/split.js';
 import { DISCORD_CUSTOM_ID_MAX } from './custom-id.js';
 
@@ -49,14 +62,9 @@ export interface RenderOptions {
   ephemeral: boolean;
   /** Turns a button's action into its custom_id (at most 100 characters). */
   customId(action: ReplyAction): string;
-  /** The command and input that produced the reply: a private reply gets a "Post to channel" button that reruns it in public. */
+  /** The command and input that produced the reply: a private reply gets a "Share in channel" button that reruns it in public. */
   share?: { command: string; input: ReplyAction['input'] };
 }
-
-const LABELS = {
-  en: { more: 'More', context: 'Context', sources: 'Sources', share: 'Post to channel', citedBy: 'Cited in', empty: 'Nothing to show.' },
-  'zh-CN': { more: '更多', context: '上下文', sources: '出处', share: '发到频道', citedBy: '引用处', empty: '没有可显示的内容。' },
-} satisfies Record<Locale, Record<string, string>>;
 
 // ── escaping ──────────────────────────────────────────────────────────────────
 
@@ -115,54 +123,20 @@ function escapeWithLinks(text: string, urls: string[]): { rendered: string; unus
   return { rendered, unused: wanted.filter((u) => !used.has(u)) };
 }
 
-// ── rich text: escaped runs, styled spans and footnote markers ───────────────
+// ── rich text: escaped runs, marked runs and footnote markers ────────────────
 
-type Style = '**' | '~~' | '__';
+/** Discord Markdown for each mark: highlighted words bold, a diff's insertions underlined and deletions struck. */
+const MARKUP: Record<Mark, string> = { highlight: '**', insert: '__', delete: '~~' };
 
-interface RichText {
-  text: string;
-  /** Non-overlapping half-open spans of `text`, each wrapped in its style's Markdown. */
-  spans: Array<{ start: number; end: number; style: Style }>;
-  markers: ReplyMarker[];
-}
-
-function mergeHighlights(highlights: Array<[number, number]>, length: number): RichText['spans'] {
-  const sorted = highlights
-    .map(([s, e]) => [Math.max(0, s), Math.min(length, e)] as [number, number])
-    .filter(([s, e]) => e > s)
-    .sort((a, b) => a[0] - b[0]);
-  const merged: Array<[number, number]> = [];
-  for (const [s, e] of sorted) {
-    const last = merged.at(-1);
-    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
-    else merged.push([s, e]);
-  }
-  return merged.map(([start, end]) => ({ start, end, style: '**' as const }));
-}
-
-/** Renders `rich.text[start, end)`: escaped, styled spans clipped to the range, markers as [n]. */
-function renderRange(rich: RichText, start: number, end: number): string {
-  const cuts = new Set<number>([start, end]);
-  const spans = rich.spans.filter((s) => s.end > start && s.start < end);
-  for (const s of spans) {
-    cuts.add(Math.max(s.start, start));
-    cuts.add(Math.min(s.end, end));
-  }
-  // A marker stands after text[offset - 1]; one at a piece's start belongs to the piece before.
-  const markers = rich.markers.filter((m) => (m.offset > start || (m.offset === 0 && start === 0)) && m.offset <= end);
-  for (const m of markers) cuts.add(m.offset);
-  const points = [...cuts].sort((a, b) => a - b);
-  let out = '';
-  for (let i = 0; i < points.length; i++) {
-    const at = points[i] as number;
-    for (const m of markers) if (m.offset === at) out += `[${m.number}]`;
-    const next = points[i + 1];
-    if (next === undefined || next <= at) continue;
-    const piece = escapeMarkdown(rich.text.slice(at, next));
-    const span = spans.find((s) => s.start <= at && s.end >= next);
-    out += span && piece.trim() !== '' ? `${span.style}${piece}${span.style}` : piece;
-  }
-  return out;
+/** Renders `rich.text[start, end)`: escaped, marked runs in their markup, markers as [n]. */
+function renderRange(rich: MarkedText, start: number, end: number): string {
+  return piecesOf(rich, start, end)
+    .map((p) => {
+      if (p.kind === 'marker') return p.label;
+      const piece = escapeMarkdown(p.text);
+      return p.mark && piece.trim() !== '' ? `${MARKUP[p.mark]}${piece}${MARKUP[p.mark]}` : piece;
+    })
+    .join('');
 }
 
 /**
@@ -170,7 +144,7 @@ function renderRange(rich: RichText, start: number, end: number): string {
  * text is cut at sentence ends first (splitText), and each piece is rendered on its own, so
  * no cut falls inside an escape, a bold span or a character.
  */
-function fitRich(rich: RichText, max: number, prefix = '', start = 0, end = rich.text.length): string[] {
+function fitRich(rich: MarkedText, max: number, prefix = '', start = 0, end = rich.text.length): string[] {
   const rendered = prefix + renderRange(rich, start, end);
   if (rendered.length <= max || end - start <= 1) return [rendered];
   const length = end - start;
@@ -185,35 +159,35 @@ function fitRich(rich: RichText, max: number, prefix = '', start = 0, end = rich
   return out;
 }
 
-function plain(text: string): RichText {
-  return { text, spans: [], markers: [] };
-}
-
 // ── blocks ───────────────────────────────────────────────────────────────────
 
-function attributionLine(a: Attribution): string {
-  const parts = [a.author, a.essay, ...(a.section ? [a.section] : [])].map(escapeMarkdown);
-  return `— ${parts.join(' · ')} · \`${a.passageId.replace(/`/gu, "'")}\``;
+function attributionLine(a: Attribution, locale: Locale): string {
+  const l = attributionLayout(a, locale);
+  const parts = [l.who, l.essay, l.section, l.pages].filter((p): p is string => p !== null && p !== '').map(escapeMarkdown);
+  return `— ${parts.join(' · ')} · \`${l.passageId.replace(/`/gu, "'")}\``;
 }
 
-function footnoteLine(n: { number: number; text: string; urls: string[] }): string {
-  const { rendered, unused } = escapeWithLinks(n.text, n.urls);
+function footnoteLine(f: FootnoteLayout, locale: Locale): string {
+  const body = f.resolved ? `${f.printed} ${labelsFor(locale).resolvedAs} ${f.resolved}` : f.printed;
+  const { rendered, unused } = escapeWithLinks(body, f.urls);
   const links = unused.map((u) => link(u) as string);
-  return [`[${n.number}]`, rendered, ...links].filter((s) => s !== '').join(' ');
+  return [f.label, rendered, ...links, ...(f.remark ? [escapeMarkdown(f.remark)] : [])].filter((s) => s !== '').join(' ');
 }
 
-function quoteLines(text: string, spans: RichText['spans'], markers: ReplyMarker[], max: number): string[] {
-  return text.split('\n').flatMap((line, i, all) => {
-    const offset = all.slice(0, i).reduce((n, l) => n + l.length + 1, 0);
-    const rich: RichText = {
+/** One line of marked text per line of `m.text`, each fitted to `max`, with `prefix` before each. */
+function markedLines(m: MarkedText, max: number, prefix = ''): string[] {
+  let offset = 0;
+  return m.text.split('\n').flatMap((line) => {
+    const from = offset;
+    offset += line.length + 1;
+    const rich: MarkedText = {
       text: line,
-      spans: spans
-        .map((s) => ({ ...s, start: s.start - offset, end: s.end - offset }))
-        .filter((s) => s.end > 0 && s.start < line.length)
-        .map((s) => ({ ...s, start: Math.max(0, s.start), end: Math.min(line.length, s.end) })),
-      markers: markers.map((m) => ({ ...m, offset: m.offset - offset })).filter((m) => m.offset >= 0 && m.offset <= line.length),
+      marks: m.marks
+        .filter((r) => r.end > from && r.start < from + line.length)
+        .map((r) => ({ ...r, start: Math.max(0, r.start - from), end: Math.min(line.length, r.end - from) })),
+      markers: m.markers.map((k) => ({ ...k, offset: k.offset - from })).filter((k) => k.offset >= 0 && k.offset <= line.length),
     };
-    return fitRich(rich, max, '> ');
+    return fitRich(rich, max, prefix);
   });
 }
 
@@ -222,47 +196,35 @@ function blockLines(block: Exclude<ReplyBlock, { kind: 'fields' }>, locale: Loca
   switch (block.kind) {
     case 'quote':
       return [
-        ...quoteLines(block.text, mergeHighlights(block.highlights, block.text.length), block.markers, max),
-        attributionLine(block.attribution),
-        ...block.footnotes.flatMap((f: ReplyFootnote) => fitFootnote(f, max)),
+        ...markedLines(quoteMarked(block), max, '> '),
+        attributionLine(block.attribution, locale),
+        ...block.footnotes.flatMap((f: ReplyFootnote) => fitFootnote(footnoteLayout(f, locale), locale, max)),
       ];
     case 'note':
       return [
-        ...fitFootnote(block, max),
-        ...(block.citedBy.length > 0 ? [`${LABELS[locale].citedBy}:`] : []),
-        ...block.citedBy.flatMap((c) => [...quoteLines(c.quote, [], [], max), attributionLine(c.attribution)]),
+        ...fitFootnote(footnoteLayout(block, locale), locale, max),
+        ...(block.citedBy.length > 0 ? [`${escapeMarkdown(labelsFor(locale).citedBy)}:`] : []),
+        ...block.citedBy.flatMap((c) => [...markedLines(plainMarked(c.quote), max, '> '), attributionLine(c.attribution, locale)]),
       ];
     case 'text':
-      return block.text.split('\n').flatMap((line) => fitRich(plain(line), max));
-    case 'diff': {
-      let text = '';
-      const spans: RichText['spans'] = [];
-      for (const op of block.ops) {
-        if (op.op !== 'equal' && op.text !== '') spans.push({ start: text.length, end: text.length + op.text.length, style: op.op === 'delete' ? '~~' : '__' });
-        text += op.text;
-      }
-      return text.split('\n').flatMap((line, i, all) => {
-        const offset = all.slice(0, i).reduce((n, l) => n + l.length + 1, 0);
-        const lineSpans = spans
-          .filter((s) => s.end > offset && s.start < offset + line.length)
-          .map((s) => ({ ...s, start: Math.max(0, s.start - offset), end: Math.min(line.length, s.end - offset) }));
-        return fitRich({ text: line, spans: lineSpans, markers: [] }, max);
-      });
-    }
+      return markedLines(plainMarked(block.text), max);
+    case 'diff':
+      return markedLines(diffMarked(block), max);
   }
 }
 
-function fitFootnote(n: { number: number; text: string; urls: string[] }, max: number): string[] {
-  const line = footnoteLine(n);
+function fitFootnote(f: FootnoteLayout, locale: Locale, max: number): string[] {
+  const line = footnoteLine(f, locale);
   if (line.length <= max) return [line];
   // A note too long for a description (never in practice): its text is cut at sentence ends, its links kept whole.
-  return [...fitRich(plain(n.text), max, `[${n.number}] `), ...n.urls.flatMap((u) => (link(u) ? [link(u) as string] : []))];
+  const body = f.resolved ? `${f.printed} ${labelsFor(locale).resolvedAs} ${f.resolved}` : f.printed;
+  return [...fitRich(plainMarked(body), max, `${f.label} `), ...f.urls.flatMap((u) => (link(u) ? [link(u) as string] : []))];
 }
 
 function fieldEntries(fields: Array<{ label: string; value: string }>): APIEmbedField[] {
   return fields.flatMap(({ label, value }) => {
     const name = fitInline(label, DISCORD_EMBED_FIELD_NAME_MAX) || '\u200b';
-    const values = value === '' ? ['\u200b'] : fitRich(plain(value), DISCORD_EMBED_FIELD_VALUE_MAX);
+    const values = value === '' ? ['\u200b'] : fitRich(plainMarked(value), DISCORD_EMBED_FIELD_VALUE_MAX);
     // A value longer than a field is continued in fields named with a zero-width space, which Discord shows as no name.
     return values.map((v, i) => ({ name: i === 0 ? name : '\u200b', value: v }));
   });
@@ -327,31 +289,20 @@ function embedsOf(reply: Reply, locale: Locale): APIEmbed[] {
 // ── buttons ──────────────────────────────────────────────────────────────────
 
 function buttonRows(reply: Reply, options: RenderOptions): ButtonRow[] {
-  const actions = reply.actions.filter((a) => a.kind !== 'share');
-  // "Post to channel" only makes sense on a private reply; the command's own share action knows its canonical input best.
-  const share = reply.actions.find((a) => a.kind === 'share') ?? (options.share && { kind: 'share' as const, ...options.share });
-  if (options.ephemeral && share) actions.push(share);
-  const labels = LABELS[options.locale];
+  const fallback = options.share && { kind: 'share' as const, ...options.share };
   const seen = new Set<string>();
   const buttons: APIButtonComponentWithCustomId[] = [];
-  const counts = new Map<string, number>();
-  for (const a of actions) counts.set(a.kind, (counts.get(a.kind) ?? 0) + 1);
-  const numbers = new Map<string, number>();
-  for (const action of actions) {
+  for (const { action, label } of buttonLayout(reply.actions, options.locale, { private: options.ephemeral, fallback })) {
     const id = options.customId(action);
     if (id.length > DISCORD_CUSTOM_ID_MAX)
       throw new RangeError(`discord: custom_id for ${action.kind} is ${id.length} characters, over ${DISCORD_CUSTOM_ID_MAX}`);
     // Discord refuses a message whose components repeat a custom_id.
     if (seen.has(id)) continue;
     seen.add(id);
-    // Several buttons of one kind (Context for each of three quotes) are numbered in the order of the quotes.
-    const n = (numbers.get(action.kind) ?? 0) + 1;
-    numbers.set(action.kind, n);
-    const numbered = (counts.get(action.kind) ?? 0) > 1 ? `${labels[action.kind]} ${n}` : labels[action.kind];
     buttons.push({
       type: ComponentType.Button,
       style: action.kind === 'more' ? ButtonStyle.Primary : action.kind === 'share' ? ButtonStyle.Success : ButtonStyle.Secondary,
-      label: truncate(numbered, DISCORD_BUTTON_LABEL_MAX),
+      label: truncate(label, DISCORD_BUTTON_LABEL_MAX),
       custom_id: id,
     });
   }
@@ -385,12 +336,7 @@ export function replyToDiscord(reply: Reply, options: RenderOptions): DiscordMes
     return [message(fitOne(reply.error.message, DISCORD_CONTENT_MAX), [])];
   }
 
-  const notice = reply.message
-    ? packLines(
-        reply.message.split('\n').flatMap((l) => fitRich(plain(l), DISCORD_CONTENT_MAX)),
-        DISCORD_CONTENT_MAX,
-      )
-    : [];
+  const notice = reply.message ? packLines(markedLines(plainMarked(reply.message), DISCORD_CONTENT_MAX), DISCORD_CONTENT_MAX) : [];
   const batches: APIEmbed[][] = [];
   let total = 0;
   for (const embed of embedsOf(reply, options.locale)) {
@@ -411,14 +357,14 @@ export function replyToDiscord(reply: Reply, options: RenderOptions): DiscordMes
   if (last && first) last.embeds = first;
   else if (first) messages.push(message(undefined, first));
   for (const batch of batches) messages.push(message(undefined, batch));
-  if (messages.length === 0) messages.push(message(fitOne(reply.title, DISCORD_CONTENT_MAX) || LABELS[options.locale].empty, []));
+  if (messages.length === 0) messages.push(message(fitOne(reply.title, DISCORD_CONTENT_MAX) || labelsFor(options.locale).empty, []));
   (messages.at(-1) as DiscordMessage).components = buttonRows(reply, options);
   return messages;
 }
 
 /** Escaped text on one line within `max`, ending in `…` when it had to be cut. */
 function fitOne(text: string, max: number): string {
-  const pieces = fitRich(plain(text), max - 1);
+  const pieces = fitRich(plainMarked(text), max - 1);
   return pieces.length === 1 ? (pieces[0] as string) : `${pieces[0] as string}…`;
 }
 

@@ -1,5 +1,17 @@
 import { z } from 'zod';
-import type { ActionKind, Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote, ReplyMarker } from '../core/reply/model.js';
+import {
+  attributionText,
+  buttonLayout,
+  diffMarked,
+  type FootnoteLayout,
+  footnoteLayout,
+  labelsFor,
+  type Mark,
+  type MarkedText,
+  piecesOf,
+  quoteMarked,
+} from '../core/reply/layout.js';
+import type { ActionKind, Attribution, Locale, Reply, ReplyBlock } from '../core/reply/model.js';
 import { splitText, truncate } from '../core/reply/split.js';
 
 /*
@@ -111,13 +123,6 @@ export interface RenderOptions {
   maxMessages?: number;
 }
 
-const LABELS: Record<Locale, Record<ActionKind, string>> = {
-  en: { more: 'More', context: 'Context', sources: 'Sources', share: 'Share in channel' },
-  'zh-CN': { more: '更多', context: '上下文', sources: '来源', share: '分享到频道' },
-};
-
-const ACTION_ORDER: ActionKind[] = ['more', 'context', 'sources', 'share'];
-
 /** Escapes the three characters Slack treats as markup, so `<!everyone>` or `<@U1>` in text stays text. */
 export function escapeSlack(text: string): string {
   return text.replace(/&/gu, '&amp;').replace(/</gu, '&lt;').replace(/>/gu, '&gt;');
@@ -191,41 +196,27 @@ function fitSections(text: string, decorate: (start: number, end: number) => str
   return out;
 }
 
-/** The quoted words as mrkdwn: escaped, highlights bold, footnote markers as [n]. */
-function decorateQuote(text: string, highlights: Array<[number, number]>, markers: ReplyMarker[], start: number, end: number): string {
-  const bounds = new Set<number>([start, end]);
-  for (const [a, b] of highlights) {
-    if (a > start && a < end) bounds.add(a);
-    if (b > start && b < end) bounds.add(b);
-  }
-  for (const m of markers) if (m.offset > start && m.offset < end) bounds.add(m.offset);
-  const cuts = [...bounds].sort((x, y) => x - y);
-  let out = '';
-  for (let k = 0; k < cuts.length - 1; k++) {
-    const a = cuts[k] as number;
-    const b = cuts[k + 1] as number;
-    const piece = escapeSlack(text.slice(a, b));
-    const lit = highlights.some(([hs, he]) => hs <= a && b <= he);
-    out += lit ? bold(piece) : piece;
-    for (const m of markers) if (m.offset === b) out += `[${m.number}]`;
-  }
-  if (start === 0) for (const m of markers) if (m.offset === 0) out = `[${m.number}]${out}`;
-  return out;
+/** Slack mrkdwn for each mark: highlighted words and a diff's insertions bold, its deletions struck. */
+function markup(escaped: string, mark: Mark | null): string {
+  if (mark === 'delete') return strike(escaped);
+  return mark ? bold(escaped) : escaped;
 }
 
-function attributionLine(a: Attribution, max = SLACK_SECTION_TEXT_MAX): string {
-  const who = a.affiliation ? `${a.author}（${a.affiliation}）` : a.author;
-  const parts = [`— ${who}`, `《${a.essay}》`];
-  if (a.section) parts.push(a.section);
-  parts.push(a.passageId);
-  return escapeWithin(parts.join(' · '), max);
+/** Marked text as mrkdwn: escaped, marks in their markup, footnote markers as [n]. */
+function decorate(m: MarkedText, start: number, end: number): string {
+  return piecesOf(m, start, end)
+    .map((p) => (p.kind === 'marker' ? p.label : markup(escapeSlack(p.text), p.mark)))
+    .join('');
 }
 
-function footnoteLines(notes: ReplyFootnote[]): string[] {
-  return notes.map((n) => {
-    const links = n.urls.map(slackLink).join(' ');
-    return `[${n.number}] ${escapeSlack(n.text)}${links ? ` ${links}` : ''}`;
-  });
+function attributionLine(a: Attribution, locale: Locale, max = SLACK_SECTION_TEXT_MAX): string {
+  return escapeWithin(attributionText(a, locale), max);
+}
+
+function footnoteLine(f: FootnoteLayout, locale: Locale): string {
+  const head = f.resolved ? `${escapeSlack(f.printed)} ${labelsFor(locale).resolvedAs} ${escapeSlack(f.resolved)}` : escapeSlack(f.printed);
+  const links = f.urls.map(slackLink).join(' ');
+  return `${f.label} ${head}${links ? ` ${links}` : ''}${f.remark ? ` ${escapeSlack(f.remark)}` : ''}`;
 }
 
 /** Packs lines into as few sections as the text limit allows; a line too long alone is split. */
@@ -271,23 +262,25 @@ function textSections(text: string): SlackBlock[] {
   return fitSections(text, (a, b) => escapeSlack(text.slice(a, b))).map((t) => ({ type: 'section', text: mrkdwn(t) }));
 }
 
-function renderBlock(block: ReplyBlock): SlackBlock[] {
+function renderBlock(block: ReplyBlock, locale: Locale): SlackBlock[] {
   switch (block.kind) {
     case 'quote': {
-      const out: SlackBlock[] = fitSections(
-        block.text,
-        (a, b) => blockQuote(decorateQuote(block.text, block.highlights, block.markers, a, b)),
-        SLACK_SECTION_TEXT_MAX,
-      ).map((t) => ({ type: 'section', text: mrkdwn(t) }));
-      out.push({ type: 'context', elements: [mrkdwn(attributionLine(block.attribution))] });
-      for (const t of packLines(footnoteLines(block.footnotes))) out.push({ type: 'section', text: mrkdwn(t) });
+      const marked = quoteMarked(block);
+      const out: SlackBlock[] = fitSections(block.text, (a, b) => blockQuote(decorate(marked, a, b)), SLACK_SECTION_TEXT_MAX).map((t) => ({
+        type: 'section',
+        text: mrkdwn(t),
+      }));
+      out.push({ type: 'context', elements: [mrkdwn(attributionLine(block.attribution, locale))] });
+      for (const t of packLines(block.footnotes.map((f) => footnoteLine(footnoteLayout(f, locale), locale)))) out.push({ type: 'section', text: mrkdwn(t) });
       return out;
     }
     case 'note': {
-      const head = `*[${block.number}]* ${escapeSlack(block.text)}`;
+      const f = footnoteLayout(block, locale);
+      const head = `*${f.label}* ${f.resolved ? `${escapeSlack(f.printed)} ${labelsFor(locale).resolvedAs} ${escapeSlack(f.resolved)}` : escapeSlack(f.printed)}`;
       const links = block.urls.map(slackLink);
-      const cited = block.citedBy.map((c) => `>${escapeSlack(c.quote.replace(/\n/gu, ' '))} ${attributionLine(c.attribution)}`);
-      return packLines([head, ...links, ...cited]).map((t) => ({ type: 'section', text: mrkdwn(t) }));
+      const cited = block.citedBy.map((c) => `>${escapeSlack(c.quote.replace(/\n/gu, ' '))} ${attributionLine(c.attribution, locale)}`);
+      const label = block.citedBy.length > 0 ? [`${escapeSlack(labelsFor(locale).citedBy)}:`] : [];
+      return packLines([head, ...links, ...label, ...cited]).map((t) => ({ type: 'section', text: mrkdwn(t) }));
     }
     case 'text':
       return textSections(block.text);
@@ -313,36 +306,21 @@ function renderBlock(block: ReplyBlock): SlackBlock[] {
       return out;
     }
     case 'diff': {
-      const text = block.ops.map((o) => o.text).join('');
-      const kinds: Array<'equal' | 'insert' | 'delete'> = [];
-      for (const o of block.ops) for (let i = 0; i < o.text.length; i++) kinds.push(o.op);
-      const decorate = (a: number, b: number): string => {
-        let out = '';
-        let i = a;
-        while (i < b) {
-          const kind = kinds[i];
-          let j = i;
-          while (j < b && kinds[j] === kind) j++;
-          const piece = escapeSlack(text.slice(i, j));
-          out += kind === 'insert' ? bold(piece) : kind === 'delete' ? strike(piece) : piece;
-          i = j;
-        }
-        return out;
-      };
-      return fitSections(text, decorate).map((t) => ({ type: 'section', text: mrkdwn(t) }));
+      const marked = diffMarked(block);
+      return fitSections(marked.text, (a, b) => decorate(marked, a, b)).map((t) => ({ type: 'section', text: mrkdwn(t) }));
     }
   }
 }
 
 /** Encodes a button; null when its state would not fit in a value (the button is then left out). */
-function button(kind: ActionKind, state: ButtonState, locale: Locale, index: number, ordinal?: number): SlackButton | null {
+function button(kind: ActionKind, state: ButtonState, label: string, index: number): SlackButton | null {
   const value = JSON.stringify(state);
   if (value.length > SLACK_BUTTON_VALUE_MAX) return null;
   const b: SlackButton = {
     type: 'button',
     // Slack wants action_ids unique within a message, hence the index.
     action_id: `${ACTION_ID_PREFIX}${kind}:${index}`.slice(0, SLACK_ID_MAX),
-    text: plain(truncate(ordinal === undefined ? LABELS[locale][kind] : `${LABELS[locale][kind]} ${ordinal}`, SLACK_BUTTON_TEXT_MAX)),
+    text: plain(truncate(label, SLACK_BUTTON_TEXT_MAX)),
     value,
   };
   if (kind === 'share') b.style = 'primary';
@@ -350,22 +328,17 @@ function button(kind: ActionKind, state: ButtonState, locale: Locale, index: num
 }
 
 function buttons(reply: Reply, opts: RenderOptions): SlackButton[] {
-  const actions: ReplyAction[] = [...reply.actions].filter((a) => a.kind !== 'share' || opts.visibility === 'ephemeral');
-  actions.sort((a, b) => ACTION_ORDER.indexOf(a.kind) - ACTION_ORDER.indexOf(b.kind));
-  // Several buttons of one kind (a Context button per quoted passage) are numbered in the
-  // order of the passages, so a reader can tell them apart.
-  const repeated = new Set(actions.filter((a, i) => actions.findIndex((b) => b.kind === a.kind) !== i).map((a) => a.kind));
-  const seen = new Map<ActionKind, number>();
+  // An error is only ever private, and there is nothing in it worth sharing.
+  const offerShare = opts.visibility === 'ephemeral' && !reply.error;
+  // The adapter's share state is a typed command line, not a Reply action: it is added after the layout's.
+  const laid = buttonLayout(reply.actions, opts.locale, { private: offerShare });
   const out: SlackButton[] = [];
-  actions.forEach((a, i) => {
-    const n = (seen.get(a.kind) ?? 0) + 1;
-    seen.set(a.kind, n);
-    const b = button(a.kind, { c: a.command, i: a.input }, opts.locale, i, repeated.has(a.kind) ? n : undefined);
+  laid.forEach(({ action, label }, i) => {
+    const b = button(action.kind, { c: action.command, i: action.input }, label, i);
     if (b) out.push(b);
   });
-  // An error is only ever private, and there is nothing in it worth sharing.
-  if (opts.visibility === 'ephemeral' && opts.share && !reply.error && !actions.some((a) => a.kind === 'share')) {
-    const b = button('share', opts.share, opts.locale, actions.length);
+  if (offerShare && opts.share && !laid.some((b) => b.action.kind === 'share')) {
+    const b = button('share', opts.share, labelsFor(opts.locale).actions.share, laid.length);
     if (b) out.push(b);
   }
   return out;
@@ -404,7 +377,7 @@ export function replyToBlockKit(reply: Reply, opts: RenderOptions): SlackMessage
   if (reply.message) body.push(...textSections(reply.message));
   reply.blocks.forEach((block, i) => {
     if (i > 0 && block.kind === 'quote') body.push({ type: 'divider' });
-    body.push(...renderBlock(block));
+    body.push(...renderBlock(block, opts.locale));
   });
   const actions = buttons(reply, opts);
 

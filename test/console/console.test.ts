@@ -116,7 +116,8 @@ describe('npm start without chat tokens', () => {
     const stdout = Buffer.concat(out).toString('utf8');
     expect(code).toBe(0);
     expect(stdout).toContain('│ “智能鸿沟”的存在与扩大');
-    expect(stdout).toContain('— 陈志敏 · 《引领普惠向善的人工智能全球治理：中国的角色》');
+    expect(stdout).toContain('— 陈志敏（复旦大学国际关系与公共事务学院教授、全球人工智能创新治理中心执行主任）');
+    expect(stdout).toContain('《引领普惠向善的人工智能全球治理：中国的角色》');
     expect(stdout).not.toContain('\u001b[');
   });
 });

@@ -119,10 +119,9 @@ describe('renderReply', () => {
         '',
         '│ “智能鸿沟”的存在与扩大不仅将“全球南方”国家锁定在产业链的底',
         '  端，更催生“算法依附”“数字殖民”等新型治理不平等现象。[3]',
-        '— 陈志敏 · 《引领普惠向善的人工智能全球治理：中国的角色》 ·',
-        '  一、面向未来、引领人工智能全球治理议程设置 ·',
-        '  chen-zhimin-ylph.4',
-        '  复旦大学国际关系与公共事务学院教授',
+        '— 陈志敏（复旦大学国际关系与公共事务学院教授） · 《引领普惠',
+        '  向善的人工智能全球治理：中国的角色》 · 一、面向未来、引领',
+        '  人工智能全球治理议程设置 · chen-zhimin-ylph.4',
         '  [3] 《全球治理倡议概念文件》，中华人民共和国外交部官网，',
         '      2025年9月1日，',
         `      ${URL_TEXT}。`,
@@ -211,7 +210,7 @@ describe('renderReply', () => {
       { kind: 'sources', command: 'sources', input: { query: '全球 南方' } },
     ];
     expect(renderReply(reply([], { actions }), { width: 80, color: false, commands: registry })).toBe(
-      ['Quotes', '', 'more: /quote 智能鸿沟 page:2', 'context: /context chen-zhimin-ylph.4', 'sources: /sources "全球 南方"'].join('\n'),
+      ['Quotes', '', 'More: /quote 智能鸿沟 page:2', 'Context: /context chen-zhimin-ylph.4', 'Sources: /sources "全球 南方"'].join('\n'),
     );
     // Without the registry the positional option is named, which reads back the same.
     expect(actionCommandLine(actions[0] as Reply['actions'][number])).toBe('/quote query:智能鸿沟 page:2');

@@ -117,7 +117,7 @@ describe('Discord end to end, on the bundled corpus', () => {
     const lines = embed?.description?.split('\n') ?? [];
     expect(lines.slice(0, 3)).toEqual([
       '> “**智能鸿沟**”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端，而且进一步削弱了其在人工智能议程制定与标准博弈中的话语权，更催生“算法依附”“数字殖民”等新型治理不平等现象。[3]',
-      '— 陈志敏 · 引领普惠向善的人工智能全球治理：中国的角色 · 一、面向未来、引领人工智能全球治理议程设置 · `chen-zhimin-ylph.4`',
+      '— 陈志敏（复旦大学国际关系与公共事务学院教授、全球人工智能创新治理中心执行主任） · 《引领普惠向善的人工智能全球治理：中国的角色》 · 一、面向未来、引领人工智能全球治理议程设置 · `chen-zhimin-ylph.4`',
       '[3] 相关研究参见余南平、梁心蔚：《构建链权：人工智能价值链与大国战略竞争》，《外交评论》，2025年第5期，第78—103页；王瑞领：《供应链俱乐部化的权力生成机制与安全风险》，《国际安全研究》，2025年第6期，第3—24页；全球人工智能创新治理中心：《全球人工智能治理新趋势：以“上海宣言”为起点的观察》，《复旦智库报告》，2025年第8期，第8—11页等。',
     ]);
     expect(lines).toContain(
@@ -169,10 +169,10 @@ describe('Discord end to end, on the bundled corpus', () => {
     expect(unmark(quoted.map((l) => l.slice(2)).join('')).replace(/\[\d+\]/gu, '')).toBe(paragraph?.text);
   });
 
-  it('answers privately with private:true, offers Post to channel, and posts it in public for the asker only', async () => {
+  it('answers privately with private:true, offers Share in channel, and posts it in public for the asker only', async () => {
     const sent = await answered(r, r.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟', count: 1, private: true }, user: alice }));
     expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, EPHEMERAL]]);
-    const share = buttonsOf(sent[0]).find((b) => b.label === 'Post to channel');
+    const share = buttonsOf(sent[0]).find((b) => b.label === 'Share in channel');
     expect(share?.custom_id).toBe(`y1|p|e|${alice.id}|quote|query=智能鸿沟&count=1&page=1`);
 
     const refused = await answered(r, r.fake.button({ customId: share?.custom_id ?? '', user: bob, message: {} }));
@@ -183,7 +183,7 @@ describe('Discord end to end, on the bundled corpus', () => {
     const posted = await answered(r, r.fake.button({ customId: share?.custom_id ?? '', user: alice, message: {} }));
     expect(posted.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, undefined]]);
     expect(embedsOf(posted[0])).toEqual(embedsOf(sent[0]));
-    expect(buttonsOf(posted[0]).map((b) => b.label)).not.toContain('Post to channel');
+    expect(buttonsOf(posted[0]).map((b) => b.label)).not.toContain('Share in channel');
   });
 
   it('answers every registered command', async () => {
@@ -237,7 +237,7 @@ describe('Discord end to end, on the bundled corpus', () => {
 
   it('labels buttons in the interaction locale', async () => {
     const sent = await answered(r, r.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟', private: true }, user: alice, locale: 'zh-CN' }));
-    expect(buttonsOf(sent[0]).map((b) => b.label)).toEqual(['更多', '上下文 1', '上下文 2', '上下文 3', '出处', '发到频道']);
+    expect(buttonsOf(sent[0]).map((b) => b.label)).toEqual(['更多', '上下文 1', '上下文 2', '上下文 3', '出处', '分享到频道']);
     const expired = await answered(r, r.fake.button({ customId: 'y1#AAAAAAAAAAAAAAAAAAAAAA', user: alice, message: {}, locale: 'zh-CN' }));
     expect(expired.map((s) => [s.body.flags, s.body.content])).toEqual([[EPHEMERAL, '此按钮已过期。请重新运行命令以获取结果。']]);
   });
@@ -284,7 +284,7 @@ describe('Discord end to end, on the bundled corpus', () => {
     expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, EPHEMERAL]]);
     const direct = r.bot.run('verify', { sentence: `@everyone ${sentence}` }, { platform: 'discord', userId: alice.id, locale: 'en' });
     expect(embedsOf(sent[0])[0]?.title).toBe(direct.title);
-    expect(buttonsOf(sent[0]).at(-1)?.label).toBe('Post to channel');
+    expect(buttonsOf(sent[0]).at(-1)?.label).toBe('Share in channel');
 
     const empty = await answered(r, r.fake.messageCommand({ name: 'Find source', content: '', author: bob, user: alice }));
     expect(empty.map((s) => [s.body.flags, s.body.content])).toEqual([[EPHEMERAL, 'That message has no text to look up.']]);
@@ -387,7 +387,7 @@ describe('Discord buttons across a restart', () => {
     const more = buttonsOf(asked[0]).find((b) => b.label === 'More')?.custom_id ?? '';
     const sentence = '“智能鸿沟”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端，而且进一步削弱了其在人工智能议程制定与标准博弈中的话语权';
     const found = await answered(before, before.fake.messageCommand({ name: 'Find source', content: sentence, author: bob, user: alice }));
-    const share = buttonsOf(found[0]).find((b) => b.label === 'Post to channel')?.custom_id ?? '';
+    const share = buttonsOf(found[0]).find((b) => b.label === 'Share in channel')?.custom_id ?? '';
     expect(share).toMatch(/^y1#/u);
     await before.stop();
 

@@ -97,7 +97,7 @@ describe('replyToDiscord layout', () => {
             title: 'Quote',
             description: [
               '> **人工智能治理**攸关全人类命运。[3]各国应当加强合作。',
-              '— 陈志敏 · 引领普惠向善的人工智能全球治理：中国的角色 · 一、人工智能治理 · `chen-zhimin-ylph.4`',
+              '— 陈志敏（复旦大学） · 《引领普惠向善的人工智能全球治理：中国的角色》 · 一、人工智能治理 · `chen-zhimin-ylph.4`',
               '[3] 《全球人工智能治理倡议》，载外交部网站，<https://www.mfa.gov.cn/web/ziliao_674904/1179_674909/202310/t20231020_11164831.shtml>。',
             ].join('\n'),
           },
@@ -119,7 +119,9 @@ describe('replyToDiscord layout', () => {
       reply([{ kind: 'note', number: 1, text: '同上。', urls: [], citedBy: [{ quote: '引文。', attribution: { ...attribution, section: null } }] }]),
       { ...en, locale: 'zh-CN' },
     );
-    expect(m?.embeds[0]?.description).toBe('[1] 同上。\n引用处:\n> 引文。\n— 陈志敏 · 引领普惠向善的人工智能全球治理：中国的角色 · `chen-zhimin-ylph.4`');
+    expect(m?.embeds[0]?.description).toBe(
+      '[1] 同上。\n引用处:\n> 引文。\n— 陈志敏（复旦大学） · 《引领普惠向善的人工智能全球治理：中国的角色》 · `chen-zhimin-ylph.4`',
+    );
   });
 
   it('puts the notice in the content and packs text blocks into one description, a blank line apart', () => {
@@ -220,7 +222,7 @@ describe('replyToDiscord limits', () => {
     const quoteLines = lines.filter((l) => l.startsWith('> '));
     for (const l of quoteLines) expect(l.endsWith('。')).toBe(true);
     expect(unmark(quoteLines.map((l) => l.slice(2)).join(''))).toBe(`${long.slice(0, sentence.length * 200)}[1]${long.slice(sentence.length * 200)}`);
-    expect(lines.at(-1)).toBe('— 陈志敏 · 引领普惠向善的人工智能全球治理：中国的角色 · 一、人工智能治理 · `chen-zhimin-ylph.4`');
+    expect(lines.at(-1)).toBe('— 陈志敏（复旦大学） · 《引领普惠向善的人工智能全球治理：中国的角色》 · 一、人工智能治理 · `chen-zhimin-ylph.4`');
   });
 
   it('spreads many blocks over messages of at most 10 embeds and 6000 characters, buttons under the last', () => {
@@ -317,7 +319,7 @@ describe('buttons', () => {
     { kind: 'sources', command: 'sources', input: { passage: 'chen-zhimin-ylph.4' } },
   ];
 
-  it('labels buttons in the locale and adds "Post to channel" only to a private reply', () => {
+  it('labels buttons in the locale and adds "Share in channel" only to a private reply', () => {
     const share = { command: 'quote', input: { query: '治理' } };
     const open = replyToDiscord(reply([{ kind: 'text', text: 't' }], { actions }), { ...en, locale: 'zh-CN', share });
     expect(open[0]?.components[0]?.components.map((b) => b.label)).toEqual(['更多', '上下文', '出处']);
@@ -327,7 +329,7 @@ describe('buttons', () => {
       ['More', 'y1|m|p|42|quote|query=治理&page=2'],
       ['Context', 'y1|c|p|42|context|passage=chen-zhimin-ylph.4'],
       ['Sources', 'y1|s|p|42|sources|passage=chen-zhimin-ylph.4'],
-      ['Post to channel', 'y1|p|p|42|quote|query=治理'],
+      ['Share in channel', 'y1|p|p|42|quote|query=治理'],
     ]);
   });
 
@@ -346,7 +348,7 @@ describe('buttons', () => {
     expect(m?.components[0]?.components.map((b) => [b.label, b.custom_id])).toEqual([
       ['Context 1', 'y1|c|p|42|context|id=a.1'],
       ['Context 2', 'y1|c|p|42|context|id=a.2'],
-      ['Post to channel', 'y1|p|p|42|quote|query=治理&page=1'],
+      ['Share in channel', 'y1|p|p|42|quote|query=治理&page=1'],
     ]);
     const [open] = replyToDiscord(reply([{ kind: 'text', text: 't' }], { actions: quotes }), en);
     expect(open?.components[0]?.components.map((b) => b.label)).toEqual(['Context 1', 'Context 2']);

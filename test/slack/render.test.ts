@@ -180,7 +180,7 @@ describe('replyToBlockKit', () => {
   it('a public message has no share button, and zh-CN labels are used for zh-CN', () => {
     const [message] = replyToBlockKit(quoteReply('智能鸿沟。'), { locale: 'zh-CN', visibility: 'in_channel', share: { c: 'quote', l: 'x' } });
     const actions = message?.blocks.find((b) => b.type === 'actions');
-    expect(actions?.type === 'actions' && actions.elements.map((e) => e.text.text)).toEqual(['更多', '上下文', '来源']);
+    expect(actions?.type === 'actions' && actions.elements.map((e) => e.text.text)).toEqual(['更多', '上下文', '出处']);
   });
 
   it('escapes hostile corpus and user text everywhere, so no mention or channel link can come out', () => {

@@ -14,6 +14,8 @@ export interface Attribution {
   essay: string;
   section: string | null;
   passageId: string;
+  /** Printed pages of the quoted words, ascending; absent or empty when the source has none. */
+  pages?: number[];
 }
 
 /** A footnote as shown under a quote or in a list of sources. */
@@ -22,6 +24,8 @@ export interface ReplyFootnote {
   number: number;
   /** Full citation text (for a short form or 同上, the full citation it stands for). */
   text: string;
+  /** The note as printed on its page, when it differs from `text` (a short form, 同上, 参见…). */
+  printed?: string;
   urls: string[];
   /** `quote`: its marker falls inside the quoted words; `passage`: a later marker in the same paragraph covers them. */
   covers: 'quote' | 'passage';
@@ -49,6 +53,8 @@ export type ReplyBlock =
       kind: 'note';
       number: number;
       text: string;
+      /** The note as printed on its page, when it differs from `text`. */
+      printed?: string;
       urls: string[];
       citedBy: Array<{ quote: string; attribution: Attribution }>;
     }

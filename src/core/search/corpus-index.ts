@@ -206,307 +206,379 @@ interface AuthorRecord {
   keys: string[];
 }
 
-function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): CorpusIndex {
-  const essays = essaysOf(corpus);
-  const { units, docs, texts, folded } = buildUnits(essays);
+/** Everything a built index holds; the query functions below read it, and only the scan and fold caches change. */
+interface IndexData {
+  kind: TokenizerKind;
+  essays: Essay[];
+  units: Unit[];
+  docs: DocEntry[];
+  ms: MiniSearch<Doc>;
+  df: Map<string, number>;
+  /** Every distinct sentence's compact text, joined with a separator no compact text holds. */
+  joined: string;
+  /** Where each distinct sentence starts in `joined`. */
+  docStarts: number[];
+  titleKeys: string[];
+  essayNumber: Map<Essay, number>;
+  /** Worked out on the first author lookup: their pinyin is the only use of the pinyin dictionaries after parsing. */
+  authorRecords: AuthorRecord[] | null;
+  /**
+   * Folds of the paragraphs whose matches were read lately. Bounded: a large corpus read
+   * query after query would otherwise keep a fold of every paragraph it ever showed.
+   */
+  foldedParagraphs: Map<Paragraph, { plain: Folded; compact: Folded }>;
+  /** The last scan's phrase and what it found (read only by docsHolding). */
+  lastScan: { phrase: string; found: Set<number> } | null;
+}
 
-  let df = new Map<string, number>();
+/** The MiniSearch index and document frequencies: read from a cache, or built. */
+function miniSearchOf(
+  kind: TokenizerKind,
+  texts: string[],
+  folded: string[],
+  docCount: number,
+  json: string | null,
+): { ms: MiniSearch<Doc>; df: Map<string, number> } {
   const msOptions = miniSearchOptions(kind, texts);
-  let ms: MiniSearch<Doc>;
   if (json !== null) {
     const saved = JSON.parse(json) as Serialized;
-    ms = MiniSearch.loadJS<Doc>(saved.minisearch, msOptions);
-    if (ms.documentCount !== docs.length) throw new Error('loadIndex: the cached index is of another corpus');
-    for (const [term, n] of saved.df) df.set(term, n);
-  } else if (kind === 'chinese') {
-    ({ ms, df } = buildChinese(folded, msOptions));
-  } else {
-    ms = new MiniSearch<Doc>(msOptions);
-    ms.addAll(texts.map((_, id) => ({ id })));
+    const ms = MiniSearch.loadJS<Doc>(saved.minisearch, msOptions);
+    if (ms.documentCount !== docCount) throw new Error('loadIndex: the cached index is of another corpus');
+    return { ms, df: new Map(saved.df) };
   }
+  if (kind === 'chinese') return buildChinese(folded, msOptions);
+  const ms = new MiniSearch<Doc>(msOptions);
+  ms.addAll(texts.map((_, id) => ({ id })));
+  return { ms, df: new Map() };
+}
 
-  // Every distinct sentence's compact text, joined with a separator no compact text holds.
-  const joined = docs.map((d) => d.compact).join('\u0001');
+function indexData(corpus: Corpus, kind: TokenizerKind, json: string | null): IndexData {
+  const essays = essaysOf(corpus);
+  const { units, docs, texts, folded } = buildUnits(essays);
+  const { ms, df } = miniSearchOf(kind, texts, folded, docs.length, json);
   const docStarts: number[] = [];
   let offset = 0;
   for (const d of docs) {
     docStarts.push(offset);
     offset += d.compact.length + 1;
   }
-
-  // Worked out on the first author lookup: their pinyin is the only use of the pinyin dictionaries after parsing.
-  let authorRecords: AuthorRecord[] | null = null;
-  const authorsOf = () => {
-    authorRecords ??= collectAuthors(essays);
-    return authorRecords;
+  return {
+    kind,
+    essays,
+    units,
+    docs,
+    ms,
+    df,
+    joined: docs.map((d) => d.compact).join('\u0001'),
+    docStarts,
+    titleKeys: essays.map((e) => compactOf(foldText(e.title))),
+    essayNumber: new Map(essays.map((e, i) => [e, i])),
+    authorRecords: null,
+    foldedParagraphs: new Map(),
+    lastScan: null,
   };
-  const titleKeys = essays.map((e) => compactOf(foldText(e.title)));
-  const essayNumber = new Map(essays.map((e, i) => [e, i]));
-  // Folds of the paragraphs whose matches were read lately. Bounded: a large corpus read
-  // query after query would otherwise keep a fold of every paragraph it ever showed.
-  const foldedParagraphs = new Map<Paragraph, { plain: Folded; compact: Folded }>();
-  const foldedOf = (p: Paragraph) => {
-    let f = foldedParagraphs.get(p);
-    if (f) {
-      foldedParagraphs.delete(p);
-    } else {
-      f = { plain: fold(p.text), compact: fold(p.text, { compact: true }) };
-      if (foldedParagraphs.size >= FOLDS_CACHED) foldedParagraphs.delete(foldedParagraphs.keys().next().value as Paragraph);
-    }
-    foldedParagraphs.set(p, f);
-    return f;
+}
+
+function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): CorpusIndex {
+  const d = indexData(corpus, kind, json);
+  const index: CorpusIndex = {
+    version: corpus.version,
+    search: (query, filters = {}, options = {}) => search(d, essaysFor(d, index, filters), query, options),
+    findAuthors: (name) => findAuthors(d, name),
+    findEssays: (query) => findEssays(d, query),
+    complete: (kindOf, prefix, limit) => complete(d, kindOf, prefix, limit),
   };
-
-  function findAuthors(name: string): AuthorEntry[] {
-    const q = compactOf(foldText(name));
-    const authors = authorsOf();
-    if (q === '') return authors.map((a) => a.entry);
-    if (/\p{Script=Han}/u.test(q)) return authors.filter((a) => a.folded.includes(q) || q.includes(a.folded)).map((a) => a.entry);
-    const key = latinKey(name);
-    if (key.length < 2) return [];
-    return authors.filter((a) => a.keys.some((k) => k.startsWith(key))).map((a) => a.entry);
-  }
-
-  function findEssays(query: string): Essay[] {
-    const q = compactOf(foldText(query));
-    if (q === '') return essays;
-    const id = query.trim().toLowerCase();
-    const byId = essays.filter((e) => e.id.toLowerCase() === id);
-    if (byId.length > 0) return byId;
-    return essays.filter((e, i) => (titleKeys[i] as string).includes(q) || compactOf(e.id).includes(q));
-  }
-
-  function essaysFor(filters: SearchFilters): Set<number> | null {
-    if (!filters.author?.trim() && !filters.essay?.trim()) return null;
-    return new Set(essaysMatching(index, filters).map((e) => essayNumber.get(e) as number));
-  }
-
-  /** A ranked group of occurrences: a distinct sentence's, or one phrase window's. */
-  interface Bucket {
-    exact: boolean;
-    score: number;
-    first: number;
-    units: number[];
-    /** For a window across sentences: the last sentence of the window. */
-    windowEnd?: number;
-  }
-
-  function search(query: string, filters: SearchFilters = {}, options: SearchOptions = {}): PassageHit[] {
-    const limit = options.limit ?? Number.POSITIVE_INFINITY;
-    const phrase = compactOf(foldText(query));
-    if (phrase === '' || limit <= 0) return [];
-    const allowed = essaysFor(filters);
-    if (allowed !== null && allowed.size === 0) return [];
-    const inScope = (u: number) => allowed === null || allowed.has((units[u] as Unit).essay);
-    const queryTerms = kind === 'chinese' ? tokenize(query) : [];
-    // The baseline is MiniSearch alone: it finds what its tokenizer finds, nothing more.
-    const exactDocs = kind === 'chinese' ? docsHolding(phrase) : null;
-    const chosen = kind === 'chinese' ? rarestTerms(queryTerms) : null;
-    // Terms no sentence has count against a passage; terms left out for being common do not.
-    const weighed = chosen === null ? 0 : [...new Set(queryTerms)].filter((t) => !df.has(t) || chosen.includes(t)).length;
-    // Whether only passages holding the whole phrase can be among the hits: asked for, or
-    // the sentences holding it fill the limit already. Then MiniSearch scores only the
-    // sentences that hold the phrase or may start a window holding it (the rest are skipped
-    // before it makes a result of them), and those score as they would among all.
-    const phrasesOnly = options.exactOnly === true || (exactDocs !== null && scopedCountOf(docs, exactDocs, inScope, limit) >= limit);
-    const boostDocument =
-      phrasesOnly && exactDocs !== null ? (id: number) => (exactDocs.has(id) || endsWithStartOf((docs[id] as DocEntry).compact, phrase) ? 1 : 0) : undefined;
-    const filter = (r: SearchResult) => {
-      // Matching one common bigram of a long query is no hit: demand a share of its terms.
-      if (weighed >= 3 && r.queryTerms.length < weighed * MIN_COVERAGE) return false;
-      return allowed === null || (docs[r.id as number] as DocEntry).units.some(inScope);
-    };
-    // With this many sentences holding the phrase, nobody reads past them: they are listed in
-    // corpus order and MiniSearch is not asked at all.
-    const results: SearchResult[] =
-      chosen === null
-        ? ms.search(query, { filter })
-        : (exactDocs?.size ?? 0) >= EXACT_ENOUGH || chosen.length === 0
-          ? []
-          : ms.search(chosen.join(' '), { filter, boostDocument, tokenize: (text) => text.split(' ') });
-
-    const buckets: Bucket[] = [];
-    const exact = exactDocs ?? new Set(results.map((r) => r.id as number).filter((id) => (docs[id] as DocEntry).compact.includes(phrase)));
-    const scored = new Set<number>();
-    for (const r of results) {
-      const id = r.id as number;
-      scored.add(id);
-      const doc = docs[id] as DocEntry;
-      const scoped = allowed === null ? doc.units : doc.units.filter(inScope);
-      if (scoped.length === 0) continue;
-      if (exact.has(id)) {
-        buckets.push({ exact: true, score: r.score, first: scoped[0] as number, units: scoped });
-        continue;
-      }
-      // The phrase may begin in this sentence and end in the next one or two. Only a
-      // sentence that ends with the phrase's beginning can start such a window, which is
-      // checked once for the text before looking at any occurrence.
-      if (!endsWithStartOf(doc.compact, phrase)) {
-        if (!phrasesOnly) buckets.push({ exact: false, score: r.score, first: scoped[0] as number, units: scoped });
-        continue;
-      }
-      const rest: number[] = [];
-      for (const u of scoped) {
-        const last = windowEnd(u, phrase);
-        if (last === null) rest.push(u);
-        else buckets.push({ exact: true, score: r.score, first: u, units: [u], windowEnd: last });
-      }
-      if (rest.length > 0 && !phrasesOnly) buckets.push({ exact: false, score: r.score, first: rest[0] as number, units: rest });
-    }
-    // A phrase the terms cannot reach (one character at the end of a word, `战。`) is still
-    // found by the scan; it ranks after the phrases MiniSearch scored.
-    // They come in corpus order, and no more of them are needed than the limit.
-    let unscored = 0;
-    for (const id of exact) {
-      if (unscored >= limit) break;
-      if (scored.has(id)) continue;
-      const doc = docs[id] as DocEntry;
-      const scoped = allowed === null ? doc.units : doc.units.filter(inScope);
-      if (scoped.length === 0) continue;
-      buckets.push({ exact: true, score: 0, first: scoped[0] as number, units: scoped });
-      unscored += scoped.length;
-    }
-    // Exact phrases first; then MiniSearch's score; then corpus order, so ties are stable.
-    buckets.sort((a, b) => Number(b.exact) - Number(a.exact) || b.score - a.score || a.first - b.first);
-
-    const hits: PassageHit[] = [];
-    for (const bucket of buckets) {
-      for (const u of bucket.units) {
-        if (hits.length >= limit) return hits;
-        const unit = units[u] as Unit;
-        const end = bucket.windowEnd === undefined ? unit.end : (units[bucket.windowEnd] as Unit).end;
-        hits.push(makeHit(unit, unit.start, end, bucket.exact, bucket.score, phrase, queryTerms));
-      }
-    }
-    return hits;
-  }
-
-  /**
-   * The query terms MiniSearch is asked for: the rarest first, as long as their postings
-   * stay within a budget, and always the rarest one. A term most sentences have (人工 in a
-   * corpus on artificial intelligence) ranks almost nothing and would cost a pass over most
-   * of the index; the phrase scan still finds the sentences that hold the whole query.
-   */
-  function rarestTerms(terms: string[]): string[] {
-    const known = [...new Set(terms)].filter((t) => df.has(t)).sort((a, b) => (df.get(a) as number) - (df.get(b) as number));
-    const chosen: string[] = [];
-    let cost = 0;
-    for (const term of known) {
-      const n = df.get(term) as number;
-      if (chosen.length > 0 && cost + n > POSTINGS_BUDGET) break;
-      chosen.push(term);
-      cost += n;
-    }
-    return chosen;
-  }
-
-  /**
-   * The distinct sentences holding the phrase, by a scan of all their folded texts joined
-   * in one string: exact matches must never depend on how the query was tokenized, and
-   * native indexOf over the distinct text of even a large corpus takes milliseconds.
-   */
-  function docsHolding(phrase: string): Set<number> {
-    // A command that asks for the phrase hits first and then, finding none, for the closest
-    // passages scans for the same phrase twice in a row; the scan is milliseconds at scale.
-    if (lastScan?.phrase === phrase) return lastScan.found;
-    const found = new Set<number>();
-    for (let at = joined.indexOf(phrase); at !== -1; at = joined.indexOf(phrase, at + 1)) {
-      const doc = docAt(at);
-      found.add(doc);
-      // Skip the rest of this sentence: it is found already.
-      at = (docStarts[doc + 1] ?? joined.length) - 1;
-    }
-    lastScan = { phrase, found };
-    return found;
-  }
-
-  /** The last scan's phrase and what it found (read only by search). */
-  let lastScan: { phrase: string; found: Set<number> } | null = null;
-
-  function docAt(offset: number): number {
-    let lo = 0;
-    let hi = docStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((docStarts[mid] as number) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  /** The last sentence of the window from unit `u` (at most MAX_WINDOW) that holds the phrase, if any. */
-  function windowEnd(u: number, phrase: string): number | null {
-    const head = (docs[(units[u] as Unit).doc] as DocEntry).compact;
-    let joined = head;
-    let last = u;
-    for (let k = 1; k < MAX_WINDOW; k++) {
-      const next = (units[last] as Unit).next;
-      if (next === -1) return null;
-      last = next;
-      joined += (docs[(units[last] as Unit).doc] as DocEntry).compact;
-      const at = joined.indexOf(phrase);
-      if (at !== -1) return at < head.length ? last : null;
-    }
-    return null;
-  }
-
-  function makeHit(unit: Unit, start: number, end: number, exact: boolean, score: number, phrase: string, terms: string[]): PassageHit {
-    const essay = essays[unit.essay] as Essay;
-    let matches: Array<[number, number]> | null = null;
-    // Spans are worked out only for the hits a command reads, not for every result.
-    return {
-      essay,
-      section: unit.section,
-      paragraph: unit.paragraph,
-      start,
-      end,
-      exact,
-      score,
-      get matches() {
-        matches ??= exact ? phraseSpans(unit.paragraph, start, end, phrase) : termSpans(unit.paragraph, start, end, terms);
-        return matches;
-      },
-    };
-  }
-
-  function phraseSpans(p: Paragraph, start: number, end: number, phrase: string): Array<[number, number]> {
-    const f = foldedOf(p).compact;
-    return occurrences(f.text, phrase)
-      .map((at) => sourceSpan(f, at, at + phrase.length))
-      .filter(([a, b]) => a < end && b > start)
-      .map(([a, b]) => [Math.max(a, start), Math.min(b, end)] as [number, number]);
-  }
-
-  function termSpans(p: Paragraph, start: number, end: number, terms: string[]): Array<[number, number]> {
-    const f = foldedOf(p).plain;
-    const long = terms.filter((t) => !isSingleHan(t));
-    // A single character is highlighted only when it is all the query has.
-    const wanted = new Set(long.length > 0 ? long : terms);
-    const spans: Array<[number, number]> = [];
-    for (const term of wanted) {
-      for (const at of occurrences(f.text, term)) {
-        const [a, b] = sourceSpan(f, at, at + term.length);
-        if (a >= start && b <= end) spans.push([a, b]);
-      }
-    }
-    return mergeSpans(spans);
-  }
-
-  function complete(kindOf: 'author' | 'essay', prefix: string, limit = CHOICES_MAX): Choice[] {
-    const max = Math.min(Math.max(limit, 0), CHOICES_MAX);
-    if (kindOf === 'author') {
-      return findAuthors(prefix)
-        .slice(0, max)
-        .map((a) => ({ name: clip(`${a.name} (${a.pinyin})${a.affiliation ? ` ${a.affiliation}` : ''}`), value: a.name }));
-    }
-    return findEssays(prefix)
-      .slice(0, max)
-      .map((e) => ({ name: clip(e.title), value: e.id }));
-  }
-
-  const index: CorpusIndex = { version: corpus.version, search, findAuthors, findEssays, complete };
-  internals.set(index, { ms, df });
+  internals.set(index, d);
   return index;
+}
+
+function foldedOf(d: IndexData, p: Paragraph): { plain: Folded; compact: Folded } {
+  let f = d.foldedParagraphs.get(p);
+  if (f) {
+    d.foldedParagraphs.delete(p);
+  } else {
+    f = { plain: fold(p.text), compact: fold(p.text, { compact: true }) };
+    if (d.foldedParagraphs.size >= FOLDS_CACHED) d.foldedParagraphs.delete(d.foldedParagraphs.keys().next().value as Paragraph);
+  }
+  d.foldedParagraphs.set(p, f);
+  return f;
+}
+
+function findAuthors(d: IndexData, name: string): AuthorEntry[] {
+  const q = compactOf(foldText(name));
+  d.authorRecords ??= collectAuthors(d.essays);
+  const authors = d.authorRecords;
+  if (q === '') return authors.map((a) => a.entry);
+  if (/\p{Script=Han}/u.test(q)) return authors.filter((a) => a.folded.includes(q) || q.includes(a.folded)).map((a) => a.entry);
+  const key = latinKey(name);
+  if (key.length < 2) return [];
+  return authors.filter((a) => a.keys.some((k) => k.startsWith(key))).map((a) => a.entry);
+}
+
+function findEssays(d: IndexData, query: string): Essay[] {
+  const q = compactOf(foldText(query));
+  if (q === '') return d.essays;
+  const id = query.trim().toLowerCase();
+  const byId = d.essays.filter((e) => e.id.toLowerCase() === id);
+  if (byId.length > 0) return byId;
+  return d.essays.filter((e, i) => (d.titleKeys[i] as string).includes(q) || compactOf(e.id).includes(q));
+}
+
+/** The essays a search may draw from, by number; null for all of them. */
+function essaysFor(d: IndexData, index: CorpusIndex, filters: SearchFilters): Set<number> | null {
+  if (!filters.author?.trim() && !filters.essay?.trim()) return null;
+  return new Set(essaysMatching(index, filters).map((e) => d.essayNumber.get(e) as number));
+}
+
+function complete(d: IndexData, kindOf: 'author' | 'essay', prefix: string, limit = CHOICES_MAX): Choice[] {
+  const max = Math.min(Math.max(limit, 0), CHOICES_MAX);
+  if (kindOf === 'author') {
+    return findAuthors(d, prefix)
+      .slice(0, max)
+      .map((a) => ({ name: clip(`${a.name} (${a.pinyin})${a.affiliation ? ` ${a.affiliation}` : ''}`), value: a.name }));
+  }
+  return findEssays(d, prefix)
+    .slice(0, max)
+    .map((e) => ({ name: clip(e.title), value: e.id }));
+}
+
+/** A ranked group of occurrences: a distinct sentence's, or one phrase window's. */
+interface Bucket {
+  exact: boolean;
+  score: number;
+  first: number;
+  units: number[];
+  /** For a window across sentences: the last sentence of the window. */
+  windowEnd?: number;
+}
+
+/** One query as the steps below see it. */
+interface Query {
+  text: string;
+  /** Folded, letters and digits only: what an exact match must hold. */
+  phrase: string;
+  terms: string[];
+  limit: number;
+  allowed: Set<number> | null;
+  inScope: (u: number) => boolean;
+}
+
+function search(d: IndexData, allowed: Set<number> | null, text: string, options: SearchOptions): PassageHit[] {
+  const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  const phrase = compactOf(foldText(text));
+  if (phrase === '' || limit <= 0 || (allowed !== null && allowed.size === 0)) return [];
+  const q: Query = {
+    text,
+    phrase,
+    terms: d.kind === 'chinese' ? tokenize(text) : [],
+    limit,
+    allowed,
+    inScope: (u) => allowed === null || allowed.has((d.units[u] as Unit).essay),
+  };
+  // The baseline is MiniSearch alone: it finds what its tokenizer finds, nothing more.
+  const exactDocs = d.kind === 'chinese' ? docsHolding(d, phrase) : null;
+  // Whether only passages holding the whole phrase can be among the hits: asked for, or
+  // the sentences holding it fill the limit already. Then MiniSearch scores only the
+  // sentences that hold the phrase or may start a window holding it (the rest are skipped
+  // before it makes a result of them), and those score as they would among all.
+  const phrasesOnly = options.exactOnly === true || (exactDocs !== null && scopedCountOf(d.docs, exactDocs, q.inScope, limit) >= limit);
+  const results = scoredSentences(d, q, exactDocs, phrasesOnly);
+  const exact = exactDocs ?? new Set(results.map((r) => r.id as number).filter((id) => (d.docs[id] as DocEntry).compact.includes(phrase)));
+  const buckets = [...bucketsOf(d, q, results, exact, phrasesOnly), ...unscoredPhrases(d, q, exact, new Set(results.map((r) => r.id as number)))];
+  // Exact phrases first; then MiniSearch's score; then corpus order, so ties are stable.
+  buckets.sort((a, b) => Number(b.exact) - Number(a.exact) || b.score - a.score || a.first - b.first);
+  return hitsOf(d, q, buckets);
+}
+
+/** The sentences MiniSearch scores for the query (for ours, only for its rarer terms). */
+function scoredSentences(d: IndexData, q: Query, exactDocs: Set<number> | null, phrasesOnly: boolean): SearchResult[] {
+  const chosen = d.kind === 'chinese' ? rarestTerms(d, q.terms) : null;
+  // Terms no sentence has count against a passage; terms left out for being common do not.
+  const weighed = chosen === null ? 0 : [...new Set(q.terms)].filter((t) => !d.df.has(t) || chosen.includes(t)).length;
+  const filter = (r: SearchResult) => {
+    // Matching one common bigram of a long query is no hit: demand a share of its terms.
+    if (weighed >= 3 && r.queryTerms.length < weighed * MIN_COVERAGE) return false;
+    return q.allowed === null || (d.docs[r.id as number] as DocEntry).units.some(q.inScope);
+  };
+  if (chosen === null) return d.ms.search(q.text, { filter });
+  // With this many sentences holding the phrase, nobody reads past them: they are listed in
+  // corpus order and MiniSearch is not asked at all.
+  if ((exactDocs?.size ?? 0) >= EXACT_ENOUGH || chosen.length === 0) return [];
+  const boostDocument =
+    phrasesOnly && exactDocs !== null ? (id: number) => (exactDocs.has(id) || endsWithStartOf((d.docs[id] as DocEntry).compact, q.phrase) ? 1 : 0) : undefined;
+  return d.ms.search(chosen.join(' '), { filter, boostDocument, tokenize: (text) => text.split(' ') });
+}
+
+/** MiniSearch's results as ranked groups of occurrences in scope, phrase windows found. */
+function bucketsOf(d: IndexData, q: Query, results: SearchResult[], exact: Set<number>, phrasesOnly: boolean): Bucket[] {
+  const buckets: Bucket[] = [];
+  for (const r of results) {
+    const id = r.id as number;
+    const doc = d.docs[id] as DocEntry;
+    const scoped = q.allowed === null ? doc.units : doc.units.filter(q.inScope);
+    if (scoped.length === 0) continue;
+    if (exact.has(id)) {
+      buckets.push({ exact: true, score: r.score, first: scoped[0] as number, units: scoped });
+      continue;
+    }
+    // The phrase may begin in this sentence and end in the next one or two. Only a
+    // sentence that ends with the phrase's beginning can start such a window, which is
+    // checked once for the text before looking at any occurrence.
+    if (!endsWithStartOf(doc.compact, q.phrase)) {
+      if (!phrasesOnly) buckets.push({ exact: false, score: r.score, first: scoped[0] as number, units: scoped });
+      continue;
+    }
+    const rest: number[] = [];
+    for (const u of scoped) {
+      const last = windowEnd(d, u, q.phrase);
+      if (last === null) rest.push(u);
+      else buckets.push({ exact: true, score: r.score, first: u, units: [u], windowEnd: last });
+    }
+    if (rest.length > 0 && !phrasesOnly) buckets.push({ exact: false, score: r.score, first: rest[0] as number, units: rest });
+  }
+  return buckets;
+}
+
+/**
+ * A phrase the terms cannot reach (one character at the end of a word, `战。`) is still
+ * found by the scan; it ranks after the phrases MiniSearch scored. They come in corpus
+ * order, and no more of them are needed than the limit.
+ */
+function unscoredPhrases(d: IndexData, q: Query, exact: Set<number>, scored: Set<number>): Bucket[] {
+  const buckets: Bucket[] = [];
+  let unscored = 0;
+  for (const id of exact) {
+    if (unscored >= q.limit) break;
+    if (scored.has(id)) continue;
+    const doc = d.docs[id] as DocEntry;
+    const scoped = q.allowed === null ? doc.units : doc.units.filter(q.inScope);
+    if (scoped.length === 0) continue;
+    buckets.push({ exact: true, score: 0, first: scoped[0] as number, units: scoped });
+    unscored += scoped.length;
+  }
+  return buckets;
+}
+
+/** The ranked buckets' occurrences as hits, up to the limit. */
+function hitsOf(d: IndexData, q: Query, buckets: Bucket[]): PassageHit[] {
+  const hits: PassageHit[] = [];
+  for (const bucket of buckets) {
+    for (const u of bucket.units) {
+      if (hits.length >= q.limit) return hits;
+      const unit = d.units[u] as Unit;
+      const end = bucket.windowEnd === undefined ? unit.end : (d.units[bucket.windowEnd] as Unit).end;
+      hits.push(makeHit(d, unit, unit.start, end, bucket.exact, bucket.score, q.phrase, q.terms));
+    }
+  }
+  return hits;
+}
+
+/**
+ * The query terms MiniSearch is asked for: the rarest first, as long as their postings
+ * stay within a budget, and always the rarest one. A term most sentences have (人工 in a
+ * corpus on artificial intelligence) ranks almost nothing and would cost a pass over most
+ * of the index; the phrase scan still finds the sentences that hold the whole query.
+ */
+function rarestTerms(d: IndexData, terms: string[]): string[] {
+  const known = [...new Set(terms)].filter((t) => d.df.has(t)).sort((a, b) => (d.df.get(a) as number) - (d.df.get(b) as number));
+  const chosen: string[] = [];
+  let cost = 0;
+  for (const term of known) {
+    const n = d.df.get(term) as number;
+    if (chosen.length > 0 && cost + n > POSTINGS_BUDGET) break;
+    chosen.push(term);
+    cost += n;
+  }
+  return chosen;
+}
+
+/**
+ * The distinct sentences holding the phrase, by a scan of all their folded texts joined
+ * in one string: exact matches must never depend on how the query was tokenized, and
+ * native indexOf over the distinct text of even a large corpus takes milliseconds.
+ */
+function docsHolding(d: IndexData, phrase: string): Set<number> {
+  // A command that asks for the phrase hits first and then, finding none, for the closest
+  // passages scans for the same phrase twice in a row; the scan is milliseconds at scale.
+  if (d.lastScan?.phrase === phrase) return d.lastScan.found;
+  const found = new Set<number>();
+  for (let at = d.joined.indexOf(phrase); at !== -1; at = d.joined.indexOf(phrase, at + 1)) {
+    const doc = docAt(d.docStarts, at);
+    found.add(doc);
+    // Skip the rest of this sentence: it is found already.
+    at = (d.docStarts[doc + 1] ?? d.joined.length) - 1;
+  }
+  d.lastScan = { phrase, found };
+  return found;
+}
+
+function docAt(docStarts: number[], offset: number): number {
+  let lo = 0;
+  let hi = docStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((docStarts[mid] as number) <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The last sentence of the window from unit `u` (at most MAX_WINDOW) that holds the phrase, if any. */
+function windowEnd(d: IndexData, u: number, phrase: string): number | null {
+  const head = (d.docs[(d.units[u] as Unit).doc] as DocEntry).compact;
+  let joined = head;
+  let last = u;
+  for (let k = 1; k < MAX_WINDOW; k++) {
+    const next = (d.units[last] as Unit).next;
+    if (next === -1) return null;
+    last = next;
+    joined += (d.docs[(d.units[last] as Unit).doc] as DocEntry).compact;
+    const at = joined.indexOf(phrase);
+    if (at !== -1) return at < head.length ? last : null;
+  }
+  return null;
+}
+
+function makeHit(d: IndexData, unit: Unit, start: number, end: number, exact: boolean, score: number, phrase: string, terms: string[]): PassageHit {
+  const essay = d.essays[unit.essay] as Essay;
+  let matches: Array<[number, number]> | null = null;
+  // Spans are worked out only for the hits a command reads, not for every result.
+  return {
+    essay,
+    section: unit.section,
+    paragraph: unit.paragraph,
+    start,
+    end,
+    exact,
+    score,
+    get matches() {
+      matches ??= exact ? phraseSpans(d, unit.paragraph, start, end, phrase) : termSpans(d, unit.paragraph, start, end, terms);
+      return matches;
+    },
+  };
+}
+
+function phraseSpans(d: IndexData, p: Paragraph, start: number, end: number, phrase: string): Array<[number, number]> {
+  const f = foldedOf(d, p).compact;
+  return occurrences(f.text, phrase)
+    .map((at) => sourceSpan(f, at, at + phrase.length))
+    .filter(([a, b]) => a < end && b > start)
+    .map(([a, b]) => [Math.max(a, start), Math.min(b, end)] as [number, number]);
+}
+
+function termSpans(d: IndexData, p: Paragraph, start: number, end: number, terms: string[]): Array<[number, number]> {
+  const f = foldedOf(d, p).plain;
+  const long = terms.filter((t) => !isSingleHan(t));
+  // A single character is highlighted only when it is all the query has.
+  const wanted = new Set(long.length > 0 ? long : terms);
+  const spans: Array<[number, number]> = [];
+  for (const term of wanted) {
+    for (const at of occurrences(f.text, term)) {
+      const [a, b] = sourceSpan(f, at, at + term.length);
+      if (a >= start && b <= end) spans.push([a, b]);
+    }
+  }
+  return mergeSpans(spans);
 }
 
 /** How many occurrences in scope the sentences `ids` have, counted up to `enough`. */

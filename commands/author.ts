@@ -4,6 +4,7 @@ import { distinctiveTerms, essayLength, essayUrls, thesisSentences } from '../sr
 import type { Command, CommandContext } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import type { Locale, Reply, ReplyAction, ReplyBlock } from '../src/core/reply/model.js';
+import { AuthorResult } from '../src/core/reply/results.js';
 import type { AuthorEntry } from '../src/core/search/search.js';
 
 /** More than this many matching authors means the name was too vague to profile each one. */
@@ -91,7 +92,7 @@ function profileBlocks(entry: AuthorEntry, essays: EssayProfile[], locale: Local
   return blocks;
 }
 
-function unknownAuthor(ctx: CommandContext): Reply {
+function unknownAuthor(ctx: CommandContext): Reply<never> {
   const t = T[ctx.locale];
   const all = ctx.index.findAuthors('');
   const list = all.map((a) => `${a.name}${a.affiliation ? `（${a.affiliation}）` : ''} — ${a.essays.map((e) => e.title).join('；')}`);
@@ -120,6 +121,7 @@ export default {
   description: 'An author: affiliation, essays, outline, length, notes and sources, thesis and terms',
   descriptionZh: '作者概况：单位、文章、章节、篇幅、脚注与来源、论点与关键词',
   options,
+  result: AuthorResult,
   positional: 'name',
   run(input, ctx) {
     const t = T[ctx.locale];
@@ -154,4 +156,4 @@ export default {
       corpusVersion: ctx.corpus.version,
     };
   },
-} satisfies Command<typeof options>;
+} satisfies Command<typeof options, typeof AuthorResult>;

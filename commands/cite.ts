@@ -5,6 +5,7 @@ import type { Command } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import { type CitableWork, type CitationField, formatBibtex, formatGbt7714, missingFields } from '../src/core/reply/citation.js';
 import type { Locale, ReplyBlock } from '../src/core/reply/model.js';
+import { CiteResult } from '../src/core/reply/results.js';
 
 /** An essay ID or title fragment that matches more essays than this is too vague to cite. */
 const MAX_CITATIONS = 5;
@@ -62,6 +63,7 @@ export default {
   description: 'A reference to an essay or passage in GB/T 7714-2015 and BibTeX',
   descriptionZh: '按 GB/T 7714-2015 与 BibTeX 格式引用文章或段落',
   options,
+  result: CiteResult,
   positional: 'target',
   run(input, ctx) {
     const t = T[ctx.locale];
@@ -111,4 +113,4 @@ export default {
       corpusVersion: ctx.corpus.version,
     };
   },
-} satisfies Command<typeof options>;
+} satisfies Command<typeof options, typeof CiteResult>;

@@ -3,6 +3,7 @@ import { essaysOf } from '../src/core/corpus/model.js';
 import type { Command } from '../src/core/dispatch/command.js';
 import { attributionOf, findPassage, label, resolve } from '../src/core/reply/excerpt.js';
 import type { Reply } from '../src/core/reply/model.js';
+import { PassageResult } from '../src/core/reply/results.js';
 
 const options = z.object({
   id: z
@@ -17,11 +18,12 @@ export default {
   description: 'Show the whole paragraph of a passage, with all its footnotes',
   descriptionZh: '显示引文所在的整段原文及其全部脚注',
   options,
+  result: PassageResult,
   positional: 'id',
   // It answers the Context button under a quote; people search with /quote.
   hidden: true,
-  run(input, ctx): Reply {
-    const base: Reply = {
+  run(input, ctx): Reply<z.output<typeof PassageResult>> {
+    const base: Reply<never> = {
       command: 'context',
       title: label(ctx.locale, 'Context', '上下文'),
       blocks: [],
@@ -64,4 +66,4 @@ export default {
       ],
     };
   },
-} satisfies Command<typeof options>;
+} satisfies Command<typeof options, typeof PassageResult>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Essay } from '../src/core/corpus/model.js';
 import type { Command } from '../src/core/dispatch/command.js';
 import type { Locale, ReplyBlock } from '../src/core/reply/model.js';
+import { EssaysResult } from '../src/core/reply/results.js';
 
 const T = {
   en: {
@@ -53,6 +54,7 @@ export default {
   description: 'The table of contents: every essay with its author, sections and footnote count',
   descriptionZh: '目录：每篇文章的作者、章节与脚注数',
   options,
+  result: EssaysResult,
   run(_input, ctx) {
     const t = T[ctx.locale];
     const blocks: ReplyBlock[] = [];
@@ -104,4 +106,4 @@ export default {
       corpusVersion: ctx.corpus.version,
     };
   },
-} satisfies Command<typeof options>;
+} satisfies Command<typeof options, typeof EssaysResult>;

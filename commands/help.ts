@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Command, type OptionSpec, optionSpecs } from '../src/core/dispatch/command.js';
 import type { Locale, ReplyBlock } from '../src/core/reply/model.js';
+import { HelpResult } from '../src/core/reply/results.js';
 
 const T = {
   en: {
@@ -75,6 +76,7 @@ export default {
   description: 'The commands, or one command’s usage and options',
   descriptionZh: '全部命令，或某个命令的用法与选项',
   options,
+  result: HelpResult,
   positional: 'command',
   run(input, ctx) {
     const t = T[ctx.locale];
@@ -136,4 +138,4 @@ export default {
       ],
     };
   },
-} satisfies Command<typeof options>;
+} satisfies Command<typeof options, typeof HelpResult>;

@@ -4,6 +4,7 @@ import { queryText } from '../src/core/dispatch/input.js';
 import { filterOptions, noMatchMessage, shownRange } from '../src/core/dispatch/passage-options.js';
 import { excerpt, label, quoteBlock } from '../src/core/reply/excerpt.js';
 import type { Reply, ReplyAction } from '../src/core/reply/model.js';
+import { QuoteResult } from '../src/core/reply/results.js';
 
 const options = z.object({
   query: queryText(200).meta({
@@ -21,12 +22,13 @@ export default {
   description: 'Quote passages from the essays verbatim, with author, section and footnotes',
   descriptionZh: '逐字引用文章段落，附作者、章节与脚注',
   options,
+  result: QuoteResult,
   positional: 'query',
   run(input, ctx) {
     const filters = { author: input.author, essay: input.essay };
     // One more than the page shows, to know whether there is a next page.
     const hits = ctx.index.search(input.query, filters, { limit: input.page * input.count + 1 });
-    const base: Reply = {
+    const base: Reply<never> = {
       command: 'quote',
       title: label(ctx.locale, 'Quotes', '引文'),
       blocks: [],
@@ -78,4 +80,4 @@ export default {
       results,
     };
   },
-} satisfies Command<typeof options>;
+} satisfies Command<typeof options, typeof QuoteResult>;

@@ -5,6 +5,7 @@ import { queryText } from '../src/core/dispatch/input.js';
 import { filterOptions, noMatchMessage } from '../src/core/dispatch/passage-options.js';
 import { attributionOf, authorLabel, excerpt, footnotesFor, label, sentenceAt } from '../src/core/reply/excerpt.js';
 import type { Reply, ReplyBlock } from '../src/core/reply/model.js';
+import { SourcesResult } from '../src/core/reply/results.js';
 import { foldText } from '../src/core/search/fold.js';
 import { essaysMatching, type SearchFilters } from '../src/core/search/search.js';
 
@@ -50,10 +51,11 @@ export default {
   description: 'List the sources the essays cite: full citations, URLs and the sentences citing them',
   descriptionZh: '列出文章引用的来源：完整出处、网址及引用它的句子',
   options,
+  result: SourcesResult,
   positional: 'query',
   run(input, ctx) {
     const filters = { author: input.author, essay: input.essay };
-    const base: Reply = {
+    const base: Reply<never> = {
       command: 'sources',
       title: label(ctx.locale, 'Sources', '来源'),
       blocks: [],
@@ -110,7 +112,7 @@ export default {
       results,
     };
   },
-} satisfies Command<typeof options>;
+} satisfies Command<typeof options, typeof SourcesResult>;
 
 function essaysIn(ctx: CommandContext, filters: SearchFilters): Essay[] {
   return essaysMatching(ctx.index, filters);

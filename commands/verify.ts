@@ -3,6 +3,7 @@ import type { Command } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import { excerpt, label, quoteBlock } from '../src/core/reply/excerpt.js';
 import type { Locale, Reply, ReplyBlock } from '../src/core/reply/model.js';
+import { VerifyResult } from '../src/core/reply/results.js';
 import { type Alignment, align, dropCjkSpaces } from '../src/core/search/diff.js';
 import type { PassageHit } from '../src/core/search/search.js';
 
@@ -46,11 +47,12 @@ export default {
   description: 'Check a sentence attributed to the essays: verbatim source, or closest passage and diff',
   descriptionZh: '核对据称出自文章的句子：给出原文出处，或最接近的段落及逐字差异',
   options,
+  result: VerifyResult,
   positional: 'sentence',
   run(input, ctx) {
     const typed = dropCjkSpaces(input.sentence);
     const sentence = typed.replace(WRAPPING_QUOTES, '').trim() || typed;
-    const base: Reply = {
+    const base: Reply<never> = {
       command: 'verify',
       title: label(ctx.locale, 'Verify a quotation', '核对引文'),
       blocks: [],
@@ -117,13 +119,13 @@ export default {
       ],
     };
   },
-} satisfies Command<typeof options>;
+} satisfies Command<typeof options, typeof VerifyResult>;
 
 /**
  * The words were found. They are verbatim when the essay has them character for character;
  * otherwise they differ only in punctuation, spacing, width or Traditional characters.
  */
-function verbatimReply(base: Reply, forms: string[], hit: PassageHit, locale: Locale): Reply {
+function verbatimReply(base: Reply<never>, forms: string[], hit: PassageHit, locale: Locale): Reply<z.output<typeof VerifyResult>> {
   const span = hit.matches[0] ?? [hit.start, hit.end];
   const source = hit.paragraph.text.slice(span[0], span[1]);
   const verbatim = forms.some((f) => hit.paragraph.text.includes(f));

@@ -4,6 +4,7 @@ import type { Command, CommandContext } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import { affiliationLabel, authorLabel, excerpt, label, quoteBlock } from '../src/core/reply/excerpt.js';
 import type { Reply } from '../src/core/reply/model.js';
+import { WhoResult } from '../src/core/reply/results.js';
 import { foldText } from '../src/core/search/fold.js';
 import type { PassageHit } from '../src/core/search/search.js';
 
@@ -42,10 +43,11 @@ export default {
   description: 'Who wrote it: the author, affiliation, essay and section of a heading or phrase',
   descriptionZh: '查作者：某个章节标题或句子出自谁、哪篇文章、哪一节',
   options,
+  result: WhoResult,
   positional: 'text',
   run(input, ctx) {
     const candidates = findCandidates(input.text, ctx);
-    const base: Reply = {
+    const base: Reply<never> = {
       command: 'who',
       title: label(ctx.locale, 'Who wrote it', '出自谁手'),
       blocks: [],
@@ -87,7 +89,7 @@ export default {
       results,
     };
   },
-} satisfies Command<typeof options>;
+} satisfies Command<typeof options, typeof WhoResult>;
 
 function findCandidates(text: string, ctx: CommandContext): Candidate[] {
   const key = headingKey(text);

@@ -1,4 +1,7 @@
 import { describe, expect, test } from 'vitest';
+import type { z } from 'zod';
+import { registry } from '../commands/index.js';
+import { AuthorResult, CiteResult, EssaysResult, QuoteResult, SourcesResult, WhoResult } from '../src/core/reply/results.js';
 import { type CliRun, runCli, runCliProcess } from './support/cli.js';
 
 type Run = CliRun;
@@ -16,6 +19,11 @@ function json(run: Run): Record<string, unknown> {
 
 const VERSION = /^[0-9a-f]{12}$/u;
 
+/** The results of a --json answer, read with the command's own schema (strict: no field outside it). */
+function resultsOf<S extends z.ZodType>(body: Record<string, unknown>, schema: S): Array<z.output<S>> {
+  return (body.results as unknown[]).map((r) => schema.parse(r));
+}
+
 describe('cli --json: one JSON object in the documented shape', () => {
   test('quote: {id, quote, author, essay, section, footnotes: [{number, text, urls}]}; corpus warnings on stderr only', async () => {
     const run = await cli('quote', '智能鸿沟', '--json');
@@ -24,7 +32,7 @@ describe('cli --json: one JSON object in the documented shape', () => {
     expect(Object.keys(body)).toEqual(['command', 'results', 'corpusVersion']);
     expect(body.command).toBe('quote');
     expect(body.corpusVersion).toMatch(VERSION);
-    const [first] = body.results as Array<Record<string, unknown>>;
+    const [first] = resultsOf(body, QuoteResult);
     expect(first).toMatchObject({
       id: 'chen-zhimin-ylph.4',
       author: '陈志敏',
@@ -33,42 +41,35 @@ describe('cli --json: one JSON object in the documented shape', () => {
     });
     expect(first?.quote).toContain('智能鸿沟');
     expect(first?.footnotes).toEqual([expect.objectContaining({ number: 3, urls: [] })]);
-    expect(Object.keys((first?.footnotes as object[] | undefined)?.[0] ?? {})).toEqual(expect.arrayContaining(['number', 'text', 'urls']));
     expect(run.stderr).toContain('corpus: ');
     expect(run.stderr).toContain('global-governance-symposium.txt:91: paragraph ends mid-sentence');
   });
 
   test('who: {author, affiliation, essay, section, quote}', async () => {
     const body = json(await cli('who', '结语', '--json'));
-    const [first] = body.results as Array<Record<string, unknown>>;
+    const [first] = resultsOf(body, WhoResult);
     expect(first).toMatchObject({ author: '陈志敏', affiliation: '复旦大学国际关系与公共事务学院教授、全球人工智能创新治理中心执行主任', section: '结语' });
-    expect(Object.keys(first ?? {})).toEqual(expect.arrayContaining(['author', 'affiliation', 'essay', 'section', 'quote']));
   });
 
   test('author: {name, affiliation, essays: [{title, sections}], footnoteCount, urls, summary}', async () => {
     const body = json(await cli('author', 'Zhimin', 'Chen', '--json'));
-    const [first] = body.results as Array<Record<string, unknown>>;
+    const [first] = resultsOf(body, AuthorResult);
     expect(first).toMatchObject({ name: '陈志敏', footnoteCount: 15 });
     expect(first?.urls).toHaveLength(10);
-    expect((first?.essays as Array<{ title: string; sections: string[] }> | undefined)?.map((e) => [e.title, e.sections.length])).toEqual([
-      ['引领普惠向善的人工智能全球治理：中国的角色', 4],
-    ]);
-    expect((first?.summary as string[] | undefined)?.[0]).toBe('人工智能治理攸关全人类的共同命运。');
+    expect(first?.essays.map((e) => [e.title, e.sections.length])).toEqual([['引领普惠向善的人工智能全球治理：中国的角色', 4]]);
+    expect(first?.summary[0]).toBe('人工智能治理攸关全人类的共同命运。');
   });
 
   test('sources: {number, text, urls, quote, author, essay}, filtered by --essay', async () => {
     const body = json(await cli('sources', '--essay', 'chen-zhimin-ylph', '--json'));
-    const results = body.results as Array<Record<string, unknown>>;
+    const results = resultsOf(body, SourcesResult);
     expect(results.length).toBeGreaterThan(0);
-    for (const r of results) {
-      expect(Object.keys(r)).toEqual(expect.arrayContaining(['number', 'text', 'urls', 'quote', 'author', 'essay']));
-      expect(r.author).toBe('陈志敏');
-    }
+    for (const r of results) expect(r.author).toBe('陈志敏');
   });
 
   test('essays: {title, author, affiliation, sections, footnoteCount}, from another corpus with --corpus', async () => {
     const body = json(await cli('essays', '--corpus', 'test/fixtures/cite', '--json'));
-    expect((body.results as Array<Record<string, unknown>>).map((r) => [r.title, r.author, r.footnoteCount])).toEqual([
+    expect(resultsOf(body, EssaysResult).map((r) => [r.title, r.author, r.footnoteCount])).toEqual([
       ['编者按', 'the editors', 0],
       ['深海资源开发的规则建构', '王小明', 3],
       ['极地治理的新趋势', '赵大海', 0],
@@ -77,21 +78,19 @@ describe('cli --json: one JSON object in the documented shape', () => {
 
   test('--author and --essay map to the options of that name, --limit to the count', async () => {
     const body = json(await cli('quote', '治理', '--author', '陈志敏', '--limit', '2', '--json'));
-    const results = body.results as Array<{ author: string }>;
+    const results = resultsOf(body, QuoteResult);
     expect(results).toHaveLength(2);
     for (const r of results) expect(r.author).toBe('陈志敏');
   });
 
   test('--name=value, and -- before text that starts with a dash', async () => {
     const body = json(await cli('quote', '--author=陈志敏', '--limit=1', '--json', '--', '治理'));
-    expect((body.results as Array<{ author: string }>).map((r) => r.author)).toEqual(['陈志敏']);
+    expect(resultsOf(body, QuoteResult).map((r) => r.author)).toEqual(['陈志敏']);
   });
 
   test('cite uses the metadata file beside the corpus file', async () => {
     const body = json(await cli('cite', 'wang-xiaoming-shzy', '--corpus', 'test/fixtures/cite', '--json'));
-    expect((body.results as Array<{ gbt7714: string }>)[0]?.gbt7714).toBe(
-      '王小明. 深海资源开发的规则建构[J]. 海洋问题研究, 2024, 12(3): 1-8. DOI:10.1234/hy.2024.03.001.',
-    );
+    expect(resultsOf(body, CiteResult)[0]?.gbt7714).toBe('王小明. 深海资源开发的规则建构[J]. 海洋问题研究, 2024, 12(3): 1-8. DOI:10.1234/hy.2024.03.001.');
   });
 
   test('no result is not an error: exit 0, empty results and a message', async () => {
@@ -101,6 +100,29 @@ describe('cli --json: one JSON object in the documented shape', () => {
     expect(body.results).toEqual([]);
     expect(typeof body.message).toBe('string');
     expect(body.message).not.toBe('');
+  });
+});
+
+describe('cli --json: every command', () => {
+  test.each([
+    ['quote', ['智能鸿沟']],
+    ['quote', ['量子计算机']],
+    ['who', ['结语']],
+    ['author', ['chen']],
+    ['sources', []],
+    ['essays', []],
+    ['cite', ['chen-zhimin-ylph.4']],
+    ['verify', ['人工智能治理攸关全人类的共同命运。']],
+    ['verify', ['人工智能治理攸关全人类的共同未来。']],
+    ['help', []],
+    ['help', ['quote']],
+    ['context', ['chen-zhimin-ylph.4']],
+  ])('%s %j: results in exactly the schema the command declares', async (name, words) => {
+    const body = json(await cli(name, ...words, '--json'));
+    const command = registry.get(name);
+    expect(command).toBeDefined();
+    const results = resultsOf(body, command?.result as z.ZodType);
+    expect(results.length).toBe((body.results as unknown[]).length);
   });
 });
 

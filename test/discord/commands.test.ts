@@ -7,7 +7,7 @@ import { discordCommands, FIND_SOURCE } from '../../src/discord/commands.js';
 import { restOptions } from '../../src/discord/rest.js';
 
 function command(name: string, options: z.ZodObject<Record<string, z.ZodType>>, extra: Partial<Command> = {}): Command {
-  return { name, description: `${name} things`, descriptionZh: '说明', options, run: () => errorReply(name, 'x', 'x', 'v'), ...extra };
+  return { name, description: `${name} things`, descriptionZh: '说明', options, result: z.unknown(), run: () => errorReply(name, 'x', 'x', 'v'), ...extra };
 }
 
 const verify = command('verify', z.object({ sentence: z.string().meta({ description: 'A sentence' }) }), { positional: 'sentence' });

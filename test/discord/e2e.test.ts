@@ -328,6 +328,7 @@ describe('Discord end to end, on a corpus with a paragraph longer than any messa
     description: 'Always fails',
     descriptionZh: '总是失败',
     options: z.object({}),
+    result: z.unknown(),
     run(): never {
       throw new Error('kaboom: a bug');
     },

@@ -70,6 +70,7 @@ const huge: Command = {
   name: 'huge',
   description: 'fixture',
   descriptionZh: 'fixture',
+  result: z.unknown(),
   options: z.object({ n: z.number().int().optional() }),
   run: (_input, ctx) => ({
     command: 'huge',
@@ -98,6 +99,7 @@ const huge: Command = {
 const broken: Command = {
   name: 'broken',
   description: 'fixture',
+  result: z.unknown(),
   descriptionZh: 'fixture',
   options: z.object({}),
   run: () => {

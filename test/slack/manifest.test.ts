@@ -31,6 +31,7 @@ describe('Slack manifest', () => {
       name: 'quote',
       description: 'Quote a passage word for word',
       descriptionZh: '引用原文',
+      result: z.unknown(),
       positional: 'query',
       options: z.object({
         query: z.string().meta({ description: 'words to find' }),

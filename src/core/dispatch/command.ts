@@ -28,7 +28,7 @@ export interface OptionMeta {
 export type OptionsSchema = z.ZodObject<Record<string, z.ZodType>>;
 
 /** A chat command: one file in `commands/`, default-exported with `satisfies Command`. */
-export interface Command<S extends OptionsSchema = OptionsSchema> {
+export interface Command<S extends OptionsSchema = OptionsSchema, R extends z.ZodType = z.ZodType> {
   name: string;
   /** English description, at most 100 characters (Discord's limit). */
   description: string;
@@ -39,7 +39,9 @@ export interface Command<S extends OptionsSchema = OptionsSchema> {
   positional?: keyof z.infer<S> & string;
   /** Internal commands answer buttons (e.g. `context`) and are not registered on platforms. */
   hidden?: boolean;
-  run(input: z.output<S>, ctx: CommandContext): Reply;
+  /** One result of the CLI's `--json` (see src/core/reply/results.ts): what `run` puts in `results`. */
+  result: R;
+  run(input: z.output<S>, ctx: CommandContext): Reply<z.output<R>>;
 }
 
 /** An option as the platforms need it, read off the zod schema once. */

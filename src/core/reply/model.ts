@@ -74,7 +74,7 @@ export interface ReplyAction {
   input: Record<string, string | number | boolean>;
 }
 
-export interface Reply {
+export interface Reply<Result = unknown> {
   command: string;
   title: string;
   /** A notice shown above the blocks: why nothing was found and what to try, or a hint. */
@@ -82,7 +82,7 @@ export interface Reply {
   blocks: ReplyBlock[];
   actions: ReplyAction[];
   /** Machine-readable results: the stable `--json` interface of the CLI. */
-  results: unknown[];
+  results: Result[];
   /** The corpus version the answer came from. */
   corpusVersion: string;
   /** Set when the input was refused or the command failed; adapters answer these privately. */

@@ -46,6 +46,7 @@ describe('the bot', () => {
       description: 'fails',
       descriptionZh: '失败',
       options: z.object({}),
+      result: z.unknown(),
       run() {
         throw new Error('secret internals at /srv/x.ts:1');
       },

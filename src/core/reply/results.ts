@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+/**
+ * The `--json` results of every command: the CLI's stable interface, typed once here. Each
+ * command declares its schema (`result`) and its `run` must return results of that type;
+ * the CLI tests parse real output with the same schemas. Names documented in the README are
+ * never removed; new fields may be added.
+ */
+
+/** A footnote as a quote's result lists it. */
+export const FootnoteResult = z.strictObject({
+  number: z.number().int().positive(),
+  /** The full citation (for a short form or 同上, the one it stands for). */
+  text: z.string(),
+  urls: z.array(z.string()),
+  /** `quote`: its marker falls inside the quoted words; `passage`: a later marker in the paragraph covers them. */
+  covers: z.enum(['quote', 'passage']).optional(),
+});
+
+/** A passage quoted word for word, with where it stands. */
+export const PassageResult = z.strictObject({
+  id: z.string(),
+  quote: z.string(),
+  author: z.string(),
+  essay: z.string(),
+  section: z.string().nullable(),
+  footnotes: z.array(FootnoteResult),
+});
+
+export const QuoteResult = PassageResult.extend({
+  /** The passage holds the query's exact words (else it is one of the closest). */
+  exact: z.boolean(),
+});
+
+export const WhoResult = z.strictObject({
+  author: z.string(),
+  affiliation: z.string().nullable(),
+  essay: z.string(),
+  section: z.string().nullable(),
+  quote: z.string(),
+  id: z.string(),
+  /** How the candidate was found: its heading, the essay's title, the phrase, or as the closest passage. */
+  match: z.enum(['heading', 'title', 'phrase', 'closest']),
+});
+
+export const AuthorResult = z.strictObject({
+  name: z.string(),
+  affiliation: z.string().nullable(),
+  pinyin: z.string(),
+  essays: z.array(
+    z.strictObject({
+      id: z.string(),
+      title: z.string(),
+      sections: z.array(z.string()),
+      characters: z.number().int().nonnegative(),
+      footnoteCount: z.number().int().nonnegative(),
+      sourceCount: z.number().int().nonnegative(),
+      summary: z.array(z.strictObject({ quote: z.string(), passageId: z.string() })),
+      terms: z.array(z.string()),
+    }),
+  ),
+  footnoteCount: z.number().int().nonnegative(),
+  urls: z.array(z.string()),
+  summary: z.array(z.string()),
+});
+
+export const SourcesResult = z.strictObject({
+  number: z.number().int().positive(),
+  text: z.string(),
+  urls: z.array(z.string()),
+  /** The first sentence that cites the note; null when no marker could be tied to it. */
+  quote: z.string().nullable(),
+  author: z.string(),
+  essay: z.string(),
+  citedBy: z.array(z.strictObject({ quote: z.string(), id: z.string(), author: z.string(), essay: z.string(), section: z.string().nullable() })),
+  citedByCount: z.number().int().nonnegative(),
+});
+
+export const EssaysResult = z.strictObject({
+  id: z.string(),
+  kind: z.enum(['essay', 'editors-note']),
+  symposium: z.string().nullable(),
+  title: z.string(),
+  author: z.string(),
+  authors: z.array(z.strictObject({ name: z.string(), affiliation: z.string().nullable() })),
+  affiliation: z.string().nullable(),
+  sections: z.array(z.string()),
+  footnoteCount: z.number().int().nonnegative(),
+  passagePrefix: z.string(),
+  passages: z.string(),
+});
+
+export const CiteResult = z.strictObject({
+  id: z.string(),
+  passageId: z.string().nullable(),
+  title: z.string(),
+  authors: z.array(z.string()),
+  journal: z.string().optional(),
+  year: z.number().int().optional(),
+  volume: z.string().optional(),
+  issue: z.string().optional(),
+  pages: z.string().optional(),
+  doi: z.string().optional(),
+  url: z.string().optional(),
+  /** Publication facts the corpus does not state, left out of the citation rather than invented. */
+  missing: z.array(z.string()),
+  gbt7714: z.string(),
+  bibtex: z.string(),
+});
+
+export const VerifyResult = PassageResult.extend({
+  verdict: z.enum(['verbatim', 'equivalent', 'different']),
+  /** Share of letters and digits the sentence and the passage have in common, 0 to 1. */
+  similarity: z.number().min(0).max(1),
+  /** For `different`: the character diff from the sentence to the passage. */
+  diff: z.array(z.strictObject({ op: z.enum(['equal', 'insert', 'delete']), text: z.string() })).optional(),
+});
+
+export const HelpResult = z.strictObject({
+  name: z.string(),
+  description: z.string(),
+  usage: z.string(),
+  options: z
+    .array(
+      z.strictObject({
+        name: z.string(),
+        type: z.enum(['string', 'integer', 'number', 'boolean']),
+        required: z.boolean(),
+        description: z.string(),
+        min: z.number().optional(),
+        max: z.number().optional(),
+        maxLength: z.number().optional(),
+        choices: z.array(z.string()).optional(),
+      }),
+    )
+    .optional(),
+});

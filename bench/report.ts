@@ -22,6 +22,12 @@ export interface ColdStart {
   cliMs: number;
   /** `node dist/src/cli.js --help`: module loading without the corpus. */
   helpMs: number;
+  /** `npm run --silent env`: npm's own overhead around any script. */
+  npmEnvMs: number;
+  /** `npm run --silent cli -- quote 智能鸿沟 --json`. */
+  npmCliMs: number;
+  /** `echo '/quote 智能鸿沟' | npm start --silent`. */
+  npmStartMs: number;
   /** Runs that did not exit 0 with a JSON answer holding results. */
   failures: number;
 }
@@ -76,7 +82,15 @@ function loadTable(load: ReportInput['load']): string {
 
 // The targets of issue 3, measured here and never asserted in tests.
 const BUNDLED_COMMAND_P99_MS = 5;
-const COLD_START_RATIO = 5;
+/** The project's own part of `npm run cli -- quote … --json` (npm's overhead taken off), in bare node starts. */
+const CLI_COLD_START_RATIO = 4;
+/** The same for `echo '/quote …' | npm start`. */
+const START_COLD_START_RATIO = 5;
+
+/** What a command run through npm costs beyond npm itself, in bare node starts. */
+function ownRatio(npmMs: number, cold: ColdStart): number {
+  return Math.max(0, npmMs - cold.npmEnvMs) / cold.nodeMs;
+}
 const LARGE_BUILD_MS = 5000;
 const LARGE_QUERY_P99_MS = 50;
 const LARGE_RSS_MB = 600;
@@ -108,12 +122,20 @@ function targets(input: ReportInput): string {
     ]);
   }
   const { cold } = input;
-  const ratio = cold.cliMs / cold.nodeMs;
+  const failed = cold.failures > 0 ? `, ${cold.failures} runs failed` : '';
+  const cliRatio = ownRatio(cold.npmCliMs, cold);
   rows.push([
-    'CLI cold start to a JSON answer vs `node -e 0`',
-    `${ratio.toFixed(2)}× (${ms(cold.cliMs)} ms vs ${ms(cold.nodeMs)} ms)${cold.failures > 0 ? `, ${cold.failures} runs failed` : ''}`,
-    `≤ ${COLD_START_RATIO}×`,
-    mark(ratio <= COLD_START_RATIO && cold.failures === 0),
+    '`npm run cli -- quote … --json`, less npm’s overhead, vs `node -e 0`',
+    `${cliRatio.toFixed(2)}× (${ms(cold.npmCliMs - cold.npmEnvMs)} ms vs ${ms(cold.nodeMs)} ms)${failed}`,
+    `≤ ${CLI_COLD_START_RATIO}×`,
+    mark(cliRatio <= CLI_COLD_START_RATIO && cold.failures === 0),
+  ]);
+  const startRatio = ownRatio(cold.npmStartMs, cold);
+  rows.push([
+    "`echo '/quote …' \\| npm start`, less npm’s overhead, vs `node -e 0`",
+    `${startRatio.toFixed(2)}× (${ms(cold.npmStartMs - cold.npmEnvMs)} ms vs ${ms(cold.nodeMs)} ms)${failed}`,
+    `≤ ${START_COLD_START_RATIO}×`,
+    mark(startRatio <= START_COLD_START_RATIO && cold.failures === 0),
   ]);
   const large = input.results.find((r) => r.label === '1000×');
   const largeFailed = input.failures.find((f) => f.label === '1000×');
@@ -254,6 +276,9 @@ function cold(input: ReportInput): string {
     ['`node -e 0`', `${ms(nodeMs)} ms`, String(input.cold.runs), '1.00×'],
     ['`node dist/src/cli.js quote 智能鸿沟 --json` (bundled)', `${ms(input.cold.cliMs)} ms`, String(input.cold.runs), ratio(input.cold.cliMs)],
     ['`node dist/src/cli.js --help` (modules only, no corpus)', `${ms(input.cold.helpMs)} ms`, String(input.cold.runs), ratio(input.cold.helpMs)],
+    ['`npm run --silent env` (npm’s own overhead)', `${ms(input.cold.npmEnvMs)} ms`, String(input.cold.runs), ratio(input.cold.npmEnvMs)],
+    ['`npm run --silent cli -- quote 智能鸿沟 --json`', `${ms(input.cold.npmCliMs)} ms`, String(input.cold.runs), ratio(input.cold.npmCliMs)],
+    ["`echo '/quote 智能鸿沟' \\| npm start --silent`", `${ms(input.cold.npmStartMs)} ms`, String(input.cold.runs), ratio(input.cold.npmStartMs)],
   ];
   const c = input.coldLarge;
   if (c === null) return table(['Process, spawn to exit', 'Median', 'Runs', 'vs node -e 0'], rows);

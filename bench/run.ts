@@ -71,9 +71,26 @@ function measureInChild(dir: string, label: string, scale: number, work: string)
 
 /** Wall time of one process run to its exit, and whether it answered as expected. */
 function timeProcess(args: string[], check: (stdout: string) => boolean, env?: Record<string, string>): { ms: number; ok: boolean } {
+  return timeCommand(process.execPath, args, check, env);
+}
+
+/** The same for any command (npm), with `input` on its standard input. */
+function timeCommand(
+  command: string,
+  args: string[],
+  check: (stdout: string) => boolean,
+  env?: Record<string, string>,
+  input?: string,
+): { ms: number; ok: boolean } {
   const t0 = performance.now();
   // The child's environment is ours plus what the run sets (CACHE_DIR), as a shell would pass it.
-  const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26, ...(env ? { env: { ...process.env, ...env } } : {}) });
+  const run = spawnSync(command, args, {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    ...(input !== undefined ? { input } : { stdio: ['ignore', 'pipe', 'pipe'] }),
+    ...(env ? { env: { ...process.env, ...env } } : {}),
+  });
   const ms = performance.now() - t0;
   return { ms, ok: run.status === 0 && check(run.stdout) };
 }
@@ -97,17 +114,46 @@ function coldStarts(runs: number, cacheDir: string): ColdStart {
   const node: number[] = [];
   const cli: number[] = [];
   const help: number[] = [];
+  const npmEnv: number[] = [];
+  const npmCli: number[] = [];
+  const npmStart: number[] = [];
   let failures = 0;
+  const count = (r: { ms: number; ok: boolean }, into: number[]) => {
+    into.push(r.ms);
+    if (!r.ok) failures++;
+  };
+  // Warm-up: the first run of each also writes the parse and index caches, as a first start does once.
   timeProcess(['-e', '0'], () => true);
+  timeProcess([CLI, 'quote', COLD_QUERY, '--json'], answered, env);
   for (let i = 0; i < runs; i++) {
     node.push(timeProcess(['-e', '0'], () => true).ms);
-    const r = timeProcess([CLI, 'quote', COLD_QUERY, '--json'], answered, env);
-    cli.push(r.ms);
-    if (!r.ok) failures++;
+    count(timeProcess([CLI, 'quote', COLD_QUERY, '--json'], answered, env), cli);
     // `--help` loads the CLI's modules and stops before the corpus: the start-up cost of code alone.
-    help.push(timeProcess([CLI, '--help'], (out) => out.includes('usage'), env).ms);
+    count(
+      timeProcess([CLI, '--help'], (out) => out.includes('usage'), env),
+      help,
+    );
+    // npm's own overhead: what `npm run` costs before and after any script of ours.
+    count(
+      timeCommand('npm', ['run', '--silent', 'env'], (out) => out.includes('PATH='), env),
+      npmEnv,
+    );
+    count(timeCommand('npm', ['run', '--silent', 'cli', '--', 'quote', COLD_QUERY, '--json'], answered, env), npmCli);
+    count(
+      timeCommand('npm', ['start', '--silent'], (out) => out.includes(COLD_QUERY), env, `/quote ${COLD_QUERY}\n`),
+      npmStart,
+    );
   }
-  return { runs, nodeMs: median(node), cliMs: median(cli), helpMs: median(help), failures };
+  return {
+    runs,
+    nodeMs: median(node),
+    cliMs: median(cli),
+    helpMs: median(help),
+    npmEnvMs: median(npmEnv),
+    npmCliMs: median(npmCli),
+    npmStartMs: median(npmStart),
+    failures,
+  };
 }
 
 /** The CLI on a large corpus: first with an empty cache folder, then again with what it wrote there. */

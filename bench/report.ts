@@ -337,7 +337,7 @@ export function renderReport(input: ReportInput): string {
     '## Parse and index build',
     '',
     'Medians. "Ours" is the Chinese tokenizer (words, bigrams, folding); the baseline is the same index with MiniSearch\'s default tokenizer. ' +
-      'The cache columns time `loadOrBuildIndex` (src/core/index-cache.ts) into an empty folder, then again from the file it wrote.',
+      'The cache columns time `loadOrBuildIndex` (src/core/search/cache.ts) into an empty folder, then again from the file it wrote.',
     '',
     builds(results),
     '',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { essaysOf } from '../src/core/corpus/model.js';
 import type { Command } from '../src/core/dispatch/command.js';
-import { attributionOf, findPassage, label, resolve } from '../src/core/reply/excerpt.js';
+import { attributionOf, findPassage, footnoteResult, label, resolve } from '../src/core/reply/excerpt.js';
 import type { Reply } from '../src/core/reply/model.js';
 import { PassageResult } from '../src/core/reply/results.js';
 
@@ -61,7 +61,7 @@ export default {
           author: attribution.author,
           essay: essay.title,
           section: section.heading,
-          footnotes: footnotes.map((f) => ({ number: f.number, text: f.text, urls: f.urls })),
+          footnotes: footnotes.map(footnoteResult),
         },
       ],
     };

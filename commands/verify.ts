@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Command } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
-import { excerpt, label, quoteBlock } from '../src/core/reply/excerpt.js';
+import { excerpt, footnoteResult, label, quoteBlock } from '../src/core/reply/excerpt.js';
 import type { Locale, Reply, ReplyBlock } from '../src/core/reply/model.js';
 import { VerifyResult } from '../src/core/reply/results.js';
 import { type Alignment, align, dropCjkSpaces } from '../src/core/search/diff.js';
@@ -114,7 +114,7 @@ export default {
           section: block.attribution.section,
           similarity: Math.round(best.similarity * 1000) / 1000,
           diff: alignment.ops,
-          footnotes: block.footnotes.map((f) => ({ number: f.number, text: f.text, urls: f.urls })),
+          footnotes: block.footnotes.map(footnoteResult),
         },
       ],
     };
@@ -154,7 +154,7 @@ function verbatimReply(base: Reply<never>, forms: string[], hit: PassageHit, loc
         essay: block.attribution.essay,
         section: block.attribution.section,
         similarity: 1,
-        footnotes: block.footnotes.map((f) => ({ number: f.number, text: f.text, urls: f.urls })),
+        footnotes: block.footnotes.map(footnoteResult),
       },
     ],
   };

@@ -32,7 +32,15 @@ const quoteBlock: ReplyBlock = {
   highlights: [[1, 5]],
   markers: [{ offset: QUOTE.length, number: 3 }],
   attribution,
-  footnotes: [{ number: 3, text: `《全球治理倡议概念文件》，中华人民共和国外交部官网，2025年9月1日，${URL_TEXT}。`, urls: [URL_TEXT], covers: 'passage' }],
+  footnotes: [
+    {
+      number: 3,
+      text: `《全球治理倡议概念文件》，中华人民共和国外交部官网，2025年9月1日，${URL_TEXT}。`,
+      printed: `《全球治理倡议概念文件》，中华人民共和国外交部官网，2025年9月1日，${URL_TEXT}。`,
+      urls: [URL_TEXT],
+      covers: 'passage',
+    },
+  ],
 };
 
 describe('displayWidth', () => {

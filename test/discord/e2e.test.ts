@@ -121,7 +121,8 @@ describe('Discord end to end, on the bundled corpus', () => {
       '[3] 相关研究参见余南平、梁心蔚：《构建链权：人工智能价值链与大国战略竞争》，《外交评论》，2025年第5期，第78—103页；王瑞领：《供应链俱乐部化的权力生成机制与安全风险》，《国际安全研究》，2025年第6期，第3—24页；全球人工智能创新治理中心：《全球人工智能治理新趋势：以“上海宣言”为起点的观察》，《复旦智库报告》，2025年第8期，第8—11页等。',
     ]);
     expect(lines).toContain(
-      '[15] 《习近平在中共中央政治局第二十次集体学习时强调 坚持自立自强 突出应用导向 推动人工智能健康有序发展》，新华网，2025年4月26日，<https://www.news.cn/politics/leaders/20250426/63f5cde8f4b54e22ba35aa7ec7884b3a/c.html>。',
+      // A short form: as printed, then the full citation it stands for, with its link.
+      '[15] 《习近平在中共中央政治局第二十次集体学习时强调 坚持自立自强 突出应用导向 推动人工智能健康有序发展》。 → 《习近平在中共中央政治局第二十次集体学习时强调 坚持自立自强 突出应用导向 推动人工智能健康有序发展》，新华网，2025年4月26日，<https://www.news.cn/politics/leaders/20250426/63f5cde8f4b54e22ba35aa7ec7884b3a/c.html>。',
     );
     expect(buttonsOf(reply).map((b) => [b.label, b.custom_id])).toEqual([
       ['More', `y1|m|p|${alice.id}|quote|query=智能鸿沟&count=3&page=2`],

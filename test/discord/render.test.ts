@@ -82,6 +82,7 @@ describe('replyToDiscord layout', () => {
             {
               number: 3,
               text: '《全球人工智能治理倡议》，载外交部网站，https://www.mfa.gov.cn/web/ziliao_674904/1179_674909/202310/t20231020_11164831.shtml。',
+              printed: '《全球人工智能治理倡议》，载外交部网站，https://www.mfa.gov.cn/web/ziliao_674904/1179_674909/202310/t20231020_11164831.shtml。',
               urls: ['https://www.mfa.gov.cn/web/ziliao_674904/1179_674909/202310/t20231020_11164831.shtml'],
               covers: 'quote',
             },

@@ -85,6 +85,7 @@ const huge: Command = {
         footnotes: Array.from({ length: 100 }, (_, i) => ({
           number: i + 1,
           text: `注释 <!here> ${i + 1}`,
+          printed: `注释 <!here> ${i + 1}`,
           urls: [`https://example.org/n/${i + 1}`],
           covers: 'passage' as const,
         })),

@@ -74,6 +74,7 @@ const quote: fc.Arbitrary<ReplyBlock> = text.chain((t) =>
       fc.record({
         number: fc.integer({ min: 1, max: 200 }),
         text,
+        printed: text,
         urls: fc.array(text, { maxLength: 3 }),
         covers: fc.constantFrom('quote' as const, 'passage' as const),
       }),

@@ -40,6 +40,7 @@ function quoteReply(text: string, extra: Partial<Reply> = {}): Reply {
           {
             number: 3,
             text: '《人工智能全球治理行动计划（全文）》，中华人民共和国外交部官网。',
+            printed: '《人工智能全球治理行动计划（全文）》，中华人民共和国外交部官网。',
             urls: ['https://www.mfa.gov.cn/zyxw/202507/t20250726_11677803.shtml'],
             covers: 'quote',
           },

@@ -14,8 +14,13 @@ export const FootnoteSchema = z.object({
   number: z.number().int().positive(),
   /** The mark as printed on its page (`①`); numbering restarts on every page. */
   mark: z.string(),
-  /** Display text of the note, without its mark. */
+  /** Display text of the note as printed, without its mark (for 同上 that is `同上，第36页。`). */
   text: z.string(),
+  /**
+   * The place in the source the note points to, as printed and display-normalised: `第36页`,
+   * `第36—38页`, `p. 7`, `pp. 7–9`; the last one the note gives. Null when it gives none.
+   */
+  locator: z.string().nullable(),
   /** The note's line exactly as extracted, mark included. */
   raw: z.string(),
   /** URLs printed in this note, without angle brackets or trailing punctuation. */

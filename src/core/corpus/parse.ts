@@ -11,7 +11,7 @@ import {
   type Section,
 } from './model.js';
 import { pinyin } from './pinyin.js';
-import { CIRCLED, endsSentence, extractUrls, isHan, joinPieces, MARKER, splitSentences, toDisplay } from './text.js';
+import { CIRCLED, endsSentence, extractUrls, isHan, joinPieces, MARKER, pageLocator, splitSentences, toDisplay } from './text.js';
 
 /*
  * The parser reads one corpus file in three passes:
@@ -443,7 +443,16 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
       .sort((a, b) => a[1].number - b[1].number)
       .map(([note, o]) => {
         const display = toDisplay(note.body).text;
-        return { number: o.number, mark: note.mark, text: display, raw: note.raw, urls: extractUrls(display), refersTo: null, line: note.line };
+        return {
+          number: o.number,
+          mark: note.mark,
+          text: display,
+          locator: pageLocator(display),
+          raw: note.raw,
+          urls: extractUrls(display),
+          refersTo: null,
+          line: note.line,
+        };
       });
 
     let paragraphNumber = 0;

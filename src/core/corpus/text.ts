@@ -196,3 +196,26 @@ export function extractUrls(text: string): string[] {
   }
   return urls;
 }
+
+/*
+ * A page locator as Chinese and English notes print it: `第 36 页`, `第36—38页`, `第 8、12 页`,
+ * `p. 7`, `pp. 7-9`, `P. 12`. Display text has its extraction spaces closed already
+ * (`第36页`), but a note may still space out an English range.
+ */
+const PAGE_LOCATOR = /第\s*\d+(?:\s*(?:[—–\-~～至、]|\s)\s*\d+)*\s*页|\bpp?\.\s*\d+(?:\s*[—–-]\s*\d+)?/giu;
+
+/**
+ * The last page locator a note prints, display-normalised (`第36—38页`, `pp. 7–9`): the
+ * place in the source the note points to. Null when the note gives no page.
+ */
+export function pageLocator(text: string): string | null {
+  const found = [...text.matchAll(PAGE_LOCATOR)].pop()?.[0];
+  if (found === undefined) return null;
+  if (found.startsWith('第'))
+    return found
+      .replace(/\s+/gu, '')
+      .replace(/[-~～]/gu, '—')
+      .replace(/–/gu, '—');
+  const [, prefix, range] = /^(pp?)\.\s*(.*)$/iu.exec(found) ?? [];
+  return `${(prefix ?? 'p').toLowerCase()}. ${(range ?? '').replace(/\s*[—–-]\s*/u, '–')}`;
+}

@@ -108,12 +108,28 @@ export function footnotesFor(essay: Essay, p: Paragraph, from: number, to: numbe
   return next ? [resolve(essay, next.footnote as number, 'passage')] : [];
 }
 
-/** A note as shown: its own number, the full citation's text and URLs. */
+/**
+ * A note as shown: its own number, its printed text and locator, and the full citation it
+ * stands for with that citation's URLs. `同上，第36页。` keeps its own page: the full
+ * citation's text is shown after it, never instead of it.
+ */
 export function resolve(essay: Essay, number: number, covers: ReplyFootnote['covers']): ReplyFootnote {
   const note = essay.footnotes.find((f) => f.number === number);
-  if (!note) return { number, text: '', urls: [], covers };
+  if (!note) return { number, text: '', printed: '', urls: [], covers };
   const citation = citationOf(essay, note);
-  return { number, text: citation.text, urls: citation.urls, covers };
+  return { number, text: citation.text, printed: note.text, ...(note.locator ? { locator: note.locator } : {}), urls: citation.urls, covers };
+}
+
+/** A reply footnote as the `--json` results give it. */
+export function footnoteResult(f: ReplyFootnote): {
+  number: number;
+  text: string;
+  printed: string;
+  locator?: string;
+  urls: string[];
+  covers: ReplyFootnote['covers'];
+} {
+  return { number: f.number, text: f.text, printed: f.printed, ...(f.locator ? { locator: f.locator } : {}), urls: f.urls, covers: f.covers };
 }
 
 function unique(notes: ReplyFootnote[]): ReplyFootnote[] {

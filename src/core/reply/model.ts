@@ -24,8 +24,10 @@ export interface ReplyFootnote {
   number: number;
   /** Full citation text (for a short form or 同上, the full citation it stands for). */
   text: string;
-  /** The note as printed on its page, when it differs from `text` (a short form, 同上, 参见…). */
-  printed?: string;
+  /** The note as printed on its page (for a short form or 同上 this is not `text`). */
+  printed: string;
+  /** The page or pages the printed note points to (`第36页`), when it gives them. */
+  locator?: string;
   urls: string[];
   /** `quote`: its marker falls inside the quoted words; `passage`: a later marker in the same paragraph covers them. */
   covers: 'quote' | 'passage';

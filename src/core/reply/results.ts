@@ -12,6 +12,11 @@ export const FootnoteResult = z.strictObject({
   number: z.number().int().positive(),
   /** The full citation (for a short form or 同上, the one it stands for). */
   text: z.string(),
+  /** The note as printed on its page (`同上，第36页。`), display-normalised. */
+  printed: z.string(),
+  /** The page(s) the printed note points to (`第36页`, `pp. 7–9`), when it gives them. */
+  locator: z.string().optional(),
+  /** URLs of the full citation. */
   urls: z.array(z.string()),
   /** `quote`: its marker falls inside the quoted words; `passage`: a later marker in the paragraph covers them. */
   covers: z.enum(['quote', 'passage']).optional(),

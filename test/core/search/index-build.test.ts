@@ -13,7 +13,7 @@ import { termsOfFolded } from '../../../src/core/search/tokenize.js';
 
 /*
  * The index hands MiniSearch its postings grouped by term, through loadJS, instead of adding
- * sentence after sentence (see buildChinese in src/core/index.ts). That is only a speed-up if
+ * sentence after sentence (see buildChinese in src/core/search/corpus-index.ts). That is only a speed-up if
  * MiniSearch ends up holding exactly what `add` would have given it; these tests build the
  * index both ways, with the real MiniSearch, and compare everything BM25 reads.
  */

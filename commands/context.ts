@@ -61,6 +61,7 @@ export default {
           author: attribution.author,
           essay: essay.title,
           section: section.heading,
+          sectionPath: section.path,
           footnotes: footnotes.map(footnoteResult),
         },
       ],

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Command } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import { filterOptions, noMatchMessage, shownRange } from '../src/core/dispatch/passage-options.js';
-import { excerpt, footnoteResult, label, quoteBlock } from '../src/core/reply/excerpt.js';
+import { excerpt, footnoteResult, label, quoteBlock, sectionPathOf } from '../src/core/reply/excerpt.js';
 import type { Reply, ReplyAction } from '../src/core/reply/model.js';
 import { QuoteResult } from '../src/core/reply/results.js';
 
@@ -56,6 +56,7 @@ export default {
       author: b.attribution.author,
       essay: b.attribution.essay,
       section: b.attribution.section,
+      sectionPath: sectionPathOf(b.attribution),
       footnotes: b.footnotes.map(footnoteResult),
       exact: shown[i]?.exact ?? false,
     }));

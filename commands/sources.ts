@@ -7,7 +7,7 @@ import { attributionOf, authorLabel, excerpt, footnotesFor, label, sentenceAt } 
 import type { Reply, ReplyBlock } from '../src/core/reply/model.js';
 import { SourcesResult } from '../src/core/reply/results.js';
 import { foldText } from '../src/core/search/fold.js';
-import { essaysMatching, type SearchFilters } from '../src/core/search/search.js';
+import { essaysMatching, type PassageHit, type SearchFilters } from '../src/core/search/search.js';
 
 const options = z.object({
   query: queryText(200).optional().meta({
@@ -63,15 +63,23 @@ export default {
       results: [],
       corpusVersion: ctx.corpus.version,
     };
-    const places = input.query === undefined ? allPlaces(ctx, filters) : placesFor(input.query, ctx, filters);
-    const sources = group(places);
+    const found = input.query === undefined ? { places: allPlaces(ctx, filters), passages: [] } : placesFor(input.query, ctx, filters);
+    const sources = group(found.places);
     if (input.query === undefined) addUncited(sources, ctx, filters);
     if (sources.length === 0) {
       const citeNothing = input.query === undefined && essaysIn(ctx, filters).length > 0;
-      return {
-        ...base,
-        message: citeNothing ? label(ctx.locale, 'These essays cite no sources.', '这些文章没有引用来源。') : noMatchMessage(ctx, filters),
-      };
+      const uncited = [...new Set(found.passages.map((h) => h.paragraph.id))].slice(0, CLOSE_HITS_MAX);
+      let message = noMatchMessage(ctx, filters);
+      if (citeNothing) message = label(ctx.locale, 'These essays cite no sources.', '这些文章没有引用来源。');
+      // The words are in the essays; it is the notes that are missing. Say so, and where.
+      else if (uncited.length > 0) {
+        message = label(
+          ctx.locale,
+          `The passages that match cite no sources: ${uncited.join(', ')}. Try /quote to read them.`,
+          `相符的段落没有引用任何来源：${uncited.join('、')}。可用 /quote 查看这些段落。`,
+        );
+      }
+      return { ...base, message };
     }
 
     const blocks: ReplyBlock[] = sources.map((s) => ({
@@ -104,7 +112,12 @@ export default {
     const capped = sources.some((s) => s.places.length > CITED_BY_MAX);
     return {
       ...base,
-      title: label(ctx.locale, `Sources (${sources.length})`, `来源（${sources.length} 条）`),
+      // What is counted, said in the title: full citations (one per URL set), and their distinct URLs as /author counts them.
+      title: label(
+        ctx.locale,
+        `Sources (${sources.length}; ${new Set(sources.flatMap((s) => s.urls)).size} distinct URLs)`,
+        `来源（${sources.length} 条，不重复网址 ${new Set(sources.flatMap((s) => s.urls)).size} 个）`,
+      ),
       ...(capped
         ? { message: label(ctx.locale, `Each source lists its first ${CITED_BY_MAX} citing places.`, `每条来源只列出前 ${CITED_BY_MAX} 处引用。`) }
         : {}),
@@ -138,7 +151,7 @@ function allPlaces(ctx: CommandContext, filters: SearchFilters, keep: (essay: Es
  * The places cited by passages matching the query, then the places citing notes whose own
  * text matches it (`斯坦福`, `mfa.gov.cn`).
  */
-function placesFor(query: string, ctx: CommandContext, filters: SearchFilters): Citing[] {
+function placesFor(query: string, ctx: CommandContext, filters: SearchFilters): { places: Citing[]; passages: PassageHit[] } {
   // Passages holding the phrase first: on a large corpus that scores a few sentences, not
   // every one sharing a term with it. The closest ones are looked for only if none does.
   const exact = ctx.index.search(query, filters, { limit: PHRASE_HITS_MAX, exactOnly: true });
@@ -151,13 +164,13 @@ function placesFor(query: string, ctx: CommandContext, filters: SearchFilters): 
     }
   }
   const key = foldText(query).replace(/[^\p{L}\p{N}]/gu, '');
-  if (key.length === 0) return places;
+  if (key.length === 0) return { places, passages: chosen };
   const matching = (essay: Essay, number: number) => {
     const note = essay.footnotes.find((f) => f.number === number);
     return note !== undefined && searchableText(citationOf(essay, note)).includes(key);
   };
   places.push(...allPlaces(ctx, filters, matching));
-  return places;
+  return { places, passages: chosen };
 }
 
 // A note's folded text is read by every query; notes are immutable parts of a loaded corpus.

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import type { Paragraph } from '../src/core/corpus/model.js';
 import type { Command } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
-import { excerpt, footnoteResult, label, quoteBlock } from '../src/core/reply/excerpt.js';
+import { excerpt, footnoteResult, label, quoteBlock, sectionPathOf, wholeSpan } from '../src/core/reply/excerpt.js';
 import type { Locale, Reply, ReplyBlock } from '../src/core/reply/model.js';
 import { VerifyResult } from '../src/core/reply/results.js';
 import { type Alignment, align, dropCjkSpaces } from '../src/core/search/diff.js';
@@ -72,7 +73,7 @@ export default {
       if (seen.size >= CANDIDATES_MAX) break;
       if (seen.has(hit.paragraph.id)) continue;
       seen.add(hit.paragraph.id);
-      const alignment = align(sentence, hit.paragraph.text);
+      const alignment = alignToWords(sentence, hit.paragraph);
       if (!alignment) continue;
       const score = similarity(sentence, hit.paragraph.text.slice(alignment.start, alignment.end), alignment);
       if (!best || score > best.similarity) best = { hit, alignment, similarity: score };
@@ -112,6 +113,7 @@ export default {
           author: block.attribution.author,
           essay: block.attribution.essay,
           section: block.attribution.section,
+          sectionPath: sectionPathOf(block.attribution),
           similarity: Math.round(best.similarity * 1000) / 1000,
           diff: alignment.ops,
           footnotes: block.footnotes.map(footnoteResult),
@@ -121,12 +123,36 @@ export default {
   },
 } satisfies Command<typeof options, typeof VerifyResult>;
 
+const WORDS = new Intl.Segmenter('zh', { granularity: 'word' });
+
+/** The word boundaries of a paragraph's text (Intl.Segmenter's, which know Chinese words). */
+function wordBounds(text: string): number[] {
+  return [...WORDS.segment(text)].map((w) => w.index).concat(text.length);
+}
+
+/**
+ * The closest passage to a sentence: the best-fitting span of the paragraph, widened to the
+ * word boundaries around it and to the punctuation that closes it, and the sentence aligned
+ * with all of that. Cut inside a word, the span would make the diff claim the essay lacks
+ * its own characters (a one-character change near a sentence end dropped the essay's last
+ * character and its 。).
+ */
+function alignToWords(sentence: string, p: Paragraph): Alignment | null {
+  const local = align(sentence, p.text);
+  if (!local) return null;
+  const bounds = wordBounds(p.text);
+  const start = [...bounds].reverse().find((b) => b <= local.start) ?? 0;
+  const [, end] = wholeSpan(p.text, start, bounds.find((b) => b >= local.end) ?? p.text.length);
+  const whole = align(sentence, p.text.slice(start, end), 'whole');
+  return whole ? { ...whole, start: start + whole.start, end: start + whole.end } : null;
+}
+
 /**
  * The words were found. They are verbatim when the essay has them character for character;
  * otherwise they differ only in punctuation, spacing, width or Traditional characters.
  */
 function verbatimReply(base: Reply<never>, forms: string[], hit: PassageHit, locale: Locale): Reply<z.output<typeof VerifyResult>> {
-  const span = hit.matches[0] ?? [hit.start, hit.end];
+  const span = wholeSpan(hit.paragraph.text, ...(hit.matches[0] ?? [hit.start, hit.end]));
   const source = hit.paragraph.text.slice(span[0], span[1]);
   const verbatim = forms.some((f) => hit.paragraph.text.includes(f));
   const cut = excerpt(hit.paragraph, span[0], span[1], [], Number.MAX_SAFE_INTEGER);
@@ -153,6 +179,7 @@ function verbatimReply(base: Reply<never>, forms: string[], hit: PassageHit, loc
         author: block.attribution.author,
         essay: block.attribution.essay,
         section: block.attribution.section,
+        sectionPath: sectionPathOf(block.attribution),
         similarity: 1,
         footnotes: block.footnotes.map(footnoteResult),
       },

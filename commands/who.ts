@@ -71,6 +71,7 @@ export default {
       affiliation: affiliationLabel(c.essay),
       essay: c.essay.title,
       section: c.section.heading,
+      sectionPath: c.section.path,
       quote: blocks[i]?.text ?? '',
       id: c.paragraph.id,
       match: c.via,
@@ -112,12 +113,13 @@ function findCandidates(text: string, ctx: CommandContext): Candidate[] {
         );
         if (opening) add({ ...opening, via: 'title' });
       }
-      for (const section of essay.sections) {
-        if (section.heading !== null && matchesName(section.heading, key)) {
-          const opening = openingOf(essay, section);
-          if (opening) add({ ...opening, via: 'heading' });
-        }
-      }
+      essay.sections.forEach((section, i) => {
+        if (section.heading === null || !matchesName(section.heading, key)) return;
+        // A heading with no paragraph of its own (`一、` directly followed by `（一）`) opens with
+        // the first passage of the sections under it.
+        const opening = openingOf(essay, firstWithText(essay.sections, i));
+        if (opening) add({ ...opening, via: 'heading' });
+      });
     }
   }
   // A heading or title names the place; a phrase is looked up in the text as well, since the
@@ -164,6 +166,18 @@ function matchesName(name: string, key: string): boolean {
 }
 
 /** The first sentence under a heading, quoted for it. */
+/** The section at `i` if it has paragraphs, else the first under it (deeper, before the next of its level) that has. */
+function firstWithText(sections: Section[], i: number): Section | undefined {
+  const top = sections[i];
+  if (!top) return undefined;
+  for (let k = i; k < sections.length; k++) {
+    const s = sections[k] as Section;
+    if (k > i && s.level <= top.level) return undefined;
+    if (s.paragraphs.length > 0) return s;
+  }
+  return undefined;
+}
+
 function openingOf(essay: Essay, section: Section | undefined): Omit<Candidate, 'via'> | null {
   const paragraph = section?.paragraphs[0];
   if (!section || !paragraph) return null;

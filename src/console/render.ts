@@ -289,8 +289,12 @@ function styledOf(m: MarkedText, color: boolean): Styled {
 
 function attributionLines(a: Attribution, width: number, color: boolean, indent: string, locale: Locale): string[] {
   const l = attributionLayout(a, locale);
-  const line = new Styled().add(l.author, 'bold');
-  if (l.affiliation) line.add('（').add(l.affiliation, 'dim').add('）');
+  const line = new Styled();
+  // One affiliation (or none) is dimmed after the names; co-authors of several each carry their own.
+  if (l.who === l.author || l.who === `${l.author}（${l.affiliation}）`) {
+    line.add(l.author, 'bold');
+    if (l.affiliation) line.add('（').add(l.affiliation, 'dim').add('）');
+  } else line.add(l.who, 'bold');
   for (const part of [l.essay, l.section, l.pages]) if (part) line.add(' · ').add(part);
   line.add(' · ').add(l.passageId, 'dim');
   return layout(line, { width, color, first: `${indent}— `, rest: `${indent}  ` });

@@ -58,7 +58,7 @@ describe('/quote on the bundled symposium', () => {
     expect(reply.message).toBeUndefined();
     const results = reply.results as QuoteResult[];
     expect(results.map((r) => r.id)).toEqual(['chen-zhimin-ylph.4', 'chen-zhimin-ylph.13', 'chen-zhimin-ylph.16']);
-    expect(Object.keys(results[0] ?? {})).toEqual(['id', 'quote', 'author', 'essay', 'section', 'footnotes', 'exact']);
+    expect(Object.keys(results[0] ?? {})).toEqual(['id', 'quote', 'author', 'essay', 'section', 'sectionPath', 'footnotes', 'exact']);
     expect(Object.keys(results[0]?.footnotes[0] ?? {})).toEqual(['number', 'text', 'printed', 'locator', 'urls', 'covers']);
     expect(results[0]).toMatchObject({
       quote:
@@ -179,6 +179,7 @@ describe('/quote on the fixture symposium', () => {
       author: '欧阳明',
       essay: '跨境河流的合作治理',
       section: '一、数据共享与预警',
+      sectionPath: ['一、数据共享与预警'],
       footnotes: [
         {
           number: 3,

@@ -36,7 +36,7 @@ describe('/sources on the bundled symposium', () => {
   test('with no argument lists every source of the corpus once, short forms merged into their full citation', () => {
     const reply = bot.run('sources', {}, en);
     expect(reply.error).toBeUndefined();
-    expect(reply.title).toBe('Sources (11)');
+    expect(reply.title).toBe('Sources (11; 10 distinct URLs)');
     const results = reply.results as SourceResult[];
     expect(results.map((r) => [r.number, r.urls.length, r.citedByCount])).toEqual([
       [1, 1, 2],

@@ -71,11 +71,13 @@ describe('/verify on the bundled symposium', () => {
     expect(reply.results).toEqual([
       {
         verdict: 'verbatim',
-        quote: '智能鸿沟”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端',
+        // Whole: the opening mark of “智能鸿沟” is quoted with its closing one.
+        quote: '“智能鸿沟”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端',
         id: 'chen-zhimin-ylph.4',
         author: '陈志敏',
         essay: '引领普惠向善的人工智能全球治理：中国的角色',
         section: '一、面向未来、引领人工智能全球治理议程设置',
+        sectionPath: ['一、面向未来、引领人工智能全球治理议程设置'],
         similarity: 1,
         footnotes: [expect.objectContaining({ number: 3, urls: [] })],
       },
@@ -107,6 +109,16 @@ describe('/verify on the bundled symposium', () => {
     ]);
   });
 
+  test('a change just before the sentence end: the passage is cut at word ends, and the diff keeps the essay’s last characters', () => {
+    const [result] = bot.run('verify', { sentence: '人工智能治理攸关全人类的共同命远。' }, en).results as VerifyResult[];
+    expect(result?.quote).toBe('人工智能治理攸关全人类的共同命运。');
+    expect(result?.diff?.filter((o) => o.op !== 'equal')).toEqual([
+      { op: 'delete', text: '远' },
+      { op: 'insert', text: '运' },
+    ]);
+    expect(result?.diff?.map((o) => (o.op === 'delete' ? '' : o.text)).join('')).toBe(result?.quote);
+  });
+
   test('a sentence from elsewhere is not found, and that is no error', () => {
     const reply = bot.run('verify', { sentence: '今天天气很好，我们去公园散步吧。' }, en);
     expect(reply.error).toBeUndefined();
@@ -133,18 +145,23 @@ describe('/verify on the fixture symposium', () => {
     const [result] = bot.run('verify', { sentence: '规则必须公平且透明，才能赢得信任' }, en).results as VerifyResult[];
     expect(result).toMatchObject({
       verdict: 'different',
-      quote: '规则必须公平(a+b)*且透明，才能赢得信任',
+      quote: '规则必须公平(a+b)*且透明，才能赢得信任。',
       id: 'ou-yangming-kjhl.4',
       diff: [
         { op: 'equal', text: '规则必须公平' },
         { op: 'insert', text: '(a+b)*' },
         { op: 'equal', text: '且透明，才能赢得信任' },
+        { op: 'insert', text: '。' },
       ],
     });
   });
 
   test('a sentence spanning two sentences of a paragraph is found verbatim', () => {
     const [result] = bot.run('verify', { sentence: '各方在数据共享方面达成共识。上游国家与下游国家的利益协调仍是难题。' }, en).results as VerifyResult[];
-    expect(result).toMatchObject({ verdict: 'verbatim', id: 'ou-yangming-kjhl.1', quote: '各方在数据共享方面达成共识。上游国家与下游国家的利益协调仍是难题' });
+    expect(result).toMatchObject({
+      verdict: 'verbatim',
+      id: 'ou-yangming-kjhl.1',
+      quote: '各方在数据共享方面达成共识。上游国家与下游国家的利益协调仍是难题。',
+    });
   });
 });

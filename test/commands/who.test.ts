@@ -56,6 +56,7 @@ describe('/who on the bundled symposium', () => {
           affiliation: CHEN_AFFILIATION,
           essay: CHEN_ESSAY,
           section: '一、面向未来、引领人工智能全球治理议程设置',
+          sectionPath: ['一、面向未来、引领人工智能全球治理议程设置'],
           quote:
             '习近平主席指出，“人工智能作为引领新一轮科技革命和产业变革的战略性技术，深刻改变人类生产生活方式”，它既为人类发展带来了全新的重大机遇，也蕴含全方位的风险挑战。',
           id: 'chen-zhimin-ylph.2',

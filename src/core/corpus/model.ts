@@ -68,6 +68,10 @@ export type Paragraph = z.infer<typeof ParagraphSchema>;
 export const SectionSchema = z.object({
   /** Display heading (`一、面向未来…`, `结语`), or null for text before any heading. */
   heading: z.string().nullable(),
+  /** 1 for `一、…` and `结语`, 2 for `（一）…`, 3 for `1.`, 4 for `(1)`; 0 for text before any heading. */
+  level: z.number().int().min(0).max(4),
+  /** The headings from the outermost down to this one (`['二、…', '（一）…']`); empty before any heading. */
+  path: z.array(z.string()),
   paragraphs: z.array(ParagraphSchema),
 });
 export type Section = z.infer<typeof SectionSchema>;

@@ -41,6 +41,8 @@ interface DraftParagraph {
 
 interface DraftSection {
   heading: string | null;
+  level: number;
+  path: string[];
   paragraphs: DraftParagraph[];
 }
 
@@ -58,7 +60,16 @@ interface DraftDoc {
 const NOTE_LINE = new RegExp(`^\\s*\\^?([${CIRCLED}])\\s*(.*)$`, 'u');
 const STAR_LINE = /^\s*[*＊]\s*(.*)$/u;
 const EDITORS_NOTE = /^\s*编者按\s*[：:]/u;
-const NUMBERED_HEADING = /^\s*(?:[一二三四五六七八九十百]+\s*、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[部章节]分?\s)/u;
+/*
+ * Headings of the levels Chinese academic writing numbers: `一、` (or `第一章 `) over `（一）`
+ * over `1.` over `(1)`. A named heading (`结语`) is of the first level.
+ */
+const HEADING_LEVELS: Array<[RegExp, number]> = [
+  [/^\s*(?:[一二三四五六七八九十百]+\s*、|第[一二三四五六七八九十]+[部章节]分?\s)/u, 1],
+  [/^\s*[（(][一二三四五六七八九十]+[）)]/u, 2],
+  [/^\s*\d{1,2}\s*[.．、](?!\d)/u, 3],
+  [/^\s*[（(]\d{1,2}[）)]/u, 4],
+];
 const NAMED_HEADING = /^\s*(?:结\s*语|结\s*论|引\s*言|导\s*言|前\s*言|余\s*论|小\s*结|结\s*束\s*语)\s*$/u;
 const HAN_NAME = /^[\p{Script=Han}·]{2,6}$/u;
 const LATIN_NAME = /^[A-Z][\p{L}.'-]+(?: [A-Z][\p{L}.'-]*){1,3}$/u;
@@ -114,10 +125,15 @@ function displayOf(raw: string): string {
   return display;
 }
 
+/** The level of a heading (see HEADING_LEVELS); named headings are of the first. */
+function headingLevel(raw: string): number {
+  return HEADING_LEVELS.find(([re]) => re.test(raw))?.[1] ?? 1;
+}
+
 function isHeading(raw: string): boolean {
   if (NAMED_HEADING.test(raw)) return true;
   const display = displayOf(raw);
-  return NUMBERED_HEADING.test(raw) && display.length <= HEADING_MAX && !endsSentence(display);
+  return HEADING_LEVELS.some(([re]) => re.test(raw)) && display.length <= HEADING_MAX && !endsSentence(display);
 }
 
 function authorNames(raw: string): string[] | null {
@@ -171,7 +187,7 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
   const section = (d: DraftDoc): DraftSection => {
     let s = d.sections[d.sections.length - 1];
     if (!s) {
-      s = { heading: null, paragraphs: [] };
+      s = { heading: null, level: 0, path: [], paragraphs: [] };
       d.sections.push(s);
     }
     return s;
@@ -239,7 +255,11 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
     }
 
     if (isHeading(raw)) {
-      doc.sections.push({ heading: toDisplay(raw, { collapseHanSpaces: true }).text, paragraphs: [] });
+      const heading = toDisplay(raw, { collapseHanSpaces: true }).text;
+      const level = headingLevel(raw);
+      // The enclosing headings: the latest of each level above this one.
+      const above = [...doc.sections].reverse().find((s) => s.heading !== null && s.level < level);
+      doc.sections.push({ heading, level, path: [...(above?.path ?? []), heading], paragraphs: [] });
       open = null;
     } else {
       open = { pieces: [{ raw, line: item.line, item: i }] };
@@ -285,23 +305,50 @@ function slugOf(doc: DraftDoc, symposium: string | null, file: string): string {
   return slug.replace(/-+$/u, '') || 'essay';
 }
 
-/** Splits an affiliation note (`张三，某大学…教授（北京 100000）。`) into names and affiliations. */
-function readAffiliations(body: string): Author[] {
+/** Names listed together before one affiliation: `王某、李某、赵某`, `王某 李某`, `王某和李某`, `John Smith and Jane Doe`. */
+function splitNames(names: string): string[] {
+  return names
+    .split(/\s*(?:[、，,／/&]|\band\b)\s*|(?<=\p{Script=Han})\s+(?=\p{Script=Han})|(?<=^\p{Script=Han}{2,4})[和与及](?=\p{Script=Han}{2,4}$)/u)
+    .map((n) => n.trim())
+    .filter((n) => n !== '');
+}
+
+function cleanAffiliation(text: string): string | null {
+  const affiliation = text
+    .replace(/[。.]\s*$/u, '')
+    // The postal address in brackets is for the journal's correspondence, not the affiliation.
+    .replace(/\s*[（(][^（）()]*\d{5,6}[^（）()]*[）)]\s*$/u, '')
+    .replace(/[。.，,]\s*$/u, '')
+    .trim();
+  return affiliation === '' ? null : affiliation;
+}
+
+/**
+ * Splits an affiliation note into names and affiliations. One entry per `；`, each a name (or
+ * names) and the affiliation they share: `张三，某大学…教授（北京 100000）。`,
+ * `王某、李某、赵某，北京大学…`, `王某，北京大学…；李某，清华大学…`. `known` holds the file's
+ * author names, so that `王某，李某，北京大学…` reads as two authors and one affiliation.
+ */
+function readAffiliations(body: string, known: ReadonlySet<string> = new Set()): Author[] {
   const display = toDisplay(body).text;
   return display
     .split(/[；;]/u)
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '')
-    .map((entry) => {
-      const m = /^([^，,：:]+)[，,：:]\s*(.*)$/u.exec(entry);
-      const name = (m ? (m[1] as string) : entry).trim();
-      const affiliation = (m ? (m[2] as string) : '')
-        .replace(/[。.]\s*$/u, '')
-        // The postal address in brackets is for the journal's correspondence, not the affiliation.
-        .replace(/\s*[（(][^（）()]*\d{5,6}[^（）()]*[）)]\s*$/u, '')
-        .replace(/[。.，,]\s*$/u, '')
-        .trim();
-      return { name, affiliation: affiliation === '' ? null : affiliation };
+    .flatMap((entry) => {
+      const head = /^([^，,：:]+)[，,：:]\s*/u.exec(entry);
+      if (!head) return [{ name: entry, affiliation: null }];
+      const names = splitNames(head[1] as string);
+      let rest = entry.slice(head[0].length);
+      // `王某，李某，北京大学…`: a part that is only known author names is more authors, not the affiliation.
+      for (let more = /^([^，,：:]+)[，,：:]\s*/u.exec(rest); more; more = /^([^，,：:]+)[，,：:]\s*/u.exec(rest)) {
+        const listed = splitNames(more[1] as string);
+        if (!listed.every((n) => known.has(n))) break;
+        names.push(...listed);
+        rest = rest.slice(more[0].length);
+      }
+      const affiliation = cleanAffiliation(rest);
+      return names.map((name) => ({ name, affiliation }));
     });
 }
 
@@ -426,8 +473,9 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
 
   const affiliations = items.filter((i): i is Extract<Item, { kind: 'star' }> => i.kind === 'star');
   const affiliationOf = new Map<string, string | null>();
+  const authorNamesInFile = new Set(docs.flatMap((doc) => doc.authors));
   for (const star of affiliations) {
-    for (const a of readAffiliations(star.body)) {
+    for (const a of readAffiliations(star.body, authorNamesInFile)) {
       if (docs.some((doc) => doc.authors.includes(a.name))) affiliationOf.set(a.name, a.affiliation);
       else warn(star.line, `affiliation note names ${a.name}, who is not the author of any essay in the file`);
     }
@@ -459,6 +507,8 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
     let flat = 0;
     const sections: Section[] = doc.sections.map((s) => ({
       heading: s.heading,
+      level: s.level,
+      path: s.path,
       paragraphs: s.paragraphs.map((p): Paragraph => {
         const raw = p.pieces.map((piece) => piece.raw).reduce(joinPieces);
         const display = toDisplay(raw);

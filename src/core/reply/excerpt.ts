@@ -30,8 +30,9 @@ export function authorLabel(essay: Essay, locale: Locale): string {
   return essay.authors.map((a) => a.name).join('、');
 }
 
+/** The authors' affiliations, each once: co-authors of one institution share it. */
 export function affiliationLabel(essay: Essay): string | null {
-  const list = essay.authors.map((a) => a.affiliation).filter((a): a is string => a !== null);
+  const list = [...new Set(essay.authors.map((a) => a.affiliation).filter((a): a is string => a !== null))];
   return list.length > 0 ? list.join('；') : null;
 }
 
@@ -39,10 +40,17 @@ export function attributionOf(essay: Essay, section: Section, paragraph: Paragra
   return {
     author: authorLabel(essay, locale),
     affiliation: affiliationLabel(essay),
+    ...(essay.authors.length > 1 ? { authors: essay.authors.map((a) => ({ name: a.name, affiliation: a.affiliation })) } : {}),
     essay: essay.title,
     section: section.heading,
+    ...(section.path.length > 1 ? { sectionPath: section.path } : {}),
     passageId: paragraph.id,
   };
+}
+
+/** The headings over an attributed passage, outermost first (`[]` before any heading). */
+export function sectionPathOf(a: Attribution): string[] {
+  return a.sectionPath ?? (a.section === null ? [] : [a.section]);
 }
 
 /** A quote cut from a paragraph: the shown text and the source span it stands for. */
@@ -135,6 +143,66 @@ export function footnoteResult(f: ReplyFootnote): {
 function unique(notes: ReplyFootnote[]): ReplyFootnote[] {
   const seen = new Set<number>();
   return notes.filter((n) => !seen.has(n.number) && seen.add(n.number));
+}
+
+/** Marks that open and close a quotation, title or aside: a quote never shows one without the other. */
+const PAIRS: ReadonlyArray<[string, string]> = [
+  ['“', '”'],
+  ['‘', '’'],
+  ['《', '》'],
+  ['〈', '〉'],
+  ['（', '）'],
+  ['(', ')'],
+  ['「', '」'],
+  ['『', '』'],
+  ['【', '】'],
+];
+/** Punctuation that ends what it follows: a quote ending right before it takes it along. */
+const CLOSING = /^[。！？!?；;…]+/u;
+/** How far a pair's other side is looked for outside the span. */
+const PAIR_REACH = 80;
+
+/**
+ * The span [start, end) of `text` widened until it is whole: every 《 has its 》 and every ”
+ * its “ (looked for up to PAIR_REACH characters out, within the text), and sentence
+ * punctuation right after it is kept. A quote cut from an exact match is then what a reader
+ * would copy: `“智能鸿沟”的…`, never `智能鸿沟”的…`.
+ */
+export function wholeSpan(text: string, start: number, end: number): [number, number] {
+  let from = start;
+  let to = end;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [open, close] of PAIRS) {
+      let depth = 0;
+      let unmatchedClose = 0;
+      for (const ch of text.slice(from, to)) {
+        if (ch === open && open !== close) depth++;
+        else if (ch === close) {
+          if (depth > 0) depth--;
+          else unmatchedClose++;
+        }
+      }
+      if (unmatchedClose > 0) {
+        const at = text.lastIndexOf(open, from - 1);
+        if (at !== -1 && from - at <= PAIR_REACH) {
+          from = at;
+          changed = true;
+        }
+      }
+      if (depth > 0) {
+        let at = to;
+        for (let need = depth; need > 0 && at !== -1; need--) at = text.indexOf(close, at === to ? to : at + 1);
+        if (at !== -1 && at - to <= PAIR_REACH) {
+          to = at + close.length;
+          changed = true;
+        }
+      }
+    }
+  }
+  const closing = CLOSING.exec(text.slice(to));
+  if (closing) to += closing[0].length;
+  return [from, to];
 }
 
 /** The sentence of a paragraph that a marker at `offset` stands in or right after. */

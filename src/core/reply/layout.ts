@@ -193,18 +193,31 @@ export interface AttributionLayout {
   affiliation: string | null;
   /** The title with its marks: `《…》`. */
   essay: string;
+  /** The headings over the passage, `二、… › （一）…`, or the one heading. */
   section: string | null;
   pages: string | null;
   passageId: string;
 }
 
+/**
+ * Who wrote it, with the affiliation: `王某（北京大学）`; co-authors of one institution share
+ * it (`王某、李某（北京大学）`), others each show their own (`王某（北京大学）、李某（清华大学）`).
+ */
+function whoOf(a: Attribution): string {
+  const distinct = new Set(a.authors?.map((x) => x.affiliation));
+  if (a.authors && a.authors.length > 1 && distinct.size > 1) {
+    return a.authors.map((x) => (x.affiliation ? `${x.name}（${x.affiliation}）` : x.name)).join('、');
+  }
+  return a.affiliation ? `${a.author}（${a.affiliation}）` : a.author;
+}
+
 export function attributionLayout(a: Attribution, locale: Locale): AttributionLayout {
   return {
-    who: a.affiliation ? `${a.author}（${a.affiliation}）` : a.author,
+    who: whoOf(a),
     author: a.author,
     affiliation: a.affiliation,
     essay: titleMarks(a.essay),
-    section: a.section,
+    section: a.sectionPath && a.sectionPath.length > 1 ? a.sectionPath.join(' › ') : a.section,
     pages: pageText(a.pages, locale),
     passageId: a.passageId,
   };

@@ -10,9 +10,15 @@ export type Locale = 'en' | 'zh-CN';
 export interface Attribution {
   /** Author name(s) joined with `、`, or the editors' label for an editor's note. */
   author: string;
+  /** Every distinct affiliation of the authors, joined with `；`. */
   affiliation: string | null;
+  /** Each author with their own affiliation, when the essay has several (so each is shown with theirs). */
+  authors?: Array<{ name: string; affiliation: string | null }>;
   essay: string;
+  /** The innermost heading over the passage. */
   section: string | null;
+  /** Every heading over the passage, outermost first, when there is more than one (`二、… › （一）…`). */
+  sectionPath?: string[];
   passageId: string;
   /** Printed pages of the quoted words, ascending; absent or empty when the source has none. */
   pages?: number[];

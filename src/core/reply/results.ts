@@ -28,7 +28,10 @@ export const PassageResult = z.strictObject({
   quote: z.string(),
   author: z.string(),
   essay: z.string(),
+  /** The innermost heading over the passage. */
   section: z.string().nullable(),
+  /** Every heading over it, outermost first (`['二、…', '（一）…']`); `[]` before any heading. */
+  sectionPath: z.array(z.string()),
   footnotes: z.array(FootnoteResult),
 });
 
@@ -42,6 +45,7 @@ export const WhoResult = z.strictObject({
   affiliation: z.string().nullable(),
   essay: z.string(),
   section: z.string().nullable(),
+  sectionPath: z.array(z.string()),
   quote: z.string(),
   id: z.string(),
   /** How the candidate was found: its heading, the essay's title, the phrase, or as the closest passage. */

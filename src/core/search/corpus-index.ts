@@ -406,7 +406,12 @@ function scoredSentences(d: IndexData, q: Query, exactDocs: Set<number> | null, 
   if ((exactDocs?.size ?? 0) >= EXACT_ENOUGH || chosen.length === 0) return [];
   const boostDocument =
     phrasesOnly && exactDocs !== null ? (id: number) => (exactDocs.has(id) || endsWithStartOf((d.docs[id] as DocEntry).compact, q.phrase) ? 1 : 0) : undefined;
-  return d.ms.search(chosen.join(' '), { filter, boostDocument, tokenize: (text) => text.split(' ') });
+  const search = (keep: (r: SearchResult) => boolean) => d.ms.search(chosen.join(' '), { filter: keep, boostDocument, tokenize: (text) => text.split(' ') });
+  const results = search(filter);
+  if (results.length > 0 || phrasesOnly || weighed < 3) return results;
+  // A question's function words (…发挥了什么作用？) are often in no essay and would outweigh
+  // its content words: rather than nothing, the passages closest to what the essays do hold.
+  return search((r) => q.allowed === null || (d.docs[r.id as number] as DocEntry).units.some(q.inScope));
 }
 
 /** MiniSearch's results as ranked groups of occurrences in scope, phrase windows found. */

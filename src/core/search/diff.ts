@@ -64,8 +64,12 @@ function scratch(size: number): Uint32Array {
   return table;
 }
 
-/** Aligns `sentence` against `text`; null when either is empty. */
-export function align(sentence: string, text: string): Alignment | null {
+/**
+ * Aligns `sentence` against `text`; null when either is empty. By default the sentence may
+ * fit any span of the text (`local`); `whole` aligns it with all of the text, so that what
+ * the text has beyond the sentence shows as inserted rather than being cut off.
+ */
+export function align(sentence: string, text: string, mode: 'local' | 'whole' = 'local'): Alignment | null {
   const a = Array.from(sentence);
   const b = Array.from(text);
   const m = a.length;
@@ -77,10 +81,11 @@ export function align(sentence: string, text: string): Alignment | null {
 
   const width = n + 1;
   const d = scratch((m + 1) * width);
-  // Row 0 is all zeros: the sentence may start anywhere in the paragraph.
+  // Row 0 is all zeros when the sentence may start anywhere in the paragraph.
   d.fill(0, 0, width);
-  for (let i = 1; i <= m; i++) d[i * width] = (d[(i - 1) * width] as number) + gapCost(a[i - 1] as string);
   const gapB = b.map(gapCost);
+  if (mode === 'whole') for (let j = 1; j <= n; j++) d[j] = (d[j - 1] as number) + (gapB[j - 1] as number);
+  for (let i = 1; i <= m; i++) d[i * width] = (d[(i - 1) * width] as number) + gapCost(a[i - 1] as string);
   // Characters as numbers, folded, every punctuation mark the same number: the inner loop
   // below runs sentence × paragraph times and must not fold anything itself.
   const codes = new Map<string, number>();
@@ -109,8 +114,8 @@ export function align(sentence: string, text: string): Alignment | null {
     }
   }
   // ... and end anywhere: the best end is the lowest cost in the last row (earliest on ties).
-  let endJ = 0;
-  for (let j = 1; j <= n; j++) if ((d[m * width + j] as number) < (d[m * width + endJ] as number)) endJ = j;
+  let endJ = mode === 'whole' ? n : 0;
+  if (mode === 'local') for (let j = 1; j <= n; j++) if ((d[m * width + j] as number) < (d[m * width + endJ] as number)) endJ = j;
   const distance = d[m * width + endJ] as number;
 
   const reversed: DiffOp[] = [];
@@ -141,6 +146,8 @@ export function align(sentence: string, text: string): Alignment | null {
       j--;
     }
   }
+  // Aligned with the whole text, what precedes the sentence's first character is the text's too.
+  if (mode === 'whole') while (j > 0) push('insert', b[--j] as string);
   const ops = reversed.reverse();
   return { start: offsets[j] as number, end: offsets[endJ] as number, distance, ops: mergeOps(ops) };
 }

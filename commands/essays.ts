@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Essay } from '../src/core/corpus/model.js';
 import type { Command } from '../src/core/dispatch/command.js';
+import { affiliationLabel } from '../src/core/reply/excerpt.js';
 import type { Locale, ReplyBlock } from '../src/core/reply/model.js';
 import { EssaysResult } from '../src/core/reply/results.js';
 
@@ -66,8 +67,7 @@ export default {
       for (const essay of file.essays) {
         const editors = essay.kind === 'editors-note';
         const author = editors ? t.editors : essay.authors.map((a) => a.name).join('、');
-        const affiliations = essay.authors.flatMap((a) => (a.affiliation ? [a.affiliation] : []));
-        const affiliation = affiliations.length > 0 ? affiliations.join('；') : null;
+        const affiliation = affiliationLabel(essay);
         const sections = essay.sections.flatMap((s) => (s.heading === null ? [] : [s.heading]));
         results.push({
           id: essay.id,

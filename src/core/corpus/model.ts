@@ -30,6 +30,11 @@ export const FootnoteSchema = z.object({
    * full citation it stands for, whose text and URLs apply. Null for a full citation.
    */
   refersTo: z.number().int().positive().nullable(),
+  /**
+   * `ibid`: 同上 / Ibid., the note before it again (at the same page unless it gives its own);
+   * `short`: a short form of a citation given in full elsewhere; `full`: a citation in full.
+   */
+  form: z.enum(['full', 'short', 'ibid']),
   /** 1-based line of the note in its file. */
   line: z.number().int().positive(),
 });

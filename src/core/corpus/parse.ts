@@ -380,6 +380,7 @@ function resolveShortForms(essay: Essay, warn: (line: number, message: string) =
   notes.forEach((note, index) => {
     if (IBID.test(note.text)) {
       const previous = notes[index - 1];
+      note.form = 'ibid';
       if (previous) note.refersTo = previous.number;
       else warn(note.line, `footnote ${note.mark} (${note.text}) is 同上 but no note comes before it`);
       return;
@@ -388,8 +389,10 @@ function resolveShortForms(essay: Essay, warn: (line: number, message: string) =
     if (key === null || !isShortForm(note)) return;
     const candidates = notes.filter((other) => other !== note && other.refersTo === null && citationKey(other.text) === key && !isShortForm(other));
     const full = candidates.filter((c) => c.number < note.number).pop() ?? candidates[0];
-    if (full) note.refersTo = full.number;
-    else if (note.text.replace(/《[^《》]*》|[“"][^”"]*[”"]|[\s。.，,]/gu, '').length < 8) {
+    if (full) {
+      note.refersTo = full.number;
+      note.form = 'short';
+    } else if (note.text.replace(/《[^《》]*》|[“"][^”"]*[”"]|[\s。.，,]/gu, '').length < 8) {
       warn(note.line, `footnote ${note.mark} is a short form (${note.text}) with no full citation in the essay`);
     }
   });
@@ -499,6 +502,7 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
           raw: note.raw,
           urls: extractUrls(display),
           refersTo: null,
+          form: 'full' as const,
           line: note.line,
         };
       });

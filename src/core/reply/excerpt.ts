@@ -1,5 +1,7 @@
-import { citationOf, type Essay, type Paragraph, type Section } from '../corpus/model.js';
+import type { z } from 'zod';
+import { citationOf, type Essay, type Footnote, type Paragraph, type Section } from '../corpus/model.js';
 import type { Attribution, Locale, ReplyBlock, ReplyFootnote, ReplyMarker } from './model.js';
+import type { FootnoteResult } from './results.js';
 
 /**
  * Cutting quotes out of paragraphs, and what goes with a quote: its attribution, its footnote
@@ -125,19 +127,44 @@ export function resolve(essay: Essay, number: number, covers: ReplyFootnote['cov
   const note = essay.footnotes.find((f) => f.number === number);
   if (!note) return { number, text: '', printed: '', urls: [], covers };
   const citation = citationOf(essay, note);
-  return { number, text: citation.text, printed: note.text, ...(note.locator ? { locator: note.locator } : {}), urls: citation.urls, covers };
+  const located = locatorOf(essay, note);
+  return {
+    number,
+    text: citation.text,
+    printed: note.text,
+    ...(located ? { locator: located.locator, ...(located.note !== note ? { locatorInherited: true } : {}) } : {}),
+    urls: citation.urls,
+    covers,
+  };
+}
+
+/**
+ * The page a note points to: its own, or for a bare 同上 (same source, same page) the page of
+ * the note it repeats, as far back as the chain of 同上 goes.
+ */
+function locatorOf(essay: Essay, note: Footnote): { locator: string; note: Footnote } | null {
+  const seen = new Set<number>();
+  for (let current: Footnote | undefined = note; current && !seen.has(current.number); ) {
+    if (current.locator) return { locator: current.locator, note: current };
+    if (current.form !== 'ibid') return null;
+    seen.add(current.number);
+    const previous: number | null = current.refersTo;
+    current = essay.footnotes.find((f) => f.number === previous);
+  }
+  return null;
 }
 
 /** A reply footnote as the `--json` results give it. */
-export function footnoteResult(f: ReplyFootnote): {
-  number: number;
-  text: string;
-  printed: string;
-  locator?: string;
-  urls: string[];
-  covers: ReplyFootnote['covers'];
-} {
-  return { number: f.number, text: f.text, printed: f.printed, ...(f.locator ? { locator: f.locator } : {}), urls: f.urls, covers: f.covers };
+export function footnoteResult(f: ReplyFootnote): z.output<typeof FootnoteResult> {
+  return {
+    number: f.number,
+    text: f.text,
+    printed: f.printed,
+    ...(f.locator ? { locator: f.locator } : {}),
+    ...(f.locatorInherited ? { locatorInherited: true } : {}),
+    urls: f.urls,
+    covers: f.covers,
+  };
 }
 
 function unique(notes: ReplyFootnote[]): ReplyFootnote[] {

@@ -16,6 +16,7 @@ export const LABELS = {
     citedBy: 'Cited in',
     coversPassage: '(note covers the passage)',
     resolvedAs: '→',
+    citedAt: (locator: string) => ` (cited at ${locator})`,
     empty: 'Nothing to show.',
     page: (pages: string) => `p. ${pages}`,
     pages: (pages: string) => `pp. ${pages}`,
@@ -25,6 +26,7 @@ export const LABELS = {
     citedBy: '引用处',
     coversPassage: '（此注涵盖整段）',
     resolvedAs: '→',
+    citedAt: (locator: string) => `（引于${locator}）`,
     empty: '没有可显示的内容。',
     page: (pages: string) => `第${pages}页`,
     pages: (pages: string) => `第${pages}页`,
@@ -250,11 +252,14 @@ export interface FootnoteLayout {
  * it stands for, marked with `→`, so nothing is shown as printed that the page did not print.
  */
 export function footnoteLayout(
-  f: Pick<ReplyFootnote, 'number' | 'text' | 'urls'> & Partial<Pick<ReplyFootnote, 'printed' | 'covers'>>,
+  f: Pick<ReplyFootnote, 'number' | 'text' | 'urls'> & Partial<Pick<ReplyFootnote, 'printed' | 'covers' | 'locator' | 'locatorInherited'>>,
   locale: Locale,
 ): FootnoteLayout {
   const printed = f.printed ?? f.text;
-  const resolved = f.printed !== undefined && f.printed !== f.text && f.text !== '' ? f.text : null;
+  // A bare 同上 cites the page of the note it repeats, while the full citation shows the first
+  // note's page: the page meant is said after the arrow, marked as the resolved source is.
+  const at = f.locatorInherited && f.locator ? LABELS[locale].citedAt(f.locator) : '';
+  const resolved = f.printed !== undefined && f.printed !== f.text && f.text !== '' ? `${f.text}${at}` : null;
   const shownText = `${printed} ${resolved ?? ''}`;
   return {
     label: markerLabel(f.number),

@@ -32,8 +32,12 @@ export interface ReplyFootnote {
   text: string;
   /** The note as printed on its page (for a short form or 同上 this is not `text`). */
   printed: string;
-  /** The page or pages the printed note points to (`第36页`), when it gives them. */
+  /**
+   * The page or pages the note points to (`第36页`): its own, or for a bare 同上 the page of
+   * the note it repeats (then `locatorInherited` is set, since the page did not print it).
+   */
   locator?: string;
+  locatorInherited?: boolean;
   urls: string[];
   /** `quote`: its marker falls inside the quoted words; `passage`: a later marker in the same paragraph covers them. */
   covers: 'quote' | 'passage';

@@ -14,8 +14,10 @@ export const FootnoteResult = z.strictObject({
   text: z.string(),
   /** The note as printed on its page (`同上，第36页。`), display-normalised. */
   printed: z.string(),
-  /** The page(s) the printed note points to (`第36页`, `pp. 7–9`), when it gives them. */
+  /** The page(s) the note points to (`第36页`, `pp. 7–9`): its own, or for a bare 同上 the repeated note's. */
   locator: z.string().optional(),
+  /** The locator is not printed in this note: a bare 同上 repeats the page of the note before. */
+  locatorInherited: z.boolean().optional(),
   /** URLs of the full citation. */
   urls: z.array(z.string()),
   /** `quote`: its marker falls inside the quoted words; `passage`: a later marker in the paragraph covers them. */

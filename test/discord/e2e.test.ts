@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Client } from 'discord.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { registry } from '../../commands/index.js';
 import { PROJECT_ROOT } from '../../src/config.js';
@@ -489,10 +489,11 @@ describe('npm start with Discord configured', () => {
 
 describe('deploy:discord', () => {
   let fake: FakeDiscord;
-  beforeAll(async () => {
+  // A fake of its own for each test: a registration one test leaves untaken is no other's.
+  beforeEach(async () => {
     fake = await FakeDiscord.start();
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await fake.close();
   });
 

@@ -119,7 +119,7 @@ export function slackEscape(typed: string): string {
  * library without the adapter: the renderer's messages, private, each added to the thread.
  */
 export function expectedPosts(oracle: Bot, request: SlashRequest): Array<Record<string, unknown>> {
-  const reply = oracle.runLine(`${request.command} ${request.text}`, { platform: 'slack', userId: request.userId, locale: 'en' });
+  const reply = oracle.runLine(`${request.command} ${request.text}`, { platform: 'slack', userId: request.userId, locale: 'en', invocation: '/yinzheng ' });
   const messages = replyToBlockKit(reply, { locale: 'en', visibility: 'ephemeral', share: { c: request.command, l: request.text }, maxMessages: 5 });
   return messages.map((m) => ({ response_type: 'ephemeral', replace_original: false, text: m.text, blocks: m.blocks }));
 }
@@ -163,7 +163,7 @@ export async function driveSlashCommands(
       const posts: ResponsePost[] = [];
       const need = expected[i] ?? 1;
       const answered = need === 0 ? Promise.resolve() : new Promise<void>((done) => waiting.set(id, { need, posts, done }));
-      const payload = slashCommand(`/${request.command}`, slackEscape(request.text), fake.responseUrl(id), request.userId);
+      const payload = slashCommand('/yinzheng', `${request.command} ${slackEscape(request.text)}`, fake.responseUrl(id), request.userId);
       const t0 = performance.now();
       const [ack] = await Promise.all([fake.sendEnvelope('slash_commands', payload), answered]);
       outcomes[i] = { request, id, ack, posts, latencyMs: performance.now() - t0 };

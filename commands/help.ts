@@ -6,8 +6,7 @@ import { HelpResult } from '../src/core/reply/results.js';
 const T = {
   en: {
     title: 'Commands',
-    detailTitle: (name: string) => `/${name}`,
-    more: 'Type /help followed by a command name for its options, e.g. /help quote. Options are given as name:value.',
+    more: (help: string) => `Type ${help} followed by a command name for its options, e.g. ${help} quote. Options are given as name:value.`,
     unknown: (names: string) => `There is no such command. The commands are: ${names}.`,
     usage: 'Usage',
     required: 'required',
@@ -19,8 +18,7 @@ const T = {
   },
   'zh-CN': {
     title: '命令',
-    detailTitle: (name: string) => `/${name}`,
-    more: '输入 /help 加命令名查看其选项，如 /help quote。选项写作 名称:值。',
+    more: (help: string) => `输入 ${help} 加命令名查看其选项，如 ${help} quote。选项写作 名称:值。`,
     unknown: (names: string) => `没有这个命令。全部命令：${names}。`,
     usage: '用法',
     required: '必填',
@@ -41,8 +39,8 @@ function optionDescription(spec: OptionSpec, locale: Locale): string {
 }
 
 /** A usage line generated from the schema, e.g. `/quote <query> [author:…] [count:1–5]`. */
-function usageOf(command: Command): string {
-  const words = [`/${command.name}`];
+function usageOf(command: Command, invocation: string): string {
+  const words = [`${invocation}${command.name}`];
   for (const spec of optionSpecs(command)) {
     const value =
       spec.choices?.join('|') ??
@@ -90,19 +88,19 @@ export default {
       return {
         ...base,
         title: t.title,
-        message: t.more,
-        blocks: [{ kind: 'fields', fields: visible.map((c) => ({ label: `/${c.name}`, value: describe(c, ctx.locale) })) }],
-        results: visible.map((c) => ({ name: c.name, description: describe(c, ctx.locale), usage: usageOf(c) })),
+        message: t.more(`${ctx.invocation}help`),
+        blocks: [{ kind: 'fields', fields: visible.map((c) => ({ label: `${ctx.invocation}${c.name}`, value: describe(c, ctx.locale) })) }],
+        results: visible.map((c) => ({ name: c.name, description: describe(c, ctx.locale), usage: usageOf(c, ctx.invocation) })),
       };
     }
     const command = visible.find((c) => c.name === wanted);
     if (!command) {
-      return { ...base, title: t.title, message: t.unknown(visible.map((c) => `/${c.name}`).join(', ')), blocks: [], results: [] };
+      return { ...base, title: t.title, message: t.unknown(visible.map((c) => `${ctx.invocation}${c.name}`).join(', ')), blocks: [], results: [] };
     }
     const specs = optionSpecs(command);
     const blocks: ReplyBlock[] = [
       { kind: 'text', text: describe(command, ctx.locale) },
-      { kind: 'fields', fields: [{ label: t.usage, value: usageOf(command) }] },
+      { kind: 'fields', fields: [{ label: t.usage, value: usageOf(command, ctx.invocation) }] },
       specs.length > 0
         ? {
             kind: 'fields',
@@ -117,13 +115,13 @@ export default {
     ];
     return {
       ...base,
-      title: t.detailTitle(command.name),
+      title: `${ctx.invocation}${command.name}`,
       blocks,
       results: [
         {
           name: command.name,
           description: describe(command, ctx.locale),
-          usage: usageOf(command),
+          usage: usageOf(command, ctx.invocation),
           options: specs.map((s) => ({
             name: s.name,
             type: s.type,

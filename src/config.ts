@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { UserError } from './core/dispatch/errors.js';
+import { GENERIC_COMMAND_WORDS, SLACK_BUILT_IN_COMMANDS } from './slack/built-in.js';
 
 /** The project's root folder, whether this runs from `src/` (tsx, vitest) or from `dist/src/`. */
 export const PROJECT_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
@@ -49,6 +50,16 @@ const EnvSchema = z.object({
   SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', 'must start with xapp-').optional()),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/u }).optional()),
+  // Slack: a slash, then up to 31 lowercase letters, digits, - or _.
+  SLACK_COMMAND: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\/[a-z0-9_-]{1,31}$/u, 'must be a slash and up to 31 lowercase letters, digits, - or _ (e.g. /yinzheng)')
+      .refine((c) => !SLACK_BUILT_IN_COMMANDS.has(c), 'is one of Slack’s built-in commands, which Slack refuses in a manifest')
+      .refine((c) => !GENERIC_COMMAND_WORDS.has(c), 'is a generic word another app may claim; choose a name of your own (e.g. /yz)')
+      .optional(),
+  ),
+  PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https$/u, error: 'must be the https:// address Slack reaches the bot at' }).optional()),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
 
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1000).default(10),
@@ -70,6 +81,8 @@ export interface SlackConfig {
   signingSecret: string | undefined;
   apiUrl: string | undefined;
   port: number;
+  /** The one slash command the app declares (SLACK_COMMAND, default `/yinzheng`). */
+  command: string;
 }
 
 /** The whole configuration, parsed once from the environment and passed down. */
@@ -85,7 +98,14 @@ export interface Config {
   discord: DiscordConfig | undefined;
   slack: SlackConfig | undefined;
   rateLimit: { burst: number; perMinute: number };
+  /** Slack's slash command (SLACK_COMMAND): also read without tokens, by the manifest generator. */
+  slackCommand: string;
+  /** Where the public reaches the bot (PUBLIC_URL), e.g. for Slack's HTTP request URLs. */
+  publicUrl: string | undefined;
 }
+
+/** The slash command a Slack app of this bot declares unless SLACK_COMMAND names another. */
+export const DEFAULT_SLACK_COMMAND = '/yinzheng';
 
 const ENV_FILE = '.env';
 
@@ -124,7 +144,14 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
         `config: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP). Set one in ${ENV_FILE} (see .env.example).`,
       );
     }
-    slack = { botToken: e.SLACK_BOT_TOKEN, appToken: e.SLACK_APP_TOKEN, signingSecret: e.SLACK_SIGNING_SECRET, apiUrl: e.SLACK_API_URL, port: e.PORT };
+    slack = {
+      botToken: e.SLACK_BOT_TOKEN,
+      appToken: e.SLACK_APP_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      apiUrl: e.SLACK_API_URL,
+      port: e.PORT,
+      command: e.SLACK_COMMAND ?? DEFAULT_SLACK_COMMAND,
+    };
   }
 
   return {
@@ -136,5 +163,7 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
     discord,
     slack,
     rateLimit: { burst: e.RATE_LIMIT_BURST, perMinute: e.RATE_LIMIT_PER_MINUTE },
+    slackCommand: e.SLACK_COMMAND ?? DEFAULT_SLACK_COMMAND,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/u, ''),
   };
 }

@@ -4,12 +4,12 @@ import type { SlackConfig } from '../config.js';
 import type { Bot, Logger, Requester } from '../core/dispatch/bot.js';
 import { errorReply } from '../core/dispatch/bot.js';
 import { UserError } from '../core/dispatch/errors.js';
-import type { Reply } from '../core/reply/model.js';
-import { FIND_SOURCE_CALLBACK_ID, FIND_SOURCE_COMMAND } from './manifest.js';
+import type { Locale, Reply } from '../core/reply/model.js';
+import { FIND_SOURCE_CALLBACK_ID, FIND_SOURCE_COMMAND, SLACK_EVENTS_PATH } from './manifest.js';
 import { ACTION_ID_PREFIX, type ButtonState, parseButtonValue, plainFromSlack, type RenderOptions, replyToBlockKit } from './render.js';
 
-/** The path Slack posts events, commands and interactions to in HTTP mode. */
-export const SLACK_EVENTS_PATH = '/slack/events';
+export { SLACK_EVENTS_PATH };
+
 /** A response_url takes at most five posts within 30 minutes. */
 const RESPONSE_URL_MAX_POSTS = 5;
 
@@ -50,10 +50,18 @@ function boltLogger(logger: Logger): BoltLogger {
   };
 }
 
-function requester(userId: string): Requester {
-  // Slack tells an app a user's locale only with the users:read scope and an extra call per
-  // request; the manifest asks for no more than commands and chat:write, so answers are English.
-  return { platform: 'slack', userId, locale: 'en' };
+/** Users whose language is remembered; a workspace's active researchers fit many times over. */
+const LOCALES_CACHED = 2000;
+
+/** Slack's locale (`zh-CN`, `zh-TW`, `en-US`, …) as the bot's: Chinese labels for Chinese, English otherwise. */
+export function localeFromSlack(locale: string | undefined): Locale {
+  return locale?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+/** The subcommand and the rest of a typed line: `quote 智能鸿沟 author:…` → [`quote`, `智能鸿沟 author:…`]. */
+export function splitSubcommand(text: string): [string, string] {
+  const m = /^\s*(\S*)\s*([\s\S]*)$/u.exec(text);
+  return [(m?.[1] ?? '').replace(/^[/／]/u, '').toLowerCase(), (m?.[2] ?? '').trim()];
 }
 
 /**
@@ -78,7 +86,22 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
       installerOptions: { clientOptions: { ...clientOptions(), ...(tuning.retryConfig ? { retryConfig: tuning.retryConfig } : {}) } },
     });
   } else if (config.signingSecret) {
-    http = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: SLACK_EVENTS_PATH, port: config.port, logger: log });
+    http = new HTTPReceiver({
+      signingSecret: config.signingSecret,
+      endpoints: SLACK_EVENTS_PATH,
+      port: config.port,
+      logger: log,
+      // For a load balancer or supervisor: up, and which corpus version it serves.
+      customRoutes: [
+        {
+          path: '/healthz',
+          method: ['GET'],
+          handler: (_req, res) => {
+            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, corpusVersion: bot.library().corpus.version }));
+          },
+        },
+      ],
+    });
   } else {
     throw new UserError('config', 'config: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP). Set one in .env (see .env.example).');
   }
@@ -91,6 +114,43 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     // init() is awaited below, so a refused token is a startup error rather than an unhandled rejection.
     deferInitialization: true,
   });
+
+  /*
+   * A user's language, from users.info with include_locale (scope users:read), asked once per
+   * user and remembered with a bound. A failed lookup (no scope, a deleted user) answers in
+   * English and is remembered too, so a missing scope costs one call per user, not per request.
+   */
+  const locales = new Map<string, Locale>();
+  const localeOf = async (userId: string): Promise<Locale> => {
+    const known = locales.get(userId);
+    if (known) return known;
+    let locale: Locale = 'en';
+    try {
+      const info = await app.client.users.info({ user: userId, include_locale: true });
+      locale = localeFromSlack(info.user?.locale);
+    } catch (error) {
+      logger.debug({ err: error, user: userId }, 'slack: users.info failed; answering in English');
+    }
+    if (locales.size >= LOCALES_CACHED) locales.delete(locales.keys().next().value as string);
+    locales.set(userId, locale);
+    return locale;
+  };
+  const invocation = `${config.command} `;
+  const requester = async (userId: string): Promise<Requester> => ({ platform: 'slack', userId, locale: await localeOf(userId), invocation });
+
+  /** A typed line (`quote 智能鸿沟`) answered: a subcommand, or the list of them for help, nothing or an unknown word. */
+  const answerLine = (text: string, who: Requester): { reply: Reply; share?: ButtonState } => {
+    const [sub, rest] = splitSubcommand(text);
+    const command = bot.commands.get(sub);
+    if (!command || command.hidden || sub === 'help') {
+      const help = bot.runLine(`help ${sub === 'help' ? rest : ''}`, who);
+      if (sub === '' || sub === 'help') return { reply: help, share: { c: 'help', l: sub === 'help' ? rest : '' } };
+      // The word typed is not repeated: it could be anything.
+      const unknown = who.locale === 'zh-CN' ? `没有这个子命令。${config.command} 的子命令：` : `That is not a subcommand. ${config.command} takes these:`;
+      return { reply: { ...help, message: unknown } };
+    }
+    return { reply: bot.runLine(`${sub} ${rest}`, who), share: { c: sub, l: rest } };
+  };
 
   const inFlight = new Set<Promise<unknown>>();
   let stopping = false;
@@ -116,13 +176,16 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     }
   };
 
-  /** Posts a reply through a response_url, as as many messages as its length needs. */
-  const send = async (respond: RespondFn, reply: Reply, opts: Pick<RenderOptions, 'visibility' | 'share'>) => {
-    const messages = replyToBlockKit(reply, { ...opts, locale: 'en', maxMessages: RESPONSE_URL_MAX_POSTS });
-    for (const message of messages) {
+  /**
+   * Posts a reply through a response_url, as as many messages as its length needs. `replace`
+   * puts the first message in place of the one whose button was clicked (More pages in place).
+   */
+  const send = async (respond: RespondFn, reply: Reply, opts: Pick<RenderOptions, 'visibility' | 'share'> & { locale: Locale; replace?: boolean }) => {
+    const messages = replyToBlockKit(reply, { ...opts, maxMessages: RESPONSE_URL_MAX_POSTS });
+    for (const [i, message] of messages.entries()) {
       const args: RespondArguments = {
         response_type: reply.error ? 'ephemeral' : opts.visibility,
-        replace_original: false,
+        replace_original: opts.replace === true && i === 0 && !reply.error,
         text: message.text,
         blocks: message.blocks,
       };
@@ -130,37 +193,62 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     }
   };
 
-  app.command(/^\/.+$/u, async ({ command, ack, respond }) => {
+  // One command with subcommands (`/yinzheng quote …`); see manifest.ts for why.
+  app.command(config.command, async ({ command, ack, respond }) => {
     // Slack gives three seconds; the answer goes through the response_url afterwards.
     await ack();
     await guard('command', respond, async () => {
-      const name = command.command.replace(/^\//u, '');
+      const who = await requester(command.user_id);
       // Slack sends the typed text with `&`, `<` and `>` as entities, whatever should_escape says.
-      const text = plainFromSlack(command.text);
-      const reply = bot.runLine(`${name} ${text}`, requester(command.user_id));
-      await send(respond, reply, { visibility: 'ephemeral', share: { c: name, l: text } });
+      const { reply, share } = answerLine(plainFromSlack(command.text), who);
+      await send(respond, reply, { visibility: 'ephemeral', locale: who.locale, ...(share ? { share } : {}) });
+    });
+  });
+
+  // `@yinzheng quote …` in a channel or a thread: answered in that thread, for everyone there.
+  app.event('app_mention', async ({ event, client }) => {
+    await guard('mention', undefined, async () => {
+      if (!event.user) return;
+      const who = await requester(event.user);
+      const text = plainFromSlack(event.text.replace(/<@[A-Z0-9]+(?:\|[^>]*)?>/gu, ' '));
+      const { reply } = answerLine(text, who);
+      const thread = event.thread_ts ?? event.ts;
+      // Bad input is the asker's business: said to them alone, in the thread.
+      const visibility = reply.error ? 'ephemeral' : 'in_channel';
+      for (const m of replyToBlockKit(reply, { locale: who.locale, visibility: 'in_channel' })) {
+        if (visibility === 'ephemeral')
+          await client.chat.postEphemeral({ channel: event.channel, user: event.user, thread_ts: thread, text: m.text, blocks: m.blocks });
+        else await client.chat.postMessage({ channel: event.channel, thread_ts: thread, text: m.text, blocks: m.blocks });
+      }
     });
   });
 
   app.action(new RegExp(`^${ACTION_ID_PREFIX}`, 'u'), async ({ action, ack, body, respond }) => {
     await ack();
     await guard('button', respond, async () => {
-      const who = requester(body.user.id);
+      const who = await requester(body.user.id);
       const state = action.type === 'button' ? parseButtonValue(action.value ?? '') : null;
       const kind = ('action_id' in action ? action.action_id : '').slice(ACTION_ID_PREFIX.length).split(':')[0];
       if (!state || !kind) {
-        await send(respond, errorReply('button', 'stale_button', STALE_BUTTON, bot.library().corpus.version), { visibility: 'ephemeral' });
+        await send(respond, errorReply('button', 'stale_button', STALE_BUTTON, bot.library().corpus.version), { visibility: 'ephemeral', locale: who.locale });
         return;
       }
       const reply = run(bot, state, who);
       if (kind === 'share' && !reply.error) {
-        // Posted anew for the channel (the private answer could be stale), then the private copy goes.
-        const messages = replyToBlockKit(reply, { locale: 'en', visibility: 'in_channel', maxMessages: RESPONSE_URL_MAX_POSTS - 1 });
-        for (const m of messages) await respond({ response_type: 'in_channel', replace_original: false, text: m.text, blocks: m.blocks });
+        // Posted anew for the channel (the private answer could be stale), saying who shared it; then the private copy goes.
+        const messages = replyToBlockKit(reply, { locale: who.locale, visibility: 'in_channel', maxMessages: RESPONSE_URL_MAX_POSTS - 1 });
+        const sharedBy = {
+          type: 'context' as const,
+          elements: [{ type: 'mrkdwn' as const, text: `${who.locale === 'zh-CN' ? '分享者' : 'Shared by'} <@${body.user.id}>` }],
+        };
+        for (const [i, m] of messages.entries()) {
+          await respond({ response_type: 'in_channel', replace_original: false, text: m.text, blocks: i === 0 ? [sharedBy, ...m.blocks] : m.blocks });
+        }
         await respond({ delete_original: true });
         return;
       }
-      await send(respond, reply, { visibility: 'ephemeral', share: state });
+      // More pages in place; Context and Sources answer privately, beside the message.
+      await send(respond, reply, { visibility: 'ephemeral', share: state, locale: who.locale, replace: kind === 'more' });
     });
   });
 
@@ -168,7 +256,7 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     await ack();
     await guard('shortcut', respond, async () => {
       if (shortcut.type !== 'message_action') return;
-      const who = requester(shortcut.user.id);
+      const who = await requester(shortcut.user.id);
       const text = plainFromSlack(shortcut.message.text ?? '').trim();
       const verify = bot.commands.get(FIND_SOURCE_COMMAND);
       const reply =
@@ -179,11 +267,11 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
             : bot.runLine(`${FIND_SOURCE_COMMAND} ${text}`, who);
       const share: ButtonState | undefined = verify?.positional ? { c: FIND_SOURCE_COMMAND, i: { [verify.positional]: text } } : undefined;
       if (respond) {
-        await send(respond, reply, { visibility: 'ephemeral', ...(share ? { share } : {}) });
+        await send(respond, reply, { visibility: 'ephemeral', locale: who.locale, ...(share ? { share } : {}) });
         return;
       }
       // Without a response_url (Slack always sends one for message shortcuts, but not by contract), answer privately in place.
-      for (const m of replyToBlockKit(reply, { locale: 'en', visibility: 'ephemeral' })) {
+      for (const m of replyToBlockKit(reply, { locale: who.locale, visibility: 'ephemeral' })) {
         await client.chat.postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: m.text, blocks: m.blocks });
       }
     });

@@ -14,12 +14,38 @@ export interface SlackManifest {
   display_information: { name: string; description: string; long_description?: string; background_color: string };
   features: {
     bot_user: { display_name: string; always_online: boolean };
-    slash_commands: Array<{ command: string; description: string; usage_hint?: string; should_escape: boolean }>;
+    slash_commands: Array<{ command: string; description: string; usage_hint?: string; url?: string; should_escape: boolean }>;
     shortcuts: Array<{ name: string; type: 'message'; callback_id: string; description: string }>;
   };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { interactivity: { is_enabled: boolean }; org_deploy_enabled: boolean; socket_mode_enabled: boolean; token_rotation_enabled: boolean };
+  settings: {
+    event_subscriptions: { bot_events: string[]; request_url?: string };
+    interactivity: { is_enabled: boolean; request_url?: string };
+    org_deploy_enabled: boolean;
+    socket_mode_enabled: boolean;
+    token_rotation_enabled: boolean;
+  };
 }
+
+export interface ManifestOptions {
+  /** The one slash command (SLACK_COMMAND), e.g. `/yinzheng`. */
+  command: string;
+  /**
+   * The bot's public https address (PUBLIC_URL), for HTTP mode: Slack then posts commands,
+   * interactions and events to `<url>/slack/events`. Without it the manifest is Socket Mode's.
+   */
+  publicUrl?: string;
+}
+
+/** The path Slack posts events, commands and interactions to in HTTP mode. */
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+/**
+ * The bot scopes, each for one thing the bot does: `commands` for the slash command and the
+ * shortcut, `chat:write` to answer, `app_mentions:read` for `@yinzheng …` in channels and
+ * threads, `users:read` to answer in the user's language (users.info with include_locale).
+ */
+export const SLACK_BOT_SCOPES = ['app_mentions:read', 'chat:write', 'commands', 'users:read'];
 
 function hintFor(spec: OptionSpec, positional: boolean): string {
   const value = spec.choices ? spec.choices.join('|') : spec.type === 'boolean' ? 'true|false' : spec.type === 'string' ? '…' : 'n';
@@ -32,17 +58,30 @@ export function usageHint(command: Command): string {
   const specs = optionSpecs(command);
   const first = specs.filter((s) => s.name === command.positional).map((s) => hintFor(s, true));
   const rest = specs.filter((s) => s.name !== command.positional).map((s) => hintFor(s, false));
-  const hint = [...first, ...rest].join(' ');
-  return hint.length <= USAGE_HINT_MAX ? hint : `${hint.slice(0, USAGE_HINT_MAX - 1)}…`;
+  return clip([...first, ...rest].join(' '), USAGE_HINT_MAX);
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The subcommands as the one command's usage hint, `quote | who | … | help`: their options are help's. */
+export function subcommandsHint(commands: ReadonlyMap<string, Command>): string {
+  const visible = [...commands.values()].filter((c) => !c.hidden);
+  return clip(visible.map((c) => c.name).join(' | '), USAGE_HINT_MAX);
 }
 
 /**
- * The app manifest, read off the command registry so that the commands a user creates in
- * Slack are exactly the ones the bot answers. Hidden commands only answer buttons.
- * Socket Mode is on, so no request URL is needed; for HTTP see docs/slack.md.
+ * The app manifest. It declares one slash command with the bot's commands as subcommands
+ * (`/yinzheng quote …`), as well-built Slack apps do: bare `/quote` or `/who` collide with
+ * Slack's own commands (a manifest declaring `/who` is refused) and with other apps'. The
+ * subcommands are read off the command registry, so the help and the manifest cannot drift
+ * apart. Socket Mode unless `publicUrl` is given, then HTTP with its request URLs.
  */
-export function buildManifest(commands: ReadonlyMap<string, Command>): SlackManifest {
-  const visible = [...commands.values()].filter((c) => !c.hidden);
+export function buildManifest(commands: ReadonlyMap<string, Command>, options: ManifestOptions): SlackManifest {
+  const requestUrl = options.publicUrl ? `${options.publicUrl.replace(/\/+$/u, '')}${SLACK_EVENTS_PATH}` : undefined;
+  const url = requestUrl ? { url: requestUrl } : {};
+  const request = requestUrl ? { request_url: requestUrl } : {};
   return {
     display_information: {
       name: 'yinzheng',
@@ -51,16 +90,16 @@ export function buildManifest(commands: ReadonlyMap<string, Command>): SlackMani
     },
     features: {
       bot_user: { display_name: 'yinzheng', always_online: false },
-      slash_commands: visible.map((c) => {
-        const hint = usageHint(c);
-        return {
-          command: `/${c.name}`,
-          description: c.description.slice(0, SLASH_DESCRIPTION_MAX),
-          ...(hint ? { usage_hint: hint } : {}),
+      slash_commands: [
+        {
+          command: options.command,
+          description: clip('Quote, attribute and cite the essays word for word (help lists the subcommands)', SLASH_DESCRIPTION_MAX),
+          usage_hint: subcommandsHint(commands),
+          ...url,
           // Escaping would turn typed @names and #channels into IDs; the bot wants the words as typed.
           should_escape: false,
-        };
-      }),
+        },
+      ],
       shortcuts: [
         {
           name: 'Find source',
@@ -70,11 +109,12 @@ export function buildManifest(commands: ReadonlyMap<string, Command>): SlackMani
         },
       ],
     },
-    oauth_config: { scopes: { bot: ['commands', 'chat:write'] } },
+    oauth_config: { scopes: { bot: SLACK_BOT_SCOPES } },
     settings: {
-      interactivity: { is_enabled: true },
+      event_subscriptions: { bot_events: ['app_mention'], ...request },
+      interactivity: { is_enabled: true, ...request },
       org_deploy_enabled: false,
-      socket_mode_enabled: true,
+      socket_mode_enabled: requestUrl === undefined,
       token_rotation_enabled: false,
     },
   };

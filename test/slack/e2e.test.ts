@@ -11,7 +11,7 @@ import { type Bot, createBot, type Logger } from '../../src/core/dispatch/bot.js
 import type { Command } from '../../src/core/dispatch/command.js';
 import type { Reply } from '../../src/core/reply/model.js';
 import { createIndex } from '../../src/core/search/corpus-index.js';
-import { SLACK_EVENTS_PATH, type SlackAdapter, startSlack } from '../../src/slack/bot.js';
+import { localeFromSlack, SLACK_EVENTS_PATH, type SlackAdapter, splitSubcommand, startSlack } from '../../src/slack/bot.js';
 import { FIND_SOURCE_CALLBACK_ID } from '../../src/slack/manifest.js';
 import {
   type ButtonState,
@@ -23,6 +23,7 @@ import {
   type SlackMessage,
 } from '../../src/slack/render.js';
 import {
+  appMention,
   blockAction,
   FAILING_RESPONSE_PREFIX,
   FAST_SOCKET,
@@ -129,7 +130,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const alice = { platform: 'slack', userId: 'U0ALICE', locale: 'en' } as const;
+const alice = { platform: 'slack', userId: 'U0ALICE', locale: 'en', invocation: '/yinzheng ' } as const;
 
 let nextId = 0;
 function newId(label: string): string {
@@ -138,9 +139,20 @@ function newId(label: string): string {
 }
 
 /** What the adapter must post for a reply: exactly the renderer's messages, as response_url bodies. */
-function expectedPosts(reply: Reply, visibility: 'ephemeral' | 'in_channel', share?: ButtonState, maxMessages = 5): Array<Record<string, unknown>> {
+function expectedPosts(
+  reply: Reply,
+  visibility: 'ephemeral' | 'in_channel',
+  share?: ButtonState,
+  maxMessages = 5,
+  replace = false,
+): Array<Record<string, unknown>> {
   const messages = replyToBlockKit(reply, { locale: 'en', visibility, ...(share ? { share } : {}), maxMessages });
-  return messages.map((m) => ({ response_type: reply.error ? 'ephemeral' : visibility, replace_original: false, text: m.text, blocks: m.blocks }));
+  return messages.map((m, i) => ({
+    response_type: reply.error ? 'ephemeral' : visibility,
+    replace_original: replace && i === 0 && !reply.error,
+    text: m.text,
+    blocks: m.blocks,
+  }));
 }
 
 function buttonsOf(posts: ResponsePost[]): SlackButton[] {
@@ -174,7 +186,7 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     const id = newId(`${mode}-${name}`);
     const reply = oracle.runLine(`${name} ${text}`, alice);
     const expected = expectedPosts(reply, 'ephemeral', { c: name, l: text });
-    await transport().command(`/${name}`, text, fake.responseUrl(id));
+    await transport().command('/yinzheng', `${name} ${text}`, fake.responseUrl(id));
     const posts = await fake.responses.until(expected.length, (r) => r.id === id);
     expect(posts.map((p) => p.body)).toEqual(expected);
     assertSafe(posts);
@@ -215,7 +227,8 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
       expect(state).not.toBeNull();
       const reply = 'i' in state ? oracle.run(state.c, state.i, alice) : oracle.runLine(`${state.c} ${state.l}`, alice);
       expect(reply.error, `${button.text.text}: ${reply.error?.message}`).toBeUndefined();
-      const expected = expectedPosts(reply, 'ephemeral', state);
+      // More pages in place of the message it is on; Context and Sources answer beside it.
+      const expected = expectedPosts(reply, 'ephemeral', state, 5, button.text.text === 'More');
       const id = newId(`${mode}-button`);
       await transport().interact(blockAction(button, fake.responseUrl(id)));
       const clicked = await fake.responses.until(expected.length, (r) => r.id === id);
@@ -234,7 +247,9 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     const id = newId(`${mode}-share`);
     await transport().interact(blockAction(share, fake.responseUrl(id)));
     const shared = await fake.responses.until(publicPosts.length + 1, (r) => r.id === id);
-    expect(shared.map((p) => p.body)).toEqual([...publicPosts, { delete_original: true }]);
+    const sharedBy = { type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <@U0ALICE>' }] };
+    const [first, ...rest] = publicPosts;
+    expect(shared.map((p) => p.body)).toEqual([{ ...first, blocks: [sharedBy, ...((first?.blocks as unknown[]) ?? [])] }, ...rest, { delete_original: true }]);
     expect(buttonsOf(shared).map((b) => b.text.text)).not.toContain('Share in channel');
   });
 
@@ -256,7 +271,7 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     const reply = oracle.runLine(`verify ${typed}`, alice);
     const expected = expectedPosts(reply, 'ephemeral', { c: 'verify', l: typed });
     const id = newId(`${mode}-entities`);
-    await transport().command('/verify', '人工智能治理攸关全人类的共同命运 &lt;b&gt; &amp; c', fake.responseUrl(id));
+    await transport().command('/yinzheng', 'verify 人工智能治理攸关全人类的共同命运 &lt;b&gt; &amp; c', fake.responseUrl(id));
     const posts = await fake.responses.until(expected.length, (r) => r.id === id);
     expect(posts.map((p) => p.body)).toEqual(expected);
   });
@@ -268,13 +283,26 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     expect(post?.body).toMatchObject({ response_type: 'ephemeral', text: 'This message has no text to look up.' });
   });
 
+  it('/yinzheng alone, /yinzheng help and an unknown subcommand list the subcommands with their usage, privately', async () => {
+    for (const text of ['', 'help', 'nonesuch <!here> x']) {
+      const id = newId(`${mode}-help`);
+      await transport().command('/yinzheng', text, fake.responseUrl(id));
+      const posts = await fake.responses.until(1, (r) => r.id === id);
+      expect(posts[0]?.body.response_type).toBe('ephemeral');
+      const shown = textsOf(posts.map((p) => p.body)).join('\n');
+      for (const name of [...registry.values()].filter((c) => !c.hidden).map((c) => c.name)) expect(shown).toContain(`/yinzheng ${name}`);
+      // The unknown word is not repeated back.
+      expect(shown).not.toContain('nonesuch');
+      if (text.startsWith('nonesuch')) expect(shown).toContain('That is not a subcommand. /yinzheng takes these:');
+    }
+  });
+
   it("bad input gets the command's own error, privately, with no Share button", async () => {
     for (const [name, text] of [
       ['quote', ''],
       ['quote', '！？。'],
       ['quote', '智能 count:99'],
       ['quote', '智能 count:abc'],
-      ['nonesuch', 'x'],
     ] as const) {
       const { reply, posts } = await slash(name, text);
       expect(reply.error, `/${name} ${text}`).toBeDefined();
@@ -323,7 +351,7 @@ describe('Slack in Socket Mode', () => {
   /** Where this adapter's Web API calls begin in the fake's record (other tests call it too). */
   let firstCall: number;
   beforeAll(async () => {
-    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0 };
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0, command: '/yinzheng' };
     firstCall = fake.calls.items.length;
     adapter = await startSlack(bot, config, log.logger, FAST_SOCKET);
   });
@@ -342,20 +370,20 @@ describe('Slack in Socket Mode', () => {
 
   it('acks a slash command before it answers', async () => {
     const id = newId('socket-order');
-    const ack = await fake.sendEnvelope('slash_commands', slashCommand('/quote', '智能鸿沟', fake.responseUrl(id)));
+    const ack = await fake.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', fake.responseUrl(id)));
     const [first] = await fake.responses.until(1, (r) => r.id === id);
     expect(ack.seq).toBeLessThan(first?.seq ?? 0);
   });
 
   it('an answer that cannot be delivered is logged, and the app keeps answering', async () => {
     const id = newId(`${FAILING_RESPONSE_PREFIX}socket`);
-    await fake.sendEnvelope('slash_commands', slashCommand('/quote', '智能鸿沟', fake.responseUrl(id)));
+    await fake.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', fake.responseUrl(id)));
     await log.entries.until(1, (e) => e.msg === 'slack: could not answer after a failure');
     expect(log.entries.items.filter((e) => e.msg === 'slack handler failed').map((e) => (e.obj as { handler: string }).handler)).toEqual(['command']);
     const posts = fake.responses.items.filter((r) => r.id === id);
     expect(posts.map((p) => p.body.text)).toEqual([expect.any(String), 'Something went wrong while answering. It has been logged; please try again.']);
     const next = newId('socket-after-failure');
-    await fake.sendEnvelope('slash_commands', slashCommand('/quote', '智能鸿沟', fake.responseUrl(next)));
+    await fake.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', fake.responseUrl(next)));
     await fake.responses.until(1, (r) => r.id === next);
   });
 
@@ -386,8 +414,69 @@ describe('Slack in Socket Mode', () => {
     await fake.connections.until(before + 1);
     expect(fake.calls.items.filter((c) => c.method === 'apps.connections.open')).toHaveLength(opens + 1);
     const id = newId('socket-reconnected');
-    await fake.sendEnvelope('slash_commands', slashCommand('/quote', '智能鸿沟', fake.responseUrl(id)));
+    await fake.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', fake.responseUrl(id)));
     await fake.responses.until(1, (r) => r.id === id);
+  });
+
+  /** The chat.postMessage calls the bot made in a thread, once it made `count`. */
+  const threadPosts = (thread: string, count: number) => fake.calls.until(count, (c) => c.method === 'chat.postMessage' && c.params.thread_ts === thread);
+
+  it('answers @yinzheng quote … in the thread a channel message starts, for everyone there', async () => {
+    const ts = '1800000001.000100';
+    const ack = await fake.sendEnvelope('events_api', appMention('<@U0BOT> quote 智能鸿沟', { ts }));
+    expect(ack.payload).toEqual({});
+    const reply = oracle.runLine('quote 智能鸿沟', alice);
+    const expected = replyToBlockKit(reply, { locale: 'en', visibility: 'in_channel' });
+    const posts = await threadPosts(ts, expected.length);
+    expect(posts.map((p) => [p.token, p.params.channel, p.params.text])).toEqual(expected.map((m) => [BOT_TOKEN, 'C0FAKE', m.text]));
+    expect(posts[0]?.params.blocks).toEqual(expected[0]?.blocks);
+  });
+
+  it('answers a mention inside a thread in that thread, and a mention that is no command with the list of subcommands', async () => {
+    const thread = '1800000002.000100';
+    await fake.sendEnvelope('events_api', appMention('<@U0BOT> who 结语', { ts: '1800000002.000500', threadTs: thread }));
+    const [answer] = await threadPosts(thread, 1);
+    expect(answer?.params.text).toBe(replyToBlockKit(oracle.runLine('who 结语', alice), { locale: 'en', visibility: 'in_channel' })[0]?.text);
+    const chat = '1800000003.000100';
+    await fake.sendEnvelope('events_api', appMention('<@U0BOT> what do you do?', { ts: chat }));
+    const [help] = await threadPosts(chat, 1);
+    expect(JSON.stringify(help?.params.blocks)).toContain('That is not a subcommand. /yinzheng takes these:');
+    expect(JSON.stringify(help?.params.blocks)).toContain('/yinzheng quote');
+  });
+
+  it('answers in the user’s Slack language: users.info with include_locale, asked once per user', async () => {
+    fake.locales.set('U0WANG', 'zh-CN');
+    for (let i = 0; i < 2; i++) {
+      const id = newId('socket-zh');
+      await fake.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', fake.responseUrl(id), 'U0WANG'));
+      const posts = await fake.responses.until(1, (r) => r.id === id);
+      const labels = posts.flatMap((p) => (p.body.blocks as SlackBlock[]).flatMap((b) => (b.type === 'actions' ? b.elements.map((e) => e.text.text) : [])));
+      expect(labels).toEqual(expect.arrayContaining(['更多', '出处', '分享到频道']));
+    }
+    const lookups = fake.calls.items.filter((c) => c.method === 'users.info' && c.params.user === 'U0WANG');
+    expect(lookups.map((c) => [c.token, String(c.params.include_locale)])).toEqual([[BOT_TOKEN, 'true']]);
+  });
+});
+
+describe('Slack subcommands and locales', () => {
+  it('splits a typed line into its subcommand and the rest', () => {
+    expect(splitSubcommand('  Quote 智能鸿沟 author:"王 某"')).toEqual(['quote', '智能鸿沟 author:"王 某"']);
+    expect(splitSubcommand('/who 结语')).toEqual(['who', '结语']);
+    expect(splitSubcommand('')).toEqual(['', '']);
+  });
+  it('reads Slack locales: zh-CN and zh-TW get Chinese labels, the rest English', () => {
+    expect(['zh-CN', 'zh-TW', 'en-US', 'ja-JP', undefined].map(localeFromSlack)).toEqual(['zh-CN', 'zh-CN', 'en', 'en', 'en']);
+  });
+});
+
+describe('Slack subcommands and locales', () => {
+  it('splits a typed line into its subcommand and the rest', () => {
+    expect(splitSubcommand('  Quote 智能鸿沟 author:"王 某"')).toEqual(['quote', '智能鸿沟 author:"王 某"']);
+    expect(splitSubcommand('/who 结语')).toEqual(['who', '结语']);
+    expect(splitSubcommand('')).toEqual(['', '']);
+  });
+  it('reads Slack locales: zh-CN and zh-TW get Chinese labels, the rest English', () => {
+    expect(['zh-CN', 'zh-TW', 'en-US', 'ja-JP', undefined].map(localeFromSlack)).toEqual(['zh-CN', 'zh-CN', 'en', 'en', 'en']);
   });
 });
 
@@ -395,7 +484,7 @@ describe('Slack over HTTP', () => {
   let adapter: SlackAdapter;
   let url: string;
   beforeAll(async () => {
-    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: undefined, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, port: 0 };
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: undefined, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, port: 0, command: '/yinzheng' };
     adapter = await startSlack(bot, config, log.logger, FAST_SOCKET);
     url = `http://127.0.0.1:${adapter.port}${SLACK_EVENTS_PATH}`;
   });
@@ -416,24 +505,32 @@ describe('Slack over HTTP', () => {
     },
   }));
 
+  it('answers GET /healthz with 200 and the corpus version, logged as no unhandled request', async () => {
+    const before = log.entries.items.length;
+    const response = await fetch(`http://127.0.0.1:${adapter.port}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true, corpusVersion: bot.library().corpus.version });
+    expect(log.entries.items.slice(before).filter((l) => /unhandled|404|not found/iu.test(String(l.msg)))).toEqual([]);
+  });
+
   it('rejects a forged signature with 401 and runs nothing', async () => {
     const id = newId('http-forged');
-    const form = slashCommand('/quote', '智能鸿沟', fake.responseUrl(id));
+    const form = slashCommand('/yinzheng', 'quote 智能鸿沟', fake.responseUrl(id));
     const forged = await postSigned(url, form, { secret: 'not-the-secret', timestamp: now() });
     expect(forged.status).toBe(401);
     const garbage = await postSigned(url, form, { secret: SIGNING_SECRET, timestamp: now(), signature: 'v0=deadbeef' });
     expect(garbage.status).toBe(401);
     // A signed request sent after them is answered; the forged ones never were.
-    await postSigned(url, slashCommand('/quote', '智能鸿沟', fake.responseUrl(`${id}-signed`)), { secret: SIGNING_SECRET, timestamp: now() });
+    await postSigned(url, slashCommand('/yinzheng', 'quote 智能鸿沟', fake.responseUrl(`${id}-signed`)), { secret: SIGNING_SECRET, timestamp: now() });
     await fake.responses.until(1, (r) => r.id === `${id}-signed`);
     expect(fake.responses.items.filter((r) => r.id === id)).toEqual([]);
   });
 
   it('rejects a correctly signed request whose timestamp is more than 5 minutes old with 401', async () => {
     const id = newId('http-stale');
-    const old = await postSigned(url, slashCommand('/quote', '智能鸿沟', fake.responseUrl(id)), { secret: SIGNING_SECRET, timestamp: now() - 6 * 60 });
+    const old = await postSigned(url, slashCommand('/yinzheng', 'quote 智能鸿沟', fake.responseUrl(id)), { secret: SIGNING_SECRET, timestamp: now() - 6 * 60 });
     expect(old.status).toBe(401);
-    const fresh = await postSigned(url, slashCommand('/quote', '智能鸿沟', fake.responseUrl(`${id}-fresh`)), {
+    const fresh = await postSigned(url, slashCommand('/yinzheng', 'quote 智能鸿沟', fake.responseUrl(`${id}-fresh`)), {
       secret: SIGNING_SECRET,
       timestamp: now() - 4 * 60,
     });
@@ -454,7 +551,7 @@ describe('Slack on a corpus with a very long paragraph', () => {
     const library = { corpus, index: createIndex(corpus) };
     longBot = createBot({ commands: registry, library, logger: log.logger });
     longOracle = createBot({ commands: registry, library, logger: recordingLogger().logger });
-    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0 };
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0, command: '/yinzheng' };
     adapter = await startSlack(longBot, config, log.logger);
   });
   afterAll(async () => {
@@ -464,7 +561,7 @@ describe('Slack on a corpus with a very long paragraph', () => {
   it('the Context button shows the whole 18,000-character paragraph across messages inside every limit, word for word', async () => {
     expect(paragraph.length).toBeGreaterThan(18_000);
     const quoteId = newId('long-quote');
-    await fake.sendEnvelope('slash_commands', slashCommand('/quote', '第7点', fake.responseUrl(quoteId)));
+    await fake.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 第7点', fake.responseUrl(quoteId)));
     const [quoted] = await fake.responses.until(1, (r) => r.id === quoteId);
     const context = buttonsOf([quoted as ResponsePost]).find((b) => b.text.text.startsWith('Context')) as SlackButton;
     const state = parseButtonValue(context.value) as ButtonState;
@@ -514,13 +611,13 @@ describe('Slack on a corpus with a very long paragraph', () => {
 
 describe('Slack stop', () => {
   it('lets an answer in flight finish, then closes the socket', async () => {
-    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0 };
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0, command: '/yinzheng' };
     const before = fake.connections.items.length;
     const adapter = await startSlack(bot, config, log.logger, FAST_SOCKET);
     const [ws] = (await fake.connections.until(before + 1)).slice(before);
     const id = newId('stop');
     const expected = expectedPosts(oracle.runLine('quote 人工智能', alice), 'ephemeral', { c: 'quote', l: '人工智能' });
-    await fake.sendEnvelope('slash_commands', slashCommand('/quote', '人工智能', fake.responseUrl(id)));
+    await fake.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 人工智能', fake.responseUrl(id)));
     await adapter.stop();
     expect(fake.responses.items.filter((r) => r.id === id).map((r) => r.body)).toEqual(expected);
     await fake.closed.until(1, (w) => w === ws);
@@ -530,14 +627,14 @@ describe('Slack stop', () => {
 
 describe('Slack startup errors', () => {
   it('a bot token Slack refuses is a clear startup error naming the variable', async () => {
-    const config: SlackConfig = { botToken: 'xoxb-wrong', appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0 };
+    const config: SlackConfig = { botToken: 'xoxb-wrong', appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0, command: '/yinzheng' };
     await expect(startSlack(bot, config, log.logger)).rejects.toThrow(
       'slack: Slack refused SLACK_BOT_TOKEN (invalid_auth). Check the bot token in .env (see .env.example).',
     );
   });
 
   it('an app token Slack refuses is a clear startup error naming the variable', async () => {
-    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: 'xapp-wrong', signingSecret: undefined, apiUrl: fake.apiUrl, port: 0 };
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: 'xapp-wrong', signingSecret: undefined, apiUrl: fake.apiUrl, port: 0, command: '/yinzheng' };
     await expect(startSlack(bot, config, log.logger)).rejects.toThrow(
       'slack: could not open a Socket Mode connection (invalid_auth). Check SLACK_APP_TOKEN in .env: an app-level token (xapp-) with the connections:write scope.',
     );
@@ -548,7 +645,7 @@ describe('Slack startup errors', () => {
     await new Promise<void>((resolve) => taken.listen(0, resolve));
     const port = (taken.address() as AddressInfo).port;
     try {
-      const config: SlackConfig = { botToken: BOT_TOKEN, appToken: undefined, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, port };
+      const config: SlackConfig = { botToken: BOT_TOKEN, appToken: undefined, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, port, command: '/yinzheng' };
       await expect(startSlack(bot, config, log.logger)).rejects.toThrow(
         `slack: could not listen for HTTP on PORT ${port} (EADDRINUSE). Set another PORT in .env.`,
       );
@@ -558,7 +655,7 @@ describe('Slack startup errors', () => {
   });
 
   it('neither an app token nor a signing secret is a clear startup error', async () => {
-    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: undefined, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0 };
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: undefined, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0, command: '/yinzheng' };
     await expect(startSlack(bot, config, log.logger)).rejects.toThrow('config: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP).');
   });
 });

@@ -231,6 +231,12 @@ export class FakeSlack {
         return { ok: true, channel: params.channel, ts: this.nextTs(), message: { text: params.text, blocks: params.blocks } };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
+      case 'users.info': {
+        // As Slack answers it: the locale only with include_locale.
+        const user = String(params.user ?? '');
+        const locale = this.locales.get(user) ?? 'en-US';
+        return { ok: true, user: { id: user, name: user.toLowerCase(), ...(String(params.include_locale) === 'true' ? { locale } : {}) } };
+      }
       default:
         return { ok: false, error: 'unknown_method' };
     }
@@ -246,7 +252,10 @@ export class FakeSlack {
    * Slack retries an unacknowledged envelope; the fake just waits, and the test's timeout
    * is what fails a missing ack.
    */
-  async sendEnvelope(type: 'slash_commands' | 'interactive', payload: Record<string, unknown>): Promise<Ack> {
+  /** Users' Slack locales as users.info reports them (`zh-CN`); others are `en-US`. */
+  readonly locales = new Map<string, string>();
+
+  async sendEnvelope(type: 'slash_commands' | 'interactive' | 'events_api', payload: Record<string, unknown>): Promise<Ack> {
     if (this.socket?.readyState !== 1) throw new Error('fake-slack: no open Socket Mode connection');
     const socket = this.socket;
     const envelope_id = randomUUID();
@@ -373,3 +382,25 @@ export async function postSigned(
  * milliseconds instead of from a second on.
  */
 export const FAST_SOCKET: SocketTuning = { clientPingTimeoutMs: 500, retryConfig: { retries: 100, factor: 1, minTimeout: 20, maxTimeout: 100 } };
+
+/** An `app_mention` event as the Events API delivers it (the envelope payload in Socket Mode, the body over HTTP). */
+export function appMention(text: string, options: { ts: string; threadTs?: string; userId?: string; channel?: string }): Record<string, unknown> {
+  return {
+    token: 'deprecated-verification-token',
+    team_id: FAKE_TEAM.id,
+    api_app_id: FAKE_BOT.app_id,
+    type: 'event_callback',
+    event_id: `Ev${randomUUID().replace(/-/gu, '').slice(0, 10).toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ team_id: FAKE_TEAM.id, user_id: FAKE_BOT.user_id, is_bot: true }],
+    event: {
+      type: 'app_mention',
+      user: options.userId ?? 'U0ALICE',
+      text,
+      ts: options.ts,
+      ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
+      channel: options.channel ?? FAKE_CHANNEL.id,
+      event_ts: options.ts,
+    },
+  };
+}

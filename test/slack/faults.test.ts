@@ -32,7 +32,7 @@ beforeEach(async () => {
   fake = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
   const corpus = await loadCorpus(BUNDLED_CORPUS_DIR);
   bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger });
-  const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0 };
+  const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0, command: '/yinzheng' };
   adapter = await startSlack(bot, config, logger, FAST_SOCKET);
   await fake.connections.until(1);
 });
@@ -49,17 +49,17 @@ const opens = () => fake.calls.items.filter((c) => c.method === 'apps.connection
 let nextId = 0;
 /** How many messages the answer to `/quote 智能鸿沟` takes. */
 function answerLength(): number {
-  const reply = bot.runLine('quote 智能鸿沟', { platform: 'slack', userId: 'U0ALICE', locale: 'en' });
+  const reply = bot.runLine('quote 智能鸿沟', { platform: 'slack', userId: 'U0ALICE', locale: 'en', invocation: '/yinzheng ' });
   return replyToBlockKit(reply, { locale: 'en', visibility: 'ephemeral', share: { c: 'quote', l: '智能鸿沟' }, maxMessages: 5 }).length;
 }
 /** Sends `/quote 智能鸿沟` and waits until it is answered in full, exactly as the renderer lays it out. */
 async function answersQuote(label: string): Promise<void> {
   nextId += 1;
   const id = `${label}-${nextId}`;
-  const reply = bot.runLine('quote 智能鸿沟', { platform: 'slack', userId: 'U0ALICE', locale: 'en' });
+  const reply = bot.runLine('quote 智能鸿沟', { platform: 'slack', userId: 'U0ALICE', locale: 'en', invocation: '/yinzheng ' });
   expect(reply.error).toBeUndefined();
   const expected = replyToBlockKit(reply, { locale: 'en', visibility: 'ephemeral', share: { c: 'quote', l: '智能鸿沟' }, maxMessages: 5 }).map((m) => m.text);
-  const ack = await fake.sendEnvelope('slash_commands', slashCommand('/quote', '智能鸿沟', fake.responseUrl(id)));
+  const ack = await fake.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', fake.responseUrl(id)));
   expect(ack.payload).toEqual({});
   const posts = await fake.responses.until(expected.length, (r) => r.id === id);
   expect(posts.map((p) => p.body.text)).toEqual(expected);
@@ -113,7 +113,7 @@ describe('Slack Socket Mode faults', () => {
         nextId += 1;
         const id = `${label}-${nextId}`;
         sent.push(id);
-        return fake.sendEnvelope('slash_commands', slashCommand('/quote', '智能鸿沟', fake.responseUrl(id))).then(() => acked.add(id));
+        return fake.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', fake.responseUrl(id))).then(() => acked.add(id));
       });
     // Ten acked, their answers perhaps still on the way; forty more sent and the socket dropped
     // in the same tick, so each is lost, or reaches the bot while its ack cannot reach Slack.

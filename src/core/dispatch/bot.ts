@@ -11,6 +11,8 @@ export interface Requester {
   platform: 'console' | 'cli' | 'discord' | 'slack';
   userId: string;
   locale: Locale;
+  /** How commands are typed there, when not `/name` (Slack: `/yinzheng name`). */
+  invocation?: string;
 }
 
 export interface Logger {
@@ -70,7 +72,7 @@ export function createBot(options: BotOptions): Bot {
     } else {
       try {
         const input = parseInput(command, toInput(command));
-        const ctx: CommandContext = { corpus: current.corpus, index: current.index, locale: who.locale, commands };
+        const ctx: CommandContext = { corpus: current.corpus, index: current.index, locale: who.locale, commands, invocation: who.invocation ?? '/' };
         reply = command.run(input, ctx);
       } catch (error) {
         if (isUserError(error)) {

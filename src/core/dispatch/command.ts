@@ -10,6 +10,8 @@ export interface CommandContext {
   locale: Locale;
   /** The registry the command was dispatched from (help lists it; no command imports it). */
   commands: ReadonlyMap<string, Command>;
+  /** How a command is typed where the request came from: `/` (`/quote`), or on Slack `/yinzheng ` (`/yinzheng quote`). */
+  invocation: string;
 }
 
 /**

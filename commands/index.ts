@@ -3,6 +3,7 @@ import author from './author.js';
 import cite from './cite.js';
 import context from './context.js';
 import essays from './essays.js';
+import find from './find.js';
 import help from './help.js';
 import quote from './quote.js';
 import sources from './sources.js';
@@ -14,5 +15,5 @@ import who from './who.js';
  * help text all read it, so they cannot drift apart.
  */
 export const registry: ReadonlyMap<string, Command> = new Map(
-  ([quote, who, author, sources, essays, cite, verify, help, context] as Command[]).map((c) => [c.name, c]),
+  ([quote, who, author, sources, essays, cite, verify, help, context, find] as Command[]).map((c) => [c.name, c]),
 );

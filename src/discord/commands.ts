@@ -10,7 +10,7 @@ import { type Command, type OptionSpec, optionSpecs } from '../core/dispatch/com
 export const PRIVATE_OPTION = 'private';
 /** The message context-menu command; it runs `verify` on the message's text. */
 export const FIND_SOURCE = 'Find source';
-export const FIND_SOURCE_COMMAND = 'verify';
+export const FIND_SOURCE_COMMAND = 'find';
 
 export const DISCORD_NAME_MAX = 32;
 export const DISCORD_DESCRIPTION_MAX = 100;

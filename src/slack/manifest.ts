@@ -2,8 +2,8 @@ import { type Command, type OptionSpec, optionSpecs } from '../core/dispatch/com
 
 /** The message shortcut's callback_id; the app listens for exactly this. */
 export const FIND_SOURCE_CALLBACK_ID = 'find_source';
-/** The command the "Find source" shortcut runs on the message's text. */
-export const FIND_SOURCE_COMMAND = 'verify';
+/** The command the "Find source" shortcut runs on the message's text, sentence by sentence. */
+export const FIND_SOURCE_COMMAND = 'find';
 
 /** Slack's limits on manifest fields (longer values are refused when the app is created). */
 const SLASH_DESCRIPTION_MAX = 100;

@@ -283,7 +283,7 @@ describe('Discord end to end, on the bundled corpus', () => {
     const sentence = '“智能鸿沟”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端';
     const sent = await answered(r, r.fake.messageCommand({ name: 'Find source', content: `@everyone ${sentence}`, author: bob, user: alice }));
     expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, EPHEMERAL]]);
-    const direct = r.bot.run('verify', { sentence: `@everyone ${sentence}` }, { platform: 'discord', userId: alice.id, locale: 'en' });
+    const direct = r.bot.run('find', { text: `@everyone ${sentence}` }, { platform: 'discord', userId: alice.id, locale: 'en' });
     expect(embedsOf(sent[0])[0]?.title).toBe(direct.title);
     expect(buttonsOf(sent[0]).at(-1)?.label).toBe('Share in channel');
 
@@ -387,7 +387,8 @@ describe('Discord buttons across a restart', () => {
     const before = await start(join(PROJECT_ROOT, 'data', 'essays'));
     const asked = await answered(before, before.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟' }, user: alice }));
     const more = buttonsOf(asked[0]).find((b) => b.label === 'More')?.custom_id ?? '';
-    const sentence = '“智能鸿沟”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端，而且进一步削弱了其在人工智能议程制定与标准博弈中的话语权';
+    const sentence =
+      '“智能鸿沟”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端，而且进一步削弱了其在人工智能议程制定与标准博弈中的话语权，更催生“算法依附”“数字殖民”等新型治理不平等现象。';
     const found = await answered(before, before.fake.messageCommand({ name: 'Find source', content: sentence, author: bob, user: alice }));
     const share = buttonsOf(found[0]).find((b) => b.label === 'Share in channel')?.custom_id ?? '';
     expect(share).toMatch(/^y1#/u);

@@ -253,17 +253,34 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     expect(buttonsOf(shared).map((b) => b.text.text)).not.toContain('Share in channel');
   });
 
-  it('the "Find source" shortcut verifies the message text, read back from Slack markup', async () => {
+  it('the "Find source" shortcut looks the message text up sentence by sentence, read back from Slack markup', async () => {
     const sentence = '人工智能治理攸关全人类的共同命运';
-    const verify = registry.get('verify') as Command;
-    const positional = verify.positional as string;
-    const reply = oracle.run('verify', { [positional]: `${sentence} <b>` }, alice);
-    const expected = expectedPosts(reply, 'ephemeral', { c: 'verify', i: { [positional]: `${sentence} <b>` } });
+    const find = registry.get('find') as Command;
+    const positional = find.positional as string;
+    const reply = oracle.run('find', { [positional]: `${sentence} <b>` }, alice);
+    expect(reply.results).toHaveLength(1);
+    const expected = expectedPosts(reply, 'ephemeral', { c: 'find', i: { [positional]: `${sentence} <b>` } });
     const id = newId(`${mode}-shortcut`);
     await transport().interact(messageShortcut(FIND_SOURCE_CALLBACK_ID, `<https://x.example/p|${sentence}> &lt;b&gt;`, fake.responseUrl(id)));
     const posts = await fake.responses.until(expected.length, (r) => r.id === id);
     expect(posts.map((p) => p.body)).toEqual(expected);
     assertSafe(posts);
+  });
+
+  it('the shortcut on a long message checks it sentence by sentence, never refusing it for its length', async () => {
+    const known = ['人工智能治理攸关全人类的共同命运。', '中国支持联合国在人工智能全球治理中发挥主渠道作用。'];
+    const text = `${known[0]}${'这是讨论中的一句评论，与文章无关。'.repeat(30)}${known[1]}`;
+    expect(text.length).toBeGreaterThan(500);
+    const id = newId(`${mode}-shortcut-long`);
+    await transport().interact(messageShortcut(FIND_SOURCE_CALLBACK_ID, text, fake.responseUrl(id)));
+    const reply = oracle.run('find', { text }, alice);
+    expect(reply.error).toBeUndefined();
+    const expected = expectedPosts(reply, 'ephemeral', { c: 'find', i: { text } });
+    const posts = await fake.responses.until(expected.length, (r) => r.id === id);
+    expect(posts.map((p) => p.body)).toEqual(expected);
+    const shown = textsOf(posts.map((p) => p.body)).join('\n');
+    expect(shown).toContain(`1. ${known[0]} — verbatim`);
+    expect(shown).toContain('The first 8 sentences are checked; 24 more are not.');
   });
 
   it("reads the entities Slack puts in a command's text back into the characters typed", async () => {

@@ -146,3 +146,10 @@ export const HelpResult = z.strictObject({
     )
     .optional(),
 });
+
+/** One sentence of a message looked up by "Find source", with what /verify found for it. */
+export const FindResult = z.strictObject({
+  sentence: z.string(),
+  verdict: z.enum(['verbatim', 'equivalent', 'different', 'not-found']),
+  match: VerifyResult.optional(),
+});

@@ -6,12 +6,25 @@ import { errorReply } from '../core/dispatch/bot.js';
 import { UserError } from '../core/dispatch/errors.js';
 import type { Locale, Reply } from '../core/reply/model.js';
 import { FIND_SOURCE_CALLBACK_ID, FIND_SOURCE_COMMAND, SLACK_EVENTS_PATH } from './manifest.js';
-import { ACTION_ID_PREFIX, type ButtonState, parseButtonValue, plainFromSlack, type RenderOptions, replyToBlockKit } from './render.js';
+import { ACTION_ID_PREFIX, type ButtonState, parseButtonValue, plainFromSlack, type RenderOptions, replyToBlockKit, type SlackBlock } from './render.js';
 
 export { SLACK_EVENTS_PATH };
 
 /** A response_url takes at most five posts within 30 minutes. */
 const RESPONSE_URL_MAX_POSTS = 5;
+const RESPONSE_URL_WINDOW_MS = 30 * 60_000;
+/** response_urls whose posts are counted; older ones are long expired. */
+const RESPONSE_URLS_TRACKED = 10_000;
+
+/** Posts one message of an answer: through the response_url while it lasts, else in its place another way. */
+type Replier = (args: RespondArguments) => Promise<void>;
+
+/** Where an interaction happened, for answering without its response_url. */
+interface Place {
+  channel: string | undefined;
+  user: string;
+  thread?: string;
+}
 
 const GENERIC_FAILURE = 'Something went wrong while answering. It has been logged; please try again.';
 const STALE_BUTTON = 'This button no longer works. Run the command again.';
@@ -152,10 +165,46 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     return { reply: bot.runLine(`${sub} ${rest}`, who), share: { c: sub, l: rest } };
   };
 
+  /*
+   * A response_url takes five posts in thirty minutes, whatever path posts them (answers,
+   * share, the failure notice). Past that, or with no response_url at all, the answer goes
+   * by chat.postEphemeral to the same person in the same place; a deletion has no such
+   * substitute and is dropped.
+   */
+  const uses = new Map<string, { count: number; since: number }>();
+  const replierFor = (respond: RespondFn | undefined, url: string | undefined, place: Place): Replier => {
+    return async (args) => {
+      const now = Date.now();
+      let use = url ? uses.get(url) : undefined;
+      if (url && (!use || now - use.since > RESPONSE_URL_WINDOW_MS)) {
+        if (uses.size >= RESPONSE_URLS_TRACKED) uses.delete(uses.keys().next().value as string);
+        use = { count: 0, since: now };
+        uses.set(url, use);
+      }
+      if (respond && use && use.count < RESPONSE_URL_MAX_POSTS) {
+        use.count++;
+        await respond(args);
+        return;
+      }
+      if ('delete_original' in args || !place.channel) {
+        if (!('delete_original' in args)) logger.warn({ user: place.user }, 'slack: response_url used up and no channel to answer in');
+        return;
+      }
+      const { text, blocks } = args as { text?: string; blocks?: SlackBlock[] };
+      await app.client.chat.postEphemeral({
+        channel: place.channel,
+        user: place.user,
+        text: text ?? '',
+        ...(blocks ? { blocks } : {}),
+        ...(place.thread ? { thread_ts: place.thread } : {}),
+      });
+    };
+  };
+
   const inFlight = new Set<Promise<unknown>>();
   let stopping = false;
   /** Runs a handler's work, tracked for a graceful stop; a throw is logged and answered briefly. */
-  const guard = async (what: string, respond: RespondFn | undefined, work: () => Promise<void>): Promise<void> => {
+  const guard = async (what: string, respond: Replier | undefined, work: () => Promise<void>): Promise<void> => {
     const task = (async () => {
       try {
         await work();
@@ -180,7 +229,7 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
    * Posts a reply through a response_url, as as many messages as its length needs. `replace`
    * puts the first message in place of the one whose button was clicked (More pages in place).
    */
-  const send = async (respond: RespondFn, reply: Reply, opts: Pick<RenderOptions, 'visibility' | 'share'> & { locale: Locale; replace?: boolean }) => {
+  const send = async (respond: Replier, reply: Reply, opts: Pick<RenderOptions, 'visibility' | 'share'> & { locale: Locale; replace?: boolean }) => {
     const messages = replyToBlockKit(reply, { ...opts, maxMessages: RESPONSE_URL_MAX_POSTS });
     for (const [i, message] of messages.entries()) {
       const args: RespondArguments = {
@@ -194,9 +243,10 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
   };
 
   // One command with subcommands (`/yinzheng quote …`); see manifest.ts for why.
-  app.command(config.command, async ({ command, ack, respond }) => {
+  app.command(config.command, async ({ command, ack, respond: viaUrl }) => {
     // Slack gives three seconds; the answer goes through the response_url afterwards.
     await ack();
+    const respond = replierFor(viaUrl, command.response_url, { channel: command.channel_id, user: command.user_id });
     await guard('command', respond, async () => {
       const who = await requester(command.user_id);
       // Slack sends the typed text with `&`, `<` and `>` as entities, whatever should_escape says.
@@ -223,8 +273,11 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     });
   });
 
-  app.action(new RegExp(`^${ACTION_ID_PREFIX}`, 'u'), async ({ action, ack, body, respond }) => {
+  app.action(new RegExp(`^${ACTION_ID_PREFIX}`, 'u'), async ({ action, ack, body, respond: viaUrl }) => {
     await ack();
+    const url = 'response_url' in body && typeof body.response_url === 'string' ? body.response_url : undefined;
+    const channel = 'channel' in body && body.channel ? body.channel.id : undefined;
+    const respond = replierFor(viaUrl, url, { channel, user: body.user.id });
     await guard('button', respond, async () => {
       const who = await requester(body.user.id);
       const state = action.type === 'button' ? parseButtonValue(action.value ?? '') : null;
@@ -252,10 +305,12 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     });
   });
 
-  app.shortcut(FIND_SOURCE_CALLBACK_ID, async ({ shortcut, ack, respond, client }) => {
+  app.shortcut(FIND_SOURCE_CALLBACK_ID, async ({ shortcut, ack, respond: viaUrl }) => {
     await ack();
+    if (shortcut.type !== 'message_action') return;
+    // Slack always sends a message shortcut a response_url, but not by contract: without one, the answer is posted privately in place.
+    const respond = replierFor(viaUrl, shortcut.response_url, { channel: shortcut.channel.id, user: shortcut.user.id });
     await guard('shortcut', respond, async () => {
-      if (shortcut.type !== 'message_action') return;
       const who = await requester(shortcut.user.id);
       const text = plainFromSlack(shortcut.message.text ?? '').trim();
       const verify = bot.commands.get(FIND_SOURCE_COMMAND);
@@ -266,14 +321,7 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
             ? bot.run(FIND_SOURCE_COMMAND, { [verify.positional]: text }, who)
             : bot.runLine(`${FIND_SOURCE_COMMAND} ${text}`, who);
       const share: ButtonState | undefined = verify?.positional ? { c: FIND_SOURCE_COMMAND, i: { [verify.positional]: text } } : undefined;
-      if (respond) {
-        await send(respond, reply, { visibility: 'ephemeral', locale: who.locale, ...(share ? { share } : {}) });
-        return;
-      }
-      // Without a response_url (Slack always sends one for message shortcuts, but not by contract), answer privately in place.
-      for (const m of replyToBlockKit(reply, { locale: who.locale, visibility: 'ephemeral' })) {
-        await client.chat.postEphemeral({ channel: shortcut.channel.id, user: shortcut.user.id, text: m.text, blocks: m.blocks });
-      }
+      await send(respond, reply, { visibility: 'ephemeral', locale: who.locale, ...(share ? { share } : {}) });
     });
   });
 

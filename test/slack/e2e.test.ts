@@ -461,6 +461,20 @@ describe('Slack in Socket Mode', () => {
     expect(JSON.stringify(help?.params.blocks)).toContain('/yinzheng quote');
   });
 
+  it('keeps to the five posts a response_url takes, then answers the same person in the same place with chat.postEphemeral', async () => {
+    const asked = newId('socket-five');
+    await fake.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', fake.responseUrl(asked), 'U0FIVE'));
+    const [answer] = await fake.responses.until(1, (r) => r.id === asked);
+    const sources = buttonsOf([answer as ResponsePost]).find((b) => b.text.text === 'Sources') as SlackButton;
+    const id = newId('socket-five-clicks');
+    // Six clicks answered through one response_url: the sixth answer must not go to it.
+    for (let i = 0; i < 6; i++) await fake.sendEnvelope('interactive', blockAction(sources, fake.responseUrl(id), 'U0FIVE'));
+    const ephemeral = await fake.calls.until(1, (c) => c.method === 'chat.postEphemeral' && c.params.user === 'U0FIVE');
+    expect(fake.responses.items.filter((r) => r.id === id)).toHaveLength(5);
+    expect(ephemeral[0]?.params).toMatchObject({ channel: 'C0FAKE', user: 'U0FIVE' });
+    expect(ephemeral[0]?.params.text).toBe((fake.responses.items.find((r) => r.id === id)?.body as { text: string }).text);
+  });
+
   it('answers in the user’s Slack language: users.info with include_locale, asked once per user', async () => {
     fake.locales.set('U0WANG', 'zh-CN');
     for (let i = 0; i < 2; i++) {

@@ -61,6 +61,10 @@ const EnvSchema = z.object({
   ),
   PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https$/u, error: 'must be the https:// address Slack reaches the bot at' }).optional()),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  SLACK_CLIENT_ID: optionalText,
+  SLACK_CLIENT_SECRET: optionalText,
+  SLACK_STATE_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters (any random string)').optional()),
+  DATA_DIR: optionalText,
 
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1000).default(10),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().min(1).max(10000).default(20),
@@ -74,8 +78,20 @@ export interface DiscordConfig {
   apiBase: string | undefined;
 }
 
+/** Installing to several workspaces through OAuth (HTTP mode): tokens come from the installations. */
+export interface SlackOAuthConfig {
+  clientId: string;
+  clientSecret: string;
+  /** Signs the OAuth `state`, which ties the redirect back to the install that started it. */
+  stateSecret: string;
+  /** Where installations are kept (DATA_DIR/slack-installations). */
+  installationsDir: string;
+}
+
 export interface SlackConfig {
-  botToken: string;
+  /** The one workspace's bot token; undefined when installations come through OAuth. */
+  botToken: string | undefined;
+  oauth?: SlackOAuthConfig;
   /** Socket Mode when set; HTTP on `port` with the signing secret otherwise. */
   appToken: string | undefined;
   signingSecret: string | undefined;
@@ -136,8 +152,18 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
   }
 
   let slack: SlackConfig | undefined;
-  if (e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET) {
-    if (!e.SLACK_BOT_TOKEN) throw missing(['SLACK_BOT_TOKEN'], 'Slack');
+  const oauthNames = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+  const oauthGiven = oauthNames.filter((n) => e[n] !== undefined);
+  if (oauthGiven.length > 0) {
+    const absent = oauthNames.filter((n) => e[n] === undefined);
+    if (absent.length > 0) throw missing([...absent], 'Installing to several workspaces (OAuth)');
+    if (!e.SLACK_SIGNING_SECRET) throw missing(['SLACK_SIGNING_SECRET'], 'Installing to several workspaces (OAuth, HTTP mode)');
+    if (e.SLACK_APP_TOKEN) {
+      throw new UserError('config', `config: OAuth installs (SLACK_CLIENT_ID…) work in HTTP mode only. Remove SLACK_APP_TOKEN from ${ENV_FILE}.`);
+    }
+  }
+  if (e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET || oauthGiven.length > 0) {
+    if (!e.SLACK_BOT_TOKEN && oauthGiven.length === 0) throw missing(['SLACK_BOT_TOKEN'], 'Slack');
     if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
       throw new UserError(
         'config',
@@ -151,6 +177,16 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
       apiUrl: e.SLACK_API_URL,
       port: e.PORT,
       command: e.SLACK_COMMAND ?? DEFAULT_SLACK_COMMAND,
+      ...(e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET
+        ? {
+            oauth: {
+              clientId: e.SLACK_CLIENT_ID,
+              clientSecret: e.SLACK_CLIENT_SECRET,
+              stateSecret: e.SLACK_STATE_SECRET,
+              installationsDir: join(e.DATA_DIR ?? join(PROJECT_ROOT, '.data'), 'slack-installations'),
+            },
+          }
+        : {}),
     };
   }
 

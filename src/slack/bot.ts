@@ -1,11 +1,21 @@
 import type { AddressInfo } from 'node:net';
-import { App, type Logger as BoltLogger, HTTPReceiver, LogLevel, type RespondArguments, type RespondFn, SocketModeReceiver } from '@slack/bolt';
+import {
+  App,
+  type Logger as BoltLogger,
+  FileInstallationStore,
+  HTTPReceiver,
+  LogLevel,
+  type RespondArguments,
+  type RespondFn,
+  SocketModeReceiver,
+  type webApi,
+} from '@slack/bolt';
 import type { SlackConfig } from '../config.js';
 import type { Bot, Logger, Requester } from '../core/dispatch/bot.js';
 import { errorReply } from '../core/dispatch/bot.js';
 import { UserError } from '../core/dispatch/errors.js';
 import type { Locale, Reply } from '../core/reply/model.js';
-import { FIND_SOURCE_CALLBACK_ID, FIND_SOURCE_COMMAND, SLACK_EVENTS_PATH } from './manifest.js';
+import { FIND_SOURCE_CALLBACK_ID, FIND_SOURCE_COMMAND, SLACK_BOT_SCOPES, SLACK_EVENTS_PATH } from './manifest.js';
 import { ACTION_ID_PREFIX, type ButtonState, parseButtonValue, plainFromSlack, type RenderOptions, replyToBlockKit, type SlackBlock } from './render.js';
 
 export { SLACK_EVENTS_PATH };
@@ -46,7 +56,13 @@ export interface SlackAdapter {
 export interface SocketTuning {
   clientPingTimeoutMs?: number;
   retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
+  /** Where the OAuth install sends the browser (Slack's authorize page; a loopback fake's in tests). */
+  authorizationUrl?: string;
 }
+
+/** OAuth's paths in HTTP mode: the install link to share, and where Slack sends the browser back. */
+export const SLACK_INSTALL_PATH = '/slack/install';
+export const SLACK_REDIRECT_PATH = '/slack/oauth_redirect';
 
 /** Bolt's logger interface over ours, so Bolt's own messages land in the same JSON log. */
 function boltLogger(logger: Logger): BoltLogger {
@@ -62,6 +78,8 @@ function boltLogger(logger: Logger): BoltLogger {
     setName: () => undefined,
   };
 }
+
+type WebClient = webApi.WebClient;
 
 /** Users whose language is remembered; a workspace's active researchers fit many times over. */
 const LOCALES_CACHED = 2000;
@@ -99,11 +117,30 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
       installerOptions: { clientOptions: { ...clientOptions(), ...(tuning.retryConfig ? { retryConfig: tuning.retryConfig } : {}) } },
     });
   } else if (config.signingSecret) {
+    const oauth = config.oauth;
     http = new HTTPReceiver({
       signingSecret: config.signingSecret,
       endpoints: SLACK_EVENTS_PATH,
       port: config.port,
       logger: log,
+      // Several workspaces: /slack/install starts Slack's OAuth, /slack/oauth_redirect ends it,
+      // and each workspace's bot token is read from its installation on disk.
+      ...(oauth
+        ? {
+            clientId: oauth.clientId,
+            clientSecret: oauth.clientSecret,
+            stateSecret: oauth.stateSecret,
+            scopes: SLACK_BOT_SCOPES,
+            installationStore: new FileInstallationStore({ baseDir: oauth.installationsDir, clientId: oauth.clientId }),
+            installerOptions: {
+              directInstall: true,
+              installPath: SLACK_INSTALL_PATH,
+              redirectUriPath: SLACK_REDIRECT_PATH,
+              clientOptions: clientOptions(),
+              ...(tuning.authorizationUrl ? { authorizationUrl: tuning.authorizationUrl } : {}),
+            },
+          }
+        : {}),
       // For a load balancer or supervisor: up, and which corpus version it serves.
       customRoutes: [
         {
@@ -120,7 +157,7 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
   }
 
   const app = new App({
-    token: config.botToken,
+    ...(config.botToken && !config.oauth ? { token: config.botToken } : {}),
     receiver: socket ?? http,
     logger: log,
     clientOptions: clientOptions(),
@@ -134,12 +171,12 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
    * English and is remembered too, so a missing scope costs one call per user, not per request.
    */
   const locales = new Map<string, Locale>();
-  const localeOf = async (userId: string): Promise<Locale> => {
+  const localeOf = async (userId: string, client: WebClient): Promise<Locale> => {
     const known = locales.get(userId);
     if (known) return known;
     let locale: Locale = 'en';
     try {
-      const info = await app.client.users.info({ user: userId, include_locale: true });
+      const info = await client.users.info({ user: userId, include_locale: true });
       locale = localeFromSlack(info.user?.locale);
     } catch (error) {
       logger.debug({ err: error, user: userId }, 'slack: users.info failed; answering in English');
@@ -149,7 +186,13 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     return locale;
   };
   const invocation = `${config.command} `;
-  const requester = async (userId: string): Promise<Requester> => ({ platform: 'slack', userId, locale: await localeOf(userId), invocation });
+  /** The person asking, in their language; `client` carries the token of their workspace. */
+  const requester = async (userId: string, client: WebClient): Promise<Requester> => ({
+    platform: 'slack',
+    userId,
+    locale: await localeOf(userId, client),
+    invocation,
+  });
 
   /** A typed line (`quote 智能鸿沟`) answered: a subcommand, or the list of them for help, nothing or an unknown word. */
   const answerLine = (text: string, who: Requester): { reply: Reply; share?: ButtonState } => {
@@ -172,7 +215,7 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
    * substitute and is dropped.
    */
   const uses = new Map<string, { count: number; since: number }>();
-  const replierFor = (respond: RespondFn | undefined, url: string | undefined, place: Place): Replier => {
+  const replierFor = (respond: RespondFn | undefined, url: string | undefined, place: Place, client: WebClient): Replier => {
     return async (args) => {
       const now = Date.now();
       let use = url ? uses.get(url) : undefined;
@@ -191,7 +234,7 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
         return;
       }
       const { text, blocks } = args as { text?: string; blocks?: SlackBlock[] };
-      await app.client.chat.postEphemeral({
+      await client.chat.postEphemeral({
         channel: place.channel,
         user: place.user,
         text: text ?? '',
@@ -243,12 +286,12 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
   };
 
   // One command with subcommands (`/yinzheng quote …`); see manifest.ts for why.
-  app.command(config.command, async ({ command, ack, respond: viaUrl }) => {
+  app.command(config.command, async ({ command, ack, respond: viaUrl, client }) => {
     // Slack gives three seconds; the answer goes through the response_url afterwards.
     await ack();
-    const respond = replierFor(viaUrl, command.response_url, { channel: command.channel_id, user: command.user_id });
+    const respond = replierFor(viaUrl, command.response_url, { channel: command.channel_id, user: command.user_id }, client);
     await guard('command', respond, async () => {
-      const who = await requester(command.user_id);
+      const who = await requester(command.user_id, client);
       // Slack sends the typed text with `&`, `<` and `>` as entities, whatever should_escape says.
       const { reply, share } = answerLine(plainFromSlack(command.text), who);
       await send(respond, reply, { visibility: 'ephemeral', locale: who.locale, ...(share ? { share } : {}) });
@@ -259,7 +302,7 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
   app.event('app_mention', async ({ event, client }) => {
     await guard('mention', undefined, async () => {
       if (!event.user) return;
-      const who = await requester(event.user);
+      const who = await requester(event.user, client);
       const text = plainFromSlack(event.text.replace(/<@[A-Z0-9]+(?:\|[^>]*)?>/gu, ' '));
       const { reply } = answerLine(text, who);
       const thread = event.thread_ts ?? event.ts;
@@ -273,13 +316,13 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     });
   });
 
-  app.action(new RegExp(`^${ACTION_ID_PREFIX}`, 'u'), async ({ action, ack, body, respond: viaUrl }) => {
+  app.action(new RegExp(`^${ACTION_ID_PREFIX}`, 'u'), async ({ action, ack, body, respond: viaUrl, client }) => {
     await ack();
     const url = 'response_url' in body && typeof body.response_url === 'string' ? body.response_url : undefined;
     const channel = 'channel' in body && body.channel ? body.channel.id : undefined;
-    const respond = replierFor(viaUrl, url, { channel, user: body.user.id });
+    const respond = replierFor(viaUrl, url, { channel, user: body.user.id }, client);
     await guard('button', respond, async () => {
-      const who = await requester(body.user.id);
+      const who = await requester(body.user.id, client);
       const state = action.type === 'button' ? parseButtonValue(action.value ?? '') : null;
       const kind = ('action_id' in action ? action.action_id : '').slice(ACTION_ID_PREFIX.length).split(':')[0];
       if (!state || !kind) {
@@ -305,13 +348,13 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     });
   });
 
-  app.shortcut(FIND_SOURCE_CALLBACK_ID, async ({ shortcut, ack, respond: viaUrl }) => {
+  app.shortcut(FIND_SOURCE_CALLBACK_ID, async ({ shortcut, ack, respond: viaUrl, client }) => {
     await ack();
     if (shortcut.type !== 'message_action') return;
     // Slack always sends a message shortcut a response_url, but not by contract: without one, the answer is posted privately in place.
-    const respond = replierFor(viaUrl, shortcut.response_url, { channel: shortcut.channel.id, user: shortcut.user.id });
+    const respond = replierFor(viaUrl, shortcut.response_url, { channel: shortcut.channel.id, user: shortcut.user.id }, client);
     await guard('shortcut', respond, async () => {
-      const who = await requester(shortcut.user.id);
+      const who = await requester(shortcut.user.id, client);
       const text = plainFromSlack(shortcut.message.text ?? '').trim();
       const verify = bot.commands.get(FIND_SOURCE_COMMAND);
       const reply =

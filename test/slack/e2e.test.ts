@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +36,7 @@ import {
   postSigned,
   Recorder,
   type ResponsePost,
+  SECOND_TEAM,
   slashCommand,
 } from './fake-slack.js';
 
@@ -474,7 +477,7 @@ describe('Slack in Socket Mode', () => {
     const ephemeral = await fake.calls.until(1, (c) => c.method === 'chat.postEphemeral' && c.params.user === 'U0FIVE');
     expect(fake.responses.items.filter((r) => r.id === id)).toHaveLength(5);
     expect(ephemeral[0]?.params).toMatchObject({ channel: 'C0FAKE', user: 'U0FIVE' });
-    expect(ephemeral[0]?.params.text).toBe((fake.responses.items.find((r) => r.id === id)?.body as { text: string }).text);
+    expect(ephemeral[0]?.params.text).toBe((fake.responses.items.find((r) => r.id === id)?.body as { text: string } | undefined)?.text);
   });
 
   it('answers in the user’s Slack language: users.info with include_locale, asked once per user', async () => {
@@ -488,17 +491,6 @@ describe('Slack in Socket Mode', () => {
     }
     const lookups = fake.calls.items.filter((c) => c.method === 'users.info' && c.params.user === 'U0WANG');
     expect(lookups.map((c) => [c.token, String(c.params.include_locale)])).toEqual([[BOT_TOKEN, 'true']]);
-  });
-});
-
-describe('Slack subcommands and locales', () => {
-  it('splits a typed line into its subcommand and the rest', () => {
-    expect(splitSubcommand('  Quote 智能鸿沟 author:"王 某"')).toEqual(['quote', '智能鸿沟 author:"王 某"']);
-    expect(splitSubcommand('/who 结语')).toEqual(['who', '结语']);
-    expect(splitSubcommand('')).toEqual(['', '']);
-  });
-  it('reads Slack locales: zh-CN and zh-TW get Chinese labels, the rest English', () => {
-    expect(['zh-CN', 'zh-TW', 'en-US', 'ja-JP', undefined].map(localeFromSlack)).toEqual(['zh-CN', 'zh-CN', 'en', 'en', 'en']);
   });
 });
 
@@ -711,5 +703,68 @@ describe('Slack startup errors', () => {
   it('neither an app token nor a signing secret is a clear startup error', async () => {
     const config: SlackConfig = { botToken: BOT_TOKEN, appToken: undefined, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0, command: '/yinzheng' };
     await expect(startSlack(bot, config, log.logger)).rejects.toThrow('config: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP).');
+  });
+});
+
+describe('Slack installed to several workspaces through OAuth (HTTP mode)', () => {
+  const CLIENT = { clientId: '1111.2222', clientSecret: 'oauth-client-secret' };
+  let second: FakeSlack;
+  let adapter: SlackAdapter;
+  let base: string;
+  let dataDir: string;
+  beforeAll(async () => {
+    second = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN, oauth: CLIENT });
+    dataDir = await mkdtemp(join(tmpdir(), 'yz-installs-'));
+    const config: SlackConfig = {
+      botToken: undefined,
+      appToken: undefined,
+      signingSecret: SIGNING_SECRET,
+      apiUrl: second.apiUrl,
+      port: 0,
+      command: '/yinzheng',
+      oauth: { ...CLIENT, stateSecret: 'a-state-secret-of-some-length', installationsDir: join(dataDir, 'slack-installations') },
+    };
+    adapter = await startSlack(bot, config, log.logger, { authorizationUrl: `${second.apiUrl.replace(/\/api\/?$/u, '')}/oauth/v2/authorize` });
+    base = `http://127.0.0.1:${adapter.port}`;
+  });
+  afterAll(async () => {
+    await adapter?.stop();
+    await second?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('installs through /slack/install and /slack/oauth_redirect, keeps the installation on disk, and answers that workspace with its own token', async () => {
+    const install = await fetch(`${base}/slack/install`, { redirect: 'manual' });
+    expect(install.status).toBe(302);
+    const location = new URL(install.headers.get('location') ?? '');
+    expect(location.pathname).toBe('/oauth/v2/authorize');
+    expect(location.searchParams.get('client_id')).toBe(CLIENT.clientId);
+    expect(location.searchParams.get('scope')).toBe('app_mentions:read,chat:write,commands,users:read');
+    const state = location.searchParams.get('state') ?? '';
+    expect(state).not.toBe('');
+    const cookie = (install.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+
+    // Slack sends the browser back with a code; the app exchanges it with oauth.v2.access.
+    const back = await fetch(`${base}/slack/oauth_redirect?code=the-code&state=${encodeURIComponent(state)}`, { headers: { cookie } });
+    expect(back.status).toBe(200);
+    const [exchange] = await second.calls.until(1, (c) => c.method === 'oauth.v2.access');
+    expect(exchange?.params).toMatchObject({ client_id: CLIENT.clientId, client_secret: CLIENT.clientSecret, code: 'the-code' });
+    const stored = await readdir(join(dataDir, 'slack-installations'), { recursive: true });
+    expect(stored.some((f) => String(f).includes(SECOND_TEAM.id))).toBe(true);
+
+    // A command from that workspace is answered, and Web API calls for it carry its token.
+    const id = newId('oauth-second-team');
+    const form = { ...slashCommand('/yinzheng', 'quote 智能鸿沟', second.responseUrl(id), 'U0SECOND'), team_id: SECOND_TEAM.id };
+    const posted = await postSigned(`${base}${SLACK_EVENTS_PATH}`, form, { secret: SIGNING_SECRET, timestamp: Math.floor(Date.now() / 1000) });
+    expect(posted.status).toBe(200);
+    const [answer] = await second.responses.until(1, (r) => r.id === id);
+    expect(answer?.body.text).toBe(replyToBlockKit(oracle.runLine('quote 智能鸿沟', alice), { locale: 'en', visibility: 'ephemeral' })[0]?.text);
+    const lookup = await second.calls.until(1, (c) => c.method === 'users.info' && c.params.user === 'U0SECOND');
+    expect(lookup[0]?.token).toBe(SECOND_TEAM.botToken);
+  });
+
+  it('refuses a redirect whose state it did not issue', async () => {
+    const forged = await fetch(`${base}/slack/oauth_redirect?code=the-code&state=forged`);
+    expect(forged.status).toBeGreaterThanOrEqual(400);
   });
 });

@@ -82,7 +82,12 @@ export const FAILING_RESPONSE_PREFIX = 'expired-';
 export interface FakeSlackOptions {
   botToken: string;
   appToken: string;
+  /** An OAuth app's credentials: `oauth.v2.access` exchanges a code for a second workspace's bot token with them. */
+  oauth?: { clientId: string; clientSecret: string };
 }
+
+/** The workspace an OAuth install adds, and the bot token `oauth.v2.access` gives for it. */
+export const SECOND_TEAM = { id: 'T0SECOND', name: 'Second', botToken: 'xoxb-2-second-team', botUserId: 'U0BOT2' };
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -215,9 +220,20 @@ export class FakeSlack {
       if (token !== this.options.appToken) return { ok: false, error: token?.startsWith('xoxb-') ? 'not_allowed_token_type' : 'invalid_auth' };
       return { ok: true, url: `${this.base.replace(/^http/u, 'ws')}/link?ticket=${randomUUID()}` };
     }
-    if (token !== this.options.botToken) return { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
+    if (method === 'oauth.v2.access') return this.exchange(params);
+    const second = this.installed.has(token ?? '');
+    if (token !== this.options.botToken && !second) return { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
     switch (method) {
       case 'auth.test':
+        if (second)
+          return {
+            ok: true,
+            url: 'https://second.slack.com/',
+            team: SECOND_TEAM.name,
+            team_id: SECOND_TEAM.id,
+            user_id: SECOND_TEAM.botUserId,
+            bot_id: 'B0BOT2',
+          };
         return {
           ok: true,
           url: `https://${FAKE_TEAM.domain}.slack.com/`,
@@ -240,6 +256,29 @@ export class FakeSlack {
       default:
         return { ok: false, error: 'unknown_method' };
     }
+  }
+
+  /** Bot tokens given out by `oauth.v2.access`. */
+  private readonly installed = new Set<string>();
+
+  /** `oauth.v2.access`: a code for the second workspace's installation, if the client's credentials are right. */
+  private exchange(params: Record<string, unknown>): Record<string, unknown> {
+    const oauth = this.options.oauth;
+    if (!oauth || params.client_id !== oauth.clientId || params.client_secret !== oauth.clientSecret) return { ok: false, error: 'invalid_client_id' };
+    if (typeof params.code !== 'string' || params.code === '') return { ok: false, error: 'invalid_code' };
+    this.installed.add(SECOND_TEAM.botToken);
+    return {
+      ok: true,
+      app_id: FAKE_BOT.app_id,
+      authed_user: { id: 'U0INSTALLER' },
+      scope: 'app_mentions:read,chat:write,commands,users:read',
+      token_type: 'bot',
+      access_token: SECOND_TEAM.botToken,
+      bot_user_id: SECOND_TEAM.botUserId,
+      team: { id: SECOND_TEAM.id, name: SECOND_TEAM.name },
+      enterprise: null,
+      is_enterprise_install: false,
+    };
   }
 
   private nextTs(): string {

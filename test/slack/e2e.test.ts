@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { registry } from '../../commands/index.js';
-import { BUNDLED_CORPUS_DIR, type SlackConfig } from '../../src/config.js';
+import { BUNDLED_CORPUS_DIR, parseConfig, type SlackConfig } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
 import { type Bot, createBot, type Logger } from '../../src/core/dispatch/bot.js';
 import type { Command } from '../../src/core/dispatch/command.js';
@@ -766,5 +766,28 @@ describe('Slack installed to several workspaces through OAuth (HTTP mode)', () =
   it('refuses a redirect whose state it did not issue', async () => {
     const forged = await fetch(`${base}/slack/oauth_redirect?code=the-code&state=forged`);
     expect(forged.status).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('Slack with SLACK_COMMAND=/yz', () => {
+  it('answers /yz as the command, subcommands and help included, and no other command', async () => {
+    const own = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
+    const config = parseConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: own.apiUrl, SLACK_COMMAND: '/yz' })
+      .slack as SlackConfig;
+    const renamed = await startSlack(bot, config, log.logger, FAST_SOCKET);
+    try {
+      await own.connections.until(1);
+      const id = newId('yz-quote');
+      await own.sendEnvelope('slash_commands', slashCommand('/yz', 'quote 智能鸿沟', own.responseUrl(id)));
+      const [answer] = await own.responses.until(1, (r) => r.id === id);
+      expect(answer?.body.text).toBe(replyToBlockKit(oracle.runLine('quote 智能鸿沟', alice), { locale: 'en', visibility: 'ephemeral' })[0]?.text);
+      const help = newId('yz-help');
+      await own.sendEnvelope('slash_commands', slashCommand('/yz', '', own.responseUrl(help)));
+      const [list] = await own.responses.until(1, (r) => r.id === help);
+      expect(textsOf(list?.body).join('\n')).toContain('/yz quote');
+    } finally {
+      await renamed.stop();
+      await own.close();
+    }
   });
 });

@@ -55,6 +55,9 @@ const MAX_WINDOW = 3;
 const CHOICES_MAX = 25;
 const CHOICE_TEXT_MAX = 100;
 
+/** Results kept, best first, when no passage holds enough of a query's terms. */
+const CLOSEST_WITHOUT_COVERAGE = 50;
+
 /** Share of the query's distinct terms a passage must hold to be a hit at all. */
 const MIN_COVERAGE = 0.34;
 
@@ -395,23 +398,23 @@ function scoredSentences(d: IndexData, q: Query, exactDocs: Set<number> | null, 
   const chosen = d.kind === 'chinese' ? rarestTerms(d, q.terms) : null;
   // Terms no sentence has count against a passage; terms left out for being common do not.
   const weighed = chosen === null ? 0 : [...new Set(q.terms)].filter((t) => !d.df.has(t) || chosen.includes(t)).length;
-  const filter = (r: SearchResult) => {
-    // Matching one common bigram of a long query is no hit: demand a share of its terms.
-    if (weighed >= 3 && r.queryTerms.length < weighed * MIN_COVERAGE) return false;
-    return q.allowed === null || (d.docs[r.id as number] as DocEntry).units.some(q.inScope);
-  };
+  // Matching one common bigram of a long query is no hit: demand a share of its terms.
+  const covers = (r: SearchResult) => weighed < 3 || r.queryTerms.length >= weighed * MIN_COVERAGE;
+  const scoped = (r: SearchResult) => q.allowed === null || (d.docs[r.id as number] as DocEntry).units.some(q.inScope);
+  const filter = (r: SearchResult) => covers(r) && scoped(r);
   if (chosen === null) return d.ms.search(q.text, { filter });
   // With this many sentences holding the phrase, nobody reads past them: they are listed in
   // corpus order and MiniSearch is not asked at all.
   if ((exactDocs?.size ?? 0) >= EXACT_ENOUGH || chosen.length === 0) return [];
   const boostDocument =
     phrasesOnly && exactDocs !== null ? (id: number) => (exactDocs.has(id) || endsWithStartOf((d.docs[id] as DocEntry).compact, q.phrase) ? 1 : 0) : undefined;
-  const search = (keep: (r: SearchResult) => boolean) => d.ms.search(chosen.join(' '), { filter: keep, boostDocument, tokenize: (text) => text.split(' ') });
-  const results = search(filter);
-  if (results.length > 0 || phrasesOnly || weighed < 3) return results;
-  // A question's function words (…发挥了什么作用？) are often in no essay and would outweigh
-  // its content words: rather than nothing, the passages closest to what the essays do hold.
-  return search((r) => q.allowed === null || (d.docs[r.id as number] as DocEntry).units.some(q.inScope));
+  // One search, the coverage demand applied to its results afterwards: a question whose
+  // function words (…发挥了什么作用？) are in no essay covers too little of itself anywhere,
+  // and then the passages closest to what the essays do hold are better than nothing. They
+  // come ranked, so the best few suffice.
+  const all = d.ms.search(chosen.join(' '), { filter: scoped, boostDocument, tokenize: (text) => text.split(' ') });
+  const covered = all.filter(covers);
+  return covered.length > 0 || phrasesOnly ? covered : all.slice(0, CLOSEST_WITHOUT_COVERAGE);
 }
 
 /** MiniSearch's results as ranked groups of occurrences in scope, phrase windows found. */

@@ -77,7 +77,35 @@ function optionJson(command: Command, spec: OptionSpec): APIApplicationCommandBa
  * "Find source" message command. Throws when a name or description breaks Discord's rules,
  * so that a bad registry fails the tests and the deploy, not the live registration.
  */
-export function discordCommands(registry: ReadonlyMap<string, Command>): RESTPutAPIApplicationCommandsJSONBody {
+/*
+ * Where global commands reach (Discord's application integration types and interaction
+ * context types): installed to a server (0) and to a user (1); used in servers (0), in DMs
+ * with the bot (1) and in group DMs and other private channels (2). Discord reads these only
+ * on global commands, and without them a member cannot install the bot for themselves.
+ */
+export const GLOBAL_REACH = { integration_types: [0, 1], contexts: [0, 1, 2] } as const;
+
+/**
+ * The bot's permissions in a server, and nothing else: Send Messages (1 << 11), Embed Links
+ * (1 << 14) and Use Application Commands (1 << 31).
+ */
+export const BOT_PERMISSIONS = String((1n << 11n) | (1n << 14n) | (1n << 31n));
+
+/**
+ * The two install links: to a server (bot and commands, integration type 0), and to a user's
+ * own account (commands only, integration type 1), with which a member uses the bot in DMs
+ * and in servers that have not added it.
+ */
+export function installLinks(applicationId: string): { server: string; user: string } {
+  const base = `https://discord.com/oauth2/authorize?client_id=${encodeURIComponent(applicationId)}`;
+  return {
+    server: `${base}&scope=bot+applications.commands&permissions=${BOT_PERMISSIONS}&integration_type=0`,
+    user: `${base}&scope=applications.commands&integration_type=1`,
+  };
+}
+
+export function discordCommands(registry: ReadonlyMap<string, Command>, scope: 'global' | 'guild' = 'global'): RESTPutAPIApplicationCommandsJSONBody {
+  const reach = scope === 'global' ? { integration_types: [...GLOBAL_REACH.integration_types], contexts: [...GLOBAL_REACH.contexts] } : {};
   const slash = [...registry.values()]
     .filter((c) => !c.hidden)
     .map((command) => {
@@ -102,8 +130,9 @@ export function discordCommands(registry: ReadonlyMap<string, Command>): RESTPut
         description: checkDescription(`/${command.name}`, command.description),
         description_localizations: { 'zh-CN': checkDescription(`/${command.name} (zh-CN)`, command.descriptionZh) },
         options,
+        ...reach,
       };
     });
   if (!registry.has(FIND_SOURCE_COMMAND)) throw new Error(`discord: "${FIND_SOURCE}" needs the ${FIND_SOURCE_COMMAND} command in the registry`);
-  return [...slash, { type: ApplicationCommandType.Message, name: FIND_SOURCE, name_localizations: { 'zh-CN': FIND_SOURCE_ZH } }];
+  return [...slash, { type: ApplicationCommandType.Message, name: FIND_SOURCE, name_localizations: { 'zh-CN': FIND_SOURCE_ZH }, ...reach }];
 }

@@ -1,5 +1,13 @@
-import { REST, type RESTPutAPIApplicationCommandsJSONBody, type RESTPutAPIApplicationCommandsResult, Routes } from 'discord.js';
+import {
+  REST,
+  type RESTGetAPIApplicationCommandsResult,
+  type RESTGetAPICurrentUserGuildsResult,
+  type RESTPutAPIApplicationCommandsResult,
+  Routes,
+} from 'discord.js';
 import type { DiscordConfig } from '../config.js';
+import type { Command } from '../core/dispatch/command.js';
+import { discordCommands } from './commands.js';
 
 /**
  * discord.js wants the REST base without the version (`https://discord.com/api`) and appends
@@ -13,16 +21,54 @@ export function restOptions(config: Pick<DiscordConfig, 'apiBase'>): { api?: str
   return versioned ? { api: versioned[1] as string, version: versioned[2] as string } : { api: base };
 }
 
+/** What a deploy did: where it registered, and which earlier registrations it removed. */
+export interface DeployResult {
+  scope: 'guild' | 'global';
+  registered: RESTPutAPIApplicationCommandsResult;
+  /** Commands removed from the other scope, so that nobody sees each command twice. */
+  removed: Array<{ where: 'global' | { guild: string }; names: string[] }>;
+}
+
+export interface DeployOptions {
+  /** Register globally even when DISCORD_GUILD_ID is set (that server's commands are then removed). */
+  global?: boolean;
+  /** Leave the other scope's commands alone. */
+  keepOther?: boolean;
+}
+
+/** Servers the bot is in, at most this many looked at for leftover server commands. */
+const GUILDS_LOOKED_AT = 200;
+
 /**
  * Registers the commands: to DISCORD_GUILD_ID when set (visible at once, for trying it out),
- * globally otherwise (Discord may take a while to show changes everywhere).
+ * globally otherwise (Discord may take a while to show changes everywhere). A command
+ * registered in both scopes shows twice in that server, so the other scope's are removed:
+ * a server deploy removes the global ones; a global deploy removes those of DISCORD_GUILD_ID,
+ * or else of every server the bot is in. `keepOther` leaves them.
  */
-export async function deployCommands(
-  config: DiscordConfig,
-  body: RESTPutAPIApplicationCommandsJSONBody,
-): Promise<{ scope: 'guild' | 'global'; registered: RESTPutAPIApplicationCommandsResult }> {
+export async function deployCommands(config: DiscordConfig, registry: ReadonlyMap<string, Command>, options: DeployOptions = {}): Promise<DeployResult> {
   const rest = new REST(restOptions(config)).setToken(config.token);
-  const route = config.guildId ? Routes.applicationGuildCommands(config.applicationId, config.guildId) : Routes.applicationCommands(config.applicationId);
-  const registered = (await rest.put(route, { body })) as RESTPutAPIApplicationCommandsResult;
-  return { scope: config.guildId ? 'guild' : 'global', registered };
+  const app = config.applicationId;
+  const guild = options.global ? undefined : config.guildId;
+  const scope = guild ? 'guild' : 'global';
+  const route = guild ? Routes.applicationGuildCommands(app, guild) : Routes.applicationCommands(app);
+  const registered = (await rest.put(route, { body: discordCommands(registry, scope) })) as RESTPutAPIApplicationCommandsResult;
+  const removed: DeployResult['removed'] = [];
+  if (options.keepOther) return { scope, registered, removed };
+  const clear = async (where: DeployResult['removed'][number]['where'], other: `/${string}`) => {
+    const existing = (await rest.get(other)) as RESTGetAPIApplicationCommandsResult;
+    if (existing.length === 0) return;
+    await rest.put(other, { body: [] });
+    removed.push({ where, names: existing.map((c) => c.name) });
+  };
+  if (guild) await clear('global', Routes.applicationCommands(app));
+  else {
+    const guilds = config.guildId
+      ? [config.guildId]
+      : ((await rest.get(Routes.userGuilds(), { query: new URLSearchParams({ limit: String(GUILDS_LOOKED_AT) }) })) as RESTGetAPICurrentUserGuildsResult).map(
+          (g) => g.id,
+        );
+    for (const id of guilds) await clear({ guild: id }, Routes.applicationGuildCommands(app, id));
+  }
+  return { scope, registered, removed };
 }

@@ -29,7 +29,7 @@ describe('discordCommands', () => {
       }),
     );
     const hidden = command('inner', z.object({}), { hidden: true });
-    const [json] = discordCommands(registryOf(search, hidden));
+    const [json] = discordCommands(registryOf(search, hidden), 'guild');
     expect(json).toEqual({
       type: 1,
       name: 'search',

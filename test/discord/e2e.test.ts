@@ -498,8 +498,12 @@ describe('deploy:discord', () => {
     await fake.close();
   });
 
-  async function deploy(guildId: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const child = spawn(process.execPath, ['dist/scripts/deploy-discord.js'], {
+  async function deploy(
+    guildId: string,
+    env: Record<string, string> = {},
+    args: string[] = [],
+  ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+    const child = spawn(process.execPath, ['dist/scripts/deploy-discord.js', ...args], {
       cwd: PROJECT_ROOT,
       env: {
         ...process.env,
@@ -518,18 +522,19 @@ describe('deploy:discord', () => {
     return { code, stdout, stderr };
   }
 
-  it('registers the registry globally, with localizations, autocomplete and the private option', async () => {
+  it('registers the registry globally, usable in servers, DMs and private channels, installed to servers or users, with localizations, autocomplete and the private option', async () => {
     const run = await deploy('');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const put = await fake.requests.next((q) => q.method === 'PUT');
     expect(put.route).toBe(`/applications/${fake.applicationId}/commands`);
     expect(put.headers.authorization).toBe('Bot fake-token');
-    expect(put.body).toEqual(discordCommands(registry));
+    expect(put.body).toEqual(discordCommands(registry, 'global'));
     const body = put.body as Array<{ name: string; type: number; name_localizations?: Record<string, string>; options?: Array<Record<string, unknown>> }>;
     const names = [...registry.values()].filter((c) => !c.hidden).map((c) => c.name);
     expect(body.map((c) => c.name)).toEqual([...names, 'Find source']);
-    expect(body.at(-1)).toEqual({ type: 3, name: 'Find source', name_localizations: { 'zh-CN': '查找出处' } });
+    expect(body.at(-1)).toEqual({ type: 3, name: 'Find source', name_localizations: { 'zh-CN': '查找出处' }, integration_types: [0, 1], contexts: [0, 1, 2] });
+    for (const command of body) expect(command).toMatchObject({ integration_types: [0, 1], contexts: [0, 1, 2] });
     for (const command of body.slice(0, -1)) {
       expect(command.options?.at(-1)).toEqual({
         type: 5,
@@ -553,9 +558,41 @@ describe('deploy:discord', () => {
     });
     expect(quote?.options?.filter((o) => o.autocomplete === true).map((o) => o.name)).toEqual(['author', 'essay']);
     expect(quote?.options?.find((o) => o.name === 'count')).toMatchObject({ type: 4, min_value: 1, max_value: 5, required: false });
+    const id = fake.applicationId;
     expect(run.stdout).toBe(
-      `deploy:discord: registered ${body.length} commands for all servers (global; may take a while to appear): ${[...names, 'Find source'].join(', ')}\n`,
+      [
+        `deploy:discord: registered ${body.length} commands for everywhere (global; Discord may take a while to show them): ${[...names, 'Find source'].join(', ')}`,
+        'deploy:discord: no commands in the other scope to remove',
+        `deploy:discord: add to a server: https://discord.com/oauth2/authorize?client_id=${id}&scope=bot+applications.commands&permissions=2147502080&integration_type=0`,
+        `deploy:discord: add to your own account (use it anywhere): https://discord.com/oauth2/authorize?client_id=${id}&scope=applications.commands&integration_type=1`,
+        '',
+      ].join('\n'),
     );
+  });
+
+  it('a server deploy removes the global commands, and a global deploy the server’s, unless --keep-other', async () => {
+    const guild = '200000000000000001';
+    const all = [...registry.values()]
+      .filter((c) => !c.hidden)
+      .map((c) => c.name)
+      .concat('Find source');
+    fake.botGuilds = [guild];
+    expect((await deploy('')).code).toBe(0);
+    const toServer = await deploy(guild);
+    expect(toServer.stdout).toContain(`deploy:discord: removed ${all.length} commands from the global commands, so none shows twice: ${all.join(', ')}\n`);
+    expect(fake.commands.get(`/applications/${fake.applicationId}/commands`)).toEqual([]);
+    expect(fake.commands.get(`/applications/${fake.applicationId}/guilds/${guild}/commands`)).toHaveLength(all.length);
+    // Global again: the server's commands go, found through the servers the bot is in.
+    const global = await deploy('');
+    expect(global.stdout).toContain(`deploy:discord: removed ${all.length} commands from server ${guild}, so none shows twice`);
+    expect(fake.commands.get(`/applications/${fake.applicationId}/guilds/${guild}/commands`)).toEqual([]);
+    // --keep-other leaves the global commands where they are.
+    const kept = await deploy(guild, {}, ['--keep-other']);
+    expect(kept.stdout).not.toContain('removed');
+    expect(fake.commands.get(`/applications/${fake.applicationId}/commands`)).toHaveLength(all.length);
+    // --global with DISCORD_GUILD_ID set registers globally and clears that server.
+    const forced = await deploy(guild, {}, ['--global']);
+    expect(forced.stdout).toContain(`removed ${all.length} commands from server ${guild}`);
   });
 
   it('registers to one server when DISCORD_GUILD_ID is set', async () => {
@@ -563,7 +600,9 @@ describe('deploy:discord', () => {
     expect(run.code).toBe(0);
     const put = await fake.requests.next((q) => q.method === 'PUT');
     expect(put.route).toBe(`/applications/${fake.applicationId}/guilds/200000000000000001/commands`);
-    expect(put.body).toEqual(discordCommands(registry));
+    // Discord reads integration types and contexts only on global commands.
+    expect(put.body).toEqual(discordCommands(registry, 'guild'));
+    expect((put.body as object[]).every((c) => !('integration_types' in c) && !('contexts' in c))).toBe(true);
   });
 
   it('names the missing variables and exits non-zero', async () => {

@@ -147,6 +147,10 @@ export class FakeDiscord {
   private sequence = 0;
   private nextId = 1;
   private readonly messages = new Map<string, Record<string, unknown>>();
+  /** Registered application commands, by route (global, or one server's). */
+  readonly commands = new Map<string, Array<Record<string, unknown>>>();
+  /** The servers the bot is in, as GET /users/@me/guilds lists them. */
+  botGuilds: string[] = [];
   /** Interactions whose 3 s window has passed: Discord answers their callbacks with 404 Unknown interaction. */
   private readonly expired = new Set<string>();
   /** Interactions whose callback Discord has taken; a second callback is refused, as on Discord. */
@@ -525,21 +529,26 @@ export class FakeDiscord {
       if (invalid) return invalidBody(invalid);
       return { status: 200, body: this.messageObject(snowflake(Date.now(), this.nextId++), body) };
     }
-    if (method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/u.test(route)) {
+    if (/^\/applications\/\d+(\/guilds\/\d+)?\/commands$/u.test(route) && (method === 'PUT' || method === 'GET')) {
       if (!authorized) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+      if (method === 'GET') return { status: 200, body: this.commands.get(route) ?? [] };
       const invalid = commandsProblem(r.body);
       if (invalid) return invalidBody(invalid);
       const commands = Array.isArray(r.body) ? (r.body as Array<Record<string, unknown>>) : [];
-      return {
-        status: 200,
-        body: commands.map((c, i) => ({
-          id: snowflake(Date.now(), i),
-          application_id: this.applicationId,
-          version: '1',
-          default_member_permissions: null,
-          ...c,
-        })),
-      };
+      // A PUT replaces every command of its scope, as Discord's bulk overwrite does.
+      const stored = commands.map((c, i) => ({
+        id: snowflake(Date.now(), i),
+        application_id: this.applicationId,
+        version: '1',
+        default_member_permissions: null,
+        ...c,
+      }));
+      this.commands.set(route, stored);
+      return { status: 200, body: stored };
+    }
+    if (method === 'GET' && route === '/users/@me/guilds') {
+      if (!authorized) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+      return { status: 200, body: this.botGuilds.map((id) => ({ id, name: `server ${id}`, icon: null, owner: false, permissions: '0', features: [] })) };
     }
     return { status: 404, body: { message: `fake-discord: no route for ${method} ${route}`, code: 0 } };
   }

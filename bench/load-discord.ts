@@ -20,7 +20,7 @@ import type { CorpusIndex } from '../src/core/search/search.js';
 import { startDiscord } from '../src/discord/bot.js';
 import { FIND_SOURCE, FIND_SOURCE_COMMAND } from '../src/discord/commands.js';
 import { type ButtonState, createButtonStore, encodeState } from '../src/discord/custom-id.js';
-import { type DiscordMessage, noteToDiscord, replyToDiscord } from '../src/discord/render.js';
+import { type DiscordMessage, markShared, noteToDiscord, replyToDiscord } from '../src/discord/render.js';
 import { FakeDiscord, type FakeUser, type RecordedRequest } from '../test/discord/fake-discord.js';
 import { loadDraws } from './mix.js';
 import { exposeGc, heapUsedMb, inPool, type LoadFigures, percentile } from './stats.js';
@@ -40,7 +40,7 @@ export type DiscordInteraction =
  * own notes, or offer autocomplete choices.
  */
 export type Expectation =
-  | { run: { command: string; input: Record<string, Value>; ephemeral: boolean } }
+  | { run: { command: string; input: Record<string, Value>; ephemeral: boolean; sharedBy?: string } }
   | { note: string }
   | { choices: { kind: 'author' | 'essay'; prefix: string } };
 
@@ -142,7 +142,7 @@ export function discordLoadMix(corpus: Corpus, index: CorpusIndex, count: number
       4,
       (u) =>
         ((input) =>
-          button({ kind: 'context', owner: u.id, ephemeral: false, command: 'context', input }, { run: { command: 'context', input, ephemeral: false } }))({
+          button({ kind: 'context', owner: u.id, ephemeral: false, command: 'context', input }, { run: { command: 'context', input, ephemeral: true } }))({
           id: pick(paragraphs).id,
         }),
     ],
@@ -158,7 +158,11 @@ export function discordLoadMix(corpus: Corpus, index: CorpusIndex, count: number
     [
       2,
       (u) =>
-        ((input) => button({ kind: 'share', owner: u.id, ephemeral: true, command: 'quote', input }, { run: { command: 'quote', input, ephemeral: false } }))({
+        ((input) =>
+          button(
+            { kind: 'share', owner: u.id, ephemeral: true, command: 'quote', input },
+            { run: { command: 'quote', input, ephemeral: false, sharedBy: u.username } },
+          ))({
           query: phrase(),
           count: '1',
         }),
@@ -221,17 +225,19 @@ export function expectedMessages(oracle: Bot, request: DiscordLoadRequest): Disc
   const { expect, user } = request;
   if ('note' in expect) return [noteToDiscord(expect.note)];
   if ('choices' in expect) return [];
-  const { command, input, ephemeral } = expect.run;
-  const locale = localeOf(request);
+  const { command, input, ephemeral, sharedBy } = expect.run;
+  // A public answer in a server follows the server's language (the fake's guild_locale is en-US).
+  const locale = ephemeral ? localeOf(request) : 'en';
   const reply = oracle.run(command, input, { platform: 'discord', userId: user.id, locale });
   // custom_ids are a pure function of the state (long ones hash it), so a store of our own gives the same ones.
   const buttons = createButtonStore();
-  return replyToDiscord(reply, {
+  const messages = replyToDiscord(reply, {
     locale,
     ephemeral,
     share: { command, input },
     customId: (action) => buttons.customId({ ...action, owner: user.id, ephemeral }),
   });
+  return sharedBy ? markShared(messages, sharedBy, locale) : messages;
 }
 
 /** The autocomplete choices the adapter must offer, straight from the index. */
@@ -262,7 +268,8 @@ export function dispatch(fake: FakeDiscord, request: DiscordLoadRequest): { id: 
 /** A request that carries (part of) an answer: a callback with a message or choices, the edit of a deferral, a follow-up. */
 export function isAnswerPart(q: RecordedRequest): boolean {
   if (q.status >= 300) return false;
-  if (q.route.endsWith('/callback')) return [4, 8].includes((q.body as { type?: number } | undefined)?.type ?? 0);
+  // 4: a message; 7: a page put in place of the clicked message (More); 8: autocomplete choices.
+  if (q.route.endsWith('/callback')) return [4, 7, 8].includes((q.body as { type?: number } | undefined)?.type ?? 0);
   return q.method === 'PATCH' || (q.method === 'POST' && q.route.startsWith('/webhooks/'));
 }
 

@@ -17,7 +17,7 @@ import type { Locale, Reply, ReplyAction } from '../core/reply/model.js';
 import { truncate } from '../core/reply/split.js';
 import { FIND_SOURCE, FIND_SOURCE_COMMAND, PRIVATE_OPTION } from './commands.js';
 import { type ButtonState, createButtonStore } from './custom-id.js';
-import { type DiscordMessage, NO_MENTIONS, noteToDiscord, replyToDiscord } from './render.js';
+import { type DiscordMessage, markShared, NO_MENTIONS, noteToDiscord, replyToDiscord } from './render.js';
 import { restOptions } from './rest.js';
 
 /** Discord drops an interaction not answered within 3 s; answer directly only when well inside that. */
@@ -40,13 +40,22 @@ const NOTES = {
   },
 } satisfies Record<Locale, unknown>;
 
+/** Discord's locale (`zh-CN`, `zh-TW`, `en-US`, …) as the bot's: Chinese labels for Chinese, English otherwise. */
+export function localeFromDiscord(locale: string | null | undefined): Locale {
+  return locale?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
 function localeOf(interaction: Interaction): Locale {
-  return interaction.locale === 'zh-CN' ? 'zh-CN' : 'en';
+  return localeFromDiscord(interaction.locale);
 }
 
 interface Answer {
   owner: string;
   ephemeral: boolean;
+  /** Page in place: the answer replaces the message whose button was clicked (UPDATE_MESSAGE). */
+  update?: boolean;
+  /** The name of who posted a shared answer to the channel, said above it. */
+  sharedBy?: string;
   /** Offered as "Share in channel" when the answer is private. */
   share?: { command: string; input: ReplyAction['input'] };
 }
@@ -90,10 +99,16 @@ export async function startDiscord(
     return reply;
   }
 
-  async function send(interaction: RepliableInteraction, messages: DiscordMessage[], deferred: boolean): Promise<void> {
+  async function send(interaction: RepliableInteraction, messages: DiscordMessage[], deferred: boolean, update = false): Promise<void> {
     const [first, ...rest] = messages as [DiscordMessage, ...DiscordMessage[]];
     const privateFirst = (first.flags & MessageFlags.Ephemeral) !== 0;
-    if (!deferred) await interaction.reply({ ...first, flags: privateFirst ? MessageFlags.Ephemeral : undefined });
+    // A page keeps the visibility of the message it replaces; an answer that would change it (an error) is a reply of its own.
+    if (update && interaction.isButton() && interaction.message.flags.has(MessageFlags.Ephemeral) === privateFirst) {
+      // The page replaces the message it was asked from (a deferred update edits it).
+      const { flags: _flags, ...edit } = first;
+      if (deferred) await interaction.editReply(edit);
+      else await interaction.update(edit);
+    } else if (!deferred) await interaction.reply({ ...first, flags: privateFirst ? MessageFlags.Ephemeral : undefined });
     else if (privateFirst && !interaction.ephemeral) {
       // The deferral was public but the answer (an error) must be private: drop the placeholder.
       await interaction.deleteReply();
@@ -107,10 +122,13 @@ export async function startDiscord(
 
   /** Runs a command for an interaction and sends the reply, deferring first when it might not make the 3 s window. */
   async function answer(interaction: RepliableInteraction, command: string, input: Record<string, unknown>, how: Answer): Promise<number> {
-    const locale = localeOf(interaction);
+    // A public answer in a server is read by everyone there: its labels follow the server's language.
+    const locale = !how.ephemeral && interaction.guildLocale ? localeFromDiscord(interaction.guildLocale) : localeOf(interaction);
     const age = Date.now() - interaction.createdTimestamp;
     const deferred = age + (lastRunMs.get(command) ?? 0) > DEFER_BUDGET_MS;
-    if (deferred) await interaction.deferReply({ flags: how.ephemeral ? MessageFlags.Ephemeral : undefined });
+    const update = how.update === true && interaction.isButton();
+    if (deferred && update && interaction.isButton()) await interaction.deferUpdate();
+    else if (deferred) await interaction.deferReply({ flags: how.ephemeral ? MessageFlags.Ephemeral : undefined });
     const reply = run(command, input, { platform: 'discord', userId: interaction.user.id, locale });
     const messages = replyToDiscord(reply, {
       locale,
@@ -118,8 +136,9 @@ export async function startDiscord(
       share: how.share,
       customId: (action) => buttons.customId({ ...action, owner: how.owner, ephemeral: how.ephemeral } satisfies ButtonState),
     });
-    await send(interaction, messages, deferred);
-    return messages.length;
+    const shown = how.sharedBy ? markShared(messages, how.sharedBy, locale) : messages;
+    await send(interaction, shown, deferred, update);
+    return shown.length;
   }
 
   async function note(interaction: RepliableInteraction, text: string): Promise<number> {
@@ -154,14 +173,27 @@ export async function startDiscord(
     const isOwner = interaction.user.id === state.owner;
     if (state.kind === 'share') {
       if (!isOwner) return note(interaction, notes.notYours(state.command));
-      return answer(interaction, state.command, state.input, { owner: state.owner, ephemeral: false });
+      return answer(interaction, state.command, state.input, {
+        owner: state.owner,
+        ephemeral: false,
+        sharedBy: interaction.user.globalName ?? interaction.user.username,
+      });
     }
     if (state.kind === 'more' && !isOwner) return note(interaction, notes.notYours(state.command));
-    // Context and sources are open to anyone who sees the message; someone else's copy is private to them.
-    const ephemeral = state.ephemeral || !isOwner;
+    // More pages in place (UPDATE_MESSAGE), for the one who asked, whether the answer was public or private.
+    if (state.kind === 'more') {
+      return answer(interaction, state.command, state.input, {
+        owner: interaction.user.id,
+        ephemeral: state.ephemeral,
+        update: true,
+        share: { command: state.command, input: state.input },
+      });
+    }
+    // Context and Sources are open to anyone who sees the message, and answered to them alone:
+    // a channel where each click posts a paragraph would soon be unreadable.
     return answer(interaction, state.command, state.input, {
       owner: interaction.user.id,
-      ephemeral,
+      ephemeral: true,
       share: { command: state.command, input: state.input },
     });
   }

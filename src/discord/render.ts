@@ -392,3 +392,14 @@ function packLines(lines: string[], max: number): string[] {
 export function noteToDiscord(text: string): DiscordMessage {
   return { content: fitOne(text, DISCORD_CONTENT_MAX), embeds: [], components: [], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS };
 }
+
+/**
+ * A shared answer says who shared it, by name and not by mention (a mention in a channel
+ * notifies, whatever allowedMentions says of the push, and shows as a link to the profile).
+ */
+export function markShared(messages: DiscordMessage[], name: string, locale: Locale): DiscordMessage[] {
+  const [first, ...rest] = messages;
+  if (!first) return messages;
+  const who = `${locale === 'zh-CN' ? '分享者：' : 'Shared by '}${escapeMarkdown(name)}`;
+  return [{ ...first, content: fitOne(first.content ? `${who}\n${first.content}` : who, DISCORD_CONTENT_MAX) }, ...rest];
+}

@@ -136,7 +136,8 @@ describe('Discord end to end, on the bundled corpus', () => {
   it('pages with More for the user who asked, and tells anyone else privately', async () => {
     const more = `y1|m|p|${alice.id}|quote|query=智能鸿沟&count=3&page=2`;
     const mine = await answered(r, r.fake.button({ customId: more, user: alice, message: {} }));
-    expect(mine.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, undefined]]);
+    // UPDATE_MESSAGE: the page replaces the message it was asked from, instead of flooding the channel.
+    expect(mine.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 7, undefined]]);
     expect(embedsOf(mine[0])[0]?.title).toBe(titleFrom(r, 'quote', { query: '智能鸿沟', count: 3, page: 2 }));
     expect(embedsOf(mine[0])[0]?.title).not.toBe(titleFrom(r, 'quote', { query: '智能鸿沟' }));
     expect(buttonsOf(mine[0]).map((b) => b.label)).not.toContain('More');
@@ -158,14 +159,14 @@ describe('Discord end to end, on the bundled corpus', () => {
     ]);
   });
 
-  it('answers Context with the whole paragraph', async () => {
+  it('answers Context with the whole paragraph, privately even to the one who asked', async () => {
     const paragraph = r.bot
       .library()
       .corpus.files.flatMap((f) => f.essays)
       .flatMap((e) => e.sections.flatMap((s) => s.paragraphs))
       .find((p) => p.id === 'chen-zhimin-ylph.4');
     const sent = await answered(r, r.fake.button({ customId: `y1|c|p|${alice.id}|context|id=chen-zhimin-ylph.4`, user: alice, message: {} }));
-    expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, undefined]]);
+    expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, EPHEMERAL]]);
     const quoted = (embedsOf(sent[0])[0]?.description ?? '').split('\n').filter((l) => l.startsWith('> '));
     expect(unmark(quoted.map((l) => l.slice(2)).join('')).replace(/\[\d+\]/gu, '')).toBe(paragraph?.text);
   });
@@ -183,6 +184,8 @@ describe('Discord end to end, on the bundled corpus', () => {
 
     const posted = await answered(r, r.fake.button({ customId: share?.custom_id ?? '', user: alice, message: {} }));
     expect(posted.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, undefined]]);
+    // Said by name, not by a mention that would notify.
+    expect(posted[0]?.body.content).toBe('Shared by alice');
     expect(embedsOf(posted[0])).toEqual(embedsOf(sent[0]));
     expect(buttonsOf(posted[0]).map((b) => b.label)).not.toContain('Share in channel');
   });
@@ -241,6 +244,16 @@ describe('Discord end to end, on the bundled corpus', () => {
     expect(buttonsOf(sent[0]).map((b) => b.label)).toEqual(['更多', '上下文 1', '上下文 2', '上下文 3', '出处', '分享到频道']);
     const expired = await answered(r, r.fake.button({ customId: 'y1#AAAAAAAAAAAAAAAAAAAAAA', user: alice, message: {}, locale: 'zh-CN' }));
     expect(expired.map((s) => [s.body.flags, s.body.content])).toEqual([[EPHEMERAL, '此按钮已过期。请重新运行命令以获取结果。']]);
+  });
+
+  it('zh-TW and zh-HK get Chinese labels; a public answer in a server follows the server’s language', async () => {
+    for (const locale of ['zh-TW', 'zh-HK']) {
+      const sent = await answered(r, r.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟', private: true }, user: alice, locale }));
+      expect(buttonsOf(sent[0]).map((b) => b.label)).toContain('更多');
+    }
+    // The fake's server speaks en-US: a public answer there is labelled for everyone in it.
+    const open = await answered(r, r.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟' }, user: alice, locale: 'zh-CN' }));
+    expect(buttonsOf(open[0]).map((b) => b.label)).toContain('More');
   });
 
   it('answers an expired or unknown button politely', async () => {
@@ -347,8 +360,8 @@ describe('Discord end to end, on a corpus with a paragraph longer than any messa
     expect(paragraph?.text.length).toBe(9238);
     const sent = await answered(r, r.fake.button({ customId: `y1|c|p|${alice.id}|context|id=${paragraph?.id}`, user: alice, message: {} }));
     expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([
-      ['callback', 4, undefined],
-      ['followup', undefined, undefined],
+      ['callback', 4, EPHEMERAL],
+      ['followup', undefined, EPHEMERAL],
     ]);
     const quoted: string[] = [];
     for (const s of sent) {

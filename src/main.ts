@@ -25,7 +25,12 @@ With none, it opens a local console on the corpus (also fed by a pipe).`;
 
 interface Running {
   stop(): Promise<void>;
+  /** Settles with what to tell the operator when the platform ends the connection for good. */
+  fatal?: Promise<string>;
 }
+
+/** However a shutdown goes (a gateway already gone, a handler stuck), the process is gone by then. */
+const SHUTDOWN_DEADLINE_MS = 9_000;
 
 async function startPlatforms(config: Config, bot: ReturnType<typeof createBot>, logger: Logger): Promise<Running[]> {
   const running: Running[] = [];
@@ -90,17 +95,23 @@ async function main(): Promise<number> {
   }
 
   const running = await startPlatforms(config, bot, logger);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  const outcome = await new Promise<{ signal: string } | { fatal: string }>((resolve) => {
+    process.once('SIGINT', () => resolve({ signal: 'SIGINT' }));
+    process.once('SIGTERM', () => resolve({ signal: 'SIGTERM' }));
+    for (const r of running) void r.fatal?.then((why) => resolve({ fatal: why }));
   });
+  const code = 'fatal' in outcome ? 1 : 0;
+  // Stopping waits for answers in flight, but never past the deadline.
+  setTimeout(() => process.exit(code), SHUTDOWN_DEADLINE_MS).unref();
+  try {
+    logger.info('signal' in outcome ? { signal: outcome.signal } : { reason: 'fatal' }, 'shutting down');
+  } catch {
+    // A log whose pipe is gone must not keep the process from stopping.
+  }
   watcher?.close();
   await Promise.allSettled(running.map((r) => r.stop()));
-  return 0;
+  if ('fatal' in outcome) console.error(outcome.fatal);
+  return code;
 }
 
 main().then(

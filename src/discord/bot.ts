@@ -13,6 +13,7 @@ import {
 import type { DiscordConfig } from '../config.js';
 import type { Bot, Logger, Requester } from '../core/dispatch/bot.js';
 import { type OptionSpec, optionSpecs } from '../core/dispatch/command.js';
+import { UserError } from '../core/dispatch/errors.js';
 import type { Locale, Reply, ReplyAction } from '../core/reply/model.js';
 import { truncate } from '../core/reply/split.js';
 import { FIND_SOURCE, FIND_SOURCE_COMMAND, PRIVATE_OPTION } from './commands.js';
@@ -70,6 +71,20 @@ export interface GatewayTuning {
 }
 
 /**
+ * Gateway closes Discord does not let a client recover from, each said as what to fix
+ * (Discord's gateway close event codes). The process then ends with code 1, so that a
+ * supervisor restarts it or alerts someone, rather than taking it for a clean stop.
+ */
+export const FATAL_CLOSES: Readonly<Record<number, string>> = {
+  4004: 'Discord refused DISCORD_TOKEN (gateway close 4004, authentication failed). Reset the token on the Developer Portal (Bot → Reset Token) and put it in .env.',
+  4010: 'Discord refused the shard the bot asked for (gateway close 4010). Check the sharding settings.',
+  4011: 'Discord requires sharding for this many servers (gateway close 4011). Start the bot through the ShardingManager (README: "Large deployments: sharding").',
+  4012: 'Discord refused the gateway version (gateway close 4012). Update discord.js.',
+  4013: 'Discord refused the intents the bot asked for (gateway close 4013, invalid intents).',
+  4014: 'Discord refused an intent this application may not use (gateway close 4014, disallowed intents). Check Privileged Gateway Intents on the Developer Portal (Bot).',
+};
+
+/**
  * Connects to Discord through the gateway and serves the bot's commands until `stop()`.
  * The adapter only translates: an interaction becomes `bot.run(name, options, requester)`,
  * and the Reply becomes Discord messages through `replyToDiscord`.
@@ -79,7 +94,7 @@ export async function startDiscord(
   config: DiscordConfig,
   logger: Logger,
   tuning: GatewayTuning = {},
-): Promise<{ client: Client; stop(): Promise<void> }> {
+): Promise<{ client: Client; stop(): Promise<void>; fatal: Promise<string> }> {
   const client = new Client({
     // No privileged intents: slash commands, buttons and context menus arrive without reading messages.
     intents: [GatewayIntentBits.Guilds],
@@ -248,18 +263,38 @@ export async function startDiscord(
     if (!stopping) logger.info({ shard }, 'discord: gateway dropped, reconnecting');
   });
   client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'discord: gateway resumed'));
+  let onFatal: (why: string) => void = () => undefined;
+  const fatal = new Promise<string>((resolve) => {
+    onFatal = resolve;
+  });
   client.on(Events.ShardDisconnect, (event, shard) => {
-    if (!stopping) logger.error({ shard, code: event.code }, 'discord: gateway closed for good');
+    if (stopping) return;
+    logger.error({ shard, code: event.code }, 'discord: gateway closed for good');
+    onFatal(`discord: ${FATAL_CLOSES[event.code] ?? `the gateway closed for good (code ${event.code}); restart the bot.`}`);
   });
 
   // Not events.once: it would also turn a later 'error' event into a rejection nobody awaits once login has failed.
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
-  await client.login(config.token);
-  await ready;
+  try {
+    await client.login(config.token);
+  } catch (error) {
+    const code = (error as { code?: unknown; status?: unknown }).code;
+    if (code === 'TokenInvalid' || (error as { status?: unknown }).status === 401) {
+      throw new UserError(
+        'config',
+        'discord: Discord refused DISCORD_TOKEN (401 Unauthorized). Reset the token on the Developer Portal (Bot → Reset Token) and put it in .env.',
+      );
+    }
+    const close = typeof code === 'number' ? FATAL_CLOSES[code] : undefined;
+    if (close) throw new UserError('config', `discord: ${close}`);
+    throw error;
+  }
+  await Promise.race([ready, fatal.then((why) => Promise.reject(new UserError('config', why)))]);
   logger.info({ user: client.user?.tag, application: config.applicationId }, 'discord: connected');
 
   return {
     client,
+    fatal,
     async stop() {
       stopping = true;
       await client.destroy();

@@ -448,7 +448,7 @@ describe('Discord startup', () => {
     const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: logs });
     const fake = await FakeDiscord.start();
     await expect(startDiscord(bot, { token: 'wrong', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase }, logs)).rejects.toThrow(
-      'An invalid token was provided.',
+      'discord: Discord refused DISCORD_TOKEN (401 Unauthorized). Reset the token on the Developer Portal (Bot → Reset Token) and put it in .env.',
     );
     expect(fake.gatewayConnections).toEqual([]);
     await fake.close();
@@ -496,6 +496,65 @@ describe('npm start with Discord configured', () => {
       expect(await lines.next((l) => l.includes('"discord: stopped"'))).toContain('"level":30');
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
+      await fake.close();
+    }
+  });
+});
+
+describe('npm start with Discord: fatal closes and a refused token', () => {
+  /** Starts the built bot against `fake`; resolves with its exit code and stderr once it exits. */
+  function startBot(fake: FakeDiscord, token = 'fake-token') {
+    const child = spawn(process.execPath, ['dist/src/main.js'], {
+      cwd: PROJECT_ROOT,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DISCORD_TOKEN: token,
+        DISCORD_APPLICATION_ID: fake.applicationId,
+        DISCORD_API_BASE: fake.apiBase,
+        CORPUS_DIR: join(PROJECT_ROOT, 'test', 'discord', 'fixtures', 'long'),
+        LOG_LEVEL: 'silent',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const exited = once(child, 'close').then(([code]) => ({ code: code as number | null, lines: stderr.split('\n').filter((l) => l.trim() !== '') }));
+    return { child, exited };
+  }
+
+  it.each([
+    [4004, 'DISCORD_TOKEN'],
+    [4014, 'Privileged Gateway Intents'],
+    [4011, 'ShardingManager'],
+  ])('a gateway close %i ends the process with code 1 and one line saying what to fix (%s)', async (code, fix) => {
+    const fake = await FakeDiscord.start();
+    const { child, exited } = startBot(fake);
+    try {
+      await fake.gatewayPayloads.next((p) => p.op === 2);
+      fake.dropGateway(code);
+      const { code: exit, lines } = await exited;
+      expect(exit).toBe(1);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`gateway close ${code}`);
+      expect(lines[0]).toContain(fix);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await fake.close();
+    }
+  });
+
+  it('a refused token at startup: one line naming DISCORD_TOKEN, code 1, no stack trace', async () => {
+    const fake = await FakeDiscord.start();
+    try {
+      const { code, lines } = await startBot(fake, 'stale-token').exited;
+      expect(code).toBe(1);
+      expect(lines).toEqual([
+        'discord: Discord refused DISCORD_TOKEN (401 Unauthorized). Reset the token on the Developer Portal (Bot → Reset Token) and put it in .env.',
+      ]);
+    } finally {
       await fake.close();
     }
   });

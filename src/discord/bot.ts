@@ -23,6 +23,8 @@ import { restOptions } from './rest.js';
 
 /** Discord drops an interaction not answered within 3 s; answer directly only when well inside that. */
 export const DEFER_BUDGET_MS = 1500;
+/** How long a shutdown waits for interactions being answered (inside main's ten-second deadline). */
+const IN_FLIGHT_GRACE_MS = 5000;
 const AUTOCOMPLETE_MAX = 25;
 const CHOICE_TEXT_MAX = 100;
 
@@ -251,7 +253,13 @@ export async function startDiscord(
     logger.debug({ interaction: interaction.id, type: interaction.type, messages }, 'discord: answered');
   }
 
-  client.on(Events.InteractionCreate, (interaction) => void handle(interaction));
+  // Interactions being answered, so that a shutdown lets them finish (for a bounded time).
+  const inFlight = new Set<Promise<void>>();
+  client.on(Events.InteractionCreate, (interaction) => {
+    const task = handle(interaction);
+    inFlight.add(task);
+    void task.finally(() => inFlight.delete(task));
+  });
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord: client error'));
   client.on(Events.ShardError, (error, shard) => logger.error({ err: error, shard }, 'discord: gateway error'));
   client.on(Events.Warn, (message) => logger.warn({ message }, 'discord: warning'));
@@ -297,6 +305,13 @@ export async function startDiscord(
     fatal,
     async stop() {
       stopping = true;
+      // Answers in flight finish first, for at most IN_FLIGHT_GRACE_MS; then the gateway closes.
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, IN_FLIGHT_GRACE_MS);
+      });
+      await Promise.race([Promise.allSettled([...inFlight]), grace]);
+      clearTimeout(timer);
       await client.destroy();
       logger.info({}, 'discord: stopped');
     },

@@ -61,6 +61,7 @@ const EnvSchema = z.object({
   ),
   PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https$/u, error: 'must be the https:// address Slack reaches the bot at' }).optional()),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HEALTH_PORT: optionalText.pipe(z.string().regex(/^\d+$/u, 'must be a port number').transform(Number).pipe(z.number().int().min(1).max(65535)).optional()),
   SLACK_CLIENT_ID: optionalText,
   SLACK_CLIENT_SECRET: optionalText,
   SLACK_STATE_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters (any random string)').optional()),
@@ -118,6 +119,8 @@ export interface Config {
   slackCommand: string;
   /** Where the public reaches the bot (PUBLIC_URL), e.g. for Slack's HTTP request URLs. */
   publicUrl: string | undefined;
+  /** HEALTH_PORT: serve GET /healthz there, for gateway-only deployments. */
+  healthPort: number | undefined;
 }
 
 /** The slash command a Slack app of this bot declares unless SLACK_COMMAND names another. */
@@ -201,5 +204,6 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
     rateLimit: { burst: e.RATE_LIMIT_BURST, perMinute: e.RATE_LIMIT_PER_MINUTE },
     slackCommand: e.SLACK_COMMAND ?? DEFAULT_SLACK_COMMAND,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/u, ''),
+    healthPort: e.HEALTH_PORT,
   };
 }

@@ -14,6 +14,7 @@ import { watchCorpus } from './core/corpus/watch.js';
 import { createBot, type Logger } from './core/dispatch/bot.js';
 import { isUserError } from './core/dispatch/errors.js';
 import { createIndex } from './core/search/corpus-index.js';
+import { startHealthServer } from './health.js';
 import { lazyLogger } from './lazy-logger.js';
 import { openLibrary } from './library.js';
 
@@ -24,7 +25,10 @@ SLACK_SIGNING_SECRET, in .env or the environment, the bot goes live on those pla
 With none, it opens a local console on the corpus (also fed by a pipe).`;
 
 interface Running {
+  name: string;
   stop(): Promise<void>;
+  /** Whether the connection is up now, for /healthz; a server-only platform is always up. */
+  up?: () => boolean;
   /** Settles with what to tell the operator when the platform ends the connection for good. */
   fatal?: Promise<string>;
 }
@@ -37,12 +41,14 @@ async function startPlatforms(config: Config, bot: ReturnType<typeof createBot>,
   // The platform clients are imported only when configured: the console starts faster without them.
   if (config.discord) {
     const { startDiscord } = await import('./discord/bot.js');
-    running.push(await startDiscord(bot, config.discord, logger));
+    const discord = await startDiscord(bot, config.discord, logger);
+    running.push({ name: 'discord', stop: () => discord.stop(), fatal: discord.fatal, up: () => discord.gateway() === 'up' });
     logger.info({ platform: 'discord' }, 'connected to Discord');
   }
   if (config.slack) {
     const { startSlack } = await import('./slack/bot.js');
-    running.push(await startSlack(bot, config.slack, logger));
+    const slack = await startSlack(bot, config.slack, logger);
+    running.push({ name: 'slack', stop: () => slack.stop() });
     logger.info({ platform: 'slack', mode: config.slack.appToken ? 'socket' : 'http' }, 'connected to Slack');
   }
   return running;
@@ -95,6 +101,12 @@ async function main(): Promise<number> {
   }
 
   const running = await startPlatforms(config, bot, logger);
+  const health = config.healthPort
+    ? await startHealthServer(config.healthPort, () => ({
+        corpusVersion: bot.library().corpus.version,
+        connections: Object.fromEntries(running.map((r) => [r.name, (r.up?.() ?? true) ? 'up' : 'down'])),
+      }))
+    : undefined;
   const outcome = await new Promise<{ signal: string } | { fatal: string }>((resolve) => {
     process.once('SIGINT', () => resolve({ signal: 'SIGINT' }));
     process.once('SIGTERM', () => resolve({ signal: 'SIGTERM' }));
@@ -109,7 +121,7 @@ async function main(): Promise<number> {
     // A log whose pipe is gone must not keep the process from stopping.
   }
   watcher?.close();
-  await Promise.allSettled(running.map((r) => r.stop()));
+  await Promise.allSettled([...running.map((r) => r.stop()), health?.close()]);
   if ('fatal' in outcome) console.error(outcome.fatal);
   return code;
 }

@@ -96,7 +96,7 @@ export async function startDiscord(
   config: DiscordConfig,
   logger: Logger,
   tuning: GatewayTuning = {},
-): Promise<{ client: Client; stop(): Promise<void>; fatal: Promise<string> }> {
+): Promise<{ client: Client; stop(): Promise<void>; fatal: Promise<string>; gateway(): 'up' | 'down' }> {
   const client = new Client({
     // No privileged intents: slash commands, buttons and context menus arrive without reading messages.
     intents: [GatewayIntentBits.Guilds],
@@ -266,7 +266,15 @@ export async function startDiscord(
   let stopping = false;
   // A dropped gateway is routine and discord.js resumes by itself; the log says it happened.
   // Only a close Discord calls unrecoverable (a revoked token, say) ends the connection.
+  let gatewayUp = false;
+  client.on(Events.ShardReady, () => {
+    gatewayUp = true;
+  });
+  client.on(Events.ShardResume, () => {
+    gatewayUp = true;
+  });
   client.on(Events.ShardReconnecting, (shard) => {
+    gatewayUp = false;
     // discord.js reports its own shutdown as a close too.
     if (!stopping) logger.info({ shard }, 'discord: gateway dropped, reconnecting');
   });
@@ -276,6 +284,7 @@ export async function startDiscord(
     onFatal = resolve;
   });
   client.on(Events.ShardDisconnect, (event, shard) => {
+    gatewayUp = false;
     if (stopping) return;
     logger.error({ shard, code: event.code }, 'discord: gateway closed for good');
     onFatal(`discord: ${FATAL_CLOSES[event.code] ?? `the gateway closed for good (code ${event.code}); restart the bot.`}`);
@@ -303,6 +312,7 @@ export async function startDiscord(
   return {
     client,
     fatal,
+    gateway: () => (gatewayUp ? 'up' : 'down'),
     async stop() {
       stopping = true;
       // Answers in flight finish first, for at most IN_FLIGHT_GRACE_MS; then the gateway closes.

@@ -546,6 +546,23 @@ describe('npm start with Discord: fatal closes and a refused token', () => {
     }
   });
 
+  it('the adapter reports its gateway up once ready and down after a fatal close, for /healthz', async () => {
+    const fake = await FakeDiscord.start();
+    const logs = createTestLogger();
+    const corpus = await loadCorpus(join(PROJECT_ROOT, 'test', 'discord', 'fixtures', 'long'));
+    const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: logs });
+    const adapter = await startDiscord(bot, { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase }, logs);
+    try {
+      expect(adapter.gateway()).toBe('up');
+      fake.dropGateway(4004);
+      expect(await adapter.fatal).toContain('gateway close 4004');
+      expect(adapter.gateway()).toBe('down');
+    } finally {
+      await adapter.stop();
+      await fake.close();
+    }
+  });
+
   it('a refused token at startup: one line naming DISCORD_TOKEN, code 1, no stack trace', async () => {
     const fake = await FakeDiscord.start();
     try {

@@ -20,7 +20,7 @@ import type { CorpusIndex } from '../src/core/search/search.js';
 import { startDiscord } from '../src/discord/bot.js';
 import { FIND_SOURCE, FIND_SOURCE_COMMAND } from '../src/discord/commands.js';
 import { type ButtonState, createButtonStore, encodeState } from '../src/discord/custom-id.js';
-import { type DiscordMessage, markShared, noteToDiscord, replyToDiscord } from '../src/discord/render.js';
+import { capMessages, type DiscordMessage, markShared, noteToDiscord, replyToDiscord } from '../src/discord/render.js';
 import { FakeDiscord, type FakeUser, type RecordedRequest } from '../test/discord/fake-discord.js';
 import { loadDraws } from './mix.js';
 import { exposeGc, heapUsedMb, inPool, type LoadFigures, percentile } from './stats.js';
@@ -237,7 +237,7 @@ export function expectedMessages(oracle: Bot, request: DiscordLoadRequest): Disc
     share: { command, input },
     customId: (action) => buttons.customId({ ...action, owner: user.id, ephemeral }),
   });
-  return sharedBy ? markShared(messages, sharedBy, locale) : messages;
+  return capMessages(sharedBy ? markShared(messages, sharedBy, locale) : messages, locale);
 }
 
 /** The autocomplete choices the adapter must offer, straight from the index. */

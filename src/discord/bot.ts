@@ -18,7 +18,7 @@ import type { Locale, Reply, ReplyAction } from '../core/reply/model.js';
 import { truncate } from '../core/reply/split.js';
 import { FIND_SOURCE, FIND_SOURCE_COMMAND, PRIVATE_OPTION } from './commands.js';
 import { type ButtonState, createButtonStore } from './custom-id.js';
-import { type DiscordMessage, markShared, NO_MENTIONS, noteToDiscord, replyToDiscord } from './render.js';
+import { capMessages, type DiscordMessage, markShared, NO_MENTIONS, noteToDiscord, replyToDiscord } from './render.js';
 import { restOptions } from './rest.js';
 
 /** Discord drops an interaction not answered within 3 s; answer directly only when well inside that. */
@@ -153,7 +153,7 @@ export async function startDiscord(
       share: how.share,
       customId: (action) => buttons.customId({ ...action, owner: how.owner, ephemeral: how.ephemeral } satisfies ButtonState),
     });
-    const shown = how.sharedBy ? markShared(messages, how.sharedBy, locale) : messages;
+    const shown = capMessages(how.sharedBy ? markShared(messages, how.sharedBy, locale) : messages, locale);
     await send(interaction, shown, deferred, update);
     return shown.length;
   }

@@ -403,3 +403,23 @@ export function markShared(messages: DiscordMessage[], name: string, locale: Loc
   const who = `${locale === 'zh-CN' ? '分享者：' : 'Shared by '}${escapeMarkdown(name)}`;
   return [{ ...first, content: fitOne(first.content ? `${who}\n${first.content}` : who, DISCORD_CONTENT_MAX) }, ...rest];
 }
+
+/**
+ * An interaction takes its answer and at most five follow-ups where the app is installed to
+ * a user only (Discord's limit for user-installed apps, which may post nothing else there).
+ * A longer answer keeps its beginning, says that the rest did not fit, and keeps its buttons.
+ */
+export const DISCORD_FOLLOW_UPS_MAX = 5;
+
+export function capMessages(messages: DiscordMessage[], locale: Locale, max = DISCORD_FOLLOW_UPS_MAX + 1): DiscordMessage[] {
+  if (messages.length <= max) return messages;
+  const kept = messages.slice(0, max);
+  const last = kept[max - 1] as DiscordMessage;
+  const cut = locale === 'zh-CN' ? '此回答的其余部分超出 Discord 的限制，请缩小查询范围。' : 'The rest of this answer did not fit. Narrow the query to see it.';
+  kept[max - 1] = {
+    ...last,
+    content: fitOne(last.content ? `${last.content}\n${cut}` : cut, DISCORD_CONTENT_MAX),
+    components: (messages.at(-1) as DiscordMessage).components,
+  };
+  return kept;
+}

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Attribution, Reply, ReplyAction, ReplyBlock } from '../../src/core/reply/model.js';
 import { type ButtonState, createButtonStore, decodeState, encodeState } from '../../src/discord/custom-id.js';
 import {
+  capMessages,
   DISCORD_CONTENT_MAX,
   DISCORD_CUSTOM_ID_MAX,
   DISCORD_EMBED_DESCRIPTION_MAX,
@@ -389,5 +390,25 @@ describe('custom_id state', () => {
     expect(store.resolve(id)).toEqual({ expired: true });
     expect(store.resolve(encodeState(state))).toEqual({ state: decodeState(encodeState(state)) });
     expect(store.resolve('nonsense')).toEqual({ unknown: true });
+  });
+});
+
+describe('capMessages', () => {
+  it('keeps an answer and five follow-ups, says the rest did not fit, and keeps the buttons on the last', () => {
+    const message = (n: number): DiscordMessage => ({ content: `part ${n}`, embeds: [], components: [], flags: 0, allowedMentions: { parse: [] } });
+    const buttons = [{ type: 1, components: [] }] as unknown as DiscordMessage['components'];
+    const all = Array.from({ length: 9 }, (_, i) => message(i + 1));
+    all[8] = { ...(all[8] as DiscordMessage), components: buttons };
+    const capped = capMessages(all, 'en');
+    expect(capped.map((m) => m.content)).toEqual([
+      'part 1',
+      'part 2',
+      'part 3',
+      'part 4',
+      'part 5',
+      'part 6\nThe rest of this answer did not fit. Narrow the query to see it.',
+    ]);
+    expect(capped.at(-1)?.components).toBe(buttons);
+    expect(capMessages(all.slice(0, 6), 'en')).toEqual(all.slice(0, 6));
   });
 });

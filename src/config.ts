@@ -73,6 +73,8 @@ const EnvSchema = z.object({
 
 export interface DiscordConfig {
   token: string;
+  /** Where button states too long for a custom_id are kept, shared by restarts and replicas (DATA_DIR/discord-buttons). */
+  stateDir?: string;
   applicationId: string;
   guildId: string | undefined;
   /** REST base with version, e.g. `https://discord.com/api/v10`; undefined for discord.js's default. */
@@ -151,7 +153,13 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
   if (e.DISCORD_TOKEN || e.DISCORD_APPLICATION_ID) {
     if (!e.DISCORD_TOKEN) throw missing(['DISCORD_TOKEN'], 'Discord');
     if (!e.DISCORD_APPLICATION_ID) throw missing(['DISCORD_APPLICATION_ID'], 'Discord');
-    discord = { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID, apiBase: e.DISCORD_API_BASE };
+    discord = {
+      token: e.DISCORD_TOKEN,
+      applicationId: e.DISCORD_APPLICATION_ID,
+      guildId: e.DISCORD_GUILD_ID,
+      apiBase: e.DISCORD_API_BASE,
+      stateDir: join(e.DATA_DIR ?? join(PROJECT_ROOT, '.data'), 'discord-buttons'),
+    };
   }
 
   let slack: SlackConfig | undefined;

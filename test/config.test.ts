@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { BUNDLED_CORPUS_DIR, parseConfig } from '../src/config.js';
+import { BUNDLED_CORPUS_DIR, PROJECT_ROOT, parseConfig } from '../src/config.js';
 import { isUserError } from '../src/core/dispatch/errors.js';
 import { captureLogs } from './support/logs.js';
 
@@ -29,7 +30,14 @@ describe('config', () => {
 
   test('Discord and Slack together, Slack in Socket Mode or over HTTP', () => {
     const both = parseConfig({ ...DISCORD, ...SLACK_SOCKET, DISCORD_GUILD_ID: '223456789012345678' });
-    expect(both.discord).toEqual({ token: 'a-discord-token', applicationId: '123456789012345678', guildId: '223456789012345678', apiBase: undefined });
+    expect(both.discord).toEqual({
+      token: 'a-discord-token',
+      applicationId: '123456789012345678',
+      guildId: '223456789012345678',
+      apiBase: undefined,
+      stateDir: join(PROJECT_ROOT, '.data', 'discord-buttons'),
+    });
+    expect(parseConfig({ ...DISCORD, DATA_DIR: '/srv/yz' }).discord?.stateDir).toBe(join('/srv/yz', 'discord-buttons'));
     expect(both.slack).toMatchObject({ botToken: 'xoxb-1', appToken: 'xapp-1' });
     expect(parseConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', PORT: '8080' }).slack).toMatchObject({
       appToken: undefined,

@@ -104,7 +104,7 @@ export async function startDiscord(
     allowedMentions: NO_MENTIONS,
     ...(tuning.identifyAtOnce ? { ws: { buildIdentifyThrottler: () => ({ waitForIdentify: async () => undefined }) } } : {}),
   });
-  const buttons = createButtonStore();
+  const buttons = createButtonStore(undefined, config.stateDir);
   const specs = new Map<string, OptionSpec[]>([...bot.commands.values()].map((c) => [c.name, optionSpecs(c)]));
   /** How long each command took last time; a slow one is deferred before it runs. */
   const lastRunMs = new Map<string, number>();

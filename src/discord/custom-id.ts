@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ActionKind } from '../core/reply/model.js';
 
 /** Discord's limit on a component's custom_id, in characters. */
@@ -68,25 +70,62 @@ export interface ButtonStore {
   resolve(customId: string): Resolved;
 }
 
-export function createButtonStore(capacity = 5000): ButtonStore {
+/** Kept state files older than this are gone with the messages that showed their buttons. */
+const STATE_FILE_MAX_AGE_MS = 30 * 24 * 3600_000;
+
+/** The state a kept file holds, checked when read: the folder may be shared and edited. */
+function readStateFile(path: string): ButtonState | null {
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8')) as Partial<ButtonState>;
+    if (typeof value.kind !== 'string' || typeof value.owner !== 'string' || typeof value.command !== 'string' || typeof value.input !== 'object') return null;
+    return value as ButtonState;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `dir`, when given, keeps the states too long for a custom_id on disk as well as in memory,
+ * so that their buttons still work after a restart and on every replica that shares the
+ * folder (DATA_DIR). Without it the in-process LRU is all there is, and such a button answers
+ * "expired" after a restart.
+ */
+export function createButtonStore(capacity = 5000, dir?: string): ButtonStore {
   // A Map iterates in insertion order, so re-inserting on use makes its first key the least recently used.
   const cache = new Map<string, ButtonState>();
+  const fileOf = (key: string) => join(dir as string, `${key.slice(VERSION.length + 1)}.json`);
+  if (dir) {
+    mkdirSync(dir, { recursive: true });
+    const now = Date.now();
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (now - statSync(path).mtimeMs > STATE_FILE_MAX_AGE_MS) rmSync(path, { force: true });
+    }
+  }
+  const remember = (key: string, state: ButtonState) => {
+    cache.delete(key);
+    cache.set(key, state);
+    while (cache.size > capacity) cache.delete(cache.keys().next().value as string);
+  };
   return {
     customId(state) {
       const full = encodeState(state);
       if (full.length <= DISCORD_CUSTOM_ID_MAX) return full;
       const key = `${VERSION}#${createHash('sha256').update(full).digest('base64url').slice(0, 22)}`;
-      cache.delete(key);
-      cache.set(key, state);
-      while (cache.size > capacity) cache.delete(cache.keys().next().value as string);
+      // The name is the state's hash, so writing it again is writing the same; a partial file is renamed in whole.
+      if (dir && !cache.has(key)) {
+        const partial = `${fileOf(key)}.${process.pid}.partial`;
+        writeFileSync(partial, JSON.stringify(state));
+        renameSync(partial, fileOf(key));
+      }
+      remember(key, state);
       return key;
     },
     resolve(customId) {
       if (customId.startsWith(`${VERSION}#`)) {
-        const state = cache.get(customId);
+        const state = cache.get(customId) ?? (dir && /^[\w-]+$/u.test(customId.slice(VERSION.length + 1)) ? readStateFile(fileOf(customId)) : null);
         if (!state) return { expired: true };
-        cache.delete(customId);
-        cache.set(customId, state);
+        remember(customId, state);
         return { state };
       }
       const state = decodeState(customId);

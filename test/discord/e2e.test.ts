@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from 'discord.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -26,12 +28,16 @@ interface Running {
   stop(): Promise<void>;
 }
 
-async function start(corpusDir: string, commands = registry): Promise<Running> {
+async function start(corpusDir: string, commands = registry, stateDir?: string): Promise<Running> {
   const corpus = await loadCorpus(corpusDir);
   const logs = createTestLogger();
   const bot = createBot({ commands, library: { corpus, index: createIndex(corpus) }, logger: logs });
   const fake = await FakeDiscord.start();
-  const { client, stop } = await startDiscord(bot, { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase }, logs);
+  const { client, stop } = await startDiscord(
+    bot,
+    { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase, ...(stateDir ? { stateDir } : {}) },
+    logs,
+  );
   return {
     fake,
     bot,
@@ -396,8 +402,9 @@ describe('Discord end to end, on a corpus with a paragraph longer than any messa
 });
 
 describe('Discord buttons across a restart', () => {
-  it('answers a button sent before the restart, and calls an overflowing one expired', async () => {
-    const before = await start(join(PROJECT_ROOT, 'data', 'essays'));
+  it('answers a button sent before the restart; one whose state overflows a custom_id from the shared state folder, else it is expired', async () => {
+    const stateDir = await mkdtemp(join(tmpdir(), 'yz-buttons-'));
+    const before = await start(join(PROJECT_ROOT, 'data', 'essays'), registry, stateDir);
     const asked = await answered(before, before.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟' }, user: alice }));
     const more = buttonsOf(asked[0]).find((b) => b.label === 'More')?.custom_id ?? '';
     const sentence =
@@ -407,14 +414,21 @@ describe('Discord buttons across a restart', () => {
     expect(share).toMatch(/^y1#/u);
     await before.stop();
 
-    const after = await start(join(PROJECT_ROOT, 'data', 'essays'));
+    // Another process (a restart, or a second replica) with the same state folder answers the overflowing one.
+    const after = await start(join(PROJECT_ROOT, 'data', 'essays'), registry, stateDir);
+    const forgetful = await start(join(PROJECT_ROOT, 'data', 'essays'));
     try {
       const paged = await answered(after, after.fake.button({ customId: more, user: alice, message: {} }));
       expect(embedsOf(paged[0])[0]?.title).toBe(titleFrom(after, 'quote', { query: '智能鸿沟', count: 3, page: 2 }));
-      const expired = await answered(after, after.fake.button({ customId: share, user: alice, message: {} }));
+      const posted = await answered(after, after.fake.button({ customId: share, user: alice, message: {} }));
+      expect(posted.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, undefined]]);
+      expect(embedsOf(posted[0])).toEqual(embedsOf(found[0]));
+      const expired = await answered(forgetful, forgetful.fake.button({ customId: share, user: alice, message: {} }));
       expect(expired.map((s) => [s.body.flags, s.body.content])).toEqual([[EPHEMERAL, 'This button has expired. Run the command again for fresh results.']]);
     } finally {
       await after.stop();
+      await forgetful.stop();
+      await rm(stateDir, { recursive: true, force: true });
     }
   });
 });

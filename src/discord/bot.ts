@@ -14,6 +14,7 @@ import type { DiscordConfig } from '../config.js';
 import type { Bot, Logger, Requester } from '../core/dispatch/bot.js';
 import { type OptionSpec, optionSpecs } from '../core/dispatch/command.js';
 import { UserError } from '../core/dispatch/errors.js';
+import { localeFromTag } from '../core/reply/layout.js';
 import type { Locale, Reply, ReplyAction } from '../core/reply/model.js';
 import { truncate } from '../core/reply/split.js';
 import { FIND_SOURCE, FIND_SOURCE_COMMAND, PRIVATE_OPTION } from './commands.js';
@@ -43,10 +44,8 @@ const NOTES = {
   },
 } satisfies Record<Locale, unknown>;
 
-/** Discord's locale (`zh-CN`, `zh-TW`, `en-US`, …) as the bot's: Chinese labels for Chinese, English otherwise. */
-export function localeFromDiscord(locale: string | null | undefined): Locale {
-  return locale?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
-}
+/** Discord's locale (`zh-CN`, `zh-TW`, `en-US`, …) as the bot's, as every platform's is read. */
+export const localeFromDiscord = localeFromTag;
 
 function localeOf(interaction: Interaction): Locale {
   return localeFromDiscord(interaction.locale);

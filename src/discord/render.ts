@@ -16,6 +16,7 @@ import {
   labelsFor,
   type Mark,
   type MarkedText,
+  noteBody,
   piecesOf,
   plainMarked,
   quoteMarked,
@@ -168,7 +169,7 @@ function attributionLine(a: Attribution, locale: Locale): string {
 }
 
 function footnoteLine(f: FootnoteLayout, locale: Locale): string {
-  const body = f.resolved ? `${f.printed} ${labelsFor(locale).resolvedAs} ${f.resolved}` : f.printed;
+  const body = noteBody(f, locale);
   const { rendered, unused } = escapeWithLinks(body, f.urls);
   const links = unused.map((u) => link(u) as string);
   return [f.label, rendered, ...links, ...(f.remark ? [escapeMarkdown(f.remark)] : [])].filter((s) => s !== '').join(' ');
@@ -217,7 +218,7 @@ function fitFootnote(f: FootnoteLayout, locale: Locale, max: number): string[] {
   const line = footnoteLine(f, locale);
   if (line.length <= max) return [line];
   // A note too long for a description (never in practice): its text is cut at sentence ends, its links kept whole.
-  const body = f.resolved ? `${f.printed} ${labelsFor(locale).resolvedAs} ${f.resolved}` : f.printed;
+  const body = noteBody(f, locale);
   return [...fitRich(plainMarked(body), max, `${f.label} `), ...f.urls.flatMap((u) => (link(u) ? [link(u) as string] : []))];
 }
 

@@ -14,6 +14,7 @@ import type { SlackConfig } from '../config.js';
 import type { Bot, Logger, Requester } from '../core/dispatch/bot.js';
 import { errorReply } from '../core/dispatch/bot.js';
 import { UserError } from '../core/dispatch/errors.js';
+import { localeFromTag } from '../core/reply/layout.js';
 import type { Locale, Reply } from '../core/reply/model.js';
 import { FIND_SOURCE_CALLBACK_ID, FIND_SOURCE_COMMAND, SLACK_BOT_SCOPES, SLACK_EVENTS_PATH } from './manifest.js';
 import { ACTION_ID_PREFIX, type ButtonState, parseButtonValue, plainFromSlack, type RenderOptions, replyToBlockKit, type SlackBlock } from './render.js';
@@ -84,10 +85,8 @@ type WebClient = webApi.WebClient;
 /** Users whose language is remembered; a workspace's active researchers fit many times over. */
 const LOCALES_CACHED = 2000;
 
-/** Slack's locale (`zh-CN`, `zh-TW`, `en-US`, …) as the bot's: Chinese labels for Chinese, English otherwise. */
-export function localeFromSlack(locale: string | undefined): Locale {
-  return locale?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
-}
+/** Slack's locale (`zh-CN`, `zh-TW`, `en-US`, …) as the bot's, as every platform's is read. */
+export const localeFromSlack = localeFromTag;
 
 /** The subcommand and the rest of a typed line: `quote 智能鸿沟 author:…` → [`quote`, `智能鸿沟 author:…`]. */
 export function splitSubcommand(text: string): [string, string] {

@@ -8,6 +8,7 @@ import {
   labelsFor,
   type Mark,
   type MarkedText,
+  noteBody,
   piecesOf,
   quoteMarked,
 } from '../core/reply/layout.js';
@@ -214,7 +215,7 @@ function attributionLine(a: Attribution, locale: Locale, max = SLACK_SECTION_TEX
 }
 
 function footnoteLine(f: FootnoteLayout, locale: Locale): string {
-  const head = f.resolved ? `${escapeSlack(f.printed)} ${labelsFor(locale).resolvedAs} ${escapeSlack(f.resolved)}` : escapeSlack(f.printed);
+  const head = escapeSlack(noteBody(f, locale));
   const links = f.urls.map(slackLink).join(' ');
   return `${f.label} ${head}${links ? ` ${links}` : ''}${f.remark ? ` ${escapeSlack(f.remark)}` : ''}`;
 }
@@ -276,7 +277,7 @@ function renderBlock(block: ReplyBlock, locale: Locale): SlackBlock[] {
     }
     case 'note': {
       const f = footnoteLayout(block, locale);
-      const head = `*${f.label}* ${f.resolved ? `${escapeSlack(f.printed)} ${labelsFor(locale).resolvedAs} ${escapeSlack(f.resolved)}` : escapeSlack(f.printed)}`;
+      const head = `*${f.label}* ${escapeSlack(noteBody(f, locale))}`;
       const links = block.urls.map(slackLink);
       const cited = block.citedBy.map((c) => `>${escapeSlack(c.quote.replace(/\n/gu, ' '))} ${attributionLine(c.attribution, locale)}`);
       const label = block.citedBy.length > 0 ? [`${escapeSlack(labelsFor(locale).citedBy)}:`] : [];

@@ -39,6 +39,11 @@ export function labelsFor(locale: Locale): Labels {
   return LABELS[locale];
 }
 
+/** A platform's language tag (`zh-CN`, `zh-TW`, `zh-HK`, `en-US`, …) as the bot's: Chinese labels for Chinese, English otherwise. */
+export function localeFromTag(tag: string | null | undefined): Locale {
+  return tag?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
 // ── buttons ──────────────────────────────────────────────────────────────────
 
 /** The order buttons are shown in, whatever order a command listed them. */
@@ -271,11 +276,14 @@ export function footnoteLayout(
   };
 }
 
+/** The note's text as shown, before any markup: `同上，第36页。 → 某部：《…》…`. */
+export function noteBody(f: FootnoteLayout, locale: Locale): string {
+  return f.resolved ? `${f.printed} ${LABELS[locale].resolvedAs} ${f.resolved}` : f.printed;
+}
+
 /** The footnote as one line of plain text: `[5] 同上，第36页 → 某部：《…》… https://…（此注涵盖整段）`. */
 export function footnoteText(f: FootnoteLayout, locale: Locale): string {
-  const parts = [f.label, f.printed];
-  if (f.resolved) parts.push(LABELS[locale].resolvedAs, f.resolved);
-  parts.push(...f.extraUrls);
+  const parts = [f.label, noteBody(f, locale), ...f.extraUrls];
   if (f.remark) parts.push(f.remark);
   return parts.filter((p) => p !== '').join(' ');
 }

@@ -286,7 +286,7 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
   const d = indexData(corpus, kind, json);
   const index: CorpusIndex = {
     version: corpus.version,
-    search: (query, filters = {}, options = {}) => search(d, essaysFor(d, index, filters), query, options),
+    search: (query, filters = {}, options = {}) => search(d, () => essaysFor(d, index, filters), query, options),
     findAuthors: (name) => findAuthors(d, name),
     findEssays: (query) => findEssays(d, query),
     complete: (kindOf, prefix, limit) => complete(d, kindOf, prefix, limit),
@@ -366,10 +366,13 @@ interface Query {
   inScope: (u: number) => boolean;
 }
 
-function search(d: IndexData, allowed: Set<number> | null, text: string, options: SearchOptions): PassageHit[] {
+/** `scope` gives the essays a search may draw from; it is worked out only for a query worth searching. */
+function search(d: IndexData, scope: () => Set<number> | null, text: string, options: SearchOptions): PassageHit[] {
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
   const phrase = compactOf(foldText(text));
-  if (phrase === '' || limit <= 0 || (allowed !== null && allowed.size === 0)) return [];
+  if (phrase === '' || limit <= 0) return [];
+  const allowed = scope();
+  if (allowed !== null && allowed.size === 0) return [];
   const q: Query = {
     text,
     phrase,

@@ -5,12 +5,13 @@ import type { Command, CommandContext } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import type { Locale, Reply, ReplyAction, ReplyBlock } from '../src/core/reply/model.js';
 import { AuthorResult } from '../src/core/reply/results.js';
+import { isChinese, localized } from '../src/core/reply/traditional.js';
 import type { AuthorEntry } from '../src/core/search/search.js';
 
 /** More than this many matching authors means the name was too vague to profile each one. */
 const MAX_PROFILES = 5;
 
-const T = {
+const T = localized({
   en: {
     title: (name: string) => `Author: ${name}`,
     unknownTitle: 'Authors',
@@ -43,7 +44,7 @@ const T = {
     terms: '关键词',
     none: '—',
   },
-} satisfies Record<Locale, unknown>;
+});
 
 /** One essay as `/author` describes it; the first two fields are the stable JSON interface. */
 interface EssayProfile {
@@ -99,7 +100,7 @@ function unknownAuthor(ctx: CommandContext): Reply<never> {
   return {
     command: 'author',
     title: t.unknownTitle,
-    message: t.unknown(all.map((a) => a.name).join(ctx.locale === 'zh-CN' ? '、' : ', ') || '—'),
+    message: t.unknown(all.map((a) => a.name).join(isChinese(ctx.locale) ? '、' : ', ') || '—'),
     blocks: list.length > 0 ? [{ kind: 'text', text: list.join('\n') }] : [],
     actions: [],
     results: [],

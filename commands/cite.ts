@@ -6,16 +6,17 @@ import { queryText } from '../src/core/dispatch/input.js';
 import { type CitableWork, type CitationField, formatBibtex, formatGbt7714, missingFields } from '../src/core/reply/citation.js';
 import type { Locale, ReplyBlock } from '../src/core/reply/model.js';
 import { CiteResult } from '../src/core/reply/results.js';
+import { localized } from '../src/core/reply/traditional.js';
 
 /** An essay ID or title fragment that matches more essays than this is too vague to cite. */
 const MAX_CITATIONS = 5;
 
-const FIELD_NAMES: Record<Locale, Record<CitationField, string>> = {
+const FIELD_NAMES: Record<Locale, Record<CitationField, string>> = localized({
   en: { journal: 'journal', year: 'year', volume: 'volume', issue: 'issue', pages: 'pages' },
   'zh-CN': { journal: '刊名', year: '年份', volume: '卷', issue: '期', pages: '页码' },
-};
+});
 
-const T = {
+const T = localized({
   en: {
     title: (what: string) => `Cite: ${what}`,
     notFound: 'No essay or passage has that ID or title. Try /essays for the titles and passage IDs.',
@@ -31,7 +32,7 @@ const T = {
     missing: (fields: string[], meta: string) => `语料未载明${fields.join('、')}，故从略。可在文章文件旁的 ${meta} 中补充。`,
     passage: '段落',
   },
-} satisfies Record<Locale, unknown>;
+});
 
 function findPassage(essays: readonly Essay[], id: string): { essay: Essay; paragraph: Paragraph } | null {
   const wanted = id.toLowerCase();

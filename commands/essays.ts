@@ -2,10 +2,11 @@ import { z } from 'zod';
 import type { Essay } from '../src/core/corpus/model.js';
 import type { Command } from '../src/core/dispatch/command.js';
 import { affiliationLabel } from '../src/core/reply/excerpt.js';
-import type { Locale, ReplyBlock } from '../src/core/reply/model.js';
+import type { ReplyBlock } from '../src/core/reply/model.js';
 import { EssaysResult } from '../src/core/reply/results.js';
+import { localized } from '../src/core/reply/traditional.js';
 
-const T = {
+const T = localized({
   en: {
     title: 'Table of contents',
     empty: 'The corpus has no essays yet. Put the essays as .txt files in the corpus folder (CORPUS_DIR or --corpus).',
@@ -32,7 +33,7 @@ const T = {
     passages: '段落编号',
     none: '—',
   },
-} satisfies Record<Locale, unknown>;
+});
 
 function passageRange(essay: Essay): string {
   const numbers = essay.sections.flatMap((s) => s.paragraphs.map((p) => p.number));

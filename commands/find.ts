@@ -3,7 +3,7 @@ import { splitSentences } from '../src/core/corpus/text.js';
 import type { Command } from '../src/core/dispatch/command.js';
 import { hasWordCharacters, queryText } from '../src/core/dispatch/input.js';
 import { label } from '../src/core/reply/excerpt.js';
-import type { Reply, ReplyAction, ReplyBlock } from '../src/core/reply/model.js';
+import type { Locale, Reply, ReplyAction, ReplyBlock } from '../src/core/reply/model.js';
 import { FindResult, type VerifyResult } from '../src/core/reply/results.js';
 
 /**
@@ -34,7 +34,7 @@ function sentencesOf(text: string): string[] {
     .map((s) => (s.length > SENTENCE_MAX ? s.slice(0, SENTENCE_MAX) : s));
 }
 
-function verdictLabel(result: z.output<typeof VerifyResult> | undefined, locale: 'en' | 'zh-CN'): string {
+function verdictLabel(result: z.output<typeof VerifyResult> | undefined, locale: Locale): string {
   if (!result) return label(locale, 'not in the essays', '文章中未找到');
   if (result.verdict === 'verbatim') return label(locale, 'verbatim', '与原文一致');
   if (result.verdict === 'equivalent') return label(locale, 'same words, other punctuation', '字词一致，标点或字形不同');

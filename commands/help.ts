@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { type Command, type OptionSpec, optionSpecs } from '../src/core/dispatch/command.js';
 import type { Locale, ReplyBlock } from '../src/core/reply/model.js';
 import { HelpResult } from '../src/core/reply/results.js';
+import { isChinese, label, localized } from '../src/core/reply/traditional.js';
 
-const T = {
+const T = localized({
   en: {
     title: 'Commands',
     more: (help: string) => `Type ${help} followed by a command name for its options, e.g. ${help} quote. Options are given as name:value.`,
@@ -28,14 +29,14 @@ const T = {
     options: '选项',
     none: '此命令没有选项。',
   },
-} satisfies Record<Locale, unknown>;
+});
 
 function describe(command: Command, locale: Locale): string {
-  return locale === 'zh-CN' ? command.descriptionZh : command.description;
+  return label(locale, command.description, command.descriptionZh);
 }
 
 function optionDescription(spec: OptionSpec, locale: Locale): string {
-  return (locale === 'zh-CN' ? spec.zh : undefined) ?? spec.description;
+  return spec.zh ? label(locale, spec.description, spec.zh) : spec.description;
 }
 
 /** A usage line generated from the schema, e.g. `/quote <query> [author:…] [count:1–5]`. */
@@ -106,8 +107,8 @@ export default {
             kind: 'fields',
             fields: specs.map((s) => {
               const notes = constraints(s, ctx.locale);
-              const name = ctx.locale === 'zh-CN' && s.zhName ? `${s.name}（${s.zhName}）` : s.name;
-              const suffix = notes.length === 0 ? '' : ctx.locale === 'zh-CN' ? `（${notes.join('，')}）` : ` (${notes.join(', ')})`;
+              const name = isChinese(ctx.locale) && s.zhName ? `${s.name}（${label(ctx.locale, s.zhName, s.zhName)}）` : s.name;
+              const suffix = notes.length === 0 ? '' : isChinese(ctx.locale) ? `（${notes.join('，')}）` : ` (${notes.join(', ')})`;
               return { label: name, value: `${optionDescription(s, ctx.locale)}${suffix}` };
             }),
           }

@@ -22,7 +22,7 @@ import type { Locale, Reply } from './core/reply/model.js';
 import { lazyLogger } from './lazy-logger.js';
 import { openLibrary } from './library.js';
 
-export const USAGE = `usage: npm run --silent cli -- <command> [text] [--OPTION VALUE …] [--limit N] [--corpus DIR] [--locale en|zh-CN] [--json]
+export const USAGE = `usage: npm run --silent cli -- <command> [text] [--OPTION VALUE …] [--limit N] [--corpus DIR] [--locale en|zh-CN|zh-TW|zh-HK] [--json]
 
 Runs one bot command and prints its answer. Commands: ${[...registry.values()]
   .filter((c) => !c.hidden)
@@ -55,7 +55,7 @@ interface Request {
 
 /** Names of the count option that --limit sets, in order of preference. */
 const LIMIT_OPTIONS = ['count', 'limit'];
-const LOCALES: readonly Locale[] = ['en', 'zh-CN'];
+const LOCALES: readonly Locale[] = ['en', 'zh-CN', 'zh-TW', 'zh-HK'];
 
 /** The CLI's own flags; every other `--name` is an option of the command. */
 const GLOBAL_OPTIONS = {

@@ -17,6 +17,7 @@ import { UserError } from '../core/dispatch/errors.js';
 import { localeFromTag } from '../core/reply/layout.js';
 import type { Locale, Reply, ReplyAction } from '../core/reply/model.js';
 import { truncate } from '../core/reply/split.js';
+import { localized } from '../core/reply/traditional.js';
 import { FIND_SOURCE, FIND_SOURCE_COMMAND, PRIVATE_OPTION } from './commands.js';
 import { type ButtonState, createButtonStore } from './custom-id.js';
 import { capMessages, type DiscordMessage, markShared, NO_MENTIONS, noteToDiscord, replyToDiscord } from './render.js';
@@ -29,7 +30,7 @@ const IN_FLIGHT_GRACE_MS = 5000;
 const AUTOCOMPLETE_MAX = 25;
 const CHOICE_TEXT_MAX = 100;
 
-const NOTES = {
+const NOTES = localized({
   en: {
     expired: 'This button has expired. Run the command again for fresh results.',
     notYours: (command: string) => `Only the person who ran /${command} can page its results. Run /${command} yourself to search.`,
@@ -42,7 +43,7 @@ const NOTES = {
     noText: '该消息没有可查找的文字。',
     failed: '回答时出错，已记录。请重试。',
   },
-} satisfies Record<Locale, unknown>;
+});
 
 /** Discord's locale (`zh-CN`, `zh-TW`, `en-US`, …) as the bot's, as every platform's is read. */
 export const localeFromDiscord = localeFromTag;

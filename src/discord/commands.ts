@@ -5,6 +5,7 @@ import {
   type RESTPutAPIApplicationCommandsJSONBody,
 } from 'discord.js';
 import { type Command, type OptionSpec, optionSpecs } from '../core/dispatch/command.js';
+import { toTraditional } from '../core/reply/traditional.js';
 
 /** The boolean every slash command gets from the adapter: answer privately (ephemeral). */
 export const PRIVATE_OPTION = 'private';
@@ -47,6 +48,15 @@ const TYPES: Record<
   boolean: ApplicationCommandOptionType.Boolean,
 };
 
+/**
+ * A name or description in Discord's two Chinese locales: as written for zh-CN, and in
+ * Taiwan's Traditional characters for zh-TW (Discord has no zh-HK), each checked against
+ * Discord's rules.
+ */
+function chinese(where: string, text: string, check: (where: string, text: string) => string): Record<'zh-CN' | 'zh-TW', string> {
+  return { 'zh-CN': check(`${where} (zh-CN)`, text), 'zh-TW': check(`${where} (zh-TW)`, toTraditional(text, 'tw')) };
+}
+
 function optionJson(command: Command, spec: OptionSpec): APIApplicationCommandBasicOption {
   const where = `/${command.name} ${spec.name}`;
   const option: Record<string, unknown> = {
@@ -55,8 +65,8 @@ function optionJson(command: Command, spec: OptionSpec): APIApplicationCommandBa
     description: checkDescription(where, spec.description),
     required: spec.required,
   };
-  if (spec.zhName) option.name_localizations = { 'zh-CN': checkName(`${where} (zh-CN)`, spec.zhName) };
-  if (spec.zh) option.description_localizations = { 'zh-CN': checkDescription(`${where} (zh-CN)`, spec.zh) };
+  if (spec.zhName) option.name_localizations = chinese(where, spec.zhName, checkName);
+  if (spec.zh) option.description_localizations = chinese(where, spec.zh, checkDescription);
   if (spec.type === 'string') {
     if (spec.minLength !== undefined) option.min_length = Math.min(spec.minLength, DISCORD_STRING_LENGTH_MAX);
     if (spec.maxLength !== undefined) option.max_length = Math.min(spec.maxLength, DISCORD_STRING_LENGTH_MAX);
@@ -118,9 +128,9 @@ export function discordCommands(registry: ReadonlyMap<string, Command>, scope: '
       options.push({
         type: ApplicationCommandOptionType.Boolean,
         name: PRIVATE_OPTION,
-        name_localizations: { 'zh-CN': PRIVATE_DESCRIPTION.zhName },
+        name_localizations: chinese(PRIVATE_OPTION, PRIVATE_DESCRIPTION.zhName, checkName),
         description: PRIVATE_DESCRIPTION.en,
-        description_localizations: { 'zh-CN': PRIVATE_DESCRIPTION.zh },
+        description_localizations: chinese(PRIVATE_OPTION, PRIVATE_DESCRIPTION.zh, checkDescription),
         required: false,
       });
       if (options.length > DISCORD_OPTIONS_MAX) throw new Error(`discord: /${command.name} has ${options.length} options, over ${DISCORD_OPTIONS_MAX}`);
@@ -128,11 +138,14 @@ export function discordCommands(registry: ReadonlyMap<string, Command>, scope: '
         type: ApplicationCommandType.ChatInput as const,
         name: checkName(`/${command.name}`, command.name),
         description: checkDescription(`/${command.name}`, command.description),
-        description_localizations: { 'zh-CN': checkDescription(`/${command.name} (zh-CN)`, command.descriptionZh) },
+        description_localizations: chinese(`/${command.name}`, command.descriptionZh, checkDescription),
         options,
         ...reach,
       };
     });
   if (!registry.has(FIND_SOURCE_COMMAND)) throw new Error(`discord: "${FIND_SOURCE}" needs the ${FIND_SOURCE_COMMAND} command in the registry`);
-  return [...slash, { type: ApplicationCommandType.Message, name: FIND_SOURCE, name_localizations: { 'zh-CN': FIND_SOURCE_ZH }, ...reach }];
+  return [
+    ...slash,
+    { type: ApplicationCommandType.Message, name: FIND_SOURCE, name_localizations: chinese(FIND_SOURCE, FIND_SOURCE_ZH, (_, name) => name), ...reach },
+  ];
 }

@@ -23,6 +23,7 @@ import {
 } from '../core/reply/layout.js';
 import type { Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote } from '../core/reply/model.js';
 import { splitText, truncate } from '../core/reply/split.js';
+import { label } from '../core/reply/traditional.js';
 import { DISCORD_CUSTOM_ID_MAX } from './custom-id.js';
 
 /*
@@ -401,7 +402,7 @@ export function noteToDiscord(text: string): DiscordMessage {
 export function markShared(messages: DiscordMessage[], name: string, locale: Locale): DiscordMessage[] {
   const [first, ...rest] = messages;
   if (!first) return messages;
-  const who = `${locale === 'zh-CN' ? '分享者：' : 'Shared by '}${escapeMarkdown(name)}`;
+  const who = `${label(locale, 'Shared by ', '分享者：')}${escapeMarkdown(name)}`;
   return [{ ...first, content: fitOne(first.content ? `${who}\n${first.content}` : who, DISCORD_CONTENT_MAX) }, ...rest];
 }
 
@@ -416,7 +417,7 @@ export function capMessages(messages: DiscordMessage[], locale: Locale, max = DI
   if (messages.length <= max) return messages;
   const kept = messages.slice(0, max);
   const last = kept[max - 1] as DiscordMessage;
-  const cut = locale === 'zh-CN' ? '此回答的其余部分超出 Discord 的限制，请缩小查询范围。' : 'The rest of this answer did not fit. Narrow the query to see it.';
+  const cut = label(locale, 'The rest of this answer did not fit. Narrow the query to see it.', '此回答的其余部分超出 Discord 的限制，请缩小查询范围。');
   kept[max - 1] = {
     ...last,
     content: fitOne(last.content ? `${last.content}\n${cut}` : cut, DISCORD_CONTENT_MAX),

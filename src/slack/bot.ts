@@ -16,6 +16,7 @@ import { errorReply } from '../core/dispatch/bot.js';
 import { UserError } from '../core/dispatch/errors.js';
 import { localeFromTag } from '../core/reply/layout.js';
 import type { Locale, Reply } from '../core/reply/model.js';
+import { label, zh } from '../core/reply/traditional.js';
 import { FIND_SOURCE_CALLBACK_ID, FIND_SOURCE_COMMAND, SLACK_BOT_SCOPES, SLACK_EVENTS_PATH } from './manifest.js';
 import { ACTION_ID_PREFIX, type ButtonState, parseButtonValue, plainFromSlack, type RenderOptions, replyToBlockKit, type SlackBlock } from './render.js';
 
@@ -201,7 +202,7 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
       const help = bot.runLine(`help ${sub === 'help' ? rest : ''}`, who);
       if (sub === '' || sub === 'help') return { reply: help, share: { c: 'help', l: sub === 'help' ? rest : '' } };
       // The word typed is not repeated: it could be anything.
-      const unknown = who.locale === 'zh-CN' ? `没有这个子命令。${config.command} 的子命令：` : `That is not a subcommand. ${config.command} takes these:`;
+      const unknown = label(who.locale, `That is not a subcommand. ${config.command} takes these:`, zh`没有这个子命令。${config.command} 的子命令：`);
       return { reply: { ...help, message: unknown } };
     }
     return { reply: bot.runLine(`${sub} ${rest}`, who), share: { c: sub, l: rest } };
@@ -334,7 +335,7 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
         const messages = replyToBlockKit(reply, { locale: who.locale, visibility: 'in_channel', maxMessages: RESPONSE_URL_MAX_POSTS - 1 });
         const sharedBy = {
           type: 'context' as const,
-          elements: [{ type: 'mrkdwn' as const, text: `${who.locale === 'zh-CN' ? '分享者' : 'Shared by'} <@${body.user.id}>` }],
+          elements: [{ type: 'mrkdwn' as const, text: `${label(who.locale, 'Shared by', '分享者')} <@${body.user.id}>` }],
         };
         for (const [i, m] of messages.entries()) {
           await respond({ response_type: 'in_channel', replace_original: false, text: m.text, blocks: i === 0 ? [sharedBy, ...m.blocks] : m.blocks });

@@ -14,6 +14,7 @@ import {
 } from '../core/reply/layout.js';
 import type { ActionKind, Attribution, Locale, Reply, ReplyBlock } from '../core/reply/model.js';
 import { splitText, truncate } from '../core/reply/split.js';
+import { localized } from '../core/reply/traditional.js';
 
 /*
  * Reply → Block Kit. Pure: no Bolt, no network. Slack rejects a whole message when one
@@ -421,10 +422,10 @@ export function replyToBlockKit(reply: Reply, opts: RenderOptions): SlackMessage
   }));
 }
 
-const CUT_NOTICE: Record<Locale, string> = {
+const CUT_NOTICE: Record<Locale, string> = localized({
   en: 'The rest of this answer did not fit in Slack. Narrow the query to see it.',
   'zh-CN': '此回答的其余部分超出 Slack 的限制，请缩小查询范围。',
-};
+});
 
 /** Escapes `text` and shortens it (with `…`) until the escaped form fits in `max`, never cutting an entity. */
 export function escapeWithin(text: string, max: number): string {

@@ -252,10 +252,18 @@ describe('Discord end to end, on the bundled corpus', () => {
     expect(expired.map((s) => [s.body.flags, s.body.content])).toEqual([[EPHEMERAL, '此按钮已过期。请重新运行命令以获取结果。']]);
   });
 
-  it('zh-TW and zh-HK get Chinese labels; a public answer in a server follows the server’s language', async () => {
+  it('zh-TW and zh-HK get Traditional labels around quotes kept verbatim; a public answer in a server follows the server’s language', async () => {
+    const simplified = await answered(r, r.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟', private: true }, user: alice, locale: 'zh-CN' }));
     for (const locale of ['zh-TW', 'zh-HK']) {
       const sent = await answered(r, r.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟', private: true }, user: alice, locale }));
-      expect(buttonsOf(sent[0]).map((b) => b.label)).toContain('更多');
+      expect(buttonsOf(sent[0]).map((b) => b.label)).toEqual(['更多', '上下文 1', '上下文 2', '上下文 3', '出處', '分享到頻道']);
+      // The essays' words are the essays' characters: only the bot's own labels change.
+      const quotes = (reply: typeof sent) =>
+        embedsOf(reply[0]).flatMap((e) => (e.description ?? '').split('\n').filter((line) => line.startsWith('>') || line.startsWith('—')));
+      expect(quotes(sent).join('\n')).toContain('智能鸿沟');
+      expect(quotes(sent)).toEqual(quotes(simplified));
+      const expired = await answered(r, r.fake.button({ customId: 'y1#AAAAAAAAAAAAAAAAAAAAAA', user: alice, message: {}, locale }));
+      expect(expired.map((s) => s.body.content)).toEqual(['此按鈕已過期。請重新運行命令以獲取結果。']);
     }
     // The fake's server speaks en-US: a public answer there is labelled for everyone in it.
     const open = await answered(r, r.fake.slashCommand({ name: 'quote', options: { query: '智能鸿沟' }, user: alice, locale: 'zh-CN' }));
@@ -636,15 +644,21 @@ describe('deploy:discord', () => {
     const body = put.body as Array<{ name: string; type: number; name_localizations?: Record<string, string>; options?: Array<Record<string, unknown>> }>;
     const names = [...registry.values()].filter((c) => !c.hidden).map((c) => c.name);
     expect(body.map((c) => c.name)).toEqual([...names, 'Find source']);
-    expect(body.at(-1)).toEqual({ type: 3, name: 'Find source', name_localizations: { 'zh-CN': '查找出处' }, integration_types: [0, 1], contexts: [0, 1, 2] });
+    expect(body.at(-1)).toEqual({
+      type: 3,
+      name: 'Find source',
+      name_localizations: { 'zh-CN': '查找出处', 'zh-TW': '查找出處' },
+      integration_types: [0, 1],
+      contexts: [0, 1, 2],
+    });
     for (const command of body) expect(command).toMatchObject({ integration_types: [0, 1], contexts: [0, 1, 2] });
     for (const command of body.slice(0, -1)) {
       expect(command.options?.at(-1)).toEqual({
         type: 5,
         name: 'private',
-        name_localizations: { 'zh-CN': '私密' },
+        name_localizations: { 'zh-CN': '私密', 'zh-TW': '私密' },
         description: 'Only you see the answer',
-        description_localizations: { 'zh-CN': '仅自己可见' },
+        description_localizations: { 'zh-CN': '仅自己可见', 'zh-TW': '僅自己可見' },
         required: false,
       });
     }
@@ -654,8 +668,8 @@ describe('deploy:discord', () => {
       name: 'query',
       description: 'Words or a phrase from the essays, in Simplified or Traditional Chinese or English',
       required: true,
-      name_localizations: { 'zh-CN': '查询' },
-      description_localizations: { 'zh-CN': '要查找的词语或句子（简体、繁体或英文）' },
+      name_localizations: { 'zh-CN': '查询', 'zh-TW': '查詢' },
+      description_localizations: { 'zh-CN': '要查找的词语或句子（简体、繁体或英文）', 'zh-TW': '要查找的詞語或句子（簡體、繁體或英文）' },
       min_length: 1,
       max_length: 200,
     });

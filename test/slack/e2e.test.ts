@@ -500,8 +500,8 @@ describe('Slack subcommands and locales', () => {
     expect(splitSubcommand('/who 结语')).toEqual(['who', '结语']);
     expect(splitSubcommand('')).toEqual(['', '']);
   });
-  it('reads Slack locales: zh-CN and zh-TW get Chinese labels, the rest English', () => {
-    expect(['zh-CN', 'zh-TW', 'en-US', 'ja-JP', undefined].map(localeFromSlack)).toEqual(['zh-CN', 'zh-CN', 'en', 'en', 'en']);
+  it('reads Slack locales: zh-CN gets Simplified labels, zh-TW and zh-HK Traditional, the rest English', () => {
+    expect(['zh-CN', 'zh-TW', 'zh-HK', 'en-US', 'ja-JP', undefined].map(localeFromSlack)).toEqual(['zh-CN', 'zh-TW', 'zh-HK', 'en', 'en', 'en']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isEditorsName } from '../corpus/names.js';
-import { label } from '../reply/excerpt.js';
+import { label, zh } from '../reply/traditional.js';
 import type { SearchFilters } from '../search/search.js';
 import type { CommandContext } from './command.js';
 
@@ -38,7 +38,7 @@ export function noMatchMessage(ctx: CommandContext, filters: SearchFilters): str
       .findAuthors('')
       .map((a) => `${a.name} (${a.pinyin})`)
       .join(', ');
-    return label(locale, `No author of the corpus has that name. Authors: ${names}.`, `语料中没有这位作者。作者有：${names}。`);
+    return label(locale, `No author of the corpus has that name. Authors: ${names}.`, zh`语料中没有这位作者。作者有：${names}。`);
   }
   if (filters.essay && index.findEssays(filters.essay).length === 0) {
     return label(locale, 'No essay matches that ID or title. Try /essays for the list.', '没有与该编号或标题相符的文章。可用 /essays 查看文章列表。');

@@ -2,6 +2,9 @@ import type { z } from 'zod';
 import { citationOf, type Essay, type Footnote, type Paragraph, type Section } from '../corpus/model.js';
 import type { Attribution, Locale, ReplyBlock, ReplyFootnote, ReplyMarker } from './model.js';
 import type { FootnoteResult } from './results.js';
+import { label } from './traditional.js';
+
+export { label };
 
 /**
  * Cutting quotes out of paragraphs, and what goes with a quote: its attribution, its footnote
@@ -16,11 +19,6 @@ const ELLIPSIS = '…';
 
 /** How far past a cut a quote may start instead, to begin at a clause. */
 const CLAUSE_SNAP = 24;
-
-/** Picks the English or the Chinese text of a label. */
-export function label(locale: Locale, en: string, zh: string): string {
-  return locale === 'zh-CN' ? zh : en;
-}
 
 /** How an editor's note, which has no author, is attributed. */
 export function editorsLabel(locale: Locale): string {

@@ -1,4 +1,5 @@
 import type { ActionKind, Attribution, Locale, ReplyAction, ReplyBlock, ReplyFootnote, ReplyMarker } from './model.js';
+import { isChinese, localized } from './traditional.js';
 
 /**
  * What every renderer shows, decided once: labels, button numbering, the pieces of a quote
@@ -10,7 +11,7 @@ import type { ActionKind, Attribution, Locale, ReplyAction, ReplyBlock, ReplyFoo
  */
 
 /** The labels the renderers add themselves, in every locale. */
-export const LABELS = {
+export const LABELS = localized({
   en: {
     actions: { more: 'More', context: 'Context', sources: 'Sources', share: 'Share in channel' },
     citedBy: 'Cited in',
@@ -31,7 +32,7 @@ export const LABELS = {
     page: (pages: string) => `第${pages}页`,
     pages: (pages: string) => `第${pages}页`,
   },
-} satisfies Record<Locale, unknown>;
+});
 
 export type Labels = (typeof LABELS)[Locale];
 
@@ -39,9 +40,17 @@ export function labelsFor(locale: Locale): Labels {
   return LABELS[locale];
 }
 
-/** A platform's language tag (`zh-CN`, `zh-TW`, `zh-HK`, `en-US`, …) as the bot's: Chinese labels for Chinese, English otherwise. */
+/**
+ * A platform's language tag (`zh-CN`, `zh-TW`, `zh-HK`, `zh-Hant`, `en-US`, …) as the bot's:
+ * Traditional Chinese for Taiwan, Hong Kong, Macau and `Hant`, Simplified for any other
+ * Chinese, English otherwise.
+ */
 export function localeFromTag(tag: string | null | undefined): Locale {
-  return tag?.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+  const parts = (tag ?? '').toLowerCase().split(/[-_]/);
+  if (parts[0] !== 'zh') return 'en';
+  if (parts.includes('hk') || parts.includes('mo')) return 'zh-HK';
+  if (parts.includes('tw') || parts.includes('hant')) return 'zh-TW';
+  return 'zh-CN';
 }
 
 // ── buttons ──────────────────────────────────────────────────────────────────
@@ -189,7 +198,7 @@ export function pageText(pages: readonly number[] | undefined, locale: Locale): 
   const first = pages[0] as number;
   const last = pages[pages.length - 1] as number;
   if (first === last) return LABELS[locale].page(String(first));
-  return LABELS[locale].pages(`${first}${locale === 'zh-CN' ? '—' : '–'}${last}`);
+  return LABELS[locale].pages(`${first}${isChinese(locale) ? '—' : '–'}${last}`);
 }
 
 /** The parts of an attribution line, in order; `who` carries the affiliation. */

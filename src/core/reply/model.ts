@@ -4,7 +4,8 @@
  * no renderer ever has to undo another's escaping.
  */
 
-export type Locale = 'en' | 'zh-CN';
+/** The bot's languages: English, Simplified Chinese, and Traditional Chinese as written in Taiwan and in Hong Kong. */
+export type Locale = 'en' | 'zh-CN' | 'zh-TW' | 'zh-HK';
 
 /** Who wrote the quoted words and where they stand. */
 export interface Attribution {

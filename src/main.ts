@@ -36,12 +36,12 @@ interface Running {
 /** However a shutdown goes (a gateway already gone, a handler stuck), the process is gone by then. */
 const SHUTDOWN_DEADLINE_MS = 9_000;
 
-async function startPlatforms(config: Config, bot: ReturnType<typeof createBot>, logger: Logger): Promise<Running[]> {
-  const running: Running[] = [];
+/** Starts each configured platform into `running`; `signal` gives up a connection still being tried. */
+async function startPlatforms(config: Config, bot: ReturnType<typeof createBot>, logger: Logger, running: Running[], signal: AbortSignal): Promise<void> {
   // The platform clients are imported only when configured: the console starts faster without them.
   if (config.discord) {
     const { startDiscord } = await import('./discord/bot.js');
-    const discord = await startDiscord(bot, config.discord, logger);
+    const discord = await startDiscord(bot, config.discord, logger, { signal });
     running.push({ name: 'discord', stop: () => discord.stop(), fatal: discord.fatal, up: () => discord.gateway() === 'up' });
     logger.info({ platform: 'discord' }, 'connected to Discord');
   }
@@ -51,7 +51,6 @@ async function startPlatforms(config: Config, bot: ReturnType<typeof createBot>,
     running.push({ name: 'slack', stop: () => slack.stop() });
     logger.info({ platform: 'slack', mode: config.slack.appToken ? 'socket' : 'http' }, 'connected to Slack');
   }
-  return running;
 }
 
 async function main(): Promise<number> {
@@ -65,6 +64,10 @@ async function main(): Promise<number> {
   const live = config.discord !== undefined || config.slack !== undefined;
   // In the console, request logs would interleave with the answers: only warnings show there
   // unless LOG_LEVEL asks for more.
+  if (live) {
+    // A log pipe whose reader has gone (EPIPE) must not take the bot down with it, nor keep it from stopping.
+    for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+  }
   const logger = live
     ? (await import('./logger.js')).createLogger(config.logLevel)
     : lazyLogger(config.logLevelExplicit ? config.logLevel : 'warn', process.stderr);
@@ -100,7 +103,25 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  const running = await startPlatforms(config, bot, logger);
+  // Signals count from here: a SIGTERM while Discord is still being reached (no network) stops cleanly too.
+  const connecting = new AbortController();
+  const signalled = new Promise<{ signal: string }>((resolve) => {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        connecting.abort();
+        resolve({ signal });
+      });
+    }
+  });
+  const running: Running[] = [];
+  try {
+    await startPlatforms(config, bot, logger, running, connecting.signal);
+  } catch (error) {
+    if (!connecting.signal.aborted) throw error;
+    watcher?.close();
+    await Promise.allSettled(running.map((r) => r.stop()));
+    return 0;
+  }
   const health = config.healthPort
     ? await startHealthServer(config.healthPort, () => ({
         corpusVersion: bot.library().corpus.version,
@@ -108,13 +129,16 @@ async function main(): Promise<number> {
       }))
     : undefined;
   const outcome = await new Promise<{ signal: string } | { fatal: string }>((resolve) => {
-    process.once('SIGINT', () => resolve({ signal: 'SIGINT' }));
-    process.once('SIGTERM', () => resolve({ signal: 'SIGTERM' }));
+    void signalled.then(resolve);
     for (const r of running) void r.fatal?.then((why) => resolve({ fatal: why }));
   });
   const code = 'fatal' in outcome ? 1 : 0;
-  // Stopping waits for answers in flight, but never past the deadline.
-  setTimeout(() => process.exit(code), SHUTDOWN_DEADLINE_MS).unref();
+  // Stopping waits for answers in flight, but never past the deadline; a stop that needs the
+  // deadline did not go cleanly, and says so.
+  setTimeout(() => {
+    console.error(`stopping took over ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting anyway.`);
+    process.exit(1);
+  }, SHUTDOWN_DEADLINE_MS).unref();
   try {
     logger.info('signal' in outcome ? { signal: outcome.signal } : { reason: 'fatal' }, 'shutting down');
   } catch {
@@ -123,7 +147,11 @@ async function main(): Promise<number> {
   watcher?.close();
   await Promise.allSettled([...running.map((r) => r.stop()), health?.close()]);
   if ('fatal' in outcome) console.error(outcome.fatal);
-  return code;
+  // Everything is stopped, but not everything lets go: discord.js's gateway client, destroyed
+  // while it waits between two attempts to reconnect, reconnects after the wait all the same
+  // (@discordjs/ws 1.2: destroying a shard that is idle returns at once). That is why a bot whose
+  // gateway had gone away once lived on after SIGTERM. So the process ends here.
+  process.exit(code);
 }
 
 main().then(

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type AutocompleteInteraction,
   type ButtonInteraction,
@@ -27,6 +28,7 @@ import { restOptions } from './rest.js';
 export const DEFER_BUDGET_MS = 1500;
 /** How long a shutdown waits for interactions being answered (inside main's ten-second deadline). */
 const IN_FLIGHT_GRACE_MS = 5000;
+const RECONNECT_LOG_EVERY_MS = 60_000;
 const AUTOCOMPLETE_MAX = 25;
 const CHOICE_TEXT_MAX = 100;
 
@@ -70,6 +72,25 @@ interface Answer {
  */
 export interface GatewayTuning {
   identifyAtOnce?: boolean;
+  /** The first wait before trying again to reach Discord; doubles up to a minute. */
+  retryBaseMs?: number;
+  /** Gives up connecting (a SIGTERM while Discord cannot be reached): startDiscord rejects with an AbortError. */
+  signal?: AbortSignal;
+}
+
+/** Errors that mean Discord could not be reached at all: no network, no DNS, nothing listening. */
+const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+const RETRY_MAX_MS = 60_000;
+
+/** What kept the bot from reaching Discord, in a line, or null when the error is not about the network. */
+export function unreachable(error: unknown): string | null {
+  for (let e = error as { code?: unknown; hostname?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code !== 'string' || !UNREACHABLE.has(e.code)) continue;
+    const host = typeof e.hostname === 'string' ? e.hostname : 'Discord';
+    if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') return `cannot look up ${host} (${e.code}): no network or no DNS on this machine`;
+    return `cannot connect to ${host} (${e.code}): no network, or a firewall or proxy in the way`;
+  }
+  return null;
 }
 
 /**
@@ -267,16 +288,25 @@ export async function startDiscord(
   // A dropped gateway is routine and discord.js resumes by itself; the log says it happened.
   // Only a close Discord calls unrecoverable (a revoked token, say) ends the connection.
   let gatewayUp = false;
-  client.on(Events.ShardReady, () => {
+  // While the gateway stays away, discord.js tries again every half second: the log says so
+  // once, then once a minute, not 7,200 times an hour.
+  let attempts = 0;
+  let lastSaid = 0;
+  const up = () => {
     gatewayUp = true;
-  });
-  client.on(Events.ShardResume, () => {
-    gatewayUp = true;
-  });
+    attempts = 0;
+  };
+  client.on(Events.ShardReady, up);
+  client.on(Events.ShardResume, up);
   client.on(Events.ShardReconnecting, (shard) => {
     gatewayUp = false;
+    attempts++;
     // discord.js reports its own shutdown as a close too.
-    if (!stopping) logger.info({ shard }, 'discord: gateway dropped, reconnecting');
+    if (stopping) return;
+    if (attempts === 1) logger.info({ shard }, 'discord: gateway dropped, reconnecting');
+    else if (Date.now() - lastSaid >= RECONNECT_LOG_EVERY_MS) logger.warn({ shard, attempts }, 'discord: gateway still unreachable, still trying');
+    else return;
+    lastSaid = Date.now();
   });
   client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'discord: gateway resumed'));
   let onFatal: (why: string) => void = () => undefined;
@@ -293,7 +323,20 @@ export async function startDiscord(
   // Not events.once: it would also turn a later 'error' event into a rejection nobody awaits once login has failed.
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   try {
-    await client.login(config.token);
+    // Without a network there is nothing to fix in the configuration: say so and try again,
+    // waiting longer each time, rather than crash into a supervisor's restart loop.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.login(config.token);
+        break;
+      } catch (error) {
+        const why = unreachable(error);
+        if (!why) throw error;
+        const waitMs = Math.min(RETRY_MAX_MS, (tuning.retryBaseMs ?? 1000) * 2 ** attempt);
+        logger.warn({ attempt: attempt + 1, retryInMs: waitMs }, `discord: ${why}; trying again in ${Math.ceil(waitMs / 1000)} s`);
+        await sleep(waitMs, undefined, { signal: tuning.signal });
+      }
+    }
   } catch (error) {
     const code = (error as { code?: unknown; status?: unknown }).code;
     if (code === 'TokenInvalid' || (error as { status?: unknown }).status === 401) {

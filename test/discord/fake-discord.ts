@@ -52,6 +52,8 @@ export interface FakeDiscordOptions {
   token?: string;
   /** HELLO's heartbeat interval; discord.js sends its first heartbeat after a random fraction of it. */
   heartbeatIntervalMs?: number;
+  /** The loopback port to listen on; a free one by default. */
+  port?: number;
 }
 
 /** A request the fake will refuse, see `failNext`. */
@@ -135,6 +137,10 @@ export class FakeDiscord {
   readonly gatewayConnections: string[] = [];
   /** Close codes of gateway connections, as the client closed them. */
   readonly gatewayCloses = new AwaitableLog<number>();
+  /** Each gateway connection refused while `refuseGateway` is set, as when Discord is out of reach. */
+  readonly refusedGateways = new AwaitableLog<number>();
+  /** Refuses gateway connections (the upgrade fails with 503), so the client keeps trying. */
+  refuseGateway = false;
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private readonly heartbeatIntervalMs: number;
@@ -162,7 +168,14 @@ export class FakeDiscord {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
     this.token = options.token ?? 'fake-token';
     this.server = createServer((req, res) => void this.handle(req, res));
-    this.wss = new WebSocketServer({ server: this.server });
+    this.wss = new WebSocketServer({
+      server: this.server,
+      verifyClient: (_info, done) => {
+        if (!this.refuseGateway) return done(true);
+        this.refusedGateways.push(this.refusedGateways.items.length + 1);
+        done(false, 503);
+      },
+    });
     this.wss.on('connection', (socket, req) => {
       this.gatewayConnections.push(req.url ?? '');
       this.onGateway(socket);
@@ -171,7 +184,7 @@ export class FakeDiscord {
 
   static async start(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
     const fake = new FakeDiscord(options);
-    fake.server.listen(0, '127.0.0.1');
+    fake.server.listen(options.port ?? 0, '127.0.0.1');
     await once(fake.server, 'listening');
     return fake;
   }

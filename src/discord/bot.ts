@@ -74,12 +74,24 @@ export interface GatewayTuning {
   identifyAtOnce?: boolean;
   /** The first wait before trying again to reach Discord; doubles up to a minute. */
   retryBaseMs?: number;
+  /** How long stop() waits for answers in flight before closing the gateway anyway. */
+  inFlightGraceMs?: number;
   /** Gives up connecting (a SIGTERM while Discord cannot be reached): startDiscord rejects with an AbortError. */
   signal?: AbortSignal;
 }
 
 /** Errors that mean Discord could not be reached at all: no network, no DNS, nothing listening. */
-const UNREACHABLE = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET']);
+const UNREACHABLE = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+]);
 const RETRY_MAX_MS = 60_000;
 
 /** What kept the bot from reaching Discord, in a line, or null when the error is not about the network. */
@@ -359,9 +371,10 @@ export async function startDiscord(
     async stop() {
       stopping = true;
       // Answers in flight finish first, for at most IN_FLIGHT_GRACE_MS; then the gateway closes.
+      if (inFlight.size > 0) logger.info({ inFlight: inFlight.size }, 'discord: stopping once the answers in flight are sent');
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, IN_FLIGHT_GRACE_MS);
+        timer = setTimeout(resolve, tuning.inFlightGraceMs ?? IN_FLIGHT_GRACE_MS);
       });
       await Promise.race([Promise.allSettled([...inFlight]), grace]);
       clearTimeout(timer);

@@ -249,6 +249,25 @@ export class FakeDiscord {
     if (this.socket?.readyState === WebSocket.OPEN) this.send({ op: 9, d: false });
   }
 
+  /**
+   * Holds the next matching request unanswered until `release()`, as a slow Discord would:
+   * `arrived` settles when it is being held.
+   */
+  holdNext(match: (request: { method: string; route: string }) => boolean): { arrived: Promise<void>; release(): void } {
+    let arrive: () => void = () => undefined;
+    let release: () => void = () => undefined;
+    const arrived = new Promise<void>((resolve) => {
+      arrive = resolve;
+    });
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    this.holds.push({ match, arrive, released });
+    return { arrived, release };
+  }
+
+  private readonly holds: Array<{ match: (request: { method: string; route: string }) => boolean; arrive: () => void; released: Promise<void> }> = [];
+
   /** Refuses the next matching request(s) with `status`: an outage (5xx) or a rate limit (429). */
   failNext(failure: Failure): void {
     this.failures.push({ ...failure, times: failure.times ?? 1 });
@@ -457,6 +476,12 @@ export class FakeDiscord {
       body: text === '' ? undefined : (JSON.parse(text) as unknown),
       status: 0,
     };
+    const hold = this.holds.find((h) => h.match(recorded));
+    if (hold) {
+      this.holds.splice(this.holds.indexOf(hold), 1);
+      hold.arrive();
+      await hold.released;
+    }
     const failure = this.failure(recorded);
     if (failure?.afterProcessing) {
       this.respond(recorded);

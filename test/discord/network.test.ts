@@ -23,12 +23,18 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-describe('Discord without a network', () => {
+describe('Discord when the network misbehaves', () => {
   it('names a DNS failure and a refused connection, however deep undici wraps them, and nothing else', () => {
-    const dns = new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND discord.com'), { code: 'ENOTFOUND', hostname: 'discord.com' }) });
+    const dns = new TypeError('fetch failed', {
+      cause: Object.assign(new Error('getaddrinfo ENOTFOUND discord.com'), { code: 'ENOTFOUND', hostname: 'discord.com' }),
+    });
     expect(unreachable(dns)).toBe('cannot look up discord.com (ENOTFOUND): no network or no DNS on this machine');
-    expect(unreachable(Object.assign(new Error('x'), { code: 'EAI_AGAIN', hostname: 'gateway.discord.gg' }))).toContain('cannot look up gateway.discord.gg (EAI_AGAIN)');
-    expect(unreachable(new Error('y', { cause: Object.assign(new Error('z'), { code: 'ECONNREFUSED' }) }))).toContain('cannot connect to Discord (ECONNREFUSED)');
+    expect(unreachable(Object.assign(new Error('x'), { code: 'EAI_AGAIN', hostname: 'gateway.discord.gg' }))).toContain(
+      'cannot look up gateway.discord.gg (EAI_AGAIN)',
+    );
+    expect(unreachable(new Error('y', { cause: Object.assign(new Error('z'), { code: 'ECONNREFUSED' }) }))).toContain(
+      'cannot connect to Discord (ECONNREFUSED)',
+    );
     expect(unreachable(Object.assign(new Error('401'), { status: 401 }))).toBeNull();
     expect(unreachable(undefined)).toBeNull();
   });
@@ -84,7 +90,9 @@ describe('Discord without a network', () => {
     const closed = once(child, 'close');
     try {
       const line = await lines.next((l) => l.includes('trying again'));
-      expect((JSON.parse(line) as { msg: string }).msg).toMatch(/^discord: cannot look up discord\.invalid \((ENOTFOUND|EAI_AGAIN)\): no network or no DNS on this machine; trying again in 1 s$/);
+      expect((JSON.parse(line) as { msg: string }).msg).toMatch(
+        /^discord: cannot look up discord\.invalid \((ENOTFOUND|EAI_AGAIN)\): no network or no DNS on this machine; trying again in 1 s$/,
+      );
       child.kill('SIGTERM');
       const [code] = (await closed) as [number | null];
       expect(code).toBe(0);
@@ -131,5 +139,52 @@ describe('Discord without a network', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
       await fake.close();
     }
+  });
+
+  describe('stopping with an answer in flight', () => {
+    async function running(inFlightGraceMs?: number) {
+      const corpus = await loadCorpus(CORPUS);
+      const logs = createTestLogger();
+      const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: logs });
+      const fake = await FakeDiscord.start();
+      const adapter = await startDiscord(bot, { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase }, logs, {
+        inFlightGraceMs,
+      });
+      return { fake, adapter, logs };
+    }
+
+    it('lets the answer finish, then closes the gateway', async () => {
+      const { fake, adapter, logs } = await running();
+      try {
+        const held = fake.holdNext((q) => q.method === 'POST' && q.route.startsWith('/interactions/'));
+        const interaction = fake.slashCommand({ name: 'essays', user: alice });
+        await held.arrived;
+        const order: string[] = [];
+        const answered = fake.callback(interaction).then((q) => order.push(`answered ${q.status}`));
+        const closed = fake.gatewayCloses.next(() => true).then((code) => order.push(`gateway closed ${code}`));
+        const stopped = adapter.stop();
+        expect((await logs.entries.next((e) => e.msg === 'discord: stopping once the answers in flight are sent')).obj.inFlight).toBe(1);
+        held.release();
+        await Promise.all([stopped, answered, closed]);
+        expect(order).toEqual(['answered 204', 'gateway closed 1000']);
+      } finally {
+        await fake.close();
+      }
+    });
+
+    it('waits for it at most the grace period', async () => {
+      const { fake, adapter } = await running(20);
+      const held = fake.holdNext((q) => q.method === 'POST' && q.route.startsWith('/interactions/'));
+      try {
+        fake.slashCommand({ name: 'essays', user: alice });
+        await held.arrived;
+        // Discord never answers; stop() goes on after the grace and closes the gateway.
+        await adapter.stop();
+        expect(await fake.gatewayCloses.next(() => true)).toBe(1000);
+      } finally {
+        held.release();
+        await fake.close();
+      }
+    });
   });
 });

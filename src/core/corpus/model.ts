@@ -37,6 +37,8 @@ export const FootnoteSchema = z.object({
   form: z.enum(['full', 'short', 'ibid']),
   /** 1-based line of the note in its file. */
   line: z.number().int().positive(),
+  /** The printed page the note is on; null when the file does not say (a text file without page breaks). */
+  page: z.number().int().nonnegative().nullable().default(null),
 });
 export type Footnote = z.infer<typeof FootnoteSchema>;
 
@@ -67,6 +69,11 @@ export const ParagraphSchema = z.object({
   sentences: z.array(SentenceSchema),
   /** Source lines the paragraph was joined from (more than one when a page break split it). */
   lines: z.array(z.number().int().positive()).min(1),
+  /**
+   * The printed pages the paragraph is on, ascending, each with the offset in `text` where its
+   * part begins (0 for the first); empty when the file does not say.
+   */
+  pages: z.array(z.object({ page: z.number().int().nonnegative(), start: z.number().int().nonnegative() })).default([]),
 });
 export type Paragraph = z.infer<typeof ParagraphSchema>;
 
@@ -103,6 +110,8 @@ export const EssaySchema = z.object({
   footnotes: z.array(FootnoteSchema),
   /** 1-based line of the title (or of the editor's note). */
   line: z.number().int().positive(),
+  /** The first and last printed page of the essay, notes included; null when the file does not say. */
+  pages: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]).nullable().default(null),
 });
 export type Essay = z.infer<typeof EssaySchema>;
 
@@ -155,6 +164,16 @@ export function citationOf(essay: Essay, note: Footnote): Footnote {
     current = next;
   }
   return current;
+}
+
+/** The printed pages of `text[start, end)` of a paragraph, ascending; empty when unknown. */
+export function pagesOf(p: Paragraph, start = 0, end = p.text.length): number[] {
+  const pages: number[] = [];
+  p.pages.forEach((part, i) => {
+    const partEnd = p.pages[i + 1]?.start ?? Number.POSITIVE_INFINITY;
+    if (part.start < Math.max(end, start + 1) && partEnd > start && !pages.includes(part.page)) pages.push(part.page);
+  });
+  return pages.sort((a, b) => a - b);
 }
 
 /** The text of a paragraph's sentence. */

@@ -24,15 +24,17 @@ import { CIRCLED, endsSentence, extractUrls, isHan, joinPieces, MARKER, pageLoca
  *      numbered 1..n in each essay's reading order, whatever page or essay they were printed in.
  */
 
+/** Every item knows the printed page it is on: null until the file's first page break says. */
 type Item =
-  | { kind: 'text'; raw: string; line: number }
-  | { kind: 'note'; mark: string; raw: string; body: string; line: number }
-  | { kind: 'star'; raw: string; body: string; line: number };
+  | { kind: 'text'; raw: string; line: number; page: number | null }
+  | { kind: 'note'; mark: string; raw: string; body: string; line: number; page: number | null }
+  | { kind: 'star'; raw: string; body: string; line: number; page: number | null };
 
 interface Piece {
   raw: string;
   line: number;
   item: number;
+  page: number | null;
 }
 
 interface DraftParagraph {
@@ -57,6 +59,12 @@ interface DraftDoc {
   sections: DraftSection[];
 }
 
+/**
+ * A page break: a form feed (U+000C) at the start of a line, as pdftotext and the PDF reader
+ * write them, followed by the printed number of the page it starts (`\f17`). A bare form feed
+ * starts the page after the last one.
+ */
+const PAGE_BREAK = /^\f\s*(\d{1,5})?\s*$/u;
 const NOTE_LINE = new RegExp(`^\\s*\\^?([${CIRCLED}])\\s*(.*)$`, 'u');
 const STAR_LINE = /^\s*[*＊]\s*(.*)$/u;
 const EDITORS_NOTE = /^\s*编者按\s*[：:]/u;
@@ -81,9 +89,16 @@ function readItems(text: string): Item[] {
   const items: Item[] = [];
   const lines = text.split('\n');
   let current: Item | null = null;
+  let page: number | null = null;
   lines.forEach((rawLine, index) => {
     const line = index + 1;
-    const content = rawLine.replace(/\s+$/u, '');
+    const pageBreak = PAGE_BREAK.exec(rawLine);
+    if (pageBreak) {
+      page = pageBreak[1] !== undefined ? Number(pageBreak[1]) : (page ?? 0) + 1;
+      current = null;
+      return;
+    }
+    const content = rawLine.replace(/\s+$/u, '').replace(/\f/gu, '');
     if (content.trim() === '') {
       current = null;
       return;
@@ -91,10 +106,10 @@ function readItems(text: string): Item[] {
     const note = NOTE_LINE.exec(content);
     const star = note ? null : STAR_LINE.exec(content);
     if (note) {
-      current = { kind: 'note', mark: note[1] as string, raw: content.trim(), body: (note[2] as string).trim(), line };
+      current = { kind: 'note', mark: note[1] as string, raw: content.trim(), body: (note[2] as string).trim(), line, page };
       items.push(current);
     } else if (star && (star[1] as string).trim() !== '') {
-      current = { kind: 'star', raw: content.trim(), body: (star[1] as string).trim(), line };
+      current = { kind: 'star', raw: content.trim(), body: (star[1] as string).trim(), line, page };
       items.push(current);
     } else if (current !== null) {
       // A hard-wrapped line continues the block (text or note) it stands in.
@@ -102,7 +117,7 @@ function readItems(text: string): Item[] {
       c.raw = joinPieces(c.raw, content);
       if (c.kind !== 'text') c.body = joinPieces(c.body, content);
     } else {
-      current = { kind: 'text', raw: content.trim(), line };
+      current = { kind: 'text', raw: content.trim(), line, page };
       items.push(current);
     }
   });
@@ -236,14 +251,14 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
     if (EDITORS_NOTE.test(raw)) {
       doc = { kind: 'editors-note', title: '编者按', authors: [], line: item.line, authorLine: item.line, item: i, sections: [] };
       docs.push(doc);
-      open = { pieces: [{ raw, line: item.line, item: i }] };
+      open = { pieces: [{ raw, line: item.line, item: i, page: item.page }] };
       section(doc).paragraphs.push(open);
       notesSinceText = false;
       continue;
     }
 
     if (open && readsOn(open, notesSinceText) && !isHeading(raw)) {
-      open.pieces.push({ raw, line: item.line, item: i });
+      open.pieces.push({ raw, line: item.line, item: i, page: item.page });
       notesSinceText = false;
       continue;
     }
@@ -262,7 +277,7 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
       doc.sections.push({ heading, level, path: [...(above?.path ?? []), heading], paragraphs: [] });
       open = null;
     } else {
-      open = { pieces: [{ raw, line: item.line, item: i }] };
+      open = { pieces: [{ raw, line: item.line, item: i, page: item.page }] };
       section(doc).paragraphs.push(open);
     }
     notesSinceText = false;
@@ -398,6 +413,12 @@ function resolveShortForms(essay: Essay, warn: (line: number, message: string) =
   });
 }
 
+/** The first and last of the pages known, or null when none is. */
+function pageRange(pages: Array<number | null>): [number, number] | null {
+  const known = pages.filter((p): p is number => p !== null);
+  return known.length === 0 ? null : [Math.min(...known), Math.max(...known)];
+}
+
 /** Parses one corpus file. Never throws: what it cannot resolve becomes a warning. */
 export function parseCorpusFile(file: string, text: string, hash?: string): CorpusFile {
   const warnings: CorpusWarning[] = [];
@@ -504,6 +525,7 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
           refersTo: null,
           form: 'full' as const,
           line: note.line,
+          page: note.page,
         };
       });
 
@@ -516,6 +538,13 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
       paragraphs: s.paragraphs.map((p): Paragraph => {
         const raw = p.pieces.map((piece) => piece.raw).reduce(joinPieces);
         const display = toDisplay(raw);
+        // Where each printed page's part of the paragraph begins in its display text.
+        const pages: Paragraph['pages'] = [];
+        p.pieces.forEach((piece, k) => {
+          if (piece.page === null || pages.at(-1)?.page === piece.page) return;
+          const start = k === 0 ? 0 : toDisplay(p.pieces.slice(0, k).map((q) => q.raw).reduce(joinPieces)).text.length;
+          pages.push({ page: piece.page, start: Math.min(start, display.text.length) });
+        });
         const bound = draftMarkers[d]?.[flat++] ?? [];
         const markers: Marker[] = display.markers.map((m, k) => {
           const note = bound[k]?.note;
@@ -531,6 +560,7 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
           markers,
           sentences: splitSentences(display.text),
           lines: p.pieces.map((piece) => piece.line),
+          pages,
         };
       }),
     }));
@@ -545,6 +575,11 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
       sections,
       footnotes,
       line: doc.line,
+      pages: pageRange([
+        (items[doc.item] as Item).page,
+        ...doc.sections.flatMap((s) => s.paragraphs.flatMap((p) => p.pieces.map((piece) => piece.page))),
+        ...footnotes.map((f) => f.page),
+      ]),
     };
     for (const a of essay.authors) {
       if (a.affiliation === null) warn(doc.authorLine, `no affiliation note (*) for ${a.name}`);

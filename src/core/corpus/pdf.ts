@@ -1,0 +1,299 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CIRCLED, joinPieces } from './text.js';
+
+/*
+ * A born-digital journal PDF as the text the parser reads: each printed page opens with a
+ * form feed and its printed number (`\f17`), then its body blocks, then its notes, one block
+ * each, exactly as our text dumps are laid out. The PDF and a text dump of the same essays
+ * therefore make the same model, and the pages come with it.
+ *
+ * Everything is read from pdf.js's positioned text items (x, y, size, font), never from a
+ * plain-text dump:
+ * - the body size is the size with the most characters; the body font likewise;
+ * - the top and bottom bands of a page hold the running header and the footer, and the
+ *   footer's number (`· 17 ·`, `— 17 —`, `17`) is the printed page;
+ * - lines of text smaller than the body at the foot of the page, from the first that starts
+ *   with a circled number or `*`, are the notes; a line there without a label continues the
+ *   note above it, and at the top of a page's notes, the last note of the page before;
+ * - a smaller glyph raised above its line is a note marker (`^①`);
+ * - a body line indented from the page's left edge starts a paragraph; a line in another
+ *   size or font (a title, the author line, a heading) is a block of its own;
+ * - lines join without a space between Chinese characters, the spaces pdf.js infers from a
+ *   justified line's letter spacing are dropped, and a URL broken across lines is rejoined.
+ */
+
+export interface PdfLimits {
+  maxBytes: number;
+  maxPages: number;
+}
+
+export const PDF_LIMITS: PdfLimits = { maxBytes: 50 * 1024 * 1024, maxPages: 300 };
+
+export type PdfResult =
+  | { ok: true; text: string; pages: number; warnings: Array<{ page: number | null; message: string }> }
+  | { ok: false; page: number | null; message: string };
+
+interface Item {
+  str: string;
+  x: number;
+  y: number;
+  size: number;
+  width: number;
+  font: string;
+}
+
+interface Line {
+  items: Item[];
+  /** Baseline of the line's largest glyphs. */
+  y: number;
+  size: number;
+  x: number;
+  end: number;
+  font: string;
+  text: string;
+}
+
+const require = createRequire(import.meta.url);
+const PDFJS_DIR = dirname(require.resolve('pdfjs-dist/package.json'));
+
+type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let pdfjs: Promise<PdfJs> | undefined;
+
+function loadPdfJs(): Promise<PdfJs> {
+  pdfjs ??= import(pathToFileURL(join(PDFJS_DIR, 'legacy', 'build', 'pdf.mjs')).href) as Promise<PdfJs>;
+  return pdfjs;
+}
+
+const HAN_OR_CJK_PUNCT = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef“”‘’《》〈〉【】…—·]/u;
+const LABEL = new RegExp(`^\\s*([${CIRCLED}]|[*＊])`, 'u');
+const FOOTER_NUMBER = /^[\s·•—–\-―]*(\d{1,5})[\s·•—–\-―]*$/u;
+const PRIVATE_OR_REPLACEMENT = /[\uE000-\uF8FF\uFFFD]/gu;
+
+const round = (n: number) => Math.round(n * 2) / 2;
+
+/** The value with the most characters behind it. */
+function mostCommon<T>(items: Item[], key: (i: Item) => T): T | undefined {
+  const counts = new Map<T, number>();
+  for (const i of items) counts.set(key(i), (counts.get(key(i)) ?? 0) + i.str.length);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+/** Items of one page grouped into lines, top to bottom, each left to right. */
+function linesOf(items: Item[]): Line[] {
+  // Largest first, so that a line exists before the small raised markers that belong to it.
+  const sorted = [...items].sort((a, b) => b.size - a.size || b.y - a.y || a.x - b.x);
+  const groups: Item[][] = [];
+  // An item stands from its baseline up to about 0.8 of its size; two items whose spans
+  // overlap by a third of the smaller are on one line (a raised marker on its line).
+  const overlaps = (a: Item, b: Item) => {
+    const low = Math.max(a.y, b.y);
+    const high = Math.min(a.y + a.size * 0.8, b.y + b.size * 0.8);
+    return high - low > Math.min(a.size, b.size) * 0.8 * 0.3;
+  };
+  for (const item of sorted) {
+    const group = groups.find((g) => g.some((other) => other.size >= item.size * 0.99 && overlaps(item, other)));
+    if (group) group.push(item);
+    else groups.push([item]);
+  }
+  return groups
+    .map((g) => {
+      const size = Math.max(...g.map((i) => i.size));
+      const main = g.filter((i) => i.size >= size * 0.85);
+      const y = main.reduce((s, i) => s + i.y, 0) / main.length;
+      const ordered = [...g].sort((a, b) => a.x - b.x);
+      const font = mostCommon(main, (i) => i.font) ?? '';
+      return { items: ordered, y, size, x: ordered[0]?.x ?? 0, end: Math.max(...ordered.map((i) => i.x + i.width)), font, text: '' };
+    })
+    .sort((a, b) => b.y - a.y);
+}
+
+/** A line's text: markers as `^①`, no inferred spaces between Chinese characters. */
+function lineText(line: Line): string {
+  let out = '';
+  let lastEnd: number | null = null;
+  for (const item of line.items) {
+    const raised = item.size < line.size * 0.8 && item.y > line.y + line.size * 0.15;
+    let str = item.str;
+    if (raised && new RegExp(`^\\s*[${CIRCLED}]\\s*$`, 'u').test(str)) str = `^${str.trim()}`;
+    else if (raised && /^\s*[*＊]\s*$/u.test(str)) str = '*';
+    // A gap wider than a third of the size between two Latin words is a space pdf.js left out.
+    if (lastEnd !== null && item.x - lastEnd > line.size * 0.3 && /[A-Za-z0-9,.;:]$/u.test(out) && /^[A-Za-z0-9(]/u.test(str)) out += ' ';
+    out += str;
+    lastEnd = item.x + item.width;
+  }
+  return tidy(out);
+}
+
+/** Drops the spaces a justified line puts between Chinese characters (and between them and digits). */
+function tidy(text: string): string {
+  let out = text.replace(/\s+/gu, ' ');
+  // A space stays only between Latin words: beside a Chinese character or a marker, or
+  // between two digits (`2 0 2 4`, a justified line's letter spacing), it is not printed.
+  const printed = (a: string, b: string) => {
+    const cjk = (c: string) => HAN_OR_CJK_PUNCT.test(c) || c === '^' || new RegExp(`[${CIRCLED}]`, 'u').test(c);
+    return !(cjk(a) || cjk(b) || (/\d/u.test(a) && /\d/u.test(b)));
+  };
+  for (let i = 0; i < 2; i++) out = out.replace(/(\S) (?=(\S))/gu, (whole, a: string, b: string) => (printed(a, b) ? whole : a));
+  return out.trim();
+}
+
+/** Joins a block's lines: no space in Chinese, a space between Latin words, none inside a URL. */
+function joinLines(lines: string[]): string {
+  return lines.reduce((text, line) => {
+    if (text === '') return line;
+    const url = /(?:https?:\/\/|www\.)\S*$/u.exec(text);
+    // A URL broken at the line's end goes on with the next line's first word.
+    if (url && /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+;=%]/u.test(line) && !/[。，；）]$/u.test(text)) return text + line;
+    return joinPieces(text, line);
+  }, '');
+}
+
+interface PageText {
+  number: number | null;
+  blocks: string[];
+  notes: string[];
+  /** A first note line with no label: the end of the page before's last note. */
+  carried: string | null;
+  twoColumns: boolean;
+}
+
+function readPage(lines: Line[], height: number, width: number, body: { size: number; font: string; left: number }): PageText {
+  const header = (l: Line) => l.y > height * 0.9;
+  const footer = (l: Line) => l.y < height * 0.08;
+  let number: number | null = null;
+  for (const l of lines.filter(footer)) {
+    const m = FOOTER_NUMBER.exec(l.text);
+    if (m) number = Number(m[1]);
+  }
+  const content = lines.filter((l) => !header(l) && !footer(l));
+  // The notes: the run of small lines at the foot, from the first labelled one.
+  let notesFrom = content.length;
+  for (let i = content.length - 1; i >= 0; i--) {
+    const l = content[i] as Line;
+    if (l.size >= body.size * 0.92) break;
+    notesFrom = i;
+  }
+  while (notesFrom < content.length && !LABEL.test((content[notesFrom] as Line).text) && notesFrom > 0 && (content[notesFrom - 1] as Line).size < body.size * 0.92)
+    notesFrom++;
+  const bodyLines = content.slice(0, notesFrom);
+  const noteLines = content.slice(notesFrom);
+
+  const notes: string[][] = [];
+  let carried: string[] | null = null;
+  for (const l of noteLines) {
+    if (LABEL.test(l.text)) notes.push([l.text]);
+    else if (notes.length > 0) (notes.at(-1) as string[]).push(l.text);
+    else (carried ??= []).push(l.text);
+  }
+
+  const blocks: string[][] = [];
+  let previous: Line | null = null;
+  for (const l of bodyLines) {
+    const ownBlock = Math.abs(l.size - body.size) > body.size * 0.08 || l.font !== body.font;
+    const indented = l.x > body.left + body.size * 0.8;
+    const previousOwn = previous !== null && (Math.abs(previous.size - body.size) > body.size * 0.08 || previous.font !== body.font);
+    const sameBlock = previous !== null && !ownBlock && !previousOwn && !indented && previous.y - l.y < body.size * 2.5;
+    if (sameBlock || (ownBlock && previous !== null && previousOwn && previous.size === l.size && previous.font === l.font && previous.y - l.y < l.size * 1.6))
+      (blocks.at(-1) as string[]).push(l.text);
+    else blocks.push([l.text]);
+    previous = l;
+  }
+  const starts = bodyLines.filter((l) => l.size === body.size).map((l) => l.x);
+  const twoColumns = starts.filter((x) => x > width * 0.45).length >= 3 && starts.filter((x) => x < width * 0.3).length >= 3;
+  return {
+    number,
+    blocks: blocks.map(joinLines),
+    notes: notes.map(joinLines),
+    carried: carried ? joinLines(carried) : null,
+    twoColumns,
+  };
+}
+
+/** Reads a PDF's bytes into the parser's text, or says why it cannot. */
+export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMITS): Promise<PdfResult> {
+  if (data.byteLength > limits.maxBytes) {
+    return { ok: false, page: null, message: `is ${(data.byteLength / 1024 / 1024).toFixed(0)} MB, over the ${limits.maxBytes / 1024 / 1024} MB a PDF may have: split it into issues or essays` };
+  }
+  const { getDocument } = await loadPdfJs();
+  const task = getDocument({
+    data: new Uint8Array(data),
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    cMapUrl: `${join(PDFJS_DIR, 'cmaps')}/`,
+    cMapPacked: true,
+    standardFontDataUrl: `${join(PDFJS_DIR, 'standard_fonts')}/`,
+    verbosity: 0,
+  });
+  let doc: Awaited<typeof task.promise>;
+  try {
+    doc = await task.promise;
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === 'PasswordException') return { ok: false, page: null, message: 'is encrypted (it asks for a password): save a copy without a password and put that in the folder' };
+    return { ok: false, page: null, message: `is not a readable PDF (${(error as Error).message}): the file may be damaged or cut short; download it again` };
+  }
+  try {
+    if (doc.numPages > limits.maxPages) {
+      return { ok: false, page: null, message: `has ${doc.numPages} pages, over the ${limits.maxPages} a PDF may have: split it into issues or essays` };
+    }
+    const pages: Array<{ items: Item[]; width: number; height: number }> = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      const { width, height } = page.getViewport({ scale: 1 });
+      const content = await page.getTextContent();
+      const items: Item[] = [];
+      for (const raw of content.items) {
+        if (!('str' in raw) || raw.str.trim() === '') continue;
+        const [, b, c, d, x, y] = raw.transform as number[];
+        items.push({ str: raw.str, x: x as number, y: y as number, size: round(Math.hypot(c as number, d as number) || Math.abs(b as number)), width: raw.width, font: raw.fontName });
+      }
+      pages.push({ items, width, height });
+      page.cleanup();
+    }
+    const all = pages.flatMap((p) => p.items);
+    const characters = all.reduce((n, i) => n + i.str.replace(/\s/gu, '').length, 0);
+    if (characters === 0) {
+      return { ok: false, page: null, message: 'has no text layer (a scan?): the bot reads only PDFs with text; run OCR on it or use the publisher’s PDF' };
+    }
+    const unmapped = all.reduce((n, i) => n + (i.str.match(PRIVATE_OR_REPLACEMENT)?.length ?? 0), 0);
+    if (unmapped > characters * 0.02) {
+      const page = pages.findIndex((p) => p.items.some((i) => PRIVATE_OR_REPLACEMENT.test(i.str))) + 1;
+      PRIVATE_OR_REPLACEMENT.lastIndex = 0;
+      return {
+        ok: false,
+        page,
+        message: `has text the bot cannot read as characters (${unmapped} of ${characters} map to no Unicode character: its fonts lack a ToUnicode map): export it again with fonts embedded as Unicode, or use the text`,
+      };
+    }
+    const size = mostCommon(all, (i) => i.size) ?? 10;
+    const bodyItems = all.filter((i) => i.size === size);
+    const font = mostCommon(bodyItems, (i) => i.font) ?? '';
+    const warnings: Array<{ page: number | null; message: string }> = [];
+    const read = pages.map((p, index) => {
+      const lines = linesOf(p.items);
+      for (const l of lines) l.text = lineText(l);
+      const starts = lines.filter((l) => l.size === size && l.y < p.height * 0.9 && l.y > p.height * 0.08).map((l) => l.x);
+      const left = starts.length > 0 ? Math.min(...starts) : 0;
+      const page = readPage(lines, p.height, p.width, { size, font, left });
+      if (page.twoColumns) warnings.push({ page: page.number ?? index + 1, message: 'looks like two columns, which the bot cannot put in reading order: check its paragraphs, or use a one-column PDF' });
+      return page;
+    });
+    // A note's end carried onto the next page belongs to the last note of the page before.
+    read.forEach((page, i) => {
+      const before = read[i - 1];
+      if (!page.carried) return;
+      if (before && before.notes.length > 0) before.notes[before.notes.length - 1] = joinLines([before.notes.at(-1) as string, page.carried]);
+      else page.blocks.push(page.carried);
+    });
+    const text = read
+      .map((page) => [`\f${page.number ?? ''}`, ...page.blocks, ...page.notes].join('\n\n'))
+      .join('\n\n')
+      .concat('\n');
+    return { ok: true, text, pages: doc.numPages, warnings };
+  } finally {
+    await doc.destroy();
+  }
+}

@@ -24,6 +24,8 @@ export const ENTRY_POINTS = [
   'bench/run.ts',
   'bench/load-discord.ts',
   'bench/load-slack.ts',
+  // A worker thread's file of its own (see src/core/corpus/pdf-reader.ts).
+  'src/core/corpus/pdf-worker.ts',
 ];
 
 /** A hash of everything that decides what the parser and index produce: caches are keyed by it. */
@@ -53,7 +55,7 @@ export async function buildAll() {
     format: 'esm',
     platform: 'node',
     target: 'node20.12',
-    external: ['discord.js', '@slack/bolt', 'pino', 'ws', 'esbuild', 'fast-check', 'vitest', 'pinyin-pro'],
+    external: ['discord.js', '@slack/bolt', 'pino', 'ws', 'esbuild', 'fast-check', 'vitest', 'pinyin-pro', 'pdfjs-dist'],
     sourcemap: true,
     define: { __YINZHENG_BUILD__: JSON.stringify(buildId()) },
     logLevel: 'warning',

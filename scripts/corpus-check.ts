@@ -1,6 +1,7 @@
 /**
- * `npm run corpus:check [-- --corpus DIR]`: what each corpus file yields, and every place the
- * parser could not resolve, as `corpus: FILE:LINE: message`. Exits 1 only when no essay loads.
+ * `npm run corpus:check [-- --corpus DIR | DIR]`: what each corpus file yields (a PDF's pages
+ * too), and every place the parser could not resolve, as `corpus: FILE:LINE: message` (for a
+ * PDF, `corpus: FILE, page N: message`), with what to do. Exits 1 only when no essay loads.
  */
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,15 +21,27 @@ function counts(f: CorpusFile) {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { corpus: { type: 'string' } }, allowPositionals: false });
+  let args: ReturnType<typeof parseArgs<{ options: { corpus: { type: 'string' } }; allowPositionals: true }>>;
+  try {
+    args = parseArgs({ options: { corpus: { type: 'string' } }, allowPositionals: true });
+  } catch (error) {
+    console.error(`corpus:check: ${(error as Error).message}\nusage: npm run corpus:check [-- --corpus DIR | DIR]`);
+    return 2;
+  }
+  if (args.positionals.length > 1) {
+    console.error('corpus:check: one folder at most\nusage: npm run corpus:check [-- --corpus DIR | DIR]');
+    return 2;
+  }
   loadEnvFile();
-  const config = parseConfig(process.env, { corpusDir: values.corpus });
+  const config = parseConfig(process.env, { corpusDir: args.values.corpus ?? args.positionals[0] });
   const corpus = await loadCorpus(config.corpusDir);
   console.log(`corpus: ${corpus.dir} (version ${corpus.version})`);
   for (const f of corpus.files) {
     const c = counts(f);
+    const pages = f.essays.flatMap((e) => e.pages ?? []);
+    const printed = pages.length > 0 ? `, pages ${Math.min(...pages)}–${Math.max(...pages)}` : '';
     console.log(
-      `${f.file}: ${c.essays} essays, ${c.authors} authors, ${c.sections} sections, ${c.paragraphs} paragraphs, ${c.footnotes} footnotes, ${c.urls} URLs${f.essays.some((e) => e.kind === 'editors-note') ? ", editor's note" : ''}`,
+      `${f.file}: ${c.essays} essays, ${c.authors} authors, ${c.sections} sections, ${c.paragraphs} paragraphs, ${c.footnotes} footnotes, ${c.urls} URLs${f.essays.some((e) => e.kind === 'editors-note') ? ", editor's note" : ''}${printed}`,
     );
   }
   const warnings = corpus.files.flatMap((f) => f.warnings);

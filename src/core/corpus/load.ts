@@ -6,6 +6,7 @@ import { withMetadata } from './metadata.js';
 import { type Corpus, type CorpusFile, essaysOf } from './model.js';
 import { parseCorpusFile } from './parse.js';
 import type { ParseCache } from './parse-cache.js';
+import { readPdf } from './pdf-reader.js';
 
 export { parseCorpusFile } from './parse.js';
 
@@ -37,6 +38,31 @@ export function parseCorpusBytes(file: string, bytes: Uint8Array, hash = hashOf(
   return parseCorpusFile(file, decoded.text, hash);
 }
 
+const CORPUS_FILE = /\.(?:txt|pdf)$/iu;
+
+/**
+ * Reads a PDF (in a worker thread) into the same model as a text file. A PDF the reader must
+ * refuse yields a file with no essays and one warning saying why and what to do; the parser's
+ * warnings name the printed page instead of a line of the text made from it.
+ */
+export async function parsePdfBytes(file: string, bytes: Uint8Array, hash = hashOf(bytes)): Promise<CorpusFile> {
+  const read = await readPdf(bytes);
+  if (!read.ok) return { file, symposium: null, essays: [], warnings: [{ file, line: 0, page: read.page, message: `${read.message}: skipped` }], hash };
+  const parsed = parseCorpusFile(file, read.text, hash);
+  const pageAt: Array<number | null> = [];
+  let page: number | null = null;
+  for (const line of read.text.split('\n')) {
+    const m = /^\f(\d*)/u.exec(line);
+    if (m) page = m[1] ? Number(m[1]) : (page ?? 0) + 1;
+    pageAt.push(page);
+  }
+  const warnings = [
+    ...read.warnings.map((w) => ({ file, line: 0, page: w.page, message: w.message })),
+    ...parsed.warnings.map((w) => ({ file, line: 0, page: pageAt[w.line - 1] ?? null, message: w.message })),
+  ];
+  return { ...parsed, warnings: warnings.sort((a, b) => (a.page ?? 0) - (b.page ?? 0)) };
+}
+
 /** The corpus version: a short hash over every file's name and content. */
 export function corpusVersion(files: CorpusFile[]): string {
   const h = createHash('sha256');
@@ -49,16 +75,16 @@ export function corpusVersion(files: CorpusFile[]): string {
 }
 
 /**
- * Loads every `.txt` file in a folder, in name order. A file that cannot be read or parsed
+ * Loads every `.txt` and `.pdf` file in a folder, in name order. A file that cannot be read or parsed
  * yields warnings and the others still load; the caller decides what an empty corpus means.
  */
 export async function loadCorpus(dir: string, options: { parseCache?: ParseCache } = {}): Promise<Corpus> {
   let names: string[];
   try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && /\.txt$/iu.test(e.name)).map((e) => e.name);
+    names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && CORPUS_FILE.test(e.name)).map((e) => e.name);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
-    throw new UserError('corpus_dir', `corpus: the folder ${dir} ${reason}. Set CORPUS_DIR or --corpus to a folder of .txt essays.`);
+    throw new UserError('corpus_dir', `corpus: the folder ${dir} ${reason}. Set CORPUS_DIR or --corpus to a folder of .txt or .pdf essays.`);
   }
   names.sort((a, b) => a.localeCompare(b));
   const files: CorpusFile[] = [];
@@ -83,7 +109,7 @@ async function parseCached(name: string, bytes: Uint8Array, cache: ParseCache | 
   const hash = hashOf(bytes);
   const cached = await cache?.get(name, hash);
   if (cached) return cached;
-  const parsed = parseCorpusBytes(name, bytes, hash);
+  const parsed = /\.pdf$/iu.test(name) ? await parsePdfBytes(name, bytes, hash) : parseCorpusBytes(name, bytes, hash);
   await cache?.put(parsed);
   return parsed;
 }
@@ -118,7 +144,7 @@ export function disambiguateIds(files: CorpusFile[]): void {
 /** Says why a corpus cannot be served, or null when it has at least one essay. */
 export function whyUnservable(corpus: Corpus): string | null {
   if (essaysOf(corpus).length > 0) return null;
-  if (corpus.files.length === 0) return `corpus: no .txt files in ${corpus.dir}. Put essays there, or set CORPUS_DIR or --corpus.`;
+  if (corpus.files.length === 0) return `corpus: no .txt or .pdf files in ${corpus.dir}. Put essays there, or set CORPUS_DIR or --corpus.`;
   const reasons = corpus.files.flatMap((f) => f.warnings.map((w) => `${f.file}: ${w.message}`));
   return `corpus: no essay could be loaded from ${corpus.dir} (${reasons.slice(0, 5).join('; ')}).`;
 }

@@ -120,6 +120,8 @@ export const CorpusWarningSchema = z.object({
   file: z.string(),
   line: z.number().int().nonnegative(),
   message: z.string(),
+  /** For a PDF: the printed page (or, without a printed number, the PDF's page) the warning is about. */
+  page: z.number().int().nonnegative().nullable().optional(),
 });
 export type CorpusWarning = z.infer<typeof CorpusWarningSchema>;
 
@@ -146,6 +148,8 @@ export type Corpus = z.infer<typeof CorpusSchema>;
 /** Formats a warning as `corpus: DIR/FILE:LINE: message`, the form editors and terminals link. */
 export function formatWarning(w: CorpusWarning, dir?: string): string {
   const path = dir ? `${dir.replace(/\/+$/u, '')}/${w.file}` : w.file;
+  // A PDF has no lines a user could open: its warnings name the page.
+  if (/\.pdf$/iu.test(w.file)) return `corpus: ${path}${w.page != null ? `, page ${w.page}` : ''}: ${w.message}`;
   return `corpus: ${path}:${w.line}: ${w.message}`;
 }
 

@@ -265,7 +265,7 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
 
     if (doc === null) {
       warn(item.line, 'text before any essay title and author line: kept as a document with no author');
-      doc = { kind: 'essay', title: file.replace(/\.txt$/iu, ''), authors: [], line: item.line, authorLine: item.line, item: i, sections: [] };
+      doc = { kind: 'essay', title: file.replace(/\.(?:txt|pdf)$/iu, ''), authors: [], line: item.line, authorLine: item.line, item: i, sections: [] };
       docs.push(doc);
     }
 
@@ -306,14 +306,14 @@ function slugOf(doc: DraftDoc, symposium: string | null, file: string): string {
     pinyin(name, { toneType: 'none', type: 'array', nonZh: 'consecutive', v: true }).map((s) => s.toLowerCase().replace(/[^a-z0-9]/gu, ''));
   let slug: string;
   if (doc.kind === 'editors-note') {
-    slug = `editors-${initials(symposium ?? file.replace(/\.txt$/iu, ''))}`;
+    slug = `editors-${initials(symposium ?? file.replace(/\.(?:txt|pdf)$/iu, ''))}`;
   } else if (doc.authors.length > 0) {
     const first = syllables(doc.authors[0] as string).filter((s) => s !== '');
     const name = first.length > 1 ? `${first[0]}-${first.slice(1).join('')}` : (first[0] ?? 'anon');
     slug = `${name}-${initials(doc.title)}`;
   } else {
     slug = `${file
-      .replace(/\.txt$/iu, '')
+      .replace(/\.(?:txt|pdf)$/iu, '')
       .toLowerCase()
       .replace(/[^a-z0-9]+/gu, '-')}-${initials(doc.title)}`;
   }
@@ -542,7 +542,15 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
         const pages: Paragraph['pages'] = [];
         p.pieces.forEach((piece, k) => {
           if (piece.page === null || pages.at(-1)?.page === piece.page) return;
-          const start = k === 0 ? 0 : toDisplay(p.pieces.slice(0, k).map((q) => q.raw).reduce(joinPieces)).text.length;
+          const start =
+            k === 0
+              ? 0
+              : toDisplay(
+                  p.pieces
+                    .slice(0, k)
+                    .map((q) => q.raw)
+                    .reduce(joinPieces),
+                ).text.length;
           pages.push({ page: piece.page, start: Math.min(start, display.text.length) });
         });
         const bound = draftMarkers[d]?.[flat++] ?? [];

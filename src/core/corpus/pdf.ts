@@ -175,7 +175,12 @@ function readPage(lines: Line[], height: number, width: number, body: { size: nu
     if (l.size >= body.size * 0.92) break;
     notesFrom = i;
   }
-  while (notesFrom < content.length && !LABEL.test((content[notesFrom] as Line).text) && notesFrom > 0 && (content[notesFrom - 1] as Line).size < body.size * 0.92)
+  while (
+    notesFrom < content.length &&
+    !LABEL.test((content[notesFrom] as Line).text) &&
+    notesFrom > 0 &&
+    (content[notesFrom - 1] as Line).size < body.size * 0.92
+  )
     notesFrom++;
   const bodyLines = content.slice(0, notesFrom);
   const noteLines = content.slice(notesFrom);
@@ -214,7 +219,11 @@ function readPage(lines: Line[], height: number, width: number, body: { size: nu
 /** Reads a PDF's bytes into the parser's text, or says why it cannot. */
 export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMITS): Promise<PdfResult> {
   if (data.byteLength > limits.maxBytes) {
-    return { ok: false, page: null, message: `is ${(data.byteLength / 1024 / 1024).toFixed(0)} MB, over the ${limits.maxBytes / 1024 / 1024} MB a PDF may have: split it into issues or essays` };
+    return {
+      ok: false,
+      page: null,
+      message: `is ${(data.byteLength / 1024 / 1024).toFixed(0)} MB, over the ${limits.maxBytes / 1024 / 1024} MB a PDF may have: split it into issues or essays`,
+    };
   }
   const { getDocument } = await loadPdfJs();
   const task = getDocument({
@@ -232,7 +241,8 @@ export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMIT
     doc = await task.promise;
   } catch (error) {
     const name = (error as { name?: string }).name;
-    if (name === 'PasswordException') return { ok: false, page: null, message: 'is encrypted (it asks for a password): save a copy without a password and put that in the folder' };
+    if (name === 'PasswordException')
+      return { ok: false, page: null, message: 'is encrypted (it asks for a password): save a copy without a password and put that in the folder' };
     return { ok: false, page: null, message: `is not a readable PDF (${(error as Error).message}): the file may be damaged or cut short; download it again` };
   }
   try {
@@ -248,7 +258,14 @@ export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMIT
       for (const raw of content.items) {
         if (!('str' in raw) || raw.str.trim() === '') continue;
         const [, b, c, d, x, y] = raw.transform as number[];
-        items.push({ str: raw.str, x: x as number, y: y as number, size: round(Math.hypot(c as number, d as number) || Math.abs(b as number)), width: raw.width, font: raw.fontName });
+        items.push({
+          str: raw.str,
+          x: x as number,
+          y: y as number,
+          size: round(Math.hypot(c as number, d as number) || Math.abs(b as number)),
+          width: raw.width,
+          font: raw.fontName,
+        });
       }
       pages.push({ items, width, height });
       page.cleanup();
@@ -278,7 +295,11 @@ export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMIT
       const starts = lines.filter((l) => l.size === size && l.y < p.height * 0.9 && l.y > p.height * 0.08).map((l) => l.x);
       const left = starts.length > 0 ? Math.min(...starts) : 0;
       const page = readPage(lines, p.height, p.width, { size, font, left });
-      if (page.twoColumns) warnings.push({ page: page.number ?? index + 1, message: 'looks like two columns, which the bot cannot put in reading order: check its paragraphs, or use a one-column PDF' });
+      if (page.twoColumns)
+        warnings.push({
+          page: page.number ?? index + 1,
+          message: 'looks like two columns, which the bot cannot put in reading order: check its paragraphs, or use a one-column PDF',
+        });
       return page;
     });
     // A note's end carried onto the next page belongs to the last note of the page before.

@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { PDF_LIMITS, type PdfLimits, type PdfResult } from './pdf.js';
+
+/*
+ * Reads a PDF in a worker thread of its own, so a running bot keeps answering while a PDF is
+ * read (pdf.js takes a good part of a second for a page of Chinese text). One worker per file:
+ * PDFs are added rarely, and a PDF that exhausts the worker's memory or time takes only its
+ * own file down. From source (tsx, vitest) the worker runs through tsx; built, it is
+ * dist/src/core/corpus/pdf-worker.js.
+ */
+
+/** A PDF that takes longer than this is refused rather than left to hold a reload up. */
+const TIME_LIMIT_MS = 120_000;
+const MEMORY_LIMIT_MB = 1024;
+
+/** The worker's code: the built file, or from source a script that registers tsx first. */
+function workerSource(): { source: string | URL; eval: boolean } {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) {
+    const tsx = import.meta.resolve('tsx/esm/api');
+    const worker = pathToFileURL(join(dirname(here), 'pdf-worker.ts')).href;
+    return { source: `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); });`, eval: true };
+  }
+  for (let dir = dirname(here); dir !== dirname(dir); dir = dirname(dir)) {
+    const built = join(dir, 'src', 'core', 'corpus', 'pdf-worker.js');
+    if (existsSync(built)) return { source: pathToFileURL(built), eval: false };
+  }
+  throw new Error('pdf-worker.js is missing from the build: run npm run build');
+}
+
+export function readPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMITS): Promise<PdfResult> {
+  if (data.byteLength > limits.maxBytes) {
+    return Promise.resolve({
+      ok: false,
+      page: null,
+      message: `is ${(data.byteLength / 1024 / 1024).toFixed(0)} MB, over the ${limits.maxBytes / 1024 / 1024} MB a PDF may have: split it into issues or essays`,
+    });
+  }
+  const { source, eval: isEval } = workerSource();
+  return new Promise((resolve) => {
+    const worker = new Worker(source, { eval: isEval, workerData: { data, limits }, resourceLimits: { maxOldGenerationSizeMb: MEMORY_LIMIT_MB } });
+    let settled = false;
+    const settle = (result: PdfResult) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      void worker.terminate();
+      resolve(result);
+    };
+    const timer = setTimeout(
+      () => settle({ ok: false, page: null, message: `took over ${TIME_LIMIT_MS / 1000} s to read: split it into smaller PDFs` }),
+      TIME_LIMIT_MS,
+    );
+    timer.unref();
+    worker.once('message', (result: PdfResult) => settle(result));
+    worker.once('error', (error) => {
+      const memory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      settle({
+        ok: false,
+        page: null,
+        message: memory
+          ? `needs more than ${MEMORY_LIMIT_MB} MB to read: split it into smaller PDFs`
+          : `could not be read (${error.message}): download it again, or report it`,
+      });
+    });
+    worker.once('exit', (code) =>
+      settle({ ok: false, page: null, message: `could not be read (the reader stopped with code ${code}): download it again, or report it` }),
+    );
+  });
+}

@@ -1,0 +1,13 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { extractPdf, type PdfLimits } from './pdf.js';
+
+/*
+ * The worker thread that reads one PDF (see pdf-reader.ts): pdf.js parses fonts and content
+ * streams for hundreds of milliseconds a page, which the bot's event loop must not wait for.
+ */
+const { data, limits } = workerData as { data: Uint8Array; limits: PdfLimits };
+extractPdf(data, limits).then(
+  (result) => parentPort?.postMessage(result),
+  (error: unknown) =>
+    parentPort?.postMessage({ ok: false, page: null, message: `could not be read (${(error as Error).message}): download it again, or report it` }),
+);

@@ -186,11 +186,11 @@ function readPage(lines: Line[], height: number, width: number, body: { size: nu
   const noteLines = content.slice(notesFrom);
 
   const notes: string[][] = [];
-  let carried: string[] | null = null;
+  const carried: string[] = [];
   for (const l of noteLines) {
     if (LABEL.test(l.text)) notes.push([l.text]);
     else if (notes.length > 0) (notes.at(-1) as string[]).push(l.text);
-    else (carried ??= []).push(l.text);
+    else carried.push(l.text);
   }
 
   const blocks: string[][] = [];
@@ -211,7 +211,7 @@ function readPage(lines: Line[], height: number, width: number, body: { size: nu
     number,
     blocks: blocks.map(joinLines),
     notes: notes.map(joinLines),
-    carried: carried ? joinLines(carried) : null,
+    carried: carried.length > 0 ? joinLines(carried) : null,
     twoColumns,
   };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { factsFor } from '../src/core/corpus/metadata.js';
-import type { Essay, Paragraph } from '../src/core/corpus/model.js';
+import { type Essay, type Paragraph, pagesOf } from '../src/core/corpus/model.js';
 import type { Command } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import { type CitableWork, type CitationField, formatBibtex, formatGbt7714, missingFields } from '../src/core/reply/citation.js';
@@ -83,6 +83,14 @@ export default {
     const results = cited.map((essay) => {
       const metadata = all.find((a) => a.essay === essay || a.essay.id === essay.id)?.file.metadata;
       const facts = factsFor(metadata, essay);
+      // A PDF's printed pages, where the metadata gives none: the passage's own for a passage,
+      // else the essay's first to last.
+      const printed = passage && passage.essay === essay ? pagesOf(passage.paragraph) : (essay.pages ?? []);
+      if (facts.pages === undefined && printed.length > 0) {
+        const first = Math.min(...printed);
+        const last = Math.max(...printed);
+        facts.pages = first === last ? String(first) : `${first}-${last}`;
+      }
       const work: CitableWork = { id: essay.id, title: essay.title, authors: essay.authors.map((a) => a.name), facts };
       const gbt7714 = formatGbt7714(work);
       const bibtex = formatBibtex(work);

@@ -62,6 +62,7 @@ export default {
           essay: essay.title,
           section: section.heading,
           sectionPath: section.path,
+          pages: attribution.pages ?? [],
           footnotes: footnotes.map(footnoteResult),
         },
       ],

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Essay } from '../src/core/corpus/model.js';
 import type { Command } from '../src/core/dispatch/command.js';
 import { affiliationLabel } from '../src/core/reply/excerpt.js';
+import { pageText } from '../src/core/reply/layout.js';
 import type { ReplyBlock } from '../src/core/reply/model.js';
 import { EssaysResult } from '../src/core/reply/results.js';
 import { localized } from '../src/core/reply/traditional.js';
@@ -18,6 +19,7 @@ const T = localized({
     sections: 'Sections',
     footnotes: 'Footnotes',
     passages: 'Passage IDs',
+    pages: 'Pages',
     none: '—',
   },
   'zh-CN': {
@@ -31,6 +33,7 @@ const T = localized({
     sections: '章节',
     footnotes: '脚注',
     passages: '段落编号',
+    pages: '页码',
     none: '—',
   },
 });
@@ -82,6 +85,7 @@ export default {
           footnoteCount: essay.footnotes.length,
           passagePrefix: `${essay.id}.`,
           passages: passageRange(essay),
+          pages: essay.pages,
         });
         blocks.push({
           kind: 'fields',
@@ -92,6 +96,7 @@ export default {
             ...(sections.length > 0 ? [{ label: t.sections, value: sections.join('\n') }] : []),
             { label: t.footnotes, value: String(essay.footnotes.length) },
             { label: t.passages, value: passageRange(essay) },
+            ...(essay.pages ? [{ label: t.pages, value: pageText(essay.pages, ctx.locale) ?? '' }] : []),
           ],
         });
       }

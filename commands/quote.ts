@@ -57,6 +57,7 @@ export default {
       essay: b.attribution.essay,
       section: b.attribution.section,
       sectionPath: sectionPathOf(b.attribution),
+      pages: b.attribution.pages ?? [],
       footnotes: b.footnotes.map(footnoteResult),
       exact: shown[i]?.exact ?? false,
     }));

@@ -140,7 +140,7 @@ describe('cli: invalid input exits 2 with {"error": {code, message}}', () => {
     [
       ['essays', '--corpus', 'no/such/folder', '--json'],
       'corpus_dir',
-      'corpus: the folder no/such/folder does not exist. Set CORPUS_DIR or --corpus to a folder of .txt essays.',
+      'corpus: the folder no/such/folder does not exist. Set CORPUS_DIR or --corpus to a folder of .txt or .pdf essays.',
     ],
   ])('%j → %s', async (args, code, message) => {
     const run = await cli(...args);

@@ -57,7 +57,8 @@ describe('/context', () => {
         essay: '引领普惠向善的人工智能全球治理：中国的角色',
         section: '二、共商共建、引领人工智能全球治理机制建设',
         sectionPath: ['二、共商共建、引领人工智能全球治理机制建设'],
-        footnotes: block?.footnotes,
+        pages: [],
+        footnotes: block?.footnotes?.map((f) => ({ ...f, page: null })),
       },
     ]);
     expect(reply.actions).toEqual([

@@ -58,8 +58,8 @@ describe('/quote on the bundled symposium', () => {
     expect(reply.message).toBeUndefined();
     const results = reply.results as QuoteResult[];
     expect(results.map((r) => r.id)).toEqual(['chen-zhimin-ylph.4', 'chen-zhimin-ylph.13', 'chen-zhimin-ylph.16']);
-    expect(Object.keys(results[0] ?? {})).toEqual(['id', 'quote', 'author', 'essay', 'section', 'sectionPath', 'footnotes', 'exact']);
-    expect(Object.keys(results[0]?.footnotes[0] ?? {})).toEqual(['number', 'text', 'printed', 'locator', 'urls', 'covers']);
+    expect(Object.keys(results[0] ?? {})).toEqual(['id', 'quote', 'author', 'essay', 'section', 'sectionPath', 'pages', 'footnotes', 'exact']);
+    expect(Object.keys(results[0]?.footnotes[0] ?? {})).toEqual(['number', 'text', 'printed', 'locator', 'urls', 'page', 'covers']);
     expect(results[0]).toMatchObject({
       quote:
         '“智能鸿沟”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端，而且进一步削弱了其在人工智能议程制定与标准博弈中的话语权，更催生“算法依附”“数字殖民”等新型治理不平等现象。',
@@ -76,6 +76,7 @@ describe('/quote on the bundled symposium', () => {
         text: '《习近平在中共中央政治局第二十次集体学习时强调 坚持自立自强 突出应用导向 推动人工智能健康有序发展》，新华网，2025年4月26日，<https://www.news.cn/politics/leaders/20250426/63f5cde8f4b54e22ba35aa7ec7884b3a/c.html>。',
         printed: '《习近平在中共中央政治局第二十次集体学习时强调 坚持自立自强 突出应用导向 推动人工智能健康有序发展》。',
         urls: ['https://www.news.cn/politics/leaders/20250426/63f5cde8f4b54e22ba35aa7ec7884b3a/c.html'],
+        page: null,
         covers: 'quote',
       },
     ]);
@@ -186,9 +187,11 @@ describe('/quote on the fixture symposium', () => {
           text: '《水文数据共享协议》，流域委员会官网，2024年3月5日，<https://example.org/hydro>。',
           printed: '《水文数据共享协议》，流域委员会官网，2024年3月5日，<https://example.org/hydro>。',
           urls: ['https://example.org/hydro'],
+          page: null,
           covers: 'passage',
         },
       ],
+      pages: [],
       exact: true,
     });
   });
@@ -201,6 +204,7 @@ describe('/quote on the fixture symposium', () => {
         text: '《水文数据共享协议》，流域委员会官网，2024年3月5日，<https://example.org/hydro>。',
         printed: '《水文数据共享协议》。',
         urls: ['https://example.org/hydro'],
+        page: null,
         covers: 'quote',
       },
     ]);
@@ -211,6 +215,7 @@ describe('/quote on the fixture symposium', () => {
         text: '《澜沧江—湄公河合作五年行动计划》，外交部官网，2023年1月1日，https://example.org/lmc。',
         printed: '同上。',
         urls: ['https://example.org/lmc'],
+        page: null,
         covers: 'quote',
       },
     ]);

@@ -78,6 +78,7 @@ describe('/verify on the bundled symposium', () => {
         essay: '引领普惠向善的人工智能全球治理：中国的角色',
         section: '一、面向未来、引领人工智能全球治理议程设置',
         sectionPath: ['一、面向未来、引领人工智能全球治理议程设置'],
+        pages: [],
         similarity: 1,
         footnotes: [expect.objectContaining({ number: 3, urls: [] })],
       },

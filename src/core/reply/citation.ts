@@ -62,7 +62,10 @@ export function formatGbt7714(work: CitableWork): string {
     if (f.pages !== undefined) source += `: ${gbtPages(f.pages)}`;
     parts.push(source);
   } else if (f.year !== undefined) {
-    parts.push(String(f.year));
+    parts.push(f.pages !== undefined ? `${f.year}: ${gbtPages(f.pages)}` : String(f.year));
+  } else if (f.pages !== undefined) {
+    // Pages with no journal or year stated: the cited pages still go after the title (引文页码).
+    parts[parts.length - 1] += `: ${gbtPages(f.pages)}`;
   }
   if (f.url !== undefined) parts.push(f.url);
   if (f.doi !== undefined) parts.push(`DOI:${f.doi}`);

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { citationOf, type Essay, type Footnote, type Paragraph, type Section } from '../corpus/model.js';
+import { citationOf, type Essay, type Footnote, type Paragraph, pagesOf, type Section } from '../corpus/model.js';
 import type { Attribution, Locale, ReplyBlock, ReplyFootnote, ReplyMarker } from './model.js';
 import type { FootnoteResult } from './results.js';
 import { label } from './traditional.js';
@@ -36,7 +36,9 @@ export function affiliationLabel(essay: Essay): string | null {
   return list.length > 0 ? list.join('；') : null;
 }
 
-export function attributionOf(essay: Essay, section: Section, paragraph: Paragraph, locale: Locale): Attribution {
+/** Who wrote a passage and where it stands; `span` (of its display text) gives the quoted words' pages. */
+export function attributionOf(essay: Essay, section: Section, paragraph: Paragraph, locale: Locale, span?: [number, number]): Attribution {
+  const pages = pagesOf(paragraph, span?.[0], span?.[1]);
   return {
     author: authorLabel(essay, locale),
     affiliation: affiliationLabel(essay),
@@ -45,6 +47,7 @@ export function attributionOf(essay: Essay, section: Section, paragraph: Paragra
     section: section.heading,
     ...(section.path.length > 1 ? { sectionPath: section.path } : {}),
     passageId: paragraph.id,
+    ...(pages.length > 0 ? { pages } : {}),
   };
 }
 
@@ -130,6 +133,7 @@ export function resolve(essay: Essay, number: number, covers: ReplyFootnote['cov
     number,
     text: citation.text,
     printed: note.text,
+    ...(note.page !== null ? { page: note.page } : {}),
     ...(located ? { locator: located.locator, ...(located.note !== note ? { locatorInherited: true } : {}) } : {}),
     urls: citation.urls,
     covers,
@@ -161,6 +165,7 @@ export function footnoteResult(f: ReplyFootnote): z.output<typeof FootnoteResult
     ...(f.locator ? { locator: f.locator } : {}),
     ...(f.locatorInherited ? { locatorInherited: true } : {}),
     urls: f.urls,
+    page: f.page ?? null,
     covers: f.covers,
   };
 }
@@ -243,7 +248,7 @@ export function quoteBlock(essay: Essay, section: Section, p: Paragraph, cut: Ex
     text: cut.text,
     highlights: cut.highlights,
     markers: cut.markers,
-    attribution: attributionOf(essay, section, p, locale),
+    attribution: attributionOf(essay, section, p, locale, [cut.start, cut.end]),
     footnotes: footnotesFor(essay, p, cut.start, cut.end),
   };
 }

@@ -42,6 +42,8 @@ export interface ReplyFootnote {
   urls: string[];
   /** `quote`: its marker falls inside the quoted words; `passage`: a later marker in the same paragraph covers them. */
   covers: 'quote' | 'passage';
+  /** The printed page the note is on, when known. */
+  page?: number | null;
 }
 
 /** Where a footnote marker falls inside a block's text: render `[number]` after `text[offset - 1]`. */

@@ -20,6 +20,8 @@ export const FootnoteResult = z.strictObject({
   locatorInherited: z.boolean().optional(),
   /** URLs of the full citation. */
   urls: z.array(z.string()),
+  /** The printed page the note itself is on; null when the corpus file does not say (a text file). */
+  page: z.number().int().nonnegative().nullable(),
   /** `quote`: its marker falls inside the quoted words; `passage`: a later marker in the paragraph covers them. */
   covers: z.enum(['quote', 'passage']).optional(),
 });
@@ -34,6 +36,8 @@ export const PassageResult = z.strictObject({
   section: z.string().nullable(),
   /** Every heading over it, outermost first (`['二、…', '（一）…']`); `[]` before any heading. */
   sectionPath: z.array(z.string()),
+  /** Printed pages of the quoted words, ascending; `[]` when the corpus file does not say (a text file). */
+  pages: z.array(z.number().int().nonnegative()),
   footnotes: z.array(FootnoteResult),
 });
 
@@ -99,6 +103,8 @@ export const EssaysResult = z.strictObject({
   footnoteCount: z.number().int().nonnegative(),
   passagePrefix: z.string(),
   passages: z.string(),
+  /** The essay's first and last printed page; null when the corpus file does not say. */
+  pages: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]).nullable(),
 });
 
 export const CiteResult = z.strictObject({

@@ -125,13 +125,22 @@ describe('nested headings', () => {
 describe('notes that point back: 同上, 参见, 转引自, short forms, Ibid.', () => {
   test('同上 with its own page keeps that page; the full citation and its URL come with it', () => {
     expect(quote('相关理论的发展经历了几个阶段')?.footnotes).toEqual([
-      { number: 2, text: FULL_1, printed: '同上，第36页。', locator: '第36页', urls: ['https://example.org/origin'], covers: 'quote' },
+      { number: 2, text: FULL_1, printed: '同上，第36页。', locator: '第36页', urls: ['https://example.org/origin'], page: null, covers: 'quote' },
     ]);
   });
 
   test('a bare 同上 at the top of a page repeats the note before it, on the previous page, at that note’s page', () => {
     expect(quote('合作概念的演变体现了国际体系的变化')?.footnotes).toEqual([
-      { number: 3, text: FULL_1, printed: '同上。', locator: '第36页', locatorInherited: true, urls: ['https://example.org/origin'], covers: 'quote' },
+      {
+        number: 3,
+        text: FULL_1,
+        printed: '同上。',
+        locator: '第36页',
+        locatorInherited: true,
+        urls: ['https://example.org/origin'],
+        page: null,
+        covers: 'quote',
+      },
     ]);
     const text = renderReply(bot.run('quote', { query: '合作概念的演变体现了国际体系的变化', count: 1 }, en), { width: 1000, color: false });
     expect(text).toContain(`[3] 同上。 → ${FULL_1} (cited at 第36页)`);
@@ -155,6 +164,7 @@ describe('notes that point back: 同上, 参见, 转引自, short forms, Ibid.',
         printed: '转引自 刘某：《比较政治学方法》，商务印书馆2018年版，第5页。',
         locator: '第5页',
         urls: [],
+        page: null,
         covers: 'quote',
       },
     ]);
@@ -168,6 +178,7 @@ describe('notes that point back: 同上, 参见, 转引自, short forms, Ibid.',
         printed: 'Ibid., pp. 7-9.',
         locator: 'pp. 7–9',
         urls: ['https://example.org/keohane'],
+        page: null,
         covers: 'quote',
       },
     ]);

@@ -437,7 +437,7 @@ describe('bad files give warnings, never a crash', () => {
 
   test('a missing corpus folder is a clear error', async () => {
     await expect(loadCorpus('/nonexistent/yinzheng')).rejects.toThrow(
-      'corpus: the folder /nonexistent/yinzheng does not exist. Set CORPUS_DIR or --corpus to a folder of .txt essays.',
+      'corpus: the folder /nonexistent/yinzheng does not exist. Set CORPUS_DIR or --corpus to a folder of .txt or .pdf essays.',
     );
   });
 });

@@ -53,6 +53,8 @@ interface Line {
   end: number;
   font: string;
   text: string;
+  /** The widest horizontal gap between two of its glyphs: a column gutter when it is wide. */
+  gap: number;
 }
 
 const require = createRequire(import.meta.url);
@@ -69,7 +71,11 @@ function loadPdfJs(): Promise<PdfJs> {
 const HAN_OR_CJK_PUNCT = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef“”‘’《》〈〉【】…—·]/u;
 const LABEL = new RegExp(`^\\s*([${CIRCLED}]|[*＊])`, 'u');
 const FOOTER_NUMBER = /^[\s·•—–\-―]*(\d{1,5})[\s·•—–\-―]*$/u;
-const PRIVATE_OR_REPLACEMENT = /[\uE000-\uF8FF\uFFFD]/gu;
+/** Glyphs that stand for no character: control codes (glyph numbers), private use, the replacement character. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control codes are exactly what a font without ToUnicode yields.
+const PRIVATE_OR_REPLACEMENT = /[\u0000-\u0008\u000B-\u001F\uE000-\uF8FF\uFFFD]/gu;
+/** ASCII symbols: glyph numbers read as character codes (a font with no ToUnicode map) come out as runs of them. */
+const ASCII_SYMBOL = /[!-/:-@[-`{-~]/gu;
 
 const round = (n: number) => Math.round(n * 2) / 2;
 
@@ -104,7 +110,12 @@ function linesOf(items: Item[]): Line[] {
       const y = main.reduce((s, i) => s + i.y, 0) / main.length;
       const ordered = [...g].sort((a, b) => a.x - b.x);
       const font = mostCommon(main, (i) => i.font) ?? '';
-      return { items: ordered, y, size, x: ordered[0]?.x ?? 0, end: Math.max(...ordered.map((i) => i.x + i.width)), font, text: '' };
+      let gap = 0;
+      for (let k = 1; k < ordered.length; k++) {
+        const a = ordered[k - 1] as Item;
+        gap = Math.max(gap, (ordered[k] as Item).x - (a.x + a.width));
+      }
+      return { items: ordered, y, size, x: ordered[0]?.x ?? 0, end: Math.max(...ordered.map((i) => i.x + i.width)), font, text: '', gap };
     })
     .sort((a, b) => b.y - a.y);
 }
@@ -205,8 +216,12 @@ function readPage(lines: Line[], height: number, width: number, body: { size: nu
     else blocks.push([l.text]);
     previous = l;
   }
-  const starts = bodyLines.filter((l) => l.size === body.size).map((l) => l.x);
-  const twoColumns = starts.filter((x) => x > width * 0.45).length >= 3 && starts.filter((x) => x < width * 0.3).length >= 3;
+  // Two columns side by side read as lines with a gutter in the middle, or as lines starting
+  // at the middle of the page.
+  const sized = bodyLines.filter((l) => l.size === body.size);
+  const gutters = sized.filter((l) => l.gap > body.size * 1.5).length;
+  const middle = sized.filter((l) => l.x > width * 0.45).length;
+  const twoColumns = sized.length >= 4 && (gutters >= sized.length * 0.5 || middle >= sized.length * 0.4);
   return {
     number,
     blocks: blocks.map(joinLines),
@@ -276,13 +291,15 @@ export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMIT
       return { ok: false, page: null, message: 'has no text layer (a scan?): the bot reads only PDFs with text; run OCR on it or use the publisher’s PDF' };
     }
     const unmapped = all.reduce((n, i) => n + (i.str.match(PRIVATE_OR_REPLACEMENT)?.length ?? 0), 0);
-    if (unmapped > characters * 0.02) {
-      const page = pages.findIndex((p) => p.items.some((i) => PRIVATE_OR_REPLACEMENT.test(i.str))) + 1;
-      PRIVATE_OR_REPLACEMENT.lastIndex = 0;
+    const symbols = all.reduce((n, i) => n + (i.str.match(ASCII_SYMBOL)?.length ?? 0), 0);
+    // Text in any language is mostly letters; a third of symbols is glyph numbers, not text.
+    if (unmapped > characters * 0.02 || symbols > characters * 0.3) {
+      const bad = (s: string) => (s.match(PRIVATE_OR_REPLACEMENT)?.length ?? 0) > 0 || (s.match(ASCII_SYMBOL)?.length ?? 0) > s.length * 0.3;
+      const page = pages.findIndex((p) => p.items.some((i) => bad(i.str))) + 1;
       return {
         ok: false,
         page,
-        message: `has text the bot cannot read as characters (${unmapped} of ${characters} map to no Unicode character: its fonts lack a ToUnicode map): export it again with fonts embedded as Unicode, or use the text`,
+        message: `has text the bot cannot read as characters (its fonts map glyphs to no Unicode text, a missing or broken ToUnicode map; ${unmapped + symbols} of ${characters} characters are unreadable): export it again with fonts embedded as Unicode, or use the text`,
       };
     }
     const size = mostCommon(all, (i) => i.size) ?? 10;

@@ -124,6 +124,34 @@ describe('a PDF laid out by pdfkit', () => {
   });
 });
 
+describe('a PDF typeset by LibreOffice Writer, with real footnotes', () => {
+  test('gives the same paragraphs, notes and URLs as the source text, on the pages Writer chose', async () => {
+    const pdf = await parsePdfBytes('libreoffice-symposium.pdf', await readFile(join(FIXTURES, 'libreoffice-symposium.pdf')));
+    const txt = parseCorpusFile('symposium.txt', await readFile(SOURCE, 'utf8'));
+    expect(pdf.warnings).toEqual([]);
+    const withoutPages = (f: CorpusFile) =>
+      shape(f).map((e) => ({
+        ...e,
+        pages: null,
+        paragraphs: e.paragraphs.map((p) => ({ ...p, pages: [] })),
+        notes: e.notes.map((n) => ({ ...n, page: null })),
+      }));
+    expect(withoutPages(pdf)).toEqual(withoutPages(txt));
+    // Writer set it on two pages from 17, numbering the notes ①… again on the second.
+    const [essay] = pdf.essays;
+    expect(essay?.pages).toEqual([17, 18]);
+    expect(essay?.footnotes.map((n) => [n.mark, n.page])).toEqual([
+      ['①', 17],
+      ['②', 17],
+      ['③', 17],
+      ['④', 17],
+      ['①', 18],
+      ['②', 18],
+    ]);
+    expect(paragraphs(essay).map((p) => pagesOf(p))).toEqual([[17], [17], [17], [17], [18], [18]]);
+  });
+});
+
 describe('PDFs the reader refuses, each named with what to do, the other files still loading', () => {
   let corpus: Awaited<ReturnType<typeof loadCorpus>>;
   const expected: Record<string, RegExp> = {

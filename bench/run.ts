@@ -20,6 +20,7 @@ import { loadCorpus } from '../src/core/corpus/load.js';
 import { benchDiscordLoad } from './load-discord.js';
 import { benchSlackLoad } from './load-slack.js';
 import { type Effort, measureCorpus, type SizeResult } from './measure.js';
+import { benchPdf } from './pdf.js';
 import { type ColdStart, type Failure, type LargeColdStart, type Machine, type ReportInput, renderReport } from './report.js';
 import { median } from './stats.js';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from './synthetic.js';
@@ -215,6 +216,14 @@ async function main(): Promise<void> {
       }
     }
 
+    process.stderr.write('bench: PDF ingestion…\n');
+    let pdf: ReportInput['pdf'];
+    try {
+      pdf = await benchPdf(work);
+    } catch (error) {
+      pdf = { failure: error instanceof Error ? error.message : String(error) };
+    }
+
     const machine: Machine = {
       node: process.version,
       cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
@@ -225,7 +234,7 @@ async function main(): Promise<void> {
       seed: SEED,
       totalSeconds: (performance.now() - started) / 1000,
     };
-    const report = renderReport({ machine, results, failures, cold, coldLarge, load });
+    const report = renderReport({ machine, results, failures, cold, coldLarge, load, pdf });
     process.stdout.write(`${report}\n`);
     if (!process.argv.includes('--no-write')) await writeFile(RESULTS, report);
   } finally {

@@ -87,6 +87,7 @@ export default {
       number: s.number,
       text: s.text,
       urls: s.urls,
+      essayId: s.essay.id,
       citedBy: s.places.slice(0, CITED_BY_MAX).map((p) => ({ quote: citingQuote(p), attribution: attributionOf(p.essay, p.section, p.paragraph, ctx.locale) })),
     }));
     const results = sources.map((s, i) => {

@@ -66,6 +66,9 @@ const EnvSchema = z.object({
   SLACK_CLIENT_SECRET: optionalText,
   SLACK_STATE_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters (any random string)').optional()),
   DATA_DIR: optionalText,
+  READER_ACCESS: optionalText.pipe(z.enum(['signed', 'public'], { error: 'must be signed (the default) or public' }).default('signed')),
+  READER_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters (any random string)').optional()),
+  READER_LINK_DAYS: z.coerce.number().min(0.001).max(3650).default(30),
 
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1000).default(10),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().min(1).max(10000).default(20),
@@ -123,6 +126,18 @@ export interface Config {
   publicUrl: string | undefined;
   /** HEALTH_PORT: serve GET /healthz there, for gateway-only deployments. */
   healthPort: number | undefined;
+  reader: ReaderConfig;
+}
+
+/** The passage reader (src/web/reader.ts). */
+export interface ReaderConfig {
+  /** Signed links (READER_SECRET) or open to anyone (READER_ACCESS=public); off when signed without a secret. */
+  enabled: boolean;
+  access: 'signed' | 'public';
+  secret: string | undefined;
+  linkDays: number;
+  /** PORT when set: the reader's own server outside Slack's HTTP mode (which serves it on its port). */
+  port: number | undefined;
 }
 
 /** The slash command a Slack app of this bot declares unless SLACK_COMMAND names another. */
@@ -213,5 +228,12 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
     slackCommand: e.SLACK_COMMAND ?? DEFAULT_SLACK_COMMAND,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/u, ''),
     healthPort: e.HEALTH_PORT,
+    reader: {
+      enabled: e.READER_ACCESS === 'public' || e.READER_SECRET !== undefined,
+      access: e.READER_ACCESS,
+      secret: e.READER_SECRET,
+      linkDays: e.READER_LINK_DAYS,
+      port: env.PORT !== undefined && env.PORT !== '' ? e.PORT : undefined,
+    },
   };
 }

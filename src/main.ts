@@ -13,10 +13,12 @@ import { parseCacheIn } from './core/corpus/parse-cache.js';
 import { watchCorpus } from './core/corpus/watch.js';
 import { createBot, type Logger } from './core/dispatch/bot.js';
 import { isUserError } from './core/dispatch/errors.js';
+import type { ReaderLinks } from './core/reply/links.js';
 import { createIndex } from './core/search/corpus-index.js';
-import { startHealthServer } from './health.js';
+import { startHealthServer, startReaderServer } from './health.js';
 import { lazyLogger } from './lazy-logger.js';
 import { openLibrary } from './library.js';
+import { createReader, type Reader } from './web/reader.js';
 
 const USAGE = `usage: npm start [-- --corpus DIR]
 
@@ -37,7 +39,14 @@ interface Running {
 const SHUTDOWN_DEADLINE_MS = 9_000;
 
 /** Starts each configured platform into `running`; `signal` gives up a connection still being tried. */
-async function startPlatforms(config: Config, bot: ReturnType<typeof createBot>, logger: Logger, running: Running[], signal: AbortSignal): Promise<void> {
+async function startPlatforms(
+  config: Config,
+  bot: ReturnType<typeof createBot>,
+  logger: Logger,
+  running: Running[],
+  signal: AbortSignal,
+  reader: Reader | undefined,
+): Promise<void> {
   // The platform clients are imported only when configured: the console starts faster without them.
   if (config.discord) {
     const { startDiscord } = await import('./discord/bot.js');
@@ -47,7 +56,7 @@ async function startPlatforms(config: Config, bot: ReturnType<typeof createBot>,
   }
   if (config.slack) {
     const { startSlack } = await import('./slack/bot.js');
-    const slack = await startSlack(bot, config.slack, logger);
+    const slack = await startSlack(bot, config.slack, logger, { reader });
     running.push({ name: 'slack', stop: () => slack.stop() });
     logger.info({ platform: 'slack', mode: config.slack.appToken ? 'socket' : 'http' }, 'connected to Slack');
   }
@@ -85,7 +94,31 @@ async function main(): Promise<number> {
     console.error(why);
     return 1;
   }
-  const bot = createBot({ commands: registry, library: await openLibrary(corpus, config.cacheDir), logger, rateLimit: config.rateLimit });
+  // The passage reader: replies link to it when PUBLIC_URL says where readers reach it.
+  let reader: Reader | undefined;
+  const links: ReaderLinks | undefined =
+    config.reader.enabled && config.publicUrl
+      ? { passageUrl: (id, span) => (reader as Reader).passageUrl(id, span), essayUrl: (id, note) => (reader as Reader).essayUrl(id, note) }
+      : undefined;
+  const bot = createBot({ commands: registry, library: await openLibrary(corpus, config.cacheDir), logger, rateLimit: config.rateLimit, links });
+  if (config.reader.enabled) {
+    reader = createReader({
+      bot,
+      publicUrl: config.publicUrl ?? `http://localhost:${config.reader.port ?? 3000}`,
+      access: config.reader.access,
+      secret: config.reader.secret,
+      linkDays: config.reader.linkDays,
+    });
+  } else if (config.publicUrl || config.reader.port) {
+    logger.warn(
+      {},
+      'reader: off, since READER_SECRET is not set; set it (any random string of 16 or more characters) to link quotes to the reader, or READER_ACCESS=public',
+    );
+  }
+  // Slack's HTTP mode serves the reader beside its endpoints; anything else on a port of its own when PORT is set.
+  const slackServesReader = config.slack !== undefined && config.slack.appToken === undefined;
+  const readerServer = reader && !slackServesReader && config.reader.port ? await startReaderServer(config.reader.port, reader.handle) : undefined;
+  if (readerServer) logger.info({ port: readerServer.port }, 'reader: serving');
 
   const interactive = process.stdin.isTTY === true;
   // A pipe is answered and closed before any edit could matter; a person or a live bot stays.
@@ -100,6 +133,7 @@ async function main(): Promise<number> {
       width: process.stdout.columns ?? 80,
     });
     watcher?.close();
+    await readerServer?.close();
     return 0;
   }
 
@@ -115,7 +149,7 @@ async function main(): Promise<number> {
   });
   const running: Running[] = [];
   try {
-    await startPlatforms(config, bot, logger, running, connecting.signal);
+    await startPlatforms(config, bot, logger, running, connecting.signal, reader);
   } catch (error) {
     if (!connecting.signal.aborted) throw error;
     watcher?.close();
@@ -145,7 +179,7 @@ async function main(): Promise<number> {
     // A log whose pipe is gone must not keep the process from stopping.
   }
   watcher?.close();
-  await Promise.allSettled([...running.map((r) => r.stop()), health?.close()]);
+  await Promise.allSettled([...running.map((r) => r.stop()), health?.close(), readerServer?.close()]);
   if ('fatal' in outcome) console.error(outcome.fatal);
   // Everything is stopped, but not everything lets go: discord.js's gateway client, destroyed
   // while it waits between two attempts to reconnect, reconnects after the wait all the same

@@ -304,7 +304,14 @@ function attributionLines(a: Attribution, width: number, color: boolean, indent:
   } else line.add(l.who, 'bold');
   for (const part of [l.essay, l.section, l.pages]) if (part) line.add(' · ').add(part);
   line.add(' · ').add(l.passageId, 'dim');
-  return layout(line, { width, color, first: `${indent}— `, rest: `${indent}  ` });
+  const lines = layout(line, { width, color, first: `${indent}— `, rest: `${indent}  ` });
+  // A link is printed whole on its own line, so that a terminal can open it.
+  if (a.link) lines.push(linkLine(labelsFor(locale).openInReader, a.link, color, `${indent}  `));
+  return lines;
+}
+
+function linkLine(label: string, url: string, color: boolean, indent = ''): string {
+  return `${indent}${label}: ${paint(url, ['cyan', 'underline'], color)}`;
 }
 
 function noteLines(f: FootnoteLayout, width: number, color: boolean, indent: string, locale: Locale): string[] {
@@ -329,6 +336,7 @@ function renderBlock(block: ReplyBlock, width: number, color: boolean, locale: L
     }
     case 'note': {
       const lines = noteLines(footnoteLayout(block, locale), width, color, '', locale);
+      if (block.link) lines.push(linkLine(labelsFor(locale).openInReader, block.link, color, '    '));
       for (const c of block.citedBy) {
         lines.push(...layout(new Styled().add(`“${c.quote}”`), { width, color, first: `    ${labelsFor(locale).citedBy}: `, rest: '      ' }));
         lines.push(...attributionLines(c.attribution, width, color, '      ', locale));
@@ -337,6 +345,8 @@ function renderBlock(block: ReplyBlock, width: number, color: boolean, locale: L
     }
     case 'text':
       return layout(new Styled().add(block.text), { width, color });
+    case 'link':
+      return [linkLine(block.label, block.url, color)];
     case 'fields':
       return block.fields.flatMap(({ label, value }) => {
         const head = `${label}: `;

@@ -166,7 +166,13 @@ function fitRich(rich: MarkedText, max: number, prefix = '', start = 0, end = ri
 function attributionLine(a: Attribution, locale: Locale): string {
   const l = attributionLayout(a, locale);
   const parts = [l.who, l.essay, l.section, l.pages].filter((p): p is string => p !== null && p !== '').map(escapeMarkdown);
-  return `— ${parts.join(' · ')} · \`${l.passageId.replace(/`/gu, "'")}\``;
+  const reader = a.link ? ` · ${maskedLink(labelsFor(locale).openInReader, a.link)}` : '';
+  return `— ${parts.join(' · ')} · \`${l.passageId.replace(/`/gu, "'")}\`${reader}`;
+}
+
+/** `[label](<url>)`: the angle brackets keep Discord from unfurling a preview of the link. */
+function maskedLink(label: string, url: string): string {
+  return `[${escapeMarkdown(label)}](<${url.replace(/[<>\s]/gu, encodeURIComponent)}>)`;
 }
 
 function footnoteLine(f: FootnoteLayout, locale: Locale): string {
@@ -207,7 +213,10 @@ function blockLines(block: Exclude<ReplyBlock, { kind: 'fields' }>, locale: Loca
         ...fitFootnote(footnoteLayout(block, locale), locale, max),
         ...(block.citedBy.length > 0 ? [`${escapeMarkdown(labelsFor(locale).citedBy)}:`] : []),
         ...block.citedBy.flatMap((c) => [...markedLines(plainMarked(c.quote), max, '> '), attributionLine(c.attribution, locale)]),
+        ...(block.link ? [maskedLink(labelsFor(locale).openInReader, block.link)] : []),
       ];
+    case 'link':
+      return [maskedLink(block.label, block.url)];
     case 'text':
       return markedLines(plainMarked(block.text), max);
     case 'diff':

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   App,
@@ -17,6 +18,7 @@ import { UserError } from '../core/dispatch/errors.js';
 import { localeFromTag } from '../core/reply/layout.js';
 import type { Locale, Reply } from '../core/reply/model.js';
 import { label, zh } from '../core/reply/traditional.js';
+import type { Reader } from '../web/reader.js';
 import { FIND_SOURCE_CALLBACK_ID, FIND_SOURCE_COMMAND, SLACK_BOT_SCOPES, SLACK_EVENTS_PATH } from './manifest.js';
 import { ACTION_ID_PREFIX, type ButtonState, parseButtonValue, plainFromSlack, type RenderOptions, replyToBlockKit, type SlackBlock } from './render.js';
 
@@ -60,6 +62,8 @@ export interface SocketTuning {
   retryConfig?: { retries: number; factor?: number; minTimeout?: number; maxTimeout?: number };
   /** Where the OAuth install sends the browser (Slack's authorize page; a loopback fake's in tests). */
   authorizationUrl?: string;
+  /** The passage reader, served on the HTTP receiver's port beside Slack's endpoints. */
+  reader?: Reader;
 }
 
 /** OAuth's paths in HTTP mode: the install link to share, and where Slack sends the browser back. */
@@ -101,6 +105,17 @@ export function splitSubcommand(text: string): [string, string] {
  * Slack has accepted the bot token and the connection or server is up; rejects with a
  * UserError naming the variable to fix otherwise.
  */
+/** The reader's pages as Bolt custom routes (Bolt matches the path; the reader does the rest). */
+function readerRoutes(reader: Reader) {
+  return reader.paths.map((path) => ({
+    path,
+    method: ['GET', 'HEAD'],
+    handler: (req: IncomingMessage, res: ServerResponse) => {
+      if (!reader.handle(req, res)) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    },
+  }));
+}
+
 export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, tuning: SocketTuning = {}): Promise<SlackAdapter> {
   const log = boltLogger(logger);
   // Both the bot's Web API client and Socket Mode's apps.connections.open call must go to
@@ -150,6 +165,7 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
             res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, corpusVersion: bot.library().corpus.version }));
           },
         },
+        ...(tuning.reader ? readerRoutes(tuning.reader) : []),
       ],
     });
   } else {

@@ -212,7 +212,13 @@ function decorate(m: MarkedText, start: number, end: number): string {
 }
 
 function attributionLine(a: Attribution, locale: Locale, max = SLACK_SECTION_TEXT_MAX): string {
-  return escapeWithin(attributionText(a, locale), max);
+  const reader = a.link ? ` · ${readerLink(labelsFor(locale).openInReader, a.link)}` : '';
+  return escapeWithin(attributionText(a, locale), max - reader.length) + reader;
+}
+
+/** `<url|label>`, Slack's link markup, with `&`, `<`, `>` and `|` kept out of its parts. */
+function readerLink(label: string, url: string): string {
+  return `<${url.replace(/[<>|\s]/gu, encodeURIComponent).replace(/&/gu, '&amp;')}|${escapeSlack(label).replace(/\|/gu, '')}>`;
 }
 
 function footnoteLine(f: FootnoteLayout, locale: Locale): string {
@@ -282,8 +288,11 @@ function renderBlock(block: ReplyBlock, locale: Locale): SlackBlock[] {
       const links = block.urls.map(slackLink);
       const cited = block.citedBy.map((c) => `>${escapeSlack(c.quote.replace(/\n/gu, ' '))} ${attributionLine(c.attribution, locale)}`);
       const label = block.citedBy.length > 0 ? [`${escapeSlack(labelsFor(locale).citedBy)}:`] : [];
-      return packLines([head, ...links, ...label, ...cited]).map((t) => ({ type: 'section', text: mrkdwn(t) }));
+      const reader = block.link ? [readerLink(labelsFor(locale).openInReader, block.link)] : [];
+      return packLines([head, ...links, ...label, ...cited, ...reader]).map((t) => ({ type: 'section', text: mrkdwn(t) }));
     }
+    case 'link':
+      return [{ type: 'section', text: mrkdwn(readerLink(block.label, block.url)) }];
     case 'text':
       return textSections(block.text);
     case 'fields': {

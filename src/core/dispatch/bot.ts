@@ -1,4 +1,5 @@
 import type { Corpus } from '../corpus/model.js';
+import { type ReaderLinks, withReaderLinks } from '../reply/links.js';
 import type { Locale, Reply } from '../reply/model.js';
 import type { CorpusIndex } from '../search/search.js';
 import type { Command, CommandContext } from './command.js';
@@ -8,7 +9,7 @@ import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
 
 /** Where a request came from, for logs and per-user limits. Never holds tokens. */
 export interface Requester {
-  platform: 'console' | 'cli' | 'discord' | 'slack';
+  platform: 'console' | 'cli' | 'discord' | 'slack' | 'web';
   userId: string;
   locale: Locale;
   /** How commands are typed there, when not `/name` (Slack: `/yinzheng name`). */
@@ -51,6 +52,8 @@ export interface BotOptions {
   logger: Logger;
   /** Per-user limit on chat platforms; the console and CLI have one user and no limit. */
   rateLimit?: RateLimitOptions;
+  /** The passage reader, when the bot serves one at PUBLIC_URL: replies then link to it. */
+  links?: ReaderLinks;
 }
 
 export function createBot(options: BotOptions): Bot {
@@ -74,6 +77,7 @@ export function createBot(options: BotOptions): Bot {
         const input = parseInput(command, toInput(command));
         const ctx: CommandContext = { corpus: current.corpus, index: current.index, locale: who.locale, commands, invocation: who.invocation ?? '/' };
         reply = command.run(input, ctx);
+        if (options.links && who.platform !== 'web') reply = withReaderLinks(reply, options.links, who.locale);
       } catch (error) {
         if (isUserError(error)) {
           reply = errorReply(command.name, error.code, error.message, current.corpus.version);

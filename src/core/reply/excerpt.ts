@@ -250,6 +250,7 @@ export function quoteBlock(essay: Essay, section: Section, p: Paragraph, cut: Ex
     markers: cut.markers,
     attribution: attributionOf(essay, section, p, locale, [cut.start, cut.end]),
     footnotes: footnotesFor(essay, p, cut.start, cut.end),
+    span: [cut.start, cut.end],
   };
 }
 

@@ -14,6 +14,7 @@ import { isChinese, localized } from './traditional.js';
 export const LABELS = localized({
   en: {
     actions: { more: 'More', context: 'Context', sources: 'Sources', share: 'Share in channel' },
+    openInReader: 'Open in reader',
     citedBy: 'Cited in',
     coversPassage: '(note covers the passage)',
     resolvedAs: '→',
@@ -24,6 +25,7 @@ export const LABELS = localized({
   },
   'zh-CN': {
     actions: { more: '更多', context: '上下文', sources: '出处', share: '分享到频道' },
+    openInReader: '在阅读器中打开',
     citedBy: '引用处',
     coversPassage: '（此注涵盖整段）',
     resolvedAs: '→',

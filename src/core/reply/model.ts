@@ -23,6 +23,8 @@ export interface Attribution {
   passageId: string;
   /** Printed pages of the quoted words, ascending; absent or empty when the source has none. */
   pages?: number[];
+  /** The reader's link to the quoted words, when the bot serves a reader (PUBLIC_URL). */
+  link?: string;
 }
 
 /** A footnote as shown under a quote or in a list of sources. */
@@ -62,6 +64,8 @@ export type ReplyBlock =
       markers: ReplyMarker[];
       attribution: Attribution;
       footnotes: ReplyFootnote[];
+      /** The quoted words as [start, end) of the paragraph's text (for a link to them). */
+      span?: [number, number];
     }
   | {
       /** One source in a list: a numbered note and the places that cite it. */
@@ -72,7 +76,11 @@ export type ReplyBlock =
       printed?: string;
       urls: string[];
       citedBy: Array<{ quote: string; attribution: Attribution }>;
+      /** The essay the note is in, and the reader's link to the note there. */
+      essayId?: string;
+      link?: string;
     }
+  | { kind: 'link'; label: string; url: string }
   | { kind: 'text'; text: string }
   | { kind: 'fields'; fields: Array<{ label: string; value: string }> }
   | { kind: 'diff'; ops: Array<{ op: 'equal' | 'insert' | 'delete'; text: string }> };

@@ -28,6 +28,8 @@ h3, h4 { font-size: 1.05rem; margin: 1.5rem 0 .5rem; }
 p.para { text-align: justify; text-justify: inter-character; text-indent: 2em; margin: 0 0 .6em; line-break: strict; overflow-wrap: anywhere; position: relative; }
 p.para:target { outline: 2px solid var(--rule); outline-offset: 4px; }
 mark { background: var(--mark); color: inherit; padding: 0 .05em; }
+/* A link's target opens a third of the way down, with the text before it in view. */
+#quoted, :target { scroll-margin-top: 30vh; }
 .page { position: absolute; left: -4.5em; width: 3.5em; text-align: right; text-indent: 0; font-size: .75rem; color: var(--muted); font-family: system-ui, sans-serif; }
 .pb { font-size: .7rem; color: var(--muted); font-family: system-ui, sans-serif; border-left: 1px solid var(--rule); padding-left: .2em; margin: 0 .2em; text-indent: 0; }
 .pid { display: block; font-size: .7rem; color: var(--muted); text-indent: 0; font-family: ui-monospace, monospace; }

@@ -26,6 +26,7 @@ import {
   type SlackButton,
   type SlackMessage,
 } from '../../src/slack/render.js';
+import { createReader, type Reader } from '../../src/web/reader.js';
 import {
   appMention,
   blockAction,
@@ -502,6 +503,46 @@ describe('Slack subcommands and locales', () => {
   });
   it('reads Slack locales: zh-CN gets Simplified labels, zh-TW and zh-HK Traditional, the rest English', () => {
     expect(['zh-CN', 'zh-TW', 'zh-HK', 'en-US', 'ja-JP', undefined].map(localeFromSlack)).toEqual(['zh-CN', 'zh-TW', 'zh-HK', 'en', 'en', 'en']);
+  });
+});
+
+describe('Slack over HTTP, serving the passage reader on its port', () => {
+  let adapter: SlackAdapter;
+  let url: string;
+  beforeAll(async () => {
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: undefined, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, port: 0, command: '/yinzheng' };
+    let reader: Reader | undefined;
+    const linked = createBot({
+      commands: registry,
+      library: bot.library(),
+      logger: log.logger,
+      links: { passageUrl: (id, span) => (reader as Reader).passageUrl(id, span), essayUrl: (id, note) => (reader as Reader).essayUrl(id, note) },
+    });
+    reader = createReader({ bot: linked, publicUrl: 'https://reader.example.org', access: 'signed', secret: 'reader-secret-0123456789', linkDays: 1 });
+    adapter = await startSlack(linked, config, log.logger, { ...FAST_SOCKET, reader });
+    url = `http://127.0.0.1:${adapter.port}${SLACK_EVENTS_PATH}`;
+  });
+  afterAll(async () => {
+    await adapter?.stop();
+  });
+
+  it('links each quote to its words, and the link opens them on the same port; unsigned gets 403', async () => {
+    const id = newId('http-reader');
+    await postSigned(url, slashCommand('/yinzheng', 'quote 智能鸿沟 count:1', fake.responseUrl(id)), {
+      secret: SIGNING_SECRET,
+      timestamp: Math.floor(Date.now() / 1000),
+    });
+    const [post] = await fake.responses.until(1, (r) => r.id === id);
+    const link = /<(https:\/\/reader\.example\.org\/p\/[^|>]+)\|Open in reader>/u.exec(JSON.stringify(post?.body))?.[1]?.replace(/&amp;/gu, '&');
+    expect(link).toBeDefined();
+    const local = new URL(link as string);
+    const page = await fetch(`http://127.0.0.1:${adapter.port}${local.pathname}${local.search}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(await page.text()).toContain('<mark id="quoted">');
+    const unsigned = await fetch(`http://127.0.0.1:${adapter.port}${local.pathname}`);
+    expect(unsigned.status).toBe(403);
+    expect((await fetch(`http://127.0.0.1:${adapter.port}/reader.css`)).status).toBe(200);
   });
 });
 

@@ -32,7 +32,7 @@ describe('reader links in replies', () => {
     const [start, end] = block.span ?? [];
     expect(url).toContain(`s=${start}&e=${end}`);
     expect(replyToDiscord(reply, { locale: 'en', ephemeral: false, customId: () => 'x' })[0]?.embeds?.[0]?.description).toContain(`[Open in reader](<${url}>)`);
-    expect(JSON.stringify(replyToBlockKit(reply, { locale: 'en', ephemeral: false }))).toContain(`<${url.replace(/&/gu, '&amp;')}|Open in reader>`);
+    expect(JSON.stringify(replyToBlockKit(reply, { locale: 'en', visibility: 'in_channel' }))).toContain(`<${url.replace(/&/gu, '&amp;')}|Open in reader>`);
     expect(renderReply(reply, { width: 60, color: false })).toContain(`Open in reader: ${url}`);
   });
 

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../../src/config.js';
 
 /**
  * Builds dist/ once before the suite, as `npm ci` does: the tests that start the bot or the
@@ -6,4 +8,7 @@ import { execFileSync } from 'node:child_process';
  */
 export default function setup(): void {
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  // PDF workers run the worker just built rather than compiling it through tsx each time:
+  // eight PDFs read at once on a busy two-core machine took longer than a hook may.
+  process.env.YINZHENG_PDF_WORKER = join(PROJECT_ROOT, 'dist', 'src', 'core', 'corpus', 'pdf-worker.js');
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../dispatch/errors.js';
 import { withMetadata } from './metadata.js';
@@ -39,6 +40,8 @@ export function parseCorpusBytes(file: string, bytes: Uint8Array, hash = hashOf(
 }
 
 const CORPUS_FILE = /\.(?:txt|pdf)$/iu;
+/** PDFs read at once: one worker thread each. */
+const PDF_READERS = Math.max(1, Math.min(4, availableParallelism()));
 
 /**
  * Reads a PDF (in a worker thread) into the same model as a text file. A PDF the reader must
@@ -87,20 +90,29 @@ export async function loadCorpus(dir: string, options: { parseCache?: ParseCache
     throw new UserError('corpus_dir', `corpus: the folder ${dir} ${reason}. Set CORPUS_DIR or --corpus to a folder of .txt or .pdf essays.`);
   }
   names.sort((a, b) => a.localeCompare(b));
-  const files: CorpusFile[] = [];
-  for (const name of names) {
+  const loadOne = async (name: string): Promise<CorpusFile> => {
     try {
-      files.push(await withMetadata(dir, await parseCached(name, await readFile(join(dir, name)), options.parseCache)));
+      return await withMetadata(dir, await parseCached(name, await readFile(join(dir, name)), options.parseCache));
     } catch (error) {
-      files.push({
+      return {
         file: name,
         symposium: null,
         essays: [],
         warnings: [{ file: name, line: 0, message: `cannot be read (${(error as Error).message}): skipped` }],
         hash: '',
-      });
+      };
     }
-  }
+  };
+  // PDFs are read in worker threads, a few at a time (each may take a second and its own
+  // memory); text files are parsed here, one after another. The order is the names' order.
+  const files: CorpusFile[] = new Array(names.length);
+  const queue = names.map((name, i) => ({ name, i }));
+  const pdfs = queue.filter((q) => /\.pdf$/iu.test(q.name));
+  const workers = Array.from({ length: Math.min(PDF_READERS, pdfs.length) }, async () => {
+    for (let next = pdfs.shift(); next; next = pdfs.shift()) files[next.i] = await loadOne(next.name);
+  });
+  for (const q of queue.filter((q) => !/\.pdf$/iu.test(q.name))) files[q.i] = await loadOne(q.name);
+  await Promise.all(workers);
   disambiguateIds(files);
   return { dir, files, version: corpusVersion(files) };
 }

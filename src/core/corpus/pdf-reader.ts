@@ -18,6 +18,9 @@ const MEMORY_LIMIT_MB = 1024;
 
 /** The worker's code: the built file, or from source a script that registers tsx first. */
 function workerSource(): { source: string | URL; eval: boolean } {
+  // YINZHENG_PDF_WORKER: a built worker to use from source (the test suite sets it).
+  const given = process.env.YINZHENG_PDF_WORKER;
+  if (given && existsSync(given)) return { source: pathToFileURL(given), eval: false };
   const here = fileURLToPath(import.meta.url);
   if (here.endsWith('.ts')) {
     const tsx = import.meta.resolve('tsx/esm/api');

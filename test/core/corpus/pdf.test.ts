@@ -167,7 +167,8 @@ describe('PDFs the reader refuses, each named with what to do, the other files s
     await copyFile(PDFKIT, join(dir, 'symposium.pdf'));
     await writeFile(join(dir, 'notes.txt'), await readFile(join(PROJECT_ROOT, 'test', 'fixtures', 'citation', 'conventions-symposium.txt'), 'utf8'));
     corpus = await loadCorpus(dir);
-  });
+    // Eight files, six of them PDFs read in worker threads: more than a hook's default on a busy machine.
+  }, 120_000);
 
   test.each(Object.keys(expected))('%s: no essays, one warning saying why and what to do', (name) => {
     const file = corpus.files.find((f) => f.file === name);

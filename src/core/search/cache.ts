@@ -13,7 +13,7 @@ import type { CorpusIndex } from './search.js';
  */
 
 /** Bumped whenever tokenizing or the index's layout changes, so old caches are not read. */
-const CACHE_FORMAT = 2;
+const CACHE_FORMAT = 3;
 
 export interface CachedIndex {
   index: CorpusIndex;

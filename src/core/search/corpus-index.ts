@@ -2,6 +2,7 @@ import MiniSearch, { type AsPlainObject, type Options, type SearchResult } from 
 import { type Corpus, type Essay, essaysOf, type Paragraph, type Section } from '../corpus/model.js';
 import { latinKey, nameKeys, pinyinLabel } from '../corpus/names.js';
 import { type Folded, fold, foldText, occurrences, sourceSpan } from './fold.js';
+import { buildPostings, loadPostings, type Postings, type SavedPostings } from './postings.js';
 import { type AuthorEntry, type Choice, type CorpusIndex, essaysMatching, type PassageHit, type SearchFilters, type SearchOptions } from './search.js';
 import { isSingleHan, termsOfFolded, tokenize } from './tokenize.js';
 
@@ -26,6 +27,12 @@ export type TokenizerKind = 'chinese' | 'minisearch-default';
 export interface IndexOptions {
   /** `minisearch-default` is MiniSearch's own tokenizer: the benchmark's baseline. */
   tokenizer?: TokenizerKind;
+  /**
+   * Where our tokenizer's postings live: our own arrays (postings.ts, the default), or a
+   * MiniSearch index as before (kept to prove the two rank alike, and as the benchmark's
+   * baseline for the build).
+   */
+  engine?: 'postings' | 'minisearch';
 }
 
 /** A sentence occurrence of the corpus. */
@@ -177,27 +184,42 @@ function buildUnits(essays: Essay[]): { units: Unit[]; docs: DocEntry[]; texts: 
 
 /** Builds the index of a corpus. */
 export function createIndex(corpus: Corpus, options: IndexOptions = {}): CorpusIndex {
-  return assemble(corpus, options.tokenizer ?? 'chinese', null);
+  return assemble(corpus, options.tokenizer ?? 'chinese', options.engine ?? 'postings', null);
 }
 
-/** The index's MiniSearch data as JSON, for a cache keyed by the corpus version. */
+/** The index's postings (or MiniSearch data) as JSON, for a cache keyed by the corpus version. */
 export function serializeIndex(index: CorpusIndex): string {
   const inner = internals.get(index);
   if (!inner) throw new Error('serializeIndex: not an index made by createIndex');
-  return JSON.stringify({ df: [...inner.df], minisearch: inner.ms });
+  if (inner.postings) return JSON.stringify({ postings: inner.postings.serialize() });
+  return JSON.stringify({ df: [...(inner.df ?? [])], minisearch: inner.ms });
 }
 
 /** Rebuilds an index from `serializeIndex` output, for the same corpus version and tokenizer. */
 export function loadIndex(corpus: Corpus, json: string, options: IndexOptions = {}): CorpusIndex {
-  return assemble(corpus, options.tokenizer ?? 'chinese', json);
+  return assemble(corpus, options.tokenizer ?? 'chinese', options.engine ?? 'postings', json);
 }
 
-const internals = new WeakMap<CorpusIndex, { ms: MiniSearch<Doc>; df: Map<string, number> }>();
+/** Distinct terms and postings of an index built with our own postings (for the benchmark). */
+export function indexSize(index: CorpusIndex): { terms: number; postings: number } | null {
+  const p = internals.get(index)?.postings;
+  return p ? { terms: p.termCount, postings: p.postingCount } : null;
+}
 
-/** What serializeIndex writes. */
+const internals = new WeakMap<CorpusIndex, Engine>();
+
+/** What serializeIndex writes for a MiniSearch engine. */
 interface Serialized {
   df: Array<[string, number]>;
   minisearch: ReturnType<MiniSearch<Doc>['toJSON']>;
+}
+
+/** The term index: our postings, or MiniSearch (its default tokenizer; or ours, the old way). */
+interface Engine {
+  postings: Postings | null;
+  ms: MiniSearch<Doc> | null;
+  /** For a MiniSearch engine of our tokenizer: its terms' document frequencies. */
+  df: Map<string, number> | null;
 }
 
 /** An author with the keys their name is matched by, worked out once per index. */
@@ -215,8 +237,7 @@ interface IndexData {
   essays: Essay[];
   units: Unit[];
   docs: DocEntry[];
-  ms: MiniSearch<Doc>;
-  df: Map<string, number>;
+  engine: Engine;
   /** Every distinct sentence's compact text, joined with a separator no compact text holds. */
   joined: string;
   /** Where each distinct sentence starts in `joined`. */
@@ -234,31 +255,35 @@ interface IndexData {
   lastScan: { phrase: string; found: Set<number> } | null;
 }
 
-/** The MiniSearch index and document frequencies: read from a cache, or built. */
-function miniSearchOf(
-  kind: TokenizerKind,
-  texts: string[],
-  folded: string[],
-  docCount: number,
-  json: string | null,
-): { ms: MiniSearch<Doc>; df: Map<string, number> } {
+/** The term index: read from a cache, or built. */
+function engineOf(kind: TokenizerKind, engine: 'postings' | 'minisearch', texts: string[], folded: string[], docCount: number, json: string | null): Engine {
+  if (kind === 'chinese' && engine === 'postings') {
+    const postings = json === null ? buildPostings(folded) : loadPostings((JSON.parse(json) as { postings: SavedPostings }).postings);
+    if (postings.documentCount !== docCount) throw new Error('loadIndex: the cached index is of another corpus');
+    return { postings, ms: null, df: null };
+  }
   const msOptions = miniSearchOptions(kind, texts);
   if (json !== null) {
     const saved = JSON.parse(json) as Serialized;
     const ms = MiniSearch.loadJS<Doc>(saved.minisearch, msOptions);
     if (ms.documentCount !== docCount) throw new Error('loadIndex: the cached index is of another corpus');
-    return { ms, df: new Map(saved.df) };
+    return { postings: null, ms, df: kind === 'chinese' ? new Map(saved.df) : null };
   }
-  if (kind === 'chinese') return buildChinese(folded, msOptions);
+  if (kind === 'chinese') return { postings: null, ...buildChinese(folded, msOptions) };
   const ms = new MiniSearch<Doc>(msOptions);
   ms.addAll(texts.map((_, id) => ({ id })));
-  return { ms, df: new Map() };
+  return { postings: null, ms, df: null };
 }
 
-function indexData(corpus: Corpus, kind: TokenizerKind, json: string | null): IndexData {
+/** A term's document frequency under our tokenizer; undefined for none, or for MiniSearch's default tokenizer. */
+function dfOf(d: IndexData, term: string): number | undefined {
+  return d.engine.postings ? d.engine.postings.df(term) : (d.engine.df?.get(term) ?? undefined);
+}
+
+function indexData(corpus: Corpus, kind: TokenizerKind, engineKind: 'postings' | 'minisearch', json: string | null): IndexData {
   const essays = essaysOf(corpus);
   const { units, docs, texts, folded } = buildUnits(essays);
-  const { ms, df } = miniSearchOf(kind, texts, folded, docs.length, json);
+  const engine = engineOf(kind, engineKind, texts, folded, docs.length, json);
   const docStarts: number[] = [];
   let offset = 0;
   for (const d of docs) {
@@ -270,8 +295,7 @@ function indexData(corpus: Corpus, kind: TokenizerKind, json: string | null): In
     essays,
     units,
     docs,
-    ms,
-    df,
+    engine,
     joined: docs.map((d) => d.compact).join('\u0001'),
     docStarts,
     titleKeys: essays.map((e) => compactOf(foldText(e.title))),
@@ -282,8 +306,8 @@ function indexData(corpus: Corpus, kind: TokenizerKind, json: string | null): In
   };
 }
 
-function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): CorpusIndex {
-  const d = indexData(corpus, kind, json);
+function assemble(corpus: Corpus, kind: TokenizerKind, engine: 'postings' | 'minisearch', json: string | null): CorpusIndex {
+  const d = indexData(corpus, kind, engine, json);
   const index: CorpusIndex = {
     version: corpus.version,
     search: (query, filters = {}, options = {}) => search(d, () => essaysFor(d, index, filters), query, options),
@@ -291,7 +315,7 @@ function assemble(corpus: Corpus, kind: TokenizerKind, json: string | null): Cor
     findEssays: (query) => findEssays(d, query),
     complete: (kindOf, prefix, limit) => complete(d, kindOf, prefix, limit),
   };
-  internals.set(index, d);
+  internals.set(index, d.engine);
   return index;
 }
 
@@ -400,12 +424,12 @@ function search(d: IndexData, scope: () => Set<number> | null, text: string, opt
 function scoredSentences(d: IndexData, q: Query, exactDocs: Set<number> | null, phrasesOnly: boolean): SearchResult[] {
   const chosen = d.kind === 'chinese' ? rarestTerms(d, q.terms) : null;
   // Terms no sentence has count against a passage; terms left out for being common do not.
-  const weighed = chosen === null ? 0 : [...new Set(q.terms)].filter((t) => !d.df.has(t) || chosen.includes(t)).length;
+  const weighed = chosen === null ? 0 : [...new Set(q.terms)].filter((t) => dfOf(d, t) === undefined || chosen.includes(t)).length;
   // Matching one common bigram of a long query is no hit: demand a share of its terms.
   const covers = (r: SearchResult) => weighed < 3 || r.queryTerms.length >= weighed * MIN_COVERAGE;
   const scoped = (r: SearchResult) => q.allowed === null || (d.docs[r.id as number] as DocEntry).units.some(q.inScope);
   const filter = (r: SearchResult) => covers(r) && scoped(r);
-  if (chosen === null) return d.ms.search(q.text, { filter });
+  if (chosen === null) return (d.engine.ms as MiniSearch<Doc>).search(q.text, { filter });
   // With this many sentences holding the phrase, nobody reads past them: they are listed in
   // corpus order and MiniSearch is not asked at all.
   if ((exactDocs?.size ?? 0) >= EXACT_ENOUGH || chosen.length === 0) return [];
@@ -415,7 +439,9 @@ function scoredSentences(d: IndexData, q: Query, exactDocs: Set<number> | null, 
   // function words (…发挥了什么作用？) are in no essay covers too little of itself anywhere,
   // and then the passages closest to what the essays do hold are better than nothing. They
   // come ranked, so the best few suffice.
-  const all = d.ms.search(chosen.join(' '), { filter: scoped, boostDocument, tokenize: (text) => text.split(' ') });
+  const all = d.engine.postings
+    ? d.engine.postings.search(chosen, { filter: scoped, boostDocument })
+    : (d.engine.ms as MiniSearch<Doc>).search(chosen.join(' '), { filter: scoped, boostDocument, tokenize: (text) => text.split(' ') });
   const covered = all.filter(covers);
   return covered.length > 0 || phrasesOnly ? covered : all.slice(0, CLOSEST_WITHOUT_COVERAGE);
 }
@@ -491,11 +517,11 @@ function hitsOf(d: IndexData, q: Query, buckets: Bucket[]): PassageHit[] {
  * of the index; the phrase scan still finds the sentences that hold the whole query.
  */
 function rarestTerms(d: IndexData, terms: string[]): string[] {
-  const known = [...new Set(terms)].filter((t) => d.df.has(t)).sort((a, b) => (d.df.get(a) as number) - (d.df.get(b) as number));
+  const known = [...new Set(terms)].filter((t) => dfOf(d, t) !== undefined).sort((a, b) => (dfOf(d, a) as number) - (dfOf(d, b) as number));
   const chosen: string[] = [];
   let cost = 0;
   for (const term of known) {
-    const n = d.df.get(term) as number;
+    const n = dfOf(d, term) as number;
     if (chosen.length > 0 && cost + n > POSTINGS_BUDGET) break;
     chosen.push(term);
     cost += n;

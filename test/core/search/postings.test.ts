@@ -1,0 +1,102 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSyntheticCorpus, writeSyntheticCorpus } from '../../../bench/synthetic.js';
+import { BUNDLED_CORPUS_DIR } from '../../../src/config.js';
+import { loadCorpus } from '../../../src/core/corpus/load.js';
+import { type Corpus, essaysOf, sentenceText } from '../../../src/core/corpus/model.js';
+import { createIndex, indexSize, loadIndex, serializeIndex } from '../../../src/core/search/corpus-index.js';
+import type { CorpusIndex } from '../../../src/core/search/search.js';
+import { PROPERTY_SEED } from '../../support/property.js';
+
+/*
+ * Our own postings (src/core/search/postings.ts) must rank exactly as the MiniSearch index
+ * they replace: every labelled query, and a seeded sample of sentences, fragments and word
+ * pairs of the corpus, give the same passages in the same order with the same scores, on the
+ * bundled corpus and on a synthetic one with long posting lists; and from the cache too.
+ */
+
+interface Labelled {
+  query: string;
+  author?: string;
+  essay?: string;
+}
+
+/** A small seeded generator (mulberry32), so the sample is the same on every run. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function sampleQueries(corpus: Corpus, count: number, seed: number): string[] {
+  const sentences = essaysOf(corpus).flatMap((e) => e.sections.flatMap((s) => s.paragraphs.flatMap((p) => p.sentences.map((x) => sentenceText(p, x)))));
+  const next = random(seed);
+  return Array.from({ length: count }, (_, i) => {
+    const s = sentences[Math.floor(next() * sentences.length)] ?? '';
+    const from = Math.floor(next() * Math.max(1, s.length - 4));
+    // Whole sentences, fragments, short words, and fragments of two sentences put together.
+    if (i % 4 === 0) return s;
+    if (i % 4 === 1) return s.slice(from, from + 2 + Math.floor(next() * 12));
+    if (i % 4 === 2) return s.slice(from, from + 2);
+    const other = sentences[Math.floor(next() * sentences.length)] ?? '';
+    return `${s.slice(from, from + 6)}${other.slice(0, 6)}`;
+  });
+}
+
+function ranking(index: CorpusIndex, query: string, filters: { author?: string; essay?: string } = {}) {
+  return index.search(query, filters, { limit: 10 }).map((h) => [h.paragraph.id, h.start, h.end, h.exact, Math.round(h.score * 1e9)]);
+}
+
+function expectSameRanking(corpus: Corpus, queries: Labelled[]): void {
+  const ours = createIndex(corpus);
+  const reference = createIndex(corpus, { engine: 'minisearch' });
+  const cached = loadIndex(corpus, serializeIndex(ours));
+  const differ: string[] = [];
+  for (const q of queries) {
+    const filters = { ...(q.author ? { author: q.author } : {}), ...(q.essay ? { essay: q.essay } : {}) };
+    const expected = JSON.stringify(ranking(reference, q.query, filters));
+    if (JSON.stringify(ranking(ours, q.query, filters)) !== expected) differ.push(`built: ${q.query}`);
+    if (JSON.stringify(ranking(cached, q.query, filters)) !== expected) differ.push(`cached: ${q.query}`);
+  }
+  expect(differ, `seed ${PROPERTY_SEED}`).toEqual([]);
+}
+
+describe('our postings rank exactly as the MiniSearch index they replace', () => {
+  let dir: string;
+  let bundled: Corpus;
+  let synthetic: Corpus;
+  let labelled: Labelled[];
+
+  beforeAll(async () => {
+    bundled = await loadCorpus(BUNDLED_CORPUS_DIR);
+    const sourceBytes = (await Promise.all(bundled.files.map((f) => readFile(join(BUNDLED_CORPUS_DIR, f.file))))).reduce((n, b) => n + b.length, 0);
+    dir = await mkdtemp(join(tmpdir(), 'yinzheng-postings-'));
+    await writeSyntheticCorpus(dir, generateSyntheticCorpus(bundled, { scale: 10, seed: 7, sourceBytes }));
+    synthetic = await loadCorpus(dir);
+    labelled = JSON.parse(await readFile(join(BUNDLED_CORPUS_DIR, '..', '..', 'test', 'fixtures', 'queries.json'), 'utf8')) as Labelled[];
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('on the bundled corpus: every labelled query and 300 sampled ones', () => {
+    expectSameRanking(bundled, [...labelled, ...sampleQueries(bundled, 300, PROPERTY_SEED).map((query) => ({ query }))]);
+  });
+
+  it('on a synthetic corpus ten times its size, whose terms have long posting lists', () => {
+    expectSameRanking(synthetic, [
+      ...labelled.map((q) => ({ query: q.query })),
+      ...sampleQueries(synthetic, 300, PROPERTY_SEED + 1).map((query) => ({ query })),
+    ]);
+    const size = indexSize(createIndex(synthetic));
+    expect(size?.postings).toBeGreaterThan(size?.terms ?? 0);
+  });
+});

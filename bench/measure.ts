@@ -7,7 +7,7 @@ import { loadCorpus } from '../src/core/corpus/load.js';
 import { essaysOf, sentenceText } from '../src/core/corpus/model.js';
 import { createBot, type Logger, type Requester } from '../src/core/dispatch/bot.js';
 import { loadOrBuildIndex } from '../src/core/search/cache.js';
-import { createIndex } from '../src/core/search/corpus-index.js';
+import { createIndex, indexSize } from '../src/core/search/corpus-index.js';
 import type { CorpusIndex } from '../src/core/search/search.js';
 import { commandMix, mixMaterial } from './mix.js';
 import { evaluate, loadQuerySet, type RecallReport } from './quality.js';
@@ -63,7 +63,11 @@ export interface SizeResult {
   bytes: number;
   warnings: number;
   parseMs: number;
-  build: { chineseMs: number; defaultMs: number };
+  /** Our index; MiniSearch's default tokenizer (the best-recall peer's baseline); and our tokenizer in a MiniSearch index, the build before our own postings. */
+  build: { chineseMs: number; defaultMs: number; previousMs: number };
+  /** Distinct terms and postings of our index. */
+  terms: number;
+  postings: number;
   /** `loadOrBuildIndex` into an empty folder (build, serialise, write), then again (read, load). */
   cache: { missMs: number; hitMs: number; fileBytes: number };
   commands: CommandTiming[];
@@ -174,6 +178,10 @@ export async function measureCorpus(options: { dir: string; label: string; queri
     await rm(cacheDir, { recursive: true, force: true });
   }
 
+  const size = indexSize(index);
+  // The build as it was before our own postings (MiniSearch storing our terms), in this run.
+  // Built once and dropped, so that it is not in the baseline's memory reading.
+  const previous = timeRuns(1, () => void createIndex(corpus, { tokenizer: 'chinese', engine: 'minisearch' }));
   const baseline = timeRuns(effort.buildRuns, () => createIndex(corpus, { tokenizer: 'minisearch-default' }));
   const baselineSearch = searchTimes(baseline.result);
   const recallBaseline = options.recall ? evaluate(baseline.result, labelled) : null;
@@ -189,7 +197,9 @@ export async function measureCorpus(options: { dir: string; label: string; queri
     bytes: corpus.files.reduce((n, f) => n + statSync(join(options.dir, f.file)).size, 0),
     warnings: corpus.files.reduce((n, f) => n + f.warnings.length, 0),
     parseMs: median(parsed.ms),
-    build: { chineseMs: median(built.ms), defaultMs: median(baseline.ms) },
+    build: { chineseMs: median(built.ms), defaultMs: median(baseline.ms), previousMs: median(previous.ms) },
+    terms: size?.terms ?? 0,
+    postings: size?.postings ?? 0,
     cache,
     commands,
     search: { chinese: oursSearch, default: baselineSearch },

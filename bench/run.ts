@@ -4,7 +4,7 @@
  * MiniSearch's default tokenizer as the baseline in the same processes. Prints the report and
  * writes it to bench/RESULTS.md.
  *
- *   node dist/bench/run.js [--sizes 1,100,1000] [--cold-runs 10] [--no-write]
+ *   node dist/bench/run.js [--sizes 1,100,1000,archive] [--cold-runs 10] [--no-write]
  *
  * Each corpus size is measured in a child process of its own (`--child`), so that its peak RSS
  * is its own and one size's garbage does not slow the next.
@@ -34,6 +34,9 @@ const LOAD_CONCURRENCY = 50;
 const CLI = join(PROJECT_ROOT, 'dist', 'src', 'cli.js');
 const SEED = 20251130;
 const COLD_QUERY = '智能鸿沟';
+/** The archive size's stand-in scale (for its effort), and its essays. */
+const ARCHIVE = 2200;
+const ARCHIVE_ESSAYS = 2000;
 
 const EFFORT: Record<number, Effort> = {
   1: { parseRuns: 20, buildRuns: 10, samples: 400, budgetMs: 5_000 },
@@ -168,9 +171,10 @@ function largeColdStarts(label: string, corpusDir: string, cacheDir: string): La
 }
 
 async function main(): Promise<void> {
-  const sizes = flag('sizes', '1,100,1000')
+  // `archive` is a journal's twenty years: 2,000 essays in 200 files.
+  const sizes = flag('sizes', '1,100,1000,archive')
     .split(',')
-    .map(Number)
+    .map((s) => (s === 'archive' ? ARCHIVE : Number(s)))
     .filter((n) => n > 0);
   const coldRuns = Number(flag('cold-runs', '10'));
   const work = await mkdtemp(join(tmpdir(), 'yinzheng-bench-'));
@@ -184,10 +188,10 @@ async function main(): Promise<void> {
     const sourceBytes = (await Promise.all(source.files.map((f) => readFile(join(BUNDLED_CORPUS_DIR, f.file))))).reduce((n, b) => n + b.length, 0);
     for (const scale of sizes) {
       let dir = BUNDLED_CORPUS_DIR;
-      const label = scale === 1 ? 'bundled' : `${scale}×`;
+      const label = scale === 1 ? 'bundled' : scale === ARCHIVE ? 'archive' : `${scale}×`;
       if (scale !== 1) {
         dir = join(work, `x${scale}`);
-        const generated = generateSyntheticCorpus(source, { scale, seed: SEED, sourceBytes });
+        const generated = generateSyntheticCorpus(source, { scale, seed: SEED, sourceBytes, ...(scale === ARCHIVE ? { essays: ARCHIVE_ESSAYS } : {}) });
         await writeSyntheticCorpus(dir, generated);
         synthetic[label] = dir;
       }
@@ -200,8 +204,9 @@ async function main(): Promise<void> {
     process.stderr.write(`bench: cold starts (${coldRuns} runs each)…\n`);
     const cold = coldStarts(coldRuns, join(work, 'cli-cache'));
     const largest = sizes.filter((s) => s !== 1).pop();
-    const largeDir = largest !== undefined ? synthetic[`${largest}×`] : undefined;
-    const coldLarge = largest !== undefined && largeDir !== undefined ? largeColdStarts(`${largest}×`, largeDir, join(work, 'cli-cache-large')) : null;
+    const largeLabel = largest === ARCHIVE ? 'archive' : `${largest}×`;
+    const largeDir = largest !== undefined ? synthetic[largeLabel] : undefined;
+    const coldLarge = largest !== undefined && largeDir !== undefined ? largeColdStarts(largeLabel, largeDir, join(work, 'cli-cache-large')) : null;
 
     process.stderr.write('bench: load through the loopback Discord and Slack…\n');
     const load: ReportInput['load'] = [];

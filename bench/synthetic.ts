@@ -38,7 +38,20 @@ export interface SyntheticOptions {
   sourceBytes: number;
   /** Essays per file (one symposium per file). */
   essaysPerFile?: number;
+  /** Generate this many essays instead of `scale` times the bytes (the archive size). */
+  essays?: number;
+  /**
+   * New words as the corpus grows (default on): each essay brings new terms of its own, as a
+   * real archive's names, places and topics do, so distinct terms keep growing with the size
+   * instead of stopping at the source's vocabulary.
+   */
+  growVocabulary?: boolean;
 }
+
+/** New words each essay brings, and how often a sentence uses one (of its own essay's mostly). */
+const NEW_WORDS_PER_ESSAY = 150;
+const SENTENCES_WITH_NEW_WORDS = 0.7;
+const RECENT_WORDS = 120;
 
 export interface SyntheticFile {
   name: string;
@@ -139,7 +152,26 @@ export function generateSyntheticCorpus(source: Corpus, options: SyntheticOption
   const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
   const p = pools(source);
   const perFile = options.essaysPerFile ?? 10;
-  const target = Math.round(options.scale * options.sourceBytes);
+  const target = options.essays !== undefined ? Number.POSITIVE_INFINITY : Math.round(options.scale * options.sourceBytes);
+  const enough = () => (options.essays !== undefined ? result.essays >= options.essays : result.bytes >= target);
+  const grow = options.growVocabulary ?? true;
+  // The Han characters of the source: new words are made of them, two or three at a time.
+  const characters = [...new Set(p.sentences.join('').match(/\p{Script=Han}/gu) ?? [])];
+  const lexicon: string[] = [];
+  const newWords = () => {
+    for (let i = 0; i < NEW_WORDS_PER_ESSAY; i++) lexicon.push(Array.from({ length: between(2, 3) }, () => pick(characters)).join(''));
+  };
+  const word = () => (random() < 0.6 ? (lexicon[lexicon.length - 1 - Math.floor(random() * Math.min(RECENT_WORDS, lexicon.length))] as string) : pick(lexicon));
+  /** A sentence with a new word or two put between two of its Han characters. */
+  const withNewWords = (s: string): string => {
+    if (!grow || lexicon.length === 0 || random() >= SENTENCES_WITH_NEW_WORDS) return s;
+    let out = s;
+    for (let k = between(1, 2); k > 0; k--) {
+      const at = between(1, Math.max(1, out.length - 2));
+      if (isHan(out[at - 1]) && isHan(out[at])) out = out.slice(0, at) + word() + out.slice(at);
+    }
+    return out;
+  };
   const encoder = new TextEncoder();
 
   const usedNames = new Set<string>();
@@ -163,11 +195,11 @@ export function generateSyntheticCorpus(source: Corpus, options: SyntheticOption
     const a = pick(p.spliceable);
     const b = pick(p.spliceable);
     const middle = Array.from({ length: between(1, 3) }, () => `${pick(p.clauses)}，`).join('');
-    return a.slice(0, pick(heads(a)) + 1) + middle + b.slice(pick(tails(b)) + 1);
+    return withNewWords(a.slice(0, pick(heads(a)) + 1) + middle + b.slice(pick(tails(b)) + 1));
   };
   const paragraph = (min: number, max: number) => Array.from({ length: between(min, max) }, sentence);
 
-  while (result.bytes < target) {
+  while (!enough()) {
     const fileNumber = result.files.length + 1;
     const blocks: string[] = [];
     // The number leads: an editor's note's ID comes from the first characters of the symposium title.
@@ -176,11 +208,12 @@ export function generateSyntheticCorpus(source: Corpus, options: SyntheticOption
     result.editorsNotes++;
     result.paragraphs++;
 
-    for (let e = 0; e < perFile && result.bytes + byteLength(blocks) < target; e++) {
+    for (let e = 0; e < perFile && result.bytes + byteLength(blocks) < target && !enough(); e++) {
       const n = result.essays + 1;
       const author = newName();
       result.authors.push(author);
-      blocks.push(`${pick(p.titles)}：${pick(p.headings)}（${n}）`);
+      if (grow) newWords();
+      blocks.push(`${pick(p.titles)}${grow ? word() : ''}：${pick(p.headings)}（${n}）`);
       blocks.push(author);
 
       const paragraphCount = between(8, 16);

@@ -14,6 +14,23 @@ import { alice, createTestLogger } from './support.js';
 
 const CORPUS = join(PROJECT_ROOT, 'test', 'discord', 'fixtures', 'long');
 
+/** `npm start`'s built bot as a process, configured for Discord at `apiBase` and nothing else. */
+function startMain(applicationId: string, apiBase: string, env: Record<string, string> = {}) {
+  return spawn(process.execPath, ['dist/src/main.js'], {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DISCORD_TOKEN: 'fake-token',
+      DISCORD_APPLICATION_ID: applicationId,
+      DISCORD_API_BASE: apiBase,
+      CORPUS_DIR: CORPUS,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 /** A loopback port nothing listens on (taken, then let go). */
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');
@@ -64,19 +81,8 @@ describe('Discord when the network misbehaves', () => {
   });
 
   it('npm start with no DNS: one line per retry, no stack trace, and SIGTERM ends it with code 0', async () => {
-    const child = spawn(process.execPath, ['dist/src/main.js'], {
-      cwd: PROJECT_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DISCORD_TOKEN: 'fake-token',
-        DISCORD_APPLICATION_ID: '100000000000000001',
-        // .invalid never resolves (RFC 6761), so this is a DNS failure on any machine.
-        DISCORD_API_BASE: 'http://discord.invalid/api/v10',
-        CORPUS_DIR: CORPUS,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // .invalid never resolves (RFC 6761), so this is a DNS failure on any machine.
+    const child = startMain('100000000000000001', 'http://discord.invalid/api/v10');
     const lines = new AwaitableLog<string>();
     let output = '';
     const collect = (d: Buffer) => {
@@ -104,19 +110,7 @@ describe('Discord when the network misbehaves', () => {
 
   it('SIGTERM stops a bot whose gateway went away and whose log pipe was closed, with code 0 and no deadline', async () => {
     const fake = await FakeDiscord.start();
-    const child = spawn(process.execPath, ['dist/src/main.js'], {
-      cwd: PROJECT_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DISCORD_TOKEN: 'fake-token',
-        DISCORD_APPLICATION_ID: fake.applicationId,
-        DISCORD_API_BASE: fake.apiBase,
-        CORPUS_DIR: CORPUS,
-        LOG_LEVEL: 'debug',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = startMain(fake.applicationId, fake.apiBase, { LOG_LEVEL: 'debug' });
     const lines = new AwaitableLog<string>();
     child.stderr.on('data', (d: Buffer) => {
       for (const line of d.toString().split('\n')) if (line.includes('"discord: connected"')) lines.push(line);

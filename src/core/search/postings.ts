@@ -46,37 +46,57 @@ interface Data {
 export function buildPostings(folded: readonly string[]): Postings {
   const runs = new Map<string, string[]>();
   const terms = new Map<string, number>();
-  const lists: number[][] = [];
+  // Pass 1: each sentence's distinct term numbers, one after another in a flat array, and
+  // how many sentences each term is in. No array per term: a large corpus has a hundred
+  // thousand terms and millions of postings, and growing that many small arrays cost more
+  // than all the rest, and more than linearly.
+  let counts: Uint32Array = new Uint32Array(1 << 12);
+  let ids: Uint32Array = new Uint32Array(1 << 16);
+  let n = 0;
+  const starts = new Uint32Array(folded.length + 1);
   const fieldLength = new Uint32Array(folded.length);
   let average = 0;
-  let total = 0;
   folded.forEach((text, doc) => {
+    starts[doc] = n;
     const distinct = new Set(termsOfFolded(text, runs));
+    if (n + distinct.size > ids.length) ids = grown(ids, n + distinct.size);
     for (const term of distinct) {
       let t = terms.get(term);
       if (t === undefined) {
-        t = lists.length;
+        t = terms.size;
         terms.set(term, t);
-        lists.push([]);
+        if (t >= counts.length) counts = grown(counts, t + 1);
       }
-      (lists[t] as number[]).push(doc);
+      counts[t] = (counts[t] as number) + 1;
+      ids[n++] = t;
     }
-    total += distinct.size;
     fieldLength[doc] = distinct.size;
     // The running mean as MiniSearch's add keeps it, so scores match to the last bit.
     average = (average * doc + distinct.size) / (doc + 1);
   });
-  const offsets = new Uint32Array(lists.length + 1);
-  const docs = new Uint32Array(total);
-  let at = 0;
-  lists.forEach((list, t) => {
-    offsets[t] = at;
-    docs.set(list, at);
-    at += list.length;
-    lists[t] = [];
-  });
-  offsets[lists.length] = at;
+  starts[folded.length] = n;
+  // Pass 2: each term's slice, filled in sentence order, so every slice is ascending.
+  const offsets = new Uint32Array(terms.size + 1);
+  for (let t = 0; t < terms.size; t++) offsets[t + 1] = (offsets[t] as number) + (counts[t] as number);
+  const cursor = offsets.slice(0, terms.size);
+  const docs = new Uint32Array(n);
+  for (let doc = 0; doc < folded.length; doc++) {
+    for (let i = starts[doc] as number, end = starts[doc + 1] as number; i < end; i++) {
+      const t = ids[i] as number;
+      docs[cursor[t] as number] = doc;
+      cursor[t] = (cursor[t] as number) + 1;
+    }
+  }
   return postingsOf({ terms, offsets, docs, fieldLength, average });
+}
+
+/** A copy of `a` with room for at least `size` entries (doubling). */
+function grown(a: Uint32Array, size: number): Uint32Array {
+  let length = a.length;
+  while (length < size) length *= 2;
+  const out = new Uint32Array(length);
+  out.set(a);
+  return out;
 }
 
 const toBase64 = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSyntheticCorpus, writeSyntheticCorpus } from '../../../bench/synthetic.js';
+import { createRandom, generateSyntheticCorpus, writeSyntheticCorpus } from '../../../bench/synthetic.js';
 import { BUNDLED_CORPUS_DIR } from '../../../src/config.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
 import { type Corpus, essaysOf, sentenceText } from '../../../src/core/corpus/model.js';
@@ -23,21 +23,9 @@ interface Labelled {
   essay?: string;
 }
 
-/** A small seeded generator (mulberry32), so the sample is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function sampleQueries(corpus: Corpus, count: number, seed: number): string[] {
   const sentences = essaysOf(corpus).flatMap((e) => e.sections.flatMap((s) => s.paragraphs.flatMap((p) => p.sentences.map((x) => sentenceText(p, x)))));
-  const next = random(seed);
+  const next = createRandom(seed);
   return Array.from({ length: count }, (_, i) => {
     const s = sentences[Math.floor(next() * sentences.length)] ?? '';
     const from = Math.floor(next() * Math.max(1, s.length - 4));

@@ -120,8 +120,7 @@ export interface SavedPostings {
 /** Reads what `serialize` gave. */
 export function loadPostings(saved: SavedPostings): Postings {
   const list = saved.terms === '' ? [] : saved.terms.split('\n');
-  const terms = new Map<string, number>();
-  list.forEach((term, t) => terms.set(term, t));
+  const terms = new Map<string, number>(list.map((term, t) => [term, t]));
   const data = { terms, offsets: fromBase64(saved.offsets), docs: fromBase64(saved.docs), fieldLength: fromBase64(saved.fieldLength), average: saved.average };
   if (data.offsets.length !== list.length + 1 || data.offsets[list.length] !== data.docs.length) throw new Error('loadPostings: a damaged index cache');
   return postingsOf(data);

@@ -144,7 +144,7 @@ function send(res: ServerResponse, status: number, html: string): void {
 }
 
 /** A paragraph's text as HTML: its page breaks, note markers and the highlighted span in place. */
-function paragraphHtml(essay: Essay, p: Paragraph, highlight: [number, number] | null, locale: Locale): string {
+function paragraphHtml(p: Paragraph, highlight: [number, number] | null, locale: Locale): string {
   const events = new Map<number, string[]>();
   const at = (offset: number, html: string) => events.set(offset, [...(events.get(offset) ?? []), html]);
   for (const part of p.pages.slice(1)) at(part.start, `<span class="pb" title="${escapeHtml(pageText([part.page], locale) ?? '')}">${part.page}</span>`);
@@ -176,7 +176,6 @@ function paragraphHtml(essay: Essay, p: Paragraph, highlight: [number, number] |
   if (open) html += '</mark>';
   const first = p.pages[0];
   const margin = first ? `<span class="page" title="${escapeHtml(pageText([first.page], locale) ?? '')}">${first.page}</span>` : '';
-  void essay;
   return `<p class="para" id="${escapeHtml(p.id)}">${margin}${html}<a class="pid" href="#${escapeHtml(p.id)}">${escapeHtml(p.id)}</a></p>`;
 }
 
@@ -221,7 +220,7 @@ export function createReader(options: ReaderOptions): Reader {
       ? essay.authors.map((a) => `<li>${escapeHtml(a.name)}${a.affiliation ? `（${escapeHtml(a.affiliation)}）` : ''}</li>`).join('')
       : `<li>${escapeHtml(t.editors)}</li>`;
     const sections = essay.sections
-      .map((s) => heading(s) + s.paragraphs.map((p) => paragraphHtml(essay, p, highlight?.id === p.id ? highlight.span : null, locale)).join('\n'))
+      .map((s) => heading(s) + s.paragraphs.map((p) => paragraphHtml(p, highlight?.id === p.id ? highlight.span : null, locale)).join('\n'))
       .join('\n');
     const notes = essay.footnotes
       .map((n) => {

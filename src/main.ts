@@ -13,7 +13,6 @@ import { parseCacheIn } from './core/corpus/parse-cache.js';
 import { watchCorpus } from './core/corpus/watch.js';
 import { createBot, type Logger } from './core/dispatch/bot.js';
 import { isUserError } from './core/dispatch/errors.js';
-import type { ReaderLinks } from './core/reply/links.js';
 import { createIndex } from './core/search/corpus-index.js';
 import { startHealthServer, startReaderServer } from './health.js';
 import { lazyLogger } from './lazy-logger.js';
@@ -95,21 +94,18 @@ async function main(): Promise<number> {
     return 1;
   }
   // The passage reader: replies link to it when PUBLIC_URL says where readers reach it.
-  let reader: Reader | undefined;
-  const links: ReaderLinks | undefined =
-    config.reader.enabled && config.publicUrl
-      ? { passageUrl: (id, span) => (reader as Reader).passageUrl(id, span), essayUrl: (id, note) => (reader as Reader).essayUrl(id, note) }
-      : undefined;
+  const reader = config.reader.enabled
+    ? createReader({
+        bot: () => bot,
+        publicUrl: config.publicUrl ?? `http://localhost:${config.reader.port ?? 3000}`,
+        access: config.reader.access,
+        secret: config.reader.secret,
+        linkDays: config.reader.linkDays,
+      })
+    : undefined;
+  const links = config.publicUrl ? reader : undefined;
   const bot = createBot({ commands: registry, library: await openLibrary(corpus, config.cacheDir), logger, rateLimit: config.rateLimit, links });
-  if (config.reader.enabled) {
-    reader = createReader({
-      bot,
-      publicUrl: config.publicUrl ?? `http://localhost:${config.reader.port ?? 3000}`,
-      access: config.reader.access,
-      secret: config.reader.secret,
-      linkDays: config.reader.linkDays,
-    });
-  } else if (config.publicUrl || config.reader.port) {
+  if (!reader && (config.publicUrl || config.reader.port)) {
     logger.warn(
       {},
       'reader: off, since READER_SECRET is not set; set it (any random string of 16 or more characters) to link quotes to the reader, or READER_ACCESS=public',

@@ -22,7 +22,11 @@ import { READER_CSS } from './style.js';
  */
 
 export interface ReaderOptions {
-  bot: Bot;
+  /**
+   * The bot whose corpus the pages show, asked for at each request: the bot links to the
+   * reader too, so the reader is made first and handed to it as its links.
+   */
+  bot: () => Bot;
   /** Where readers reach the bot, e.g. https://bot.example.org (links are made against it). */
   publicUrl: string;
   access: 'signed' | 'public';
@@ -205,7 +209,7 @@ export function createReader(options: ReaderOptions): Reader {
   const expiry = () => Math.floor(Date.now() / 1000) + Math.round(options.linkDays * 86_400);
 
   function find(passageId: string): { essay: Essay; section: Section; paragraph: Paragraph } | null {
-    for (const essay of essaysOf(bot.library().corpus)) {
+    for (const essay of essaysOf(bot().library().corpus)) {
       if (!passageId.startsWith(`${essay.id}.`)) continue;
       for (const section of essay.sections) {
         const paragraph = section.paragraphs.find((p) => p.id === passageId);
@@ -232,7 +236,7 @@ export function createReader(options: ReaderOptions): Reader {
         return `<li id="note-${n.number}" value="${n.number}">${linkify(n.text, n.urls)}${resolved}${where}${back}</li>`;
       })
       .join('\n');
-    const cite = CiteResult.array().safeParse(bot.run('cite', { target: essay.id }, requester(locale)).results).data?.[0];
+    const cite = CiteResult.array().safeParse(bot().run('cite', { target: essay.id }, requester(locale)).results).data?.[0];
     const pages = essay.pages ? ` · ${escapeHtml(pageText(essay.pages, locale) ?? '')}` : '';
     return page(
       locale,
@@ -261,7 +265,7 @@ ${cite ? `<section class="cite"><h2>${escapeHtml(t.cite)}</h2><h3>GB/T 7714-2015
   }
 
   function contents(locale: Locale, t: Chrome): string {
-    const items = essaysOf(bot.library().corpus)
+    const items = essaysOf(bot().library().corpus)
       .map((e) => {
         const who = e.authors.map((a) => a.name).join('、') || t.editors;
         const pages = e.pages ? ` · ${escapeHtml(pageText(e.pages, locale) ?? '')}` : '';
@@ -276,7 +280,7 @@ ${cite ? `<section class="cite"><h2>${escapeHtml(t.cite)}</h2><h3>GB/T 7714-2015
   }
 
   function search(q: string, locale: Locale, t: Chrome): string {
-    const reply = q.trim() === '' ? null : bot.run('quote', { query: q.slice(0, 200), count: 5 }, requester(locale));
+    const reply = q.trim() === '' ? null : bot().run('quote', { query: q.slice(0, 200), count: 5 }, requester(locale));
     const hits = reply && !reply.error ? (QuoteResult.array().safeParse(reply.results).data ?? []) : [];
     const body = hits.length
       ? hits
@@ -331,7 +335,7 @@ ${cite ? `<section class="cite"><h2>${escapeHtml(t.cite)}</h2><h3>GB/T 7714-2015
       }
       if (m[1] === 'e') {
         if (!allowed(url, { target: `e/${id}`, span: '' }, res, locale, t)) return true;
-        const essay = essaysOf(bot.library().corpus).find((e) => e.id === id);
+        const essay = essaysOf(bot().library().corpus).find((e) => e.id === id);
         if (!essay) refuse(res, 404, locale, t.notFound);
         else send(res, 200, essayHtml(essay, locale, t, null));
         return true;

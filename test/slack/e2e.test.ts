@@ -26,7 +26,7 @@ import {
   type SlackButton,
   type SlackMessage,
 } from '../../src/slack/render.js';
-import { createReader, type Reader } from '../../src/web/reader.js';
+import { createReader } from '../../src/web/reader.js';
 import {
   appMention,
   blockAction,
@@ -511,14 +511,14 @@ describe('Slack over HTTP, serving the passage reader on its port', () => {
   let url: string;
   beforeAll(async () => {
     const config: SlackConfig = { botToken: BOT_TOKEN, appToken: undefined, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, port: 0, command: '/yinzheng' };
-    let reader: Reader | undefined;
-    const linked = createBot({
-      commands: registry,
-      library: bot.library(),
-      logger: log.logger,
-      links: { passageUrl: (id, span) => (reader as Reader).passageUrl(id, span), essayUrl: (id, note) => (reader as Reader).essayUrl(id, note) },
+    const reader = createReader({
+      bot: () => linked,
+      publicUrl: 'https://reader.example.org',
+      access: 'signed',
+      secret: 'reader-secret-0123456789',
+      linkDays: 1,
     });
-    reader = createReader({ bot: linked, publicUrl: 'https://reader.example.org', access: 'signed', secret: 'reader-secret-0123456789', linkDays: 1 });
+    const linked = createBot({ commands: registry, library: bot.library(), logger: log.logger, links: reader });
     adapter = await startSlack(linked, config, log.logger, { ...FAST_SOCKET, reader });
     url = `http://127.0.0.1:${adapter.port}${SLACK_EVENTS_PATH}`;
   });

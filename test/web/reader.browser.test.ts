@@ -52,17 +52,10 @@ beforeAll(async () => {
   await copyFile(join(PROJECT_ROOT, 'test', 'fixtures', 'pdf', 'pdfkit-symposium.pdf'), join(dir, 'symposium.pdf'));
   await writeFile(join(dir, 'hostile.txt'), HOSTILE);
   const corpus = await loadCorpus(dir);
-  let current: Reader | undefined;
-  server = await startReaderServer(0, (req, res) => (current as Reader).handle(req, res));
+  server = await startReaderServer(0, (req, res) => reader.handle(req, res));
   base = `http://127.0.0.1:${server.port}`;
-  bot = createBot({
-    commands: registry,
-    library: { corpus, index: createIndex(corpus) },
-    logger: silent,
-    links: { passageUrl: (id, span) => reader.passageUrl(id, span), essayUrl: (id, note) => reader.essayUrl(id, note) },
-  });
-  reader = createReader({ bot, publicUrl: base, access: 'signed', secret: SECRET, linkDays: 1 });
-  current = reader;
+  reader = createReader({ bot: () => bot, publicUrl: base, access: 'signed', secret: SECRET, linkDays: 1 });
+  bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: silent, links: reader });
   if (!CHROMIUM) throw new Error('chromium is not installed: npm test installs it (scripts/ensure-chromium.mjs), or set CHROMIUM_PATH');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   await mkdir(OUTPUT, { recursive: true });

@@ -52,16 +52,10 @@ export async function parsePdfBytes(file: string, bytes: Uint8Array, hash = hash
   const read = await readPdf(bytes);
   if (!read.ok) return { file, symposium: null, essays: [], warnings: [{ file, line: 0, page: read.page, message: `${read.message}: skipped` }], hash };
   const parsed = parseCorpusFile(file, read.text, hash);
-  const pageAt: Array<number | null> = [];
-  let page: number | null = null;
-  for (const line of read.text.split('\n')) {
-    const m = /^\f(\d*)/u.exec(line);
-    if (m) page = m[1] ? Number(m[1]) : (page ?? 0) + 1;
-    pageAt.push(page);
-  }
+  // The lines are of the text made from the PDF, which nobody can open: the page says where.
   const warnings = [
     ...read.warnings.map((w) => ({ file, line: 0, page: w.page, message: w.message })),
-    ...parsed.warnings.map((w) => ({ file, line: 0, page: pageAt[w.line - 1] ?? null, message: w.message })),
+    ...parsed.warnings.map((w) => ({ file, line: 0, page: w.page ?? null, message: w.message })),
   ];
   return { ...parsed, warnings: warnings.sort((a, b) => (a.page ?? 0) - (b.page ?? 0)) };
 }

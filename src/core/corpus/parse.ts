@@ -598,11 +598,18 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
 
   if (essays.length === 0) warn(0, text.trim() === '' ? 'file is empty' : 'no essay found (a title followed by an author line)');
 
+  // A file with page breaks (a PDF's text, a pdftotext dump) says on which page each warning is.
+  const pageOfLine = new Map(items.map((item) => [item.line, item.page]));
+  const paged = warnings.map((w) => {
+    const page = pageOfLine.get(w.line);
+    return page == null ? w : { ...w, page };
+  });
+
   return CorpusFileSchema.parse({
     file,
     symposium,
     essays,
-    warnings: warnings.sort((a, b) => a.line - b.line),
+    warnings: paged.sort((a, b) => a.line - b.line),
     hash: hash ?? createHash('sha256').update(text).digest('hex'),
   });
 }

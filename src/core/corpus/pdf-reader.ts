@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { PDF_LIMITS, type PdfLimits, type PdfResult } from './pdf.js';
+import { PDF_LIMITS, type PdfLimits, type PdfResult, tooLarge } from './pdf.js';
 
 /*
  * Reads a PDF in a worker thread of its own, so a running bot keeps answering while a PDF is
@@ -35,13 +35,9 @@ function workerSource(): { source: string | URL; eval: boolean } {
 }
 
 export function readPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMITS): Promise<PdfResult> {
-  if (data.byteLength > limits.maxBytes) {
-    return Promise.resolve({
-      ok: false,
-      page: null,
-      message: `is ${(data.byteLength / 1024 / 1024).toFixed(0)} MB, over the ${limits.maxBytes / 1024 / 1024} MB a PDF may have: split it into issues or essays`,
-    });
-  }
+  // Refused before a worker is started and sent the bytes.
+  const large = tooLarge(data, limits);
+  if (large) return Promise.resolve(large);
   const { source, eval: isEval } = workerSource();
   return new Promise((resolve) => {
     const worker = new Worker(source, { eval: isEval, workerData: { data, limits }, resourceLimits: { maxOldGenerationSizeMb: MEMORY_LIMIT_MB } });

@@ -70,6 +70,8 @@ function loadPdfJs(): Promise<PdfJs> {
 
 const HAN_OR_CJK_PUNCT = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef“”‘’《》〈〉【】…—·]/u;
 const LABEL = new RegExp(`^\\s*([${CIRCLED}]|[*＊])`, 'u');
+const CIRCLED_MARK = new RegExp(`[${CIRCLED}]`, 'u');
+const LONE_MARK = new RegExp(`^\\s*[${CIRCLED}]\\s*$`, 'u');
 const FOOTER_NUMBER = /^[\s·•—–\-―]*(\d{1,5})[\s·•—–\-―]*$/u;
 /** Glyphs that stand for no character: control codes (glyph numbers), private use, the replacement character. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control codes are exactly what a font without ToUnicode yields.
@@ -127,7 +129,7 @@ function lineText(line: Line): string {
   for (const item of line.items) {
     const raised = item.size < line.size * 0.8 && item.y > line.y + line.size * 0.15;
     let str = item.str;
-    if (raised && new RegExp(`^\\s*[${CIRCLED}]\\s*$`, 'u').test(str)) str = `^${str.trim()}`;
+    if (raised && LONE_MARK.test(str)) str = `^${str.trim()}`;
     else if (raised && /^\s*[*＊]\s*$/u.test(str)) str = '*';
     // A gap wider than a third of the size between two Latin words is a space pdf.js left out.
     if (lastEnd !== null && item.x - lastEnd > line.size * 0.3 && /[A-Za-z0-9,.;:]$/u.test(out) && /^[A-Za-z0-9(]/u.test(str)) out += ' ';
@@ -143,7 +145,7 @@ function tidy(text: string): string {
   // A space stays only between Latin words: beside a Chinese character or a marker, or
   // between two digits (`2 0 2 4`, a justified line's letter spacing), it is not printed.
   const printed = (a: string, b: string) => {
-    const cjk = (c: string) => HAN_OR_CJK_PUNCT.test(c) || c === '^' || new RegExp(`[${CIRCLED}]`, 'u').test(c);
+    const cjk = (c: string) => HAN_OR_CJK_PUNCT.test(c) || c === '^' || CIRCLED_MARK.test(c);
     return !(cjk(a) || cjk(b) || (/\d/u.test(a) && /\d/u.test(b)));
   };
   for (let i = 0; i < 2; i++) out = out.replace(/(\S) (?=(\S))/gu, (whole, a: string, b: string) => (printed(a, b) ? whole : a));
@@ -231,15 +233,21 @@ function readPage(lines: Line[], height: number, width: number, body: { size: nu
   };
 }
 
+/** The refusal of a PDF larger than the limit allows, or null when it is within it. */
+export function tooLarge(data: Uint8Array, limits: PdfLimits): PdfResult | null {
+  if (data.byteLength <= limits.maxBytes) return null;
+  const mb = (bytes: number) => bytes / 1024 / 1024;
+  return {
+    ok: false,
+    page: null,
+    message: `is ${mb(data.byteLength).toFixed(0)} MB, over the ${mb(limits.maxBytes)} MB a PDF may have: split it into issues or essays`,
+  };
+}
+
 /** Reads a PDF's bytes into the parser's text, or says why it cannot. */
 export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMITS): Promise<PdfResult> {
-  if (data.byteLength > limits.maxBytes) {
-    return {
-      ok: false,
-      page: null,
-      message: `is ${(data.byteLength / 1024 / 1024).toFixed(0)} MB, over the ${limits.maxBytes / 1024 / 1024} MB a PDF may have: split it into issues or essays`,
-    };
-  }
+  const large = tooLarge(data, limits);
+  if (large) return large;
   const { getDocument } = await loadPdfJs();
   const task = getDocument({
     data: new Uint8Array(data),

@@ -55,11 +55,9 @@ function convertTemplate(variant: Variant, render: (slots: unknown[]) => string,
 function convertValue<T>(value: T, variant: Variant): T {
   if (typeof value === 'string') return toTraditional(value, variant) as T;
   if (typeof value === 'function') {
-    const fn = value as (...args: unknown[]) => unknown;
-    return ((...args: unknown[]) => {
-      const out = fn(...args);
-      return typeof out === 'string' ? convertTemplate(variant, (slots) => String(fn(...slots)), args) : out;
-    }) as T;
+    // Every function in a label table returns its label's text.
+    const fn = value as (...args: unknown[]) => string;
+    return ((...args: unknown[]) => convertTemplate(variant, (slots) => fn(...slots), args)) as T;
   }
   if (Array.isArray(value)) return value.map((v) => convertValue(v, variant)) as T;
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, convertValue(v, variant)])) as T;

@@ -13,7 +13,7 @@ import type { CorpusIndex } from './search.js';
  */
 
 /** Bumped whenever tokenizing or the index's layout changes, so old caches are not read. */
-const CACHE_FORMAT = 3;
+const CACHE_FORMAT = 4;
 
 export interface CachedIndex {
   index: CorpusIndex;
@@ -24,12 +24,12 @@ export interface CachedIndex {
 
 function cacheName(corpus: Corpus, tokenizer: string): string {
   // The build is part of the name: a cache is read only by the code that wrote it.
-  return `index-${tokenizer}-v${CACHE_FORMAT}-${BUILD_ID ?? 'source'}-${corpus.version}.json`;
+  return `index-${tokenizer}-v${CACHE_FORMAT}-${BUILD_ID ?? 'source'}-${corpus.version}.bin`;
 }
 
 /** Caches that will never be read again: this tokenizer's of other versions, and those of older layouts. */
 function isStale(other: string, current: string, tokenizer: string): boolean {
-  if (other === current || !other.startsWith('index-') || !other.endsWith('.json')) return false;
+  if (other === current || !other.startsWith('index-') || !/\.(?:bin|json)$/u.test(other)) return false;
   return other.startsWith(`index-${tokenizer}-`) || /^index-v\d/u.test(other);
 }
 
@@ -39,7 +39,7 @@ export async function loadOrBuildIndex(corpus: Corpus, cacheDir: string, options
   const name = cacheName(corpus, tokenizer);
   const file = join(cacheDir, name);
   try {
-    return { index: loadIndex(corpus, await readFile(file, 'utf8'), options), source: 'hit', file };
+    return { index: loadIndex(corpus, await readFile(file), options), source: 'hit', file };
   } catch {
     // Missing or unreadable: build it.
   }

@@ -1,10 +1,12 @@
-import MiniSearch, { type AsPlainObject, type Options, type SearchResult } from 'minisearch';
+import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
 import { type Corpus, type Essay, essaysOf, type Paragraph, type Section } from '../corpus/model.js';
 import { latinKey, nameKeys, pinyinLabel } from '../corpus/names.js';
 import { type Folded, fold, foldText, occurrences, sourceSpan } from './fold.js';
-import { buildPostings, loadPostings, type Postings, type SavedPostings } from './postings.js';
+import { decodeIndex, encodeIndex } from './index-file.js';
+import { loadPostings, type Postings, type PostingsArrays, type Scored } from './postings.js';
 import { type AuthorEntry, type Choice, type CorpusIndex, essaysMatching, type PassageHit, type SearchFilters, type SearchOptions } from './search.js';
 import { isSingleHan, termsOfFolded, tokenize } from './tokenize.js';
+import { buildArrays, checkArrays, compactOf, type IndexArrays, nextUnit, type Units, unitsOf, unitText } from './units.js';
 
 /**
  * The search index. The unit quoted is a sentence, so MiniSearch documents are sentences;
@@ -35,26 +37,6 @@ export interface IndexOptions {
   engine?: 'postings' | 'minisearch';
 }
 
-/** A sentence occurrence of the corpus. */
-interface Unit {
-  essay: number;
-  section: Section;
-  paragraph: Paragraph;
-  start: number;
-  end: number;
-  doc: number;
-  /** The next sentence of the same paragraph, or -1. */
-  next: number;
-}
-
-/** A distinct sentence text: one MiniSearch document. */
-interface DocEntry {
-  /** Folded text without anything but letters and digits, for the phrase test. */
-  compact: string;
-  /** Its occurrences, in corpus order. */
-  units: number[];
-}
-
 /** The longest run of sentences a phrase match may span. */
 const MAX_WINDOW = 3;
 
@@ -79,42 +61,32 @@ const EXACT_ENOUGH = 500;
 
 type Doc = { id: number };
 
-function compactOf(folded: string): string {
-  return folded.replace(/[^\p{L}\p{N}]/gu, '');
-}
-
-function miniSearchOptions(kind: TokenizerKind, texts: string[]): Options<Doc> {
+function miniSearchOptions(kind: TokenizerKind, texts: (id: number) => string): Options<Doc> {
   // Documents carry only their number and the text is looked up, so the documents handed to
   // MiniSearch do not hold a second copy of the corpus.
-  if (kind === 'minisearch-default') return { fields: ['text'], extractField: (doc, field) => (field === 'id' ? doc.id : texts[doc.id]) };
+  if (kind === 'minisearch-default') return { fields: ['text'], extractField: (doc, field) => (field === 'id' ? doc.id : texts(doc.id)) };
   // Ours are never added one by one (see buildChinese); the index is searched with terms
   // that arrive folded already, which MiniSearch's default would only lower-case again.
   return { fields: ['text'], processTerm: (term) => term, searchOptions: { tokenize, processTerm: (term) => term } };
 }
 
 /**
- * Our MiniSearch index, built from the folded sentences as MiniSearch's own serialised form
- * and loaded with `loadJS`, rather than by `add`. MiniSearch's `add` finds each posting's
- * term in its radix tree by a linear scan of a node's keys, and the root of a Chinese index
- * has a key for every distinct first character (over a thousand), so adding the 3.4 M
- * postings of a large corpus took seven seconds; grouped here by term in a hash map, the tree
- * is walked once per distinct term. The result is the index `add` would build: each term
- * once per sentence (how often a bigram recurs in a sentence says little), its frequency 1,
- * field lengths and their running mean as `add` counts them.
- *
- * The document frequency of each term is returned too: search uses it to leave out the
- * terms nearly every sentence has.
+ * Our tokenizer's terms in a MiniSearch index, as the index was before our own postings
+ * (kept to prove the two rank alike, and as the benchmark's baseline for the build): built
+ * as MiniSearch's own serialised form and loaded with `loadJS`, rather than by `add`, whose
+ * linear scan of a radix node's keys made a large corpus's build take many seconds. The
+ * result is the index `add` would build: each term once per sentence, its frequency 1, field
+ * lengths and their running mean as `add` counts them. The document frequency of each term
+ * is returned too: search uses it to leave out the terms nearly every sentence has.
  */
-function buildChinese(folded: string[], options: Options<Doc>): { ms: MiniSearch<Doc>; df: Map<string, number> } {
-  // Cut Han runs, remembered while the index is built (see termsOfFolded).
+function buildChinese(docCount: number, foldedOf: (id: number) => string, options: Options<Doc>): { ms: MiniSearch<Doc>; df: Map<string, number> } {
   const runs = new Map<string, string[]>();
-  // Per term, the sentences holding it, in order.
   const postings = new Map<string, number[]>();
   const documentIds: Record<number, number> = {};
   const fieldLength: Record<number, number[]> = {};
   let average = 0;
-  folded.forEach((text, doc) => {
-    const terms = new Set(termsOfFolded(text, runs));
+  for (let doc = 0; doc < docCount; doc++) {
+    const terms = new Set(termsOfFolded(foldedOf(doc), runs));
     for (const term of terms) {
       const docs = postings.get(term);
       if (docs === undefined) postings.set(term, [doc]);
@@ -123,11 +95,10 @@ function buildChinese(folded: string[], options: Options<Doc>): { ms: MiniSearch
     documentIds[doc] = doc;
     fieldLength[doc] = [terms.size];
     average = (average * doc + terms.size) / (doc + 1);
-  });
+  }
   const df = new Map<string, number>();
   for (const [term, docs] of postings) df.set(term, docs.length);
-  // Each term's serialised entry is made only as loadJS reads it, so that a large corpus
-  // never holds all of them at once besides the index they are loaded into.
+  // Each term's serialised entry is made only as loadJS reads it.
   function* entries(): Generator<[string, Record<string, Record<string, number>>]> {
     for (const [term, docs] of postings) {
       const freqs: Record<number, number> = {};
@@ -137,8 +108,8 @@ function buildChinese(folded: string[], options: Options<Doc>): { ms: MiniSearch
     }
   }
   const js: AsPlainObject = {
-    documentCount: folded.length,
-    nextId: folded.length,
+    documentCount: docCount,
+    nextId: docCount,
     documentIds,
     fieldIds: { text: 0 },
     fieldLength,
@@ -152,61 +123,59 @@ function buildChinese(folded: string[], options: Options<Doc>): { ms: MiniSearch
   return { ms: MiniSearch.loadJS<Doc>(js, options), df };
 }
 
-function buildUnits(essays: Essay[]): { units: Unit[]; docs: DocEntry[]; texts: string[]; folded: string[] } {
-  const units: Unit[] = [];
-  const docs: DocEntry[] = [];
-  const texts: string[] = [];
-  const folded: string[] = [];
-  const docOf = new Map<string, number>();
-  essays.forEach((essay, e) => {
-    for (const section of essay.sections) {
-      for (const paragraph of section.paragraphs) {
-        const spans = paragraph.sentences.length > 0 ? paragraph.sentences : [{ start: 0, end: paragraph.text.length }];
-        spans.forEach((s, k) => {
-          const text = paragraph.text.slice(s.start, s.end);
-          let doc = docOf.get(text);
-          if (doc === undefined) {
-            doc = docs.length;
-            docOf.set(text, doc);
-            const f = foldText(text);
-            docs.push({ compact: compactOf(f), units: [] });
-            texts.push(text);
-            folded.push(f);
-          }
-          (docs[doc] as DocEntry).units.push(units.length);
-          units.push({ essay: e, section, paragraph, start: s.start, end: s.end, doc, next: k + 1 < spans.length ? units.length + 1 : -1 });
-        });
-      }
-    }
-  });
-  return { units, docs, texts, folded };
-}
-
 /** Builds the index of a corpus. */
 export function createIndex(corpus: Corpus, options: IndexOptions = {}): CorpusIndex {
-  return assemble(corpus, options.tokenizer ?? 'chinese', options.engine ?? 'postings', null);
+  const kind = options.tokenizer ?? 'chinese';
+  const units = unitsOf(essaysOf(corpus));
+  const ours = kind === 'chinese' && (options.engine ?? 'postings') === 'postings';
+  const arrays = buildArrays(units, { postings: ours });
+  return assemble(corpus, kind, units, arrays, ours ? null : miniSearchEngine(kind, units, arrays, null));
 }
 
-/** The index's postings (or MiniSearch data) as JSON, for a cache keyed by the corpus version. */
-export function serializeIndex(index: CorpusIndex): string {
+/**
+ * The arrays of an index built with our tokenizer and postings: for the cache, or for a
+ * worker thread to hand to the thread that serves (see `openIndex`).
+ */
+export function indexArrays(index: CorpusIndex): IndexArrays {
+  const inner = internals.get(index);
+  if (!inner?.arrays.postings) throw new Error('indexArrays: not an index of our own postings made by createIndex');
+  return inner.arrays;
+}
+
+/** An index of `corpus` from arrays its build gave (`indexArrays`); throws when they are not of this corpus. */
+export function openIndex(corpus: Corpus, arrays: IndexArrays): CorpusIndex {
+  const units = unitsOf(essaysOf(corpus));
+  checkArrays(units, arrays);
+  if (arrays.postings === null) throw new Error('openIndex: arrays without postings');
+  return assemble(corpus, 'chinese', units, arrays, null);
+}
+
+/** The index as bytes, for a cache keyed by the corpus version. */
+export function serializeIndex(index: CorpusIndex): Uint8Array {
   const inner = internals.get(index);
   if (!inner) throw new Error('serializeIndex: not an index made by createIndex');
-  if (inner.postings) return JSON.stringify({ postings: inner.postings.serialize() });
-  return JSON.stringify({ df: [...(inner.df ?? [])], minisearch: inner.ms });
+  if (inner.arrays.postings) return encodeIndex(inner.arrays);
+  // A MiniSearch index (the baselines): its own JSON, with the arrays beside it.
+  return new TextEncoder().encode(JSON.stringify({ df: [...(inner.engine.df ?? [])], minisearch: inner.engine.ms, kind: inner.kind }));
 }
 
 /** Rebuilds an index from `serializeIndex` output, for the same corpus version and tokenizer. */
-export function loadIndex(corpus: Corpus, json: string, options: IndexOptions = {}): CorpusIndex {
-  return assemble(corpus, options.tokenizer ?? 'chinese', options.engine ?? 'postings', json);
+export function loadIndex(corpus: Corpus, bytes: Uint8Array, options: IndexOptions = {}): CorpusIndex {
+  const kind = options.tokenizer ?? 'chinese';
+  if (kind === 'chinese' && (options.engine ?? 'postings') === 'postings') return openIndex(corpus, decodeIndex(bytes));
+  const units = unitsOf(essaysOf(corpus));
+  const arrays = buildArrays(units, { postings: false });
+  const saved = JSON.parse(new TextDecoder().decode(bytes)) as Serialized;
+  return assemble(corpus, kind, units, arrays, miniSearchEngine(kind, units, arrays, saved));
 }
 
 /** Distinct terms and postings of an index built with our own postings (for the benchmark). */
 export function indexSize(index: CorpusIndex): { terms: number; postings: number } | null {
-  const p = internals.get(index)?.postings;
+  const p = internals.get(index)?.engine.postings;
   return p ? { terms: p.termCount, postings: p.postingCount } : null;
 }
 
-const internals = new WeakMap<CorpusIndex, Engine>();
+const internals = new WeakMap<CorpusIndex, IndexData>();
 
 /** What serializeIndex writes for a MiniSearch engine. */
 interface Serialized {
@@ -235,13 +204,9 @@ interface AuthorRecord {
 interface IndexData {
   kind: TokenizerKind;
   essays: Essay[];
-  units: Unit[];
-  docs: DocEntry[];
+  units: Units;
+  arrays: IndexArrays;
   engine: Engine;
-  /** Every distinct sentence's compact text, joined with a separator no compact text holds. */
-  joined: string;
-  /** Where each distinct sentence starts in `joined`. */
-  docStarts: number[];
   titleKeys: string[];
   essayNumber: Map<Essay, number>;
   /** Worked out on the first author lookup: their pinyin is the only use of the pinyin dictionaries after parsing. */
@@ -255,23 +220,19 @@ interface IndexData {
   lastScan: { phrase: string; found: Set<number> } | null;
 }
 
-/** The term index: read from a cache, or built. */
-function engineOf(kind: TokenizerKind, engine: 'postings' | 'minisearch', texts: string[], folded: string[], docCount: number, json: string | null): Engine {
-  if (kind === 'chinese' && engine === 'postings') {
-    const postings = json === null ? buildPostings(folded) : loadPostings((JSON.parse(json) as { postings: SavedPostings }).postings);
-    if (postings.documentCount !== docCount) throw new Error('loadIndex: the cached index is of another corpus');
-    return { postings, ms: null, df: null };
-  }
-  const msOptions = miniSearchOptions(kind, texts);
-  if (json !== null) {
-    const saved = JSON.parse(json) as Serialized;
+/** A MiniSearch engine: read from `saved`, or built. */
+function miniSearchEngine(kind: TokenizerKind, units: Units, arrays: IndexArrays, saved: Serialized | null): Engine {
+  const docCount = arrays.docStarts.length - 1;
+  const textOf = (id: number) => unitText(units, arrays.docUnits[arrays.docUnitStart[id] as number] as number);
+  const msOptions = miniSearchOptions(kind, textOf);
+  if (saved !== null) {
     const ms = MiniSearch.loadJS<Doc>(saved.minisearch, msOptions);
     if (ms.documentCount !== docCount) throw new Error('loadIndex: the cached index is of another corpus');
     return { postings: null, ms, df: kind === 'chinese' ? new Map(saved.df) : null };
   }
-  if (kind === 'chinese') return { postings: null, ...buildChinese(folded, msOptions) };
+  if (kind === 'chinese') return { postings: null, ...buildChinese(docCount, (id) => foldText(textOf(id)), msOptions) };
   const ms = new MiniSearch<Doc>(msOptions);
-  ms.addAll(texts.map((_, id) => ({ id })));
+  ms.addAll(Array.from({ length: docCount }, (_, id) => ({ id })));
   return { postings: null, ms, df: null };
 }
 
@@ -280,34 +241,21 @@ function dfOf(d: IndexData, term: string): number | undefined {
   return d.engine.postings ? d.engine.postings.df(term) : (d.engine.df?.get(term) ?? undefined);
 }
 
-function indexData(corpus: Corpus, kind: TokenizerKind, engineKind: 'postings' | 'minisearch', json: string | null): IndexData {
+function assemble(corpus: Corpus, kind: TokenizerKind, units: Units, arrays: IndexArrays, engine: Engine | null): CorpusIndex {
   const essays = essaysOf(corpus);
-  const { units, docs, texts, folded } = buildUnits(essays);
-  const engine = engineOf(kind, engineKind, texts, folded, docs.length, json);
-  const docStarts: number[] = [];
-  let offset = 0;
-  for (const d of docs) {
-    docStarts.push(offset);
-    offset += d.compact.length + 1;
-  }
-  return {
+  const d: IndexData = {
     kind,
     essays,
     units,
-    docs,
-    engine,
-    joined: docs.map((d) => d.compact).join('\u0001'),
-    docStarts,
+    arrays,
+    engine: engine ?? { postings: loadPostings(arrays.postings as PostingsArrays), ms: null, df: null },
     titleKeys: essays.map((e) => compactOf(foldText(e.title))),
     essayNumber: new Map(essays.map((e, i) => [e, i])),
     authorRecords: null,
     foldedParagraphs: new Map(),
     lastScan: null,
   };
-}
-
-function assemble(corpus: Corpus, kind: TokenizerKind, engine: 'postings' | 'minisearch', json: string | null): CorpusIndex {
-  const d = indexData(corpus, kind, engine, json);
+  if (d.engine.postings && d.engine.postings.documentCount !== arrays.docStarts.length - 1) throw new Error('the index is of another corpus, or damaged');
   const index: CorpusIndex = {
     version: corpus.version,
     search: (query, filters = {}, options = {}) => search(d, () => essaysFor(d, index, filters), query, options),
@@ -315,8 +263,24 @@ function assemble(corpus: Corpus, kind: TokenizerKind, engine: 'postings' | 'min
     findEssays: (query) => findEssays(d, query),
     complete: (kindOf, prefix, limit) => complete(d, kindOf, prefix, limit),
   };
-  internals.set(index, d.engine);
+  internals.set(index, d);
   return index;
+}
+
+/** The occurrences of doc `id`, in corpus order. */
+function unitsOfDoc(d: IndexData, id: number): Uint32Array {
+  return d.arrays.docUnits.subarray(d.arrays.docUnitStart[id], d.arrays.docUnitStart[id + 1]);
+}
+
+/** Where doc `id`'s compact text is in `joined`: [from, to). */
+function compactFrom(d: IndexData, id: number): number {
+  return d.arrays.docStarts[id] as number;
+}
+function compactTo(d: IndexData, id: number): number {
+  return (d.arrays.docStarts[id + 1] as number) - 1;
+}
+function compactText(d: IndexData, id: number): string {
+  return d.arrays.joined.slice(compactFrom(d, id), compactTo(d, id));
 }
 
 function foldedOf(d: IndexData, p: Paragraph): { plain: Folded; compact: Folded } {
@@ -374,7 +338,7 @@ interface Bucket {
   exact: boolean;
   score: number;
   first: number;
-  units: number[];
+  units: ArrayLike<number> & Iterable<number>;
   /** For a window across sentences: the last sentence of the window. */
   windowEnd?: number;
 }
@@ -403,7 +367,7 @@ function search(d: IndexData, scope: () => Set<number> | null, text: string, opt
     terms: d.kind === 'chinese' ? tokenize(text) : [],
     limit,
     allowed,
-    inScope: (u) => allowed === null || allowed.has((d.units[u] as Unit).essay),
+    inScope: (u) => allowed === null || allowed.has(d.units.essayOf[d.units.paragraph[u] as number] as number),
   };
   // The baseline is MiniSearch alone: it finds what its tokenizer finds, nothing more.
   const exactDocs = d.kind === 'chinese' ? docsHolding(d, phrase) : null;
@@ -411,9 +375,9 @@ function search(d: IndexData, scope: () => Set<number> | null, text: string, opt
   // the sentences holding it fill the limit already. Then MiniSearch scores only the
   // sentences that hold the phrase or may start a window holding it (the rest are skipped
   // before it makes a result of them), and those score as they would among all.
-  const phrasesOnly = options.exactOnly === true || (exactDocs !== null && scopedCountOf(d.docs, exactDocs, q.inScope, limit) >= limit);
+  const phrasesOnly = options.exactOnly === true || (exactDocs !== null && scopedCountOf(d, exactDocs, q.inScope, limit) >= limit);
   const results = scoredSentences(d, q, exactDocs, phrasesOnly);
-  const exact = exactDocs ?? new Set(results.map((r) => r.id as number).filter((id) => (d.docs[id] as DocEntry).compact.includes(phrase)));
+  const exact = exactDocs ?? new Set(results.map((r) => r.id as number).filter((id) => compactText(d, id).includes(phrase)));
   const buckets = [...bucketsOf(d, q, results, exact, phrasesOnly), ...unscoredPhrases(d, q, exact, new Set(results.map((r) => r.id as number)))];
   // Exact phrases first; then MiniSearch's score; then corpus order, so ties are stable.
   buckets.sort((a, b) => Number(b.exact) - Number(a.exact) || b.score - a.score || a.first - b.first);
@@ -421,20 +385,19 @@ function search(d: IndexData, scope: () => Set<number> | null, text: string, opt
 }
 
 /** The sentences MiniSearch scores for the query (for ours, only for its rarer terms). */
-function scoredSentences(d: IndexData, q: Query, exactDocs: Set<number> | null, phrasesOnly: boolean): SearchResult[] {
+function scoredSentences(d: IndexData, q: Query, exactDocs: Set<number> | null, phrasesOnly: boolean): Scored[] {
   const chosen = d.kind === 'chinese' ? rarestTerms(d, q.terms) : null;
   // Terms no sentence has count against a passage; terms left out for being common do not.
   const weighed = chosen === null ? 0 : [...new Set(q.terms)].filter((t) => dfOf(d, t) === undefined || chosen.includes(t)).length;
   // Matching one common bigram of a long query is no hit: demand a share of its terms.
-  const covers = (r: SearchResult) => weighed < 3 || r.queryTerms.length >= weighed * MIN_COVERAGE;
-  const scoped = (r: SearchResult) => q.allowed === null || (d.docs[r.id as number] as DocEntry).units.some(q.inScope);
-  const filter = (r: SearchResult) => covers(r) && scoped(r);
+  const covers = (r: Scored) => weighed < 3 || r.queryTerms.length >= weighed * MIN_COVERAGE;
+  const scoped = (r: Scored) => q.allowed === null || unitsOfDoc(d, r.id as number).some(q.inScope);
+  const filter = (r: Scored) => covers(r) && scoped(r);
   if (chosen === null) return (d.engine.ms as MiniSearch<Doc>).search(q.text, { filter });
   // With this many sentences holding the phrase, nobody reads past them: they are listed in
   // corpus order and MiniSearch is not asked at all.
   if ((exactDocs?.size ?? 0) >= EXACT_ENOUGH || chosen.length === 0) return [];
-  const boostDocument =
-    phrasesOnly && exactDocs !== null ? (id: number) => (exactDocs.has(id) || endsWithStartOf((d.docs[id] as DocEntry).compact, q.phrase) ? 1 : 0) : undefined;
+  const boostDocument = phrasesOnly && exactDocs !== null ? (id: number) => (exactDocs.has(id) || endsWithStartOf(d, id, q.phrase) ? 1 : 0) : undefined;
   // One search, the coverage demand applied to its results afterwards: a question whose
   // function words (…发挥了什么作用？) are in no essay covers too little of itself anywhere,
   // and then the passages closest to what the essays do hold are better than nothing. They
@@ -447,12 +410,12 @@ function scoredSentences(d: IndexData, q: Query, exactDocs: Set<number> | null, 
 }
 
 /** MiniSearch's results as ranked groups of occurrences in scope, phrase windows found. */
-function bucketsOf(d: IndexData, q: Query, results: SearchResult[], exact: Set<number>, phrasesOnly: boolean): Bucket[] {
+function bucketsOf(d: IndexData, q: Query, results: Scored[], exact: Set<number>, phrasesOnly: boolean): Bucket[] {
   const buckets: Bucket[] = [];
   for (const r of results) {
     const id = r.id as number;
-    const doc = d.docs[id] as DocEntry;
-    const scoped = q.allowed === null ? doc.units : doc.units.filter(q.inScope);
+    const all = unitsOfDoc(d, id);
+    const scoped = q.allowed === null ? all : all.filter(q.inScope);
     if (scoped.length === 0) continue;
     if (exact.has(id)) {
       buckets.push({ exact: true, score: r.score, first: scoped[0] as number, units: scoped });
@@ -461,7 +424,7 @@ function bucketsOf(d: IndexData, q: Query, results: SearchResult[], exact: Set<n
     // The phrase may begin in this sentence and end in the next one or two. Only a
     // sentence that ends with the phrase's beginning can start such a window, which is
     // checked once for the text before looking at any occurrence.
-    if (!endsWithStartOf(doc.compact, q.phrase)) {
+    if (!endsWithStartOf(d, id, q.phrase)) {
       if (!phrasesOnly) buckets.push({ exact: false, score: r.score, first: scoped[0] as number, units: scoped });
       continue;
     }
@@ -487,8 +450,8 @@ function unscoredPhrases(d: IndexData, q: Query, exact: Set<number>, scored: Set
   for (const id of exact) {
     if (unscored >= q.limit) break;
     if (scored.has(id)) continue;
-    const doc = d.docs[id] as DocEntry;
-    const scoped = q.allowed === null ? doc.units : doc.units.filter(q.inScope);
+    const all = unitsOfDoc(d, id);
+    const scoped = q.allowed === null ? all : all.filter(q.inScope);
     if (scoped.length === 0) continue;
     buckets.push({ exact: true, score: 0, first: scoped[0] as number, units: scoped });
     unscored += scoped.length;
@@ -502,9 +465,8 @@ function hitsOf(d: IndexData, q: Query, buckets: Bucket[]): PassageHit[] {
   for (const bucket of buckets) {
     for (const u of bucket.units) {
       if (hits.length >= q.limit) return hits;
-      const unit = d.units[u] as Unit;
-      const end = bucket.windowEnd === undefined ? unit.end : (d.units[bucket.windowEnd] as Unit).end;
-      hits.push(makeHit(d, unit, unit.start, end, bucket.exact, bucket.score, q.phrase, q.terms));
+      const end = d.units.end[bucket.windowEnd ?? u] as number;
+      hits.push(makeHit(d, u, d.units.start[u] as number, end, bucket.exact, bucket.score, q.phrase, q.terms));
     }
   }
   return hits;
@@ -539,19 +501,20 @@ function docsHolding(d: IndexData, phrase: string): Set<number> {
   // passages scans for the same phrase twice in a row; the scan is milliseconds at scale.
   if (d.lastScan?.phrase === phrase) return d.lastScan.found;
   const found = new Set<number>();
-  for (let at = d.joined.indexOf(phrase); at !== -1; at = d.joined.indexOf(phrase, at + 1)) {
-    const doc = docAt(d.docStarts, at);
+  const { joined, docStarts } = d.arrays;
+  for (let at = joined.indexOf(phrase); at !== -1; at = joined.indexOf(phrase, at + 1)) {
+    const doc = docAt(docStarts, at);
     found.add(doc);
     // Skip the rest of this sentence: it is found already.
-    at = (d.docStarts[doc + 1] ?? d.joined.length) - 1;
+    at = (docStarts[doc + 1] as number) - 1;
   }
   d.lastScan = { phrase, found };
   return found;
 }
 
-function docAt(docStarts: number[], offset: number): number {
+function docAt(docStarts: Uint32Array, offset: number): number {
   let lo = 0;
-  let hi = docStarts.length - 1;
+  let hi = docStarts.length - 2;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
     if ((docStarts[mid] as number) <= offset) lo = mid;
@@ -562,34 +525,35 @@ function docAt(docStarts: number[], offset: number): number {
 
 /** The last sentence of the window from unit `u` (at most MAX_WINDOW) that holds the phrase, if any. */
 function windowEnd(d: IndexData, u: number, phrase: string): number | null {
-  const head = (d.docs[(d.units[u] as Unit).doc] as DocEntry).compact;
+  const head = compactText(d, d.arrays.doc[u] as number);
   let joined = head;
   let last = u;
   for (let k = 1; k < MAX_WINDOW; k++) {
-    const next = (d.units[last] as Unit).next;
+    const next = nextUnit(d.units, last);
     if (next === -1) return null;
     last = next;
-    joined += (d.docs[(d.units[last] as Unit).doc] as DocEntry).compact;
+    joined += compactText(d, d.arrays.doc[last] as number);
     const at = joined.indexOf(phrase);
     if (at !== -1) return at < head.length ? last : null;
   }
   return null;
 }
 
-function makeHit(d: IndexData, unit: Unit, start: number, end: number, exact: boolean, score: number, phrase: string, terms: string[]): PassageHit {
-  const essay = d.essays[unit.essay] as Essay;
+function makeHit(d: IndexData, u: number, start: number, end: number, exact: boolean, score: number, phrase: string, terms: string[]): PassageHit {
+  const p = d.units.paragraph[u] as number;
+  const paragraph = d.units.paragraphs[p] as Paragraph;
   let matches: Array<[number, number]> | null = null;
   // Spans are worked out only for the hits a command reads, not for every result.
   return {
-    essay,
-    section: unit.section,
-    paragraph: unit.paragraph,
+    essay: d.essays[d.units.essayOf[p] as number] as Essay,
+    section: d.units.sections[p] as Section,
+    paragraph,
     start,
     end,
     exact,
     score,
     get matches() {
-      matches ??= exact ? phraseSpans(d, unit.paragraph, start, end, phrase) : termSpans(d, unit.paragraph, start, end, terms);
+      matches ??= exact ? phraseSpans(d, paragraph, start, end, phrase) : termSpans(d, paragraph, start, end, terms);
       return matches;
     },
   };
@@ -619,10 +583,10 @@ function termSpans(d: IndexData, p: Paragraph, start: number, end: number, terms
 }
 
 /** How many occurrences in scope the sentences `ids` have, counted up to `enough`. */
-function scopedCountOf(docs: DocEntry[], ids: Set<number>, inScope: (u: number) => boolean, enough: number): number {
+function scopedCountOf(d: IndexData, ids: Set<number>, inScope: (u: number) => boolean, enough: number): number {
   let n = 0;
   for (const id of ids) {
-    for (const u of (docs[id] as DocEntry).units) {
+    for (const u of unitsOfDoc(d, id)) {
       if (inScope(u) && ++n >= enough) return n;
     }
   }
@@ -630,17 +594,23 @@ function scopedCountOf(docs: DocEntry[], ids: Set<number>, inScope: (u: number) 
 }
 
 /**
- * True when `text` ends with a proper beginning of `phrase` (`…达成共识` and `共识上游`).
+ * True when doc `id`'s compact text ends with a proper beginning of `phrase` (`…达成共识` and `共识上游`).
  * Compared in place: it runs for every sentence MiniSearch returns, thousands a query on a
  * large corpus, and a slice of the phrase for each length tried was megabytes of garbage a
  * query, made while MiniSearch's results were still held.
  */
-function endsWithStartOf(text: string, phrase: string): boolean {
-  const first = phrase.charAt(0);
-  for (let at = text.indexOf(first, Math.max(0, text.length - phrase.length + 1)); at !== -1; at = text.indexOf(first, at + 1)) {
+function endsWithStartOf(d: IndexData, id: number, phrase: string): boolean {
+  const text = d.arrays.joined;
+  const from = compactFrom(d, id);
+  const to = compactTo(d, id);
+  // Only the doc's own last characters are looked at: an indexOf would run on through the
+  // whole corpus's text whenever they do not hold the phrase's first character.
+  const first = phrase.charCodeAt(0);
+  for (let at = Math.max(from, to - phrase.length + 1); at < to; at++) {
+    if (text.charCodeAt(at) !== first) continue;
     let k = 1;
-    while (at + k < text.length && text.charCodeAt(at + k) === phrase.charCodeAt(k)) k++;
-    if (at + k === text.length) return true;
+    while (at + k < to && text.charCodeAt(at + k) === phrase.charCodeAt(k)) k++;
+    if (at + k === to) return true;
   }
   return false;
 }

@@ -29,6 +29,59 @@ export function foldChar(ch: string): string {
   return folded;
 }
 
+/** True for the characters a phrase match looks at: letters and digits of any script. */
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/**
+ * What each UTF-16 code unit outside the surrogates folds to, learnt on first sight: most
+ * fold to themselves, and a text of those is returned as it is, without a new string or a
+ * look-up by string per character (a large corpus is tens of millions of them).
+ */
+const UNKNOWN = 0;
+const ITSELF = 1;
+const CHANGED = 2;
+const plainState = new Uint8Array(0x10000);
+const compactState = new Uint8Array(0x10000);
+const plainTo = new Map<number, string>();
+const compactTo = new Map<number, string>();
+
+/** The folded form of a code point, with everything but letters and digits dropped. */
+function compactChar(ch: string): string {
+  let out = '';
+  for (const unit of foldChar(ch)) if (WORD_CHAR.test(unit)) out += unit;
+  return out;
+}
+
+function learn(code: number, compact: boolean): number {
+  const ch = String.fromCharCode(code);
+  const folded = compact ? compactChar(ch) : foldChar(ch);
+  const state = folded === ch ? ITSELF : CHANGED;
+  (compact ? compactState : plainState)[code] = state;
+  if (state === CHANGED) (compact ? compactTo : plainTo).set(code, folded);
+  return state;
+}
+
+/** The code point at `i` is a surrogate pair (two code units). */
+function isPair(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 0xd800 || c > 0xdbff || i + 1 >= text.length) return false;
+  const d = text.charCodeAt(i + 1);
+  return d >= 0xdc00 && d <= 0xdfff;
+}
+
+/** What the code point at `i` (of `width` units) folds to, or null when to itself. */
+function foldedAt(text: string, i: number, width: number, compact: boolean): string | null {
+  if (width === 2) {
+    const ch = text.slice(i, i + 2);
+    const folded = compact ? compactChar(ch) : foldChar(ch);
+    return folded === ch ? null : folded;
+  }
+  const code = text.charCodeAt(i);
+  const states = compact ? compactState : plainState;
+  const state = states[code] === UNKNOWN ? learn(code, compact) : states[code];
+  return state === ITSELF ? null : ((compact ? compactTo : plainTo).get(code) as string);
+}
+
 /** Folded text with, for each of its code units, the offset in the source it came from. */
 export interface Folded {
   text: string;
@@ -42,8 +95,9 @@ export interface Folded {
   originEnd: Int32Array;
 }
 
-/** True for the characters a phrase match looks at: letters and digits of any script. */
-const WORD_CHAR = /[\p{L}\p{N}]/u;
+/** Scratch for fold's offsets, grown as needed and copied out at the end. */
+let originScratch = new Int32Array(1024);
+let originEndScratch = new Int32Array(1024);
 
 /**
  * Folds `text`. With `compact`, everything but letters and digits is dropped, so that a
@@ -51,33 +105,57 @@ const WORD_CHAR = /[\p{L}\p{N}]/u;
  * matches.
  */
 export function fold(text: string, options: { compact?: boolean } = {}): Folded {
+  const compact = options.compact === true;
+  // A code point folds into at most a few code units (NFKC of a ligature): room for them all.
+  if (originScratch.length < text.length * 4 + 1) {
+    originScratch = new Int32Array(text.length * 4 + 1);
+    originEndScratch = new Int32Array(text.length * 4 + 1);
+  }
+  const origin = originScratch;
+  const originEnd = originEndScratch;
   let out = '';
-  const origin: number[] = [];
-  const originEnd: number[] = [];
-  let offset = 0;
-  for (const ch of text) {
-    const next = offset + ch.length;
-    const folded = foldChar(ch);
-    for (const unit of folded) {
-      if (options.compact && !WORD_CHAR.test(unit)) continue;
-      out += unit;
-      for (let k = 0; k < unit.length; k++) {
-        origin.push(offset);
-        originEnd.push(next);
+  // text[from, i) folds to itself and is not yet in `out`.
+  let from = 0;
+  let n = 0;
+  for (let i = 0; i < text.length; ) {
+    const width = isPair(text, i) ? 2 : 1;
+    const next = i + width;
+    const folded = foldedAt(text, i, width, compact);
+    if (folded === null) {
+      for (let k = i; k < next; k++) {
+        origin[n] = i;
+        originEnd[n++] = next;
+      }
+    } else {
+      out += text.slice(from, i) + folded;
+      from = next;
+      for (let k = 0; k < folded.length; k++) {
+        origin[n] = i;
+        originEnd[n++] = next;
       }
     }
-    offset = next;
+    i = next;
   }
-  origin.push(text.length);
-  // Typed arrays: a cached fold of a paragraph holds two of these for as long as it is cached.
-  return { text: out, origin: Int32Array.from(origin), originEnd: Int32Array.from(originEnd) };
+  origin[n] = text.length;
+  const result = from === 0 ? text : out + text.slice(from);
+  // Typed arrays of their own: a cached fold of a paragraph holds two for as long as it is cached.
+  return { text: result, origin: origin.slice(0, n + 1), originEnd: originEnd.slice(0, n) };
 }
 
-/** The folded text alone, for tokenizing. */
+/** The folded text alone, for tokenizing: the text itself when nothing in it changes. */
 export function foldText(text: string): string {
   let out = '';
-  for (const ch of text) out += foldChar(ch);
-  return out;
+  let from = 0;
+  for (let i = 0; i < text.length; ) {
+    const width = isPair(text, i) ? 2 : 1;
+    const folded = foldedAt(text, i, width, false);
+    if (folded !== null) {
+      out += text.slice(from, i) + folded;
+      from = i + width;
+    }
+    i += width;
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 /** Maps a span [a, b) of folded text back to its span in the source. */

@@ -1,12 +1,17 @@
-import type { SearchResult } from 'minisearch';
-import { termsOfFolded } from './tokenize.js';
+import { HAN_RUN, LATIN_WORD, longWords } from './tokenize.js';
 
 /*
  * The postings of our index, owned rather than kept in MiniSearch: every term's sentences as
- * one slice of a single Uint32Array, and each sentence's length (its distinct terms). A
- * MiniSearch index keeps a Map of Maps per term, some fifty bytes a posting, and could only be
- * built fast through its serialised form, a round trip that took most of a large build. Here
- * a build is one pass over the sentences and one copy; the cache is the arrays themselves.
+ * one slice of a single Uint32Array, and each sentence's length (its distinct terms). The
+ * terms themselves are one string in code-unit order, found by binary search. Everything is a
+ * typed array or a string: the index cache writes them as they are, a worker thread hands
+ * them over without copying, and the garbage collector has a few objects to look at instead
+ * of a few million.
+ *
+ * A build reads each sentence once and makes no string per term occurrence: a bigram of two
+ * characters of the Basic Multilingual Plane is a number (the two code units), and a term's
+ * string is made once, when it is first seen. The terms are those of `termsOfFolded`
+ * (tokenize.ts), each once per sentence (the tests hold the two to the same postings).
  *
  * `search` scores exactly as MiniSearch 7.2 does for what we ask of it (exact terms, OR,
  * BM25 with its default parameters, a term in one field, frequency 1): the same float
@@ -16,10 +21,33 @@ import { termsOfFolded } from './tokenize.js';
 /** MiniSearch's defaults: k, b and d of BM25+. */
 const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 
+/** A scored sentence: MiniSearch's SearchResult, as much of it as the index reads. */
+export interface Scored {
+  id: number;
+  score: number;
+  /** The query's terms the sentence holds, in the query's order. */
+  queryTerms: string[];
+}
+
 export interface PostingsSearch {
-  filter?: (result: SearchResult) => boolean;
+  filter?: (result: Scored) => boolean;
   /** A document's boost; 0 leaves it out, as in MiniSearch. */
   boostDocument?: (id: number) => number;
+}
+
+/** The postings as plain data: what the cache writes and a worker thread transfers. */
+export interface PostingsArrays {
+  /** Every distinct term, in code-unit order, one after another. */
+  termText: string;
+  /** Where term `t` starts in `termText`; one more entry, its length. */
+  termStarts: Uint32Array;
+  /** Term `t`'s sentences are `docs[offsets[t], offsets[t + 1])`, ascending. */
+  offsets: Uint32Array;
+  docs: Uint32Array;
+  /** Each sentence's distinct terms. */
+  fieldLength: Uint32Array;
+  /** Their running mean, as MiniSearch's add keeps it, so that scores match to the last bit. */
+  average: number;
 }
 
 export interface Postings {
@@ -29,164 +57,305 @@ export interface Postings {
   /** Distinct terms, and postings in all. */
   readonly termCount: number;
   readonly postingCount: number;
-  search(terms: readonly string[], options?: PostingsSearch): SearchResult[];
-  /** The arrays as a JSON-safe object (base64), for the index cache. */
-  serialize(): SavedPostings;
+  search(terms: readonly string[], options?: PostingsSearch): Scored[];
+  readonly arrays: PostingsArrays;
 }
 
-interface Data {
-  terms: Map<string, number>;
-  offsets: Uint32Array;
-  docs: Uint32Array;
-  fieldLength: Uint32Array;
-  average: number;
-}
-
-/** Builds the postings of folded sentences: each term once per sentence, in sentence order. */
-export function buildPostings(folded: readonly string[]): Postings {
-  const runs = new Map<string, string[]>();
-  const terms = new Map<string, number>();
-  // Pass 1: each sentence's distinct term numbers, one after another in a flat array, and
-  // how many sentences each term is in. No array per term: a large corpus has a hundred
-  // thousand terms and millions of postings, and growing that many small arrays cost more
-  // than all the rest, and more than linearly.
-  let counts: Uint32Array = new Uint32Array(1 << 12);
-  let ids: Uint32Array = new Uint32Array(1 << 16);
-  let n = 0;
-  const starts = new Uint32Array(folded.length + 1);
-  const fieldLength = new Uint32Array(folded.length);
-  let average = 0;
-  folded.forEach((text, doc) => {
-    starts[doc] = n;
-    const distinct = new Set(termsOfFolded(text, runs));
-    if (n + distinct.size > ids.length) ids = grown(ids, n + distinct.size);
-    for (const term of distinct) {
-      let t = terms.get(term);
-      if (t === undefined) {
-        t = terms.size;
-        terms.set(term, t);
-        if (t >= counts.length) counts = grown(counts, t + 1);
-      }
-      counts[t] = (counts[t] as number) + 1;
-      ids[n++] = t;
-    }
-    fieldLength[doc] = distinct.size;
-    // The running mean as MiniSearch's add keeps it, so scores match to the last bit.
-    average = (average * doc + distinct.size) / (doc + 1);
-  });
-  starts[folded.length] = n;
-  // Pass 2: each term's slice, filled in sentence order, so every slice is ascending.
-  const offsets = new Uint32Array(terms.size + 1);
-  for (let t = 0; t < terms.size; t++) offsets[t + 1] = (offsets[t] as number) + (counts[t] as number);
-  const cursor = offsets.slice(0, terms.size);
-  const docs = new Uint32Array(n);
-  for (let doc = 0; doc < folded.length; doc++) {
-    for (let i = starts[doc] as number, end = starts[doc + 1] as number; i < end; i++) {
-      const t = ids[i] as number;
-      docs[cursor[t] as number] = doc;
-      cursor[t] = (cursor[t] as number) + 1;
-    }
-  }
-  return postingsOf({ terms, offsets, docs, fieldLength, average });
+export interface PostingsBuilder {
+  /** Adds the next sentence, folded (its number is the count of those added before). */
+  add(folded: string): void;
+  finish(): PostingsArrays;
 }
 
 /** A copy of `a` with room for at least `size` entries (doubling). */
-function grown(a: Uint32Array, size: number): Uint32Array {
+function grown<T extends Uint32Array | Int32Array>(a: T, size: number): T {
   let length = a.length;
   while (length < size) length *= 2;
-  const out = new Uint32Array(length);
+  const out = new (a.constructor as new (n: number) => T)(length);
   out.set(a);
   return out;
 }
 
-const toBase64 = (a: Uint32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-function fromBase64(text: string): Uint32Array {
-  const bytes = Buffer.from(text, 'base64');
-  // Copied into an aligned buffer of its own: a Buffer may sit at any offset of a shared pool.
-  const out = new Uint32Array(bytes.byteLength / 4);
-  new Uint8Array(out.buffer).set(bytes);
-  return out;
+function isHigh(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
 }
 
-/** What `serialize` gives: the terms one per line, the arrays in base64. */
-export interface SavedPostings {
-  terms: string;
-  offsets: string;
-  docs: string;
-  fieldLength: string;
-  average: number;
-}
+/** Builds postings one folded sentence at a time: each term once per sentence, in sentence order. */
+export function createPostingsBuilder(): PostingsBuilder {
+  // Term numbers in order of first sight, and each term's string.
+  const bigrams = new Map<number, number>();
+  const named = new Map<string, number>();
+  const strings: string[] = [];
+  // Long words of the Han runs already cut (Intl.Segmenter is most of a build's cost, and
+  // clauses recur), as term numbers; bounded.
+  const runs = new Map<string, number[]>();
+  // Pass 1 keeps each sentence's distinct term numbers one after another in a flat array,
+  // and how many sentences each term is in. No array per term: a large corpus has a hundred
+  // thousand terms and millions of postings, and growing that many small arrays cost more
+  // than all the rest, and more than linearly.
+  let counts = new Uint32Array(1 << 12);
+  // The last sentence each term was counted for: a term counts once per sentence.
+  let lastDoc = new Int32Array(1 << 12).fill(-1);
+  // In chunks, not one array grown by doubling: a copy at each doubling, and the unused half
+  // of the last, were tens of megabytes at the build's peak on a large corpus.
+  const chunks: Uint32Array[] = [];
+  let chunk = new Uint32Array(0);
+  let starts = new Uint32Array(1 << 12);
+  let fieldLength = new Uint32Array(1 << 12);
+  let n = 0;
+  let doc = 0;
+  let average = 0;
 
-/** Reads what `serialize` gave. */
-export function loadPostings(saved: SavedPostings): Postings {
-  const list = saved.terms === '' ? [] : saved.terms.split('\n');
-  const terms = new Map<string, number>(list.map((term, t) => [term, t]));
-  const data = { terms, offsets: fromBase64(saved.offsets), docs: fromBase64(saved.docs), fieldLength: fromBase64(saved.fieldLength), average: saved.average };
-  if (data.offsets.length !== list.length + 1 || data.offsets[list.length] !== data.docs.length) throw new Error('loadPostings: a damaged index cache');
-  return postingsOf(data);
-}
-
-type Partial = { score: number; terms: string[]; match: Record<string, string[]> };
-
-function postingsOf(data: Data): Postings {
-  const { terms, offsets, docs, fieldLength, average } = data;
-  const documentCount = fieldLength.length;
-
-  /** One term's results, as MiniSearch's termResults makes them. */
-  function termResults(term: string, boostDocument: PostingsSearch['boostDocument']): Map<number, Partial> {
-    const results = new Map<number, Partial>();
-    const t = terms.get(term);
-    if (t === undefined) return results;
-    const from = offsets[t] as number;
-    const to = offsets[t + 1] as number;
-    const matching = to - from;
-    const invDocFreq = Math.log(1 + (documentCount - matching + 0.5) / (matching + 0.5));
-    for (let i = from; i < to; i++) {
-      const doc = docs[i] as number;
-      const docBoost = boostDocument ? boostDocument(doc) : 1;
-      if (!docBoost) continue;
-      const length = fieldLength[doc] as number;
-      const raw = invDocFreq * (BM25.d + (1 * (BM25.k + 1)) / (1 + BM25.k * (1 - BM25.b + (BM25.b * length) / average)));
-      const weighted = 1 * 1 * 1 * docBoost * raw;
-      results.set(doc, { score: weighted, terms: [term], match: { [term]: ['text'] } });
+  function newTerm(term: string): number {
+    const t = strings.length;
+    strings.push(term);
+    if (t >= counts.length) {
+      counts = grown(counts, t + 1);
+      const last = new Int32Array(counts.length).fill(-1);
+      last.set(lastDoc);
+      lastDoc = last;
     }
-    return results;
+    return t;
+  }
+  function count(t: number): void {
+    if (lastDoc[t] === doc) return;
+    lastDoc[t] = doc;
+    counts[t] = (counts[t] as number) + 1;
+    const at = n & CHUNK_MASK;
+    if (at === 0) {
+      chunk = new Uint32Array(CHUNK);
+      chunks.push(chunk);
+    }
+    chunk[at] = t;
+    n++;
+  }
+  function namedTerm(term: string): number {
+    let t = named.get(term);
+    if (t === undefined) {
+      t = newTerm(term);
+      named.set(term, t);
+    }
+    return t;
+  }
+  function bigram(run: string, i: number): number {
+    const key = (run.charCodeAt(i) << 16) | run.charCodeAt(i + 1);
+    let t = bigrams.get(key);
+    if (t === undefined) {
+      t = newTerm(run.slice(i, i + 2));
+      bigrams.set(key, t);
+    }
+    return t;
+  }
+  function addRun(run: string): void {
+    // The run's code points: one is a term by itself, two or more give their bigrams.
+    let first = 0;
+    let second = isHigh(run.charCodeAt(0)) && run.length > 1 ? 2 : 1;
+    if (second >= run.length) {
+      count(namedTerm(run));
+      return;
+    }
+    while (second < run.length) {
+      const width = isHigh(run.charCodeAt(second)) && second + 1 < run.length ? 2 : 1;
+      if (second - first === 1 && width === 1) count(bigram(run, first));
+      else count(namedTerm(run.slice(first, second + width)));
+      first = second;
+      second += width;
+    }
+    let words = runs.get(run);
+    if (words === undefined) {
+      words = longWords(run).map(namedTerm);
+      if (runs.size >= RUN_CACHE_MAX) runs.clear();
+      runs.set(run, words);
+    }
+    for (const t of words) count(t);
   }
 
   return {
-    documentCount,
-    termCount: terms.size,
-    postingCount: docs.length,
-    df(term) {
-      const t = terms.get(term);
-      return t === undefined ? undefined : (offsets[t + 1] as number) - (offsets[t] as number);
+    add(folded) {
+      if (doc + 1 >= starts.length) starts = grown(starts, doc + 2);
+      if (doc >= fieldLength.length) fieldLength = grown(fieldLength, doc + 1);
+      starts[doc] = n;
+      for (const m of folded.matchAll(LATIN_WORD)) count(namedTerm(m[0]));
+      for (const m of folded.matchAll(HAN_RUN)) addRun(m[0]);
+      const length = n - (starts[doc] as number);
+      fieldLength[doc] = length;
+      average = (average * doc + length) / (doc + 1);
+      doc++;
     },
-    search(query, options = {}) {
-      const perTerm = query.filter((t) => t !== '').map((t) => termResults(t, options.boostDocument));
-      if (perTerm.length === 0) return [];
-      // MiniSearch's OR: later terms' results added to the first's, scores summed in that order.
-      const combined = perTerm.reduce((a, b) => {
-        for (const [doc, value] of b) {
-          const existing = a.get(doc);
-          if (existing === undefined) a.set(doc, value);
-          else {
-            existing.score = existing.score + value.score;
-            existing.match = Object.assign(existing.match, value.match);
-            for (const term of value.terms) if (!existing.terms.includes(term)) existing.terms.push(term);
-          }
-        }
-        return a;
+    finish() {
+      starts[doc] = n;
+      // Terms in code-unit order (the order `<` compares strings in), for the binary search.
+      const order = Array.from(strings.keys()).sort((a, b) => ((strings[a] as string) < (strings[b] as string) ? -1 : 1));
+      const rank = new Uint32Array(strings.length);
+      order.forEach((t, r) => {
+        rank[t] = r;
       });
-      const results: SearchResult[] = [];
-      for (const [doc, { score, terms: matched, match }] of combined) {
-        const result = { id: doc, score: score * (matched.length || 1), terms: Object.keys(match), queryTerms: matched, match };
+      const termStarts = new Uint32Array(strings.length + 1);
+      const offsets = new Uint32Array(strings.length + 1);
+      order.forEach((t, r) => {
+        termStarts[r + 1] = (termStarts[r] as number) + (strings[t] as string).length;
+        offsets[r + 1] = (offsets[r] as number) + (counts[t] as number);
+      });
+      // Pass 2: each term's slice, filled in sentence order, so every slice is ascending.
+      const cursor = offsets.slice(0, strings.length);
+      const docs = new Uint32Array(n);
+      for (let d = 0; d < doc; d++) {
+        for (let i = starts[d] as number, end = starts[d + 1] as number; i < end; i++) {
+          const r = rank[(chunks[i >>> CHUNK_BITS] as Uint32Array)[i & CHUNK_MASK] as number] as number;
+          docs[cursor[r] as number] = d;
+          cursor[r] = (cursor[r] as number) + 1;
+        }
+      }
+      chunks.length = 0;
+      bigrams.clear();
+      named.clear();
+      runs.clear();
+      return { termText: order.map((t) => strings[t]).join(''), termStarts, offsets, docs, fieldLength: fieldLength.slice(0, doc), average };
+    },
+  };
+}
+
+/** Term numbers kept per chunk during a build (a million: 4 MB). */
+const CHUNK_BITS = 20;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+
+/** Runs remembered by one index build; past this many, the memory is not worth it. */
+const RUN_CACHE_MAX = 100_000;
+
+/** Builds the postings of folded sentences. */
+export function buildPostings(folded: Iterable<string>): Postings {
+  const builder = createPostingsBuilder();
+  for (const text of folded) builder.add(text);
+  return postingsOf(builder.finish());
+}
+
+/** Checks arrays read from a cache or a worker, and gives their postings. */
+export function loadPostings(a: PostingsArrays): Postings {
+  const terms = a.termStarts.length - 1;
+  if (
+    terms < 0 ||
+    a.offsets.length !== terms + 1 ||
+    a.termStarts[terms] !== a.termText.length ||
+    a.offsets[terms] !== a.docs.length ||
+    !Number.isFinite(a.average)
+  ) {
+    throw new Error('loadPostings: a damaged index');
+  }
+  return postingsOf(a);
+}
+
+function postingsOf(arrays: PostingsArrays): Postings {
+  const { termText, termStarts, offsets, docs, fieldLength, average } = arrays;
+  const documentCount = fieldLength.length;
+  const termCount = termStarts.length - 1;
+
+  /** `term` against term `r`, as `<` compares strings. */
+  function compare(term: string, r: number): number {
+    const from = termStarts[r] as number;
+    const length = (termStarts[r + 1] as number) - from;
+    const common = Math.min(term.length, length);
+    for (let i = 0; i < common; i++) {
+      const d = term.charCodeAt(i) - termText.charCodeAt(from + i);
+      if (d !== 0) return d;
+    }
+    return term.length - length;
+  }
+  /** The term's number, or -1. */
+  function find(term: string): number {
+    let lo = 0;
+    let hi = termCount - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const c = compare(term, mid);
+      if (c === 0) return mid;
+      if (c < 0) hi = mid - 1;
+      else lo = mid + 1;
+    }
+    return -1;
+  }
+
+  // Per query, reused: each sentence's score so far, where its matched terms' chain begins
+  // (-1: not matched yet), and the sentences in the order they were first matched. A query's
+  // partial results used to be an object, an array and a dictionary per posting, thousands a
+  // query, which lived long enough to fill the old generation with garbage.
+  let scratchScores: Float64Array | null = null;
+  let scratchHeads: Int32Array | null = null;
+  let scratchOrder: Uint32Array | null = null;
+  let links = { term: new Int32Array(1 << 12), next: new Int32Array(1 << 12) };
+
+  function search(query: readonly string[], options: PostingsSearch = {}): Scored[] {
+    const terms = query.filter((t) => t !== '');
+    if (terms.length === 0) return [];
+    scratchScores ??= new Float64Array(documentCount);
+    scratchHeads ??= new Int32Array(documentCount).fill(-1);
+    scratchOrder ??= new Uint32Array(documentCount);
+    const scores = scratchScores;
+    const heads = scratchHeads;
+    const order = scratchOrder;
+    const { boostDocument } = options;
+    let touched = 0;
+    let linked = 0;
+    try {
+      // As MiniSearch's termResults and its OR: each term's score for each of its sentences,
+      // added to the sentence's score in the order of the terms.
+      terms.forEach((term, ti) => {
+        const t = find(term);
+        if (t === -1) return;
+        const from = offsets[t] as number;
+        const to = offsets[t + 1] as number;
+        const matching = to - from;
+        const invDocFreq = Math.log(1 + (documentCount - matching + 0.5) / (matching + 0.5));
+        for (let i = from; i < to; i++) {
+          const doc = docs[i] as number;
+          const docBoost = boostDocument ? boostDocument(doc) : 1;
+          if (!docBoost) continue;
+          const length = fieldLength[doc] as number;
+          const raw = invDocFreq * (BM25.d + (1 * (BM25.k + 1)) / (1 + BM25.k * (1 - BM25.b + (BM25.b * length) / average)));
+          const weighted = 1 * 1 * 1 * docBoost * raw;
+          const head = heads[doc] as number;
+          if (head === -1) {
+            scores[doc] = weighted;
+            order[touched++] = doc;
+          } else {
+            scores[doc] = (scores[doc] as number) + weighted;
+            // A term the query repeats counts once among the matched terms.
+            let seen = false;
+            for (let l = head; l !== -1 && !seen; l = links.next[l] as number) seen = terms[links.term[l] as number] === term;
+            if (seen) continue;
+          }
+          if (linked >= links.term.length) links = { term: grown(links.term, linked + 1), next: grown(links.next, linked + 1) };
+          links.term[linked] = ti;
+          links.next[linked] = head;
+          heads[doc] = linked++;
+        }
+      });
+      const results: Scored[] = [];
+      for (let k = 0; k < touched; k++) {
+        const doc = order[k] as number;
+        // The chain runs from the last matched term back to the first.
+        const matched: string[] = [];
+        for (let l = heads[doc] as number; l !== -1; l = links.next[l] as number) matched.push(terms[links.term[l] as number] as string);
+        matched.reverse();
+        const result = { id: doc, score: (scores[doc] as number) * (matched.length || 1), queryTerms: matched };
         if (!options.filter || options.filter(result)) results.push(result);
       }
       results.sort((a, b) => b.score - a.score);
       return results;
+    } finally {
+      for (let k = 0; k < touched; k++) heads[order[k] as number] = -1;
+    }
+  }
+
+  return {
+    documentCount,
+    termCount,
+    postingCount: docs.length,
+    arrays,
+    df(term) {
+      const t = find(term);
+      return t === -1 ? undefined : (offsets[t + 1] as number) - (offsets[t] as number);
     },
-    serialize() {
-      return { terms: [...terms.keys()].join('\n'), offsets: toBase64(offsets), docs: toBase64(docs), fieldLength: toBase64(fieldLength), average };
-    },
+    search,
   };
 }

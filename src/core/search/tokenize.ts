@@ -17,8 +17,8 @@ import { foldText } from './fold.js';
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
-const HAN_RUN = /\p{Script=Han}+/gu;
-const LATIN_WORD = /(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu;
+export const HAN_RUN = /\p{Script=Han}+/gu;
+export const LATIN_WORD = /(?:(?!\p{Script=Han})[\p{L}\p{N}])+/gu;
 const HAN = /^\p{Script=Han}/u;
 
 /** The smallest Han word added to the bigrams. */
@@ -29,15 +29,21 @@ function charCount(text: string): number {
   return /[\uD800-\uDBFF]/u.test(text) ? Array.from(text).length : text.length;
 }
 
+/** The words of three characters or more that Intl.Segmenter finds in a run of Han characters. */
+export function longWords(run: string): string[] {
+  const words: string[] = [];
+  if (charCount(run) < WORD_MIN) return words;
+  for (const seg of segmenter.segment(run)) if (charCount(seg.segment) >= WORD_MIN) words.push(seg.segment);
+  return words;
+}
+
 /** Bigrams and long words of one run of Han characters. */
 function runTerms(run: string): string[] {
   const chars = Array.from(run);
   if (chars.length === 1) return [run];
   const terms: string[] = [];
   for (let i = 0; i + 1 < chars.length; i++) terms.push((chars[i] as string) + (chars[i + 1] as string));
-  if (chars.length >= WORD_MIN) {
-    for (const seg of segmenter.segment(run)) if (charCount(seg.segment) >= WORD_MIN) terms.push(seg.segment);
-  }
+  for (const word of longWords(run)) terms.push(word);
   return terms;
 }
 

@@ -25,7 +25,7 @@ describe('loadOrBuildIndex', () => {
   test('builds and writes the index once, then reads it for the same corpus version', async () => {
     const first = await loadOrBuildIndex(corpus, dir);
     expect(first.source).toBe('built');
-    expect(await readdir(dir)).toEqual([`index-chinese-v3-source-${corpus.version}.json`]);
+    expect(await readdir(dir)).toEqual([`index-chinese-v4-source-${corpus.version}.bin`]);
     const second = await loadOrBuildIndex(corpus, dir);
     expect(second.source).toBe('hit');
     expect(ids(second.index)).toEqual(['ou-yangming-kjhl.2', 'zhang-wei-sqyf.1', 'ou-yangming-kjhl.1']);
@@ -33,14 +33,14 @@ describe('loadOrBuildIndex', () => {
   });
 
   test('rebuilds over a damaged cache file, and drops caches of other corpus versions', async () => {
-    await writeFile(join(dir, `index-chinese-v3-source-${corpus.version}.json`), '{"documentCount": 3, "trunc');
+    await writeFile(join(dir, `index-chinese-v4-source-${corpus.version}.bin`), '{"documentCount": 3, "trunc');
     await writeFile(join(dir, 'index-chinese-v2-source-000000000000.json'), '{}');
     await writeFile(join(dir, 'index-chinese-v1-0123456789abcdef-000000000000.json'), '{}');
     await writeFile(join(dir, 'index-v2-chinese-000000000000.json'), '{}');
     await writeFile(join(dir, 'index-minisearch-default-v2-source-000000000000.json'), '{}');
     const result = await loadOrBuildIndex(corpus, dir);
     expect(result.source).toBe('built');
-    expect((await readdir(dir)).sort()).toEqual([`index-chinese-v3-source-${corpus.version}.json`, 'index-minisearch-default-v2-source-000000000000.json']);
+    expect((await readdir(dir)).sort()).toEqual([`index-chinese-v4-source-${corpus.version}.bin`, 'index-minisearch-default-v2-source-000000000000.json']);
     expect((await loadOrBuildIndex(corpus, dir)).source).toBe('hit');
   });
 

@@ -41,7 +41,10 @@ function byTerm(js: AsPlainObject): Map<string, unknown> {
 }
 
 function expectSameIndex(corpus: Corpus): void {
-  const saved = JSON.parse(serializeIndex(createIndex(corpus, { engine: 'minisearch' }))) as { df: Array<[string, number]>; minisearch: AsPlainObject };
+  const saved = JSON.parse(new TextDecoder().decode(serializeIndex(createIndex(corpus, { engine: 'minisearch' })))) as {
+    df: Array<[string, number]>;
+    minisearch: AsPlainObject;
+  };
   const expected = addedOneByOne(corpus);
   const { index: ours, ...oursRest } = saved.minisearch;
   const { index: theirs, ...theirsRest } = expected;

@@ -7,7 +7,10 @@ import { BUNDLED_CORPUS_DIR } from '../../../src/config.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
 import { type Corpus, essaysOf, sentenceText } from '../../../src/core/corpus/model.js';
 import { createIndex, indexSize, loadIndex, serializeIndex } from '../../../src/core/search/corpus-index.js';
+import { foldText } from '../../../src/core/search/fold.js';
+import { buildPostings } from '../../../src/core/search/postings.js';
 import type { CorpusIndex } from '../../../src/core/search/search.js';
+import { termsOfFolded } from '../../../src/core/search/tokenize.js';
 import { PROPERTY_SEED } from '../../support/property.js';
 
 /*
@@ -86,5 +89,44 @@ describe('our postings rank exactly as the MiniSearch index they replace', () =>
     ]);
     const size = indexSize(createIndex(synthetic));
     expect(size?.postings).toBeGreaterThan(size?.terms ?? 0);
+  });
+});
+
+describe('building the postings', () => {
+  let bundledForTerms: Corpus;
+  beforeAll(async () => {
+    bundledForTerms = await loadCorpus(BUNDLED_CORPUS_DIR);
+  });
+
+  it('gives each term of termsOfFolded the sentences that hold it, once each, in order', () => {
+    // Sentences of the bundled corpus, and what a build must cope with: Latin words,
+    // characters outside the BMP, one-character runs, repeated terms, and nothing at all.
+    const texts = [
+      ...essaysOf(bundledForTerms).flatMap((e) => e.sections.flatMap((s) => s.paragraphs.flatMap((p) => p.sentences.map((x) => foldText(sentenceText(p, x)))))),
+      'openai 与 openai 的 gpt-4 模型',
+      '𠀀𠀁字𠀂',
+      '的',
+      '鸿沟鸿沟鸿沟',
+      '',
+      '。，',
+    ];
+    const expected = new Map<string, number[]>();
+    texts.forEach((text, doc) => {
+      for (const term of new Set(termsOfFolded(text))) {
+        const docs = expected.get(term) ?? [];
+        docs.push(doc);
+        expected.set(term, docs);
+      }
+    });
+    const postings = buildPostings(texts);
+    const { termText, termStarts, offsets, docs, fieldLength } = postings.arrays;
+    const got = new Map<string, number[]>();
+    for (let t = 0; t + 1 < termStarts.length; t++) {
+      got.set(termText.slice(termStarts[t], termStarts[t + 1]), [...docs.subarray(offsets[t], offsets[t + 1])]);
+    }
+    expect(got).toEqual(expected);
+    expect([...fieldLength]).toEqual(texts.map((t) => new Set(termsOfFolded(t)).size));
+    for (const [term, list] of expected) expect(postings.df(term)).toBe(list.length);
+    expect(postings.df('不在任何句子里')).toBeUndefined();
   });
 });

@@ -1,0 +1,206 @@
+import type { Essay, Paragraph, Section } from '../corpus/model.js';
+import { foldText } from './fold.js';
+import { createPostingsBuilder, type PostingsArrays } from './postings.js';
+
+/*
+ * What the index is made of, as typed arrays and strings. The unit quoted is a sentence
+ * occurrence; the unit indexed is a distinct sentence text (a "doc"), so a sentence printed
+ * in many places is indexed and scored once. Units are numbered in corpus order.
+ *
+ * The units themselves (paragraph, span) follow from the corpus alone and are worked out
+ * again whenever an index is opened (`unitsOf`: a walk, no folding); what the build adds
+ * (which doc each unit is, the docs' folded texts, the postings) is `IndexArrays`, which
+ * the cache writes and a worker thread hands over as they are.
+ */
+
+/** The units of a corpus, from its essays. */
+export interface Units {
+  paragraphs: Paragraph[];
+  sections: Section[];
+  /** Per paragraph (in corpus order): its essay's number. */
+  essayOf: Uint32Array;
+  /** Per unit: its paragraph's number, and its span of the paragraph's text. */
+  paragraph: Uint32Array;
+  start: Uint32Array;
+  end: Uint32Array;
+}
+
+/** What an index build adds to the units. */
+export interface IndexArrays {
+  /** Per unit: its distinct sentence text. */
+  doc: Uint32Array;
+  /** Doc `d`'s units are `docUnits[docUnitStart[d], docUnitStart[d + 1])`, in corpus order. */
+  docUnitStart: Uint32Array;
+  docUnits: Uint32Array;
+  /**
+   * Every doc's folded text with all but letters and digits dropped (the phrase test),
+   * joined with U+0001; doc `d`'s is `joined[docStarts[d], docStarts[d + 1] - 1)`.
+   */
+  joined: string;
+  docStarts: Uint32Array;
+  /** Our tokenizer's postings over the docs; null for an index whose terms MiniSearch holds. */
+  postings: PostingsArrays | null;
+}
+
+/** Between two docs' compact texts in `joined`: no compact text holds it. */
+const SEPARATOR_CODE = 0x0001;
+
+const WORD = /^[\p{L}\p{N}]$/u;
+
+export function compactOf(folded: string): string {
+  return folded.replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/** Per BMP code unit: 0 not yet known, 1 a letter or digit, 2 not. */
+const wordState = new Uint8Array(0x10000);
+
+/** Writes `compactOf(folded)` into `out` at `at`; gives where it ends. */
+function writeCompact(folded: string, out: Uint16Array, at: number): number {
+  let n = at;
+  for (let i = 0; i < folded.length; i++) {
+    const c = folded.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < folded.length) {
+      const d = folded.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        if (WORD.test(folded.slice(i, i + 2))) {
+          out[n++] = c;
+          out[n++] = d;
+        }
+        i++;
+        continue;
+      }
+    }
+    let state = wordState[c] as number;
+    if (state === 0) {
+      state = WORD.test(String.fromCharCode(c)) ? 1 : 2;
+      wordState[c] = state;
+    }
+    if (state === 1) out[n++] = c;
+  }
+  return n;
+}
+
+/** The units of the essays: one per sentence, or one for a paragraph the parser cut into none. */
+export function unitsOf(essays: Essay[]): Units {
+  const paragraphs: Paragraph[] = [];
+  const sections: Section[] = [];
+  const essayNumbers: number[] = [];
+  let count = 0;
+  essays.forEach((essay, e) => {
+    for (const section of essay.sections) {
+      for (const paragraph of section.paragraphs) {
+        paragraphs.push(paragraph);
+        sections.push(section);
+        essayNumbers.push(e);
+        count += Math.max(1, paragraph.sentences.length);
+      }
+    }
+  });
+  const paragraph = new Uint32Array(count);
+  const start = new Uint32Array(count);
+  const end = new Uint32Array(count);
+  let u = 0;
+  paragraphs.forEach((p, i) => {
+    if (p.sentences.length === 0) {
+      paragraph[u] = i;
+      end[u++] = p.text.length;
+      return;
+    }
+    for (const s of p.sentences) {
+      paragraph[u] = i;
+      start[u] = s.start;
+      end[u++] = s.end;
+    }
+  });
+  return { paragraphs, sections, essayOf: Uint32Array.from(essayNumbers), paragraph, start, end };
+}
+
+/** The unit after `u` in its paragraph, or -1. */
+export function nextUnit(units: Units, u: number): number {
+  return u + 1 < units.paragraph.length && units.paragraph[u + 1] === units.paragraph[u] ? u + 1 : -1;
+}
+
+/** The text of unit `u`. */
+export function unitText(units: Units, u: number): string {
+  return (units.paragraphs[units.paragraph[u] as number] as Paragraph).text.slice(units.start[u], units.end[u]);
+}
+
+/**
+ * Folds each distinct sentence once, for the phrase scan and (with `postings`) our tokenizer's
+ * postings, without keeping the folded texts: a large corpus's are tens of megabytes.
+ */
+export function buildArrays(units: Units, options: { postings: boolean }): IndexArrays {
+  const count = units.paragraph.length;
+  const doc = new Uint32Array(count);
+  const docOf = new Map<string, number>();
+  const builder = options.postings ? createPostingsBuilder() : null;
+  // The compact texts are written one after another into one buffer, which becomes the
+  // joined string at the end: a string per sentence, and their join, were most of a build's
+  // garbage. Folding seldom makes a text longer, so the buffer starts the corpus's size.
+  let capacity = count;
+  for (let u = 0; u < count; u++) capacity += (units.end[u] as number) - (units.start[u] as number);
+  let joined = new Uint16Array(capacity);
+  let length = 0;
+  const starts: number[] = [];
+  for (let u = 0; u < count; u++) {
+    const text = unitText(units, u);
+    let d = docOf.get(text);
+    if (d === undefined) {
+      d = starts.length;
+      docOf.set(text, d);
+      starts.push(length);
+      const folded = foldText(text);
+      if (length + folded.length + 1 > joined.length) {
+        const more = new Uint16Array(Math.max(joined.length * 2, length + folded.length + 1));
+        more.set(joined);
+        joined = more;
+      }
+      length = writeCompact(folded, joined, length);
+      joined[length++] = SEPARATOR_CODE;
+      builder?.add(folded);
+    }
+    doc[u] = d;
+  }
+  docOf.clear();
+  const docs = starts.length;
+  const docUnitStart = new Uint32Array(docs + 1);
+  for (let u = 0; u < count; u++) docUnitStart[(doc[u] as number) + 1] = (docUnitStart[(doc[u] as number) + 1] as number) + 1;
+  for (let d = 0; d < docs; d++) docUnitStart[d + 1] = (docUnitStart[d + 1] as number) + (docUnitStart[d] as number);
+  const cursor = docUnitStart.slice(0, docs);
+  const docUnits = new Uint32Array(count);
+  for (let u = 0; u < count; u++) {
+    const d = doc[u] as number;
+    docUnits[cursor[d] as number] = u;
+    cursor[d] = (cursor[d] as number) + 1;
+  }
+  const docStarts = new Uint32Array(docs + 1);
+  docStarts.set(starts);
+  docStarts[docs] = length;
+  // Without the last separator.
+  const text = Buffer.from(joined.buffer, 0, Math.max(0, length - 1) * 2).toString('utf16le');
+  return { doc, docUnitStart, docUnits, joined: text, docStarts, postings: builder?.finish() ?? null };
+}
+
+/** Throws unless `arrays` can be an index of `units` (read from a cache, or sent by a worker). */
+export function checkArrays(units: Units, arrays: IndexArrays): void {
+  const count = units.paragraph.length;
+  const docs = arrays.docStarts.length - 1;
+  const ok =
+    docs >= 0 &&
+    arrays.doc.length === count &&
+    arrays.docUnits.length === count &&
+    arrays.docUnitStart.length === docs + 1 &&
+    arrays.docUnitStart[docs] === count &&
+    (docs === 0 ? arrays.joined === '' : arrays.docStarts[docs] === arrays.joined.length + 1) &&
+    (arrays.postings === null || arrays.postings.fieldLength.length === docs) &&
+    arrays.doc.every((d) => d < docs) &&
+    arrays.docUnits.every((u) => u < count);
+  if (!ok) throw new Error('the index is of another corpus, or damaged');
+}
+
+/** Every typed array of `arrays`, for a worker's transfer list. */
+export function buffersOf(arrays: IndexArrays): ArrayBuffer[] {
+  const list = [arrays.doc, arrays.docUnitStart, arrays.docUnits, arrays.docStarts];
+  if (arrays.postings) list.push(arrays.postings.termStarts, arrays.postings.offsets, arrays.postings.docs, arrays.postings.fieldLength);
+  return list.map((a) => a.buffer as ArrayBuffer);
+}

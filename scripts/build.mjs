@@ -24,8 +24,9 @@ export const ENTRY_POINTS = [
   'bench/run.ts',
   'bench/load-discord.ts',
   'bench/load-slack.ts',
-  // A worker thread's file of its own (see src/core/corpus/pdf-reader.ts).
+  // Worker threads' files of their own (see src/core/corpus/pdf-reader.ts and reload.ts).
   'src/core/corpus/pdf-worker.ts',
+  'src/core/corpus/reload-worker.ts',
 ];
 
 /** A hash of everything that decides what the parser and index produce: caches are keyed by it. */

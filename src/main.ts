@@ -10,10 +10,10 @@ import { runConsole } from './console/console.js';
 import { loadCorpus, whyUnservable } from './core/corpus/load.js';
 import { formatWarning } from './core/corpus/model.js';
 import { parseCacheIn } from './core/corpus/parse-cache.js';
+import { loadInWorker } from './core/corpus/reload.js';
 import { watchCorpus } from './core/corpus/watch.js';
 import { createBot, type Logger } from './core/dispatch/bot.js';
 import { isUserError } from './core/dispatch/errors.js';
-import { createIndex } from './core/search/corpus-index.js';
 import { startHealthServer, startReaderServer } from './health.js';
 import { lazyLogger } from './lazy-logger.js';
 import { openLibrary } from './library.js';
@@ -118,7 +118,8 @@ async function main(): Promise<number> {
 
   const interactive = process.stdin.isTTY === true;
   // A pipe is answered and closed before any edit could matter; a person or a live bot stays.
-  const watcher = live || interactive ? watchCorpus(config.corpusDir, { bot, logger, buildIndex: createIndex, parseCache }) : null;
+  // A reload parses and indexes in a worker thread: the bot answers from the old version meanwhile.
+  const watcher = live || interactive ? watchCorpus(config.corpusDir, { bot, logger, load: loadInWorker({ cacheDir: config.cacheDir }) }) : null;
 
   if (!live) {
     await runConsole(bot, {

@@ -8,7 +8,8 @@ import { PROJECT_ROOT } from '../../src/config.js';
  */
 export default function setup(): void {
   execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
-  // PDF workers run the worker just built rather than compiling it through tsx each time:
-  // eight PDFs read at once on a busy two-core machine took longer than a hook may.
-  process.env.YINZHENG_PDF_WORKER = join(PROJECT_ROOT, 'dist', 'src', 'core', 'corpus', 'pdf-worker.js');
+  // Worker threads (PDFs, reloads) run the workers just built rather than compiling them
+  // through tsx each time: eight PDFs read at once on a busy two-core machine took longer
+  // than a hook may.
+  process.env.YINZHENG_WORKER_DIR = join(PROJECT_ROOT, 'dist', 'src', 'core', 'corpus');
 }

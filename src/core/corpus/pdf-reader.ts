@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerSource } from '../worker-source.js';
 import { PDF_LIMITS, type PdfLimits, type PdfResult, tooLarge } from './pdf.js';
 
 /*
@@ -16,29 +14,11 @@ import { PDF_LIMITS, type PdfLimits, type PdfResult, tooLarge } from './pdf.js';
 const TIME_LIMIT_MS = 120_000;
 const MEMORY_LIMIT_MB = 1024;
 
-/** The worker's code: the built file, or from source a script that registers tsx first. */
-function workerSource(): { source: string | URL; eval: boolean } {
-  // YINZHENG_PDF_WORKER: a built worker to use from source (the test suite sets it).
-  const given = process.env.YINZHENG_PDF_WORKER;
-  if (given && existsSync(given)) return { source: pathToFileURL(given), eval: false };
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) {
-    const tsx = import.meta.resolve('tsx/esm/api');
-    const worker = pathToFileURL(join(dirname(here), 'pdf-worker.ts')).href;
-    return { source: `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker)}); });`, eval: true };
-  }
-  for (let dir = dirname(here); dir !== dirname(dir); dir = dirname(dir)) {
-    const built = join(dir, 'src', 'core', 'corpus', 'pdf-worker.js');
-    if (existsSync(built)) return { source: pathToFileURL(built), eval: false };
-  }
-  throw new Error('pdf-worker.js is missing from the build: run npm run build');
-}
-
 export function readPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMITS): Promise<PdfResult> {
   // Refused before a worker is started and sent the bytes.
   const large = tooLarge(data, limits);
   if (large) return Promise.resolve(large);
-  const { source, eval: isEval } = workerSource();
+  const { source, eval: isEval } = workerSource('pdf-worker', import.meta.url);
   return new Promise((resolve) => {
     const worker = new Worker(source, { eval: isEval, workerData: { data, limits }, resourceLimits: { maxOldGenerationSizeMb: MEMORY_LIMIT_MB } });
     let settled = false;

@@ -1,8 +1,7 @@
 import { type FSWatcher, watch } from 'node:fs';
-import type { Bot, Library, Logger } from '../dispatch/bot.js';
-import { loadCorpus, whyUnservable } from './load.js';
-import { type Corpus, formatWarning } from './model.js';
-import type { ParseCache } from './parse-cache.js';
+import type { Bot, Logger } from '../dispatch/bot.js';
+import { formatWarning } from './model.js';
+import type { CorpusLoader } from './reload.js';
 
 export type ReloadOutcome =
   | { kind: 'unchanged'; version: string }
@@ -18,9 +17,8 @@ export interface CorpusWatcher {
 export interface WatchOptions {
   bot: Bot;
   logger: Logger;
-  buildIndex: (corpus: Corpus) => Library['index'];
-  /** Where parsed files are kept, so a reload parses only the files that changed. */
-  parseCache?: ParseCache;
+  /** Loads the changed folder: in a worker thread (`loadInWorker`), or here (`loadHere`). */
+  load: CorpusLoader;
   /** Changes closer together than this are read as one (editors write files in several steps). */
   debounceMs?: number;
   /** Called after each reload, for tests and logs. */
@@ -28,53 +26,30 @@ export interface WatchOptions {
 }
 
 /**
- * Why a new corpus must not replace the one being served: a file that gave essays now gives
- * none (it turned unreadable, binary or malformed while being edited or copied), or nothing
- * at all can be served. A file that was removed is a deliberate change and is not a reason.
- */
-export function reasonToKeep(current: Corpus, next: Corpus): string | null {
-  for (const before of current.files) {
-    if (before.essays.length === 0) continue;
-    const after = next.files.find((f) => f.file === before.file);
-    if (after && after.essays.length === 0) {
-      const detail = after.warnings.map((w) => formatWarning(w)).join('; ');
-      return `${before.file} no longer yields any essay (${detail})`;
-    }
-  }
-  return whyUnservable(next);
-}
-
-/**
  * Watches the corpus folder and swaps in a new corpus and index when its files change. The
  * swap is one assignment, so each reply comes wholly from one version; until a new index is
- * ready, and whenever the new corpus is worse (see `reasonToKeep`), the old one keeps serving.
+ * ready, and whenever the new corpus is worse (see `reasonToKeep` in reload.ts), the old one
+ * keeps serving.
  */
 export function watchCorpus(dir: string, options: WatchOptions): CorpusWatcher {
-  const { bot, logger, buildIndex, debounceMs = 300, onReload } = options;
+  const { bot, logger, load, debounceMs = 300, onReload } = options;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<ReloadOutcome> | null = null;
   let again = false;
 
   async function reloadOnce(): Promise<ReloadOutcome> {
     const current = bot.library();
-    let next: Corpus;
-    try {
-      next = await loadCorpus(dir, { parseCache: options.parseCache });
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      logger.warn({ corpus: dir, reason, version: current.corpus.version }, 'corpus reload failed: still serving the old version');
-      return { kind: 'kept', version: current.corpus.version, reason };
+    const result = await load(dir, current.corpus);
+    if (result.kind === 'unchanged') return { kind: 'unchanged', version: result.version };
+    if (result.kind === 'refused') {
+      logger.warn({ corpus: dir, reason: result.reason, version: current.corpus.version }, 'corpus reload refused: still serving the old version');
+      return { kind: 'kept', version: current.corpus.version, reason: result.reason };
     }
-    if (next.version === current.corpus.version) return { kind: 'unchanged', version: next.version };
-    const reason = reasonToKeep(current.corpus, next);
-    if (reason) {
-      logger.warn({ corpus: dir, reason, version: current.corpus.version }, 'corpus reload refused: still serving the old version');
-      return { kind: 'kept', version: current.corpus.version, reason };
-    }
-    for (const w of next.files.flatMap((f) => f.warnings)) logger.warn({ corpus: formatWarning(w, dir) }, 'corpus warning');
-    bot.replaceLibrary({ corpus: next, index: buildIndex(next) });
-    logger.info({ from: current.corpus.version, to: next.version }, 'corpus reloaded');
-    return { kind: 'replaced', from: current.corpus.version, to: next.version };
+    const next = result.library;
+    for (const w of next.corpus.files.flatMap((f) => f.warnings)) logger.warn({ corpus: formatWarning(w, dir) }, 'corpus warning');
+    bot.replaceLibrary(next);
+    logger.info({ from: current.corpus.version, to: next.corpus.version }, 'corpus reloaded');
+    return { kind: 'replaced', from: current.corpus.version, to: next.corpus.version };
   }
 
   async function reload(): Promise<ReloadOutcome> {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { registry } from '../../../commands/index.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
 import { essaysOf } from '../../../src/core/corpus/model.js';
+import { type CorpusLoader, loadHere, loadInWorker } from '../../../src/core/corpus/reload.js';
 import { type CorpusWatcher, type ReloadOutcome, watchCorpus } from '../../../src/core/corpus/watch.js';
 import { createBot, type Requester } from '../../../src/core/dispatch/bot.js';
 import { createIndex } from '../../../src/core/search/corpus-index.js';
@@ -14,7 +15,7 @@ const who: Requester = { platform: 'console', userId: 'console', locale: 'en' };
 let watcher: CorpusWatcher | undefined;
 afterEach(() => watcher?.close());
 
-async function setUp() {
+async function setUp(load: CorpusLoader) {
   const dir = await mkdtemp(join(tmpdir(), 'yinzheng-reload-'));
   await copyFile('data/essays/global-governance-symposium.txt', join(dir, 'symposium.txt'));
   const corpus = await loadCorpus(dir);
@@ -25,7 +26,7 @@ async function setUp() {
   watcher = watchCorpus(dir, {
     bot,
     logger: logs.logger,
-    buildIndex: createIndex,
+    load,
     debounceMs: 50,
     onReload: (o) => {
       outcomes.push(o);
@@ -37,9 +38,13 @@ async function setUp() {
   return { dir, bot, logs, nextReload, version: corpus.version };
 }
 
-describe('live corpus reload', () => {
+// The same reloads, parsed and indexed in this thread, and in a worker thread as the bot does.
+describe.each([
+  ['in this thread', () => loadHere({ buildIndex: createIndex })],
+  ['in a worker thread', () => loadInWorker({ cacheDir: null })],
+])('live corpus reload, %s', (_, loader) => {
   test('a file dropped into the folder is served without a restart, and replies say which version', async () => {
-    const { dir, bot, nextReload, version } = await setUp();
+    const { dir, bot, nextReload, version } = await setUp(loader());
     expect(bot.runLine('/quote 平台经济的治理需要新的思路', who).results.filter((r) => (r as { exact: boolean }).exact)).toHaveLength(0);
     const reloaded = nextReload();
     await copyFile('test/fixtures/corpus/conventions.txt', join(dir, 'conventions.txt'));
@@ -53,7 +58,7 @@ describe('live corpus reload', () => {
   });
 
   test('a file that turns unreadable keeps the old index serving, with a warning logged', async () => {
-    const { dir, bot, logs, nextReload, version } = await setUp();
+    const { dir, bot, logs, nextReload, version } = await setUp(loader());
     const reloaded = nextReload();
     await writeFile(join(dir, 'symposium.txt'), new Uint8Array([0, 1, 2, 3, 255]));
     expect(await reloaded).toEqual({
@@ -67,7 +72,7 @@ describe('live corpus reload', () => {
   });
 
   test('a file that turns malformed keeps the old index too', async () => {
-    const { dir, bot, nextReload, version } = await setUp();
+    const { dir, bot, nextReload, version } = await setUp(loader());
     const reloaded = nextReload();
     await writeFile(join(dir, 'symposium.txt'), '');
     expect((await reloaded).kind).toBe('kept');

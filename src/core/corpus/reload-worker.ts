@@ -1,0 +1,30 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadOrBuildIndex } from '../search/cache.js';
+import { createIndex, indexArrays } from '../search/corpus-index.js';
+import { buffersOf } from '../search/units.js';
+import { parseCacheIn } from './parse-cache.js';
+import { parseForReload, type ReloadJob, type ReloadMessage } from './reload.js';
+
+/*
+ * The worker thread of a reload (see reload.ts): parses the corpus folder and builds its
+ * index (or reads both from the caches), then hands them to the thread that serves.
+ */
+
+const job = workerData as ReloadJob;
+const send = (message: ReloadMessage, transfer: ArrayBuffer[] = []) => parentPort?.postMessage(message, transfer);
+
+try {
+  const parsed = await parseForReload(job.dir, job.current, job.cacheDir === null ? undefined : parseCacheIn(job.cacheDir));
+  if (parsed.kind !== 'parsed') send(parsed);
+  else {
+    const { corpus } = parsed;
+    // With a cache folder, an index built before for this very corpus is read, and one built
+    // now is written for the next start.
+    const index = job.cacheDir === null ? createIndex(corpus) : (await loadOrBuildIndex(corpus, job.cacheDir)).index;
+    const arrays = indexArrays(index);
+    for (const file of corpus.files) send({ kind: 'file', file });
+    send({ kind: 'index', dir: corpus.dir, version: corpus.version, arrays }, buffersOf(arrays));
+  }
+} catch (error) {
+  send({ kind: 'refused', reason: `the reload failed (${(error as Error).message})` });
+}

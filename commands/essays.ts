@@ -3,9 +3,9 @@ import type { Essay } from '../src/core/corpus/model.js';
 import type { Command } from '../src/core/dispatch/command.js';
 import { affiliationLabel } from '../src/core/reply/excerpt.js';
 import { pageText } from '../src/core/reply/layout.js';
-import type { ReplyBlock } from '../src/core/reply/model.js';
+import type { ReplyAction, ReplyBlock } from '../src/core/reply/model.js';
 import { EssaysResult } from '../src/core/reply/results.js';
-import { localized } from '../src/core/reply/traditional.js';
+import { label, localized } from '../src/core/reply/traditional.js';
 
 const T = localized({
   en: {
@@ -52,7 +52,22 @@ function openingOf(essay: Essay): string {
   return p && s ? p.text.slice(s.start, s.end) : essay.title;
 }
 
-const options = z.object({});
+/**
+ * Essays a page of the table of contents lists. An archive has thousands: in one reply they
+ * would be cut off by any chat platform's limits (and built in full at every call); a page
+ * and a More button go through them in order.
+ */
+export const ESSAYS_PER_PAGE = 10;
+
+const options = z.object({
+  page: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(1)
+    .meta({ description: 'Which page of the table of contents to show (for More)', zh: '显示目录的第几页', zhName: '页' }),
+});
 
 export default {
   name: 'essays',
@@ -60,54 +75,69 @@ export default {
   descriptionZh: '目录：每篇文章的作者、章节与脚注数',
   options,
   result: EssaysResult,
-  run(_input, ctx) {
+  run(input, ctx) {
     const t = T[ctx.locale];
     const blocks: ReplyBlock[] = [];
     const results = [];
     const symposia = ctx.corpus.files.filter((f) => f.essays.length > 0);
-    for (const file of symposia) {
+    const all = symposia.flatMap((file) => file.essays.map((essay) => ({ file, essay })));
+    const from = (input.page - 1) * ESSAYS_PER_PAGE;
+    const shown = all.slice(from, from + ESSAYS_PER_PAGE);
+    if (all.length > 0 && shown.length === 0) {
+      const pages = Math.ceil(all.length / ESSAYS_PER_PAGE);
+      const message = label(ctx.locale, `The table of contents has ${pages} pages; this page is past the end.`, `目录共 ${pages} 页，这一页已超出范围。`);
+      return { command: 'essays', title: t.title, message, blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
+    }
+    let lastFile: (typeof symposia)[number] | null = null;
+    for (const { file, essay } of shown) {
       // A corpus of several files needs each symposium's name to tell the lists apart.
-      if (symposia.length > 1) blocks.push({ kind: 'text', text: file.symposium ?? file.file });
-      for (const essay of file.essays) {
-        const editors = essay.kind === 'editors-note';
-        const author = editors ? t.editors : essay.authors.map((a) => a.name).join('、');
-        const affiliation = affiliationLabel(essay);
-        const sections = essay.sections.flatMap((s) => (s.heading === null ? [] : [s.heading]));
-        results.push({
-          id: essay.id,
-          kind: essay.kind,
-          symposium: essay.symposium,
-          title: essay.title,
-          author,
-          authors: essay.authors,
-          affiliation,
-          sections,
-          footnoteCount: essay.footnotes.length,
-          passagePrefix: `${essay.id}.`,
-          passages: passageRange(essay),
-          pages: essay.pages,
-        });
-        blocks.push({
-          kind: 'fields',
-          fields: [
-            { label: editors ? t.editorsNote : t.essay, value: editors ? openingOf(essay) : essay.title },
-            { label: t.author, value: author || t.none },
-            ...(affiliation ? [{ label: t.affiliation, value: affiliation }] : []),
-            ...(sections.length > 0 ? [{ label: t.sections, value: sections.join('\n') }] : []),
-            { label: t.footnotes, value: String(essay.footnotes.length) },
-            { label: t.passages, value: passageRange(essay) },
-            ...(essay.pages ? [{ label: t.pages, value: pageText(essay.pages, ctx.locale) ?? '' }] : []),
-          ],
-        });
-      }
+      if (symposia.length > 1 && file !== lastFile) blocks.push({ kind: 'text', text: file.symposium ?? file.file });
+      lastFile = file;
+      const editors = essay.kind === 'editors-note';
+      const author = editors ? t.editors : essay.authors.map((a) => a.name).join('、');
+      const affiliation = affiliationLabel(essay);
+      const sections = essay.sections.flatMap((s) => (s.heading === null ? [] : [s.heading]));
+      results.push({
+        id: essay.id,
+        kind: essay.kind,
+        symposium: essay.symposium,
+        title: essay.title,
+        author,
+        authors: essay.authors,
+        affiliation,
+        sections,
+        footnoteCount: essay.footnotes.length,
+        passagePrefix: `${essay.id}.`,
+        passages: passageRange(essay),
+        pages: essay.pages,
+      });
+      blocks.push({
+        kind: 'fields',
+        fields: [
+          { label: editors ? t.editorsNote : t.essay, value: editors ? openingOf(essay) : essay.title },
+          { label: t.author, value: author || t.none },
+          ...(affiliation ? [{ label: t.affiliation, value: affiliation }] : []),
+          ...(sections.length > 0 ? [{ label: t.sections, value: sections.join('\n') }] : []),
+          { label: t.footnotes, value: String(essay.footnotes.length) },
+          { label: t.passages, value: passageRange(essay) },
+          ...(essay.pages ? [{ label: t.pages, value: pageText(essay.pages, ctx.locale) ?? '' }] : []),
+        ],
+      });
     }
     const only = symposia.length === 1 ? symposia[0]?.symposium : null;
+    const paged = all.length > ESSAYS_PER_PAGE;
+    const range = label(
+      ctx.locale,
+      ` (essays ${from + 1}–${from + shown.length} of ${all.length})`,
+      `（第 ${from + 1}—${from + shown.length} 篇，共 ${all.length} 篇）`,
+    );
+    const actions: ReplyAction[] = from + shown.length < all.length ? [{ kind: 'more', command: 'essays', input: { page: input.page + 1 } }] : [];
     return {
       command: 'essays',
-      title: only ?? t.title,
+      title: `${only ?? t.title}${paged ? range : ''}`,
       ...(results.length === 0 ? { message: t.empty } : {}),
       blocks,
-      actions: [],
+      actions,
       results,
       corpusVersion: ctx.corpus.version,
     };

@@ -1,10 +1,12 @@
-import { cp, mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { generateSyntheticCorpus, writeSyntheticCorpus } from '../../bench/synthetic.js';
+import { ESSAYS_PER_PAGE } from '../../commands/essays.js';
 import { registry } from '../../commands/index.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import type { Corpus } from '../../src/core/corpus/model.js';
+import { type Corpus, essaysOf } from '../../src/core/corpus/model.js';
 import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
 import { createIndex } from '../../src/core/search/corpus-index.js';
 import { captureLogs } from '../support/logs.js';
@@ -93,5 +95,35 @@ describe('/essays on fixtures', () => {
     expect(reply.error).toBeUndefined();
     expect(reply.results).toEqual([]);
     expect(reply.message).toBe('The corpus has no essays yet. Put the essays as .txt files in the corpus folder (CORPUS_DIR or --corpus).');
+  });
+});
+
+describe('/essays on an archive', () => {
+  test('pages through the table of contents in order, with More until the last page', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'yinzheng-essays-archive-'));
+    const bundled = await loadCorpus('data/essays');
+    const sourceBytes = (await readFile('data/essays/global-governance-symposium.txt')).length;
+    await writeSyntheticCorpus(dir, generateSyntheticCorpus(bundled, { scale: 20, seed: 3, sourceBytes }));
+    const corpus = await loadCorpus(dir);
+    const expected = essaysOf(corpus).map((e) => e.id);
+    expect(expected.length).toBeGreaterThan(2 * ESSAYS_PER_PAGE);
+    const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger });
+    const seen: string[] = [];
+    let input: Record<string, unknown> = {};
+    for (let pages = 1; ; pages++) {
+      const reply = bot.run('essays', input, en);
+      const ids = (reply.results as Array<{ id: string }>).map((r) => r.id);
+      expect(ids.length).toBeLessThanOrEqual(ESSAYS_PER_PAGE);
+      expect(reply.title).toBe(`Table of contents (essays ${seen.length + 1}–${seen.length + ids.length} of ${expected.length})`);
+      seen.push(...ids);
+      const more = reply.actions.find((a) => a.kind === 'more');
+      if (!more) break;
+      expect(more).toMatchObject({ command: 'essays', input: { page: pages + 1 } });
+      input = more.input;
+    }
+    expect(seen).toEqual(expected);
+    const past = bot.run('essays', { page: 999 }, en);
+    expect(past.error).toBeUndefined();
+    expect(past.message).toBe(`The table of contents has ${Math.ceil(expected.length / ESSAYS_PER_PAGE)} pages; this page is past the end.`);
   });
 });

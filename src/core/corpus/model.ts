@@ -159,6 +159,8 @@ export function essaysOf(corpus: Corpus): Essay[] {
 
 /** The citation that applies to a note: itself, or the full note a short form or 同上 stands for. */
 export function citationOf(essay: Essay, note: Footnote): Footnote {
+  // Most notes are citations in full: no chain to follow (this runs for every marker a query looks at).
+  if (note.refersTo === null) return note;
   let current = note;
   const seen = new Set<number>();
   while (current.refersTo !== null && !seen.has(current.number)) {

@@ -32,7 +32,10 @@ export function createParseCache(dir: string, buildId: string): ParseCache {
     async get(name, hash) {
       try {
         const parsed = JSON.parse(await readFile(path(name, hash), 'utf8')) as CorpusFile;
-        return parsed.file === name && parsed.hash === hash ? parsed : null;
+        if (parsed.file !== name || parsed.hash !== hash) return null;
+        // As the parser gives them: a paragraph's raw text is its display text when the two are alike.
+        for (const essay of parsed.essays) for (const s of essay.sections) for (const p of s.paragraphs) if (p.raw === p.text) p.raw = p.text;
+        return parsed;
       } catch {
         return null;
       }

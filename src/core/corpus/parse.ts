@@ -564,7 +564,8 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
           id: `${slug}.${paragraphNumber}`,
           number: paragraphNumber,
           text: display.text,
-          raw,
+          // One string when the two are alike (no markers, no layout spaces): most paragraphs.
+          raw: raw === display.text ? display.text : raw,
           markers,
           sentences: splitSentences(display.text),
           lines: p.pieces.map((piece) => piece.line),

@@ -204,7 +204,7 @@ let sampleCache: { key: string; sample: Paragraph[]; df: Map<string, number> } |
  * (over every paragraph, or an even sample of a large corpus), and each essay's own counted
  * paragraphs are taken out again, which is exact whenever nothing was sampled out.
  */
-function backgroundOf(essay: Essay, corpus: readonly Essay[]): { df: Map<string, number>; size: number } {
+function backgroundOf(essay: Essay, corpus: readonly Essay[]): { df: (term: string) => number; size: number } {
   const key = corpus.map((e) => e.id).join('\n');
   if (sampleCache?.key !== key) {
     const all = corpus.flatMap(paragraphsOf);
@@ -212,12 +212,14 @@ function backgroundOf(essay: Essay, corpus: readonly Essay[]): { df: Map<string,
     const sample = all.length <= BACKGROUND_SAMPLE ? all : Array.from({ length: BACKGROUND_SAMPLE }, (_, i) => all[Math.floor(i * step)] as Paragraph);
     sampleCache = { key, sample, df: documentFrequencies(sample) };
   }
-  const own = new Set(paragraphsOf(essay));
-  const mine = sampleCache.sample.filter((p) => own.has(p));
-  if (mine.length === 0) return { df: sampleCache.df, size: sampleCache.sample.length };
-  const df = new Map(sampleCache.df);
-  for (const [term, n] of documentFrequencies(mine)) increment(df, term, -n);
-  return { df, size: sampleCache.sample.length - mine.length };
+  const essayParagraphs = new Set(paragraphsOf(essay));
+  const mine = sampleCache.sample.filter((p) => essayParagraphs.has(p));
+  const all = sampleCache.df;
+  if (mine.length === 0) return { df: (term) => all.get(term) ?? 0, size: sampleCache.sample.length };
+  // The essay's own counts taken out as terms are asked for: a copy of the whole map per
+  // question was megabytes on a large corpus, kept alive long enough to reach the old generation.
+  const own = documentFrequencies(mine);
+  return { df: (term) => (all.get(term) ?? 0) - (own.get(term) ?? 0), size: sampleCache.sample.length - mine.length };
 }
 
 function computeDistinctiveTerms(essay: Essay, corpus: readonly Essay[], max: number): string[] {
@@ -241,7 +243,7 @@ function computeDistinctiveTerms(essay: Essay, corpus: readonly Essay[], max: nu
     }
   }
   const { df, size } = backgroundOf(essay, corpus);
-  const idf = (term: string) => Math.log((size + 1) / ((df.get(term) ?? 0) + 1)) + 1;
+  const idf = (term: string) => Math.log((size + 1) / (df(term) + 1)) + 1;
 
   // A compound is a term when its halves mostly stand together. Taken commonest first, a
   // word already bound as the right half of one compound cannot start another (人工|智能|技术

@@ -1,4 +1,4 @@
-import MiniSearch, { type AsPlainObject, type Options } from 'minisearch';
+import MiniSearch, { type AsPlainObject, type Options, type SearchResult } from 'minisearch';
 import { type Corpus, type Essay, essaysOf, type Paragraph, type Section } from '../corpus/model.js';
 import { latinKey, nameKeys, pinyinLabel } from '../corpus/names.js';
 import { type Folded, fold, foldText, occurrences, sourceSpan } from './fold.js';
@@ -206,6 +206,8 @@ interface IndexData {
   essays: Essay[];
   units: Units;
   arrays: IndexArrays;
+  /** `arrays.joined` as bytes, for Buffer's native search. */
+  joinedBytes: Buffer;
   engine: Engine;
   titleKeys: string[];
   essayNumber: Map<Essay, number>;
@@ -248,6 +250,7 @@ function assemble(corpus: Corpus, kind: TokenizerKind, units: Units, arrays: Ind
     essays,
     units,
     arrays,
+    joinedBytes: Buffer.from(arrays.joined.buffer, arrays.joined.byteOffset, arrays.joined.byteLength),
     engine: engine ?? { postings: loadPostings(arrays.postings as PostingsArrays), ms: null, df: null },
     titleKeys: essays.map((e) => compactOf(foldText(e.title))),
     essayNumber: new Map(essays.map((e, i) => [e, i])),
@@ -280,7 +283,7 @@ function compactTo(d: IndexData, id: number): number {
   return (d.arrays.docStarts[id + 1] as number) - 1;
 }
 function compactText(d: IndexData, id: number): string {
-  return d.arrays.joined.slice(compactFrom(d, id), compactTo(d, id));
+  return d.joinedBytes.toString('utf16le', compactFrom(d, id) * 2, compactTo(d, id) * 2);
 }
 
 function foldedOf(d: IndexData, p: Paragraph): { plain: Folded; compact: Folded } {
@@ -384,16 +387,29 @@ function search(d: IndexData, scope: () => Set<number> | null, text: string, opt
   return hitsOf(d, q, buckets);
 }
 
+/** A MiniSearch engine's search, its results as our postings give them. */
+function miniSearch(
+  d: IndexData,
+  text: string,
+  options: { filter: (r: Scored) => boolean; boostDocument?: (id: number) => number; tokenize?: (text: string) => string[] },
+): Scored[] {
+  const scoredOf = (r: SearchResult): Scored => ({ id: r.id as number, score: r.score, matched: r.queryTerms.length });
+  const { filter, boostDocument, tokenize: split } = options;
+  return (d.engine.ms as MiniSearch<Doc>)
+    .search(text, { filter: (r) => filter(scoredOf(r)), ...(boostDocument ? { boostDocument } : {}), ...(split ? { tokenize: split } : {}) })
+    .map(scoredOf);
+}
+
 /** The sentences MiniSearch scores for the query (for ours, only for its rarer terms). */
 function scoredSentences(d: IndexData, q: Query, exactDocs: Set<number> | null, phrasesOnly: boolean): Scored[] {
   const chosen = d.kind === 'chinese' ? rarestTerms(d, q.terms) : null;
   // Terms no sentence has count against a passage; terms left out for being common do not.
   const weighed = chosen === null ? 0 : [...new Set(q.terms)].filter((t) => dfOf(d, t) === undefined || chosen.includes(t)).length;
   // Matching one common bigram of a long query is no hit: demand a share of its terms.
-  const covers = (r: Scored) => weighed < 3 || r.queryTerms.length >= weighed * MIN_COVERAGE;
+  const covers = (r: Scored) => weighed < 3 || r.matched >= weighed * MIN_COVERAGE;
   const scoped = (r: Scored) => q.allowed === null || unitsOfDoc(d, r.id as number).some(q.inScope);
   const filter = (r: Scored) => covers(r) && scoped(r);
-  if (chosen === null) return (d.engine.ms as MiniSearch<Doc>).search(q.text, { filter });
+  if (chosen === null) return miniSearch(d, q.text, { filter });
   // With this many sentences holding the phrase, nobody reads past them: they are listed in
   // corpus order and MiniSearch is not asked at all.
   if ((exactDocs?.size ?? 0) >= EXACT_ENOUGH || chosen.length === 0) return [];
@@ -404,7 +420,7 @@ function scoredSentences(d: IndexData, q: Query, exactDocs: Set<number> | null, 
   // come ranked, so the best few suffice.
   const all = d.engine.postings
     ? d.engine.postings.search(chosen, { filter: scoped, boostDocument })
-    : (d.engine.ms as MiniSearch<Doc>).search(chosen.join(' '), { filter: scoped, boostDocument, tokenize: (text) => text.split(' ') });
+    : miniSearch(d, chosen.join(' '), { filter: scoped, boostDocument, tokenize: (text) => text.split(' ') });
   const covered = all.filter(covers);
   return covered.length > 0 || phrasesOnly ? covered : all.slice(0, CLOSEST_WITHOUT_COVERAGE);
 }
@@ -501,12 +517,14 @@ function docsHolding(d: IndexData, phrase: string): Set<number> {
   // passages scans for the same phrase twice in a row; the scan is milliseconds at scale.
   if (d.lastScan?.phrase === phrase) return d.lastScan.found;
   const found = new Set<number>();
-  const { joined, docStarts } = d.arrays;
-  for (let at = joined.indexOf(phrase); at !== -1; at = joined.indexOf(phrase, at + 1)) {
-    const doc = docAt(docStarts, at);
+  const { docStarts } = d.arrays;
+  const bytes = d.joinedBytes;
+  // Byte offsets: a UTF-16 search finds only whole code units, at even offsets.
+  for (let at = bytes.indexOf(phrase, 0, 'utf16le'); at !== -1; at = bytes.indexOf(phrase, at + 2, 'utf16le')) {
+    const doc = docAt(docStarts, at / 2);
     found.add(doc);
     // Skip the rest of this sentence: it is found already.
-    at = (docStarts[doc + 1] as number) - 1;
+    at = ((docStarts[doc + 1] as number) - 1) * 2;
   }
   d.lastScan = { phrase, found };
   return found;
@@ -607,9 +625,9 @@ function endsWithStartOf(d: IndexData, id: number, phrase: string): boolean {
   // whole corpus's text whenever they do not hold the phrase's first character.
   const first = phrase.charCodeAt(0);
   for (let at = Math.max(from, to - phrase.length + 1); at < to; at++) {
-    if (text.charCodeAt(at) !== first) continue;
+    if (text[at] !== first) continue;
     let k = 1;
-    while (at + k < to && text.charCodeAt(at + k) === phrase.charCodeAt(k)) k++;
+    while (at + k < to && text[at + k] === phrase.charCodeAt(k)) k++;
     if (at + k === to) return true;
   }
   return false;

@@ -5,14 +5,14 @@ import type { IndexArrays } from './units.js';
  * The index cache's file: the build's typed arrays and strings as they are in memory, so
  * that opening a cached index is a read and a few copies, not a parse. After an 8-byte magic
  * and the header's length comes a JSON header naming each section and its size, then the
- * sections, each padded to four bytes: Uint32Arrays in this machine's byte order (the header
+ * sections, each padded to four bytes: typed arrays in this machine's byte order (the header
  * says which), strings as UTF-16 (two bytes a Chinese character, against three in UTF-8,
  * and decoded by a copy). Anything that does not add up throws, and the caller rebuilds.
  */
 
 const MAGIC = 'YZINDEX1';
 
-type Section = [name: string, kind: 'u32' | 'utf16', bytes: number];
+type Section = [name: string, kind: 'u32' | 'u16' | 'utf16', bytes: number];
 
 interface Header {
   order: 'LE' | 'BE';
@@ -23,7 +23,7 @@ interface Header {
 const pad = (n: number) => (4 - (n % 4)) % 4;
 
 export function encodeIndex(arrays: IndexArrays): Uint8Array {
-  const parts: Array<[string, Uint32Array | string]> = [
+  const parts: Array<[string, Uint32Array | Uint16Array | string]> = [
     ['doc', arrays.doc],
     ['docUnitStart', arrays.docUnitStart],
     ['docUnits', arrays.docUnits],
@@ -40,7 +40,7 @@ export function encodeIndex(arrays: IndexArrays): Uint8Array {
   const header: Header = {
     order: endianness(),
     average: p ? p.average : null,
-    sections: parts.map(([name, value], i) => [name, typeof value === 'string' ? 'utf16' : 'u32', (bodies[i] as Buffer).byteLength]),
+    sections: parts.map(([name, value], i) => [name, typeof value === 'string' ? 'utf16' : value instanceof Uint16Array ? 'u16' : 'u32', (bodies[i] as Buffer).byteLength]),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const head = Buffer.alloc(12);
@@ -58,13 +58,14 @@ export function decodeIndex(bytes: Uint8Array): IndexArrays {
   const header = JSON.parse(buf.toString('utf8', 12, 12 + length)) as Header;
   if (header.order !== endianness()) throw new Error('an index file of another byte order');
   let at = 12 + length + pad(12 + length);
-  const read = new Map<string, Uint32Array | string>();
+  const read = new Map<string, Uint32Array | Uint16Array | string>();
   for (const [name, kind, size] of header.sections) {
-    if (at + size > buf.byteLength || (kind === 'u32' && size % 4 !== 0)) throw new Error('a truncated index file');
+    const width = kind === 'u32' ? 4 : 2;
+    if (at + size > buf.byteLength || size % width !== 0) throw new Error('a truncated index file');
     if (kind === 'utf16') read.set(name, buf.toString('utf16le', at, at + size));
     else {
       // Copied out: the file's buffer, strings and all, is then garbage.
-      const out = new Uint32Array(size / 4);
+      const out = kind === 'u32' ? new Uint32Array(size / 4) : new Uint16Array(size / 2);
       new Uint8Array(out.buffer).set(buf.subarray(at, at + size));
       read.set(name, out);
     }
@@ -73,6 +74,11 @@ export function decodeIndex(bytes: Uint8Array): IndexArrays {
   const u32 = (name: string): Uint32Array => {
     const value = read.get(name);
     if (!(value instanceof Uint32Array)) throw new Error(`an index file without ${name}`);
+    return value;
+  };
+  const u16 = (name: string): Uint16Array => {
+    const value = read.get(name);
+    if (!(value instanceof Uint16Array)) throw new Error(`an index file without ${name}`);
     return value;
   };
   const text = (name: string): string => {
@@ -84,7 +90,7 @@ export function decodeIndex(bytes: Uint8Array): IndexArrays {
     doc: u32('doc'),
     docUnitStart: u32('docUnitStart'),
     docUnits: u32('docUnits'),
-    joined: text('joined'),
+    joined: u16('joined'),
     docStarts: u32('docStarts'),
     postings:
       header.average === null

@@ -25,8 +25,8 @@ const BM25 = { k: 1.2, b: 0.7, d: 0.5 };
 export interface Scored {
   id: number;
   score: number;
-  /** The query's terms the sentence holds, in the query's order. */
-  queryTerms: string[];
+  /** How many of the query's distinct terms the sentence holds (MiniSearch's `queryTerms.length`). */
+  matched: number;
 }
 
 export interface PostingsSearch {
@@ -161,6 +161,8 @@ export function createPostingsBuilder(): PostingsBuilder {
       first = second;
       second += width;
     }
+    // A run of two characters has no word of three (most runs between two commas are longer).
+    if (run.length < 3) return;
     let words = runs.get(run);
     if (words === undefined) {
       words = longWords(run).map(namedTerm);
@@ -221,7 +223,7 @@ const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 
 /** Runs remembered by one index build; past this many, the memory is not worth it. */
-const RUN_CACHE_MAX = 100_000;
+const RUN_CACHE_MAX = 200_000;
 
 /** Builds the postings of folded sentences. */
 export function buildPostings(folded: Iterable<string>): Postings {
@@ -275,33 +277,27 @@ function postingsOf(arrays: PostingsArrays): Postings {
     return -1;
   }
 
-  // Per query, reused: each sentence's score so far, where its matched terms' chain begins
-  // (-1: not matched yet), and the sentences in the order they were first matched. A query's
-  // partial results used to be an object, an array and a dictionary per posting, thousands a
-  // query, which lived long enough to fill the old generation with garbage.
-  let scratchScores: Float64Array | null = null;
-  let scratchHeads: Int32Array | null = null;
-  let scratchOrder: Uint32Array | null = null;
-  let links = { term: new Int32Array(1 << 12), next: new Int32Array(1 << 12) };
+  // Per query, reused: each sentence's score so far, how many of the query's distinct terms
+  // it holds (0: not matched yet), and the sentences in the order they were first matched. A
+  // query's partial results used to be an object, an array and a dictionary per posting,
+  // thousands a query, which lived long enough to fill the old generation with garbage.
+  let scratch: { scores: Float64Array; matched: Uint16Array; order: Uint32Array } | null = null;
 
   function search(query: readonly string[], options: PostingsSearch = {}): Scored[] {
     const terms = query.filter((t) => t !== '');
     if (terms.length === 0) return [];
-    scratchScores ??= new Float64Array(documentCount);
-    scratchHeads ??= new Int32Array(documentCount).fill(-1);
-    scratchOrder ??= new Uint32Array(documentCount);
-    const scores = scratchScores;
-    const heads = scratchHeads;
-    const order = scratchOrder;
+    scratch ??= { scores: new Float64Array(documentCount), matched: new Uint16Array(documentCount), order: new Uint32Array(documentCount) };
+    const { scores, matched, order } = scratch;
     const { boostDocument } = options;
     let touched = 0;
-    let linked = 0;
     try {
       // As MiniSearch's termResults and its OR: each term's score for each of its sentences,
-      // added to the sentence's score in the order of the terms.
+      // added to the sentence's score in the order of the terms; a term the query repeats
+      // adds its score again but is one matched term.
       terms.forEach((term, ti) => {
         const t = find(term);
         if (t === -1) return;
+        const repeated = terms.indexOf(term) < ti;
         const from = offsets[t] as number;
         const to = offsets[t + 1] as number;
         const matching = to - from;
@@ -313,37 +309,27 @@ function postingsOf(arrays: PostingsArrays): Postings {
           const length = fieldLength[doc] as number;
           const raw = invDocFreq * (BM25.d + (1 * (BM25.k + 1)) / (1 + BM25.k * (1 - BM25.b + (BM25.b * length) / average)));
           const weighted = 1 * 1 * 1 * docBoost * raw;
-          const head = heads[doc] as number;
-          if (head === -1) {
+          if (matched[doc] === 0) {
             scores[doc] = weighted;
+            matched[doc] = 1;
             order[touched++] = doc;
           } else {
             scores[doc] = (scores[doc] as number) + weighted;
-            // A term the query repeats counts once among the matched terms.
-            let seen = false;
-            for (let l = head; l !== -1 && !seen; l = links.next[l] as number) seen = terms[links.term[l] as number] === term;
-            if (seen) continue;
+            if (!repeated) matched[doc] = (matched[doc] as number) + 1;
           }
-          if (linked >= links.term.length) links = { term: grown(links.term, linked + 1), next: grown(links.next, linked + 1) };
-          links.term[linked] = ti;
-          links.next[linked] = head;
-          heads[doc] = linked++;
         }
       });
       const results: Scored[] = [];
       for (let k = 0; k < touched; k++) {
         const doc = order[k] as number;
-        // The chain runs from the last matched term back to the first.
-        const matched: string[] = [];
-        for (let l = heads[doc] as number; l !== -1; l = links.next[l] as number) matched.push(terms[links.term[l] as number] as string);
-        matched.reverse();
-        const result = { id: doc, score: (scores[doc] as number) * (matched.length || 1), queryTerms: matched };
+        const n = matched[doc] as number;
+        const result = { id: doc, score: (scores[doc] as number) * n, matched: n };
         if (!options.filter || options.filter(result)) results.push(result);
       }
       results.sort((a, b) => b.score - a.score);
       return results;
     } finally {
-      for (let k = 0; k < touched; k++) heads[order[k] as number] = -1;
+      for (let k = 0; k < touched; k++) matched[order[k] as number] = 0;
     }
   }
 

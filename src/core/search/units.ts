@@ -33,10 +33,13 @@ export interface IndexArrays {
   docUnitStart: Uint32Array;
   docUnits: Uint32Array;
   /**
-   * Every doc's folded text with all but letters and digits dropped (the phrase test),
-   * joined with U+0001; doc `d`'s is `joined[docStarts[d], docStarts[d + 1] - 1)`.
+   * Every doc's folded text with all but letters and digits dropped (the phrase test), each
+   * followed by U+0001, as UTF-16 code units; doc `d`'s is `joined[docStarts[d], docStarts[d + 1] - 1)`.
+   * Not a string: kept out of the JavaScript heap (whose garbage collector would otherwise
+   * let four times the heap's live size pile up between collections), and searched natively
+   * all the same (Buffer.indexOf in UTF-16).
    */
-  joined: string;
+  joined: Uint16Array;
   docStarts: Uint32Array;
   /** Our tokenizer's postings over the docs; null for an index whose terms MiniSearch holds. */
   postings: PostingsArrays | null;
@@ -176,9 +179,8 @@ export function buildArrays(units: Units, options: { postings: boolean }): Index
   const docStarts = new Uint32Array(docs + 1);
   docStarts.set(starts);
   docStarts[docs] = length;
-  // Without the last separator.
-  const text = Buffer.from(joined.buffer, 0, Math.max(0, length - 1) * 2).toString('utf16le');
-  return { doc, docUnitStart, docUnits, joined: text, docStarts, postings: builder?.finish() ?? null };
+  // A view, not a copy: the copy would be one more corpus-sized array at the build's peak.
+  return { doc, docUnitStart, docUnits, joined: joined.subarray(0, length), docStarts, postings: builder?.finish() ?? null };
 }
 
 /** Throws unless `arrays` can be an index of `units` (read from a cache, or sent by a worker). */
@@ -191,7 +193,7 @@ export function checkArrays(units: Units, arrays: IndexArrays): void {
     arrays.docUnits.length === count &&
     arrays.docUnitStart.length === docs + 1 &&
     arrays.docUnitStart[docs] === count &&
-    (docs === 0 ? arrays.joined === '' : arrays.docStarts[docs] === arrays.joined.length + 1) &&
+    arrays.docStarts[docs] === arrays.joined.length &&
     (arrays.postings === null || arrays.postings.fieldLength.length === docs) &&
     arrays.doc.every((d) => d < docs) &&
     arrays.docUnits.every((u) => u < count);
@@ -200,7 +202,7 @@ export function checkArrays(units: Units, arrays: IndexArrays): void {
 
 /** Every typed array of `arrays`, for a worker's transfer list. */
 export function buffersOf(arrays: IndexArrays): ArrayBuffer[] {
-  const list = [arrays.doc, arrays.docUnitStart, arrays.docUnits, arrays.docStarts];
+  const list: Array<Uint32Array | Uint16Array> = [arrays.doc, arrays.docUnitStart, arrays.docUnits, arrays.docStarts, arrays.joined];
   if (arrays.postings) list.push(arrays.postings.termStarts, arrays.postings.offsets, arrays.postings.docs, arrays.postings.fieldLength);
   return list.map((a) => a.buffer as ArrayBuffer);
 }

@@ -21,6 +21,7 @@ import { benchDiscordLoad } from './load-discord.js';
 import { benchSlackLoad } from './load-slack.js';
 import { type Effort, measureCorpus, type SizeResult } from './measure.js';
 import { benchPdf } from './pdf.js';
+import { benchReload } from './reload.js';
 import { type ColdStart, type Failure, type LargeColdStart, type Machine, type ReportInput, renderReport } from './report.js';
 import { median } from './stats.js';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from './synthetic.js';
@@ -229,6 +230,16 @@ async function main(): Promise<void> {
       pdf = { failure: error instanceof Error ? error.message : String(error) };
     }
 
+    process.stderr.write('bench: live reload…\n');
+    let reload: ReportInput['reload'] = null;
+    if (largeDir !== undefined) {
+      try {
+        reload = await benchReload(largeLabel, largeDir);
+      } catch (error) {
+        reload = { failure: error instanceof Error ? error.message : String(error) };
+      }
+    }
+
     const machine: Machine = {
       node: process.version,
       cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
@@ -239,7 +250,7 @@ async function main(): Promise<void> {
       seed: SEED,
       totalSeconds: (performance.now() - started) / 1000,
     };
-    const report = renderReport({ machine, results, failures, cold, coldLarge, load, pdf });
+    const report = renderReport({ machine, results, failures, cold, coldLarge, load, pdf, reload });
     process.stdout.write(`${report}\n`);
     if (!process.argv.includes('--no-write')) await writeFile(RESULTS, report);
   } finally {

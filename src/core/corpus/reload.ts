@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Library } from '../dispatch/bot.js';
 import { openIndex } from '../search/corpus-index.js';
-import type { IndexArrays } from '../search/units.js';
+import { createUnitsBuilder, type IndexArrays, unitsOf } from '../search/units.js';
 import { workerSource } from '../worker-source.js';
 import { loadCorpus, whyUnservable } from './load.js';
 import { type Corpus, type CorpusFile, formatWarning } from './model.js';
@@ -90,9 +90,10 @@ export interface ReloadJob {
 }
 
 /**
- * What the worker sends, in order: each parsed file on its own (so that taking one in costs
- * this thread a few milliseconds, never the whole corpus at once), then the index's arrays
- * (handed over, not copied); or, instead, why there is nothing to serve.
+ * What the worker sends, in order: each parsed file on its own, the next only when this
+ * thread asks for it (so that taking one in costs a turn of the event loop a few
+ * milliseconds, never the whole corpus at once), then the index's arrays (handed over, not
+ * copied); or, instead, why there is nothing to serve.
  */
 export type ReloadMessage =
   | { kind: 'file'; file: CorpusFile }
@@ -113,6 +114,8 @@ export function loadInWorker(options: { cacheDir: string | null }): CorpusLoader
         return;
       }
       const files: CorpusFile[] = [];
+      // Each file's units as it arrives: at the end there is only the index to open.
+      const units = createUnitsBuilder();
       let settled = false;
       const settle = (result: LoadResult) => {
         if (settled) return;
@@ -123,6 +126,11 @@ export function loadInWorker(options: { cacheDir: string | null }): CorpusLoader
       worker.on('message', (message: ReloadMessage) => {
         if (message.kind === 'file') {
           files.push(message.file);
+          units.add(unitsOf(message.file.essays));
+          // The next file once this turn of the event loop is over, so that answers come between two files.
+          setImmediate(() => {
+            if (!settled) worker.postMessage('next');
+          });
           return;
         }
         if (message.kind !== 'index') {
@@ -131,7 +139,7 @@ export function loadInWorker(options: { cacheDir: string | null }): CorpusLoader
         }
         const corpus: Corpus = { dir: message.dir, files, version: message.version };
         try {
-          settle({ kind: 'loaded', library: { corpus, index: openIndex(corpus, message.arrays) } });
+          settle({ kind: 'loaded', library: { corpus, index: openIndex(corpus, message.arrays, units.finish()) } });
         } catch (error) {
           settle({ kind: 'refused', reason: `the index the reload built does not fit its corpus (${(error as Error).message})` });
         }

@@ -142,9 +142,12 @@ export function indexArrays(index: CorpusIndex): IndexArrays {
   return inner.arrays;
 }
 
-/** An index of `corpus` from arrays its build gave (`indexArrays`); throws when they are not of this corpus. */
-export function openIndex(corpus: Corpus, arrays: IndexArrays): CorpusIndex {
-  const units = unitsOf(essaysOf(corpus));
+/**
+ * An index of `corpus` from arrays its build gave (`indexArrays`), and the corpus's units when
+ * they are worked out already; throws when the arrays are not of this corpus.
+ */
+export function openIndex(corpus: Corpus, arrays: IndexArrays, units: Units = unitsOf(essaysOf(corpus))): CorpusIndex {
+  if (units.essays !== essaysOf(corpus).length) throw new Error('openIndex: units of another corpus');
   checkArrays(units, arrays);
   if (arrays.postings === null) throw new Error('openIndex: arrays without postings');
   return assemble(corpus, 'chinese', units, arrays, null);

@@ -40,7 +40,11 @@ export function encodeIndex(arrays: IndexArrays): Uint8Array {
   const header: Header = {
     order: endianness(),
     average: p ? p.average : null,
-    sections: parts.map(([name, value], i) => [name, typeof value === 'string' ? 'utf16' : value instanceof Uint16Array ? 'u16' : 'u32', (bodies[i] as Buffer).byteLength]),
+    sections: parts.map(([name, value], i) => [
+      name,
+      typeof value === 'string' ? 'utf16' : value instanceof Uint16Array ? 'u16' : 'u32',
+      (bodies[i] as Buffer).byteLength,
+    ]),
   };
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const head = Buffer.alloc(12);

@@ -15,6 +15,8 @@ import { createPostingsBuilder, type PostingsArrays } from './postings.js';
 
 /** The units of a corpus, from its essays. */
 export interface Units {
+  /** How many essays the units are of. */
+  essays: number;
   paragraphs: Paragraph[];
   sections: Section[];
   /** Per paragraph (in corpus order): its essay's number. */
@@ -115,7 +117,60 @@ export function unitsOf(essays: Essay[]): Units {
       end[u++] = s.end;
     }
   });
-  return { paragraphs, sections, essayOf: Uint32Array.from(essayNumbers), paragraph, start, end };
+  return { essays: essays.length, paragraphs, sections, essayOf: Uint32Array.from(essayNumbers), paragraph, start, end };
+}
+
+/**
+ * The units of a corpus's files one after another (what `unitsOf` gives for all their essays):
+ * a reload works out each file's units as the file arrives, so that nothing is left for the
+ * end but to open the index.
+ */
+export function createUnitsBuilder(): { add(part: Units): void; finish(): Units } {
+  const paragraphs: Paragraph[] = [];
+  const sections: Section[] = [];
+  let essayOf: Uint32Array = new Uint32Array(1024);
+  let paragraph: Uint32Array = new Uint32Array(4096);
+  let start: Uint32Array = new Uint32Array(4096);
+  let end: Uint32Array = new Uint32Array(4096);
+  let essays = 0;
+  let units = 0;
+  const room = (a: Uint32Array, size: number): Uint32Array => {
+    if (size <= a.length) return a;
+    const out = new Uint32Array(Math.max(size, a.length * 2));
+    out.set(a);
+    return out;
+  };
+  return {
+    add(part) {
+      const p0 = paragraphs.length;
+      essayOf = room(essayOf, p0 + part.paragraphs.length);
+      for (let i = 0; i < part.paragraphs.length; i++) {
+        paragraphs.push(part.paragraphs[i] as Paragraph);
+        sections.push(part.sections[i] as Section);
+        essayOf[p0 + i] = (part.essayOf[i] as number) + essays;
+      }
+      const n = part.paragraph.length;
+      paragraph = room(paragraph, units + n);
+      start = room(start, units + n);
+      end = room(end, units + n);
+      for (let i = 0; i < n; i++) paragraph[units + i] = (part.paragraph[i] as number) + p0;
+      start.set(part.start, units);
+      end.set(part.end, units);
+      essays += part.essays;
+      units += n;
+    },
+    finish() {
+      return {
+        essays,
+        paragraphs,
+        sections,
+        essayOf: essayOf.subarray(0, paragraphs.length),
+        paragraph: paragraph.subarray(0, units),
+        start: start.subarray(0, units),
+        end: end.subarray(0, units),
+      };
+    },
+  };
 }
 
 /** The unit after `u` in its paragraph, or -1. */

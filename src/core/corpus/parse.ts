@@ -1,15 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  type Author,
-  type CorpusFile,
-  CorpusFileSchema,
-  type CorpusWarning,
-  type Essay,
-  type Footnote,
-  type Marker,
-  type Paragraph,
-  type Section,
-} from './model.js';
+import type { Author, CorpusFile, CorpusWarning, Essay, Footnote, Marker, Paragraph, Section } from './model.js';
 import { pinyin } from './pinyin.js';
 import { CIRCLED, endsSentence, extractUrls, isHan, joinPieces, MARKER, pageLocator, splitSentences, toDisplay } from './text.js';
 
@@ -606,11 +596,15 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
     return page == null ? w : { ...w, page };
   });
 
-  return CorpusFileSchema.parse({
+  // Built to the model's types; the tests hold it to the zod schema as well. Not parsed with
+  // the schema here: zod's parse copies every object of the file, a large corpus's worth of
+  // garbage at every load (what the bot reads from outside, a cache file or metadata, is
+  // checked where it is read).
+  return {
     file,
     symposium,
     essays,
     warnings: paged.sort((a, b) => a.line - b.line),
     hash: hash ?? createHash('sha256').update(text).digest('hex'),
-  });
+  };
 }

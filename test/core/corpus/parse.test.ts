@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { loadCorpus, parseCorpusFile } from '../../../src/core/corpus/load.js';
-import { type Corpus, citationOf, type Essay, essaysOf, type Paragraph } from '../../../src/core/corpus/model.js';
+import { type Corpus, CorpusFileSchema, citationOf, type Essay, essaysOf, type Paragraph } from '../../../src/core/corpus/model.js';
 
 const BUNDLED = 'data/essays';
 let corpus: Corpus;
@@ -456,5 +456,17 @@ describe('IDs across files', () => {
     expect(paragraphsOf(second[1] as Essay)[0]?.id).toBe(`${second[1]?.id}.1`);
     expect(c.files[1]?.warnings.filter((w) => w.message.startsWith('essay ID '))).toHaveLength(3);
     expect(c.files[1]?.warnings[0]?.message).toBe(`essay ID editors-qqzl is taken by a.txt: this essay's ID is ${second[0]?.id}`);
+  });
+});
+
+describe('the model the parser gives', () => {
+  test('is what its zod schema says, exactly: nothing left out, nothing added, no default missing', async () => {
+    const files = [
+      ...(await loadCorpus('data/essays')).files,
+      ...(await loadCorpus('test/fixtures/corpus')).files,
+      parseCorpusFile('empty.txt', ''),
+      parseCorpusFile('odd.txt', '标题\n\n作者*\n\n正文没有结尾'),
+    ];
+    for (const file of files) expect(CorpusFileSchema.parse(file)).toEqual(file);
   });
 });

@@ -28,8 +28,8 @@ import { FAST_SOCKET, FakeSlack, slashCommand } from '../slack/fake-slack.js';
 
 /** The longest the event loop may be held during the reload. */
 const STALL_MAX_MS = 100;
-/** The large corpus: about 3.5 MB of text, whose parse and index take the main thread most of a second. */
-const SCALE = 200;
+/** The large corpus: about 2.7 MB of text, whose parse and index hold the main thread for half a second. */
+const SCALE = 150;
 
 const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} };
 const BOT_TOKEN = 'xoxb-1-reload-bot-token';

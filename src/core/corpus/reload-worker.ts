@@ -1,3 +1,4 @@
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadOrBuildIndex } from '../search/cache.js';
 import { createIndex, indexArrays } from '../search/corpus-index.js';
@@ -11,6 +12,14 @@ import { parseForReload, type ReloadJob, type ReloadMessage } from './reload.js'
  */
 
 const job = workerData as ReloadJob;
+
+// This thread yields the CPU to the one that answers: a reload may take seconds, an answer
+// must not wait for it (on Linux the priority is the thread's own).
+try {
+  setPriority(constants.priority.PRIORITY_LOW);
+} catch {
+  // Not allowed here: the reload runs at the bot's priority.
+}
 const send = (message: ReloadMessage, transfer: ArrayBuffer[] = []) => parentPort?.postMessage(message, transfer);
 
 try {

@@ -21,7 +21,7 @@ export interface FileSummary {
   essays: number;
 }
 
-export function summaryOf(corpus: Corpus): FileSummary[] {
+function summaryOf(corpus: Corpus): FileSummary[] {
   return corpus.files.map((f) => ({ file: f.file, essays: f.essays.length }));
 }
 

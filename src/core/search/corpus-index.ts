@@ -278,6 +278,19 @@ function unitsOfDoc(d: IndexData, id: number): Uint32Array {
   return d.arrays.docUnits.subarray(d.arrays.docUnitStart[id], d.arrays.docUnitStart[id + 1]);
 }
 
+/**
+ * How many of doc `id`'s occurrences are in scope, counted up to `enough`. Read in place: it
+ * runs for every scored sentence of a filtered query, where a view per sentence was garbage.
+ */
+function countInScope(d: IndexData, id: number, inScope: (u: number) => boolean, enough: number): number {
+  const { docUnits, docUnitStart } = d.arrays;
+  let n = 0;
+  for (let k = docUnitStart[id] as number, end = docUnitStart[id + 1] as number; k < end && n < enough; k++) {
+    if (inScope(docUnits[k] as number)) n++;
+  }
+  return n;
+}
+
 /** Where doc `id`'s compact text is in `joined`: [from, to). */
 function compactFrom(d: IndexData, id: number): number {
   return d.arrays.docStarts[id] as number;
@@ -410,7 +423,7 @@ function scoredSentences(d: IndexData, q: Query, exactDocs: Set<number> | null, 
   const weighed = chosen === null ? 0 : [...new Set(q.terms)].filter((t) => dfOf(d, t) === undefined || chosen.includes(t)).length;
   // Matching one common bigram of a long query is no hit: demand a share of its terms.
   const covers = (r: Scored) => weighed < 3 || r.matched >= weighed * MIN_COVERAGE;
-  const scoped = (r: Scored) => q.allowed === null || unitsOfDoc(d, r.id as number).some(q.inScope);
+  const scoped = (r: Scored) => q.allowed === null || countInScope(d, r.id, q.inScope, 1) > 0;
   const filter = (r: Scored) => covers(r) && scoped(r);
   if (chosen === null) return miniSearch(d, q.text, { filter });
   // With this many sentences holding the phrase, nobody reads past them: they are listed in
@@ -607,9 +620,8 @@ function termSpans(d: IndexData, p: Paragraph, start: number, end: number, terms
 function scopedCountOf(d: IndexData, ids: Set<number>, inScope: (u: number) => boolean, enough: number): number {
   let n = 0;
   for (const id of ids) {
-    for (const u of unitsOfDoc(d, id)) {
-      if (inScope(u) && ++n >= enough) return n;
-    }
+    n += countInScope(d, id, inScope, enough - n);
+    if (n >= enough) return n;
   }
   return n;
 }

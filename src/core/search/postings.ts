@@ -225,13 +225,6 @@ const CHUNK_MASK = CHUNK - 1;
 /** Runs remembered by one index build; past this many, the memory is not worth it. */
 const RUN_CACHE_MAX = 200_000;
 
-/** Builds the postings of folded sentences. */
-export function buildPostings(folded: Iterable<string>): Postings {
-  const builder = createPostingsBuilder();
-  for (const text of folded) builder.add(text);
-  return postingsOf(builder.finish());
-}
-
 /** Checks arrays read from a cache or a worker, and gives their postings. */
 export function loadPostings(a: PostingsArrays): Postings {
   const terms = a.termStarts.length - 1;

@@ -8,7 +8,7 @@ import { loadCorpus } from '../../../src/core/corpus/load.js';
 import { type Corpus, essaysOf, sentenceText } from '../../../src/core/corpus/model.js';
 import { createIndex, indexSize, loadIndex, serializeIndex } from '../../../src/core/search/corpus-index.js';
 import { foldText } from '../../../src/core/search/fold.js';
-import { buildPostings } from '../../../src/core/search/postings.js';
+import { createPostingsBuilder, loadPostings } from '../../../src/core/search/postings.js';
 import type { CorpusIndex } from '../../../src/core/search/search.js';
 import { termsOfFolded } from '../../../src/core/search/tokenize.js';
 import { PROPERTY_SEED } from '../../support/property.js';
@@ -118,7 +118,9 @@ describe('building the postings', () => {
         expected.set(term, docs);
       }
     });
-    const postings = buildPostings(texts);
+    const builder = createPostingsBuilder();
+    for (const text of texts) builder.add(text);
+    const postings = loadPostings(builder.finish());
     const { termText, termStarts, offsets, docs, fieldLength } = postings.arrays;
     const got = new Map<string, number[]>();
     for (let t = 0; t + 1 < termStarts.length; t++) {

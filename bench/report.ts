@@ -461,7 +461,7 @@ export function renderReport(input: ReportInput): string {
     '',
     '## Peak memory',
     '',
-    'Peak RSS (maxRSS) of each size\'s child process as it goes; the 1000× target is read off "after the query runs". ' +
+    'Peak RSS (maxRSS) of each size\'s child process as it goes (bench/size.ts: it loads the core and the commands, not the platform clients or the PDF reader); the 1000× target is read off "after the query runs". ' +
       'The last column tells what is kept (the corpus, the index, caches) from what was garbage not yet collected at the peak.',
     '',
     memory(results),

@@ -6,28 +6,29 @@
  *
  *   node dist/bench/run.js [--sizes 1,100,1000,archive] [--cold-runs 10] [--no-write]
  *
- * Each corpus size is measured in a child process of its own (`--child`), so that its peak RSS
- * is its own and one size's garbage does not slow the next.
+ * Each corpus size is measured in a child process of its own (bench/size.ts), so that its peak
+ * RSS is its own, of a process that loads only the core, and one size's garbage does not slow
+ * the next.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../src/config.js';
 import { loadCorpus } from '../src/core/corpus/load.js';
 import { benchDiscordLoad } from './load-discord.js';
 import { benchSlackLoad } from './load-slack.js';
-import { type Effort, measureCorpus, type SizeResult } from './measure.js';
+import type { Effort, SizeResult } from './measure.js';
 import { benchPdf } from './pdf.js';
 import { benchReload } from './reload.js';
 import { type ColdStart, type Failure, type LargeColdStart, type Machine, type ReportInput, renderReport } from './report.js';
 import { median } from './stats.js';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from './synthetic.js';
 
-const SELF = fileURLToPath(import.meta.url);
-const QUERIES = join(PROJECT_ROOT, 'test', 'fixtures', 'queries.json');
+/** The child's own entry: it loads the core and the measurement, not the platform clients this file loads. */
+const SIZE_CHILD = join(dirname(fileURLToPath(import.meta.url)), 'size.js');
 const RESULTS = join(PROJECT_ROOT, 'bench', 'RESULTS.md');
 /** Issue 6: 500 requests through each loopback platform, 50 in flight. */
 const LOAD_REQUESTS = 500;
@@ -50,19 +51,11 @@ function flag(name: string, fallback: string): string {
   return at !== -1 && process.argv[at + 1] !== undefined ? (process.argv[at + 1] as string) : fallback;
 }
 
-/** Child mode: measure one folder and write the result as JSON. */
-async function child(): Promise<void> {
-  const [, , , dir, label, out, recall, scale] = process.argv as Array<string | undefined>;
-  if (!dir || !label || !out) throw new Error('bench: --child DIR LABEL OUT RECALL SCALE');
-  const effort = EFFORT[Number(scale)] ?? (EFFORT[1000] as Effort);
-  const result = await measureCorpus({ dir, label, queriesPath: QUERIES, recall: recall === '1', effort });
-  await writeFile(out, JSON.stringify(result));
-}
-
 /** Measures one size in a child process; a child that dies (out of memory, say) is reported, not fatal. */
 function measureInChild(dir: string, label: string, scale: number, work: string): SizeResult | Failure {
   const out = join(work, `${label}.json`);
-  const run = spawnSync(process.execPath, ['--expose-gc', SELF, '--child', dir, label, out, scale === 1 ? '1' : '0', String(scale)], {
+  const effort = EFFORT[scale] ?? (EFFORT[1000] as Effort);
+  const run = spawnSync(process.execPath, ['--expose-gc', SIZE_CHILD, dir, label, out, scale === 1 ? '1' : '0', JSON.stringify(effort)], {
     stdio: ['ignore', 'inherit', 'pipe'],
     encoding: 'utf8',
     maxBuffer: 1 << 26,
@@ -258,5 +251,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === '--child') await child();
-else await main();
+await main();

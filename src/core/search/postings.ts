@@ -1,3 +1,4 @@
+import { createHashTable, hashUnits, mix } from './hash-table.js';
 import { HAN_RUN, LATIN_WORD, longWords } from './tokenize.js';
 
 /*
@@ -76,26 +77,40 @@ function grown<T extends Uint32Array | Int32Array>(a: T, size: number): T {
   return out;
 }
 
+function grownUnits(a: Uint16Array, size: number): Uint16Array<ArrayBuffer> {
+  let length = a.length;
+  while (length < size) length *= 2;
+  const out = new Uint16Array(length);
+  out.set(a);
+  return out;
+}
+
 function isHigh(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
 }
 
 /** Builds postings one folded sentence at a time: each term once per sentence, in sentence order. */
-export function createPostingsBuilder(): PostingsBuilder {
-  // Term numbers in order of first sight, and each term's string.
-  const bigrams = new Map<number, number>();
+export function createPostingsBuilder(options: { runsCached?: number } = {}): PostingsBuilder {
+  const runsCached = options.runsCached ?? RUN_CACHE_MAX;
+  // Term numbers in order of first sight, and each term's string. A bigram's key is its two
+  // code units, which `mix` turns into its hash one-to-one: a matching hash is the bigram.
+  const bigrams = createHashTable(1 << 14);
   const named = new Map<string, number>();
   const strings: string[] = [];
   // Long words of the Han runs already cut (Intl.Segmenter is most of a build's cost, and
-  // clauses recur), as term numbers; bounded.
-  const runs = new Map<string, number[]>();
+  // clauses recur), bounded: each run's text and its words' term numbers, in pools.
+  const runs = createHashTable(1 << 14);
+  let runText = new Uint16Array(1 << 16);
+  let runStarts = new Uint32Array(1 << 12);
+  let runWords = new Uint32Array(1 << 14);
+  let runWordStarts = new Uint32Array(1 << 12);
+  let runCount = 0;
   // Pass 1 keeps each sentence's distinct term numbers one after another in a flat array,
   // and how many sentences each term is in. No array per term: a large corpus has a hundred
   // thousand terms and millions of postings, and growing that many small arrays cost more
-  // than all the rest, and more than linearly.
-  let counts = new Uint32Array(1 << 12);
-  // The last sentence each term was counted for: a term counts once per sentence.
-  let lastDoc = new Int32Array(1 << 12).fill(-1);
+  // than all the rest, and more than linearly. Each term's last sentence counted, plus one (a
+  // term counts once per sentence), and its count are side by side: one read per occurrence.
+  let seen = new Uint32Array(1 << 13);
   // In chunks, not one array grown by doubling: a copy at each doubling, and the unused half
   // of the last, were tens of megabytes at the build's peak on a large corpus.
   const chunks: Uint32Array[] = [];
@@ -109,18 +124,13 @@ export function createPostingsBuilder(): PostingsBuilder {
   function newTerm(term: string): number {
     const t = strings.length;
     strings.push(term);
-    if (t >= counts.length) {
-      counts = grown(counts, t + 1);
-      const last = new Int32Array(counts.length).fill(-1);
-      last.set(lastDoc);
-      lastDoc = last;
-    }
+    if (2 * t + 1 >= seen.length) seen = grown(seen, 2 * t + 2);
     return t;
   }
   function count(t: number): void {
-    if (lastDoc[t] === doc) return;
-    lastDoc[t] = doc;
-    counts[t] = (counts[t] as number) + 1;
+    if (seen[2 * t] === doc + 1) return;
+    seen[2 * t] = doc + 1;
+    seen[2 * t + 1] = (seen[2 * t + 1] as number) + 1;
     const at = n & CHUNK_MASK;
     if (at === 0) {
       chunk = new Uint32Array(CHUNK);
@@ -137,14 +147,47 @@ export function createPostingsBuilder(): PostingsBuilder {
     }
     return t;
   }
+  const always = () => true;
   function bigram(run: string, i: number): number {
-    const key = (run.charCodeAt(i) << 16) | run.charCodeAt(i + 1);
-    let t = bigrams.get(key);
-    if (t === undefined) {
+    const hash = mix((run.charCodeAt(i) << 16) | run.charCodeAt(i + 1));
+    let t = bigrams.find(hash, always);
+    if (t < 0) {
       t = newTerm(run.slice(i, i + 2));
-      bigrams.set(key, t);
+      bigrams.add(t);
     }
     return t;
+  }
+  // The run `find` compares against (a closure made once, not per look-up).
+  let sought = '';
+  const sameRun = (r: number): boolean => {
+    const from = runStarts[r] as number;
+    if ((runStarts[r + 1] as number) - from !== sought.length) return false;
+    for (let i = 0; i < sought.length; i++) if (runText[from + i] !== sought.charCodeAt(i)) return false;
+    return true;
+  };
+  /** Cuts a run that `runs.find(hash)` just missed, and remembers it. */
+  function cutRun(run: string, hash: number): number {
+    if (runCount >= runsCached) {
+      runs.clear();
+      runCount = 0;
+      runs.find(hash, sameRun);
+    }
+    const words = longWords(run).map(namedTerm);
+    const r = runCount++;
+    if (r + 2 > runStarts.length) {
+      runStarts = grown(runStarts, r + 2);
+      runWordStarts = grown(runWordStarts, r + 2);
+    }
+    const textAt = runStarts[r] as number;
+    if (textAt + run.length > runText.length) runText = grownUnits(runText, textAt + run.length);
+    for (let i = 0; i < run.length; i++) runText[textAt + i] = run.charCodeAt(i);
+    runStarts[r + 1] = textAt + run.length;
+    const wordsAt = runWordStarts[r] as number;
+    if (wordsAt + words.length > runWords.length) runWords = grown(runWords, wordsAt + words.length);
+    runWords.set(words, wordsAt);
+    runWordStarts[r + 1] = wordsAt + words.length;
+    runs.add(r);
+    return r;
   }
   function addRun(run: string): void {
     // The run's code points: one is a term by itself, two or more give their bigrams.
@@ -163,13 +206,11 @@ export function createPostingsBuilder(): PostingsBuilder {
     }
     // A run of two characters has no word of three (most runs between two commas are longer).
     if (run.length < 3) return;
-    let words = runs.get(run);
-    if (words === undefined) {
-      words = longWords(run).map(namedTerm);
-      if (runs.size >= RUN_CACHE_MAX) runs.clear();
-      runs.set(run, words);
-    }
-    for (const t of words) count(t);
+    sought = run;
+    const hash = hashUnits(run, 0, run.length);
+    let r = runs.find(hash, sameRun);
+    if (r < 0) r = cutRun(run, hash);
+    for (let k = runWordStarts[r] as number, end = runWordStarts[r + 1] as number; k < end; k++) count(runWords[k] as number);
   }
 
   return {
@@ -196,7 +237,7 @@ export function createPostingsBuilder(): PostingsBuilder {
       const offsets = new Uint32Array(strings.length + 1);
       order.forEach((t, r) => {
         termStarts[r + 1] = (termStarts[r] as number) + (strings[t] as string).length;
-        offsets[r + 1] = (offsets[r] as number) + (counts[t] as number);
+        offsets[r + 1] = (offsets[r] as number) + (seen[2 * t + 1] as number);
       });
       // Pass 2: each term's slice, filled in sentence order, so every slice is ascending.
       const cursor = offsets.slice(0, strings.length);
@@ -209,9 +250,7 @@ export function createPostingsBuilder(): PostingsBuilder {
         }
       }
       chunks.length = 0;
-      bigrams.clear();
       named.clear();
-      runs.clear();
       return { termText: order.map((t) => strings[t]).join(''), termStarts, offsets, docs, fieldLength: fieldLength.slice(0, doc), average };
     },
   };

@@ -1,5 +1,6 @@
 import type { Essay, Paragraph, Section } from '../corpus/model.js';
 import { foldText } from './fold.js';
+import { createHashTable, hashUnits, sameUnits } from './hash-table.js';
 import { createPostingsBuilder, type PostingsArrays } from './postings.js';
 
 /*
@@ -190,7 +191,10 @@ export function unitText(units: Units, u: number): string {
 export function buildArrays(units: Units, options: { postings: boolean }): IndexArrays {
   const count = units.paragraph.length;
   const doc = new Uint32Array(count);
-  const docOf = new Map<string, number>();
+  // Sentences are told apart by their text, looked up in place (a hash of the paragraph's
+  // code units in the span) rather than as a string key: see hash-table.ts.
+  const docOf = createHashTable(1 << 12);
+  let docUnit = new Uint32Array(1 << 12);
   const builder = options.postings ? createPostingsBuilder() : null;
   // The compact texts are written one after another into one buffer, which becomes the
   // joined string at the end: a string per sentence, and their join, were most of a build's
@@ -200,14 +204,29 @@ export function buildArrays(units: Units, options: { postings: boolean }): Index
   let joined = new Uint16Array(capacity);
   let length = 0;
   const starts: number[] = [];
+  let text = '';
+  let from = 0;
+  let to = 0;
+  const same = (d: number): boolean => {
+    const v = docUnit[d] as number;
+    return sameUnits(text, from, to, (units.paragraphs[units.paragraph[v] as number] as Paragraph).text, units.start[v] as number, units.end[v] as number);
+  };
   for (let u = 0; u < count; u++) {
-    const text = unitText(units, u);
-    let d = docOf.get(text);
-    if (d === undefined) {
+    text = (units.paragraphs[units.paragraph[u] as number] as Paragraph).text;
+    from = units.start[u] as number;
+    to = units.end[u] as number;
+    let d = docOf.find(hashUnits(text, from, to), same);
+    if (d < 0) {
       d = starts.length;
-      docOf.set(text, d);
+      docOf.add(d);
+      if (d >= docUnit.length) {
+        const more = new Uint32Array(docUnit.length * 2);
+        more.set(docUnit);
+        docUnit = more;
+      }
+      docUnit[d] = u;
       starts.push(length);
-      const folded = foldText(text);
+      const folded = foldText(text.slice(from, to));
       if (length + folded.length + 1 > joined.length) {
         const more = new Uint16Array(Math.max(joined.length * 2, length + folded.length + 1));
         more.set(joined);
@@ -219,7 +238,6 @@ export function buildArrays(units: Units, options: { postings: boolean }): Index
     }
     doc[u] = d;
   }
-  docOf.clear();
   const docs = starts.length;
   const docUnitStart = new Uint32Array(docs + 1);
   for (let u = 0; u < count; u++) docUnitStart[(doc[u] as number) + 1] = (docUnitStart[(doc[u] as number) + 1] as number) + 1;

@@ -118,17 +118,20 @@ describe('building the postings', () => {
         expected.set(term, docs);
       }
     });
-    const builder = createPostingsBuilder();
-    for (const text of texts) builder.add(text);
-    const postings = loadPostings(builder.finish());
-    const { termText, termStarts, offsets, docs, fieldLength } = postings.arrays;
-    const got = new Map<string, number[]>();
-    for (let t = 0; t + 1 < termStarts.length; t++) {
-      got.set(termText.slice(termStarts[t], termStarts[t + 1]), [...docs.subarray(offsets[t], offsets[t + 1])]);
+    // Its cache of cut runs as a build keeps it, and one that is cleared every few runs.
+    for (const runsCached of [undefined, 3]) {
+      const builder = createPostingsBuilder(runsCached === undefined ? {} : { runsCached });
+      for (const text of texts) builder.add(text);
+      const postings = loadPostings(builder.finish());
+      const { termText, termStarts, offsets, docs, fieldLength } = postings.arrays;
+      const got = new Map<string, number[]>();
+      for (let t = 0; t + 1 < termStarts.length; t++) {
+        got.set(termText.slice(termStarts[t], termStarts[t + 1]), [...docs.subarray(offsets[t], offsets[t + 1])]);
+      }
+      expect(got).toEqual(expected);
+      expect([...fieldLength]).toEqual(texts.map((t) => new Set(termsOfFolded(t)).size));
+      for (const [term, list] of expected) expect(postings.df(term)).toBe(list.length);
+      expect(postings.df('不在任何句子里')).toBeUndefined();
     }
-    expect(got).toEqual(expected);
-    expect([...fieldLength]).toEqual(texts.map((t) => new Set(termsOfFolded(t)).size));
-    for (const [term, list] of expected) expect(postings.df(term)).toBe(list.length);
-    expect(postings.df('不在任何句子里')).toBeUndefined();
   });
 });

@@ -126,9 +126,16 @@ export default {
 
 const WORDS = new Intl.Segmenter('zh', { granularity: 'word' });
 
-/** The word boundaries of a paragraph's text (Intl.Segmenter's, which know Chinese words). */
-function wordBounds(text: string): number[] {
-  return [...WORDS.segment(text)].map((w) => w.index).concat(text.length);
+/**
+ * The word boundaries at or before `start` and at or after `end` in a paragraph's text
+ * (Intl.Segmenter's, which know Chinese words). `containing` works out only the words around
+ * each offset; listing every word of the paragraph was a megabyte of garbage per call.
+ */
+function wordSpan(text: string, start: number, end: number): [number, number] {
+  const words = WORDS.segment(text);
+  const before = words.containing(start);
+  const after = words.containing(end);
+  return [before ? before.index : text.length, after && after.index !== end ? after.index + after.segment.length : Math.min(end, text.length)];
 }
 
 /**
@@ -141,9 +148,8 @@ function wordBounds(text: string): number[] {
 function alignToWords(sentence: string, p: Paragraph): Alignment | null {
   const local = align(sentence, p.text);
   if (!local) return null;
-  const bounds = wordBounds(p.text);
-  const start = [...bounds].reverse().find((b) => b <= local.start) ?? 0;
-  const [, end] = wholeSpan(p.text, start, bounds.find((b) => b >= local.end) ?? p.text.length);
+  const [start, wordEnd] = wordSpan(p.text, local.start, local.end);
+  const [, end] = wholeSpan(p.text, start, wordEnd);
   const whole = align(sentence, p.text.slice(start, end), 'whole');
   return whole ? { ...whole, start: start + whole.start, end: start + whole.end } : null;
 }

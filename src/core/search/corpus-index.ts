@@ -50,8 +50,14 @@ const CLOSEST_WITHOUT_COVERAGE = 50;
 /** Share of the query's distinct terms a passage must hold to be a hit at all. */
 const MIN_COVERAGE = 0.34;
 
-/** Paragraph folds kept for highlighting, most recently used first out last. */
-const FOLDS_CACHED = 512;
+/**
+ * Paragraph folds kept for highlighting, most recently used first out last: a few pages of
+ * hits (a reply reads the spans of the hits it shows). Each is two Int32Arrays of offsets
+ * per kind, 8 bytes a character, and one dropped from the cache is garbage of the old
+ * generation: at 512, the query mix of the 1000× benchmark left the heap growing by tens of
+ * megabytes for no faster answer than at 32.
+ */
+const FOLDS_CACHED = 64;
 
 /** Postings MiniSearch may read for one query (see rarestTerms). */
 const POSTINGS_BUDGET = 8_000;
@@ -220,7 +226,7 @@ interface IndexData {
    * Folds of the paragraphs whose matches were read lately. Bounded: a large corpus read
    * query after query would otherwise keep a fold of every paragraph it ever showed.
    */
-  foldedParagraphs: Map<Paragraph, { plain: Folded; compact: Folded }>;
+  foldedParagraphs: Map<Paragraph, { plain?: Folded; compact?: Folded }>;
   /** The last scan's phrase and what it found (read only by docsHolding). */
   lastScan: { phrase: string; found: Set<number> } | null;
 }
@@ -302,16 +308,18 @@ function compactText(d: IndexData, id: number): string {
   return d.joinedBytes.toString('utf16le', compactFrom(d, id) * 2, compactTo(d, id) * 2);
 }
 
-function foldedOf(d: IndexData, p: Paragraph): { plain: Folded; compact: Folded } {
+/** A paragraph's fold of one kind, made when first asked for (a hit needs one kind, not both). */
+function foldedOf(d: IndexData, p: Paragraph, kind: 'plain' | 'compact'): Folded {
   let f = d.foldedParagraphs.get(p);
   if (f) {
     d.foldedParagraphs.delete(p);
   } else {
-    f = { plain: fold(p.text), compact: fold(p.text, { compact: true }) };
+    f = {};
     if (d.foldedParagraphs.size >= FOLDS_CACHED) d.foldedParagraphs.delete(d.foldedParagraphs.keys().next().value as Paragraph);
   }
   d.foldedParagraphs.set(p, f);
-  return f;
+  f[kind] ??= fold(p.text, { compact: kind === 'compact' });
+  return f[kind];
 }
 
 function findAuthors(d: IndexData, name: string): AuthorEntry[] {
@@ -594,7 +602,7 @@ function makeHit(d: IndexData, u: number, start: number, end: number, exact: boo
 }
 
 function phraseSpans(d: IndexData, p: Paragraph, start: number, end: number, phrase: string): Array<[number, number]> {
-  const f = foldedOf(d, p).compact;
+  const f = foldedOf(d, p, 'compact');
   return occurrences(f.text, phrase)
     .map((at) => sourceSpan(f, at, at + phrase.length))
     .filter(([a, b]) => a < end && b > start)
@@ -602,7 +610,7 @@ function phraseSpans(d: IndexData, p: Paragraph, start: number, end: number, phr
 }
 
 function termSpans(d: IndexData, p: Paragraph, start: number, end: number, terms: string[]): Array<[number, number]> {
-  const f = foldedOf(d, p).plain;
+  const f = foldedOf(d, p, 'plain');
   const long = terms.filter((t) => !isSingleHan(t));
   // A single character is highlighted only when it is all the query has.
   const wanted = new Set(long.length > 0 ? long : terms);

@@ -18,6 +18,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../src/config.js';
 import { loadCorpus } from '../src/core/corpus/load.js';
+import type { GrowthFigures } from './growth.js';
 import { benchDiscordLoad } from './load-discord.js';
 import { benchSlackLoad } from './load-slack.js';
 import type { Effort, SizeResult } from './measure.js';
@@ -29,6 +30,9 @@ import { generateSyntheticCorpus, writeSyntheticCorpus } from './synthetic.js';
 
 /** The child's own entry: it loads the core and the measurement, not the platform clients this file loads. */
 const SIZE_CHILD = join(dirname(fileURLToPath(import.meta.url)), 'size.js');
+const GROWTH_CHILD = join(dirname(fileURLToPath(import.meta.url)), 'growth.js');
+/** Rounds of the growth child: each is three builds of the 100× corpus and one of the archive. */
+const GROWTH_ROUNDS = 5;
 const RESULTS = join(PROJECT_ROOT, 'bench', 'RESULTS.md');
 /** Issue 6: 500 requests through each loopback platform, 50 in flight. */
 const LOAD_REQUESTS = 500;
@@ -51,11 +55,23 @@ function flag(name: string, fallback: string): string {
   return at !== -1 && process.argv[at + 1] !== undefined ? (process.argv[at + 1] as string) : fallback;
 }
 
+/**
+ * The Node options `npm start` runs the bot with (package.json), which the children measuring
+ * the bot's memory and build run with too: what they read is the bot as it is started.
+ */
+function botNodeFlags(): string[] {
+  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } };
+  const words = pkg.scripts.start.split(/\s+/u);
+  if (words[0] !== 'node') throw new Error(`bench: npm start is not "node …": ${pkg.scripts.start}`);
+  return words.slice(1).filter((w) => w.startsWith('--'));
+}
+const BOT_FLAGS = botNodeFlags();
+
 /** Measures one size in a child process; a child that dies (out of memory, say) is reported, not fatal. */
-function measureInChild(dir: string, label: string, scale: number, work: string): SizeResult | Failure {
+function measureInChild(dir: string, label: string, scale: number, work: string, flags: string[] = BOT_FLAGS): SizeResult | Failure {
   const out = join(work, `${label}.json`);
   const effort = EFFORT[scale] ?? (EFFORT[1000] as Effort);
-  const run = spawnSync(process.execPath, ['--expose-gc', SIZE_CHILD, dir, label, out, scale === 1 ? '1' : '0', JSON.stringify(effort)], {
+  const run = spawnSync(process.execPath, [...flags, '--expose-gc', SIZE_CHILD, dir, label, out, scale === 1 ? '1' : '0', JSON.stringify(effort)], {
     stdio: ['ignore', 'inherit', 'pipe'],
     encoding: 'utf8',
     maxBuffer: 1 << 26,
@@ -65,6 +81,18 @@ function measureInChild(dir: string, label: string, scale: number, work: string)
   const lines = run.stderr.trim().split('\n');
   const why = lines.find((l) => /heap out of memory|Error:/u.test(l)) ?? lines.pop() ?? '';
   return { label, failure: `child exited with ${run.signal ?? `status ${String(run.status)}`}: ${why.trim()}` };
+}
+
+/** The growth child (bench/growth.ts): builds of two sizes in turn, in one process. */
+function measureGrowth(smallDir: string, largeDir: string, work: string): GrowthFigures | Failure {
+  const out = join(work, 'growth.json');
+  const run = spawnSync(process.execPath, [...BOT_FLAGS, '--expose-gc', GROWTH_CHILD, smallDir, largeDir, String(GROWTH_ROUNDS), out], {
+    stdio: ['ignore', 'inherit', 'pipe'],
+    encoding: 'utf8',
+  });
+  process.stderr.write(run.stderr);
+  if (run.status === 0) return JSON.parse(readFileSync(out, 'utf8')) as GrowthFigures;
+  return { label: 'growth', failure: `child exited with ${run.signal ?? `status ${String(run.status)}`}: ${run.stderr.trim().split('\n').pop() ?? ''}` };
 }
 
 /** Wall time of one process run to its exit, and whether it answered as expected. */
@@ -178,6 +206,7 @@ async function main(): Promise<void> {
     const results: SizeResult[] = [];
     const failures: Failure[] = [];
     const synthetic: Record<string, string> = {};
+    let defaults: SizeResult | null = null;
     const source = await loadCorpus(BUNDLED_CORPUS_DIR);
     const sourceBytes = (await Promise.all(source.files.map((f) => readFile(join(BUNDLED_CORPUS_DIR, f.file))))).reduce((n, b) => n + b.length, 0);
     for (const scale of sizes) {
@@ -193,6 +222,19 @@ async function main(): Promise<void> {
       const measured = measureInChild(dir, label, scale, work);
       if ('failure' in measured) failures.push(measured);
       else results.push(measured);
+      // The 1000× target's memory again with Node's own defaults, for comparison with the flags npm start sets.
+      if (scale === 1000 && BOT_FLAGS.length > 0) {
+        process.stderr.write(`bench: measuring ${label} again with Node's default options…\n`);
+        const plain = measureInChild(dir, `${label}, Node defaults`, scale, work, []);
+        if ('failure' in plain) failures.push(plain);
+        else defaults = plain;
+      }
+    }
+
+    let growth: ReportInput['growth'] = null;
+    if (synthetic['100×'] !== undefined && synthetic.archive !== undefined) {
+      process.stderr.write('bench: build growth, 100× and archive in turn…\n');
+      growth = measureGrowth(synthetic['100×'], synthetic.archive, work);
     }
 
     process.stderr.write(`bench: cold starts (${coldRuns} runs each)…\n`);
@@ -243,7 +285,7 @@ async function main(): Promise<void> {
       seed: SEED,
       totalSeconds: (performance.now() - started) / 1000,
     };
-    const report = renderReport({ machine, results, failures, cold, coldLarge, load, pdf, reload });
+    const report = renderReport({ machine, results, failures, cold, coldLarge, load, pdf, reload, growth, botFlags: BOT_FLAGS, defaults });
     process.stdout.write(`${report}\n`);
     if (!process.argv.includes('--no-write')) await writeFile(RESULTS, report);
   } finally {

@@ -69,18 +69,10 @@ export interface PostingsBuilder {
 }
 
 /** A copy of `a` with room for at least `size` entries (doubling). */
-function grown<T extends Uint32Array | Int32Array>(a: T, size: number): T {
+function grown<T extends Uint32Array | Int32Array | Uint16Array>(a: T, size: number): T {
   let length = a.length;
   while (length < size) length *= 2;
   const out = new (a.constructor as new (n: number) => T)(length);
-  out.set(a);
-  return out;
-}
-
-function grownUnits(a: Uint16Array, size: number): Uint16Array<ArrayBuffer> {
-  let length = a.length;
-  while (length < size) length *= 2;
-  const out = new Uint16Array(length);
   out.set(a);
   return out;
 }
@@ -179,7 +171,7 @@ export function createPostingsBuilder(options: { runsCached?: number } = {}): Po
       runWordStarts = grown(runWordStarts, r + 2);
     }
     const textAt = runStarts[r] as number;
-    if (textAt + run.length > runText.length) runText = grownUnits(runText, textAt + run.length);
+    if (textAt + run.length > runText.length) runText = grown(runText, textAt + run.length);
     for (let i = 0; i < run.length; i++) runText[textAt + i] = run.charCodeAt(i);
     runStarts[r + 1] = textAt + run.length;
     const wordsAt = runWordStarts[r] as number;

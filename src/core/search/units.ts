@@ -194,7 +194,8 @@ export function buildArrays(units: Units, options: { postings: boolean }): Index
   // Sentences are told apart by their text, looked up in place (a hash of the paragraph's
   // code units in the span) rather than as a string key: see hash-table.ts.
   const docOf = createHashTable(1 << 12);
-  let docUnit = new Uint32Array(1 << 12);
+  // Each doc's first unit, whose text a look-up compares with.
+  const docUnit = new Uint32Array(count);
   const builder = options.postings ? createPostingsBuilder() : null;
   // The compact texts are written one after another into one buffer, which becomes the
   // joined string at the end: a string per sentence, and their join, were most of a build's
@@ -219,11 +220,6 @@ export function buildArrays(units: Units, options: { postings: boolean }): Index
     if (d < 0) {
       d = starts.length;
       docOf.add(d);
-      if (d >= docUnit.length) {
-        const more = new Uint32Array(docUnit.length * 2);
-        more.set(docUnit);
-        docUnit = more;
-      }
       docUnit[d] = u;
       starts.push(length);
       const folded = foldText(text.slice(from, to));

@@ -267,7 +267,6 @@ function assemble(corpus: Corpus, kind: TokenizerKind, units: Units, arrays: Ind
     foldedParagraphs: new Map(),
     lastScan: null,
   };
-  if (d.engine.postings && d.engine.postings.documentCount !== arrays.docStarts.length - 1) throw new Error('the index is of another corpus, or damaged');
   const index: CorpusIndex = {
     version: corpus.version,
     search: (query, filters = {}, options = {}) => search(d, () => essaysFor(d, index, filters), query, options),

@@ -1,5 +1,5 @@
 import { createHashTable, hashUnits, mix } from './hash-table.js';
-import { HAN_RUN, LATIN_WORD, longWords } from './tokenize.js';
+import { HAN_RUN, LATIN_WORD, longWords, RUN_CACHE_MAX } from './tokenize.js';
 
 /*
  * The postings of our index, owned rather than kept in MiniSearch: every term's sentences as
@@ -68,9 +68,10 @@ export interface PostingsBuilder {
   finish(): PostingsArrays;
 }
 
-/** A copy of `a` with room for at least `size` entries (doubling). */
-function grown<T extends Uint32Array | Int32Array | Uint16Array>(a: T, size: number): T {
-  let length = a.length;
+/** `a` when it has room for `size` entries, or else a copy of it with room (doubling). */
+export function grown<T extends Uint32Array | Int32Array | Uint16Array>(a: T, size: number): T {
+  if (size <= a.length) return a;
+  let length = Math.max(1, a.length);
   while (length < size) length *= 2;
   const out = new (a.constructor as new (n: number) => T)(length);
   out.set(a);
@@ -252,9 +253,6 @@ export function createPostingsBuilder(options: { runsCached?: number } = {}): Po
 const CHUNK_BITS = 20;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
-
-/** Runs remembered by one index build; past this many, the memory is not worth it. */
-const RUN_CACHE_MAX = 200_000;
 
 /** Checks arrays read from a cache or a worker, and gives their postings. */
 export function loadPostings(a: PostingsArrays): Postings {

@@ -48,7 +48,7 @@ function runTerms(run: string): string[] {
 }
 
 /** Runs remembered by one index build; past this many, the memory is not worth it. */
-const RUN_CACHE_MAX = 200_000;
+export const RUN_CACHE_MAX = 200_000;
 
 /**
  * Terms of an already folded text: its Latin words, then the bigrams and long words of each

@@ -1,7 +1,7 @@
 import type { Essay, Paragraph, Section } from '../corpus/model.js';
 import { foldText } from './fold.js';
 import { createHashTable, hashUnits, sameUnits } from './hash-table.js';
-import { createPostingsBuilder, type PostingsArrays } from './postings.js';
+import { createPostingsBuilder, grown, type PostingsArrays } from './postings.js';
 
 /*
  * What the index is made of, as typed arrays and strings. The unit quoted is a sentence
@@ -135,25 +135,19 @@ export function createUnitsBuilder(): { add(part: Units): void; finish(): Units 
   let end: Uint32Array = new Uint32Array(4096);
   let essays = 0;
   let units = 0;
-  const room = (a: Uint32Array, size: number): Uint32Array => {
-    if (size <= a.length) return a;
-    const out = new Uint32Array(Math.max(size, a.length * 2));
-    out.set(a);
-    return out;
-  };
   return {
     add(part) {
       const p0 = paragraphs.length;
-      essayOf = room(essayOf, p0 + part.paragraphs.length);
+      essayOf = grown(essayOf, p0 + part.paragraphs.length);
       for (let i = 0; i < part.paragraphs.length; i++) {
         paragraphs.push(part.paragraphs[i] as Paragraph);
         sections.push(part.sections[i] as Section);
         essayOf[p0 + i] = (part.essayOf[i] as number) + essays;
       }
       const n = part.paragraph.length;
-      paragraph = room(paragraph, units + n);
-      start = room(start, units + n);
-      end = room(end, units + n);
+      paragraph = grown(paragraph, units + n);
+      start = grown(start, units + n);
+      end = grown(end, units + n);
       for (let i = 0; i < n; i++) paragraph[units + i] = (part.paragraph[i] as number) + p0;
       start.set(part.start, units);
       end.set(part.end, units);
@@ -223,11 +217,7 @@ export function buildArrays(units: Units, options: { postings: boolean }): Index
       docUnit[d] = u;
       starts.push(length);
       const folded = foldText(text.slice(from, to));
-      if (length + folded.length + 1 > joined.length) {
-        const more = new Uint16Array(Math.max(joined.length * 2, length + folded.length + 1));
-        more.set(joined);
-        joined = more;
-      }
+      joined = grown(joined, length + folded.length + 1);
       length = writeCompact(folded, joined, length);
       joined[length++] = SEPARATOR_CODE;
       builder?.add(folded);

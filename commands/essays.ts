@@ -96,20 +96,27 @@ export default {
       const editors = essay.kind === 'editors-note';
       const author = editors ? t.editors : essay.authors.map((a) => a.name).join('、');
       const affiliation = affiliationLabel(essay);
-      const sections = essay.sections.flatMap((s) => (s.heading === null ? [] : [s.heading]));
+      const sections = essay.sections.flatMap((s) => (s.heading === null || s.part !== 'body' ? [] : [s.heading]));
+      const issue = file.issue ?? null;
       results.push({
         id: essay.id,
         kind: essay.kind,
         symposium: essay.symposium,
         title: essay.title,
         author,
-        authors: essay.authors,
+        authors: essay.authors.map(({ name, affiliation }) => ({ name, affiliation })),
         affiliation,
         sections,
         footnoteCount: essay.footnotes.length,
         passagePrefix: `${essay.id}.`,
         passages: passageRange(essay),
         pages: essay.pages,
+        abstract: essay.abstract,
+        keywords: essay.keywords,
+        english: essay.english,
+        journal: file.metadata?.journal ?? issue?.journal ?? null,
+        year: file.metadata?.year ?? issue?.year ?? null,
+        issue: file.metadata?.issue ?? issue?.issue ?? null,
       });
       blocks.push({
         kind: 'fields',

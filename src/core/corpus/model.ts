@@ -61,8 +61,8 @@ export type Sentence = z.infer<typeof SentenceSchema>;
 export const ParagraphSchema = z.object({
   /** Stable passage ID: essay slug plus paragraph number, e.g. `chen-zhimin-ylph.4`. */
   id: z.string(),
-  /** 1-based paragraph number within the essay. */
-  number: z.number().int().positive(),
+  /** 1-based paragraph number within the essay's body; 0 for a paragraph of an abstract (`slug.abstract`). */
+  number: z.number().int().nonnegative(),
   text: z.string(),
   raw: z.string(),
   markers: z.array(MarkerSchema),
@@ -77,6 +77,14 @@ export const ParagraphSchema = z.object({
 });
 export type Paragraph = z.infer<typeof ParagraphSchema>;
 
+/**
+ * Which part of an article a section is: the author's text, or the abstract the journal prints
+ * before it (`摘要`) or after it in English (`Abstract`). An abstract is searched and quoted,
+ * always labelled as such, and never taken for the author's argument.
+ */
+export const PartSchema = z.enum(['body', 'abstract', 'english']);
+export type Part = z.infer<typeof PartSchema>;
+
 export const SectionSchema = z.object({
   /** Display heading (`一、面向未来…`, `结语`), or null for text before any heading. */
   heading: z.string().nullable(),
@@ -85,15 +93,48 @@ export const SectionSchema = z.object({
   /** The headings from the outermost down to this one (`['二、…', '（一）…']`); empty before any heading. */
   path: z.array(z.string()),
   paragraphs: z.array(ParagraphSchema),
+  part: PartSchema.default('body'),
 });
 export type Section = z.infer<typeof SectionSchema>;
 
 export const AuthorSchema = z.object({
   name: z.string().min(1),
-  /** From the author's `*` note, without the name and the postcode; null when not printed. */
+  /**
+   * From the author's `*` note, `【作者简介】` or `About the Authors`, without the name, the
+   * postal address and any remark after it; null when not printed.
+   */
   affiliation: z.string().nullable(),
+  /** The author's note as printed (`林海舟，某大学…副教授（北京100000）`), without its label; null when none. */
+  bio: z.string().nullable().default(null),
+  /** The postal address the note gives in brackets (`北京100000`); null when none. */
+  address: z.string().nullable().default(null),
 });
 export type Author = z.infer<typeof AuthorSchema>;
+
+/** The English block journals print after a Chinese article. */
+export const EnglishMatterSchema = z.object({
+  title: z.string().nullable(),
+  authors: z.array(z.string()),
+  abstract: z.string().nullable(),
+  keywords: z.array(z.string()),
+});
+export type EnglishMatter = z.infer<typeof EnglishMatterSchema>;
+
+/** The classification line of a Chinese article: 中图分类号, 文献标识码, 文章编号 and DOI. */
+export const ClassificationSchema = z.object({
+  clc: z.string().nullable(),
+  documentCode: z.string().nullable(),
+  articleNumber: z.string().nullable(),
+  doi: z.string().nullable(),
+});
+export type Classification = z.infer<typeof ClassificationSchema>;
+
+/** The issue a file's pages print (running header, masthead, 文章编号); each field null when not printed. */
+export const IssueSchema = z.object({
+  journal: z.string().nullable(),
+  year: z.number().int().nullable(),
+  issue: z.string().nullable(),
+});
 
 export const EssaySchema = z.object({
   /** Essay slug, stable whatever else is in the corpus. */
@@ -112,6 +153,22 @@ export const EssaySchema = z.object({
   line: z.number().int().positive(),
   /** The first and last printed page of the essay, notes included; null when the file does not say. */
   pages: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]).nullable().default(null),
+  /*
+   * Front and back matter, kept apart from the sections' text: what the journal prints
+   * about the article, never the author's argument.
+   */
+  /** `内容提要` / `摘要`, display text; null when not printed. Its text is also the `abstract` section. */
+  abstract: z.string().nullable().default(null),
+  keywords: z.array(z.string()).default([]),
+  classification: ClassificationSchema.nullable().default(null),
+  /** `基金项目`, or a funding remark in an author note (`本文为…的阶段性成果`). */
+  funding: z.string().nullable().default(null),
+  /** Thanks an author note adds after the affiliation (`感谢…`). */
+  acknowledgements: z.string().nullable().default(null),
+  /** `收稿日期` and `修回日期` as printed (`2025-10-12`). */
+  received: z.string().nullable().default(null),
+  revised: z.string().nullable().default(null),
+  english: EnglishMatterSchema.nullable().default(null),
 });
 export type Essay = z.infer<typeof EssaySchema>;
 
@@ -132,6 +189,8 @@ export const CorpusFileSchema = z.object({
   warnings: z.array(CorpusWarningSchema),
   /** sha256 of the file's bytes. */
   hash: z.string(),
+  /** The issue the pages print (running header, first page); null when they print none. */
+  issue: IssueSchema.nullable().optional(),
   /** Publication facts from `<name>.meta.json` beside the file (see metadata.ts); absent when there is none. */
   metadata: CorpusMetadataSchema.nullable().optional(),
 });

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Author, CorpusFile, CorpusWarning, Essay, Footnote, Marker, Paragraph, Section } from './model.js';
+import { aboutAuthors, articleMatter, authorsOf, isFront, type NoteEntry, readAffiliations } from './article.js';
+import { commonIssue, issueOfArticleNumber } from './front-matter.js';
+import { type FrontItem, type Item, type NoteItem, readItems } from './items.js';
+import type { CorpusFile, CorpusWarning, Essay, Footnote, Marker, Paragraph, Section } from './model.js';
 import { pinyin } from './pinyin.js';
-import { CIRCLED, endsSentence, extractUrls, isHan, joinPieces, MARKER, pageLocator, splitSentences, toDisplay } from './text.js';
+import { endsSentence, extractUrls, isHan, joinPieces, MARK, MARKER, markNumber, pageLocator, rejoinUrls, splitSentences, toDisplay } from './text.js';
 
 /*
  * The parser reads one corpus file in three passes:
@@ -13,12 +16,6 @@ import { CIRCLED, endsSentence, extractUrls, isHan, joinPieces, MARKER, pageLoca
  *      numbered notes printed after it (numbering restarts on every page), and notes are then
  *      numbered 1..n in each essay's reading order, whatever page or essay they were printed in.
  */
-
-/** Every item knows the printed page it is on: null until the file's first page break says. */
-type Item =
-  | { kind: 'text'; raw: string; line: number; page: number | null }
-  | { kind: 'note'; mark: string; raw: string; body: string; line: number; page: number | null }
-  | { kind: 'star'; raw: string; body: string; line: number; page: number | null };
 
 interface Piece {
   raw: string;
@@ -49,14 +46,6 @@ interface DraftDoc {
   sections: DraftSection[];
 }
 
-/**
- * A page break: a form feed (U+000C) at the start of a line, as pdftotext and the PDF reader
- * write them, followed by the printed number of the page it starts (`\f17`). A bare form feed
- * starts the page after the last one.
- */
-const PAGE_BREAK = /^\f\s*(\d{1,5})?\s*$/u;
-const NOTE_LINE = new RegExp(`^\\s*\\^?([${CIRCLED}])\\s*(.*)$`, 'u');
-const STAR_LINE = /^\s*[*＊]\s*(.*)$/u;
 const EDITORS_NOTE = /^\s*编者按\s*[：:]/u;
 /*
  * Headings of the levels Chinese academic writing numbers: `一、` (or `第一章 `) over `（一）`
@@ -70,61 +59,10 @@ const HEADING_LEVELS: Array<[RegExp, number]> = [
 ];
 const NAMED_HEADING = /^\s*(?:结\s*语|结\s*论|引\s*言|导\s*言|前\s*言|余\s*论|小\s*结|结\s*束\s*语)\s*$/u;
 const HAN_NAME = /^[\p{Script=Han}·]{2,6}$/u;
+const TRAILING_MARKER = new RegExp(`\\^(?:${MARK})$`, 'u');
 const LATIN_NAME = /^[A-Z][\p{L}.'-]+(?: [A-Z][\p{L}.'-]*){1,3}$/u;
 const HEADING_MAX = 40;
 const TITLE_MAX = 80;
-
-/**
- * A copy of `text` that shares no memory with the string it was cut from. A line of `split`
- * is a slice of the file's text, and so is whatever the model keeps of it (a note's raw
- * line, a title): one such string kept the whole file in memory (at 1000× the bundled
- * corpus, 4 MB of the 55 a parsed corpus held). Items keep copies, which let the file go.
- */
-function detached(text: string): string {
-  // A concatenation is flattened into a string of its own when it is next read; V8 has no
-  // other way to ask for a copy.
-  return ` ${text}`.slice(1);
-}
-
-/** Reads a file's text (BOM and CRLF already handled by the loader) into items. */
-function readItems(text: string): Item[] {
-  const items: Item[] = [];
-  const lines = text.split('\n');
-  let current: Item | null = null;
-  let page: number | null = null;
-  lines.forEach((rawLine, index) => {
-    const line = index + 1;
-    const pageBreak = PAGE_BREAK.exec(rawLine);
-    if (pageBreak) {
-      page = pageBreak[1] !== undefined ? Number(pageBreak[1]) : (page ?? 0) + 1;
-      current = null;
-      return;
-    }
-    const content = rawLine.replace(/\s+$/u, '').replace(/\f/gu, '');
-    if (content.trim() === '') {
-      current = null;
-      return;
-    }
-    const note = NOTE_LINE.exec(content);
-    const star = note ? null : STAR_LINE.exec(content);
-    if (note) {
-      current = { kind: 'note', mark: note[1] as string, raw: detached(content.trim()), body: detached((note[2] as string).trim()), line, page };
-      items.push(current);
-    } else if (star && (star[1] as string).trim() !== '') {
-      current = { kind: 'star', raw: detached(content.trim()), body: detached((star[1] as string).trim()), line, page };
-      items.push(current);
-    } else if (current !== null) {
-      // A hard-wrapped line continues the block (text or note) it stands in.
-      const c: Item = current;
-      c.raw = joinPieces(c.raw, content);
-      if (c.kind !== 'text') c.body = joinPieces(c.body, content);
-    } else {
-      current = { kind: 'text', raw: detached(content.trim()), line, page };
-      items.push(current);
-    }
-  });
-  return items;
-}
 
 /**
  * Display text of a raw block. Working out what a block is asks for it several times (title?
@@ -153,14 +91,55 @@ function isHeading(raw: string): boolean {
   return HEADING_LEVELS.some(([re]) => re.test(raw)) && display.length <= HEADING_MAX && !endsSentence(display);
 }
 
-function authorNames(raw: string): string[] | null {
+/**
+ * A run of names printed with no separator left between them (`王海燕李明远赵静怡`: the
+ * full-width spaces of the author line lost in extraction), cut into the names the file's
+ * notes give; null when the notes do not cover it exactly.
+ */
+function splitRun(run: string, known: readonly string[]): string[] | null {
+  const names: string[] = [];
+  let rest = run;
+  while (rest !== '') {
+    const name = known.filter((n) => rest.startsWith(n)).sort((a, b) => b.length - a.length)[0];
+    if (name === undefined) return null;
+    names.push(name);
+    rest = rest.slice(name.length);
+  }
+  return names;
+}
+
+/** An author line read: its names, and whether one part could not be cut into names. */
+interface AuthorLine {
+  names: string[];
+  unresolved: string | null;
+}
+
+/**
+ * The names on an author line: Chinese names separated by spaces, full-width spaces, `、` or
+ * `，`; Latin names by `,`, `and` or `&`. `known` are the names the file's notes give, which
+ * cut a run whose separators were lost. A run of Chinese too long for one name that they do
+ * not cut is `unresolved`: kept as printed, and said so.
+ */
+function authorNames(raw: string, known: readonly string[] = []): AuthorLine | null {
   const line = raw.replace(/[*＊]+\s*$/u, '').trim();
-  const names = line.split(/[\s、，,　]+/u).filter((n) => n !== '');
-  if (names.length === 0 || names.length > 6) return null;
-  if (names.every((n) => HAN_NAME.test(n))) return names;
-  if (LATIN_NAME.test(line)) return [line];
+  const parts = line.split(/[\s、，,　]+|(?<=\p{Script=Han})和(?=\p{Script=Han}{2})/u).filter((n) => n !== '');
+  if (parts.length === 0 || parts.length > 6) return null;
+  if (parts.every((n) => /^[\p{Script=Han}·]+$/u.test(n))) {
+    const names: string[] = [];
+    let unresolved: string | null = null;
+    for (const part of parts) {
+      if (HAN_NAME.test(part) && !(part.length >= 5 && splitRun(part, known)?.length)) names.push(part);
+      else if (part.length >= 4 && part.length <= 16 && splitRun(part, known)) names.push(...(splitRun(part, known) as string[]));
+      else if (part.length <= 16) {
+        names.push(part);
+        unresolved = part;
+      } else return null;
+    }
+    return { names, unresolved };
+  }
+  if (LATIN_NAME.test(line)) return { names: [line], unresolved: null };
   const latin = line.split(/\s*(?:,|、|，| and |&)\s*/u).filter((n) => n !== '');
-  if (latin.length > 1 && latin.every((n) => LATIN_NAME.test(n))) return latin;
+  if (latin.length > 1 && latin.every((n) => LATIN_NAME.test(n))) return { names: latin, unresolved: null };
   return null;
 }
 
@@ -180,8 +159,23 @@ function readsOn(paragraph: DraftParagraph, notesBetween: boolean): boolean {
   if (notesBetween) return true;
   // With no footnotes printed between them, only a block that stops mid-clause reads on:
   // one ending with a colon usually introduces a list printed as separate paragraphs.
-  const end = text.replace(new RegExp(`\\^[${CIRCLED}]$`, 'u'), '').at(-1) ?? '';
+  const end = text.replace(TRAILING_MARKER, '').at(-1) ?? '';
   return isHan(end) || /[\p{L}\p{N}，、；（“《,;(]/u.test(end);
+}
+
+/** The author names the file's notes give (`*`, `【作者简介】`), longest first. */
+function namesInNotes(items: Item[]): string[] {
+  const names = items.flatMap((item) => {
+    if (item.kind === 'star' || (item.kind === 'front' && item.field === 'bio')) return readAffiliations(item.body).map((a) => a.name);
+    return [];
+  });
+  return [...new Set(names)].filter((n) => HAN_NAME.test(n)).sort((a, b) => b.length - a.length);
+}
+
+/** Whether the file marks paragraphs by indenting their first line (a PDF's text does). */
+function indentation(items: Item[]): boolean {
+  const long = items.filter((i): i is Extract<Item, { kind: 'text' }> => i.kind === 'text' && i.raw.length > 60);
+  return long.length >= 3 && long.filter((i) => i.indented).length >= long.length * 0.6;
 }
 
 interface Structure {
@@ -191,7 +185,8 @@ interface Structure {
 
 function buildStructure(items: Item[], file: string, warn: (line: number, message: string) => void): Structure {
   const docs: DraftDoc[] = [];
-  const starNames = new Set(items.flatMap((item) => (item.kind === 'star' ? readAffiliations(item.body).map((a) => a.name) : [])));
+  const known = namesInNotes(items);
+  const indents = indentation(items);
   let symposium: string | null = null;
   let doc: DraftDoc | null = null;
   let open: DraftParagraph | null = null;
@@ -227,11 +222,20 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
         title = `${title}${displayOf(maybeSubtitle)}`;
         j = nextText(j);
       }
-      const names = j >= 0 ? authorNames((items[j] as Item).raw) : null;
+      const line = j >= 0 ? authorNames((items[j] as Item).raw, known) : null;
+      // A run of Chinese the notes cannot cut is an author line only where the front matter
+      // or an author's note follows it; elsewhere it is more likely a short paragraph.
+      const after = items[j + 1];
+      const names = line && (line.unresolved === null || (after !== undefined && after.kind !== 'text')) ? line.names : null;
       // After a paragraph cut mid-sentence, a short block is far more likely its continuation
       // than the next essay: only an author named by an affiliation note outweighs that.
-      const confirmed = names?.every((n) => starNames.has(n));
+      const confirmed = names?.every((n) => known.includes(n));
       if (names && (confirmed || !(open && readsOn(open, notesSinceText)))) {
+        if (line?.unresolved)
+          warn(
+            (items[j] as Item).line,
+            `author line: cannot tell where the names in ${line.unresolved} divide (no note names them): separate them with spaces or 、 in the text, or add an author note`,
+          );
         if (open && readsOn(open, false)) {
           const last = open.pieces[open.pieces.length - 1] as Piece;
           warn(last.line, 'paragraph ends mid-sentence: its continuation is not in the file');
@@ -259,7 +263,10 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
       continue;
     }
 
-    if (open && readsOn(open, notesSinceText) && !isHeading(raw)) {
+    // A page that opens with an unindented line goes on with the paragraph the page before
+    // ended, even at a sentence's end, in a file whose paragraphs start indented.
+    const pageContinues = indents && item.pageTop && !item.indented;
+    if (open && (readsOn(open, notesSinceText) || pageContinues) && !isHeading(raw)) {
       open.pieces.push({ raw, line: item.line, item: i, page: item.page });
       notesSinceText = false;
       continue;
@@ -322,53 +329,6 @@ function slugOf(doc: DraftDoc, symposium: string | null, file: string): string {
   return slug.replace(/-+$/u, '') || 'essay';
 }
 
-/** Names listed together before one affiliation: `王某、李某、赵某`, `王某 李某`, `王某和李某`, `John Smith and Jane Doe`. */
-function splitNames(names: string): string[] {
-  return names
-    .split(/\s*(?:[、，,／/&]|\band\b)\s*|(?<=\p{Script=Han})\s+(?=\p{Script=Han})|(?<=^\p{Script=Han}{2,4})[和与及](?=\p{Script=Han}{2,4}$)/u)
-    .map((n) => n.trim())
-    .filter((n) => n !== '');
-}
-
-function cleanAffiliation(text: string): string | null {
-  const affiliation = text
-    .replace(/[。.]\s*$/u, '')
-    // The postal address in brackets is for the journal's correspondence, not the affiliation.
-    .replace(/\s*[（(][^（）()]*\d{5,6}[^（）()]*[）)]\s*$/u, '')
-    .replace(/[。.，,]\s*$/u, '')
-    .trim();
-  return affiliation === '' ? null : affiliation;
-}
-
-/**
- * Splits an affiliation note into names and affiliations. One entry per `；`, each a name (or
- * names) and the affiliation they share: `张三，某大学…教授（北京 100000）。`,
- * `王某、李某、赵某，北京大学…`, `王某，北京大学…；李某，清华大学…`. `known` holds the file's
- * author names, so that `王某，李某，北京大学…` reads as two authors and one affiliation.
- */
-function readAffiliations(body: string, known: ReadonlySet<string> = new Set()): Author[] {
-  const display = toDisplay(body).text;
-  return display
-    .split(/[；;]/u)
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '')
-    .flatMap((entry) => {
-      const head = /^([^，,：:]+)[，,：:]\s*/u.exec(entry);
-      if (!head) return [{ name: entry, affiliation: null }];
-      const names = splitNames(head[1] as string);
-      let rest = entry.slice(head[0].length);
-      // `王某，李某，北京大学…`: a part that is only known author names is more authors, not the affiliation.
-      for (let more = /^([^，,：:]+)[，,：:]\s*/u.exec(rest); more; more = /^([^，,：:]+)[，,：:]\s*/u.exec(rest)) {
-        const listed = splitNames(more[1] as string);
-        if (!listed.every((n) => known.has(n))) break;
-        names.push(...listed);
-        rest = rest.slice(more[0].length);
-      }
-      const affiliation = cleanAffiliation(rest);
-      return names.map((name) => ({ name, affiliation }));
-    });
-}
-
 const IBID = /^(?:同上|同前注|同前|Ibid\.?|ibid\.?)(?=$|[，,。.：:\s；;第p])/u;
 const SEE = /^(?:参见|参阅|见|转引自|See|see|Cf\.|cf\.)\s*/u;
 
@@ -421,11 +381,186 @@ function pageRange(pages: Array<number | null>): [number, number] | null {
   return known.length === 0 ? null : [Math.min(...known), Math.max(...known)];
 }
 
+type Warn = (line: number, message: string) => void;
+
+/** A page's notes: the run of note items between two text items, by the number of their mark. */
+interface NoteGroup {
+  first: number;
+  notes: Map<number, NoteItem>;
+}
+
+/*
+ * Pass 3: bind markers to notes. A group is the run of note items between two text items;
+ * a page's notes are one group, whether or not the next essay has begun above them. A
+ * marker binds by number (`^¹` to the note labelled `1`, `^➀` to `➀`), so a page may print
+ * its markers and labels in different forms.
+ */
+function noteGroups(items: Item[], warn: Warn): NoteGroup[] {
+  const groups: NoteGroup[] = [];
+  items.forEach((item, index) => {
+    if (item.kind === 'text') return;
+    const previous = index > 0 ? items[index - 1] : undefined;
+    if (!previous || previous.kind === 'text') groups.push({ first: index, notes: new Map() });
+    const group = groups[groups.length - 1] as NoteGroup;
+    if (item.kind === 'note') {
+      const n = markNumber(item.mark);
+      if (group.notes.has(n)) warn(item.line, `footnote ${item.mark} is printed twice in one block of notes`);
+      else group.notes.set(n, item);
+    }
+  });
+  return groups;
+}
+
+type DraftMarker = { mark: string; note: NoteItem | undefined; line: number };
+
+interface Binding {
+  owner: Map<NoteItem, { doc: number; number: number }>;
+  /** Per document, per paragraph (in reading order), the markers found in it. */
+  markers: DraftMarker[][][];
+}
+
+function bindMarkers(docs: DraftDoc[], groups: NoteGroup[], warn: Warn): Binding {
+  const groupAfter = (itemIndex: number) => groups.find((g) => g.first > itemIndex && g.notes.size > 0);
+  const owner = new Map<NoteItem, { doc: number; number: number }>();
+  const markers = docs.map((doc, d) => {
+    let next = 1;
+    return doc.sections.flatMap((s) =>
+      s.paragraphs.map((p) => {
+        const found: DraftMarker[] = [];
+        for (const piece of p.pieces) {
+          for (const m of piece.raw.matchAll(MARKER)) {
+            const mark = m[1] as string;
+            const note = groupAfter(piece.item)?.notes.get(markNumber(mark));
+            if (!note) warn(piece.line, `marker ${mark} has no note: no ${mark} in the notes printed after it`);
+            else if (!owner.has(note)) owner.set(note, { doc: d, number: next++ });
+            else warn(piece.line, `marker ${mark} points at a note another marker already took (line ${note.line})`);
+            found.push({ mark, note, line: piece.line });
+          }
+        }
+        return found;
+      }),
+    );
+  });
+  // A note no marker points at is kept, in the essay it is printed in, so no source is lost.
+  for (const group of groups) {
+    for (const note of group.notes.values()) {
+      if (owner.has(note)) continue;
+      const d = docAt(docs, group.first);
+      warn(note.line, `footnote ${note.mark} has no marker in the text before it`);
+      if (d < 0) continue;
+      const count = [...owner.values()].filter((o) => o.doc === d).length;
+      owner.set(note, { doc: d, number: count + 1 });
+    }
+  }
+  return { owner, markers };
+}
+
+/** The document an item stands in: the last that starts at or before it. */
+function docAt(docs: DraftDoc[], itemIndex: number): number {
+  let found = -1;
+  docs.forEach((doc, d) => {
+    if (doc.item <= itemIndex) found = d;
+  });
+  return found;
+}
+
+/** What the author notes (`*`, `【作者简介】`) of the file say, by author name. */
+function authorNotes(items: Item[], docs: DraftDoc[], warn: Warn): Map<string, NoteEntry> {
+  const notes = new Map<string, NoteEntry>();
+  const authorNamesInFile = new Set(docs.flatMap((doc) => doc.authors));
+  for (const item of items) {
+    if (item.kind !== 'star' && !(item.kind === 'front' && item.field === 'bio')) continue;
+    for (const entry of readAffiliations(item.body, authorNamesInFile)) {
+      if (docs.some((doc) => doc.authors.includes(entry.name))) notes.set(entry.name, entry);
+      else warn(item.line, `affiliation note names ${entry.name}, who is not the author of any essay in the file`);
+    }
+  }
+  return notes;
+}
+
+/** A note's running number and its text for the model. */
+function footnoteOf(note: NoteItem, number: number): Footnote {
+  const display = rejoinUrls(toDisplay(note.body).text);
+  return {
+    number,
+    mark: note.mark,
+    text: display,
+    locator: pageLocator(display),
+    raw: note.raw,
+    urls: extractUrls(display),
+    refersTo: null,
+    form: 'full' as const,
+    line: note.line,
+    page: note.page,
+  };
+}
+
+/** A paragraph of the model from its pieces, with its markers bound to the essay's notes. */
+function paragraphOf(p: DraftParagraph, id: string, number: number, bound: DraftMarker[], noteNumber: (note: NoteItem) => number | null): Paragraph {
+  const raw = p.pieces.map((piece) => piece.raw).reduce(joinPieces);
+  const display = toDisplay(raw);
+  // Where each printed page's part of the paragraph begins in its display text.
+  const pages: Paragraph['pages'] = [];
+  p.pieces.forEach((piece, k) => {
+    if (piece.page === null || pages.at(-1)?.page === piece.page) return;
+    const start =
+      k === 0
+        ? 0
+        : toDisplay(
+            p.pieces
+              .slice(0, k)
+              .map((q) => q.raw)
+              .reduce(joinPieces),
+          ).text.length;
+    pages.push({ page: piece.page, start: Math.min(start, display.text.length) });
+  });
+  const markers: Marker[] = display.markers.map((m, k) => {
+    const note = bound[k]?.note;
+    return { offset: m.offset, mark: m.mark, footnote: note ? noteNumber(note) : null };
+  });
+  return {
+    id,
+    number,
+    text: display.text,
+    // One string when the two are alike (no markers, no layout spaces): most paragraphs.
+    raw: raw === display.text ? display.text : raw,
+    markers,
+    sentences: splitSentences(display.text),
+    lines: p.pieces.map((piece) => piece.line),
+    pages,
+  };
+}
+
+/** The abstract (`摘要`) or English abstract (`Abstract`) as a section of its own, searched and labelled. */
+function abstractSection(item: FrontItem | null, part: 'abstract' | 'english', slug: string, itemIndex: number): Section | null {
+  if (item === null) return null;
+  const heading = part === 'abstract' ? '摘要' : 'Abstract';
+  const id = `${slug}.${part === 'abstract' ? 'abstract' : 'abstract-en'}`;
+  const paragraph = paragraphOf({ pieces: [{ raw: item.body, line: item.line, item: itemIndex, page: item.page }] }, id, 0, [], () => null);
+  return { heading, level: 0, path: [heading], paragraphs: [paragraph], part };
+}
+
+/** Warnings of a proof-reader about an article: what looks wrong on the page. */
+function proofRead(essay: Essay, doc: DraftDoc, front: FrontItem[], items: Item[], end: number, warn: Warn): void {
+  for (const note of essay.footnotes) {
+    if (/https?:\/\/\s|https?:\/\/[^\s]*\s+[/.\-_]/u.test(note.text) || (/https?:/u.test(note.text) && note.urls.length === 0))
+      warn(note.line, `footnote ${note.mark} has a URL broken by spaces that could not be rejoined: check it (${note.text.slice(0, 80)})`);
+  }
+  const english = front.filter((f) => f.field.startsWith('en'));
+  const lastEnglish = english.at(-1);
+  if (lastEnglish) {
+    const from = items.indexOf(lastEnglish);
+    const after = items.slice(from + 1, end).find((i) => i.kind === 'text');
+    if (after) warn(after.line, 'text after the English block (Abstract, Key Words, About the Authors) is read as the essay’s body: check it');
+  }
+  if (essay.english && essay.english.abstract === null) warn(doc.line, 'English block without an Abstract: only its title and keywords are kept');
+}
+
 /** Parses one corpus file. Never throws: what it cannot resolve becomes a warning. */
 export function parseCorpusFile(file: string, text: string, hash?: string): CorpusFile {
   const warnings: CorpusWarning[] = [];
-  const warn = (line: number, message: string) => warnings.push({ file, line, message });
-  const items = readItems(text);
+  const warn: Warn = (line, message) => warnings.push({ file, line, message });
+  const { items, headers } = readItems(text);
   let structure: Structure;
   try {
     structure = buildStructure(items, file, warn);
@@ -433,173 +568,78 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
     displayMemo = new Map();
   }
   const { symposium, docs } = structure;
-
-  // Pass 3: bind markers to notes. A group is the run of note items between two text items;
-  // a page's notes are one group, whether or not the next essay has begun above them.
-  const groupOf: number[] = items.map(() => -1);
-  const groups: Array<{ first: number; notes: Map<string, Extract<Item, { kind: 'note' }>> }> = [];
-  items.forEach((item, index) => {
-    if (item.kind === 'text') return;
-    const previous = index > 0 ? items[index - 1] : undefined;
-    if (!previous || previous.kind === 'text') groups.push({ first: index, notes: new Map() });
-    const group = groups[groups.length - 1] as (typeof groups)[number];
-    groupOf[index] = groups.length - 1;
-    if (item.kind === 'note') {
-      if (group.notes.has(item.mark)) warn(item.line, `footnote ${item.mark} is printed twice in one block of notes`);
-      else group.notes.set(item.mark, item);
-    }
-  });
-  const groupAfter = (itemIndex: number) => groups.find((g) => g.first > itemIndex && g.notes.size > 0);
-
-  const owner = new Map<Extract<Item, { kind: 'note' }>, { doc: number; number: number }>();
-  const essays: Essay[] = [];
+  const { owner, markers } = bindMarkers(docs, noteGroups(items, warn), warn);
+  const notes = authorNotes(items, docs, warn);
   const usedSlugs = new Set<string>();
-  const draftMarkers: Array<Array<Array<{ mark: string; note: Extract<Item, { kind: 'note' }> | undefined; line: number }>>> = [];
 
-  docs.forEach((doc, d) => {
-    let next = 1;
-    const perParagraph: Array<Array<{ mark: string; note: Extract<Item, { kind: 'note' }> | undefined; line: number }>> = [];
-    for (const s of doc.sections) {
-      for (const p of s.paragraphs) {
-        const found: Array<{ mark: string; note: Extract<Item, { kind: 'note' }> | undefined; line: number }> = [];
-        for (const piece of p.pieces) {
-          for (const m of piece.raw.matchAll(MARKER)) {
-            const mark = m[1] as string;
-            const note = groupAfter(piece.item)?.notes.get(mark);
-            if (!note) warn(piece.line, `marker ${mark} has no note: no ${mark} in the notes printed after it`);
-            else if (!owner.has(note)) owner.set(note, { doc: d, number: next++ });
-            else warn(piece.line, `marker ${mark} points at a note another marker already took (line ${note.line})`);
-            found.push({ mark, note, line: piece.line });
-          }
-        }
-        perParagraph.push(found);
-      }
-    }
-    draftMarkers.push(perParagraph);
-  });
-
-  // A note no marker points at is kept, in the essay it is printed in, so no source is lost.
-  const docAt = (itemIndex: number) => {
-    let found = -1;
-    docs.forEach((doc, d) => {
-      if (doc.item <= itemIndex) found = d;
-    });
-    return found;
-  };
-  for (const group of groups) {
-    for (const note of group.notes.values()) {
-      if (owner.has(note)) continue;
-      const d = docAt(group.first);
-      warn(note.line, `footnote ${note.mark} has no marker in the text before it`);
-      if (d < 0) continue;
-      const count = [...owner.values()].filter((o) => o.doc === d).length;
-      owner.set(note, { doc: d, number: count + 1 });
-    }
-  }
-
-  const affiliations = items.filter((i): i is Extract<Item, { kind: 'star' }> => i.kind === 'star');
-  const affiliationOf = new Map<string, string | null>();
-  const authorNamesInFile = new Set(docs.flatMap((doc) => doc.authors));
-  for (const star of affiliations) {
-    for (const a of readAffiliations(star.body, authorNamesInFile)) {
-      if (docs.some((doc) => doc.authors.includes(a.name))) affiliationOf.set(a.name, a.affiliation);
-      else warn(star.line, `affiliation note names ${a.name}, who is not the author of any essay in the file`);
-    }
-  }
-
-  docs.forEach((doc, d) => {
+  const essays = docs.map((doc, d): Essay => {
     let slug = slugOf(doc, symposium, file);
     for (let n = 2; usedSlugs.has(slug); n++) slug = `${slugOf(doc, symposium, file)}-${n}`;
     usedSlugs.add(slug);
+    const end = docs[d + 1]?.item ?? items.length;
+    const front = items.slice(doc.item, end).filter(isFront);
+    const matter = articleMatter(front);
 
-    const footnotes: Footnote[] = [...owner.entries()]
+    const footnotes = [...owner.entries()]
       .filter(([, o]) => o.doc === d)
       .sort((a, b) => a[1].number - b[1].number)
-      .map(([note, o]) => {
-        const display = toDisplay(note.body).text;
-        return {
-          number: o.number,
-          mark: note.mark,
-          text: display,
-          locator: pageLocator(display),
-          raw: note.raw,
-          urls: extractUrls(display),
-          refersTo: null,
-          form: 'full' as const,
-          line: note.line,
-          page: note.page,
-        };
-      });
-
-    let paragraphNumber = 0;
+      .map(([note, o]) => footnoteOf(note, o.number));
+    const noteNumber = (note: NoteItem) => {
+      const o = owner.get(note);
+      return o && o.doc === d ? o.number : null;
+    };
     let flat = 0;
-    const sections: Section[] = doc.sections.map((s) => ({
+    const body: Section[] = doc.sections.map((s) => ({
       heading: s.heading,
       level: s.level,
       path: s.path,
-      paragraphs: s.paragraphs.map((p): Paragraph => {
-        const raw = p.pieces.map((piece) => piece.raw).reduce(joinPieces);
-        const display = toDisplay(raw);
-        // Where each printed page's part of the paragraph begins in its display text.
-        const pages: Paragraph['pages'] = [];
-        p.pieces.forEach((piece, k) => {
-          if (piece.page === null || pages.at(-1)?.page === piece.page) return;
-          const start =
-            k === 0
-              ? 0
-              : toDisplay(
-                  p.pieces
-                    .slice(0, k)
-                    .map((q) => q.raw)
-                    .reduce(joinPieces),
-                ).text.length;
-          pages.push({ page: piece.page, start: Math.min(start, display.text.length) });
-        });
-        const bound = draftMarkers[d]?.[flat++] ?? [];
-        const markers: Marker[] = display.markers.map((m, k) => {
-          const note = bound[k]?.note;
-          const o = note ? owner.get(note) : undefined;
-          return { offset: m.offset, mark: m.mark, footnote: o && o.doc === d ? o.number : null };
-        });
-        paragraphNumber++;
-        return {
-          id: `${slug}.${paragraphNumber}`,
-          number: paragraphNumber,
-          text: display.text,
-          // One string when the two are alike (no markers, no layout spaces): most paragraphs.
-          raw: raw === display.text ? display.text : raw,
-          markers,
-          sentences: splitSentences(display.text),
-          lines: p.pieces.map((piece) => piece.line),
-          pages,
-        };
+      part: 'body' as const,
+      paragraphs: s.paragraphs.map((p) => {
+        const index = flat++;
+        return paragraphOf(p, `${slug}.${index + 1}`, index + 1, markers[d]?.[index] ?? [], noteNumber);
       }),
     }));
-
+    const abstracts = [
+      abstractSection(matter.abstractItem, 'abstract', slug, items.indexOf(matter.abstractItem as Item)),
+      abstractSection(matter.englishAbstractItem, 'english', slug, items.indexOf(matter.englishAbstractItem as Item)),
+    ];
+    const authors = authorsOf(doc.authors, notes, aboutAuthors(front));
+    // A remark after an author's affiliation (`本文为…成果`, `感谢…`) is the article's, not the author's.
+    const remarks = doc.authors.map((name) => notes.get(name)?.parts).filter((p) => p !== undefined);
+    const { abstractItem: _a, englishAbstractItem: _e, ...fields } = matter;
     const essay: Essay = {
       id: slug,
       kind: doc.kind,
       file,
       symposium,
       title: doc.title,
-      authors: doc.authors.map((name) => ({ name, affiliation: affiliationOf.get(name) ?? null })),
-      sections,
+      authors,
+      sections: [...(abstracts[0] ? [abstracts[0]] : []), ...body, ...(abstracts[1] ? [abstracts[1]] : [])],
       footnotes,
       line: doc.line,
       pages: pageRange([
         (items[doc.item] as Item).page,
         ...doc.sections.flatMap((s) => s.paragraphs.flatMap((p) => p.pieces.map((piece) => piece.page))),
         ...footnotes.map((f) => f.page),
+        ...front.map((f) => f.page),
       ]),
+      ...fields,
+      funding: fields.funding ?? remarks.find((r) => r.funding !== null)?.funding ?? null,
+      acknowledgements: remarks.find((r) => r.acknowledgements !== null)?.acknowledgements ?? null,
     };
     for (const a of essay.authors) {
       if (a.affiliation === null) warn(doc.authorLine, `no affiliation note (*) for ${a.name}`);
     }
     resolveShortForms(essay, warn);
-    essays.push(essay);
+    proofRead(essay, doc, front, items, end, warn);
+    return essay;
   });
 
   if (essays.length === 0) warn(0, text.trim() === '' ? 'file is empty' : 'no essay found (a title followed by an author line)');
+  const printedIssue = commonIssue(headers.map((h) => h.text));
+  const numbered = essays.map((e) => e.classification?.articleNumber).find((n) => n != null);
+  const fromNumber = numbered ? issueOfArticleNumber(numbered) : null;
+  const issue = printedIssue ?? (fromNumber ? { journal: null, ...fromNumber } : null);
 
   // A file with page breaks (a PDF's text, a pdftotext dump) says on which page each warning is.
   const pageOfLine = new Map(items.map((item) => [item.line, item.page]));
@@ -618,5 +658,6 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
     essays,
     warnings: paged.sort((a, b) => a.line - b.line),
     hash: hash ?? createHash('sha256').update(text).digest('hex'),
+    issue,
   };
 }

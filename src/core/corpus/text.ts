@@ -7,13 +7,64 @@
 /** Circled numbers as printed in footnotes: ①–⑳, ㉑–㉟, ㊱–㊿. */
 export const CIRCLED = '\u2460-\u2473\u3251-\u325F\u32B1-\u32BF';
 
-const CIRCLED_CHAR = new RegExp(`^[${CIRCLED}]$`, 'u');
+/*
+ * The note alphabets journals print, each a run of code points numbered from 1 (or 21, 36):
+ * circled ①, the dingbat circled ➀ (what XeLaTeX with Noto CJK writes for \ding), the
+ * negative circled ❶ and ➊, and the parenthesised ⑴. A mark's number is its offset in its run.
+ */
+const GLYPH_RUNS: Array<[first: number, last: number, number: number]> = [
+  [0x2460, 0x2473, 1],
+  [0x3251, 0x325f, 21],
+  [0x32b1, 0x32bf, 36],
+  [0x2780, 0x2789, 1],
+  [0x2776, 0x277f, 1],
+  [0x278a, 0x2793, 1],
+  [0x24eb, 0x24f4, 11],
+  [0x2474, 0x2487, 1],
+];
+
+/** Every single-glyph note mark, as a character class body. */
+export const NOTE_GLYPHS = GLYPH_RUNS.map(([a, b]) => `\\u{${a.toString(16)}}-\\u{${b.toString(16)}}`).join('');
+
+const SUPERSCRIPT_DIGITS = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+/**
+ * A note mark as the text format writes it after `^`: one glyph of an alphabet above, a run
+ * of superscript digits (`¹²`), `[12]`, `12)` or plain digits (`12`).
+ */
+export const MARK = `[${NOTE_GLYPHS}]|[${SUPERSCRIPT_DIGITS}]{1,3}|\\[\\d{1,3}\\]|\\d{1,3}\\)?`;
+
+const GLYPH_CHAR = new RegExp(`^[${NOTE_GLYPHS}]$`, 'u');
 
 /** An in-text footnote marker: `^①`. Bare circled numbers in prose are enumerations, not markers. */
-export const MARKER = new RegExp(`\\^([${CIRCLED}])`, 'gu');
+export const MARKER = new RegExp(`\\^(${MARK})`, 'gu');
+const MARKER_AT = new RegExp(`\\^(${MARK})`, 'uy');
 
+/** Whether `ch` is one glyph of a note alphabet (①, ➀, ❶, ⑴ …). */
 export function isCircled(ch: string): boolean {
-  return CIRCLED_CHAR.test(ch);
+  return GLYPH_CHAR.test(ch);
+}
+
+/**
+ * The number a mark stands for, whatever its alphabet: `①`, `➀`, `❶`, `⑴`, `¹`, `[1]` and
+ * `1)` are all 1. Marks bind to notes by number, so a page may print its markers and its
+ * note labels in different forms (a raised `¹` over a note labelled `1`).
+ */
+export function markNumber(mark: string): number {
+  const code = mark.codePointAt(0) ?? 0;
+  for (const [first, last, number] of GLYPH_RUNS) if (code >= first && code <= last) return number + code - first;
+  const superscript = Array.from(mark)
+    .map((c) => SUPERSCRIPT_DIGITS.indexOf(c))
+    .filter((d) => d >= 0);
+  if (superscript.length > 0) return Number(superscript.join(''));
+  return Number(/\d+/u.exec(mark)?.[0] ?? Number.NaN);
+}
+
+/** The length in UTF-16 units of a marker (`^①`, `^[12]`) at `text[index]`, or 0 when none starts there. */
+export function markerLengthAt(text: string, index: number): number {
+  MARKER_AT.lastIndex = index;
+  const m = MARKER_AT.exec(text);
+  return m ? m[0].length : 0;
 }
 
 const HAN = /\p{Script=Han}/u;
@@ -53,39 +104,38 @@ export interface DisplayText {
  * between Chinese characters, for headings printed letter-spaced (`结 语`).
  */
 export function toDisplay(raw: string, options: { collapseHanSpaces?: boolean } = {}): DisplayText {
-  const chars = Array.from(raw);
   const out: string[] = [];
   let length = 0;
+  let last: string | undefined;
   const markers: DisplayText['markers'] = [];
-  let rawIndex = 0;
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i] as string;
-    const next = chars[i + 1];
-    if (ch === '^' && next !== undefined && isCircled(next)) {
-      markers.push({ offset: length, mark: next, rawIndex });
-      rawIndex += ch.length + next.length;
-      i++;
+  let i = 0;
+  while (i < raw.length) {
+    const marker = raw.charCodeAt(i) === 0x5e ? markerLengthAt(raw, i) : 0;
+    if (marker > 0) {
+      markers.push({ offset: length, mark: raw.slice(i + 1, i + marker), rawIndex: i });
+      i += marker;
       continue;
     }
+    const ch = String.fromCodePoint(raw.codePointAt(i) as number);
     if (/\s/u.test(ch)) {
-      let j = i;
-      while (j + 1 < chars.length && /\s/u.test(chars[j + 1] as string)) j++;
-      let k = j + 1;
-      while (chars[k] === '^' && chars[k + 1] !== undefined && isCircled(chars[k + 1] as string)) k += 2;
-      const before = out[out.length - 1];
-      const after = chars[k];
-      const drop = isExtractionSpace(before, after) || (options.collapseHanSpaces === true && isHan(before) && isHan(after));
-      for (let m = i; m <= j; m++) rawIndex += (chars[m] as string).length;
+      let j = i + 1;
+      while (j < raw.length && /\s/u.test(raw[j] as string)) j++;
+      let k = j;
+      for (let m = markerLengthAt(raw, k); m > 0; m = markerLengthAt(raw, k)) k += m;
+      const after = k < raw.length ? String.fromCodePoint(raw.codePointAt(k) as number) : undefined;
+      const drop = isExtractionSpace(last, after) || (options.collapseHanSpaces === true && isHan(last) && isHan(after));
       if (!drop) {
         out.push(' ');
         length += 1;
+        last = ' ';
       }
       i = j;
       continue;
     }
     out.push(ch);
     length += ch.length;
-    rawIndex += ch.length;
+    last = ch;
+    i += ch.length;
   }
   return { text: out.join(''), markers };
 }
@@ -218,4 +268,33 @@ export function pageLocator(text: string): string | null {
       .replace(/–/gu, '—');
   const [, prefix, range] = /^(pp?)\.\s*(.*)$/iu.exec(found) ?? [];
   return `${(prefix ?? 'p').toLowerCase()}. ${(range ?? '').replace(/\s*[—–-]\s*/u, '–')}`;
+}
+
+/** URL characters that a line break or a justified line may be set after, inside a URL. */
+const URL_BREAK_AFTER = /[/.\-_~=&?#:%+]$/u;
+const URL_BREAK_BEFORE = /^[/.\-_~=&?#%+]/u;
+const URL_RUN = /(?:https?:\/\/|www\.)[\x21-\x7e]*(?:[ \t]+[\x21-\x7e]+)*/gu;
+/** Words that follow a URL in a note's own prose, never part of it. */
+const AFTER_URL = /^(?:(?:accessed|available|retrieved|visited|last|and|or|at|on|see|from|in)(?![A-Za-z])|[([])/iu;
+
+/**
+ * A URL whole again. Justified note lines and line breaks put spaces inside URLs where a
+ * typesetter may break them, after `/`, `.`, `-` (`https:// www. un. org/ zh/ A- RES- 70- 1`);
+ * a space stays where the URL ended before it, and a URL never takes in the Chinese text
+ * that follows it (only ASCII is read as URL).
+ */
+export function rejoinUrls(text: string): string {
+  if (!text.includes('http') && !text.includes('www.')) return text;
+  return text.replace(URL_RUN, (run) => {
+    const tokens = run.split(/[ \t]+/u);
+    let out = tokens[0] as string;
+    for (let k = 1; k < tokens.length; k++) {
+      const token = tokens[k] as string;
+      const joins = (URL_BREAK_AFTER.test(out) || URL_BREAK_BEFORE.test(token)) && !AFTER_URL.test(token) && !/[,;>]$/u.test(out);
+      // Once a URL has ended, the rest of the run is prose.
+      if (!joins) return [out, ...tokens.slice(k)].join(' ');
+      out += token;
+    }
+    return out;
+  });
 }

@@ -105,6 +105,16 @@ export const EssaysResult = z.strictObject({
   passages: z.string(),
   /** The essay's first and last printed page; null when the corpus file does not say. */
   pages: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]).nullable(),
+  /** The journal's abstract (内容提要 / 摘要), keywords and English block, when the article prints them. */
+  abstract: z.string().nullable(),
+  keywords: z.array(z.string()),
+  english: z
+    .strictObject({ title: z.string().nullable(), authors: z.array(z.string()), abstract: z.string().nullable(), keywords: z.array(z.string()) })
+    .nullable(),
+  /** The issue, from `NAME.meta.json` or else as the pages print it (running header, 文章编号); null when neither says. */
+  journal: z.string().nullable(),
+  year: z.number().int().nullable(),
+  issue: z.string().nullable(),
 });
 
 export const CiteResult = z.strictObject({

@@ -110,7 +110,9 @@ describe('citation conventions, any combination', () => {
         const file = parseCorpusFile('random.txt', text);
         expect(file.warnings).toEqual([]);
         const [essay] = essaysOf({ dir: '', files: [file], version: '' });
-        expect(essay?.authors).toEqual(s.authors.map((name, i) => ({ name, affiliation: affiliationOf(s, i) })));
+        expect(essay?.authors.map(({ name, affiliation }) => ({ name, affiliation }))).toEqual(
+          s.authors.map((name, i) => ({ name, affiliation: affiliationOf(s, i) })),
+        );
         const paragraphs = essay?.sections.flatMap((sec) => sec.paragraphs.map(() => sec.path)) ?? [];
         expect(paragraphs.slice(1)).toEqual(paths);
         // Every 同上 reads back as printed, at its own page or the page of the note it repeats,

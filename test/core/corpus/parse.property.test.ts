@@ -135,7 +135,9 @@ describe('parser properties', () => {
         expect(file.essays).toHaveLength(essays.length);
         file.essays.forEach((parsed, k) => {
           const model = essays[k] as ModelEssay;
-          expect(parsed.authors).toEqual([{ name: model.author, affiliation: '某大学教授' }]);
+          expect(parsed.authors).toEqual([
+            { name: model.author, affiliation: '某大学教授', bio: `${model.author}，某大学教授（北京100000）`, address: '北京100000' },
+          ]);
           expect(paragraphsOf(parsed).map((p) => p.text)).toEqual(model.paragraphs.map((p) => p.sentences.join('')));
           paragraphsOf(parsed).forEach((p, pi) => {
             const expectedIds = printed.notes[k]?.[pi] ?? [];

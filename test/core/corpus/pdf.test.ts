@@ -83,7 +83,9 @@ describe('a PDF laid out by pdfkit', () => {
     expect(compact?.urls).toEqual(['https://www.un.org/global-digital-compact/sites/default/files/2024-09/global-digital-compact-final-text-english.pdf']);
     expect(essay?.footnotes.find((n) => n.number === 4)).toMatchObject({ text: '同上，第36页。', form: 'ibid', refersTo: 3, locator: '第36页', page: 18 });
     expect(essay?.footnotes.find((n) => n.number === 6)).toMatchObject({ form: 'short', refersTo: 5, page: 19 });
-    expect(essay?.authors).toEqual([{ name: '王海宁', affiliation: '某大学国际关系学院教授' }]);
+    expect(essay?.authors).toEqual([
+      { name: '王海宁', affiliation: '某大学国际关系学院教授', bio: '王海宁，某大学国际关系学院教授（北京100000）', address: '北京100000' },
+    ]);
   });
 
   test('lets no running header, footer or note text into a paragraph, and no stray spaces between Chinese characters', () => {
@@ -92,8 +94,17 @@ describe('a PDF laid out by pdfkit', () => {
       expect(p.text).not.toMatch(/\p{Script=Han} +\p{Script=Han}/u);
       expect(p.raw).not.toMatch(/\f/u);
     }
+    // The `内容提要：` block is the journal's abstract, a section apart, not the author's opening text.
+    expect(pdf.essays[0]?.sections.map((s) => [s.heading, s.part])).toEqual([
+      ['摘要', 'abstract'],
+      ['一、规则竞争的新阶段', 'body'],
+      ['（一）从技术标准到治理规范', 'body'],
+      ['（二）多边机制的作用', 'body'],
+      ['二、中国方案的提出', 'body'],
+      ['结语', 'body'],
+    ]);
     expect(pdf.essays[0]?.sections.map((s) => s.heading)).toEqual([
-      null,
+      '摘要',
       '一、规则竞争的新阶段',
       '（一）从技术标准到治理规范',
       '（二）多边机制的作用',

@@ -1,0 +1,193 @@
+import { type FrontField, readIssue, splitLabels } from './front-matter.js';
+import { isCircled, joinPieces, MARK } from './text.js';
+
+/*
+ * The parser's first pass: a file's lines as items. A text block, a numbered note, an
+ * affiliation note (`*`), or a labelled part of the front or back matter (`【关键词】…`,
+ * `Abstract: …`), each with its first line and printed page. Page breaks are a form feed and
+ * the page's printed number (`\f17`), with the page's running header after a tab when the
+ * PDF reader saw one (`\f18\t国际展望　2026年第1期`).
+ */
+
+/** Every item knows the printed page it is on: null until the file's first page break says. */
+export type Item =
+  | {
+      kind: 'text';
+      raw: string;
+      line: number;
+      page: number | null;
+      /** The block's first line is indented (`　　`, two spaces or a tab): it starts a paragraph. */
+      indented: boolean;
+      /** The first text block after a page break. */
+      pageTop: boolean;
+    }
+  | { kind: 'note'; mark: string; raw: string; body: string; line: number; page: number | null }
+  | { kind: 'star'; raw: string; body: string; line: number; page: number | null }
+  | { kind: 'front'; field: FrontField; raw: string; body: string; line: number; page: number | null };
+
+export type NoteItem = Extract<Item, { kind: 'note' }>;
+export type FrontItem = Extract<Item, { kind: 'front' }>;
+
+/** What the first pass reads: the items, and each page's running header. */
+export interface ReadItems {
+  items: Item[];
+  headers: Array<{ page: number | null; text: string; line: number }>;
+}
+
+const PAGE_BREAK = /^\f[ \t]*(\d{1,5})?[ \t]*(?:\t(.*))?$/u;
+const STAR_LINE = /^\s*[*＊]\s*(.*)$/u;
+const INDENT = /^(?:\u3000|\s{2,}|\t)/u;
+const HAN = /\p{Script=Han}/u;
+
+/*
+ * A note line starts with its label. Glyph alphabets (①, ➀, ❶, ⑴) and superscript digits
+ * are labels bare or after `^`; digits (`1`, `[1]`, `1)`) only after `^`, or bare in a file
+ * whose markers are written that way, since a line of text may well start with `1)` or `[1]`.
+ */
+const NOTE_LINE = new RegExp(`^\\s*\\^(${MARK})\\s*(.*)$`, 'u');
+const BARE_GLYPH_LINE = /^\s*([\p{No}])\s*(.*)$/u;
+const SUPERSCRIPT_LINE = /^\s*([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})\s*(.*)$/u;
+const BRACKET_LINE = /^\s*(\[\d{1,3}\])\s*(.*)$/u;
+const PAREN_LINE = /^\s*(\d{1,3}\))\s*(.*)$/u;
+
+/**
+ * A copy of `text` that shares no memory with the string it was cut from. A line of `split`
+ * is a slice of the file's text, and so is whatever the model keeps of it (a note's raw
+ * line, a title): one such string kept the whole file in memory (at 1000× the bundled
+ * corpus, 4 MB of the 55 a parsed corpus held). Items keep copies, which let the file go.
+ */
+export function detached(text: string): string {
+  // A concatenation is flattened into a string of its own when it is next read; V8 has no
+  // other way to ask for a copy.
+  return ` ${text}`.slice(1);
+}
+
+function noteLabel(content: string, bare: { brackets: boolean; parens: boolean }): [mark: string, body: string] | null {
+  const m =
+    NOTE_LINE.exec(content) ??
+    (() => {
+      const glyph = BARE_GLYPH_LINE.exec(content);
+      if (glyph && isCircled(glyph[1] as string)) return glyph;
+      return SUPERSCRIPT_LINE.exec(content) ?? (bare.brackets ? BRACKET_LINE.exec(content) : null) ?? (bare.parens ? PAREN_LINE.exec(content) : null);
+    })();
+  return m ? [m[1] as string, m[2] as string] : null;
+}
+
+/** Reads a file's text (BOM and CRLF already handled by the loader) into items. */
+export function readItems(text: string): ReadItems {
+  const items: Item[] = [];
+  const headers: ReadItems['headers'] = [];
+  const bare = { brackets: /\^\[\d/u.test(text), parens: /\^\d{1,3}\)/u.test(text) };
+  const lines = text.split('\n');
+  let current: Item | null = null;
+  let page: number | null = null;
+  /** After a page break, until its first block: a line there may be the running header. */
+  let pageStart = false;
+  let pageTop = false;
+  lines.forEach((rawLine, index) => {
+    const line = index + 1;
+    const pageBreak = PAGE_BREAK.exec(rawLine);
+    if (pageBreak) {
+      page = pageBreak[1] !== undefined ? Number(pageBreak[1]) : (page ?? 0) + 1;
+      if (pageBreak[2]?.trim()) headers.push({ page, text: detached(pageBreak[2].trim()), line });
+      current = null;
+      pageStart = true;
+      pageTop = true;
+      return;
+    }
+    const content = rawLine.replace(/\s+$/u, '').replace(/\f/gu, '');
+    if (content.trim() === '') {
+      current = null;
+      return;
+    }
+    // A text dump keeps the running header as the page's first line; only one naming an issue is known for one.
+    if (pageStart && current === null && readIssue(content) !== null && content.trim().length <= 40) {
+      headers.push({ page, text: detached(content.trim()), line });
+      pageStart = false;
+      return;
+    }
+    pageStart = false;
+    const note = noteLabel(content, bare);
+    const star = note ? null : STAR_LINE.exec(content);
+    const labelled = note || star ? null : splitLabels(content.trim());
+    if (note) {
+      current = { kind: 'note', mark: note[0], raw: detached(content.trim()), body: detached(note[1].trim()), line, page };
+      items.push(current);
+    } else if (star && (star[1] as string).trim() !== '') {
+      current = { kind: 'star', raw: detached(content.trim()), body: detached((star[1] as string).trim()), line, page };
+      items.push(current);
+    } else if (labelled && labelled.lead === '' && labelled.parts.length > 0) {
+      current = { kind: 'front', field: (labelled.parts[0] as { field: FrontField }).field, raw: detached(content.trim()), body: '', line, page };
+      items.push(current);
+    } else if (current !== null) {
+      // A hard-wrapped line continues the block (text or note) it stands in.
+      const c: Item = current;
+      c.raw = joinPieces(c.raw, content);
+      if (c.kind === 'note' || c.kind === 'star') c.body = joinPieces(c.body, content);
+    } else {
+      current = { kind: 'text', raw: detached(content.trim()), line, page, indented: INDENT.test(content), pageTop };
+      items.push(current);
+      pageTop = false;
+    }
+  });
+  return { items: markEnglishMatter(splitLabelled(items)), headers };
+}
+
+/**
+ * Labelled blocks taken apart: a front item holding several labels becomes one item per
+ * label, and a text block with a label inside it (`【关键词】` glued after a line, an English
+ * block run together by the PDF reader) is cut before it.
+ */
+function splitLabelled(items: Item[]): Item[] {
+  return items.flatMap((item): Item[] => {
+    if (item.kind !== 'front' && item.kind !== 'text') return [item];
+    // Chinese prose may name an abstract; only a block with no Chinese in it is cut at an English label.
+    const { lead, parts } = splitLabels(item.raw);
+    const usable = parts.filter((p) => item.kind === 'front' || !p.field.startsWith('en') || !HAN.test(item.raw));
+    if (usable.length === 0 || (item.kind === 'text' && usable.length !== parts.length)) return [item];
+    const front = usable.map((p): Item => ({ kind: 'front', field: p.field, raw: item.raw, body: detached(p.body), line: item.line, page: item.page }));
+    return lead === '' || item.kind === 'front' ? front : [{ ...item, raw: detached(lead) }, ...front];
+  });
+}
+
+/** Whether a text block has no Chinese in it: a line of the English block. */
+function isLatin(item: Item): boolean {
+  return item.kind === 'text' && !HAN.test(item.raw) && /[A-Za-z]/u.test(item.raw);
+}
+
+/**
+ * The English block's unlabelled lines: the title and the author line stand just before
+ * `Abstract:` (the author line last), and lines in English after a labelled English part
+ * continue it (an abstract of two paragraphs, one line per author under About the Authors).
+ */
+function markEnglishMatter(items: Item[]): Item[] {
+  items.forEach((item, i) => {
+    if (item.kind !== 'front' || item.field !== 'enAbstract') return;
+    const before: number[] = [];
+    for (let j = i - 1; j >= 0 && before.length < 4; j--) {
+      const other = items[j] as Item;
+      if (other.kind === 'note' || other.kind === 'star') continue;
+      if (!isLatin(other)) break;
+      before.unshift(j);
+    }
+    before.forEach((j, k) => {
+      const other = items[j] as Extract<Item, { kind: 'text' }>;
+      const field = k === before.length - 1 && before.length > 1 ? 'enAuthors' : 'enTitle';
+      items[j] = { kind: 'front', field, raw: other.raw, body: other.raw, line: other.line, page: other.page };
+    });
+  });
+  let open: FrontItem | null = null;
+  items.forEach((item, i) => {
+    if (item.kind === 'front') open = item.field.startsWith('en') && item.field !== 'enTitle' && item.field !== 'enAuthors' ? item : null;
+    else if (item.kind === 'text') {
+      if (open && isLatin(item)) {
+        const o: FrontItem = open;
+        // About the Authors lists one author a line: keep them apart for the matching.
+        if (o.body === '') o.body = item.raw;
+        else o.body = o.field === 'enAbout' ? `${o.body}；${item.raw}` : joinPieces(o.body, item.raw);
+        items[i] = { kind: 'front', field: o.field, raw: item.raw, body: '', line: item.line, page: item.page };
+      } else open = null;
+    }
+  });
+  return items.filter((item) => item.kind !== 'front' || item.body !== '');
+}

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CIRCLED, joinPieces } from './text.js';
+import { startsWithLabel } from './front-matter.js';
+import { endsSentence, isCircled, joinPieces, NOTE_GLYPHS } from './text.js';
 
 /*
  * A born-digital journal PDF as the text the parser reads: each printed page opens with a
@@ -69,9 +70,19 @@ function loadPdfJs(): Promise<PdfJs> {
 }
 
 const HAN_OR_CJK_PUNCT = /[\p{Script=Han}\u3000-\u303f\uff00-\uffef“”‘’《》〈〉【】…—·]/u;
-const LABEL = new RegExp(`^\\s*([${CIRCLED}]|[*＊])`, 'u');
-const CIRCLED_MARK = new RegExp(`[${CIRCLED}]`, 'u');
-const LONE_MARK = new RegExp(`^\\s*[${CIRCLED}]\\s*$`, 'u');
+/**
+ * A note's label at the start of a line: a glyph of a note alphabet (①, ➀, ❶, ⑴), a marker
+ * the reader wrote (`^¹`, `^[1]`), `*`, superscript digits, or `[1]` / `1)` / `1.` in small
+ * type; or a first-page note labelled `【作者简介】`, `基金项目：` and the like.
+ */
+const LABEL = new RegExp(`^\\s*(?:[${NOTE_GLYPHS}]|\\^|[*＊]|[⁰¹²³⁴⁵⁶⁷⁸⁹]|\\[\\d{1,3}\\]|\\d{1,3}(?:[).．]|\\s)(?=\\s|\\p{Script=Han}|[A-Z]))`, 'u');
+/** A label of plain digits (`1.`, `2)`): a wrapped note's next line may start so too. */
+const DIGIT_LABEL = /^\s*\d/u;
+const CIRCLED_MARK = new RegExp(`[${NOTE_GLYPHS}]`, 'u');
+const LONE_MARK = new RegExp(`^\\s*[${NOTE_GLYPHS}]\\s*$`, 'u');
+const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+/** A label the bot does not know, at the start of a small line at a page's foot: a symbol, then text. */
+const UNKNOWN_LABEL = /^\s*([^\p{L}\p{N}\s\p{P}])\s*\S/u;
 const FOOTER_NUMBER = /^[\s·•—–\-―]*(\d{1,5})[\s·•—–\-―]*$/u;
 /** Glyphs that stand for no character: control codes (glyph numbers), private use, the replacement character. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control codes are exactly what a font without ToUnicode yields.
@@ -131,6 +142,12 @@ function lineText(line: Line): string {
     let str = item.str;
     if (raised && LONE_MARK.test(str)) str = `^${str.trim()}`;
     else if (raised && /^\s*[*＊]\s*$/u.test(str)) str = '*';
+    // A raised number is a marker: written as superscript digits, which no text confuses with a number.
+    else if (raised && /^\s*\d{1,3}\s*$/u.test(str)) str = `^${Array.from(str.trim(), (d) => SUPERSCRIPT[Number(d)]).join('')}`;
+    else if (raised && /^\s*\[\d{1,3}\]\s*$/u.test(str)) str = `^${str.trim()}`;
+    // A gap of a full character between two Chinese characters is a printed full-width space
+    // (`王海燕　李明远`), which pdf.js leaves out: justification never opens one that wide.
+    if (lastEnd !== null && item.x - lastEnd > line.size * 0.9 && /\p{Script=Han}$/u.test(out) && /^\p{Script=Han}/u.test(str)) out += '\u3000';
     // A gap wider than a third of the size between two Latin words is a space pdf.js left out.
     if (lastEnd !== null && item.x - lastEnd > line.size * 0.3 && /[A-Za-z0-9,.;:]$/u.test(out) && /^[A-Za-z0-9(]/u.test(str)) out += ' ';
     out += str;
@@ -139,9 +156,12 @@ function lineText(line: Line): string {
   return tidy(out);
 }
 
-/** Drops the spaces a justified line puts between Chinese characters (and between them and digits). */
+/**
+ * Drops the spaces a justified line puts between Chinese characters (and between them and
+ * digits). A full-width space is printed, not inferred, and is kept.
+ */
 function tidy(text: string): string {
-  let out = text.replace(/\s+/gu, ' ');
+  let out = text.replace(/[^\S\u3000]+/gu, ' ');
   // A space stays only between Latin words: beside a Chinese character or a marker, or
   // between two digits (`2 0 2 4`, a justified line's letter spacing), it is not printed.
   const printed = (a: string, b: string) => {
@@ -165,58 +185,95 @@ function joinLines(lines: string[]): string {
 
 interface PageText {
   number: number | null;
+  /** The running header's text, as printed. */
+  header: string | null;
   blocks: string[];
   notes: string[];
-  /** A first note line with no label: the end of the page before's last note. */
+  /** Small lines under the notes that continue none of them: back matter (an English block). */
+  after: string[];
+  /** A first note line with no label: the end of the page before's last note, or back matter. */
   carried: string | null;
   twoColumns: boolean;
+  /** A label at the foot of the page that is no note alphabet the bot knows. */
+  unknownLabel: string | null;
+}
+
+const YEAR = /^(?:19|20)\d\d$/u;
+
+/** The printed page number: the footer's, or else a number at either end of the running header. */
+function pageNumber(headerLines: Line[], footerLines: Line[]): number | null {
+  let number: number | null = null;
+  for (const l of footerLines) {
+    const m = FOOTER_NUMBER.exec(l.text);
+    if (m) number = Number(m[1]);
+  }
+  if (number !== null) return number;
+  for (const l of headerLines) {
+    const m = /^(\d{1,4})(?=\s|\p{Script=Han})|(?<=\s|\p{Script=Han}|[·—])(\d{1,4})$/u.exec(l.text.trim()) ?? FOOTER_NUMBER.exec(l.text);
+    const found = m?.[1] ?? m?.[2];
+    if (found !== undefined && !YEAR.test(found)) return Number(found);
+  }
+  return null;
+}
+
+/** Whether a note's text so far stops mid-sentence, so that the next unlabelled line goes on with it. */
+function noteReadsOn(note: string[], next: string): boolean {
+  const text = note.join('');
+  if (/(?:https?:\/\/|www\.)\S*$/u.test(text)) return !/^(?:[A-Z][a-z]+\s|[\p{Script=Han}])/u.test(next) || /[，、：]$/u.test(text);
+  return !endsSentence(text);
 }
 
 function readPage(lines: Line[], height: number, width: number, body: { size: number; font: string; left: number }): PageText {
   const header = (l: Line) => l.y > height * 0.9;
   const footer = (l: Line) => l.y < height * 0.08;
-  let number: number | null = null;
-  for (const l of lines.filter(footer)) {
-    const m = FOOTER_NUMBER.exec(l.text);
-    if (m) number = Number(m[1]);
-  }
+  const headerLines = lines.filter(header);
+  const number = pageNumber(headerLines, lines.filter(footer));
+  const headerText = headerLines.map((l) => l.text).join(' ').trim();
   const content = lines.filter((l) => !header(l) && !footer(l));
+  const small = (l: Line) => l.size < body.size * 0.92;
   // The notes: the run of small lines at the foot, from the first labelled one.
   let notesFrom = content.length;
   for (let i = content.length - 1; i >= 0; i--) {
-    const l = content[i] as Line;
-    if (l.size >= body.size * 0.92) break;
+    if (!small(content[i] as Line)) break;
     notesFrom = i;
   }
-  while (
-    notesFrom < content.length &&
-    !LABEL.test((content[notesFrom] as Line).text) &&
-    notesFrom > 0 &&
-    (content[notesFrom - 1] as Line).size < body.size * 0.92
-  )
-    notesFrom++;
+  const labelled = (l: Line) => LABEL.test(l.text) || startsWithLabel(l.text);
+  while (notesFrom < content.length && !labelled(content[notesFrom] as Line) && notesFrom > 0 && small(content[notesFrom - 1] as Line)) notesFrom++;
   const bodyLines = content.slice(0, notesFrom);
   const noteLines = content.slice(notesFrom);
 
+  // An unlabelled line goes on with the note above it only while that note is cut
+  // mid-sentence and no wider gap than a line's parts it from it; otherwise it starts the
+  // back matter printed under the notes (an English title, Abstract, About the Authors).
   const notes: string[][] = [];
+  const after: string[][] = [];
   const carried: string[] = [];
-  for (const l of noteLines) {
-    if (LABEL.test(l.text)) notes.push([l.text]);
-    else if (notes.length > 0) (notes.at(-1) as string[]).push(l.text);
-    else carried.push(l.text);
-  }
-
-  const blocks: string[][] = [];
   let previous: Line | null = null;
+  for (const l of noteLines) {
+    const close = previous !== null && previous.y - l.y < l.size * 1.9;
+    const lastNote = notes.at(-1);
+    if (after.length > 0) {
+      if (labelled(l) || !close) after.push([l.text]);
+      else (after.at(-1) as string[]).push(l.text);
+    } else if (lastNote && close && noteReadsOn(lastNote, l.text) && (!labelled(l) || DIGIT_LABEL.test(l.text))) lastNote.push(l.text);
+    else if (labelled(l)) notes.push([l.text]);
+    else if (lastNote) after.push([l.text]);
+    else carried.push(l.text);
+    previous = l;
+  }
+  const unknown = notes.length === 0 ? noteLines.map((l) => UNKNOWN_LABEL.exec(l.text)?.[1]).find((m) => m !== undefined && !isCircled(m)) : undefined;
+
+  const blocks: Array<{ lines: string[]; indented: boolean }> = [];
+  let before: Line | null = null;
   for (const l of bodyLines) {
     const ownBlock = Math.abs(l.size - body.size) > body.size * 0.08 || l.font !== body.font;
     const indented = l.x > body.left + body.size * 0.8;
-    const previousOwn = previous !== null && (Math.abs(previous.size - body.size) > body.size * 0.08 || previous.font !== body.font);
-    const sameBlock = previous !== null && !ownBlock && !previousOwn && !indented && previous.y - l.y < body.size * 2.5;
-    if (sameBlock || (ownBlock && previous !== null && previousOwn && previous.size === l.size && previous.font === l.font && previous.y - l.y < l.size * 1.6))
-      (blocks.at(-1) as string[]).push(l.text);
-    else blocks.push([l.text]);
-    previous = l;
+    const previousOwn = before !== null && (Math.abs(before.size - body.size) > body.size * 0.08 || before.font !== body.font);
+    const sameBlock = before !== null && !ownBlock && !previousOwn && !indented && before.y - l.y < body.size * 2.5;
+    if (sameBlock || (ownBlock && before !== null && previousOwn && before.size === l.size && before.font === l.font && before.y - l.y < l.size * 1.6))
+      (blocks.at(-1) as { lines: string[] }).lines.push(l.text);
+    else blocks.push({ lines: [l.text], indented: indented && !ownBlock });
+    before = l;
   }
   // Two columns side by side read as lines with a gutter in the middle, or as lines starting
   // at the middle of the page.
@@ -226,10 +283,15 @@ function readPage(lines: Line[], height: number, width: number, body: { size: nu
   const twoColumns = sized.length >= 4 && (gutters >= sized.length * 0.5 || middle >= sized.length * 0.4);
   return {
     number,
-    blocks: blocks.map(joinLines),
+    header: headerText === '' ? null : headerText,
+    // A paragraph's first line is indented in print, and so in the text: the parser tells
+    // by it a paragraph that goes on at the top of a page after a sentence's end.
+    blocks: blocks.map((b) => `${b.indented ? '\u3000\u3000' : ''}${joinLines(b.lines)}`),
     notes: notes.map(joinLines),
+    after: after.map(joinLines),
     carried: carried.length > 0 ? joinLines(carried) : null,
     twoColumns,
+    unknownLabel: unknown ?? null,
   };
 }
 
@@ -320,6 +382,11 @@ export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMIT
       const starts = lines.filter((l) => l.size === size && l.y < p.height * 0.9 && l.y > p.height * 0.08).map((l) => l.x);
       const left = starts.length > 0 ? Math.min(...starts) : 0;
       const page = readPage(lines, p.height, p.width, { size, font, left });
+      if (page.unknownLabel !== null)
+        warnings.push({
+          page: page.number ?? index + 1,
+          message: `has lines at the foot of the page labelled ${page.unknownLabel}, which is no note alphabet the bot knows (① ➀ ❶ ⑴ ¹ [1] 1) *): they are read as text, not notes`,
+        });
       if (page.twoColumns)
         warnings.push({
           page: page.number ?? index + 1,
@@ -327,15 +394,18 @@ export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMIT
         });
       return page;
     });
-    // A note's end carried onto the next page belongs to the last note of the page before.
+    // A note's end carried onto the next page belongs to the last note of the page before,
+    // when that note was cut mid-sentence.
     read.forEach((page, i) => {
       const before = read[i - 1];
       if (!page.carried) return;
-      if (before && before.notes.length > 0) before.notes[before.notes.length - 1] = joinLines([before.notes.at(-1) as string, page.carried]);
+      const last = before?.notes.at(-1);
+      if (before && last !== undefined && before.after.length === 0 && noteReadsOn([last], page.carried))
+        before.notes[before.notes.length - 1] = joinLines([last, page.carried]);
       else page.blocks.push(page.carried);
     });
     const text = read
-      .map((page) => [`\f${page.number ?? ''}`, ...page.blocks, ...page.notes].join('\n\n'))
+      .map((page) => [`\f${page.number ?? ''}${page.header ? `\t${page.header.replace(/\s+/gu, ' ')}` : ''}`, ...page.blocks, ...page.notes, ...page.after].join('\n\n'))
       .join('\n\n')
       .concat('\n');
     return { ok: true, text, pages: doc.numPages, warnings };

@@ -327,6 +327,8 @@ const PATH_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';
 // Arbitraries.
 
 const pick = <T>(xs: readonly T[]) => fc.constantFrom(...xs);
+/** Plain objects (fast-check makes some with a null prototype, which print as `__proto__:null`). */
+const RECORD = { noNullPrototype: true } as const;
 /** A value `some` times in `some + none`, else null. */
 const sometimes = <T>(arb: fc.Arbitrary<T>, some: number, none: number): fc.Arbitrary<T | null> =>
   fc.oneof({ weight: none, arbitrary: fc.constant(null) }, { weight: some, arbitrary: arb });
@@ -339,11 +341,14 @@ export const urlArb: fc.Arbitrary<string> = fc
     labels: fc.array(pick(HOST_LABELS), { minLength: 1, maxLength: 2 }),
     tld: pick(TLDS),
     path: fc.array(
-      fc.record({
-        word: fc.string({ unit: pick(PATH_CHARS.split('')), minLength: 1, maxLength: 12 }),
-        joiner: pick(['', '', '-', '_']),
-        tail: fc.string({ unit: pick(PATH_CHARS.split('')), maxLength: 6 }),
-      }),
+      fc.record(
+        {
+          word: fc.string({ unit: pick(PATH_CHARS.split('')), minLength: 1, maxLength: 12 }),
+          joiner: pick(['', '', '-', '_']),
+          tail: fc.string({ unit: pick(PATH_CHARS.split('')), maxLength: 6 }),
+        },
+        RECORD,
+      ),
       { maxLength: 5 },
     ),
     ext: pick(['', '', '.html', '.shtml', '.pdf', '/']),
@@ -366,7 +371,7 @@ export const urlArb: fc.Arbitrary<string> = fc
     return `${u.scheme}://${host}${path}${query}${u.fragment ? `#${u.fragment}` : ''}`;
   });
 
-const date = fc.record({ y: fc.integer({ min: 2019, max: 2025 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }) });
+const date = fc.record({ y: fc.integer({ min: 2019, max: 2025 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }) }, RECORD);
 const isoDate = (d: { y: number; m: number; d: number }) => `${d.y}-${String(d.m).padStart(2, '0')}-${String(d.d).padStart(2, '0')}`;
 const hanDate = (d: { y: number; m: number; d: number }) => `${d.y}年${d.m}月${d.d}日`;
 
@@ -383,7 +388,7 @@ export const citationArb: fc.Arbitrary<NoteSpec> = fc.oneof(
     .chain((r) =>
       fc.integer({ min: 1, max: 480 }).map((p) => ({ text: `${r.who}${r.given}：${r.book}，${r.pub[0]}：${r.pub[1]}${r.y}年版，第${p}页。`, urls: [] })),
     ),
-  fc.record({ doc: pick(DOC_TITLES), site: pick(SITES), when: date, url: urlArb, form: fc.integer({ min: 0, max: 3 }) }).map((r) => {
+  fc.record({ doc: pick(DOC_TITLES), site: pick(SITES), when: date, url: urlArb, form: fc.integer({ min: 0, max: 3 }) }, RECORD).map((r) => {
     const texts = [
       `${r.doc}，${r.site}，${hanDate(r.when)}，${r.url}。`,
       `参见${r.site}：${r.url}，访问时间：${hanDate(r.when)}。`,
@@ -411,7 +416,7 @@ export const citationArb: fc.Arbitrary<NoteSpec> = fc.oneof(
 export const urlNoteArb: fc.Arbitrary<NoteSpec> = citationArb.filter((n) => n.urls.length > 0);
 /** A note: mostly one citation, sometimes three in one long note (`参见A；B；C。`). */
 export const noteArb: fc.Arbitrary<NoteSpec> = fc.oneof(
-  { weight: 4, arbitrary: citationArb },
+  { weight: 3, arbitrary: citationArb },
   {
     weight: 1,
     arbitrary: fc.tuple(citationArb, citationArb, citationArb).map(([a, b, c]) => ({
@@ -430,12 +435,15 @@ const sentenceText = fc
     pick(['。', '。', '。', '？']),
   )
   .map(([c, s, p, more, stop]) => `${c}${s}${p}${more ? `，${more[0]}${more[1]}` : ''}${stop}`);
-const sentence: fc.Arbitrary<SentenceSpec> = fc.record({
-  text: sentenceText,
-  note: sometimes(noteArb, 1, 3),
-  markBeforeStop: fc.boolean(),
-});
-const paragraph: fc.Arbitrary<ParagraphSpec> = fc.record({ sentences: fc.array(sentence, { minLength: 1, maxLength: 7 }) });
+const sentence: fc.Arbitrary<SentenceSpec> = fc.record(
+  {
+    text: sentenceText,
+    note: sometimes(noteArb, 1, 3),
+    markBeforeStop: fc.boolean(),
+  },
+  RECORD,
+);
+const paragraph: fc.Arbitrary<ParagraphSpec> = fc.record({ sentences: fc.array(sentence, { minLength: 1, maxLength: 7 }) }, RECORD);
 
 const author: fc.Arbitrary<AuthorSpec> = fc
   .record({
@@ -474,42 +482,45 @@ const sections: fc.Arbitrary<SectionSpec[]> = fc
   });
 
 /** A random research article. */
-export const articleSpec: fc.Arbitrary<ArticleSpec> = fc.record({
-  issue: fc.integer({ min: 1, max: 6 }),
-  year: fc.constant(2026),
-  firstPage: fc.integer({ min: 1, max: 180 }),
-  title: fc
-    .tuple(pick(TITLE_FRAMES), fc.uniqueArray(pick(TITLE_WORDS), { minLength: 2, maxLength: 2 }))
-    .map(([f, [a, b]]) => f.replace('{a}', a as string).replace('{b}', b as string)),
-  subtitle: fc.option(pick(SUBTITLES), { nil: null }),
-  authors: fc.uniqueArray(author, { minLength: 1, maxLength: 3, selector: (a) => a.name }),
-  authorSeparator: pick(['　', '、', '，'] as const),
-  labels: pick(['bracket', 'colon'] as const),
-  abstract: fc.array(sentenceText, { minLength: 2, maxLength: 5 }).map((s) => s.join('')),
-  keywords: fc.uniqueArray(pick(KEYWORDS), { minLength: 3, maxLength: 5 }),
-  keywordSeparator: pick(['　', '；'] as const),
-  clc: pick(CLC),
-  doi: fc.boolean(),
-  bios: pick(['each', 'all'] as const),
-  funding: fc.option(pick(FUNDS), { nil: null }),
-  received: fc.option(date.map(isoDate), { nil: null }),
-  revised: fc.option(date.map(isoDate), { nil: null }),
-  sections,
-  english: fc.option(
-    fc.record({
-      title: pick(ENGLISH_TITLES),
-      abstract: fc.array(pick(ENGLISH_SENTENCES), { minLength: 2, maxLength: 5 }).map((s) => s.join(' ')),
-      and: fc.boolean(),
-      size: pick([9, 10.5]),
-      newPage: fc.boolean(),
-    }),
-    { nil: null },
-  ),
-  footer: pick(['dots', 'dashes', 'bare'] as const),
-  noteWidth: fc.double({ min: 0.6, max: 1, noNaN: true }),
-  hangingNotes: fc.boolean(),
-  layoutSeed: fc.integer({ min: 1, max: 0x7fffffff }),
-});
+export const articleSpec: fc.Arbitrary<ArticleSpec> = fc.record(
+  {
+    issue: fc.integer({ min: 1, max: 6 }),
+    year: fc.constant(2026),
+    firstPage: fc.integer({ min: 1, max: 180 }),
+    title: fc
+      .tuple(pick(TITLE_FRAMES), fc.uniqueArray(pick(TITLE_WORDS), { minLength: 2, maxLength: 2 }))
+      .map(([f, [a, b]]) => f.replace('{a}', a as string).replace('{b}', b as string)),
+    subtitle: fc.option(pick(SUBTITLES), { nil: null }),
+    authors: fc.uniqueArray(author, { minLength: 1, maxLength: 3, selector: (a) => a.name }),
+    authorSeparator: pick(['　', '、', '，'] as const),
+    labels: pick(['bracket', 'colon'] as const),
+    abstract: fc.array(sentenceText, { minLength: 2, maxLength: 5 }).map((s) => s.join('')),
+    keywords: fc.uniqueArray(pick(KEYWORDS), { minLength: 3, maxLength: 5 }),
+    keywordSeparator: pick(['　', '；'] as const),
+    clc: pick(CLC),
+    doi: fc.boolean(),
+    bios: pick(['each', 'all'] as const),
+    funding: fc.option(pick(FUNDS), { nil: null }),
+    received: fc.option(date.map(isoDate), { nil: null }),
+    revised: fc.option(date.map(isoDate), { nil: null }),
+    sections,
+    english: fc.option(
+      fc.record({
+        title: pick(ENGLISH_TITLES),
+        abstract: fc.array(pick(ENGLISH_SENTENCES), { minLength: 2, maxLength: 5 }).map((s) => s.join(' ')),
+        and: fc.boolean(),
+        size: pick([9, 10.5]),
+        newPage: fc.boolean(),
+      }),
+      { nil: null },
+    ),
+    footer: pick(['dots', 'dashes', 'bare'] as const),
+    noteWidth: fc.double({ min: 0.6, max: 1, noNaN: true }),
+    hangingNotes: fc.boolean(),
+    layoutSeed: fc.integer({ min: 1, max: 0x7fffffff }),
+  },
+  RECORD,
+);
 
 // ---------------------------------------------------------------------------------------------
 // Layout.
@@ -781,14 +792,16 @@ class Layout {
     const tooMany = this.page.numbered + markers.length > 4 && this.page.numbered > 0;
     let carry: Token[][] | null = null;
     if (!fits && !fresh) {
-      // The last note may be cut: what fits stays here, the rest goes to the top of the next page's notes.
-      const last = blocks.at(-1);
-      if (!last || tooMany || last.lines.length < 2 || this.carried || this.rng() < 0.35) return false;
+      // A note may be cut, what fits staying here and the rest going to the top of the next
+      // page's notes: the last note this line calls, or else (to make room for the line) the
+      // page's last note. The page then ends with this line.
+      const own = blocks.length > 0;
+      const last = own ? blocks.at(-1) : this.page.notes.at(-1);
+      if (last?.kind !== 'numbered' || !last.ends || tooMany || keepWith > 0 || last.lines.length < 2 || this.carried) return false;
+      if (this.rng() < (own ? 0.15 : 0.6)) return false;
+      const others = own ? [...this.page.notes, ...blocks.slice(0, -1)] : this.page.notes.slice(0, -1);
       let k = last.lines.length - 1;
-      for (; k >= 1; k--) {
-        const cut = { ...last, lines: last.lines.slice(0, k) };
-        if (this.page.y + height <= bottom([...this.page.notes, ...blocks.slice(0, -1), cut])) break;
-      }
+      for (; k >= 1; k--) if (this.page.y + height <= bottom([...others, { ...last, lines: last.lines.slice(0, k) }])) break;
       if (k < 1) return false;
       carry = last.lines.slice(k);
       last.lines = last.lines.slice(0, k);
@@ -862,8 +875,8 @@ class Layout {
       if (o.cut && last && this.page.body.at(-1) === last.line) {
         const toks = last.line.tokens;
         let cut = -1;
-        if (this.rng() < 0.75)
-          for (let j = toks.length - 2; j >= Math.max(0, toks.length - 7) && cut < 0; j--) {
+        if (this.rng() < 0.9)
+          for (let j = toks.length - 2; j >= Math.max(0, toks.length - 11) && cut < 0; j--) {
             const after = toks[j + 1]?.kind === 'marker' ? j + 1 : j;
             if (toks[j]?.text === '。' && after < toks.length - 1 && toks.slice(after + 1).every((t) => t.kind !== 'marker')) cut = after;
           }

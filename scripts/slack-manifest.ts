@@ -3,23 +3,26 @@ import { join } from 'node:path';
 import { registry } from '../commands/index.js';
 import { loadEnvFile, PROJECT_ROOT, parseConfig } from '../src/config.js';
 import { isUserError } from '../src/core/dispatch/errors.js';
-import { buildManifest, formatManifest } from '../src/slack/manifest.js';
+import { formatManifest, manifestFiles } from '../src/slack/manifest.js';
 
 /**
  * `npm run manifest:slack`: writes `manifest.json` (Socket Mode) from the command registry,
  * with SLACK_COMMAND as the command; with PUBLIC_URL also `manifest.http.json`, whose
- * command, interactivity and event request URLs point at `PUBLIC_URL/slack/events`.
+ * command, interactivity and event request URLs point at `PUBLIC_URL/slack/events`, and, when
+ * OAuth is configured (SLACK_CLIENT_ID…), whose redirect URL is `PUBLIC_URL/slack/oauth_redirect`.
  */
 function main(): void {
   loadEnvFile();
   const config = parseConfig(process.env);
-  const write = (name: string, publicUrl?: string) => {
+  for (const { name, manifest } of manifestFiles(registry, config)) {
     const path = join(PROJECT_ROOT, name);
-    writeFileSync(path, formatManifest(buildManifest(registry, { command: config.slackCommand, ...(publicUrl ? { publicUrl } : {}) })));
-    process.stdout.write(`wrote ${path} (${config.slackCommand}, ${publicUrl ? `HTTP at ${publicUrl}/slack/events` : 'Socket Mode'})\n`);
-  };
-  write('manifest.json');
-  if (config.publicUrl) write('manifest.http.json', config.publicUrl);
+    writeFileSync(path, formatManifest(manifest));
+    const http = manifest.settings.event_subscriptions.request_url;
+    const redirect = manifest.oauth_config.redirect_urls?.[0];
+    process.stdout.write(
+      `wrote ${path} (${config.slackCommand}, ${http ? `HTTP at ${http}${redirect ? `, OAuth redirect ${redirect}` : ''}` : 'Socket Mode'})\n`,
+    );
+  }
 }
 
 try {

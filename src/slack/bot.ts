@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   App,
   type Logger as BoltLogger,
+  ErrorCode,
   FileInstallationStore,
   HTTPReceiver,
   LogLevel,
@@ -19,10 +21,21 @@ import { localeFromTag } from '../core/reply/layout.js';
 import type { Locale, Reply } from '../core/reply/model.js';
 import { label, zh } from '../core/reply/traditional.js';
 import type { Reader } from '../web/reader.js';
-import { FIND_SOURCE_CALLBACK_ID, FIND_SOURCE_COMMAND, SLACK_BOT_SCOPES, SLACK_EVENTS_PATH } from './manifest.js';
-import { ACTION_ID_PREFIX, type ButtonState, parseButtonValue, plainFromSlack, type RenderOptions, replyToBlockKit, type SlackBlock } from './render.js';
+import { createLocaleCache } from './locales.js';
+import { FIND_SOURCE_CALLBACK_ID, FIND_SOURCE_COMMAND, SLACK_BOT_SCOPES, SLACK_EVENTS_PATH, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH } from './manifest.js';
+import {
+  ACTION_ID_PREFIX,
+  type ButtonState,
+  contextBlock,
+  parseButtonValue,
+  plainFromSlack,
+  type RenderOptions,
+  replyToBlockKit,
+  type SlackBlock,
+} from './render.js';
+import { registerUninstall } from './uninstall.js';
 
-export { SLACK_EVENTS_PATH };
+export { SLACK_EVENTS_PATH, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH };
 
 /** A response_url takes at most five posts within 30 minutes. */
 const RESPONSE_URL_MAX_POSTS = 5;
@@ -66,10 +79,6 @@ export interface SocketTuning {
   reader?: Reader;
 }
 
-/** OAuth's paths in HTTP mode: the install link to share, and where Slack sends the browser back. */
-export const SLACK_INSTALL_PATH = '/slack/install';
-export const SLACK_REDIRECT_PATH = '/slack/oauth_redirect';
-
 /** Bolt's logger interface over ours, so Bolt's own messages land in the same JSON log. */
 function boltLogger(logger: Logger): BoltLogger {
   const line = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : m instanceof Error ? m.message : JSON.stringify(m))).join(' ');
@@ -86,9 +95,6 @@ function boltLogger(logger: Logger): BoltLogger {
 }
 
 type WebClient = webApi.WebClient;
-
-/** Users whose language is remembered; a workspace's active researchers fit many times over. */
-const LOCALES_CACHED = 2000;
 
 /** Slack's locale (`zh-CN`, `zh-TW`, `en-US`, …) as the bot's, as every platform's is read. */
 export const localeFromSlack = localeFromTag;
@@ -124,6 +130,8 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
 
   let socket: SocketModeReceiver | undefined;
   let http: HTTPReceiver | undefined;
+  // Several workspaces' installations (their bot tokens), on disk; an uninstall deletes one.
+  const installations = config.oauth ? new FileInstallationStore({ baseDir: config.oauth.installationsDir, clientId: config.oauth.clientId }) : undefined;
   if (config.appToken) {
     socket = new SocketModeReceiver({
       appToken: config.appToken,
@@ -146,7 +154,7 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
             clientSecret: oauth.clientSecret,
             stateSecret: oauth.stateSecret,
             scopes: SLACK_BOT_SCOPES,
-            installationStore: new FileInstallationStore({ baseDir: oauth.installationsDir, clientId: oauth.clientId }),
+            installationStore: installations,
             installerOptions: {
               directInstall: true,
               installPath: SLACK_INSTALL_PATH,
@@ -181,32 +189,13 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     deferInitialization: true,
   });
 
-  /*
-   * A user's language, from users.info with include_locale (scope users:read), asked once per
-   * user and remembered with a bound. A failed lookup (no scope, a deleted user) answers in
-   * English and is remembered too, so a missing scope costs one call per user, not per request.
-   */
-  const locales = new Map<string, Locale>();
-  const localeOf = async (userId: string, client: WebClient): Promise<Locale> => {
-    const known = locales.get(userId);
-    if (known) return known;
-    let locale: Locale = 'en';
-    try {
-      const info = await client.users.info({ user: userId, include_locale: true });
-      locale = localeFromSlack(info.user?.locale);
-    } catch (error) {
-      logger.debug({ err: error, user: userId }, 'slack: users.info failed; answering in English');
-    }
-    if (locales.size >= LOCALES_CACHED) locales.delete(locales.keys().next().value as string);
-    locales.set(userId, locale);
-    return locale;
-  };
+  const locales = createLocaleCache(logger);
   const invocation = `${config.command} `;
   /** The person asking, in their language; `client` carries the token of their workspace. */
-  const requester = async (userId: string, client: WebClient): Promise<Requester> => ({
+  const requester = async (teamId: string | undefined, userId: string, client: WebClient): Promise<Requester> => ({
     platform: 'slack',
     userId,
-    locale: await localeOf(userId, client),
+    locale: await locales.of(teamId, userId, client),
     invocation,
   });
 
@@ -260,6 +249,9 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     };
   };
 
+  /** A fresh suffix for an answer's block_ids: Slack wants new ones for each iteration of a message. */
+  const revision = () => randomUUID().slice(0, 8);
+
   const inFlight = new Set<Promise<unknown>>();
   let stopping = false;
   /** Runs a handler's work, tracked for a graceful stop; a throw is logged and answered briefly. */
@@ -289,7 +281,7 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
    * puts the first message in place of the one whose button was clicked (More pages in place).
    */
   const send = async (respond: Replier, reply: Reply, opts: Pick<RenderOptions, 'visibility' | 'share'> & { locale: Locale; replace?: boolean }) => {
-    const messages = replyToBlockKit(reply, { ...opts, maxMessages: RESPONSE_URL_MAX_POSTS });
+    const messages = replyToBlockKit(reply, { ...opts, maxMessages: RESPONSE_URL_MAX_POSTS, revision: revision() });
     for (const [i, message] of messages.entries()) {
       const args: RespondArguments = {
         response_type: reply.error ? 'ephemeral' : opts.visibility,
@@ -302,12 +294,12 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
   };
 
   // One command with subcommands (`/yinzheng quote …`); see manifest.ts for why.
-  app.command(config.command, async ({ command, ack, respond: viaUrl, client }) => {
+  app.command(config.command, async ({ command, ack, respond: viaUrl, client, context }) => {
     // Slack gives three seconds; the answer goes through the response_url afterwards.
     await ack();
     const respond = replierFor(viaUrl, command.response_url, { channel: command.channel_id, user: command.user_id }, client);
     await guard('command', respond, async () => {
-      const who = await requester(command.user_id, client);
+      const who = await requester(context.teamId, command.user_id, client);
       // Slack sends the typed text with `&`, `<` and `>` as entities, whatever should_escape says.
       const { reply, share } = answerLine(plainFromSlack(command.text), who);
       await send(respond, reply, { visibility: 'ephemeral', locale: who.locale, ...(share ? { share } : {}) });
@@ -315,30 +307,48 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
   });
 
   // `@yinzheng quote …` in a channel or a thread: answered in that thread, for everyone there.
-  app.event('app_mention', async ({ event, client }) => {
+  app.event('app_mention', async ({ event, client, context }) => {
     await guard('mention', undefined, async () => {
       if (!event.user) return;
-      const who = await requester(event.user, client);
+      const who = await requester(context.teamId, event.user, client);
       const text = plainFromSlack(event.text.replace(/<@[A-Z0-9]+(?:\|[^>]*)?>/gu, ' '));
       const { reply } = answerLine(text, who);
-      const thread = event.thread_ts ?? event.ts;
-      // Bad input is the asker's business: said to them alone, in the thread.
-      const visibility = reply.error ? 'ephemeral' : 'in_channel';
-      for (const m of replyToBlockKit(reply, { locale: who.locale, visibility: 'in_channel' })) {
-        if (visibility === 'ephemeral')
-          await client.chat.postEphemeral({ channel: event.channel, user: event.user, thread_ts: thread, text: m.text, blocks: m.blocks });
-        else await client.chat.postMessage({ channel: event.channel, thread_ts: thread, text: m.text, blocks: m.blocks });
+      const messages = replyToBlockKit(reply, { locale: who.locale, visibility: 'in_channel', revision: revision() });
+      if (reply.error) {
+        /*
+         * Bad input is the asker's business: said to them alone. chat.postEphemeral, thread_ts:
+         * "Ephemeral messages in threads are only shown if there is already an active thread"
+         * (docs.slack.dev/reference/methods/chat.postEphemeral). A mention inside a thread has
+         * one; a mention at the top level of a channel has none yet, and an ephemeral note
+         * into it would be taken (ok: true) and shown to no one. So at the top level the note
+         * goes ephemeral into the channel itself, right under the mention where the user is
+         * looking, rather than as a public reply (which would start a thread for everyone
+         * about one person's typo) or a DM (which needs another scope and a place the user is
+         * not looking).
+         */
+        for (const m of messages) {
+          await client.chat.postEphemeral({
+            channel: event.channel,
+            user: event.user,
+            text: m.text,
+            blocks: m.blocks,
+            ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}),
+          });
+        }
+        return;
       }
+      const thread = event.thread_ts ?? event.ts;
+      for (const m of messages) await client.chat.postMessage({ channel: event.channel, thread_ts: thread, text: m.text, blocks: m.blocks });
     });
   });
 
-  app.action(new RegExp(`^${ACTION_ID_PREFIX}`, 'u'), async ({ action, ack, body, respond: viaUrl, client }) => {
+  app.action(new RegExp(`^${ACTION_ID_PREFIX}`, 'u'), async ({ action, ack, body, respond: viaUrl, client, context }) => {
     await ack();
     const url = 'response_url' in body && typeof body.response_url === 'string' ? body.response_url : undefined;
     const channel = 'channel' in body && body.channel ? body.channel.id : undefined;
     const respond = replierFor(viaUrl, url, { channel, user: body.user.id }, client);
     await guard('button', respond, async () => {
-      const who = await requester(body.user.id, client);
+      const who = await requester(context.teamId, body.user.id, client);
       const state = action.type === 'button' ? parseButtonValue(action.value ?? '') : null;
       const kind = ('action_id' in action ? action.action_id : '').slice(ACTION_ID_PREFIX.length).split(':')[0];
       if (!state || !kind) {
@@ -348,14 +358,17 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
       const reply = run(bot, state, who);
       if (kind === 'share' && !reply.error) {
         // Posted anew for the channel (the private answer could be stale), saying who shared it; then the private copy goes.
-        const messages = replyToBlockKit(reply, { locale: who.locale, visibility: 'in_channel', maxMessages: RESPONSE_URL_MAX_POSTS - 1 });
-        const sharedBy = {
-          type: 'context' as const,
-          elements: [{ type: 'mrkdwn' as const, text: `${label(who.locale, 'Shared by', '分享者')} <@${body.user.id}>` }],
-        };
-        for (const [i, m] of messages.entries()) {
-          await respond({ response_type: 'in_channel', replace_original: false, text: m.text, blocks: i === 0 ? [sharedBy, ...m.blocks] : m.blocks });
-        }
+        // The "Shared by" line is rendered with the answer, inside its 50 blocks and budget: prepended afterwards it
+        // could make a full message 51 blocks, which Slack refuses whole (invalid_blocks).
+        const sharedBy = contextBlock([`${label(who.locale, 'Shared by', '分享者')} <@${body.user.id}>`]);
+        const messages = replyToBlockKit(reply, {
+          locale: who.locale,
+          visibility: 'in_channel',
+          maxMessages: RESPONSE_URL_MAX_POSTS - 1,
+          preface: [sharedBy],
+          revision: revision(),
+        });
+        for (const m of messages) await respond({ response_type: 'in_channel', replace_original: false, text: m.text, blocks: m.blocks });
         await respond({ delete_original: true });
         return;
       }
@@ -364,13 +377,13 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     });
   });
 
-  app.shortcut(FIND_SOURCE_CALLBACK_ID, async ({ shortcut, ack, respond: viaUrl, client }) => {
+  app.shortcut(FIND_SOURCE_CALLBACK_ID, async ({ shortcut, ack, respond: viaUrl, client, context }) => {
     await ack();
     if (shortcut.type !== 'message_action') return;
     // Slack always sends a message shortcut a response_url, but not by contract: without one, the answer is posted privately in place.
     const respond = replierFor(viaUrl, shortcut.response_url, { channel: shortcut.channel.id, user: shortcut.user.id }, client);
     await guard('shortcut', respond, async () => {
-      const who = await requester(shortcut.user.id, client);
+      const who = await requester(context.teamId, shortcut.user.id, client);
       const text = plainFromSlack(shortcut.message.text ?? '').trim();
       const verify = bot.commands.get(FIND_SOURCE_COMMAND);
       const reply =
@@ -384,7 +397,15 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     });
   });
 
+  registerUninstall(app, installations, locales, logger);
+
   app.error(async (error) => {
+    if (error.code === ErrorCode.AuthorizationError) {
+      // No installation for the workspace (never installed, or removed since): refused, which
+      // over HTTP is a 401 to Slack, not a bug of ours.
+      logger.warn({ err: error }, 'slack: an event from a workspace with no installation was refused');
+      throw error;
+    }
     logger.error({ err: error }, 'slack: unhandled error');
   });
 

@@ -17,7 +17,7 @@ export interface SlackManifest {
     slash_commands: Array<{ command: string; description: string; usage_hint?: string; url?: string; should_escape: boolean }>;
     shortcuts: Array<{ name: string; type: 'message'; callback_id: string; description: string }>;
   };
-  oauth_config: { scopes: { bot: string[] } };
+  oauth_config: { redirect_urls?: string[]; scopes: { bot: string[] } };
   settings: {
     event_subscriptions: { bot_events: string[]; request_url?: string };
     interactivity: { is_enabled: boolean; request_url?: string };
@@ -35,10 +35,26 @@ export interface ManifestOptions {
    * interactions and events to `<url>/slack/events`. Without it the manifest is Socket Mode's.
    */
   publicUrl?: string;
+  /**
+   * Installed to several workspaces through OAuth (SLACK_CLIENT_ID…): the HTTP manifest then
+   * lists the redirect URL, so that pasting it again keeps `/slack/install` working.
+   */
+  oauth?: boolean;
 }
 
 /** The path Slack posts events, commands and interactions to in HTTP mode. */
 export const SLACK_EVENTS_PATH = '/slack/events';
+/** OAuth's paths in HTTP mode: the install link to share, and where Slack sends the browser back. */
+export const SLACK_INSTALL_PATH = '/slack/install';
+export const SLACK_REDIRECT_PATH = '/slack/oauth_redirect';
+
+/**
+ * The bot events: `app_mention` for `@yinzheng …`, and the two that say a workspace removed the
+ * app, which Slack sends only "if it is subscribed" (docs.slack.dev/reference/events/
+ * tokens_revoked) and which need no scope. Subscribed in every manifest, so that an
+ * installation never outlives the workspace's consent.
+ */
+export const SLACK_BOT_EVENTS = ['app_mention', 'app_uninstalled', 'tokens_revoked'];
 
 /**
  * The bot scopes, each for one thing the bot does: `commands` for the slash command and the
@@ -79,7 +95,11 @@ export function subcommandsHint(commands: ReadonlyMap<string, Command>): string 
  * apart. Socket Mode unless `publicUrl` is given, then HTTP with its request URLs.
  */
 export function buildManifest(commands: ReadonlyMap<string, Command>, options: ManifestOptions): SlackManifest {
-  const requestUrl = options.publicUrl ? `${options.publicUrl.replace(/\/+$/u, '')}${SLACK_EVENTS_PATH}` : undefined;
+  const base = options.publicUrl?.replace(/\/+$/u, '');
+  const requestUrl = base ? `${base}${SLACK_EVENTS_PATH}` : undefined;
+  // oauth_config.redirect_urls (docs.slack.dev/reference/app-manifest): a manifest pasted without
+  // them replaces the app's Redirect URLs with none, and Slack then refuses /slack/install's redirect.
+  const redirect = base && options.oauth ? { redirect_urls: [`${base}${SLACK_REDIRECT_PATH}`] } : {};
   const url = requestUrl ? { url: requestUrl } : {};
   const request = requestUrl ? { request_url: requestUrl } : {};
   return {
@@ -109,15 +129,31 @@ export function buildManifest(commands: ReadonlyMap<string, Command>, options: M
         },
       ],
     },
-    oauth_config: { scopes: { bot: SLACK_BOT_SCOPES } },
+    oauth_config: { ...redirect, scopes: { bot: SLACK_BOT_SCOPES } },
     settings: {
-      event_subscriptions: { bot_events: ['app_mention'], ...request },
+      event_subscriptions: { bot_events: SLACK_BOT_EVENTS, ...request },
       interactivity: { is_enabled: true, ...request },
       org_deploy_enabled: false,
       socket_mode_enabled: requestUrl === undefined,
       token_rotation_enabled: false,
     },
   };
+}
+
+/**
+ * The manifests `npm run manifest:slack` writes: `manifest.json` (Socket Mode) always, and with
+ * PUBLIC_URL `manifest.http.json`, whose redirect URL is there when OAuth is configured.
+ */
+export function manifestFiles(
+  commands: ReadonlyMap<string, Command>,
+  config: { slackCommand: string; publicUrl: string | undefined; slack: { oauth?: unknown } | undefined },
+): Array<{ name: string; manifest: SlackManifest }> {
+  const files = [{ name: 'manifest.json', manifest: buildManifest(commands, { command: config.slackCommand }) }];
+  if (config.publicUrl) {
+    const oauth = config.slack?.oauth !== undefined;
+    files.push({ name: 'manifest.http.json', manifest: buildManifest(commands, { command: config.slackCommand, publicUrl: config.publicUrl, oauth }) });
+  }
+  return files;
 }
 
 /** The manifest as committed in `manifest.json`: two-space JSON and a final newline. */

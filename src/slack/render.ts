@@ -21,30 +21,51 @@ import { localized } from '../core/reply/traditional.js';
  * limit is broken (`invalid_blocks`), so every limit below is enforced here, not hoped for.
  */
 
-/** Blocks in one message. */
+/*
+ * Slack's published limits, each from its page on docs.slack.dev (reference/block-kit/…).
+ * Past any of them Slack refuses the whole message with `invalid_blocks`.
+ */
+
+/** "You can include up to 50 blocks in each message" (reference/block-kit/blocks). */
 export const SLACK_MAX_BLOCKS = 50;
-/** Characters of a section block's text (and of a context element's text). */
+/** Section `text`: "Maximum length for the text in this field is 3000 characters" (blocks/section-block). */
 export const SLACK_SECTION_TEXT_MAX = 3000;
-/** Characters of one section field. */
+/** Section `fields`: "Maximum length for the text in each item is 2000 characters" (blocks/section-block). */
 export const SLACK_FIELD_TEXT_MAX = 2000;
-/** Fields in one section block. */
+/** Section `fields`: "Maximum number of items is 10" (blocks/section-block). */
 export const SLACK_MAX_FIELDS = 10;
-/** Characters of a header block's plain text. */
+/** Header `text`: "Maximum length for the text in this field is 150 characters" (blocks/header-block). */
 export const SLACK_HEADER_MAX = 150;
-/** Elements in one actions block. */
+/** Context `elements`: "Maximum number of items is 10" (blocks/context-block). */
+export const SLACK_CONTEXT_ELEMENTS_MAX = 10;
+/** Actions `elements`: "There is a maximum of 25 elements in each action block" (blocks/actions-block). */
 export const SLACK_MAX_ACTIONS = 25;
-/** Characters of a button's label. */
+/** Button `text`: 75 characters (block-elements/button-element). */
 export const SLACK_BUTTON_TEXT_MAX = 75;
-/** Characters of a button's value; the value is what carries a button's state. */
+/** Button `value`: 2000 characters (block-elements/button-element); the value is what carries a button's state. */
 export const SLACK_BUTTON_VALUE_MAX = 2000;
-/** Characters of an action_id or block_id. */
+/** `action_id` and `block_id`: "Maximum length for this field is 255 characters". */
 export const SLACK_ID_MAX = 255;
 /**
- * Characters in one message, all texts together. Slack documents no single number but
- * starts refusing or truncating messages somewhere around 12,000; staying well under it
- * leaves room for its own escaping.
+ * A message's `text`: "The `text` field accepts up to 40,000 characters"; past it Slack truncates
+ * (api.slack.com/changelog/2018-04-truncating-really-long-messages). Our `text` is only the
+ * notification (SLACK_FALLBACK_TEXT_MAX), far below it.
  */
-export const SLACK_MESSAGE_CHARS_BUDGET = 10_000;
+export const SLACK_MESSAGE_TEXT_MAX = 40_000;
+/**
+ * The text of all blocks of one message together. Slack publishes no total for section blocks
+ * (50 sections of 3,000 would be 150,000), yet refuses long messages with `msg_blocks_too_long`
+ * near 13,200 characters of mixed blocks (slackapi/bolt-js#2509). The one cumulative figure it
+ * documents is the markdown block's "Limit 12,000 characters max" (@slack/types MarkdownBlock,
+ * docs.slack.dev), so that is the figure the budget rests on.
+ */
+export const SLACK_BLOCKS_TEXT_DOCUMENTED_MAX = 12_000;
+/**
+ * What the renderer puts in one message, all texts, button values and ids together: the
+ * documented 12,000 less a sixth for what Slack adds to count (entities it re-escapes, block
+ * containers), so a message never sits at the edge.
+ */
+export const SLACK_MESSAGE_CHARS_BUDGET = SLACK_BLOCKS_TEXT_DOCUMENTED_MAX - 2_000;
 /** Characters of the notification `text` that goes with the blocks. */
 export const SLACK_FALLBACK_TEXT_MAX = 300;
 
@@ -123,6 +144,18 @@ export interface RenderOptions {
    * keeps its beginning and says how much was left out; the buttons are always kept.
    */
   maxMessages?: number;
+  /**
+   * Blocks that open the first message (Share's "Shared by" line). They count against the
+   * message's 50 blocks and its budget like any other, so adding them can never push a
+   * message past the limits.
+   */
+  preface?: SlackBlock[];
+  /**
+   * Makes this rendering's block_ids its own. Slack: "block_id should be unique for each
+   * message and each iteration of a message. If a message is updated, use a new block_id"
+   * (reference/block-kit/blocks); the adapter gives each answer a fresh one.
+   */
+  revision?: string;
 }
 
 /** Escapes the three characters Slack treats as markup, so `<!everyone>` or `<@U1>` in text stays text. */
@@ -278,7 +311,7 @@ function renderBlock(block: ReplyBlock, locale: Locale): SlackBlock[] {
         type: 'section',
         text: mrkdwn(t),
       }));
-      out.push({ type: 'context', elements: [mrkdwn(attributionLine(block.attribution, locale))] });
+      out.push(contextBlock([attributionLine(block.attribution, locale)]));
       for (const t of packLines(block.footnotes.map((f) => footnoteLine(footnoteLayout(f, locale), locale)))) out.push({ type: 'section', text: mrkdwn(t) });
       return out;
     }
@@ -382,7 +415,7 @@ export function messageChars(message: SlackMessage): number {
  */
 export function replyToBlockKit(reply: Reply, opts: RenderOptions): SlackMessage[] {
   const title = reply.title.replace(/\s+/gu, ' ').trim();
-  const body: SlackBlock[] = [];
+  const body: SlackBlock[] = [...(opts.preface ?? [])];
   // Plain text is escaped too: Slack decodes the three entities in every text object.
   if (title !== '') body.push({ type: 'header', text: plain(escapeWithin(title, SLACK_HEADER_MAX)) });
   if (reply.message) body.push(...textSections(reply.message));
@@ -410,14 +443,14 @@ export function replyToBlockKit(reply: Reply, opts: RenderOptions): SlackMessage
   const fits = (blocks: SlackBlock[], extra: SlackBlock[]) =>
     blocks.length + extra.length <= SLACK_MAX_BLOCKS && overhead + [...blocks, ...extra].reduce((n, b) => n + blockChars(b), 0) <= SLACK_MESSAGE_CHARS_BUDGET;
   const actionBlocks: SlackBlock[] =
-    actions.length > 0 ? [{ type: 'actions', block_id: 'yinzheng-actions', elements: actions.slice(0, SLACK_MAX_ACTIONS) }] : [];
+    actions.length > 0 ? [{ type: 'actions', block_id: actionsBlockId(opts.revision), elements: actions.slice(0, SLACK_MAX_ACTIONS) }] : [];
   const last = messages[messages.length - 1] as SlackBlock[];
   if (fits(last, actionBlocks)) last.push(...actionBlocks);
   else messages.push(actionBlocks);
   if (opts.maxMessages !== undefined && messages.length > opts.maxMessages) {
     // Keep the beginning; the last kept message gives up blocks from its end until the
     // notice and the buttons fit in it.
-    const tail: SlackBlock[] = [{ type: 'context', elements: [mrkdwn(escapeSlack(CUT_NOTICE[opts.locale]))] }, ...actionBlocks];
+    const tail: SlackBlock[] = [contextBlock([escapeSlack(CUT_NOTICE[opts.locale])]), ...actionBlocks];
     const kept = messages.slice(0, Math.max(1, opts.maxMessages)).map((m) => m.filter((b) => b.type !== 'actions'));
     const end = kept[kept.length - 1] as SlackBlock[];
     while (end.length > 0 && !fits(end, tail)) end.pop();
@@ -429,6 +462,16 @@ export function replyToBlockKit(reply: Reply, opts: RenderOptions): SlackMessage
     text: total > 1 ? `${fallbackBase} (${i + 1}/${total})` : fallbackBase,
     blocks,
   }));
+}
+
+/** The buttons' block_id: one actions block per message, so the revision alone makes it unique. */
+function actionsBlockId(revision: string | undefined): string {
+  return (revision ? `yinzheng-actions-${revision}` : 'yinzheng-actions').slice(0, SLACK_ID_MAX);
+}
+
+/** A context block of mrkdwn texts, never more elements than Slack takes. */
+export function contextBlock(texts: string[]): SlackBlock {
+  return { type: 'context', elements: texts.slice(0, SLACK_CONTEXT_ELEMENTS_MAX).map(mrkdwn) };
 }
 
 const CUT_NOTICE: Record<Locale, string> = localized({

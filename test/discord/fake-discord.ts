@@ -54,6 +54,48 @@ export interface FakeDiscordOptions {
   heartbeatIntervalMs?: number;
   /** The loopback port to listen on; a free one by default. */
   port?: number;
+  /**
+   * The clock interaction tokens expire by (15 minutes, receiving-and-responding.mdx,
+   * "Followup Messages"); `advance()` moves it on, so that a test need not wait.
+   */
+  now?: () => number;
+  /**
+   * Whether the app has User Install ticked on the Developer Portal (Installation): when not,
+   * a global command that asks for integration type 1 is refused, as Discord refuses it.
+   */
+  userInstall?: boolean;
+}
+
+/**
+ * Where an interaction comes from (receiving-and-responding.mdx, Interaction Context Types):
+ * a server (GUILD, 0), a DM with the bot (BOT_DM, 1), or a group DM or a DM between other
+ * users (PRIVATE_CHANNEL, 2).
+ */
+export type FakeContext = 'guild' | 'bot-dm' | 'private-channel';
+
+/** Where an interaction arrives from, and who installed the app there. */
+export interface FakeWhere {
+  context?: FakeContext;
+  /** Which installations authorized it: the server's (0), the user's own (1), or both. */
+  install?: 'guild' | 'user' | 'both';
+  /** The app's permissions there, as a decimal bitfield string (`app_permissions`). */
+  appPermissions?: string;
+  /** The member's permissions in a server (`member.permissions`). */
+  memberPermissions?: string;
+  guildLocale?: string;
+}
+
+/** A message as the fake keeps it: what users see, and who. */
+export interface StoredMessage {
+  id: string;
+  content: string;
+  embeds: unknown[];
+  components: unknown[];
+  /** Seen only by the user of the interaction (EPHEMERAL). */
+  ephemeral: boolean;
+  deleted: boolean;
+  /** Still Discord's "thinking…" placeholder of a deferral. */
+  loading: boolean;
 }
 
 /** A request the fake will refuse, see `failNext`. */
@@ -75,6 +117,51 @@ export interface FakeUser {
 }
 
 const DISCORD_EPOCH = 1420070400000n;
+/** Interaction tokens "are valid for 15 minutes" (receiving-and-responding.mdx, "Followup Messages"). */
+export const INTERACTION_TOKEN_TTL_MS = 15 * 60_000;
+/**
+ * "Apps are limited to 5 followup messages per interaction if it was initiated from a
+ * user-installed app and isn't installed in the server" (receiving-and-responding.mdx, Create Followup Message).
+ */
+export const USER_INSTALL_FOLLOW_UPS_MAX = 5;
+const EPHEMERAL = 1 << 6;
+/** Permission bits (topics/permissions.mdx, Permission Flags). */
+export const PERMISSIONS = {
+  VIEW_CHANNEL: 1n << 10n,
+  SEND_MESSAGES: 1n << 11n,
+  EMBED_LINKS: 1n << 14n,
+  ATTACH_FILES: 1n << 15n,
+  READ_MESSAGE_HISTORY: 1n << 16n,
+  MENTION_EVERYONE: 1n << 17n,
+  USE_EXTERNAL_EMOJIS: 1n << 18n,
+  USE_APPLICATION_COMMANDS: 1n << 31n,
+  USE_EXTERNAL_APPS: 1n << 50n,
+} as const;
+/** A server channel where the app may do everything the fake's answers need. */
+const GUILD_PERMISSIONS = '2248473465835073';
+/**
+ * "app_permissions includes ATTACH_FILES | EMBED_LINKS | MENTION_EVERYONE permissions for
+ * (G)DMs with other users, and additionally includes USE_EXTERNAL_EMOJIS for DMs with the
+ * app's bot user" (receiving-and-responding.mdx, Interaction Structure). Only those bits: the
+ * docs promise no others there.
+ */
+const PRIVATE_CHANNEL_PERMISSIONS = String(PERMISSIONS.ATTACH_FILES | PERMISSIONS.EMBED_LINKS | PERMISSIONS.MENTION_EVERYONE);
+const BOT_DM_PERMISSIONS = String(BigInt(PRIVATE_CHANNEL_PERMISSIONS) | PERMISSIONS.USE_EXTERNAL_EMOJIS);
+const GUILD_ID = '200000000000000001';
+const CHANNEL_ID = '300000000000000001';
+
+/** What the fake knows of an interaction it dispatched. */
+interface Tracked {
+  id: string;
+  createdAt: number;
+  /** Only the user installed the app: follow-ups are capped. */
+  userInstallOnly: boolean;
+  /** none → answered; 'deferred' until the placeholder is first edited (the first follow-up edits it). */
+  state: 'new' | 'deferred' | 'deferred-update' | 'answered';
+  /** The message @original stands for: the answer, or for a component, the message it is on. */
+  original: string | undefined;
+  followUps: number;
+}
 /** Dispatches kept for replay on RESUME; an older sequence cannot be resumed, as on Discord. */
 const REPLAY_MAX = 200;
 const ACKNOWLEDGED_MAX = 5000;
@@ -152,21 +239,27 @@ export class FakeDiscord {
   private readonly failures: Failure[] = [];
   private sequence = 0;
   private nextId = 1;
-  private readonly messages = new Map<string, Record<string, unknown>>();
+  /** Every message the app has posted, by ID, as users see it. */
+  private readonly messages = new Map<string, Posted>();
+  /** Interactions dispatched, by token. */
+  private readonly interactions = new Map<string, Tracked>();
+  private readonly clock: () => number;
+  private clockOffset = 0;
+  private readonly userInstall: boolean;
   /** Registered application commands, by route (global, or one server's). */
   readonly commands = new Map<string, Array<Record<string, unknown>>>();
   /** The servers the bot is in, as GET /users/@me/guilds lists them. */
   botGuilds: string[] = [];
   /** Interactions whose 3 s window has passed: Discord answers their callbacks with 404 Unknown interaction. */
   private readonly expired = new Set<string>();
-  /** Interactions whose callback Discord has taken; a second callback is refused, as on Discord. */
-  private readonly acknowledged = new Set<string>();
 
   private constructor(options: FakeDiscordOptions) {
     this.applicationId = options.applicationId ?? '100000000000000001';
     this.botUser.id = this.applicationId;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 41_250;
     this.token = options.token ?? 'fake-token';
+    this.clock = options.now ?? Date.now;
+    this.userInstall = options.userInstall ?? true;
     this.server = createServer((req, res) => void this.handle(req, res));
     this.wss = new WebSocketServer({
       server: this.server,
@@ -278,6 +371,39 @@ export class FakeDiscord {
     this.requests.clear();
     this.gatewayPayloads.clear();
     this.messages.clear();
+    this.interactions.clear();
+  }
+
+  /** The fake's time: the injected clock plus what `advance` added. */
+  now(): number {
+    return this.clock() + this.clockOffset;
+  }
+
+  /** Moves the fake's clock on (interaction tokens expire by it). */
+  advance(ms: number): void {
+    this.clockOffset += ms;
+  }
+
+  /** A message as users see it now, or undefined when the app never posted it. */
+  message(id: string): StoredMessage | undefined {
+    const m = this.messages.get(id);
+    return m && toStored(m);
+  }
+
+  /** A message the app posted, as Discord sends it inside an interaction (a button's `message`). */
+  messagePayload(id: string): Record<string, unknown> {
+    const m = this.messages.get(id);
+    if (!m) throw new Error(`fake-discord: no message ${id}`);
+    return structuredClone(m.raw);
+  }
+
+  /**
+   * Every message an interaction produced, as users see them now: its original response and
+   * follow-ups (for a component, the message it is on is its original).
+   */
+  shown(interaction: { token: string }): StoredMessage[] {
+    const tracked = this.interactions.get(interaction.token);
+    return [...this.messages.values()].filter((m) => m.token === interaction.token || m.raw.id === tracked?.original).map(toStored);
   }
 
   private resume(d: { session_id?: string; seq?: number }): void {
@@ -320,34 +446,84 @@ export class FakeDiscord {
 
   // ── interactions ───────────────────────────────────────────────────────────
 
-  private base(type: number, user: FakeUser, locale: string, createdAt: number) {
+  /**
+   * The fields every interaction carries, in the shape Discord gives them in each context
+   * (receiving-and-responding.mdx, Interaction Structure): in a server `member`, `guild_id`
+   * and `guild_locale`; in a DM or group DM `user` and no `guild_id`; always `app_permissions`,
+   * `authorizing_integration_owners` and `context`.
+   */
+  private base(type: number, user: FakeUser, locale: string, createdAt: number, where: FakeWhere = {}) {
     const id = snowflake(createdAt, this.nextId++);
-    return {
+    const context = where.context ?? 'guild';
+    const install = where.install ?? (context === 'private-channel' ? 'user' : 'guild');
+    if (context === 'private-channel' && install !== 'user') throw new Error('fake-discord: only a user install reaches a group DM');
+    const apiUser = { id: user.id, username: user.username, discriminator: '0', global_name: null, avatar: null };
+    // GUILD_INSTALL is the server's ID in a server and "0" in a DM with the bot; USER_INSTALL is the authorizing user's ID.
+    const owners: Record<string, string> = {};
+    if (install !== 'user') owners['0'] = context === 'guild' ? GUILD_ID : '0';
+    if (install !== 'guild') owners['1'] = user.id;
+    const common = {
       id,
       application_id: this.applicationId,
       type,
       token: `token-${id}`,
       version: 1,
       locale,
-      guild_locale: 'en-US',
-      guild_id: '200000000000000001',
-      channel_id: '300000000000000001',
-      channel: { id: '300000000000000001', type: 0, guild_id: '200000000000000001', name: 'research' },
-      member: {
-        user: { id: user.id, username: user.username, discriminator: '0', global_name: null, avatar: null },
-        roles: [],
-        permissions: '2248473465835073',
-        joined_at: '2025-01-01T00:00:00.000Z',
-        deaf: false,
-        mute: false,
-        flags: 0,
-      },
-      app_permissions: '2248473465835073',
+      channel_id: CHANNEL_ID,
       entitlements: [],
-      authorizing_integration_owners: { '0': '200000000000000001' },
-      context: 0,
+      authorizing_integration_owners: owners,
       attachment_size_limit: 10_485_760,
     };
+    this.interactions.set(common.token, {
+      id,
+      createdAt: this.now() - (Date.now() - createdAt),
+      userInstallOnly: install === 'user',
+      state: 'new',
+      original: undefined,
+      followUps: 0,
+    });
+    // Discord forgets an interaction after 15 minutes; the fake keeps the latest few thousand.
+    if (this.interactions.size > ACKNOWLEDGED_MAX) this.interactions.delete(this.interactions.keys().next().value as string);
+    if (context === 'guild') {
+      return {
+        ...common,
+        guild_locale: where.guildLocale ?? 'en-US',
+        guild_id: GUILD_ID,
+        guild: { id: GUILD_ID, locale: where.guildLocale ?? 'en-US', features: [] },
+        channel: { id: CHANNEL_ID, type: 0, guild_id: GUILD_ID, name: 'research' },
+        member: {
+          user: apiUser,
+          roles: [],
+          permissions: where.memberPermissions ?? GUILD_PERMISSIONS,
+          joined_at: '2025-01-01T00:00:00.000Z',
+          deaf: false,
+          mute: false,
+          flags: 0,
+        },
+        app_permissions: where.appPermissions ?? GUILD_PERMISSIONS,
+        context: 0,
+      };
+    }
+    const channel =
+      context === 'bot-dm'
+        ? { id: CHANNEL_ID, type: 1, recipients: [apiUser], flags: 0 }
+        : { id: CHANNEL_ID, type: 3, name: null, recipients: [apiUser], owner_id: user.id, flags: 0 };
+    return {
+      ...common,
+      user: apiUser,
+      channel,
+      app_permissions: where.appPermissions ?? (context === 'bot-dm' ? BOT_DM_PERMISSIONS : PRIVATE_CHANNEL_PERMISSIONS),
+      context: context === 'bot-dm' ? 1 : 2,
+    };
+  }
+
+  /**
+   * A slash command as Discord would send it, tracked but not dispatched: for tests of the
+   * fake's REST rules alone, without a gateway connection.
+   */
+  pendingInteraction(input: { user: FakeUser; where?: FakeWhere; createdAt?: number }): { id: string; token: string; payload: Record<string, unknown> } {
+    const payload = this.base(2, input.user, 'en-US', input.createdAt ?? Date.now(), input.where);
+    return { id: payload.id, token: payload.token, payload };
   }
 
   /** Dispatches a slash command; returns the interaction ID and token to await answers by. */
@@ -359,9 +535,10 @@ export class FakeDiscord {
     createdAt?: number;
     /** Answer its callbacks as Discord does once the 3 s window has passed. */
     expired?: boolean;
+    where?: FakeWhere;
   }): { id: string; token: string } {
     const payload = {
-      ...this.base(2, input.user, input.locale ?? 'en-US', input.createdAt ?? Date.now()),
+      ...this.base(2, input.user, input.locale ?? 'en-US', input.createdAt ?? Date.now(), input.where),
       data: {
         id: '400000000000000001',
         name: input.name,
@@ -375,12 +552,19 @@ export class FakeDiscord {
   }
 
   /** Dispatches an autocomplete request with `focused` as the option being typed. */
-  autocomplete(input: { name: string; options?: Record<string, string | number | boolean>; focused: string; user: FakeUser; locale?: string }): {
+  autocomplete(input: {
+    name: string;
+    options?: Record<string, string | number | boolean>;
+    focused: string;
+    user: FakeUser;
+    locale?: string;
+    where?: FakeWhere;
+  }): {
     id: string;
     token: string;
   } {
     const payload = {
-      ...this.base(4, input.user, input.locale ?? 'en-US', Date.now()),
+      ...this.base(4, input.user, input.locale ?? 'en-US', Date.now(), input.where),
       data: {
         id: '400000000000000001',
         name: input.name,
@@ -398,24 +582,38 @@ export class FakeDiscord {
   }
 
   /** Dispatches a button press on a message the bot posted earlier. */
-  button(input: { customId: string; user: FakeUser; message: Record<string, unknown>; locale?: string; createdAt?: number }): {
+  button(input: {
+    customId: string;
+    user: FakeUser;
+    /** The message the button is on: `{}` for one the fake does not know, or one the app posted (see `message`). */
+    message: Record<string, unknown>;
+    locale?: string;
+    createdAt?: number;
+    where?: FakeWhere;
+  }): {
     id: string;
     token: string;
   } {
     const payload = {
-      ...this.base(3, input.user, input.locale ?? 'en-US', input.createdAt ?? Date.now()),
+      ...this.base(3, input.user, input.locale ?? 'en-US', input.createdAt ?? Date.now(), input.where),
       message: input.message,
       data: { custom_id: input.customId, component_type: 2 },
     };
+    const on = typeof input.message.id === 'string' ? input.message.id : undefined;
+    const tracked = this.interactions.get(payload.token);
+    if (tracked && on && this.messages.has(on)) tracked.original = on;
     this.dispatch('INTERACTION_CREATE', payload);
     return { id: payload.id, token: payload.token };
   }
 
   /** Dispatches the message context-menu command `name` on a message with the given content. */
-  messageCommand(input: { name: string; content: string; author: FakeUser; user: FakeUser; locale?: string }): { id: string; token: string } {
+  messageCommand(input: { name: string; content: string; author: FakeUser; user: FakeUser; locale?: string; where?: FakeWhere }): {
+    id: string;
+    token: string;
+  } {
     const target = snowflake(Date.now(), this.nextId++);
     const payload = {
-      ...this.base(2, input.user, input.locale ?? 'en-US', Date.now()),
+      ...this.base(2, input.user, input.locale ?? 'en-US', Date.now(), input.where),
       data: {
         id: '400000000000000002',
         name: input.name,
@@ -489,7 +687,8 @@ export class FakeDiscord {
     }
     const reply = failure?.reply ?? this.respond(recorded);
     recorded.status = reply.status;
-    if (reply.status === 400) recorded.refused = (reply.body as { message: string }).message;
+    if (reply.status >= 400 && reply.status < 500 && reply.status !== 429)
+      recorded.refused = (reply as { refused?: string }).refused ?? (reply.body as { message: string }).message;
     if (reply.status === 204) {
       res.writeHead(204).end();
     } else {
@@ -519,7 +718,7 @@ export class FakeDiscord {
     return { reply: { status: failure.status, body: { message: `${failure.status}: fake-discord outage`, code: 0 } }, afterProcessing };
   }
 
-  private respond(r: RecordedRequest): { status: number; body?: unknown; headers?: Record<string, string> } {
+  private respond(r: RecordedRequest): Reply {
     const { method, route } = r;
     const body = (r.body ?? {}) as Record<string, unknown>;
     const authorized = r.headers.authorization === `Bot ${this.token}`;
@@ -530,48 +729,14 @@ export class FakeDiscord {
         body: { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } },
       };
     }
-    if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/u.test(route)) {
-      const id = route.split('/')[2] as string;
-      if (this.expired.has(id)) return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
-      const data = (body.data ?? {}) as Record<string, unknown>;
-      const invalid = body.type === 4 || body.type === 7 ? messageProblem(data) : body.type === 8 ? choicesProblem(data) : null;
-      if (invalid) return invalidBody(invalid);
-      if (this.acknowledged.has(id)) return { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } };
-      this.acknowledged.add(id);
-      // Discord forgets an interaction after 15 minutes; the fake keeps the latest few thousand.
-      if (this.acknowledged.size > ACKNOWLEDGED_MAX) this.acknowledged.delete(this.acknowledged.values().next().value as string);
-      const token = route.split('/')[3] as string;
-      if (body.type === 4 || body.type === 7) this.messages.set(token, this.messageObject(snowflake(Date.now(), this.nextId++), data));
-      if (body.type === 5) this.messages.set(token, this.messageObject(snowflake(Date.now(), this.nextId++), { flags: data.flags ?? 0 }));
-      return { status: 204 };
-    }
-    const original = /^\/webhooks\/(\d+)\/([^/]+)\/messages\/(%40original|@original)$/u.exec(route);
-    if (original) {
-      const token = original[2] as string;
-      const stored = this.messages.get(token) ?? this.messageObject(snowflake(Date.now(), this.nextId++), {});
-      if (method === 'PATCH') {
-        const invalid = messageProblem(body, { edit: true });
-        if (invalid) return invalidBody(invalid);
-        const updated = { ...stored, ...body, edited_timestamp: new Date().toISOString() };
-        this.messages.set(token, updated);
-        return { status: 200, body: updated };
-      }
-      if (method === 'GET') return { status: 200, body: stored };
-      if (method === 'DELETE') {
-        this.messages.delete(token);
-        return { status: 204 };
-      }
-    }
-    if (method === 'POST' && /^\/webhooks\/\d+\/[^/]+$/u.test(route)) {
-      const invalid = messageProblem(body);
-      if (invalid) return invalidBody(invalid);
-      return { status: 200, body: this.messageObject(snowflake(Date.now(), this.nextId++), body) };
-    }
+    if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/u.test(route)) return this.callbackRoute(route, body);
+    const webhook = /^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(%40original|@original|\d+))?$/u.exec(route);
+    if (webhook) return this.webhookRoute(method, webhook[2] as string, webhook[3], body);
     if (/^\/applications\/\d+(\/guilds\/\d+)?\/commands$/u.test(route) && (method === 'PUT' || method === 'GET')) {
       if (!authorized) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
       if (method === 'GET') return { status: 200, body: this.commands.get(route) ?? [] };
-      const invalid = commandsProblem(r.body);
-      if (invalid) return invalidBody(invalid);
+      const invalid = commandsProblem(r.body, { global: !route.includes('/guilds/'), userInstall: this.userInstall });
+      if (invalid) return refusal(invalid);
       const commands = Array.isArray(r.body) ? (r.body as Array<Record<string, unknown>>) : [];
       // A PUT replaces every command of its scope, as Discord's bulk overwrite does.
       const stored = commands.map((c, i) => ({
@@ -586,9 +751,114 @@ export class FakeDiscord {
     }
     if (method === 'GET' && route === '/users/@me/guilds') {
       if (!authorized) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
-      return { status: 200, body: this.botGuilds.map((id) => ({ id, name: `server ${id}`, icon: null, owner: false, permissions: '0', features: [] })) };
+      // Paged as user.mdx documents Get Current User Guilds: `before`/`after` a guild ID (one at a
+      // time), `limit` 1–200, 200 by default, in ID order.
+      const limit = r.query.has('limit') ? Number(r.query.get('limit')) : 200;
+      if (!Number.isInteger(limit) || limit < 1 || limit > 200) return refusal('limit: Must be between 1 and 200.');
+      const before = r.query.get('before');
+      const after = r.query.get('after');
+      if (before !== null && after !== null) return refusal('before: before and after are mutually exclusive.');
+      const sorted = [...this.botGuilds].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+      const page =
+        before !== null
+          ? sorted.filter((id) => BigInt(id) < BigInt(before)).slice(-limit)
+          : sorted.filter((id) => after === null || BigInt(id) > BigInt(after)).slice(0, limit);
+      return { status: 200, body: page.map((id) => ({ id, name: `server ${id}`, icon: null, owner: false, permissions: '0', features: [] })) };
     }
     return { status: 404, body: { message: `fake-discord: no route for ${method} ${route}`, code: 0 } };
+  }
+
+  /** Stores a message the app posted for an interaction. */
+  private post(token: string, data: Json, ephemeral: boolean, loading = false): Posted {
+    const raw = this.messageObject(snowflake(Date.now(), this.nextId++), { ...data, flags: ephemeral ? EPHEMERAL : 0 });
+    delete raw.allowed_mentions;
+    const posted: Posted = { raw, token, loading, deleted: false };
+    this.messages.set(raw.id as string, posted);
+    return posted;
+  }
+
+  private edit(posted: Posted, data: Json): Json {
+    // "an existing message's ephemeral state cannot be changed" (receiving-and-responding.mdx, Create Followup Message).
+    const { flags: _flags, allowed_mentions: _mentions, ...rest } = data;
+    posted.raw = { ...posted.raw, ...rest, edited_timestamp: new Date().toISOString() };
+    posted.loading = false;
+    return posted.raw;
+  }
+
+  /** POST /interactions/{id}/{token}/callback (receiving-and-responding.mdx, Create Interaction Response). */
+  private callbackRoute(route: string, body: Json): Reply {
+    const [, , id, token] = route.split('/') as [string, string, string, string];
+    const tracked = this.interactions.get(token);
+    if (this.expired.has(id) || !tracked || tracked.id !== id) return { status: 404, body: { message: 'Unknown interaction', code: 10062 } };
+    const data = (body.data ?? {}) as Json;
+    const problem =
+      body.type === 4 || body.type === 7
+        ? messageProblem(data, { callback: true })
+        : body.type === 5
+          ? deferProblem(data)
+          : body.type === 6
+            ? null
+            : body.type === 8
+              ? choicesProblem(data)
+              : `type: Value "${String(body.type)}" is not a valid enum value.`;
+    if (problem) return refusal(problem);
+    if (tracked.state !== 'new') return { status: 400, body: { message: 'Interaction has already been acknowledged.', code: 40060 } };
+    tracked.state = 'answered';
+    const ephemeral = ((Number(data.flags ?? 0) & EPHEMERAL) !== 0) as boolean;
+    if (body.type === 4) tracked.original = this.post(token, data, ephemeral).raw.id as string;
+    if (body.type === 5) {
+      tracked.state = 'deferred';
+      tracked.original = this.post(token, {}, ephemeral, true).raw.id as string;
+    }
+    if (body.type === 6) tracked.state = 'deferred-update';
+    if (body.type === 7) {
+      // UPDATE_MESSAGE edits the message the component is on.
+      const on = tracked.original ? this.messages.get(tracked.original) : undefined;
+      if (on) this.edit(on, data);
+      else tracked.original = this.post(token, data, ephemeral).raw.id as string;
+    }
+    return { status: 204 };
+  }
+
+  /** The interaction webhook: edit or delete @original, create a follow-up (receiving-and-responding.mdx, "Followup Messages"). */
+  private webhookRoute(method: string, token: string, target: string | undefined, body: Json): Reply {
+    const tracked = this.interactions.get(token);
+    if (!tracked) return { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
+    if (this.now() - tracked.createdAt > INTERACTION_TOKEN_TTL_MS) return { status: 401, body: { message: 'Invalid Webhook Token', code: 50027 } };
+    if (tracked.state === 'new') return { status: 404, body: { message: 'Unknown Webhook', code: 10015 } };
+    if (method === 'POST' && target === undefined) {
+      const problem = messageProblem(body);
+      if (problem) return refusal(problem);
+      const original = tracked.original ? this.messages.get(tracked.original) : undefined;
+      // "When using this endpoint directly after responding to an interaction with
+      // DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, this endpoint will function as Edit Original
+      // Interaction Response … The ephemeral flag will be ignored" (Create Followup Message).
+      if (tracked.state === 'deferred' && original?.loading) {
+        tracked.state = 'answered';
+        return { status: 200, body: this.edit(original, body) };
+      }
+      if (tracked.userInstallOnly && tracked.followUps >= USER_INSTALL_FOLLOW_UPS_MAX) {
+        return { status: 400, body: { message: 'This interaction has hit the maximum number of follow up messages', code: 40094 } };
+      }
+      tracked.followUps++;
+      return { status: 200, body: this.post(token, body, (Number(body.flags ?? 0) & EPHEMERAL) !== 0).raw };
+    }
+    const id = target === '%40original' || target === '@original' ? tracked.original : target;
+    const posted = id ? this.messages.get(id) : undefined;
+    if (!posted || posted.deleted || (target !== undefined && !id)) return { status: 404, body: { message: 'Unknown Message', code: 10008 } };
+    if (method === 'GET') return { status: 200, body: posted.raw };
+    if (method === 'PATCH') {
+      const problem = messageProblem(body, { edit: true });
+      if (problem) return refusal(problem);
+      if (tracked.state === 'deferred') tracked.state = 'answered';
+      return { status: 200, body: this.edit(posted, body) };
+    }
+    if (method === 'DELETE') {
+      posted.deleted = true;
+      if (tracked.state === 'deferred') tracked.state = 'answered';
+      return { status: 204 };
+    }
+    return { status: 405, body: { message: '405: Method Not Allowed', code: 0 } };
   }
 
   /** The next request for an interaction's callback. */
@@ -602,65 +872,165 @@ export class FakeDiscord {
   }
 }
 
+type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
+
+/** A posted message and what the fake knows of it beyond Discord's object. */
+interface Posted {
+  raw: Record<string, unknown>;
+  /** The token of the interaction that posted it. */
+  token: string;
+  loading: boolean;
+  deleted: boolean;
+}
+
+function toStored(p: Posted): StoredMessage {
+  return {
+    id: p.raw.id as string,
+    content: typeof p.raw.content === 'string' ? p.raw.content : '',
+    embeds: Array.isArray(p.raw.embeds) ? p.raw.embeds : [],
+    components: Array.isArray(p.raw.components) ? p.raw.components : [],
+    ephemeral: (Number(p.raw.flags ?? 0) & EPHEMERAL) !== 0,
+    deleted: p.deleted,
+    loading: p.loading,
+  };
+}
+
 function optionType(value: string | number | boolean): number {
   if (typeof value === 'boolean') return 5;
   if (typeof value === 'number') return Number.isInteger(value) ? 4 : 10;
   return 3;
 }
 
-function invalidBody(problem: string): { status: number; body: unknown } {
-  return { status: 400, body: { message: `Invalid Form Body: ${problem}`, code: 50035 } };
+/**
+ * A 400 in Discord's error shape: `Invalid Form Body` (50035) with the offending field's path
+ * in `errors` (topics/opcodes-and-status-codes.mdx, JSON Error Codes, "Example JSON Error
+ * Response"), which discord.js flattens into its message (`embeds.0.title[…]: …`). The
+ * `_errors` codes are the fake's own guess where the docs list none. A problem with no path
+ * (`Cannot send an empty message`) is its own error code.
+ */
+export function refusal(problem: string): Reply & { refused: string } {
+  const at = problem.indexOf(': ');
+  if (problem === 'Cannot send an empty message') return { status: 400, body: { message: problem, code: 50006 }, refused: problem };
+  const path = at === -1 ? [] : problem.slice(0, at).split('.');
+  const message = at === -1 ? problem : problem.slice(at + 2);
+  const code = /or fewer in length/u.test(message) ? 'BASE_TYPE_MAX_LENGTH' : /between/u.test(message) ? 'BASE_TYPE_BAD_LENGTH' : 'INVALID_FORM_BODY';
+  let errors: Json = { _errors: [{ code, message }] };
+  for (const key of [...path].reverse()) errors = { [key]: errors };
+  return { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors }, refused: problem };
 }
 
 type Json = Record<string, unknown>;
 
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+/** Embed limits are "measured inclusively", without leading and trailing whitespace (message.mdx, Embed Limits). */
+const embedText = (v: unknown): number => text(v).trim().length;
+
+/** Message flags an interaction response may set (receiving-and-responding.mdx, Messages): SUPPRESS_EMBEDS, EPHEMERAL, SUPPRESS_NOTIFICATIONS, IS_VOICE_MESSAGE, IS_COMPONENTS_V2. */
+const RESPONSE_FLAGS = (1 << 2) | EPHEMERAL | (1 << 12) | (1 << 13) | (1 << 15);
+const MENTION_TYPES = new Set(['roles', 'users', 'everyone']);
+
+/** A deferral "the only valid message flag you may use is EPHEMERAL" (receiving-and-responding.mdx, Messages). */
+function deferProblem(data: Json): string | null {
+  const flags = Number(data.flags ?? 0);
+  if ((flags & ~EPHEMERAL) !== 0) return 'data.flags: Only EPHEMERAL may be set when deferring.';
+  return null;
+}
+
+/** The allowed mentions object (message.mdx, Allowed Mentions Object). */
+function mentionsProblem(a: unknown): string | null {
+  if (a === undefined || a === null) return null;
+  if (typeof a !== 'object' || Array.isArray(a)) return 'allowed_mentions: Must be an object.';
+  const { parse, roles, users, replied_user: repliedUser, ...unknown } = a as Json;
+  if (Object.keys(unknown).length > 0) return `allowed_mentions.${Object.keys(unknown)[0]}: Unknown field.`;
+  if (parse !== undefined && (!Array.isArray(parse) || parse.some((p) => !MENTION_TYPES.has(String(p))))) {
+    return 'allowed_mentions.parse: Must be an array of "roles", "users" and "everyone".';
+  }
+  for (const [name, ids] of [
+    ['roles', roles],
+    ['users', users],
+  ] as const) {
+    if (ids === undefined) continue;
+    if (!Array.isArray(ids) || ids.some((id) => !/^\d+$/u.test(String(id)))) return `allowed_mentions.${name}: Must be an array of snowflakes.`;
+    if (ids.length > 100) return `allowed_mentions.${name}: Must be 100 or fewer in length.`;
+    // "the parse field is mutually exclusive with the other fields" (message.mdx, Allowed Mentions Examples).
+    if (Array.isArray(parse) && parse.includes(name)) return `allowed_mentions: parse:["${name}"] and ${name}: [ids] are mutually exclusive.`;
+  }
+  if (repliedUser !== undefined && typeof repliedUser !== 'boolean') return 'allowed_mentions.replied_user: Must be a boolean.';
+  return null;
+}
+
 /**
- * The limits Discord enforces on a message, so that a payload Discord would refuse is refused
- * here too (HTTP 400) instead of passing the end-to-end tests.
+ * The limits Discord enforces on a message (message.mdx, Embed Limits and Create Message;
+ * components/reference.mdx, Action Row and Button), so that a payload Discord would refuse is
+ * refused here too instead of passing the end-to-end tests.
  */
-function messageProblem(m: Json, how: { edit?: boolean } = {}): string | null {
-  const content = typeof m.content === 'string' ? m.content : '';
+export function messageProblem(m: Json, how: { edit?: boolean; callback?: boolean } = {}): string | null {
+  const content = text(m.content);
   const embeds = Array.isArray(m.embeds) ? (m.embeds as Json[]) : [];
   const rows = Array.isArray(m.components) ? (m.components as Json[]) : [];
   if (content.length > 2000) return 'content: Must be 2000 or fewer in length.';
   if (!how.edit && content === '' && embeds.length === 0 && rows.length === 0) return 'Cannot send an empty message';
+  if (m.flags !== undefined && m.flags !== null && (Number(m.flags) & ~RESPONSE_FLAGS) !== 0) return 'flags: Invalid flags for a message an app sends.';
+  const mentions = mentionsProblem(m.allowed_mentions);
+  if (mentions) return mentions;
   if (embeds.length > 10) return 'embeds: Must be 10 or fewer in length.';
   let total = 0;
   for (const [i, e] of embeds.entries()) {
-    const title = typeof e.title === 'string' ? e.title : '';
-    const description = typeof e.description === 'string' ? e.description : '';
     const fields = Array.isArray(e.fields) ? (e.fields as Json[]) : [];
-    if (title.length > 256) return `embeds.${i}.title: Must be 256 or fewer in length.`;
-    if (description.length > 4096) return `embeds.${i}.description: Must be 4096 or fewer in length.`;
+    const footer = (e.footer ?? {}) as Json;
+    const author = (e.author ?? {}) as Json;
+    if (embedText(e.title) > 256) return `embeds.${i}.title: Must be 256 or fewer in length.`;
+    if (embedText(e.description) > 4096) return `embeds.${i}.description: Must be 4096 or fewer in length.`;
     if (fields.length > 25) return `embeds.${i}.fields: Must be 25 or fewer in length.`;
-    if (title === '' && description === '' && fields.length === 0) return `embeds.${i}: Embed is empty.`;
-    total += title.length + description.length;
+    if (e.footer !== undefined && (embedText(footer.text) < 1 || embedText(footer.text) > 2048))
+      return `embeds.${i}.footer.text: Must be between 1 and 2048 in length.`;
+    if (e.author !== undefined && (embedText(author.name) < 1 || embedText(author.name) > 256))
+      return `embeds.${i}.author.name: Must be between 1 and 256 in length.`;
+    if (embedText(e.title) + embedText(e.description) + fields.length === 0 && e.footer === undefined && e.author === undefined && e.image === undefined)
+      return `embeds.${i}: Embed is empty.`;
+    total += embedText(e.title) + embedText(e.description) + embedText(footer.text) + embedText(author.name);
     for (const [j, f] of fields.entries()) {
-      const name = String(f.name ?? '');
-      const value = String(f.value ?? '');
-      if (name.length < 1 || name.length > 256) return `embeds.${i}.fields.${j}.name: Must be between 1 and 256 in length.`;
-      if (value.length < 1 || value.length > 1024) return `embeds.${i}.fields.${j}.value: Must be between 1 and 1024 in length.`;
-      total += name.length + value.length;
+      const name = embedText(f.name);
+      const value = embedText(f.value);
+      if (name < 1 || name > 256) return `embeds.${i}.fields.${j}.name: Must be between 1 and 256 in length.`;
+      if (value < 1 || value > 1024) return `embeds.${i}.fields.${j}.value: Must be between 1 and 1024 in length.`;
+      total += name + value;
     }
   }
+  // "the combined sum of characters in all title, description, field.name, field.value, footer.text, and author.name fields across all embeds … must not exceed 6000".
   if (total > 6000) return 'embeds: Embed size exceeds maximum size of 6000';
+  // "Legacy messages allow up to 5 action rows as top-level components" (components/reference.mdx).
   if (rows.length > 5) return 'components: Must be 5 or fewer in length.';
   const ids = new Set<string>();
   for (const [i, row] of rows.entries()) {
     const buttons = Array.isArray(row.components) ? (row.components as Json[]) : [];
-    if (row.type !== 1 || buttons.length < 1 || buttons.length > 5) return `components.${i}: an action row holds 1 to 5 buttons.`;
+    // "An Action Row can contain up to 5 Buttons" (components/reference.mdx, Action Row).
+    if (row.type !== 1) return `components.${i}.type: A top-level component must be an action row (type 1).`;
+    if (buttons.length < 1 || buttons.length > 5) return `components.${i}.components: Must be between 1 and 5 in length.`;
     for (const [j, b] of buttons.entries()) {
-      const id = String(b.custom_id ?? '');
-      const label = String(b.label ?? '');
-      if (id.length < 1 || id.length > 100) return `components.${i}.components.${j}.custom_id: Must be between 1 and 100 in length.`;
-      if (label.length > 80) return `components.${i}.components.${j}.label: Must be 80 or fewer in length.`;
-      if (ids.has(id)) return `components.${i}.components.${j}.custom_id: Component custom id cannot be duplicated`;
+      const at = `components.${i}.components.${j}`;
+      if (b.type !== 2) return `${at}.type: The fake knows buttons (type 2) only.`;
+      const style = Number(b.style);
+      if (!(style >= 1 && style <= 6)) return `${at}.style: Value "${String(b.style)}" is not a valid enum value.`;
+      const label = text(b.label);
+      // Button: "label? … max 80 characters"; "custom_id? … 1-100 characters"; a link button has a url and no custom_id.
+      if (label.length > 80) return `${at}.label: Must be 80 or fewer in length.`;
+      if (style === 5) {
+        if (typeof b.url !== 'string' || b.custom_id !== undefined) return `${at}: A link button has a url and no custom_id.`;
+        continue;
+      }
+      const id = text(b.custom_id);
+      if (id.length < 1 || id.length > 100) return `${at}.custom_id: Must be between 1 and 100 in length.`;
+      if (label === '' && b.emoji === undefined) return `${at}.label: A button needs a label or an emoji.`;
+      // "Multiple components on the same message must not share the same custom_id."
+      if (ids.has(id)) return `${at}.custom_id: Component custom id cannot be duplicated`;
       ids.add(id);
     }
   }
   return null;
 }
 
+/** An autocomplete answer: up to 25 choices, names and string values of 1–100 characters (application-commands.mdx, Application Command Option Choice Structure). */
 function choicesProblem(data: Json): string | null {
   const choices = Array.isArray(data.choices) ? (data.choices as Json[]) : [];
   if (choices.length > 25) return 'choices: Must be 25 or fewer in length.';
@@ -671,36 +1041,132 @@ function choicesProblem(data: Json): string | null {
   return null;
 }
 
-const COMMAND_NAME = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+/**
+ * "CHAT_INPUT command names and command option names must match the following regex
+ * `^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$` … If there is a lowercase variant of any
+ * letters used, you must use those" (application-commands.mdx, Application Command Naming).
+ */
+const COMMAND_NAME = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+/** The locales Discord accepts as keys of `*_localizations` (reference.mdx, Locales). */
+export const DISCORD_LOCALES = new Set(
+  'id da de en-GB en-US es-ES es-419 fr hr it lt hu nl no pl pt-BR ro fi sv-SE vi tr cs el bg ru uk hi th zh-CN ja zh-TW ko'.split(' '),
+);
+/** "100 global CHAT_INPUT commands, 15 global USER commands, 15 global MESSAGE commands", and as many per server (application-commands.mdx, Registering a Command). */
+const COMMANDS_MAX: Record<number, number> = { 1: 100, 2: 15, 3: 15 };
+/**
+ * "Slash commands can have a maximum of 8000 characters for combined name, description, and
+ * value properties for each command, its options … and choices. When localization fields
+ * are present, only the longest localization for each field (including the default value)
+ * is counted" (application-commands.mdx, Limits).
+ */
+const COMMAND_SIZE_MAX = 8000;
 
-/** Discord's rules for a command registration that a bad registry would most likely break. */
-function commandsProblem(body: unknown): string | null {
-  if (!Array.isArray(body)) return 'Expected an array of commands';
-  if (body.length > 100) return 'Must be 100 or fewer in length.';
-  for (const [i, c] of (body as Json[]).entries()) {
-    const name = String(c.name ?? '');
-    if (c.type === 3) {
-      if (name.length < 1 || name.length > 32) return `${i}.name: Must be between 1 and 32 in length.`;
-      continue;
+const chatName = (name: string): boolean => COMMAND_NAME.test(name) && name === name.toLowerCase();
+
+/** The longest of a field and its localizations. */
+function longest(value: unknown, localizations: unknown): number {
+  const all = [text(value), ...Object.values((localizations ?? {}) as Record<string, unknown>).map(text)];
+  return Math.max(...all.map((t) => t.length));
+}
+
+function localizationsProblem(at: string, field: string, map: unknown, valid: (text: string) => string | null): string | null {
+  if (map === undefined || map === null) return null;
+  for (const [locale, value] of Object.entries(map as Record<string, unknown>)) {
+    if (!DISCORD_LOCALES.has(locale)) return `${at}.${field}.${locale}: Invalid locale "${locale}".`;
+    const problem = valid(text(value));
+    if (problem) return `${at}.${field}.${locale}: ${problem}`;
+  }
+  return null;
+}
+
+const nameRule = (name: string): string | null => (chatName(name) ? null : 'Command name is invalid');
+const describeRule = (d: string): string | null => (d.length >= 1 && d.length <= 100 ? null : 'Must be between 1 and 100 in length.');
+
+function optionProblem(at: string, o: Json): { problem: string | null; size: number } {
+  const name = text(o.name);
+  if (!chatName(name)) return { problem: `${at}.name: Command name is invalid`, size: 0 };
+  const ln = localizationsProblem(at, 'name_localizations', o.name_localizations, nameRule);
+  if (ln) return { problem: ln, size: 0 };
+  const problem = describeRule(text(o.description));
+  if (problem) return { problem: `${at}.description: ${problem}`, size: 0 };
+  const ld = localizationsProblem(at, 'description_localizations', o.description_localizations, describeRule);
+  if (ld) return { problem: ld, size: 0 };
+  let size = longest(o.name, o.name_localizations) + longest(o.description, o.description_localizations);
+  if (o.autocomplete === true && Array.isArray(o.choices) && o.choices.length > 0) return { problem: `${at}: Autocomplete cannot be set with choices`, size };
+  if (o.choices !== undefined) {
+    const choices = Array.isArray(o.choices) ? (o.choices as Json[]) : [];
+    if (choices.length > 25) return { problem: `${at}.choices: Must be 25 or fewer in length.`, size };
+    for (const [k, c] of choices.entries()) {
+      const cname = text(c.name);
+      if (cname.length < 1 || cname.length > 100) return { problem: `${at}.choices.${k}.name: Must be between 1 and 100 in length.`, size };
+      if (typeof c.value === 'string' && c.value.length > 100) return { problem: `${at}.choices.${k}.value: Must be 100 or fewer in length.`, size };
+      size += longest(c.name, c.name_localizations) + String(c.value ?? '').length;
     }
-    if (!COMMAND_NAME.test(name) || name !== name.toLowerCase()) return `${i}.name: Command name is invalid`;
-    const description = String(c.description ?? '');
-    if (description.length < 1 || description.length > 100) return `${i}.description: Must be between 1 and 100 in length.`;
-    const options = Array.isArray(c.options) ? (c.options as Json[]) : [];
-    if (options.length > 25) return `${i}.options: Must be 25 or fewer in length.`;
-    let optionalSeen = false;
-    for (const [j, o] of options.entries()) {
-      const oname = String(o.name ?? '');
-      if (!COMMAND_NAME.test(oname) || oname !== oname.toLowerCase()) return `${i}.options.${j}.name: Command name is invalid`;
-      const od = String(o.description ?? '');
-      if (od.length < 1 || od.length > 100) return `${i}.options.${j}.description: Must be between 1 and 100 in length.`;
-      if (o.required === true && optionalSeen) return `${i}.options.${j}: Required options must be placed before non-required options`;
-      if (o.required !== true) optionalSeen = true;
-      if (o.autocomplete === true && Array.isArray(o.choices)) return `${i}.options.${j}: Autocomplete cannot be set with choices`;
-      for (const [lang, text] of Object.entries((o.name_localizations ?? {}) as Record<string, string>)) {
-        if (!COMMAND_NAME.test(text) || text !== text.toLowerCase()) return `${i}.options.${j}.name_localizations.${lang}: Command name is invalid`;
+  }
+  return { problem: null, size };
+}
+
+/**
+ * Discord's rules for a bulk overwrite of commands (application-commands.mdx): naming, 1–100
+ * character descriptions, known locales, required options before optional ones, 25 options
+ * and choices, the 8,000-character size of a slash command, the number of commands, and
+ * `integration_types`/`contexts` "only for globally-scoped commands".
+ */
+export function commandsProblem(body: unknown, scope: { global: boolean; userInstall: boolean }): string | null {
+  if (!Array.isArray(body)) return 'Expected an array of commands';
+  const counts = new Map<number, number>();
+  const names = new Set<string>();
+  for (const [i, c] of (body as Json[]).entries()) {
+    const type = c.type === undefined ? 1 : Number(c.type);
+    if (!(type in COMMANDS_MAX)) return `${i}.type: Value "${String(c.type)}" is not a valid enum value.`;
+    counts.set(type, (counts.get(type) ?? 0) + 1);
+    if ((counts.get(type) ?? 0) > (COMMANDS_MAX[type] as number))
+      return `${i}: Maximum number of application commands of type ${type} reached (${COMMANDS_MAX[type]}).`;
+    const name = text(c.name);
+    // Names are unique per type within a scope.
+    if (names.has(`${type}:${name}`)) return `${i}.name: Application command names must be unique`;
+    names.add(`${type}:${name}`);
+    if (!scope.global && (c.integration_types !== undefined || c.contexts !== undefined)) {
+      return `${i}.${c.integration_types !== undefined ? 'integration_types' : 'contexts'}: Only global commands take integration types and contexts.`;
+    }
+    if (Array.isArray(c.integration_types)) {
+      if (c.integration_types.some((t) => t !== 0 && t !== 1)) return `${i}.integration_types: Value is not a valid enum value.`;
+      if (c.integration_types.includes(1) && !scope.userInstall) {
+        return `${i}.integration_types: The application does not support the User Install integration type.`;
       }
     }
+    if (Array.isArray(c.contexts) && c.contexts.some((t) => t !== 0 && t !== 1 && t !== 2)) return `${i}.contexts: Value is not a valid enum value.`;
+    if (type !== 1) {
+      // USER and MESSAGE commands "may be mixed case and can include spaces".
+      if (name.length < 1 || name.length > 32) return `${i}.name: Must be between 1 and 32 in length.`;
+      const ln = localizationsProblem(`${i}`, 'name_localizations', c.name_localizations, (n) =>
+        n.length >= 1 && n.length <= 32 ? null : 'Must be between 1 and 32 in length.',
+      );
+      if (ln) return ln;
+      continue;
+    }
+    if (!chatName(name)) return `${i}.name: Command name is invalid`;
+    const ln = localizationsProblem(`${i}`, 'name_localizations', c.name_localizations, nameRule);
+    if (ln) return ln;
+    const d = describeRule(text(c.description));
+    if (d) return `${i}.description: ${d}`;
+    const ld = localizationsProblem(`${i}`, 'description_localizations', c.description_localizations, describeRule);
+    if (ld) return ld;
+    const options = Array.isArray(c.options) ? (c.options as Json[]) : [];
+    if (options.length > 25) return `${i}.options: Must be 25 or fewer in length.`;
+    let size = longest(c.name, c.name_localizations) + longest(c.description, c.description_localizations);
+    let optionalSeen = false;
+    const optionNames = new Set<string>();
+    for (const [j, o] of options.entries()) {
+      const checked = optionProblem(`${i}.options.${j}`, o);
+      if (checked.problem) return checked.problem;
+      size += checked.size;
+      if (optionNames.has(text(o.name))) return `${i}.options.${j}.name: Option names must be unique`;
+      optionNames.add(text(o.name));
+      if (o.required === true && optionalSeen) return `${i}.options.${j}: Required options must be placed before non-required options`;
+      if (o.required !== true) optionalSeen = true;
+    }
+    if (size > COMMAND_SIZE_MAX) return `${i}: Command exceeds maximum size (${COMMAND_SIZE_MAX})`;
   }
   return null;
 }

@@ -35,10 +35,12 @@ import {
   FakeSlack,
   messageShortcut,
   postSigned,
+  postSignedEvent,
   Recorder,
   type ResponsePost,
   SECOND_TEAM,
   slashCommand,
+  withoutRevisions,
 } from './fake-slack.js';
 
 const BOT_TOKEN = 'xoxb-1-test-bot-token';
@@ -103,6 +105,25 @@ const huge: Command = {
     corpusVersion: ctx.corpus.version,
   }),
 };
+/**
+ * A fixture command whose answer is long in blocks rather than characters: 240 short quotes,
+ * so each message it takes is full to Slack's 50 blocks.
+ */
+const many: Command = {
+  name: 'many',
+  description: 'fixture',
+  descriptionZh: 'fixture',
+  result: z.unknown(),
+  options: z.object({}),
+  run: (_input, ctx) => ({
+    command: 'many',
+    title: '许多短段落',
+    blocks: Array.from({ length: 240 }, (_, i) => ({ kind: 'text' as const, text: `第${i + 1}段：人工智能治理攸关全人类的共同命运。` })),
+    actions: [],
+    results: [{}],
+    corpusVersion: ctx.corpus.version,
+  }),
+};
 /** A fixture command that fails with a bug, to show the adapter answers briefly and logs. */
 const broken: Command = {
   name: 'broken',
@@ -127,6 +148,7 @@ beforeAll(async () => {
   const commands = new Map(registry);
   commands.set(huge.name, huge);
   commands.set(broken.name, broken);
+  commands.set(many.name, many);
   const library = { corpus, index: createIndex(corpus) };
   bot = createBot({ commands, library, logger: log.logger });
   oracle = createBot({ commands, library, logger: recordingLogger().logger });
@@ -151,8 +173,9 @@ function expectedPosts(
   share?: ButtonState,
   maxMessages = 5,
   replace = false,
+  preface?: SlackBlock[],
 ): Array<Record<string, unknown>> {
-  const messages = replyToBlockKit(reply, { locale: 'en', visibility, ...(share ? { share } : {}), maxMessages });
+  const messages = replyToBlockKit(reply, { locale: 'en', visibility, ...(share ? { share } : {}), maxMessages, ...(preface ? { preface } : {}) });
   return messages.map((m, i) => ({
     response_type: reply.error ? 'ephemeral' : visibility,
     replace_original: replace && i === 0 && !reply.error,
@@ -194,7 +217,7 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     const expected = expectedPosts(reply, 'ephemeral', { c: name, l: text });
     await transport().command('/yinzheng', `${name} ${text}`, fake.responseUrl(id));
     const posts = await fake.responses.until(expected.length, (r) => r.id === id);
-    expect(posts.map((p) => p.body)).toEqual(expected);
+    expect(withoutRevisions(posts.map((p) => p.body))).toEqual(expected);
     assertSafe(posts);
     return { reply, posts, id };
   }
@@ -238,7 +261,7 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
       const id = newId(`${mode}-button`);
       await transport().interact(blockAction(button, fake.responseUrl(id)));
       const clicked = await fake.responses.until(expected.length, (r) => r.id === id);
-      expect(clicked.map((p) => p.body)).toEqual(expected);
+      expect(withoutRevisions(clicked.map((p) => p.body))).toEqual(expected);
       assertSafe(clicked);
     }
   });
@@ -249,14 +272,54 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     const state = parseButtonValue(share.value) as ButtonState;
     const reply = 'i' in state ? oracle.run(state.c, state.i, alice) : oracle.runLine(`${state.c} ${state.l}`, alice);
     expect(reply.error).toBeUndefined();
-    const publicPosts = expectedPosts(reply, 'in_channel', undefined, 4);
+    // The "Shared by" line opens the first message, rendered with it inside its limits.
+    const sharedBy: SlackBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <@U0ALICE>', verbatim: true }] };
+    const publicPosts = expectedPosts(reply, 'in_channel', undefined, 4, false, [sharedBy]);
     const id = newId(`${mode}-share`);
     await transport().interact(blockAction(share, fake.responseUrl(id)));
     const shared = await fake.responses.until(publicPosts.length + 1, (r) => r.id === id);
-    const sharedBy = { type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <@U0ALICE>' }] };
-    const [first, ...rest] = publicPosts;
-    expect(shared.map((p) => p.body)).toEqual([{ ...first, blocks: [sharedBy, ...((first?.blocks as unknown[]) ?? [])] }, ...rest, { delete_original: true }]);
+    expect(withoutRevisions(shared.map((p) => p.body))).toEqual([...publicPosts, { delete_original: true }]);
+    expect((shared[0]?.body.blocks as SlackBlock[] | undefined)?.[0]).toEqual(sharedBy);
+    expect(shared.every((p) => p.accepted)).toBe(true);
     expect(buttonsOf(shared).map((b) => b.text.text)).not.toContain('Share in channel');
+  });
+
+  it('Share of the longest answers is taken by Slack: a "Shared by" line never makes a full message 51 blocks or too long', async () => {
+    for (const name of ['many', 'huge']) {
+      const id = newId(`${mode}-long-${name}`);
+      await transport().command('/yinzheng', name, fake.responseUrl(id));
+      const answer = await fake.responses.until(5, (r) => r.id === id);
+      expect(answer.every((p) => p.accepted)).toBe(true);
+      if (name === 'many') expect((answer[0]?.body.blocks as SlackBlock[] | undefined)?.length).toBe(50);
+      const share = buttonsOf(answer).find((b) => b.text.text === 'Share in channel') as SlackButton;
+      const shareId = newId(`${mode}-share-${name}`);
+      await transport().interact(blockAction(share, fake.responseUrl(shareId)));
+      // Four messages of the answer, then the private copy's deletion: five posts, all taken.
+      const shared = await fake.responses.until(5, (r) => r.id === shareId);
+      expect(shared.map((p) => p.accepted)).toEqual([true, true, true, true, true]);
+      expect(shared.at(-1)?.body).toEqual({ delete_original: true });
+      const first = shared[0]?.body.blocks as SlackBlock[];
+      expect(first[0]).toEqual({ type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <@U0ALICE>', verbatim: true }] });
+      for (const p of shared.slice(0, 4)) expect((p.body.blocks as SlackBlock[]).length).toBeLessThanOrEqual(50);
+      if (name === 'many') expect(first.length).toBe(50);
+    }
+  });
+
+  it('gives every answer fresh block_ids: a More click replaces the message with block_ids of its own', async () => {
+    const { posts } = await slash('quote', '人工智能 count:2');
+    const more = buttonsOf(posts).find((b) => b.text.text === 'More') as SlackButton;
+    const id = newId(`${mode}-more-ids`);
+    await transport().interact(blockAction(more, fake.responseUrl(id)));
+    const [page] = await fake.responses.until(1, (r) => r.id === id);
+    expect(page?.body.replace_original).toBe(true);
+    const again = newId(`${mode}-more-ids-again`);
+    await transport().interact(blockAction(more, fake.responseUrl(again)));
+    const [repeat] = await fake.responses.until(1, (r) => r.id === again);
+    const ids = [posts.at(-1), page, repeat].map((p) =>
+      ((p?.body.blocks as SlackBlock[] | undefined) ?? []).flatMap((b) => (b.type === 'actions' ? [b.block_id] : [])),
+    );
+    for (const list of ids) expect(list).toEqual([expect.stringMatching(/^yinzheng-actions-[0-9a-f]{8}$/u)]);
+    expect(new Set(ids.flat()).size).toBe(3);
   });
 
   it('the "Find source" shortcut looks the message text up sentence by sentence, read back from Slack markup', async () => {
@@ -269,7 +332,7 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     const id = newId(`${mode}-shortcut`);
     await transport().interact(messageShortcut(FIND_SOURCE_CALLBACK_ID, `<https://x.example/p|${sentence}> &lt;b&gt;`, fake.responseUrl(id)));
     const posts = await fake.responses.until(expected.length, (r) => r.id === id);
-    expect(posts.map((p) => p.body)).toEqual(expected);
+    expect(withoutRevisions(posts.map((p) => p.body))).toEqual(expected);
     assertSafe(posts);
   });
 
@@ -283,7 +346,7 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     expect(reply.error).toBeUndefined();
     const expected = expectedPosts(reply, 'ephemeral', { c: 'find', i: { text } });
     const posts = await fake.responses.until(expected.length, (r) => r.id === id);
-    expect(posts.map((p) => p.body)).toEqual(expected);
+    expect(withoutRevisions(posts.map((p) => p.body))).toEqual(expected);
     const shown = textsOf(posts.map((p) => p.body)).join('\n');
     expect(shown).toContain(`1. ${known[0]} — verbatim`);
     expect(shown).toContain('The first 8 sentences are checked; 24 more are not.');
@@ -296,7 +359,7 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     const id = newId(`${mode}-entities`);
     await transport().command('/yinzheng', 'verify 人工智能治理攸关全人类的共同命运 &lt;b&gt; &amp; c', fake.responseUrl(id));
     const posts = await fake.responses.until(expected.length, (r) => r.id === id);
-    expect(posts.map((p) => p.body)).toEqual(expected);
+    expect(withoutRevisions(posts.map((p) => p.body))).toEqual(expected);
   });
 
   it('the shortcut on a message without text answers with a clear private error', async () => {
@@ -452,7 +515,7 @@ describe('Slack in Socket Mode', () => {
     const expected = replyToBlockKit(reply, { locale: 'en', visibility: 'in_channel' });
     const posts = await threadPosts(ts, expected.length);
     expect(posts.map((p) => [p.token, p.params.channel, p.params.text])).toEqual(expected.map((m) => [BOT_TOKEN, 'C0FAKE', m.text]));
-    expect(posts[0]?.params.blocks).toEqual(expected[0]?.blocks);
+    expect(withoutRevisions(posts[0]?.params.blocks)).toEqual(expected[0]?.blocks);
   });
 
   it('answers a mention inside a thread in that thread, and a mention that is no command with the list of subcommands', async () => {
@@ -465,6 +528,27 @@ describe('Slack in Socket Mode', () => {
     const [help] = await threadPosts(chat, 1);
     expect(JSON.stringify(help?.params.blocks)).toContain('That is not a subcommand. /yinzheng takes these:');
     expect(JSON.stringify(help?.params.blocks)).toContain('/yinzheng quote');
+  });
+
+  it('a bad mention at the top level of a channel is answered where its user sees it, privately: ephemeral in the channel, no thread', async () => {
+    const ts = '1800000004.000100';
+    await fake.sendEnvelope('events_api', appMention('<@U0BOT> quote', { ts, userId: 'U0TYPO' }));
+    const [call] = await fake.calls.until(1, (c) => c.method === 'chat.postEphemeral' && c.params.user === 'U0TYPO');
+    const error = oracle.runLine('quote ', alice).error?.message as string;
+    expect(call?.response).toMatchObject({ ok: true });
+    expect(call?.params.thread_ts).toBeUndefined();
+    // What the user sees: the error, under their mention; nobody else sees anything.
+    expect(fake.seenBy('U0TYPO', 'C0FAKE').map((m) => m.text)).toEqual([error]);
+    expect(fake.seenBy('U0ALICE', 'C0FAKE').filter((m) => m.text === error)).toEqual([]);
+    expect(fake.calls.items.filter((c) => c.method === 'chat.postMessage' && c.params.thread_ts === ts)).toEqual([]);
+  });
+
+  it('a bad mention inside a thread is answered in that thread, which exists, so its user sees it there', async () => {
+    const thread = '1800000005.000100';
+    await fake.sendEnvelope('events_api', appMention('<@U0BOT> quote', { ts: '1800000005.000200', threadTs: thread, userId: 'U0TYPO2' }));
+    const [call] = await fake.calls.until(1, (c) => c.method === 'chat.postEphemeral' && c.params.user === 'U0TYPO2');
+    expect(call?.params.thread_ts).toBe(thread);
+    expect(fake.seenBy('U0TYPO2', 'C0FAKE', thread).map((m) => m.text)).toEqual([oracle.runLine('quote ', alice).error?.message]);
   });
 
   it('keeps to the five posts a response_url takes, then answers the same person in the same place with chat.postEphemeral', async () => {
@@ -642,7 +726,7 @@ describe('Slack on a corpus with a very long paragraph', () => {
     const id = newId('long-context');
     await fake.sendEnvelope('interactive', blockAction(context, fake.responseUrl(id)));
     const posts = await fake.responses.until(expected.length, (r) => r.id === id);
-    expect(posts.map((p) => p.body)).toEqual(expected);
+    expect(withoutRevisions(posts.map((p) => p.body))).toEqual(expected);
     assertSafe(posts);
     for (const post of posts) {
       const blocks = post.body.blocks as SlackBlock[];
@@ -685,7 +769,7 @@ describe('Slack stop', () => {
     const expected = expectedPosts(oracle.runLine('quote 人工智能', alice), 'ephemeral', { c: 'quote', l: '人工智能' });
     await fake.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 人工智能', fake.responseUrl(id)));
     await adapter.stop();
-    expect(fake.responses.items.filter((r) => r.id === id).map((r) => r.body)).toEqual(expected);
+    expect(withoutRevisions(fake.responses.items.filter((r) => r.id === id).map((r) => r.body))).toEqual(expected);
     await fake.closed.until(1, (w) => w === ws);
     await adapter.stop();
   });
@@ -772,6 +856,51 @@ describe('Slack installed to several workspaces through OAuth (HTTP mode)', () =
     await adapter?.stop();
     await second?.close();
     await rm(dataDir, { recursive: true, force: true });
+  });
+
+  /** Installs the app to the second workspace as a browser does: /slack/install, Slack's consent, /slack/oauth_redirect. */
+  async function installSecond(): Promise<void> {
+    const install = await fetch(`${base}/slack/install`, { redirect: 'manual' });
+    const state = new URL(install.headers.get('location') ?? '').searchParams.get('state') ?? '';
+    const cookie = (install.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const back = await fetch(`${base}/slack/oauth_redirect?code=the-code&state=${encodeURIComponent(state)}`, { headers: { cookie } });
+    expect(back.status).toBe(200);
+  }
+  /** The files kept for the second workspace's installation. */
+  async function storedFiles(): Promise<string[]> {
+    const all = await readdir(join(dataDir, 'slack-installations'), { recursive: true, withFileTypes: true });
+    return all.filter((f) => f.isFile() && join(f.parentPath, f.name).includes(SECOND_TEAM.id)).map((f) => f.name);
+  }
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('removing the app from a workspace deletes its installation, and the next event from it is refused', async () => {
+    await installSecond();
+    expect(await storedFiles()).not.toEqual([]);
+    const before = newId('oauth-before-uninstall');
+    const form = (id: string) => ({ ...slashCommand('/yinzheng', 'quote 智能鸿沟', second.responseUrl(id), 'U0SECOND'), team_id: SECOND_TEAM.id });
+    expect((await postSigned(`${base}${SLACK_EVENTS_PATH}`, form(before), { secret: SIGNING_SECRET, timestamp: now() })).status).toBe(200);
+    await second.responses.until(1, (r) => r.id === before);
+
+    // Slack does not promise the order of the two events; app_uninstalled first here.
+    const [revoked, uninstalled] = second.uninstall(SECOND_TEAM.id, SECOND_TEAM.botUserId);
+    const removedLine = (e: { msg: string | undefined }) => e.msg === 'slack: workspace removed the app; its installation is deleted';
+    const removals = log.entries.items.filter(removedLine).length;
+    const logStart = log.entries.items.length;
+    for (const event of [uninstalled, revoked]) expect((await postSignedEvent(`${base}${SLACK_EVENTS_PATH}`, event, SIGNING_SECRET)).status).toBe(200);
+    await log.entries.until(removals + 2, removedLine);
+    expect(await storedFiles()).toEqual([]);
+
+    // The next command and mention from the workspace fail to authorize: refused, never answered.
+    const after = newId('oauth-after-uninstall');
+    const refused = await postSigned(`${base}${SLACK_EVENTS_PATH}`, form(after), { secret: SIGNING_SECRET, timestamp: now() });
+    expect(refused.status).toBe(401);
+    const mention = { ...appMention('<@U0BOT2> quote 智能鸿沟', { ts: '1800000009.000100', userId: 'U0SECOND' }), team_id: SECOND_TEAM.id };
+    expect((await postSignedEvent(`${base}${SLACK_EVENTS_PATH}`, mention, SIGNING_SECRET)).status).toBe(401);
+    expect(second.responses.items.filter((r) => r.id === after)).toEqual([]);
+    expect(second.calls.items.filter((c) => c.token === SECOND_TEAM.botToken && c.response.error === 'token_revoked')).toEqual([]);
+    // Refusals are warnings, not failures of ours; nothing after the uninstall was logged as an error.
+    expect(log.entries.items.slice(logStart).filter((e) => e.level === 'error')).toEqual([]);
+    expect(log.entries.items.slice(logStart).filter((e) => e.msg === 'slack: an event from a workspace with no installation was refused')).toHaveLength(2);
   });
 
   it('installs through /slack/install and /slack/oauth_redirect, keeps the installation on disk, and answers that workspace with its own token', async () => {

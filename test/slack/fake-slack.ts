@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import type { SocketTuning } from '../../src/slack/bot.js';
+import { messageRefusal } from './slack-rules.js';
 
 /*
  * A loopback fake of Slack, as much as the bot meets: the Web API (`POST /api/<method>`),
@@ -58,6 +59,8 @@ export interface ApiCall {
   /** The bearer token the call was made with. */
   token: string | undefined;
   params: Record<string, unknown>;
+  /** What the fake answered, as Slack would have: `ok: false` with its error when it refused the call. */
+  response: Record<string, unknown>;
 }
 
 /** A post to a response_url. */
@@ -67,6 +70,8 @@ export interface ResponsePost {
   body: Record<string, unknown>;
   /** Arrival order among everything the fake received, to check what came first. */
   seq: number;
+  /** Whether Slack took it; a refused post (a sixth, a late one, a malformed one) is recorded too. */
+  accepted: boolean;
 }
 
 /** What the app sent back over the socket for one envelope. */
@@ -76,14 +81,62 @@ export interface Ack {
   seq: number;
 }
 
+/**
+ * A message the bot posted with the Web API, and who can see it: a public one everyone in the
+ * channel, an ephemeral one its `user` only, and only if Slack shows it at all (`shown`).
+ */
+export interface PostedMessage {
+  method: 'chat.postMessage' | 'chat.postEphemeral';
+  channel: string;
+  /** The thread it was posted in; undefined at the top level of the channel. */
+  thread: string | undefined;
+  /** The one user who sees an ephemeral message. */
+  user: string | undefined;
+  text: string;
+  blocks: unknown;
+  /** False for an ephemeral message Slack accepted but will never show (a thread that does not exist). */
+  shown: boolean;
+  ts: string;
+}
+
 /** response_url ids with this prefix answer 500, as an expired response_url does. */
 export const FAILING_RESPONSE_PREFIX = 'expired-';
+
+/**
+ * "You can use a response_url up to five times within thirty minutes" (docs.slack.dev,
+ * Handling user interaction → Message responses). The window runs from the invocation, which
+ * the fake takes to be when the test made the URL.
+ */
+export const RESPONSE_URL_MAX_POSTS = 5;
+export const RESPONSE_URL_WINDOW_MS = 30 * 60_000;
+
+/** The bot scopes an installation grants unless a test says otherwise: the manifest's four. */
+export const DEFAULT_BOT_SCOPES = ['app_mentions:read', 'chat:write', 'commands', 'users:read'] as const;
+
+/**
+ * The Web API methods the fake models, each with the token it takes and the scope it needs
+ * (each method's reference page on docs.slack.dev, "Scopes"). Any other method is refused with
+ * `unknown_method`, as Slack answers a method it does not have: a call the bot makes to a
+ * method missing here fails a test until the method is modelled.
+ */
+const METHODS: Record<string, { token: 'bot' | 'app' | 'none'; scope?: string }> = {
+  'auth.test': { token: 'bot' },
+  'apps.connections.open': { token: 'app', scope: 'connections:write' },
+  'oauth.v2.access': { token: 'none' },
+  'chat.postMessage': { token: 'bot', scope: 'chat:write' },
+  'chat.postEphemeral': { token: 'bot', scope: 'chat:write' },
+  'users.info': { token: 'bot', scope: 'users:read' },
+};
 
 export interface FakeSlackOptions {
   botToken: string;
   appToken: string;
   /** An OAuth app's credentials: `oauth.v2.access` exchanges a code for a second workspace's bot token with them. */
   oauth?: { clientId: string; clientSecret: string };
+  /** The scopes every bot token is granted; DEFAULT_BOT_SCOPES unless given. */
+  scopes?: readonly string[];
+  /** The fake's clock in ms, for response_url windows: a test moves it instead of waiting. */
+  now?: () => number;
 }
 
 /** The workspace an OAuth install adds, and the bot token `oauth.v2.access` gives for it. */
@@ -113,12 +166,22 @@ function parseParams(body: string, contentType: string | undefined): Record<stri
   return params;
 }
 
+/** One response_url's use so far. */
+interface ResponseUrlUse {
+  issuedAt: number;
+  posts: number;
+}
+
 export class FakeSlack {
   readonly calls = new Recorder<ApiCall>();
   readonly responses = new Recorder<ResponsePost>();
   readonly acks = new Recorder<Ack>();
+  /** Every message posted with chat.postMessage or chat.postEphemeral that Slack accepted. */
+  readonly messages = new Recorder<PostedMessage>();
   /** Sockets that have been opened and greeted with `hello`. */
   readonly connections = new Recorder<WebSocket>();
+  /** Users' Slack locales as users.info reports them (`zh-CN`); others are `en-US`. */
+  readonly locales = new Map<string, string>();
 
   private readonly server: Server;
   private readonly wss: WebSocketServer;
@@ -126,6 +189,7 @@ export class FakeSlack {
   private base = '';
   private ts = 1_700_000_000;
   private seq = 0;
+  private readonly now: () => number;
   /**
    * How the next `apps.connections.open` calls fail, one entry per call: Slack's own trouble as
    * an app meets it, an `ok: false` answer or a 503 from its edge.
@@ -133,8 +197,21 @@ export class FakeSlack {
   private readonly openFailures: Array<'error' | 'http'> = [];
   /** Acks awaited by `sendEnvelope`, by envelope id. */
   private readonly pendingAcks = new Map<string, (ack: Ack) => void>();
+  /** Bot tokens in force, with their workspace; an uninstall revokes them. */
+  private readonly botTokens = new Map<string, string>();
+  /** Channels the bot is a member of (chat.postMessage elsewhere is `not_in_channel`). */
+  private readonly botChannels = new Set<string>([FAKE_CHANNEL.id]);
+  /** Channels that exist; a post anywhere else is `channel_not_found`. */
+  private readonly channels = new Set<string>([FAKE_CHANNEL.id]);
+  /** `channel:ts` of messages that have replies: threads that exist. */
+  private readonly threads = new Set<string>();
+  private readonly responseUrls = new Map<string, ResponseUrlUse>();
+  /** Bot tokens an uninstall revoked. */
+  private readonly revoked = new Set<string>();
 
   private constructor(private readonly options: FakeSlackOptions) {
+    this.now = options.now ?? Date.now;
+    this.botTokens.set(options.botToken, FAKE_TEAM.id);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((error: unknown) => {
         res.writeHead(500).end(String(error));
@@ -162,13 +239,52 @@ export class FakeSlack {
     return `${this.base}/api/`;
   }
 
-  /** A response_url whose posts are recorded under `id`. */
+  /** A response_url whose posts are recorded under `id`; its thirty minutes start now. */
   responseUrl(id: string): string {
+    if (!this.responseUrls.has(id)) this.responseUrls.set(id, { issuedAt: this.now(), posts: 0 });
     return `${this.base}/respond/${encodeURIComponent(id)}`;
   }
 
   /** Sockets the app has closed. */
   readonly closed = new Recorder<WebSocket>();
+
+  /** A channel the bot is not in (or, with `member`, one it is in). */
+  addChannel(id: string, member = false): void {
+    this.channels.add(id);
+    if (member) this.botChannels.add(id);
+  }
+
+  /**
+   * A user's message posted in a thread, which makes the thread exist; the fake learns of an
+   * `app_mention` in a thread by itself when it delivers it over the socket.
+   */
+  noteReply(channel: string, threadTs: string): void {
+    this.threads.add(`${channel}:${threadTs}`);
+  }
+
+  /**
+   * What `user` sees in `channel` (in `thread`, or at the top level), in order: public messages
+   * and the ephemeral ones addressed to them that Slack shows. An ephemeral message posted into
+   * a thread that did not exist is not there: Slack accepted it and showed it to no one.
+   */
+  seenBy(user: string, channel: string, thread?: string): PostedMessage[] {
+    return this.messages.items.filter((m) => m.channel === channel && m.thread === thread && m.shown && (m.method === 'chat.postMessage' || m.user === user));
+  }
+
+  /**
+   * The workspace removes the app: its bot token stops working (`token_revoked`), and Slack
+   * sends `tokens_revoked` then `app_uninstalled` to the app (docs.slack.dev/reference/events/
+   * app_uninstalled: "You should also receive tokens_revoked events… the order… [is] not
+   * guaranteed"). Returns the two Events API bodies, for the test to deliver in either mode.
+   */
+  uninstall(teamId: string, botUserId: string): [Record<string, unknown>, Record<string, unknown>] {
+    for (const [token, team] of this.botTokens) {
+      if (team !== teamId) continue;
+      this.botTokens.delete(token);
+      this.revoked.add(token);
+    }
+    return [tokensRevoked(teamId, [botUserId]), appUninstalled(teamId)];
+  }
 
   private accept(ws: WebSocket): void {
     this.socket = ws;
@@ -191,10 +307,7 @@ export class FakeSlack {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(data));
     };
     if (req.method === 'POST' && url.pathname.startsWith('/respond/')) {
-      const id = decodeURIComponent(url.pathname.slice('/respond/'.length));
-      this.responses.push({ id, body: JSON.parse(body) as Record<string, unknown>, seq: ++this.seq });
-      if (id.startsWith(FAILING_RESPONSE_PREFIX)) res.writeHead(500).end('expired_url');
-      else respond({ ok: true });
+      this.respondTo(decodeURIComponent(url.pathname.slice('/respond/'.length)), JSON.parse(body) as Record<string, unknown>, res);
       return;
     }
     const method = /^\/api\/([\w.]+)$/u.exec(url.pathname)?.[1];
@@ -205,73 +318,164 @@ export class FakeSlack {
     const params = parseParams(body, req.headers['content-type']);
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7) : typeof params.token === 'string' ? params.token : undefined;
-    this.calls.push({ method, token, params });
     if (method === 'apps.connections.open' && this.openFailures[0] === 'http') {
       this.openFailures.shift();
+      this.calls.push({ method, token, params, response: { status: 503 } });
       res.writeHead(503).end('service unavailable');
       return;
     }
-    respond(this.answer(method, token, params));
+    const response = this.answer(method, token, params);
+    this.calls.push({ method, token, params, response });
+    respond(response);
+  }
+
+  /**
+   * A post to a response_url: refused (HTTP 404) when it is the sixth or comes after thirty
+   * minutes, and (HTTP 400) when Slack would refuse the message itself; recorded either way.
+   */
+  private respondTo(id: string, body: Record<string, unknown>, res: ServerResponse): void {
+    const use = this.responseUrls.get(id) ?? { issuedAt: this.now(), posts: 0 };
+    this.responseUrls.set(id, use);
+    const record = (accepted: boolean) => this.responses.push({ id, body, seq: ++this.seq, accepted });
+    if (id.startsWith(FAILING_RESPONSE_PREFIX)) {
+      record(false);
+      res.writeHead(500).end('expired_url');
+      return;
+    }
+    if (use.posts >= RESPONSE_URL_MAX_POSTS || this.now() - use.issuedAt > RESPONSE_URL_WINDOW_MS) {
+      record(false);
+      res.writeHead(404).end('expired_url');
+      return;
+    }
+    const refusal = body.delete_original === true ? null : messageRefusal(body);
+    if (refusal) {
+      record(false);
+      res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify(refusal));
+      return;
+    }
+    use.posts++;
+    record(true);
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
+  }
+
+  /** The workspace a token belongs to, or Slack's refusal of it. */
+  private authenticate(method: string, token: string | undefined): { team: string } | { ok: false; error: string } {
+    const kind = METHODS[method]?.token;
+    if (kind === 'none') return { team: '' };
+    if (!token) return { ok: false, error: 'not_authed' };
+    if (kind === 'app') {
+      if (token === this.options.appToken) return { team: '' };
+      return { ok: false, error: token.startsWith('xoxb-') ? 'not_allowed_token_type' : 'invalid_auth' };
+    }
+    const team = this.botTokens.get(token);
+    if (team !== undefined) return { team };
+    if (this.revoked.has(token)) return { ok: false, error: 'token_revoked' };
+    return { ok: false, error: 'invalid_auth' };
   }
 
   private answer(method: string, token: string | undefined, params: Record<string, unknown>): Record<string, unknown> {
-    if (method === 'apps.connections.open') {
-      if (this.openFailures.shift() === 'error') return { ok: false, error: 'internal_error' };
-      if (token !== this.options.appToken) return { ok: false, error: token?.startsWith('xoxb-') ? 'not_allowed_token_type' : 'invalid_auth' };
-      return { ok: true, url: `${this.base.replace(/^http/u, 'ws')}/link?ticket=${randomUUID()}` };
-    }
-    if (method === 'oauth.v2.access') return this.exchange(params);
-    const second = this.installed.has(token ?? '');
-    if (token !== this.options.botToken && !second) return { ok: false, error: token ? 'invalid_auth' : 'not_authed' };
+    const spec = METHODS[method];
+    if (!spec) return { ok: false, error: 'unknown_method', req_method: method };
+    if (method === 'apps.connections.open' && this.openFailures.shift() === 'error') return { ok: false, error: 'internal_error' };
+    const auth = this.authenticate(method, token);
+    if (!('team' in auth)) return auth;
+    const granted = spec.token === 'bot' ? (this.options.scopes ?? DEFAULT_BOT_SCOPES) : ['connections:write'];
+    // As Slack words it: the scope the method needs, and the ones the token has.
+    if (spec.scope && !granted.includes(spec.scope)) return { ok: false, error: 'missing_scope', needed: spec.scope, provided: granted.join(',') };
     switch (method) {
+      case 'apps.connections.open':
+        return { ok: true, url: `${this.base.replace(/^http/u, 'ws')}/link?ticket=${randomUUID()}` };
+      case 'oauth.v2.access':
+        return this.exchange(params);
       case 'auth.test':
-        if (second)
-          return {
-            ok: true,
-            url: 'https://second.slack.com/',
-            team: SECOND_TEAM.name,
-            team_id: SECOND_TEAM.id,
-            user_id: SECOND_TEAM.botUserId,
-            bot_id: 'B0BOT2',
-          };
-        return {
-          ok: true,
-          url: `https://${FAKE_TEAM.domain}.slack.com/`,
-          team: 'Fake',
-          user: 'yinzheng',
-          team_id: FAKE_TEAM.id,
-          user_id: FAKE_BOT.user_id,
-          bot_id: FAKE_BOT.bot_id,
-        };
+        return auth.team === SECOND_TEAM.id
+          ? { ok: true, url: 'https://second.slack.com/', team: SECOND_TEAM.name, team_id: SECOND_TEAM.id, user_id: SECOND_TEAM.botUserId, bot_id: 'B0BOT2' }
+          : {
+              ok: true,
+              url: `https://${FAKE_TEAM.domain}.slack.com/`,
+              team: 'Fake',
+              user: 'yinzheng',
+              team_id: FAKE_TEAM.id,
+              user_id: FAKE_BOT.user_id,
+              bot_id: FAKE_BOT.bot_id,
+            };
       case 'chat.postMessage':
-        return { ok: true, channel: params.channel, ts: this.nextTs(), message: { text: params.text, blocks: params.blocks } };
       case 'chat.postEphemeral':
-        return { ok: true, message_ts: this.nextTs() };
-      case 'users.info': {
-        // As Slack answers it: the locale only with include_locale.
-        const user = String(params.user ?? '');
-        const locale = this.locales.get(user) ?? 'en-US';
-        return { ok: true, user: { id: user, name: user.toLowerCase(), ...(String(params.include_locale) === 'true' ? { locale } : {}) } };
-      }
+        return this.post(method, params);
+      case 'users.info':
+        return this.userInfo(auth.team, params);
       default:
-        return { ok: false, error: 'unknown_method' };
+        return { ok: false, error: 'unknown_method', req_method: method };
     }
   }
 
-  /** Bot tokens given out by `oauth.v2.access`. */
-  private readonly installed = new Set<string>();
+  /**
+   * chat.postMessage and chat.postEphemeral, refusing what Slack refuses
+   * (docs.slack.dev/reference/methods/chat.postMessage, …/chat.postEphemeral): an unknown
+   * channel, a public post where the bot is not a member (`not_in_channel`), an ephemeral
+   * message without its user, and any message Slack would not take (slack-rules.ts).
+   */
+  private post(method: 'chat.postMessage' | 'chat.postEphemeral', params: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(params.channel ?? '');
+    if (!this.channels.has(channel)) return { ok: false, error: 'channel_not_found' };
+    if (method === 'chat.postMessage' && !this.botChannels.has(channel)) return { ok: false, error: 'not_in_channel' };
+    if (method === 'chat.postEphemeral' && typeof params.user !== 'string') return { ok: false, error: 'user_not_found' };
+    const refusal = messageRefusal(params);
+    if (refusal) return refusal;
+    const thread = typeof params.thread_ts === 'string' ? params.thread_ts : undefined;
+    const ts = this.nextTs();
+    // chat.postEphemeral, thread_ts: "Ephemeral messages in threads are only shown if there is
+    // already an active thread." Slack still answers ok: true.
+    const shown = method === 'chat.postMessage' || thread === undefined || this.threads.has(`${channel}:${thread}`);
+    if (method === 'chat.postMessage' && thread !== undefined) this.threads.add(`${channel}:${thread}`);
+    this.messages.push({
+      method,
+      channel,
+      thread,
+      user: method === 'chat.postEphemeral' ? String(params.user) : undefined,
+      text: String(params.text ?? ''),
+      blocks: params.blocks,
+      shown,
+      ts,
+    });
+    return method === 'chat.postMessage'
+      ? { ok: true, channel, ts, message: { text: params.text, blocks: params.blocks, ...(thread ? { thread_ts: thread } : {}) } }
+      : { ok: true, message_ts: ts };
+  }
+
+  /** users.info as Slack answers it (docs.slack.dev/reference/methods/users.info): `locale` only with include_locale. */
+  private userInfo(team: string, params: Record<string, unknown>): Record<string, unknown> {
+    const user = String(params.user ?? '');
+    if (!/^[UW][A-Z0-9]+$/u.test(user)) return { ok: false, error: 'user_not_found' };
+    const locale = this.locales.get(user) ?? 'en-US';
+    const withLocale = params.include_locale === true || String(params.include_locale) === 'true';
+    return {
+      ok: true,
+      user: {
+        id: user,
+        team_id: team,
+        name: user.toLowerCase(),
+        deleted: false,
+        real_name: user.toLowerCase(),
+        tz: 'Asia/Shanghai',
+        is_bot: false,
+        ...(withLocale ? { locale } : {}),
+        profile: { display_name: user.toLowerCase(), real_name: user.toLowerCase() },
+      },
+    };
+  }
 
   /** `oauth.v2.access`: a code for the second workspace's installation, if the client's credentials are right. */
   private exchange(params: Record<string, unknown>): Record<string, unknown> {
     const oauth = this.options.oauth;
     if (!oauth || params.client_id !== oauth.clientId || params.client_secret !== oauth.clientSecret) return { ok: false, error: 'invalid_client_id' };
     if (typeof params.code !== 'string' || params.code === '') return { ok: false, error: 'invalid_code' };
-    this.installed.add(SECOND_TEAM.botToken);
+    this.botTokens.set(SECOND_TEAM.botToken, SECOND_TEAM.id);
     return {
       ok: true,
       app_id: FAKE_BOT.app_id,
       authed_user: { id: 'U0INSTALLER' },
-      scope: 'app_mentions:read,chat:write,commands,users:read',
+      scope: (this.options.scopes ?? DEFAULT_BOT_SCOPES).join(','),
       token_type: 'bot',
       access_token: SECOND_TEAM.botToken,
       bot_user_id: SECOND_TEAM.botUserId,
@@ -291,12 +495,11 @@ export class FakeSlack {
    * Slack retries an unacknowledged envelope; the fake just waits, and the test's timeout
    * is what fails a missing ack.
    */
-  /** Users' Slack locales as users.info reports them (`zh-CN`); others are `en-US`. */
-  readonly locales = new Map<string, string>();
-
   async sendEnvelope(type: 'slash_commands' | 'interactive' | 'events_api', payload: Record<string, unknown>): Promise<Ack> {
     if (this.socket?.readyState !== 1) throw new Error('fake-slack: no open Socket Mode connection');
     const socket = this.socket;
+    const event = payload.event as { channel?: unknown; thread_ts?: unknown } | undefined;
+    if (type === 'events_api' && typeof event?.channel === 'string' && typeof event.thread_ts === 'string') this.noteReply(event.channel, event.thread_ts);
     const envelope_id = randomUUID();
     // A map rather than `acks.until`, whose rescans would dominate a run of hundreds of envelopes.
     const acked = new Promise<Ack>((resolve) => this.pendingAcks.set(envelope_id, resolve));
@@ -331,6 +534,29 @@ export class FakeSlack {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+/** An Events API body as Slack posts it (over HTTP as JSON, in Socket Mode as the envelope's payload). */
+function eventCallback(teamId: string, event: Record<string, unknown>): Record<string, unknown> {
+  return {
+    token: 'deprecated-verification-token',
+    team_id: teamId,
+    api_app_id: FAKE_BOT.app_id,
+    type: 'event_callback',
+    event_id: `Ev${randomUUID().replace(/-/gu, '').slice(0, 10).toUpperCase()}`,
+    event_time: Math.floor(Date.now() / 1000),
+    event,
+  };
+}
+
+/** `tokens_revoked` (docs.slack.dev/reference/events/tokens_revoked): user IDs, not tokens, by kind. */
+export function tokensRevoked(teamId: string, botUserIds: string[]): Record<string, unknown> {
+  return eventCallback(teamId, { type: 'tokens_revoked', tokens: { bot: botUserIds } });
+}
+
+/** `app_uninstalled` (docs.slack.dev/reference/events/app_uninstalled): the team_id says which workspace. */
+export function appUninstalled(teamId: string): Record<string, unknown> {
+  return eventCallback(teamId, { type: 'app_uninstalled' });
 }
 
 /** A slash command as Slack sends it (over the socket as the payload, over HTTP as form fields). */
@@ -408,6 +634,30 @@ export async function postSigned(
       'content-type': 'application/x-www-form-urlencoded',
       'x-slack-request-timestamp': String(signing.timestamp),
       'x-slack-signature': signing.signature ?? slackSignature(signing.secret, signing.timestamp, body),
+    },
+    body,
+  });
+  return { status: response.status, body: await response.text() };
+}
+
+/**
+ * A message (or any value holding messages) with the revision the adapter gives each answer's
+ * block_ids taken out, to compare it with a rendering made without one.
+ */
+export function withoutRevisions<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value).replace(/"block_id":"yinzheng-actions-[0-9a-f]+"/gu, '"block_id":"yinzheng-actions"')) as T;
+}
+
+/** Posts an Events API body to the app's HTTP endpoint as Slack does: JSON, signed. */
+export async function postSignedEvent(url: string, event: Record<string, unknown>, secret: string): Promise<{ status: number; body: string }> {
+  const body = JSON.stringify(event);
+  const timestamp = Math.floor(Date.now() / 1000);
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-slack-request-timestamp': String(timestamp),
+      'x-slack-signature': slackSignature(secret, timestamp, body),
     },
     body,
   });

@@ -6,7 +6,15 @@ import { registry } from '../../commands/index.js';
 import { DEFAULT_SLACK_COMMAND, PROJECT_ROOT, parseConfig } from '../../src/config.js';
 import type { Command } from '../../src/core/dispatch/command.js';
 import { GENERIC_COMMAND_WORDS, SLACK_BUILT_IN_COMMANDS } from '../../src/slack/built-in.js';
-import { buildManifest, FIND_SOURCE_CALLBACK_ID, formatManifest, subcommandsHint, usageHint } from '../../src/slack/manifest.js';
+import {
+  buildManifest,
+  FIND_SOURCE_CALLBACK_ID,
+  formatManifest,
+  manifestFiles,
+  SLACK_REDIRECT_PATH,
+  subcommandsHint,
+  usageHint,
+} from '../../src/slack/manifest.js';
 
 describe('Slack manifest', () => {
   const socket = buildManifest(registry, { command: DEFAULT_SLACK_COMMAND });
@@ -44,10 +52,10 @@ describe('Slack manifest', () => {
     expect(parseConfig({}).slackCommand).toBe('/yinzheng');
   });
 
-  it('asks for the scopes it uses and the app_mention event, in Socket Mode with interactivity and the shortcut', () => {
+  it('asks for the scopes it uses, app_mention and the two uninstall events, in Socket Mode with interactivity and the shortcut', () => {
     expect(socket.oauth_config.scopes.bot).toEqual(['app_mentions:read', 'chat:write', 'commands', 'users:read']);
     expect(socket.settings).toEqual({
-      event_subscriptions: { bot_events: ['app_mention'] },
+      event_subscriptions: { bot_events: ['app_mention', 'app_uninstalled', 'tokens_revoked'] },
       interactivity: { is_enabled: true },
       org_deploy_enabled: false,
       socket_mode_enabled: true,
@@ -62,9 +70,41 @@ describe('Slack manifest', () => {
     const http = buildManifest(registry, { command: '/yz', publicUrl: 'https://bot.example.org/' });
     const url = 'https://bot.example.org/slack/events';
     expect(http.features.slash_commands.map((c) => [c.command, c.url])).toEqual([['/yz', url]]);
-    expect(http.settings.event_subscriptions).toEqual({ bot_events: ['app_mention'], request_url: url });
+    expect(http.settings.event_subscriptions).toEqual({ bot_events: ['app_mention', 'app_uninstalled', 'tokens_revoked'], request_url: url });
     expect(http.settings.interactivity).toEqual({ is_enabled: true, request_url: url });
     expect(http.settings.socket_mode_enabled).toBe(false);
+    // One workspace: no OAuth, so no redirect URL to keep.
+    expect(http.oauth_config).toEqual({ scopes: { bot: ['app_mentions:read', 'chat:write', 'commands', 'users:read'] } });
+  });
+
+  it('with PUBLIC_URL and OAuth, the HTTP manifest carries the redirect URL /slack/install sends Slack back to', () => {
+    const http = buildManifest(registry, { command: '/yinzheng', publicUrl: 'https://bot.example.org/', oauth: true });
+    expect(http.oauth_config).toEqual({
+      redirect_urls: ['https://bot.example.org/slack/oauth_redirect'],
+      scopes: { bot: ['app_mentions:read', 'chat:write', 'commands', 'users:read'] },
+    });
+    expect(http.oauth_config.redirect_urls?.[0]).toBe(`https://bot.example.org${SLACK_REDIRECT_PATH}`);
+    // Socket Mode has no redirect (OAuth installs are HTTP only).
+    expect(buildManifest(registry, { command: '/yinzheng', oauth: true }).oauth_config.redirect_urls).toBeUndefined();
+  });
+
+  it('npm run manifest:slack writes manifest.http.json with the redirect URL when OAuth is configured, and none without it', () => {
+    const http = { PUBLIC_URL: 'https://bot.example.org', SLACK_SIGNING_SECRET: 's', SLACK_BOT_TOKEN: 'xoxb-1' };
+    const oauth = {
+      SLACK_CLIENT_ID: '1.2',
+      SLACK_CLIENT_SECRET: 'c',
+      SLACK_STATE_SECRET: 'a-state-secret-of-16+',
+      PUBLIC_URL: 'https://bot.example.org',
+      SLACK_SIGNING_SECRET: 's',
+    };
+    const files = (env: Record<string, string>) => manifestFiles(registry, parseConfig(env));
+    expect(files({}).map((f) => f.name)).toEqual(['manifest.json']);
+    const single = files(http);
+    expect(single.map((f) => f.name)).toEqual(['manifest.json', 'manifest.http.json']);
+    expect(single[1]?.manifest.oauth_config.redirect_urls).toBeUndefined();
+    const several = files(oauth);
+    expect(several[1]?.manifest.oauth_config.redirect_urls).toEqual(['https://bot.example.org/slack/oauth_redirect']);
+    expect(several[0]?.manifest.oauth_config.redirect_urls).toBeUndefined();
   });
 
   it('writes a usage hint for a command from its options', () => {

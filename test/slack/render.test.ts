@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Attribution, Reply } from '../../src/core/reply/model.js';
 import {
+  contextBlock,
   escapeSlack,
   messageChars,
   parseButtonValue,
   plainFromSlack,
   replyToBlockKit,
+  SLACK_BLOCKS_TEXT_DOCUMENTED_MAX,
   SLACK_BUTTON_TEXT_MAX,
   SLACK_BUTTON_VALUE_MAX,
+  SLACK_CONTEXT_ELEMENTS_MAX,
   SLACK_HEADER_MAX,
   SLACK_MAX_BLOCKS,
   SLACK_MESSAGE_CHARS_BUDGET,
@@ -329,5 +332,52 @@ describe('buttons', () => {
       ['yinzheng:context:1', 'Context 1', '{"c":"context","i":{"id":"a.1"}}'],
       ['yinzheng:context:2', 'Context 2', '{"c":"context","i":{"id":"a.2"}}'],
     ]);
+  });
+});
+
+describe('preface and revisions', () => {
+  /** A reply of 120 short text blocks: every message it takes is full to 50 blocks. */
+  const blocky: Reply = {
+    command: 'quote',
+    title: '许多短段落',
+    blocks: Array.from({ length: 120 }, (_, i) => ({ kind: 'text' as const, text: `第${i + 1}段。` })),
+    actions: [],
+    results: [{}],
+    corpusVersion: 'v1',
+  };
+  const sharedBy: SlackBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <@U1>', verbatim: true }] };
+
+  it('a preface opens the first message and counts against its 50 blocks, so a full message stays at 50', () => {
+    const plain = replyToBlockKit(blocky, { locale: 'en', visibility: 'in_channel' });
+    const prefaced = replyToBlockKit(blocky, { locale: 'en', visibility: 'in_channel', preface: [sharedBy] });
+    expect(plain[0]?.blocks).toHaveLength(SLACK_MAX_BLOCKS);
+    expect(prefaced[0]?.blocks).toHaveLength(SLACK_MAX_BLOCKS);
+    expect(prefaced[0]?.blocks[0]).toEqual(sharedBy);
+    expect(prefaced[0]?.blocks.slice(1)).toEqual(plain[0]?.blocks.slice(0, SLACK_MAX_BLOCKS - 1));
+    // The block the preface displaced opens the next message; nothing is lost.
+    expect(prefaced.flatMap((m) => m.blocks).slice(1)).toEqual(plain.flatMap((m) => m.blocks));
+    for (const m of prefaced) expect(m.blocks.length).toBeLessThanOrEqual(SLACK_MAX_BLOCKS);
+  });
+
+  it('a preface also fits when the answer is cut to its last allowed message', () => {
+    const cut = replyToBlockKit(blocky, { locale: 'en', visibility: 'ephemeral', share: { c: 'quote', l: 'x' }, maxMessages: 1, preface: [sharedBy] });
+    expect(cut).toHaveLength(1);
+    expect(cut[0]?.blocks[0]).toEqual(sharedBy);
+    expect(cut[0]?.blocks.length).toBeLessThanOrEqual(SLACK_MAX_BLOCKS);
+    expect(cut[0]?.blocks.at(-1)?.type).toBe('actions');
+  });
+
+  it('the buttons block_id carries the revision, and is the bare name without one', () => {
+    const reply = quoteReply('人工智能治理攸关全人类的共同命运。');
+    const idOf = (messages: SlackMessage[]) => messages.flatMap((m) => m.blocks).flatMap((b) => (b.type === 'actions' ? [b.block_id] : []));
+    const opts = { locale: 'en', visibility: 'ephemeral', share: { c: 'quote', l: 'x' } } as const;
+    expect(idOf(replyToBlockKit(reply, opts))).toEqual(['yinzheng-actions']);
+    expect(idOf(replyToBlockKit(reply, { ...opts, revision: '0a1b2c3d' }))).toEqual(['yinzheng-actions-0a1b2c3d']);
+  });
+
+  it('the budget rests on the documented 12,000 characters, with room to spare', () => {
+    expect(SLACK_BLOCKS_TEXT_DOCUMENTED_MAX).toBe(12_000);
+    expect(SLACK_MESSAGE_CHARS_BUDGET).toBeLessThan(SLACK_BLOCKS_TEXT_DOCUMENTED_MAX);
+    expect(contextBlock(Array.from({ length: 12 }, (_, i) => `c${i}`))).toMatchObject({ elements: { length: SLACK_CONTEXT_ELEMENTS_MAX } });
   });
 });

@@ -51,7 +51,9 @@ export function readAffiliations(body: string, known: ReadonlySet<string> = new 
         rest = rest.slice(more[0].length);
       }
       const parts = splitAffiliation(rest);
-      return names.map((name) => ({ name, entry: entry.replace(/[。.]\s*$/u, ''), parts }));
+      // The note as printed up to its first full stop: a remark after it is the article's.
+      const bio = (entry.split(/(?<=。)/u)[0] as string).replace(/[。.]\s*$/u, '');
+      return names.map((name) => ({ name, entry: bio, parts }));
     });
 }
 
@@ -125,7 +127,7 @@ export function articleMatter(front: readonly FrontItem[]): ArticleMatter {
     abstract: abstract ? display(abstract.body) : null,
     keywords: keywords ? splitKeywords(keywords.body) : [],
     classification: Object.values(classification).some((v) => v !== null) ? classification : null,
-    funding: text('funding'),
+    funding: first('funding') ? display((first('funding') as FrontItem).body) : null,
     acknowledgements: null,
     received: received ? date(received.body) : null,
     revised: revised ? date(revised.body) : null,

@@ -53,11 +53,12 @@ const NAMES = LABELS.map(([, names]) => names).join('|');
 /** A Chinese label: `【关键词】` (a colon after it allowed), or `关键词：` at a block's start. */
 const BRACKETED = new RegExp(`【\\s*(${NAMES})\\s*】\\s*[：:]?\\s*`, 'gu');
 const COLON = new RegExp(`^\\s*(${NAMES})\\s*[：:]\\s*`, 'u');
-/** `关键词：` after white space inside a block: `关键词：A；B　中图分类号：D8`. */
+/**
+ * `关键词：` inside a block: `关键词：A；B　中图分类号：D8`, or with nothing between
+ * (`D815文献标识码：A`). Only labels no sentence would write with a colon after them.
+ */
 const INNER_COLON = new RegExp(
-  `(?<=\\s)(${LABELS.filter(([f]) => f !== 'doi' && f !== 'funding' && f !== 'abstract')
-    .map(([, n]) => n)
-    .join('|')})\\s*[：:]\\s*`,
+  `(${['关\\s*键\\s*词', '中图分类号', '中图法分类号', '文献标识码', '文献标志码', '文章编号', '收稿日期', '修回日期', '修订日期'].join('|')})\\s*[：:]\\s*`,
   'gu',
 );
 const ENGLISH_NAMES = ENGLISH_LABELS.map(([, names]) => names).join('|');

@@ -1,5 +1,5 @@
 import { type FrontField, readIssue, splitLabels } from './front-matter.js';
-import { isCircled, joinPieces, MARK } from './text.js';
+import { endsSentence, isCircled, joinPieces, MARK, toDisplay } from './text.js';
 
 /*
  * The parser's first pass: a file's lines as items. A text block, a numbered note, an
@@ -23,7 +23,16 @@ export type Item =
     }
   | { kind: 'note'; mark: string; raw: string; body: string; line: number; page: number | null }
   | { kind: 'star'; raw: string; body: string; line: number; page: number | null }
-  | { kind: 'front'; field: FrontField; raw: string; body: string; line: number; page: number | null };
+  | {
+      kind: 'front';
+      field: FrontField;
+      raw: string;
+      body: string;
+      line: number;
+      page: number | null;
+      /** The page its last line is on, when lines on later pages went on with it. */
+      lastPage?: number | null;
+    };
 
 export type NoteItem = Extract<Item, { kind: 'note' }>;
 export type FrontItem = Extract<Item, { kind: 'front' }>;
@@ -73,12 +82,24 @@ function noteLabel(content: string, bare: { brackets: boolean; parens: boolean }
   return m ? [m[1] as string, m[2] as string] : null;
 }
 
+/** The lines that open two pages or more, right after the page break: running headers. */
+function repeatedPageOpenings(lines: string[]): Set<string> {
+  const seen = new Map<string, number>();
+  lines.forEach((line, i) => {
+    if (!PAGE_BREAK.test(line)) return;
+    const next = lines.slice(i + 1, i + 4).find((l) => l.trim() !== '');
+    if (next !== undefined && !PAGE_BREAK.test(next)) seen.set(next.trim(), (seen.get(next.trim()) ?? 0) + 1);
+  });
+  return new Set([...seen].filter(([, n]) => n >= 2).map(([line]) => line));
+}
+
 /** Reads a file's text (BOM and CRLF already handled by the loader) into items. */
 export function readItems(text: string): ReadItems {
   const items: Item[] = [];
   const headers: ReadItems['headers'] = [];
   const bare = { brackets: /\^\[\d/u.test(text), parens: /\^\d{1,3}\)/u.test(text) };
   const lines = text.split('\n');
+  const repeated = repeatedPageOpenings(lines);
   let current: Item | null = null;
   let page: number | null = null;
   /** After a page break, until its first block: a line there may be the running header. */
@@ -100,8 +121,9 @@ export function readItems(text: string): ReadItems {
       current = null;
       return;
     }
-    // A text dump keeps the running header as the page's first line; only one naming an issue is known for one.
-    if (pageStart && current === null && readIssue(content) !== null && content.trim().length <= 40) {
+    // A text dump keeps the running header as the page's first line: one that names an
+    // issue, or that several pages open with (a short title on every odd page).
+    if (pageStart && current === null && content.trim().length <= 60 && (readIssue(content) !== null || repeated.has(content.trim()))) {
       headers.push({ page, text: detached(content.trim()), line });
       pageStart = false;
       return;
@@ -130,7 +152,40 @@ export function readItems(text: string): ReadItems {
       pageTop = false;
     }
   });
-  return { items: markEnglishMatter(splitLabelled(items)), headers };
+  return { items: joinCarriedNotes(markEnglishMatter(splitLabelled(items))), headers };
+}
+
+/**
+ * A note too long for its page goes on at the top of the next page's notes, unlabelled: in
+ * the text, a block just before that page's first note. It is taken for the end of the page
+ * before's last note only when that note stops mid-sentence; otherwise it is text.
+ */
+function joinCarriedNotes(items: Item[]): Item[] {
+  const indents = items.filter((i) => i.kind === 'text' && i.raw.length > 60);
+  const indentAware = indents.length >= 3 && indents.filter((i) => i.kind === 'text' && i.indented).length >= indents.length * 0.6;
+  let lastNote: NoteItem | null = null;
+  const out: Item[] = [];
+  items.forEach((item, i) => {
+    const next = items[i + 1];
+    if (
+      item.kind === 'text' &&
+      next?.kind === 'note' &&
+      lastNote !== null &&
+      item.page !== null &&
+      lastNote.page !== null &&
+      lastNote.page < item.page &&
+      next.page === item.page &&
+      !(indentAware && item.indented) &&
+      !endsSentence(toDisplay(lastNote.body).text)
+    ) {
+      lastNote.raw = joinPieces(lastNote.raw, item.raw);
+      lastNote.body = joinPieces(lastNote.body, item.raw);
+      return;
+    }
+    if (item.kind === 'note') lastNote = item;
+    out.push(item);
+  });
+  return out;
 }
 
 /**
@@ -183,6 +238,7 @@ function markEnglishMatter(items: Item[]): Item[] {
       if (open && isLatin(item)) {
         const o: FrontItem = open;
         // About the Authors lists one author a line: keep them apart for the matching.
+        o.lastPage = item.page;
         if (o.body === '') o.body = item.raw;
         else o.body = o.field === 'enAbout' ? `${o.body}；${item.raw}` : joinPieces(o.body, item.raw);
         items[i] = { kind: 'front', field: o.field, raw: item.raw, body: '', line: item.line, page: item.page };

@@ -621,7 +621,7 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
         (items[doc.item] as Item).page,
         ...doc.sections.flatMap((s) => s.paragraphs.flatMap((p) => p.pieces.map((piece) => piece.page))),
         ...footnotes.map((f) => f.page),
-        ...front.map((f) => f.page),
+        ...front.flatMap((f) => [f.page, f.lastPage ?? null]),
       ]),
       ...fields,
       funding: fields.funding ?? remarks.find((r) => r.funding !== null)?.funding ?? null,

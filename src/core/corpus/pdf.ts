@@ -43,6 +43,8 @@ interface Item {
   size: number;
   width: number;
   font: string;
+  /** pdf.js put a space item just after this one: the PDF itself spaces it from the next. */
+  spaceAfter?: boolean;
 }
 
 interface Line {
@@ -137,6 +139,7 @@ function linesOf(items: Item[]): Line[] {
 function lineText(line: Line): string {
   let out = '';
   let lastEnd: number | null = null;
+  let spaceAfter = false;
   for (const item of line.items) {
     const raised = item.size < line.size * 0.8 && item.y > line.y + line.size * 0.15;
     let str = item.str;
@@ -149,9 +152,12 @@ function lineText(line: Line): string {
     // (`王海燕　李明远`), which pdf.js leaves out: justification never opens one that wide.
     if (lastEnd !== null && item.x - lastEnd > line.size * 0.9 && /\p{Script=Han}$/u.test(out) && /^\p{Script=Han}/u.test(str)) out += '\u3000';
     // A gap wider than a third of the size between two Latin words is a space pdf.js left out.
-    if (lastEnd !== null && item.x - lastEnd > line.size * 0.3 && /[A-Za-z0-9,.;:]$/u.test(out) && /^[A-Za-z0-9(]/u.test(str)) out += ' ';
+    // A space between Latin words: pdf.js's own space item, or a gap it left without one.
+    const gap = lastEnd !== null && (spaceAfter || item.x - lastEnd > line.size * 0.2);
+    if (gap && /[A-Za-z0-9,.;:"'”’)]$/u.test(out) && /^[A-Za-z0-9(“"]/u.test(str)) out += ' ';
     out += str;
     lastEnd = item.x + item.width;
+    spaceAfter = item.spaceAfter === true || /\s$/u.test(item.str);
   }
   return tidy(out);
 }
@@ -179,8 +185,24 @@ function joinLines(lines: string[]): string {
     const url = /(?:https?:\/\/|www\.)\S*$/u.exec(text);
     // A URL broken at the line's end goes on with the next line's first word.
     if (url && /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+;=%]/u.test(line) && !/[。，；）]$/u.test(text)) return text + line;
+    // A hyphen at the line's end between two lower-case letters: a word hyphenated there
+    // (`Gov-` `ernance`) or a compound broken at its own hyphen (`area-` `based`). Marked
+    // here, and told apart once the whole text is known (see `resolveHyphens`).
+    if (/[a-z]-$/u.test(text) && /^[a-z]/u.test(line)) return `${text.slice(0, -1)}${SOFT_BREAK}${line}`;
     return joinPieces(text, line);
   }, '');
+}
+
+/** Where a line ended in `-` between lower-case letters; resolved by `resolveHyphens`. */
+const SOFT_BREAK = '\u00ad';
+
+/**
+ * A hyphen at a line's end stays where the document prints the same compound with a hyphen
+ * elsewhere (`area-based`), and goes where it does not: a word the typesetter hyphenated.
+ */
+function resolveHyphens(text: string): string {
+  if (!text.includes(SOFT_BREAK)) return text;
+  return text.replace(/([A-Za-z]+)\u00ad([a-z]+)/gu, (_, a: string, b: string) => (text.includes(`${a}-${b}`) ? `${a}-${b}` : `${a}${b}`));
 }
 
 interface PageText {
@@ -216,21 +238,56 @@ function pageNumber(headerLines: Line[], footerLines: Line[]): number | null {
   return null;
 }
 
+/**
+ * A marker the typesetter pushed onto a line of its own (the paragraph's last line was
+ * full): a lone small mark just under a body line is that line's marker, not a note.
+ */
+function attachLoneMarkers(lines: Line[], bodySize: number): Line[] {
+  const out: Line[] = [];
+  for (const l of lines) {
+    const before = out.at(-1);
+    if (before && LONE_MARK.test(l.text) && l.size < bodySize * 0.92 && before.size >= bodySize * 0.92 && before.y - l.y < bodySize * 2.2) {
+      before.text = `${before.text}^${l.text.trim()}`;
+      continue;
+    }
+    out.push(l);
+  }
+  return out;
+}
+
+/** A numbered heading (`一、`, `（二）`, `第三章`) or a label starts a block of its own, whatever its face. */
+function startsBlock(text: string): boolean {
+  return /^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[章节部分])/u.test(text) || startsWithLabel(text);
+}
+
 /** Whether a note's text so far stops mid-sentence, so that the next unlabelled line goes on with it. */
 function noteReadsOn(note: string[], next: string): boolean {
   const text = note.join('');
-  if (/(?:https?:\/\/|www\.)\S*$/u.test(text)) return !/^(?:[A-Z][a-z]+\s|[\p{Script=Han}])/u.test(next) || /[，、：]$/u.test(text);
+  if (/(?:https?:\/\/|www\.)[\x21-\x7e]*$/u.test(text)) return !/^(?:[A-Z][a-z]+\s|[\p{Script=Han}])/u.test(next) || /[，、：]$/u.test(text);
+  // `Vol.`, `No.`, `pp.`, `eds.`: an English citation's abbreviations end no sentence.
+  if (/\b(?:[Vv]ol|[Nn]o|pp?|[Ee]ds?|et al|[Cc]h|[Aa]rt|[Ii]bid|trans|[Jj]an|[Ff]eb|[Mm]ar|[Aa]pr|[Aa]ug|[Ss]ept?|[Oo]ct|[Nn]ov|[Dd]ec)\.$/u.test(text))
+    return true;
   return !endsSentence(text);
 }
 
-function readPage(lines: Line[], height: number, width: number, body: { size: number; font: string; left: number }): PageText {
-  const header = (l: Line) => l.y > height * 0.9;
-  const footer = (l: Line) => l.y < height * 0.08;
+function readPage(lines: Line[], height: number, width: number, body: { size: number; fonts: ReadonlySet<string>; left: number }): PageText {
+  // The bands: the top and bottom tenth, and a page number standing alone as the page's
+  // lowest line a little higher (typesetters leave deep bottom margins).
+  const lowest = lines.at(-1);
+  // A title set near the top of a first page is larger than the body; a running header is not.
+  const header = (l: Line) => l.y > height * 0.9 && l.size <= body.size * 1.05;
+  const footer = (l: Line) => l.y < height * 0.08 || (l === lowest && l.y < height * 0.2 && FOOTER_NUMBER.test(l.text));
   const headerLines = lines.filter(header);
   const number = pageNumber(headerLines, lines.filter(footer));
-  const headerText = headerLines.map((l) => l.text).join(' ').trim();
-  const content = lines.filter((l) => !header(l) && !footer(l));
+  const headerText = headerLines
+    .map((l) => l.text)
+    .join(' ')
+    .trim();
   const small = (l: Line) => l.size < body.size * 0.92;
+  const content = attachLoneMarkers(
+    lines.filter((l) => !header(l) && !footer(l)),
+    body.size,
+  );
   // The notes: the run of small lines at the foot, from the first labelled one.
   let notesFrom = content.length;
   for (let i = content.length - 1; i >= 0; i--) {
@@ -266,11 +323,19 @@ function readPage(lines: Line[], height: number, width: number, body: { size: nu
   const blocks: Array<{ lines: string[]; indented: boolean }> = [];
   let before: Line | null = null;
   for (const l of bodyLines) {
-    const ownBlock = Math.abs(l.size - body.size) > body.size * 0.08 || l.font !== body.font;
+    const ownBlock = Math.abs(l.size - body.size) > body.size * 0.08 || !body.fonts.has(l.font);
     const indented = l.x > body.left + body.size * 0.8;
-    const previousOwn = before !== null && (Math.abs(before.size - body.size) > body.size * 0.08 || before.font !== body.font);
+    const previousOwn = before !== null && (Math.abs(before.size - body.size) > body.size * 0.08 || !body.fonts.has(before.font));
     const sameBlock = before !== null && !ownBlock && !previousOwn && !indented && before.y - l.y < body.size * 2.5;
-    if (sameBlock || (ownBlock && before !== null && previousOwn && before.size === l.size && before.font === l.font && before.y - l.y < l.size * 1.6))
+    // Lines in a font of their own (an editor's note in 楷体) are one block, unless one at the
+    // body's size is indented: a new paragraph of it. A title's centred lines are larger.
+    const ownParagraph =
+      (ownBlock && Math.abs(l.size - body.size) <= body.size * 0.08 && indented && before !== null && l.x > before.x + l.size * 0.8) || startsBlock(l.text);
+    if (
+      !startsBlock(l.text) &&
+      (sameBlock ||
+        (ownBlock && !ownParagraph && before !== null && previousOwn && before.size === l.size && before.font === l.font && before.y - l.y < l.size * 2.1))
+    )
       (blocks.at(-1) as { lines: string[] }).lines.push(l.text);
     else blocks.push({ lines: [l.text], indented: indented && !ownBlock });
     before = l;
@@ -341,7 +406,12 @@ export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMIT
       const content = await page.getTextContent();
       const items: Item[] = [];
       for (const raw of content.items) {
-        if (!('str' in raw) || raw.str.trim() === '') continue;
+        if (!('str' in raw)) continue;
+        if (raw.str.trim() === '') {
+          const last = items.at(-1);
+          if (last && raw.str !== '') last.spaceAfter = true;
+          continue;
+        }
         const [, b, c, d, x, y] = raw.transform as number[];
         items.push({
           str: raw.str,
@@ -374,14 +444,20 @@ export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMIT
     }
     const size = mostCommon(all, (i) => i.size) ?? 10;
     const bodyItems = all.filter((i) => i.size === size);
-    const font = mostCommon(bodyItems, (i) => i.font) ?? '';
+    // The body's fonts: every font that sets a good share of the body-size text. A typesetter
+    // may split one face into subsets (LibreOffice does), so that a line's commonest font is
+    // either; a heading's or an editor's note's face sets far less.
+    const shares = new Map<string, number>();
+    for (const i of bodyItems) shares.set(i.font, (shares.get(i.font) ?? 0) + i.str.length);
+    const bodyChars = bodyItems.reduce((n, i) => n + i.str.length, 0);
+    const fonts = new Set([...shares].filter(([, n]) => n >= bodyChars * 0.2).map(([f]) => f));
     const warnings: Array<{ page: number | null; message: string }> = [];
     const read = pages.map((p, index) => {
       const lines = linesOf(p.items);
       for (const l of lines) l.text = lineText(l);
       const starts = lines.filter((l) => l.size === size && l.y < p.height * 0.9 && l.y > p.height * 0.08).map((l) => l.x);
       const left = starts.length > 0 ? Math.min(...starts) : 0;
-      const page = readPage(lines, p.height, p.width, { size, font, left });
+      const page = readPage(lines, p.height, p.width, { size, fonts, left });
       if (page.unknownLabel !== null)
         warnings.push({
           page: page.number ?? index + 1,
@@ -405,10 +481,13 @@ export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMIT
       else page.blocks.push(page.carried);
     });
     const text = read
-      .map((page) => [`\f${page.number ?? ''}${page.header ? `\t${page.header.replace(/\s+/gu, ' ')}` : ''}`, ...page.blocks, ...page.notes, ...page.after].join('\n\n'))
+      .map((page) =>
+        [`\f${page.number ?? ''}${page.header ? `\t${page.header.replace(/\s+/gu, ' ')}` : ''}`, ...page.blocks, ...page.notes, ...page.after].join('\n\n'),
+      )
       .join('\n\n')
       .concat('\n');
-    return { ok: true, text, pages: doc.numPages, warnings };
+    const resolved = resolveHyphens(text);
+    return { ok: true, text: resolved, pages: doc.numPages, warnings };
   } finally {
     await doc.destroy();
   }

@@ -123,7 +123,16 @@ export function toDisplay(raw: string, options: { collapseHanSpaces?: boolean } 
       let k = j;
       for (let m = markerLengthAt(raw, k); m > 0; m = markerLengthAt(raw, k)) k += m;
       const after = k < raw.length ? String.fromCodePoint(raw.codePointAt(k) as number) : undefined;
-      const drop = isExtractionSpace(last, after) || (options.collapseHanSpaces === true && isHan(last) && isHan(after));
+      const collapse = options.collapseHanSpaces === true && isHan(last) && isHan(after);
+      // A full-width space between Chinese is printed (`福祉　携手`), not left by extraction.
+      if (!collapse && isHan(last) && isHan(after) && /^\u3000+$/u.test(raw.slice(i, j))) {
+        out.push('\u3000');
+        length += 1;
+        last = '\u3000';
+        i = j;
+        continue;
+      }
+      const drop = isExtractionSpace(last, after) || collapse;
       if (!drop) {
         out.push(' ');
         length += 1;
@@ -150,6 +159,8 @@ export function joinPieces(left: string, right: string): string {
   const first = Array.from(b)[0] as string;
   // Chinese print has no spaces at line ends; a Latin sentence or clause does continue after one.
   if (/[,.;:!?]/u.test(last) && /[A-Za-z]/u.test(first)) return `${a} ${b}`;
+  // `Vol.` `14`, `pp.` `101`: an English citation goes on after its abbreviation's stop.
+  if (/[A-Za-z][,.;:]$/u.test(a) && /[0-9]/u.test(first)) return `${a} ${b}`;
   if (/[A-Za-z]/u.test(last) && /[A-Za-z]/u.test(first) && !/-$/u.test(a)) return `${a} ${b}`;
   return a + b;
 }

@@ -31,6 +31,7 @@ import {
   appMention,
   blockAction,
   FAILING_RESPONSE_PREFIX,
+  FAKE_CHANNEL,
   FAST_SOCKET,
   FakeSlack,
   messageShortcut,
@@ -898,6 +899,14 @@ describe('Slack installed to several workspaces through OAuth (HTTP mode)', () =
     expect((await postSignedEvent(`${base}${SLACK_EVENTS_PATH}`, mention, SIGNING_SECRET)).status).toBe(401);
     expect(second.responses.items.filter((r) => r.id === after)).toEqual([]);
     expect(second.calls.items.filter((c) => c.token === SECOND_TEAM.botToken && c.response.error === 'token_revoked')).toEqual([]);
+    // Installed again, the workspace starts afresh: its users' languages were forgotten and are asked again.
+    const lookups = () => second.calls.items.filter((c) => c.method === 'users.info' && c.params.user === 'U0SECOND').length;
+    const asked = lookups();
+    await installSecond();
+    const again = newId('oauth-reinstalled');
+    expect((await postSigned(`${base}${SLACK_EVENTS_PATH}`, form(again), { secret: SIGNING_SECRET, timestamp: now() })).status).toBe(200);
+    await second.responses.until(1, (r) => r.id === again);
+    expect(lookups()).toBe(asked + 1);
     // Refusals are warnings, not failures of ours; nothing after the uninstall was logged as an error.
     expect(log.entries.items.slice(logStart).filter((e) => e.level === 'error')).toEqual([]);
     expect(log.entries.items.slice(logStart).filter((e) => e.msg === 'slack: an event from a workspace with no installation was refused')).toHaveLength(2);
@@ -936,6 +945,36 @@ describe('Slack installed to several workspaces through OAuth (HTTP mode)', () =
   it('refuses a redirect whose state it did not issue', async () => {
     const forged = await fetch(`${base}/slack/oauth_redirect?code=the-code&state=forged`);
     expect(forged.status).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('Slack after a response_url’s thirty minutes', () => {
+  it('answers through chat.postEphemeral instead of posting to a spent response_url, which Slack would refuse', async () => {
+    let clock = 1_800_000_000_000;
+    const own = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN, now: () => clock });
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: own.apiUrl, port: 0, command: '/yinzheng' };
+    const adapter = await startSlack(bot, config, log.logger, { ...FAST_SOCKET, now: () => clock });
+    try {
+      await own.connections.until(1);
+      const asked = newId('late-quote');
+      await own.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', own.responseUrl(asked), 'U0LATE'));
+      const [answer] = await own.responses.until(1, (r) => r.id === asked);
+      const sources = buttonsOf([answer as ResponsePost]).find((b) => b.text.text === 'Sources') as SlackButton;
+      const id = newId('late-clicks');
+      await own.sendEnvelope('interactive', blockAction(sources, own.responseUrl(id), 'U0LATE'));
+      const [first] = await own.responses.until(1, (r) => r.id === id);
+      expect(first?.accepted).toBe(true);
+      clock += 30 * 60_000 + 1;
+      await own.sendEnvelope('interactive', blockAction(sources, own.responseUrl(id), 'U0LATE'));
+      const [late] = await own.calls.until(1, (c) => c.method === 'chat.postEphemeral' && c.params.user === 'U0LATE');
+      expect(late?.response).toMatchObject({ ok: true });
+      expect(late?.params.text).toBe(first?.body.text);
+      expect(own.responses.items.filter((r) => r.id === id)).toHaveLength(1);
+      expect(own.seenBy('U0LATE', FAKE_CHANNEL.id).map((m) => m.text)).toEqual([first?.body.text]);
+    } finally {
+      await adapter.stop();
+      await own.close();
+    }
   });
 });
 

@@ -978,6 +978,31 @@ describe('Slack after a response_url’s thirty minutes', () => {
   });
 });
 
+describe('Slack installed without the users:read scope', () => {
+  it('answers in English when users.info is refused with missing_scope, and asks once per user', async () => {
+    const own = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN, scopes: ['app_mentions:read', 'chat:write', 'commands'] });
+    own.locales.set('U0NOSCOPE', 'zh-CN');
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: own.apiUrl, port: 0, command: '/yinzheng' };
+    const adapter = await startSlack(bot, config, log.logger, FAST_SOCKET);
+    try {
+      await own.connections.until(1);
+      for (let i = 0; i < 2; i++) {
+        const id = newId('no-scope');
+        await own.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', own.responseUrl(id), 'U0NOSCOPE'));
+        const [answer] = await own.responses.until(1, (r) => r.id === id);
+        expect(buttonsOf([answer as ResponsePost]).map((b) => b.text.text)).toContain('Share in channel');
+      }
+      const lookups = own.calls.items.filter((c) => c.method === 'users.info');
+      expect(lookups.map((c) => c.response)).toEqual([
+        { ok: false, error: 'missing_scope', needed: 'users:read', provided: 'app_mentions:read,chat:write,commands' },
+      ]);
+    } finally {
+      await adapter.stop();
+      await own.close();
+    }
+  });
+});
+
 describe('Slack with SLACK_COMMAND=/yz', () => {
   it('answers /yz as the command, subcommands and help included, and no other command', async () => {
     const own = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN });

@@ -3,82 +3,20 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from 'discord.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { registry } from '../../commands/index.js';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { type Bot, createBot } from '../../src/core/dispatch/bot.js';
+import { createBot } from '../../src/core/dispatch/bot.js';
 import type { Command } from '../../src/core/dispatch/command.js';
 import { createIndex } from '../../src/core/search/corpus-index.js';
 import { startDiscord } from '../../src/discord/bot.js';
 import { discordCommands } from '../../src/discord/commands.js';
 import { escapeMarkdown } from '../../src/discord/render.js';
-import { AwaitableLog, FakeDiscord, type FakeUser, type RecordedRequest } from './fake-discord.js';
+import { AwaitableLog, FakeDiscord } from './fake-discord.js';
+import { answered, bob, buttonsOf, EPHEMERAL, embedsOf, type Running, start } from './harness.js';
 import { alice, createTestLogger } from './support.js';
-
-const bob: FakeUser = { id: '500000000000000002', username: 'bob' };
-
-interface Running {
-  fake: FakeDiscord;
-  bot: Bot;
-  logs: ReturnType<typeof createTestLogger>;
-  client: Client;
-  stop(): Promise<void>;
-}
-
-async function start(corpusDir: string, commands = registry, stateDir?: string): Promise<Running> {
-  const corpus = await loadCorpus(corpusDir);
-  const logs = createTestLogger();
-  const bot = createBot({ commands, library: { corpus, index: createIndex(corpus) }, logger: logs });
-  const fake = await FakeDiscord.start();
-  const { client, stop } = await startDiscord(
-    bot,
-    { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase, ...(stateDir ? { stateDir } : {}) },
-    logs,
-  );
-  return {
-    fake,
-    bot,
-    logs,
-    client,
-    async stop() {
-      await stop();
-      await fake.close();
-    },
-  };
-}
-
-/** A message the bot sent, whichever route carried it. */
-interface Sent {
-  via: 'callback' | 'edit' | 'followup' | 'delete';
-  type?: number;
-  body: Record<string, unknown>;
-}
-
-/** Awaits the adapter's "answered" log for an interaction, then returns everything it sent for it, in order. */
-async function answered(r: Running, interaction: { id: string; token: string }): Promise<Sent[]> {
-  await r.logs.entries.next((e) => e.msg === 'discord: answered' && e.obj.interaction === interaction.id);
-  const requests = r.fake.requests.items.filter(
-    (q) => q.route.startsWith(`/interactions/${interaction.id}/`) || q.route.startsWith(`/webhooks/${r.fake.applicationId}/${interaction.token}`),
-  );
-  // The fake refuses what Discord would refuse (limits, empty messages, duplicate custom_ids).
-  expect(requests.filter((q) => q.status >= 400).map((q) => `${q.status} ${q.route}: ${q.refused ?? ''}`)).toEqual([]);
-  return requests.map((q: RecordedRequest): Sent => {
-    const body = (q.body ?? {}) as Record<string, unknown>;
-    if (q.route.endsWith('/callback')) return { via: 'callback', type: body.type as number, body: (body.data ?? {}) as Record<string, unknown> };
-    if (q.method === 'PATCH') return { via: 'edit', body };
-    if (q.method === 'DELETE') return { via: 'delete', body };
-    return { via: 'followup', body };
-  });
-}
-
-type Embed = { title?: string; description?: string; fields?: Array<{ name: string; value: string }> };
-type Row = { components: Array<{ label: string; custom_id: string; style: number }> };
-const embedsOf = (s: Sent | undefined) => (s?.body.embeds ?? []) as Embed[];
-const buttonsOf = (s: Sent | undefined) => ((s?.body.components ?? []) as Row[]).flatMap((row) => row.components);
-const EPHEMERAL = 64;
 
 /** The title the core gives a command's reply: the adapter must carry it unchanged (the commands' own tests pin its wording). */
 function titleFrom(r: Running, name: string, input: Record<string, unknown>): string {
@@ -296,14 +234,16 @@ describe('Discord end to end, on the bundled corpus', () => {
     ]);
   });
 
-  it('turns a public deferral into a private answer when the input was bad', async () => {
-    const sent = await answered(r, r.fake.slashCommand({ name: 'quote', options: { query: '！！！' }, user: alice, createdAt: Date.now() - 2500 }));
+  it('defers bad input privately, so that its error is edited into a private placeholder', async () => {
+    const i = r.fake.slashCommand({ name: 'quote', options: { query: '！！！' }, user: alice, createdAt: Date.now() - 2500 });
+    const sent = await answered(r, i);
     expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([
-      ['callback', 5, 0],
-      ['delete', undefined, undefined],
-      ['followup', undefined, EPHEMERAL],
+      ['callback', 5, EPHEMERAL],
+      ['edit', undefined, undefined],
     ]);
-    expect(sent[2]?.body.content).toBe(escapeMarkdown('/quote query has no letters or digits: type words from the essays.'));
+    const message = escapeMarkdown('/quote query has no letters or digits: type words from the essays.');
+    expect(sent[1]?.body.content).toBe(message);
+    expect(r.fake.shown(i).map((m) => [m.ephemeral, m.deleted, m.content])).toEqual([[true, false, message]]);
   });
 
   it('finds the source of a message through the context menu, privately', async () => {

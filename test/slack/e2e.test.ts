@@ -31,7 +31,9 @@ import {
   appMention,
   blockAction,
   FAILING_RESPONSE_PREFIX,
+  FAKE_BOT,
   FAKE_CHANNEL,
+  FAKE_TEAM,
   FAST_SOCKET,
   FakeSlack,
   messageShortcut,
@@ -971,6 +973,35 @@ describe('Slack after a response_url’s thirty minutes', () => {
       expect(late?.params.text).toBe(first?.body.text);
       expect(own.responses.items.filter((r) => r.id === id)).toHaveLength(1);
       expect(own.seenBy('U0LATE', FAKE_CHANNEL.id).map((m) => m.text)).toEqual([first?.body.text]);
+    } finally {
+      await adapter.stop();
+      await own.close();
+    }
+  });
+});
+
+describe('Slack in one workspace (Socket Mode) removed from it', () => {
+  it('acks tokens_revoked and app_uninstalled over the socket, forgets the workspace’s users, and fails nothing', async () => {
+    const own = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
+    own.locales.set('U0GONE', 'zh-CN');
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: own.apiUrl, port: 0, command: '/yinzheng' };
+    const adapter = await startSlack(bot, config, log.logger, FAST_SOCKET);
+    try {
+      await own.connections.until(1);
+      const id = newId('gone-before');
+      await own.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', own.responseUrl(id), 'U0GONE'));
+      await own.responses.until(1, (r) => r.id === id);
+      const removedLine = (e: { msg: string | undefined }) => e.msg === 'slack: workspace removed the app; its installation is deleted';
+      const removals = log.entries.items.filter(removedLine).length;
+      const logStart = log.entries.items.length;
+      for (const body of own.uninstall(FAKE_TEAM.id, FAKE_BOT.user_id)) expect((await own.sendEnvelope('events_api', body)).payload).toEqual({});
+      await log.entries.until(removals + 2, removedLine);
+      expect(log.entries.items.slice(logStart).filter((e) => e.level === 'error')).toEqual([]);
+      // Its users' languages are gone with it: the next request asks users.info again, which the revoked token cannot.
+      const after = newId('gone-after');
+      await own.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', own.responseUrl(after), 'U0GONE'));
+      await own.responses.until(1, (r) => r.id === after);
+      expect(own.calls.items.filter((c) => c.method === 'users.info').map((c) => c.response.error)).toEqual([undefined, 'token_revoked']);
     } finally {
       await adapter.stop();
       await own.close();

@@ -145,6 +145,8 @@ export interface SourceModel {
   articleNumber: string | null;
   doi: string | null;
   pages: [number, number];
+  /** The symposium's title, for a file of one (null here, as in the other generators' models). */
+  symposium: string | null;
   essays: SourceEssay[];
 }
 
@@ -1086,6 +1088,7 @@ function modelOf(spec: ArticleSpec, laid: Laid, file: string): SourceModel {
     articleNumber: laid.number,
     doi,
     pages: [spec.firstPage, last],
+    symposium: null,
     essays: [
       {
         kind: 'essay',

@@ -678,6 +678,31 @@ describe('deploy:discord', () => {
     ]);
   });
 
+  it('names the portal setting to tick when Discord refuses the integration types (User Install off)', async () => {
+    await fake.close();
+    fake = await FakeDiscord.start({ userInstall: false });
+    const refused = await deploy('');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      "deploy:discord: Discord refused the commands' integration types: the app is not installable to users. On the Developer Portal, open the app, then Installation → Installation Contexts, tick User Install, save, and deploy again (or set DISCORD_GUILD_ID to register to one server only). (HTTP 400: Invalid Form Body 0.integration_types[INVALID_FORM_BODY]: The application does not support the User Install integration type.)\n",
+    );
+    // A server's commands take no integration types, so a server deploy still works.
+    expect((await deploy('200000000000000001')).code).toBe(0);
+  });
+
+  it('finds leftover server commands in every page of the servers the bot is in', async () => {
+    // 201 servers: two pages of GET /users/@me/guilds (at most 200 a page); the commands to remove are on the second.
+    fake.botGuilds = Array.from({ length: 201 }, (_, i) => String(210000000000000000n + BigInt(i)));
+    const last = fake.botGuilds[200] as string;
+    fake.commands.set(`/applications/${fake.applicationId}/guilds/${last}/commands`, [{ id: '1', name: 'quote', type: 1, description: 'd' }]);
+    const run = await deploy('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`deploy:discord: removed 1 commands from server ${last}, so none shows twice: quote\n`);
+    const pages = fake.requests.items.filter((q) => q.route === '/users/@me/guilds').map((q) => q.query.toString());
+    expect(pages).toEqual(['limit=200&after=0', `limit=200&after=${fake.botGuilds[199]}`]);
+    expect(fake.commands.get(`/applications/${fake.applicationId}/guilds/${last}/commands`)).toEqual([]);
+  });
+
   it('says which variable to check when Discord refuses the registration', async () => {
     const refused = await deploy('', { DISCORD_TOKEN: 'stale-token' });
     expect([refused.code, refused.stderr]).toEqual([

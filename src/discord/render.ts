@@ -338,9 +338,10 @@ function buttonRows(reply: Reply, options: RenderOptions): ButtonRow[] {
 
 /**
  * Renders a Reply as one or more Discord messages: the first answers the interaction, the
- * rest follow up. The notice goes in the content, the blocks in embeds (descriptions hold
- * 4096 against content's 2000), the buttons under the last message. Every message is within
- * Discord's limits and carries `allowedMentions: { parse: [] }`.
+ * rest follow up. The lead lines and the notice go in the content, the blocks in embeds
+ * (descriptions hold 4096 against content's 2000) or, where embeds may not be used, in the
+ * content too; the buttons go under the last message. Every message is within Discord's
+ * limits and carries `allowedMentions: { parse: [] }`.
  */
 export function replyToDiscord(reply: Reply, options: RenderOptions): DiscordMessage[] {
   const ephemeral = options.ephemeral || reply.error !== undefined;
@@ -364,19 +365,7 @@ export function replyToDiscord(reply: Reply, options: RenderOptions): DiscordMes
     messages = packLines([...noticeLines, ...plainLines(reply, options.locale)], DISCORD_CONTENT_MAX).map((c) => message(c, []));
   } else {
     const notice = packLines(noticeLines, DISCORD_CONTENT_MAX);
-    const batches: APIEmbed[][] = [];
-    let total = 0;
-    for (const embed of embedsOf(reply, options.locale)) {
-      const size = embedSize(embed);
-      const batch = batches.at(-1);
-      if (!batch || batch.length === DISCORD_MESSAGE_EMBEDS_MAX || total + size > DISCORD_MESSAGE_EMBEDS_TOTAL_MAX) {
-        batches.push([embed]);
-        total = size;
-      } else {
-        batch.push(embed);
-        total += size;
-      }
-    }
+    const batches = batchEmbeds(embedsOf(reply, options.locale));
     messages = notice.map((c) => message(c, []));
     // The last notice message carries the first embeds, so that a short notice and its results arrive as one message.
     const last = messages.at(-1);
@@ -388,6 +377,24 @@ export function replyToDiscord(reply: Reply, options: RenderOptions): DiscordMes
   if (messages.length === 0) messages.push(message(fitOne(reply.title, DISCORD_CONTENT_MAX) || labelsFor(options.locale).empty, []));
   (messages.at(-1) as DiscordMessage).components = buttonRows(reply, options);
   return messages;
+}
+
+/** Embeds in messages of at most ten, within the per-message total, in order. */
+function batchEmbeds(embeds: APIEmbed[]): APIEmbed[][] {
+  const batches: APIEmbed[][] = [];
+  let total = 0;
+  for (const embed of embeds) {
+    const size = embedSize(embed);
+    const batch = batches.at(-1);
+    if (!batch || batch.length === DISCORD_MESSAGE_EMBEDS_MAX || total + size > DISCORD_MESSAGE_EMBEDS_TOTAL_MAX) {
+      batches.push([embed]);
+      total = size;
+    } else {
+      batch.push(embed);
+      total += size;
+    }
+  }
+  return batches;
 }
 
 /**

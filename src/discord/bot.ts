@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
+  ApplicationIntegrationType,
   type AutocompleteInteraction,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
@@ -7,21 +8,24 @@ import {
   Events,
   GatewayIntentBits,
   type Interaction,
+  InteractionContextType,
   type MessageContextMenuCommandInteraction,
   MessageFlags,
+  PermissionFlagsBits,
   type RepliableInteraction,
 } from 'discord.js';
 import type { DiscordConfig } from '../config.js';
 import type { Bot, Logger, Requester } from '../core/dispatch/bot.js';
 import { type OptionSpec, optionSpecs } from '../core/dispatch/command.js';
 import { UserError } from '../core/dispatch/errors.js';
+import { parseInput } from '../core/dispatch/input.js';
 import { localeFromTag } from '../core/reply/layout.js';
 import type { Locale, Reply, ReplyAction } from '../core/reply/model.js';
 import { truncate } from '../core/reply/split.js';
 import { localized } from '../core/reply/traditional.js';
 import { FIND_SOURCE, FIND_SOURCE_COMMAND, PRIVATE_OPTION } from './commands.js';
 import { type ButtonState, createButtonStore } from './custom-id.js';
-import { capMessages, type DiscordMessage, markShared, NO_MENTIONS, noteToDiscord, replyToDiscord } from './render.js';
+import { capMessages, type DiscordMessage, NO_MENTIONS, noteToDiscord, replyToDiscord, sharedByLine } from './render.js';
 import { restOptions } from './rest.js';
 
 /** Discord drops an interaction not answered within 3 s; answer directly only when well inside that. */
@@ -38,14 +42,49 @@ const NOTES = localized({
     notYours: (command: string) => `Only the person who ran /${command} can page its results. Run /${command} yourself to search.`,
     noText: 'That message has no text to look up.',
     failed: 'Something went wrong while answering. It has been logged; please try again.',
+    privateHere: 'Only you can see this: the bot may not post in this channel.',
+    cannotShare: 'The bot may not post in this channel, so the answer cannot be shared here.',
+    answeredPrivately: 'Answered privately.',
   },
   'zh-CN': {
     expired: '此按钮已过期。请重新运行命令以获取结果。',
     notYours: (command: string) => `只有运行 /${command} 的人才能翻页。请自己运行 /${command} 搜索。`,
     noText: '该消息没有可查找的文字。',
     failed: '回答时出错，已记录。请重试。',
+    privateHere: '仅你可见：机器人无权在此频道发言。',
+    cannotShare: '机器人无权在此频道发言，无法在此分享回答。',
+    answeredPrivately: '已私下回复。',
   },
 });
+
+/**
+ * What the channel of an interaction lets the app post, read from the interaction's
+ * `app_permissions` ("Bitwise set of permissions the app has in the source location of the
+ * interaction", receiving-and-responding.mdx, Interaction Structure).
+ */
+export interface Room {
+  /** The answer may be posted for everyone. */
+  public: boolean;
+  /** Embeds may be used: EMBED_LINKS (1 << 14, topics/permissions.mdx). */
+  embeds: boolean;
+}
+
+export function roomOf(interaction: Interaction): Room {
+  const app = interaction.appPermissions;
+  // app_permissions holds EMBED_LINKS in DMs and group DMs (receiving-and-responding.mdx,
+  // Interaction Structure, note ***), so one test covers every context.
+  const embeds = app.has(PermissionFlagsBits.EmbedLinks);
+  if (interaction.context !== InteractionContextType.Guild && !interaction.inGuild()) return { public: true, embeds };
+  // In a server: SEND_MESSAGES (1 << 11). A user-installed app is "forced to respect the user's
+  // permissions": where they may not send messages it cannot answer "with a non-ephemeral
+  // message" (resources/application.mdx, Installation Context). And where only the user
+  // installed the app, the member's USE_EXTERNAL_APPS (1 << 50), without which "the responses
+  // will be ephemeral" (topics/permissions.mdx, Permission Flags).
+  const owners = interaction.authorizingIntegrationOwners;
+  const userInstallOnly = owners[ApplicationIntegrationType.GuildInstall] === undefined && owners[ApplicationIntegrationType.UserInstall] !== undefined;
+  const external = !userInstallOnly || (interaction.memberPermissions?.has(PermissionFlagsBits.UseExternalApps) ?? false);
+  return { public: app.has(PermissionFlagsBits.SendMessages) && external, embeds };
+}
 
 /** Discord's locale (`zh-CN`, `zh-TW`, `en-US`, …) as the bot's, as every platform's is read. */
 export const localeFromDiscord = localeFromTag;
@@ -149,45 +188,109 @@ export async function startDiscord(
     return reply;
   }
 
-  async function send(interaction: RepliableInteraction, messages: DiscordMessage[], deferred: boolean, update = false): Promise<void> {
+  /** Interactions answered with DEFERRED_UPDATE_MESSAGE: their @original is the message the button is on. */
+  const deferredUpdates = new WeakSet<Interaction>();
+
+  /**
+   * Whether the interaction's original response is still Discord's public loading message
+   * (DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, not yet edited). A follow-up sent now would not be
+   * a message of its own: "When using this endpoint directly after responding to an
+   * interaction with DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, this endpoint will function as Edit
+   * Original Interaction Response … The ephemeral flag will be ignored"
+   * (receiving-and-responding.mdx, Create Followup Message).
+   */
+  function publicPlaceholder(interaction: RepliableInteraction): boolean {
+    return interaction.deferred && !interaction.replied && !interaction.ephemeral && !deferredUpdates.has(interaction);
+  }
+
+  /**
+   * Sends `message` to the interaction's user alone, whatever was answered before. After a public
+   * deferral the placeholder is edited first (so that the follow-up is a message of its own and
+   * its EPHEMERAL flag holds), the private message follows, and the placeholder goes. After a
+   * deferred update the follow-up is a new message too: the owner's answer the button is on is
+   * never edited or deleted for an error.
+   */
+  async function tellPrivately(interaction: RepliableInteraction, message: DiscordMessage): Promise<void> {
+    const privately = { ...message, flags: MessageFlags.Ephemeral as const };
+    if (!interaction.deferred && !interaction.replied) {
+      await interaction.reply(privately);
+      return;
+    }
+    if (interaction.ephemeral && interaction.deferred && !interaction.replied) {
+      const { flags: _flags, ...edit } = message;
+      await interaction.editReply(edit);
+      return;
+    }
+    const placeholder = publicPlaceholder(interaction);
+    if (placeholder) await interaction.editReply({ ...noteToDiscord(NOTES[localeOf(interaction)].answeredPrivately), flags: undefined });
+    await interaction.followUp(privately);
+    if (placeholder) await interaction.deleteReply();
+  }
+
+  async function send(interaction: RepliableInteraction, messages: DiscordMessage[], update: boolean): Promise<void> {
     const [first, ...rest] = messages as [DiscordMessage, ...DiscordMessage[]];
     const privateFirst = (first.flags & MessageFlags.Ephemeral) !== 0;
-    // A page keeps the visibility of the message it replaces; an answer that would change it (an error) is a reply of its own.
+    const deferred = interaction.deferred;
+    const { flags: _flags, ...edit } = first;
     if (update && interaction.isButton() && interaction.message.flags.has(MessageFlags.Ephemeral) === privateFirst) {
-      // The page replaces the message it was asked from (a deferred update edits it).
-      const { flags: _flags, ...edit } = first;
+      // A page replaces the message it was asked from, keeping its visibility (a deferred update edits it).
       if (deferred) await interaction.editReply(edit);
       else await interaction.update(edit);
+    } else if (privateFirst && (update || publicPlaceholder(interaction))) {
+      // An error on a page, or a private answer after a public deferral: to the user alone.
+      await tellPrivately(interaction, first);
     } else if (!deferred) await interaction.reply({ ...first, flags: privateFirst ? MessageFlags.Ephemeral : undefined });
-    else if (privateFirst && !interaction.ephemeral) {
-      // The deferral was public but the answer (an error) must be private: drop the placeholder.
-      await interaction.deleteReply();
-      await interaction.followUp({ ...first, flags: MessageFlags.Ephemeral });
-    } else {
-      const { flags: _flags, ...edit } = first;
-      await interaction.editReply(edit);
-    }
+    else await interaction.editReply(edit);
     for (const message of rest) await interaction.followUp({ ...message, flags: privateFirst ? MessageFlags.Ephemeral : undefined });
+  }
+
+  /** Whether the input will be refused before the command runs, so that its deferral is private already. */
+  function refused(command: string, input: Record<string, unknown>): boolean {
+    const known = bot.commands.get(command);
+    if (!known) return true;
+    try {
+      parseInput(known, input);
+      return false;
+    } catch {
+      return true;
+    }
   }
 
   /** Runs a command for an interaction and sends the reply, deferring first when it might not make the 3 s window. */
   async function answer(interaction: RepliableInteraction, command: string, input: Record<string, unknown>, how: Answer): Promise<number> {
+    const room = roomOf(interaction);
+    // Where the app may not post publicly, the answer is private and says so; the buttons follow it.
+    const forced = !how.ephemeral && !room.public;
+    const ephemeral = how.ephemeral || forced;
+    const notes = NOTES[localeOf(interaction)];
+    if (how.sharedBy !== undefined && forced) {
+      await tellPrivately(interaction, noteToDiscord(notes.cannotShare));
+      return 1;
+    }
     // A public answer in a server is read by everyone there: its labels follow the server's language.
-    const locale = !how.ephemeral && interaction.guildLocale ? localeFromDiscord(interaction.guildLocale) : localeOf(interaction);
+    const locale = !ephemeral && interaction.guildLocale ? localeFromDiscord(interaction.guildLocale) : localeOf(interaction);
     const age = Date.now() - interaction.createdTimestamp;
     const deferred = age + (lastRunMs.get(command) ?? 0) > DEFER_BUDGET_MS;
     const update = how.update === true && interaction.isButton();
-    if (deferred && update && interaction.isButton()) await interaction.deferUpdate();
-    else if (deferred) await interaction.deferReply({ flags: how.ephemeral ? MessageFlags.Ephemeral : undefined });
+    // Public or private is decided when deferring: Discord keeps the deferral's visibility for the
+    // answer that edits it in (receiving-and-responding.mdx, Create Followup Message).
+    if (deferred && update && interaction.isButton()) {
+      await interaction.deferUpdate();
+      deferredUpdates.add(interaction);
+    } else if (deferred) await interaction.deferReply({ flags: ephemeral || refused(command, input) ? MessageFlags.Ephemeral : undefined });
     const reply = run(command, input, { platform: 'discord', userId: interaction.user.id, locale });
+    const lead = [...(how.sharedBy !== undefined ? [sharedByLine(how.sharedBy, locale)] : []), ...(forced && !update ? [NOTES[locale].privateHere] : [])];
     const messages = replyToDiscord(reply, {
       locale,
-      ephemeral: how.ephemeral,
+      ephemeral,
       share: how.share,
-      customId: (action) => buttons.customId({ ...action, owner: how.owner, ephemeral: how.ephemeral } satisfies ButtonState),
+      embeds: room.embeds,
+      canShare: room.public,
+      lead,
+      customId: (action) => buttons.customId({ ...action, owner: how.owner, ephemeral } satisfies ButtonState),
     });
-    const shown = capMessages(how.sharedBy ? markShared(messages, how.sharedBy, locale) : messages, locale);
-    await send(interaction, shown, deferred, update);
+    const shown = capMessages(messages, locale);
+    await send(interaction, shown, update);
     return shown.length;
   }
 
@@ -275,9 +378,7 @@ export async function startDiscord(
         if (interaction.isAutocomplete()) {
           if (!interaction.responded) await interaction.respond([]);
         } else if (interaction.isRepliable()) {
-          const failure = { ...noteToDiscord(NOTES[localeOf(interaction)].failed), flags: MessageFlags.Ephemeral as const };
-          if (interaction.deferred || interaction.replied) await interaction.followUp(failure);
-          else await interaction.reply(failure);
+          await tellPrivately(interaction, noteToDiscord(NOTES[localeOf(interaction)].failed));
         }
       } catch (second) {
         logger.error({ err: second, interaction: interaction.id }, 'discord: could not report the failure');

@@ -18,15 +18,18 @@ export const DISCORD_DESCRIPTION_MAX = 100;
 export const DISCORD_OPTIONS_MAX = 25;
 export const DISCORD_CHOICES_MAX = 25;
 const DISCORD_STRING_LENGTH_MAX = 6000;
-/** Discord's rule for command and option names (and their localizations), lowercase only. */
-const NAME_RULE = /^[-_\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
+/**
+ * Discord's rule for command and option names (and their localizations), lowercase only:
+ * `^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$` (application-commands.mdx, Application Command Naming).
+ */
+const NAME_RULE = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
 
 const PRIVATE_DESCRIPTION = { en: 'Only you see the answer', zh: '仅自己可见', zhName: '私密' };
 const FIND_SOURCE_ZH = '查找出处';
 
 function checkName(where: string, name: string): string {
   if (!NAME_RULE.test(name) || name !== name.toLowerCase()) {
-    throw new Error(`discord: ${where}: name "${name}" breaks Discord's rule (1-32 lowercase letters, digits, - or _)`);
+    throw new Error(`discord: ${where}: name "${name}" breaks Discord's rule (1-32 lowercase letters, digits, -, _ or ')`);
   }
   return name;
 }
@@ -114,6 +117,30 @@ export function installLinks(applicationId: string): { server: string; user: str
   };
 }
 
+/**
+ * "Slash commands can have a maximum of 8000 characters for combined name, description, and
+ * value properties for each command, its options (including subcommands and groups), and
+ * choices. When localization fields are present, only the longest localization for each field
+ * (including the default value) is counted" (application-commands.mdx, Limits).
+ */
+export const DISCORD_COMMAND_SIZE_MAX = 8000;
+
+type Sized = { name?: unknown; description?: unknown; name_localizations?: unknown; description_localizations?: unknown; value?: unknown };
+
+function longest(value: unknown, localizations: unknown): number {
+  const texts = [value, ...Object.values((localizations ?? {}) as Record<string, unknown>)].map((t) => (typeof t === 'string' ? t : ''));
+  return Math.max(...texts.map((t) => t.length));
+}
+
+/** A slash command's size as Discord counts it against DISCORD_COMMAND_SIZE_MAX. */
+export function commandSize(command: Sized & { options?: ReadonlyArray<Sized & { choices?: readonly Sized[] }> }): number {
+  const field = (f: Sized) => longest(f.name, f.name_localizations) + longest(f.description, f.description_localizations);
+  return (command.options ?? []).reduce(
+    (n, o) => n + field(o) + (o.choices ?? []).reduce((k, c) => k + longest(c.name, c.name_localizations) + String(c.value ?? '').length, 0),
+    field(command),
+  );
+}
+
 export function discordCommands(registry: ReadonlyMap<string, Command>, scope: 'global' | 'guild' = 'global'): RESTPutAPIApplicationCommandsJSONBody {
   const reach = scope === 'global' ? { integration_types: [...GLOBAL_REACH.integration_types], contexts: [...GLOBAL_REACH.contexts] } : {};
   const slash = [...registry.values()]
@@ -134,7 +161,7 @@ export function discordCommands(registry: ReadonlyMap<string, Command>, scope: '
         required: false,
       });
       if (options.length > DISCORD_OPTIONS_MAX) throw new Error(`discord: /${command.name} has ${options.length} options, over ${DISCORD_OPTIONS_MAX}`);
-      return {
+      const json = {
         type: ApplicationCommandType.ChatInput as const,
         name: checkName(`/${command.name}`, command.name),
         description: checkDescription(`/${command.name}`, command.description),
@@ -142,6 +169,9 @@ export function discordCommands(registry: ReadonlyMap<string, Command>, scope: '
         options,
         ...reach,
       };
+      const size = commandSize(json);
+      if (size > DISCORD_COMMAND_SIZE_MAX) throw new Error(`discord: /${command.name} is ${size} characters, over Discord's ${DISCORD_COMMAND_SIZE_MAX}`);
+      return json;
     });
   if (!registry.has(FIND_SOURCE_COMMAND)) throw new Error(`discord: "${FIND_SOURCE}" needs the ${FIND_SOURCE_COMMAND} command in the registry`);
   return [

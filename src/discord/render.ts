@@ -66,6 +66,15 @@ export interface RenderOptions {
   customId(action: ReplyAction): string;
   /** The command and input that produced the reply: a private reply gets a "Share in channel" button that reruns it in public. */
   share?: { command: string; input: ReplyAction['input'] };
+  /**
+   * False where the app may not embed links (no EMBED_LINKS in the interaction's
+   * `app_permissions`): the answer is then plain content, as Discord would drop its embeds.
+   */
+  embeds?: boolean;
+  /** False where the app may not post in public: no "Share in channel" is offered, whatever the reply's actions say. */
+  canShare?: boolean;
+  /** Plain lines said above the answer ("Shared by …", why it is private), escaped here, once. */
+  lead?: string[];
 }
 
 // ── escaping ──────────────────────────────────────────────────────────────────
@@ -303,7 +312,8 @@ function buttonRows(reply: Reply, options: RenderOptions): ButtonRow[] {
   const fallback = options.share && { kind: 'share' as const, ...options.share };
   const seen = new Set<string>();
   const buttons: APIButtonComponentWithCustomId[] = [];
-  for (const { action, label } of buttonLayout(reply.actions, options.locale, { private: options.ephemeral, fallback })) {
+  const laid = buttonLayout(reply.actions, options.locale, { private: options.ephemeral, fallback });
+  for (const { action, label } of laid.filter((b) => options.canShare !== false || b.action.kind !== 'share')) {
     const id = options.customId(action);
     if (id.length > DISCORD_CUSTOM_ID_MAX)
       throw new RangeError(`discord: custom_id for ${action.kind} is ${id.length} characters, over ${DISCORD_CUSTOM_ID_MAX}`);
@@ -328,9 +338,10 @@ function buttonRows(reply: Reply, options: RenderOptions): ButtonRow[] {
 
 /**
  * Renders a Reply as one or more Discord messages: the first answers the interaction, the
- * rest follow up. The notice goes in the content, the blocks in embeds (descriptions hold
- * 4096 against content's 2000), the buttons under the last message. Every message is within
- * Discord's limits and carries `allowedMentions: { parse: [] }`.
+ * rest follow up. The lead lines and the notice go in the content, the blocks in embeds
+ * (descriptions hold 4096 against content's 2000) or, where embeds may not be used, in the
+ * content too; the buttons go under the last message. Every message is within Discord's
+ * limits and carries `allowedMentions: { parse: [] }`.
  */
 export function replyToDiscord(reply: Reply, options: RenderOptions): DiscordMessage[] {
   const ephemeral = options.ephemeral || reply.error !== undefined;
@@ -342,15 +353,37 @@ export function replyToDiscord(reply: Reply, options: RenderOptions): DiscordMes
     flags,
     allowedMentions: NO_MENTIONS,
   });
+  const lead = (options.lead ?? []).flatMap((line) => markedLines(plainMarked(line), DISCORD_CONTENT_MAX));
 
   if (reply.error) {
-    return [message(fitOne(reply.error.message, DISCORD_CONTENT_MAX), [])];
+    return packLines([...lead, fitOne(reply.error.message, DISCORD_CONTENT_MAX)], DISCORD_CONTENT_MAX).map((c) => message(c, []));
   }
 
-  const notice = reply.message ? packLines(markedLines(plainMarked(reply.message), DISCORD_CONTENT_MAX), DISCORD_CONTENT_MAX) : [];
+  const noticeLines = [...lead, ...(reply.message ? markedLines(plainMarked(reply.message), DISCORD_CONTENT_MAX) : [])];
+  let messages: DiscordMessage[];
+  if (options.embeds === false) {
+    messages = packLines([...noticeLines, ...plainLines(reply, options.locale)], DISCORD_CONTENT_MAX).map((c) => message(c, []));
+  } else {
+    const notice = packLines(noticeLines, DISCORD_CONTENT_MAX);
+    const batches = batchEmbeds(embedsOf(reply, options.locale));
+    messages = notice.map((c) => message(c, []));
+    // The last notice message carries the first embeds, so that a short notice and its results arrive as one message.
+    const last = messages.at(-1);
+    const first = batches.shift();
+    if (last && first) last.embeds = first;
+    else if (first) messages.push(message(undefined, first));
+    for (const batch of batches) messages.push(message(undefined, batch));
+  }
+  if (messages.length === 0) messages.push(message(fitOne(reply.title, DISCORD_CONTENT_MAX) || labelsFor(options.locale).empty, []));
+  (messages.at(-1) as DiscordMessage).components = buttonRows(reply, options);
+  return messages;
+}
+
+/** Embeds in messages of at most ten, within the per-message total, in order. */
+function batchEmbeds(embeds: APIEmbed[]): APIEmbed[][] {
   const batches: APIEmbed[][] = [];
   let total = 0;
-  for (const embed of embedsOf(reply, options.locale)) {
+  for (const embed of embeds) {
     const size = embedSize(embed);
     const batch = batches.at(-1);
     if (!batch || batch.length === DISCORD_MESSAGE_EMBEDS_MAX || total + size > DISCORD_MESSAGE_EMBEDS_TOTAL_MAX) {
@@ -361,16 +394,29 @@ export function replyToDiscord(reply: Reply, options: RenderOptions): DiscordMes
       total += size;
     }
   }
-  const messages: DiscordMessage[] = notice.map((c) => message(c, []));
-  // The last notice message carries the first embeds, so that a short notice and its results arrive as one message.
-  const last = messages.at(-1);
-  const first = batches.shift();
-  if (last && first) last.embeds = first;
-  else if (first) messages.push(message(undefined, first));
-  for (const batch of batches) messages.push(message(undefined, batch));
-  if (messages.length === 0) messages.push(message(fitOne(reply.title, DISCORD_CONTENT_MAX) || labelsFor(options.locale).empty, []));
-  (messages.at(-1) as DiscordMessage).components = buttonRows(reply, options);
-  return messages;
+  return batches;
+}
+
+/**
+ * The reply as Markdown lines for message content, where embeds may not be used: the title
+ * in bold, each block as it would read in a description, a field as its bold name and value.
+ */
+function plainLines(reply: Reply, locale: Locale): string[] {
+  const lines: string[] = [];
+  const bold = (text: string) => fitRich(plainMarked(text), DISCORD_CONTENT_MAX - 4).map((l) => (l.trim() === '' ? l : `**${l}**`));
+  if (reply.title !== '') lines.push(...bold(reply.title));
+  for (const block of reply.blocks) {
+    if (lines.length > 0) lines.push('');
+    if (block.kind !== 'fields') {
+      lines.push(...blockLines(block, locale, DISCORD_CONTENT_MAX));
+      continue;
+    }
+    for (const { label, value } of block.fields) {
+      if (label !== '') lines.push(...bold(label));
+      if (value !== '') lines.push(...markedLines(plainMarked(value), DISCORD_CONTENT_MAX));
+    }
+  }
+  return lines;
 }
 
 /** Escaped text on one line within `max`, ending in `…` when it had to be cut. */
@@ -407,12 +453,10 @@ export function noteToDiscord(text: string): DiscordMessage {
 /**
  * A shared answer says who shared it, by name and not by mention (a mention in a channel
  * notifies, whatever allowedMentions says of the push, and shows as a link to the profile).
+ * A plain line, for RenderOptions.lead, which escapes it once.
  */
-export function markShared(messages: DiscordMessage[], name: string, locale: Locale): DiscordMessage[] {
-  const [first, ...rest] = messages;
-  if (!first) return messages;
-  const who = `${label(locale, 'Shared by ', '分享者：')}${escapeMarkdown(name)}`;
-  return [{ ...first, content: fitOne(first.content ? `${who}\n${first.content}` : who, DISCORD_CONTENT_MAX) }, ...rest];
+export function sharedByLine(name: string, locale: Locale): string {
+  return `${label(locale, 'Shared by ', '分享者：')}${name}`;
 }
 
 /**
@@ -426,11 +470,12 @@ export function capMessages(messages: DiscordMessage[], locale: Locale, max = DI
   if (messages.length <= max) return messages;
   const kept = messages.slice(0, max);
   const last = kept[max - 1] as DiscordMessage;
-  const cut = label(locale, 'The rest of this answer did not fit. Narrow the query to see it.', '此回答的其余部分超出 Discord 的限制，请缩小查询范围。');
-  kept[max - 1] = {
-    ...last,
-    content: fitOne(last.content ? `${last.content}\n${cut}` : cut, DISCORD_CONTENT_MAX),
-    components: (messages.at(-1) as DiscordMessage).components,
-  };
+  const cut = escapeMarkdown(
+    label(locale, 'The rest of this answer did not fit. Narrow the query to see it.', '此回答的其余部分超出 Discord 的限制，请缩小查询范围。'),
+  );
+  // The content is rendered already: it is cut by whole lines, never escaped again.
+  const lines = last.content ? last.content.split('\n') : [];
+  while (lines.length > 0 && lines.join('\n').length + 1 + cut.length > DISCORD_CONTENT_MAX) lines.pop();
+  kept[max - 1] = { ...last, content: [...lines, cut].join('\n'), components: (messages.at(-1) as DiscordMessage).components };
   return kept;
 }

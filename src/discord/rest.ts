@@ -1,4 +1,5 @@
 import {
+  DiscordAPIError,
   REST,
   type RESTGetAPIApplicationCommandsResult,
   type RESTGetAPICurrentUserGuildsResult,
@@ -7,6 +8,7 @@ import {
 } from 'discord.js';
 import type { DiscordConfig } from '../config.js';
 import type { Command } from '../core/dispatch/command.js';
+import { UserError } from '../core/dispatch/errors.js';
 import { discordCommands } from './commands.js';
 
 /**
@@ -36,8 +38,46 @@ export interface DeployOptions {
   keepOther?: boolean;
 }
 
-/** Servers the bot is in, at most this many looked at for leftover server commands. */
-const GUILDS_LOOKED_AT = 200;
+/** GET /users/@me/guilds returns at most 200 servers a page (user.mdx, Get Current User Guilds: `limit` 1-200). */
+const GUILDS_PAGE = 200;
+
+/**
+ * Every server the bot is in. The listing is paged (user.mdx, Get Current User Guilds,
+ * `before`/`after` a guild ID, `limit` 1-200): a bot may be in far more servers than a user,
+ * so pages are read `after` the last ID seen until one comes back short.
+ */
+export async function botGuildIds(rest: REST): Promise<string[]> {
+  const ids: string[] = [];
+  for (let after = '0'; ; ) {
+    const page = (await rest.get(Routes.userGuilds(), {
+      query: new URLSearchParams({ limit: String(GUILDS_PAGE), after }),
+    })) as RESTGetAPICurrentUserGuildsResult;
+    ids.push(...page.map((g) => g.id));
+    const last = page.at(-1);
+    if (page.length < GUILDS_PAGE || !last) return ids;
+    after = last.id;
+  }
+}
+
+/**
+ * What to tick when Discord refuses integration type 1 (User Install) on the global
+ * commands: the app's installation contexts are set "On the Installation page under the
+ * Installation Contexts section" (resources/application.mdx, Setting Supported Installation
+ * Contexts), and a command may only name those (application-commands.mdx, `integration_types`).
+ */
+export const USER_INSTALL_HINT =
+  "Discord refused the commands' integration types: the app is not installable to users. On the Developer Portal, open the app, then Installation → Installation Contexts, tick User Install, save, and deploy again (or set DISCORD_GUILD_ID to register to one server only).";
+
+async function register(rest: REST, route: `/${string}`, body: unknown): Promise<RESTPutAPIApplicationCommandsResult> {
+  try {
+    return (await rest.put(route, { body })) as RESTPutAPIApplicationCommandsResult;
+  } catch (error) {
+    if (error instanceof DiscordAPIError && error.status === 400 && /integration_types/u.test(error.message)) {
+      throw new UserError('config', `deploy:discord: ${USER_INSTALL_HINT} (HTTP 400: ${error.message.replace(/\s+/gu, ' ')})`);
+    }
+    throw error;
+  }
+}
 
 /**
  * Registers the commands: to DISCORD_GUILD_ID when set (visible at once, for trying it out),
@@ -52,7 +92,7 @@ export async function deployCommands(config: DiscordConfig, registry: ReadonlyMa
   const guild = options.global ? undefined : config.guildId;
   const scope = guild ? 'guild' : 'global';
   const route = guild ? Routes.applicationGuildCommands(app, guild) : Routes.applicationCommands(app);
-  const registered = (await rest.put(route, { body: discordCommands(registry, scope) })) as RESTPutAPIApplicationCommandsResult;
+  const registered = await register(rest, route, discordCommands(registry, scope));
   const removed: DeployResult['removed'] = [];
   if (options.keepOther) return { scope, registered, removed };
   const clear = async (where: DeployResult['removed'][number]['where'], other: `/${string}`) => {
@@ -63,11 +103,7 @@ export async function deployCommands(config: DiscordConfig, registry: ReadonlyMa
   };
   if (guild) await clear('global', Routes.applicationCommands(app));
   else {
-    const guilds = config.guildId
-      ? [config.guildId]
-      : ((await rest.get(Routes.userGuilds(), { query: new URLSearchParams({ limit: String(GUILDS_LOOKED_AT) }) })) as RESTGetAPICurrentUserGuildsResult).map(
-          (g) => g.id,
-        );
+    const guilds = config.guildId ? [config.guildId] : await botGuildIds(rest);
     for (const id of guilds) await clear({ guild: id }, Routes.applicationGuildCommands(app, id));
   }
   return { scope, registered, removed };

@@ -37,7 +37,10 @@ import { registerUninstall } from './uninstall.js';
 
 export { SLACK_EVENTS_PATH, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH };
 
-/** A response_url takes at most five posts within 30 minutes. */
+/**
+ * "You can use a response_url up to five times within thirty minutes" (docs.slack.dev,
+ * Handling user interaction → Message responses).
+ */
 const RESPONSE_URL_MAX_POSTS = 5;
 const RESPONSE_URL_WINDOW_MS = 30 * 60_000;
 /** response_urls whose posts are counted; older ones are long expired. */
@@ -77,6 +80,8 @@ export interface SocketTuning {
   authorizationUrl?: string;
   /** The passage reader, served on the HTTP receiver's port beside Slack's endpoints. */
   reader?: Reader;
+  /** The clock response_url windows are measured on (ms); tests move it instead of waiting thirty minutes. */
+  now?: () => number;
 }
 
 /** Bolt's logger interface over ours, so Bolt's own messages land in the same JSON log. */
@@ -220,16 +225,17 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
    * substitute and is dropped.
    */
   const uses = new Map<string, { count: number; since: number }>();
+  const clock = tuning.now ?? Date.now;
   const replierFor = (respond: RespondFn | undefined, url: string | undefined, place: Place, client: WebClient): Replier => {
+    // The thirty minutes run from the interaction, which is now: the first time this URL is seen.
+    if (url && !uses.has(url)) {
+      if (uses.size >= RESPONSE_URLS_TRACKED) uses.delete(uses.keys().next().value as string);
+      uses.set(url, { count: 0, since: clock() });
+    }
     return async (args) => {
-      const now = Date.now();
-      let use = url ? uses.get(url) : undefined;
-      if (url && (!use || now - use.since > RESPONSE_URL_WINDOW_MS)) {
-        if (uses.size >= RESPONSE_URLS_TRACKED) uses.delete(uses.keys().next().value as string);
-        use = { count: 0, since: now };
-        uses.set(url, use);
-      }
-      if (respond && use && use.count < RESPONSE_URL_MAX_POSTS) {
+      const use = url ? uses.get(url) : undefined;
+      // Past five posts or thirty minutes the URL is spent for good (Slack refuses it), never renewed.
+      if (respond && use && use.count < RESPONSE_URL_MAX_POSTS && clock() - use.since <= RESPONSE_URL_WINDOW_MS) {
         use.count++;
         await respond(args);
         return;

@@ -76,7 +76,7 @@ describe('discordCommands', () => {
 
   it('refuses names and descriptions Discord would refuse, naming the command and option', () => {
     expect(() => discordCommands(registryOf(command('Quote', z.object({}))))).toThrow(
-      `discord: /Quote: name "Quote" breaks Discord's rule (1-32 lowercase letters, digits, - or _)`,
+      `discord: /Quote: name "Quote" breaks Discord's rule (1-32 lowercase letters, digits, -, _ or ')`,
     );
     expect(() => discordCommands(registryOf(command('q', z.object({ 'two words': z.string().meta({ description: 'x' }) }))))).toThrow(
       `discord: /q two words: name "two words" breaks Discord's rule`,
@@ -88,6 +88,10 @@ describe('discordCommands', () => {
       `discord: /q: option "private" is the adapter's own; rename the command's option`,
     );
     expect(() => discordCommands(new Map([['q', command('q', z.object({}))]]))).toThrow('discord: "Find source" needs the find command in the registry');
+    // Two options of 25 choices of 100 characters each: 10,000 characters of choices alone.
+    const choices = Array.from({ length: 25 }, (_, i) => `${i}`.padEnd(100, 'c')) as [string, ...string[]];
+    const big = z.object({ a: z.enum(choices).meta({ description: 'a' }), b: z.enum(choices).meta({ description: 'b' }) });
+    expect(() => discordCommands(registryOf(command('big', big)))).toThrow(/^discord: \/big is \d+ characters, over Discord's 8000$/u);
   });
 
   it('accepts the real registry', () => {

@@ -3,82 +3,20 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client } from 'discord.js';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { registry } from '../../commands/index.js';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { type Bot, createBot } from '../../src/core/dispatch/bot.js';
+import { createBot } from '../../src/core/dispatch/bot.js';
 import type { Command } from '../../src/core/dispatch/command.js';
 import { createIndex } from '../../src/core/search/corpus-index.js';
 import { startDiscord } from '../../src/discord/bot.js';
 import { discordCommands } from '../../src/discord/commands.js';
 import { escapeMarkdown } from '../../src/discord/render.js';
-import { AwaitableLog, FakeDiscord, type FakeUser, type RecordedRequest } from './fake-discord.js';
+import { AwaitableLog, FakeDiscord } from './fake-discord.js';
+import { answered, bob, buttonsOf, EPHEMERAL, embedsOf, type Running, start } from './harness.js';
 import { alice, createTestLogger } from './support.js';
-
-const bob: FakeUser = { id: '500000000000000002', username: 'bob' };
-
-interface Running {
-  fake: FakeDiscord;
-  bot: Bot;
-  logs: ReturnType<typeof createTestLogger>;
-  client: Client;
-  stop(): Promise<void>;
-}
-
-async function start(corpusDir: string, commands = registry, stateDir?: string): Promise<Running> {
-  const corpus = await loadCorpus(corpusDir);
-  const logs = createTestLogger();
-  const bot = createBot({ commands, library: { corpus, index: createIndex(corpus) }, logger: logs });
-  const fake = await FakeDiscord.start();
-  const { client, stop } = await startDiscord(
-    bot,
-    { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase, ...(stateDir ? { stateDir } : {}) },
-    logs,
-  );
-  return {
-    fake,
-    bot,
-    logs,
-    client,
-    async stop() {
-      await stop();
-      await fake.close();
-    },
-  };
-}
-
-/** A message the bot sent, whichever route carried it. */
-interface Sent {
-  via: 'callback' | 'edit' | 'followup' | 'delete';
-  type?: number;
-  body: Record<string, unknown>;
-}
-
-/** Awaits the adapter's "answered" log for an interaction, then returns everything it sent for it, in order. */
-async function answered(r: Running, interaction: { id: string; token: string }): Promise<Sent[]> {
-  await r.logs.entries.next((e) => e.msg === 'discord: answered' && e.obj.interaction === interaction.id);
-  const requests = r.fake.requests.items.filter(
-    (q) => q.route.startsWith(`/interactions/${interaction.id}/`) || q.route.startsWith(`/webhooks/${r.fake.applicationId}/${interaction.token}`),
-  );
-  // The fake refuses what Discord would refuse (limits, empty messages, duplicate custom_ids).
-  expect(requests.filter((q) => q.status >= 400).map((q) => `${q.status} ${q.route}: ${q.refused ?? ''}`)).toEqual([]);
-  return requests.map((q: RecordedRequest): Sent => {
-    const body = (q.body ?? {}) as Record<string, unknown>;
-    if (q.route.endsWith('/callback')) return { via: 'callback', type: body.type as number, body: (body.data ?? {}) as Record<string, unknown> };
-    if (q.method === 'PATCH') return { via: 'edit', body };
-    if (q.method === 'DELETE') return { via: 'delete', body };
-    return { via: 'followup', body };
-  });
-}
-
-type Embed = { title?: string; description?: string; fields?: Array<{ name: string; value: string }> };
-type Row = { components: Array<{ label: string; custom_id: string; style: number }> };
-const embedsOf = (s: Sent | undefined) => (s?.body.embeds ?? []) as Embed[];
-const buttonsOf = (s: Sent | undefined) => ((s?.body.components ?? []) as Row[]).flatMap((row) => row.components);
-const EPHEMERAL = 64;
 
 /** The title the core gives a command's reply: the adapter must carry it unchanged (the commands' own tests pin its wording). */
 function titleFrom(r: Running, name: string, input: Record<string, unknown>): string {
@@ -296,14 +234,16 @@ describe('Discord end to end, on the bundled corpus', () => {
     ]);
   });
 
-  it('turns a public deferral into a private answer when the input was bad', async () => {
-    const sent = await answered(r, r.fake.slashCommand({ name: 'quote', options: { query: '！！！' }, user: alice, createdAt: Date.now() - 2500 }));
+  it('defers bad input privately, so that its error is edited into a private placeholder', async () => {
+    const i = r.fake.slashCommand({ name: 'quote', options: { query: '！！！' }, user: alice, createdAt: Date.now() - 2500 });
+    const sent = await answered(r, i);
     expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([
-      ['callback', 5, 0],
-      ['delete', undefined, undefined],
-      ['followup', undefined, EPHEMERAL],
+      ['callback', 5, EPHEMERAL],
+      ['edit', undefined, undefined],
     ]);
-    expect(sent[2]?.body.content).toBe(escapeMarkdown('/quote query has no letters or digits: type words from the essays.'));
+    const message = escapeMarkdown('/quote query has no letters or digits: type words from the essays.');
+    expect(sent[1]?.body.content).toBe(message);
+    expect(r.fake.shown(i).map((m) => [m.ephemeral, m.deleted, m.content])).toEqual([[true, false, message]]);
   });
 
   it('finds the source of a message through the context menu, privately', async () => {
@@ -736,6 +676,31 @@ describe('deploy:discord', () => {
       1,
       'config: DISCORD_APPLICATION_ID must be the numeric application ID (a snowflake). Fix it in .env or the environment (see .env.example).\n',
     ]);
+  });
+
+  it('names the portal setting to tick when Discord refuses the integration types (User Install off)', async () => {
+    await fake.close();
+    fake = await FakeDiscord.start({ userInstall: false });
+    const refused = await deploy('');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      "deploy:discord: Discord refused the commands' integration types: the app is not installable to users. On the Developer Portal, open the app, then Installation → Installation Contexts, tick User Install, save, and deploy again (or set DISCORD_GUILD_ID to register to one server only). (HTTP 400: Invalid Form Body 0.integration_types[INVALID_FORM_BODY]: The application does not support the User Install integration type.)\n",
+    );
+    // A server's commands take no integration types, so a server deploy still works.
+    expect((await deploy('200000000000000001')).code).toBe(0);
+  });
+
+  it('finds leftover server commands in every page of the servers the bot is in', async () => {
+    // 201 servers: two pages of GET /users/@me/guilds (at most 200 a page); the commands to remove are on the second.
+    fake.botGuilds = Array.from({ length: 201 }, (_, i) => String(210000000000000000n + BigInt(i)));
+    const last = fake.botGuilds[200] as string;
+    fake.commands.set(`/applications/${fake.applicationId}/guilds/${last}/commands`, [{ id: '1', name: 'quote', type: 1, description: 'd' }]);
+    const run = await deploy('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`deploy:discord: removed 1 commands from server ${last}, so none shows twice: quote\n`);
+    const pages = fake.requests.items.filter((q) => q.route === '/users/@me/guilds').map((q) => q.query.toString());
+    expect(pages).toEqual(['limit=200&after=0', `limit=200&after=${fake.botGuilds[199]}`]);
+    expect(fake.commands.get(`/applications/${fake.applicationId}/guilds/${last}/commands`)).toEqual([]);
   });
 
   it('says which variable to check when Discord refuses the registration', async () => {

@@ -17,6 +17,7 @@ import {
   escapeMarkdown,
   type RenderOptions,
   replyToDiscord,
+  sharedByLine,
 } from '../../src/discord/render.js';
 import { PROPERTY_SEED } from '../support/property.js';
 
@@ -410,5 +411,67 @@ describe('capMessages', () => {
     ]);
     expect(capped.at(-1)?.components).toBe(buttons);
     expect(capMessages(all.slice(0, 6), 'en')).toEqual(all.slice(0, 6));
+  });
+});
+
+describe('escaping once', () => {
+  it('says who shared an answer with their name escaped once: john_doe reads as john_doe', () => {
+    const [m] = replyToDiscord(reply([{ kind: 'text', text: 't' }]), { ...en, lead: [sharedByLine('john_doe', 'en')] });
+    expect(m?.content).toBe('Shared by john\\_doe');
+    expect(unmark(m?.content ?? '')).toBe('Shared by john_doe');
+  });
+
+  it('adds "the rest did not fit" without escaping the content again', () => {
+    const notice = 'Skipped global-governance-symposium.meta.json: its year is not a number.';
+    const long = Array.from({ length: 40 }, (_, i) => ({ kind: 'text' as const, text: `${i} ${'段落。'.repeat(1300)}` }));
+    const messages = replyToDiscord(reply(long, { message: notice }), en);
+    expect(messages.length).toBeGreaterThan(6);
+    const capped = capMessages(messages, 'en');
+    expect(capped).toHaveLength(6);
+    expectWithinLimits(capped);
+    expect(capped[0]?.content).toBe('Skipped global\\-governance\\-symposium.meta.json: its year is not a number.');
+    expect(capped.at(-1)?.content).toBe('The rest of this answer did not fit. Narrow the query to see it.');
+  });
+
+  it('cuts rendered content by whole lines when the notice would not fit after it', () => {
+    const line = `a\\_b ${'x'.repeat(990)}`;
+    const message = (content: string): DiscordMessage => ({ content, embeds: [], components: [], flags: 0, allowedMentions: { parse: [] } });
+    const capped = capMessages(
+      Array.from({ length: 7 }, () => message(`${line}\n${line}`)),
+      'en',
+    );
+    expect(capped.at(-1)?.content).toBe(`${line}\nThe rest of this answer did not fit. Narrow the query to see it.`);
+  });
+});
+
+describe('where embeds and public posts are not allowed', () => {
+  const share = { command: 'quote', input: { query: '治理' } };
+  const blocks: ReplyBlock[] = [
+    { kind: 'quote', text: '治理*重要*', highlights: [], markers: [], footnotes: [], attribution },
+    { kind: 'fields', fields: [{ label: 'Essays', value: '2' }] },
+  ];
+
+  it('renders plain content with no embeds, the title in bold, within 2,000 a message', () => {
+    const messages = replyToDiscord(reply(blocks, { title: 'Quote_1', message: 'One result' }), { ...en, embeds: false });
+    expect(messages.every((m) => m.embeds.length === 0)).toBe(true);
+    expectWithinLimits(messages);
+    const lines = (messages[0]?.content ?? '').split('\n');
+    expect(lines.slice(0, 3)).toEqual(['One result', '**Quote\\_1**', '']);
+    expect(lines).toContain('> 治理\\*重要\\*');
+    expect(lines.slice(-2)).toEqual(['**Essays**', '2']);
+  });
+
+  it('splits a long plain answer over messages at line ends', () => {
+    const long = Array.from({ length: 5 }, (_, i) => ({ kind: 'text' as const, text: `${i} ${'段落。'.repeat(400)}` }));
+    const messages = replyToDiscord(reply(long), { ...en, embeds: false });
+    expect(messages.length).toBeGreaterThan(1);
+    expectWithinLimits(messages);
+    expect(messages.every((m) => m.embeds.length === 0 && (m.content ?? '').length > 0)).toBe(true);
+  });
+
+  it('offers no "Share in channel" where the app may not post publicly', () => {
+    const [m] = replyToDiscord(reply(blocks), { ...en, ephemeral: true, share, canShare: false, lead: ['Only you can see this.'] });
+    expect(m?.components.flatMap((r) => r.components).map((b) => b.label)).toEqual([]);
+    expect(m?.content).toBe('Only you can see this.');
   });
 });

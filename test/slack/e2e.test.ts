@@ -31,6 +31,9 @@ import {
   appMention,
   blockAction,
   FAILING_RESPONSE_PREFIX,
+  FAKE_BOT,
+  FAKE_CHANNEL,
+  FAKE_TEAM,
   FAST_SOCKET,
   FakeSlack,
   messageShortcut,
@@ -898,6 +901,14 @@ describe('Slack installed to several workspaces through OAuth (HTTP mode)', () =
     expect((await postSignedEvent(`${base}${SLACK_EVENTS_PATH}`, mention, SIGNING_SECRET)).status).toBe(401);
     expect(second.responses.items.filter((r) => r.id === after)).toEqual([]);
     expect(second.calls.items.filter((c) => c.token === SECOND_TEAM.botToken && c.response.error === 'token_revoked')).toEqual([]);
+    // Installed again, the workspace starts afresh: its users' languages were forgotten and are asked again.
+    const lookups = () => second.calls.items.filter((c) => c.method === 'users.info' && c.params.user === 'U0SECOND').length;
+    const asked = lookups();
+    await installSecond();
+    const again = newId('oauth-reinstalled');
+    expect((await postSigned(`${base}${SLACK_EVENTS_PATH}`, form(again), { secret: SIGNING_SECRET, timestamp: now() })).status).toBe(200);
+    await second.responses.until(1, (r) => r.id === again);
+    expect(lookups()).toBe(asked + 1);
     // Refusals are warnings, not failures of ours; nothing after the uninstall was logged as an error.
     expect(log.entries.items.slice(logStart).filter((e) => e.level === 'error')).toEqual([]);
     expect(log.entries.items.slice(logStart).filter((e) => e.msg === 'slack: an event from a workspace with no installation was refused')).toHaveLength(2);
@@ -936,6 +947,90 @@ describe('Slack installed to several workspaces through OAuth (HTTP mode)', () =
   it('refuses a redirect whose state it did not issue', async () => {
     const forged = await fetch(`${base}/slack/oauth_redirect?code=the-code&state=forged`);
     expect(forged.status).toBeGreaterThanOrEqual(400);
+  });
+});
+
+describe('Slack after a response_url’s thirty minutes', () => {
+  it('answers through chat.postEphemeral instead of posting to a spent response_url, which Slack would refuse', async () => {
+    let clock = 1_800_000_000_000;
+    const own = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN, now: () => clock });
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: own.apiUrl, port: 0, command: '/yinzheng' };
+    const adapter = await startSlack(bot, config, log.logger, { ...FAST_SOCKET, now: () => clock });
+    try {
+      await own.connections.until(1);
+      const asked = newId('late-quote');
+      await own.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', own.responseUrl(asked), 'U0LATE'));
+      const [answer] = await own.responses.until(1, (r) => r.id === asked);
+      const sources = buttonsOf([answer as ResponsePost]).find((b) => b.text.text === 'Sources') as SlackButton;
+      const id = newId('late-clicks');
+      await own.sendEnvelope('interactive', blockAction(sources, own.responseUrl(id), 'U0LATE'));
+      const [first] = await own.responses.until(1, (r) => r.id === id);
+      expect(first?.accepted).toBe(true);
+      clock += 30 * 60_000 + 1;
+      await own.sendEnvelope('interactive', blockAction(sources, own.responseUrl(id), 'U0LATE'));
+      const [late] = await own.calls.until(1, (c) => c.method === 'chat.postEphemeral' && c.params.user === 'U0LATE');
+      expect(late?.response).toMatchObject({ ok: true });
+      expect(late?.params.text).toBe(first?.body.text);
+      expect(own.responses.items.filter((r) => r.id === id)).toHaveLength(1);
+      expect(own.seenBy('U0LATE', FAKE_CHANNEL.id).map((m) => m.text)).toEqual([first?.body.text]);
+    } finally {
+      await adapter.stop();
+      await own.close();
+    }
+  });
+});
+
+describe('Slack in one workspace (Socket Mode) removed from it', () => {
+  it('acks tokens_revoked and app_uninstalled over the socket, forgets the workspace’s users, and fails nothing', async () => {
+    const own = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
+    own.locales.set('U0GONE', 'zh-CN');
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: own.apiUrl, port: 0, command: '/yinzheng' };
+    const adapter = await startSlack(bot, config, log.logger, FAST_SOCKET);
+    try {
+      await own.connections.until(1);
+      const id = newId('gone-before');
+      await own.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', own.responseUrl(id), 'U0GONE'));
+      await own.responses.until(1, (r) => r.id === id);
+      const removedLine = (e: { msg: string | undefined }) => e.msg === 'slack: workspace removed the app; its installation is deleted';
+      const removals = log.entries.items.filter(removedLine).length;
+      const logStart = log.entries.items.length;
+      for (const body of own.uninstall(FAKE_TEAM.id, FAKE_BOT.user_id)) expect((await own.sendEnvelope('events_api', body)).payload).toEqual({});
+      await log.entries.until(removals + 2, removedLine);
+      expect(log.entries.items.slice(logStart).filter((e) => e.level === 'error')).toEqual([]);
+      // Its users' languages are gone with it: the next request asks users.info again, which the revoked token cannot.
+      const after = newId('gone-after');
+      await own.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', own.responseUrl(after), 'U0GONE'));
+      await own.responses.until(1, (r) => r.id === after);
+      expect(own.calls.items.filter((c) => c.method === 'users.info').map((c) => c.response.error)).toEqual([undefined, 'token_revoked']);
+    } finally {
+      await adapter.stop();
+      await own.close();
+    }
+  });
+});
+
+describe('Slack installed without the users:read scope', () => {
+  it('answers in English when users.info is refused with missing_scope, and asks once per user', async () => {
+    const own = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN, scopes: ['app_mentions:read', 'chat:write', 'commands'] });
+    own.locales.set('U0NOSCOPE', 'zh-CN');
+    const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: own.apiUrl, port: 0, command: '/yinzheng' };
+    const adapter = await startSlack(bot, config, log.logger, FAST_SOCKET);
+    try {
+      await own.connections.until(1);
+      for (let i = 0; i < 2; i++) {
+        const id = newId('no-scope');
+        await own.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', own.responseUrl(id), 'U0NOSCOPE'));
+        const [answer] = await own.responses.until(1, (r) => r.id === id);
+        expect(buttonsOf([answer as ResponsePost]).map((b) => b.text.text)).toContain('Share in channel');
+      }
+      const lookups = own.calls.items.filter((c) => c.method === 'users.info');
+      expect(lookups.map((c) => c.response)).toEqual([
+        { ok: false, error: 'missing_scope', needed: 'users:read', provided: 'app_mentions:read,chat:write,commands' },
+      ]);
+    } finally {
+      await adapter.stop();
+      await own.close();
+    }
   });
 });
 

@@ -13,9 +13,11 @@ import {
   SLACK_MAX_FIELDS,
   SLACK_MESSAGE_CHARS_BUDGET,
   SLACK_SECTION_TEXT_MAX,
+  type SlackBlock,
   type SlackMessage,
 } from '../../src/slack/render.js';
 import { PROPERTY_SEED } from '../support/property.js';
+import { messageRefusal } from './slack-rules.js';
 
 /*
  * Any Reply, with any text in any field, renders inside every Slack limit, and nothing in it
@@ -168,6 +170,21 @@ describe('replyToBlockKit on any Reply', () => {
         },
       ),
       { seed: PROPERTY_SEED, numRuns: 150 },
+    );
+  });
+});
+
+describe('replyToBlockKit with Share’s preface, held against Slack’s own rules', () => {
+  it('every message is one the strict fake (Slack’s published limits) takes', () => {
+    const sharedBy: SlackBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <@U0ALICE>', verbatim: true }] };
+    fc.assert(
+      fc.property(reply, fc.integer({ min: 1, max: 4 }), (r, maxMessages) => {
+        const messages = replyToBlockKit(r, { locale: 'en', visibility: 'in_channel', maxMessages, preface: [sharedBy], revision: 'abcdef01' });
+        expect(messages[0]?.blocks[0]).toEqual(sharedBy);
+        expect(messages.length).toBeLessThanOrEqual(maxMessages);
+        expect(messages.map((m) => messageRefusal(m))).toEqual(messages.map(() => null));
+      }),
+      { seed: PROPERTY_SEED, numRuns: 100 },
     );
   });
 });

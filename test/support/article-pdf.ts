@@ -145,6 +145,8 @@ export interface SourceModel {
   articleNumber: string | null;
   doi: string | null;
   pages: [number, number];
+  /** The symposium's title, for a file of one (null here, as in the other generators' models). */
+  symposium: string | null;
   essays: SourceEssay[];
 }
 
@@ -1086,6 +1088,7 @@ function modelOf(spec: ArticleSpec, laid: Laid, file: string): SourceModel {
     articleNumber: laid.number,
     doi,
     pages: [spec.firstPage, last],
+    symposium: null,
     essays: [
       {
         kind: 'essay',
@@ -1169,8 +1172,8 @@ const NOTES_PAGE: ArticleSpec = {
 };
 
 /**
- * Notes alone, for the URL property: a title and one paragraph whose sentences call the notes
- * in turn, the notes justified at the foot of the page in a column of the given width (more
+ * Notes alone, for the URL property: a title, an author, a paragraph of body text and one whose
+ * sentences call the notes in turn, the notes justified at the foot of the page in a column of the given width (more
  * pages when they do not fit, a note possibly continued overleaf). Returns the notes as the
  * model's footnotes.
  */
@@ -1183,7 +1186,15 @@ export async function typesetNotes(
     const L = new Layout(doc, spec);
     L.block(tokenize(spec.title), { size: 17, font: 'heading', align: 'center', leading: 1.9 });
     L.block(tokenize('王海燕'), { size: 12, font: 'body', align: 'center', leading: 2.4 });
-    const sentences = notes.map((n, i) => ({ text: `${PREDICATES[i % PREDICATES.length]}。`, note: n, markBeforeStop: false }));
+    // Body text enough to outweigh the notes (the PDF reader takes the commonest size for the body's).
+    const filler = (i: number) =>
+      `${SUBJECTS[i % SUBJECTS.length]}${PREDICATES[i % PREDICATES.length]}，${SUBJECTS[(i + 5) % SUBJECTS.length]}${PREDICATES[(i + 3) % PREDICATES.length]}。`;
+    L.block(paragraphTokens({ sentences: Array.from({ length: 8 }, (_, i) => ({ text: filler(i), note: null, markBeforeStop: false })) }), {
+      size: BODY,
+      font: 'body',
+      indent: BODY * 2,
+    });
+    const sentences = notes.map((n, i) => ({ text: filler(i + 8) + filler(i + 9), note: n, markBeforeStop: false }));
     L.block(paragraphTokens({ sentences }), { size: BODY, font: 'body', indent: BODY * 2 });
     L.stats.pages = L.pages.length;
     return { layout: L, paragraphs: [], number: '' };

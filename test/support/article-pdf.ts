@@ -865,8 +865,10 @@ class Layout {
         justify: end < tokens.length && !o.align,
         align: o.align,
       };
+      // The page the line goes on: `place` may end the page after it (a note carried overleaf).
+      const on = this.page.number;
       if (this.place(line, leading, first ? (o.keepWith ?? 0) : 0)) {
-        if (pages.at(-1) !== this.page.number) pages.push(this.page.number);
+        if (pages.at(-1) !== on) pages.push(on);
         last = this.page.body.at(-1) === line ? { line, from } : null;
         pos = end;
         first = false;
@@ -1082,7 +1084,9 @@ function modelOf(spec: ArticleSpec, laid: Laid, file: string): SourceModel {
   return {
     file,
     generator: 'pdfkit-random',
-    journal: JOURNAL,
+    // The journal's name is printed only in the even pages' header (the first page has none):
+    // an article of one page, or of two from an even page, never names it.
+    journal: L.pages.some((p, i) => i > 0 && p.number % 2 === 0) ? JOURNAL : null,
     year: spec.year,
     issue: String(spec.issue),
     articleNumber: laid.number,

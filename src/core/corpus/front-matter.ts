@@ -58,7 +58,7 @@ const COLON = new RegExp(`^\\s*(${NAMES})\\s*[：:]\\s*`, 'u');
  * (`D815文献标识码：A`). Only labels no sentence would write with a colon after them.
  */
 const INNER_COLON = new RegExp(
-  `(${['关\\s*键\\s*词', '中图分类号', '中图法分类号', '文献标识码', '文献标志码', '文章编号', '收稿日期', '修回日期', '修订日期'].join('|')})\\s*[：:]\\s*`,
+  `(${['关\\s*键\\s*词', '中图分类号', '中图法分类号', '文献标识码', '文献标志码', '文章编号', '收稿日期', '修回日期', '修订日期', 'DOI'].join('|')})\\s*[：:]\\s*`,
   'gu',
 );
 const ENGLISH_NAMES = ENGLISH_LABELS.map(([, names]) => names).join('|');

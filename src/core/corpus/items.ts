@@ -233,7 +233,8 @@ function markEnglishMatter(items: Item[]): Item[] {
   });
   let open: FrontItem | null = null;
   items.forEach((item, i) => {
-    if (item.kind === 'front') open = item.field.startsWith('en') && item.field !== 'enTitle' && item.field !== 'enAuthors' ? item : null;
+    // Notes and the first page's author notes printed between (at a page's foot) interrupt nothing.
+    if (item.kind === 'front' && item.field.startsWith('en')) open = item.field !== 'enTitle' && item.field !== 'enAuthors' ? item : null;
     else if (item.kind === 'text') {
       if (open && isLatin(item)) {
         const o: FrontItem = open;

@@ -4,7 +4,20 @@ import { commonIssue, issueOfArticleNumber } from './front-matter.js';
 import { type FrontItem, type Item, type NoteItem, readItems } from './items.js';
 import type { CorpusFile, CorpusWarning, Essay, Footnote, Marker, Paragraph, Section } from './model.js';
 import { pinyin } from './pinyin.js';
-import { endsSentence, extractUrls, isHan, joinPieces, MARK, MARKER, markNumber, pageLocator, rejoinUrls, splitSentences, toDisplay } from './text.js';
+import {
+  endsSentence,
+  extractUrls,
+  isHan,
+  joinPieces,
+  MARK,
+  MARKER,
+  markNumber,
+  pageLocator,
+  plainMark,
+  rejoinUrls,
+  splitSentences,
+  toDisplay,
+} from './text.js';
 
 /*
  * The parser reads one corpus file in three passes:
@@ -483,7 +496,7 @@ function footnoteOf(note: NoteItem, number: number): Footnote {
   const display = rejoinUrls(toDisplay(note.body).text);
   return {
     number,
-    mark: note.mark,
+    mark: plainMark(note.mark),
     text: display,
     locator: pageLocator(display),
     raw: note.raw,

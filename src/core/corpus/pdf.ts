@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startsWithLabel } from './front-matter.js';
-import { endsSentence, isCircled, joinPieces, NOTE_GLYPHS } from './text.js';
+import { endsSentence, isCircled, joinPieces, NOTE_GLYPHS, rejoinUrls } from './text.js';
 
 /*
  * A born-digital journal PDF as the text the parser reads: each printed page opens with a
@@ -101,6 +101,33 @@ function mostCommon<T>(items: Item[], key: (i: Item) => T): T | undefined {
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
 
+/**
+ * The body's size: that of the lines that call notes (a raised marker is in the author's
+ * text, never in a note, an abstract or a heading); in a PDF without markers, of the sizes
+ * that set a good share of the text, the largest. Notes and abstracts are set smaller than
+ * the body, and in a short article they may outweigh it; titles and headings are larger
+ * but short.
+ */
+function bodySize(items: Item[], lines: Line[]): number {
+  const marked = lines.filter((l) => l.text.includes('^') && !LABEL.test(l.text));
+  const counts = new Map<number, number>();
+  for (const i of marked.length >= 2 ? marked.flatMap((l) => l.items) : items) counts.set(i.size, (counts.get(i.size) ?? 0) + i.str.length);
+  const most = Math.max(0, ...counts.values());
+  const sizes = [...counts].filter(([, n]) => n >= most * 0.3).map(([s]) => s);
+  return sizes.length > 0 ? Math.max(...sizes) : 10;
+}
+
+/**
+ * The sizes the PDF's labelled notes are set in (a tenth of their text or more: a note of
+ * Latin text may come out half a point larger than one of Chinese); empty for none.
+ */
+function noteSizesOf(lines: Line[]): number[] {
+  const counts = new Map<number, number>();
+  for (const l of lines) counts.set(l.size, (counts.get(l.size) ?? 0) + l.text.length);
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  return [...counts].filter(([, n]) => n >= total * 0.1).map(([s]) => s);
+}
+
 /** Items of one page grouped into lines, top to bottom, each left to right. */
 function linesOf(items: Item[]): Line[] {
   // Largest first, so that a line exists before the small raised markers that belong to it.
@@ -182,7 +209,8 @@ function tidy(text: string): string {
 function joinLines(lines: string[]): string {
   return lines.reduce((text, line) => {
     if (text === '') return line;
-    const url = /(?:https?:\/\/|www\.)\S*$/u.exec(text);
+    // A URL runs on in ASCII only (Chinese punctuation ends it), spaces of justification aside.
+    const url = /(?:https?:\/\/|www\.)[\x21-\x7e]*$/u.exec(rejoinUrls(text));
     // A URL broken at the line's end goes on with the next line's first word.
     if (url && /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+;=%]/u.test(line) && !/[。，；）]$/u.test(text)) return text + line;
     // A hyphen at the line's end between two lower-case letters: a word hyphenated there
@@ -262,7 +290,7 @@ function startsBlock(text: string): boolean {
 
 /** Whether a note's text so far stops mid-sentence, so that the next unlabelled line goes on with it. */
 function noteReadsOn(note: string[], next: string): boolean {
-  const text = note.join('');
+  const text = rejoinUrls(note.join(''));
   if (/(?:https?:\/\/|www\.)[\x21-\x7e]*$/u.test(text)) return !/^(?:[A-Z][a-z]+\s|[\p{Script=Han}])/u.test(next) || /[，、：]$/u.test(text);
   // `Vol.`, `No.`, `pp.`, `eds.`: an English citation's abbreviations end no sentence.
   if (/\b(?:[Vv]ol|[Nn]o|pp?|[Ee]ds?|et al|[Cc]h|[Aa]rt|[Ii]bid|trans|[Jj]an|[Ff]eb|[Mm]ar|[Aa]pr|[Aa]ug|[Ss]ept?|[Oo]ct|[Nn]ov|[Dd]ec)\.$/u.test(text))
@@ -270,7 +298,12 @@ function noteReadsOn(note: string[], next: string): boolean {
   return !endsSentence(text);
 }
 
-function readPage(lines: Line[], height: number, width: number, body: { size: number; fonts: ReadonlySet<string>; left: number }): PageText {
+function readPage(
+  lines: Line[],
+  height: number,
+  width: number,
+  body: { size: number; fonts: ReadonlySet<string>; left: number; noteSizes: readonly number[] },
+): PageText {
   // The bands: the top and bottom tenth, and a page number standing alone as the page's
   // lowest line a little higher (typesetters leave deep bottom margins).
   const lowest = lines.at(-1);
@@ -283,7 +316,11 @@ function readPage(lines: Line[], height: number, width: number, body: { size: nu
     .map((l) => l.text)
     .join(' ')
     .trim();
-  const small = (l: Line) => l.size < body.size * 0.92;
+  // The notes' size where the PDF's labelled notes tell it: an English block or an abstract
+  // set small (but not as small) at the top of a page is no note.
+  const small = (l: Line) =>
+    l.size < body.size * 0.92 &&
+    (body.noteSizes.length === 0 || (l.size >= Math.min(...body.noteSizes) - 0.25 && l.size <= Math.max(...body.noteSizes) + 0.25));
   const content = attachLoneMarkers(
     lines.filter((l) => !header(l) && !footer(l)),
     body.size,
@@ -320,13 +357,28 @@ function readPage(lines: Line[], height: number, width: number, body: { size: nu
   }
   const unknown = notes.length === 0 ? noteLines.map((l) => UNKNOWN_LABEL.exec(l.text)?.[1]).find((m) => m !== undefined && !isCircled(m)) : undefined;
 
-  const blocks: Array<{ lines: string[]; indented: boolean }> = [];
+  const blocks: Array<{ lines: string[]; indented: boolean; inset: boolean; labelled: boolean }> = [];
   let before: Line | null = null;
+  const isIndented = (l: Line) => l.x > body.left + body.size * 0.8;
+  const right = Math.max(0, ...bodyLines.filter((l) => l.size === body.size).map((l) => l.end));
   for (const l of bodyLines) {
     const ownBlock = Math.abs(l.size - body.size) > body.size * 0.08 || !body.fonts.has(l.font);
-    const indented = l.x > body.left + body.size * 0.8;
+    const indented = isIndented(l);
     const previousOwn = before !== null && (Math.abs(before.size - body.size) > body.size * 0.08 || !body.fonts.has(before.font));
-    const sameBlock = before !== null && !ownBlock && !previousOwn && !indented && before.y - l.y < body.size * 2.5;
+    const current = blocks.at(-1);
+    // An indented line starts a paragraph, unless it goes on at the very indent of the line
+    // above in a labelled block set in from the margin (`【内容提要】…`, indented all through);
+    // back at the margin after such a block is a new block. (Two one-line paragraphs look
+    // alike, hence the label.)
+    const insetGoesOn =
+      before !== null &&
+      indented &&
+      current?.labelled === true &&
+      isIndented(before) &&
+      Math.abs(l.x - before.x) < body.size * 0.3 &&
+      before.end > right - body.size * 1.5;
+    const leavesInset = !indented && current?.inset === true && current.lines.length >= 2;
+    const sameBlock = before !== null && !ownBlock && !previousOwn && (!indented || insetGoesOn) && !leavesInset && before.y - l.y < body.size * 2.5;
     // Lines in a font of their own (an editor's note in 楷体) are one block, unless one at the
     // body's size is indented: a new paragraph of it. A title's centred lines are larger.
     const ownParagraph =
@@ -335,9 +387,11 @@ function readPage(lines: Line[], height: number, width: number, body: { size: nu
       !startsBlock(l.text) &&
       (sameBlock ||
         (ownBlock && !ownParagraph && before !== null && previousOwn && before.size === l.size && before.font === l.font && before.y - l.y < l.size * 2.1))
-    )
-      (blocks.at(-1) as { lines: string[] }).lines.push(l.text);
-    else blocks.push({ lines: [l.text], indented: indented && !ownBlock });
+    ) {
+      const block = blocks.at(-1) as (typeof blocks)[number];
+      block.lines.push(l.text);
+      if (!indented) block.inset = false;
+    } else blocks.push({ lines: [l.text], indented: indented && !ownBlock, inset: indented, labelled: startsWithLabel(l.text) });
     before = l;
   }
   // Two columns side by side read as lines with a gutter in the middle, or as lines starting
@@ -442,7 +496,12 @@ export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMIT
         message: `has text the bot cannot read as characters (its fonts map glyphs to no Unicode text, a missing or broken ToUnicode map; ${unmapped + symbols} of ${characters} characters are unreadable): export it again with fonts embedded as Unicode, or use the text`,
       };
     }
-    const size = mostCommon(all, (i) => i.size) ?? 10;
+    const pageLines = pages.map((p) => {
+      const lines = linesOf(p.items);
+      for (const l of lines) l.text = lineText(l);
+      return lines;
+    });
+    const size = bodySize(all, pageLines.flat());
     const bodyItems = all.filter((i) => i.size === size);
     // The body's fonts: every font that sets a good share of the body-size text. A typesetter
     // may split one face into subsets (LibreOffice does), so that a line's commonest font is
@@ -451,13 +510,13 @@ export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMIT
     for (const i of bodyItems) shares.set(i.font, (shares.get(i.font) ?? 0) + i.str.length);
     const bodyChars = bodyItems.reduce((n, i) => n + i.str.length, 0);
     const fonts = new Set([...shares].filter(([, n]) => n >= bodyChars * 0.2).map(([f]) => f));
+    const noteSizes = noteSizesOf(pageLines.flat().filter((l) => l.size < size * 0.92 && LABEL.test(l.text)));
     const warnings: Array<{ page: number | null; message: string }> = [];
     const read = pages.map((p, index) => {
-      const lines = linesOf(p.items);
-      for (const l of lines) l.text = lineText(l);
+      const lines = pageLines[index] as Line[];
       const starts = lines.filter((l) => l.size === size && l.y < p.height * 0.9 && l.y > p.height * 0.08).map((l) => l.x);
       const left = starts.length > 0 ? Math.min(...starts) : 0;
-      const page = readPage(lines, p.height, p.width, { size, fonts, left });
+      const page = readPage(lines, p.height, p.width, { size, fonts, left, noteSizes });
       if (page.unknownLabel !== null)
         warnings.push({
           page: page.number ?? index + 1,

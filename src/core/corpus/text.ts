@@ -60,6 +60,14 @@ export function markNumber(mark: string): number {
   return Number(/\d+/u.exec(mark)?.[0] ?? Number.NaN);
 }
 
+/**
+ * A mark as the model keeps it: raised digits (`¹²`, how the PDF reader writes a superscript
+ * number) as plain digits, so that a PDF and its text dump (`^12`) give the same mark.
+ */
+export function plainMark(mark: string): string {
+  return mark.replace(/[⁰¹²³⁴⁵⁶⁷⁸⁹]/gu, (c) => String(SUPERSCRIPT_DIGITS.indexOf(c)));
+}
+
 /** The length in UTF-16 units of a marker (`^①`, `^[12]`) at `text[index]`, or 0 when none starts there. */
 export function markerLengthAt(text: string, index: number): number {
   MARKER_AT.lastIndex = index;
@@ -112,7 +120,7 @@ export function toDisplay(raw: string, options: { collapseHanSpaces?: boolean } 
   while (i < raw.length) {
     const marker = raw.charCodeAt(i) === 0x5e ? markerLengthAt(raw, i) : 0;
     if (marker > 0) {
-      markers.push({ offset: length, mark: raw.slice(i + 1, i + marker), rawIndex: i });
+      markers.push({ offset: length, mark: plainMark(raw.slice(i + 1, i + marker)), rawIndex: i });
       i += marker;
       continue;
     }
@@ -158,10 +166,15 @@ export function joinPieces(left: string, right: string): string {
   const last = Array.from(a).pop() as string;
   const first = Array.from(b)[0] as string;
   // Chinese print has no spaces at line ends; a Latin sentence or clause does continue after one.
-  if (/[,.;:!?]/u.test(last) && /[A-Za-z]/u.test(first)) return `${a} ${b}`;
+  if (/[,.;:!?]/u.test(last) && /[A-Za-z"“‘(]/u.test(first)) return `${a} ${b}`;
+  // After a clause's closing quote (`Agreement,”` `September`) English goes on after a space.
+  if (/[A-Za-z0-9.,;:!?]["”’')]$/u.test(a) && /[A-Za-z0-9"“(]/u.test(first)) return `${a} ${b}`;
   // `Vol.` `14`, `pp.` `101`: an English citation goes on after its abbreviation's stop.
-  if (/[A-Za-z][,.;:]$/u.test(a) && /[0-9]/u.test(first)) return `${a} ${b}`;
+  if (/[A-Za-z0-9][,.;:]$/u.test(a) && /[A-Za-z]/u.test(a) && /[0-9]/u.test(first) && !/\p{Script=Han}[^\p{Script=Han}]{0,3}$/u.test(a)) return `${a} ${b}`;
   if (/[A-Za-z]/u.test(last) && /[A-Za-z]/u.test(first) && !/-$/u.test(a)) return `${a} ${b}`;
+  // English prose goes on with a number after a space (`between 2015 and` `2025`); a Latin
+  // word in Chinese text (`COP` `28`) does not.
+  if (/[A-Za-z]{2}$/u.test(a) && /[0-9]/u.test(first) && / [A-Za-z]+$/u.test(a.slice(-40)) && !/\p{Script=Han}/u.test(a.slice(-40))) return `${a} ${b}`;
   return a + b;
 }
 

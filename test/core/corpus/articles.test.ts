@@ -7,8 +7,8 @@ import { parseCorpusFile } from '../../../src/core/corpus/parse.js';
 import { extractPdf } from '../../../src/core/corpus/pdf.js';
 
 /*
- * Research articles and a symposium from two more typesetters (XeLaTeX + ctex, LibreOffice
- * with real footnotes), each read from its committed PDF (and the XeLaTeX article also from
+ * Research articles and a symposium from three more typesetters (XeLaTeX + ctex, LibreOffice
+ * with real footnotes, HTML printed by Chromium), each read from its committed PDF (and the XeLaTeX article also from
  * its text form) and compared with the source model its generator wrote beside it
  * (test/fixtures/articles/README.md; scripts/fixtures/xelatex-fixture.mjs and
  * libreoffice-article-fixture.mjs). The tests need none of the typesetters.
@@ -96,6 +96,12 @@ const SHORT_FORMS: Record<string, Array<Array<[number, number]>>> = {
       [4, 1],
     ],
   ],
+  'chromium-article': [
+    [
+      [11, 4], // Robin Marlow, "Rule Competition beyond National Jurisdiction," p. 109.
+      [12, 4], // 同上。
+    ],
+  ],
   'libreoffice-article': [
     [
       [5, 4], // 同上，第12页。
@@ -111,6 +117,7 @@ const FIXTURES = [
   { model: 'xelatex-article', file: 'xelatex-article.txt' },
   { model: 'xelatex-symposium', file: 'xelatex-symposium.pdf' },
   { model: 'libreoffice-article', file: 'libreoffice-article.pdf' },
+  { model: 'chromium-article', file: 'chromium-article.pdf' },
 ];
 
 describe.each(FIXTURES)('$file read against its source model ($model)', ({ model: name, file }) => {

@@ -112,6 +112,45 @@ describe('fake Discord', () => {
         { content: 'x', allowed_mentions: { parse: ['users'], users: ['1'] } },
         'allowed_mentions: parse:["users"] and users: [ids] are mutually exclusive.',
       ],
+      ['allowed_mentions with an unknown field', { content: 'x', allowed_mentions: { parse: [], channels: [] } }, 'allowed_mentions.channels: Unknown field.'],
+      [
+        'allowed_mentions roles that are not snowflakes',
+        { content: 'x', allowed_mentions: { roles: ['admins'] } },
+        'allowed_mentions.roles: Must be an array of snowflakes.',
+      ],
+      [
+        'allowed_mentions replied_user not a boolean',
+        { content: 'x', allowed_mentions: { replied_user: 'yes' } },
+        'allowed_mentions.replied_user: Must be a boolean.',
+      ],
+      ['a flag an app may not set', { content: 'x', flags: 1 << 1 }, 'flags: Invalid flags for a message an app sends.'],
+      ['an empty embed', { embeds: [{}] }, 'embeds.0: Embed is empty.'],
+      [
+        'a top-level component that is not an action row',
+        { content: 'x', components: [button()] },
+        'components.0.type: A top-level component must be an action row (type 1).',
+      ],
+      ['an empty action row', { content: 'x', components: [row()] }, 'components.0.components: Must be between 1 and 5 in length.'],
+      [
+        'a component other than a button',
+        { content: 'x', components: [row({ type: 3, custom_id: 's' })] },
+        'components.0.components.0.type: The fake knows buttons (type 2) only.',
+      ],
+      [
+        'a button style that does not exist',
+        { content: 'x', components: [row(button({ style: 7 }))] },
+        'components.0.components.0.style: Value "7" is not a valid enum value.',
+      ],
+      [
+        'a link button with a custom_id',
+        { content: 'x', components: [row(button({ style: 5, url: 'https://example.org' }))] },
+        'components.0.components.0: A link button has a url and no custom_id.',
+      ],
+      [
+        'a button with neither label nor emoji',
+        { content: 'x', components: [row(button({ label: '' }))] },
+        'components.0.components.0.label: A button needs a label or an emoji.',
+      ],
       [
         'allowed_mentions with over 100 users',
         { content: 'x', allowed_mentions: { users: Array.from({ length: 101 }, (_, i) => String(i + 1)) } },
@@ -164,6 +203,23 @@ describe('fake Discord', () => {
         status: 400,
         body: { message: 'Interaction has already been acknowledged.', code: 40060 },
       });
+    });
+
+    it('refuses a callback type that does not exist', async () => {
+      expect(await callback(interaction(), 42)).toMatchObject({ status: 400, body: { code: 50035 } });
+      expect(fake.requests.items.at(-1)?.refused).toBe('type: Value "42" is not a valid enum value.');
+    });
+
+    it('refuses follow-ups before any response, and for a token it never gave', async () => {
+      expect(await followUp(interaction(), { content: 'x' })).toMatchObject({ status: 404, body: { code: 10015 } });
+      expect(await followUp({ token: 'never' }, { content: 'x' })).toMatchObject({ status: 404, body: { code: 10015 } });
+    });
+
+    it('refuses an edit of a message it deleted', async () => {
+      const i = interaction();
+      await callback(i, 4, { content: 'x' });
+      expect((await call('DELETE', `/webhooks/${fake.applicationId}/${i.token}/messages/@original`)).status).toBe(204);
+      expect(await editOriginal(i, { content: 'y' })).toMatchObject({ status: 404, body: { code: 10008 } });
     });
 
     it('refuses a callback for an interaction it never sent', async () => {
@@ -319,6 +375,16 @@ describe('fake Discord', () => {
         Array.from({ length: 101 }, (_, i) => slash({ name: `c${i}` })),
         '100: Maximum number of application commands of type 1 reached (100).',
       ],
+      ['two options of one name', [slash({ options: [option(), option()] })], '0.options.1.name: Option names must be unique'],
+      ['a command type that does not exist', [slash({ type: 9 })], '0.type: Value "9" is not a valid enum value.'],
+      [
+        'more than 15 message commands',
+        Array.from({ length: 16 }, (_, i) => ({ type: 3, name: `Menu ${i}` })),
+        '15: Maximum number of application commands of type 3 reached (15).',
+      ],
+      ['a message command name over 32', [{ type: 3, name: 'x'.repeat(33) }], '0.name: Must be between 1 and 32 in length.'],
+      ['an integration type that does not exist', [slash({ integration_types: [2] })], '0.integration_types: Value is not a valid enum value.'],
+      ['a context that does not exist', [slash({ contexts: [3] })], '0.contexts: Value is not a valid enum value.'],
       ['two commands of one name', [slash(), slash()], '1.name: Application command names must be unique'],
       [
         'integration_types on a server’s command',
@@ -379,6 +445,7 @@ describe('fake Discord', () => {
       expect((await get('?before=200000000000000002')).ids).toEqual(fake.botGuilds.slice(0, 2));
       expect((await get('?limit=201')).status).toBe(400);
       expect((await get('?limit=0')).status).toBe(400);
+      expect((await get('?before=200000000000000002&after=200000000000000001')).status).toBe(400);
     });
   });
 });

@@ -850,6 +850,9 @@ class Layout {
     let first = true;
     /** The block's last line placed on this page and the index of its first token. */
     let last: { line: DrawLine; from: number } | null = null;
+    /** The line before `last`, when it is on this page too. */
+    let before: { line: DrawLine; from: number } | null = null;
+    const endsSentence = (toks: Token[]) => toks.at(-1)?.text === '。' || (toks.at(-1)?.kind === 'marker' && toks.at(-2)?.text === '。');
     while (pos < tokens.length) {
       const indent = first ? (o.indent ?? 0) : 0;
       const end = this.fill(tokens, pos, width - indent, o.size, o.font);
@@ -869,29 +872,42 @@ class Layout {
       const on = this.page.number;
       if (this.place(line, leading, first ? (o.keepWith ?? 0) : 0)) {
         if (pages.at(-1) !== on) pages.push(on);
+        before = last && this.page.body.at(-2) === last.line ? last : null;
         last = this.page.body.at(-1) === line ? { line, from } : null;
         pos = end;
         first = false;
         continue;
       }
       // The page is full. Its last line, when it is this block's, may be cut right after a `。`
-      // near its end, the rest going on at the top of the next page (justified, it still looks full).
+      // near its end, the rest going on at the top of the next page (justified, it still looks
+      // full); or, when the line before has one near its end, the page may end there, a line short.
       if (o.cut && last && this.page.body.at(-1) === last.line) {
-        const toks = last.line.tokens;
-        let cut = -1;
-        if (this.rng() < 0.9)
-          for (let j = toks.length - 2; j >= Math.max(0, toks.length - 11) && cut < 0; j--) {
+        const cutAt = (toks: Token[]) => {
+          for (let j = toks.length - 2; j >= Math.max(0, toks.length - 11); j--) {
             const after = toks[j + 1]?.kind === 'marker' ? j + 1 : j;
-            if (toks[j]?.text === '。' && after < toks.length - 1 && toks.slice(after + 1).every((t) => t.kind !== 'marker')) cut = after;
+            if (toks[j]?.text === '。' && after < toks.length - 1 && toks.slice(after + 1).every((t) => t.kind !== 'marker')) return after;
           }
-        if (cut >= 0) {
-          last.line.tokens = toks.slice(0, cut + 1);
-          pos = last.from + cut + 1;
+          return -1;
+        };
+        const toks = last.line.tokens;
+        const here = this.rng() < 0.9 ? cutAt(toks) : -1;
+        const above = here < 0 && before && toks.every((t) => t.kind !== 'marker') && this.rng() < 0.7 ? cutAt(before.line.tokens) : -1;
+        if (here >= 0) {
+          last.line.tokens = toks.slice(0, here + 1);
+          pos = last.from + here + 1;
           this.stats.sentenceCuts++;
-        } else if (toks.at(-1)?.text !== '。' && toks.at(-1)?.kind !== 'marker') this.stats.midSentenceCuts++;
+        } else if (endsSentence(toks)) this.stats.sentenceCuts++;
+        else if (before && above >= 0) {
+          this.page.body.pop();
+          this.page.y -= leading;
+          before.line.tokens = before.line.tokens.slice(0, above + 1);
+          pos = before.from + above + 1;
+          this.stats.sentenceCuts++;
+        } else this.stats.midSentenceCuts++;
       }
       this.newPage();
       last = null;
+      before = null;
     }
     return pages;
   }

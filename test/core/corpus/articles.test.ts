@@ -102,6 +102,12 @@ const SHORT_FORMS: Record<string, Array<Array<[number, number]>>> = {
       [12, 4], // 同上。
     ],
   ],
+  'chromium-article-brackets': [
+    [
+      [11, 4],
+      [12, 4],
+    ],
+  ],
   'libreoffice-article': [
     [
       [5, 4], // 同上，第12页。
@@ -118,6 +124,7 @@ const FIXTURES = [
   { model: 'xelatex-symposium', file: 'xelatex-symposium.pdf' },
   { model: 'libreoffice-article', file: 'libreoffice-article.pdf' },
   { model: 'chromium-article', file: 'chromium-article.pdf' },
+  { model: 'chromium-article-brackets', file: 'chromium-article-brackets.pdf' },
 ];
 
 describe.each(FIXTURES)('$file read against its source model ($model)', ({ model: name, file }) => {

@@ -25,6 +25,8 @@ const T = localized({
     footnotes: 'Footnotes',
     sources: 'Sources (distinct URLs)',
     thesis: 'Thesis, in the essay’s own words',
+    abstract: 'Abstract, as the journal prints it',
+    keywords: 'Keywords',
     terms: 'Distinctive terms',
     none: '—',
   },
@@ -41,7 +43,9 @@ const T = localized({
     footnotes: '脚注',
     sources: '来源（不重复网址）',
     thesis: '论点（原文摘句）',
-    terms: '关键词',
+    abstract: '内容提要（期刊所载）',
+    keywords: '关键词',
+    terms: '特色词语',
     none: '—',
   },
 });
@@ -56,18 +60,23 @@ interface EssayProfile {
   sourceCount: number;
   summary: Array<{ quote: string; passageId: string }>;
   terms: string[];
+  abstract: string | null;
+  keywords: string[];
 }
 
 function profileEssay(essay: Essay, corpus: readonly Essay[]): EssayProfile {
   return {
     id: essay.id,
     title: essay.title,
-    sections: essay.sections.flatMap((s) => (s.heading === null ? [] : [s.heading])),
+    sections: essay.sections.flatMap((s) => (s.heading === null || s.part !== 'body' ? [] : [s.heading])),
     characters: essayLength(essay),
     footnoteCount: essay.footnotes.length,
     sourceCount: essayUrls(essay).length,
-    summary: thesisSentences(essay).map((t) => ({ quote: t.text, passageId: t.passageId })),
+    // An essay whose journal prints an abstract is summed up by it, not by sentences picked from it.
+    summary: essay.abstract !== null ? [] : thesisSentences(essay).map((t) => ({ quote: t.text, passageId: t.passageId })),
     terms: distinctiveTerms(essay, corpus),
+    abstract: essay.abstract,
+    keywords: essay.keywords,
   };
 }
 
@@ -83,9 +92,11 @@ function profileBlocks(entry: AuthorEntry, essays: EssayProfile[], locale: Local
         { label: t.length, value: t.characters(e.characters) },
         { label: t.footnotes, value: String(e.footnoteCount) },
         { label: t.sources, value: String(e.sourceCount) },
+        ...(e.keywords.length > 0 ? [{ label: t.keywords, value: e.keywords.join('；') }] : []),
         { label: t.terms, value: e.terms.length > 0 ? e.terms.join('、') : t.none },
       ],
     });
+    if (e.abstract !== null) blocks.push({ kind: 'text', text: `${t.abstract} (${e.id}.abstract):\n${e.abstract}` });
     if (e.summary.length > 0) {
       blocks.push({ kind: 'text', text: `${t.thesis}:\n${e.summary.map((s) => `• ${s.quote} (${s.passageId})`).join('\n')}` });
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { factsFor } from '../src/core/corpus/metadata.js';
+import { publicationFacts } from '../src/core/corpus/metadata.js';
 import { type Essay, type Paragraph, pagesOf } from '../src/core/corpus/model.js';
 import type { Command } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
@@ -81,12 +81,11 @@ export default {
     const blocks: ReplyBlock[] = [];
     const notes: string[] = [];
     const results = cited.map((essay) => {
-      const metadata = all.find((a) => a.essay === essay || a.essay.id === essay.id)?.file.metadata;
-      const facts = factsFor(metadata, essay);
-      // A PDF's printed pages, where the metadata gives none: the passage's own for a passage,
-      // else the essay's first to last.
-      const printed = passage && passage.essay === essay ? pagesOf(passage.paragraph) : (essay.pages ?? []);
-      if (facts.pages === undefined && printed.length > 0) {
+      const file = all.find((a) => a.essay === essay || a.essay.id === essay.id)?.file;
+      const facts = file ? publicationFacts(file, essay) : {};
+      // A passage is cited at its own printed page (GB/T 7714's 引文页码), not the essay's range.
+      const printed = passage && passage.essay === essay ? pagesOf(passage.paragraph) : [];
+      if (printed.length > 0) {
         const first = Math.min(...printed);
         const last = Math.max(...printed);
         facts.pages = first === last ? String(first) : `${first}-${last}`;

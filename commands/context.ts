@@ -64,6 +64,7 @@ export default {
           sectionPath: section.path,
           pages: attribution.pages ?? [],
           footnotes: footnotes.map(footnoteResult),
+          part: section.part,
         },
       ],
     };

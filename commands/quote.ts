@@ -59,6 +59,7 @@ export default {
       sectionPath: sectionPathOf(b.attribution),
       pages: b.attribution.pages ?? [],
       footnotes: b.footnotes.map(footnoteResult),
+      part: b.attribution.part ?? ('body' as const),
       exact: shown[i]?.exact ?? false,
     }));
 

@@ -57,6 +57,8 @@ const CHROME = {
     noHits: 'Nothing in the essays matches that.',
     notes: 'Notes',
     cite: 'Cite this essay',
+    citePassage: 'Cite this passage',
+    keywords: 'Keywords',
     passage: 'Passage',
     back: 'back to the text',
     forbidden: 'This page opens only from a link the bot gave you. Ask the bot again (for example /quote) for a fresh link.',
@@ -71,6 +73,8 @@ const CHROME = {
     noHits: '文章中没有找到相符的内容。',
     notes: '注释',
     cite: '引用本文',
+    citePassage: '引用本段',
+    keywords: '关键词',
     passage: '段落',
     back: '返回正文',
     forbidden: '此页面只能通过机器人给出的链接打开。请再问一次机器人（如 /quote）获取新链接。',
@@ -236,17 +240,21 @@ export function createReader(options: ReaderOptions): Reader {
         return `<li id="note-${n.number}" value="${n.number}">${linkify(n.text, n.urls)}${resolved}${where}${back}</li>`;
       })
       .join('\n');
-    const cite = CiteResult.array().safeParse(bot().run('cite', { target: essay.id }, requester(locale)).results).data?.[0];
+    // A passage's page cites that passage, at its own printed page; the essay's, the essay.
+    const target = highlight?.id ?? essay.id;
+    const cite = CiteResult.array().safeParse(bot().run('cite', { target }, requester(locale)).results).data?.[0];
     const pages = essay.pages ? ` · ${escapeHtml(pageText(essay.pages, locale) ?? '')}` : '';
+    const keywords = essay.keywords.length > 0 ? `<div class="keywords">${escapeHtml(t.keywords)}：${escapeHtml(essay.keywords.join('；'))}</div>` : '';
     return page(
       locale,
       essay.title,
       `<article>
 <h1>${escapeHtml(essay.title)}</h1>
 <div class="meta"><ul class="authors">${authors}</ul>${essay.symposium ? escapeHtml(essay.symposium) : ''}${pages}</div>
+${keywords}
 ${sections}
 ${notes ? `<section class="notes"><h2>${escapeHtml(t.notes)}</h2><ol>\n${notes}\n</ol></section>` : ''}
-${cite ? `<section class="cite"><h2>${escapeHtml(t.cite)}</h2><h3>GB/T 7714-2015</h3><pre>${escapeHtml(cite.gbt7714)}</pre><h3>BibTeX</h3><pre>${escapeHtml(cite.bibtex)}</pre></section>` : ''}
+${cite ? `<section class="cite"><h2>${escapeHtml(highlight ? t.citePassage : t.cite)}</h2><h3>GB/T 7714-2015</h3><pre>${escapeHtml(cite.gbt7714)}</pre><h3>BibTeX</h3><pre>${escapeHtml(cite.bibtex)}</pre></section>` : ''}
 </article>`,
     );
   }

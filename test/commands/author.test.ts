@@ -127,7 +127,7 @@ describe('/author on the bundled symposium', () => {
     const reply = bot.run('author', { name: '陈志敏' }, zh);
     expect(reply.title).toBe('作者：陈志敏');
     const fields = reply.blocks.flatMap((b) => (b.kind === 'fields' ? b.fields.map((f) => f.label) : []));
-    expect(fields).toEqual(['单位', '文章', '章节', '篇幅', '脚注', '来源（不重复网址）', '关键词']);
+    expect(fields).toEqual(['单位', '文章', '章节', '篇幅', '脚注', '来源（不重复网址）', '特色词语']);
   });
 
   test('offers the sources of each essay as an action', () => {

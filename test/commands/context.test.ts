@@ -59,6 +59,7 @@ describe('/context', () => {
         sectionPath: ['二、共商共建、引领人工智能全球治理机制建设'],
         pages: [],
         footnotes: block?.footnotes?.map((f) => ({ ...f, page: null })),
+        part: 'body',
       },
     ]);
     expect(reply.actions).toEqual([

@@ -58,7 +58,7 @@ describe('/quote on the bundled symposium', () => {
     expect(reply.message).toBeUndefined();
     const results = reply.results as QuoteResult[];
     expect(results.map((r) => r.id)).toEqual(['chen-zhimin-ylph.4', 'chen-zhimin-ylph.13', 'chen-zhimin-ylph.16']);
-    expect(Object.keys(results[0] ?? {})).toEqual(['id', 'quote', 'author', 'essay', 'section', 'sectionPath', 'pages', 'footnotes', 'exact']);
+    expect(Object.keys(results[0] ?? {})).toEqual(['id', 'quote', 'author', 'essay', 'section', 'sectionPath', 'pages', 'footnotes', 'part', 'exact']);
     expect(Object.keys(results[0]?.footnotes[0] ?? {})).toEqual(['number', 'text', 'printed', 'locator', 'urls', 'page', 'covers']);
     expect(results[0]).toMatchObject({
       quote:
@@ -192,6 +192,7 @@ describe('/quote on the fixture symposium', () => {
         },
       ],
       pages: [],
+      part: 'body',
       exact: true,
     });
   });

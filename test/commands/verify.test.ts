@@ -79,6 +79,7 @@ describe('/verify on the bundled symposium', () => {
         section: '一、面向未来、引领人工智能全球治理议程设置',
         sectionPath: ['一、面向未来、引领人工智能全球治理议程设置'],
         pages: [],
+        part: 'body',
         similarity: 1,
         footnotes: [expect.objectContaining({ number: 3, urls: [] })],
       },

@@ -106,6 +106,31 @@ export function factsFor(meta: CorpusMetadata | null | undefined, essay: { id: s
   return Object.fromEntries(Object.entries(facts).filter(([, v]) => v !== undefined)) as PublicationFacts;
 }
 
+/** What a file's pages print of one essay's publication: its issue (running header, 文章编号), pages and DOI. */
+export function printedFacts(
+  file: { issue?: { journal: string | null; year: number | null; issue: string | null } | null | undefined },
+  essay: { pages: [number, number] | null; classification: { doi: string | null } | null },
+): PublicationFacts {
+  const facts: PublicationFacts = {};
+  if (file.issue?.journal) facts.journal = file.issue.journal;
+  if (file.issue?.year) facts.year = file.issue.year;
+  if (file.issue?.issue) facts.issue = file.issue.issue;
+  if (essay.pages) facts.pages = essay.pages[0] === essay.pages[1] ? String(essay.pages[0]) : `${essay.pages[0]}-${essay.pages[1]}`;
+  if (essay.classification?.doi) facts.doi = essay.classification.doi;
+  return facts;
+}
+
+/**
+ * The facts a citation of one essay states: what its pages print, with `NAME.meta.json` laid
+ * over them field by field (the metadata always wins: it is what whoever added the file says).
+ */
+export function publicationFacts(
+  file: Parameters<typeof printedFacts>[0] & { metadata?: CorpusMetadata | null },
+  essay: Parameters<typeof printedFacts>[1] & { id: string; title: string },
+): PublicationFacts {
+  return { ...printedFacts(file, essay), ...factsFor(file.metadata, essay) };
+}
+
 /**
  * A parsed corpus file with its metadata attached. A malformed metadata file becomes a
  * warning on the corpus file (shown by corpus:check and at start) and no metadata: the

@@ -77,7 +77,8 @@ export function thesisSentences(essay: Essay, max = 6): ThesisSentence[] {
     seen.add(text);
     picked.push({ text, passageId: p.id });
   };
-  const sections = essay.sections.filter((s) => s.paragraphs.length > 0);
+  // The author's argument is in the body: the journal's abstract is never taken for it.
+  const sections = essay.sections.filter((s) => s.part === 'body' && s.paragraphs.length > 0);
   const [opening, ...rest] = sections;
   if (!opening) return [];
   const first = opening.paragraphs[0] as Paragraph;
@@ -150,8 +151,9 @@ function termsOf(text: string): { singles: string[]; pairs: Array<[string, strin
   return { singles, pairs };
 }
 
+/** The author's own paragraphs: the body, without the journal's abstracts. */
 function paragraphsOf(essay: Essay): Paragraph[] {
-  return essay.sections.flatMap((s) => s.paragraphs);
+  return essay.sections.flatMap((s) => (s.part === 'body' ? s.paragraphs : []));
 }
 
 /** How often a compound must stand where its rarer half stands to count as one term. */

@@ -47,6 +47,7 @@ export function attributionOf(essay: Essay, section: Section, paragraph: Paragra
     section: section.heading,
     ...(section.path.length > 1 ? { sectionPath: section.path } : {}),
     passageId: paragraph.id,
+    ...(section.part !== 'body' ? { part: section.part } : {}),
     ...(pages.length > 0 ? { pages } : {}),
   };
 }

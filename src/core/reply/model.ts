@@ -21,6 +21,8 @@ export interface Attribution {
   /** Every heading over the passage, outermost first, when there is more than one (`二、… › （一）…`). */
   sectionPath?: string[];
   passageId: string;
+  /** The journal's abstract (`摘要`) or English abstract (`Abstract`) rather than the author's text; absent for the body. */
+  part?: 'abstract' | 'english';
   /** Printed pages of the quoted words, ascending; absent or empty when the source has none. */
   pages?: number[];
   /** The reader's link to the quoted words, when the bot serves a reader (PUBLIC_URL). */

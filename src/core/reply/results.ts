@@ -39,6 +39,8 @@ export const PassageResult = z.strictObject({
   /** Printed pages of the quoted words, ascending; `[]` when the corpus file does not say (a text file). */
   pages: z.array(z.number().int().nonnegative()),
   footnotes: z.array(FootnoteResult),
+  /** Where the words stand: the author's text, the journal's abstract, or its English abstract. */
+  part: z.enum(['body', 'abstract', 'english']),
 });
 
 export const QuoteResult = PassageResult.extend({
@@ -70,8 +72,12 @@ export const AuthorResult = z.strictObject({
       characters: z.number().int().nonnegative(),
       footnoteCount: z.number().int().nonnegative(),
       sourceCount: z.number().int().nonnegative(),
+      /** Thesis sentences picked from the body; empty when the journal prints an abstract, which stands in for them. */
       summary: z.array(z.strictObject({ quote: z.string(), passageId: z.string() })),
       terms: z.array(z.string()),
+      /** The journal's abstract and keywords, when the article prints them. */
+      abstract: z.string().nullable(),
+      keywords: z.array(z.string()),
     }),
   ),
   footnoteCount: z.number().int().nonnegative(),

@@ -56,7 +56,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${server.port}`;
   reader = createReader({ bot: () => bot, publicUrl: base, access: 'signed', secret: SECRET, linkDays: 1 });
   bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: silent, links: reader });
-  if (!CHROMIUM) throw new Error('chromium is not installed: npm test installs it (scripts/ensure-chromium.mjs), or set CHROMIUM_PATH');
+  if (!CHROMIUM) throw new Error('chromium is not installed: npm test installs it (scripts/ensure-test-packages.mjs), or set CHROMIUM_PATH');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   await mkdir(OUTPUT, { recursive: true });
 }, 60_000);

@@ -18,6 +18,11 @@ function splitNames(names: string): string[] {
     .filter((n) => n !== '');
 }
 
+/** The names of an English author line: `Lin Haizhou and Su Yingxue`, `A, B and C`. */
+export function englishNames(line: string): string[] {
+  return splitNames(toDisplay(line).text);
+}
+
 /** One author as an author note gives them: the name, the note's entry as printed, and its parts. */
 export interface NoteEntry {
   name: string;
@@ -115,7 +120,7 @@ export function articleMatter(front: readonly FrontItem[]): ArticleMatter {
     enTitle.length > 0 || enAbstract || enKeywords
       ? {
           title: enTitle.length > 0 ? enTitle.join(' ') : null,
-          authors: enAuthors ? splitNames(display(enAuthors.body)) : [],
+          authors: enAuthors ? englishNames(enAuthors.body) : [],
           abstract: enAbstract ? display(enAbstract.body) : null,
           keywords: enKeywords ? splitKeywords(enKeywords.body) : [],
         }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { aboutAuthors, articleMatter, authorsOf, isFront, type NoteEntry, readAffiliations } from './article.js';
+import { aboutAuthors, articleMatter, authorsOf, englishNames, isFront, matchRomanised, type NoteEntry, readAffiliations } from './article.js';
 import { commonIssue, issueOfArticleNumber } from './front-matter.js';
 import { type FrontItem, type Item, type NoteItem, readItems } from './items.js';
 import type { CorpusFile, CorpusWarning, Essay, Footnote, Marker, Paragraph, Section } from './model.js';
@@ -121,6 +121,23 @@ function splitRun(run: string, known: readonly string[]): string[] | null {
   return names;
 }
 
+/**
+ * A run of names cut where the English author line says (`Wang Haiyan, Li Mingyuan and Zhao
+ * Jingyi` cuts 王海燕李明远赵静怡): each piece of two to four characters whose pinyin is the
+ * next English name. Null when no cut matches every English name in order.
+ */
+function splitByRomanised(run: string, english: readonly string[]): string[] | null {
+  if (english.length === 0) return run === '' ? [] : null;
+  const [name, ...rest] = english;
+  for (let n = 2; n <= 4 && n <= run.length; n++) {
+    const piece = run.slice(0, n);
+    if (matchRomanised(name as string, [piece]) === null) continue;
+    const tail = splitByRomanised(run.slice(n), rest);
+    if (tail) return [piece, ...tail];
+  }
+  return null;
+}
+
 /** An author line read: its names, and whether one part could not be cut into names. */
 interface AuthorLine {
   names: string[];
@@ -133,7 +150,7 @@ interface AuthorLine {
  * cut a run whose separators were lost. A run of Chinese too long for one name that they do
  * not cut is `unresolved`: kept as printed, and said so.
  */
-function authorNames(raw: string, known: readonly string[] = []): AuthorLine | null {
+function authorNames(raw: string, known: readonly string[] = [], romanised: ReadonlyArray<readonly string[]> = []): AuthorLine | null {
   const line = raw.replace(/[*＊]+\s*$/u, '').trim();
   const parts = line.split(/[\s、，,　]+|(?<=\p{Script=Han})和(?=\p{Script=Han}{2})/u).filter((n) => n !== '');
   if (parts.length === 0 || parts.length > 6) return null;
@@ -143,6 +160,8 @@ function authorNames(raw: string, known: readonly string[] = []): AuthorLine | n
     for (const part of parts) {
       if (HAN_NAME.test(part) && !(part.length >= 5 && splitRun(part, known)?.length)) names.push(part);
       else if (part.length >= 4 && part.length <= 16 && splitRun(part, known)) names.push(...(splitRun(part, known) as string[]));
+      else if (part.length >= 4 && romanised.some((english) => splitByRomanised(part, english)))
+        names.push(...(romanised.map((english) => splitByRomanised(part, english)).find((s) => s !== null) as string[]));
       else if (part.length <= 16) {
         names.push(part);
         unresolved = part;
@@ -199,6 +218,7 @@ interface Structure {
 function buildStructure(items: Item[], file: string, warn: (line: number, message: string) => void): Structure {
   const docs: DraftDoc[] = [];
   const known = namesInNotes(items);
+  const romanised = items.flatMap((item) => (item.kind === 'front' && item.field === 'enAuthors' ? [englishNames(item.body)] : []));
   const indents = indentation(items);
   let symposium: string | null = null;
   let doc: DraftDoc | null = null;
@@ -235,7 +255,7 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
         title = `${title}${displayOf(maybeSubtitle)}`;
         j = nextText(j);
       }
-      const line = j >= 0 ? authorNames((items[j] as Item).raw, known) : null;
+      const line = j >= 0 ? authorNames((items[j] as Item).raw, known, romanised) : null;
       // A run of Chinese the notes cannot cut is an author line only where the front matter
       // or an author's note follows it; elsewhere it is more likely a short paragraph.
       const after = items[j + 1];
@@ -641,7 +661,7 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
       acknowledgements: remarks.find((r) => r.acknowledgements !== null)?.acknowledgements ?? null,
     };
     for (const a of essay.authors) {
-      if (a.affiliation === null) warn(doc.authorLine, `no affiliation note (*) for ${a.name}`);
+      if (a.affiliation === null) warn(doc.authorLine, `no affiliation note (*, 【作者简介】 or About the Authors) for ${a.name}`);
     }
     resolveShortForms(essay, warn);
     proofRead(essay, doc, front, items, end, warn);

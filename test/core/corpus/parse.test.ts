@@ -412,7 +412,7 @@ describe('bad files give warnings, never a crash', () => {
   test('a short form with no full citation is named', () => {
     const file = parseCorpusFile('short.txt', ['题目甲乙丙', '', '王二', '', '这是第一段。^①', '', '^① 《未知文献》。', ''].join('\n'));
     expect(file.warnings.map((w) => [w.line, w.message])).toEqual([
-      [3, 'no affiliation note (*) for 王二'],
+      [3, 'no affiliation note (*, 【作者简介】 or About the Authors) for 王二'],
       [7, 'footnote ① is a short form (《未知文献》。) with no full citation in the essay'],
     ]);
   });

@@ -2,6 +2,7 @@ import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { PROJECT_ROOT } from '../src/config.js';
+import { createCacheStore } from '../src/core/cache/store.js';
 import { loadCorpus, parseCorpusBytes, parsePdfBytes } from '../src/core/corpus/load.js';
 import { createParseCache } from '../src/core/corpus/parse-cache.js';
 import { extractPdf } from '../src/core/corpus/pdf.js';
@@ -56,7 +57,7 @@ export async function benchPdf(workDir: string): Promise<PdfFigures> {
   await copyFile(PDF, join(dir, 'essays-30-pages.pdf'));
   const parsed = await parsePdfBytes('essays-30-pages.pdf', bytes);
   const coldMs = await time(3, () => parsePdfBytes('essays-30-pages.pdf', bytes));
-  const parseCache = createParseCache(join(workDir, 'pdf-cache'), 'bench');
+  const parseCache = createParseCache(createCacheStore(join(workDir, 'pdf-cache')), 'bench');
   await loadCorpus(dir, { parseCache });
   const cachedMs = await time(5, () => loadCorpus(dir, { parseCache }));
   const textMs = await time(10, async () => parseCorpusBytes('essays-30-pages.txt', text));

@@ -182,11 +182,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     loadEnvFile();
     const config = parseConfig(io.env, { corpusDir: request.corpus });
     const logger = lazyLogger(config.logLevelExplicit ? config.logLevel : 'warn', io.stderr);
-    const corpus = await loadCorpus(config.corpusDir, { parseCache: parseCacheIn(config.cacheDir) });
+    const corpus = await loadCorpus(config.corpusDir, { parseCache: parseCacheIn(config.cacheDir, config.cacheMaxBytes) });
     for (const w of corpus.files.flatMap((f) => f.warnings)) io.stderr.write(`${formatWarning(w, corpus.dir)}\n`);
     const why = whyUnservable(corpus);
     if (why) return fail(io, json, 'corpus', why);
-    const bot = createBot({ commands: registry, library: await openLibrary(corpus, config.cacheDir), logger });
+    const bot = createBot({ commands: registry, library: await openLibrary(corpus, config.cacheDir, config.cacheMaxBytes), logger });
     const who: Requester = { platform: 'cli', userId: 'cli', locale: request.locale };
     const reply = bot.run(request.command.name, request.raw, who);
     if (reply.error) return fail(io, json, reply.error.code, reply.error.message);

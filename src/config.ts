@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULT_CACHE_MAX_MB } from './core/cache/store.js';
 import { UserError } from './core/dispatch/errors.js';
 import { GENERIC_COMMAND_WORDS, SLACK_BUILT_IN_COMMANDS } from './slack/built-in.js';
 
@@ -29,6 +30,14 @@ const optionalText = z
 const EnvSchema = z.object({
   CORPUS_DIR: optionalText,
   CACHE_DIR: optionalText,
+  CACHE_MAX_MB: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/u, 'must be a whole number of megabytes')
+      .transform(Number)
+      .pipe(z.number().int().min(16, 'must be at least 16 (MB)').max(1_000_000))
+      .optional(),
+  ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
   DISCORD_TOKEN: optionalText,
@@ -110,8 +119,10 @@ export interface SlackConfig {
 /** The whole configuration, parsed once from the environment and passed down. */
 export interface Config {
   corpusDir: string;
-  /** Where a large corpus's prebuilt index is kept (keyed by the corpus version). */
+  /** Where parsed files and built indexes are kept (keyed by content; shared by corpora and processes). */
   cacheDir: string;
+  /** The cache folder's bound: past it, the least recently used entries go. */
+  cacheMaxBytes: number;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /** LOG_LEVEL was set: the console then shows request logs too, not only warnings. */
   logLevelExplicit: boolean;
@@ -219,6 +230,7 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
   return {
     corpusDir: overrides.corpusDir ?? e.CORPUS_DIR ?? BUNDLED_CORPUS_DIR,
     cacheDir: e.CACHE_DIR ?? join(PROJECT_ROOT, '.cache'),
+    cacheMaxBytes: (e.CACHE_MAX_MB ?? DEFAULT_CACHE_MAX_MB) * 1024 * 1024,
     logLevel: e.LOG_LEVEL,
     logLevelExplicit: env.LOG_LEVEL !== undefined && env.LOG_LEVEL !== '',
     noColor: env.NO_COLOR !== undefined && env.NO_COLOR !== '',

@@ -20,8 +20,8 @@ function paragraphCount(corpus: Corpus): number {
 }
 
 /** The corpus with its index: from the cache keyed by the corpus version (and the build) when it pays. */
-export async function openLibrary(corpus: Corpus, cacheDir: string): Promise<Library> {
+export async function openLibrary(corpus: Corpus, cacheDir: string, cacheMaxBytes?: number): Promise<Library> {
   if (BUILD_ID === undefined && paragraphCount(corpus) <= CACHE_ABOVE_PARAGRAPHS) return { corpus, index: createIndex(corpus) };
-  const { index } = await loadOrBuildIndex(corpus, cacheDir);
+  const { index } = await loadOrBuildIndex(corpus, cacheDir, { ...(cacheMaxBytes ? { maxBytes: cacheMaxBytes } : {}) });
   return { corpus, index };
 }

@@ -80,7 +80,7 @@ async function main(): Promise<number> {
     ? (await import('./logger.js')).createLogger(config.logLevel)
     : lazyLogger(config.logLevelExplicit ? config.logLevel : 'warn', process.stderr);
 
-  const parseCache = parseCacheIn(config.cacheDir);
+  const parseCache = parseCacheIn(config.cacheDir, config.cacheMaxBytes);
   const corpus = await loadCorpus(config.corpusDir, { parseCache });
   const shownDir = relative(process.cwd(), corpus.dir) || '.';
   for (const warning of corpus.files.flatMap((f) => f.warnings)) {
@@ -104,7 +104,13 @@ async function main(): Promise<number> {
       })
     : undefined;
   const links = config.publicUrl ? reader : undefined;
-  const bot = createBot({ commands: registry, library: await openLibrary(corpus, config.cacheDir), logger, rateLimit: config.rateLimit, links });
+  const bot = createBot({
+    commands: registry,
+    library: await openLibrary(corpus, config.cacheDir, config.cacheMaxBytes),
+    logger,
+    rateLimit: config.rateLimit,
+    links,
+  });
   if (!reader && (config.publicUrl || config.reader.port)) {
     logger.warn(
       {},
@@ -119,7 +125,10 @@ async function main(): Promise<number> {
   const interactive = process.stdin.isTTY === true;
   // A pipe is answered and closed before any edit could matter; a person or a live bot stays.
   // A reload parses and indexes in a worker thread: the bot answers from the old version meanwhile.
-  const watcher = live || interactive ? watchCorpus(config.corpusDir, { bot, logger, load: loadInWorker({ cacheDir: config.cacheDir }) }) : null;
+  const watcher =
+    live || interactive
+      ? watchCorpus(config.corpusDir, { bot, logger, load: loadInWorker({ cacheDir: config.cacheDir, cacheMaxBytes: config.cacheMaxBytes }) })
+      : null;
 
   if (!live) {
     await runConsole(bot, {

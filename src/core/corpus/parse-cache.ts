@@ -1,13 +1,13 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { type CacheStore, createCacheStore } from '../cache/store.js';
 import type { CorpusFile } from './model.js';
 
 /*
- * Parsed corpus files on disk, keyed by the build that parsed them and by the file's name
- * and content hash. Reading a parsed file back is faster than parsing it again, above all
- * because parsing makes passage IDs with pinyin-pro, whose dictionaries alone take as long
- * to load as the rest of a CLI answer. A cache entry is only ever read for the very bytes
- * and code that wrote it; anything wrong with it means a fresh parse, never a failure.
+ * Parsed corpus files on disk, keyed by the build that parsed them and by the file's content
+ * hash: the same bytes in two corpora (or under two names) are parsed once. Reading a parsed
+ * file back is faster than parsing it again, above all because parsing makes passage IDs
+ * with pinyin-pro, whose dictionaries alone take as long to load as the rest of a CLI
+ * answer. A cache entry is only ever read for the very bytes and code that wrote it;
+ * anything wrong with it means a fresh parse, never a failure.
  */
 
 declare const __YINZHENG_BUILD__: string | undefined;
@@ -23,16 +23,39 @@ export interface ParseCache {
   put(file: CorpusFile): Promise<void>;
 }
 
-/** A cache in `dir/parsed/` for the parser of build `buildId`. */
-export function createParseCache(dir: string, buildId: string): ParseCache {
-  const folder = join(dir, 'parsed');
-  // The name is part of the key: a parsed file names itself in its warnings.
-  const path = (name: string, hash: string) => join(folder, `${buildId}-${hash.slice(0, 32)}-${encodeURIComponent(name)}.json`);
+/**
+ * Whether a parsed file depends on its name beyond naming itself: an essay without authors
+ * takes its ID (and, with no title, its title) from the file's name, as does an editor's note
+ * outside a symposium. Such a file read under another name is parsed again.
+ */
+function nameBound(file: CorpusFile): boolean {
+  return file.essays.some((e) => e.authors.length === 0 && (e.kind === 'essay' || e.symposium === null));
+}
+
+/** A parsed file under another name: the names it keeps of itself changed, nothing else. */
+function renamed(file: CorpusFile, name: string): CorpusFile {
+  return {
+    ...file,
+    file: name,
+    essays: file.essays.map((e) => ({ ...e, file: name })),
+    warnings: file.warnings.map((w) => ({ ...w, file: name })),
+  };
+}
+
+/** A parse cache in `store` for the parser of build `buildId`. */
+export function createParseCache(store: CacheStore, buildId: string): ParseCache {
+  const entry = (hash: string) => `parsed-${buildId}-${hash.slice(0, 40)}.json`;
   return {
     async get(name, hash) {
+      const data = await store.read(entry(hash));
+      if (data === null) return null;
       try {
-        const parsed = JSON.parse(await readFile(path(name, hash), 'utf8')) as CorpusFile;
-        if (parsed.file !== name || parsed.hash !== hash) return null;
+        let parsed = JSON.parse(data.toString('utf8')) as CorpusFile;
+        if (parsed.hash !== hash || !Array.isArray(parsed.essays) || !Array.isArray(parsed.warnings)) return null;
+        if (parsed.file !== name) {
+          if (nameBound(parsed)) return null;
+          parsed = renamed(parsed, name);
+        }
         // As the parser gives them: a paragraph's raw text is its display text when the two are alike.
         for (const essay of parsed.essays) for (const s of essay.sections) for (const p of s.paragraphs) if (p.raw === p.text) p.raw = p.text;
         return parsed;
@@ -41,27 +64,13 @@ export function createParseCache(dir: string, buildId: string): ParseCache {
       }
     },
     async put(file) {
-      try {
-        await mkdir(folder, { recursive: true });
-        const target = path(file.file, file.hash);
-        // Written beside and renamed, so a reader never sees half a file.
-        const partial = `${target}.${process.pid}.partial`;
-        await writeFile(partial, JSON.stringify(file));
-        await rename(partial, target);
-        // The same file's entries of other contents, and other builds' entries, will never be read again.
-        const mine = `-${encodeURIComponent(file.file)}.json`;
-        for (const other of await readdir(folder)) {
-          if (join(folder, other) === target || other.endsWith('.partial')) continue;
-          if (other.endsWith(mine) || !other.startsWith(`${buildId}-`)) await rm(join(folder, other), { force: true });
-        }
-      } catch {
-        // A cache that cannot be written only costs the next start a parse.
-      }
+      // A cache that cannot be written only costs the next start a parse.
+      await store.write(entry(file.hash), JSON.stringify(file));
     },
   };
 }
 
-/** The parse cache of this build in `dir`, or none when running from source. */
-export function parseCacheIn(dir: string): ParseCache | undefined {
-  return BUILD_ID === undefined ? undefined : createParseCache(dir, BUILD_ID);
+/** The parse cache of this build in `dir` (bounded by `maxBytes`), or none when running from source. */
+export function parseCacheIn(dir: string, maxBytes?: number): ParseCache | undefined {
+  return BUILD_ID === undefined ? undefined : createParseCache(createCacheStore(dir, maxBytes), BUILD_ID);
 }

@@ -23,13 +23,16 @@ try {
 const send = (message: ReloadMessage, transfer: ArrayBuffer[] = []) => parentPort?.postMessage(message, transfer);
 
 try {
-  const parsed = await parseForReload(job.dir, job.current, job.cacheDir === null ? undefined : parseCacheIn(job.cacheDir));
+  const parsed = await parseForReload(job.dir, job.current, job.cacheDir === null ? undefined : parseCacheIn(job.cacheDir, job.cacheMaxBytes));
   if (parsed.kind !== 'parsed') send(parsed);
   else {
     const { corpus } = parsed;
     // With a cache folder, an index built before for this very corpus is read, and one built
     // now is written for the next start.
-    const index = job.cacheDir === null ? createIndex(corpus) : (await loadOrBuildIndex(corpus, job.cacheDir)).index;
+    const index =
+      job.cacheDir === null
+        ? createIndex(corpus)
+        : (await loadOrBuildIndex(corpus, job.cacheDir, { ...(job.cacheMaxBytes ? { maxBytes: job.cacheMaxBytes } : {}) })).index;
     const arrays = indexArrays(index);
     // One file at a time, the next once the serving thread has taken this one in and had a
     // turn of its event loop: sent all at once, they were all taken in within one turn (at

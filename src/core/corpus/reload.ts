@@ -87,6 +87,8 @@ export interface ReloadJob {
   current: { version: string; files: FileSummary[] };
   /** Where the parse and index caches are (the worker reads and writes them), or null for none. */
   cacheDir: string | null;
+  /** The cache folder's bound (CACHE_MAX_MB). */
+  cacheMaxBytes?: number;
 }
 
 /**
@@ -101,10 +103,15 @@ export type ReloadMessage =
   | Exclude<LoadResult, { kind: 'loaded' }>;
 
 /** Loads in a worker thread of its own, which reads and writes the caches in `cacheDir`. */
-export function loadInWorker(options: { cacheDir: string | null }): CorpusLoader {
+export function loadInWorker(options: { cacheDir: string | null; cacheMaxBytes?: number }): CorpusLoader {
   return (dir, current) =>
     new Promise((resolve) => {
-      const job: ReloadJob = { dir, current: { version: current.version, files: summaryOf(current) }, cacheDir: options.cacheDir };
+      const job: ReloadJob = {
+        dir,
+        current: { version: current.version, files: summaryOf(current) },
+        cacheDir: options.cacheDir,
+        ...(options.cacheMaxBytes ? { cacheMaxBytes: options.cacheMaxBytes } : {}),
+      };
       let worker: Worker;
       try {
         const { source, eval: isEval } = workerSource('reload-worker', import.meta.url);

@@ -1,9 +1,14 @@
-import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { createCacheStore, evict } from '../../../src/core/cache/store.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
 import { createParseCache } from '../../../src/core/corpus/parse-cache.js';
+import { loadOrBuildIndex } from '../../../src/core/search/cache.js';
+import { runCliProcess } from '../../support/cli.js';
+
+/* The cache folder (issue 24): entries keyed by content, shared by corpora, bounded, never a failure. */
 
 describe('parse cache', () => {
   let dir: string;
@@ -19,14 +24,15 @@ describe('parse cache', () => {
   });
 
   test('a file parsed once is read back from the cache, equal to a fresh parse', async () => {
-    const cache = createParseCache(cacheDir, 'build-a');
+    const cache = createParseCache(createCacheStore(cacheDir), 'build-a');
     const first = await loadCorpus(dir, { parseCache: cache });
-    const entries = await readdir(join(cacheDir, 'parsed'));
+    const entries = await readdir(cacheDir);
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatch(/^build-a-[0-9a-f]{32}-conventions\.txt\.json$/u);
+    // Keyed by the build and the content, not by the file's name.
+    expect(entries[0]).toMatch(/^parsed-build-a-[0-9a-f]{40}\.json$/u);
 
     // Mark the entry, so that the second load shows it came from the cache and not a parse.
-    const path = join(cacheDir, 'parsed', entries[0] as string);
+    const path = join(cacheDir, entries[0] as string);
     const cached = JSON.parse(await readFile(path, 'utf8')) as { symposium: string | null };
     await writeFile(path, JSON.stringify({ ...cached, symposium: 'FROM CACHE' }));
     const second = await loadCorpus(dir, { parseCache: cache });
@@ -35,21 +41,124 @@ describe('parse cache', () => {
     expect(await loadCorpus(dir)).toEqual(first);
   });
 
-  test('another build, or changed bytes, parse afresh and drop the entries that can no longer be read', async () => {
-    await loadCorpus(dir, { parseCache: createParseCache(cacheDir, 'build-a') });
+  test('the same bytes in another corpus, under another name, are read from the entry the first wrote', async () => {
+    const cache = createParseCache(createCacheStore(cacheDir), 'build-a');
+    await loadCorpus(dir, { parseCache: cache });
+    const [entry] = await readdir(cacheDir);
+    const path = join(cacheDir, entry as string);
+    await writeFile(path, JSON.stringify({ ...JSON.parse(await readFile(path, 'utf8')), symposium: 'FROM CACHE' }));
+    const other = await mkdtemp(join(tmpdir(), 'yz-corpus-'));
+    await copyFile('test/fixtures/corpus/conventions.txt', join(other, 'renamed.txt'));
+    const read = await loadCorpus(other, { parseCache: cache });
+    expect(read.files[0]?.symposium).toBe('FROM CACHE');
+    const fresh = (await loadCorpus(other)).files[0];
+    expect({ ...read.files[0], symposium: fresh?.symposium }).toEqual(fresh);
+    expect(read.files[0]?.essays.every((e) => e.file === 'renamed.txt')).toBe(true);
+    expect(await readdir(cacheDir)).toHaveLength(1);
+    await rm(other, { recursive: true, force: true });
+  });
+
+  test('another build, or changed bytes, parse afresh and leave the other entries to the bound', async () => {
+    await loadCorpus(dir, { parseCache: createParseCache(createCacheStore(cacheDir), 'build-a') });
     await writeFile(join(dir, 'conventions.txt'), `${await readFile(join(dir, 'conventions.txt'), 'utf8')}\n补记。\n`);
-    const changed = await loadCorpus(dir, { parseCache: createParseCache(cacheDir, 'build-b') });
-    const entries = await readdir(join(cacheDir, 'parsed'));
-    expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatch(/^build-b-/u);
+    const changed = await loadCorpus(dir, { parseCache: createParseCache(createCacheStore(cacheDir), 'build-b') });
+    expect((await readdir(cacheDir)).sort().map((e) => e.slice(0, 14))).toEqual(['parsed-build-a', 'parsed-build-b']);
     expect(changed).toEqual(await loadCorpus(dir));
   });
 
-  test('an entry that is not valid JSON means a parse, not a failure', async () => {
-    const cache = createParseCache(cacheDir, 'build-a');
+  test('a truncated or corrupt entry means a parse, not a failure', async () => {
+    const cache = createParseCache(createCacheStore(cacheDir), 'build-a');
     const fresh = await loadCorpus(dir, { parseCache: cache });
-    const [entry] = await readdir(join(cacheDir, 'parsed'));
-    await writeFile(join(cacheDir, 'parsed', entry as string), '{"truncated');
+    const [entry] = await readdir(cacheDir);
+    const path = join(cacheDir, entry as string);
+    const whole = await readFile(path);
+    await writeFile(path, whole.subarray(0, whole.length >> 1));
     expect(await loadCorpus(dir, { parseCache: cache })).toEqual(fresh);
+    await writeFile(path, '{"hash": 42, "essays": "no"}');
+    expect(await loadCorpus(dir, { parseCache: cache })).toEqual(fresh);
+  });
+});
+
+describe('index cache', () => {
+  let cacheDir: string;
+  beforeEach(async () => {
+    cacheDir = await mkdtemp(join(tmpdir(), 'yz-cache-'));
+  });
+  afterEach(async () => {
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+
+  test('two corpora sharing a folder keep each other’s index: alternating queries rebuild nothing', async () => {
+    const a = await loadCorpus('data/essays');
+    const b = await loadCorpus('test/fixtures/corpus');
+    expect((await loadOrBuildIndex(a, cacheDir)).source).toBe('built');
+    expect((await loadOrBuildIndex(b, cacheDir)).source).toBe('built');
+    for (let i = 0; i < 2; i++) {
+      expect((await loadOrBuildIndex(a, cacheDir)).source).toBe('hit');
+      expect((await loadOrBuildIndex(b, cacheDir)).source).toBe('hit');
+    }
+  });
+
+  test('a truncated index entry is rebuilt, answering as before', async () => {
+    const corpus = await loadCorpus('test/fixtures/corpus');
+    const built = await loadOrBuildIndex(corpus, cacheDir);
+    const whole = await readFile(built.file);
+    await writeFile(built.file, whole.subarray(0, 100));
+    const again = await loadOrBuildIndex(corpus, cacheDir);
+    expect(again.source).toBe('built');
+    expect(again.index.search('规则', {}, { limit: 3 }).map((h) => h.paragraph.id)).toEqual(
+      built.index.search('规则', {}, { limit: 3 }).map((h) => h.paragraph.id),
+    );
+  });
+});
+
+describe('the bound', () => {
+  test('evicts the least recently used entries past the size, sparing the one just written', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'yz-cache-'));
+    const store = createCacheStore(dir, 3500);
+    for (const name of ['a', 'b', 'c']) {
+      await store.write(`${name}.bin`, Buffer.alloc(1000));
+      // mtimes a second apart: the order of use, whatever the file system's resolution.
+      const t = new Date(Date.UTC(2026, 0, 1, 0, 0, ['a', 'b', 'c'].indexOf(name)));
+      await utimes(join(dir, `${name}.bin`), t, t);
+    }
+    // Three fit; reading a marks it used now, so the fourth evicts b, the least recently used.
+    expect(await store.read('a.bin')).toHaveLength(1000);
+    await store.write('d.bin', Buffer.alloc(1000));
+    expect((await readdir(dir)).sort()).toEqual(['a.bin', 'c.bin', 'd.bin']);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('a partial write a dead process left is removed once stale; a fresh one is not', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'yz-cache-'));
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'x.bin.1.partial'), 'half');
+    await writeFile(join(dir, 'y.bin.2.partial'), 'half');
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await utimes(join(dir, 'x.bin.1.partial'), old, old);
+    await evict(dir, 1024);
+    expect(await readdir(dir)).toEqual(['y.bin.2.partial']);
+    await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe('one cache folder, two processes, two corpora', () => {
+  test('each process reads what the other cached: nothing cached is built again', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'yz-cache-'));
+    const env = { CACHE_DIR: cacheDir };
+    const a = await runCliProcess(['quote', '智能鸿沟', '--json', '--corpus', 'data/essays'], env);
+    const b = await runCliProcess(['quote', '水文数据', '--json', '--corpus', 'test/fixtures/corpus'], env);
+    expect([a.code, b.code]).toEqual([0, 0]);
+    // An entry rewritten would be a new file (written beside, then renamed): the inodes tell.
+    const inodes = async () =>
+      Object.fromEntries(await Promise.all((await readdir(cacheDir)).sort().map(async (n) => [n, (await stat(join(cacheDir, n))).ino] as const)));
+    const before = await inodes();
+    expect(Object.keys(before).filter((n) => n.startsWith('index-'))).toHaveLength(2);
+    expect(Object.keys(before).filter((n) => n.startsWith('parsed-')).length).toBeGreaterThanOrEqual(2);
+    const again = await runCliProcess(['quote', '智能鸿沟', '--json', '--corpus', 'data/essays'], env);
+    const other = await runCliProcess(['quote', '水文数据', '--json', '--corpus', 'test/fixtures/corpus'], env);
+    expect([again.stdout, other.stdout]).toEqual([a.stdout, b.stdout]);
+    expect(await inodes()).toEqual(before);
+    await rm(cacheDir, { recursive: true, force: true });
   });
 });

@@ -1,0 +1,90 @@
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/*
+ * The cache folder (`CACHE_DIR`): parsed files and built indexes, each an entry named by what
+ * it was made from (a content hash, the build, the format), never by a file's name or by one
+ * corpus, so that several corpora and several processes share one folder and each finds what
+ * any of them made. The folder is bounded by size: writing an entry evicts the least recently
+ * used ones past `maxBytes`, a read marks an entry used (its mtime: atime is often not kept).
+ * An entry is written beside and renamed into place, so a reader never sees half of one, and
+ * anything wrong with an entry is a miss for the caller, which rebuilds it: never a failure.
+ */
+
+/** The default bound: room for the indexes and parsed files of a large archive on a laptop. */
+export const DEFAULT_CACHE_MAX_MB = 512;
+
+/** A partial write older than this was left by a process that died: it is removed. */
+const STALE_PARTIAL_MS = 60 * 60 * 1000;
+
+export interface CacheStore {
+  readonly dir: string;
+  /** The entry's bytes, or null when there is none or it cannot be read. */
+  read(name: string): Promise<Buffer | null>;
+  /** Writes an entry whole and evicts past the bound; false when the folder cannot be written. */
+  write(name: string, data: string | Uint8Array): Promise<boolean>;
+}
+
+/** Entry names are made by the code (hashes, versions), never by a user: checked all the same. */
+function entryPath(dir: string, name: string): string {
+  if (!/^[A-Za-z0-9._-]+$/u.test(name)) throw new Error(`cache: bad entry name ${name}`);
+  return join(dir, name);
+}
+
+/** Removes the least recently used entries until the folder holds at most `maxBytes`, sparing `keep`. */
+export async function evict(dir: string, maxBytes: number, keep: string | null = null, now = Date.now()): Promise<string[]> {
+  const entries: Array<{ name: string; size: number; used: number }> = [];
+  for (const name of await readdir(dir)) {
+    try {
+      const s = await stat(join(dir, name));
+      if (!s.isFile()) continue;
+      if (name.endsWith('.partial')) {
+        if (now - s.mtimeMs > STALE_PARTIAL_MS) await rm(join(dir, name), { force: true });
+        continue;
+      }
+      entries.push({ name, size: s.size, used: s.mtimeMs });
+    } catch {
+      // Removed by another process meanwhile.
+    }
+  }
+  let total = entries.reduce((n, e) => n + e.size, 0);
+  const removed: string[] = [];
+  for (const e of entries.sort((a, b) => a.used - b.used || a.name.localeCompare(b.name))) {
+    if (total <= maxBytes) break;
+    if (e.name === keep) continue;
+    await rm(join(dir, e.name), { force: true });
+    total -= e.size;
+    removed.push(e.name);
+  }
+  return removed;
+}
+
+export function createCacheStore(dir: string, maxBytes = DEFAULT_CACHE_MAX_MB * 1024 * 1024): CacheStore {
+  return {
+    dir,
+    async read(name) {
+      const path = entryPath(dir, name);
+      try {
+        const data = await readFile(path);
+        const now = new Date();
+        await utimes(path, now, now).catch(() => {});
+        return data;
+      } catch {
+        return null;
+      }
+    },
+    async write(name, data) {
+      const path = entryPath(dir, name);
+      try {
+        await mkdir(dir, { recursive: true });
+        const partial = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.partial`;
+        await writeFile(partial, data);
+        await rename(partial, path);
+        await evict(dir, maxBytes, name);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}

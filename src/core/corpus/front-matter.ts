@@ -65,6 +65,9 @@ const ENGLISH_NAMES = ENGLISH_LABELS.map(([, names]) => names).join('|');
 /** An English label at a block's start or after a sentence: `Abstract:`, `About the Authors`. */
 const ENGLISH = new RegExp(`(?:^|(?<=[.。\\s]))(${ENGLISH_NAMES})(?:\\s*[：:]\\s*|\\s+(?=[A-Z])|\\s*$)`, 'gu');
 
+/** Something every label holds: a bracket, a colon, or an English label's first word. */
+const LABEL_HINT = /[【：:]|Abstract|ABSTRACT|Key|KEY|About|ABOUT/u;
+
 function fieldOf(label: string, table: Array<[FrontField, string]>): FrontField | null {
   for (const [field, names] of table) if (new RegExp(`^(?:${names})$`, 'u').test(label.trim())) return field;
   return null;
@@ -82,6 +85,8 @@ export interface LabelledPart {
  * first label of a block that does not start with one is `lead`, left to the caller.
  */
 export function splitLabels(block: string): { lead: string; parts: LabelledPart[] } {
+  // Most blocks hold no label at all: a look for what every label has is far cheaper than the four patterns.
+  if (!LABEL_HINT.test(block)) return { lead: block.trim(), parts: [] };
   const cuts: Array<{ at: number; end: number; field: FrontField }> = [];
   const colon = COLON.exec(block);
   if (colon) cuts.push({ at: colon.index, end: colon.index + colon[0].length, field: fieldOf(colon[1] as string, LABELS) as FrontField });

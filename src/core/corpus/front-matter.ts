@@ -145,6 +145,17 @@ export function readIssue(header: string): IssueFacts | null {
   return null;
 }
 
+/**
+ * Whether a line says nothing but the issue (`国际展望　2026年第1期`, `International Outlook,
+ * No. 3, 2025`, perhaps a page number after it): a masthead or a running header, not text.
+ */
+export function isIssueLine(line: string): boolean {
+  const text = line.trim();
+  if (text.length > 60 || readIssue(text) === null) return false;
+  const rest = [CHINESE_ISSUE, BRACKET_ISSUE, ENGLISH_ISSUE].reduce((t, re) => t.replace(re, ''), text);
+  return /^[\s\d·—–\-.,，。:：]*$/u.test(rest);
+}
+
 /** Year and issue from a 文章编号 (`1006-1568-（2026）01-0057-18`: ISSN, year, issue, first page, pages). */
 export function issueOfArticleNumber(number: string): { year: number; issue: string } | null {
   const m = /[（(](\d{4})[）)]\s*(\d{1,2})\s*-/u.exec(number);

@@ -1,4 +1,4 @@
-import { type FrontField, readIssue, splitLabels } from './front-matter.js';
+import { type FrontField, isIssueLine, splitLabels } from './front-matter.js';
 import { endsSentence, isCircled, joinPieces, MARK, toDisplay } from './text.js';
 
 /*
@@ -123,7 +123,8 @@ export function readItems(text: string): ReadItems {
     }
     // A text dump keeps the running header as the page's first line: one that names an
     // issue, or that several pages open with (a short title on every odd page).
-    if (pageStart && current === null && content.trim().length <= 60 && (readIssue(content) !== null || repeated.has(content.trim()))) {
+    // A line that says nothing but the issue is one wherever it stands (a masthead, the English block's).
+    if (current === null && ((pageStart && content.trim().length <= 60 && repeated.has(content.trim())) || isIssueLine(content))) {
       headers.push({ page, text: detached(content.trim()), line });
       pageStart = false;
       return;

@@ -669,6 +669,7 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
   });
 
   if (essays.length === 0) warn(0, text.trim() === '' ? 'file is empty' : 'no essay found (a title followed by an author line)');
+  // The issue as the running headers, a masthead or the English block print it (`No. 1, 2026`).
   const printedIssue = commonIssue(headers.map((h) => h.text));
   const numbered = essays.map((e) => e.classification?.articleNumber).find((n) => n != null);
   const fromNumber = numbered ? issueOfArticleNumber(numbered) : null;

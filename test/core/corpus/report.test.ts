@@ -56,8 +56,12 @@ describe('corpus:check', () => {
       'Rule Competition in the Digital Age',
       'Wang Haiyan, Li Mingyuan and Zhao Jingyi',
       'Abstract: This article discusses rule competition.',
+      'International Outlook, No. 3, 2025',
     ].join('\n\n');
     const file = parseCorpusFile('names.txt', text);
+    // A line that says only the issue is the issue, wherever it stands: here the English block's.
+    expect(file.issue).toEqual({ journal: 'International Outlook', year: 2025, issue: '3' });
+    expect(file.essays[0]?.english?.abstract).toBe('This article discusses rule competition.');
     expect(file.essays[0]?.authors.map((a) => a.name)).toEqual(['王海燕', '李明远', '赵静怡']);
     expect(file.essays[0]?.english?.authors).toEqual(['Wang Haiyan', 'Li Mingyuan', 'Zhao Jingyi']);
     expect(file.warnings.map((w) => w.message)).toEqual([

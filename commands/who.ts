@@ -6,7 +6,7 @@ import { affiliationLabel, authorLabel, excerpt, label, quoteBlock } from '../sr
 import type { Reply } from '../src/core/reply/model.js';
 import { WhoResult } from '../src/core/reply/results.js';
 import { foldText } from '../src/core/search/fold.js';
-import type { PassageHit } from '../src/core/search/search.js';
+import type { CorpusIndex, PassageHit } from '../src/core/search/search.js';
 
 const options = z.object({
   text: queryText(200).meta({
@@ -106,7 +106,7 @@ function findCandidates(text: string, ctx: CommandContext): Candidate[] {
 
   if (key.length > 0) {
     for (const essay of essays) {
-      if (matchesName(essay.title, key)) {
+      if (matchesName(ctx.index, essay.title, key)) {
         const opening = openingOf(
           essay,
           essay.sections.find((s) => s.paragraphs.length > 0),
@@ -114,7 +114,7 @@ function findCandidates(text: string, ctx: CommandContext): Candidate[] {
         if (opening) add({ ...opening, via: 'title' });
       }
       essay.sections.forEach((section, i) => {
-        if (section.heading === null || !matchesName(section.heading, key)) return;
+        if (section.heading === null || !matchesName(ctx.index, section.heading, key)) return;
         // A heading with no paragraph of its own (`一、` directly followed by `（一）`) opens with
         // the first passage of the sections under it.
         const opening = openingOf(essay, firstWithText(essay.sections, i));
@@ -140,14 +140,24 @@ function findCandidates(text: string, ctx: CommandContext): Candidate[] {
   return found;
 }
 
-// Keys of the corpus's headings and titles, worked out once: /who reads all of them on every call.
-const keyCache = new Map<string, string>();
+/**
+ * Keys of the corpus's headings and titles, worked out once per index: /who reads all of them
+ * on every call. Kept beside the index built for each corpus version, so a reload starts
+ * afresh and the old keys go with the old index; only names from the corpus are keyed (never
+ * typed text), so each map is bounded by the corpus's headings and titles.
+ */
+const keysByIndex = new WeakMap<CorpusIndex, Map<string, string>>();
 
-function cachedKey(name: string): string {
-  let key = keyCache.get(name);
+function cachedKey(index: CorpusIndex, name: string): string {
+  let keys = keysByIndex.get(index);
+  if (!keys) {
+    keys = new Map();
+    keysByIndex.set(index, keys);
+  }
+  let key = keys.get(name);
   if (key === undefined) {
     key = headingKey(name);
-    keyCache.set(name, key);
+    keys.set(name, key);
   }
   return key;
 }
@@ -158,14 +168,13 @@ function placeKey(essay: Essay, section: Section): string {
 }
 
 /** True when a heading or title and the typed key name each other: one holds the other. */
-function matchesName(name: string, key: string): boolean {
-  const own = cachedKey(name);
+function matchesName(index: CorpusIndex, name: string, key: string): boolean {
+  const own = cachedKey(index, name);
   if (own.length === 0) return false;
   // A key of one character would match half the headings of the corpus.
   return (key.length >= 2 && own.includes(key)) || (own.length >= 2 && key.includes(own) && own.length * 2 >= key.length);
 }
 
-/** The first sentence under a heading, quoted for it. */
 /** The section at `i` if it has paragraphs, else the first under it (deeper, before the next of its level) that has. */
 function firstWithText(sections: Section[], i: number): Section | undefined {
   const top = sections[i];
@@ -178,6 +187,7 @@ function firstWithText(sections: Section[], i: number): Section | undefined {
   return undefined;
 }
 
+/** The first sentence under a heading, quoted for it. */
 function openingOf(essay: Essay, section: Section | undefined): Omit<Candidate, 'via'> | null {
   const paragraph = section?.paragraphs[0];
   if (!section || !paragraph) return null;

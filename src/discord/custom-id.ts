@@ -23,8 +23,10 @@ export interface ButtonState {
  * character per character: Discord counts characters, and a query of a dozen Hanzi must
  * still fit in 100. Numbers and booleans travel as text; the core's input parser reads them
  * back. When the state is longer than 100 characters, the id is `y1#<hash>` and the state
- * waits in a bounded in-memory cache: such a button does not survive a restart and is
- * answered with a polite "expired" note instead.
+ * waits in the button store (createButtonStore): in a bounded in-memory cache and, with a
+ * state folder (DATA_DIR/discord-buttons, the default), in a file named by the hash, so the
+ * button works after a restart and on every replica sharing the folder for 30 days. Only a
+ * state found in neither is answered with a polite "expired" note.
  */
 const VERSION = 'y1';
 const KINDS: Record<ActionKind, string> = { more: 'm', context: 'c', sources: 's', share: 'p' };
@@ -64,7 +66,7 @@ export function decodeState(id: string): ButtonState | null {
 
 export type Resolved = { state: ButtonState } | { expired: true } | { unknown: true };
 
-/** Encodes button states into custom_ids, keeping the few that do not fit in a bounded LRU cache. */
+/** Encodes button states into custom_ids, keeping the few that do not fit in a bounded LRU cache and, with a folder, on disk. */
 export interface ButtonStore {
   customId(state: ButtonState): string;
   resolve(customId: string): Resolved;

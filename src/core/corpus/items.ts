@@ -62,8 +62,8 @@ const PAREN_LINE = /^\s*(\d{1,3}\))\s*(.*)$/u;
 /**
  * A copy of `text` that shares no memory with the string it was cut from. A line of `split`
  * is a slice of the file's text, and so is whatever the model keeps of it (a note's raw
- * line, a title): one such string kept the whole file in memory (at 1000× the bundled
- * corpus, 4 MB of the 55 a parsed corpus held). Items keep copies, which let the file go.
+ * line, a title): one such string keeps the whole file in memory (docs/decisions.md,
+ * 2026-12-02). Items keep copies, which let the file go.
  */
 export function detached(text: string): string {
   // A concatenation is flattened into a string of its own when it is next read; V8 has no

@@ -77,20 +77,24 @@ const LATIN_NAME = /^[A-Z][\p{L}.'-]+(?: [A-Z][\p{L}.'-]*){1,3}$/u;
 const HEADING_MAX = 40;
 const TITLE_MAX = 80;
 
-/**
- * Display text of a raw block. Working out what a block is asks for it several times (title?
- * heading? does the paragraph read on?), so one parse keeps each; parsing is synchronous, and
- * the memo is emptied when it ends.
- */
-let displayMemo = new Map<string, string>();
+/** Display text of a raw block, as one parse works it out. */
+type DisplayOf = (raw: string) => string;
 
-function displayOf(raw: string): string {
-  let display = displayMemo.get(raw);
-  if (display === undefined) {
-    display = toDisplay(raw).text;
-    displayMemo.set(raw, display);
-  }
-  return display;
+/**
+ * Display text of raw blocks, memoized for one parse. Working out what a block is asks for it
+ * several times (title? heading? does the paragraph read on?); each parse makes its own, so
+ * nothing outlives the file.
+ */
+function createDisplayOf(): DisplayOf {
+  const memo = new Map<string, string>();
+  return (raw) => {
+    let display = memo.get(raw);
+    if (display === undefined) {
+      display = toDisplay(raw).text;
+      memo.set(raw, display);
+    }
+    return display;
+  };
 }
 
 /** The level of a heading (see HEADING_LEVELS); named headings are of the first. */
@@ -98,7 +102,7 @@ function headingLevel(raw: string): number {
   return HEADING_LEVELS.find(([re]) => re.test(raw))?.[1] ?? 1;
 }
 
-function isHeading(raw: string): boolean {
+function isHeading(displayOf: DisplayOf, raw: string): boolean {
   if (NAMED_HEADING.test(raw)) return true;
   const display = displayOf(raw);
   return HEADING_LEVELS.some(([re]) => re.test(raw)) && display.length <= HEADING_MAX && !endsSentence(display);
@@ -175,15 +179,15 @@ function authorNames(raw: string, known: readonly string[] = [], romanised: Read
   return null;
 }
 
-function isTitleCandidate(raw: string): boolean {
+function isTitleCandidate(displayOf: DisplayOf, raw: string): boolean {
   const display = displayOf(raw);
   // A title does not stop on a mark that opens or continues a clause.
   if (/[，、；“《（,;(]$/u.test(display)) return false;
-  return display.length >= 2 && display.length <= TITLE_MAX && !endsSentence(display) && !EDITORS_NOTE.test(raw) && !isHeading(raw);
+  return display.length >= 2 && display.length <= TITLE_MAX && !endsSentence(display) && !EDITORS_NOTE.test(raw) && !isHeading(displayOf, raw);
 }
 
 /** Whether the previous paragraph reads on into the next text block (a page break cut it). */
-function readsOn(paragraph: DraftParagraph, notesBetween: boolean): boolean {
+function readsOn(displayOf: DisplayOf, paragraph: DraftParagraph, notesBetween: boolean): boolean {
   const last = paragraph.pieces[paragraph.pieces.length - 1];
   if (!last) return false;
   const text = displayOf(last.raw);
@@ -215,7 +219,7 @@ interface Structure {
   docs: DraftDoc[];
 }
 
-function buildStructure(items: Item[], file: string, warn: (line: number, message: string) => void): Structure {
+function buildStructure(items: Item[], file: string, warn: (line: number, message: string) => void, displayOf: DisplayOf): Structure {
   const docs: DraftDoc[] = [];
   const known = namesInNotes(items);
   const romanised = items.flatMap((item) => (item.kind === 'front' && item.field === 'enAuthors' ? [englishNames(item.body)] : []));
@@ -247,11 +251,11 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
     const raw = item.raw;
 
     // An essay starts with its title, then an author line (`张三`), perhaps a subtitle between.
-    if (isTitleCandidate(raw)) {
+    if (isTitleCandidate(displayOf, raw)) {
       let j = nextText(i);
       let title = displayOf(raw);
       const maybeSubtitle = j >= 0 ? (items[j] as Item).raw : '';
-      if (/^\s*[—－-]{1,2}/u.test(maybeSubtitle) && isTitleCandidate(maybeSubtitle)) {
+      if (/^\s*[—－-]{1,2}/u.test(maybeSubtitle) && isTitleCandidate(displayOf, maybeSubtitle)) {
         title = `${title}${displayOf(maybeSubtitle)}`;
         j = nextText(j);
       }
@@ -263,13 +267,13 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
       // After a paragraph cut mid-sentence, a short block is far more likely its continuation
       // than the next essay: only an author named by an affiliation note outweighs that.
       const confirmed = names?.every((n) => known.includes(n));
-      if (names && (confirmed || !(open && readsOn(open, notesSinceText)))) {
+      if (names && (confirmed || !(open && readsOn(displayOf, open, notesSinceText)))) {
         if (line?.unresolved)
           warn(
             (items[j] as Item).line,
             `author line: cannot tell where the names in ${line.unresolved} divide (no note names them): separate them with spaces or 、 in the text, or add an author note`,
           );
-        if (open && readsOn(open, false)) {
+        if (open && readsOn(displayOf, open, false)) {
           const last = open.pieces[open.pieces.length - 1] as Piece;
           warn(last.line, 'paragraph ends mid-sentence: its continuation is not in the file');
         }
@@ -299,7 +303,7 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
     // A page that opens with an unindented line goes on with the paragraph the page before
     // ended, even at a sentence's end, in a file whose paragraphs start indented.
     const pageContinues = indents && item.pageTop && !item.indented;
-    if (open && (readsOn(open, notesSinceText) || pageContinues) && !isHeading(raw)) {
+    if (open && (readsOn(displayOf, open, notesSinceText) || pageContinues) && !isHeading(displayOf, raw)) {
       open.pieces.push({ raw, line: item.line, item: i, page: item.page });
       notesSinceText = false;
       continue;
@@ -311,7 +315,7 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
       docs.push(doc);
     }
 
-    if (isHeading(raw)) {
+    if (isHeading(displayOf, raw)) {
       const heading = toDisplay(raw, { collapseHanSpaces: true }).text;
       const level = headingLevel(raw);
       // The enclosing headings: the latest of each level above this one.
@@ -325,7 +329,7 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
     notesSinceText = false;
   }
 
-  if (open && readsOn(open, false)) {
+  if (open && readsOn(displayOf, open, false)) {
     const last = open.pieces[open.pieces.length - 1] as Piece;
     warn(last.line, 'paragraph ends mid-sentence at the end of the file: its continuation is not in the file');
   }
@@ -594,13 +598,7 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
   const warnings: CorpusWarning[] = [];
   const warn: Warn = (line, message) => warnings.push({ file, line, message });
   const { items, headers } = readItems(text);
-  let structure: Structure;
-  try {
-    structure = buildStructure(items, file, warn);
-  } finally {
-    displayMemo = new Map();
-  }
-  const { symposium, docs } = structure;
+  const { symposium, docs } = buildStructure(items, file, warn, createDisplayOf());
   const { owner, markers } = bindMarkers(docs, noteGroups(items, warn), warn);
   const notes = authorNotes(items, docs, warn);
   const usedSlugs = new Set<string>();

@@ -35,8 +35,8 @@ try {
         : (await loadOrBuildIndex(corpus, job.cacheDir, { ...(job.cacheMaxBytes ? { maxBytes: job.cacheMaxBytes } : {}) })).index;
     const arrays = indexArrays(index);
     // One file at a time, the next once the serving thread has taken this one in and had a
-    // turn of its event loop: sent all at once, they were all taken in within one turn (at
-    // 1000× the bundled corpus, a 325 ms stall).
+    // turn of its event loop: sent all at once, they would all be taken in within one turn,
+    // a stall that grows with the corpus (docs/decisions.md).
     for (const file of corpus.files) {
       const taken = new Promise<void>((resolve) => parentPort?.once('message', () => resolve()));
       send({ kind: 'file', file });

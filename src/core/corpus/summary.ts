@@ -170,9 +170,9 @@ function increment<K>(map: Map<K, number>, key: K, by = 1): void {
  * corpus of one essay too. A term occurs at least twice.
  */
 export function distinctiveTerms(essay: Essay, corpus: readonly Essay[], max = 10): string[] {
-  // Essays are new objects whenever the corpus is reloaded; the background is named by its
-  // essays' IDs, so the same essay against another corpus is computed afresh.
-  const background = corpus.map((e) => e.id).join('\n');
+  // The background is named by the sample's generation, which changes with the essay objects:
+  // after a reload an unchanged essay may meet changed neighbours under the same IDs.
+  const background = sampleOf(corpus).generation;
   const cached = termsCache.get(essay);
   if (cached && cached.max === max && cached.background === background) return cached.terms;
   const terms = computeDistinctiveTerms(essay, corpus, max);
@@ -180,7 +180,7 @@ export function distinctiveTerms(essay: Essay, corpus: readonly Essay[], max = 1
   return terms;
 }
 
-const termsCache = new WeakMap<Essay, { max: number; background: string; terms: string[] }>();
+const termsCache = new WeakMap<Essay, { max: number; background: number; terms: string[] }>();
 
 /**
  * Paragraphs of the background at most. Document frequencies from an even sample of a few
@@ -198,8 +198,28 @@ function documentFrequencies(paragraphs: readonly Paragraph[]): Map<string, numb
   return df;
 }
 
-/** The counted paragraphs of the last corpus asked about, and their document frequencies. */
-let sampleCache: { key: string; sample: Paragraph[]; df: Map<string, number> } | null = null;
+/**
+ * The counted paragraphs of the last corpus asked about, and their document frequencies: one
+ * entry, named by its essay objects rather than their IDs, since a reload makes new essays
+ * under the same IDs and the old counts would then be stale.
+ */
+let sampleCache: { essays: readonly Essay[]; generation: number; sample: Paragraph[]; df: Map<string, number> } | null = null;
+let generations = 0;
+
+/** The sample of `corpus`, counted anew when it is not the corpus asked about last. */
+function sampleOf(corpus: readonly Essay[]): NonNullable<typeof sampleCache> {
+  if (!sampleCache || !sameEssays(sampleCache.essays, corpus)) {
+    const all = corpus.flatMap(paragraphsOf);
+    const step = all.length / BACKGROUND_SAMPLE;
+    const sample = all.length <= BACKGROUND_SAMPLE ? all : Array.from({ length: BACKGROUND_SAMPLE }, (_, i) => all[Math.floor(i * step)] as Paragraph);
+    sampleCache = { essays: [...corpus], generation: ++generations, sample, df: documentFrequencies(sample) };
+  }
+  return sampleCache;
+}
+
+function sameEssays(a: readonly Essay[], b: readonly Essay[]): boolean {
+  return a.length === b.length && a.every((e, i) => e === b[i]);
+}
 
 /**
  * Document frequencies of the other essays' paragraphs. They are counted once per corpus
@@ -207,21 +227,15 @@ let sampleCache: { key: string; sample: Paragraph[]; df: Map<string, number> } |
  * paragraphs are taken out again, which is exact whenever nothing was sampled out.
  */
 function backgroundOf(essay: Essay, corpus: readonly Essay[]): { df: (term: string) => number; size: number } {
-  const key = corpus.map((e) => e.id).join('\n');
-  if (sampleCache?.key !== key) {
-    const all = corpus.flatMap(paragraphsOf);
-    const step = all.length / BACKGROUND_SAMPLE;
-    const sample = all.length <= BACKGROUND_SAMPLE ? all : Array.from({ length: BACKGROUND_SAMPLE }, (_, i) => all[Math.floor(i * step)] as Paragraph);
-    sampleCache = { key, sample, df: documentFrequencies(sample) };
-  }
+  const background = sampleOf(corpus);
   const essayParagraphs = new Set(paragraphsOf(essay));
-  const mine = sampleCache.sample.filter((p) => essayParagraphs.has(p));
-  const all = sampleCache.df;
-  if (mine.length === 0) return { df: (term) => all.get(term) ?? 0, size: sampleCache.sample.length };
+  const mine = background.sample.filter((p) => essayParagraphs.has(p));
+  const all = background.df;
+  if (mine.length === 0) return { df: (term) => all.get(term) ?? 0, size: background.sample.length };
   // The essay's own counts taken out as terms are asked for: a copy of the whole map per
   // question was megabytes on a large corpus, kept alive long enough to reach the old generation.
   const own = documentFrequencies(mine);
-  return { df: (term) => (all.get(term) ?? 0) - (own.get(term) ?? 0), size: sampleCache.sample.length - mine.length };
+  return { df: (term) => (all.get(term) ?? 0) - (own.get(term) ?? 0), size: background.sample.length - mine.length };
 }
 
 function computeDistinctiveTerms(essay: Essay, corpus: readonly Essay[], max: number): string[] {

@@ -9,19 +9,25 @@ import { isSingleHan, termsOfFolded, tokenize } from './tokenize.js';
 import { buildArrays, checkArrays, compactOf, type IndexArrays, nextUnit, type Units, unitsOf, unitText } from './units.js';
 
 /**
- * The search index. The unit quoted is a sentence, so MiniSearch documents are sentences;
+ * The search index. The unit quoted is a sentence, so the index's documents are sentences;
  * a phrase that runs across a sentence end is found as a window of up to three sentences.
- * MiniSearch ranks by BM25 over character bigrams and long words (see tokenize.ts); on top
- * of that, a passage holding the whole query as a phrase (folded, spaces and punctuation
- * ignored) ranks before every passage that does not. Which sentences hold the phrase is not
- * left to the terms: a scan of the folded text finds them all (see docsHolding), so MiniSearch
- * is only asked for a query's rarer terms (see rarestTerms).
+ * Sentences are ranked by BM25 over character bigrams and long words (see tokenize.ts), scored
+ * by our own postings exactly as MiniSearch would (postings.ts); on top of that, a passage
+ * holding the whole query as a phrase (folded, spaces and punctuation ignored) ranks before
+ * every passage that does not. Which sentences hold the phrase is not left to the terms: a
+ * scan of the folded text finds them all (see docsHolding), so the postings are only asked
+ * for a query's rarer terms (see rarestTerms).
  *
- * A MiniSearch document is a distinct sentence text, not a sentence occurrence: a sentence
- * printed in many places (a quoted law, a slogan, or the benchmark's corpora built from
- * reshuffled sentences) is indexed and scored once, and its occurrences are expanded in
- * corpus order only as far as the caller's limit. This keeps build time and query time
- * proportional to the distinct text rather than to the corpus size.
+ * A document is a distinct sentence text, not a sentence occurrence: a sentence printed in
+ * many places (a quoted law, a slogan, or the benchmark's corpora built from reshuffled
+ * sentences) is indexed and scored once, and its occurrences are expanded in corpus order
+ * only as far as the caller's limit. This keeps build time and query time proportional to
+ * the distinct text rather than to the corpus size.
+ *
+ * Two MiniSearch engines remain beside ours (IndexOptions): MiniSearch's default tokenizer,
+ * the benchmark's baseline for ranking and latency, and our tokenizer in MiniSearch's storage,
+ * the build before our own postings, which the benchmark times and the equivalence tests rank
+ * against.
  */
 
 export type TokenizerKind = 'chinese' | 'minisearch-default';
@@ -54,8 +60,7 @@ const MIN_COVERAGE = 0.34;
  * Paragraph folds kept for highlighting, most recently used first out last: a few pages of
  * hits (a reply reads the spans of the hits it shows). Each is two Int32Arrays of offsets
  * per kind, 8 bytes a character, and one dropped from the cache is garbage of the old
- * generation: at 512, the query mix of the 1000× benchmark left the heap growing by tens of
- * megabytes for no faster answer than at 32.
+ * generation, so a larger cache costs heap without answering faster (docs/decisions.md).
  */
 const FOLDS_CACHED = 64;
 

@@ -16,7 +16,8 @@ import * as OpenCC from 'opencc-js/t2cn';
 const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
 
 // Folding a character is pure; the corpus has a few thousand distinct ones, so a cache
-// makes folding a 15 MB corpus a matter of map look-ups rather than converter calls.
+// makes folding a 15 MB corpus a matter of map look-ups rather than converter calls. It is
+// bounded by the code points there are and depends on no corpus, so a reload keeps it.
 const foldCache = new Map<string, string>();
 
 /** The folded form of one code point (possibly several code units, or none). */

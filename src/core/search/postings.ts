@@ -300,9 +300,9 @@ function postingsOf(arrays: PostingsArrays): Postings {
   }
 
   // Per query, reused: each sentence's score so far, how many of the query's distinct terms
-  // it holds (0: not matched yet), and the sentences in the order they were first matched. A
-  // query's partial results used to be an object, an array and a dictionary per posting,
-  // thousands a query, which lived long enough to fill the old generation with garbage.
+  // it holds (0: not matched yet), and the sentences in the order they were first matched:
+  // an object per posting, thousands a query, would live long enough to fill the old
+  // generation with garbage.
   let scratch: { scores: Float64Array; matched: Uint16Array; order: Uint32Array } | null = null;
 
   function search(query: readonly string[], options: PostingsSearch = {}): Scored[] {

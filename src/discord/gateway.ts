@@ -1,0 +1,78 @@
+import { type Client, Events } from 'discord.js';
+import type { Logger } from '../core/dispatch/bot.js';
+
+const RECONNECT_LOG_EVERY_MS = 60_000;
+
+/**
+ * Gateway closes Discord does not let a client recover from, each said as what to fix
+ * (Discord's gateway close event codes). The process then ends with code 1, so that a
+ * supervisor restarts it or alerts someone, rather than taking it for a clean stop.
+ */
+export const FATAL_CLOSES: Readonly<Record<number, string>> = {
+  4004: 'Discord refused DISCORD_TOKEN (gateway close 4004, authentication failed). Reset the token on the Developer Portal (Bot → Reset Token) and put it in .env.',
+  4010: 'Discord refused the shard the bot asked for (gateway close 4010). Check the sharding settings.',
+  4011: 'Discord requires sharding for this many servers (gateway close 4011). Start the bot through the ShardingManager (README: "Large deployments: sharding").',
+  4012: 'Discord refused the gateway version (gateway close 4012). Update discord.js.',
+  4013: 'Discord refused the intents the bot asked for (gateway close 4013, invalid intents).',
+  4014: 'Discord refused an intent this application may not use (gateway close 4014, disallowed intents). Check Privileged Gateway Intents on the Developer Portal (Bot).',
+};
+
+/** The gateway connection as the adapter sees it. */
+export interface GatewayWatch {
+  /** Resolves with what to fix when Discord closes the gateway for good. */
+  fatal: Promise<string>;
+  up(): boolean;
+  /** From now on closes are the adapter's own shutdown: not logged, not fatal. */
+  stopping(): void;
+}
+
+/**
+ * Logs the gateway's drops and resumes and tells a close for good from a routine one. A
+ * dropped gateway is routine and discord.js resumes by itself; the log says it happened. Only
+ * a close Discord calls unrecoverable (a revoked token, say) ends the connection.
+ */
+export function watchGateway(client: Client, logger: Logger): GatewayWatch {
+  client.on(Events.Error, (error) => logger.error({ err: error }, 'discord: client error'));
+  client.on(Events.ShardError, (error, shard) => logger.error({ err: error, shard }, 'discord: gateway error'));
+  client.on(Events.Warn, (message) => logger.warn({ message }, 'discord: warning'));
+  let stopping = false;
+  let gatewayUp = false;
+  // While the gateway stays away, discord.js tries again every half second: the log says so
+  // once, then once a minute, not 7,200 times an hour.
+  let attempts = 0;
+  let lastSaid = 0;
+  const up = () => {
+    gatewayUp = true;
+    attempts = 0;
+  };
+  client.on(Events.ShardReady, up);
+  client.on(Events.ShardResume, up);
+  client.on(Events.ShardReconnecting, (shard) => {
+    gatewayUp = false;
+    attempts++;
+    // discord.js reports its own shutdown as a close too.
+    if (stopping) return;
+    if (attempts === 1) logger.info({ shard }, 'discord: gateway dropped, reconnecting');
+    else if (Date.now() - lastSaid >= RECONNECT_LOG_EVERY_MS) logger.warn({ shard, attempts }, 'discord: gateway still unreachable, still trying');
+    else return;
+    lastSaid = Date.now();
+  });
+  client.on(Events.ShardResume, (shard, replayed) => logger.info({ shard, replayed }, 'discord: gateway resumed'));
+  let onFatal: (why: string) => void = () => undefined;
+  const fatal = new Promise<string>((resolve) => {
+    onFatal = resolve;
+  });
+  client.on(Events.ShardDisconnect, (event, shard) => {
+    gatewayUp = false;
+    if (stopping) return;
+    logger.error({ shard, code: event.code }, 'discord: gateway closed for good');
+    onFatal(`discord: ${FATAL_CLOSES[event.code] ?? `the gateway closed for good (code ${event.code}); restart the bot.`}`);
+  });
+  return {
+    fatal,
+    up: () => gatewayUp,
+    stopping: () => {
+      stopping = true;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import type { AutocompleteInteraction, Interaction } from 'discord.js';
+import { truncate } from '../../core/reply/split.js';
+import type { DiscordDeps, InteractionRouter } from './deps.js';
+
+const AUTOCOMPLETE_MAX = 25;
+const CHOICE_TEXT_MAX = 100;
+
+/** Autocomplete of an option the command marks (an essay, an author): choices from the index. */
+export function register(router: InteractionRouter, deps: DiscordDeps): void {
+  router.on(
+    (i: Interaction): i is AutocompleteInteraction => i.isAutocomplete(),
+    async (interaction) => {
+      const focused = interaction.options.getFocused(true);
+      const kind = deps.specs.get(interaction.commandName)?.find((s) => s.name === focused.name)?.autocomplete;
+      const choices = kind ? deps.bot.library().index.complete(kind, String(focused.value), AUTOCOMPLETE_MAX) : [];
+      await interaction.respond(
+        choices
+          // A value Discord would refuse cannot be shortened without changing what it selects.
+          .filter((c) => c.value.length <= CHOICE_TEXT_MAX)
+          .slice(0, AUTOCOMPLETE_MAX)
+          .map((c) => ({ name: truncate(c.name, CHOICE_TEXT_MAX), value: c.value })),
+      );
+      return 1;
+    },
+  );
+}

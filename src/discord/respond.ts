@@ -1,0 +1,171 @@
+import { type Interaction, MessageFlags, type RepliableInteraction } from 'discord.js';
+import type { Bot, Requester } from '../core/dispatch/bot.js';
+import { parseInput } from '../core/dispatch/input.js';
+import { localeFromTag } from '../core/reply/layout.js';
+import type { Locale, Reply, ReplyAction } from '../core/reply/model.js';
+import type { ButtonState, ButtonStore } from './custom-id.js';
+import { NOTES } from './notes.js';
+import { capMessages, type DiscordMessage, noteToDiscord, replyToDiscord, sharedByLine } from './render.js';
+import { roomOf } from './room.js';
+
+/** Discord drops an interaction not answered within 3 s; answer directly only when well inside that. */
+export const DEFER_BUDGET_MS = 1500;
+
+/** Discord's locale (`zh-CN`, `zh-TW`, `en-US`, …) as the bot's, as every platform's is read. */
+export const localeFromDiscord = localeFromTag;
+
+export function localeOf(interaction: Interaction): Locale {
+  return localeFromDiscord(interaction.locale);
+}
+
+/** How a command's answer is sent. */
+export interface Answer {
+  owner: string;
+  ephemeral: boolean;
+  /** Page in place: the answer replaces the message whose button was clicked (UPDATE_MESSAGE). */
+  update?: boolean;
+  /** The name of who posted a shared answer to the channel, said above it. */
+  sharedBy?: string;
+  /** Offered as "Share in channel" when the answer is private. */
+  share?: { command: string; input: ReplyAction['input'] };
+}
+
+/** Answers interactions; each returns how many messages it sent. */
+export interface Responder {
+  /** Runs a command for an interaction and sends the reply, deferring first when it might not make the 3 s window. */
+  answer(interaction: RepliableInteraction, command: string, input: Record<string, unknown>, how: Answer): Promise<number>;
+  /** A short private notice, as the first answer. */
+  note(interaction: RepliableInteraction, text: string): Promise<number>;
+  /** Sends `message` to the interaction's user alone, whatever was answered before. */
+  tellPrivately(interaction: RepliableInteraction, message: DiscordMessage): Promise<void>;
+}
+
+/**
+ * The answering half of the adapter. It remembers how long each command took last time (a
+ * slow one is deferred before it runs) and which interactions were answered with a deferred
+ * update, so one responder serves one client.
+ */
+export function createResponder(bot: Bot, buttons: ButtonStore): Responder {
+  /** How long each command took last time; a slow one is deferred before it runs. */
+  const lastRunMs = new Map<string, number>();
+
+  function run(command: string, input: Record<string, unknown>, requester: Requester): Reply {
+    const started = performance.now();
+    const reply = bot.run(command, input, requester);
+    lastRunMs.set(command, performance.now() - started);
+    return reply;
+  }
+
+  /** Interactions answered with DEFERRED_UPDATE_MESSAGE: their @original is the message the button is on. */
+  const deferredUpdates = new WeakSet<Interaction>();
+
+  /**
+   * Whether the interaction's original response is still Discord's public loading message
+   * (DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, not yet edited). A follow-up sent now would not be
+   * a message of its own: "When using this endpoint directly after responding to an
+   * interaction with DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, this endpoint will function as Edit
+   * Original Interaction Response … The ephemeral flag will be ignored"
+   * (receiving-and-responding.mdx, Create Followup Message).
+   */
+  function publicPlaceholder(interaction: RepliableInteraction): boolean {
+    return interaction.deferred && !interaction.replied && !interaction.ephemeral && !deferredUpdates.has(interaction);
+  }
+
+  /**
+   * Sends `message` to the interaction's user alone, whatever was answered before. After a public
+   * deferral the placeholder is edited first (so that the follow-up is a message of its own and
+   * its EPHEMERAL flag holds), the private message follows, and the placeholder goes. After a
+   * deferred update the follow-up is a new message too: the owner's answer the button is on is
+   * never edited or deleted for an error.
+   */
+  async function tellPrivately(interaction: RepliableInteraction, message: DiscordMessage): Promise<void> {
+    const privately = { ...message, flags: MessageFlags.Ephemeral as const };
+    if (!interaction.deferred && !interaction.replied) {
+      await interaction.reply(privately);
+      return;
+    }
+    if (interaction.ephemeral && interaction.deferred && !interaction.replied) {
+      const { flags: _flags, ...edit } = message;
+      await interaction.editReply(edit);
+      return;
+    }
+    const placeholder = publicPlaceholder(interaction);
+    if (placeholder) await interaction.editReply({ ...noteToDiscord(NOTES[localeOf(interaction)].answeredPrivately), flags: undefined });
+    await interaction.followUp(privately);
+    if (placeholder) await interaction.deleteReply();
+  }
+
+  async function send(interaction: RepliableInteraction, messages: DiscordMessage[], update: boolean): Promise<void> {
+    const [first, ...rest] = messages as [DiscordMessage, ...DiscordMessage[]];
+    const privateFirst = (first.flags & MessageFlags.Ephemeral) !== 0;
+    const deferred = interaction.deferred;
+    const { flags: _flags, ...edit } = first;
+    if (update && interaction.isButton() && interaction.message.flags.has(MessageFlags.Ephemeral) === privateFirst) {
+      // A page replaces the message it was asked from, keeping its visibility (a deferred update edits it).
+      if (deferred) await interaction.editReply(edit);
+      else await interaction.update(edit);
+    } else if (privateFirst && (update || publicPlaceholder(interaction))) {
+      // An error on a page, or a private answer after a public deferral: to the user alone.
+      await tellPrivately(interaction, first);
+    } else if (!deferred) await interaction.reply({ ...first, flags: privateFirst ? MessageFlags.Ephemeral : undefined });
+    else await interaction.editReply(edit);
+    for (const message of rest) await interaction.followUp({ ...message, flags: privateFirst ? MessageFlags.Ephemeral : undefined });
+  }
+
+  /** Whether the input will be refused before the command runs, so that its deferral is private already. */
+  function refused(command: string, input: Record<string, unknown>): boolean {
+    const known = bot.commands.get(command);
+    if (!known) return true;
+    try {
+      parseInput(known, input);
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
+  /** Runs a command for an interaction and sends the reply, deferring first when it might not make the 3 s window. */
+  async function answer(interaction: RepliableInteraction, command: string, input: Record<string, unknown>, how: Answer): Promise<number> {
+    const room = roomOf(interaction);
+    // Where the app may not post publicly, the answer is private and says so; the buttons follow it.
+    const forced = !how.ephemeral && !room.public;
+    const ephemeral = how.ephemeral || forced;
+    const notes = NOTES[localeOf(interaction)];
+    if (how.sharedBy !== undefined && forced) {
+      await tellPrivately(interaction, noteToDiscord(notes.cannotShare));
+      return 1;
+    }
+    // A public answer in a server is read by everyone there: its labels follow the server's language.
+    const locale = !ephemeral && interaction.guildLocale ? localeFromDiscord(interaction.guildLocale) : localeOf(interaction);
+    const age = Date.now() - interaction.createdTimestamp;
+    const deferred = age + (lastRunMs.get(command) ?? 0) > DEFER_BUDGET_MS;
+    const update = how.update === true && interaction.isButton();
+    // Public or private is decided when deferring: Discord keeps the deferral's visibility for the
+    // answer that edits it in (receiving-and-responding.mdx, Create Followup Message).
+    if (deferred && update && interaction.isButton()) {
+      await interaction.deferUpdate();
+      deferredUpdates.add(interaction);
+    } else if (deferred) await interaction.deferReply({ flags: ephemeral || refused(command, input) ? MessageFlags.Ephemeral : undefined });
+    const reply = run(command, input, { platform: 'discord', userId: interaction.user.id, locale });
+    const lead = [...(how.sharedBy !== undefined ? [sharedByLine(how.sharedBy, locale)] : []), ...(forced && !update ? [NOTES[locale].privateHere] : [])];
+    const messages = replyToDiscord(reply, {
+      locale,
+      ephemeral,
+      share: how.share,
+      embeds: room.embeds,
+      canShare: room.public,
+      lead,
+      customId: (action) => buttons.customId({ ...action, owner: how.owner, ephemeral } satisfies ButtonState),
+    });
+    const shown = capMessages(messages, locale);
+    await send(interaction, shown, update);
+    return shown.length;
+  }
+
+  async function note(interaction: RepliableInteraction, text: string): Promise<number> {
+    await interaction.reply({ ...noteToDiscord(text), flags: MessageFlags.Ephemeral });
+    return 1;
+  }
+
+  return { answer, note, tellPrivately };
+}

@@ -1,0 +1,20 @@
+import type { webApi } from '@slack/bolt';
+import type { Bot, Logger, Requester } from '../../core/dispatch/bot.js';
+import type { Guard, ReplierFor } from '../respond.js';
+
+/**
+ * What every Slack listener needs, made once by `startSlack` and handed to each `register`:
+ * the listeners keep no state of their own.
+ */
+export interface SlackDeps {
+  bot: Bot;
+  logger: Logger;
+  /** The app's one slash command (`/yinzheng`), from the configuration. */
+  command: string;
+  /** The person asking, in their language; `client` carries the token of their workspace. */
+  requester(teamId: string | undefined, userId: string, client: webApi.WebClient): Promise<Requester>;
+  /** Answers through an interaction's response_url while it lasts, then by chat.postEphemeral. */
+  replierFor: ReplierFor;
+  /** Runs a listener's work, tracked for a graceful stop; a throw is logged and answered briefly. */
+  guard: Guard;
+}

@@ -1,0 +1,42 @@
+import type { App } from '@slack/bolt';
+import { plainFromSlack, replyToBlockKit } from '../render.js';
+import { answerLine, revision } from '../respond.js';
+import type { SlackDeps } from './deps.js';
+
+/** `@yinzheng quote …` in a channel or a thread: answered in that thread, for everyone there. */
+export function register(app: App, deps: SlackDeps): void {
+  app.event('app_mention', async ({ event, client, context }) => {
+    await deps.guard('mention', undefined, async () => {
+      if (!event.user) return;
+      const who = await deps.requester(context.teamId, event.user, client);
+      const text = plainFromSlack(event.text.replace(/<@[A-Z0-9]+(?:\|[^>]*)?>/gu, ' '));
+      const { reply } = answerLine(deps.bot, deps.command, text, who);
+      const messages = replyToBlockKit(reply, { locale: who.locale, visibility: 'in_channel', revision: revision() });
+      if (reply.error) {
+        /*
+         * Bad input is the asker's business: said to them alone. chat.postEphemeral, thread_ts:
+         * "Ephemeral messages in threads are only shown if there is already an active thread"
+         * (docs.slack.dev/reference/methods/chat.postEphemeral). A mention inside a thread has
+         * one; a mention at the top level of a channel has none yet, and an ephemeral note
+         * into it would be taken (ok: true) and shown to no one. So at the top level the note
+         * goes ephemeral into the channel itself, right under the mention where the user is
+         * looking, rather than as a public reply (which would start a thread for everyone
+         * about one person's typo) or a DM (which needs another scope and a place the user is
+         * not looking).
+         */
+        for (const m of messages) {
+          await client.chat.postEphemeral({
+            channel: event.channel,
+            user: event.user,
+            text: m.text,
+            blocks: m.blocks,
+            ...(event.thread_ts ? { thread_ts: event.thread_ts } : {}),
+          });
+        }
+        return;
+      }
+      const thread = event.thread_ts ?? event.ts;
+      for (const m of messages) await client.chat.postMessage({ channel: event.channel, thread_ts: thread, text: m.text, blocks: m.blocks });
+    });
+  });
+}

@@ -20,6 +20,8 @@ export { FATAL_CLOSES } from './gateway.js';
 export { DEFER_BUDGET_MS, localeFromDiscord } from './respond.js';
 export { type Room, roomOf } from './room.js';
 
+import { trackChannelTypes } from './room.js';
+
 /** How long a shutdown waits for interactions being answered (inside main's ten-second deadline). */
 const IN_FLIGHT_GRACE_MS = 5000;
 /**
@@ -81,7 +83,7 @@ export async function startDiscord(
     ...(tuning.identifyAtOnce ? { ws: { buildIdentifyThrottler: () => ({ waitForIdentify: async () => undefined }) } } : {}),
   });
   const buttons = createButtonStore(undefined, config.stateDir);
-  const responder = createResponder(bot, buttons);
+  const responder = createResponder(bot, buttons, trackChannelTypes(client));
   const deps: DiscordDeps = {
     bot,
     logger,

@@ -45,7 +45,7 @@ export interface Responder {
  * slow one is deferred before it runs) and which interactions were answered with a deferred
  * update, so one responder serves one client.
  */
-export function createResponder(bot: Bot, buttons: ButtonStore): Responder {
+export function createResponder(bot: Bot, buttons: ButtonStore, channelTypeOf: (interactionId: string) => number | undefined = () => undefined): Responder {
   /** How long each command took last time; a slow one is deferred before it runs. */
   const lastRunMs = new Map<string, number>();
 
@@ -91,12 +91,23 @@ export function createResponder(bot: Bot, buttons: ButtonStore): Responder {
     }
     const placeholder = publicPlaceholder(interaction);
     if (placeholder) await interaction.editReply({ ...noteToDiscord(NOTES[localeOf(interaction)].answeredPrivately), flags: undefined });
-    await interaction.followUp(privately);
-    if (placeholder) await interaction.deleteReply();
+    try {
+      await interaction.followUp(privately);
+    } finally {
+      // Gone even when the follow-up fails (a spent token, the follow-up cap): a public "answered
+      // privately" over nothing would mislead the channel.
+      if (placeholder) await interaction.deleteReply().catch(() => {});
+    }
   }
 
-  async function send(interaction: RepliableInteraction, messages: DiscordMessage[], update: boolean): Promise<void> {
+  async function send(interaction: RepliableInteraction, messages: DiscordMessage[], update: boolean, error: boolean): Promise<void> {
     const [first, ...rest] = messages as [DiscordMessage, ...DiscordMessage[]];
+    // A page that fails never takes the place of the answer it was asked from, private or
+    // public: the error goes to the clicker alone, as a message of its own.
+    if (update && error) {
+      await tellPrivately(interaction, first);
+      return;
+    }
     const privateFirst = (first.flags & MessageFlags.Ephemeral) !== 0;
     const deferred = interaction.deferred;
     const { flags: _flags, ...edit } = first;
@@ -126,7 +137,7 @@ export function createResponder(bot: Bot, buttons: ButtonStore): Responder {
 
   /** Runs a command for an interaction and sends the reply, deferring first when it might not make the 3 s window. */
   async function answer(interaction: RepliableInteraction, command: string, input: Record<string, unknown>, how: Answer): Promise<number> {
-    const room = roomOf(interaction);
+    const room = roomOf(interaction, channelTypeOf(interaction.id));
     // Where the app may not post publicly, the answer is private and says so; the buttons follow it.
     const forced = !how.ephemeral && !room.public;
     const ephemeral = how.ephemeral || forced;
@@ -158,7 +169,7 @@ export function createResponder(bot: Bot, buttons: ButtonStore): Responder {
       customId: (action) => buttons.customId({ ...action, owner: how.owner, ephemeral } satisfies ButtonState),
     });
     const shown = capMessages(messages, locale);
-    await send(interaction, shown, update);
+    await send(interaction, shown, update, reply.error !== undefined);
     return shown.length;
   }
 

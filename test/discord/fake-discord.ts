@@ -83,6 +83,8 @@ export interface FakeWhere {
   /** The member's permissions in a server (`member.permissions`). */
   memberPermissions?: string;
   guildLocale?: string;
+  /** In a server, the interaction comes from a public thread (channel type 11) of the channel. */
+  thread?: boolean;
 }
 
 /** A message as the fake keeps it: what users see, and who. */
@@ -135,6 +137,7 @@ export const PERMISSIONS = {
   MENTION_EVERYONE: 1n << 17n,
   USE_EXTERNAL_EMOJIS: 1n << 18n,
   USE_APPLICATION_COMMANDS: 1n << 31n,
+  SEND_MESSAGES_IN_THREADS: 1n << 38n,
   USE_EXTERNAL_APPS: 1n << 50n,
 } as const;
 /** A server channel where the app may do everything the fake's answers need. */
@@ -149,6 +152,7 @@ const PRIVATE_CHANNEL_PERMISSIONS = String(PERMISSIONS.ATTACH_FILES | PERMISSION
 const BOT_DM_PERMISSIONS = String(BigInt(PRIVATE_CHANNEL_PERMISSIONS) | PERMISSIONS.USE_EXTERNAL_EMOJIS);
 const GUILD_ID = '200000000000000001';
 const CHANNEL_ID = '300000000000000001';
+const PARENT_CHANNEL_ID = '300000000000000002';
 
 /** What the fake knows of an interaction it dispatched. */
 interface Tracked {
@@ -490,7 +494,16 @@ export class FakeDiscord {
         guild_locale: where.guildLocale ?? 'en-US',
         guild_id: GUILD_ID,
         guild: { id: GUILD_ID, locale: where.guildLocale ?? 'en-US', features: [] },
-        channel: { id: CHANNEL_ID, type: 0, guild_id: GUILD_ID, name: 'research' },
+        channel: where.thread
+          ? {
+              id: CHANNEL_ID,
+              type: 11,
+              guild_id: GUILD_ID,
+              name: 'a thread',
+              parent_id: PARENT_CHANNEL_ID,
+              thread_metadata: { archived: false, locked: false, auto_archive_duration: 1440, archive_timestamp: '2025-01-01T00:00:00.000Z' },
+            }
+          : { id: CHANNEL_ID, type: 0, guild_id: GUILD_ID, name: 'research' },
         member: {
           user: apiUser,
           roles: [],

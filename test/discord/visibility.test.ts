@@ -109,6 +109,22 @@ describe('a More click that fails', () => {
   });
 });
 
+describe('a More click whose page is an error, on a private answer', () => {
+  it('leaves the private answer as it was and tells the clicker in a message of its own', async () => {
+    const where = { install: 'user' as const, memberPermissions: without(PERMISSIONS.USE_EXTERNAL_APPS) };
+    const i = r.fake.slashCommand({ name: 'essays', user: alice, where });
+    await answered(r, i);
+    const [answer] = r.fake.shown(i);
+    expect(answer?.ephemeral).toBe(true);
+    // A page whose input is refused: a user-facing error, not an exception.
+    const click = r.fake.button({ customId: `y1|m|e|${alice.id}|quote|`, user: alice, message: r.fake.messagePayload(answer?.id ?? ''), where });
+    await answered(r, click);
+    expect(r.fake.message(answer?.id ?? '')).toEqual(answer);
+    const mine = r.fake.shown(click).filter((m) => m.id !== answer?.id);
+    expect(mine.map((m) => [m.ephemeral, m.deleted])).toEqual([[true, false]]);
+  });
+});
+
 describe('where the app is installed and what it may do there', () => {
   const carol: FakeUser = { id: '500000000000000003', username: 'carol' };
 
@@ -123,8 +139,8 @@ describe('where the app is installed and what it may do there', () => {
     expect(publicly(r.fake.shown(i))).toHaveLength(1);
   });
 
-  it('answers in plain content where the app may not embed links', async () => {
-    const i = r.fake.slashCommand({ name: 'essays', user: alice, where: { appPermissions: without(PERMISSIONS.EMBED_LINKS) } });
+  it('answers in plain content where a user-installed app may not embed links', async () => {
+    const i = r.fake.slashCommand({ name: 'essays', user: alice, where: { install: 'user', appPermissions: without(PERMISSIONS.EMBED_LINKS) } });
     const sent = await answered(r, i);
     expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, undefined]]);
     expect(embedsOf(sent[0])).toEqual([]);
@@ -133,7 +149,7 @@ describe('where the app is installed and what it may do there', () => {
   });
 
   it.each([
-    ['the app may not send messages there', { appPermissions: without(PERMISSIONS.SEND_MESSAGES) }],
+    ['a user-installed app may not send messages there', { install: 'user' as const, appPermissions: without(PERMISSIONS.SEND_MESSAGES) }],
     [
       'the server turned off Use External Apps for a user-installed app',
       { install: 'user' as const, memberPermissions: without(PERMISSIONS.USE_EXTERNAL_APPS) },
@@ -155,12 +171,45 @@ describe('where the app is installed and what it may do there', () => {
       customId: `y1|p|e|${alice.id}|essays|`,
       user: alice,
       message: {},
-      where: { appPermissions: without(PERMISSIONS.SEND_MESSAGES) },
+      where: { install: 'user', appPermissions: without(PERMISSIONS.SEND_MESSAGES) },
     });
     const sent = await answered(r, i);
     expect(sent.map((s) => [s.via, s.type, s.body.flags, s.body.content])).toEqual([
       ['callback', 4, EPHEMERAL, 'The bot may not post in this channel, so the answer cannot be shared here.'],
     ]);
+  });
+});
+
+describe('a bot the server installed', () => {
+  // Only MENTION_EVERYONE, SEND_TTS_MESSAGES and USE_EXTERNAL_EMOJIS are checked for interaction
+  // responses (change-log "Changes to Bot Permissions for Interactions and Webhooks").
+  it('answers publicly, with embeds, whatever its role may post or embed in the channel', async () => {
+    const i = r.fake.slashCommand({ name: 'essays', user: alice, where: { appPermissions: without(PERMISSIONS.SEND_MESSAGES, PERMISSIONS.EMBED_LINKS) } });
+    const sent = await answered(r, i);
+    expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, undefined]]);
+    expect(embedsOf(sent[0]).length).toBeGreaterThan(0);
+  });
+});
+
+describe('in a thread', () => {
+  it('a user-installed app posts publicly where Send Messages in Threads allows it, without Send Messages', async () => {
+    const i = r.fake.slashCommand({
+      name: 'essays',
+      user: alice,
+      where: { install: 'user', thread: true, appPermissions: without(PERMISSIONS.SEND_MESSAGES) },
+    });
+    const sent = await answered(r, i);
+    expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, undefined]]);
+  });
+
+  it('and answers privately where it lacks Send Messages in Threads', async () => {
+    const i = r.fake.slashCommand({
+      name: 'essays',
+      user: alice,
+      where: { install: 'user', thread: true, appPermissions: without(PERMISSIONS.SEND_MESSAGES_IN_THREADS) },
+    });
+    const sent = await answered(r, i);
+    expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, EPHEMERAL]]);
   });
 });
 

@@ -6,7 +6,12 @@ import type { SlackDeps } from './deps.js';
 /** `@yinzheng quote …` in a channel or a thread: answered in that thread, for everyone there. */
 export function register(app: App, deps: SlackDeps): void {
   app.event('app_mention', async ({ event, client, context }) => {
-    await deps.guard('mention', undefined, async () => {
+    // A failure is said to the one who mentioned the bot, where they will see it: ephemeral in
+    // the channel, in the thread only when the mention was in one (see below).
+    const failure = event.user
+      ? deps.replierFor(undefined, undefined, { channel: event.channel, user: event.user, ...(event.thread_ts ? { thread: event.thread_ts } : {}) }, client)
+      : undefined;
+    await deps.guard('mention', failure, async () => {
       if (!event.user) return;
       const who = await deps.requester(context.teamId, event.user, client);
       const text = plainFromSlack(event.text.replace(/<@[A-Z0-9]+(?:\|[^>]*)?>/gu, ' '));

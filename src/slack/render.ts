@@ -55,9 +55,10 @@ export const SLACK_MESSAGE_TEXT_MAX = 40_000;
 /**
  * The text of all blocks of one message together. Slack publishes no total for section blocks
  * (50 sections of 3,000 would be 150,000), yet refuses long messages with `msg_blocks_too_long`
- * near 13,200 characters of mixed blocks (slackapi/bolt-js#2509). The one cumulative figure it
- * documents is the markdown block's "Limit 12,000 characters max" (@slack/types MarkdownBlock,
- * docs.slack.dev), so that is the figure the budget rests on.
+ * near 13,200 characters of mixed blocks (slackapi/bolt-js#2509) and at 11,341 characters of
+ * section and rich_text text (slackapi/bolt-js#2867). The one cumulative figure it documents is
+ * the markdown block's "Limit 12,000 characters max" (@slack/types MarkdownBlock, docs.slack.dev),
+ * a block the bot does not send: the budget below stays under all three.
  */
 export const SLACK_BLOCKS_TEXT_DOCUMENTED_MAX = 12_000;
 /**

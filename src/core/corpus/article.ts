@@ -23,6 +23,11 @@ export function englishNames(line: string): string[] {
   return splitNames(toDisplay(line).text);
 }
 
+/** `（1985—）`, `(1978-2020)`: the years after a name in a CNKI author note. */
+const BIRTH_YEARS = /\s*[（(]\s*\d{4}\s*[—–\-~～]+\s*(?:\d{4})?\s*[）)]\s*/gu;
+/** `男，`, `汉族，`, `福建福州人，` at the start of a CNKI note's rest: the author's, not the affiliation. */
+const PERSONAL_FIELDS = /^(?:(?:男|女|[\p{Script=Han}]{1,4}族|[\p{Script=Han}]{2,8}人)\s*[，,]\s*)+/u;
+
 /** One author as an author note gives them: the name, the note's entry as printed, and its parts. */
 export interface NoteEntry {
   name: string;
@@ -46,7 +51,9 @@ export function readAffiliations(body: string, known: ReadonlySet<string> = new 
     .flatMap((entry) => {
       const head = /^([^，,：:]+)[，,：:]\s*/u.exec(entry);
       if (!head) return [{ name: entry, entry, parts: none }];
-      const names = splitNames(head[1] as string);
+      // CNKI's form: `林海舟（1985—），男，福建福州人，某大学…副教授`: the birth year is not the
+      // name, and sex, nationality and native place are not the affiliation.
+      const names = splitNames((head[1] as string).replace(BIRTH_YEARS, ''));
       let rest = entry.slice(head[0].length);
       // `王某，李某，北京大学…`: a part that is only known author names is more authors, not the affiliation.
       for (let more = /^([^，,：:]+)[，,：:]\s*/u.exec(rest); more; more = /^([^，,：:]+)[，,：:]\s*/u.exec(rest)) {
@@ -55,7 +62,7 @@ export function readAffiliations(body: string, known: ReadonlySet<string> = new 
         names.push(...listed);
         rest = rest.slice(more[0].length);
       }
-      const parts = splitAffiliation(rest);
+      const parts = splitAffiliation(rest.replace(PERSONAL_FIELDS, ''));
       // The note as printed up to its first full stop: a remark after it is the article's.
       const bio = (entry.split(/(?<=。)/u)[0] as string).replace(/[。.]\s*$/u, '');
       return names.map((name) => ({ name, entry: bio, parts }));

@@ -51,8 +51,10 @@ const ENGLISH_LABELS: Array<[FrontField, string]> = [
 
 const NAMES = LABELS.map(([, names]) => names).join('|');
 /** A Chinese label: `【关键词】` (a colon after it allowed), or `关键词：` at a block's start. */
-const BRACKETED = new RegExp(`【\\s*(${NAMES})\\s*】\\s*[：:]?\\s*`, 'gu');
+const BRACKETED = new RegExp(`[【［〔\\[]\\s*(${NAMES})\\s*[】］〕\\]]\\s*[：:]?\\s*`, 'gu');
 const COLON = new RegExp(`^\\s*(${NAMES})\\s*[：:]\\s*`, 'u');
+/** `摘　要　…`, `关键词　A　B`: the abstract's and keywords' label with a wide space and no colon, at a block's start. */
+const SPACED = /^\s*(内容提要|内容摘要|摘\s*要|关\s*键\s*词|关键字)(?:\u3000+|\s{2,})(?=\S)/u;
 /**
  * `关键词：` inside a block: `关键词：A；B　中图分类号：D8`, or with nothing between
  * (`D815文献标识码：A`). Only labels no sentence would write with a colon after them.
@@ -62,11 +64,16 @@ const INNER_COLON = new RegExp(
   'gu',
 );
 const ENGLISH_NAMES = ENGLISH_LABELS.map(([, names]) => names).join('|');
-/** An English label at a block's start or after a sentence: `Abstract:`, `About the Authors`. */
-const ENGLISH = new RegExp(`(?:^|(?<=[.。\\s]))(${ENGLISH_NAMES})(?:\\s*[：:]\\s*|\\s+(?=[A-Z])|\\s*$)`, 'gu');
+/**
+ * An English label: `Abstract:` after a sentence, or at a block's start also without its colon
+ * (`About the Authors`, `Abstract The …`). Mid-block a word like "Abstract" is prose
+ * ("the Abstract Principles of regimes") unless a colon makes it a label.
+ */
+const ENGLISH = new RegExp(`(?:(?<=[.。]\\s*)|(?<=^\\s*))(${ENGLISH_NAMES})\\s*[：:]\\s*|^\\s*(${ENGLISH_NAMES})(?:\\s+(?=[A-Z])|\\s*$)`, 'gu');
 
-/** Something every label holds: a bracket, a colon, or an English label's first word. */
-const LABEL_HINT = /[【：:]|Abstract|ABSTRACT|Key|KEY|About|ABOUT/u;
+/** Something every label holds: a bracket, a colon, a wide space, or an English label's first word. */
+const LABEL_HINT = /[【［〔[：:\u3000]|\s{2}|Abstract|ABSTRACT|Key|KEY|About|ABOUT/u;
+const BRACKETED_AT_START = /^\s*[【［〔[]/u;
 
 function fieldOf(label: string, table: Array<[FrontField, string]>): FrontField | null {
   for (const [field, names] of table) if (new RegExp(`^(?:${names})$`, 'u').test(label.trim())) return field;
@@ -85,16 +92,21 @@ export interface LabelledPart {
  * first label of a block that does not start with one is `lead`, left to the caller.
  */
 export function splitLabels(block: string): { lead: string; parts: LabelledPart[] } {
-  // Most blocks hold no label at all: a look for what every label has is far cheaper than the four patterns.
+  // Most blocks hold no label at all: a look for what every label has is far cheaper than the patterns.
   if (!LABEL_HINT.test(block)) return { lead: block.trim(), parts: [] };
   const cuts: Array<{ at: number; end: number; field: FrontField }> = [];
-  const colon = COLON.exec(block);
-  if (colon) cuts.push({ at: colon.index, end: colon.index + colon[0].length, field: fieldOf(colon[1] as string, LABELS) as FrontField });
-  for (const re of [BRACKETED, INNER_COLON, ENGLISH]) {
+  const first = COLON.exec(block) ?? SPACED.exec(block);
+  if (first) cuts.push({ at: first.index, end: first.index + first[0].length, field: fieldOf(first[1] as string, LABELS) as FrontField });
+  // Inside a block a label cuts it only where it cannot be prose: in brackets anywhere, a colon
+  // label (`关键词：`, `DOI:`) only in a block that starts as front matter.
+  const inner = cuts.length > 0 || BRACKETED_AT_START.test(block) ? [BRACKETED, INNER_COLON, ENGLISH] : [BRACKETED, ENGLISH];
+  for (const re of inner) {
     for (const m of block.matchAll(re)) {
-      const field = fieldOf(m[1] as string, re === ENGLISH ? ENGLISH_LABELS : LABELS);
-      if (field === null || cuts.some((c) => m.index < c.end && m.index + m[0].length > c.at)) continue;
-      cuts.push({ at: m.index, end: m.index + m[0].length, field });
+      const field = fieldOf((m[1] ?? m[2]) as string, re === ENGLISH ? ENGLISH_LABELS : LABELS);
+      const end = m.index + m[0].length;
+      // Cuts are made in order and never overlap (labels found twice are one cut).
+      if (field === null || cuts.some((c) => m.index < c.end && end > c.at)) continue;
+      cuts.push({ at: m.index, end, field });
     }
   }
   cuts.sort((a, b) => a.at - b.at);
@@ -133,9 +145,13 @@ const CHINESE_ISSUE = /^(?:《([^》]{2,30})》|([\p{Script=Han}]{2,20}))?\s*[�
 const BRACKET_ISSUE = /^(?:《([^》]{2,30})》|([\p{Script=Han}]{2,20}))?\s*(\d{4})\s*[（(]\s*(\d{1,3})\s*[）)]/u;
 const ENGLISH_ISSUE = /^(?:(.{2,60}?)[,，]?\s+)?(?:Vol\.\s*\d+\s*,\s*)?No\.\s*(\d{1,3})\s*,\s*(\d{4})/u;
 
+/** A page number at a header's start, in its decorations: not a year (`2026年` goes on with 年). */
+const LEADING_PAGE = /^[·•—–\-\s]*\d{1,4}[·•—–\-\s]+(?=\D)/u;
+
 /** The journal, year and issue a header states, or null when it names no issue. */
 export function readIssue(header: string): IssueFacts | null {
-  const text = header.trim();
+  // A running header may begin with the page number (`· 58 ·　国际展望　2026 年第 1 期`).
+  const text = header.trim().replace(LEADING_PAGE, '');
   for (const re of [CHINESE_ISSUE, BRACKET_ISSUE]) {
     const m = re.exec(text);
     if (m) return { journal: (m[1] ?? m[2] ?? null)?.trim() || null, year: Number(m[3]), issue: String(Number(m[4])) };

@@ -1,5 +1,5 @@
 import { type FrontField, isIssueLine, splitLabels } from './front-matter.js';
-import { endsSentence, isCircled, joinPieces, MARK, toDisplay } from './text.js';
+import { endsSentence, isCircled, joinPieces, MARK, MARKER, markNumber, toDisplay } from './text.js';
 
 /*
  * The parser's first pass: a file's lines as items. A text block, a numbered note, an
@@ -71,13 +71,42 @@ export function detached(text: string): string {
   return ` ${text}`.slice(1);
 }
 
-function noteLabel(content: string, bare: { brackets: boolean; parens: boolean }): [mark: string, body: string] | null {
+/** Which bare labels a file's notes may have: those of the alphabets its `^` markers use. */
+interface BareLabels {
+  /** Note numbers whose glyph alphabet (by its first code point) the file's markers use; ① always. */
+  alphabets: Set<number>;
+  superscripts: boolean;
+  brackets: boolean;
+  parens: boolean;
+}
+
+/** The alphabet a glyph is of: the mark standing for 1 in its run. */
+function alphabetOf(glyph: string): number {
+  const code = glyph.codePointAt(0) ?? 0;
+  return code - markNumber(glyph) + 1;
+}
+
+function bareLabels(text: string): BareLabels {
+  const alphabets = new Set([alphabetOf('①')]);
+  for (const m of text.matchAll(MARKER)) if (isCircled(m[1] as string)) alphabets.add(alphabetOf(m[1] as string));
+  return { alphabets, superscripts: /\^[⁰¹²³⁴⁵⁶⁷⁸⁹]/u.test(text), brackets: /\^\[\d/u.test(text), parens: /\^\d{1,3}\)/u.test(text) };
+}
+
+/*
+ * A line of text may start with `⑴`, `❶` or `²` as an enumeration: a bare label is taken for
+ * a note's only in an alphabet the file's markers use (`①` always, as the format has it).
+ */
+function noteLabel(content: string, bare: BareLabels): [mark: string, body: string] | null {
   const m =
     NOTE_LINE.exec(content) ??
     (() => {
       const glyph = BARE_GLYPH_LINE.exec(content);
-      if (glyph && isCircled(glyph[1] as string)) return glyph;
-      return SUPERSCRIPT_LINE.exec(content) ?? (bare.brackets ? BRACKET_LINE.exec(content) : null) ?? (bare.parens ? PAREN_LINE.exec(content) : null);
+      if (glyph && isCircled(glyph[1] as string) && bare.alphabets.has(alphabetOf(glyph[1] as string))) return glyph;
+      return (
+        (bare.superscripts ? SUPERSCRIPT_LINE.exec(content) : null) ??
+        (bare.brackets ? BRACKET_LINE.exec(content) : null) ??
+        (bare.parens ? PAREN_LINE.exec(content) : null)
+      );
     })();
   return m ? [m[1] as string, m[2] as string] : null;
 }
@@ -97,7 +126,7 @@ function repeatedPageOpenings(lines: string[]): Set<string> {
 export function readItems(text: string): ReadItems {
   const items: Item[] = [];
   const headers: ReadItems['headers'] = [];
-  const bare = { brackets: /\^\[\d/u.test(text), parens: /\^\d{1,3}\)/u.test(text) };
+  const bare = bareLabels(text);
   const lines = text.split('\n');
   const repeated = repeatedPageOpenings(lines);
   let current: Item | null = null;
@@ -116,7 +145,7 @@ export function readItems(text: string): ReadItems {
       pageTop = true;
       return;
     }
-    const content = rawLine.replace(/\s+$/u, '').replace(/\f/gu, '');
+    const content = rawLine.trimEnd().replace(/\f/gu, '');
     if (content.trim() === '') {
       current = null;
       return;
@@ -132,7 +161,9 @@ export function readItems(text: string): ReadItems {
     pageStart = false;
     const note = noteLabel(content, bare);
     const star = note ? null : STAR_LINE.exec(content);
-    const labelled = note || star ? null : splitLabels(content.trim());
+    // A note's wrapped line may well start `DOI:`: only a bracketed label (`【作者简介】`) ends a note.
+    const inNote = current !== null && (current.kind === 'note' || current.kind === 'star');
+    const labelled = note || star || (inNote && !/^\s*[【［〔[]/u.test(content)) ? null : splitLabels(content.trim());
     if (note) {
       current = { kind: 'note', mark: note[0], raw: detached(content.trim()), body: detached(note[1].trim()), line, page };
       items.push(current);
@@ -164,6 +195,10 @@ export function readItems(text: string): ReadItems {
 function joinCarriedNotes(items: Item[]): Item[] {
   const indents = items.filter((i) => i.kind === 'text' && i.raw.length > 60);
   const indentAware = indents.length >= 3 && indents.filter((i) => i.kind === 'text' && i.indented).length >= indents.length * 0.6;
+  // Only a file that indents its paragraphs tells a note's end from text: there a block that
+  // neither opens its page (the end of a paragraph cut by the break) nor is indented (a
+  // paragraph of its own) is no body text. A file without indents keeps every block as text.
+  if (!indentAware) return items;
   let lastNote: NoteItem | null = null;
   const out: Item[] = [];
   items.forEach((item, i) => {
@@ -176,7 +211,8 @@ function joinCarriedNotes(items: Item[]): Item[] {
       lastNote.page !== null &&
       lastNote.page < item.page &&
       next.page === item.page &&
-      !(indentAware && item.indented) &&
+      !item.indented &&
+      !item.pageTop &&
       !endsSentence(toDisplay(lastNote.body).text)
     ) {
       lastNote.raw = joinPieces(lastNote.raw, item.raw);

@@ -71,7 +71,8 @@ const HEADING_LEVELS: Array<[RegExp, number]> = [
   [/^\s*[（(]\d{1,2}[）)]/u, 4],
 ];
 const NAMED_HEADING = /^\s*(?:结\s*语|结\s*论|引\s*言|导\s*言|前\s*言|余\s*论|小\s*结|结\s*束\s*语)\s*$/u;
-const HAN_NAME = /^[\p{Script=Han}·]{2,6}$/u;
+/** A Chinese name: two to six characters, or a transcribed name with `·` (`阿依古丽·买买提`) of up to twelve. */
+const HAN_NAME = /^(?:\p{Script=Han}{2,6}|(?=[\p{Script=Han}·]{3,12}$)\p{Script=Han}+(?:·\p{Script=Han}+)+)$/u;
 const TRAILING_MARKER = new RegExp(`\\^(?:${MARK})$`, 'u');
 const LATIN_NAME = /^[A-Z][\p{L}.'-]+(?: [A-Z][\p{L}.'-]*){1,3}$/u;
 const HEADING_MAX = 40;
@@ -156,13 +157,21 @@ interface AuthorLine {
  */
 function authorNames(raw: string, known: readonly string[] = [], romanised: ReadonlyArray<readonly string[]> = []): AuthorLine | null {
   const line = raw.replace(/[*＊]+\s*$/u, '').trim();
-  const parts = line.split(/[\s、，,　]+|(?<=\p{Script=Han})和(?=\p{Script=Han}{2})/u).filter((n) => n !== '');
+  // `和` joins two names only where the notes name both (`王和平` is one name).
+  const parts = line
+    .split(/[\s、，,　]+/u)
+    .flatMap((part) => {
+      const at = part.indexOf('和');
+      return at > 0 && known.includes(part.slice(0, at)) && known.includes(part.slice(at + 1)) ? [part.slice(0, at), part.slice(at + 1)] : [part];
+    })
+    .filter((n) => n !== '');
   if (parts.length === 0 || parts.length > 6) return null;
   if (parts.every((n) => /^[\p{Script=Han}·]+$/u.test(n))) {
     const names: string[] = [];
     let unresolved: string | null = null;
     for (const part of parts) {
-      if (HAN_NAME.test(part) && !(part.length >= 5 && splitRun(part, known)?.length)) names.push(part);
+      // A run the notes cut into two names or more (`王一李二`) is those names.
+      if (HAN_NAME.test(part) && !(part.length >= 4 && (splitRun(part, known)?.length ?? 0) > 1)) names.push(part);
       else if (part.length >= 4 && part.length <= 16 && splitRun(part, known)) names.push(...(splitRun(part, known) as string[]));
       else if (part.length >= 4 && romanised.some((english) => splitByRomanised(part, english)))
         names.push(...(romanised.map((english) => splitByRomanised(part, english)).find((s) => s !== null) as string[]));

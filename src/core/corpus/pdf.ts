@@ -167,6 +167,18 @@ function lineText(line: Line): string {
   let out = '';
   let lastEnd: number | null = null;
   let spaceAfter = false;
+  // The line's usual gap between single characters set one by one: the median, what
+  // justification put between every two (none told by runs of several characters, such as
+  // an author line or keywords, whose gaps are the spaces printed between them).
+  const single = (item: Item) => Array.from(item.str.trim()).length === 1;
+  const gaps = line.items
+    .slice(1)
+    .flatMap((item, k) => {
+      const before = line.items[k] as Item;
+      return single(item) && single(before) ? [item.x - (before.x + before.width)] : [];
+    })
+    .sort((a, b) => a - b);
+  const spread = Math.max(0, gaps[Math.floor(gaps.length / 2)] ?? 0);
   for (const item of line.items) {
     const raised = item.size < line.size * 0.8 && item.y > line.y + line.size * 0.15;
     let str = item.str;
@@ -176,8 +188,10 @@ function lineText(line: Line): string {
     else if (raised && /^\s*\d{1,3}\s*$/u.test(str)) str = `^${Array.from(str.trim(), (d) => SUPERSCRIPT[Number(d)]).join('')}`;
     else if (raised && /^\s*\[\d{1,3}\]\s*$/u.test(str)) str = `^${str.trim()}`;
     // A gap of a full character between two Chinese characters is a printed full-width space
-    // (`王海燕　李明远`), which pdf.js leaves out: justification never opens one that wide.
-    if (lastEnd !== null && item.x - lastEnd > line.size * 0.9 && /\p{Script=Han}$/u.test(out) && /^\p{Script=Han}/u.test(str)) out += '\u3000';
+    // (`王海燕　李明远`), which pdf.js leaves out: a character's width more than the spread
+    // justification put between every two characters of the line.
+    const wide = lastEnd === null ? 0 : item.x - lastEnd;
+    if (wide > spread + line.size * 0.9 && /\p{Script=Han}$/u.test(out) && /^\p{Script=Han}/u.test(str)) out += '\u3000';
     // A gap wider than a third of the size between two Latin words is a space pdf.js left out.
     // A space between Latin words: pdf.js's own space item, or a gap it left without one.
     const gap = lastEnd !== null && (spaceAfter || item.x - lastEnd > line.size * 0.2);
@@ -288,6 +302,26 @@ function startsBlock(text: string): boolean {
   return /^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|第[一二三四五六七八九十]+[章节部分])/u.test(text) || startsWithLabel(text);
 }
 
+/** Whether a line's digit label is the number after the note's own (`1)` … then `2)`): a new note, not a wrapped line. */
+function nextNumber(note: string[], line: string): boolean {
+  const own = /^\s*\^?\[?(\d{1,3})/u.exec(note[0] ?? '');
+  const next = /^\s*\[?(\d{1,3})[).．\]\s]/u.exec(line);
+  return own !== null && next !== null && Number(next[1]) === Number(own[1]) + 1;
+}
+
+/**
+ * A note labelled with digits in plain type (`1)`, `1.`, `1 `, `[1]`) written with its label as
+ * a marker (`^1)`, `^1`, `^[1]`), the form the parser takes for a note's label: at the line's
+ * start in a text file, `1)` could as well begin a list.
+ */
+function withMarkedLabel(note: string): string {
+  const bracket = /^\s*\[(\d{1,3})\]\s*/u.exec(note);
+  if (bracket) return `^[${bracket[1]}] ${note.slice(bracket[0].length)}`;
+  const digits = /^\s*(\d{1,3})(?:[).．]\s*|\s+)(?=\S)/u.exec(note);
+  if (digits) return `^${digits[1]} ${note.slice(digits[0].length)}`;
+  return note;
+}
+
 /** Whether a note's text so far stops mid-sentence, so that the next unlabelled line goes on with it. */
 function noteReadsOn(note: string[], next: string): boolean {
   const text = rejoinUrls(note.join(''));
@@ -349,7 +383,8 @@ function readPage(
     if (after.length > 0) {
       if (labelled(l) || !close) after.push([l.text]);
       else (after.at(-1) as string[]).push(l.text);
-    } else if (lastNote && close && noteReadsOn(lastNote, l.text) && (!labelled(l) || DIGIT_LABEL.test(l.text))) lastNote.push(l.text);
+    } else if (lastNote && close && noteReadsOn(lastNote, l.text) && (!labelled(l) || (DIGIT_LABEL.test(l.text) && !nextNumber(lastNote, l.text))))
+      lastNote.push(l.text);
     else if (labelled(l)) notes.push([l.text]);
     else if (lastNote) after.push([l.text]);
     else carried.push(l.text);
@@ -406,7 +441,7 @@ function readPage(
     // A paragraph's first line is indented in print, and so in the text: the parser tells
     // by it a paragraph that goes on at the top of a page after a sentence's end.
     blocks: blocks.map((b) => `${b.indented ? '\u3000\u3000' : ''}${joinLines(b.lines)}`),
-    notes: notes.map(joinLines),
+    notes: notes.map((lines) => withMarkedLabel(joinLines(lines))),
     after: after.map(joinLines),
     carried: carried.length > 0 ? joinLines(carried) : null,
     twoColumns,

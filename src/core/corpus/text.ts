@@ -37,8 +37,9 @@ export const MARK = `[${NOTE_GLYPHS}]|[${SUPERSCRIPT_DIGITS}]{1,3}|\\[\\d{1,3}\\
 const GLYPH_CHAR = new RegExp(`^[${NOTE_GLYPHS}]$`, 'u');
 
 /** An in-text footnote marker: `^①`. Bare circled numbers in prose are enumerations, not markers. */
-export const MARKER = new RegExp(`\\^(${MARK})`, 'gu');
-const MARKER_AT = new RegExp(`\\^(${MARK})`, 'uy');
+export const MARKER = new RegExp(`(?<![0-9A-Za-z])\\^(${MARK})`, 'gu');
+/** A marker written after a letter or digit is no marker: `10^6` is a power. */
+const MARKER_AT = new RegExp(`(?<![0-9A-Za-z])\\^(${MARK})`, 'uy');
 
 /** Whether `ch` is one glyph of a note alphabet (①, ➀, ❶, ⑴ …). */
 export function isCircled(ch: string): boolean {
@@ -159,22 +160,29 @@ export function toDisplay(raw: string, options: { collapseHanSpaces?: boolean } 
 
 /** Joins two pieces of one paragraph cut apart by a page or line break. */
 export function joinPieces(left: string, right: string): string {
-  const a = left.replace(/\s+$/u, '');
-  const b = right.replace(/^\s+/u, '');
+  const a = left.trimEnd();
+  const b = right.trimStart();
   if (a === '') return b;
   if (b === '') return a;
-  const last = Array.from(a).pop() as string;
-  const first = Array.from(b)[0] as string;
+  // Only the end of what is joined so far is looked at: a paragraph is joined a line at a
+  // time, and a test over all of it each time would grow with the square of its length.
+  const tail = a.slice(-48);
+  const last = String.fromCodePoint(tail.codePointAt(tail.length - 1) ?? 0);
+  const lastCode = tail.charCodeAt(tail.length - 1);
+  const lastChar = lastCode >= 0xdc00 && lastCode <= 0xdfff ? tail.slice(-2) : last;
+  const first = String.fromCodePoint(b.codePointAt(0) ?? 0);
   // Chinese print has no spaces at line ends; a Latin sentence or clause does continue after one.
-  if (/[,.;:!?]/u.test(last) && /[A-Za-z"“‘(]/u.test(first)) return `${a} ${b}`;
+  if (/[,.;:!?]/u.test(lastChar) && /[A-Za-z"“‘(]/u.test(first)) return `${a} ${b}`;
   // After a clause's closing quote (`Agreement,”` `September`) English goes on after a space.
-  if (/[A-Za-z0-9.,;:!?]["”’')]$/u.test(a) && /[A-Za-z0-9"“(]/u.test(first)) return `${a} ${b}`;
+  if (/[A-Za-z0-9.,;:!?]["”’')]$/u.test(tail) && /[A-Za-z0-9"“(]/u.test(first)) return `${a} ${b}`;
   // `Vol.` `14`, `pp.` `101`: an English citation goes on after its abbreviation's stop.
-  if (/[A-Za-z0-9][,.;:]$/u.test(a) && /[A-Za-z]/u.test(a) && /[0-9]/u.test(first) && !/\p{Script=Han}[^\p{Script=Han}]{0,3}$/u.test(a)) return `${a} ${b}`;
-  if (/[A-Za-z]/u.test(last) && /[A-Za-z]/u.test(first) && !/-$/u.test(a)) return `${a} ${b}`;
+  if (/[A-Za-z0-9][,.;:]$/u.test(tail) && /[A-Za-z]/u.test(tail) && /[0-9]/u.test(first) && !/\p{Script=Han}[^\p{Script=Han}]{0,3}$/u.test(tail))
+    return `${a} ${b}`;
+  if (/[A-Za-z]/u.test(lastChar) && /[A-Za-z]/u.test(first) && !tail.endsWith('-')) return `${a} ${b}`;
   // English prose goes on with a number after a space (`between 2015 and` `2025`); a Latin
   // word in Chinese text (`COP` `28`) does not.
-  if (/[A-Za-z]{2}$/u.test(a) && /[0-9]/u.test(first) && / [A-Za-z]+$/u.test(a.slice(-40)) && !/\p{Script=Han}/u.test(a.slice(-40))) return `${a} ${b}`;
+  if (/[A-Za-z]{2}$/u.test(tail) && /[0-9]/u.test(first) && / [A-Za-z]+$/u.test(tail.slice(-40)) && !/\p{Script=Han}/u.test(tail.slice(-40)))
+    return `${a} ${b}`;
   return a + b;
 }
 
@@ -309,12 +317,21 @@ const AFTER_URL = /^(?:(?:accessed|available|retrieved|visited|last|and|or|at|on
  */
 export function rejoinUrls(text: string): string {
   if (!text.includes('http') && !text.includes('www.')) return text;
-  return text.replace(URL_RUN, (run) => {
+  return text.replace(URL_RUN, (run: string, at: number) => {
+    const chineseAfter = /^\s*\p{Script=Han}/u.test(text.slice(at + run.length, at + run.length + 3));
     const tokens = run.split(/[ \t]+/u);
     let out = tokens[0] as string;
     for (let k = 1; k < tokens.length; k++) {
       const token = tokens[k] as string;
-      const joins = (URL_BREAK_AFTER.test(out) || URL_BREAK_BEFORE.test(token)) && !AFTER_URL.test(token) && !/[,;>]$/u.test(out);
+      // A capitalised word after a stop (`…report.pdf. Also`), a lone dash, and the run's last
+      // piece when Chinese follows it directly (`…/zh/ 2025 年`) are prose, not more URL.
+      const prose =
+        (/\.$/u.test(out) && /^[A-Z][a-z]+$/u.test(token)) ||
+        /^[A-Z][a-z]+$/u.test(token) ||
+        /^[-–—]$/u.test(token) ||
+        // (a number after a URL that ends in `/`, then Chinese, is a date: `…/zh/ 2025年`)
+        (k === tokens.length - 1 && chineseAfter && out.endsWith('/') && /^\d+$/u.test(token));
+      const joins = !prose && (URL_BREAK_AFTER.test(out) || URL_BREAK_BEFORE.test(token)) && !AFTER_URL.test(token) && !/[,;>]$/u.test(out);
       // Once a URL has ended, the rest of the run is prose.
       if (!joins) return [out, ...tokens.slice(k)].join(' ');
       out += token;

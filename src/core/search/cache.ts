@@ -35,7 +35,7 @@ function isStale(other: string, current: string, tokenizer: string): boolean {
 
 /** Reads the corpus's index from `cacheDir`, or builds it and writes it there for next time. */
 export async function loadOrBuildIndex(corpus: Corpus, cacheDir: string, options: IndexOptions = {}): Promise<CachedIndex> {
-  const tokenizer = options.tokenizer ?? 'chinese';
+  const tokenizer = options.engine?.tokenizer ?? 'chinese';
   const name = cacheName(corpus, tokenizer);
   const file = join(cacheDir, name);
   try {

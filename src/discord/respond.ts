@@ -40,6 +40,8 @@ export interface Responder {
   tellPrivately(interaction: RepliableInteraction, message: DiscordMessage): Promise<void>;
 }
 
+// Long on purpose: a factory of named functions (answer, send, tellPrivately, …) over two
+// pieces of per-client state: each command's last run time and the deferred updates.
 /**
  * The answering half of the adapter. It remembers how long each command took last time (a
  * slow one is deferred before it runs) and which interactions were answered with a deferred

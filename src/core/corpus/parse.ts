@@ -200,6 +200,9 @@ interface Structure {
   docs: DraftDoc[];
 }
 
+// Long on purpose: one pass over the file's blocks, whose branches all read and update the same
+// state (the open document and paragraph, the symposium title, notes seen since the last text);
+// split into steps, each would take and hand back all of it.
 function buildStructure(items: Item[], file: string, warn: (line: number, message: string) => void, displayOf: DisplayOf): Structure {
   const docs: DraftDoc[] = [];
   const known = namesInNotes(items);

@@ -16,10 +16,6 @@ import { NO_MENTIONS } from './render.js';
 import { createResponder } from './respond.js';
 import { restOptions } from './rest.js';
 
-export { FATAL_CLOSES } from './gateway.js';
-export { DEFER_BUDGET_MS, localeFromDiscord } from './respond.js';
-export { type Room, roomOf } from './room.js';
-
 /** How long a shutdown waits for interactions being answered (inside main's ten-second deadline). */
 const IN_FLIGHT_GRACE_MS = 5000;
 /**

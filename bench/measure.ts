@@ -9,6 +9,7 @@ import { createBot, type Logger, type Requester } from '../src/core/dispatch/bot
 import { loadOrBuildIndex } from '../src/core/search/cache.js';
 import { createIndex, indexSize } from '../src/core/search/corpus-index.js';
 import type { CorpusIndex } from '../src/core/search/search.js';
+import { miniSearchDefault, miniSearchStorage } from './minisearch-engine.js';
 import { commandMix, mixMaterial } from './mix.js';
 import { evaluate, loadQuerySet, type RecallReport } from './quality.js';
 import { median, peakRssMb, percentile, timeRuns, timeRunsAsync } from './stats.js';
@@ -95,7 +96,7 @@ export async function measureCorpus(options: { dir: string; label: string; queri
   const sentenceTexts = paragraphs.flatMap((p) => p.sentences.map((s) => sentenceText(p, s)));
 
   const rssParsed = peakRssMb();
-  const built = timeRuns(effort.buildRuns, () => createIndex(corpus, { tokenizer: 'chinese' }));
+  const built = timeRuns(effort.buildRuns, () => createIndex(corpus));
   const index = built.result;
   const rssBuilt = peakRssMb();
 
@@ -161,7 +162,7 @@ export async function measureCorpus(options: { dir: string; label: string; queri
   const retained = { heapMb: afterGc.heapUsed / 2 ** 20, rssMb: afterGc.rss / 2 ** 20 };
   // The build timed at least three times, as at every size, so that the growth from one size
   // to the next compares medians; the runs past the first come after the memory readings.
-  const moreBuilds = timeRuns(Math.max(0, 3 - effort.buildRuns), () => void createIndex(corpus, { tokenizer: 'chinese' }));
+  const moreBuilds = timeRuns(Math.max(0, 3 - effort.buildRuns), () => void createIndex(corpus));
 
   // The on-disk index cache, in a folder of its own: a miss builds and writes, a hit reads.
   const cacheDir = await mkdtemp(join(tmpdir(), 'yinzheng-bench-cache-'));
@@ -185,8 +186,8 @@ export async function measureCorpus(options: { dir: string; label: string; queri
   // The build as it was before our own postings (MiniSearch storing our terms), in this run,
   // each one dropped, so that it is not in the baseline's memory reading. Where it is a target
   // (1000×) it is timed three times, as ours is, and the medians compared.
-  const previous = timeRuns(options.label === '1000×' ? 3 : 1, () => void createIndex(corpus, { tokenizer: 'chinese', engine: 'minisearch' }));
-  const baseline = timeRuns(effort.buildRuns, () => createIndex(corpus, { tokenizer: 'minisearch-default' }));
+  const previous = timeRuns(options.label === '1000×' ? 3 : 1, () => void createIndex(corpus, { engine: miniSearchStorage }));
+  const baseline = timeRuns(effort.buildRuns, () => createIndex(corpus, { engine: miniSearchDefault }));
   const baselineSearch = searchTimes(baseline.result);
   const recallBaseline = options.recall ? evaluate(baseline.result, labelled) : null;
 

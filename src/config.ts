@@ -164,6 +164,8 @@ export function loadEnvFile(path = ENV_FILE): void {
   if (existsSync(path)) process.loadEnvFile(path);
 }
 
+// Long on purpose: it reads as the configuration's shape, one object per platform, each
+// field from its variable.
 /** Parses the configuration. Every problem names the variable and where to set it. */
 export function parseConfig(env: Record<string, string | undefined>, overrides: { corpusDir?: string } = {}): Config {
   const result = EnvSchema.safeParse(env);

@@ -8,11 +8,11 @@ import { registry } from '../commands/index.js';
 import { type Config, loadEnvFile, parseConfig } from './config.js';
 import { runConsole } from './console/console.js';
 import { loadCorpus, whyUnservable } from './core/corpus/load.js';
-import { formatWarning } from './core/corpus/model.js';
+import { type Corpus, formatWarning } from './core/corpus/model.js';
 import { parseCacheIn } from './core/corpus/parse-cache.js';
 import { loadInWorker } from './core/corpus/reload.js';
-import { watchCorpus } from './core/corpus/watch.js';
-import { createBot, type Logger } from './core/dispatch/bot.js';
+import { type CorpusWatcher, watchCorpus } from './core/corpus/watch.js';
+import { type Bot, createBot, type Logger } from './core/dispatch/bot.js';
 import { isUserError } from './core/dispatch/errors.js';
 import { startHealthServer, startReaderServer } from './health.js';
 import { lazyLogger } from './lazy-logger.js';
@@ -80,19 +80,8 @@ async function main(): Promise<number> {
     ? (await import('./logger.js')).createLogger(config.logLevel)
     : lazyLogger(config.logLevelExplicit ? config.logLevel : 'warn', process.stderr);
 
-  const parseCache = parseCacheIn(config.cacheDir, config.cacheMaxBytes);
-  const corpus = await loadCorpus(config.corpusDir, { parseCache });
-  const shownDir = relative(process.cwd(), corpus.dir) || '.';
-  for (const warning of corpus.files.flatMap((f) => f.warnings)) {
-    // A person at the console reads a plain line; a live bot's log wants a structured one.
-    if (live) logger.warn({ corpus: formatWarning(warning, shownDir) }, 'corpus warning');
-    else console.error(formatWarning(warning, shownDir));
-  }
-  const why = whyUnservable(corpus);
-  if (why) {
-    console.error(why);
-    return 1;
-  }
+  const corpus = await loadServable(config, live, logger);
+  if (!corpus) return 1;
   // The passage reader: replies link to it when PUBLIC_URL says where readers reach it.
   const reader = config.reader.enabled
     ? createReader({
@@ -143,6 +132,38 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  return serveLive(config, bot, logger, reader, { watcher, readerServer });
+}
+
+/** The corpus, its warnings said where the user is looking; null (said why) when nothing in it can be served. */
+async function loadServable(config: Config, live: boolean, logger: Logger): Promise<Corpus | null> {
+  const parseCache = parseCacheIn(config.cacheDir, config.cacheMaxBytes);
+  const corpus = await loadCorpus(config.corpusDir, { parseCache });
+  const shownDir = relative(process.cwd(), corpus.dir) || '.';
+  for (const warning of corpus.files.flatMap((f) => f.warnings)) {
+    // A person at the console reads a plain line; a live bot's log wants a structured one.
+    if (live) logger.warn({ corpus: formatWarning(warning, shownDir) }, 'corpus warning');
+    else console.error(formatWarning(warning, shownDir));
+  }
+  const why = whyUnservable(corpus);
+  if (why) {
+    console.error(why);
+    return null;
+  }
+  return corpus;
+}
+
+/**
+ * Serves Discord and Slack until a signal or a fatal close, then stops everything within the
+ * deadline and ends the process.
+ */
+async function serveLive(
+  config: Config,
+  bot: Bot,
+  logger: Logger,
+  reader: Reader | undefined,
+  { watcher, readerServer }: { watcher: CorpusWatcher | null; readerServer: { close(): Promise<void> } | undefined },
+): Promise<number> {
   // Signals count from here: a SIGTERM while Discord is still being reached (no network) stops cleanly too.
   const connecting = new AbortController();
   const signalled = new Promise<{ signal: string }>((resolve) => {

@@ -46,93 +46,15 @@ export interface Responder {
  * update, so one responder serves one client.
  */
 export function createResponder(bot: Bot, buttons: ButtonStore, channelTypeOf: (interactionId: string) => number | undefined = () => undefined): Responder {
-  /** How long each command took last time; a slow one is deferred before it runs. */
+  /** How long each command took last time (bounded by the registry's commands); a slow one is deferred before it runs. */
   const lastRunMs = new Map<string, number>();
+  const deferredUpdates: DeferredUpdates = new WeakSet<Interaction>();
 
   function run(command: string, input: Record<string, unknown>, requester: Requester): Reply {
     const started = performance.now();
     const reply = bot.run(command, input, requester);
     lastRunMs.set(command, performance.now() - started);
     return reply;
-  }
-
-  /** Interactions answered with DEFERRED_UPDATE_MESSAGE: their @original is the message the button is on. */
-  const deferredUpdates = new WeakSet<Interaction>();
-
-  /**
-   * Whether the interaction's original response is still Discord's public loading message
-   * (DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, not yet edited). A follow-up sent now would not be
-   * a message of its own: "When using this endpoint directly after responding to an
-   * interaction with DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, this endpoint will function as Edit
-   * Original Interaction Response … The ephemeral flag will be ignored"
-   * (receiving-and-responding.mdx, Create Followup Message).
-   */
-  function publicPlaceholder(interaction: RepliableInteraction): boolean {
-    return interaction.deferred && !interaction.replied && !interaction.ephemeral && !deferredUpdates.has(interaction);
-  }
-
-  /**
-   * Sends `message` to the interaction's user alone, whatever was answered before. After a public
-   * deferral the placeholder is edited first (so that the follow-up is a message of its own and
-   * its EPHEMERAL flag holds), the private message follows, and the placeholder goes. After a
-   * deferred update the follow-up is a new message too: the owner's answer the button is on is
-   * never edited or deleted for an error.
-   */
-  async function tellPrivately(interaction: RepliableInteraction, message: DiscordMessage): Promise<void> {
-    const privately = { ...message, flags: MessageFlags.Ephemeral as const };
-    if (!interaction.deferred && !interaction.replied) {
-      await interaction.reply(privately);
-      return;
-    }
-    if (interaction.ephemeral && interaction.deferred && !interaction.replied) {
-      const { flags: _flags, ...edit } = message;
-      await interaction.editReply(edit);
-      return;
-    }
-    const placeholder = publicPlaceholder(interaction);
-    if (placeholder) await interaction.editReply({ ...noteToDiscord(NOTES[localeOf(interaction)].answeredPrivately), flags: undefined });
-    try {
-      await interaction.followUp(privately);
-    } finally {
-      // Gone even when the follow-up fails (a spent token, the follow-up cap): a public "answered
-      // privately" over nothing would mislead the channel.
-      if (placeholder) await interaction.deleteReply().catch(() => {});
-    }
-  }
-
-  async function send(interaction: RepliableInteraction, messages: DiscordMessage[], update: boolean, error: boolean): Promise<void> {
-    const [first, ...rest] = messages as [DiscordMessage, ...DiscordMessage[]];
-    // A page that fails never takes the place of the answer it was asked from, private or
-    // public: the error goes to the clicker alone, as a message of its own.
-    if (update && error) {
-      await tellPrivately(interaction, first);
-      return;
-    }
-    const privateFirst = (first.flags & MessageFlags.Ephemeral) !== 0;
-    const deferred = interaction.deferred;
-    const { flags: _flags, ...edit } = first;
-    if (update && interaction.isButton() && interaction.message.flags.has(MessageFlags.Ephemeral) === privateFirst) {
-      // A page replaces the message it was asked from, keeping its visibility (a deferred update edits it).
-      if (deferred) await interaction.editReply(edit);
-      else await interaction.update(edit);
-    } else if (privateFirst && (update || publicPlaceholder(interaction))) {
-      // An error on a page, or a private answer after a public deferral: to the user alone.
-      await tellPrivately(interaction, first);
-    } else if (!deferred) await interaction.reply({ ...first, flags: privateFirst ? MessageFlags.Ephemeral : undefined });
-    else await interaction.editReply(edit);
-    for (const message of rest) await interaction.followUp({ ...message, flags: privateFirst ? MessageFlags.Ephemeral : undefined });
-  }
-
-  /** Whether the input will be refused before the command runs, so that its deferral is private already. */
-  function refused(command: string, input: Record<string, unknown>): boolean {
-    const known = bot.commands.get(command);
-    if (!known) return true;
-    try {
-      parseInput(known, input);
-      return false;
-    } catch {
-      return true;
-    }
   }
 
   /** Runs a command for an interaction and sends the reply, deferring first when it might not make the 3 s window. */
@@ -143,7 +65,7 @@ export function createResponder(bot: Bot, buttons: ButtonStore, channelTypeOf: (
     const ephemeral = how.ephemeral || forced;
     const notes = NOTES[localeOf(interaction)];
     if (how.sharedBy !== undefined && forced) {
-      await tellPrivately(interaction, noteToDiscord(notes.cannotShare));
+      await tellPrivately(interaction, noteToDiscord(notes.cannotShare), deferredUpdates);
       return 1;
     }
     // A public answer in a server is read by everyone there: its labels follow the server's language.
@@ -156,7 +78,7 @@ export function createResponder(bot: Bot, buttons: ButtonStore, channelTypeOf: (
     if (deferred && update && interaction.isButton()) {
       await interaction.deferUpdate();
       deferredUpdates.add(interaction);
-    } else if (deferred) await interaction.deferReply({ flags: ephemeral || refused(command, input) ? MessageFlags.Ephemeral : undefined });
+    } else if (deferred) await interaction.deferReply({ flags: ephemeral || refused(bot, command, input) ? MessageFlags.Ephemeral : undefined });
     const reply = run(command, input, { platform: 'discord', userId: interaction.user.id, locale });
     const lead = [...(how.sharedBy !== undefined ? [sharedByLine(how.sharedBy, locale)] : []), ...(forced && !update ? [NOTES[locale].privateHere] : [])];
     const messages = replyToDiscord(reply, {
@@ -169,14 +91,100 @@ export function createResponder(bot: Bot, buttons: ButtonStore, channelTypeOf: (
       customId: (action) => buttons.customId({ ...action, owner: how.owner, ephemeral } satisfies ButtonState),
     });
     const shown = capMessages(messages, locale);
-    await send(interaction, shown, update, reply.error !== undefined);
+    await send(interaction, shown, { update, error: reply.error !== undefined }, deferredUpdates);
     return shown.length;
   }
 
-  async function note(interaction: RepliableInteraction, text: string): Promise<number> {
-    await interaction.reply({ ...noteToDiscord(text), flags: MessageFlags.Ephemeral });
-    return 1;
-  }
+  return { answer, note, tellPrivately: (interaction, message) => tellPrivately(interaction, message, deferredUpdates) };
+}
 
-  return { answer, note, tellPrivately };
+/** Interactions answered with DEFERRED_UPDATE_MESSAGE: their @original is the message the button is on. */
+type DeferredUpdates = WeakSet<Interaction>;
+
+/**
+ * Whether the interaction's original response is still Discord's public loading message
+ * (DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, not yet edited). A follow-up sent now would not be
+ * a message of its own: "When using this endpoint directly after responding to an
+ * interaction with DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE, this endpoint will function as Edit
+ * Original Interaction Response … The ephemeral flag will be ignored"
+ * (receiving-and-responding.mdx, Create Followup Message).
+ */
+function publicPlaceholder(interaction: RepliableInteraction, deferredUpdates: DeferredUpdates): boolean {
+  return interaction.deferred && !interaction.replied && !interaction.ephemeral && !deferredUpdates.has(interaction);
+}
+
+/**
+ * Sends `message` to the interaction's user alone, whatever was answered before. After a public
+ * deferral the placeholder is edited first (so that the follow-up is a message of its own and
+ * its EPHEMERAL flag holds), the private message follows, and the placeholder goes. After a
+ * deferred update the follow-up is a new message too: the owner's answer the button is on is
+ * never edited or deleted for an error.
+ */
+async function tellPrivately(interaction: RepliableInteraction, message: DiscordMessage, deferredUpdates: DeferredUpdates): Promise<void> {
+  const privately = { ...message, flags: MessageFlags.Ephemeral as const };
+  if (!interaction.deferred && !interaction.replied) {
+    await interaction.reply(privately);
+    return;
+  }
+  if (interaction.ephemeral && interaction.deferred && !interaction.replied) {
+    const { flags: _flags, ...edit } = message;
+    await interaction.editReply(edit);
+    return;
+  }
+  const placeholder = publicPlaceholder(interaction, deferredUpdates);
+  if (placeholder) await interaction.editReply({ ...noteToDiscord(NOTES[localeOf(interaction)].answeredPrivately), flags: undefined });
+  try {
+    await interaction.followUp(privately);
+  } finally {
+    // Gone even when the follow-up fails (a spent token, the follow-up cap): a public "answered
+    // privately" over nothing would mislead the channel.
+    if (placeholder) await interaction.deleteReply().catch(() => {});
+  }
+}
+
+/** Sends an answer's messages: in place of the paged message, to the user alone, or as the reply and its follow-ups. */
+async function send(
+  interaction: RepliableInteraction,
+  messages: DiscordMessage[],
+  { update, error }: { update: boolean; error: boolean },
+  deferredUpdates: DeferredUpdates,
+): Promise<void> {
+  const [first, ...rest] = messages as [DiscordMessage, ...DiscordMessage[]];
+  // A page that fails never takes the place of the answer it was asked from, private or
+  // public: the error goes to the clicker alone, as a message of its own.
+  if (update && error) {
+    await tellPrivately(interaction, first, deferredUpdates);
+    return;
+  }
+  const privateFirst = (first.flags & MessageFlags.Ephemeral) !== 0;
+  const deferred = interaction.deferred;
+  const { flags: _flags, ...edit } = first;
+  if (update && interaction.isButton() && interaction.message.flags.has(MessageFlags.Ephemeral) === privateFirst) {
+    // A page replaces the message it was asked from, keeping its visibility (a deferred update edits it).
+    if (deferred) await interaction.editReply(edit);
+    else await interaction.update(edit);
+  } else if (privateFirst && (update || publicPlaceholder(interaction, deferredUpdates))) {
+    // An error on a page, or a private answer after a public deferral: to the user alone.
+    await tellPrivately(interaction, first, deferredUpdates);
+  } else if (!deferred) await interaction.reply({ ...first, flags: privateFirst ? MessageFlags.Ephemeral : undefined });
+  else await interaction.editReply(edit);
+  for (const message of rest) await interaction.followUp({ ...message, flags: privateFirst ? MessageFlags.Ephemeral : undefined });
+}
+
+/** Whether the input will be refused before the command runs, so that its deferral is private already. */
+function refused(bot: Bot, command: string, input: Record<string, unknown>): boolean {
+  const known = bot.commands.get(command);
+  if (!known) return true;
+  try {
+    parseInput(known, input);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** A short private notice, as the first answer. */
+async function note(interaction: RepliableInteraction, text: string): Promise<number> {
+  await interaction.reply({ ...noteToDiscord(text), flags: MessageFlags.Ephemeral });
+  return 1;
 }

@@ -11,10 +11,10 @@ import * as commands from './listeners/commands.js';
 import type { SlackDeps } from './listeners/deps.js';
 import * as events from './listeners/events.js';
 import * as shortcuts from './listeners/shortcuts.js';
+import * as uninstall from './listeners/uninstall.js';
 import { createLocaleCache } from './locales.js';
 import { SLACK_BOT_SCOPES, SLACK_EVENTS_PATH, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH } from './manifest.js';
 import { createGuard, createReplierFor } from './respond.js';
-import { registerUninstall } from './uninstall.js';
 
 export { splitSubcommand } from './respond.js';
 export { SLACK_EVENTS_PATH, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH };
@@ -104,12 +104,14 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     requester: async (teamId, userId, client) => ({ platform: 'slack', userId, locale: await locales.of(teamId, userId, client), invocation }),
     replierFor: createReplierFor(logger, tuning.now ?? Date.now),
     guard,
+    installations,
+    teams: locales,
   };
   commands.register(app, deps);
   events.register(app, deps);
   actions.register(app, deps);
   shortcuts.register(app, deps);
-  registerUninstall(app, installations, locales, logger);
+  uninstall.register(app, deps);
 
   app.error(async (error) => {
     if (error.code === ErrorCode.AuthorizationError) {

@@ -193,6 +193,8 @@ function heading(s: Section): string {
   return `<h${level}>${escapeHtml(s.heading)}</h${level}>`;
 }
 
+// Long on purpose: a factory whose length is its named helpers (signed, find, essayHtml,
+// allowed, contents, search) and the Reader's handler, which share the base URL and secret.
 export function createReader(options: ReaderOptions): Reader {
   const { bot, access } = options;
   const base = options.publicUrl.replace(/\/+$/u, '');

@@ -2,12 +2,10 @@ import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { registry } from '../../commands/index.js';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { createBot } from '../../src/core/dispatch/bot.js';
 import { AuthorResult, CiteResult, EssaysResult, QuoteResult, VerifyResult, WhoResult } from '../../src/core/reply/results.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
+import { botOver, requester } from '../support/bot.js';
 
 /*
  * The commands on research articles (issue 21): the XeLaTeX article's PDF, whose front and back
@@ -15,22 +13,21 @@ import { createIndex } from '../../src/core/search/corpus-index.js';
  */
 
 const ARTICLE = join(PROJECT_ROOT, 'test', 'fixtures', 'articles', 'xelatex-article.pdf');
-const en = { platform: 'cli' as const, userId: 'tester', locale: 'en' as const };
-const zh = { ...en, locale: 'zh-CN' as const };
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+const en = requester();
+const zh = requester('zh-CN');
 
-async function botOver(files: Record<string, string>, meta?: object) {
+async function botOverFiles(files: Record<string, string>, meta?: object) {
   const dir = await mkdtemp(join(tmpdir(), 'yinzheng-articles-'));
   for (const [name, from] of Object.entries(files)) await copyFile(from, join(dir, name));
   if (meta) await writeFile(join(dir, 'article.meta.json'), JSON.stringify(meta));
   const corpus = await loadCorpus(dir);
-  return createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: quiet });
+  return botOver(corpus);
 }
 
 describe('a research article from XeLaTeX', () => {
-  let bot: Awaited<ReturnType<typeof botOver>>;
+  let bot: Awaited<ReturnType<typeof botOverFiles>>;
   beforeAll(async () => {
-    bot = await botOver({ 'article.pdf': ARTICLE });
+    bot = await botOverFiles({ 'article.pdf': ARTICLE });
   });
 
   test('/essays --json lists it with its two authors, abstract, keywords, English block and printed issue', () => {
@@ -98,7 +95,7 @@ describe('a research article from XeLaTeX', () => {
 });
 
 test('NAME.meta.json wins over what the pages print', async () => {
-  const bot = await botOver({ 'article.pdf': ARTICLE }, { journal: 'International Outlook', year: 2027, issue: 3 });
+  const bot = await botOverFiles({ 'article.pdf': ARTICLE }, { journal: 'International Outlook', year: 2027, issue: 3 });
   const [essay] = CiteResult.array().parse(bot.run('cite', { target: '国家管辖范围以外区域的规则竞争' }, en).results);
   expect(essay).toMatchObject({ journal: 'International Outlook', year: 2027, issue: '3', pages: '57-63' });
 });

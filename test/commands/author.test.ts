@@ -1,14 +1,12 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { registry } from '../../commands/index.js';
 import { loadCorpus, parseCorpusFile } from '../../src/core/corpus/load.js';
 import type { Corpus, Essay } from '../../src/core/corpus/model.js';
 import { distinctiveTerms, thesisSentences } from '../../src/core/corpus/summary.js';
-import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
-import { captureLogs } from '../support/logs.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
+import { botOver, requester } from '../support/bot.js';
 
-const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };
-const zh: Requester = { ...en, locale: 'zh-CN' };
+const en = requester();
+const zh = requester('zh-CN');
 
 interface AuthorResult {
   name: string;
@@ -30,7 +28,7 @@ interface AuthorResult {
 
 async function botFor(dir: string): Promise<{ bot: Bot; corpus: Corpus }> {
   const corpus = await loadCorpus(dir);
-  return { corpus, bot: createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger }) };
+  return { corpus, bot: botOver(corpus) };
 }
 
 /** Every thesis sentence must be a sentence of the paragraph it names, character for character. */

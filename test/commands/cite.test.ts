@@ -2,17 +2,15 @@ import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { registry } from '../../commands/index.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
 import { factsFor, loadMetadata, metadataPathFor, parseMetadata } from '../../src/core/corpus/metadata.js';
-import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
 import { isUserError } from '../../src/core/dispatch/errors.js';
 import { formatBibtex, formatGbt7714 } from '../../src/core/reply/citation.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
-import { captureLogs } from '../support/logs.js';
+import { botOver, requester } from '../support/bot.js';
 
-const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };
-const zh: Requester = { ...en, locale: 'zh-CN' };
+const en = requester();
+const zh = requester('zh-CN');
 
 interface CiteResult {
   id: string;
@@ -24,7 +22,7 @@ interface CiteResult {
 
 async function botFor(dir: string): Promise<Bot> {
   const corpus = await loadCorpus(dir);
-  return createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger });
+  return botOver(corpus);
 }
 
 describe('/cite on the bundled symposium, which has no metadata file', () => {
@@ -166,7 +164,7 @@ describe('metadata files', () => {
     expect(file?.warnings).toEqual([
       { file: 'small-symposium.meta.json', line: 0, message: 'year Too small: expected number to be >=1000. Its facts are not used.' },
     ]);
-    const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger });
+    const bot = botOver(corpus);
     expect((bot.run('cite', { target: 'wang-xiaoming-shzy' }, en).results as CiteResult[])[0]?.gbt7714).toBe('王小明. 深海资源开发的规则建构[Z].');
   });
 

@@ -3,17 +3,16 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
 import type { ReplyBlock } from '../../src/core/reply/model.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
-import { captureLogs } from '../support/logs.js';
+import { botOver, requester } from '../support/bot.js';
 
-const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };
-const zh: Requester = { ...en, locale: 'zh-CN' };
+const en = requester();
+const zh = requester('zh-CN');
 
 async function botFor(dir: string): Promise<Bot> {
   const corpus = await loadCorpus(dir);
-  return createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger });
+  return botOver(corpus);
 }
 
 describe('/context', () => {

@@ -4,19 +4,17 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from '../../bench/synthetic.js';
 import { ESSAYS_PER_PAGE } from '../../commands/essays.js';
-import { registry } from '../../commands/index.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
 import { type Corpus, essaysOf } from '../../src/core/corpus/model.js';
-import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
-import { captureLogs } from '../support/logs.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
+import { botOver, requester } from '../support/bot.js';
 
-const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };
-const zh: Requester = { ...en, locale: 'zh-CN' };
+const en = requester();
+const zh = requester('zh-CN');
 
 async function botFor(dir: string): Promise<Bot> {
   const corpus = await loadCorpus(dir);
-  return createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger });
+  return botOver(corpus);
 }
 
 describe('/essays on the bundled symposium', () => {
@@ -90,7 +88,7 @@ describe('/essays on fixtures', () => {
 
   test('an empty corpus answers with a message, not an error', async () => {
     const corpus: Corpus = { dir: 'nowhere', files: [], version: 'empty' };
-    const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger });
+    const bot = botOver(corpus);
     const reply = bot.run('essays', {}, en);
     expect(reply.error).toBeUndefined();
     expect(reply.results).toEqual([]);
@@ -107,7 +105,7 @@ describe('/essays on an archive', () => {
     const corpus = await loadCorpus(dir);
     const expected = essaysOf(corpus).map((e) => e.id);
     expect(expected.length).toBeGreaterThan(2 * ESSAYS_PER_PAGE);
-    const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger });
+    const bot = botOver(corpus);
     const seen: string[] = [];
     let input: Record<string, unknown> = {};
     for (let pages = 1; ; pages++) {

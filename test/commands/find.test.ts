@@ -1,17 +1,16 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
 import { FindResult } from '../../src/core/reply/results.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
+import { botOver, requester } from '../support/bot.js';
 
-const en: Requester = { platform: 'cli', userId: 't', locale: 'en' };
+const en = requester();
 
 let bot: Bot;
 beforeAll(async () => {
   const corpus = await loadCorpus(BUNDLED_CORPUS_DIR);
-  bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: { info() {}, warn() {}, error() {}, debug() {} } });
+  bot = botOver(corpus);
 });
 
 describe('find: a message looked up sentence by sentence', () => {

@@ -2,12 +2,11 @@ import { beforeAll, describe, expect, test } from 'vitest';
 // The registry first: help.ts reads it, and index.ts must be the module that loads the commands.
 import { registry } from '../../commands/index.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
+import type { Bot, Requester } from '../../src/core/dispatch/bot.js';
 import { optionSpecs } from '../../src/core/dispatch/command.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
-import { captureLogs } from '../support/logs.js';
+import { botOver, requester } from '../support/bot.js';
 
-const en: Requester = { platform: 'console', userId: 'test', locale: 'en' };
+const en = requester('en', 'console', 'test');
 const zh: Requester = { ...en, locale: 'zh-CN' };
 
 interface HelpResult {
@@ -20,7 +19,7 @@ interface HelpResult {
 let bot: Bot;
 beforeAll(async () => {
   const corpus = await loadCorpus('data/essays');
-  bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger });
+  bot = botOver(corpus);
 });
 
 describe('/help', () => {

@@ -4,13 +4,12 @@ import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
 import type { Corpus, Paragraph } from '../../src/core/corpus/model.js';
-import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
 import type { Reply, ReplyBlock } from '../../src/core/reply/model.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
-import { captureLogs } from '../support/logs.js';
+import { botOver, requester } from '../support/bot.js';
 
-const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };
-const zh: Requester = { ...en, locale: 'zh-CN' };
+const en = requester();
+const zh = requester('zh-CN');
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'search');
 
 interface QuoteResult {
@@ -24,7 +23,7 @@ interface QuoteResult {
 
 async function botFor(dir: string): Promise<{ bot: Bot; corpus: Corpus }> {
   const corpus = await loadCorpus(dir);
-  return { corpus, bot: createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger }) };
+  return { corpus, bot: botOver(corpus) };
 }
 
 function paragraphs(corpus: Corpus): Map<string, Paragraph> {

@@ -1,14 +1,12 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
 import type { ReplyBlock } from '../../src/core/reply/model.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
-import { captureLogs } from '../support/logs.js';
+import { botOver, requester } from '../support/bot.js';
 
-const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };
+const en = requester();
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'search');
 
 interface SourceResult {
@@ -24,7 +22,7 @@ interface SourceResult {
 
 async function botFor(dir: string): Promise<Bot> {
   const corpus = await loadCorpus(dir);
-  return createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger });
+  return botOver(corpus);
 }
 
 describe('/sources on the bundled symposium', () => {

@@ -1,15 +1,13 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
 import { align } from '../../src/core/search/diff.js';
-import { captureLogs } from '../support/logs.js';
+import { botOver, requester } from '../support/bot.js';
 
-const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };
-const zh: Requester = { ...en, locale: 'zh-CN' };
+const en = requester();
+const zh = requester('zh-CN');
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'search');
 
 interface VerifyResult {
@@ -26,7 +24,7 @@ interface VerifyResult {
 
 async function botFor(dir: string): Promise<Bot> {
   const corpus = await loadCorpus(dir);
-  return createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger });
+  return botOver(corpus);
 }
 
 const SENTENCE = '“智能鸿沟”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端';

@@ -1,15 +1,13 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { registry } from '../../commands/index.js';
 import { headingKey } from '../../commands/who.js';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
-import { captureLogs } from '../support/logs.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
+import { botOver, requester } from '../support/bot.js';
 
-const en: Requester = { platform: 'cli', userId: 'test', locale: 'en' };
-const zh: Requester = { ...en, locale: 'zh-CN' };
+const en = requester();
+const zh = requester('zh-CN');
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'search');
 
 interface WhoResult {
@@ -24,7 +22,7 @@ interface WhoResult {
 
 async function botFor(dir: string): Promise<Bot> {
   const corpus = await loadCorpus(dir);
-  return createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger });
+  return botOver(corpus);
 }
 
 const CHEN = '陈志敏';

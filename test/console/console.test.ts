@@ -6,16 +6,15 @@ import { registry } from '../../commands/index.js';
 import { PROMPT, runConsole } from '../../src/console/console.js';
 import { renderReply } from '../../src/console/render.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
-import { captureLogs } from '../support/logs.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
+import { botOver, requester } from '../support/bot.js';
 
-const who: Requester = { platform: 'console', userId: 'console', locale: 'en' };
+const who = requester('en', 'console', 'console');
 let bot: Bot;
 
 beforeAll(async () => {
   const corpus = await loadCorpus('data/essays');
-  bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger });
+  bot = botOver(corpus);
 });
 
 function collect(stream: PassThrough): () => string {

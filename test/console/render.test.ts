@@ -4,10 +4,9 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { actionCommandLine, displayWidth, renderReply, wrapSpans } from '../../src/console/render.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { type Bot, createBot } from '../../src/core/dispatch/bot.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
 import type { Reply, ReplyBlock } from '../../src/core/reply/model.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
-import { captureLogs } from '../support/logs.js';
+import { botOver, requester } from '../support/bot.js';
 import { PROPERTY_SEED } from '../support/property.js';
 
 const URL_TEXT = 'https://www.fmprc.gov.cn/wjbxw_new/202509/t20250901_11699909.shtml';
@@ -229,17 +228,17 @@ describe('renderReply on real replies', () => {
   let bot: Bot;
   beforeAll(async () => {
     const corpus = await loadCorpus('data/essays');
-    bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs().logger });
+    bot = botOver(corpus);
   });
 
   test('/quote 智能鸿沟: every footnote URL appears whole, every hint runs back to a reply without error', () => {
-    const r = bot.runLine('/quote 智能鸿沟 count:2', { platform: 'console', userId: 'u', locale: 'en' });
+    const r = bot.runLine('/quote 智能鸿沟 count:2', requester('en', 'console', 'u'));
     const out = renderReply(r, { width: 50, color: false, commands: registry });
     const urls = r.blocks.flatMap((b) => (b.kind === 'quote' ? b.footnotes.flatMap((f) => f.urls) : []));
     expect(urls.length).toBeGreaterThan(0);
     for (const url of urls) expect(out).toContain(url);
     for (const action of r.actions) {
-      const again = bot.runLine(actionCommandLine(action, registry), { platform: 'console', userId: 'u', locale: 'en' });
+      const again = bot.runLine(actionCommandLine(action, registry), requester('en', 'console', 'u'));
       expect(again.error, actionCommandLine(action, registry)).toBeUndefined();
     }
   });

@@ -8,19 +8,18 @@ import { z } from 'zod';
 import { registry } from '../../commands/index.js';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { createBot } from '../../src/core/dispatch/bot.js';
 import type { Command } from '../../src/core/dispatch/command.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
 import { startDiscord } from '../../src/discord/bot.js';
 import { discordCommands } from '../../src/discord/commands.js';
 import { escapeMarkdown } from '../../src/discord/render.js';
+import { botOver, requester } from '../support/bot.js';
 import { AwaitableLog, FakeDiscord } from './fake-discord.js';
 import { answered, bob, buttonsOf, EPHEMERAL, embedsOf, type Running, start } from './harness.js';
 import { alice, createTestLogger } from './support.js';
 
 /** The title the core gives a command's reply: the adapter must carry it unchanged (the commands' own tests pin its wording). */
 function titleFrom(r: Running, name: string, input: Record<string, unknown>): string {
-  return r.bot.run(name, input, { platform: 'discord', userId: alice.id, locale: 'en' }).title;
+  return r.bot.run(name, input, requester('en', 'discord', alice.id)).title;
 }
 
 /** Undoes the renderer's escaping, bold and mention breaking, to compare against the verbatim text. */
@@ -250,7 +249,7 @@ describe('Discord end to end, on the bundled corpus', () => {
     const sentence = '“智能鸿沟”的存在与扩大不仅将“全球南方”国家锁定在产业链的底端';
     const sent = await answered(r, r.fake.messageCommand({ name: 'Find source', content: `@everyone ${sentence}`, author: bob, user: alice }));
     expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, EPHEMERAL]]);
-    const direct = r.bot.run('find', { text: `@everyone ${sentence}` }, { platform: 'discord', userId: alice.id, locale: 'en' });
+    const direct = r.bot.run('find', { text: `@everyone ${sentence}` }, requester('en', 'discord', alice.id));
     expect(embedsOf(sent[0])[0]?.title).toBe(direct.title);
     expect(buttonsOf(sent[0]).at(-1)?.label).toBe('Share in channel');
 
@@ -385,7 +384,7 @@ describe('Discord gateway upkeep', () => {
   it('heartbeats, gets its ACK, and closes the gateway cleanly on stop', async () => {
     const corpus = await loadCorpus(join(PROJECT_ROOT, 'test', 'discord', 'fixtures', 'long'));
     const logs = createTestLogger();
-    const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: logs });
+    const bot = botOver(corpus, { logger: logs });
     const fake = await FakeDiscord.start({ heartbeatIntervalMs: 30 });
     const { client, stop } = await startDiscord(
       bot,
@@ -407,7 +406,7 @@ describe('Discord startup', () => {
   it('fails with a clear error when Discord refuses the token', async () => {
     const corpus = await loadCorpus(join(PROJECT_ROOT, 'test', 'discord', 'fixtures', 'long'));
     const logs = createTestLogger();
-    const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: logs });
+    const bot = botOver(corpus, { logger: logs });
     const fake = await FakeDiscord.start();
     await expect(startDiscord(bot, { token: 'wrong', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase }, logs)).rejects.toThrow(
       'discord: Discord refused DISCORD_TOKEN (401 Unauthorized). Reset the token on the Developer Portal (Bot → Reset Token) and put it in .env.',
@@ -512,7 +511,7 @@ describe('npm start with Discord: fatal closes and a refused token', () => {
     const fake = await FakeDiscord.start();
     const logs = createTestLogger();
     const corpus = await loadCorpus(join(PROJECT_ROOT, 'test', 'discord', 'fixtures', 'long'));
-    const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: logs });
+    const bot = botOver(corpus, { logger: logs });
     const adapter = await startDiscord(bot, { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase }, logs);
     try {
       expect(adapter.gateway()).toBe('up');

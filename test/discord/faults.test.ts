@@ -1,11 +1,10 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { type Bot, createBot } from '../../src/core/dispatch/bot.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
 import { startDiscord } from '../../src/discord/bot.js';
+import { botOver, requester } from '../support/bot.js';
 import { FakeDiscord, type FakeUser, type RecordedRequest } from './fake-discord.js';
 import { alice, createTestLogger } from './support.js';
 
@@ -28,7 +27,7 @@ interface Running {
 async function start(corpusDir: string): Promise<Running> {
   const corpus = await loadCorpus(corpusDir);
   const logs = createTestLogger();
-  const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: logs });
+  const bot = botOver(corpus, { logger: logs });
   const fake = await FakeDiscord.start();
   const { stop } = await startDiscord(bot, { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase }, logs, {
     identifyAtOnce: true,
@@ -68,7 +67,7 @@ const errorsAbout = (r: Running, i: { id: string }) =>
 const successfulCallbacks = (requests: RecordedRequest[]) => requests.filter((q) => q.route.endsWith('/callback') && q.status < 300);
 
 function titleFrom(bot: Bot, name: string, input: Record<string, unknown>): string {
-  return bot.run(name, input, { platform: 'discord', userId: alice.id, locale: 'en' }).title;
+  return bot.run(name, input, requester('en', 'discord', alice.id)).title;
 }
 
 describe('Discord gateway dropped mid-session', () => {

@@ -2,9 +2,9 @@ import type { Client } from 'discord.js';
 import { expect } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { type Bot, createBot } from '../../src/core/dispatch/bot.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
 import { startDiscord } from '../../src/discord/bot.js';
+import { botOver } from '../support/bot.js';
 import { FakeDiscord, type FakeDiscordOptions, type FakeUser, type RecordedRequest } from './fake-discord.js';
 import { createTestLogger } from './support.js';
 
@@ -26,7 +26,7 @@ export interface Running {
 export async function start(corpusDir: string, commands = registry, stateDir?: string, options: FakeDiscordOptions = {}): Promise<Running> {
   const corpus = await loadCorpus(corpusDir);
   const logs = createTestLogger();
-  const bot = createBot({ commands, library: { corpus, index: createIndex(corpus) }, logger: logs });
+  const bot = botOver(corpus, { commands, logger: logs });
   const fake = await FakeDiscord.start(options);
   const { client, stop } = await startDiscord(
     bot,

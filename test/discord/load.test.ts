@@ -21,6 +21,7 @@ import { createIndex } from '../../src/core/search/corpus-index.js';
 import type { CorpusIndex } from '../../src/core/search/search.js';
 import { startDiscord } from '../../src/discord/bot.js';
 import type { DiscordMessage } from '../../src/discord/render.js';
+import { quietLogger, requester } from '../support/bot.js';
 import { discordProblems } from '../support/limits.js';
 import { FakeDiscord, type RecordedRequest } from './fake-discord.js';
 
@@ -70,7 +71,7 @@ beforeAll(async () => {
   const library = { corpus, index };
   // RATE_LIMIT_BURST and RATE_LIMIT_PER_MINUTE's defaults, as npm start runs the bot.
   const bot = createBot({ commands: registry, library, logger, rateLimit: { burst: 10, perMinute: 20 } });
-  oracle = createBot({ commands: registry, library, logger: { info: () => undefined, warn: () => undefined, debug: () => undefined, error: () => undefined } });
+  oracle = createBot({ commands: registry, library, logger: quietLogger });
   const adapter = await startDiscord(bot, { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase }, logger);
   stopAdapter = adapter.stop;
 });
@@ -204,7 +205,7 @@ describe('Discord under load', () => {
     expect(buttons.some((e) => 'note' in e)).toBe(true);
     expect(new Set(buttons.flatMap((e) => ('run' in e ? [e.run.command] : [])))).toEqual(new Set(['quote', 'context', 'sources']));
     const failing = requests.filter(
-      (r) => 'run' in r.expect && oracle.run(r.expect.run.command, r.expect.run.input, { platform: 'discord', userId: r.user.id, locale: 'en' }).error,
+      (r) => 'run' in r.expect && oracle.run(r.expect.run.command, r.expect.run.input, requester('en', 'discord', r.user.id)).error,
     );
     expect(failing.length).toBeGreaterThanOrEqual(REQUESTS * 0.03);
     expect(failing.length).toBeLessThanOrEqual(REQUESTS * 0.2);

@@ -3,12 +3,10 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { registry } from '../../commands/index.js';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { createBot } from '../../src/core/dispatch/bot.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
 import { startDiscord, unreachable } from '../../src/discord/bot.js';
+import { botOver } from '../support/bot.js';
 import { AwaitableLog, FakeDiscord } from './fake-discord.js';
 import { alice, createTestLogger } from './support.js';
 
@@ -60,7 +58,7 @@ describe('Discord when the network misbehaves', () => {
     const port = await freePort();
     const corpus = await loadCorpus(CORPUS);
     const logs = createTestLogger();
-    const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: logs });
+    const bot = botOver(corpus, { logger: logs });
     const applicationId = '100000000000000001';
     const starting = startDiscord(bot, { token: 'fake-token', applicationId, guildId: undefined, apiBase: `http://127.0.0.1:${port}/api/v10` }, logs, {
       retryBaseMs: 5,
@@ -139,7 +137,7 @@ describe('Discord when the network misbehaves', () => {
     async function running(inFlightGraceMs?: number) {
       const corpus = await loadCorpus(CORPUS);
       const logs = createTestLogger();
-      const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: logs });
+      const bot = botOver(corpus, { logger: logs });
       const fake = await FakeDiscord.start();
       const adapter = await startDiscord(bot, { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase }, logs, {
         inFlightGraceMs,

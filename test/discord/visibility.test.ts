@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from '../../src/config.js';
 import type { Command } from '../../src/core/dispatch/command.js';
 import type { Reply } from '../../src/core/reply/model.js';
 import { escapeMarkdown } from '../../src/discord/render.js';
+import { requester } from '../support/bot.js';
 import { type FakeUser, PERMISSIONS, type StoredMessage } from './fake-discord.js';
 import { answered, bob, buttonsOf, EPHEMERAL, embedsOf, type Running, start } from './harness.js';
 import { alice } from './support.js';
@@ -144,7 +145,7 @@ describe('where the app is installed and what it may do there', () => {
     const sent = await answered(r, i);
     expect(sent.map((s) => [s.via, s.type, s.body.flags])).toEqual([['callback', 4, undefined]]);
     expect(embedsOf(sent[0])).toEqual([]);
-    const title = r.bot.run('essays', {}, { platform: 'discord', userId: alice.id, locale: 'en' }).title;
+    const title = r.bot.run('essays', {}, requester('en', 'discord', alice.id)).title;
     expect(String(sent[0]?.body.content).split('\n')[0]).toBe(`**${escapeMarkdown(title)}**`);
   });
 

@@ -3,15 +3,14 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { type Bot, createBot, type Requester } from '../../src/core/dispatch/bot.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
 import { optionSpecs } from '../../src/core/dispatch/command.js';
 import type { Reply } from '../../src/core/reply/model.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
 import { createButtonStore } from '../../src/discord/custom-id.js';
 import { replyToDiscord } from '../../src/discord/render.js';
 import { replyToBlockKit } from '../../src/slack/render.js';
+import { botOver, requester } from '../support/bot.js';
 import { discordProblems, slackProblems } from '../support/limits.js';
-import { captureLogs } from '../support/logs.js';
 import { PROPERTY_SEED } from '../support/property.js';
 
 /*
@@ -23,12 +22,12 @@ import { PROPERTY_SEED } from '../support/property.js';
  */
 
 let bot: Bot;
-const who: Requester = { platform: 'discord', userId: '1', locale: 'en' };
+const who = requester('en', 'discord', '1');
 const corpusText = readFileSync('data/essays/global-governance-symposium.txt', 'utf8');
 
 beforeAll(async () => {
   const corpus = await loadCorpus('data/essays');
-  bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: captureLogs('fatal').logger });
+  bot = botOver(corpus);
 });
 
 const HOSTILE = [

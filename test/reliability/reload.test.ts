@@ -5,19 +5,18 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { nextSample } from '../../bench/reload.js';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from '../../bench/synthetic.js';
-import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR, type SlackConfig } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
 import { essaysOf } from '../../src/core/corpus/model.js';
 import { loadInWorker } from '../../src/core/corpus/reload.js';
 import { type CorpusWatcher, watchCorpus } from '../../src/core/corpus/watch.js';
-import { type Bot, createBot, type Logger } from '../../src/core/dispatch/bot.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
 import { startDiscord } from '../../src/discord/bot.js';
 import { type SlackAdapter, startSlack } from '../../src/slack/bot.js';
 import { FakeDiscord } from '../discord/fake-discord.js';
 import { alice } from '../discord/support.js';
 import { FAST_SOCKET, FakeSlack, slashCommand } from '../slack/fake-slack.js';
+import { botOver, quietLogger } from '../support/bot.js';
 
 /*
  * A reload of a large corpus while Discord and Slack are being answered. The parse and the
@@ -31,7 +30,6 @@ const STALL_MAX_MS = 100;
 /** The large corpus: about 2.7 MB of text, whose parse and index hold the main thread for half a second. */
 const SCALE = 150;
 
-const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} };
 const BOT_TOKEN = 'xoxb-1-reload-bot-token';
 const APP_TOKEN = 'xapp-1-reload-app-token';
 
@@ -52,19 +50,19 @@ beforeAll(async () => {
   const sourceBytes = (await readFile(join(BUNDLED_CORPUS_DIR, 'global-governance-symposium.txt'))).length;
   await writeSyntheticCorpus(big, generateSyntheticCorpus(bundled, { scale: SCALE, seed: 11, sourceBytes }));
   const corpus = await loadCorpus(dir);
-  bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: silent });
+  bot = botOver(corpus);
   discordFake = await FakeDiscord.start();
   discord = await startDiscord(
     bot,
     { token: 'fake-token', applicationId: discordFake.applicationId, guildId: undefined, apiBase: discordFake.apiBase },
-    silent,
+    quietLogger,
   );
   slackFake = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
   const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: slackFake.apiUrl, port: 0, command: '/yinzheng' };
   // A busy machine may answer a ping late: the default wait, not the short one of reconnect tests.
-  slack = await startSlack(bot, config, silent, { ...FAST_SOCKET, clientPingTimeoutMs: 5000 });
+  slack = await startSlack(bot, config, quietLogger, { ...FAST_SOCKET, clientPingTimeoutMs: 5000 });
   // Reloaded by hand below, not by the folder's change events.
-  watcher = watchCorpus(dir, { bot, logger: silent, load: loadInWorker({ cacheDir: null }), debounceMs: 600_000 });
+  watcher = watchCorpus(dir, { bot, logger: quietLogger, load: loadInWorker({ cacheDir: null }), debounceMs: 600_000 });
 });
 
 afterAll(async () => {

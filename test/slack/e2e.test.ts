@@ -27,6 +27,7 @@ import {
   type SlackMessage,
 } from '../../src/slack/render.js';
 import { createReader } from '../../src/web/reader.js';
+import { requester } from '../support/bot.js';
 import {
   appMention,
   blockAction,
@@ -161,7 +162,7 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const alice = { platform: 'slack', userId: 'U0ALICE', locale: 'en', invocation: '/yinzheng ' } as const;
+const alice = requester('en', 'slack', 'U0ALICE', '/yinzheng ');
 
 let nextId = 0;
 function newId(label: string): string {

@@ -1,11 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR, type SlackConfig } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { type Bot, createBot, type Logger } from '../../src/core/dispatch/bot.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
+import type { Bot, Logger } from '../../src/core/dispatch/bot.js';
 import { type SlackAdapter, startSlack } from '../../src/slack/bot.js';
 import { replyToBlockKit } from '../../src/slack/render.js';
+import { botOver, requester } from '../support/bot.js';
 import { FAST_SOCKET, FakeSlack, Recorder, slashCommand } from './fake-slack.js';
 
 /*
@@ -31,7 +30,7 @@ beforeEach(async () => {
   const logger: Logger = { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') };
   fake = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
   const corpus = await loadCorpus(BUNDLED_CORPUS_DIR);
-  bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger });
+  bot = botOver(corpus, { logger });
   const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0, command: '/yinzheng' };
   adapter = await startSlack(bot, config, logger, FAST_SOCKET);
   await fake.connections.until(1);
@@ -49,14 +48,14 @@ const opens = () => fake.calls.items.filter((c) => c.method === 'apps.connection
 let nextId = 0;
 /** How many messages the answer to `/quote 智能鸿沟` takes. */
 function answerLength(): number {
-  const reply = bot.runLine('quote 智能鸿沟', { platform: 'slack', userId: 'U0ALICE', locale: 'en', invocation: '/yinzheng ' });
+  const reply = bot.runLine('quote 智能鸿沟', requester('en', 'slack', 'U0ALICE', '/yinzheng '));
   return replyToBlockKit(reply, { locale: 'en', visibility: 'ephemeral', share: { c: 'quote', l: '智能鸿沟' }, maxMessages: 5 }).length;
 }
 /** Sends `/quote 智能鸿沟` and waits until it is answered in full, exactly as the renderer lays it out. */
 async function answersQuote(label: string): Promise<void> {
   nextId += 1;
   const id = `${label}-${nextId}`;
-  const reply = bot.runLine('quote 智能鸿沟', { platform: 'slack', userId: 'U0ALICE', locale: 'en', invocation: '/yinzheng ' });
+  const reply = bot.runLine('quote 智能鸿沟', requester('en', 'slack', 'U0ALICE', '/yinzheng '));
   expect(reply.error).toBeUndefined();
   const expected = replyToBlockKit(reply, { locale: 'en', visibility: 'ephemeral', share: { c: 'quote', l: '智能鸿沟' }, maxMessages: 5 }).map((m) => m.text);
   const ack = await fake.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', fake.responseUrl(id)));

@@ -11,6 +11,7 @@ import { createIndex } from '../../src/core/search/corpus-index.js';
 import type { CorpusIndex } from '../../src/core/search/search.js';
 import { type SlackAdapter, startSlack } from '../../src/slack/bot.js';
 import type { SlackMessage } from '../../src/slack/render.js';
+import { quietLogger, requester } from '../support/bot.js';
 import { slackProblems } from '../support/limits.js';
 import { FAST_SOCKET, FakeSlack, type ResponsePost, withoutRevisions } from './fake-slack.js';
 
@@ -61,7 +62,7 @@ beforeAll(async () => {
   const config = parseConfig({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_API_URL: fake.apiUrl });
   burst = config.rateLimit.burst;
   const bot = createBot({ commands: registry, library, logger, rateLimit: config.rateLimit });
-  oracle = createBot({ commands: registry, library, logger: { info: () => undefined, warn: () => undefined, debug: () => undefined, error: () => undefined } });
+  oracle = createBot({ commands: registry, library, logger: quietLogger });
   // Fifty answers in flight keep this process's event loop busy for long stretches, and with
   // the suite's other worker busy too a pong can take over FAST_SOCKET's half second: the
   // client then took the connection for dead, reconnected, and the envelopes in flight on the
@@ -169,9 +170,7 @@ describe('Slack in Socket Mode under load', () => {
     expect(new Set(requests.map((r) => r.command))).toEqual(new Set(visible));
     expect(new Set(requests.map((r) => r.userId)).size).toBe(REQUESTS / REQUESTS_PER_USER);
     expect(REQUESTS_PER_USER).toBeLessThanOrEqual(burst);
-    const failing = requests.filter(
-      (r) => oracle.runLine(`${r.command} ${r.text}`, { platform: 'slack', userId: r.userId, locale: 'en', invocation: '/yinzheng ' }).error !== undefined,
-    );
+    const failing = requests.filter((r) => oracle.runLine(`${r.command} ${r.text}`, requester('en', 'slack', r.userId, '/yinzheng ')).error !== undefined);
     expect(failing.length).toBeGreaterThanOrEqual(REQUESTS * 0.03);
     expect(failing.length).toBeLessThanOrEqual(REQUESTS * 0.2);
   });

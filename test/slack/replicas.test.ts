@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR, type SlackConfig } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { createBot } from '../../src/core/dispatch/bot.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
 import { SLACK_EVENTS_PATH, type SlackAdapter, startSlack } from '../../src/slack/bot.js';
 import type { SlackBlock } from '../../src/slack/render.js';
+import { botOver, quietLogger } from '../support/bot.js';
 import { blockAction, type ClickedButton, FakeSlack, postSigned, slashCommand } from './fake-slack.js';
 
 /*
@@ -16,7 +14,6 @@ import { blockAction, type ClickedButton, FakeSlack, postSigned, slashCommand } 
 
 const BOT_TOKEN = 'xoxb-1-test-bot-token';
 const SIGNING_SECRET = 'test-signing-secret-0123456789';
-const silent = { info() {}, warn() {}, error() {}, debug() {} };
 
 let fake: FakeSlack;
 const replicas: SlackAdapter[] = [];
@@ -24,9 +21,9 @@ const replicas: SlackAdapter[] = [];
 /** A replica: its own corpus, index, bot and HTTP receiver, as another process would have. */
 async function replica(): Promise<{ adapter: SlackAdapter; url: string }> {
   const corpus = await loadCorpus(BUNDLED_CORPUS_DIR);
-  const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: silent });
+  const bot = botOver(corpus);
   const config: SlackConfig = { botToken: BOT_TOKEN, appToken: undefined, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, port: 0, command: '/yinzheng' };
-  const adapter = await startSlack(bot, config, silent);
+  const adapter = await startSlack(bot, config, quietLogger);
   replicas.push(adapter);
   return { adapter, url: `http://127.0.0.1:${adapter.port}${SLACK_EVENTS_PATH}` };
 }

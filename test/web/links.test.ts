@@ -1,12 +1,11 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR } from '../../src/config.js';
 import { renderReply } from '../../src/console/render.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { type Bot, createBot } from '../../src/core/dispatch/bot.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
 import { replyToDiscord } from '../../src/discord/render.js';
 import { replyToBlockKit } from '../../src/slack/render.js';
+import { botOver, requester } from '../support/bot.js';
 
 /** Reader links as every renderer shows them: whole, clickable, and never escaped into something else. */
 
@@ -14,13 +13,13 @@ const links = {
   passageUrl: (id: string, span?: readonly [number, number]) => `https://reader.example.org/p/${id}?s=${span?.[0] ?? ''}&e=${span?.[1] ?? ''}&sig=a_b-c#quoted`,
   essayUrl: (id: string, note?: number) => `https://reader.example.org/e/${id}?sig=x_y${note ? `#note-${note}` : ''}`,
 };
-const who = { platform: 'discord' as const, userId: 'links-test', locale: 'en' as const };
+const who = requester('en', 'discord', 'links-test');
 
 describe('reader links in replies', () => {
   let bot: Bot;
   beforeAll(async () => {
     const corpus = await loadCorpus(BUNDLED_CORPUS_DIR);
-    bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: { info() {}, warn() {}, error() {}, debug() {} }, links });
+    bot = botOver(corpus, { links });
   });
 
   test('a quote links to its exact span in Discord, Slack and the console', () => {

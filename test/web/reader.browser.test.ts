@@ -6,16 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { registry } from '../../commands/index.js';
 import { PROJECT_ROOT } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { type Bot, createBot } from '../../src/core/dispatch/bot.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
 import { QuoteResult } from '../../src/core/reply/results.js';
-import { createIndex } from '../../src/core/search/corpus-index.js';
 import { replyToDiscord } from '../../src/discord/render.js';
 import { startReaderServer } from '../../src/health.js';
 import { createReader, type Reader } from '../../src/web/reader.js';
 import { sign } from '../../src/web/sign.js';
+import { botOver, requester } from '../support/bot.js';
 
 /*
  * The passage reader in a real browser: Debian's chromium driven by playwright-core, opening
@@ -26,8 +25,7 @@ import { sign } from '../../src/web/sign.js';
 const SECRET = 'test-reader-secret-0123456789';
 const OUTPUT = join(PROJECT_ROOT, 'test-output');
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => p && existsSync(p));
-const silent = { info() {}, warn() {}, error() {}, debug() {} };
-const en = { platform: 'discord' as const, userId: 'reader-test', locale: 'en' as const };
+const en = requester('en', 'discord', 'reader-test');
 
 /** An essay whose text tries to run a script and to reverse the text after it. */
 const HOSTILE = `\f5
@@ -55,7 +53,7 @@ beforeAll(async () => {
   server = await startReaderServer(0, (req, res) => reader.handle(req, res));
   base = `http://127.0.0.1:${server.port}`;
   reader = createReader({ bot: () => bot, publicUrl: base, access: 'signed', secret: SECRET, linkDays: 1 });
-  bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: silent, links: reader });
+  bot = botOver(corpus, { links: reader });
   if (!CHROMIUM) throw new Error('chromium is not installed: npm test installs it (scripts/ensure-test-packages.mjs), or set CHROMIUM_PATH');
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   await mkdir(OUTPUT, { recursive: true });

@@ -228,6 +228,9 @@ interface Structure {
   docs: DraftDoc[];
 }
 
+// Long on purpose: one pass over the file's blocks, whose branches all read and update the same
+// state (the open document and paragraph, the symposium title, notes seen since the last text);
+// split into steps, each would take and hand back all of it.
 function buildStructure(items: Item[], file: string, warn: (line: number, message: string) => void, displayOf: DisplayOf): Structure {
   const docs: DraftDoc[] = [];
   const known = namesInNotes(items);
@@ -602,92 +605,32 @@ function proofRead(essay: Essay, doc: DraftDoc, front: FrontItem[], items: Item[
   if (essay.english && essay.english.abstract === null) warn(doc.line, 'English block without an Abstract: only its title and keywords are kept');
 }
 
+/** What every essay of one file is assembled from: the file's items, its documents and the notes bound to them. */
+interface FileParts extends Binding {
+  file: string;
+  symposium: string | null;
+  items: Item[];
+  docs: DraftDoc[];
+  notes: Map<string, NoteEntry>;
+  warn: Warn;
+}
+
 /** Parses one corpus file. Never throws: what it cannot resolve becomes a warning. */
 export function parseCorpusFile(file: string, text: string, hash?: string): CorpusFile {
   const warnings: CorpusWarning[] = [];
   const warn: Warn = (line, message) => warnings.push({ file, line, message });
   const { items, headers } = readItems(text);
   const { symposium, docs } = buildStructure(items, file, warn, createDisplayOf());
-  const { owner, markers } = bindMarkers(docs, noteGroups(items, warn), warn);
-  const notes = authorNotes(items, docs, warn);
+  const binding = bindMarkers(docs, noteGroups(items, warn), warn);
+  const parts: FileParts = { file, symposium, items, docs, notes: authorNotes(items, docs, warn), warn, ...binding };
   const usedSlugs = new Set<string>();
-
   const essays = docs.map((doc, d): Essay => {
     let slug = slugOf(doc, symposium, file);
     for (let n = 2; usedSlugs.has(slug); n++) slug = `${slugOf(doc, symposium, file)}-${n}`;
     usedSlugs.add(slug);
-    const end = docs[d + 1]?.item ?? items.length;
-    const front = items.slice(doc.item, end).filter(isFront);
-    const matter = articleMatter(front);
-
-    const footnotes = [...owner.entries()]
-      .filter(([, o]) => o.doc === d)
-      .sort((a, b) => a[1].number - b[1].number)
-      .map(([note, o]) => footnoteOf(note, o.number));
-    const noteNumber = (note: NoteItem) => {
-      const o = owner.get(note);
-      return o && o.doc === d ? o.number : null;
-    };
-    let flat = 0;
-    const body: Section[] = doc.sections.map((s) => ({
-      heading: s.heading,
-      level: s.level,
-      path: s.path,
-      part: 'body' as const,
-      paragraphs: s.paragraphs.map((p) => {
-        const index = flat++;
-        return paragraphOf(p, `${slug}.${index + 1}`, index + 1, markers[d]?.[index] ?? [], noteNumber);
-      }),
-    }));
-    const abstracts = [
-      abstractSection(matter.abstractItem, 'abstract', slug, items.indexOf(matter.abstractItem as Item)),
-      abstractSection(matter.englishAbstractItem, 'english', slug, items.indexOf(matter.englishAbstractItem as Item)),
-    ];
-    const authors = authorsOf(doc.authors, notes, aboutAuthors(front));
-    // A remark after an author's affiliation (`本文为…成果`, `感谢…`) is the article's, not the author's.
-    const remarks = doc.authors.map((name) => notes.get(name)?.parts).filter((p) => p !== undefined);
-    const { abstractItem: _a, englishAbstractItem: _e, ...fields } = matter;
-    const essay: Essay = {
-      id: slug,
-      kind: doc.kind,
-      file,
-      symposium,
-      title: doc.title,
-      authors,
-      sections: [...(abstracts[0] ? [abstracts[0]] : []), ...body, ...(abstracts[1] ? [abstracts[1]] : [])],
-      footnotes,
-      line: doc.line,
-      pages: pageRange([
-        (items[doc.item] as Item).page,
-        ...doc.sections.flatMap((s) => s.paragraphs.flatMap((p) => p.pieces.map((piece) => piece.page))),
-        ...footnotes.map((f) => f.page),
-        ...front.flatMap((f) => [f.page, f.lastPage ?? null]),
-      ]),
-      ...fields,
-      funding: fields.funding ?? remarks.find((r) => r.funding !== null)?.funding ?? null,
-      acknowledgements: remarks.find((r) => r.acknowledgements !== null)?.acknowledgements ?? null,
-    };
-    for (const a of essay.authors) {
-      if (a.affiliation === null) warn(doc.authorLine, `no affiliation note (*, 【作者简介】 or About the Authors) for ${a.name}`);
-    }
-    resolveShortForms(essay, warn);
-    proofRead(essay, doc, front, items, end, warn);
-    return essay;
+    return essayOf(parts, d, slug);
   });
-
   if (essays.length === 0) warn(0, text.trim() === '' ? 'file is empty' : 'no essay found (a title followed by an author line)');
-  // The issue as the running headers, a masthead or the English block print it (`No. 1, 2026`).
-  const printedIssue = commonIssue(headers.map((h) => h.text));
-  const numbered = essays.map((e) => e.classification?.articleNumber).find((n) => n != null);
-  const fromNumber = numbered ? issueOfArticleNumber(numbered) : null;
-  const issue = printedIssue ?? (fromNumber ? { journal: null, ...fromNumber } : null);
-
-  // A file with page breaks (a PDF's text, a pdftotext dump) says on which page each warning is.
-  const pageOfLine = new Map(items.map((item) => [item.line, item.page]));
-  const paged = warnings.map((w) => {
-    const page = pageOfLine.get(w.line);
-    return page == null ? w : { ...w, page };
-  });
 
   // Built to the model's types; the tests hold it to the zod schema as well. Not parsed with
   // the schema here: zod's parse copies every object of the file, a large corpus's worth of
@@ -697,8 +640,88 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
     file,
     symposium,
     essays,
-    warnings: paged.sort((a, b) => a.line - b.line),
+    warnings: withPages(warnings, items).sort((a, b) => a.line - b.line),
     hash: hash ?? createHash('sha256').update(text).digest('hex'),
-    issue,
+    issue: issueOf(headers, essays),
   };
+}
+
+/** Document `d` of the file as an Essay: its sections and paragraphs numbered, its notes bound, its front matter read. */
+function essayOf(parts: FileParts, d: number, slug: string): Essay {
+  const { file, symposium, items, docs, owner, markers, notes, warn } = parts;
+  const doc = docs[d] as DraftDoc;
+  const end = docs[d + 1]?.item ?? items.length;
+  const front = items.slice(doc.item, end).filter(isFront);
+  const matter = articleMatter(front);
+
+  const footnotes = [...owner.entries()]
+    .filter(([, o]) => o.doc === d)
+    .sort((a, b) => a[1].number - b[1].number)
+    .map(([note, o]) => footnoteOf(note, o.number));
+  const noteNumber = (note: NoteItem) => {
+    const o = owner.get(note);
+    return o && o.doc === d ? o.number : null;
+  };
+  let flat = 0;
+  const body: Section[] = doc.sections.map((s) => ({
+    heading: s.heading,
+    level: s.level,
+    path: s.path,
+    part: 'body' as const,
+    paragraphs: s.paragraphs.map((p) => {
+      const index = flat++;
+      return paragraphOf(p, `${slug}.${index + 1}`, index + 1, markers[d]?.[index] ?? [], noteNumber);
+    }),
+  }));
+  const abstracts = [
+    abstractSection(matter.abstractItem, 'abstract', slug, items.indexOf(matter.abstractItem as Item)),
+    abstractSection(matter.englishAbstractItem, 'english', slug, items.indexOf(matter.englishAbstractItem as Item)),
+  ];
+  const authors = authorsOf(doc.authors, notes, aboutAuthors(front));
+  // A remark after an author's affiliation (`本文为…成果`, `感谢…`) is the article's, not the author's.
+  const remarks = doc.authors.map((name) => notes.get(name)?.parts).filter((p) => p !== undefined);
+  const { abstractItem: _a, englishAbstractItem: _e, ...fields } = matter;
+  const essay: Essay = {
+    id: slug,
+    kind: doc.kind,
+    file,
+    symposium,
+    title: doc.title,
+    authors,
+    sections: [...(abstracts[0] ? [abstracts[0]] : []), ...body, ...(abstracts[1] ? [abstracts[1]] : [])],
+    footnotes,
+    line: doc.line,
+    pages: pageRange([
+      (items[doc.item] as Item).page,
+      ...doc.sections.flatMap((s) => s.paragraphs.flatMap((p) => p.pieces.map((piece) => piece.page))),
+      ...footnotes.map((f) => f.page),
+      ...front.flatMap((f) => [f.page, f.lastPage ?? null]),
+    ]),
+    ...fields,
+    funding: fields.funding ?? remarks.find((r) => r.funding !== null)?.funding ?? null,
+    acknowledgements: remarks.find((r) => r.acknowledgements !== null)?.acknowledgements ?? null,
+  };
+  for (const a of essay.authors) {
+    if (a.affiliation === null) warn(doc.authorLine, `no affiliation note (*, 【作者简介】 or About the Authors) for ${a.name}`);
+  }
+  resolveShortForms(essay, warn);
+  proofRead(essay, doc, front, items, end, warn);
+  return essay;
+}
+
+/** The printed issue the file's running headers name, or else the one an article number gives. */
+function issueOf(headers: Array<{ text: string }>, essays: Essay[]): CorpusFile['issue'] {
+  const printedIssue = commonIssue(headers.map((h) => h.text));
+  const numbered = essays.map((e) => e.classification?.articleNumber).find((n) => n != null);
+  const fromNumber = numbered ? issueOfArticleNumber(numbered) : null;
+  return printedIssue ?? (fromNumber ? { journal: null, ...fromNumber } : null);
+}
+
+/** A file with page breaks (a PDF's text, a pdftotext dump) says on which page each warning is. */
+function withPages(warnings: CorpusWarning[], items: Item[]): CorpusWarning[] {
+  const pageOfLine = new Map(items.map((item) => [item.line, item.page]));
+  return warnings.map((w) => {
+    const page = pageOfLine.get(w.line);
+    return page == null ? w : { ...w, page };
+  });
 }

@@ -332,6 +332,8 @@ function noteReadsOn(note: string[], next: string): boolean {
   return !endsSentence(text);
 }
 
+// Long on purpose: one page's bands (header, body, notes, footer) are decided from the same
+// measures (lowest line, body size, note sizes) that each band's test reads.
 function readPage(
   lines: Line[],
   height: number,
@@ -460,6 +462,8 @@ export function tooLarge(data: Uint8Array, limits: PdfLimits): PdfResult | null 
   };
 }
 
+// Long on purpose: every page is read inside one try/finally, so that any refusal or failure
+// still reaches pdf.js's doc.destroy(); its steps are named helpers (linesOf, bodySize, readPage, …).
 /** Reads a PDF's bytes into the parser's text, or says why it cannot. */
 export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMITS): Promise<PdfResult> {
   const large = tooLarge(data, limits);

@@ -34,7 +34,7 @@ function cacheName(corpus: Corpus, tokenizer: string): string {
  * least recently used first: see cache/store.ts).
  */
 export async function loadOrBuildIndex(corpus: Corpus, cacheDir: string, options: IndexOptions & { maxBytes?: number } = {}): Promise<CachedIndex> {
-  const tokenizer = options.tokenizer ?? 'chinese';
+  const tokenizer = options.engine?.tokenizer ?? 'chinese';
   const store = createCacheStore(cacheDir, options.maxBytes);
   const name = cacheName(corpus, tokenizer);
   const file = join(cacheDir, name);

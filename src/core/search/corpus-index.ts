@@ -1,11 +1,10 @@
-import MiniSearch, { type AsPlainObject, type Options, type SearchResult } from 'minisearch';
 import { type Corpus, type Essay, essaysOf, type Paragraph, type Section } from '../corpus/model.js';
 import { latinKey, nameKeys, pinyinLabel } from '../corpus/names.js';
 import { type Folded, fold, foldText, occurrences, sourceSpan } from './fold.js';
 import { decodeIndex, encodeIndex } from './index-file.js';
 import { loadPostings, type Postings, type PostingsArrays, type Scored } from './postings.js';
 import { type AuthorEntry, type Choice, type CorpusIndex, essaysMatching, type PassageHit, type SearchFilters, type SearchOptions } from './search.js';
-import { isSingleHan, termsOfFolded, tokenize } from './tokenize.js';
+import { isSingleHan, tokenize } from './tokenize.js';
 import { buildArrays, checkArrays, compactOf, type IndexArrays, nextUnit, type Units, unitsOf, unitText } from './units.js';
 
 /**
@@ -24,23 +23,42 @@ import { buildArrays, checkArrays, compactOf, type IndexArrays, nextUnit, type U
  * only as far as the caller's limit. This keeps build time and query time proportional to
  * the distinct text rather than to the corpus size.
  *
- * Two MiniSearch engines remain beside ours (IndexOptions): MiniSearch's default tokenizer,
- * the benchmark's baseline for ranking and latency, and our tokenizer in MiniSearch's storage,
- * the build before our own postings, which the benchmark times and the equivalence tests rank
- * against.
+ * Another term index can take the postings' place (IndexOptions.engine): the benchmark's
+ * MiniSearch baselines in bench/minisearch-engine.ts (MiniSearch's default tokenizer, and
+ * our tokenizer in MiniSearch's storage, the build before our own postings).
  */
 
+/** Whose terms an index holds: our Chinese tokenizer's, or MiniSearch's default one (a benchmark baseline). */
 export type TokenizerKind = 'chinese' | 'minisearch-default';
 
-export interface IndexOptions {
-  /** `minisearch-default` is MiniSearch's own tokenizer: the benchmark's baseline. */
-  tokenizer?: TokenizerKind;
+/**
+ * A term index other than our own postings, plugged in through IndexOptions: the benchmark's
+ * MiniSearch baselines (bench/minisearch-engine.ts) are the only ones. It scores sentences
+ * (documents numbered from 0) as our postings do, so the rest of the index is the same.
+ */
+export interface TermEngine {
+  /** A term's document frequency under our tokenizer; undefined for none, or for an engine with a tokenizer of its own. */
+  df(term: string): number | undefined;
   /**
-   * Where our tokenizer's postings live: our own arrays (postings.ts, the default), or a
-   * MiniSearch index as before (kept to prove the two rank alike, and as the benchmark's
-   * baseline for the build).
+   * The sentences for a query: our tokenizer's chosen terms, or (for an engine with its own
+   * tokenizer) the query's text, which it tokenizes itself.
    */
-  engine?: 'postings' | 'minisearch';
+  search(query: readonly string[] | string, options: { filter: (r: Scored) => boolean; boostDocument?: (id: number) => number }): Scored[];
+  /** What serializeIndex writes for it, and its factory's `load` reads back. */
+  toJSON(): object;
+}
+
+/** Makes a TermEngine over a corpus's distinct sentences, `textOf(id)` each one's text. */
+export interface TermEngineFactory {
+  tokenizer: TokenizerKind;
+  build(docCount: number, textOf: (id: number) => string): TermEngine;
+  /** Throws when `saved` is not of `docCount` sentences. */
+  load(docCount: number, textOf: (id: number) => string, saved: unknown): TermEngine;
+}
+
+export interface IndexOptions {
+  /** Another term index in place of our postings: a benchmark baseline. */
+  engine?: TermEngineFactory;
 }
 
 /** The longest run of sentences a phrase match may span. */
@@ -64,83 +82,28 @@ const MIN_COVERAGE = 0.34;
  */
 const FOLDS_CACHED = 64;
 
-/** Postings MiniSearch may read for one query (see rarestTerms). */
+/** Postings a query may read (see rarestTerms). */
 const POSTINGS_BUDGET = 8_000;
 
 /** Sentences holding the exact phrase beyond which no other passage is looked for. */
 const EXACT_ENOUGH = 500;
 
-type Doc = { id: number };
-
-function miniSearchOptions(kind: TokenizerKind, texts: (id: number) => string): Options<Doc> {
-  // Documents carry only their number and the text is looked up, so the documents handed to
-  // MiniSearch do not hold a second copy of the corpus.
-  if (kind === 'minisearch-default') return { fields: ['text'], extractField: (doc, field) => (field === 'id' ? doc.id : texts(doc.id)) };
-  // Ours are never added one by one (see buildChinese); the index is searched with terms
-  // that arrive folded already, which MiniSearch's default would only lower-case again.
-  return { fields: ['text'], processTerm: (term) => term, searchOptions: { tokenize, processTerm: (term) => term } };
-}
-
-/**
- * Our tokenizer's terms in a MiniSearch index, as the index was before our own postings
- * (kept to prove the two rank alike, and as the benchmark's baseline for the build): built
- * as MiniSearch's own serialised form and loaded with `loadJS`, rather than by `add`, whose
- * linear scan of a radix node's keys made a large corpus's build take many seconds. The
- * result is the index `add` would build: each term once per sentence, its frequency 1, field
- * lengths and their running mean as `add` counts them. The document frequency of each term
- * is returned too: search uses it to leave out the terms nearly every sentence has.
- */
-function buildChinese(docCount: number, foldedOf: (id: number) => string, options: Options<Doc>): { ms: MiniSearch<Doc>; df: Map<string, number> } {
-  const runs = new Map<string, string[]>();
-  const postings = new Map<string, number[]>();
-  const documentIds: Record<number, number> = {};
-  const fieldLength: Record<number, number[]> = {};
-  let average = 0;
-  for (let doc = 0; doc < docCount; doc++) {
-    const terms = new Set(termsOfFolded(foldedOf(doc), runs));
-    for (const term of terms) {
-      const docs = postings.get(term);
-      if (docs === undefined) postings.set(term, [doc]);
-      else docs.push(doc);
-    }
-    documentIds[doc] = doc;
-    fieldLength[doc] = [terms.size];
-    average = (average * doc + terms.size) / (doc + 1);
-  }
-  const df = new Map<string, number>();
-  for (const [term, docs] of postings) df.set(term, docs.length);
-  // Each term's serialised entry is made only as loadJS reads it.
-  function* entries(): Generator<[string, Record<string, Record<string, number>>]> {
-    for (const [term, docs] of postings) {
-      const freqs: Record<number, number> = {};
-      for (const doc of docs) freqs[doc] = 1;
-      postings.delete(term);
-      yield [term, { 0: freqs }];
-    }
-  }
-  const js: AsPlainObject = {
-    documentCount: docCount,
-    nextId: docCount,
-    documentIds,
-    fieldIds: { text: 0 },
-    fieldLength,
-    averageFieldLength: [average],
-    storedFields: {},
-    dirtCount: 0,
-    // loadJS reads the entries once, in order, with for…of.
-    index: entries() as unknown as AsPlainObject['index'],
-    serializationVersion: 2,
-  };
-  return { ms: MiniSearch.loadJS<Doc>(js, options), df };
-}
-
 /** Builds the index of a corpus. */
 export function createIndex(corpus: Corpus, options: IndexOptions = {}): CorpusIndex {
-  const kind = options.tokenizer ?? 'chinese';
   const units = unitsOf(essaysOf(corpus));
-  const ours = kind === 'chinese' && (options.engine ?? 'postings') === 'postings';
-  const arrays = buildArrays(units, { postings: ours });
-  return assemble(corpus, kind, units, arrays, ours ? null : miniSearchEngine(kind, units, arrays, null));
+  const { engine } = options;
+  const arrays = buildArrays(units, { postings: engine === undefined });
+  if (engine === undefined) return assemble(corpus, 'chinese', units, arrays, null);
+  return assemble(corpus, engine.tokenizer, units, arrays, engine.build(docCountOf(arrays), docTextOf(units, arrays)));
+}
+
+function docCountOf(arrays: IndexArrays): number {
+  return arrays.docStarts.length - 1;
+}
+
+/** A distinct sentence's text, as printed (its first occurrence). */
+function docTextOf(units: Units, arrays: IndexArrays): (id: number) => string {
+  return (id) => unitText(units, arrays.docUnits[arrays.docUnitStart[id] as number] as number);
 }
 
 /**
@@ -169,41 +132,27 @@ export function serializeIndex(index: CorpusIndex): Uint8Array {
   const inner = internals.get(index);
   if (!inner) throw new Error('serializeIndex: not an index made by createIndex');
   if (inner.arrays.postings) return encodeIndex(inner.arrays);
-  // A MiniSearch index (the baselines): its own JSON, with the arrays beside it.
-  return new TextEncoder().encode(JSON.stringify({ df: [...(inner.engine.df ?? [])], minisearch: inner.engine.ms, kind: inner.kind }));
+  // Another engine (a benchmark baseline): its own JSON; the arrays are rebuilt on load.
+  return new TextEncoder().encode(JSON.stringify({ ...inner.engine.toJSON(), kind: inner.kind }));
 }
 
 /** Rebuilds an index from `serializeIndex` output, for the same corpus version and tokenizer. */
 export function loadIndex(corpus: Corpus, bytes: Uint8Array, options: IndexOptions = {}): CorpusIndex {
-  const kind = options.tokenizer ?? 'chinese';
-  if (kind === 'chinese' && (options.engine ?? 'postings') === 'postings') return openIndex(corpus, decodeIndex(bytes));
+  const { engine } = options;
+  if (engine === undefined) return openIndex(corpus, decodeIndex(bytes));
   const units = unitsOf(essaysOf(corpus));
   const arrays = buildArrays(units, { postings: false });
-  const saved = JSON.parse(new TextDecoder().decode(bytes)) as Serialized;
-  return assemble(corpus, kind, units, arrays, miniSearchEngine(kind, units, arrays, saved));
+  const saved: unknown = JSON.parse(new TextDecoder().decode(bytes));
+  return assemble(corpus, engine.tokenizer, units, arrays, engine.load(docCountOf(arrays), docTextOf(units, arrays), saved));
 }
 
 /** Distinct terms and postings of an index built with our own postings (for the benchmark). */
 export function indexSize(index: CorpusIndex): { terms: number; postings: number } | null {
-  const p = internals.get(index)?.engine.postings;
+  const p = internals.get(index)?.postings;
   return p ? { terms: p.termCount, postings: p.postingCount } : null;
 }
 
 const internals = new WeakMap<CorpusIndex, IndexData>();
-
-/** What serializeIndex writes for a MiniSearch engine. */
-interface Serialized {
-  df: Array<[string, number]>;
-  minisearch: ReturnType<MiniSearch<Doc>['toJSON']>;
-}
-
-/** The term index: our postings, or MiniSearch (its default tokenizer; or ours, the old way). */
-interface Engine {
-  postings: Postings | null;
-  ms: MiniSearch<Doc> | null;
-  /** For a MiniSearch engine of our tokenizer: its terms' document frequencies. */
-  df: Map<string, number> | null;
-}
 
 /** An author with the keys their name is matched by, worked out once per index. */
 interface AuthorRecord {
@@ -222,7 +171,10 @@ interface IndexData {
   arrays: IndexArrays;
   /** `arrays.joined` as bytes, for Buffer's native search. */
   joinedBytes: Buffer;
-  engine: Engine;
+  /** Our postings; null when another engine holds the terms. */
+  postings: Postings | null;
+  /** The term index searched: our postings, or a benchmark's engine. */
+  engine: TermEngine;
   titleKeys: string[];
   essayNumber: Map<Essay, number>;
   /** Worked out on the first author lookup: their pinyin is the only use of the pinyin dictionaries after parsing. */
@@ -236,36 +188,31 @@ interface IndexData {
   lastScan: { phrase: string; found: Set<number> } | null;
 }
 
-/** A MiniSearch engine: read from `saved`, or built. */
-function miniSearchEngine(kind: TokenizerKind, units: Units, arrays: IndexArrays, saved: Serialized | null): Engine {
-  const docCount = arrays.docStarts.length - 1;
-  const textOf = (id: number) => unitText(units, arrays.docUnits[arrays.docUnitStart[id] as number] as number);
-  const msOptions = miniSearchOptions(kind, textOf);
-  if (saved !== null) {
-    const ms = MiniSearch.loadJS<Doc>(saved.minisearch, msOptions);
-    if (ms.documentCount !== docCount) throw new Error('loadIndex: the cached index is of another corpus');
-    return { postings: null, ms, df: kind === 'chinese' ? new Map(saved.df) : null };
-  }
-  if (kind === 'chinese') return { postings: null, ...buildChinese(docCount, (id) => foldText(textOf(id)), msOptions) };
-  const ms = new MiniSearch<Doc>(msOptions);
-  ms.addAll(Array.from({ length: docCount }, (_, id) => ({ id })));
-  return { postings: null, ms, df: null };
-}
-
 /** A term's document frequency under our tokenizer; undefined for none, or for MiniSearch's default tokenizer. */
 function dfOf(d: IndexData, term: string): number | undefined {
-  return d.engine.postings ? d.engine.postings.df(term) : (d.engine.df?.get(term) ?? undefined);
+  return d.engine.df(term);
 }
 
-function assemble(corpus: Corpus, kind: TokenizerKind, units: Units, arrays: IndexArrays, engine: Engine | null): CorpusIndex {
+/** Our postings as a TermEngine: searched with our tokenizer's terms only. */
+function postingsEngine(postings: Postings): TermEngine {
+  return {
+    df: (term) => postings.df(term),
+    search: (query, options) => (typeof query === 'string' ? [] : postings.search(query, options)),
+    toJSON: () => ({}),
+  };
+}
+
+function assemble(corpus: Corpus, kind: TokenizerKind, units: Units, arrays: IndexArrays, engine: TermEngine | null): CorpusIndex {
   const essays = essaysOf(corpus);
+  const postings = engine === null ? loadPostings(arrays.postings as PostingsArrays) : null;
   const d: IndexData = {
     kind,
     essays,
     units,
     arrays,
     joinedBytes: Buffer.from(arrays.joined.buffer, arrays.joined.byteOffset, arrays.joined.byteLength),
-    engine: engine ?? { postings: loadPostings(arrays.postings as PostingsArrays), ms: null, df: null },
+    postings,
+    engine: engine ?? postingsEngine(postings as Postings),
     titleKeys: essays.map((e) => compactOf(foldText(e.title))),
     essayNumber: new Map(essays.map((e, i) => [e, i])),
     authorRecords: null,
@@ -403,32 +350,19 @@ function search(d: IndexData, scope: () => Set<number> | null, text: string, opt
   // The baseline is MiniSearch alone: it finds what its tokenizer finds, nothing more.
   const exactDocs = d.kind === 'chinese' ? docsHolding(d, phrase) : null;
   // Whether only passages holding the whole phrase can be among the hits: asked for, or
-  // the sentences holding it fill the limit already. Then MiniSearch scores only the
+  // the sentences holding it fill the limit already. Then the term index scores only the
   // sentences that hold the phrase or may start a window holding it (the rest are skipped
   // before it makes a result of them), and those score as they would among all.
   const phrasesOnly = options.exactOnly === true || (exactDocs !== null && scopedCountOf(d, exactDocs, q.inScope, limit) >= limit);
   const results = scoredSentences(d, q, exactDocs, phrasesOnly);
   const exact = exactDocs ?? new Set(results.map((r) => r.id as number).filter((id) => compactText(d, id).includes(phrase)));
   const buckets = [...bucketsOf(d, q, results, exact, phrasesOnly), ...unscoredPhrases(d, q, exact, new Set(results.map((r) => r.id as number)))];
-  // Exact phrases first; then MiniSearch's score; then corpus order, so ties are stable.
+  // Exact phrases first; then the term index's score; then corpus order, so ties are stable.
   buckets.sort((a, b) => Number(b.exact) - Number(a.exact) || b.score - a.score || a.first - b.first);
   return hitsOf(d, q, buckets);
 }
 
-/** A MiniSearch engine's search, its results as our postings give them. */
-function miniSearch(
-  d: IndexData,
-  text: string,
-  options: { filter: (r: Scored) => boolean; boostDocument?: (id: number) => number; tokenize?: (text: string) => string[] },
-): Scored[] {
-  const scoredOf = (r: SearchResult): Scored => ({ id: r.id as number, score: r.score, matched: r.queryTerms.length });
-  const { filter, boostDocument, tokenize: split } = options;
-  return (d.engine.ms as MiniSearch<Doc>)
-    .search(text, { filter: (r) => filter(scoredOf(r)), ...(boostDocument ? { boostDocument } : {}), ...(split ? { tokenize: split } : {}) })
-    .map(scoredOf);
-}
-
-/** The sentences MiniSearch scores for the query (for ours, only for its rarer terms). */
+/** The sentences the term index scores for the query (for ours, only for its rarer terms). */
 function scoredSentences(d: IndexData, q: Query, exactDocs: Set<number> | null, phrasesOnly: boolean): Scored[] {
   const chosen = d.kind === 'chinese' ? rarestTerms(d, q.terms) : null;
   // Terms no sentence has count against a passage; terms left out for being common do not.
@@ -437,23 +371,21 @@ function scoredSentences(d: IndexData, q: Query, exactDocs: Set<number> | null, 
   const covers = (r: Scored) => weighed < 3 || r.matched >= weighed * MIN_COVERAGE;
   const scoped = (r: Scored) => q.allowed === null || countInScope(d, r.id, q.inScope, 1) > 0;
   const filter = (r: Scored) => covers(r) && scoped(r);
-  if (chosen === null) return miniSearch(d, q.text, { filter });
+  if (chosen === null) return d.engine.search(q.text, { filter });
   // With this many sentences holding the phrase, nobody reads past them: they are listed in
-  // corpus order and MiniSearch is not asked at all.
+  // corpus order and the term index is not asked at all.
   if ((exactDocs?.size ?? 0) >= EXACT_ENOUGH || chosen.length === 0) return [];
   const boostDocument = phrasesOnly && exactDocs !== null ? (id: number) => (exactDocs.has(id) || endsWithStartOf(d, id, q.phrase) ? 1 : 0) : undefined;
   // One search, the coverage demand applied to its results afterwards: a question whose
   // function words (…发挥了什么作用？) are in no essay covers too little of itself anywhere,
   // and then the passages closest to what the essays do hold are better than nothing. They
   // come ranked, so the best few suffice.
-  const all = d.engine.postings
-    ? d.engine.postings.search(chosen, { filter: scoped, boostDocument })
-    : miniSearch(d, chosen.join(' '), { filter: scoped, boostDocument, tokenize: (text) => text.split(' ') });
+  const all = d.engine.search(chosen, { filter: scoped, ...(boostDocument ? { boostDocument } : {}) });
   const covered = all.filter(covers);
   return covered.length > 0 || phrasesOnly ? covered : all.slice(0, CLOSEST_WITHOUT_COVERAGE);
 }
 
-/** MiniSearch's results as ranked groups of occurrences in scope, phrase windows found. */
+/** The scored sentences as ranked groups of occurrences in scope, phrase windows found. */
 function bucketsOf(d: IndexData, q: Query, results: Scored[], exact: Set<number>, phrasesOnly: boolean): Bucket[] {
   const buckets: Bucket[] = [];
   for (const r of results) {
@@ -485,7 +417,7 @@ function bucketsOf(d: IndexData, q: Query, results: Scored[], exact: Set<number>
 
 /**
  * A phrase the terms cannot reach (one character at the end of a word, `战。`) is still
- * found by the scan; it ranks after the phrases MiniSearch scored. They come in corpus
+ * found by the scan; it ranks after the phrases the term index scored. They come in corpus
  * order, and no more of them are needed than the limit.
  */
 function unscoredPhrases(d: IndexData, q: Query, exact: Set<number>, scored: Set<number>): Bucket[] {
@@ -517,7 +449,7 @@ function hitsOf(d: IndexData, q: Query, buckets: Bucket[]): PassageHit[] {
 }
 
 /**
- * The query terms MiniSearch is asked for: the rarest first, as long as their postings
+ * The query terms the term index is asked for: the rarest first, as long as their postings
  * stay within a budget, and always the rarest one. A term most sentences have (人工 in a
  * corpus on artificial intelligence) ranks almost nothing and would cost a pass over most
  * of the index; the phrase scan still finds the sentences that hold the whole query.
@@ -640,9 +572,9 @@ function scopedCountOf(d: IndexData, ids: Set<number>, inScope: (u: number) => b
 
 /**
  * True when doc `id`'s compact text ends with a proper beginning of `phrase` (`…达成共识` and `共识上游`).
- * Compared in place: it runs for every sentence MiniSearch returns, thousands a query on a
+ * Compared in place: it runs for every sentence the term index returns, thousands a query on a
  * large corpus, and a slice of the phrase for each length tried was megabytes of garbage a
- * query, made while MiniSearch's results were still held.
+ * query, made while the term index's results were still held.
  */
 function endsWithStartOf(d: IndexData, id: number, phrase: string): boolean {
   const text = d.arrays.joined;

@@ -64,6 +64,8 @@ function scratch(size: number): Uint32Array {
   return table;
 }
 
+// Long on purpose: one dynamic-programming table filled and traced back in place; the two
+// halves share the table, its width and the per-character costs.
 /**
  * Aligns `sentence` against `text`; null when either is empty. By default the sentence may
  * fit any span of the text (`local`); `whole` aligns it with all of the text, so that what

@@ -82,6 +82,8 @@ function isHigh(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
 }
 
+// Long on purpose: a builder whose length is `add` and `finish` and the hash tables and
+// growing typed arrays they share on the hottest path of a build.
 /** Builds postings one folded sentence at a time: each term once per sentence, in sentence order. */
 export function createPostingsBuilder(options: { runsCached?: number } = {}): PostingsBuilder {
   const runsCached = options.runsCached ?? RUN_CACHE_MAX;
@@ -269,6 +271,8 @@ export function loadPostings(a: PostingsArrays): Postings {
   return postingsOf(a);
 }
 
+// Long on purpose: small named methods (df, search and their helpers) over one set of arrays
+// and one reused scratch.
 function postingsOf(arrays: PostingsArrays): Postings {
   const { termText, termStarts, offsets, docs, fieldLength, average } = arrays;
   const documentCount = fieldLength.length;

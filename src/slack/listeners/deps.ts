@@ -1,6 +1,7 @@
-import type { webApi } from '@slack/bolt';
+import type { InstallationStore, webApi } from '@slack/bolt';
 import type { Bot, Logger, Requester } from '../../core/dispatch/bot.js';
 import type { Guard, ReplierFor } from '../respond.js';
+import type { TeamState } from './uninstall.js';
 
 /**
  * What every Slack listener needs, made once by `startSlack` and handed to each `register`:
@@ -17,4 +18,8 @@ export interface SlackDeps {
   replierFor: ReplierFor;
   /** Runs a listener's work, tracked for a graceful stop; a throw is logged and answered briefly. */
   guard: Guard;
+  /** Several workspaces' installations (OAuth), on disk; undefined with one workspace's bot token. */
+  installations: InstallationStore | undefined;
+  /** What the bot remembers per workspace (its users' languages), forgotten on uninstall. */
+  teams: TeamState;
 }

@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { registry } from '../../../commands/index.js';
 import { renderReply } from '../../../src/console/render.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
 import { type Corpus, essaysOf } from '../../../src/core/corpus/model.js';
-import { type Bot, createBot, type Requester } from '../../../src/core/dispatch/bot.js';
+import type { Bot } from '../../../src/core/dispatch/bot.js';
 import { AuthorResult, EssaysResult, QuoteResult, WhoResult } from '../../../src/core/reply/results.js';
-import { createIndex } from '../../../src/core/search/corpus-index.js';
+import { botOver, requester } from '../../support/bot.js';
 
 /*
  * The conventions of Chinese academic citation, on a fixture written for them
@@ -14,14 +13,14 @@ import { createIndex } from '../../../src/core/search/corpus-index.js';
  * page), 参见, 转引自, a short form naming author and title, and Ibid. in an English note.
  */
 
-const en: Requester = { platform: 'cli', userId: 't', locale: 'en' };
+const en = requester();
 const FULL_1 = '张某：《多边主义的起源》，北京大学出版社2020年版，第12页，https://example.org/origin。';
 
 let corpus: Corpus;
 let bot: Bot;
 beforeAll(async () => {
   corpus = await loadCorpus('test/fixtures/citation');
-  bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: { info() {}, warn() {}, error() {}, debug() {} } });
+  bot = botOver(corpus);
 });
 
 const quote = (query: string) => QuoteResult.array().parse(bot.run('quote', { query, count: 1 }, en).results)[0];

@@ -2,15 +2,13 @@ import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { registry } from '../../../commands/index.js';
 import { PROJECT_ROOT } from '../../../src/config.js';
 import { loadCorpus, parseCorpusFile, parsePdfBytes } from '../../../src/core/corpus/load.js';
 import { type CorpusFile, type Essay, formatWarning, pagesOf } from '../../../src/core/corpus/model.js';
 import { extractPdf } from '../../../src/core/corpus/pdf.js';
 import { readPdf } from '../../../src/core/corpus/pdf-reader.js';
-import { createBot } from '../../../src/core/dispatch/bot.js';
 import { CiteResult, EssaysResult, QuoteResult } from '../../../src/core/reply/results.js';
-import { createIndex } from '../../../src/core/search/corpus-index.js';
+import { botOver, requester } from '../../support/bot.js';
 
 /*
  * The PDF reader on committed PDFs made two independent ways from their source text (see
@@ -21,7 +19,7 @@ import { createIndex } from '../../../src/core/search/corpus-index.js';
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'pdf');
 const PDFKIT = join(FIXTURES, 'pdfkit-symposium.pdf');
 const SOURCE = join(FIXTURES, 'source', 'symposium.txt');
-const en = { platform: 'cli' as const, userId: 'tester', locale: 'en' as const };
+const en = requester();
 
 /** What a reader sees of a file: essays, headings, paragraphs with their pages and notes, notes with theirs. */
 function shape(f: CorpusFile) {
@@ -117,7 +115,7 @@ describe('a PDF laid out by pdfkit', () => {
     const dir = await mkdtemp(join(tmpdir(), 'yinzheng-pdf-'));
     await copyFile(PDFKIT, join(dir, 'symposium.pdf'));
     const corpus = await loadCorpus(dir);
-    const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: { info() {}, warn() {}, error() {}, debug() {} } });
+    const bot = botOver(corpus);
     const [quote] = QuoteResult.array().parse(bot.run('quote', { query: '二十国集团与亚太经合组织', count: 1 }, en).results);
     expect(quote?.pages).toEqual([18]);
     const [spanning] = QuoteResult.array().parse(bot.run('quote', { query: '也缺乏将本国经验', count: 1 }, en).results);
@@ -129,7 +127,7 @@ describe('a PDF laid out by pdfkit', () => {
     expect(cite?.gbt7714).toContain(': 17-19.');
     const passage = quote ? CiteResult.array().parse(bot.run('cite', { target: quote.id }, en).results)[0] : undefined;
     expect(passage?.pages).toBe('18');
-    const reply = bot.run('quote', { query: '也缺乏将本国经验', count: 1 }, { ...en, locale: 'zh-CN' });
+    const reply = bot.run('quote', { query: '也缺乏将本国经验', count: 1 }, requester('zh-CN'));
     const block = reply.blocks[0];
     expect(block?.kind === 'quote' ? block.attribution.pages : undefined).toEqual([17, 18]);
   });

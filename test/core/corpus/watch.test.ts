@@ -2,16 +2,15 @@ import { copyFile, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { registry } from '../../../commands/index.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
 import { essaysOf } from '../../../src/core/corpus/model.js';
 import { type CorpusLoader, loadHere, loadInWorker } from '../../../src/core/corpus/reload.js';
 import { type CorpusWatcher, type ReloadOutcome, watchCorpus } from '../../../src/core/corpus/watch.js';
-import { createBot, type Requester } from '../../../src/core/dispatch/bot.js';
 import { createIndex } from '../../../src/core/search/corpus-index.js';
+import { botOver, requester } from '../../support/bot.js';
 import { captureLogs } from '../../support/logs.js';
 
-const who: Requester = { platform: 'console', userId: 'console', locale: 'en' };
+const who = requester('en', 'console', 'console');
 let watcher: CorpusWatcher | undefined;
 afterEach(() => watcher?.close());
 
@@ -20,7 +19,7 @@ async function setUp(load: CorpusLoader) {
   await copyFile('data/essays/global-governance-symposium.txt', join(dir, 'symposium.txt'));
   const corpus = await loadCorpus(dir);
   const logs = captureLogs('info');
-  const bot = createBot({ commands: registry, library: { corpus, index: createIndex(corpus) }, logger: logs.logger });
+  const bot = botOver(corpus, { logger: logs.logger });
   const outcomes: ReloadOutcome[] = [];
   const waiters: Array<(o: ReloadOutcome) => void> = [];
   watcher = watchCorpus(dir, {

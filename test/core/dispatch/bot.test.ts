@@ -2,14 +2,15 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { registry } from '../../../commands/index.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
-import { createBot, type Library, type Requester } from '../../../src/core/dispatch/bot.js';
+import { createBot, type Library } from '../../../src/core/dispatch/bot.js';
 import type { Command } from '../../../src/core/dispatch/command.js';
 import { createRateLimiter } from '../../../src/core/dispatch/rate-limit.js';
 import { createIndex } from '../../../src/core/search/corpus-index.js';
+import { requester } from '../../support/bot.js';
 import { captureLogs } from '../../support/logs.js';
 
 let library: Library;
-const discordUser: Requester = { platform: 'discord', userId: '42', locale: 'en' };
+const discordUser = requester('en', 'discord', '42');
 
 beforeAll(async () => {
   const corpus = await loadCorpus('data/essays');
@@ -83,7 +84,7 @@ describe('the bot', () => {
       /^You are asking faster than the bot answers everyone fairly\. Please try again in \d+ s\.$/u,
     );
     expect(bot.runLine('/essays', { ...discordUser, userId: '43' }).error).toBeUndefined();
-    for (let i = 0; i < 5; i++) expect(bot.runLine('/essays', { platform: 'console', userId: 'console', locale: 'en' }).error).toBeUndefined();
+    for (let i = 0; i < 5; i++) expect(bot.runLine('/essays', requester('en', 'console', 'console')).error).toBeUndefined();
   });
 });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { miniSearchDefault } from '../../../bench/minisearch-engine.js';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../../src/config.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
 import type { Corpus } from '../../../src/core/corpus/model.js';
@@ -205,7 +206,7 @@ describe('createIndex on the fixture symposium', () => {
   });
 
   it("shows what MiniSearch's default tokenizer misses: Chinese inside a clause", () => {
-    const baseline = createIndex(corpus, { tokenizer: 'minisearch-default' });
+    const baseline = createIndex(corpus, { engine: miniSearchDefault });
     expect(baseline.search('数据共享')).toEqual([]);
     expect(baseline.search('mazu').map((h) => h.paragraph.id)).toEqual(['ou-yangming-kjhl.2']);
   });

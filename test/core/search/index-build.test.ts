@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import MiniSearch, { type AsPlainObject } from 'minisearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { miniSearchStorage } from '../../../bench/minisearch-engine.js';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from '../../../bench/synthetic.js';
 import { BUNDLED_CORPUS_DIR } from '../../../src/config.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
@@ -41,7 +42,7 @@ function byTerm(js: AsPlainObject): Map<string, unknown> {
 }
 
 function expectSameIndex(corpus: Corpus): void {
-  const saved = JSON.parse(new TextDecoder().decode(serializeIndex(createIndex(corpus, { engine: 'minisearch' })))) as {
+  const saved = JSON.parse(new TextDecoder().decode(serializeIndex(createIndex(corpus, { engine: miniSearchStorage })))) as {
     df: Array<[string, number]>;
     minisearch: AsPlainObject;
   };

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { miniSearchStorage } from '../../../bench/minisearch-engine.js';
 import { createRandom, generateSyntheticCorpus, writeSyntheticCorpus } from '../../../bench/synthetic.js';
 import { BUNDLED_CORPUS_DIR } from '../../../src/config.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
@@ -47,7 +48,7 @@ function ranking(index: CorpusIndex, query: string, filters: { author?: string; 
 
 function expectSameRanking(corpus: Corpus, queries: Labelled[]): void {
   const ours = createIndex(corpus);
-  const reference = createIndex(corpus, { engine: 'minisearch' });
+  const reference = createIndex(corpus, { engine: miniSearchStorage });
   const cached = loadIndex(corpus, serializeIndex(ours));
   const differ: string[] = [];
   for (const q of queries) {

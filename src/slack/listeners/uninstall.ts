@@ -1,5 +1,5 @@
-import type { App, InstallationStore } from '@slack/bolt';
-import type { Logger } from '../core/dispatch/bot.js';
+import type { App } from '@slack/bolt';
+import type { SlackDeps } from './deps.js';
 
 /** What a workspace leaves behind besides its installation, forgotten when it removes the app. */
 export interface TeamState {
@@ -22,7 +22,8 @@ export interface TeamState {
  * one user's. Whichever of the two events comes second finds nothing left, which is not an
  * error.
  */
-export function registerUninstall(app: App, store: InstallationStore | undefined, state: TeamState, logger: Logger): void {
+export function register(app: App, deps: SlackDeps): void {
+  const { installations: store, teams: state, logger } = deps;
   const forget = async (teamId: string | undefined, enterpriseId: string | undefined, why: string) => {
     if (!teamId) return;
     state.forgetTeam(teamId);

@@ -1,0 +1,171 @@
+import MiniSearch, { type SearchOptions, type SearchResult } from 'minisearch';
+import type { Essay } from '../corpus/model.js';
+import { nameKeys, pinyinLabel } from '../corpus/names.js';
+import { foldText } from './fold.js';
+import type { AuthorEntry, AuthorHit, EssayHit } from './search.js';
+import { LATIN_WORD, termsOfFolded } from './tokenize.js';
+
+/**
+ * Finding essays, not passages: a MiniSearch index whose documents are whole essays (title,
+ * authors and their pinyin, keywords, abstract, headings, the English title, abstract and
+ * keywords) and the corpus's authors (name and pinyin), in one index so that `/essays`, the
+ * `essay` option's autocomplete and the `author` option's rank alike. Passage search has its
+ * own postings (postings.ts) because it indexes every sentence of the corpus; an archive has
+ * only thousands of essays, and MiniSearch's prefix and fuzzy search are what finding a title
+ * half typed, or an English word misspelt, needs.
+ *
+ * Terms are the passage index's (tokenize.ts): text folded (NFKC, lower case, Traditional to
+ * Simplified), Han runs cut into bigrams and long words, Latin words whole, here with their
+ * tone marks dropped too, so that `Chén` finds `chen`. Only Latin terms are matched by prefix
+ * and fuzzily; a lone Han character is matched by prefix, since it is what one types first.
+ */
+
+/** A document: an essay or an author, by its number in `EssayIndexData.docs`. */
+type Doc = { id: number };
+
+/** The fields and how much a match in each weighs against one in an abstract. */
+const BOOST = {
+  title: 3,
+  authors: 2,
+  pinyin: 2,
+  keywords: 1.5,
+  englishTitle: 2,
+  englishKeywords: 1.5,
+  headings: 1,
+  abstract: 1,
+  englishAbstract: 1,
+  slug: 1,
+} as const;
+type Field = keyof typeof BOOST;
+const FIELDS = Object.keys(BOOST) as Field[];
+
+/**
+ * Share of a query's distinct terms an essay must hold, for a query of three terms or more:
+ * an OR of a long Chinese query's bigrams would otherwise list every essay sharing one common
+ * bigram (治理, 人工) with it. The passage search demands the same share (corpus-index.ts).
+ */
+const MIN_COVERAGE = 0.34;
+
+/** Fuzziness of a Latin term of at least FUZZY_MIN letters: MiniSearch allows round(0.2 × length) edits. */
+const FUZZY = 0.2;
+const FUZZY_MIN = 4;
+/** The shortest Latin term matched as a prefix: one letter would match most of an English abstract. */
+const PREFIX_MIN = 2;
+
+const HAN = /\p{Script=Han}/u;
+const HAN_ONLY = /^\p{Script=Han}+$/u;
+
+export interface EssayIndex {
+  /** Essays ranked for `query`, best first, ties in corpus order; [] for a query without words. */
+  essays(query: string, limit?: number): EssayHit[];
+  /** Authors ranked for a name (Chinese, Traditional, pinyin in either order, or part of one). */
+  authors(query: string, limit?: number): AuthorHit[];
+}
+
+/** Terms of a text as both the index and the queries cut it. */
+export function essayTerms(text: string): string[] {
+  const folded = foldText(text);
+  // Tone marks off Latin words only: NFD of a Han character is itself, but there is no need to ask.
+  const latin = HAN.test(folded) ? folded.replace(LATIN_WORD, stripMarks) : stripMarks(folded);
+  return termsOfFolded(latin);
+}
+
+function stripMarks(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC');
+}
+
+/** Text of one field of an essay. */
+function essayField(essay: Essay, field: Field): string {
+  switch (field) {
+    case 'title':
+      return essay.title;
+    case 'authors':
+      return essay.kind === 'editors-note' ? '编者 editors' : essay.authors.map((a) => a.name).join(' ');
+    case 'pinyin':
+      return essay.authors.map((a) => pinyinWords(a.name)).join(' ');
+    case 'keywords':
+      return essay.keywords.join(' ');
+    case 'abstract':
+      return [essay.abstract ?? '', ...essay.sections.filter((s) => s.part === 'abstract').flatMap((s) => s.paragraphs.map((p) => p.text))].join('\n');
+    case 'headings':
+      return essay.sections.flatMap((s) => (s.heading !== null && s.part === 'body' ? [s.heading] : [])).join('\n');
+    case 'englishTitle':
+      return essay.english?.title ?? '';
+    case 'englishAbstract':
+      return [essay.english?.abstract ?? '', ...essay.sections.filter((s) => s.part === 'english').flatMap((s) => s.paragraphs.map((p) => p.text))].join('\n');
+    case 'englishKeywords':
+      return essay.english?.keywords.join(' ') ?? '';
+    case 'slug':
+      return essay.id.replace(/[-_.]/gu, ' ');
+  }
+}
+
+/** A name's pinyin as words (`chen zhimin`) and run together in both orders (`chenzhimin`, `zhiminchen`). */
+function pinyinWords(name: string): string {
+  return [pinyinLabel(name), ...nameKeys(name)].join(' ');
+}
+
+/**
+ * Builds the essay index. `authors` is the corpus's authors in corpus order (the passage
+ * index works them out once; they are only read here).
+ */
+export function createEssayIndex(essays: readonly Essay[], authors: readonly AuthorEntry[]): EssayIndex {
+  const essayCount = essays.length;
+  const fieldOf = (id: number, field: Field): string => {
+    if (id < essayCount) return essayField(essays[id] as Essay, field);
+    const author = authors[id - essayCount] as AuthorEntry;
+    if (field === 'authors') return author.name;
+    return field === 'pinyin' ? pinyinWords(author.name) : '';
+  };
+  const ms = new MiniSearch<Doc>({
+    fields: FIELDS,
+    // Documents carry only their number: the text is read from the essays, not copied.
+    extractField: (doc, field) => (field === 'id' ? doc.id : fieldOf(doc.id, field as Field)),
+    tokenize: essayTerms,
+    // Terms arrive folded; MiniSearch's default would only lower-case them again.
+    processTerm: (term) => term,
+  });
+  ms.addAll(Array.from({ length: essayCount + authors.length }, (_, id) => ({ id })));
+  return {
+    essays: (query, limit) => ranked(ms, query, (id) => id < essayCount, limit).map((r) => ({ essay: essays[r.id] as Essay, score: r.score, terms: r.terms })),
+    authors: (query, limit) =>
+      ranked(ms, query, (id) => id >= essayCount, limit, ['authors', 'pinyin']).map((r) => ({
+        author: authors[r.id - essayCount] as AuthorEntry,
+        score: r.score,
+      })),
+  };
+}
+
+function searchOptions(fields: Field[] | undefined, filter: (result: SearchResult) => boolean): SearchOptions {
+  return {
+    ...(fields ? { fields } : {}),
+    boost: BOOST,
+    tokenize: essayTerms,
+    processTerm: (term) => term,
+    prefix: (term) => (HAN_ONLY.test(term) ? term.length === 1 : term.length >= PREFIX_MIN),
+    fuzzy: (term) => (!HAN_ONLY.test(term) && term.length >= FUZZY_MIN ? FUZZY : false),
+    filter,
+  };
+}
+
+function ranked(
+  ms: MiniSearch<Doc>,
+  query: string,
+  kind: (id: number) => boolean,
+  limit = Number.POSITIVE_INFINITY,
+  fields?: Field[],
+): Array<{ id: number; score: number; terms: string[] }> {
+  const terms = new Set(essayTerms(query));
+  if (terms.size === 0 || limit <= 0) return [];
+  // `queryTerms` are the query's own terms, however they matched (`terms` are the index's,
+  // `climate` for `clim`): coverage counts the query's.
+  const covers = (r: SearchResult) => terms.size < 3 || r.queryTerms.length >= terms.size * MIN_COVERAGE;
+  const results = ms.search(
+    query,
+    searchOptions(fields, (r) => kind(r.id as number) && covers(r)),
+  );
+  return results
+    .map((r) => ({ id: r.id as number, score: r.score, terms: r.queryTerms }))
+    .sort((a, b) => b.score - a.score || a.id - b.id)
+    .slice(0, limit);
+}

@@ -277,6 +277,7 @@ function assemble(corpus: Corpus, kind: TokenizerKind, units: Units, arrays: Ind
     findAuthors: (name) => findAuthors(d, name),
     findEssays: (query) => findEssays(d, query),
     searchEssays: (query, limit) => essayIndexOf(d).essays(query, limit),
+    searchAuthors: (name, limit) => essayIndexOf(d).authors(name, limit),
     complete: (kindOf, prefix, limit) => complete(d, kindOf, prefix, limit),
   };
   internals.set(index, d);

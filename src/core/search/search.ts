@@ -53,6 +53,8 @@ export interface CorpusIndex {
    * and English title, abstract and keywords, best first (see essay-index.ts); [] for none.
    */
   searchEssays(query: string, limit?: number): EssayHit[];
+  /** Authors ranked by the same index for a name or part of one, Chinese, Traditional or pinyin (a typo forgiven). */
+  searchAuthors(name: string, limit?: number): AuthorHit[];
   /**
    * Up to `limit` (at most 25) autocomplete choices for an author or essay option: ranked by
    * the essay index, then whatever else the plain filter finds; in corpus order for ''.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Corpus, type Essay, EssaySchema } from '../../../src/core/corpus/model.js';
 import { createIndex } from '../../../src/core/search/corpus-index.js';
-import { createEssayIndex, essayTerms } from '../../../src/core/search/essay-index.js';
+import { createEssayIndex, essayMiniSearch, essayTerms } from '../../../src/core/search/essay-index.js';
 import type { AuthorEntry } from '../../../src/core/search/search.js';
 
 /** An essay of front matter only: what the essay index reads. */
@@ -100,6 +100,17 @@ describe('the essay index', () => {
     expect(ids('全球气候融资的南北分歧')).toEqual(['zhou-qhrz']);
     expect(ids('！？')).toEqual([]);
     expect(index.essays('气候', 1).map((h) => h.essay.id)).toEqual(['zhou-qhrz']);
+  });
+});
+
+describe('the essay index’s build', () => {
+  it('loads exactly the index MiniSearch’s add makes of the same essays and authors', () => {
+    const authors = authorsOf(ESSAYS);
+    const added = essayMiniSearch(ESSAYS, authors, 'add');
+    const loaded = essayMiniSearch(ESSAYS, authors, 'load');
+    expect(JSON.parse(JSON.stringify(loaded))).toEqual(JSON.parse(JSON.stringify(added)));
+    expect(loaded.documentCount).toBe(ESSAYS.length + authors.length);
+    for (const query of ['气候', 'clim fin', 'chen', '極']) expect(loaded.search(query)).toEqual(added.search(query));
   });
 });
 

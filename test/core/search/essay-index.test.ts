@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Corpus, type Essay, EssaySchema } from '../../../src/core/corpus/model.js';
-import { createIndex } from '../../../src/core/search/corpus-index.js';
+import { createIndex, indexArrays, openIndex } from '../../../src/core/search/corpus-index.js';
 import { createEssayIndex, essayMiniSearch, essayTerms } from '../../../src/core/search/essay-index.js';
 import type { AuthorEntry } from '../../../src/core/search/search.js';
 
@@ -136,5 +136,14 @@ describe('autocomplete through the corpus index', () => {
     expect(corpusIndex.complete('author', 'zhimn').map((c) => c.value)).toEqual(['陈志敏']);
     expect(corpusIndex.complete('author', '', 2)).toHaveLength(2);
     expect(corpusIndex.complete('essay', '治理', 0)).toEqual([]);
+  });
+
+  it('is of its own corpus: an index opened as a reload opens it ranks the new essays, the old index the old', () => {
+    const renamed = ESSAYS.map((e) => (e.id === 'chen-jdzl' ? { ...e, title: '南极条约体系的未来' } : e));
+    const next: Corpus = { ...corpus, version: 'w', files: [{ ...(corpus.files[0] as Corpus['files'][number]), essays: renamed }] };
+    const reloaded = openIndex(next, indexArrays(createIndex(next)));
+    expect(reloaded.searchEssays('南极').map((h) => h.essay.title)).toEqual(['南极条约体系的未来']);
+    expect(corpusIndex.searchEssays('南极')).toEqual([]);
+    expect(corpusIndex.searchEssays('极地').map((h) => h.essay.id)).toEqual(['chen-jdzl']);
   });
 });

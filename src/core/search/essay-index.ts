@@ -20,7 +20,7 @@ import { LATIN_WORD, termsOfFolded } from './tokenize.js';
  * and fuzzily; a lone Han character is matched by prefix, since it is what one types first.
  */
 
-/** A document: an essay or an author, by its number in `EssayIndexData.docs`. */
+/** A document by its number: essay `i` is `i`, author `i` is `essays.length + i`. */
 type Doc = { id: number };
 
 /** The fields and how much a match in each weighs against one in an abstract. */
@@ -90,18 +90,30 @@ function essayField(essay: Essay, field: Field, pinyinOf: (name: string) => stri
     case 'keywords':
       return essay.keywords.join(' ');
     case 'abstract':
-      return [essay.abstract ?? '', ...essay.sections.filter((s) => s.part === 'abstract').flatMap((s) => s.paragraphs.map((p) => p.text))].join('\n');
+      return essay.abstract ?? partText(essay, 'abstract');
     case 'headings':
       return essay.sections.flatMap((s) => (s.heading !== null && s.part === 'body' ? [s.heading] : [])).join('\n');
     case 'englishTitle':
       return essay.english?.title ?? '';
     case 'englishAbstract':
-      return [essay.english?.abstract ?? '', ...essay.sections.filter((s) => s.part === 'english').flatMap((s) => s.paragraphs.map((p) => p.text))].join('\n');
+      return essay.english?.abstract ?? partText(essay, 'english');
     case 'englishKeywords':
       return essay.english?.keywords.join(' ') ?? '';
     case 'slug':
       return essay.id.replace(/[-_.]/gu, ' ');
   }
+}
+
+/**
+ * The text of an essay's abstract sections. The parser prints an abstract both as front matter
+ * and as a section (model.ts); the front matter is read when there is some, so that its
+ * terms are not counted twice.
+ */
+function partText(essay: Essay, part: 'abstract' | 'english'): string {
+  return essay.sections
+    .filter((s) => s.part === part)
+    .flatMap((s) => s.paragraphs.map((p) => p.text))
+    .join('\n');
 }
 
 /** A name's pinyin as words (`chen zhimin`) and run together in both orders (`chenzhimin`, `zhiminchen`). */

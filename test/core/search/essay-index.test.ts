@@ -103,6 +103,29 @@ describe('the essay index', () => {
   });
 });
 
+describe('abstracts', () => {
+  it('reads an abstract printed only as a section, and one printed both ways once', () => {
+    const paragraph = (text: string) => ({
+      id: 'x.abstract',
+      number: 0,
+      text,
+      raw: text,
+      markers: [],
+      sentences: [{ start: 0, end: text.length }],
+      lines: [1],
+      pages: [],
+    });
+    const section = (text: string) => ({ heading: null, level: 0, path: [], paragraphs: [paragraph(text)], part: 'abstract' as const });
+    const only = { ...essay('only-section', { title: '甲' }), sections: [section('冰川消融')] };
+    const both = { ...essay('both-ways', { title: '乙', abstract: '冰川消融' }), sections: [section('冰川消融')] };
+    const once = { ...essay('front-matter', { title: '丙', abstract: '冰川消融' }) };
+    const hits = createEssayIndex([only, both, once], []).essays('冰川');
+    expect(hits.map((h) => h.essay.id)).toEqual(['only-section', 'both-ways', 'front-matter']);
+    // Counted once each, the three score alike.
+    expect(new Set(hits.map((h) => h.score)).size).toBe(1);
+  });
+});
+
 describe('the essay index’s build', () => {
   it('loads exactly the index MiniSearch’s add makes of the same essays and authors', () => {
     const authors = authorsOf(ESSAYS);

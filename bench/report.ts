@@ -1,3 +1,4 @@
+import { type EssaySearchFigures, essaySearchSection } from './essays.js';
 import type { GrowthFigures } from './growth.js';
 import { SEARCH_LIMIT, type SizeResult } from './measure.js';
 import type { PdfFigures } from './pdf.js';
@@ -69,6 +70,8 @@ export interface ReportInput {
   reload: ReloadFigures | { failure: string } | null;
   /** Builds of the 100× corpus and the archive in turn, in one process (bench/growth.ts). */
   growth: GrowthFigures | { failure: string } | null;
+  /** Finding essays on the archive: the essay index against the substring filter (bench/essays.ts). */
+  essays: EssaySearchFigures | { failure: string } | null;
   /** The Node options npm start sets, which the size children ran with. */
   botFlags: string[];
   /** The 1000× size measured again with Node's default options, when npm start sets some. */
@@ -466,6 +469,10 @@ export function renderReport(input: ReportInput): string {
       'A command stops early after five calls once it has used its time budget (5 s bundled, 8 s 100×, 12 s 1000×), so a slow command has few calls and its p99 is close to its maximum.',
     '',
     latencies(results),
+    '',
+    '## Finding essays',
+    '',
+    essaySearchSection(input.essays),
     '',
     '## Search alone, both tokenizers',
     '',

@@ -5,6 +5,7 @@
  * writes it to bench/RESULTS.md.
  *
  *   node dist/bench/run.js [--sizes 1,100,1000,archive] [--cold-runs 10] [--no-write]
+ *   node dist/bench/run.js --only essays    # finding essays on the archive alone, printed, not written
  *
  * Each corpus size is measured in a child process of its own (bench/size.ts), so that its peak
  * RSS is its own, of a process that loads only the core, and one size's garbage does not slow
@@ -18,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../src/config.js';
 import { loadCorpus } from '../src/core/corpus/load.js';
+import { benchEssaySearch, type EssaySearchFigures, essaySearchSection } from './essays.js';
 import type { GrowthFigures } from './growth.js';
 import { benchDiscordLoad } from './load-discord.js';
 import { benchSlackLoad } from './load-slack.js';
@@ -192,7 +194,37 @@ function largeColdStarts(label: string, corpusDir: string, cacheDir: string): La
   return { label, emptyCacheMs: empty.ms, cachedMs: cached.ms, cacheFiles, ok: empty.ok && cached.ok };
 }
 
+/** The archive as the full run generates it. */
+async function writeArchive(source: Awaited<ReturnType<typeof loadCorpus>>, sourceBytes: number, dir: string): Promise<void> {
+  await writeSyntheticCorpus(dir, generateSyntheticCorpus(source, { scale: ARCHIVE, seed: SEED, sourceBytes, essays: ARCHIVE_ESSAYS }));
+}
+
+/** Finding essays on the archive (bench/essays.ts), in this process. */
+async function measureEssaySearch(dir: string): Promise<EssaySearchFigures | { failure: string }> {
+  process.stderr.write('bench: finding essays on the archive…\n');
+  try {
+    return benchEssaySearch(await loadCorpus(dir), 'archive', SEED);
+  } catch (error) {
+    return { failure: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** `--only essays`: the archive generated, finding essays measured and printed; nothing else. */
+async function onlyEssays(): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'yinzheng-bench-'));
+  try {
+    const source = await loadCorpus(BUNDLED_CORPUS_DIR);
+    const sourceBytes = (await Promise.all(source.files.map((f) => readFile(join(BUNDLED_CORPUS_DIR, f.file))))).reduce((n, b) => n + b.length, 0);
+    const dir = join(work, 'archive');
+    await writeArchive(source, sourceBytes, dir);
+    process.stdout.write(`## Finding essays\n\n${essaySearchSection(await measureEssaySearch(dir))}\n`);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  if (flag('only', '') === 'essays') return onlyEssays();
   // `archive` is a journal's twenty years: 2,000 essays in 200 files.
   const sizes = flag('sizes', '1,100,1000,archive')
     .split(',')
@@ -214,8 +246,8 @@ async function main(): Promise<void> {
       const label = scale === 1 ? 'bundled' : scale === ARCHIVE ? 'archive' : `${scale}×`;
       if (scale !== 1) {
         dir = join(work, `x${scale}`);
-        const generated = generateSyntheticCorpus(source, { scale, seed: SEED, sourceBytes, ...(scale === ARCHIVE ? { essays: ARCHIVE_ESSAYS } : {}) });
-        await writeSyntheticCorpus(dir, generated);
+        if (scale === ARCHIVE) await writeArchive(source, sourceBytes, dir);
+        else await writeSyntheticCorpus(dir, generateSyntheticCorpus(source, { scale, seed: SEED, sourceBytes }));
         synthetic[label] = dir;
       }
       process.stderr.write(`bench: measuring ${label}…\n`);
@@ -236,6 +268,8 @@ async function main(): Promise<void> {
       process.stderr.write('bench: build growth, 100× and archive in turn…\n');
       growth = measureGrowth(synthetic['100×'], synthetic.archive, work);
     }
+
+    const essays = synthetic.archive !== undefined ? await measureEssaySearch(synthetic.archive) : null;
 
     process.stderr.write(`bench: cold starts (${coldRuns} runs each)…\n`);
     const cold = coldStarts(coldRuns, join(work, 'cli-cache'));
@@ -285,7 +319,7 @@ async function main(): Promise<void> {
       seed: SEED,
       totalSeconds: (performance.now() - started) / 1000,
     };
-    const report = renderReport({ machine, results, failures, cold, coldLarge, load, pdf, reload, growth, botFlags: BOT_FLAGS, defaults });
+    const report = renderReport({ machine, results, failures, cold, coldLarge, load, pdf, reload, growth, essays, botFlags: BOT_FLAGS, defaults });
     process.stdout.write(`${report}\n`);
     if (!process.argv.includes('--no-write')) await writeFile(RESULTS, report);
   } finally {

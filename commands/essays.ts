@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { Essay } from '../src/core/corpus/model.js';
-import type { Command } from '../src/core/dispatch/command.js';
+import type { CorpusFile, Essay } from '../src/core/corpus/model.js';
+import type { Command, CommandContext } from '../src/core/dispatch/command.js';
+import { hasWordCharacters } from '../src/core/dispatch/input.js';
 import { affiliationLabel } from '../src/core/reply/excerpt.js';
 import { pageText } from '../src/core/reply/layout.js';
-import type { ReplyAction, ReplyBlock } from '../src/core/reply/model.js';
+import type { Reply, ReplyAction, ReplyBlock } from '../src/core/reply/model.js';
 import { EssaysResult } from '../src/core/reply/results.js';
 import { label, localized } from '../src/core/reply/traditional.js';
 
@@ -21,6 +22,9 @@ const T = localized({
     passages: 'Passage IDs',
     pages: 'Pages',
     none: '—',
+    found: (words: string) => `Essays on “${words}”`,
+    nothing:
+      'No essay’s title, authors, keywords, abstract or headings match that. Try fewer or other words, English, pinyin or a Simplified form, or /essays without words for the table of contents.',
   },
   'zh-CN': {
     title: '目录',
@@ -35,6 +39,8 @@ const T = localized({
     passages: '段落编号',
     pages: '页码',
     none: '—',
+    found: (words: string) => `与“${words}”相关的文章`,
+    nothing: '没有文章的标题、作者、关键词、摘要或章节与之相符。可减少或换用其他词语，改用英文、拼音或简体字，或不带词语用 /essays 查看目录。',
   },
 });
 
@@ -59,94 +65,154 @@ function openingOf(essay: Essay): string {
  */
 export const ESSAYS_PER_PAGE = 10;
 
+/** The longest `words` taken: a title and an author's name fit with room to spare. */
+const WORDS_MAX = 100;
+
 const options = z.object({
+  words: z
+    .string()
+    .max(WORDS_MAX, { message: `is longer than ${WORDS_MAX} characters` })
+    .refine(hasWordCharacters, { message: 'has no letters or digits: type words of a title, author, keyword or abstract' })
+    .optional()
+    .meta({
+      description: 'Words of a title, author, keyword or abstract: the essays they fit, best first',
+      zh: '标题、作者、关键词或摘要中的词：按相关度列出文章',
+      zhName: '词语',
+    }),
   page: z
     .number()
     .int()
     .min(1)
     .max(1000)
     .default(1)
-    .meta({ description: 'Which page of the table of contents to show (for More)', zh: '显示目录的第几页', zhName: '页' }),
+    .meta({ description: 'Which page of the table of contents or of the essays found to show (for More)', zh: '显示目录或查找结果的第几页', zhName: '页' }),
 });
+
+type Input = z.output<typeof options>;
+type Listed = { file: CorpusFile; essay: Essay; score: number | null };
+type T = (typeof T)[keyof typeof T];
+
+/** One essay as its result and its fields block. */
+function listed({ file, essay, score }: Listed, t: T, ctx: CommandContext) {
+  const editors = essay.kind === 'editors-note';
+  const author = editors ? t.editors : essay.authors.map((a) => a.name).join('、');
+  const affiliation = affiliationLabel(essay);
+  const sections = essay.sections.flatMap((s) => (s.heading === null || s.part !== 'body' ? [] : [s.heading]));
+  const issue = file.issue ?? null;
+  const result = {
+    id: essay.id,
+    kind: essay.kind,
+    symposium: essay.symposium,
+    title: essay.title,
+    author,
+    authors: essay.authors.map(({ name, affiliation }) => ({ name, affiliation })),
+    affiliation,
+    sections,
+    footnoteCount: essay.footnotes.length,
+    passagePrefix: `${essay.id}.`,
+    passages: passageRange(essay),
+    pages: essay.pages,
+    abstract: essay.abstract,
+    keywords: essay.keywords,
+    english: essay.english,
+    journal: file.metadata?.journal ?? issue?.journal ?? null,
+    year: file.metadata?.year ?? issue?.year ?? null,
+    issue: file.metadata?.issue ?? issue?.issue ?? null,
+    score: score === null ? null : Math.round(score * 1000) / 1000,
+  };
+  const block: ReplyBlock = {
+    kind: 'fields',
+    fields: [
+      { label: editors ? t.editorsNote : t.essay, value: editors ? openingOf(essay) : essay.title },
+      { label: t.author, value: author || t.none },
+      ...(affiliation ? [{ label: t.affiliation, value: affiliation }] : []),
+      ...(sections.length > 0 ? [{ label: t.sections, value: sections.join('\n') }] : []),
+      { label: t.footnotes, value: String(essay.footnotes.length) },
+      { label: t.passages, value: passageRange(essay) },
+      ...(essay.pages ? [{ label: t.pages, value: pageText(essay.pages, ctx.locale) ?? '' }] : []),
+    ],
+  };
+  return { result, block };
+}
+
+/** ` (essays 11–20 of 35)`, for a list longer than a page. */
+function rangeText(ctx: CommandContext, from: number, shown: number, total: number): string {
+  return label(ctx.locale, ` (essays ${from + 1}–${from + shown} of ${total})`, `（第 ${from + 1}—${from + shown} 篇，共 ${total} 篇）`);
+}
+
+function pastTheEnd(ctx: CommandContext, title: string, total: number): Reply<never> {
+  const pages = Math.ceil(total / ESSAYS_PER_PAGE);
+  const message = label(ctx.locale, `The list has ${pages} pages; this page is past the end.`, `列表共 ${pages} 页，这一页已超出范围。`);
+  return { command: 'essays', title, message, blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
+}
+
+/** The paged table of contents, in corpus order, each symposium's name over its essays. */
+function tableOfContents(input: Input, ctx: CommandContext, t: T) {
+  const blocks: ReplyBlock[] = [];
+  const results = [];
+  const symposia = ctx.corpus.files.filter((f) => f.essays.length > 0);
+  const all = symposia.flatMap((file) => file.essays.map((essay) => ({ file, essay, score: null })));
+  const from = (input.page - 1) * ESSAYS_PER_PAGE;
+  const shown = all.slice(from, from + ESSAYS_PER_PAGE);
+  if (all.length > 0 && shown.length === 0) {
+    const pages = Math.ceil(all.length / ESSAYS_PER_PAGE);
+    const message = label(ctx.locale, `The table of contents has ${pages} pages; this page is past the end.`, `目录共 ${pages} 页，这一页已超出范围。`);
+    return { command: 'essays', title: t.title, message, blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
+  }
+  let lastFile: (typeof symposia)[number] | null = null;
+  for (const item of shown) {
+    // A corpus of several files needs each symposium's name to tell the lists apart.
+    if (symposia.length > 1 && item.file !== lastFile) blocks.push({ kind: 'text', text: item.file.symposium ?? item.file.file });
+    lastFile = item.file;
+    const { result, block } = listed(item, t, ctx);
+    results.push(result);
+    blocks.push(block);
+  }
+  const only = symposia.length === 1 ? symposia[0]?.symposium : null;
+  const paged = all.length > ESSAYS_PER_PAGE;
+  const actions: ReplyAction[] = from + shown.length < all.length ? [{ kind: 'more', command: 'essays', input: { page: input.page + 1 } }] : [];
+  return {
+    command: 'essays',
+    title: `${only ?? t.title}${paged ? rangeText(ctx, from, shown.length, all.length) : ''}`,
+    ...(results.length === 0 ? { message: t.empty } : {}),
+    blocks,
+    actions,
+    results,
+    corpusVersion: ctx.corpus.version,
+  };
+}
+
+/** The essays `words` find, best first (see src/core/search/essay-index.ts), a page at a time. */
+function found(words: string, input: Input, ctx: CommandContext, t: T) {
+  const fileOf = new Map(ctx.corpus.files.flatMap((file) => file.essays.map((essay) => [essay, file] as const)));
+  // Every hit, not a page: an archive has thousands of essays at most, and the title counts them.
+  const hits = ctx.index.searchEssays(words);
+  const title = t.found(words);
+  if (hits.length === 0) return { command: 'essays', title, message: t.nothing, blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
+  const from = (input.page - 1) * ESSAYS_PER_PAGE;
+  const shown = hits.slice(from, from + ESSAYS_PER_PAGE);
+  if (shown.length === 0) return pastTheEnd(ctx, title, hits.length);
+  const items = shown.map((h) => listed({ file: fileOf.get(h.essay) as CorpusFile, essay: h.essay, score: h.score }, t, ctx));
+  const more = from + shown.length < hits.length;
+  return {
+    command: 'essays',
+    title: `${title}${hits.length > ESSAYS_PER_PAGE ? rangeText(ctx, from, shown.length, hits.length) : ''}`,
+    blocks: items.map((i) => i.block),
+    actions: more ? [{ kind: 'more' as const, command: 'essays', input: { words, page: input.page + 1 } }] : [],
+    results: items.map((i) => i.result),
+    corpusVersion: ctx.corpus.version,
+  };
+}
 
 export default {
   name: 'essays',
-  description: 'The table of contents: every essay with its author, sections and footnote count',
-  descriptionZh: '目录：每篇文章的作者、章节与脚注数',
+  description: 'The table of contents, or the essays whose title, authors, keywords or abstract fit your words',
+  descriptionZh: '目录；或按标题、作者、关键词与摘要查找文章',
   options,
   result: EssaysResult,
+  positional: 'words',
   run(input, ctx) {
     const t = T[ctx.locale];
-    const blocks: ReplyBlock[] = [];
-    const results = [];
-    const symposia = ctx.corpus.files.filter((f) => f.essays.length > 0);
-    const all = symposia.flatMap((file) => file.essays.map((essay) => ({ file, essay })));
-    const from = (input.page - 1) * ESSAYS_PER_PAGE;
-    const shown = all.slice(from, from + ESSAYS_PER_PAGE);
-    if (all.length > 0 && shown.length === 0) {
-      const pages = Math.ceil(all.length / ESSAYS_PER_PAGE);
-      const message = label(ctx.locale, `The table of contents has ${pages} pages; this page is past the end.`, `目录共 ${pages} 页，这一页已超出范围。`);
-      return { command: 'essays', title: t.title, message, blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
-    }
-    let lastFile: (typeof symposia)[number] | null = null;
-    for (const { file, essay } of shown) {
-      // A corpus of several files needs each symposium's name to tell the lists apart.
-      if (symposia.length > 1 && file !== lastFile) blocks.push({ kind: 'text', text: file.symposium ?? file.file });
-      lastFile = file;
-      const editors = essay.kind === 'editors-note';
-      const author = editors ? t.editors : essay.authors.map((a) => a.name).join('、');
-      const affiliation = affiliationLabel(essay);
-      const sections = essay.sections.flatMap((s) => (s.heading === null || s.part !== 'body' ? [] : [s.heading]));
-      const issue = file.issue ?? null;
-      results.push({
-        id: essay.id,
-        kind: essay.kind,
-        symposium: essay.symposium,
-        title: essay.title,
-        author,
-        authors: essay.authors.map(({ name, affiliation }) => ({ name, affiliation })),
-        affiliation,
-        sections,
-        footnoteCount: essay.footnotes.length,
-        passagePrefix: `${essay.id}.`,
-        passages: passageRange(essay),
-        pages: essay.pages,
-        abstract: essay.abstract,
-        keywords: essay.keywords,
-        english: essay.english,
-        journal: file.metadata?.journal ?? issue?.journal ?? null,
-        year: file.metadata?.year ?? issue?.year ?? null,
-        issue: file.metadata?.issue ?? issue?.issue ?? null,
-      });
-      blocks.push({
-        kind: 'fields',
-        fields: [
-          { label: editors ? t.editorsNote : t.essay, value: editors ? openingOf(essay) : essay.title },
-          { label: t.author, value: author || t.none },
-          ...(affiliation ? [{ label: t.affiliation, value: affiliation }] : []),
-          ...(sections.length > 0 ? [{ label: t.sections, value: sections.join('\n') }] : []),
-          { label: t.footnotes, value: String(essay.footnotes.length) },
-          { label: t.passages, value: passageRange(essay) },
-          ...(essay.pages ? [{ label: t.pages, value: pageText(essay.pages, ctx.locale) ?? '' }] : []),
-        ],
-      });
-    }
-    const only = symposia.length === 1 ? symposia[0]?.symposium : null;
-    const paged = all.length > ESSAYS_PER_PAGE;
-    const range = label(
-      ctx.locale,
-      ` (essays ${from + 1}–${from + shown.length} of ${all.length})`,
-      `（第 ${from + 1}—${from + shown.length} 篇，共 ${all.length} 篇）`,
-    );
-    const actions: ReplyAction[] = from + shown.length < all.length ? [{ kind: 'more', command: 'essays', input: { page: input.page + 1 } }] : [];
-    return {
-      command: 'essays',
-      title: `${only ?? t.title}${paged ? range : ''}`,
-      ...(results.length === 0 ? { message: t.empty } : {}),
-      blocks,
-      actions,
-      results,
-      corpusVersion: ctx.corpus.version,
-    };
+    return input.words === undefined ? tableOfContents(input, ctx, t) : found(input.words, input, ctx, t);
   },
 } satisfies Command<typeof options, typeof EssaysResult>;

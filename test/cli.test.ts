@@ -135,7 +135,7 @@ describe('cli: invalid input exits 2 with {"error": {code, message}}', () => {
     [['frobnicate', '--colour', 'red', '--json'], 'unknown_command', 'There is no command named frobnicate. Run with --help for the list.'],
     [['quote', '智能', '--author', '--json'], 'invalid_input', 'An option is missing its value: write --name value.'],
     [['quote', '智能', '--locale', 'fr', '--json'], 'invalid_input', '--locale must be one of: en, zh-CN, zh-TW, zh-HK.'],
-    [['essays', 'extra', 'words', '--json'], 'unexpected_text', 'essays takes no text, only options. Try: help essays.'],
+    [['essays', '！！', '--json'], 'invalid_input', '/essays words has no letters or digits: type words of a title, author, keyword or abstract.'],
     [['essays', '--limit', '3', '--json'], 'invalid_input', 'essays has no count option, so --limit does not apply to it.'],
     [
       ['essays', '--corpus', 'no/such/folder', '--json'],

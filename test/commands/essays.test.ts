@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -7,10 +7,12 @@ import { ESSAYS_PER_PAGE } from '../../commands/essays.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
 import { type Corpus, essaysOf } from '../../src/core/corpus/model.js';
 import type { Bot } from '../../src/core/dispatch/bot.js';
+import { EssaysResult } from '../../src/core/reply/results.js';
 import { botOver, requester } from '../support/bot.js';
 
 const en = requester();
 const zh = requester('zh-CN');
+const ARTICLES = 'test/fixtures/articles';
 
 async function botFor(dir: string): Promise<Bot> {
   const corpus = await loadCorpus(dir);
@@ -57,8 +59,88 @@ describe('/essays on the bundled symposium', () => {
     expect(first.fields.map((f) => f.label)).toEqual(['编者按', '作者', '脚注', '段落编号']);
   });
 
-  test('takes no free text', () => {
-    expect(bot.runLine('/essays 陈志敏', en).error?.code).toBe('unexpected_text');
+  test('takes the words typed after it: an author’s name finds the essay', () => {
+    const reply = bot.runLine('/essays 陈志敏', en);
+    expect(reply.error).toBeUndefined();
+    expect(reply.title).toBe('Essays on “陈志敏”');
+    expect((reply.results as Array<{ id: string }>).map((r) => r.id)).toEqual(['chen-zhimin-ylph']);
+  });
+
+  test('with no words keeps the table of contents exactly, every score null', () => {
+    for (const line of ['/essays', '/essays page:1']) {
+      const reply = bot.runLine(line, en);
+      expect(reply).toEqual(bot.run('essays', {}, en));
+      expect((reply.results as Array<{ score: unknown }>).map((r) => r.score)).toEqual([null, null, null]);
+    }
+  });
+
+  test('refuses words without letters or digits, or too many, with a clear message', () => {
+    expect(bot.runLine('/essays ！？', en).error).toEqual({
+      code: 'invalid_input',
+      message: '/essays words has no letters or digits: type words of a title, author, keyword or abstract.',
+    });
+    expect(bot.run('essays', { words: '治'.repeat(101) }, en).error).toEqual({
+      code: 'invalid_input',
+      message: '/essays words is longer than 100 characters. Shorten it.',
+    });
+  });
+});
+
+describe('/essays <words> on the bundled essays and the article fixtures', () => {
+  let bot: Bot;
+  beforeAll(async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'yinzheng-essays-found-'));
+    await cp('data/essays', dir, { recursive: true });
+    for (const name of (await readdir(ARTICLES)).filter((f) => f.endsWith('.pdf'))) await cp(join(ARTICLES, name), join(dir, name));
+    bot = await botFor(dir);
+  });
+  const ids = (words: string, locale = en) => (bot.run('essays', { words }, locale).results as Array<{ id: string }>).map((r) => r.id);
+
+  test('ranks essays best first, each with its score, in the table of contents’ result shape', () => {
+    const reply = bot.run('essays', { words: '气候融资' }, en);
+    expect(reply.title).toBe('Essays on “气候融资”');
+    const [first, ...rest] = EssaysResult.array().parse(reply.results);
+    expect(first).toMatchObject({ id: 'zhou-mingxuan-qqqh', title: '全球气候融资中的南北分歧与协调', author: '周明轩、陈雨桐、刘子墨' });
+    expect(first?.score).toBeGreaterThan(0);
+    const scores = EssaysResult.array()
+      .parse(bot.run('essays', { words: '全球治理' }, en).results)
+      .map((r) => r.score as number);
+    expect(scores.length).toBeGreaterThan(3);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    expect(rest).toEqual([]);
+    const block = reply.blocks[0];
+    expect(block?.kind === 'fields' ? block.fields.slice(0, 2) : block).toEqual([
+      { label: 'Essay', value: '全球气候融资中的南北分歧与协调' },
+      { label: 'Author', value: '周明轩、陈雨桐、刘子墨' },
+    ]);
+  });
+
+  test('matches English by prefix and fuzzily, and authors by pinyin with tone marks', () => {
+    expect(ids('climate finance')).toEqual(['zhou-mingxuan-qqqh']);
+    expect(ids('clim fin')[0]).toBe('zhou-mingxuan-qqqh');
+    expect(ids('climat finanse')).toEqual(['zhou-mingxuan-qqqh']);
+    expect(ids('area-based management tools')).toEqual(['lin-haizhou-gjgx-daf9']);
+    expect(ids('Chén Zhìmǐn')[0]).toBe('chen-zhimin-ylph');
+  });
+
+  test('folds Traditional input to Simplified, scores and all', () => {
+    expect(bot.run('essays', { words: '極地治理' }, en).results).toEqual(bot.run('essays', { words: '极地治理' }, en).results);
+    expect(ids('極地治理')).toEqual(['zhou-wenbo-jdzl']);
+    expect(ids('國際法')[0]).toBe('wang-haiyan-hymy');
+  });
+
+  test('says what to try when nothing matches, in the user’s language', () => {
+    const reply = bot.run('essays', { words: 'xylophone' }, en);
+    expect(reply.error).toBeUndefined();
+    expect(reply.results).toEqual([]);
+    expect(reply.message).toBe(
+      'No essay’s title, authors, keywords, abstract or headings match that. Try fewer or other words, English, pinyin or a Simplified form, or /essays without words for the table of contents.',
+    );
+    const zhReply = bot.run('essays', { words: 'xylophone' }, zh);
+    expect(zhReply.title).toBe('与“xylophone”相关的文章');
+    expect(zhReply.message).toBe(
+      '没有文章的标题、作者、关键词、摘要或章节与之相符。可减少或换用其他词语，改用英文、拼音或简体字，或不带词语用 /essays 查看目录。',
+    );
   });
 });
 
@@ -106,6 +188,7 @@ describe('/essays on an archive', () => {
     const expected = essaysOf(corpus).map((e) => e.id);
     expect(expected.length).toBeGreaterThan(2 * ESSAYS_PER_PAGE);
     const bot = botOver(corpus);
+    const index = bot.library().index;
     const seen: string[] = [];
     let input: Record<string, unknown> = {};
     for (let pages = 1; ; pages++) {
@@ -123,5 +206,21 @@ describe('/essays on an archive', () => {
     const past = bot.run('essays', { page: 999 }, en);
     expect(past.error).toBeUndefined();
     expect(past.message).toBe(`The table of contents has ${Math.ceil(expected.length / ESSAYS_PER_PAGE)} pages; this page is past the end.`);
+
+    // Found essays page the same way, More carrying the words.
+    const first = bot.run('essays', { words: '治理' }, en);
+    const total = index.searchEssays('治理').length;
+    expect(total).toBeGreaterThan(ESSAYS_PER_PAGE);
+    expect(first.title).toBe(`Essays on “治理” (essays 1–${ESSAYS_PER_PAGE} of ${total})`);
+    expect(first.actions.find((a) => a.kind === 'more')).toMatchObject({ command: 'essays', input: { words: '治理', page: 2 } });
+    const second = bot.run('essays', { words: '治理', page: 2 }, en);
+    expect((second.results as Array<{ id: string }>).map((r) => r.id)).toEqual(
+      index
+        .searchEssays('治理')
+        .slice(ESSAYS_PER_PAGE, 2 * ESSAYS_PER_PAGE)
+        .map((h) => h.essay.id),
+    );
+    const pages = Math.ceil(total / ESSAYS_PER_PAGE);
+    expect(bot.run('essays', { words: '治理', page: pages + 1 }, en).message).toBe(`The list has ${pages} pages; this page is past the end.`);
   });
 });

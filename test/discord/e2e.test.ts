@@ -163,6 +163,11 @@ describe('Discord end to end, on the bundled corpus', () => {
       expect((await choicesFor('quote', { query: '治理', author: typed }, 'author')).map((c) => c.value)).toEqual(['陈志敏']);
     }
     expect((await choicesFor('sources', { essay: '人工智能' }, 'essay')).map((c) => c.value)).toEqual(['chen-zhimin-ylph']);
+    // Ranked by the essay index: the title holding every word first, then the one holding some;
+    // a typo in pinyin forgiven.
+    expect((await choicesFor('sources', { essay: '全球治理倡议' }, 'essay')).map((c) => c.value)).toEqual(['wu-zhicheng-skbw', 'chen-zhimin-ylph']);
+    expect((await choicesFor('cite', { target: '深刻把握' }, 'target')).map((c) => c.value)).toEqual(['wu-zhicheng-skbw']);
+    expect((await choicesFor('quote', { query: '治理', author: 'zhimn' }, 'author')).map((c) => c.value)).toEqual(['陈志敏']);
     expect(await choicesFor('quote', { query: '治' }, 'query')).toEqual([]);
     const all = await choicesFor('quote', { query: '治理', essay: '' }, 'essay');
     expect(all.length).toBeGreaterThan(0);

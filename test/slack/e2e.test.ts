@@ -387,6 +387,23 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     }
   });
 
+  it('/yinzheng essays with words ranks the essays; a filter naming no essay or author gets the closest, as Discord would autocomplete them', async () => {
+    const found = await slash('essays', '全球治理倡议');
+    expect((found.reply.results as Array<{ id: string }>).map((r) => r.id)).toEqual(['wu-zhicheng-skbw', 'chen-zhimin-ylph']);
+    const cases = [
+      [
+        '治理 essay:全球治理倡议的意义',
+        'No essay matches that ID or title. Closest: 《深刻把握全球治理倡议的时代意义》 (wu-zhicheng-skbw), 《引领普惠向善的人工智能全球治理：中国的角色》 (chen-zhimin-ylph). Give one of these IDs, or search with /yinzheng essays and words.',
+      ],
+      ['治理 author:wu-zhicheg', 'No author of the corpus has that name. Closest: 吴志成 (wu zhicheng).'],
+    ] as const;
+    for (const [text, message] of cases) {
+      const { reply, posts } = await slash('quote', text);
+      expect(reply.message).toBe(message);
+      expect(posts.flatMap((p) => textsOf(p.body)).some((t) => t.includes(message))).toBe(true);
+    }
+  });
+
   it("bad input gets the command's own error, privately, with no Share button", async () => {
     for (const [name, text] of [
       ['quote', ''],

@@ -34,6 +34,8 @@ export function shownRange(total: number, page: number, count: number): { from: 
 export function noMatchMessage(ctx: CommandContext, filters: SearchFilters): string {
   const { locale, index } = ctx;
   if (filters.author && !isEditorsName(filters.author) && index.findAuthors(filters.author).length === 0) {
+    const closest = closestAuthors(ctx, filters.author);
+    if (closest !== null) return label(locale, `No author of the corpus has that name. Closest: ${closest}.`, zh`语料中没有这位作者。最接近的：${closest}。`);
     const names = index
       .findAuthors('')
       .map((a) => `${a.name} (${a.pinyin})`)
@@ -41,6 +43,15 @@ export function noMatchMessage(ctx: CommandContext, filters: SearchFilters): str
     return label(locale, `No author of the corpus has that name. Authors: ${names}.`, zh`语料中没有这位作者。作者有：${names}。`);
   }
   if (filters.essay && index.findEssays(filters.essay).length === 0) {
+    const closest = closestEssays(ctx, filters.essay);
+    const search = `${ctx.invocation}essays`;
+    if (closest !== null) {
+      return label(
+        locale,
+        `No essay matches that ID or title. Closest: ${closest}. Give one of these IDs, or search with ${search} and words.`,
+        zh`没有与该编号或标题相符的文章。最接近的：${closest}。可填其中的编号，或用 ${search} 加词语查找。`,
+      );
+    }
     return label(locale, 'No essay matches that ID or title. Try /essays for the list.', '没有与该编号或标题相符的文章。可用 /essays 查看文章列表。');
   }
   const filtered = filters.author || filters.essay;
@@ -49,4 +60,22 @@ export function noMatchMessage(ctx: CommandContext, filters: SearchFilters): str
     `Nothing in the essays matches that.${filtered ? ' Try without the author or essay filter,' : ' Try'} fewer or other words, or a Simplified form.`,
     `文章中没有找到相符的内容。${filtered ? '可去掉作者或文章限定，' : '可'}减少或换用其他词语，或改用简体字。`,
   );
+}
+
+/** Closest authors or essays a message names when a filter matches none. */
+const CLOSEST_SHOWN = 3;
+
+/**
+ * Where a platform cannot autocomplete an option (Slack, the console, the CLI), a name that
+ * matches nothing is answered with the choices Discord's autocomplete would have ranked first:
+ * the essay index's, which forgives a typo in pinyin or English. Null when it finds none.
+ */
+function closestAuthors(ctx: CommandContext, name: string): string | null {
+  const choices = ctx.index.searchAuthors(name, CLOSEST_SHOWN);
+  return choices.length > 0 ? choices.map((h) => `${h.author.name} (${h.author.pinyin})`).join(', ') : null;
+}
+
+function closestEssays(ctx: CommandContext, words: string): string | null {
+  const hits = ctx.index.searchEssays(words, CLOSEST_SHOWN);
+  return hits.length > 0 ? hits.map((h) => `《${h.essay.title}》 (${h.essay.id})`).join(', ') : null;
 }

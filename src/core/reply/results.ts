@@ -121,6 +121,12 @@ export const EssaysResult = z.strictObject({
   journal: z.string().nullable(),
   year: z.number().int().nullable(),
   issue: z.string().nullable(),
+  /**
+   * For `essays <words>`: how well the essay matches, MiniSearch's BM25 over its weighted
+   * fields (title, authors, keywords, abstract, headings, English matter), rounded to three
+   * decimals; results come best first. Null in the table of contents, which is in corpus order.
+   */
+  score: z.number().nonnegative().nullable(),
 });
 
 export const CiteResult = z.strictObject({

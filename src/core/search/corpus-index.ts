@@ -1,5 +1,6 @@
 import { type Corpus, type Essay, essaysOf, type Paragraph, type Section } from '../corpus/model.js';
 import { latinKey, nameKeys, pinyinLabel } from '../corpus/names.js';
+import { createEssayIndex, type EssayIndex } from './essay-index.js';
 import { type Folded, fold, foldText, occurrences, sourceSpan } from './fold.js';
 import { decodeIndex, encodeIndex } from './index-file.js';
 import { loadPostings, type Postings, type PostingsArrays, type Scored } from './postings.js';
@@ -179,6 +180,8 @@ interface IndexData {
   essayNumber: Map<Essay, number>;
   /** Worked out on the first author lookup: their pinyin is the only use of the pinyin dictionaries after parsing. */
   authorRecords: AuthorRecord[] | null;
+  /** The essay index (essay-index.ts), of this corpus only: a reload makes a new index, and a new one of these. */
+  essayIndex: EssayIndex | null;
   /**
    * Folds of the paragraphs whose matches were read lately. Bounded: a large corpus read
    * query after query would otherwise keep a fold of every paragraph it ever showed.
@@ -216,6 +219,7 @@ function assemble(corpus: Corpus, kind: TokenizerKind, units: Units, arrays: Ind
     titleKeys: essays.map((e) => compactOf(foldText(e.title))),
     essayNumber: new Map(essays.map((e, i) => [e, i])),
     authorRecords: null,
+    essayIndex: null,
     foldedParagraphs: new Map(),
     lastScan: null,
   };
@@ -224,6 +228,8 @@ function assemble(corpus: Corpus, kind: TokenizerKind, units: Units, arrays: Ind
     search: (query, filters = {}, options = {}) => search(d, () => essaysFor(d, index, filters), query, options),
     findAuthors: (name) => findAuthors(d, name),
     findEssays: (query) => findEssays(d, query),
+    searchEssays: (query, limit) => essayIndexOf(d).essays(query, limit),
+    searchAuthors: (name, limit) => essayIndexOf(d).authors(name, limit),
     complete: (kindOf, prefix, limit) => complete(d, kindOf, prefix, limit),
   };
   internals.set(index, d);
@@ -299,16 +305,53 @@ function essaysFor(d: IndexData, index: CorpusIndex, filters: SearchFilters): Se
   return new Set(essaysMatching(index, filters).map((e) => d.essayNumber.get(e) as number));
 }
 
+/**
+ * The essay index, built on first use: the CLI's /quote and a console that never asks for an
+ * essay need neither it nor the pinyin dictionaries its authors' keys load (a tenth of a
+ * second of a cold start). It belongs to this index, so a reload rebuilds it with the corpus.
+ */
+function essayIndexOf(d: IndexData): EssayIndex {
+  d.authorRecords ??= collectAuthors(d.essays);
+  d.essayIndex ??= createEssayIndex(
+    d.essays,
+    d.authorRecords.map((a) => a.entry),
+  );
+  return d.essayIndex;
+}
+
+/**
+ * Ranked by the essay index first; then what the plain filter finds that the index does not
+ * (a character in the middle of a title, part of an essay ID), so that no choice the filter
+ * offered before is lost. An exact essay ID comes first of all.
+ */
 function complete(d: IndexData, kindOf: 'author' | 'essay', prefix: string, limit = CHOICES_MAX): Choice[] {
   const max = Math.min(Math.max(limit, 0), CHOICES_MAX);
+  if (max === 0) return [];
+  const typed = prefix.trim() !== '';
   if (kindOf === 'author') {
-    return findAuthors(d, prefix)
-      .slice(0, max)
-      .map((a) => ({ name: clip(`${a.name} (${a.pinyin})${a.affiliation ? ` ${a.affiliation}` : ''}`), value: a.name }));
+    const ranked = typed
+      ? essayIndexOf(d)
+          .authors(prefix, max)
+          .map((h) => h.author)
+      : [];
+    return distinct([...ranked, ...findAuthors(d, prefix)], max).map((a) => ({
+      name: clip(`${a.name} (${a.pinyin})${a.affiliation ? ` ${a.affiliation}` : ''}`),
+      value: a.name,
+    }));
   }
-  return findEssays(d, prefix)
-    .slice(0, max)
-    .map((e) => ({ name: clip(e.title), value: e.id }));
+  const id = prefix.trim().toLowerCase();
+  const exact = typed ? d.essays.filter((e) => e.id.toLowerCase() === id) : [];
+  const ranked = typed
+    ? essayIndexOf(d)
+        .essays(prefix, max)
+        .map((h) => h.essay)
+    : [];
+  return distinct([...exact, ...ranked, ...findEssays(d, prefix)], max).map((e) => ({ name: clip(e.title), value: e.id }));
+}
+
+/** The first `max` distinct items, in order. */
+function distinct<T>(items: T[], max: number): T[] {
+  return [...new Set(items)].slice(0, max);
 }
 
 /** A ranked group of occurrences: a distinct sentence's, or one phrase window's. */

@@ -48,7 +48,17 @@ export interface CorpusIndex {
   findAuthors(name: string): AuthorEntry[];
   /** Essays matching an essay ID, a title or part of one (Traditional folded); all essays for ''. */
   findEssays(query: string): Essay[];
-  /** Up to `limit` (at most 25) autocomplete choices for an author or essay option. */
+  /**
+   * Essays ranked for words of their title, authors (pinyin too), keywords, abstract, headings
+   * and English title, abstract and keywords, best first (see essay-index.ts); [] for none.
+   */
+  searchEssays(query: string, limit?: number): EssayHit[];
+  /** Authors ranked by the same index for a name or part of one, Chinese, Traditional or pinyin (a typo forgiven). */
+  searchAuthors(name: string, limit?: number): AuthorHit[];
+  /**
+   * Up to `limit` (at most 25) autocomplete choices for an author or essay option: ranked by
+   * the essay index, then whatever else the plain filter finds; in corpus order for ''.
+   */
   complete(kind: 'author' | 'essay', prefix: string, limit?: number): Choice[];
 }
 
@@ -59,6 +69,20 @@ export interface AuthorEntry {
   /** Toneless pinyin, surname first, e.g. `chen zhimin`. */
   pinyin: string;
   essays: Essay[];
+}
+
+/** An essay a query found, with MiniSearch's score (BM25 over the weighted fields, prefix and fuzzy matches weighed down). */
+export interface EssayHit {
+  essay: Essay;
+  score: number;
+  /** The query's terms that matched, folded. */
+  terms: string[];
+}
+
+/** An author the essay index found for a name, with its score. */
+export interface AuthorHit {
+  author: AuthorEntry;
+  score: number;
 }
 
 /** A choice for autocomplete: `name` is shown, `value` is what the option receives. */

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
 // @ts-expect-error pdfkit ships no type declarations; the little of it used here is typed below.
 import PDFKit from 'pdfkit';
+import { createRandom } from '../../bench/synthetic.js';
 
 /*
  * Random journal articles typeset by pdfkit, in memory, for the property test of issue 21
@@ -650,18 +651,6 @@ function paragraphTokens(p: ParagraphSpec): Token[] {
   return out;
 }
 
-/** A pseudo-random generator for the layout's choices (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class Layout {
   readonly pages: Page[] = [];
   readonly stats: LayoutStats = { pages: 0, sentenceCuts: 0, midSentenceCuts: 0, continuedNotes: 0, urlNotes: 0, spreadUrls: 0 };
@@ -676,7 +665,7 @@ class Layout {
     private readonly doc: Doc,
     private readonly spec: ArticleSpec,
   ) {
-    this.rng = random(spec.layoutSeed);
+    this.rng = createRandom(spec.layoutSeed);
     this.noteWidth = Math.round(WIDTH * spec.noteWidth);
     this.newPage(spec.firstPage);
   }

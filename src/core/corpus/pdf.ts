@@ -224,7 +224,8 @@ function joinLines(lines: string[]): string {
   return lines.reduce((text, line) => {
     if (text === '') return line;
     // A URL runs on in ASCII only (Chinese punctuation ends it), spaces of justification aside.
-    const url = /(?:https?:\/\/|www\.)[\x21-\x7e]*$/u.exec(rejoinUrls(text));
+    // (a note carried overleaf may begin mid-URL, `org. cn/ …`: a domain's end and a path is one too)
+    const url = /(?:https?:\/\/|www\.)[\x21-\x7e]*$|[A-Za-z0-9-]\.\s?[a-z]{2,6}\/[\x20-\x7e]*$/u.exec(rejoinUrls(text));
     // A URL broken at the line's end goes on with the next line's first word.
     if (url && /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+;=%]/u.test(line) && !/[。，；）]$/u.test(text)) return text + line;
     // A hyphen at the line's end between two lower-case letters: a word hyphenated there
@@ -551,10 +552,20 @@ export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMIT
     const fonts = new Set([...shares].filter(([, n]) => n >= bodyChars * 0.2).map(([f]) => f));
     const noteSizes = noteSizesOf(pageLines.flat().filter((l) => l.size < size * 0.92 && LABEL.test(l.text)));
     const warnings: Array<{ page: number | null; message: string }> = [];
+    // Each page's left margin: where its body lines start. A page of one or two body lines
+    // (an article's last) may hold only a paragraph's indented first line: it takes the margin
+    // the other pages of its side (odd or even, which may differ) have.
+    const starts = pages.map((p, index) =>
+      (pageLines[index] as Line[]).filter((l) => l.size === size && l.y < p.height * 0.9 && l.y > p.height * 0.08).map((l) => l.x),
+    );
+    const lefts = starts.map((s) => (s.length > 0 ? Math.min(...s) : null));
+    const sideLeft = (index: number) => {
+      const side = lefts.filter((l, i) => l !== null && i % 2 === index % 2 && (starts[i] as number[]).length >= 3) as number[];
+      return side.length > 0 ? Math.min(...side) : null;
+    };
     const read = pages.map((p, index) => {
       const lines = pageLines[index] as Line[];
-      const starts = lines.filter((l) => l.size === size && l.y < p.height * 0.9 && l.y > p.height * 0.08).map((l) => l.x);
-      const left = starts.length > 0 ? Math.min(...starts) : 0;
+      const left = ((starts[index] as number[]).length >= 3 ? lefts[index] : (sideLeft(index) ?? lefts[index])) ?? 0;
       const page = readPage(lines, p.height, p.width, { size, fonts, left, noteSizes });
       if (page.unknownLabel !== null)
         warnings.push({

@@ -307,7 +307,7 @@ const URL_BREAK_AFTER = /[/.\-_~=&?#:%+]$/u;
 const URL_BREAK_BEFORE = /^[/.\-_~=&?#%+]/u;
 const URL_RUN = /(?:https?:\/\/|www\.)[\x21-\x7e]*(?:[ \t]+[\x21-\x7e]+)*/gu;
 /** Words that follow a URL in a note's own prose, never part of it. */
-const AFTER_URL = /^(?:(?:accessed|available|retrieved|visited|last|and|or|at|on|see|from|in)(?![A-Za-z])|[([])/iu;
+const AFTER_URL = /^(?:(?:accessed|available|retrieved|visited|last|and|or|at|on|see|from|in)[,.;:]?$|[([])/iu;
 
 /**
  * A URL whole again. Justified note lines and line breaks put spaces inside URLs where a

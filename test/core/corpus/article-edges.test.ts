@@ -82,6 +82,9 @@ describe('URLs', () => {
     expect(rejoinUrls('https://www.un.org/zh/ 2025 年')).toBe('https://www.un.org/zh/ 2025 年');
     expect(rejoinUrls('https://treaties.un.org/ Pages/ ViewDetails.aspx')).toBe('https://treaties.un.org/Pages/ViewDetails.aspx');
     expect(rejoinUrls('参见https:// www. un. org/ zh/ A- RES- 70- 1访问时间')).toBe('参见https://www.un.org/zh/A-RES-70-1访问时间');
+    // A path piece that starts like a word of prose (`at…`, `in…`) is still the path.
+    expect(rejoinUrls('http://www.un.org.cn/ at9t8fbrb53xaieb/ m/x.pdf')).toBe('http://www.un.org.cn/at9t8fbrb53xaieb/m/x.pdf');
+    expect(rejoinUrls('https://x.org/report, accessed 2024')).toBe('https://x.org/report, accessed 2024');
   });
 });
 

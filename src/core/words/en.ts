@@ -5,6 +5,47 @@
  * so each language can put them where its grammar wants them.
  */
 export const en = {
+  /** What the renderers add themselves: button labels, the reader link, notes' remarks, pages. */
+  labels: {
+    actions: { more: 'More', context: 'Context', sources: 'Sources', share: 'Share in channel' },
+    openInReader: 'Open in reader',
+    citedBy: 'Cited in',
+    coversPassage: '(note covers the passage)',
+    resolvedAs: '→',
+    citedAt: (locator: string) => ` (cited at ${locator})`,
+    empty: 'Nothing to show.',
+    page: (pages: string) => `p. ${pages}`,
+    pages: (pages: string) => `pp. ${pages}`,
+  },
+  /** The Discord adapter's own notices. */
+  discord: {
+    expired: 'This button has expired. Run the command again for fresh results.',
+    notYours: (command: string) => `Only the person who ran /${command} can page its results. Run /${command} yourself to search.`,
+    noText: 'That message has no text to look up.',
+    privateHere: 'Only you can see this: the bot may not post in this channel.',
+    cannotShare: 'The bot may not post in this channel, so the answer cannot be shared here.',
+    answeredPrivately: 'Answered privately.',
+  },
+  slack: {
+    cutNotice: 'The rest of this answer did not fit in Slack. Narrow the query to see it.',
+  },
+  /** The web reader's chrome (it speaks English or Simplified Chinese, by Accept-Language). */
+  reader: {
+    contents: 'Contents',
+    search: 'Search',
+    searchLabel: 'Words from the essays',
+    noHits: 'Nothing in the essays matches that.',
+    notes: 'Notes',
+    cite: 'Cite this essay',
+    citePassage: 'Cite this passage',
+    keywords: 'Keywords',
+    passage: 'Passage',
+    back: 'back to the text',
+    forbidden: 'This page opens only from a link the bot gave you. Ask the bot again (for example /quote) for a fresh link.',
+    expired: 'This link has expired. Ask the bot again (for example /quote) for a fresh link.',
+    notFound: 'There is no such essay or passage in the corpus (it may have changed since the link was made).',
+    editors: 'the editors',
+  },
   errors: {
     title: 'Error',
     genericFailure: 'Something went wrong while answering. It has been logged; please try again.',

@@ -2,6 +2,44 @@ import type { Words } from './en.js';
 
 /** The bot's own words in Simplified Chinese; Traditional is derived from these by opencc. */
 export const zhCN = {
+  labels: {
+    actions: { more: '更多', context: '上下文', sources: '出处', share: '分享到频道' },
+    openInReader: '在阅读器中打开',
+    citedBy: '引用处',
+    coversPassage: '（此注涵盖整段）',
+    resolvedAs: '→',
+    citedAt: (locator: string) => `（引于${locator}）`,
+    empty: '没有可显示的内容。',
+    page: (pages: string) => `第${pages}页`,
+    pages: (pages: string) => `第${pages}页`,
+  },
+  discord: {
+    expired: '此按钮已过期。请重新运行命令以获取结果。',
+    notYours: (command: string) => `只有运行 /${command} 的人才能翻页。请自己运行 /${command} 搜索。`,
+    noText: '该消息没有可查找的文字。',
+    privateHere: '仅你可见：机器人无权在此频道发言。',
+    cannotShare: '机器人无权在此频道发言，无法在此分享回答。',
+    answeredPrivately: '已私下回复。',
+  },
+  slack: {
+    cutNotice: '此回答的其余部分超出 Slack 的限制，请缩小查询范围。',
+  },
+  reader: {
+    contents: '目录',
+    search: '搜索',
+    searchLabel: '文章中的词句',
+    noHits: '文章中没有找到相符的内容。',
+    notes: '注释',
+    cite: '引用本文',
+    citePassage: '引用本段',
+    keywords: '关键词',
+    passage: '段落',
+    back: '返回正文',
+    forbidden: '此页面只能通过机器人给出的链接打开。请再问一次机器人（如 /quote）获取新链接。',
+    expired: '此链接已过期。请再问一次机器人（如 /quote）获取新链接。',
+    notFound: '语料中没有这篇文章或这个段落（链接生成后语料可能已更新）。',
+    editors: '编者',
+  },
   errors: {
     title: '错误',
     genericFailure: '回答时出错，已记录。请重试。',

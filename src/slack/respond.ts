@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { RespondArguments, RespondFn, webApi } from '@slack/bolt';
 import type { Bot, Logger, Requester } from '../core/dispatch/bot.js';
 import type { Locale, Reply } from '../core/reply/model.js';
-import { label, zh } from '../core/reply/traditional.js';
 import { wordsFor } from '../core/words/index.js';
 import { type ButtonState, type RenderOptions, replyToBlockKit, type SlackBlock } from './render.js';
 
@@ -148,7 +147,7 @@ export function answerLine(bot: Bot, slashCommand: string, text: string, who: Re
     const help = bot.runLine(`help ${sub === 'help' ? rest : ''}`, who);
     if (sub === '' || sub === 'help') return { reply: help, share: { c: 'help', l: sub === 'help' ? rest : '' } };
     // The word typed is not repeated: it could be anything.
-    const unknown = label(who.locale, `That is not a subcommand. ${slashCommand} takes these:`, zh`没有这个子命令。${slashCommand} 的子命令：`);
+    const unknown = wordsFor(who.locale).slack.unknownSubcommand(slashCommand);
     return { reply: { ...help, message: unknown } };
   }
   return { reply: bot.runLine(`${sub} ${rest}`, who), share: { c: sub, l: rest } };

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { citationOf, type Essay, type Footnote, type Paragraph, pagesOf, type Section } from '../corpus/model.js';
+import { wordsFor } from '../words/index.js';
 import type { Attribution, Locale, ReplyBlock, ReplyFootnote, ReplyMarker } from './model.js';
 import type { FootnoteResult } from './results.js';
 import { label } from './traditional.js';
@@ -22,7 +23,7 @@ const CLAUSE_SNAP = 24;
 
 /** How an editor's note, which has no author, is attributed. */
 export function editorsLabel(locale: Locale): string {
-  return label(locale, 'the editors', '编者');
+  return wordsFor(locale).labels.editors;
 }
 
 export function authorLabel(essay: Essay, locale: Locale): string {

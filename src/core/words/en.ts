@@ -16,6 +16,7 @@ export const en = {
     empty: 'Nothing to show.',
     page: (pages: string) => `p. ${pages}`,
     pages: (pages: string) => `pp. ${pages}`,
+    editors: 'the editors',
   },
   /** The Discord adapter's own notices. */
   discord: {
@@ -25,9 +26,13 @@ export const en = {
     privateHere: 'Only you can see this: the bot may not post in this channel.',
     cannotShare: 'The bot may not post in this channel, so the answer cannot be shared here.',
     answeredPrivately: 'Answered privately.',
+    sharedBy: (name: string) => `Shared by ${name}`,
+    cutNotice: 'The rest of this answer did not fit. Narrow the query to see it.',
   },
   slack: {
     cutNotice: 'The rest of this answer did not fit in Slack. Narrow the query to see it.',
+    sharedBy: (mention: string) => `Shared by ${mention}`,
+    unknownSubcommand: (slashCommand: string) => `That is not a subcommand. ${slashCommand} takes these:`,
   },
   /** The web reader's chrome (it speaks English or Simplified Chinese, by Accept-Language). */
   reader: {
@@ -47,6 +52,13 @@ export const en = {
     editors: 'the editors',
   },
   errors: {
+    unknownAuthorClosest: (closest: string) => `No author of the corpus has that name. Closest: ${closest}.`,
+    unknownAuthor: (names: string) => `No author of the corpus has that name. Authors: ${names}.`,
+    unknownEssayClosest: (closest: string, search: string) =>
+      `No essay matches that ID or title. Closest: ${closest}. Give one of these IDs, or search with ${search} and words.`,
+    unknownEssay: 'No essay matches that ID or title. Try /essays for the list.',
+    noMatch: (filtered: boolean) =>
+      `Nothing in the essays matches that.${filtered ? ' Try without the author or essay filter,' : ' Try'} fewer or other words, or a Simplified form.`,
     title: 'Error',
     genericFailure: 'Something went wrong while answering. It has been logged; please try again.',
     rateLimited: (seconds: number) => `You are asking faster than the bot answers everyone fairly. Please try again in ${seconds} s.`,

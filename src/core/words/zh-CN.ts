@@ -12,6 +12,7 @@ export const zhCN = {
     empty: '没有可显示的内容。',
     page: (pages: string) => `第${pages}页`,
     pages: (pages: string) => `第${pages}页`,
+    editors: '编者',
   },
   discord: {
     expired: '此按钮已过期。请重新运行命令以获取结果。',
@@ -20,9 +21,13 @@ export const zhCN = {
     privateHere: '仅你可见：机器人无权在此频道发言。',
     cannotShare: '机器人无权在此频道发言，无法在此分享回答。',
     answeredPrivately: '已私下回复。',
+    sharedBy: (name: string) => `分享者：${name}`,
+    cutNotice: '此回答的其余部分超出 Discord 的限制，请缩小查询范围。',
   },
   slack: {
     cutNotice: '此回答的其余部分超出 Slack 的限制，请缩小查询范围。',
+    sharedBy: (mention: string) => `分享者 ${mention}`,
+    unknownSubcommand: (slashCommand: string) => `没有这个子命令。${slashCommand} 的子命令：`,
   },
   reader: {
     contents: '目录',
@@ -41,6 +46,11 @@ export const zhCN = {
     editors: '编者',
   },
   errors: {
+    unknownAuthorClosest: (closest: string) => `语料中没有这位作者。最接近的：${closest}。`,
+    unknownAuthor: (names: string) => `语料中没有这位作者。作者有：${names}。`,
+    unknownEssayClosest: (closest: string, search: string) => `没有与该编号或标题相符的文章。最接近的：${closest}。可填其中的编号，或用 ${search} 加词语查找。`,
+    unknownEssay: '没有与该编号或标题相符的文章。可用 /essays 查看文章列表。',
+    noMatch: (filtered: boolean) => `文章中没有找到相符的内容。${filtered ? '可去掉作者或文章限定，' : '可'}减少或换用其他词语，或改用简体字。`,
     title: '错误',
     genericFailure: '回答时出错，已记录。请重试。',
     rateLimited: (seconds: number) => `你的提问速度超过了机器人公平回答所有人的速度。请在 ${seconds} 秒后重试。`,

@@ -1,6 +1,5 @@
 import type { App } from '@slack/bolt';
 import { errorReply } from '../../core/dispatch/bot.js';
-import { label } from '../../core/reply/traditional.js';
 import { wordsFor } from '../../core/words/index.js';
 import { ACTION_ID_PREFIX, contextBlock, parseButtonValue, replyToBlockKit } from '../render.js';
 import { RESPONSE_URL_MAX_POSTS, revision, runState, send } from '../respond.js';
@@ -28,7 +27,7 @@ export function register(app: App, deps: SlackDeps): void {
         // Posted anew for the channel (the private answer could be stale), saying who shared it; then the private copy goes.
         // The "Shared by" line is rendered with the answer, inside its 50 blocks and budget: prepended afterwards it
         // could make a full message 51 blocks, which Slack refuses whole (invalid_blocks).
-        const sharedBy = contextBlock([`${label(who.locale, 'Shared by', '分享者')} <@${body.user.id}>`]);
+        const sharedBy = contextBlock([wordsFor(who.locale).slack.sharedBy(`<@${body.user.id}>`)]);
         const messages = replyToBlockKit(reply, {
           locale: who.locale,
           visibility: 'in_channel',

@@ -6,43 +6,8 @@ import { affiliationLabel } from '../src/core/reply/excerpt.js';
 import { pageText } from '../src/core/reply/layout.js';
 import type { Reply, ReplyAction, ReplyBlock } from '../src/core/reply/model.js';
 import { EssaysResult } from '../src/core/reply/results.js';
-import { label, localized } from '../src/core/reply/traditional.js';
-
-const T = localized({
-  en: {
-    title: 'Table of contents',
-    empty: 'The corpus has no essays yet. Put the essays as .txt files in the corpus folder (CORPUS_DIR or --corpus).',
-    editors: 'the editors',
-    editorsNote: 'Editor’s note',
-    essay: 'Essay',
-    author: 'Author',
-    affiliation: 'Affiliation',
-    sections: 'Sections',
-    footnotes: 'Footnotes',
-    passages: 'Passage IDs',
-    pages: 'Pages',
-    none: '—',
-    found: (words: string) => `Essays on “${words}”`,
-    nothing:
-      'No essay’s title, authors, keywords, abstract or headings match that. Try fewer or other words, English, pinyin or a Simplified form, or /essays without words for the table of contents.',
-  },
-  'zh-CN': {
-    title: '目录',
-    empty: '语料中还没有文章。请把 .txt 文章放进语料文件夹（CORPUS_DIR 或 --corpus）。',
-    editors: '编者',
-    editorsNote: '编者按',
-    essay: '文章',
-    author: '作者',
-    affiliation: '单位',
-    sections: '章节',
-    footnotes: '脚注',
-    passages: '段落编号',
-    pages: '页码',
-    none: '—',
-    found: (words: string) => `与“${words}”相关的文章`,
-    nothing: '没有文章的标题、作者、关键词、摘要或章节与之相符。可减少或换用其他词语，改用英文、拼音或简体字，或不带词语用 /essays 查看目录。',
-  },
-});
+import { label } from '../src/core/reply/traditional.js';
+import { type Words, wordsFor } from '../src/core/words/index.js';
 
 function passageRange(essay: Essay): string {
   const numbers = essay.sections.flatMap((s) => s.paragraphs.map((p) => p.number));
@@ -90,7 +55,7 @@ const options = z.object({
 
 type Input = z.output<typeof options>;
 type Listed = { file: CorpusFile; essay: Essay; score: number | null };
-type T = (typeof T)[keyof typeof T];
+type T = Words['commands']['essays'];
 
 /** One essay as its result and its fields block. */
 function listed({ file, essay, score }: Listed, t: T, ctx: CommandContext) {
@@ -212,7 +177,7 @@ export default {
   result: EssaysResult,
   positional: 'words',
   run(input, ctx) {
-    const t = T[ctx.locale];
+    const t = wordsFor(ctx.locale).commands.essays;
     return input.words === undefined ? tableOfContents(input, ctx, t) : found(input.words, input, ctx, t);
   },
 } satisfies Command<typeof options, typeof EssaysResult>;

@@ -1,3 +1,5 @@
+import type { CitationField } from '../reply/citation.js';
+
 /**
  * The bot's own words in English: the source of the catalogue's keys. Every other language
  * is typed `satisfies Words`, so a key missing there fails the typecheck. Values a word
@@ -50,6 +52,65 @@ export const en = {
     expired: 'This link has expired. Ask the bot again (for example /quote) for a fresh link.',
     notFound: 'There is no such essay or passage in the corpus (it may have changed since the link was made).',
     editors: 'the editors',
+  },
+  /** The commands' own words (the passage commands' are still inline label() calls). */
+  commands: {
+    author: {
+      title: (name: string) => `Author: ${name}`,
+      unknownTitle: 'Authors',
+      unknown: (names: string) => `No author in the corpus has that name (Chinese, pinyin or Traditional characters all work). The authors: ${names}.`,
+      many: (n: number, shown: number) => `${n} authors match; the first ${shown} are shown. Give the full name to see one.`,
+      affiliation: 'Affiliation',
+      essay: 'Essay',
+      sections: 'Sections',
+      length: 'Length',
+      characters: (n: number) => `${n} characters`,
+      footnotes: 'Footnotes',
+      sources: 'Sources (distinct URLs)',
+      thesis: 'Thesis, in the essay’s own words',
+      abstract: 'Abstract, as the journal prints it',
+      keywords: 'Keywords',
+      terms: 'Distinctive terms',
+      none: '—',
+    },
+    cite: {
+      title: (what: string) => `Cite: ${what}`,
+      notFound: 'No essay or passage has that ID or title. Try /essays for the titles and passage IDs.',
+      many: (n: number, shown: number) => `${n} essays match; the first ${shown} are cited. Give an essay ID to cite one.`,
+      missing: (fields: string[], meta: string) =>
+        `The corpus does not state the ${fields.join(', ')}, so they are left out. Add them in ${meta} beside the essay file.`,
+      passage: 'Passage',
+      fields: { journal: 'journal', year: 'year', volume: 'volume', issue: 'issue', pages: 'pages' } satisfies Record<CitationField, string>,
+    },
+    essays: {
+      title: 'Table of contents',
+      empty: 'The corpus has no essays yet. Put the essays as .txt files in the corpus folder (CORPUS_DIR or --corpus).',
+      editors: 'the editors',
+      editorsNote: 'Editor’s note',
+      essay: 'Essay',
+      author: 'Author',
+      affiliation: 'Affiliation',
+      sections: 'Sections',
+      footnotes: 'Footnotes',
+      passages: 'Passage IDs',
+      pages: 'Pages',
+      none: '—',
+      found: (words: string) => `Essays on “${words}”`,
+      nothing:
+        'No essay’s title, authors, keywords, abstract or headings match that. Try fewer or other words, English, pinyin or a Simplified form, or /essays without words for the table of contents.',
+    },
+    help: {
+      title: 'Commands',
+      more: (help: string) => `Type ${help} followed by a command name for its options, e.g. ${help} quote. Options are given as name:value.`,
+      unknown: (names: string) => `There is no such command. The commands are: ${names}.`,
+      usage: 'Usage',
+      required: 'required',
+      range: (min: number | undefined, max: number | undefined) => `${min ?? ''}–${max ?? ''}`,
+      upTo: (n: number) => `up to ${n} characters`,
+      oneOf: (c: string[]) => `one of ${c.join(', ')}`,
+      options: 'Options',
+      none: 'This command has no options.',
+    },
   },
   errors: {
     unknownAuthorClosest: (closest: string) => `No author of the corpus has that name. Closest: ${closest}.`,

@@ -6,7 +6,6 @@ import { affiliationLabel } from '../src/core/reply/excerpt.js';
 import { pageText } from '../src/core/reply/layout.js';
 import type { Reply, ReplyAction, ReplyBlock } from '../src/core/reply/model.js';
 import { EssaysResult } from '../src/core/reply/results.js';
-import { label } from '../src/core/reply/traditional.js';
 import { type Words, wordsFor } from '../src/core/words/index.js';
 
 function passageRange(essay: Essay): string {
@@ -102,12 +101,12 @@ function listed({ file, essay, score }: Listed, t: T, ctx: CommandContext) {
 
 /** ` (essays 11–20 of 35)`, for a list longer than a page. */
 function rangeText(ctx: CommandContext, from: number, shown: number, total: number): string {
-  return label(ctx.locale, ` (essays ${from + 1}–${from + shown} of ${total})`, `（第 ${from + 1}—${from + shown} 篇，共 ${total} 篇）`);
+  return wordsFor(ctx.locale).commands.essays.range(from + 1, from + shown, total);
 }
 
 function pastTheEnd(ctx: CommandContext, title: string, total: number): Reply<never> {
   const pages = Math.ceil(total / ESSAYS_PER_PAGE);
-  const message = label(ctx.locale, `The list has ${pages} pages; this page is past the end.`, `列表共 ${pages} 页，这一页已超出范围。`);
+  const message = wordsFor(ctx.locale).commands.essays.listPastEnd(pages);
   return { command: 'essays', title, message, blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
 }
 
@@ -121,7 +120,7 @@ function tableOfContents(input: Input, ctx: CommandContext, t: T) {
   const shown = all.slice(from, from + ESSAYS_PER_PAGE);
   if (all.length > 0 && shown.length === 0) {
     const pages = Math.ceil(all.length / ESSAYS_PER_PAGE);
-    const message = label(ctx.locale, `The table of contents has ${pages} pages; this page is past the end.`, `目录共 ${pages} 页，这一页已超出范围。`);
+    const message = wordsFor(ctx.locale).commands.essays.contentsPastEnd(pages);
     return { command: 'essays', title: t.title, message, blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
   }
   let lastFile: (typeof symposia)[number] | null = null;

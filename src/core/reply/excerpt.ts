@@ -3,9 +3,6 @@ import { citationOf, type Essay, type Footnote, type Paragraph, pagesOf, type Se
 import { wordsFor } from '../words/index.js';
 import type { Attribution, Locale, ReplyBlock, ReplyFootnote, ReplyMarker } from './model.js';
 import type { FootnoteResult } from './results.js';
-import { label } from './traditional.js';
-
-export { label };
 
 /**
  * Cutting quotes out of paragraphs, and what goes with a quote: its attribution, its footnote

@@ -53,8 +53,52 @@ export const en = {
     notFound: 'There is no such essay or passage in the corpus (it may have changed since the link was made).',
     editors: 'the editors',
   },
-  /** The commands' own words (the passage commands' are still inline label() calls). */
+  /** The commands' own words. */
   commands: {
+    sources: {
+      title: 'Sources',
+      citeNothing: 'These essays cite no sources.',
+      uncited: (ids: string[]) => `The passages that match cite no sources: ${ids.join(', ')}. Try /quote to read them.`,
+      count: (n: number, urls: number) => `Sources (${n}; ${urls} distinct URLs)`,
+      citedByMax: (max: number) => `Each source lists its first ${max} citing places.`,
+    },
+    who: {
+      title: 'Who wrote it',
+      nothing: 'No heading or passage matches that. Try a shorter part of the heading, or words from the sentence.',
+      closest: 'No heading or passage has these exact words; this is the closest passage.',
+      many: (n: number) => `${n} places match; all are listed.`,
+    },
+    verify: {
+      title: 'Verify a quotation',
+      notFoundTitle: 'Not found in the essays',
+      notFound: 'Nothing in the essays is close to this sentence. It may come from elsewhere, or be a paraphrase: try /quote with a few of its words.',
+      closestTitle: 'Not verbatim: closest passage',
+      closest: (percent: number) =>
+        `Not verbatim. The closest passage matches ${percent}% of its words; the diff shows struck text that is not in the essay and added text that the essay has.`,
+      verbatim: 'Verbatim',
+      equivalent: 'Same words, other punctuation',
+      equivalentNote: 'The essay has these words, with other punctuation, spacing or characters; quote it as shown.',
+    },
+    quote: {
+      title: 'Quotes',
+      pastEnd: (n: number) => `There are only ${n} passages; this page is past the end.`,
+      range: (first: number, last: number) => `Quotes ${first}–${last}`,
+      closest: 'No passage has these exact words; these are the closest.',
+    },
+    find: {
+      notFound: 'not in the essays',
+      verbatim: 'verbatim',
+      equivalent: 'same words, other punctuation',
+      near: (percent: number) => `near-verbatim (${percent}%)`,
+      title: 'Find source',
+      noSentence: 'This message has no sentence long enough to look up.',
+      found: (found: number, checked: number) => `Find source: ${found} of ${checked} sentences found`,
+      unchecked: (checked: number, rest: number) => `The first ${checked} sentences are checked; ${rest} more are not. Look one up with verify.`,
+    },
+    context: {
+      title: 'Context',
+      gone: 'That passage is not in the corpus (it may have changed since the button was made). Search again with /quote.',
+    },
     author: {
       title: (name: string) => `Author: ${name}`,
       unknownTitle: 'Authors',
@@ -83,6 +127,9 @@ export const en = {
       fields: { journal: 'journal', year: 'year', volume: 'volume', issue: 'issue', pages: 'pages' } satisfies Record<CitationField, string>,
     },
     essays: {
+      range: (first: number, last: number, total: number) => ` (essays ${first}–${last} of ${total})`,
+      listPastEnd: (pages: number) => `The list has ${pages} pages; this page is past the end.`,
+      contentsPastEnd: (pages: number) => `The table of contents has ${pages} pages; this page is past the end.`,
       title: 'Table of contents',
       empty: 'The corpus has no essays yet. Put the essays as .txt files in the corpus folder (CORPUS_DIR or --corpus).',
       editors: 'the editors',

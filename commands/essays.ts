@@ -6,6 +6,7 @@ import { affiliationLabel } from '../src/core/reply/excerpt.js';
 import { pageText } from '../src/core/reply/layout.js';
 import type { Reply, ReplyAction, ReplyBlock } from '../src/core/reply/model.js';
 import { EssaysResult } from '../src/core/reply/results.js';
+import { en } from '../src/core/words/en.js';
 import { type Words, wordsFor } from '../src/core/words/index.js';
 
 function passageRange(essay: Essay): string {
@@ -36,7 +37,7 @@ const options = z.object({
   words: z
     .string()
     .max(WORDS_MAX, { message: `is longer than ${WORDS_MAX} characters` })
-    .refine(hasWordCharacters, { message: 'has no letters or digits: type words of a title, author, keyword or abstract' })
+    .refine(hasWordCharacters, { message: en.errors.details.noEssayWords })
     .optional()
     .meta({
       description: 'Words of a title, author, keyword or abstract: the essays they fit, best first',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Locale } from '../reply/model.js';
-import { wordsFor } from '../words/index.js';
+import { en } from '../words/en.js';
+import { type Words, wordsFor } from '../words/index.js';
 import { type Command, type OptionSpec, optionSpecs } from './command.js';
 import { UserError } from './errors.js';
 
@@ -27,7 +28,7 @@ export function queryText(maxLength: number) {
     .string()
     .min(1, { message: 'is empty' })
     .max(maxLength, { message: `is longer than ${maxLength} characters` })
-    .refine(hasWordCharacters, { message: 'has no letters or digits: type words from the essays' });
+    .refine(hasWordCharacters, { message: en.errors.details.noWords });
 }
 
 const FULLWIDTH_DIGITS = /[\uFF10-\uFF19]/gu;
@@ -97,8 +98,13 @@ function describeIssue(command: Command, spec: OptionSpec | undefined, issue: z.
     if (spec.type === 'boolean') return words.boolean(label);
   }
   if (issue.code === 'invalid_value' && spec.choices) return words.oneOf(label, spec.choices.join(', '));
-  // A schema's own message (a refine in commands/*.ts) is English; it is kept as detail.
-  return words.invalidValue(label, issue.message);
+  return words.invalidValue(label, detailIn(words, issue.message));
+}
+
+/** A schema's refine message in the catalogue's language; one the catalogue lacks is kept as written. */
+function detailIn(words: Words['errors'], message: string): string {
+  const key = (Object.keys(en.errors.details) as (keyof Words['errors']['details'])[]).find((k) => en.errors.details[k] === message);
+  return key ? words.details[key] : message;
 }
 
 /**

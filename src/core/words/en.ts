@@ -181,6 +181,15 @@ export const en = {
     number: (option: string, min: number, max: number) => `${option} must be a number from ${min} to ${max}.`,
     boolean: (option: string) => `${option} must be true or false.`,
     invalidValue: (option: string, detail: string) => `${option} ${detail}.`,
+    /**
+     * What a schema's refine says is wrong with an option, after its name. Schemas pass the
+     * English text as zod's message; describeIssue finds its key here and says it in the
+     * requester's language.
+     */
+    details: {
+      noWords: 'has no letters or digits: type words from the essays',
+      noEssayWords: 'has no letters or digits: type words of a title, author, keyword or abstract',
+    },
     oneOf: (option: string, choices: string) => `${option} must be one of: ${choices}.`,
     staleButton: 'This button no longer works. Run the command again.',
     noText: 'This message has no text to look up.',

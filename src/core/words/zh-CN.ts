@@ -166,7 +166,11 @@ export const zhCN = {
     wholeNumber: (option: string, min: number, max: number) => `${option} 必须是 ${min} 到 ${max} 之间的整数。`,
     number: (option: string, min: number, max: number) => `${option} 必须是 ${min} 到 ${max} 之间的数字。`,
     boolean: (option: string) => `${option} 必须是 true 或 false。`,
-    invalidValue: (option: string, detail: string) => `${option} 的值无效（${detail}）。`,
+    invalidValue: (option: string, detail: string) => `${option} ${detail}。`,
+    details: {
+      noWords: '没有字母或数字：请输入文章中的词语',
+      noEssayWords: '没有字母或数字：请输入标题、作者、关键词或摘要中的词语',
+    },
     oneOf: (option: string, choices: string) => `${option} 必须是以下之一：${choices}。`,
     staleButton: '此按钮已失效。请重新运行命令。',
     noText: '该消息没有可查找的文字。',

@@ -108,6 +108,7 @@ describe('errors in the requester’s language', () => {
       error: { code: 'unknown_command', message: '没有这个命令。请用 /help 查看命令列表。' },
     });
     expect(bot.runLine('/quote 智能 count:9', zhUser).error).toEqual({ code: 'invalid_input', message: '/quote count 必须是 1 到 5 之间的整数。' });
+    expect(bot.runLine('/quote ！？。', zhUser).error).toEqual({ code: 'invalid_input', message: '/quote query 没有字母或数字：请输入文章中的词语。' });
     expect(bot.run('quote', { query: '智能', nonsense: 1 }, zhUser).error?.message).toMatch(/^\/quote 没有这个选项。它的选项：query, /u);
     const failing = createBot({ commands: new Map([['boom', boom as Command]]), library, logger: captureLogs().logger });
     expect(failing.runLine('/boom', zhUser).error).toEqual({ code: 'internal', message: '回答时出错，已记录。请重试。' });

@@ -159,6 +159,13 @@ export const en = {
       none: 'This command has no options.',
     },
   },
+  /** What the platforms show of the app itself: Discord's command menu, Slack's manifest. */
+  platform: {
+    findSource: 'Find source',
+    findSourceDescription: 'Find where the words of this message stand in the essays',
+    slashDescription: 'Quote, attribute and cite the essays word for word (help lists the subcommands)',
+    privateOption: { name: 'private', description: 'Only you see the answer' },
+  },
   errors: {
     unknownAuthorClosest: (closest: string) => `No author of the corpus has that name. Closest: ${closest}.`,
     unknownAuthor: (names: string) => `No author of the corpus has that name. Authors: ${names}.`,

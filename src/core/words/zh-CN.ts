@@ -147,6 +147,12 @@ export const zhCN = {
       none: '此命令没有选项。',
     },
   },
+  platform: {
+    findSource: '查找出处',
+    findSourceDescription: '查找这条消息的字句在文章中的出处',
+    slashDescription: '逐字引用、溯源、引证文章（help 列出子命令）',
+    privateOption: { name: '私密', description: '仅自己可见' },
+  },
   errors: {
     unknownAuthorClosest: (closest: string) => `语料中没有这位作者。最接近的：${closest}。`,
     unknownAuthor: (names: string) => `语料中没有这位作者。作者有：${names}。`,

@@ -5,50 +5,12 @@ import type { Command, CommandContext } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import type { Locale, Reply, ReplyAction, ReplyBlock } from '../src/core/reply/model.js';
 import { AuthorResult } from '../src/core/reply/results.js';
-import { isChinese, localized } from '../src/core/reply/traditional.js';
+import { isChinese } from '../src/core/reply/traditional.js';
 import type { AuthorEntry } from '../src/core/search/search.js';
+import { wordsFor } from '../src/core/words/index.js';
 
 /** More than this many matching authors means the name was too vague to profile each one. */
 const MAX_PROFILES = 5;
-
-const T = localized({
-  en: {
-    title: (name: string) => `Author: ${name}`,
-    unknownTitle: 'Authors',
-    unknown: (names: string) => `No author in the corpus has that name (Chinese, pinyin or Traditional characters all work). The authors: ${names}.`,
-    many: (n: number) => `${n} authors match; the first ${MAX_PROFILES} are shown. Give the full name to see one.`,
-    affiliation: 'Affiliation',
-    essay: 'Essay',
-    sections: 'Sections',
-    length: 'Length',
-    characters: (n: number) => `${n} characters`,
-    footnotes: 'Footnotes',
-    sources: 'Sources (distinct URLs)',
-    thesis: 'Thesis, in the essay’s own words',
-    abstract: 'Abstract, as the journal prints it',
-    keywords: 'Keywords',
-    terms: 'Distinctive terms',
-    none: '—',
-  },
-  'zh-CN': {
-    title: (name: string) => `作者：${name}`,
-    unknownTitle: '作者列表',
-    unknown: (names: string) => `语料中没有这位作者（中文、拼音、繁体均可）。全部作者：${names}。`,
-    many: (n: number) => `有 ${n} 位作者符合，只显示前 ${MAX_PROFILES} 位。请给出全名。`,
-    affiliation: '单位',
-    essay: '文章',
-    sections: '章节',
-    length: '篇幅',
-    characters: (n: number) => `${n} 字`,
-    footnotes: '脚注',
-    sources: '来源（不重复网址）',
-    thesis: '论点（原文摘句）',
-    abstract: '内容提要（期刊所载）',
-    keywords: '关键词',
-    terms: '特色词语',
-    none: '—',
-  },
-});
 
 /** One essay as `/author` describes it; the first two fields are the stable JSON interface. */
 interface EssayProfile {
@@ -81,7 +43,7 @@ function profileEssay(essay: Essay, corpus: readonly Essay[]): EssayProfile {
 }
 
 function profileBlocks(entry: AuthorEntry, essays: EssayProfile[], locale: Locale): ReplyBlock[] {
-  const t = T[locale];
+  const t = wordsFor(locale).commands.author;
   const blocks: ReplyBlock[] = [{ kind: 'fields', fields: [{ label: t.affiliation, value: entry.affiliation ?? t.none }] }];
   for (const e of essays) {
     blocks.push({
@@ -105,7 +67,7 @@ function profileBlocks(entry: AuthorEntry, essays: EssayProfile[], locale: Local
 }
 
 function unknownAuthor(ctx: CommandContext): Reply<never> {
-  const t = T[ctx.locale];
+  const t = wordsFor(ctx.locale).commands.author;
   const all = ctx.index.findAuthors('');
   const list = all.map((a) => `${a.name}${a.affiliation ? `（${a.affiliation}）` : ''} — ${a.essays.map((e) => e.title).join('；')}`);
   return {
@@ -136,7 +98,7 @@ export default {
   result: AuthorResult,
   positional: 'name',
   run(input, ctx) {
-    const t = T[ctx.locale];
+    const t = wordsFor(ctx.locale).commands.author;
     const found = ctx.index.findAuthors(input.name);
     if (found.length === 0) return unknownAuthor(ctx);
     const corpusEssays = essaysOf(ctx.corpus);
@@ -161,7 +123,7 @@ export default {
     return {
       command: 'author',
       title: t.title(shown.map((a) => a.name).join('、')),
-      ...(found.length > MAX_PROFILES ? { message: t.many(found.length) } : {}),
+      ...(found.length > MAX_PROFILES ? { message: t.many(found.length, MAX_PROFILES) } : {}),
       blocks,
       actions,
       results,

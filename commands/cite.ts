@@ -3,36 +3,13 @@ import { publicationFacts } from '../src/core/corpus/metadata.js';
 import { type Essay, type Paragraph, pagesOf } from '../src/core/corpus/model.js';
 import type { Command } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
-import { type CitableWork, type CitationField, formatBibtex, formatGbt7714, missingFields } from '../src/core/reply/citation.js';
-import type { Locale, ReplyBlock } from '../src/core/reply/model.js';
+import { type CitableWork, formatBibtex, formatGbt7714, missingFields } from '../src/core/reply/citation.js';
+import type { ReplyBlock } from '../src/core/reply/model.js';
 import { CiteResult } from '../src/core/reply/results.js';
-import { localized } from '../src/core/reply/traditional.js';
+import { wordsFor } from '../src/core/words/index.js';
 
 /** An essay ID or title fragment that matches more essays than this is too vague to cite. */
 const MAX_CITATIONS = 5;
-
-const FIELD_NAMES: Record<Locale, Record<CitationField, string>> = localized({
-  en: { journal: 'journal', year: 'year', volume: 'volume', issue: 'issue', pages: 'pages' },
-  'zh-CN': { journal: '刊名', year: '年份', volume: '卷', issue: '期', pages: '页码' },
-});
-
-const T = localized({
-  en: {
-    title: (what: string) => `Cite: ${what}`,
-    notFound: 'No essay or passage has that ID or title. Try /essays for the titles and passage IDs.',
-    many: (n: number) => `${n} essays match; the first ${MAX_CITATIONS} are cited. Give an essay ID to cite one.`,
-    missing: (fields: string[], meta: string) =>
-      `The corpus does not state the ${fields.join(', ')}, so they are left out. Add them in ${meta} beside the essay file.`,
-    passage: 'Passage',
-  },
-  'zh-CN': {
-    title: (what: string) => `引用：${what}`,
-    notFound: '没有这个编号或标题的文章或段落。用 /essays 查看标题与段落编号。',
-    many: (n: number) => `有 ${n} 篇文章符合，只列出前 ${MAX_CITATIONS} 篇。请给出文章编号。`,
-    missing: (fields: string[], meta: string) => `语料未载明${fields.join('、')}，故从略。可在文章文件旁的 ${meta} 中补充。`,
-    passage: '段落',
-  },
-});
 
 function findPassage(essays: readonly Essay[], id: string): { essay: Essay; paragraph: Paragraph } | null {
   const wanted = id.toLowerCase();
@@ -67,7 +44,7 @@ export default {
   result: CiteResult,
   positional: 'target',
   run(input, ctx) {
-    const t = T[ctx.locale];
+    const t = wordsFor(ctx.locale).commands.cite;
     const all = ctx.corpus.files.flatMap((f) => f.essays.map((essay) => ({ essay, file: f })));
     const passage = findPassage(
       all.map((a) => a.essay),
@@ -96,7 +73,7 @@ export default {
       const missing = missingFields(facts);
       if (missing.length > 0) {
         const note = t.missing(
-          missing.map((m) => FIELD_NAMES[ctx.locale][m]),
+          missing.map((m) => wordsFor(ctx.locale).commands.cite.fields[m]),
           metadataFileOf(essay),
         );
         if (!notes.includes(note)) notes.push(note);
@@ -110,7 +87,7 @@ export default {
       blocks.push({ kind: 'text', text: bibtex });
       return { id: essay.id, passageId, title: essay.title, authors: work.authors, ...facts, missing, gbt7714, bibtex };
     });
-    const message = [...(essays.length > MAX_CITATIONS ? [t.many(essays.length)] : []), ...notes].join(' ');
+    const message = [...(essays.length > MAX_CITATIONS ? [t.many(essays.length, MAX_CITATIONS)] : []), ...notes].join(' ');
     return {
       command: 'cite',
       title: t.title(passage ? passage.paragraph.id : cited.map((e) => e.title).join('；')),

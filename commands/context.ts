@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { essaysOf } from '../src/core/corpus/model.js';
 import type { Command } from '../src/core/dispatch/command.js';
-import { attributionOf, findPassage, footnoteResult, label, resolve } from '../src/core/reply/excerpt.js';
+import { attributionOf, findPassage, footnoteResult, resolve } from '../src/core/reply/excerpt.js';
 import type { Reply } from '../src/core/reply/model.js';
 import { PassageResult } from '../src/core/reply/results.js';
+import { wordsFor } from '../src/core/words/index.js';
 
 const options = z.object({
   id: z
@@ -25,7 +26,7 @@ export default {
   run(input, ctx): Reply<z.output<typeof PassageResult>> {
     const base: Reply<never> = {
       command: 'context',
-      title: label(ctx.locale, 'Context', '上下文'),
+      title: wordsFor(ctx.locale).commands.context.title,
       blocks: [],
       actions: [],
       results: [],
@@ -35,11 +36,7 @@ export default {
     if (!found) {
       return {
         ...base,
-        message: label(
-          ctx.locale,
-          'That passage is not in the corpus (it may have changed since the button was made). Search again with /quote.',
-          '语料中没有这个段落（按钮生成后语料可能已更新）。请用 /quote 重新搜索。',
-        ),
+        message: wordsFor(ctx.locale).commands.context.gone,
       };
     }
     const { essay, section, paragraph } = found;

@@ -6,43 +6,8 @@ import { affiliationLabel } from '../src/core/reply/excerpt.js';
 import { pageText } from '../src/core/reply/layout.js';
 import type { Reply, ReplyAction, ReplyBlock } from '../src/core/reply/model.js';
 import { EssaysResult } from '../src/core/reply/results.js';
-import { label, localized } from '../src/core/reply/traditional.js';
-
-const T = localized({
-  en: {
-    title: 'Table of contents',
-    empty: 'The corpus has no essays yet. Put the essays as .txt files in the corpus folder (CORPUS_DIR or --corpus).',
-    editors: 'the editors',
-    editorsNote: 'Editor’s note',
-    essay: 'Essay',
-    author: 'Author',
-    affiliation: 'Affiliation',
-    sections: 'Sections',
-    footnotes: 'Footnotes',
-    passages: 'Passage IDs',
-    pages: 'Pages',
-    none: '—',
-    found: (words: string) => `Essays on “${words}”`,
-    nothing:
-      'No essay’s title, authors, keywords, abstract or headings match that. Try fewer or other words, English, pinyin or a Simplified form, or /essays without words for the table of contents.',
-  },
-  'zh-CN': {
-    title: '目录',
-    empty: '语料中还没有文章。请把 .txt 文章放进语料文件夹（CORPUS_DIR 或 --corpus）。',
-    editors: '编者',
-    editorsNote: '编者按',
-    essay: '文章',
-    author: '作者',
-    affiliation: '单位',
-    sections: '章节',
-    footnotes: '脚注',
-    passages: '段落编号',
-    pages: '页码',
-    none: '—',
-    found: (words: string) => `与“${words}”相关的文章`,
-    nothing: '没有文章的标题、作者、关键词、摘要或章节与之相符。可减少或换用其他词语，改用英文、拼音或简体字，或不带词语用 /essays 查看目录。',
-  },
-});
+import { en } from '../src/core/words/en.js';
+import { type Words, wordsFor } from '../src/core/words/index.js';
 
 function passageRange(essay: Essay): string {
   const numbers = essay.sections.flatMap((s) => s.paragraphs.map((p) => p.number));
@@ -72,7 +37,7 @@ const options = z.object({
   words: z
     .string()
     .max(WORDS_MAX, { message: `is longer than ${WORDS_MAX} characters` })
-    .refine(hasWordCharacters, { message: 'has no letters or digits: type words of a title, author, keyword or abstract' })
+    .refine(hasWordCharacters, { message: en.errors.details.noEssayWords })
     .optional()
     .meta({
       description: 'Words of a title, author, keyword or abstract: the essays they fit, best first',
@@ -90,7 +55,7 @@ const options = z.object({
 
 type Input = z.output<typeof options>;
 type Listed = { file: CorpusFile; essay: Essay; score: number | null };
-type T = (typeof T)[keyof typeof T];
+type T = Words['commands']['essays'];
 
 /** One essay as its result and its fields block. */
 function listed({ file, essay, score }: Listed, t: T, ctx: CommandContext) {
@@ -137,12 +102,12 @@ function listed({ file, essay, score }: Listed, t: T, ctx: CommandContext) {
 
 /** ` (essays 11–20 of 35)`, for a list longer than a page. */
 function rangeText(ctx: CommandContext, from: number, shown: number, total: number): string {
-  return label(ctx.locale, ` (essays ${from + 1}–${from + shown} of ${total})`, `（第 ${from + 1}—${from + shown} 篇，共 ${total} 篇）`);
+  return wordsFor(ctx.locale).commands.essays.range(from + 1, from + shown, total);
 }
 
 function pastTheEnd(ctx: CommandContext, title: string, total: number): Reply<never> {
   const pages = Math.ceil(total / ESSAYS_PER_PAGE);
-  const message = label(ctx.locale, `The list has ${pages} pages; this page is past the end.`, `列表共 ${pages} 页，这一页已超出范围。`);
+  const message = wordsFor(ctx.locale).commands.essays.listPastEnd(pages);
   return { command: 'essays', title, message, blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
 }
 
@@ -156,7 +121,7 @@ function tableOfContents(input: Input, ctx: CommandContext, t: T) {
   const shown = all.slice(from, from + ESSAYS_PER_PAGE);
   if (all.length > 0 && shown.length === 0) {
     const pages = Math.ceil(all.length / ESSAYS_PER_PAGE);
-    const message = label(ctx.locale, `The table of contents has ${pages} pages; this page is past the end.`, `目录共 ${pages} 页，这一页已超出范围。`);
+    const message = wordsFor(ctx.locale).commands.essays.contentsPastEnd(pages);
     return { command: 'essays', title: t.title, message, blocks: [], actions: [], results: [], corpusVersion: ctx.corpus.version };
   }
   let lastFile: (typeof symposia)[number] | null = null;
@@ -212,7 +177,7 @@ export default {
   result: EssaysResult,
   positional: 'words',
   run(input, ctx) {
-    const t = T[ctx.locale];
+    const t = wordsFor(ctx.locale).commands.essays;
     return input.words === undefined ? tableOfContents(input, ctx, t) : found(input.words, input, ctx, t);
   },
 } satisfies Command<typeof options, typeof EssaysResult>;

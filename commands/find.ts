@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { splitSentences } from '../src/core/corpus/text.js';
 import type { Command } from '../src/core/dispatch/command.js';
 import { hasWordCharacters, queryText } from '../src/core/dispatch/input.js';
-import { label } from '../src/core/reply/excerpt.js';
 import type { Locale, Reply, ReplyAction, ReplyBlock } from '../src/core/reply/model.js';
 import { FindResult, type VerifyResult } from '../src/core/reply/results.js';
+import { wordsFor } from '../src/core/words/index.js';
 
 /**
  * What the "Find source" message menu runs on a chat message: each of its sentences checked
@@ -35,10 +35,10 @@ function sentencesOf(text: string): string[] {
 }
 
 function verdictLabel(result: z.output<typeof VerifyResult> | undefined, locale: Locale): string {
-  if (!result) return label(locale, 'not in the essays', '文章中未找到');
-  if (result.verdict === 'verbatim') return label(locale, 'verbatim', '与原文一致');
-  if (result.verdict === 'equivalent') return label(locale, 'same words, other punctuation', '字词一致，标点或字形不同');
-  return label(locale, `near-verbatim (${Math.round(result.similarity * 100)}%)`, `近似原文（${Math.round(result.similarity * 100)}%）`);
+  if (!result) return wordsFor(locale).commands.find.notFound;
+  if (result.verdict === 'verbatim') return wordsFor(locale).commands.find.verbatim;
+  if (result.verdict === 'equivalent') return wordsFor(locale).commands.find.equivalent;
+  return wordsFor(locale).commands.find.near(Math.round(result.similarity * 100));
 }
 
 export default {
@@ -57,8 +57,8 @@ export default {
     if (!verify || checked.length === 0) {
       return {
         ...base,
-        title: label(ctx.locale, 'Find source', '查找出处'),
-        message: label(ctx.locale, 'This message has no sentence long enough to look up.', '这条消息没有足够长的句子可供查找。'),
+        title: wordsFor(ctx.locale).commands.find.title,
+        message: wordsFor(ctx.locale).commands.find.noSentence,
         blocks: [],
         results: [],
       };
@@ -78,14 +78,10 @@ export default {
     const rest = all.length - checked.length;
     return {
       ...base,
-      title: label(ctx.locale, `Find source: ${found} of ${checked.length} sentences found`, `查找出处：${checked.length} 句中找到 ${found} 句`),
+      title: wordsFor(ctx.locale).commands.find.found(found, checked.length),
       ...(rest > 0
         ? {
-            message: label(
-              ctx.locale,
-              `The first ${checked.length} sentences are checked; ${rest} more are not. Look one up with verify.`,
-              `只核对了前 ${checked.length} 句，其余 ${rest} 句未核对。可用 verify 单独核对。`,
-            ),
+            message: wordsFor(ctx.locale).commands.find.unchecked(checked.length, rest),
           }
         : {}),
       blocks,

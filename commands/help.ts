@@ -2,34 +2,8 @@ import { z } from 'zod';
 import { type Command, type OptionSpec, optionSpecs } from '../src/core/dispatch/command.js';
 import type { Locale, ReplyBlock } from '../src/core/reply/model.js';
 import { HelpResult } from '../src/core/reply/results.js';
-import { isChinese, label, localized } from '../src/core/reply/traditional.js';
-
-const T = localized({
-  en: {
-    title: 'Commands',
-    more: (help: string) => `Type ${help} followed by a command name for its options, e.g. ${help} quote. Options are given as name:value.`,
-    unknown: (names: string) => `There is no such command. The commands are: ${names}.`,
-    usage: 'Usage',
-    required: 'required',
-    range: (min: number | undefined, max: number | undefined) => `${min ?? ''}–${max ?? ''}`,
-    upTo: (n: number) => `up to ${n} characters`,
-    oneOf: (c: string[]) => `one of ${c.join(', ')}`,
-    options: 'Options',
-    none: 'This command has no options.',
-  },
-  'zh-CN': {
-    title: '命令',
-    more: (help: string) => `输入 ${help} 加命令名查看其选项，如 ${help} quote。选项写作 名称:值。`,
-    unknown: (names: string) => `没有这个命令。全部命令：${names}。`,
-    usage: '用法',
-    required: '必填',
-    range: (min: number | undefined, max: number | undefined) => `${min ?? ''}–${max ?? ''}`,
-    upTo: (n: number) => `最多 ${n} 字`,
-    oneOf: (c: string[]) => `可选 ${c.join('、')}`,
-    options: '选项',
-    none: '此命令没有选项。',
-  },
-});
+import { isChinese, label } from '../src/core/reply/traditional.js';
+import { wordsFor } from '../src/core/words/index.js';
 
 function describe(command: Command, locale: Locale): string {
   return label(locale, command.description, command.descriptionZh);
@@ -53,7 +27,7 @@ function usageOf(command: Command, invocation: string): string {
 }
 
 function constraints(spec: OptionSpec, locale: Locale): string[] {
-  const t = T[locale];
+  const t = wordsFor(locale).commands.help;
   const notes: string[] = [];
   if (spec.required) notes.push(t.required);
   if (spec.choices) notes.push(t.oneOf(spec.choices));
@@ -78,7 +52,7 @@ export default {
   result: HelpResult,
   positional: 'command',
   run(input, ctx) {
-    const t = T[ctx.locale];
+    const t = wordsFor(ctx.locale).commands.help;
     const visible = [...ctx.commands.values()].filter((c) => !c.hidden);
     const base = { command: 'help', actions: [], corpusVersion: ctx.corpus.version };
     const wanted = input.command

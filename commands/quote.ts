@@ -2,9 +2,10 @@ import { z } from 'zod';
 import type { Command } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import { filterOptions, noMatchMessage, shownRange } from '../src/core/dispatch/passage-options.js';
-import { excerpt, footnoteResult, label, quoteBlock, sectionPathOf } from '../src/core/reply/excerpt.js';
+import { excerpt, footnoteResult, quoteBlock, sectionPathOf } from '../src/core/reply/excerpt.js';
 import type { Reply, ReplyAction } from '../src/core/reply/model.js';
 import { QuoteResult } from '../src/core/reply/results.js';
+import { wordsFor } from '../src/core/words/index.js';
 
 const options = z.object({
   query: queryText(200).meta({
@@ -30,7 +31,7 @@ export default {
     const hits = ctx.index.search(input.query, filters, { limit: input.page * input.count + 1 });
     const base: Reply<never> = {
       command: 'quote',
-      title: label(ctx.locale, 'Quotes', '引文'),
+      title: wordsFor(ctx.locale).commands.quote.title,
       blocks: [],
       actions: [],
       results: [],
@@ -41,7 +42,7 @@ export default {
     if (range === null) {
       return {
         ...base,
-        message: label(ctx.locale, `There are only ${hits.length} passages; this page is past the end.`, `只有 ${hits.length} 段结果，这一页已超出范围。`),
+        message: wordsFor(ctx.locale).commands.quote.pastEnd(hits.length),
       };
     }
 
@@ -74,10 +75,8 @@ export default {
 
     return {
       ...base,
-      title: label(ctx.locale, `Quotes ${range.from + 1}–${range.to}`, `引文 第 ${range.from + 1}–${range.to} 条`),
-      ...(!hits.some((h) => h.exact)
-        ? { message: label(ctx.locale, 'No passage has these exact words; these are the closest.', '没有逐字相符的段落，以下是最接近的结果。') }
-        : {}),
+      title: wordsFor(ctx.locale).commands.quote.range(range.from + 1, range.to),
+      ...(!hits.some((h) => h.exact) ? { message: wordsFor(ctx.locale).commands.quote.closest } : {}),
       blocks,
       actions,
       results,

@@ -3,11 +3,12 @@ import { citationOf, type Essay, type Footnote, type Paragraph, type Section } f
 import type { Command, CommandContext } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import { filterOptions, noMatchMessage } from '../src/core/dispatch/passage-options.js';
-import { attributionOf, authorLabel, excerpt, footnotesFor, label, sentenceAt } from '../src/core/reply/excerpt.js';
+import { attributionOf, authorLabel, excerpt, footnotesFor, sentenceAt } from '../src/core/reply/excerpt.js';
 import type { Reply, ReplyBlock } from '../src/core/reply/model.js';
 import { SourcesResult } from '../src/core/reply/results.js';
 import { foldText } from '../src/core/search/fold.js';
 import { essaysMatching, type PassageHit, type SearchFilters } from '../src/core/search/search.js';
+import { wordsFor } from '../src/core/words/index.js';
 
 const options = z.object({
   query: queryText(200).optional().meta({
@@ -57,7 +58,7 @@ export default {
     const filters = { author: input.author, essay: input.essay };
     const base: Reply<never> = {
       command: 'sources',
-      title: label(ctx.locale, 'Sources', '来源'),
+      title: wordsFor(ctx.locale).commands.sources.title,
       blocks: [],
       actions: [],
       results: [],
@@ -70,14 +71,10 @@ export default {
       const citeNothing = input.query === undefined && essaysIn(ctx, filters).length > 0;
       const uncited = [...new Set(found.passages.map((h) => h.paragraph.id))].slice(0, CLOSE_HITS_MAX);
       let message = noMatchMessage(ctx, filters);
-      if (citeNothing) message = label(ctx.locale, 'These essays cite no sources.', '这些文章没有引用来源。');
+      if (citeNothing) message = wordsFor(ctx.locale).commands.sources.citeNothing;
       // The words are in the essays; it is the notes that are missing. Say so, and where.
       else if (uncited.length > 0) {
-        message = label(
-          ctx.locale,
-          `The passages that match cite no sources: ${uncited.join(', ')}. Try /quote to read them.`,
-          `相符的段落没有引用任何来源：${uncited.join('、')}。可用 /quote 查看这些段落。`,
-        );
+        message = wordsFor(ctx.locale).commands.sources.uncited(uncited);
       }
       return { ...base, message };
     }
@@ -114,14 +111,8 @@ export default {
     return {
       ...base,
       // What is counted, said in the title: full citations (one per URL set), and their distinct URLs as /author counts them.
-      title: label(
-        ctx.locale,
-        `Sources (${sources.length}; ${new Set(sources.flatMap((s) => s.urls)).size} distinct URLs)`,
-        `来源（${sources.length} 条，不重复网址 ${new Set(sources.flatMap((s) => s.urls)).size} 个）`,
-      ),
-      ...(capped
-        ? { message: label(ctx.locale, `Each source lists its first ${CITED_BY_MAX} citing places.`, `每条来源只列出前 ${CITED_BY_MAX} 处引用。`) }
-        : {}),
+      title: wordsFor(ctx.locale).commands.sources.count(sources.length, new Set(sources.flatMap((s) => s.urls)).size),
+      ...(capped ? { message: wordsFor(ctx.locale).commands.sources.citedByMax(CITED_BY_MAX) } : {}),
       blocks,
       results,
     };

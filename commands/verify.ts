@@ -2,11 +2,12 @@ import { z } from 'zod';
 import type { Paragraph } from '../src/core/corpus/model.js';
 import type { Command } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
-import { excerpt, footnoteResult, label, quoteBlock, sectionPathOf, wholeSpan } from '../src/core/reply/excerpt.js';
+import { excerpt, footnoteResult, quoteBlock, sectionPathOf, wholeSpan } from '../src/core/reply/excerpt.js';
 import type { Locale, Reply, ReplyBlock } from '../src/core/reply/model.js';
 import { VerifyResult } from '../src/core/reply/results.js';
 import { type Alignment, align, dropCjkSpaces } from '../src/core/search/diff.js';
 import type { PassageHit } from '../src/core/search/search.js';
+import { wordsFor } from '../src/core/words/index.js';
 
 const options = z.object({
   sentence: queryText(500).meta({
@@ -55,7 +56,7 @@ export default {
     const sentence = typed.replace(WRAPPING_QUOTES, '').trim() || typed;
     const base: Reply<never> = {
       command: 'verify',
-      title: label(ctx.locale, 'Verify a quotation', '核对引文'),
+      title: wordsFor(ctx.locale).commands.verify.title,
       blocks: [],
       actions: [],
       results: [],
@@ -81,12 +82,8 @@ export default {
     if (!best || best.similarity < MIN_SIMILARITY) {
       return {
         ...base,
-        title: label(ctx.locale, 'Not found in the essays', '文章中未找到'),
-        message: label(
-          ctx.locale,
-          'Nothing in the essays is close to this sentence. It may come from elsewhere, or be a paraphrase: try /quote with a few of its words.',
-          '文章中没有与这句话相近的内容。它可能出自别处，或是转述：可用 /quote 搜索其中几个词。',
-        ),
+        title: wordsFor(ctx.locale).commands.verify.notFoundTitle,
+        message: wordsFor(ctx.locale).commands.verify.notFound,
       };
     }
 
@@ -97,12 +94,8 @@ export default {
     const blocks: ReplyBlock[] = [block, { kind: 'diff', ops: alignment.ops }];
     return {
       ...base,
-      title: label(ctx.locale, 'Not verbatim: closest passage', '并非原文：最接近的段落'),
-      message: label(
-        ctx.locale,
-        `Not verbatim. The closest passage matches ${percent}% of its words; the diff shows struck text that is not in the essay and added text that the essay has.`,
-        `并非原文。最接近的段落与其 ${percent}% 的字词相符；差异中删去的是原文没有的字，增补的是原文的字。`,
-      ),
+      title: wordsFor(ctx.locale).commands.verify.closestTitle,
+      message: wordsFor(ctx.locale).commands.verify.closest(percent),
       blocks,
       actions: [{ kind: 'context', command: 'context', input: { id: hit.paragraph.id } }],
       results: [
@@ -167,15 +160,11 @@ function verbatimReply(base: Reply<never>, forms: string[], hit: PassageHit, loc
   const block = quoteBlock(hit.essay, hit.section, hit.paragraph, cut, locale);
   return {
     ...base,
-    title: verbatim ? label(locale, 'Verbatim', '与原文一致') : label(locale, 'Same words, other punctuation', '字词一致，标点或字形不同'),
+    title: verbatim ? wordsFor(locale).commands.verify.verbatim : wordsFor(locale).commands.verify.equivalent,
     ...(verbatim
       ? {}
       : {
-          message: label(
-            locale,
-            'The essay has these words, with other punctuation, spacing or characters; quote it as shown.',
-            '文章中有这些字词，但标点、空格或字形不同；请按下文引用。',
-          ),
+          message: wordsFor(locale).commands.verify.equivalentNote,
         }),
     blocks: [block],
     actions: [{ kind: 'context', command: 'context', input: { id: hit.paragraph.id } }],

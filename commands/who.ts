@@ -2,11 +2,12 @@ import { z } from 'zod';
 import type { Essay, Section } from '../src/core/corpus/model.js';
 import type { Command, CommandContext } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
-import { affiliationLabel, authorLabel, excerpt, label, quoteBlock } from '../src/core/reply/excerpt.js';
+import { affiliationLabel, authorLabel, excerpt, quoteBlock } from '../src/core/reply/excerpt.js';
 import type { Reply } from '../src/core/reply/model.js';
 import { WhoResult } from '../src/core/reply/results.js';
 import { foldText } from '../src/core/search/fold.js';
 import type { CorpusIndex, PassageHit } from '../src/core/search/search.js';
+import { wordsFor } from '../src/core/words/index.js';
 
 const options = z.object({
   text: queryText(200).meta({
@@ -49,7 +50,7 @@ export default {
     const candidates = findCandidates(input.text, ctx);
     const base: Reply<never> = {
       command: 'who',
-      title: label(ctx.locale, 'Who wrote it', '出自谁手'),
+      title: wordsFor(ctx.locale).commands.who.title,
       blocks: [],
       actions: [],
       results: [],
@@ -58,11 +59,7 @@ export default {
     if (candidates.length === 0) {
       return {
         ...base,
-        message: label(
-          ctx.locale,
-          'No heading or passage matches that. Try a shorter part of the heading, or words from the sentence.',
-          '没有相符的章节标题或段落。可试试标题的一部分，或句子中的词语。',
-        ),
+        message: wordsFor(ctx.locale).commands.who.nothing,
       };
     }
     const blocks = candidates.map((c) => quoteBlock(c.essay, c.section, c.paragraph, excerpt(c.paragraph, c.start, c.end, c.matches), ctx.locale));
@@ -78,9 +75,9 @@ export default {
     }));
     const closest = candidates.every((c) => c.via === 'closest');
     const message = closest
-      ? label(ctx.locale, 'No heading or passage has these exact words; this is the closest passage.', '没有逐字相符的标题或段落，以下是最接近的段落。')
+      ? wordsFor(ctx.locale).commands.who.closest
       : candidates.length > 1
-        ? label(ctx.locale, `${candidates.length} places match; all are listed.`, `有 ${candidates.length} 处相符，全部列出。`)
+        ? wordsFor(ctx.locale).commands.who.many(candidates.length)
         : undefined;
     return {
       ...base,

@@ -6,11 +6,13 @@ import {
 } from 'discord.js';
 import { type Command, type OptionSpec, optionSpecs } from '../core/dispatch/command.js';
 import { toTraditional } from '../core/reply/traditional.js';
+import { en } from '../core/words/en.js';
+import { zhCN } from '../core/words/zh-CN.js';
 
 /** The boolean every slash command gets from the adapter: answer privately (ephemeral). */
 export const PRIVATE_OPTION = 'private';
 /** The message context-menu command; it runs `verify` on the message's text. */
-export const FIND_SOURCE = 'Find source';
+export const FIND_SOURCE = en.platform.findSource;
 export const FIND_SOURCE_COMMAND = 'find';
 
 export const DISCORD_NAME_MAX = 32;
@@ -23,9 +25,6 @@ const DISCORD_STRING_LENGTH_MAX = 6000;
  * `^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$` (application-commands.mdx, Application Command Naming).
  */
 const NAME_RULE = /^[-_'\p{L}\p{N}\p{sc=Deva}\p{sc=Thai}]{1,32}$/u;
-
-const PRIVATE_DESCRIPTION = { en: 'Only you see the answer', zh: '仅自己可见', zhName: '私密' };
-const FIND_SOURCE_ZH = '查找出处';
 
 function checkName(where: string, name: string): string {
   if (!NAME_RULE.test(name) || name !== name.toLowerCase()) {
@@ -155,9 +154,9 @@ export function discordCommands(registry: ReadonlyMap<string, Command>, scope: '
       options.push({
         type: ApplicationCommandOptionType.Boolean,
         name: PRIVATE_OPTION,
-        name_localizations: chinese(PRIVATE_OPTION, PRIVATE_DESCRIPTION.zhName, checkName),
-        description: PRIVATE_DESCRIPTION.en,
-        description_localizations: chinese(PRIVATE_OPTION, PRIVATE_DESCRIPTION.zh, checkDescription),
+        name_localizations: chinese(PRIVATE_OPTION, zhCN.platform.privateOption.name, checkName),
+        description: en.platform.privateOption.description,
+        description_localizations: chinese(PRIVATE_OPTION, zhCN.platform.privateOption.description, checkDescription),
         required: false,
       });
       if (options.length > DISCORD_OPTIONS_MAX) throw new Error(`discord: /${command.name} has ${options.length} options, over ${DISCORD_OPTIONS_MAX}`);
@@ -176,6 +175,11 @@ export function discordCommands(registry: ReadonlyMap<string, Command>, scope: '
   if (!registry.has(FIND_SOURCE_COMMAND)) throw new Error(`discord: "${FIND_SOURCE}" needs the ${FIND_SOURCE_COMMAND} command in the registry`);
   return [
     ...slash,
-    { type: ApplicationCommandType.Message, name: FIND_SOURCE, name_localizations: chinese(FIND_SOURCE, FIND_SOURCE_ZH, (_, name) => name), ...reach },
+    {
+      type: ApplicationCommandType.Message,
+      name: FIND_SOURCE,
+      name_localizations: chinese(FIND_SOURCE, zhCN.platform.findSource, (_, name) => name),
+      ...reach,
+    },
   ];
 }

@@ -23,7 +23,7 @@ import {
 } from '../core/reply/layout.js';
 import type { Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote } from '../core/reply/model.js';
 import { splitText, truncate } from '../core/reply/split.js';
-import { label } from '../core/reply/traditional.js';
+import { wordsFor } from '../core/words/index.js';
 import { DISCORD_CUSTOM_ID_MAX } from './custom-id.js';
 
 /*
@@ -456,7 +456,7 @@ export function noteToDiscord(text: string): DiscordMessage {
  * A plain line, for RenderOptions.lead, which escapes it once.
  */
 export function sharedByLine(name: string, locale: Locale): string {
-  return `${label(locale, 'Shared by ', '分享者：')}${name}`;
+  return wordsFor(locale).discord.sharedBy(name);
 }
 
 /**
@@ -470,9 +470,7 @@ export function capMessages(messages: DiscordMessage[], locale: Locale, max = DI
   if (messages.length <= max) return messages;
   const kept = messages.slice(0, max);
   const last = kept[max - 1] as DiscordMessage;
-  const cut = escapeMarkdown(
-    label(locale, 'The rest of this answer did not fit. Narrow the query to see it.', '此回答的其余部分超出 Discord 的限制，请缩小查询范围。'),
-  );
+  const cut = escapeMarkdown(wordsFor(locale).discord.cutNotice);
   // The content is rendered already: it is cut by whole lines, never escaped again.
   const lines = last.content ? last.content.split('\n') : [];
   while (lines.length > 0 && lines.join('\n').length + 1 + cut.length > DISCORD_CONTENT_MAX) lines.pop();

@@ -3,8 +3,8 @@ import type { Bot, Requester } from '../core/dispatch/bot.js';
 import { parseInput } from '../core/dispatch/input.js';
 import { localeFromTag } from '../core/reply/layout.js';
 import type { Locale, Reply, ReplyAction } from '../core/reply/model.js';
+import { wordsFor } from '../core/words/index.js';
 import type { ButtonState, ButtonStore } from './custom-id.js';
-import { NOTES } from './notes.js';
 import { capMessages, type DiscordMessage, noteToDiscord, replyToDiscord, sharedByLine } from './render.js';
 import { roomOf } from './room.js';
 
@@ -63,7 +63,7 @@ export function createResponder(bot: Bot, buttons: ButtonStore, channelTypeOf: (
     // Where the app may not post publicly, the answer is private and says so; the buttons follow it.
     const forced = !how.ephemeral && !room.public;
     const ephemeral = how.ephemeral || forced;
-    const notes = NOTES[localeOf(interaction)];
+    const notes = wordsFor(localeOf(interaction)).discord;
     if (how.sharedBy !== undefined && forced) {
       await tellPrivately(interaction, noteToDiscord(notes.cannotShare), deferredUpdates);
       return 1;
@@ -80,7 +80,10 @@ export function createResponder(bot: Bot, buttons: ButtonStore, channelTypeOf: (
       deferredUpdates.add(interaction);
     } else if (deferred) await interaction.deferReply({ flags: ephemeral || refused(bot, command, input) ? MessageFlags.Ephemeral : undefined });
     const reply = run(command, input, { platform: 'discord', userId: interaction.user.id, locale });
-    const lead = [...(how.sharedBy !== undefined ? [sharedByLine(how.sharedBy, locale)] : []), ...(forced && !update ? [NOTES[locale].privateHere] : [])];
+    const lead = [
+      ...(how.sharedBy !== undefined ? [sharedByLine(how.sharedBy, locale)] : []),
+      ...(forced && !update ? [wordsFor(locale).discord.privateHere] : []),
+    ];
     const messages = replyToDiscord(reply, {
       locale,
       ephemeral,
@@ -132,7 +135,7 @@ async function tellPrivately(interaction: RepliableInteraction, message: Discord
     return;
   }
   const placeholder = publicPlaceholder(interaction, deferredUpdates);
-  if (placeholder) await interaction.editReply({ ...noteToDiscord(NOTES[localeOf(interaction)].answeredPrivately), flags: undefined });
+  if (placeholder) await interaction.editReply({ ...noteToDiscord(wordsFor(localeOf(interaction)).discord.answeredPrivately), flags: undefined });
   try {
     await interaction.followUp(privately);
   } finally {

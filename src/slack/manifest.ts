@@ -1,4 +1,5 @@
 import { type Command, type OptionSpec, optionSpecs } from '../core/dispatch/command.js';
+import { en } from '../core/words/en.js';
 
 /** The message shortcut's callback_id; the app listens for exactly this. */
 export const FIND_SOURCE_CALLBACK_ID = 'find_source';
@@ -113,7 +114,7 @@ export function buildManifest(commands: ReadonlyMap<string, Command>, options: M
       slash_commands: [
         {
           command: options.command,
-          description: clip('Quote, attribute and cite the essays word for word (help lists the subcommands)', SLASH_DESCRIPTION_MAX),
+          description: clip(en.platform.slashDescription, SLASH_DESCRIPTION_MAX),
           usage_hint: subcommandsHint(commands),
           ...url,
           // Escaping would turn typed @names and #channels into IDs; the bot wants the words as typed.
@@ -122,10 +123,10 @@ export function buildManifest(commands: ReadonlyMap<string, Command>, options: M
       ],
       shortcuts: [
         {
-          name: 'Find source',
+          name: en.platform.findSource,
           type: 'message',
           callback_id: FIND_SOURCE_CALLBACK_ID,
-          description: 'Find where the words of this message stand in the essays',
+          description: en.platform.findSourceDescription,
         },
       ],
     },

@@ -14,7 +14,7 @@ import {
 } from '../core/reply/layout.js';
 import type { ActionKind, Attribution, Locale, Reply, ReplyBlock } from '../core/reply/model.js';
 import { splitText, truncate } from '../core/reply/split.js';
-import { localized } from '../core/reply/traditional.js';
+import { wordsFor } from '../core/words/index.js';
 
 /*
  * Reply → Block Kit. Pure: no Bolt, no network. Slack rejects a whole message when one
@@ -451,7 +451,7 @@ export function replyToBlockKit(reply: Reply, opts: RenderOptions): SlackMessage
   if (opts.maxMessages !== undefined && messages.length > opts.maxMessages) {
     // Keep the beginning; the last kept message gives up blocks from its end until the
     // notice and the buttons fit in it.
-    const tail: SlackBlock[] = [contextBlock([escapeSlack(CUT_NOTICE[opts.locale])]), ...actionBlocks];
+    const tail: SlackBlock[] = [contextBlock([escapeSlack(wordsFor(opts.locale).slack.cutNotice)]), ...actionBlocks];
     const kept = messages.slice(0, Math.max(1, opts.maxMessages)).map((m) => m.filter((b) => b.type !== 'actions'));
     const end = kept[kept.length - 1] as SlackBlock[];
     while (end.length > 0 && !fits(end, tail)) end.pop();
@@ -474,11 +474,6 @@ function actionsBlockId(revision: string | undefined): string {
 export function contextBlock(texts: string[]): SlackBlock {
   return { type: 'context', elements: texts.slice(0, SLACK_CONTEXT_ELEMENTS_MAX).map(mrkdwn) };
 }
-
-const CUT_NOTICE: Record<Locale, string> = localized({
-  en: 'The rest of this answer did not fit in Slack. Narrow the query to see it.',
-  'zh-CN': '此回答的其余部分超出 Slack 的限制，请缩小查询范围。',
-});
 
 /** Escapes `text` and shortens it (with `…`) until the escaped form fits in `max`, never cutting an entity. */
 export function escapeWithin(text: string, max: number): string {

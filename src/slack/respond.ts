@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RespondArguments, RespondFn, webApi } from '@slack/bolt';
 import type { Bot, Logger, Requester } from '../core/dispatch/bot.js';
 import type { Locale, Reply } from '../core/reply/model.js';
-import { label, zh } from '../core/reply/traditional.js';
+import { wordsFor } from '../core/words/index.js';
 import { type ButtonState, type RenderOptions, replyToBlockKit, type SlackBlock } from './render.js';
 
 /**
@@ -13,8 +13,6 @@ export const RESPONSE_URL_MAX_POSTS = 5;
 const RESPONSE_URL_WINDOW_MS = 30 * 60_000;
 /** response_urls whose posts are counted; older ones are long expired. */
 const RESPONSE_URLS_TRACKED = 10_000;
-
-const GENERIC_FAILURE = 'Something went wrong while answering. It has been logged; please try again.';
 
 type WebClient = webApi.WebClient;
 
@@ -69,20 +67,30 @@ export function createReplierFor(logger: Logger, clock: () => number): ReplierFo
   };
 }
 
-/** Runs a handler's work, tracked for a graceful stop; a throw is logged and answered briefly. */
-export type Guard = (what: string, respond: Replier | undefined, work: () => Promise<void>) => Promise<void>;
+/**
+ * Who a handler is answering, as far as it knows yet. The asker's language is known only after
+ * a lookup inside the work (users.info), so the work records it here once it has it; a failure
+ * before that is said in English.
+ */
+export interface Asker {
+  locale: Locale;
+}
+
+/** Runs a handler's work, tracked for a graceful stop; a throw is logged and answered briefly, in the asker's language. */
+export type Guard = (what: string, respond: Replier | undefined, work: (asker: Asker) => Promise<void>) => Promise<void>;
 
 /** A guard and the work it is running, which a stop waits for. */
 export function createGuard(logger: Logger): { guard: Guard; inFlight: ReadonlySet<Promise<unknown>> } {
   const inFlight = new Set<Promise<unknown>>();
   const guard: Guard = async (what, respond, work) => {
+    const asker: Asker = { locale: 'en' };
     const task = (async () => {
       try {
-        await work();
+        await work(asker);
       } catch (error) {
         logger.error({ err: error, handler: what }, 'slack handler failed');
         if (respond) {
-          await respond({ response_type: 'ephemeral', replace_original: false, text: GENERIC_FAILURE }).catch((err: unknown) =>
+          await respond({ response_type: 'ephemeral', replace_original: false, text: wordsFor(asker.locale).errors.genericFailure }).catch((err: unknown) =>
             logger.error({ err, handler: what }, 'slack: could not answer after a failure'),
           );
         }
@@ -139,7 +147,7 @@ export function answerLine(bot: Bot, slashCommand: string, text: string, who: Re
     const help = bot.runLine(`help ${sub === 'help' ? rest : ''}`, who);
     if (sub === '' || sub === 'help') return { reply: help, share: { c: 'help', l: sub === 'help' ? rest : '' } };
     // The word typed is not repeated: it could be anything.
-    const unknown = label(who.locale, `That is not a subcommand. ${slashCommand} takes these:`, zh`没有这个子命令。${slashCommand} 的子命令：`);
+    const unknown = wordsFor(who.locale).slack.unknownSubcommand(slashCommand);
     return { reply: { ...help, message: unknown } };
   }
   return { reply: bot.runLine(`${sub} ${rest}`, who), share: { c: sub, l: rest } };

@@ -4,6 +4,7 @@ import type { Bot } from '../core/dispatch/bot.js';
 import { pageText } from '../core/reply/layout.js';
 import type { Locale } from '../core/reply/model.js';
 import { CiteResult, QuoteResult } from '../core/reply/results.js';
+import { type Words, wordsFor } from '../core/words/index.js';
 import { type Grant, sign, verify } from './sign.js';
 import { READER_CSS } from './style.js';
 
@@ -49,42 +50,7 @@ export interface Reader {
 
 const CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-const CHROME = {
-  en: {
-    contents: 'Contents',
-    search: 'Search',
-    searchLabel: 'Words from the essays',
-    noHits: 'Nothing in the essays matches that.',
-    notes: 'Notes',
-    cite: 'Cite this essay',
-    citePassage: 'Cite this passage',
-    keywords: 'Keywords',
-    passage: 'Passage',
-    back: 'back to the text',
-    forbidden: 'This page opens only from a link the bot gave you. Ask the bot again (for example /quote) for a fresh link.',
-    expired: 'This link has expired. Ask the bot again (for example /quote) for a fresh link.',
-    notFound: 'There is no such essay or passage in the corpus (it may have changed since the link was made).',
-    editors: 'the editors',
-  },
-  'zh-CN': {
-    contents: '目录',
-    search: '搜索',
-    searchLabel: '文章中的词句',
-    noHits: '文章中没有找到相符的内容。',
-    notes: '注释',
-    cite: '引用本文',
-    citePassage: '引用本段',
-    keywords: '关键词',
-    passage: '段落',
-    back: '返回正文',
-    forbidden: '此页面只能通过机器人给出的链接打开。请再问一次机器人（如 /quote）获取新链接。',
-    expired: '此链接已过期。请再问一次机器人（如 /quote）获取新链接。',
-    notFound: '语料中没有这篇文章或这个段落（链接生成后语料可能已更新）。',
-    editors: '编者',
-  },
-} as const;
-
-type Chrome = (typeof CHROME)[keyof typeof CHROME];
+type Chrome = Words['reader'];
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** Bidirectional controls would reorder what follows them: they are shown, not obeyed. */
@@ -118,7 +84,8 @@ function urlLink(url: string): string {
 
 function chromeFor(req: IncomingMessage): { locale: Locale; t: Chrome } {
   const zh = /^\s*zh/iu.test(String(req.headers['accept-language'] ?? ''));
-  return zh ? { locale: 'zh-CN', t: CHROME['zh-CN'] } : { locale: 'en', t: CHROME.en };
+  const locale: Locale = zh ? 'zh-CN' : 'en';
+  return { locale, t: wordsFor(locale).reader };
 }
 
 function page(locale: Locale, title: string, body: string): string {

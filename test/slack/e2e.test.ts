@@ -494,6 +494,28 @@ describe('Slack in Socket Mode', () => {
     await fake.responses.until(1, (r) => r.id === next);
   });
 
+  it('a zh-CN user gets the failure notice, a stale button and an empty shortcut in Chinese', async () => {
+    fake.locales.set('U0LI', 'zh-CN');
+    const failing = newId(`${FAILING_RESPONSE_PREFIX}socket-zh`);
+    await fake.sendEnvelope('slash_commands', slashCommand('/yinzheng', 'quote 智能鸿沟', fake.responseUrl(failing), 'U0LI'));
+    const posts = await fake.responses.until(2, (r) => r.id === failing);
+    expect(posts.map((p) => p.body.text)).toEqual([expect.any(String), '回答时出错，已记录。请重试。']);
+
+    const stale = newId('socket-zh-stale');
+    const click = blockAction(
+      { action_id: 'yinzheng:more:0', value: '{"broken"', text: { type: 'plain_text', text: '更多' } },
+      fake.responseUrl(stale),
+      'U0LI',
+    );
+    await fake.sendEnvelope('interactive', click);
+    const [post] = await fake.responses.until(1, (r) => r.id === stale);
+    expect(post?.body).toMatchObject({ response_type: 'ephemeral', text: '此按钮已失效。请重新运行命令。' });
+
+    await fake.sendEnvelope('interactive', messageShortcut(FIND_SOURCE_CALLBACK_ID, '', undefined, 'U0LI'));
+    const [call] = await fake.calls.until(1, (c) => c.method === 'chat.postEphemeral' && c.params.user === 'U0LI');
+    expect(call?.params).toMatchObject({ user: 'U0LI', text: '该消息没有可查找的文字。' });
+  });
+
   it('the shortcut answers with chat.postEphemeral when Slack sends no response_url', async () => {
     await fake.sendEnvelope('interactive', messageShortcut(FIND_SOURCE_CALLBACK_ID, '', undefined, 'U0CAROL'));
     const [call] = await fake.calls.until(1, (c) => c.method === 'chat.postEphemeral' && c.params.user === 'U0CAROL');

@@ -2,6 +2,7 @@ import type { Corpus } from '../corpus/model.js';
 import { type ReaderLinks, withReaderLinks } from '../reply/links.js';
 import type { Locale, Reply } from '../reply/model.js';
 import type { CorpusIndex } from '../search/search.js';
+import { wordsFor } from '../words/index.js';
 import type { Command, CommandContext } from './command.js';
 import { isUserError } from './errors.js';
 import { parseCommandLine, parseInput } from './input.js';
@@ -40,10 +41,9 @@ export interface Bot {
   runLine(line: string, who: Requester): Reply;
 }
 
-const GENERIC_FAILURE = 'Something went wrong while answering. It has been logged; please try again.';
-
-export function errorReply(command: string, code: string, message: string, corpusVersion: string): Reply {
-  return { command, title: 'Error', message, blocks: [], actions: [], results: [], corpusVersion, error: { code, message } };
+/** A reply that only reports an error, titled in the requester's language. */
+export function errorReply(command: string, code: string, message: string, corpusVersion: string, locale: Locale = 'en'): Reply {
+  return { command, title: wordsFor(locale).errors.title, message, blocks: [], actions: [], results: [], corpusVersion, error: { code, message } };
 }
 
 export interface BotOptions {
@@ -66,24 +66,24 @@ export function createBot(options: BotOptions): Bot {
     const current = library;
     const command = commands.get(name);
     const wait = limiter && (who.platform === 'discord' || who.platform === 'slack') ? limiter.take(`${who.platform}:${who.userId}`) : 0;
+    const words = wordsFor(who.locale).errors;
     let reply: Reply;
     if (wait > 0) {
-      const message = `You are asking faster than the bot answers everyone fairly. Please try again in ${wait} s.`;
-      reply = errorReply(name, 'rate_limited', message, current.corpus.version);
+      reply = errorReply(name, 'rate_limited', words.rateLimited(wait), current.corpus.version, who.locale);
     } else if (!command) {
-      reply = errorReply(name, 'unknown_command', `There is no such command. Try /help for the list.`, current.corpus.version);
+      reply = errorReply(name, 'unknown_command', words.unknownCommand, current.corpus.version, who.locale);
     } else {
       try {
-        const input = parseInput(command, toInput(command));
+        const input = parseInput(command, toInput(command), who.locale);
         const ctx: CommandContext = { corpus: current.corpus, index: current.index, locale: who.locale, commands, invocation: who.invocation ?? '/' };
         reply = command.run(input, ctx);
         if (options.links && who.platform !== 'web') reply = withReaderLinks(reply, options.links, who.locale);
       } catch (error) {
         if (isUserError(error)) {
-          reply = errorReply(command.name, error.code, error.message, current.corpus.version);
+          reply = errorReply(command.name, error.code, error.message, current.corpus.version, who.locale);
         } else {
           logger.error({ err: error, command: command.name, platform: who.platform }, 'command failed');
-          reply = errorReply(command.name, 'internal', GENERIC_FAILURE, current.corpus.version);
+          reply = errorReply(command.name, 'internal', words.genericFailure, current.corpus.version, who.locale);
         }
       }
     }
@@ -116,7 +116,7 @@ export function createBot(options: BotOptions): Bot {
       const space = trimmed.search(/\s/u);
       const name = (space === -1 ? trimmed : trimmed.slice(0, space)).toLowerCase();
       const rest = space === -1 ? '' : trimmed.slice(space + 1);
-      return execute(name, who, (command) => parseCommandLine(command, rest), rest);
+      return execute(name, who, (command) => parseCommandLine(command, rest, who.locale), rest);
     },
   };
 }

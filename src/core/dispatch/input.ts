@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import type { Locale } from '../reply/model.js';
+import { en } from '../words/en.js';
+import { type Words, wordsFor } from '../words/index.js';
 import { type Command, type OptionSpec, optionSpecs } from './command.js';
 import { UserError } from './errors.js';
 
@@ -25,7 +28,7 @@ export function queryText(maxLength: number) {
     .string()
     .min(1, { message: 'is empty' })
     .max(maxLength, { message: `is longer than ${maxLength} characters` })
-    .refine(hasWordCharacters, { message: 'has no letters or digits: type words from the essays' });
+    .refine(hasWordCharacters, { message: en.errors.details.noWords });
 }
 
 const FULLWIDTH_DIGITS = /[\uFF10-\uFF19]/gu;
@@ -51,13 +54,14 @@ function coerce(spec: OptionSpec, value: unknown): unknown {
  * command's schema. Strings are cleaned first; numbers and booleans typed as text are
  * read. Failure is a UserError naming the option, never echoing what was typed.
  */
-export function parseInput<C extends Command>(command: C, raw: Record<string, unknown>): z.output<C['options']> {
+export function parseInput<C extends Command>(command: C, raw: Record<string, unknown>, locale: Locale = 'en'): z.output<C['options']> {
   const specs = optionSpecs(command);
   const known = new Set(specs.map((s) => s.name));
   const unknown = Object.keys(raw).filter((k) => !known.has(k));
   if (unknown.length > 0) {
-    const allowed = specs.map((s) => s.name).join(', ') || 'none';
-    throw new UserError('unknown_option', `/${command.name} has no option named that. Its options: ${allowed}.`);
+    const words = wordsFor(locale).errors;
+    const allowed = specs.map((s) => s.name).join(', ') || words.noOptions;
+    throw new UserError('unknown_option', words.unknownOption(command.name, allowed));
   }
   const values: Record<string, unknown> = {};
   for (const spec of specs) {
@@ -72,28 +76,35 @@ export function parseInput<C extends Command>(command: C, raw: Record<string, un
   const issue = result.error.issues[0];
   const name = String(issue?.path[0] ?? '');
   const spec = specs.find((s) => s.name === name);
-  throw new UserError('invalid_input', describeIssue(command, spec, issue));
+  throw new UserError('invalid_input', describeIssue(command, spec, issue, locale));
 }
 
-function describeIssue(command: Command, spec: OptionSpec | undefined, issue: z.core.$ZodIssue | undefined): string {
-  if (!spec || !issue) return `/${command.name}: the input is not valid. Try /help ${command.name}.`;
+function describeIssue(command: Command, spec: OptionSpec | undefined, issue: z.core.$ZodIssue | undefined, locale: Locale): string {
+  const words = wordsFor(locale).errors;
+  if (!spec || !issue) return words.invalidInput(command.name);
   const label = `/${command.name} ${spec.name}`;
   if (issue.code === 'invalid_type' && (issue.input === undefined || issue.input === null)) {
-    return `${label} is required: ${spec.description}`;
+    return words.required(label, spec.description);
   }
   if (issue.code === 'too_small' || issue.code === 'too_big') {
     if (spec.type === 'string') {
-      if (issue.code === 'too_small') return `${label} is required: ${spec.description}`;
-      return `${label} is longer than ${spec.maxLength} characters. Shorten it.`;
+      if (issue.code === 'too_small') return words.required(label, spec.description);
+      return words.tooLong(label, spec.maxLength ?? 0);
     }
-    return `${label} must be a whole number from ${spec.min} to ${spec.max}.`;
+    return words.wholeNumber(label, spec.min ?? 0, spec.max ?? 0);
   }
   if (issue.code === 'invalid_type') {
-    if (spec.type === 'integer' || spec.type === 'number') return `${label} must be a number from ${spec.min} to ${spec.max}.`;
-    if (spec.type === 'boolean') return `${label} must be true or false.`;
+    if (spec.type === 'integer' || spec.type === 'number') return words.number(label, spec.min ?? 0, spec.max ?? 0);
+    if (spec.type === 'boolean') return words.boolean(label);
   }
-  if (issue.code === 'invalid_value' && spec.choices) return `${label} must be one of: ${spec.choices.join(', ')}.`;
-  return `${label} ${issue.message}.`;
+  if (issue.code === 'invalid_value' && spec.choices) return words.oneOf(label, spec.choices.join(', '));
+  return words.invalidValue(label, detailIn(words, issue.message));
+}
+
+/** A schema's refine message in the catalogue's language; one the catalogue lacks is kept as written. */
+function detailIn(words: Words['errors'], message: string): string {
+  const key = (Object.keys(en.errors.details) as (keyof Words['errors']['details'])[]).find((k) => en.errors.details[k] === message);
+  return key ? words.details[key] : message;
 }
 
 /**
@@ -101,7 +112,7 @@ function describeIssue(command: Command, spec: OptionSpec | undefined, issue: z.
  * into raw option values. `name:value`, `name：value` and `--name value` set an option;
  * double quotes keep spaces together; all other words form the positional option.
  */
-export function parseCommandLine(command: Command, text: string): Record<string, string> {
+export function parseCommandLine(command: Command, text: string, locale: Locale = 'en'): Record<string, string> {
   const specs = optionSpecs(command);
   const names = new Map<string, string>();
   for (const s of specs) {
@@ -131,7 +142,7 @@ export function parseCommandLine(command: Command, text: string): Record<string,
   }
   if (free.length > 0) {
     if (command.positional) raw[command.positional] = free.join(' ');
-    else throw new UserError('unexpected_text', `/${command.name} takes no free text. Try /help ${command.name}.`);
+    else throw new UserError('unexpected_text', wordsFor(locale).errors.unexpectedText(command.name));
   }
   return raw;
 }

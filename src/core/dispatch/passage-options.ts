@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isEditorsName } from '../corpus/names.js';
-import { label, zh } from '../reply/traditional.js';
 import type { SearchFilters } from '../search/search.js';
+import { wordsFor } from '../words/index.js';
 import type { CommandContext } from './command.js';
 
 /** The author and essay filters shared by the passage commands (/quote, /sources). */
@@ -33,33 +33,26 @@ export function shownRange(total: number, page: number, count: number): { from: 
  */
 export function noMatchMessage(ctx: CommandContext, filters: SearchFilters): string {
   const { locale, index } = ctx;
+  const words = wordsFor(locale).errors;
   if (filters.author && !isEditorsName(filters.author) && index.findAuthors(filters.author).length === 0) {
     const closest = closestAuthors(ctx, filters.author);
-    if (closest !== null) return label(locale, `No author of the corpus has that name. Closest: ${closest}.`, zh`语料中没有这位作者。最接近的：${closest}。`);
+    if (closest !== null) return words.unknownAuthorClosest(closest);
     const names = index
       .findAuthors('')
       .map((a) => `${a.name} (${a.pinyin})`)
       .join(', ');
-    return label(locale, `No author of the corpus has that name. Authors: ${names}.`, zh`语料中没有这位作者。作者有：${names}。`);
+    return words.unknownAuthor(names);
   }
   if (filters.essay && index.findEssays(filters.essay).length === 0) {
     const closest = closestEssays(ctx, filters.essay);
     const search = `${ctx.invocation}essays`;
     if (closest !== null) {
-      return label(
-        locale,
-        `No essay matches that ID or title. Closest: ${closest}. Give one of these IDs, or search with ${search} and words.`,
-        zh`没有与该编号或标题相符的文章。最接近的：${closest}。可填其中的编号，或用 ${search} 加词语查找。`,
-      );
+      return words.unknownEssayClosest(closest, search);
     }
-    return label(locale, 'No essay matches that ID or title. Try /essays for the list.', '没有与该编号或标题相符的文章。可用 /essays 查看文章列表。');
+    return words.unknownEssay;
   }
   const filtered = filters.author || filters.essay;
-  return label(
-    locale,
-    `Nothing in the essays matches that.${filtered ? ' Try without the author or essay filter,' : ' Try'} fewer or other words, or a Simplified form.`,
-    `文章中没有找到相符的内容。${filtered ? '可去掉作者或文章限定，' : '可'}减少或换用其他词语，或改用简体字。`,
-  );
+  return words.noMatch(Boolean(filtered));
 }
 
 /** Closest authors or essays a message names when a filter matches none. */

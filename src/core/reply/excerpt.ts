@@ -1,10 +1,8 @@
 import type { z } from 'zod';
 import { citationOf, type Essay, type Footnote, type Paragraph, pagesOf, type Section } from '../corpus/model.js';
+import { wordsFor } from '../words/index.js';
 import type { Attribution, Locale, ReplyBlock, ReplyFootnote, ReplyMarker } from './model.js';
 import type { FootnoteResult } from './results.js';
-import { label } from './traditional.js';
-
-export { label };
 
 /**
  * Cutting quotes out of paragraphs, and what goes with a quote: its attribution, its footnote
@@ -22,7 +20,7 @@ const CLAUSE_SNAP = 24;
 
 /** How an editor's note, which has no author, is attributed. */
 export function editorsLabel(locale: Locale): string {
-  return label(locale, 'the editors', '编者');
+  return wordsFor(locale).labels.editors;
 }
 
 export function authorLabel(essay: Essay, locale: Locale): string {

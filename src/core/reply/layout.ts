@@ -1,5 +1,6 @@
+import { type Words, wordsFor } from '../words/index.js';
 import type { ActionKind, Attribution, Locale, ReplyAction, ReplyBlock, ReplyFootnote, ReplyMarker } from './model.js';
-import { isChinese, localized } from './traditional.js';
+import { isChinese } from './traditional.js';
 
 /**
  * What every renderer shows, decided once: labels, button numbering, the pieces of a quote
@@ -10,36 +11,11 @@ import { isChinese, localized } from './traditional.js';
  * affiliation).
  */
 
-/** The labels the renderers add themselves, in every locale. */
-export const LABELS = localized({
-  en: {
-    actions: { more: 'More', context: 'Context', sources: 'Sources', share: 'Share in channel' },
-    openInReader: 'Open in reader',
-    citedBy: 'Cited in',
-    coversPassage: '(note covers the passage)',
-    resolvedAs: '→',
-    citedAt: (locator: string) => ` (cited at ${locator})`,
-    empty: 'Nothing to show.',
-    page: (pages: string) => `p. ${pages}`,
-    pages: (pages: string) => `pp. ${pages}`,
-  },
-  'zh-CN': {
-    actions: { more: '更多', context: '上下文', sources: '出处', share: '分享到频道' },
-    openInReader: '在阅读器中打开',
-    citedBy: '引用处',
-    coversPassage: '（此注涵盖整段）',
-    resolvedAs: '→',
-    citedAt: (locator: string) => `（引于${locator}）`,
-    empty: '没有可显示的内容。',
-    page: (pages: string) => `第${pages}页`,
-    pages: (pages: string) => `第${pages}页`,
-  },
-});
-
-export type Labels = (typeof LABELS)[Locale];
+/** The labels the renderers add themselves, from the catalogue of words. */
+export type Labels = Words['labels'];
 
 export function labelsFor(locale: Locale): Labels {
-  return LABELS[locale];
+  return wordsFor(locale).labels;
 }
 
 /**
@@ -91,7 +67,7 @@ export function buttonLayout(actions: readonly ReplyAction[], locale: Locale, sh
   return unique.map((action) => {
     const n = (numbers.get(action.kind) ?? 0) + 1;
     numbers.set(action.kind, n);
-    const label = LABELS[locale].actions[action.kind];
+    const label = labelsFor(locale).actions[action.kind];
     return { action, label: (counts.get(action.kind) ?? 0) > 1 ? `${label} ${n}` : label };
   });
 }
@@ -199,8 +175,8 @@ export function pageText(pages: readonly number[] | undefined, locale: Locale): 
   if (!pages || pages.length === 0) return null;
   const first = pages[0] as number;
   const last = pages[pages.length - 1] as number;
-  if (first === last) return LABELS[locale].page(String(first));
-  return LABELS[locale].pages(`${first}${isChinese(locale) ? '—' : '–'}${last}`);
+  if (first === last) return labelsFor(locale).page(String(first));
+  return labelsFor(locale).pages(`${first}${isChinese(locale) ? '—' : '–'}${last}`);
 }
 
 /** The parts of an attribution line, in order; `who` carries the affiliation. */
@@ -274,7 +250,7 @@ export function footnoteLayout(
   const printed = f.printed ?? f.text;
   // A bare 同上 cites the page of the note it repeats, while the full citation shows the first
   // note's page: the page meant is said after the arrow, marked as the resolved source is.
-  const at = f.locatorInherited && f.locator ? LABELS[locale].citedAt(f.locator) : '';
+  const at = f.locatorInherited && f.locator ? labelsFor(locale).citedAt(f.locator) : '';
   const resolved = f.printed !== undefined && f.printed !== f.text && f.text !== '' ? `${f.text}${at}` : null;
   const shownText = `${printed} ${resolved ?? ''}`;
   return {
@@ -283,13 +259,13 @@ export function footnoteLayout(
     resolved,
     extraUrls: f.urls.filter((u) => !shownText.includes(u)),
     urls: f.urls,
-    remark: f.covers === 'passage' ? LABELS[locale].coversPassage : null,
+    remark: f.covers === 'passage' ? labelsFor(locale).coversPassage : null,
   };
 }
 
 /** The note's text as shown, before any markup: `同上，第36页。 → 某部：《…》…`. */
 export function noteBody(f: FootnoteLayout, locale: Locale): string {
-  return f.resolved ? `${f.printed} ${LABELS[locale].resolvedAs} ${f.resolved}` : f.printed;
+  return f.resolved ? `${f.printed} ${labelsFor(locale).resolvedAs} ${f.resolved}` : f.printed;
 }
 
 /** The footnote as one line of plain text: `[5] 同上，第36页 → 某部：《…》… https://…（此注涵盖整段）`. */

@@ -1,5 +1,5 @@
 import type { ButtonInteraction, Interaction } from 'discord.js';
-import { NOTES } from '../notes.js';
+import { wordsFor } from '../../core/words/index.js';
 import { localeOf } from '../respond.js';
 import type { DiscordDeps, InteractionRouter } from './deps.js';
 
@@ -9,7 +9,7 @@ export function register(router: InteractionRouter, deps: DiscordDeps): void {
     (i: Interaction): i is ButtonInteraction => i.isButton(),
     async (interaction) => {
       const { answer, note } = deps.responder;
-      const notes = NOTES[localeOf(interaction)];
+      const notes = wordsFor(localeOf(interaction)).discord;
       const resolved = deps.buttons.resolve(interaction.customId);
       if (!('state' in resolved)) return note(interaction, notes.expired);
       const { state } = resolved;

@@ -1,6 +1,6 @@
 import type { Interaction, MessageContextMenuCommandInteraction } from 'discord.js';
+import { wordsFor } from '../../core/words/index.js';
 import { FIND_SOURCE, FIND_SOURCE_COMMAND } from '../commands.js';
-import { NOTES } from '../notes.js';
 import { localeOf } from '../respond.js';
 import type { DiscordDeps, InteractionRouter } from './deps.js';
 
@@ -11,7 +11,7 @@ export function register(router: InteractionRouter, deps: DiscordDeps): void {
     async (interaction) => {
       const text = interaction.targetMessage.content;
       const positional = deps.bot.commands.get(FIND_SOURCE_COMMAND)?.positional;
-      if (!positional || text.trim() === '') return deps.responder.note(interaction, NOTES[localeOf(interaction)].noText);
+      if (!positional || text.trim() === '') return deps.responder.note(interaction, wordsFor(localeOf(interaction)).discord.noText);
       const input = { [positional]: text };
       // Looking a message up is a private question; the asker may then post the answer.
       return deps.responder.answer(interaction, FIND_SOURCE_COMMAND, input, {

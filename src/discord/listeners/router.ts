@@ -1,6 +1,6 @@
 import { type Client, Events, type Interaction } from 'discord.js';
 import type { Logger } from '../../core/dispatch/bot.js';
-import { NOTES } from '../notes.js';
+import { wordsFor } from '../../core/words/index.js';
 import { noteToDiscord } from '../render.js';
 import { localeOf, type Responder } from '../respond.js';
 import type { InteractionHandler, InteractionRouter } from './deps.js';
@@ -31,7 +31,7 @@ export function createInteractionRouter(client: Client, logger: Logger, responde
         if (interaction.isAutocomplete()) {
           if (!interaction.responded) await interaction.respond([]);
         } else if (interaction.isRepliable()) {
-          await responder.tellPrivately(interaction, noteToDiscord(NOTES[localeOf(interaction)].failed));
+          await responder.tellPrivately(interaction, noteToDiscord(wordsFor(localeOf(interaction)).errors.genericFailure));
         }
       } catch (second) {
         logger.error({ err: second, interaction: interaction.id }, 'discord: could not report the failure');

@@ -1,11 +1,9 @@
 import type { App } from '@slack/bolt';
 import { errorReply } from '../../core/dispatch/bot.js';
-import { label } from '../../core/reply/traditional.js';
+import { wordsFor } from '../../core/words/index.js';
 import { ACTION_ID_PREFIX, contextBlock, parseButtonValue, replyToBlockKit } from '../render.js';
 import { RESPONSE_URL_MAX_POSTS, revision, runState, send } from '../respond.js';
 import type { SlackDeps } from './deps.js';
-
-const STALE_BUTTON = 'This button no longer works. Run the command again.';
 
 /** The buttons under an answer: More, Context, Sources and Share. */
 export function register(app: App, deps: SlackDeps): void {
@@ -14,12 +12,13 @@ export function register(app: App, deps: SlackDeps): void {
     const url = 'response_url' in body && typeof body.response_url === 'string' ? body.response_url : undefined;
     const channel = 'channel' in body && body.channel ? body.channel.id : undefined;
     const respond = deps.replierFor(viaUrl, url, { channel, user: body.user.id }, client);
-    await deps.guard('button', respond, async () => {
+    await deps.guard('button', respond, async (asker) => {
       const who = await deps.requester(context.teamId, body.user.id, client);
+      asker.locale = who.locale;
       const state = action.type === 'button' ? parseButtonValue(action.value ?? '') : null;
       const kind = ('action_id' in action ? action.action_id : '').slice(ACTION_ID_PREFIX.length).split(':')[0];
       if (!state || !kind) {
-        const stale = errorReply('button', 'stale_button', STALE_BUTTON, deps.bot.library().corpus.version);
+        const stale = errorReply('button', 'stale_button', wordsFor(who.locale).errors.staleButton, deps.bot.library().corpus.version, who.locale);
         await send(respond, stale, { visibility: 'ephemeral', locale: who.locale });
         return;
       }
@@ -28,7 +27,7 @@ export function register(app: App, deps: SlackDeps): void {
         // Posted anew for the channel (the private answer could be stale), saying who shared it; then the private copy goes.
         // The "Shared by" line is rendered with the answer, inside its 50 blocks and budget: prepended afterwards it
         // could make a full message 51 blocks, which Slack refuses whole (invalid_blocks).
-        const sharedBy = contextBlock([`${label(who.locale, 'Shared by', '分享者')} <@${body.user.id}>`]);
+        const sharedBy = contextBlock([wordsFor(who.locale).slack.sharedBy(`<@${body.user.id}>`)]);
         const messages = replyToBlockKit(reply, {
           locale: who.locale,
           visibility: 'in_channel',

@@ -11,9 +11,10 @@ export function register(app: App, deps: SlackDeps): void {
     const failure = event.user
       ? deps.replierFor(undefined, undefined, { channel: event.channel, user: event.user, ...(event.thread_ts ? { thread: event.thread_ts } : {}) }, client)
       : undefined;
-    await deps.guard('mention', failure, async () => {
+    await deps.guard('mention', failure, async (asker) => {
       if (!event.user) return;
       const who = await deps.requester(context.teamId, event.user, client);
+      asker.locale = who.locale;
       const text = plainFromSlack(event.text.replace(/<@[A-Z0-9]+(?:\|[^>]*)?>/gu, ' '));
       const { reply } = answerLine(deps.bot, deps.command, text, who);
       const messages = replyToBlockKit(reply, { locale: who.locale, visibility: 'in_channel', revision: revision() });

@@ -88,6 +88,46 @@ describe('the bot', () => {
   });
 });
 
+describe('errors in the requester’s language', () => {
+  const boom = {
+    name: 'boom',
+    description: 'fails',
+    descriptionZh: '失败',
+    options: z.object({}),
+    result: z.unknown(),
+    run() {
+      throw new Error('secret internals');
+    },
+  } satisfies Command;
+
+  test('a zh-CN requester gets every dispatch error in Simplified Chinese', () => {
+    const zhUser = requester('zh-CN', 'discord', '88');
+    const bot = createBot({ commands: registry, library, logger: captureLogs().logger });
+    expect(bot.runLine('/nonsense', zhUser)).toMatchObject({
+      title: '错误',
+      error: { code: 'unknown_command', message: '没有这个命令。请用 /help 查看命令列表。' },
+    });
+    expect(bot.runLine('/quote 智能 count:9', zhUser).error).toEqual({ code: 'invalid_input', message: '/quote count 必须是 1 到 5 之间的整数。' });
+    expect(bot.runLine('/quote ！？。', zhUser).error).toEqual({ code: 'invalid_input', message: '/quote query 没有字母或数字：请输入文章中的词语。' });
+    expect(bot.run('quote', { query: '智能', nonsense: 1 }, zhUser).error?.message).toMatch(/^\/quote 没有这个选项。它的选项：query, /u);
+    const failing = createBot({ commands: new Map([['boom', boom as Command]]), library, logger: captureLogs().logger });
+    expect(failing.runLine('/boom', zhUser).error).toEqual({ code: 'internal', message: '回答时出错，已记录。请重试。' });
+    expect(failing.runLine('/boom extra', zhUser).error).toEqual({ code: 'unexpected_text', message: '/boom 不接受自由文本。请试试 /help boom。' });
+  });
+
+  test('the rate limit speaks Chinese on Slack and Discord, Traditional for zh-TW', () => {
+    const bot = createBot({ commands: registry, library, logger: captureLogs().logger, rateLimit: { burst: 1, perMinute: 1 } });
+    for (const platform of ['discord', 'slack'] as const) {
+      const zhUser = requester('zh-CN', platform, '89');
+      bot.runLine('/essays', zhUser);
+      expect(bot.runLine('/essays', zhUser).error?.message).toMatch(/^你的提问速度超过了机器人公平回答所有人的速度。请在 \d+ 秒后重试。$/u);
+    }
+    const twUser = requester('zh-TW', 'discord', '90');
+    bot.runLine('/essays', twUser);
+    expect(bot.runLine('/essays', twUser)).toMatchObject({ title: '錯誤', error: { code: 'rate_limited', message: expect.stringMatching(/^你的提問速度/u) } });
+  });
+});
+
 describe('the token bucket', () => {
   test('refills at its rate and says how long to wait', () => {
     let now = 0;

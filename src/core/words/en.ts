@@ -1,0 +1,207 @@
+import type { CitationField } from '../reply/citation.js';
+
+/**
+ * The bot's own words in English: the source of the catalogue's keys. Every other language
+ * is typed `satisfies Words`, so a key missing there fails the typecheck. Values a word
+ * interpolates (a command's name, a count) are parameters, never concatenated by callers,
+ * so each language can put them where its grammar wants them.
+ */
+export const en = {
+  /** What the renderers add themselves: button labels, the reader link, notes' remarks, pages. */
+  labels: {
+    actions: { more: 'More', context: 'Context', sources: 'Sources', share: 'Share in channel' },
+    openInReader: 'Open in reader',
+    citedBy: 'Cited in',
+    coversPassage: '(note covers the passage)',
+    resolvedAs: '→',
+    citedAt: (locator: string) => ` (cited at ${locator})`,
+    empty: 'Nothing to show.',
+    page: (pages: string) => `p. ${pages}`,
+    pages: (pages: string) => `pp. ${pages}`,
+    editors: 'the editors',
+  },
+  /** The Discord adapter's own notices. */
+  discord: {
+    expired: 'This button has expired. Run the command again for fresh results.',
+    notYours: (command: string) => `Only the person who ran /${command} can page its results. Run /${command} yourself to search.`,
+    noText: 'That message has no text to look up.',
+    privateHere: 'Only you can see this: the bot may not post in this channel.',
+    cannotShare: 'The bot may not post in this channel, so the answer cannot be shared here.',
+    answeredPrivately: 'Answered privately.',
+    sharedBy: (name: string) => `Shared by ${name}`,
+    cutNotice: 'The rest of this answer did not fit. Narrow the query to see it.',
+  },
+  slack: {
+    cutNotice: 'The rest of this answer did not fit in Slack. Narrow the query to see it.',
+    sharedBy: (mention: string) => `Shared by ${mention}`,
+    unknownSubcommand: (slashCommand: string) => `That is not a subcommand. ${slashCommand} takes these:`,
+  },
+  /** The web reader's chrome (it speaks English or Simplified Chinese, by Accept-Language). */
+  reader: {
+    contents: 'Contents',
+    search: 'Search',
+    searchLabel: 'Words from the essays',
+    noHits: 'Nothing in the essays matches that.',
+    notes: 'Notes',
+    cite: 'Cite this essay',
+    citePassage: 'Cite this passage',
+    keywords: 'Keywords',
+    passage: 'Passage',
+    back: 'back to the text',
+    forbidden: 'This page opens only from a link the bot gave you. Ask the bot again (for example /quote) for a fresh link.',
+    expired: 'This link has expired. Ask the bot again (for example /quote) for a fresh link.',
+    notFound: 'There is no such essay or passage in the corpus (it may have changed since the link was made).',
+    editors: 'the editors',
+  },
+  /** The commands' own words. */
+  commands: {
+    sources: {
+      title: 'Sources',
+      citeNothing: 'These essays cite no sources.',
+      uncited: (ids: string[]) => `The passages that match cite no sources: ${ids.join(', ')}. Try /quote to read them.`,
+      count: (n: number, urls: number) => `Sources (${n}; ${urls} distinct URLs)`,
+      citedByMax: (max: number) => `Each source lists its first ${max} citing places.`,
+    },
+    who: {
+      title: 'Who wrote it',
+      nothing: 'No heading or passage matches that. Try a shorter part of the heading, or words from the sentence.',
+      closest: 'No heading or passage has these exact words; this is the closest passage.',
+      many: (n: number) => `${n} places match; all are listed.`,
+    },
+    verify: {
+      title: 'Verify a quotation',
+      notFoundTitle: 'Not found in the essays',
+      notFound: 'Nothing in the essays is close to this sentence. It may come from elsewhere, or be a paraphrase: try /quote with a few of its words.',
+      closestTitle: 'Not verbatim: closest passage',
+      closest: (percent: number) =>
+        `Not verbatim. The closest passage matches ${percent}% of its words; the diff shows struck text that is not in the essay and added text that the essay has.`,
+      verbatim: 'Verbatim',
+      equivalent: 'Same words, other punctuation',
+      equivalentNote: 'The essay has these words, with other punctuation, spacing or characters; quote it as shown.',
+    },
+    quote: {
+      title: 'Quotes',
+      pastEnd: (n: number) => `There are only ${n} passages; this page is past the end.`,
+      range: (first: number, last: number) => `Quotes ${first}–${last}`,
+      closest: 'No passage has these exact words; these are the closest.',
+    },
+    find: {
+      notFound: 'not in the essays',
+      verbatim: 'verbatim',
+      equivalent: 'same words, other punctuation',
+      near: (percent: number) => `near-verbatim (${percent}%)`,
+      title: 'Find source',
+      noSentence: 'This message has no sentence long enough to look up.',
+      found: (found: number, checked: number) => `Find source: ${found} of ${checked} sentences found`,
+      unchecked: (checked: number, rest: number) => `The first ${checked} sentences are checked; ${rest} more are not. Look one up with verify.`,
+    },
+    context: {
+      title: 'Context',
+      gone: 'That passage is not in the corpus (it may have changed since the button was made). Search again with /quote.',
+    },
+    author: {
+      title: (name: string) => `Author: ${name}`,
+      unknownTitle: 'Authors',
+      unknown: (names: string) => `No author in the corpus has that name (Chinese, pinyin or Traditional characters all work). The authors: ${names}.`,
+      many: (n: number, shown: number) => `${n} authors match; the first ${shown} are shown. Give the full name to see one.`,
+      affiliation: 'Affiliation',
+      essay: 'Essay',
+      sections: 'Sections',
+      length: 'Length',
+      characters: (n: number) => `${n} characters`,
+      footnotes: 'Footnotes',
+      sources: 'Sources (distinct URLs)',
+      thesis: 'Thesis, in the essay’s own words',
+      abstract: 'Abstract, as the journal prints it',
+      keywords: 'Keywords',
+      terms: 'Distinctive terms',
+      none: '—',
+    },
+    cite: {
+      title: (what: string) => `Cite: ${what}`,
+      notFound: 'No essay or passage has that ID or title. Try /essays for the titles and passage IDs.',
+      many: (n: number, shown: number) => `${n} essays match; the first ${shown} are cited. Give an essay ID to cite one.`,
+      missing: (fields: string[], meta: string) =>
+        `The corpus does not state the ${fields.join(', ')}, so they are left out. Add them in ${meta} beside the essay file.`,
+      passage: 'Passage',
+      fields: { journal: 'journal', year: 'year', volume: 'volume', issue: 'issue', pages: 'pages' } satisfies Record<CitationField, string>,
+    },
+    essays: {
+      range: (first: number, last: number, total: number) => ` (essays ${first}–${last} of ${total})`,
+      listPastEnd: (pages: number) => `The list has ${pages} pages; this page is past the end.`,
+      contentsPastEnd: (pages: number) => `The table of contents has ${pages} pages; this page is past the end.`,
+      title: 'Table of contents',
+      empty: 'The corpus has no essays yet. Put the essays as .txt files in the corpus folder (CORPUS_DIR or --corpus).',
+      editors: 'the editors',
+      editorsNote: 'Editor’s note',
+      essay: 'Essay',
+      author: 'Author',
+      affiliation: 'Affiliation',
+      sections: 'Sections',
+      footnotes: 'Footnotes',
+      passages: 'Passage IDs',
+      pages: 'Pages',
+      none: '—',
+      found: (words: string) => `Essays on “${words}”`,
+      nothing:
+        'No essay’s title, authors, keywords, abstract or headings match that. Try fewer or other words, English, pinyin or a Simplified form, or /essays without words for the table of contents.',
+    },
+    help: {
+      title: 'Commands',
+      more: (help: string) => `Type ${help} followed by a command name for its options, e.g. ${help} quote. Options are given as name:value.`,
+      unknown: (names: string) => `There is no such command. The commands are: ${names}.`,
+      usage: 'Usage',
+      required: 'required',
+      range: (min: number | undefined, max: number | undefined) => `${min ?? ''}–${max ?? ''}`,
+      upTo: (n: number) => `up to ${n} characters`,
+      oneOf: (c: string[]) => `one of ${c.join(', ')}`,
+      options: 'Options',
+      none: 'This command has no options.',
+    },
+  },
+  /** What the platforms show of the app itself: Discord's command menu, Slack's manifest. */
+  platform: {
+    findSource: 'Find source',
+    findSourceDescription: 'Find where the words of this message stand in the essays',
+    slashDescription: 'Quote, attribute and cite the essays word for word (help lists the subcommands)',
+    privateOption: { name: 'private', description: 'Only you see the answer' },
+  },
+  errors: {
+    unknownAuthorClosest: (closest: string) => `No author of the corpus has that name. Closest: ${closest}.`,
+    unknownAuthor: (names: string) => `No author of the corpus has that name. Authors: ${names}.`,
+    unknownEssayClosest: (closest: string, search: string) =>
+      `No essay matches that ID or title. Closest: ${closest}. Give one of these IDs, or search with ${search} and words.`,
+    unknownEssay: 'No essay matches that ID or title. Try /essays for the list.',
+    noMatch: (filtered: boolean) =>
+      `Nothing in the essays matches that.${filtered ? ' Try without the author or essay filter,' : ' Try'} fewer or other words, or a Simplified form.`,
+    title: 'Error',
+    genericFailure: 'Something went wrong while answering. It has been logged; please try again.',
+    rateLimited: (seconds: number) => `You are asking faster than the bot answers everyone fairly. Please try again in ${seconds} s.`,
+    unknownCommand: 'There is no such command. Try /help for the list.',
+    unknownOption: (command: string, allowed: string) => `/${command} has no option named that. Its options: ${allowed}.`,
+    noOptions: 'none',
+    unexpectedText: (command: string) => `/${command} takes no free text. Try /help ${command}.`,
+    invalidInput: (command: string) => `/${command}: the input is not valid. Try /help ${command}.`,
+    required: (option: string, description: string) => `${option} is required: ${description}`,
+    tooLong: (option: string, max: number) => `${option} is longer than ${max} characters. Shorten it.`,
+    wholeNumber: (option: string, min: number, max: number) => `${option} must be a whole number from ${min} to ${max}.`,
+    number: (option: string, min: number, max: number) => `${option} must be a number from ${min} to ${max}.`,
+    boolean: (option: string) => `${option} must be true or false.`,
+    invalidValue: (option: string, detail: string) => `${option} ${detail}.`,
+    /**
+     * What a schema's refine says is wrong with an option, after its name. Schemas pass the
+     * English text as zod's message; describeIssue finds its key here and says it in the
+     * requester's language.
+     */
+    details: {
+      noWords: 'has no letters or digits: type words from the essays',
+      noEssayWords: 'has no letters or digits: type words of a title, author, keyword or abstract',
+    },
+    oneOf: (option: string, choices: string) => `${option} must be one of: ${choices}.`,
+    staleButton: 'This button no longer works. Run the command again.',
+    noText: 'This message has no text to look up.',
+  },
+};
+
+/** The shape of every language's catalogue. */
+export type Words = typeof en;

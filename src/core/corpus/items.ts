@@ -188,13 +188,23 @@ export function readItems(text: string): ReadItems {
 }
 
 /**
+ * Whether the file marks paragraphs by indenting their first line (a PDF's text does, and
+ * `pdftotext -layout`): most of its blocks of a sentence or more (twenty characters; a title,
+ * author line or heading is shorter) start indented. A short article has few paragraphs, so
+ * two such blocks are enough to tell.
+ */
+export function indentsParagraphs(items: Item[]): boolean {
+  const blocks = items.filter((i): i is Extract<Item, { kind: 'text' }> => i.kind === 'text' && i.raw.length >= 20);
+  return blocks.length >= 2 && blocks.filter((i) => i.indented).length >= blocks.length * 0.6;
+}
+
+/**
  * A note too long for its page goes on at the top of the next page's notes, unlabelled: in
  * the text, a block just before that page's first note. It is taken for the end of the page
  * before's last note only when that note stops mid-sentence; otherwise it is text.
  */
 function joinCarriedNotes(items: Item[]): Item[] {
-  const indents = items.filter((i) => i.kind === 'text' && i.raw.length > 60);
-  const indentAware = indents.length >= 3 && indents.filter((i) => i.kind === 'text' && i.indented).length >= indents.length * 0.6;
+  const indentAware = indentsParagraphs(items);
   // Only a file that indents its paragraphs tells a note's end from text: there a block that
   // neither opens its page (the end of a paragraph cut by the break) nor is indented (a
   // paragraph of its own) is no body text. A file without indents keeps every block as text.

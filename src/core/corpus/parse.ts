@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { aboutAuthors, articleMatter, authorsOf, englishNames, isFront, matchRomanised, type NoteEntry, readAffiliations } from './article.js';
 import { commonIssue, issueOfArticleNumber } from './front-matter.js';
-import { type FrontItem, type Item, type NoteItem, readItems } from './items.js';
+import { type FrontItem, type Item, indentsParagraphs, type NoteItem, readItems } from './items.js';
 import type { CorpusFile, CorpusWarning, Essay, Footnote, Marker, Paragraph, Section } from './model.js';
 import { pinyin } from './pinyin.js';
 import {
@@ -219,8 +219,7 @@ function namesInNotes(items: Item[]): string[] {
 
 /** Whether the file marks paragraphs by indenting their first line (a PDF's text does). */
 function indentation(items: Item[]): boolean {
-  const long = items.filter((i): i is Extract<Item, { kind: 'text' }> => i.kind === 'text' && i.raw.length > 60);
-  return long.length >= 3 && long.filter((i) => i.indented).length >= long.length * 0.6;
+  return indentsParagraphs(items);
 }
 
 interface Structure {

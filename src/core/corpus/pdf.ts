@@ -560,8 +560,11 @@ export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMIT
     );
     const lefts = starts.map((s) => (s.length > 0 ? Math.min(...s) : null));
     const sideLeft = (index: number) => {
-      const side = lefts.filter((l, i) => l !== null && i % 2 === index % 2 && (starts[i] as number[]).length >= 3) as number[];
-      return side.length > 0 ? Math.min(...side) : null;
+      const full = (i: number) => lefts[i] !== null && (starts[i] as number[]).length >= 3;
+      const side = lefts.filter((_, i) => full(i) && i % 2 === index % 2) as number[];
+      // With no full page on its side (a short article), any full page's margin.
+      const any = lefts.filter((_, i) => full(i)) as number[];
+      return side.length > 0 ? Math.min(...side) : any.length > 0 ? Math.min(...any) : null;
     };
     const read = pages.map((p, index) => {
       const lines = pageLines[index] as Line[];

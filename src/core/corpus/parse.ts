@@ -110,7 +110,7 @@ function isHeading(displayOf: DisplayOf, raw: string): boolean {
 }
 
 /**
- * A run of names printed with no separator left between them (`王海燕李明远赵静怡`: the
+ * A run of names printed with no separator left between them (`张一鸣李二乐赵三木`: the
  * full-width spaces of the author line lost in extraction), cut into the names the file's
  * notes give; null when the notes do not cover it exactly.
  */
@@ -127,8 +127,8 @@ function splitRun(run: string, known: readonly string[]): string[] | null {
 }
 
 /**
- * A run of names cut where the English author line says (`Wang Haiyan, Li Mingyuan and Zhao
- * Jingyi` cuts 王海燕李明远赵静怡): each piece of two to four characters whose pinyin is the
+ * A run of names cut where the English author line says (`Zhang Yiming, Li Erle and Zhao
+ * Sanmu` cuts 张一鸣李二乐赵三木): each piece of two to four characters whose pinyin is the
  * next English name. Null when no cut matches every English name in order.
  */
 function splitByRomanised(run: string, english: readonly string[]): string[] | null {
@@ -217,11 +217,6 @@ function namesInNotes(items: Item[]): string[] {
   return [...new Set(names)].filter((n) => HAN_NAME.test(n)).sort((a, b) => b.length - a.length);
 }
 
-/** Whether the file marks paragraphs by indenting their first line (a PDF's text does). */
-function indentation(items: Item[]): boolean {
-  return indentsParagraphs(items);
-}
-
 interface Structure {
   symposium: string | null;
   docs: DraftDoc[];
@@ -234,7 +229,7 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
   const docs: DraftDoc[] = [];
   const known = namesInNotes(items);
   const romanised = items.flatMap((item) => (item.kind === 'front' && item.field === 'enAuthors' ? [englishNames(item.body)] : []));
-  const indents = indentation(items);
+  const indents = indentsParagraphs(items);
   let symposium: string | null = null;
   let doc: DraftDoc | null = null;
   let open: DraftParagraph | null = null;

@@ -51,7 +51,7 @@ export function readAffiliations(body: string, known: ReadonlySet<string> = new 
     .flatMap((entry) => {
       const head = /^([^，,：:]+)[，,：:]\s*/u.exec(entry);
       if (!head) return [{ name: entry, entry, parts: none }];
-      // CNKI's form: `林海舟（1985—），男，福建福州人，某大学…副教授`: the birth year is not the
+      // CNKI's form: `张一鸣（1985—），男，福建福州人，某大学…副教授`: the birth year is not the
       // name, and sex, nationality and native place are not the affiliation.
       const names = splitNames((head[1] as string).replace(BIRTH_YEARS, ''));
       let rest = entry.slice(head[0].length);

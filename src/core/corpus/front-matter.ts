@@ -88,7 +88,7 @@ export interface LabelledPart {
 
 /**
  * The labelled parts of a block, or null when it does not start with a label. A block
- * may hold several (`【关键词】…【中图分类号】D993.5【文献标识码】A`); the text before the
+ * may hold several (`【关键词】…【中图分类号】D8【文献标识码】A`); the text before the
  * first label of a block that does not start with one is `lead`, left to the caller.
  */
 export function splitLabels(block: string): { lead: string; parts: LabelledPart[] } {
@@ -138,8 +138,8 @@ export interface IssueFacts {
 }
 
 /*
- * A running header or masthead naming the issue: `国际展望　2026 年第 1 期`,
- * `《国际展望》2026年第1期`, `国际展望 2026(1)`, `No. 1, 2026`.
+ * A running header or masthead naming the issue: `某学刊　2026 年第 1 期`,
+ * `《某学刊》2026年第1期`, `某学刊 2026(1)`, `No. 1, 2026`.
  */
 const CHINESE_ISSUE = /^(?:《([^》]{2,30})》|([\p{Script=Han}]{2,20}))?\s*[，,]?\s*(\d{4})\s*年\s*第\s*(\d{1,3})\s*期/u;
 const BRACKET_ISSUE = /^(?:《([^》]{2,30})》|([\p{Script=Han}]{2,20}))?\s*(\d{4})\s*[（(]\s*(\d{1,3})\s*[）)]/u;
@@ -150,7 +150,7 @@ const LEADING_PAGE = /^[·•—–\-\s]*\d{1,4}[·•—–\-\s]+(?=\D)/u;
 
 /** The journal, year and issue a header states, or null when it names no issue. */
 export function readIssue(header: string): IssueFacts | null {
-  // A running header may begin with the page number (`· 58 ·　国际展望　2026 年第 1 期`).
+  // A running header may begin with the page number (`· 58 ·　某学刊　2026 年第 1 期`).
   const text = header.trim().replace(LEADING_PAGE, '');
   for (const re of [CHINESE_ISSUE, BRACKET_ISSUE]) {
     const m = re.exec(text);
@@ -162,7 +162,7 @@ export function readIssue(header: string): IssueFacts | null {
 }
 
 /**
- * Whether a line says nothing but the issue (`国际展望　2026年第1期`, `International Outlook,
+ * Whether a line says nothing but the issue (`某学刊　2026年第1期`, `International Outlook,
  * No. 3, 2025`, perhaps a page number after it): a masthead or a running header, not text.
  */
 export function isIssueLine(line: string): boolean {
@@ -172,7 +172,7 @@ export function isIssueLine(line: string): boolean {
   return /^[\s\d·—–\-.,，。:：]*$/u.test(rest);
 }
 
-/** Year and issue from a 文章编号 (`1006-1568-（2026）01-0057-18`: ISSN, year, issue, first page, pages). */
+/** Year and issue from a 文章编号 (`1000-0000-（2026）01-0057-18`: ISSN, year, issue, first page, pages). */
 export function issueOfArticleNumber(number: string): { year: number; issue: string } | null {
   const m = /[（(](\d{4})[）)]\s*(\d{1,2})\s*-/u.exec(number);
   return m ? { year: Number(m[1]), issue: String(Number(m[2])) } : null;

@@ -6,7 +6,7 @@ import { endsSentence, isCircled, joinPieces, MARK, MARKER, markNumber, toDispla
  * affiliation note (`*`), or a labelled part of the front or back matter (`【关键词】…`,
  * `Abstract: …`), each with its first line and printed page. Page breaks are a form feed and
  * the page's printed number (`\f17`), with the page's running header after a tab when the
- * PDF reader saw one (`\f18\t国际展望　2026年第1期`).
+ * PDF reader saw one (`\f18\t某学刊　2026年第1期`).
  */
 
 /** Every item knows the printed page it is on: null until the file's first page break says. */

@@ -27,7 +27,7 @@ export const EssayMetadataSchema = z.strictObject({
 export type EssayMetadata = z.infer<typeof EssayMetadataSchema>;
 
 export const CorpusMetadataSchema = z.strictObject({
-  /** Journal name as printed on its cover, e.g. `国际展望`. */
+  /** Journal name as printed on its cover, e.g. `某学刊`. */
   journal: z.string().trim().min(1).optional(),
   year: z.number().int().min(1000).max(9999).optional(),
   volume: Label.optional(),

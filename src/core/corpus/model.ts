@@ -104,7 +104,7 @@ export const AuthorSchema = z.object({
    * postal address and any remark after it; null when not printed.
    */
   affiliation: z.string().nullable(),
-  /** The author's note as printed (`林海舟，某大学…副教授（北京100000）`), without its label; null when none. */
+  /** The author's note as printed (`张一鸣，某大学…副教授（北京100000）`), without its label; null when none. */
   bio: z.string().nullable().default(null),
   /** The postal address the note gives in brackets (`北京100000`); null when none. */
   address: z.string().nullable().default(null),

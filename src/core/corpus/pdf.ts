@@ -188,7 +188,7 @@ function lineText(line: Line): string {
     else if (raised && /^\s*\d{1,3}\s*$/u.test(str)) str = `^${Array.from(str.trim(), (d) => SUPERSCRIPT[Number(d)]).join('')}`;
     else if (raised && /^\s*\[\d{1,3}\]\s*$/u.test(str)) str = `^${str.trim()}`;
     // A gap of a full character between two Chinese characters is a printed full-width space
-    // (`王海燕　李明远`), which pdf.js leaves out: a character's width more than the spread
+    // (`张一鸣　李二乐`), which pdf.js leaves out: a character's width more than the spread
     // justification put between every two characters of the line.
     const wide = lastEnd === null ? 0 : item.x - lastEnd;
     if (wide > spread + line.size * 0.9 && /\p{Script=Han}$/u.test(out) && /^\p{Script=Han}/u.test(str)) out += '\u3000';

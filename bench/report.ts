@@ -310,7 +310,7 @@ function builds(results: SizeResult[]): string {
       'Cache miss (build + write)',
       'Cache hit (read + load)',
       'Hit / build',
-      'Cache file',
+      'Cache files',
     ],
     results.map((r) => [
       r.label,
@@ -457,7 +457,7 @@ export function renderReport(input: ReportInput): string {
     '## Parse and index build',
     '',
     'Medians. "Ours" is the Chinese tokenizer (words, bigrams, folding); the baseline is the same index with MiniSearch\'s default tokenizer. ' +
-      'The cache columns time `loadOrBuildIndex` (src/core/search/cache.ts) into an empty folder, then again from the file it wrote.',
+      'The cache columns time `loadOrBuildIndex` (src/core/search/cache.ts) into an empty folder, then again from the segments it wrote (one per corpus file).',
     '',
     builds(results),
     '',

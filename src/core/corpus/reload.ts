@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Library } from '../dispatch/bot.js';
-import { openIndex } from '../search/corpus-index.js';
+import { openSegments } from '../search/corpus-index.js';
 import { createUnitsBuilder, type IndexArrays, unitsOf } from '../search/units.js';
 import { workerSource } from '../worker-source.js';
 import { loadCorpus, whyUnservable } from './load.js';
@@ -94,12 +94,12 @@ export interface ReloadJob {
 /**
  * What the worker sends, in order: each parsed file on its own, the next only when this
  * thread asks for it (so that taking one in costs a turn of the event loop a few
- * milliseconds, never the whole corpus at once), then the index's arrays (handed over, not
- * copied); or, instead, why there is nothing to serve.
+ * milliseconds, never the whole corpus at once), then the index's segments, one per file
+ * (handed over, not copied); or, instead, why there is nothing to serve.
  */
 export type ReloadMessage =
   | { kind: 'file'; file: CorpusFile }
-  | { kind: 'index'; dir: string; version: string; arrays: IndexArrays }
+  | { kind: 'index'; dir: string; version: string; segments: IndexArrays[] }
   | Exclude<LoadResult, { kind: 'loaded' }>;
 
 /** Loads in a worker thread of its own, which reads and writes the caches in `cacheDir`. */
@@ -146,7 +146,7 @@ export function loadInWorker(options: { cacheDir: string | null; cacheMaxBytes?:
         }
         const corpus: Corpus = { dir: message.dir, files, version: message.version };
         try {
-          settle({ kind: 'loaded', library: { corpus, index: openIndex(corpus, message.arrays, units.finish()) } });
+          settle({ kind: 'loaded', library: { corpus, index: openSegments(corpus, message.segments, units.finish()) } });
         } catch (error) {
           settle({ kind: 'refused', reason: `the index the reload built does not fit its corpus (${(error as Error).message})` });
         }

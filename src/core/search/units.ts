@@ -1,12 +1,20 @@
 import type { Essay, Paragraph, Section } from '../corpus/model.js';
 import { foldText } from './fold.js';
 import { createHashTable, hashUnits, sameUnits } from './hash-table.js';
-import { createPostingsBuilder, grown, type PostingsArrays } from './postings.js';
+import { createPostingsBuilder, grown, type PostingsArrays, type RunWords } from './postings.js';
 
 /*
  * What the index is made of, as typed arrays and strings. The unit quoted is a sentence
- * occurrence; the unit indexed is a distinct sentence text (a "doc"), so a sentence printed
- * in many places is indexed and scored once. Units are numbered in corpus order.
+ * occurrence; the unit indexed is a distinct sentence text of one file (a "doc"), so a
+ * sentence a file prints in many places is indexed and scored once. Units are numbered in
+ * corpus order, and so are docs: a file's docs follow the docs of the files before it.
+ *
+ * Docs are distinct within a file, not across the corpus, so that a file's part of the index
+ * (a segment, `buildArrays` over that file's units alone) is the same whatever other files
+ * there are, and segments put one after another (`composeArrays`) are what one build over all
+ * the files gives. Telling sentences apart across files would save little: on the benchmark's
+ * archive (sentences reshuffled from the bundled essays, so repeated far more than in real
+ * essays) 101,866 docs instead of 90,279 of 109,353 sentences.
  *
  * The units themselves (paragraph, span) follow from the corpus alone and are worked out
  * again whenever an index is opened (`unitsOf`: a walk, no folding); what the build adds
@@ -181,16 +189,20 @@ export function unitText(units: Units, u: number): string {
 /**
  * Folds each distinct sentence once, for the phrase scan and (with `postings`) our tokenizer's
  * postings, without keeping the folded texts: a large corpus's are tens of megabytes.
+ * `fileOfEssay` gives each essay's file, when the units are of several files: a sentence is a
+ * doc of its own in each file it is in. `runWords` is shared by the builds of several segments.
  */
-export function buildArrays(units: Units, options: { postings: boolean }): IndexArrays {
+export function buildArrays(units: Units, options: { postings: boolean; fileOfEssay?: ArrayLike<number>; runWords?: RunWords }): IndexArrays {
   const count = units.paragraph.length;
   const doc = new Uint32Array(count);
+  const { fileOfEssay } = options;
   // Sentences are told apart by their text, looked up in place (a hash of the paragraph's
-  // code units in the span) rather than as a string key: see hash-table.ts.
-  const docOf = createHashTable(1 << 12);
+  // code units in the span) rather than as a string key: see hash-table.ts. A table per file.
+  let docOf = createHashTable(1 << 12);
+  let file = 0;
   // Each doc's first unit, whose text a look-up compares with.
   const docUnit = new Uint32Array(count);
-  const builder = options.postings ? createPostingsBuilder() : null;
+  const builder = options.postings ? createPostingsBuilder(options.runWords ? { runWords: options.runWords } : {}) : null;
   // The compact texts are written one after another into one buffer, which becomes the
   // joined string at the end: a string per sentence, and their join, were most of a build's
   // garbage. Folding seldom makes a text longer, so the buffer starts the corpus's size.
@@ -207,6 +219,13 @@ export function buildArrays(units: Units, options: { postings: boolean }): Index
     return sameUnits(text, from, to, (units.paragraphs[units.paragraph[v] as number] as Paragraph).text, units.start[v] as number, units.end[v] as number);
   };
   for (let u = 0; u < count; u++) {
+    if (fileOfEssay !== undefined) {
+      const f = fileOfEssay[units.essayOf[units.paragraph[u] as number] as number] as number;
+      if (f !== file) {
+        file = f;
+        docOf = createHashTable(1 << 12);
+      }
+    }
     text = (units.paragraphs[units.paragraph[u] as number] as Paragraph).text;
     from = units.start[u] as number;
     to = units.end[u] as number;
@@ -242,9 +261,51 @@ export function buildArrays(units: Units, options: { postings: boolean }): Index
   return { doc, docUnitStart, docUnits, joined: joined.subarray(0, length), docStarts, postings: builder?.finish() ?? null };
 }
 
-/** Throws unless `arrays` can be an index of `units` (read from a cache, or sent by a worker). */
-export function checkArrays(units: Units, arrays: IndexArrays): void {
-  const count = units.paragraph.length;
+/**
+ * Segments (each `buildArrays` over one file's units) one after another, as one index's
+ * arrays: unit, doc and text offsets moved past the segments before. The postings stay in
+ * their segments (see `openPostings`); the result has none.
+ */
+export function composeArrays(segments: readonly IndexArrays[]): IndexArrays {
+  let units = 0;
+  let docs = 0;
+  let text = 0;
+  for (const s of segments) {
+    units += s.doc.length;
+    docs += s.docStarts.length - 1;
+    text += s.joined.length;
+  }
+  const doc = new Uint32Array(units);
+  const docUnitStart = new Uint32Array(docs + 1);
+  const docUnits = new Uint32Array(units);
+  const joined = new Uint16Array(text);
+  const docStarts = new Uint32Array(docs + 1);
+  let u0 = 0;
+  let d0 = 0;
+  let t0 = 0;
+  for (const s of segments) {
+    const n = s.doc.length;
+    const m = s.docStarts.length - 1;
+    for (let i = 0; i < n; i++) {
+      doc[u0 + i] = (s.doc[i] as number) + d0;
+      docUnits[u0 + i] = (s.docUnits[i] as number) + u0;
+    }
+    for (let i = 0; i < m; i++) {
+      docUnitStart[d0 + i] = (s.docUnitStart[i] as number) + u0;
+      docStarts[d0 + i] = (s.docStarts[i] as number) + t0;
+    }
+    joined.set(s.joined, t0);
+    u0 += n;
+    d0 += m;
+    t0 += s.joined.length;
+  }
+  docUnitStart[docs] = units;
+  docStarts[docs] = text;
+  return { doc, docUnitStart, docUnits, joined, docStarts, postings: null };
+}
+
+/** Throws unless `arrays` can be an index of `count` units (read from a cache, or sent by a worker). */
+export function checkArrays(count: number, arrays: IndexArrays): void {
   const docs = arrays.docStarts.length - 1;
   const ok =
     docs >= 0 &&

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createCacheStore, evict } from '../../../src/core/cache/store.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
+import type { CorpusFile } from '../../../src/core/corpus/model.js';
 import { createParseCache } from '../../../src/core/corpus/parse-cache.js';
-import { loadOrBuildIndex } from '../../../src/core/search/cache.js';
+import { loadOrBuildIndex, segmentEntry } from '../../../src/core/search/cache.js';
 import { runCliProcess } from '../../support/cli.js';
 
 /* The cache folder (issue 24): entries keyed by content, shared by corpora, bounded, never a failure. */
@@ -102,10 +103,12 @@ describe('index cache', () => {
   test('a truncated index entry is rebuilt, answering as before', async () => {
     const corpus = await loadCorpus('test/fixtures/corpus');
     const built = await loadOrBuildIndex(corpus, cacheDir);
-    const whole = await readFile(built.file);
-    await writeFile(built.file, whole.subarray(0, 100));
+    const entry = join(cacheDir, segmentEntry(corpus.files[0] as CorpusFile));
+    const whole = await readFile(entry);
+    await writeFile(entry, whole.subarray(0, 100));
     const again = await loadOrBuildIndex(corpus, cacheDir);
     expect(again.source).toBe('built');
+    expect(again.built).toBe(1);
     expect(again.index.search('规则', {}, { limit: 3 }).map((h) => h.paragraph.id)).toEqual(
       built.index.search('规则', {}, { limit: 3 }).map((h) => h.paragraph.id),
     );
@@ -153,7 +156,7 @@ describe('one cache folder, two processes, two corpora', () => {
     const inodes = async () =>
       Object.fromEntries(await Promise.all((await readdir(cacheDir)).sort().map(async (n) => [n, (await stat(join(cacheDir, n))).ino] as const)));
     const before = await inodes();
-    expect(Object.keys(before).filter((n) => n.startsWith('index-'))).toHaveLength(2);
+    expect(Object.keys(before).filter((n) => n.startsWith('segment-'))).toHaveLength(2);
     expect(Object.keys(before).filter((n) => n.startsWith('parsed-')).length).toBeGreaterThanOrEqual(2);
     const again = await runCliProcess(['quote', '智能鸿沟', '--json', '--corpus', 'data/essays'], env);
     const other = await runCliProcess(['quote', '水文数据', '--json', '--corpus', 'test/fixtures/corpus'], env);

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../../../src/config.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
-import type { Corpus } from '../../../src/core/corpus/model.js';
-import { loadOrBuildIndex } from '../../../src/core/search/cache.js';
+import type { Corpus, CorpusFile } from '../../../src/core/corpus/model.js';
+import { loadOrBuildIndex, segmentEntry } from '../../../src/core/search/cache.js';
 
 describe('loadOrBuildIndex', () => {
   let corpus: Corpus;
@@ -22,18 +22,20 @@ describe('loadOrBuildIndex', () => {
 
   const ids = (index: { search(q: string): Array<{ paragraph: { id: string } }> }) => index.search('数据共享').map((h) => h.paragraph.id);
 
-  test('builds and writes the index once, then reads it for the same corpus version', async () => {
+  const entry = () => segmentEntry(corpus.files[0] as CorpusFile);
+
+  test('builds and writes the file’s segment once, then reads it, named by the file’s content', async () => {
     const first = await loadOrBuildIndex(corpus, dir);
     expect(first.source).toBe('built');
-    expect(await readdir(dir)).toEqual([`index-chinese-v4-source-${corpus.version}.bin`]);
+    expect(await readdir(dir)).toEqual([`segment-chinese-v5-source-${(corpus.files[0] as CorpusFile).hash.slice(0, 40)}.bin`]);
     const second = await loadOrBuildIndex(corpus, dir);
-    expect(second.source).toBe('hit');
+    expect([second.source, second.reused, second.built]).toEqual(['hit', 1, 0]);
     expect(ids(second.index)).toEqual(['ou-yangming-kjhl.2', 'zhang-wei-sqyf.1', 'ou-yangming-kjhl.1']);
     expect(ids(second.index)).toEqual(ids(first.index));
   });
 
   test('rebuilds over a damaged cache file, and leaves other corpora’s entries to the size bound', async () => {
-    await writeFile(join(dir, `index-chinese-v4-source-${corpus.version}.bin`), '{"documentCount": 3, "trunc');
+    await writeFile(join(dir, entry()), '{"documentCount": 3, "trunc');
     await writeFile(join(dir, 'index-chinese-v2-source-000000000000.json'), '{}');
     await writeFile(join(dir, 'index-chinese-v1-0123456789abcdef-000000000000.json'), '{}');
     await writeFile(join(dir, 'index-v2-chinese-000000000000.json'), '{}');
@@ -44,7 +46,7 @@ describe('loadOrBuildIndex', () => {
     // folder's size bound, least recently used first, decides when it goes (cache/store.ts).
     expect((await readdir(dir)).sort()).toEqual(
       [
-        `index-chinese-v4-source-${corpus.version}.bin`,
+        entry(),
         'index-chinese-v1-0123456789abcdef-000000000000.json',
         'index-chinese-v2-source-000000000000.json',
         'index-minisearch-default-v2-source-000000000000.json',

@@ -201,7 +201,10 @@ describe('createIndex on the fixture symposium', () => {
   });
 
   it('opens from its files’ segments an index that answers as the one built', () => {
-    const loaded = openSegments(corpus, corpus.files.map((f) => buildSegment(f)));
+    const loaded = openSegments(
+      corpus,
+      corpus.files.map((f) => buildSegment(f)),
+    );
     expect(loaded.search('数据共享').map(view)).toEqual(index.search('数据共享').map(view));
     expect(loaded.search('数据共享').length).toBeGreaterThan(0);
   });

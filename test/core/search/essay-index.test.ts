@@ -164,7 +164,10 @@ describe('autocomplete through the corpus index', () => {
   it('is of its own corpus: an index opened as a reload opens it ranks the new essays, the old index the old', () => {
     const renamed = ESSAYS.map((e) => (e.id === 'chen-jdzl' ? { ...e, title: '南极条约体系的未来' } : e));
     const next: Corpus = { ...corpus, version: 'w', files: [{ ...(corpus.files[0] as Corpus['files'][number]), essays: renamed }] };
-    const reloaded = openSegments(next, next.files.map((f) => buildSegment(f)));
+    const reloaded = openSegments(
+      next,
+      next.files.map((f) => buildSegment(f)),
+    );
     expect(reloaded.searchEssays('南极').map((h) => h.essay.title)).toEqual(['南极条约体系的未来']);
     expect(corpusIndex.searchEssays('南极')).toEqual([]);
     expect(corpusIndex.searchEssays('极地').map((h) => h.essay.id)).toEqual(['chen-jdzl']);

@@ -76,6 +76,39 @@ export function corpusVersion(files: CorpusFile[]): string {
  * yields warnings and the others still load; the caller decides what an empty corpus means.
  */
 export async function loadCorpus(dir: string, options: { parseCache?: ParseCache } = {}): Promise<Corpus> {
+  const files = (await readCorpusFolder(dir, options)) as CorpusFile[];
+  disambiguateIds(files);
+  return { dir, files, version: corpusVersion(files) };
+}
+
+/** A file the corpus being served has as it is now (see `FolderOptions.keep`): not read again. */
+export interface KeptFile {
+  kept: true;
+  file: string;
+  hash: string;
+}
+
+export interface FolderOptions {
+  parseCache?: ParseCache;
+  /**
+   * Whether the corpus being served has this very file: the same name, content hash and
+   * metadata (as `metadataKey` gives it; null when its metadata file has a problem, which is
+   * never kept). Such a file is not parsed: a KeptFile stands for it.
+   */
+  keep?: (name: string, hash: string, metadata: string | null) => boolean;
+}
+
+/** A file's metadata as `keep` compares it: null when the metadata file has a problem (a warning). */
+export function metadataKey(file: Pick<CorpusFile, 'file' | 'metadata' | 'warnings'>): string | null {
+  return file.warnings.some((w) => w.file !== file.file) ? null : JSON.stringify(file.metadata ?? null);
+}
+
+/**
+ * The folder's corpus files in name order, each parsed (its essay IDs not yet told apart from
+ * other files', see `disambiguateIds`) or, where `keep` says so, kept. Throws a UserError when
+ * the folder cannot be read.
+ */
+export async function readCorpusFolder(dir: string, options: FolderOptions = {}): Promise<Array<CorpusFile | KeptFile>> {
   let names: string[];
   try {
     names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && CORPUS_FILE.test(e.name)).map((e) => e.name);
@@ -84,9 +117,13 @@ export async function loadCorpus(dir: string, options: { parseCache?: ParseCache
     throw new UserError('corpus_dir', `corpus: the folder ${dir} ${reason}. Set CORPUS_DIR or --corpus to a folder of .txt or .pdf essays.`);
   }
   names.sort((a, b) => a.localeCompare(b));
-  const loadOne = async (name: string): Promise<CorpusFile> => {
+  const { keep } = options;
+  const loadOne = async (name: string): Promise<CorpusFile | KeptFile> => {
     try {
-      return await withMetadata(dir, await parseCached(name, await readFile(join(dir, name)), options.parseCache));
+      const bytes = await readFile(join(dir, name));
+      const hash = hashOf(bytes);
+      if (keep?.(name, hash, metadataKey(await withMetadata(dir, { file: name, warnings: [] })))) return { kept: true, file: name, hash };
+      return await withMetadata(dir, await parseCached(name, bytes, hash, options.parseCache));
     } catch (error) {
       return {
         file: name,
@@ -99,7 +136,7 @@ export async function loadCorpus(dir: string, options: { parseCache?: ParseCache
   };
   // PDFs are read in worker threads, a few at a time (each may take a second and its own
   // memory); text files are parsed here, one after another. The order is the names' order.
-  const files: CorpusFile[] = new Array(names.length);
+  const files: Array<CorpusFile | KeptFile> = new Array(names.length);
   const queue = names.map((name, i) => ({ name, i }));
   const pdfs = queue.filter((q) => /\.pdf$/iu.test(q.name));
   const workers = Array.from({ length: Math.min(PDF_READERS, pdfs.length) }, async () => {
@@ -107,18 +144,19 @@ export async function loadCorpus(dir: string, options: { parseCache?: ParseCache
   });
   for (const q of queue.filter((q) => !/\.pdf$/iu.test(q.name))) files[q.i] = await loadOne(q.name);
   await Promise.all(workers);
-  disambiguateIds(files);
-  return { dir, files, version: corpusVersion(files) };
+  return files;
 }
 
-async function parseCached(name: string, bytes: Uint8Array, cache: ParseCache | undefined): Promise<CorpusFile> {
-  const hash = hashOf(bytes);
+async function parseCached(name: string, bytes: Uint8Array, hash: string, cache: ParseCache | undefined): Promise<CorpusFile> {
   const cached = await cache?.get(name, hash);
   if (cached) return cached;
   const parsed = /\.pdf$/iu.test(name) ? await parsePdfBytes(name, bytes, hash) : parseCorpusBytes(name, bytes, hash);
   await cache?.put(parsed);
   return parsed;
 }
+
+/** The start of the warning `disambiguateIds` leaves on an essay whose ID it changed. */
+const ID_TAKEN = 'essay ID ';
 
 /**
  * An essay ID is made from its author and title alone, so that adding a file changes no
@@ -127,24 +165,43 @@ async function parseCached(name: string, bytes: Uint8Array, cache: ParseCache | 
  * the other gets a suffix from its file name, and a warning says so.
  */
 export function disambiguateIds(files: CorpusFile[]): void {
+  const ids = createIdRegistry();
+  for (const f of files) ids.claim(f);
+}
+
+/** The IDs of files claimed one after another in name order (see `disambiguateIds`). */
+export function createIdRegistry(): {
+  /** Whether claiming `file` now would change one of its essays' IDs. */
+  collides(file: CorpusFile): boolean;
+  /** Claims the file's essay IDs, giving those already taken a suffix (and the file a warning). */
+  claim(file: CorpusFile): void;
+} {
   const owner = new Map<string, string>();
-  for (const f of files) {
-    for (const essay of f.essays) {
-      const taken = owner.get(essay.id);
-      if (taken === undefined) {
-        owner.set(essay.id, f.file);
-        continue;
+  return {
+    collides: (f) => f.essays.some((e) => owner.has(e.id)),
+    claim(f) {
+      for (const essay of f.essays) {
+        const taken = owner.get(essay.id);
+        if (taken === undefined) {
+          owner.set(essay.id, f.file);
+          continue;
+        }
+        const suffix = createHash('sha256').update(f.file).digest('hex').slice(0, 4);
+        let id = `${essay.id}-${suffix}`;
+        for (let n = 2; owner.has(id); n++) id = `${essay.id}-${suffix}-${n}`;
+        f.warnings.push({ file: f.file, line: essay.line, message: `${ID_TAKEN}${essay.id} is taken by ${taken}: this essay's ID is ${id}` });
+        owner.set(id, f.file);
+        essay.id = id;
+        for (const section of essay.sections) for (const p of section.paragraphs) p.id = `${id}.${p.number}`;
       }
-      const suffix = createHash('sha256').update(f.file).digest('hex').slice(0, 4);
-      let id = `${essay.id}-${suffix}`;
-      for (let n = 2; owner.has(id); n++) id = `${essay.id}-${suffix}-${n}`;
-      f.warnings.push({ file: f.file, line: essay.line, message: `essay ID ${essay.id} is taken by ${taken}: this essay's ID is ${id}` });
-      owner.set(id, f.file);
-      essay.id = id;
-      for (const section of essay.sections) for (const p of section.paragraphs) p.id = `${id}.${p.number}`;
-    }
-    f.warnings.sort((a, b) => a.line - b.line);
-  }
+      f.warnings.sort((a, b) => a.line - b.line);
+    },
+  };
+}
+
+/** Whether another file's claim changed one of this file's essay IDs: then a reload reads it again. */
+export function idsChanged(file: CorpusFile): boolean {
+  return file.warnings.some((w) => w.file === file.file && w.message.startsWith(ID_TAKEN) && w.message.includes(' is taken by '));
 }
 
 /** Says why a corpus cannot be served, or null when it has at least one essay. */

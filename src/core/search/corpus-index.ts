@@ -5,7 +5,19 @@ import { type Folded, fold, foldText, occurrences, sourceSpan } from './fold.js'
 import { openPostings, type Postings, type PostingsArrays, type RunWords, type Scored } from './postings.js';
 import { type AuthorEntry, type Choice, type CorpusIndex, essaysMatching, type PassageHit, type SearchFilters, type SearchOptions } from './search.js';
 import { isSingleHan, tokenize } from './tokenize.js';
-import { buildArrays, checkArrays, compactOf, composeArrays, type IndexArrays, nextUnit, type Units, unitsOf, unitText } from './units.js';
+import {
+  buildArrays,
+  checkArrays,
+  compactOf,
+  composeArrays,
+  type IndexArrays,
+  nextUnit,
+  type SegmentSlice,
+  type Units,
+  unitsOf,
+  unitText,
+  wholeSlice,
+} from './units.js';
 
 /**
  * The search index. The unit quoted is a sentence, so the index's documents are sentences;
@@ -136,27 +148,74 @@ function unitCountOf(essays: Essay[]): number {
   return n;
 }
 
+/** A segment of an index already open (file number `file` of its corpus), reused as it is there. */
+export interface ReusedSegment {
+  from: CorpusIndex;
+  file: number;
+}
+
+/** Where file `file`'s segment is in an index opened from segments; null for one build or another engine. */
+function sliceOf(index: CorpusIndex, file: number): { slice: SegmentSlice; postings: PostingsArrays } | null {
+  const d = internals.get(index);
+  const at = d?.segmentStarts;
+  if (!d?.postings || !at || file + 1 >= at.units.length) return null;
+  return {
+    slice: {
+      arrays: d.arrays,
+      units: [at.units[file] as number, at.units[file + 1] as number],
+      docs: [at.docs[file] as number, at.docs[file + 1] as number],
+      text: [at.text[file] as number, at.text[file + 1] as number],
+    },
+    postings: d.postings.segments[file] as PostingsArrays,
+  };
+}
+
+/** Whether `index` was opened from segments, so that a reload can reuse them (`ReusedSegment`). */
+export function hasSegments(index: CorpusIndex): boolean {
+  return internals.get(index)?.segmentStarts != null;
+}
+
 /**
- * The index of `corpus` from its files' segments (`buildSegment`, or a cache's copy), in the
- * corpus's file order, and the corpus's units when they are worked out already; throws when
- * a segment is not of its file.
+ * The index of `corpus` from its files' segments, in the corpus's file order: each built
+ * (`buildSegment`, or a cache's copy), or reused from an index already open, whose arrays are
+ * read in place and whose postings are shared (segments never change). Takes the corpus's
+ * units when they are worked out already; throws when a segment is not of its file.
  */
-export function openSegments(corpus: Corpus, segments: readonly IndexArrays[], units: Units = unitsOf(essaysOf(corpus))): CorpusIndex {
+export function openSegments(corpus: Corpus, segments: ReadonlyArray<IndexArrays | ReusedSegment>, units: Units = unitsOf(essaysOf(corpus))): CorpusIndex {
   if (units.essays !== essaysOf(corpus).length) throw new Error('openSegments: units of another corpus');
   if (segments.length !== corpus.files.length) throw new Error('openSegments: not a segment per file');
+  const slices: SegmentSlice[] = [];
+  const postings: PostingsArrays[] = [];
   segments.forEach((segment, i) => {
-    checkArrays(unitCountOf((corpus.files[i] as CorpusFile).essays), segment);
+    const count = unitCountOf((corpus.files[i] as CorpusFile).essays);
+    if ('from' in segment) {
+      const reused = sliceOf(segment.from, segment.file);
+      if (reused === null || reused.slice.units[1] - reused.slice.units[0] !== count) throw new Error('openSegments: a reused segment that is not of its file');
+      slices.push(reused.slice);
+      postings.push(reused.postings);
+      return;
+    }
+    checkArrays(count, segment);
     if (segment.postings === null) throw new Error('openSegments: a segment without postings');
+    slices.push(wholeSlice(segment));
+    postings.push(segment.postings);
   });
-  const arrays = composeArrays(segments);
+  const arrays = composeArrays(slices);
   checkArrays(units.paragraph.length, arrays);
-  return assemble(
-    corpus,
-    'chinese',
-    units,
-    arrays,
-    segments.map((s) => s.postings as PostingsArrays),
-  );
+  const index = assemble(corpus, 'chinese', units, arrays, postings);
+  (internals.get(index) as IndexData).segmentStarts = startsOf(slices);
+  return index;
+}
+
+/** Where each segment starts in composed arrays, and one more entry: where they end. */
+function startsOf(slices: readonly SegmentSlice[]): NonNullable<IndexData['segmentStarts']> {
+  const at = { units: new Uint32Array(slices.length + 1), docs: new Uint32Array(slices.length + 1), text: new Uint32Array(slices.length + 1) };
+  slices.forEach((s, i) => {
+    at.units[i + 1] = (at.units[i] as number) + s.units[1] - s.units[0];
+    at.docs[i + 1] = (at.docs[i] as number) + s.docs[1] - s.docs[0];
+    at.text[i + 1] = (at.text[i] as number) + s.text[1] - s.text[0];
+  });
+  return at;
 }
 
 function docCountOf(arrays: IndexArrays): number {
@@ -216,6 +275,8 @@ interface IndexData {
   joinedBytes: Buffer;
   /** Our postings, over the segments; null when another engine holds the terms. */
   postings: Postings | null;
+  /** For an index opened from segments: where each file's units, docs and text start in `arrays` (one more entry: the ends). */
+  segmentStarts: { units: Uint32Array; docs: Uint32Array; text: Uint32Array } | null;
   /** The term index searched: our postings, or a benchmark's engine. */
   engine: TermEngine;
   titleKeys: string[];
@@ -265,6 +326,7 @@ function assemble(
     arrays,
     joinedBytes: Buffer.from(arrays.joined.buffer, arrays.joined.byteOffset, arrays.joined.byteLength),
     postings,
+    segmentStarts: null,
     engine: engine ?? postingsEngine(postings as Postings),
     titleKeys: essays.map((e) => compactOf(foldText(e.title))),
     essayNumber: new Map(essays.map((e, i) => [e, i])),

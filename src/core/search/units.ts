@@ -262,18 +262,35 @@ export function buildArrays(units: Units, options: { postings: boolean; fileOfEs
 }
 
 /**
- * Segments (each `buildArrays` over one file's units) one after another, as one index's
- * arrays: unit, doc and text offsets moved past the segments before. The postings stay in
- * their segments (see `openPostings`); the result has none.
+ * Where a segment's arrays are: the units, docs and text `[from, to)` of `arrays`, which are
+ * either the segment's own (`buildArrays` over one file's units: everything) or an index's
+ * composed arrays, whose part for that file is reused as it is.
  */
-export function composeArrays(segments: readonly IndexArrays[]): IndexArrays {
+export interface SegmentSlice {
+  arrays: IndexArrays;
+  units: [number, number];
+  docs: [number, number];
+  text: [number, number];
+}
+
+/** All of a segment's own arrays. */
+export function wholeSlice(arrays: IndexArrays): SegmentSlice {
+  return { arrays, units: [0, arrays.doc.length], docs: [0, arrays.docStarts.length - 1], text: [0, arrays.joined.length] };
+}
+
+/**
+ * Segments one after another, as one index's arrays: unit, doc and text offsets moved from
+ * where each slice has them to past the segments before. The postings stay in their segments
+ * (see `openPostings`); the result has none.
+ */
+export function composeArrays(slices: readonly SegmentSlice[]): IndexArrays {
   let units = 0;
   let docs = 0;
   let text = 0;
-  for (const s of segments) {
-    units += s.doc.length;
-    docs += s.docStarts.length - 1;
-    text += s.joined.length;
+  for (const s of slices) {
+    units += s.units[1] - s.units[0];
+    docs += s.docs[1] - s.docs[0];
+    text += s.text[1] - s.text[0];
   }
   const doc = new Uint32Array(units);
   const docUnitStart = new Uint32Array(docs + 1);
@@ -283,21 +300,24 @@ export function composeArrays(segments: readonly IndexArrays[]): IndexArrays {
   let u0 = 0;
   let d0 = 0;
   let t0 = 0;
-  for (const s of segments) {
-    const n = s.doc.length;
-    const m = s.docStarts.length - 1;
-    for (let i = 0; i < n; i++) {
-      doc[u0 + i] = (s.doc[i] as number) + d0;
-      docUnits[u0 + i] = (s.docUnits[i] as number) + u0;
+  for (const {
+    arrays: a,
+    units: [uFrom, uTo],
+    docs: [dFrom, dTo],
+    text: [tFrom, tTo],
+  } of slices) {
+    for (let i = uFrom; i < uTo; i++) {
+      doc[u0 + i - uFrom] = (a.doc[i] as number) - dFrom + d0;
+      docUnits[u0 + i - uFrom] = (a.docUnits[i] as number) - uFrom + u0;
     }
-    for (let i = 0; i < m; i++) {
-      docUnitStart[d0 + i] = (s.docUnitStart[i] as number) + u0;
-      docStarts[d0 + i] = (s.docStarts[i] as number) + t0;
+    for (let i = dFrom; i < dTo; i++) {
+      docUnitStart[d0 + i - dFrom] = (a.docUnitStart[i] as number) - uFrom + u0;
+      docStarts[d0 + i - dFrom] = (a.docStarts[i] as number) - tFrom + t0;
     }
-    joined.set(s.joined, t0);
-    u0 += n;
-    d0 += m;
-    t0 += s.joined.length;
+    joined.set(a.joined.subarray(tFrom, tTo), t0);
+    u0 += uTo - uFrom;
+    d0 += dTo - dFrom;
+    t0 += tTo - tFrom;
   }
   docUnitStart[docs] = units;
   docStarts[docs] = text;

@@ -4,7 +4,7 @@ import type { Corpus, CorpusFile, Paragraph } from '../corpus/model.js';
 import { BUILD_ID } from '../corpus/parse-cache.js';
 import { buildSegment, openSegments } from './corpus-index.js';
 import { decodeIndex, encodeIndex } from './index-file.js';
-import type { RunWords } from './postings.js';
+import { checkPostings, type RunWords } from './postings.js';
 import type { CorpusIndex } from './search.js';
 import type { IndexArrays } from './units.js';
 
@@ -68,7 +68,9 @@ async function readSegment(store: CacheStore, file: CorpusFile): Promise<IndexAr
   if (bytes === null) return null;
   try {
     const { arrays, stamp } = decodeIndex(bytes);
-    return stamp === spansOf(file) && arrays.postings !== null ? arrays : null;
+    if (stamp !== spansOf(file) || arrays.postings === null) return null;
+    checkPostings(arrays.postings);
+    return arrays;
   } catch {
     // Truncated, corrupt or of another layout: built again.
     return null;

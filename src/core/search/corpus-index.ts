@@ -179,7 +179,9 @@ export function hasSegments(index: CorpusIndex): boolean {
  * The index of `corpus` from its files' segments, in the corpus's file order: each built
  * (`buildSegment`, or a cache's copy), or reused from an index already open, whose arrays are
  * read in place and whose postings are shared (segments never change). Takes the corpus's
- * units when they are worked out already; throws when a segment is not of its file.
+ * units when they are worked out already; throws when a segment is not of its file. The
+ * postings of a segment read from a cache are checked where they are read (cache.ts), not
+ * here, where a reload's new library is put together while the event loop waits.
  */
 export function openSegments(corpus: Corpus, segments: ReadonlyArray<IndexArrays | ReusedSegment>, units: Units = unitsOf(essaysOf(corpus))): CorpusIndex {
   if (units.essays !== essaysOf(corpus).length) throw new Error('openSegments: units of another corpus');

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from '../../../src/config.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
 import type { Corpus, CorpusFile } from '../../../src/core/corpus/model.js';
 import { loadOrBuildIndex, segmentEntry } from '../../../src/core/search/cache.js';
+import { decodeIndex, encodeIndex } from '../../../src/core/search/index-file.js';
 
 describe('loadOrBuildIndex', () => {
   let corpus: Corpus;
@@ -54,6 +55,17 @@ describe('loadOrBuildIndex', () => {
       ].sort(),
     );
     expect((await loadOrBuildIndex(corpus, dir)).source).toBe('hit');
+  });
+
+  test('rebuilds a segment whose postings name a sentence it does not have, one that reads back whole otherwise', async () => {
+    const built = await loadOrBuildIndex(corpus, dir);
+    const { arrays, stamp } = decodeIndex(await readFile(join(dir, entry())));
+    const postings = arrays.postings as NonNullable<typeof arrays.postings>;
+    postings.docs[0] = postings.fieldLength.length;
+    await writeFile(join(dir, entry()), encodeIndex(arrays, stamp));
+    const again = await loadOrBuildIndex(corpus, dir);
+    expect([again.source, again.built]).toEqual(['built', 1]);
+    expect(ids(again.index)).toEqual(ids(built.index));
   });
 
   test('still answers when the cache cannot be written', async () => {

@@ -132,6 +132,20 @@ describe('the bound', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  test('many small entries: the folder stays within its bound and a thirty-second of it, evicted now and then', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'yz-cache-'));
+    const store = createCacheStore(dir, 32_000);
+    for (let i = 0; i < 200; i++) {
+      await store.write(`e${String(i).padStart(3, '0')}.bin`, Buffer.alloc(300));
+      const names = await readdir(dir);
+      expect(names.length * 300, `after ${i + 1} writes`).toBeLessThanOrEqual(32_000 + 1000 + 300);
+    }
+    // The newest entries are the ones kept.
+    expect((await readdir(dir)).sort().at(-1)).toBe('e199.bin');
+    expect((await readdir(dir)).length).toBeLessThan(200);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   test('a partial write a dead process left is removed once stale; a fresh one is not', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'yz-cache-'));
     await mkdir(dir, { recursive: true });

@@ -12,9 +12,9 @@ import type { IndexArrays } from './units.js';
  * The index's segments on disk, one per corpus file, each keyed by the file's content hash,
  * the tokenizer and layout (CACHE_FORMAT) and the build: the same bytes in two corpora, or
  * under two names, are indexed once, and a corpus that gains a file builds that file's
- * segment alone. An entry also records the spans of the sentences it was built from, checked
- * against the file as parsed now, so a parser that cuts sentences otherwise (running from
- * source, where the build is not in the key) never reads a segment of other sentences.
+ * segment alone. Running from source, where the build is not in the key, an entry also
+ * records the spans of the sentences it was built from, checked against the file as parsed
+ * now, so a parser that cuts sentences otherwise never reads a segment of other sentences.
  * Anything wrong with an entry (missing, truncated, of an older format) is a rebuild of that
  * segment, never a failure to start.
  */
@@ -39,7 +39,17 @@ export function segmentEntry(file: CorpusFile): string {
   return `segment-${TOKENIZER}-v${CACHE_FORMAT}-${BUILD_ID ?? 'source'}-${file.hash.slice(0, 40)}.bin`;
 }
 
-/** The sentence spans a segment was built from: what its docs' text and postings follow from. */
+/**
+ * What a segment was built from besides the file's bytes: the build, which the entry's name
+ * holds. Running from source there is none, and the parser may have changed since the entry
+ * was written, so the sentence spans it was built from are its stamp instead (a hash of them,
+ * which a start of the built bot spares itself: tens of milliseconds on an archive).
+ */
+function stampOf(file: CorpusFile): string {
+  return BUILD_ID === undefined ? spansOf(file) : '';
+}
+
+/** The sentence spans of a file's paragraphs, hashed: what its docs' text and postings follow from. */
 function spansOf(file: CorpusFile): string {
   const h = createHash('sha256');
   const spans: number[] = [];
@@ -68,7 +78,7 @@ async function readSegment(store: CacheStore, file: CorpusFile): Promise<IndexAr
   if (bytes === null) return null;
   try {
     const { arrays, stamp } = decodeIndex(bytes);
-    if (stamp !== spansOf(file) || arrays.postings === null) return null;
+    if (stamp !== stampOf(file) || arrays.postings === null) return null;
     checkPostings(arrays.postings);
     return arrays;
   } catch {
@@ -90,7 +100,7 @@ export async function loadOrBuildSegment(
   if (cached !== null) return { segment: cached, written: null };
   const segment = buildSegment(file, runWords);
   // A file that could not be read has no content to key it by (and nothing worth keeping).
-  const written = file.hash === '' ? true : await store.write(segmentEntry(file), encodeIndex(segment, spansOf(file)));
+  const written = file.hash === '' ? true : await store.write(segmentEntry(file), encodeIndex(segment, stampOf(file)));
   return { segment, written };
 }
 

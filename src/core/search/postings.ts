@@ -284,8 +284,10 @@ export function checkPostings(a: PostingsArrays): void {
     throw new Error('loadPostings: a damaged index');
   }
   // A document past the segment's would be scored as another segment's.
-  const count = a.fieldLength.length;
-  for (const doc of a.docs) if (doc >= count) throw new Error('loadPostings: a damaged index');
+  const { docs } = a;
+  let last = 0;
+  for (let i = 0; i < docs.length; i++) last = Math.max(last, docs[i] as number);
+  if (docs.length > 0 && last >= a.fieldLength.length) throw new Error('loadPostings: a damaged index');
 }
 
 /** Checks arrays read from a cache or a worker, and gives their postings. */

@@ -2,7 +2,7 @@ import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { type CacheStore, createCacheStore } from '../cache/store.js';
 import { loadOrBuildSegment } from '../search/cache.js';
-import { buildSegment } from '../search/corpus-index.js';
+import { buildSegment, composeSegments } from '../search/corpus-index.js';
 import type { RunWords } from '../search/postings.js';
 import { buffersOf, type IndexArrays } from '../search/units.js';
 import { type KeptFile, readCorpusFolder } from './load.js';
@@ -73,8 +73,16 @@ try {
       send('kept' in f ? { kind: 'kept', file: f.file } : { kind: 'file', file: f });
       await taken;
     }
-    const sent = segments.filter((s): s is IndexArrays => s !== null);
-    send({ kind: 'index', dir: job.dir, segments }, sent.flatMap(buffersOf));
+    const fresh = segments.filter((s): s is IndexArrays => s !== null);
+    if (fresh.length === segments.length) {
+      // Nothing the serving thread has: put together here, where it costs no answer a wait.
+      const composed = composeSegments(fresh);
+      const buffers = [
+        ...buffersOf(composed.arrays),
+        ...composed.postings.flatMap((p) => [p.termStarts, p.offsets, p.docs, p.fieldLength].map((a) => a.buffer as ArrayBuffer)),
+      ];
+      send({ kind: 'index', dir: job.dir, composed }, [...new Set(buffers)]);
+    } else send({ kind: 'index', dir: job.dir, segments }, fresh.flatMap(buffersOf));
   }
 } catch (error) {
   send({ kind: 'refused', reason: `the reload failed (${(error as Error).message})` });

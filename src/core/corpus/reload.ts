@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Library } from '../dispatch/bot.js';
-import { hasSegments, openSegments, type ReusedSegment } from '../search/corpus-index.js';
+import { type ComposedSegments, hasSegments, openSegments, type ReusedSegment } from '../search/corpus-index.js';
 import type { CorpusIndex } from '../search/search.js';
 import { createUnitsBuilder, type IndexArrays, unitsOf } from '../search/units.js';
 import { workerSource } from '../worker-source.js';
@@ -119,6 +119,8 @@ export type ReloadMessage =
   | { kind: 'file'; file: CorpusFile }
   | { kind: 'kept'; file: string }
   | { kind: 'index'; dir: string; segments: Array<IndexArrays | null> }
+  /** Every segment new: put together in the worker already. */
+  | { kind: 'index'; dir: string; composed: ComposedSegments }
   | Exclude<LoadResult, { kind: 'loaded' }>;
 
 /** The served index's segments by their file's content hash, for a reload to reuse. */
@@ -216,7 +218,7 @@ export function loadInWorker(options: { cacheDir: string | null; cacheMaxBytes?:
 /** The new library from the files and segments the worker sent and those it kept; or why it must not be served. */
 function finish(
   current: Corpus,
-  message: { dir: string; segments: Array<IndexArrays | null> },
+  message: { dir: string } & ({ segments: Array<IndexArrays | null> } | { composed: ComposedSegments }),
   assembly: ReturnType<typeof createAssembly>,
   reusable: Map<string, ReusedSegment>,
 ): LoadResult {
@@ -226,12 +228,14 @@ function finish(
   const reason = reasonToKeep(summaryOf(current), corpus);
   if (reason) return { kind: 'refused', reason };
   try {
-    const segments = message.segments.map((segment, i) => {
-      const hash = (files[i] as CorpusFile).hash;
-      const reused = segment ?? reusable.get(hash);
-      if (reused === undefined) throw new Error(`no segment for ${(files[i] as CorpusFile).file}`);
-      return reused;
-    });
+    const segments =
+      'composed' in message
+        ? files.map((_, part) => ({ composed: message.composed, part }))
+        : message.segments.map((segment, i) => {
+            const reused = segment ?? reusable.get((files[i] as CorpusFile).hash);
+            if (reused === undefined) throw new Error(`no segment for ${(files[i] as CorpusFile).file}`);
+            return reused;
+          });
     return { kind: 'loaded', library: { corpus, index: openSegments(corpus, segments, assembly.units.finish()) } };
   } catch (error) {
     return { kind: 'refused', reason: `the index the reload built does not fit its corpus (${(error as Error).message})` };

@@ -154,20 +154,59 @@ export interface ReusedSegment {
   file: number;
 }
 
+/** Where each segment starts in composed arrays, and one more entry: where they end. */
+interface SegmentStarts {
+  units: Uint32Array;
+  docs: Uint32Array;
+  text: Uint32Array;
+}
+
+/**
+ * Several files' segments put together where they were built (a reload's worker): their
+ * arrays one after another, each file's postings, and where each file's part starts. Opened
+ * whole, nothing is copied in the thread that serves.
+ */
+export interface ComposedSegments {
+  arrays: IndexArrays;
+  postings: PostingsArrays[];
+  starts: SegmentStarts;
+}
+
+/** Part `part` of composed segments. */
+export interface ComposedPart {
+  composed: ComposedSegments;
+  part: number;
+}
+
+/** Composes segments (see ComposedSegments). */
+export function composeSegments(segments: readonly IndexArrays[]): ComposedSegments {
+  const slices = segments.map(wholeSlice);
+  return {
+    arrays: composeArrays(slices),
+    postings: segments.map((s) => {
+      if (s.postings === null) throw new Error('composeSegments: a segment without postings');
+      return s.postings;
+    }),
+    starts: startsOf(slices),
+  };
+}
+
+/** File `part`'s slice of arrays composed with `starts`. */
+function sliceAt(arrays: IndexArrays, starts: SegmentStarts, part: number): SegmentSlice {
+  return {
+    arrays,
+    units: [starts.units[part] as number, starts.units[part + 1] as number],
+    docs: [starts.docs[part] as number, starts.docs[part + 1] as number],
+    text: [starts.text[part] as number, starts.text[part + 1] as number],
+  };
+}
+
 /** Where file `file`'s segment is in an index opened from segments; null for one build or another engine. */
 function sliceOf(index: CorpusIndex, file: number): { slice: SegmentSlice; postings: PostingsArrays } | null {
   const d = internals.get(index);
   const at = d?.segmentStarts;
   if (!d?.postings || !at || file + 1 >= at.units.length) return null;
-  return {
-    slice: {
-      arrays: d.arrays,
-      units: [at.units[file] as number, at.units[file + 1] as number],
-      docs: [at.docs[file] as number, at.docs[file + 1] as number],
-      text: [at.text[file] as number, at.text[file + 1] as number],
-    },
-    postings: d.postings.segments[file] as PostingsArrays,
-  };
+  return { slice: sliceAt(d.arrays, at, file), postings: d.postings.segments[file] as PostingsArrays };
 }
 
 /** Whether `index` was opened from segments, so that a reload can reuse them (`ReusedSegment`). */
@@ -183,34 +222,59 @@ export function hasSegments(index: CorpusIndex): boolean {
  * postings of a segment read from a cache are checked where they are read (cache.ts), not
  * here, where a reload's new library is put together while the event loop waits.
  */
-export function openSegments(corpus: Corpus, segments: ReadonlyArray<IndexArrays | ReusedSegment>, units: Units = unitsOf(essaysOf(corpus))): CorpusIndex {
+export function openSegments(
+  corpus: Corpus,
+  segments: ReadonlyArray<IndexArrays | ReusedSegment | ComposedPart>,
+  units: Units = unitsOf(essaysOf(corpus)),
+): CorpusIndex {
   if (units.essays !== essaysOf(corpus).length) throw new Error('openSegments: units of another corpus');
   if (segments.length !== corpus.files.length) throw new Error('openSegments: not a segment per file');
   const slices: SegmentSlice[] = [];
   const postings: PostingsArrays[] = [];
   segments.forEach((segment, i) => {
     const count = unitCountOf((corpus.files[i] as CorpusFile).essays);
-    if ('from' in segment) {
-      const reused = sliceOf(segment.from, segment.file);
-      if (reused === null || reused.slice.units[1] - reused.slice.units[0] !== count) throw new Error('openSegments: a reused segment that is not of its file');
-      slices.push(reused.slice);
-      postings.push(reused.postings);
-      return;
-    }
-    checkArrays(count, segment);
-    if (segment.postings === null) throw new Error('openSegments: a segment without postings');
-    slices.push(wholeSlice(segment));
-    postings.push(segment.postings);
+    const { slice, postings: p } = resolve(segment);
+    if (slice.units[1] - slice.units[0] !== count) throw new Error('openSegments: a segment that is not of its file');
+    if ('postings' in segment) checkArrays(count, segment);
+    slices.push(slice);
+    postings.push(p);
   });
-  const arrays = composeArrays(slices);
+  // Composed whole where they were built, in this very order: opened as they are.
+  const whole = wholeComposed(segments);
+  const arrays = whole ? whole.arrays : composeArrays(slices);
   checkArrays(units.paragraph.length, arrays);
   const index = assemble(corpus, 'chinese', units, arrays, postings);
-  (internals.get(index) as IndexData).segmentStarts = startsOf(slices);
+  (internals.get(index) as IndexData).segmentStarts = whole ? whole.starts : startsOf(slices);
   return index;
 }
 
+/** A segment's slice and postings, wherever it is. */
+function resolve(segment: IndexArrays | ReusedSegment | ComposedPart): { slice: SegmentSlice; postings: PostingsArrays } {
+  if ('from' in segment) {
+    const reused = sliceOf(segment.from, segment.file);
+    if (reused === null) throw new Error('openSegments: a reused segment of an index not in segments');
+    return reused;
+  }
+  if ('composed' in segment) {
+    const { composed, part } = segment;
+    const p = composed.postings[part];
+    if (p === undefined || part + 1 >= composed.starts.units.length) throw new Error('openSegments: no such composed segment');
+    return { slice: sliceAt(composed.arrays, composed.starts, part), postings: p };
+  }
+  if (segment.postings === null) throw new Error('openSegments: a segment without postings');
+  return { slice: wholeSlice(segment), postings: segment.postings };
+}
+
+/** The composed segments that are all of `segments`, in order, if they are. */
+function wholeComposed(segments: ReadonlyArray<IndexArrays | ReusedSegment | ComposedPart>): ComposedSegments | null {
+  const first = segments[0];
+  if (first === undefined || !('composed' in first) || first.composed.postings.length !== segments.length) return null;
+  const { composed } = first;
+  return segments.every((s, i) => 'composed' in s && s.composed === composed && s.part === i) ? composed : null;
+}
+
 /** Where each segment starts in composed arrays, and one more entry: where they end. */
-function startsOf(slices: readonly SegmentSlice[]): NonNullable<IndexData['segmentStarts']> {
+function startsOf(slices: readonly SegmentSlice[]): SegmentStarts {
   const at = { units: new Uint32Array(slices.length + 1), docs: new Uint32Array(slices.length + 1), text: new Uint32Array(slices.length + 1) };
   slices.forEach((s, i) => {
     at.units[i + 1] = (at.units[i] as number) + s.units[1] - s.units[0];
@@ -278,7 +342,7 @@ interface IndexData {
   /** Our postings, over the segments; null when another engine holds the terms. */
   postings: Postings | null;
   /** For an index opened from segments: where each file's units, docs and text start in `arrays` (one more entry: the ends). */
-  segmentStarts: { units: Uint32Array; docs: Uint32Array; text: Uint32Array } | null;
+  segmentStarts: SegmentStarts | null;
   /** The term index searched: our postings, or a benchmark's engine. */
   engine: TermEngine;
   titleKeys: string[];

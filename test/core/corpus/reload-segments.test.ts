@@ -71,16 +71,21 @@ describe('a reload in the worker', () => {
     ] as const) {
       await writeFile(join(dir, name), text as string);
     }
-    const corpus = await loadCorpus(dir);
     const load = loadInWorker({ cacheDir });
     const entries = async () => (await readdir(cacheDir).catch(() => [])).sort();
     const segments = async () => (await entries()).filter((n) => n.startsWith('segment-'));
+    const parsed = async () => (await entries()).filter((n) => n.startsWith('parsed-'));
+
+    // Nothing served yet: every file parsed and indexed (the segments put together in the worker).
+    const start = loaded(await load(dir, { dir, files: [], version: 'none' }));
+    await expectAsFresh(dir, start.corpus, start.index);
+    expect([(await segments()).length, (await parsed()).length]).toEqual([3, 3]);
+    const { corpus } = start;
 
     // Added, sorting between two files: only it is parsed and indexed.
     await writeFile(join(dir, 'e.txt'), texts[2] as string);
-    const added = loaded(await load(dir, corpus, createIndex(corpus)));
-    expect(await segments()).toHaveLength(1);
-    expect((await entries()).filter((n) => n.startsWith('parsed-'))).toHaveLength(1);
+    const added = loaded(await load(dir, corpus, start.index));
+    expect([(await segments()).length, (await parsed()).length]).toEqual([4, 4]);
     expect(added.corpus.files.map((f) => f.file)).toEqual(['c.txt', 'e.txt', 'g.txt', 'm.txt']);
     // The files kept are the served corpus's own objects: not parsed, not copied.
     for (const [i, j] of [
@@ -95,7 +100,7 @@ describe('a reload in the worker', () => {
     // Replaced: its new content alone.
     await writeFile(join(dir, 'g.txt'), texts[4] as string);
     const replaced = loaded(await load(dir, added.corpus, added.index));
-    expect(await segments()).toHaveLength(2);
+    expect([(await segments()).length, (await parsed()).length]).toEqual([5, 5]);
     expect(replaced.corpus.files[2]).not.toBe(added.corpus.files[2]);
     expect(replaced.corpus.files[3]).toBe(added.corpus.files[3]);
     await expectAsFresh(dir, replaced.corpus, replaced.index);

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { Library } from '../dispatch/bot.js';
-import { type ComposedSegments, hasSegments, openSegments, type ReusedSegment } from '../search/corpus-index.js';
+import { type ComposedSegments, hasSegments, openSegmentsInTurns, type ReusedSegment } from '../search/corpus-index.js';
 import type { CorpusIndex } from '../search/search.js';
 import { createUnitsBuilder, type IndexArrays, unitsOf } from '../search/units.js';
 import { workerSource } from '../worker-source.js';
@@ -181,8 +181,9 @@ export function loadInWorker(options: { cacheDir: string | null; cacheMaxBytes?:
       }
       const assembly = createAssembly(current);
       let settled = false;
+      let finishing = false;
       const settle = (result: LoadResult) => {
-        if (settled) return;
+        if (settled || finishing) return;
         settled = true;
         void worker.terminate();
         resolve(result);
@@ -205,7 +206,13 @@ export function loadInWorker(options: { cacheDir: string | null; cacheMaxBytes?:
           settle(message);
           return;
         }
-        settle(finish(current, message, assembly, reusable));
+        // The worker's work is done (it may exit now); what is left is this thread's.
+        finishing = true;
+        void worker.terminate();
+        void finish(current, message, assembly, reusable).then((result) => {
+          finishing = false;
+          settle(result);
+        });
       });
       worker.once('error', (error) => {
         const memory = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
@@ -215,13 +222,16 @@ export function loadInWorker(options: { cacheDir: string | null; cacheMaxBytes?:
     });
 }
 
+/** How long a reload may hold the event loop in one turn while it puts the new index together. */
+const ASSEMBLY_TURN_MS = 10;
+
 /** The new library from the files and segments the worker sent and those it kept; or why it must not be served. */
-function finish(
+async function finish(
   current: Corpus,
   message: { dir: string } & ({ segments: Array<IndexArrays | null> } | { composed: ComposedSegments }),
   assembly: ReturnType<typeof createAssembly>,
   reusable: Map<string, ReusedSegment>,
-): LoadResult {
+): Promise<LoadResult> {
   const { files } = assembly;
   const corpus: Corpus = { dir: message.dir, files, version: corpusVersion(files) };
   if (corpus.version === current.version) return { kind: 'unchanged', version: corpus.version };
@@ -236,7 +246,7 @@ function finish(
             if (reused === undefined) throw new Error(`no segment for ${(files[i] as CorpusFile).file}`);
             return reused;
           });
-    return { kind: 'loaded', library: { corpus, index: openSegments(corpus, segments, assembly.units.finish()) } };
+    return { kind: 'loaded', library: { corpus, index: await openSegmentsInTurns(corpus, segments, assembly.units.finish(), ASSEMBLY_TURN_MS) } };
   } catch (error) {
     return { kind: 'refused', reason: `the index the reload built does not fit its corpus (${(error as Error).message})` };
   }

@@ -10,6 +10,7 @@ import {
   checkArrays,
   compactOf,
   composeArrays,
+  composeArraysInTurns,
   type IndexArrays,
   nextUnit,
   type SegmentSlice,
@@ -227,6 +228,33 @@ export function openSegments(
   segments: ReadonlyArray<IndexArrays | ReusedSegment | ComposedPart>,
   units: Units = unitsOf(essaysOf(corpus)),
 ): CorpusIndex {
+  const p = prepareSegments(corpus, segments, units);
+  return openPrepared(corpus, units, p, p.whole ? p.whole.arrays : composeArrays(p.slices));
+}
+
+/**
+ * `openSegments` for a reload in the thread that serves: the arrays are put together in turns
+ * of the event loop of about `turnMs` each, so that answers go on meanwhile.
+ */
+export async function openSegmentsInTurns(
+  corpus: Corpus,
+  segments: ReadonlyArray<IndexArrays | ReusedSegment | ComposedPart>,
+  units: Units,
+  turnMs: number,
+): Promise<CorpusIndex> {
+  const p = prepareSegments(corpus, segments, units);
+  return openPrepared(corpus, units, p, p.whole ? p.whole.arrays : await composeArraysInTurns(p.slices, turnMs));
+}
+
+interface PreparedSegments {
+  slices: SegmentSlice[];
+  postings: PostingsArrays[];
+  /** The segments, when they are all of one ComposedSegments in order. */
+  whole: ComposedSegments | null;
+}
+
+/** Each segment's slice and postings, checked against its file. */
+function prepareSegments(corpus: Corpus, segments: ReadonlyArray<IndexArrays | ReusedSegment | ComposedPart>, units: Units): PreparedSegments {
   if (units.essays !== essaysOf(corpus).length) throw new Error('openSegments: units of another corpus');
   if (segments.length !== corpus.files.length) throw new Error('openSegments: not a segment per file');
   const slices: SegmentSlice[] = [];
@@ -240,11 +268,14 @@ export function openSegments(
     postings.push(p);
   });
   // Composed whole where they were built, in this very order: opened as they are.
-  const whole = wholeComposed(segments);
-  const arrays = whole ? whole.arrays : composeArrays(slices);
+  return { slices, postings, whole: wholeComposed(segments) };
+}
+
+/** The index over the segments' arrays put together. */
+function openPrepared(corpus: Corpus, units: Units, p: PreparedSegments, arrays: IndexArrays): CorpusIndex {
   checkArrays(units.paragraph.length, arrays);
-  const index = assemble(corpus, 'chinese', units, arrays, postings);
-  (internals.get(index) as IndexData).segmentStarts = whole ? whole.starts : startsOf(slices);
+  const index = assemble(corpus, 'chinese', units, arrays, p.postings);
+  (internals.get(index) as IndexData).segmentStarts = p.whole ? p.whole.starts : startsOf(p.slices);
   return index;
 }
 
@@ -345,7 +376,8 @@ interface IndexData {
   segmentStarts: SegmentStarts | null;
   /** The term index searched: our postings, or a benchmark's engine. */
   engine: TermEngine;
-  titleKeys: string[];
+  /** Worked out on the first essay lookup by title. */
+  titleKeys: string[] | null;
   essayNumber: Map<Essay, number>;
   /** Worked out on the first author lookup: their pinyin is the only use of the pinyin dictionaries after parsing. */
   authorRecords: AuthorRecord[] | null;
@@ -394,7 +426,7 @@ function assemble(
     postings,
     segmentStarts: null,
     engine: engine ?? postingsEngine(postings as Postings),
-    titleKeys: essays.map((e) => compactOf(foldText(e.title))),
+    titleKeys: null,
     essayNumber: new Map(essays.map((e, i) => [e, i])),
     authorRecords: null,
     essayIndex: null,
@@ -474,7 +506,9 @@ function findEssays(d: IndexData, query: string): Essay[] {
   const id = query.trim().toLowerCase();
   const byId = d.essays.filter((e) => e.id.toLowerCase() === id);
   if (byId.length > 0) return byId;
-  return d.essays.filter((e, i) => (d.titleKeys[i] as string).includes(q) || compactOf(e.id).includes(q));
+  d.titleKeys ??= d.essays.map((e) => compactOf(foldText(e.title)));
+  const keys = d.titleKeys;
+  return d.essays.filter((e, i) => (keys[i] as string).includes(q) || compactOf(e.id).includes(q));
 }
 
 /** The essays a search may draw from, by number; null for all of them. */

@@ -284,6 +284,33 @@ export function wholeSlice(arrays: IndexArrays): SegmentSlice {
  * (see `openPostings`); the result has none.
  */
 export function composeArrays(slices: readonly SegmentSlice[]): IndexArrays {
+  const steps = composeSteps(slices);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `composeArrays` in turns of the event loop of about `turnMs` each: a reload puts an archive's
+ * index together in the thread that serves, and answers go on between two turns (the slices
+ * reused are the served index's, which never change).
+ */
+export async function composeArraysInTurns(slices: readonly SegmentSlice[], turnMs: number): Promise<IndexArrays> {
+  const steps = composeSteps(slices);
+  let started = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - started >= turnMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      started = performance.now();
+    }
+  }
+}
+
+/** Composes slice after slice, yielding after each. */
+function* composeSteps(slices: readonly SegmentSlice[]): Generator<void, IndexArrays> {
   let units = 0;
   let docs = 0;
   let text = 0;
@@ -314,6 +341,7 @@ export function composeArrays(slices: readonly SegmentSlice[]): IndexArrays {
     u0 += uTo - uFrom;
     d0 += dTo - dFrom;
     t0 += tTo - tFrom;
+    yield;
   }
   docUnitStart[docs] = units;
   docStarts[docs] = text;

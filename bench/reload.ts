@@ -41,6 +41,8 @@ export interface ReloadFigures {
 
 /** Files added and removed in the change runs. */
 const CHANGE_ROUNDS = 10;
+/** A change not served by then is a failure of the run. */
+const CHANGE_TIMEOUT_MS = 30_000;
 
 const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} };
 
@@ -82,10 +84,15 @@ async function changes(dir: string, text: string): Promise<{ added: ChangeRun[];
   const timed = async (change: () => Promise<void>, served: () => boolean): Promise<ChangeRun> => {
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
-    const outcome = new Promise<ReloadOutcome>((resolve) => waiting.push(resolve));
+    // A change never served would leave nothing pending, and the process would end in silence.
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = new Promise<ReloadOutcome>((resolve, reject) => {
+      waiting.push(resolve);
+      timer = setTimeout(() => reject(new Error(`bench: a change to the watched folder was not served within ${CHANGE_TIMEOUT_MS} ms`)), CHANGE_TIMEOUT_MS);
+    });
     const started = performance.now();
     await change();
-    const o = await outcome;
+    const o = await outcome.finally(() => clearTimeout(timer));
     const ms = performance.now() - started;
     await nextSample(delay);
     delay.disable();

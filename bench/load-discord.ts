@@ -20,7 +20,7 @@ import type { CorpusIndex } from '../src/core/search/search.js';
 import { startDiscord } from '../src/discord/bot.js';
 import { FIND_SOURCE, FIND_SOURCE_COMMAND } from '../src/discord/commands.js';
 import { type ButtonState, createButtonStore, encodeState } from '../src/discord/custom-id.js';
-import { capMessages, type DiscordMessage, noteToDiscord, replyToDiscord, sharedByLine } from '../src/discord/render.js';
+import { capMessages, type DiscordMessage, noteToDiscord, replyToDiscord } from '../src/discord/render.js';
 import { FakeDiscord, type FakeUser, type RecordedRequest } from '../test/discord/fake-discord.js';
 import { loadDraws } from './mix.js';
 import { exposeGc, heapUsedMb, inPool, type LoadFigures, percentile } from './stats.js';
@@ -235,7 +235,7 @@ export function expectedMessages(oracle: Bot, request: DiscordLoadRequest): Disc
     locale,
     ephemeral,
     share: { command, input },
-    lead: sharedBy ? [sharedByLine(sharedBy, locale)] : [],
+    ...(sharedBy ? { sharedBy } : {}),
     customId: (action) => buttons.customId({ ...action, owner: user.id, ephemeral }),
   });
   return capMessages(messages, locale);

@@ -239,7 +239,7 @@ describe('Share', () => {
     const i = r.fake.slashCommand({ name: 'many', user: bob, where: { install: 'user' } });
     const sent = await answered(r, i);
     expect(sent.map((s) => s.via)).toEqual(['callback', 'followup', 'followup', 'followup', 'followup', 'followup']);
-    expect(sent.at(-1)?.body.content).toBe('The rest of this answer did not fit. Narrow the query to see it.');
+    expect(sent.at(-1)?.body.content).toBe('The rest of this answer did not fit in Discord. Narrow the query to see it.');
     expect(publicly(r.fake.shown(i))).toHaveLength(6);
   });
 });

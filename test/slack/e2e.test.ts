@@ -177,9 +177,9 @@ function expectedPosts(
   share?: ButtonState,
   maxMessages = 5,
   replace = false,
-  preface?: SlackBlock[],
+  sharedBy?: { id: string; name: string },
 ): Array<Record<string, unknown>> {
-  const messages = replyToBlockKit(reply, { locale: 'en', visibility, ...(share ? { share } : {}), maxMessages, ...(preface ? { preface } : {}) });
+  const messages = replyToBlockKit(reply, { locale: 'en', visibility, ...(share ? { share } : {}), maxMessages, ...(sharedBy ? { sharedBy } : {}) });
   return messages.map((m, i) => ({
     response_type: reply.error ? 'ephemeral' : visibility,
     replace_original: replace && i === 0 && !reply.error,
@@ -278,7 +278,7 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     expect(reply.error).toBeUndefined();
     // The "Shared by" line opens the first message, rendered with it inside its limits.
     const sharedBy: SlackBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <@U0ALICE>', verbatim: true }] };
-    const publicPosts = expectedPosts(reply, 'in_channel', undefined, 4, false, [sharedBy]);
+    const publicPosts = expectedPosts(reply, 'in_channel', undefined, 4, false, { id: 'U0ALICE', name: 'alice' });
     const id = newId(`${mode}-share`);
     await transport().interact(blockAction(share, fake.responseUrl(id)));
     const shared = await fake.responses.until(publicPosts.length + 1, (r) => r.id === id);

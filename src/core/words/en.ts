@@ -19,6 +19,10 @@ export const en = {
     page: (pages: string) => `p. ${pages}`,
     pages: (pages: string) => `pp. ${pages}`,
     editors: 'the editors',
+    /** Above an answer posted for the channel from a private one; `name` is who shared it. */
+    sharedBy: (name: string) => `Shared by ${name}`,
+    /** Where a platform's limits on one answer cut it short. */
+    cutNotice: (platform: string) => `The rest of this answer did not fit in ${platform}. Narrow the query to see it.`,
   },
   /** The Discord adapter's own notices. */
   discord: {
@@ -28,12 +32,8 @@ export const en = {
     privateHere: 'Only you can see this: the bot may not post in this channel.',
     cannotShare: 'The bot may not post in this channel, so the answer cannot be shared here.',
     answeredPrivately: 'Answered privately.',
-    sharedBy: (name: string) => `Shared by ${name}`,
-    cutNotice: 'The rest of this answer did not fit. Narrow the query to see it.',
   },
   slack: {
-    cutNotice: 'The rest of this answer did not fit in Slack. Narrow the query to see it.',
-    sharedBy: (mention: string) => `Shared by ${mention}`,
     unknownSubcommand: (slashCommand: string) => `That is not a subcommand. ${slashCommand} takes these:`,
   },
   /** The web reader's chrome (it speaks English or Simplified Chinese, by Accept-Language). */

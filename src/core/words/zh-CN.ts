@@ -13,6 +13,8 @@ export const zhCN = {
     page: (pages: string) => `第${pages}页`,
     pages: (pages: string) => `第${pages}页`,
     editors: '编者',
+    sharedBy: (name: string) => `分享者：${name}`,
+    cutNotice: (platform: string) => `此回答的其余部分超出 ${platform} 的限制，请缩小查询范围。`,
   },
   discord: {
     expired: '此按钮已过期。请重新运行命令以获取结果。',
@@ -21,12 +23,8 @@ export const zhCN = {
     privateHere: '仅你可见：机器人无权在此频道发言。',
     cannotShare: '机器人无权在此频道发言，无法在此分享回答。',
     answeredPrivately: '已私下回复。',
-    sharedBy: (name: string) => `分享者：${name}`,
-    cutNotice: '此回答的其余部分超出 Discord 的限制，请缩小查询范围。',
   },
   slack: {
-    cutNotice: '此回答的其余部分超出 Slack 的限制，请缩小查询范围。',
-    sharedBy: (mention: string) => `分享者 ${mention}`,
     unknownSubcommand: (slashCommand: string) => `没有这个子命令。${slashCommand} 的子命令：`,
   },
   reader: {

@@ -203,7 +203,7 @@ async function writeArchive(source: Awaited<ReturnType<typeof loadCorpus>>, sour
 async function measureEssaySearch(dir: string): Promise<EssaySearchFigures | { failure: string }> {
   process.stderr.write('bench: finding essays on the archive…\n');
   try {
-    return benchEssaySearch(await loadCorpus(dir), 'archive', SEED);
+    return await benchEssaySearch(await loadCorpus(dir), 'archive', SEED);
   } catch (error) {
     return { failure: error instanceof Error ? error.message : String(error) };
   }

@@ -99,6 +99,7 @@ async function main(): Promise<number> {
     logger,
     rateLimit: config.rateLimit,
     links,
+    warmEssays: live || process.stdin.isTTY === true,
   });
   if (!reader && (config.publicUrl || config.reader.port)) {
     logger.warn(

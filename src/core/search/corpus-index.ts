@@ -1,6 +1,6 @@
 import { type Corpus, type Essay, essaysOf, type Paragraph, type Section } from '../corpus/model.js';
 import { latinKey, nameKeys, pinyinLabel } from '../corpus/names.js';
-import { createEssayIndex, type EssayIndex } from './essay-index.js';
+import { createEssayIndex, createEssayIndexInSlices, type EssayIndex } from './essay-index.js';
 import { type Folded, fold, foldText, occurrences, sourceSpan } from './fold.js';
 import { decodeIndex, encodeIndex } from './index-file.js';
 import { loadPostings, type Postings, type PostingsArrays, type Scored } from './postings.js';
@@ -231,6 +231,7 @@ function assemble(corpus: Corpus, kind: TokenizerKind, units: Units, arrays: Ind
     searchEssays: (query, limit) => essayIndexOf(d).essays(query, limit),
     searchAuthors: (name, limit) => essayIndexOf(d).authors(name, limit),
     complete: (kindOf, prefix, limit) => complete(d, kindOf, prefix, limit),
+    warmEssays: () => warmEssays(d),
   };
   internals.set(index, d);
   return index;
@@ -317,6 +318,17 @@ function essayIndexOf(d: IndexData): EssayIndex {
     d.authorRecords.map((a) => a.entry),
   );
   return d.essayIndex;
+}
+
+/** The essay index built in slices, unless a query built it first; the one built first is kept. */
+async function warmEssays(d: IndexData): Promise<void> {
+  if (d.essayIndex) return;
+  d.authorRecords ??= collectAuthors(d.essays);
+  const built = await createEssayIndexInSlices(
+    d.essays,
+    d.authorRecords.map((a) => a.entry),
+  );
+  d.essayIndex ??= built;
 }
 
 /**

@@ -66,6 +66,8 @@ export function loadUser(n: number): FakeUser {
   return { id: String(600000000000000000n + BigInt(n)), username: `load${n}` };
 }
 
+// Long on purpose: one table of weighted request kinds, each a few lines that draw its inputs
+// from the same corpus, index and seeded random.
 /**
  * `count` interactions, a mix weighted the way people use the bot: mostly /quote and the
  * context menu's /verify, every command Discord offers with varied queries cut from the corpus,

@@ -75,6 +75,12 @@ export function corpusVersion(files: CorpusFile[]): string {
  * Loads every `.txt` and `.pdf` file in a folder, in name order. A file that cannot be read or parsed
  * yields warnings and the others still load; the caller decides what an empty corpus means.
  */
+/**
+ * Text files in flight at once. Warm, an archive's load is mostly reading parse cache entries:
+ * one at a time, the disk waits for the parse of the last and the parse for the disk.
+ */
+const TEXT_READERS = 4;
+
 export async function loadCorpus(dir: string, options: { parseCache?: ParseCache } = {}): Promise<Corpus> {
   let names: string[];
   try {
@@ -98,15 +104,19 @@ export async function loadCorpus(dir: string, options: { parseCache?: ParseCache
     }
   };
   // PDFs are read in worker threads, a few at a time (each may take a second and its own
-  // memory); text files are parsed here, one after another. The order is the names' order.
+  // memory); text files are parsed here, a few in flight so that reading one file (or its
+  // parse cache entry) overlaps parsing another. The order is the names' order.
   const files: CorpusFile[] = new Array(names.length);
   const queue = names.map((name, i) => ({ name, i }));
   const pdfs = queue.filter((q) => /\.pdf$/iu.test(q.name));
   const workers = Array.from({ length: Math.min(PDF_READERS, pdfs.length) }, async () => {
     for (let next = pdfs.shift(); next; next = pdfs.shift()) files[next.i] = await loadOne(next.name);
   });
-  for (const q of queue.filter((q) => !/\.pdf$/iu.test(q.name))) files[q.i] = await loadOne(q.name);
-  await Promise.all(workers);
+  const texts = queue.filter((q) => !/\.pdf$/iu.test(q.name));
+  const readers = Array.from({ length: Math.min(TEXT_READERS, texts.length) }, async () => {
+    for (let next = texts.shift(); next; next = texts.shift()) files[next.i] = await loadOne(next.name);
+  });
+  await Promise.all([...workers, ...readers]);
   disambiguateIds(files);
   return { dir, files, version: corpusVersion(files) };
 }

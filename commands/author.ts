@@ -82,18 +82,12 @@ function unknownAuthor(ctx: CommandContext): Reply<never> {
 }
 
 const options = z.object({
-  name: queryText(100).meta({
-    description: 'Author name in Chinese, pinyin (either order) or Traditional characters',
-    zh: '作者姓名：中文、拼音（顺序不限）或繁体',
-    zhName: '姓名',
-    autocomplete: 'author',
-  }),
+  name: queryText(100).meta({ autocomplete: 'author' }),
 });
 
 export default {
   name: 'author',
-  description: 'An author: affiliation, essays, outline, length, notes and sources, thesis and terms',
-  descriptionZh: '作者概况：单位、文章、章节、篇幅、脚注与来源、论点与关键词',
+  words: (locale) => wordsFor(locale).commands.author,
   options,
   result: AuthorResult,
   positional: 'name',

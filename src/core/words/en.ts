@@ -6,6 +6,12 @@ import type { CitationField } from '../reply/citation.js';
  * interpolates (a command's name, a count) are parameters, never concatenated by callers,
  * so each language can put them where its grammar wants them.
  */
+/** The author and essay filters of the passage commands (/quote, /sources). */
+const filterOptions = {
+  author: { name: 'author', description: 'Only passages by this author: Chinese, Traditional or pinyin' },
+  essay: { name: 'essay', description: 'Only passages of this essay: its ID or part of its title' },
+};
+
 export const en = {
   /** What the renderers add themselves: button labels, the reader link, notes' remarks, pages. */
   labels: {
@@ -53,9 +59,19 @@ export const en = {
     notFound: 'There is no such essay or passage in the corpus (it may have changed since the link was made).',
     editors: 'the editors',
   },
-  /** The commands' own words. */
+  /**
+   * The commands' own words. Each command's `description` and its options' `name` and
+   * `description` are what /help, Discord's command menu and Slack's usage hints show; an
+   * option's English `name` is the option's own (`query`), its Chinese one an alias Discord
+   * shows and the command line accepts (`查询:智能鸿沟`).
+   */
   commands: {
     sources: {
+      description: 'List the sources the essays cite: full citations, URLs and the sentences citing them',
+      options: {
+        query: { name: 'query', description: 'Words from the passages or from the notes; leave empty for every source' },
+        ...filterOptions,
+      },
       title: 'Sources',
       citeNothing: 'These essays cite no sources.',
       uncited: (ids: string[]) => `The passages that match cite no sources: ${ids.join(', ')}. Try /quote to read them.`,
@@ -63,12 +79,16 @@ export const en = {
       citedByMax: (max: number) => `Each source lists its first ${max} citing places.`,
     },
     who: {
+      description: 'Who wrote it: the author, affiliation, essay and section of a heading or phrase',
+      options: { text: { name: 'text', description: 'A section heading (roughly) or a phrase from the essays' } },
       title: 'Who wrote it',
       nothing: 'No heading or passage matches that. Try a shorter part of the heading, or words from the sentence.',
       closest: 'No heading or passage has these exact words; this is the closest passage.',
       many: (n: number) => `${n} places match; all are listed.`,
     },
     verify: {
+      description: 'Check a sentence attributed to the essays: verbatim source, or closest passage and diff',
+      options: { sentence: { name: 'sentence', description: 'A sentence attributed to the essays, to check word for word' } },
       title: 'Verify a quotation',
       notFoundTitle: 'Not found in the essays',
       notFound: 'Nothing in the essays is close to this sentence. It may come from elsewhere, or be a paraphrase: try /quote with a few of its words.',
@@ -80,12 +100,21 @@ export const en = {
       equivalentNote: 'The essay has these words, with other punctuation, spacing or characters; quote it as shown.',
     },
     quote: {
+      description: 'Quote passages from the essays verbatim, with author, section and footnotes',
+      options: {
+        query: { name: 'query', description: 'Words or a phrase from the essays, in Simplified or Traditional Chinese or English' },
+        ...filterOptions,
+        count: { name: 'count', description: 'How many passages to show, 1 to 5' },
+        page: { name: 'page', description: 'Which page of results to show (for More)' },
+      },
       title: 'Quotes',
       pastEnd: (n: number) => `There are only ${n} passages; this page is past the end.`,
       range: (first: number, last: number) => `Quotes ${first}–${last}`,
       closest: 'No passage has these exact words; these are the closest.',
     },
     find: {
+      description: 'Find where each sentence of a message stands in the essays',
+      options: { text: { name: 'text', description: 'The message to look up, sentence by sentence' } },
       notFound: 'not in the essays',
       verbatim: 'verbatim',
       equivalent: 'same words, other punctuation',
@@ -96,10 +125,14 @@ export const en = {
       unchecked: (checked: number, rest: number) => `The first ${checked} sentences are checked; ${rest} more are not. Look one up with verify.`,
     },
     context: {
+      description: 'Show the whole paragraph of a passage, with all its footnotes',
+      options: { id: { name: 'id', description: 'A passage ID, as shown under a quote' } },
       title: 'Context',
       gone: 'That passage is not in the corpus (it may have changed since the button was made). Search again with /quote.',
     },
     author: {
+      description: 'An author: affiliation, essays, outline, length, notes and sources, thesis and terms',
+      options: { name: { name: 'name', description: 'Author name in Chinese, pinyin (either order) or Traditional characters' } },
       title: (name: string) => `Author: ${name}`,
       unknownTitle: 'Authors',
       unknown: (names: string) => `No author in the corpus has that name (Chinese, pinyin or Traditional characters all work). The authors: ${names}.`,
@@ -118,6 +151,8 @@ export const en = {
       none: '—',
     },
     cite: {
+      description: 'A reference to an essay or passage in GB/T 7714-2015 and BibTeX',
+      options: { target: { name: 'target', description: 'An essay ID, title (or part of one) or passage ID such as essay-id.4' } },
       title: (what: string) => `Cite: ${what}`,
       notFound: 'No essay or passage has that ID or title. Try /essays for the titles and passage IDs.',
       many: (n: number, shown: number) => `${n} essays match; the first ${shown} are cited. Give an essay ID to cite one.`,
@@ -127,6 +162,11 @@ export const en = {
       fields: { journal: 'journal', year: 'year', volume: 'volume', issue: 'issue', pages: 'pages' } satisfies Record<CitationField, string>,
     },
     essays: {
+      description: 'The table of contents, or the essays whose title, authors, keywords or abstract fit your words',
+      options: {
+        words: { name: 'words', description: 'Words of a title, author, keyword or abstract: the essays they fit, best first' },
+        page: { name: 'page', description: 'Which page of the table of contents or of the essays found to show (for More)' },
+      },
       range: (first: number, last: number, total: number) => ` (essays ${first}–${last} of ${total})`,
       listPastEnd: (pages: number) => `The list has ${pages} pages; this page is past the end.`,
       contentsPastEnd: (pages: number) => `The table of contents has ${pages} pages; this page is past the end.`,
@@ -147,6 +187,8 @@ export const en = {
         'No essay’s title, authors, keywords, abstract or headings match that. Try fewer or other words, English, pinyin or a Simplified form, or /essays without words for the table of contents.',
     },
     help: {
+      description: 'The commands, or one command’s usage and options',
+      options: { command: { name: 'command', description: 'A command to explain, e.g. quote' } },
       title: 'Commands',
       more: (help: string) => `Type ${help} followed by a command name for its options, e.g. ${help} quote. Options are given as name:value.`,
       unknown: (names: string) => `There is no such command. The commands are: ${names}.`,
@@ -155,7 +197,6 @@ export const en = {
       range: (min: number | undefined, max: number | undefined) => `${min ?? ''}–${max ?? ''}`,
       upTo: (n: number) => `up to ${n} characters`,
       oneOf: (c: string[]) => `one of ${c.join(', ')}`,
-      options: 'Options',
       none: 'This command has no options.',
     },
   },

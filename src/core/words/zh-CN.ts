@@ -1,5 +1,10 @@
 import type { Words } from './en.js';
 
+const filterOptions = {
+  author: { name: '作者', description: '只看该作者的文章（中文、繁体或拼音）' },
+  essay: { name: '文章', description: '只看这篇文章（编号或标题中的词）' },
+};
+
 /** The bot's own words in Simplified Chinese; Traditional is derived from these by opencc. */
 export const zhCN = {
   labels: {
@@ -47,6 +52,8 @@ export const zhCN = {
   },
   commands: {
     sources: {
+      description: '列出文章引用的来源：完整出处、网址及引用它的句子',
+      options: { query: { name: '查询', description: '段落或脚注中的词语；留空则列出全部来源' }, ...filterOptions },
       title: '来源',
       citeNothing: '这些文章没有引用来源。',
       uncited: (ids: string[]) => `相符的段落没有引用任何来源：${ids.join('、')}。可用 /quote 查看这些段落。`,
@@ -54,12 +61,16 @@ export const zhCN = {
       citedByMax: (max: number) => `每条来源只列出前 ${max} 处引用。`,
     },
     who: {
+      description: '查作者：某个章节标题或句子出自谁、哪篇文章、哪一节',
+      options: { text: { name: '内容', description: '章节标题（可不完整）或文中的句子' } },
       title: '出自谁手',
       nothing: '没有相符的章节标题或段落。可试试标题的一部分，或句子中的词语。',
       closest: '没有逐字相符的标题或段落，以下是最接近的段落。',
       many: (n: number) => `有 ${n} 处相符，全部列出。`,
     },
     verify: {
+      description: '核对据称出自文章的句子：给出原文出处，或最接近的段落及逐字差异',
+      options: { sentence: { name: '句子', description: '据称出自文章的句子，逐字核对' } },
       title: '核对引文',
       notFoundTitle: '文章中未找到',
       notFound: '文章中没有与这句话相近的内容。它可能出自别处，或是转述：可用 /quote 搜索其中几个词。',
@@ -70,12 +81,21 @@ export const zhCN = {
       equivalentNote: '文章中有这些字词，但标点、空格或字形不同；请按下文引用。',
     },
     quote: {
+      description: '逐字引用文章段落，附作者、章节与脚注',
+      options: {
+        query: { name: '查询', description: '要查找的词语或句子（简体、繁体或英文）' },
+        ...filterOptions,
+        count: { name: '条数', description: '显示几段引文（1–5）' },
+        page: { name: '页', description: '显示第几页结果' },
+      },
       title: '引文',
       pastEnd: (n: number) => `只有 ${n} 段结果，这一页已超出范围。`,
       range: (first: number, last: number) => `引文 第 ${first}–${last} 条`,
       closest: '没有逐字相符的段落，以下是最接近的结果。',
     },
     find: {
+      description: '逐句查找一条消息在文章中的出处',
+      options: { text: { name: '消息', description: '要查找出处的消息，逐句核对' } },
       notFound: '文章中未找到',
       verbatim: '与原文一致',
       equivalent: '字词一致，标点或字形不同',
@@ -86,10 +106,14 @@ export const zhCN = {
       unchecked: (checked: number, rest: number) => `只核对了前 ${checked} 句，其余 ${rest} 句未核对。可用 verify 单独核对。`,
     },
     context: {
+      description: '显示引文所在的整段原文及其全部脚注',
+      options: { id: { name: '段落', description: '段落编号（引文下方所示）' } },
       title: '上下文',
       gone: '语料中没有这个段落（按钮生成后语料可能已更新）。请用 /quote 重新搜索。',
     },
     author: {
+      description: '作者概况：单位、文章、章节、篇幅、脚注与来源、论点与关键词',
+      options: { name: { name: '姓名', description: '作者姓名：中文、拼音（顺序不限）或繁体' } },
       title: (name: string) => `作者：${name}`,
       unknownTitle: '作者列表',
       unknown: (names: string) => `语料中没有这位作者（中文、拼音、繁体均可）。全部作者：${names}。`,
@@ -108,6 +132,8 @@ export const zhCN = {
       none: '—',
     },
     cite: {
+      description: '按 GB/T 7714-2015 与 BibTeX 格式引用文章或段落',
+      options: { target: { name: '对象', description: '文章编号、标题（或其一部分）或段落编号，如 essay-id.4' } },
       title: (what: string) => `引用：${what}`,
       notFound: '没有这个编号或标题的文章或段落。用 /essays 查看标题与段落编号。',
       many: (n: number, shown: number) => `有 ${n} 篇文章符合，只列出前 ${shown} 篇。请给出文章编号。`,
@@ -116,6 +142,11 @@ export const zhCN = {
       fields: { journal: '刊名', year: '年份', volume: '卷', issue: '期', pages: '页码' },
     },
     essays: {
+      description: '目录；或按标题、作者、关键词与摘要查找文章',
+      options: {
+        words: { name: '词语', description: '标题、作者、关键词或摘要中的词：按相关度列出文章' },
+        page: { name: '页', description: '显示目录或查找结果的第几页' },
+      },
       range: (first: number, last: number, total: number) => `（第 ${first}—${last} 篇，共 ${total} 篇）`,
       listPastEnd: (pages: number) => `列表共 ${pages} 页，这一页已超出范围。`,
       contentsPastEnd: (pages: number) => `目录共 ${pages} 页，这一页已超出范围。`,
@@ -135,6 +166,8 @@ export const zhCN = {
       nothing: '没有文章的标题、作者、关键词、摘要或章节与之相符。可减少或换用其他词语，改用英文、拼音或简体字，或不带词语用 /essays 查看目录。',
     },
     help: {
+      description: '全部命令，或某个命令的用法与选项',
+      options: { command: { name: '命令', description: '要说明的命令，如 quote' } },
       title: '命令',
       more: (help: string) => `输入 ${help} 加命令名查看其选项，如 ${help} quote。选项写作 名称:值。`,
       unknown: (names: string) => `没有这个命令。全部命令：${names}。`,
@@ -143,7 +176,6 @@ export const zhCN = {
       range: (min: number | undefined, max: number | undefined) => `${min ?? ''}–${max ?? ''}`,
       upTo: (n: number) => `最多 ${n} 字`,
       oneOf: (c: string[]) => `可选 ${c.join('、')}`,
-      options: '选项',
       none: '此命令没有选项。',
     },
   },

@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import type { Command } from '../../../src/core/dispatch/command.js';
 import { en, type Words } from '../../../src/core/words/en.js';
 import { wordsFor } from '../../../src/core/words/index.js';
 import { zhCN } from '../../../src/core/words/zh-CN.js';
@@ -21,6 +23,21 @@ describe('the catalogue of words', () => {
     // @ts-expect-error errors.genericFailure is missing
     const broken: Words = { ...zhCN, errors };
     expect(broken.errors).not.toHaveProperty('genericFailure');
+  });
+
+  test('a command whose catalogue entry lacks one of its options fails the typecheck', () => {
+    const options = z.object({ query: z.string(), extra: z.string() });
+    const command = {
+      name: 'quote',
+      // @ts-expect-error the catalogue's quote has no words for the option `extra`
+      words: (locale) => wordsFor(locale).commands.quote,
+      options,
+      result: z.unknown(),
+      run: () => {
+        throw new Error('not run');
+      },
+    } satisfies Command<typeof options>;
+    expect(command.words('en').options).not.toHaveProperty('extra');
   });
 
   test('zh-TW and zh-HK are the Simplified words in Traditional characters, arguments kept verbatim', () => {

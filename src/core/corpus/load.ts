@@ -3,6 +3,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../dispatch/errors.js';
+import type { Locale } from '../reply/model.js';
+import { wordsFor } from '../words/index.js';
 import { withMetadata } from './metadata.js';
 import { type Corpus, type CorpusFile, essaysOf } from './model.js';
 import { parseCorpusFile } from './parse.js';
@@ -75,13 +77,14 @@ export function corpusVersion(files: CorpusFile[]): string {
  * Loads every `.txt` and `.pdf` file in a folder, in name order. A file that cannot be read or parsed
  * yields warnings and the others still load; the caller decides what an empty corpus means.
  */
-export async function loadCorpus(dir: string, options: { parseCache?: ParseCache } = {}): Promise<Corpus> {
+export async function loadCorpus(dir: string, options: { parseCache?: ParseCache; locale?: Locale } = {}): Promise<Corpus> {
   let names: string[];
   try {
     names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && CORPUS_FILE.test(e.name)).map((e) => e.name);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
-    throw new UserError('corpus_dir', `corpus: the folder ${dir} ${reason}. Set CORPUS_DIR or --corpus to a folder of .txt or .pdf essays.`);
+    const t = wordsFor(options.locale ?? 'en').operator.corpus;
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new UserError('corpus_dir', missing ? t.missingFolder(dir) : t.unreadableFolder(dir));
   }
   names.sort((a, b) => a.localeCompare(b));
   const loadOne = async (name: string): Promise<CorpusFile> => {
@@ -148,9 +151,10 @@ export function disambiguateIds(files: CorpusFile[]): void {
 }
 
 /** Says why a corpus cannot be served, or null when it has at least one essay. */
-export function whyUnservable(corpus: Corpus): string | null {
+export function whyUnservable(corpus: Corpus, locale: Locale = 'en'): string | null {
   if (essaysOf(corpus).length > 0) return null;
-  if (corpus.files.length === 0) return `corpus: no .txt or .pdf files in ${corpus.dir}. Put essays there, or set CORPUS_DIR or --corpus.`;
+  const t = wordsFor(locale).operator.corpus;
+  if (corpus.files.length === 0) return t.noFiles(corpus.dir);
   const reasons = corpus.files.flatMap((f) => f.warnings.map((w) => `${f.file}: ${w.message}`));
-  return `corpus: no essay could be loaded from ${corpus.dir} (${reasons.slice(0, 5).join('; ')}).`;
+  return t.noEssays(corpus.dir, reasons.slice(0, 5));
 }

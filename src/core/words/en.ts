@@ -207,6 +207,84 @@ export const en = {
     slashDescription: 'Quote, attribute and cite the essays word for word (help lists the subcommands)',
     privateOption: { name: 'private', description: 'Only you see the answer' },
   },
+  /**
+   * What an operator reads at the terminal: the CLI's and `npm start`'s usage and errors, the
+   * console's greeting, the configuration's and the corpus folder's problems. Each is
+   * actionable and prefixed with where it comes from (`config:`, `corpus:`). Log lines
+   * (pino's `msg`) stay English and are not here.
+   */
+  operator: {
+    cli: {
+      usage: (
+        locales: string,
+        commands: string,
+      ) => `usage: npm run --silent cli -- <command> [text] [--OPTION VALUE …] [--limit N] [--corpus DIR] [--locale ${locales}] [--json]
+
+Runs one bot command and prints its answer. Commands: ${commands}.
+Options of a command are given as --name value (see: cli -- help <command>); --limit sets
+how many results. With --json, stdout is one JSON object.`,
+      unknownCommand: (name: string) => `There is no command named ${name}. Run with --help for the list.`,
+      missingValue: 'An option is missing its value: write --name value.',
+      unreadable: 'The command line could not be read. Run with --help for the usage.',
+      locale: (locales: string) => `--locale must be one of: ${locales}.`,
+      noText: (command: string) => `${command} takes no text, only options. Try: help ${command}.`,
+      noLimit: (command: string) => `${command} has no count option, so --limit does not apply to it.`,
+      failed: 'The command failed unexpectedly; the details are on stderr.',
+    },
+    start: {
+      usage: `usage: npm start [-- --corpus DIR]
+
+With DISCORD_TOKEN and DISCORD_APPLICATION_ID, or SLACK_BOT_TOKEN with SLACK_APP_TOKEN or
+SLACK_SIGNING_SECRET, in .env or the environment, the bot goes live on those platforms.
+With none, it opens a local console on the corpus (also fed by a pipe).`,
+      slowStop: (seconds: number) => `stopping took over ${seconds} s; exiting anyway.`,
+    },
+    console: {
+      welcome: 'yinzheng — type /help for the commands, exit to leave.',
+    },
+    /** The body of a 404 from the health and reader servers. */
+    notFound: 'not found',
+    corpus: {
+      missingFolder: (dir: string) => `corpus: the folder ${dir} does not exist. Set CORPUS_DIR or --corpus to a folder of .txt or .pdf essays.`,
+      unreadableFolder: (dir: string) => `corpus: the folder ${dir} cannot be read. Set CORPUS_DIR or --corpus to a folder of .txt or .pdf essays.`,
+      noFiles: (dir: string) => `corpus: no .txt or .pdf files in ${dir}. Put essays there, or set CORPUS_DIR or --corpus.`,
+      noEssays: (dir: string, reasons: string[]) => `corpus: no essay could be loaded from ${dir} (${reasons.join('; ')}).`,
+    },
+    config: {
+      invalid: (problems: string[], file: string) => `config: ${problems.join('; ')}. Fix it in ${file} or the environment (see .env.example).`,
+      needs: (what: string, names: string[], file: string) =>
+        `config: ${what} needs ${names.join(' and ')}. Set ${names.length > 1 ? 'them' : 'it'} in ${file} (see .env.example).`,
+      /** What `needs` says needs the variables. */
+      what: {
+        discord: 'Discord',
+        slack: 'Slack',
+        oauth: 'Installing to several workspaces (OAuth)',
+        oauthHttp: 'Installing to several workspaces (OAuth, HTTP mode)',
+      },
+      oauthHttpOnly: (file: string) => `config: OAuth installs (SLACK_CLIENT_ID…) work in HTTP mode only. Remove SLACK_APP_TOKEN from ${file}.`,
+      slackMode: (file: string) => `config: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP). Set one in ${file} (see .env.example).`,
+      /**
+       * What is wrong with a variable's value, after its name. The schema passes the English
+       * text as zod's message; the configuration finds its key here and says it in the
+       * operator's language.
+       */
+      details: {
+        megabytes: 'must be a whole number of megabytes',
+        cacheMin: 'must be at least 16 (MB)',
+        applicationId: 'must be the numeric application ID (a snowflake)',
+        guildId: 'must be a numeric server ID (a snowflake)',
+        botToken: 'must start with xoxb-',
+        appToken: 'must start with xapp-',
+        slashCommand: 'must be a slash and up to 31 lowercase letters, digits, - or _ (e.g. /yinzheng)',
+        builtIn: 'is one of Slack’s built-in commands, which Slack refuses in a manifest',
+        generic: 'is a generic word another app may claim; choose a name of your own (e.g. /yz)',
+        publicUrl: 'must be the https:// address Slack reaches the bot at',
+        port: 'must be a port number',
+        secret: 'must be at least 16 characters (any random string)',
+        readerAccess: 'must be signed (the default) or public',
+      },
+    },
+  },
   errors: {
     unknownAuthorClosest: (closest: string) => `No author of the corpus has that name. Closest: ${closest}.`,
     unknownAuthor: (names: string) => `No author of the corpus has that name. Authors: ${names}.`,

@@ -185,6 +185,71 @@ export const zhCN = {
     slashDescription: '逐字引用、溯源、引证文章（help 列出子命令）',
     privateOption: { name: '私密', description: '仅自己可见' },
   },
+  operator: {
+    cli: {
+      usage: (
+        locales: string,
+        commands: string,
+      ) => `用法：npm run --silent cli -- <命令> [文字] [--选项 值 …] [--limit N] [--corpus 文件夹] [--locale ${locales}] [--json]
+
+运行一个机器人命令并输出回答。命令：${commands}。
+命令的选项写作 --名称 值（见 cli -- help <命令>）；--limit 设定结果条数。
+加 --json 时，标准输出为一个 JSON 对象。`,
+      unknownCommand: (name: string) => `没有名为 ${name} 的命令。加 --help 运行可查看命令列表。`,
+      missingValue: '有个选项缺少值：请写作 --名称 值。',
+      unreadable: '无法读取命令行。加 --help 运行可查看用法。',
+      locale: (locales: string) => `--locale 必须是以下之一：${locales}。`,
+      noText: (command: string) => `${command} 不接受文字，只接受选项。请试试 help ${command}。`,
+      noLimit: (command: string) => `${command} 没有条数选项，--limit 对它无效。`,
+      failed: '命令意外失败，详情见标准错误输出。',
+    },
+    start: {
+      usage: `用法：npm start [-- --corpus 文件夹]
+
+在 .env 或环境变量中设置 DISCORD_TOKEN 与 DISCORD_APPLICATION_ID，或 SLACK_BOT_TOKEN 加
+SLACK_APP_TOKEN 或 SLACK_SIGNING_SECRET，机器人即在这些平台上线。
+都未设置时，它在语料上打开本地控制台（也可从管道读入）。`,
+      slowStop: (seconds: number) => `停止用时超过 ${seconds} 秒，强制退出。`,
+    },
+    console: {
+      welcome: 'yinzheng — 输入 /help 查看命令，输入 exit 退出。',
+    },
+    notFound: '未找到',
+    corpus: {
+      missingFolder: (dir: string) => `corpus：文件夹 ${dir} 不存在。请将 CORPUS_DIR 或 --corpus 设为存放 .txt 或 .pdf 文章的文件夹。`,
+      unreadableFolder: (dir: string) => `corpus：无法读取文件夹 ${dir}。请将 CORPUS_DIR 或 --corpus 设为存放 .txt 或 .pdf 文章的文件夹。`,
+      noFiles: (dir: string) => `corpus：${dir} 中没有 .txt 或 .pdf 文件。请把文章放进去，或设置 CORPUS_DIR 或 --corpus。`,
+      noEssays: (dir: string, reasons: string[]) => `corpus：${dir} 中没有能载入的文章（${reasons.join('；')}）。`,
+    },
+    config: {
+      invalid: (problems: string[], file: string) => `config：${problems.join('；')}。请在 ${file} 或环境变量中修正（见 .env.example）。`,
+      needs: (what: string, names: string[], file: string) => `config：${what} 需要 ${names.join(' 和 ')}。请在 ${file} 中设置（见 .env.example）。`,
+      what: {
+        discord: 'Discord',
+        slack: 'Slack',
+        oauth: '安装到多个工作区（OAuth）',
+        oauthHttp: '安装到多个工作区（OAuth，HTTP 模式）',
+      },
+      oauthHttpOnly: (file: string) => `config：OAuth 安装（SLACK_CLIENT_ID…）只能用于 HTTP 模式。请从 ${file} 中删去 SLACK_APP_TOKEN。`,
+      slackMode: (file: string) =>
+        `config：Slack 需要 SLACK_APP_TOKEN（Socket Mode）或 SLACK_SIGNING_SECRET（HTTP）。请在 ${file} 中设置其一（见 .env.example）。`,
+      details: {
+        megabytes: '必须是整数（以 MB 计）',
+        cacheMin: '至少为 16（MB）',
+        applicationId: '必须是数字形式的应用 ID（snowflake）',
+        guildId: '必须是数字形式的服务器 ID（snowflake）',
+        botToken: '必须以 xoxb- 开头',
+        appToken: '必须以 xapp- 开头',
+        slashCommand: '必须是斜杠加至多 31 个小写字母、数字、- 或 _（如 /yinzheng）',
+        builtIn: '是 Slack 的内置命令，Slack 不接受在清单中声明',
+        generic: '是其他应用也可能占用的通用词，请另取名称（如 /yz）',
+        publicUrl: '必须是 Slack 访问机器人的 https:// 地址',
+        port: '必须是端口号',
+        secret: '至少 16 个字符（任意随机字符串）',
+        readerAccess: '必须是 signed（默认）或 public',
+      },
+    },
+  },
   errors: {
     unknownAuthorClosest: (closest: string) => `语料中没有这位作者。最接近的：${closest}。`,
     unknownAuthor: (names: string) => `语料中没有这位作者。作者有：${names}。`,

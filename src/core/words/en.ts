@@ -205,6 +205,7 @@ export const en = {
     findSource: 'Find source',
     findSourceDescription: 'Find where the words of this message stand in the essays',
     slashDescription: 'Quote, attribute and cite the essays word for word (help lists the subcommands)',
+    appDescription: '引证 — quotes, attributes and cites scholarly essays, word for word.',
     privateOption: { name: 'private', description: 'Only you see the answer' },
   },
   /**
@@ -283,6 +284,28 @@ With none, it opens a local console on the corpus (also fed by a pipe).`,
         secret: 'must be at least 16 characters (any random string)',
         readerAccess: 'must be signed (the default) or public',
       },
+    },
+    discord: {
+      tokenRefused:
+        'discord: Discord refused DISCORD_TOKEN (401 Unauthorized). Reset the token on the Developer Portal (Bot → Reset Token) and put it in .env.',
+      /** Gateway closes Discord does not let a client recover from (its gateway close event codes), each as what to fix. */
+      closes: {
+        4004: 'Discord refused DISCORD_TOKEN (gateway close 4004, authentication failed). Reset the token on the Developer Portal (Bot → Reset Token) and put it in .env.',
+        4010: 'Discord refused the shard the bot asked for (gateway close 4010). Check the sharding settings.',
+        4011: 'Discord requires sharding for this many servers (gateway close 4011). Start the bot through the ShardingManager (README: "Large deployments: sharding").',
+        4012: 'Discord refused the gateway version (gateway close 4012). Update discord.js.',
+        4013: 'Discord refused the intents the bot asked for (gateway close 4013, invalid intents).',
+        4014: 'Discord refused an intent this application may not use (gateway close 4014, disallowed intents). Check Privileged Gateway Intents on the Developer Portal (Bot).',
+      },
+      closedForGood: (code: number) => `the gateway closed for good (code ${code}); restart the bot.`,
+      userInstall:
+        "Discord refused the commands' integration types: the app is not installable to users. On the Developer Portal, open the app, then Installation → Installation Contexts, tick User Install, save, and deploy again (or set DISCORD_GUILD_ID to register to one server only).",
+    },
+    slack: {
+      tokenRefused: (why: string) => `slack: Slack refused SLACK_BOT_TOKEN (${why}). Check the bot token in .env (see .env.example).`,
+      socketFailed: (why: string) =>
+        `slack: could not open a Socket Mode connection (${why}). Check SLACK_APP_TOKEN in .env: an app-level token (xapp-) with the connections:write scope.`,
+      portBusy: (port: number, why: string) => `slack: could not listen for HTTP on PORT ${port} (${why}). Set another PORT in .env.`,
     },
   },
   errors: {

@@ -183,6 +183,7 @@ export const zhCN = {
     findSource: '查找出处',
     findSourceDescription: '查找这条消息的字句在文章中的出处',
     slashDescription: '逐字引用、溯源、引证文章（help 列出子命令）',
+    appDescription: '引证 — 逐字引用、溯源、引证学术文章。',
     privateOption: { name: '私密', description: '仅自己可见' },
   },
   operator: {
@@ -248,6 +249,26 @@ SLACK_APP_TOKEN 或 SLACK_SIGNING_SECRET，机器人即在这些平台上线。
         secret: '至少 16 个字符（任意随机字符串）',
         readerAccess: '必须是 signed（默认）或 public',
       },
+    },
+    discord: {
+      tokenRefused: 'discord：Discord 拒绝了 DISCORD_TOKEN（401 Unauthorized）。请在开发者门户重置令牌（Bot → Reset Token）并写入 .env。',
+      closes: {
+        4004: 'Discord 拒绝了 DISCORD_TOKEN（网关关闭码 4004，认证失败）。请在开发者门户重置令牌（Bot → Reset Token）并写入 .env。',
+        4010: 'Discord 拒绝了机器人请求的分片（网关关闭码 4010）。请检查分片设置。',
+        4011: '服务器数量已多到 Discord 要求分片（网关关闭码 4011）。请通过 ShardingManager 启动机器人（README：“Large deployments: sharding”）。',
+        4012: 'Discord 拒绝了网关版本（网关关闭码 4012）。请更新 discord.js。',
+        4013: 'Discord 拒绝了机器人请求的 intents（网关关闭码 4013，intents 无效）。',
+        4014: 'Discord 拒绝了本应用无权使用的 intent（网关关闭码 4014，intent 不被允许）。请检查开发者门户上的 Privileged Gateway Intents（Bot）。',
+      },
+      closedForGood: (code: number) => `网关已永久关闭（关闭码 ${code}），请重启机器人。`,
+      userInstall:
+        'Discord 拒绝了命令的集成类型：本应用不能安装到用户账户。请在开发者门户打开本应用，进入 Installation → Installation Contexts，勾选 User Install 并保存，再部署一次（或设置 DISCORD_GUILD_ID，只注册到一个服务器）。',
+    },
+    slack: {
+      tokenRefused: (why: string) => `slack：Slack 拒绝了 SLACK_BOT_TOKEN（${why}）。请检查 .env 中的机器人令牌（见 .env.example）。`,
+      socketFailed: (why: string) =>
+        `slack：无法打开 Socket Mode 连接（${why}）。请检查 .env 中的 SLACK_APP_TOKEN：应为带 connections:write 权限的应用级令牌（xapp-）。`,
+      portBusy: (port: number, why: string) => `slack：无法在 PORT ${port} 上监听 HTTP（${why}）。请在 .env 中另设 PORT。`,
     },
   },
   errors: {

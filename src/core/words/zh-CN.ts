@@ -250,6 +250,33 @@ SLACK_APP_TOKEN 或 SLACK_SIGNING_SECRET，机器人即在这些平台上线。
         readerAccess: '必须是 signed（默认）或 public',
       },
     },
+    report: {
+      counts: (c: { essays: number; authors: number; sections: number; paragraphs: number; footnotes: number; urls: number }) =>
+        `文章 ${c.essays} 篇，作者 ${c.authors} 位，章节 ${c.sections} 个，段落 ${c.paragraphs} 段，脚注 ${c.footnotes} 条，网址 ${c.urls} 个`,
+      editorsNote: '，含编者按',
+      pages: (first: number, last: number) => `，第 ${first}–${last} 页`,
+      issue: (journal: string | null, year: number | string | null, issue: number | string | null, fromMeta: boolean) =>
+        `期次：${journal ?? '未印刊名'}，${year ?? '未印年份'}，第 ${issue ?? '?'} 期（${fromMeta ? '取自 .meta.json' : '据页面所印'}）`,
+      essayPages: (first: number, last: number) => ` 第 ${first}–${last} 页`,
+      editors: '编者',
+      authors: (authors: string[]) => `作者：${authors.length > 0 ? authors.join('；') : '未找到'}`,
+      noAffiliation: '未找到单位',
+      abstract: (characters: number) => `摘要：${characters} 字`,
+      keywords: (keywords: string) => `关键词：${keywords}`,
+      funding: '基金项目',
+      acknowledgements: '致谢',
+      received: (date: string) => `收稿 ${date}`,
+      revised: (date: string) => `修回 ${date}`,
+      english: (parts: string[]) => `英文部分：${parts.join('，')}`,
+      englishTitle: '标题',
+      englishAuthors: (n: number) => `作者 ${n} 位`,
+      englishAbstract: (characters: number) => `摘要（${characters} 个字符）`,
+      englishKeywords: (n: number) => `关键词 ${n} 个`,
+      usage: '用法：npm run corpus:check [-- --corpus 文件夹 | 文件夹]',
+      oneFolder: 'corpus:check：最多一个文件夹',
+      folder: (dir: string, version: string) => `语料：${dir}（版本 ${version}）`,
+      total: (files: number, warnings: number) => `文件 ${files} 个，警告 ${warnings} 条`,
+    },
     discord: {
       tokenRefused: 'discord：Discord 拒绝了 DISCORD_TOKEN（401 Unauthorized）。请在开发者门户重置令牌（Bot → Reset Token）并写入 .env。',
       closes: {

@@ -4,12 +4,16 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../dispatch/errors.js';
 import type { Locale } from '../reply/model.js';
+import { en } from '../words/en.js';
 import { wordsFor } from '../words/index.js';
 import { withMetadata } from './metadata.js';
 import { type Corpus, type CorpusFile, essaysOf } from './model.js';
 import { parseCorpusFile } from './parse.js';
 import type { ParseCache } from './parse-cache.js';
 import { readPdf } from './pdf-reader.js';
+
+/** What a corpus file that looks wrong is told (see the catalogue: operator.warnings). */
+const W = en.operator.warnings;
 
 export { parseCorpusFile } from './parse.js';
 
@@ -20,12 +24,12 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  * line ends become LF, so that line numbers in warnings match what an editor shows.
  */
 export function decodeCorpusText(bytes: Uint8Array): { text: string } | { problem: string } {
-  if (bytes.includes(0)) return { problem: 'binary file (it has NUL bytes), not text: skipped' };
+  if (bytes.includes(0)) return { problem: W.binary };
   let text: string;
   try {
     text = UTF8.decode(bytes);
   } catch {
-    return { problem: 'not UTF-8 text: skipped (save it as UTF-8)' };
+    return { problem: W.notUtf8 };
   }
   return { text: text.replace(/^\uFEFF/u, '').replace(/\r\n?/gu, '\n') };
 }
@@ -52,7 +56,7 @@ const PDF_READERS = Math.max(1, Math.min(4, availableParallelism()));
  */
 export async function parsePdfBytes(file: string, bytes: Uint8Array, hash = hashOf(bytes)): Promise<CorpusFile> {
   const read = await readPdf(bytes);
-  if (!read.ok) return { file, symposium: null, essays: [], warnings: [{ file, line: 0, page: read.page, message: `${read.message}: skipped` }], hash };
+  if (!read.ok) return { file, symposium: null, essays: [], warnings: [{ file, line: 0, page: read.page, message: W.skipped(read.message) }], hash };
   const parsed = parseCorpusFile(file, read.text, hash);
   // The lines are of the text made from the PDF, which nobody can open: the page says where.
   const warnings = [
@@ -95,7 +99,7 @@ export async function loadCorpus(dir: string, options: { parseCache?: ParseCache
         file: name,
         symposium: null,
         essays: [],
-        warnings: [{ file: name, line: 0, message: `cannot be read (${(error as Error).message}): skipped` }],
+        warnings: [{ file: name, line: 0, message: W.unreadable((error as Error).message) }],
         hash: '',
       };
     }
@@ -141,7 +145,7 @@ export function disambiguateIds(files: CorpusFile[]): void {
       const suffix = createHash('sha256').update(f.file).digest('hex').slice(0, 4);
       let id = `${essay.id}-${suffix}`;
       for (let n = 2; owner.has(id); n++) id = `${essay.id}-${suffix}-${n}`;
-      f.warnings.push({ file: f.file, line: essay.line, message: `essay ID ${essay.id} is taken by ${taken}: this essay's ID is ${id}` });
+      f.warnings.push({ file: f.file, line: essay.line, message: W.idTaken(essay.id, taken, id) });
       owner.set(id, f.file);
       essay.id = id;
       for (const section of essay.sections) for (const p of section.paragraphs) p.id = `${id}.${p.number}`;

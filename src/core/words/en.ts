@@ -313,6 +313,55 @@ With none, it opens a local console on the corpus (also fed by a pipe).`,
       folder: (dir: string, version: string) => `corpus: ${dir} (version ${version})`,
       total: (files: number, warnings: number) => `${files} files, ${warnings} warnings`,
     },
+    /**
+     * What the parser and the PDF reader say of a corpus file that looks wrong, after its
+     * place (`corpus: FILE:LINE:` or `corpus: FILE, page N:`). corpus:check and a console
+     * print them; a live bot logs them. They are made while parsing, in a worker and kept in
+     * the parse cache, so they are said in English.
+     */
+    warnings: {
+      authorLine: (names: string) =>
+        `author line: cannot tell where the names in ${names} divide (no note names them): separate them with spaces or 、 in the text, or add an author note`,
+      cutParagraph: 'paragraph ends mid-sentence: its continuation is not in the file',
+      textBeforeEssay: 'text before any essay title and author line: kept as a document with no author',
+      cutAtEnd: 'paragraph ends mid-sentence at the end of the file: its continuation is not in the file',
+      ibidFirst: (mark: string, text: string) => `footnote ${mark} (${text}) is 同上 but no note comes before it`,
+      shortForm: (mark: string, text: string) => `footnote ${mark} is a short form (${text}) with no full citation in the essay`,
+      printedTwice: (mark: string) => `footnote ${mark} is printed twice in one block of notes`,
+      markerWithoutNote: (mark: string) => `marker ${mark} has no note: no ${mark} in the notes printed after it`,
+      noteTaken: (mark: string, line: number) => `marker ${mark} points at a note another marker already took (line ${line})`,
+      noteWithoutMarker: (mark: string) => `footnote ${mark} has no marker in the text before it`,
+      strangerAffiliation: (name: string) => `affiliation note names ${name}, who is not the author of any essay in the file`,
+      brokenUrl: (mark: string, text: string) => `footnote ${mark} has a URL broken by spaces that could not be rejoined: check it (${text})`,
+      afterEnglish: 'text after the English block (Abstract, Key Words, About the Authors) is read as the essay’s body: check it',
+      englishWithoutAbstract: 'English block without an Abstract: only its title and keywords are kept',
+      emptyFile: 'file is empty',
+      noEssay: 'no essay found (a title followed by an author line)',
+      noAffiliation: (name: string) => `no affiliation note (*, 【作者简介】 or About the Authors) for ${name}`,
+      idTaken: (id: string, file: string, newId: string) => `essay ID ${id} is taken by ${file}: this essay's ID is ${newId}`,
+      binary: 'binary file (it has NUL bytes), not text: skipped',
+      notUtf8: 'not UTF-8 text: skipped (save it as UTF-8)',
+      unreadable: (why: string) => `cannot be read (${why}): skipped`,
+      skipped: (why: string) => `${why}: skipped`,
+      metadataNotJson: (file: string, why: string) => `corpus: ${file}: is not valid JSON (${why}).`,
+      metadataInvalid: (file: string, problems: string[]) => `corpus: ${file}: ${problems.join('; ')}.`,
+      metadataUnreadable: (why: string) => `cannot be read (${why})`,
+      metadataUnused: (why: string) => `${why} Its facts are not used.`,
+      pdfTooLarge: (mb: string, max: number) => `is ${mb} MB, over the ${max} MB a PDF may have: split it into issues or essays`,
+      pdfEncrypted: 'is encrypted (it asks for a password): save a copy without a password and put that in the folder',
+      pdfDamaged: (why: string) => `is not a readable PDF (${why}): the file may be damaged or cut short; download it again`,
+      pdfTooManyPages: (pages: number, max: number) => `has ${pages} pages, over the ${max} a PDF may have: split it into issues or essays`,
+      pdfNoText: 'has no text layer (a scan?): the bot reads only PDFs with text; run OCR on it or use the publisher’s PDF',
+      pdfUnmapped: (unreadable: number, characters: number) =>
+        `has text the bot cannot read as characters (its fonts map glyphs to no Unicode text, a missing or broken ToUnicode map; ${unreadable} of ${characters} characters are unreadable): export it again with fonts embedded as Unicode, or use the text`,
+      pdfUnknownLabel: (label: string) =>
+        `has lines at the foot of the page labelled ${label}, which is no note alphabet the bot knows (① ➀ ❶ ⑴ ¹ [1] 1) *): they are read as text, not notes`,
+      pdfTwoColumns: 'looks like two columns, which the bot cannot put in reading order: check its paragraphs, or use a one-column PDF',
+      pdfSlow: (seconds: number) => `took over ${seconds} s to read: split it into smaller PDFs`,
+      pdfMemory: (mb: number) => `needs more than ${mb} MB to read: split it into smaller PDFs`,
+      pdfFailed: (why: string) => `could not be read (${why}): download it again, or report it`,
+      pdfReaderStopped: (code: number) => `could not be read (the reader stopped with code ${code}): download it again, or report it`,
+    },
     discord: {
       tokenRefused:
         'discord: Discord refused DISCORD_TOKEN (401 Unauthorized). Reset the token on the Developer Portal (Bot → Reset Token) and put it in .env.',

@@ -5,7 +5,6 @@ import type { Command, CommandContext } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import type { Locale, Reply, ReplyAction, ReplyBlock } from '../src/core/reply/model.js';
 import { AuthorResult } from '../src/core/reply/results.js';
-import { isChinese } from '../src/core/reply/traditional.js';
 import type { AuthorEntry } from '../src/core/search/search.js';
 import { wordsFor } from '../src/core/words/index.js';
 
@@ -73,7 +72,7 @@ function unknownAuthor(ctx: CommandContext): Reply<never> {
   return {
     command: 'author',
     title: t.unknownTitle,
-    message: t.unknown(all.map((a) => a.name).join(isChinese(ctx.locale) ? '、' : ', ') || '—'),
+    message: t.unknown(all.length > 0 ? all.map((a) => a.name) : [t.none]),
     blocks: list.length > 0 ? [{ kind: 'text', text: list.join('\n') }] : [],
     actions: [],
     results: [],

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { type Command, type OptionSpec, optionSpecs, wordsOf } from '../src/core/dispatch/command.js';
 import type { Locale, ReplyBlock } from '../src/core/reply/model.js';
 import { HelpResult } from '../src/core/reply/results.js';
-import { isChinese } from '../src/core/reply/traditional.js';
 import { wordsFor } from '../src/core/words/index.js';
 
 function describe(command: Command, locale: Locale): string {
@@ -76,9 +75,9 @@ export default {
             kind: 'fields',
             fields: specs.map((s) => {
               const notes = constraints(s, ctx.locale);
-              const name = isChinese(ctx.locale) ? `${s.name}（${wordsOf(command, ctx.locale, s.name).name}）` : s.name;
-              const suffix = notes.length === 0 ? '' : isChinese(ctx.locale) ? `（${notes.join('，')}）` : ` (${notes.join(', ')})`;
-              return { label: name, value: `${optionDescription(command, s, ctx.locale)}${suffix}` };
+              const label = t.option(s.name, wordsOf(command, ctx.locale, s.name).name);
+              const suffix = notes.length === 0 ? '' : t.notes(notes);
+              return { label, value: `${optionDescription(command, s, ctx.locale)}${suffix}` };
             }),
           }
         : { kind: 'text', text: t.none },

@@ -22,8 +22,8 @@ export const en = {
     resolvedAs: '→',
     citedAt: (locator: string) => ` (cited at ${locator})`,
     empty: 'Nothing to show.',
-    page: (pages: string) => `p. ${pages}`,
-    pages: (pages: string) => `pp. ${pages}`,
+    page: (page: number) => `p. ${page}`,
+    pages: (first: number, last: number) => `pp. ${first}–${last}`,
     editors: 'the editors',
   },
   /** The Discord adapter's own notices. */
@@ -135,7 +135,8 @@ export const en = {
       options: { name: { name: 'name', description: 'Author name in Chinese, pinyin (either order) or Traditional characters' } },
       title: (name: string) => `Author: ${name}`,
       unknownTitle: 'Authors',
-      unknown: (names: string) => `No author in the corpus has that name (Chinese, pinyin or Traditional characters all work). The authors: ${names}.`,
+      unknown: (names: string[]) =>
+        `No author in the corpus has that name (Chinese, pinyin or Traditional characters all work). The authors: ${names.join(', ')}.`,
       many: (n: number, shown: number) => `${n} authors match; the first ${shown} are shown. Give the full name to see one.`,
       affiliation: 'Affiliation',
       essay: 'Essay',
@@ -198,6 +199,10 @@ export const en = {
       upTo: (n: number) => `up to ${n} characters`,
       oneOf: (c: string[]) => `one of ${c.join(', ')}`,
       none: 'This command has no options.',
+      /** An option in a command's help: its name, and in Chinese its Chinese name beside it. */
+      option: (name: string, _localName: string) => `${name}`,
+      /** What an option's help adds after its description: required, its range or length. */
+      notes: (notes: string[]) => ` (${notes.join(', ')})`,
     },
   },
   /** What the platforms show of the app itself: Discord's command menu, Slack's manifest. */

@@ -15,8 +15,8 @@ export const zhCN = {
     resolvedAs: '→',
     citedAt: (locator: string) => `（引于${locator}）`,
     empty: '没有可显示的内容。',
-    page: (pages: string) => `第${pages}页`,
-    pages: (pages: string) => `第${pages}页`,
+    page: (page: number) => `第${page}页`,
+    pages: (first: number, last: number) => `第${first}—${last}页`,
     editors: '编者',
   },
   discord: {
@@ -116,7 +116,7 @@ export const zhCN = {
       options: { name: { name: '姓名', description: '作者姓名：中文、拼音（顺序不限）或繁体' } },
       title: (name: string) => `作者：${name}`,
       unknownTitle: '作者列表',
-      unknown: (names: string) => `语料中没有这位作者（中文、拼音、繁体均可）。全部作者：${names}。`,
+      unknown: (names: string[]) => `语料中没有这位作者（中文、拼音、繁体均可）。全部作者：${names.join('、')}。`,
       many: (n: number, shown: number) => `有 ${n} 位作者符合，只显示前 ${shown} 位。请给出全名。`,
       affiliation: '单位',
       essay: '文章',
@@ -177,6 +177,8 @@ export const zhCN = {
       upTo: (n: number) => `最多 ${n} 字`,
       oneOf: (c: string[]) => `可选 ${c.join('、')}`,
       none: '此命令没有选项。',
+      option: (name: string, localName: string) => `${name}（${localName}）`,
+      notes: (notes: string[]) => `（${notes.join('，')}）`,
     },
   },
   platform: {

@@ -320,6 +320,23 @@ SLACK_APP_TOKEN 或 SLACK_SIGNING_SECRET，机器人即在这些平台上线。
       pdfFailed: (why: string) => `无法读取（${why}）：请重新下载，或报告此问题`,
       pdfReaderStopped: (code: number) => `无法读取（读取程序以代码 ${code} 退出）：请重新下载，或报告此问题`,
     },
+    deploy: {
+      needsDiscord: 'deploy:discord 需要 DISCORD_TOKEN 和 DISCORD_APPLICATION_ID。请在 .env 中设置（见 .env.example）。',
+      server: (id: string) => `服务器 ${id}`,
+      everywhere: '所有地方（全局；Discord 可能要过一阵才显示）',
+      globalCommands: '全局命令',
+      registered: (n: number, where: string, names: string[]) => `deploy:discord：已为${where}注册 ${n} 个命令：${names.join(', ')}`,
+      removed: (n: number, from: string, names: string[]) => `deploy:discord：已从${from}删除 ${n} 个命令，以免重复显示：${names.join(', ')}`,
+      nothingRemoved: 'deploy:discord：另一范围中没有要删除的命令',
+      serverLink: (url: string) => `deploy:discord：添加到服务器：${url}`,
+      userLink: (url: string) => `deploy:discord：添加到自己的账户（随处可用）：${url}`,
+      refused: (status: number, why: string, hint: string) => `deploy:discord：Discord 拒绝了注册（HTTP ${status}）：${why}。${hint}`,
+      checkToken: '请检查 DISCORD_TOKEN。',
+      checkIds: '请检查 DISCORD_APPLICATION_ID 和 DISCORD_GUILD_ID。',
+      wroteManifest: (path: string, command: string, mode: string) => `已写入 ${path}（${command}，${mode}）`,
+      http: (url: string, redirect: string | undefined) => `HTTP，地址 ${url}${redirect ? `，OAuth 重定向 ${redirect}` : ''}`,
+      socketMode: 'Socket 模式',
+    },
     discord: {
       tokenRefused: 'discord：Discord 拒绝了 DISCORD_TOKEN（401 Unauthorized）。请在开发者门户重置令牌（Bot → Reset Token）并写入 .env。',
       closes: {

@@ -7,7 +7,7 @@ import { PassageResult } from '../src/core/reply/results.js';
 import { wordsFor } from '../src/core/words/index.js';
 
 const options = z.object({
-  id: z.string().min(1, { message: 'is empty' }).max(120, { message: 'is longer than 120 characters' }),
+  id: z.string().min(1).max(120),
 });
 
 export default {

@@ -34,11 +34,7 @@ export const ESSAYS_PER_PAGE = 10;
 const WORDS_MAX = 100;
 
 const options = z.object({
-  words: z
-    .string()
-    .max(WORDS_MAX, { message: `is longer than ${WORDS_MAX} characters` })
-    .refine(hasWordCharacters, { message: en.errors.details.noEssayWords })
-    .optional(),
+  words: z.string().max(WORDS_MAX).refine(hasWordCharacters, { message: en.errors.details.noEssayWords }).optional(),
   page: z.number().int().min(1).max(1000).default(1),
 });
 

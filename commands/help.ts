@@ -36,7 +36,7 @@ function constraints(spec: OptionSpec, locale: Locale): string[] {
 }
 
 const options = z.object({
-  command: z.string().max(32, { message: 'is longer than 32 characters' }).optional(),
+  command: z.string().max(32).optional(),
 });
 
 export default {

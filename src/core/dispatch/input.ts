@@ -22,13 +22,13 @@ export function hasWordCharacters(text: string): boolean {
   return /[\p{L}\p{N}]/u.test(text);
 }
 
-/** A free-text query option: bounded, and refusing text of only spaces or punctuation. */
+/**
+ * A free-text query option: bounded, and refusing text of only spaces or punctuation. What
+ * is wrong is said by describeIssue in the requester's language; the refine's message is the
+ * key it looks up, so the bounds need none.
+ */
 export function queryText(maxLength: number) {
-  return z
-    .string()
-    .min(1, { message: 'is empty' })
-    .max(maxLength, { message: `is longer than ${maxLength} characters` })
-    .refine(hasWordCharacters, { message: en.errors.details.noWords });
+  return z.string().min(1).max(maxLength).refine(hasWordCharacters, { message: en.errors.details.noWords });
 }
 
 const FULLWIDTH_DIGITS = /[\uFF10-\uFF19]/gu;

@@ -6,8 +6,8 @@ import type { CommandContext } from './command.js';
 
 /** The author and essay filters shared by the passage commands (/quote, /sources). */
 export const filterOptions = {
-  author: z.string().max(60, { message: 'is longer than 60 characters' }).optional().meta({ autocomplete: 'author' }),
-  essay: z.string().max(120, { message: 'is longer than 120 characters' }).optional().meta({ autocomplete: 'essay' }),
+  author: z.string().max(60).optional().meta({ autocomplete: 'author' }),
+  essay: z.string().max(120).optional().meta({ autocomplete: 'essay' }),
 };
 
 /** The slice of `total` results a page shows, or null when the page is past the end. */

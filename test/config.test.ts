@@ -2,14 +2,15 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT, parseConfig } from '../src/config.js';
 import { isUserError } from '../src/core/dispatch/errors.js';
+import type { Locale } from '../src/core/reply/model.js';
 import { captureLogs } from './support/logs.js';
 
 const DISCORD = { DISCORD_TOKEN: 'a-discord-token', DISCORD_APPLICATION_ID: '123456789012345678' };
 const SLACK_SOCKET = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' };
 
-function errorOf(env: Record<string, string>): string {
+function errorOf(env: Record<string, string>, locale: Locale = 'en'): string {
   try {
-    parseConfig(env);
+    parseConfig(env, {}, locale);
   } catch (error) {
     if (isUserError(error)) return error.message;
     throw error;
@@ -58,6 +59,16 @@ describe('config', () => {
     );
     expect(errorOf({ SLACK_BOT_TOKEN: 'xapp-swapped', SLACK_APP_TOKEN: 'xoxb-swapped' })).toBe(
       'config: SLACK_BOT_TOKEN must start with xoxb-; SLACK_APP_TOKEN must start with xapp-. Fix it in .env or the environment (see .env.example).',
+    );
+  });
+
+  test('an operator who asks for Chinese reads the problem in Chinese, the variables named as they are', () => {
+    expect(errorOf({ DISCORD_TOKEN: 't' }, 'zh-CN')).toBe('config：Discord 需要 DISCORD_APPLICATION_ID。请在 .env 中设置（见 .env.example）。');
+    expect(errorOf({ SLACK_BOT_TOKEN: 'xapp-swapped', SLACK_APP_TOKEN: 'xoxb-swapped' }, 'zh-CN')).toBe(
+      'config：SLACK_BOT_TOKEN 必须以 xoxb- 开头；SLACK_APP_TOKEN 必须以 xapp- 开头。请在 .env 或环境变量中修正（见 .env.example）。',
+    );
+    expect(errorOf({ SLACK_BOT_TOKEN: 'xoxb-1' }, 'zh-TW')).toBe(
+      'config：Slack 需要 SLACK_APP_TOKEN（Socket Mode）或 SLACK_SIGNING_SECRET（HTTP）。請在 .env 中設置其一（見 .env.example）。',
     );
   });
 

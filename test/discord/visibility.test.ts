@@ -7,6 +7,7 @@ import type { Command } from '../../src/core/dispatch/command.js';
 import type { Reply } from '../../src/core/reply/model.js';
 import { escapeMarkdown } from '../../src/discord/render.js';
 import { requester } from '../support/bot.js';
+import { fixtureWords } from '../support/words.js';
 import { type FakeUser, PERMISSIONS, type StoredMessage } from './fake-discord.js';
 import { answered, bob, buttonsOf, EPHEMERAL, embedsOf, type Running, start } from './harness.js';
 import { alice } from './support.js';
@@ -19,8 +20,7 @@ import { alice } from './support.js';
 
 const boom = {
   name: 'boom',
-  description: 'Always fails',
-  descriptionZh: '总是失败',
+  words: fixtureWords({ description: 'Always fails', options: {} }, { description: '总是失败', options: {} }),
   options: z.object({}),
   result: z.unknown(),
   run(): never {
@@ -31,8 +31,7 @@ const boom = {
 /** An answer of twenty messages, more than any interaction may send. */
 const many = {
   name: 'many',
-  description: 'A very long answer',
-  descriptionZh: '很长的回答',
+  words: fixtureWords({ description: 'A very long answer', options: {} }, { description: '很长的回答', options: {} }),
   options: z.object({}),
   result: z.unknown(),
   run: (_input: unknown, ctx: { corpus: { version: string } }): Reply => ({

@@ -28,6 +28,7 @@ import {
 } from '../../src/slack/render.js';
 import { createReader } from '../../src/web/reader.js';
 import { requester } from '../support/bot.js';
+import { fixtureWords } from '../support/words.js';
 import {
   appMention,
   blockAction,
@@ -81,8 +82,7 @@ const SAMPLE_LINES: Record<string, string> = {
 const longText = '人工智能治理攸关全人类的共同命运，需要各国携手应对<挑战>&机遇。'.repeat(1300);
 const huge: Command = {
   name: 'huge',
-  description: 'fixture',
-  descriptionZh: 'fixture',
+  words: fixtureWords({ description: 'fixture', options: { n: { name: 'n', description: 'fixture' } } }),
   result: z.unknown(),
   options: z.object({ n: z.number().int().optional() }),
   run: (_input, ctx) => ({
@@ -115,8 +115,7 @@ const huge: Command = {
  */
 const many: Command = {
   name: 'many',
-  description: 'fixture',
-  descriptionZh: 'fixture',
+  words: fixtureWords({ description: 'fixture', options: {} }),
   result: z.unknown(),
   options: z.object({}),
   run: (_input, ctx) => ({
@@ -131,9 +130,8 @@ const many: Command = {
 /** A fixture command that fails with a bug, to show the adapter answers briefly and logs. */
 const broken: Command = {
   name: 'broken',
-  description: 'fixture',
+  words: fixtureWords({ description: 'fixture', options: {} }),
   result: z.unknown(),
-  descriptionZh: 'fixture',
   options: z.object({}),
   run: () => {
     throw new TypeError('fixture bug: cannot read properties of undefined');

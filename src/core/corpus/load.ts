@@ -3,11 +3,17 @@ import { readdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../dispatch/errors.js';
+import type { Locale } from '../reply/model.js';
+import { en } from '../words/en.js';
+import { wordsFor } from '../words/index.js';
 import { withMetadata } from './metadata.js';
 import { type Corpus, type CorpusFile, essaysOf } from './model.js';
 import { parseCorpusFile } from './parse.js';
 import type { ParseCache } from './parse-cache.js';
 import { readPdf } from './pdf-reader.js';
+
+/** What a corpus file that looks wrong is told (see the catalogue: operator.warnings). */
+const W = en.operator.warnings;
 
 export { parseCorpusFile } from './parse.js';
 
@@ -18,12 +24,12 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  * line ends become LF, so that line numbers in warnings match what an editor shows.
  */
 export function decodeCorpusText(bytes: Uint8Array): { text: string } | { problem: string } {
-  if (bytes.includes(0)) return { problem: 'binary file (it has NUL bytes), not text: skipped' };
+  if (bytes.includes(0)) return { problem: W.binary };
   let text: string;
   try {
     text = UTF8.decode(bytes);
   } catch {
-    return { problem: 'not UTF-8 text: skipped (save it as UTF-8)' };
+    return { problem: W.notUtf8 };
   }
   return { text: text.replace(/^\uFEFF/u, '').replace(/\r\n?/gu, '\n') };
 }
@@ -50,7 +56,7 @@ const PDF_READERS = Math.max(1, Math.min(4, availableParallelism()));
  */
 export async function parsePdfBytes(file: string, bytes: Uint8Array, hash = hashOf(bytes)): Promise<CorpusFile> {
   const read = await readPdf(bytes);
-  if (!read.ok) return { file, symposium: null, essays: [], warnings: [{ file, line: 0, page: read.page, message: `${read.message}: skipped` }], hash };
+  if (!read.ok) return { file, symposium: null, essays: [], warnings: [{ file, line: 0, page: read.page, message: W.skipped(read.message) }], hash };
   const parsed = parseCorpusFile(file, read.text, hash);
   // The lines are of the text made from the PDF, which nobody can open: the page says where.
   const warnings = [
@@ -72,22 +78,23 @@ export function corpusVersion(files: CorpusFile[]): string {
 }
 
 /**
- * Loads every `.txt` and `.pdf` file in a folder, in name order. A file that cannot be read or parsed
- * yields warnings and the others still load; the caller decides what an empty corpus means.
- */
-/**
  * Text files in flight at once. Warm, an archive's load is mostly reading parse cache entries:
  * one at a time, the disk waits for the parse of the last and the parse for the disk.
  */
 const TEXT_READERS = 4;
 
-export async function loadCorpus(dir: string, options: { parseCache?: ParseCache } = {}): Promise<Corpus> {
+/**
+ * Loads every `.txt` and `.pdf` file in a folder, in name order. A file that cannot be read or parsed
+ * yields warnings and the others still load; the caller decides what an empty corpus means.
+ */
+export async function loadCorpus(dir: string, options: { parseCache?: ParseCache; locale?: Locale } = {}): Promise<Corpus> {
   let names: string[];
   try {
     names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && CORPUS_FILE.test(e.name)).map((e) => e.name);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
-    throw new UserError('corpus_dir', `corpus: the folder ${dir} ${reason}. Set CORPUS_DIR or --corpus to a folder of .txt or .pdf essays.`);
+    const t = wordsFor(options.locale ?? 'en').operator.corpus;
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new UserError('corpus_dir', missing ? t.missingFolder(dir) : t.unreadableFolder(dir));
   }
   names.sort((a, b) => a.localeCompare(b));
   const loadOne = async (name: string): Promise<CorpusFile> => {
@@ -98,7 +105,7 @@ export async function loadCorpus(dir: string, options: { parseCache?: ParseCache
         file: name,
         symposium: null,
         essays: [],
-        warnings: [{ file: name, line: 0, message: `cannot be read (${(error as Error).message}): skipped` }],
+        warnings: [{ file: name, line: 0, message: W.unreadable((error as Error).message) }],
         hash: '',
       };
     }
@@ -148,7 +155,7 @@ export function disambiguateIds(files: CorpusFile[]): void {
       const suffix = createHash('sha256').update(f.file).digest('hex').slice(0, 4);
       let id = `${essay.id}-${suffix}`;
       for (let n = 2; owner.has(id); n++) id = `${essay.id}-${suffix}-${n}`;
-      f.warnings.push({ file: f.file, line: essay.line, message: `essay ID ${essay.id} is taken by ${taken}: this essay's ID is ${id}` });
+      f.warnings.push({ file: f.file, line: essay.line, message: W.idTaken(essay.id, taken, id) });
       owner.set(id, f.file);
       essay.id = id;
       for (const section of essay.sections) for (const p of section.paragraphs) p.id = `${id}.${p.number}`;
@@ -158,9 +165,10 @@ export function disambiguateIds(files: CorpusFile[]): void {
 }
 
 /** Says why a corpus cannot be served, or null when it has at least one essay. */
-export function whyUnservable(corpus: Corpus): string | null {
+export function whyUnservable(corpus: Corpus, locale: Locale = 'en'): string | null {
   if (essaysOf(corpus).length > 0) return null;
-  if (corpus.files.length === 0) return `corpus: no .txt or .pdf files in ${corpus.dir}. Put essays there, or set CORPUS_DIR or --corpus.`;
+  const t = wordsFor(locale).operator.corpus;
+  if (corpus.files.length === 0) return t.noFiles(corpus.dir);
   const reasons = corpus.files.flatMap((f) => f.warnings.map((w) => `${f.file}: ${w.message}`));
-  return `corpus: no essay could be loaded from ${corpus.dir} (${reasons.slice(0, 5).join('; ')}).`;
+  return t.noEssays(corpus.dir, reasons.slice(0, 5));
 }

@@ -1,6 +1,5 @@
 import { type Words, wordsFor } from '../words/index.js';
 import type { ActionKind, Attribution, Locale, ReplyAction, ReplyBlock, ReplyFootnote, ReplyMarker } from './model.js';
-import { isChinese } from './traditional.js';
 
 /**
  * What every renderer shows, decided once: labels, button numbering, the pieces of a quote
@@ -242,8 +241,7 @@ export function pageText(pages: readonly number[] | undefined, locale: Locale): 
   if (!pages || pages.length === 0) return null;
   const first = pages[0] as number;
   const last = pages[pages.length - 1] as number;
-  if (first === last) return labelsFor(locale).page(String(first));
-  return labelsFor(locale).pages(`${first}${isChinese(locale) ? '—' : '–'}${last}`);
+  return first === last ? labelsFor(locale).page(first) : labelsFor(locale).pages(first, last);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { type EssaySearchFigures, essaySearchSection } from './essays.js';
+import { type FileAddFigures, fileAddTargets } from './file-add.js';
 import type { GrowthFigures } from './growth.js';
 import { SEARCH_LIMIT, type SizeResult } from './measure.js';
 import type { PdfFigures } from './pdf.js';
@@ -74,6 +75,8 @@ export interface ReportInput {
   load: Array<PlatformLoad | { platform: string; failure: string }>;
   pdf: PdfFigures | { failure: string };
   reload: ReloadFigures | { failure: string } | null;
+  /** One file added to the archive a live bot serves (bench/file-add.ts). */
+  fileAdd: FileAddFigures | { failure: string } | null;
   /** Builds of the 100× corpus and the archive in turn, in one process (bench/growth.ts). */
   growth: GrowthFigures | { failure: string } | null;
   /** Finding essays on the archive: the essay index against the substring filter (bench/essays.ts). */
@@ -308,6 +311,7 @@ function targets(input: ReportInput): string {
       ]);
     }
   }
+  rows.push(...fileAddTargets(input.fileAdd));
   if (bundled?.recall) {
     const r = bundled.recall.chinese;
     rows.push(['Recall@3 on the labelled set', pct(r.at3, r.total), '100%', mark(r.at3 === r.total)]);

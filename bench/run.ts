@@ -6,6 +6,7 @@
  *
  *   node dist/bench/run.js [--sizes 1,100,1000,archive] [--cold-runs 10] [--no-write]
  *   node dist/bench/run.js --only essays    # finding essays on the archive alone, printed, not written
+ *   node dist/bench/run.js --only file-add  # one file added to the served archive, printed, not written
  *
  * Each corpus size is measured in a child process of its own (bench/size.ts), so that its peak
  * RSS is its own, of a process that loads only the core, and one size's garbage does not slow
@@ -20,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../src/config.js';
 import { loadCorpus } from '../src/core/corpus/load.js';
 import { benchEssaySearch, type EssaySearchFigures, essaySearchSection } from './essays.js';
+import { benchFileAdd, fileAddTargets } from './file-add.js';
 import type { GrowthFigures } from './growth.js';
 import { benchDiscordLoad } from './load-discord.js';
 import { benchSlackLoad } from './load-slack.js';
@@ -250,8 +252,25 @@ async function onlyEssays(): Promise<void> {
 
 // Long on purpose: the bench's run in order (sizes, children, growth, reload, essays, report),
 // each step a named helper; what stays here is the order and the progress lines.
+/** `--only file-add`: the archive generated, one file added to it while served, printed; nothing else. */
+async function onlyFileAdd(): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'yinzheng-bench-'));
+  try {
+    const source = await loadCorpus(BUNDLED_CORPUS_DIR);
+    const sourceBytes = (await Promise.all(source.files.map((f) => readFile(join(BUNDLED_CORPUS_DIR, f.file))))).reduce((n, b) => n + b.length, 0);
+    const dir = join(work, 'archive');
+    await writeArchive(source, sourceBytes, dir);
+    const figures = await benchFileAdd('archive', dir, join(work, 'cache'));
+    const rows = fileAddTargets(figures).map((r) => `| ${r.join(' | ')} |`);
+    process.stdout.write(`${rows.join('\n')}\nEach add, ms: ${figures.servedMs.map((v) => v.toFixed(0)).join(', ')}\n`);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   if (flag('only', '') === 'essays') return onlyEssays();
+  if (flag('only', '') === 'file-add') return onlyFileAdd();
   // `archive` is a journal's twenty years: 2,000 essays in 200 files.
   const sizes = flag('sizes', '1,100,1000,archive')
     .split(',')
@@ -339,6 +358,17 @@ async function main(): Promise<void> {
       }
     }
 
+    process.stderr.write('bench: one file added to a served corpus…\n');
+    let fileAdd: ReportInput['fileAdd'] = null;
+    if (largeDir !== undefined && largest === ARCHIVE) {
+      try {
+        // Last: it adds files to the archive's folder.
+        fileAdd = await benchFileAdd(largeLabel, largeDir, join(work, 'file-add-cache'));
+      } catch (error) {
+        fileAdd = { failure: error instanceof Error ? error.message : String(error) };
+      }
+    }
+
     const machine: Machine = {
       node: process.version,
       cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
@@ -349,7 +379,7 @@ async function main(): Promise<void> {
       seed: SEED,
       totalSeconds: (performance.now() - started) / 1000,
     };
-    const report = renderReport({ machine, results, failures, cold, coldLarge, load, pdf, reload, growth, essays, botFlags: BOT_FLAGS, defaults });
+    const report = renderReport({ machine, results, failures, cold, coldLarge, load, pdf, reload, fileAdd, growth, essays, botFlags: BOT_FLAGS, defaults });
     process.stdout.write(`${report}\n`);
     if (!process.argv.includes('--no-write')) await writeFile(RESULTS, report);
   } finally {

@@ -288,6 +288,8 @@ With none, it opens a local console on the corpus (also fed by a pipe).`,
         port: 'must be a port number',
         secret: 'must be at least 16 characters (any random string)',
         readerAccess: 'must be signed (the default) or public',
+        libraryMin: 'must be at least 1 (MB)',
+        libraryAdmins: 'must be Slack user IDs (U… or W…) separated by commas',
       },
     },
     /** What corpus:check says a file yields: per file its counts, per essay the parts the parser recognised. */
@@ -406,6 +408,36 @@ With none, it opens a local console on the corpus (also fed by a pipe).`,
       socketFailed: (why: string) =>
         `slack: could not open a Socket Mode connection (${why}). Check SLACK_APP_TOKEN in .env: an app-level token (xapp-) with the connections:write scope.`,
       portBusy: (port: number, why: string) => `slack: could not listen for HTTP on PORT ${port} (${why}). Set another PORT in .env.`,
+    },
+  },
+  /**
+   * A team's own library (issue 25): what an add, a list or a remove answers, and why a file
+   * was refused. Each refusal says what to do instead; sizes are in MB with one decimal.
+   */
+  library: {
+    refusals: {
+      tooLarge: (max: string, kind: string) => `This file is over the ${max} MB ${kind} may have. Split it into issues or essays and add each.`,
+      /** What `tooLarge` says the limit is for. */
+      kinds: { pdf: 'a PDF', txt: 'a text file', any: 'a file' },
+      notEssay:
+        'This file is neither a PDF nor UTF-8 text (its bytes say so, whatever its name says). Add the journal’s PDF, or the text saved as UTF-8 (.txt).',
+      webPage:
+        'The platform sent a web page (a sign-in page?) instead of the file. Try again; if it keeps happening, the bot’s operator should check that the bot may read files (on Slack, the files:read scope).',
+      empty: 'This file is empty. Add the journal’s PDF, or the text saved as UTF-8 (.txt).',
+      timeout: (seconds: number) => `The file did not finish downloading within ${seconds} s. Try again, or add a smaller file.`,
+      forbidden: (status: number) =>
+        `The platform would not let the bot fetch this file (HTTP ${status}). Try again; if it keeps happening, the bot’s operator should check that the bot may read files (on Slack, the files:read scope).`,
+      http: (status: number) => `The file could not be fetched (HTTP ${status}). Upload it again and retry.`,
+      unreachable: 'The file could not be fetched (the connection failed). Try again in a moment.',
+      duplicate: (file: string) => `This file is already in the library, as ${file}. Nothing was added.`,
+      nameTaken: (file: string) => `The library already has another file named ${file}. Rename yours, or remove that one first to replace it.`,
+      quota: (used: string, size: string, max: string) =>
+        `The library holds ${used} MB of its ${max} MB, and this file is ${size} MB. Remove files the team no longer needs (list shows them), or ask the bot’s operator to raise LIBRARY_MAX_MB.`,
+      notFound: (file: string, files: string[]) =>
+        files.length > 0 ? `The library has no file named ${file}. Its files: ${files.join(', ')}.` : `The library has no file named ${file}: it is empty.`,
+      unsaved: 'The library could not be saved, so nothing was changed. Try again later; the bot’s operator has the details in the log.',
+      /** A file the parser yields no essay from: corpus:check's lines follow. */
+      unreadable: (lines: string[]) => `Not added: the bot cannot quote anything in this file.\n${lines.join('\n')}`,
     },
   },
   errors: {

@@ -248,6 +248,8 @@ SLACK_APP_TOKEN 或 SLACK_SIGNING_SECRET，机器人即在这些平台上线。
         port: '必须是端口号',
         secret: '至少 16 个字符（任意随机字符串）',
         readerAccess: '必须是 signed（默认）或 public',
+        libraryMin: '至少为 1（MB）',
+        libraryAdmins: '必须是以逗号分隔的 Slack 用户 ID（U… 或 W…）',
       },
     },
     report: {
@@ -354,6 +356,28 @@ SLACK_APP_TOKEN 或 SLACK_SIGNING_SECRET，机器人即在这些平台上线。
       socketFailed: (why: string) =>
         `slack：无法打开 Socket Mode 连接（${why}）。请检查 .env 中的 SLACK_APP_TOKEN：应为带 connections:write 权限的应用级令牌（xapp-）。`,
       portBusy: (port: number, why: string) => `slack：无法在 PORT ${port} 上监听 HTTP（${why}）。请在 .env 中另设 PORT。`,
+    },
+  },
+  library: {
+    refusals: {
+      tooLarge: (max: string, kind: string) => `此文件超过了${kind}的上限 ${max} MB。请按期或按文章拆分后逐个添加。`,
+      kinds: { pdf: ' PDF ', txt: '文本文件', any: '文件' },
+      notEssay: '此文件既不是 PDF 也不是 UTF-8 文本（由文件内容判断，与文件名无关）。请添加期刊的 PDF，或另存为 UTF-8 的文本（.txt）。',
+      webPage: '平台返回的是网页（登录页？），而不是文件。请重试；若仍如此，请机器人的运维者检查机器人是否有读取文件的权限（Slack 上为 files:read）。',
+      empty: '此文件是空的。请添加期刊的 PDF，或另存为 UTF-8 的文本（.txt）。',
+      timeout: (seconds: number) => `文件未能在 ${seconds} 秒内下载完。请重试，或添加较小的文件。`,
+      forbidden: (status: number) =>
+        `平台不允许机器人获取此文件（HTTP ${status}）。请重试；若仍如此，请机器人的运维者检查机器人是否有读取文件的权限（Slack 上为 files:read）。`,
+      http: (status: number) => `无法获取此文件（HTTP ${status}）。请重新上传后再试。`,
+      unreachable: '无法获取此文件（连接失败）。请稍后重试。',
+      duplicate: (file: string) => `此文件已在文库中，名为 ${file}。未添加任何文件。`,
+      nameTaken: (file: string) => `文库中已有另一个名为 ${file} 的文件。请给你的文件改名，或先删除那个文件再替换。`,
+      quota: (used: string, size: string, max: string) =>
+        `文库已占用 ${used} MB（上限 ${max} MB），此文件为 ${size} MB。请删除团队不再需要的文件（list 可列出），或请机器人的运维者调高 LIBRARY_MAX_MB。`,
+      notFound: (file: string, files: string[]) =>
+        files.length > 0 ? `文库中没有名为 ${file} 的文件。现有文件：${files.join('、')}。` : `文库中没有名为 ${file} 的文件：文库是空的。`,
+      unsaved: '无法保存文库，因此未做任何更改。请稍后重试；详情见机器人运维者的日志。',
+      unreadable: (lines: string[]) => `未添加：机器人无法引用此文件中的任何内容。\n${lines.join('\n')}`,
     },
   },
   errors: {

@@ -63,7 +63,9 @@ function send(res: ServerResponse, file: Served): void {
     res.setHeader('Content-Length', bytes.byteLength);
     res.end(bytes);
   } else if (delivery === 'chunked') {
-    res.end(bytes);
+    // Given whole to end(), node would add the Content-Length itself.
+    res.write(bytes);
+    res.end();
   } else if (delivery === 'endless') {
     const chunk = new Uint8Array(64 * 1024).fill(0x61);
     const more = () => {

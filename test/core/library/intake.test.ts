@@ -27,6 +27,7 @@ describe('the loopback file hosts are as strict as the platforms', () => {
   test('Slack serves url_private_download only with the bot token; without it, its sign-in page', async () => {
     const url = fake.slackFile('a.txt', TXT);
     const withToken = await fetch(url, { headers: { Authorization: `Bearer ${fake.slackToken}` } });
+    expect(withToken.headers.get('content-length')).toBe(String(TXT.byteLength));
     expect(Buffer.from(await withToken.arrayBuffer())).toEqual(TXT);
     const without = await fetch(url, { redirect: 'manual' });
     expect([without.status, without.headers.get('location')]).toEqual([302, `/signin?redir=${encodeURIComponent(new URL(url).pathname)}`]);
@@ -85,7 +86,11 @@ describe('downloadFile', () => {
 
   test('a text file over the text limit but under the PDF limit, sent chunked: capped at the text limit', async () => {
     const big = Buffer.alloc(LIMITS.txtBytes + 1, 0x61);
-    const result = await downloadFile({ url: fake.discordAttachment('long.txt', big, { delivery: 'chunked' }), name: 'long.txt', limits: LIMITS });
+    const url = fake.discordAttachment('long.txt', big, { delivery: 'chunked' });
+    const probe = await fetch(url);
+    expect(probe.headers.get('content-length')).toBeNull();
+    await probe.body?.cancel();
+    const result = await downloadFile({ url, name: 'long.txt', limits: LIMITS });
     expect(result.ok ? null : result.code).toBe('tooLarge');
     const fits = await downloadFile({ url: fake.discordAttachment('fits.txt', big.subarray(1), { delivery: 'chunked' }), name: 'fits.txt', limits: LIMITS });
     expect(fits.ok && fits.file.bytes.byteLength).toBe(LIMITS.txtBytes);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_CACHE_MAX_MB } from './core/cache/store.js';
 import { UserError } from './core/dispatch/errors.js';
+import { DEFAULT_LIBRARY_MAX_MB } from './core/library/store.js';
 import type { Locale } from './core/reply/model.js';
 import { en } from './core/words/en.js';
 import { type Words, wordsFor } from './core/words/index.js';
@@ -76,6 +77,24 @@ const EnvSchema = z.object({
   SLACK_CLIENT_SECRET: optionalText,
   SLACK_STATE_SECRET: optionalText.pipe(z.string().min(16, D.secret).optional()),
   DATA_DIR: optionalText,
+  LIBRARY_MAX_MB: optionalText.pipe(
+    z.string().regex(/^\d+$/u, D.megabytes).transform(Number).pipe(z.number().int().min(1, D.libraryMin).max(1_000_000)).optional(),
+  ),
+  // A Discord role's name (Discord allows up to 100 characters); its members may change the library.
+  LIBRARY_ROLE: optionalText.pipe(z.string().max(100).optional()),
+  // Slack user IDs: U… for a workspace's users, W… for an Enterprise Grid org's.
+  LIBRARY_ADMINS: optionalText.pipe(
+    z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id !== ''),
+      )
+      .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/u, D.libraryAdmins)))
+      .optional(),
+  ),
   READER_ACCESS: optionalText.pipe(z.enum(['signed', 'public'], { error: D.readerAccess }).default('signed')),
   READER_SECRET: optionalText.pipe(z.string().min(16, D.secret).optional()),
   READER_LINK_DAYS: z.coerce.number().min(0.001).max(3650).default(30),
@@ -139,6 +158,21 @@ export interface Config {
   /** HEALTH_PORT: serve GET /healthz there, for gateway-only deployments. */
   healthPort: number | undefined;
   reader: ReaderConfig;
+  /** Where the bot keeps what it must remember (DATA_DIR, default `.data` in the project). */
+  dataDir: string;
+  library: LibraryConfig;
+}
+
+/** Each team's own library (issue 25): where it is kept, how large it may grow and who may change it. */
+export interface LibraryConfig {
+  /** DATA_DIR/libraries: one folder per team. */
+  dir: string;
+  /** LIBRARY_MAX_MB in bytes: the quota of each team's library. */
+  maxBytes: number;
+  /** LIBRARY_ROLE: a Discord role whose members may change their server's library, besides those with Manage Server. */
+  role: string | undefined;
+  /** LIBRARY_ADMINS: Slack user IDs who may change their workspace's library, besides its admins and owners. */
+  admins: string[];
 }
 
 /** The passage reader (src/web/reader.ts). */
@@ -178,10 +212,12 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
   const t = wordsFor(locale).operator.config;
   const result = EnvSchema.safeParse(env);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${String(i.path[0])} ${detailIn(t.details, i.message)}`);
+    // A list variable (LIBRARY_ADMINS) with several bad items is said once.
+    const problems = [...new Set(result.error.issues.map((i) => `${String(i.path[0])} ${detailIn(t.details, i.message)}`))];
     throw new UserError('config', t.invalid(problems, ENV_FILE));
   }
   const e = result.data;
+  const dataDir = e.DATA_DIR ?? join(PROJECT_ROOT, '.data');
   const missing = (names: string[], what: keyof typeof t.what) => new UserError('config', t.needs(t.what[what], names, ENV_FILE));
 
   let discord: DiscordConfig | undefined;
@@ -193,7 +229,7 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
       applicationId: e.DISCORD_APPLICATION_ID,
       guildId: e.DISCORD_GUILD_ID,
       apiBase: e.DISCORD_API_BASE,
-      stateDir: join(e.DATA_DIR ?? join(PROJECT_ROOT, '.data'), 'discord-buttons'),
+      stateDir: join(dataDir, 'discord-buttons'),
     };
   }
 
@@ -226,7 +262,7 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
               clientId: e.SLACK_CLIENT_ID,
               clientSecret: e.SLACK_CLIENT_SECRET,
               stateSecret: e.SLACK_STATE_SECRET,
-              installationsDir: join(e.DATA_DIR ?? join(PROJECT_ROOT, '.data'), 'slack-installations'),
+              installationsDir: join(dataDir, 'slack-installations'),
             },
           }
         : {}),
@@ -252,6 +288,13 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
       secret: e.READER_SECRET,
       linkDays: e.READER_LINK_DAYS,
       port: env.PORT !== undefined && env.PORT !== '' ? e.PORT : undefined,
+    },
+    dataDir,
+    library: {
+      dir: join(dataDir, 'libraries'),
+      maxBytes: (e.LIBRARY_MAX_MB ?? DEFAULT_LIBRARY_MAX_MB) * 1024 * 1024,
+      role: e.LIBRARY_ROLE,
+      admins: e.LIBRARY_ADMINS ?? [],
     },
   };
 }

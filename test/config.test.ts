@@ -72,6 +72,27 @@ describe('config', () => {
     );
   });
 
+  test('team libraries: under DATA_DIR, 200 MB each by default, changed by LIBRARY_ROLE and LIBRARY_ADMINS besides the admins', () => {
+    expect(parseConfig({})).toMatchObject({
+      dataDir: join(PROJECT_ROOT, '.data'),
+      library: { dir: join(PROJECT_ROOT, '.data', 'libraries'), maxBytes: 200 * 1024 * 1024, role: undefined, admins: [] },
+    });
+    expect(parseConfig({ DATA_DIR: '/srv/yz', LIBRARY_MAX_MB: '50', LIBRARY_ROLE: ' Librarians ', LIBRARY_ADMINS: 'U012AB3CD, W0ABCDEF1,' })).toMatchObject({
+      dataDir: '/srv/yz',
+      library: { dir: join('/srv/yz', 'libraries'), maxBytes: 50 * 1024 * 1024, role: 'Librarians', admins: ['U012AB3CD', 'W0ABCDEF1'] },
+    });
+    expect(errorOf({ LIBRARY_MAX_MB: '0' })).toBe('config: LIBRARY_MAX_MB must be at least 1 (MB). Fix it in .env or the environment (see .env.example).');
+    expect(errorOf({ LIBRARY_MAX_MB: '1.5' })).toBe(
+      'config: LIBRARY_MAX_MB must be a whole number of megabytes. Fix it in .env or the environment (see .env.example).',
+    );
+    expect(errorOf({ LIBRARY_ADMINS: 'U012AB3CD,@alice' })).toBe(
+      'config: LIBRARY_ADMINS must be Slack user IDs (U… or W…) separated by commas. Fix it in .env or the environment (see .env.example).',
+    );
+    expect(errorOf({ LIBRARY_ADMINS: 'alice' }, 'zh-CN')).toBe(
+      'config：LIBRARY_ADMINS 必须是以逗号分隔的 Slack 用户 ID（U… 或 W…）。请在 .env 或环境变量中修正（见 .env.example）。',
+    );
+  });
+
   test('an error names variables, never their values', () => {
     const message = errorOf({ SLACK_BOT_TOKEN: 'xapp-SECRET-VALUE' });
     expect(message).toContain('SLACK_BOT_TOKEN');

@@ -1,6 +1,6 @@
 import { PDF_LIMITS } from '../corpus/pdf.js';
 import type { Locale } from '../reply/model.js';
-import { wordsFor } from '../words/index.js';
+import { type Words, wordsFor } from '../words/index.js';
 
 /*
  * A file a chat user uploads, fetched as hostile input: whoever sent it may have named an
@@ -127,7 +127,7 @@ const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
 type Refusal = Extract<IntakeResult, { ok: false }>;
 
-function refusal(code: IntakeRefusalCode, locale: Locale, message: (t: ReturnType<typeof wordsFor>['library']['refusals']) => string): Refusal {
+function refusal(code: IntakeRefusalCode, locale: Locale, message: (t: Words['library']['refusals']) => string): Refusal {
   return { ok: false, code, message: message(wordsFor(locale).library.refusals) };
 }
 
@@ -143,7 +143,9 @@ function statusRefusal(status: number, locale: Locale): Refusal {
 }
 
 /**
- * Fetches an uploaded file and checks it: the size against the larger limit before reading,
+ * Fetches an uploaded file and checks it (the URL is the platform's own, from its payload: an
+ * attachment's or url_private_download; fetch follows its redirects and, across origins,
+ * drops the Authorization header, so the bot token goes nowhere else): the size against the larger limit before reading,
  * then against its type's limit as the bytes come, the whole within the time limit, the type
  * from the bytes. Never throws.
  */
@@ -164,10 +166,10 @@ export async function downloadFile(request: DownloadRequest): Promise<IntakeResu
     return statusRefusal(response.status, locale);
   }
   const largest = Math.max(limits.pdfBytes, limits.txtBytes);
-  const declared = Number(response.headers.get('content-length'));
+  const length = response.headers.get('content-length');
   // A length the server states is refused before a byte is read; a missing or lying one is
   // caught by the cap below.
-  if (Number.isFinite(declared) && declared > largest) {
+  if (length !== null && Number(length) > largest) {
     cap.abort();
     await response.body?.cancel().catch(() => {});
     return tooLarge(largest, 'any', locale);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Locale } from '../reply/model.js';
@@ -71,7 +71,7 @@ export interface LibraryStore {
   readonly dir: string;
   /** The team's folder. */
   folder(team: Team): string;
-  /** The library's files in the order they were added; empty when the team has added none. */
+  /** The library's files in the order they were added; empty when the team has added none. Throws when the manifest cannot be read (a bug or a hand edit: log it). */
   list(team: Team): Promise<LibraryEntry[]>;
   /** A file's bytes, or null when the library has no such file. */
   read(team: Team, file: string): Promise<Uint8Array | null>;
@@ -119,6 +119,16 @@ async function readManifest(folder: string): Promise<LibraryEntry[]> {
   }
   // A manifest that is not ours is an error to log, never an empty library to write over.
   return ManifestSchema.parse(JSON.parse(text)).files;
+}
+
+/**
+ * Removes what a process that died mid-change left in the folder: partial files, and a file
+ * renamed into place whose manifest never followed. Only under the lock, where no other change
+ * is under way, so that anything the manifest does not name is such a leftover.
+ */
+async function sweep(folder: string, entries: LibraryEntry[]): Promise<void> {
+  const keep = new Set([MANIFEST, LOCK, ...entries.map((e) => e.file)]);
+  for (const name of await readdir(folder)) if (!keep.has(name)) await rm(join(folder, name), { force: true, recursive: true });
 }
 
 function manifestText(files: LibraryEntry[]): string {
@@ -209,6 +219,7 @@ export function createLibraryStore(options: LibraryStoreOptions): LibraryStore {
           const refused = refuse(entries);
           if (refused) return refused;
           const entry: LibraryEntry = { file: file.name, sha256: hash, bytes: size, addedBy, addedAt: now.toISOString() };
+          await sweep(dir, entries);
           await writeAtomic(dir, file.name, file.bytes);
           try {
             await writeAtomic(dir, MANIFEST, manifestText([...entries, entry]));
@@ -242,8 +253,9 @@ export function createLibraryStore(options: LibraryStoreOptions): LibraryStore {
           const entry = entries.find((e) => e.file === file);
           if (!entry) return notFound(entries);
           // The manifest first: once it no longer names the file, no reader serves it.
-          await writeAtomic(dir, MANIFEST, manifestText(entries.filter((e) => e !== entry)));
-          await rm(join(dir, entry.file), { force: true });
+          const rest = entries.filter((e) => e !== entry);
+          await writeAtomic(dir, MANIFEST, manifestText(rest));
+          await sweep(dir, rest);
           return { ok: true, entry };
         });
       } catch (cause) {

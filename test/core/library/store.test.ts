@@ -195,6 +195,22 @@ describe('a team’s library on disk', () => {
     expect(await store.add(GUILD, { name: 'a.txt', bytes: bytes('a') }, ALICE)).toMatchObject({ ok: true });
   });
 
+  test('what a process that died mid-change left is swept by the next change, and never served', async () => {
+    const store = createLibraryStore({ dir });
+    await store.add(GUILD, { name: 'a.txt', bytes: bytes('a') }, ALICE);
+    const folder = store.folder(GUILD);
+    // A partial write, and a file renamed into place whose manifest never followed.
+    await writeFile(join(folder, '.b.txt.999.abc.partial'), 'half');
+    await writeFile(join(folder, 'orphan.txt'), 'orphan');
+    expect(await store.read(GUILD, 'orphan.txt')).toBeNull();
+    expect((await store.list(GUILD)).map((e) => e.file)).toEqual(['a.txt']);
+    await store.add(GUILD, { name: 'b.txt', bytes: bytes('b') }, ALICE);
+    expect(Object.keys((await snapshot(folder)) ?? {})).toEqual(['a.txt', 'b.txt', 'manifest.json']);
+    await writeFile(join(folder, 'orphan.txt'), 'orphan');
+    await store.remove(GUILD, 'a.txt');
+    expect(Object.keys((await snapshot(folder)) ?? {})).toEqual(['b.txt', 'manifest.json']);
+  });
+
   test('a manifest that is not the store’s is never written over: the change is refused as unsaved', async () => {
     const store = createLibraryStore({ dir });
     await mkdir(store.folder(GUILD), { recursive: true });

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cleanName, downloadFile, INTAKE_LIMITS, type IntakeLimits, isCleanName, judge, sniffType, TEXT_MAX_BYTES } from '../../../src/core/library/intake.js';
 import { type FakeFiles, startFakeFiles } from './fake-files.js';
@@ -119,6 +121,28 @@ describe('downloadFile', () => {
     expect(gone).toEqual({ ok: false, code: 'http', message: 'The file could not be fetched (HTTP 404). Upload it again and retry.' });
     const nowhere = await downloadFile({ url: 'http://127.0.0.1:1/none.txt', name: 'none.txt', limits: LIMITS });
     expect(nowhere.ok ? null : nowhere.code).toBe('unreachable');
+  });
+
+  test('a redirect to another host does not take the bot token along', async () => {
+    const seen: Array<string | undefined> = [];
+    const other = createServer((req, res) => {
+      seen.push(req.headers.authorization);
+      res.writeHead(200, { 'Content-Type': 'text/plain' }).end(TXT);
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const target = `http://127.0.0.1:${(other.address() as AddressInfo).port}/file.txt`;
+    const redirecting = createServer((_req, res) => res.writeHead(302, { Location: target }).end());
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/files-pri/T0-F1/download/a.txt`;
+      const result = await downloadFile({ url, headers: { Authorization: `Bearer ${fake.slackToken}` }, name: 'a.txt', limits: LIMITS });
+      expect([result.ok, seen]).toEqual([true, [undefined]]);
+    } finally {
+      for (const server of [other, redirecting]) {
+        server.closeAllConnections();
+        server.close();
+      }
+    }
   });
 
   test('a refusal speaks the requester’s language', async () => {

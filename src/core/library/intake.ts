@@ -143,11 +143,13 @@ function statusRefusal(status: number, locale: Locale): Refusal {
 }
 
 /**
- * Fetches an uploaded file and checks it (the URL is the platform's own, from its payload: an
- * attachment's or url_private_download; fetch follows its redirects and, across origins,
- * drops the Authorization header, so the bot token goes nowhere else): the size against the larger limit before reading,
+ * Fetches an uploaded file and checks it: the size against the larger limit before reading,
  * then against its type's limit as the bytes come, the whole within the time limit, the type
  * from the bytes. Never throws.
+ *
+ * The URL must be the platform's own, from its payload (an attachment's `url`, a file's
+ * `url_private_download`), never one a user typed. fetch follows its redirects and drops the
+ * Authorization header when one leaves the origin, so the bot token goes nowhere else.
  */
 export async function downloadFile(request: DownloadRequest): Promise<IntakeResult> {
   const locale = request.locale ?? 'en';

@@ -51,6 +51,9 @@ export function addBytes(
 
 async function keep(store: LibraryStore, team: Team, intake: IntakeResult, addedBy: AddedBy, options: AddFileOptions): Promise<AddFileResult> {
   if (!intake.ok) return intake;
+  // A duplicate or a file past the quota is told before the parse, which takes seconds for a PDF.
+  const admitted = await store.admit(team, intake.file, options);
+  if (admitted) return admitted;
   const checked = await checkFile(intake.file, options.locale);
   if (!checked.ok) return checked;
   const added = await store.add(team, intake.file, addedBy, options);

@@ -3,7 +3,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'nod
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Locale } from '../reply/model.js';
-import { wordsFor } from '../words/index.js';
+import { type Words, wordsFor } from '../words/index.js';
 import { isCleanName } from './intake.js';
 import { type Team, teamKey } from './team.js';
 
@@ -77,6 +77,11 @@ export interface LibraryStore {
   read(team: Team, file: string): Promise<Uint8Array | null>;
   /** Adds a file checked by intake (a clean name, its bytes); refuses the same content twice and anything past the quota. */
   add(team: Team, file: { name: string; bytes: Uint8Array }, addedBy: AddedBy, options?: { locale?: Locale; now?: Date }): Promise<AddResult>;
+  /**
+   * What add would refuse now, without writing: for a caller to check before the costly part (a
+   * PDF's parse takes seconds). add checks again, since another change may come between.
+   */
+  admit(team: Team, file: { name: string; bytes: Uint8Array }, options?: { locale?: Locale }): Promise<StoreRefusal<AddRefusalCode> | null>;
   remove(team: Team, file: string, options?: { locale?: Locale }): Promise<RemoveResult>;
 }
 
@@ -163,6 +168,21 @@ async function withLock<T>(folder: string, change: () => Promise<T>): Promise<T>
   }
 }
 
+/** Why the library would refuse a file, or null: the same content, the name taken, or past the quota. */
+function refusalFor(
+  entries: LibraryEntry[],
+  file: { name: string; hash: string; size: number },
+  maxBytes: number,
+  t: Words['library']['refusals'],
+): StoreRefusal<AddRefusalCode> | null {
+  const same = entries.find((e) => e.sha256 === file.hash);
+  if (same) return { ok: false, code: 'duplicate', message: t.duplicate(same.file) };
+  if (entries.some((e) => e.file === file.name)) return { ok: false, code: 'nameTaken', message: t.nameTaken(file.name) };
+  const used = entries.reduce((n, e) => n + e.bytes, 0);
+  if (used + file.size > maxBytes) return { ok: false, code: 'quota', message: t.quota(megabytes(used), megabytes(file.size), megabytes(maxBytes)) };
+  return null;
+}
+
 export function createLibraryStore(options: LibraryStoreOptions): LibraryStore {
   const maxBytes = options.maxBytes ?? DEFAULT_LIBRARY_MAX_MB * 1024 * 1024;
   /** The last change queued per folder: this process's changes to a library run one after another. */
@@ -195,20 +215,21 @@ export function createLibraryStore(options: LibraryStoreOptions): LibraryStore {
       if (!entries.some((e) => e.file === file)) return null;
       return readFile(join(dir, file)).catch(() => null);
     },
+    async admit(team, file, { locale = 'en' } = {}) {
+      const t = wordsFor(locale).library.refusals;
+      try {
+        return refusalFor(await readManifest(folder(team)), { name: file.name, hash: sha256(file.bytes), size: file.bytes.byteLength }, maxBytes, t);
+      } catch (cause) {
+        return { ok: false, code: 'unsaved', message: t.unsaved, cause };
+      }
+    },
     async add(team, file, addedBy, { locale = 'en', now = new Date() } = {}) {
       const t = wordsFor(locale).library.refusals;
       const dir = folder(team);
       if (!isCleanName(file.name)) throw new Error(`library: ${JSON.stringify(file.name)} is not a cleaned name (see intake.cleanName)`);
       const hash = sha256(file.bytes);
       const size = file.bytes.byteLength;
-      const refuse = (entries: LibraryEntry[]): AddResult | null => {
-        const same = entries.find((e) => e.sha256 === hash);
-        if (same) return { ok: false, code: 'duplicate', message: t.duplicate(same.file) };
-        if (entries.some((e) => e.file === file.name)) return { ok: false, code: 'nameTaken', message: t.nameTaken(file.name) };
-        const used = entries.reduce((n, e) => n + e.bytes, 0);
-        if (used + size > maxBytes) return { ok: false, code: 'quota', message: t.quota(megabytes(used), megabytes(size), megabytes(maxBytes)) };
-        return null;
-      };
+      const refuse = (entries: LibraryEntry[]) => refusalFor(entries, { name: file.name, hash, size }, maxBytes, t);
       try {
         // Refused without the lock, so a refusal touches nothing, not even a team's first folder;
         // then checked again under it, since another change may have come between.

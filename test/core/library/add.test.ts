@@ -176,6 +176,12 @@ describe('a hostile or broken upload is refused and the library is exactly as it
     });
   });
 
+  test('a corrupt PDF past the quota is told the quota: the store is asked before the parse', async () => {
+    const small = createLibraryStore({ dir: store.dir, maxBytes: 10_000 });
+    const url = fake.discordAttachment('cut.pdf', PDF.subarray(0, 20_000));
+    expect(await addFromUrl(small, GUILD, { url, name: 'cut.pdf', limits: LIMITS }, ALICE)).toMatchObject({ ok: false, code: 'quota' });
+  });
+
   test('a text with no essay in it', async () => {
     const refused = await fromDiscord('notes.txt', Buffer.from('just some words\n'));
     expect(refused.ok ? null : refused.message).toBe(

@@ -128,6 +128,22 @@ describe('a team’s library on disk', () => {
     expect(await snapshot(dir)).toBeNull();
   });
 
+  test('admit says what add would refuse, and writes nothing', async () => {
+    const store = createLibraryStore({ dir, maxBytes: 10 });
+    expect(await store.admit(GUILD, { name: 'a.txt', bytes: bytes('a') })).toBeNull();
+    expect(await snapshot(dir)).toBeNull();
+    await store.add(GUILD, { name: 'a.txt', bytes: bytes('a') }, ALICE);
+    const before = await snapshot(dir);
+    expect(await store.admit(GUILD, { name: 'b.txt', bytes: bytes('a') })).toMatchObject({ ok: false, code: 'duplicate' });
+    expect(await store.admit(GUILD, { name: 'a.txt', bytes: bytes('b') })).toMatchObject({ ok: false, code: 'nameTaken' });
+    expect(await store.admit(GUILD, { name: 'c.txt', bytes: bytes('ten bytes!') }, { locale: 'zh-CN' })).toEqual({
+      ok: false,
+      code: 'quota',
+      message: '文库已占用 0.0 MB（上限 0.0 MB），此文件为 0.0 MB。请删除团队不再需要的文件（list 可列出），或请机器人的运维者调高 LIBRARY_MAX_MB。',
+    });
+    expect(await snapshot(dir)).toEqual(before);
+  });
+
   test('the default quota is LIBRARY_MAX_MB’s default', () => {
     expect(DEFAULT_LIBRARY_MAX_MB).toBe(200);
   });

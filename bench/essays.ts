@@ -1,8 +1,9 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Corpus, Essay } from '../src/core/corpus/model.js';
 import { essaysOf } from '../src/core/corpus/model.js';
 import { nameKeys, pinyinLabel } from '../src/core/corpus/names.js';
 import { createIndex } from '../src/core/search/corpus-index.js';
-import { createEssayIndex } from '../src/core/search/essay-index.js';
+import { createEssayIndex, createEssayIndexInSlices } from '../src/core/search/essay-index.js';
 import { foldText } from '../src/core/search/fold.js';
 import { compactOf } from '../src/core/search/units.js';
 import { median, percentile } from './stats.js';
@@ -35,6 +36,11 @@ export interface EssaySearchFigures {
   seed: number;
   /** Median build, ms: the substring filter's keys (folded titles, authors' pinyin keys) and the essay index. */
   build: { substring: number; index: number };
+  /**
+   * The build a live bot makes in the background (createEssayIndexInSlices), against the one a
+   * query makes at once: medians of the whole time and of the longest the event loop waited, ms.
+   */
+  background: { atOnce: number; sliced: number; atOnceStall: number; slicedStall: number };
   /** Per-query times, ms, for each use. */
   uses: Array<{ use: string; substring: Timing; index: Timing; substringHits: number; indexHits: number }>;
 }
@@ -97,7 +103,22 @@ function substringKeys(essays: readonly Essay[]): number {
   return n;
 }
 
-export function benchEssaySearch(corpus: Corpus, label: string, seed: number): EssaySearchFigures {
+/** The whole time of `build` and the longest the event loop waited meanwhile, ms. */
+async function stalls(build: () => unknown): Promise<{ time: number; stall: number }> {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  // The monitor's timer must have fired once before the build: its first delay has nothing to
+  // be measured from, so a build held in the first turn would not show at all.
+  await new Promise<void>((resolve) => setTimeout(resolve, 5));
+  const t0 = performance.now();
+  await build();
+  const time = performance.now() - t0;
+  await new Promise<void>((resolve) => setTimeout(resolve, 5));
+  delay.disable();
+  return { time, stall: delay.max / 1e6 };
+}
+
+export async function benchEssaySearch(corpus: Corpus, label: string, seed: number): Promise<EssaySearchFigures> {
   const essays = essaysOf(corpus);
   const index = createIndex(corpus);
   const authors = index.findAuthors('');
@@ -110,6 +131,15 @@ export function benchEssaySearch(corpus: Corpus, label: string, seed: number): E
     t0 = performance.now();
     createEssayIndex(essays, authors);
     built.push(performance.now() - t0);
+  }
+  const background = { atOnce: [] as number[], sliced: [] as number[], atOnceStall: [] as number[], slicedStall: [] as number[] };
+  for (let round = 0; round < BUILD_ROUNDS; round++) {
+    const once = await stalls(() => createEssayIndex(essays, authors));
+    const sliced = await stalls(() => createEssayIndexInSlices(essays, authors));
+    background.atOnce.push(once.time);
+    background.atOnceStall.push(once.stall);
+    background.sliced.push(sliced.time);
+    background.slicedStall.push(sliced.stall);
   }
   const queries = essayQueryMix(essays, seed);
   const uses: EssaySearchFigures['uses'] = [];
@@ -141,6 +171,12 @@ export function benchEssaySearch(corpus: Corpus, label: string, seed: number): E
     queries: queries.length,
     seed,
     build: { substring: median(substring), index: median(built) },
+    background: {
+      atOnce: median(background.atOnce),
+      sliced: median(background.sliced),
+      atOnceStall: median(background.atOnceStall),
+      slicedStall: median(background.slicedStall),
+    },
     uses,
   };
 }
@@ -164,5 +200,12 @@ export function essaySearchSection(f: EssaySearchFigures | { failure: string } |
       `| ${u.use}: p99 | ${ms(u.substring.p99)} ms | ${ms(u.index.p99)} ms | ${ratio(u.index.p99, u.substring.p99)} |`,
       `| ${u.use}: hits | ${u.substringHits} | ${u.indexHits} | ${ratio(u.indexHits, Math.max(1, u.substringHits))} |`,
     ]),
+    '',
+    `A live bot builds the essay index in the background as soon as it serves a corpus (createEssayIndexInSlices, ${BUILD_ROUNDS} rounds alternating with the build a first query would make at once; medians, the longest event-loop delay by monitorEventLoopDelay):`,
+    '',
+    '| | at once (first query) | in slices (background) | slices ÷ at once |',
+    '|---|---:|---:|---:|',
+    `| whole build | ${ms(f.background.atOnce)} ms | ${ms(f.background.sliced)} ms | ${ratio(f.background.sliced, f.background.atOnce)} |`,
+    `| longest event-loop delay | ${ms(f.background.atOnceStall)} ms | ${ms(f.background.slicedStall)} ms | ${ratio(f.background.slicedStall, f.background.atOnceStall)} |`,
   ].join('\n');
 }

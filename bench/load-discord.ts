@@ -20,7 +20,7 @@ import type { CorpusIndex } from '../src/core/search/search.js';
 import { startDiscord } from '../src/discord/bot.js';
 import { FIND_SOURCE, FIND_SOURCE_COMMAND } from '../src/discord/commands.js';
 import { type ButtonState, createButtonStore, encodeState } from '../src/discord/custom-id.js';
-import { capMessages, type DiscordMessage, noteToDiscord, replyToDiscord, sharedByLine } from '../src/discord/render.js';
+import { capMessages, type DiscordMessage, noteToDiscord, replyToDiscord } from '../src/discord/render.js';
 import { FakeDiscord, type FakeUser, type RecordedRequest } from '../test/discord/fake-discord.js';
 import { loadDraws } from './mix.js';
 import { exposeGc, heapUsedMb, inPool, type LoadFigures, percentile } from './stats.js';
@@ -66,6 +66,8 @@ export function loadUser(n: number): FakeUser {
   return { id: String(600000000000000000n + BigInt(n)), username: `load${n}` };
 }
 
+// Long on purpose: one table of weighted request kinds, each a few lines that draw its inputs
+// from the same corpus, index and seeded random.
 /**
  * `count` interactions, a mix weighted the way people use the bot: mostly /quote and the
  * context menu's /verify, every command Discord offers with varied queries cut from the corpus,
@@ -235,7 +237,7 @@ export function expectedMessages(oracle: Bot, request: DiscordLoadRequest): Disc
     locale,
     ephemeral,
     share: { command, input },
-    lead: sharedBy ? [sharedByLine(sharedBy, locale)] : [],
+    ...(sharedBy ? { sharedBy } : {}),
     customId: (action) => buttons.customId({ ...action, owner: user.id, ephemeral }),
   });
   return capMessages(messages, locale);

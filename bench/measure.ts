@@ -90,6 +90,8 @@ function folderBytes(dir: string): number {
 const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} };
 const requester: Requester = { platform: 'cli', userId: 'bench', locale: 'en' };
 
+// Long on purpose: the steps of one size's measurement in the order they must run (cold start,
+// build, queries, memory after a full GC), all reading the same corpus and timings.
 /** Measures one corpus folder in this process. `recall` evaluates the labelled set (bundled corpus only). */
 export async function measureCorpus(options: { dir: string; label: string; queriesPath: string; recall: boolean; effort: Effort }): Promise<SizeResult> {
   const { effort } = options;

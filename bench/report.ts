@@ -1,4 +1,5 @@
 import { type EssaySearchFigures, essaySearchSection } from './essays.js';
+import { type FileAddFigures, fileAddTargets } from './file-add.js';
 import type { GrowthFigures } from './growth.js';
 import { SEARCH_LIMIT, type SizeResult } from './measure.js';
 import type { PdfFigures } from './pdf.js';
@@ -40,7 +41,13 @@ export interface ColdStart {
 export interface LargeColdStart {
   label: string;
   emptyCacheMs: number;
+  /** Median of `runs` warm CLI answers on the large corpus, alternating with `bundledMs`'s. */
   cachedMs: number;
+  /** Median of as many warm CLI answers on the bundled essays, in turn with the large corpus's. */
+  bundledMs: number;
+  /** Median spawn to exit of `echo '/quote …' | node dist/src/main.js` on the large corpus, warm: the bot's first answer after start. */
+  startMs: number;
+  runs: number;
   /** Files the first run left in the cache folder: 0 means the CLI does not cache this corpus. */
   cacheFiles: number;
   ok: boolean;
@@ -68,6 +75,8 @@ export interface ReportInput {
   load: Array<PlatformLoad | { platform: string; failure: string }>;
   pdf: PdfFigures | { failure: string };
   reload: ReloadFigures | { failure: string } | null;
+  /** One file added to the archive a live bot serves (bench/file-add.ts). */
+  fileAdd: FileAddFigures | { failure: string } | null;
   /** Builds of the 100× corpus and the archive in turn, in one process (bench/growth.ts). */
   growth: GrowthFigures | { failure: string } | null;
   /** Finding essays on the archive: the essay index against the substring filter (bench/essays.ts). */
@@ -89,7 +98,7 @@ function reloadSection(reload: ReportInput['reload']): string {
     '|---|---:|---:|---:|',
     ...reload.runs.map((r) => `| ${r.where} | ${f(r.ms)} | ${f(r.stallMaxMs)} | ${f(r.stallP99Ms)} |`),
     '',
-    `Then a bot serving it (started through the worker, with a cache folder of its own) and watching its folder is given a new file of ten essays, which is removed again, ${reload.added.length} times: each change timed from the write until the new library is swapped in (the watcher's 300 ms debounce included). Only the file that changed is parsed and indexed.`,
+    `Then a bot serving it (started through the worker, with a cache folder of its own) and watching its folder is given a new file of ten essays, which is removed again, ${reload.added.length} times: each change timed from the write until the new library is swapped in (the watcher's 300 ms debounce included). Only the file that changed is parsed and indexed. (Issue 24's target, the time until an answer quotes the file under traffic, is bench/file-add.ts's, among the targets.)`,
     '',
     '| Change | p50 until served | worst | longest stall of the event loop |',
     '|---|---:|---:|---:|',
@@ -159,6 +168,11 @@ const START_COLD_START_RATIO = 5;
 function ownRatio(npmMs: number, cold: ColdStart): number {
   return Math.max(0, npmMs - cold.npmEnvMs) / cold.nodeMs;
 }
+// Issue 24's start targets on the archive.
+/** A warm CLI answer on the archive, in warm CLI answers on the bundled essays. */
+const ARCHIVE_WARM_RATIO = 3;
+const ARCHIVE_COLD_MS = 30_000;
+const ARCHIVE_FIRST_ANSWER_MS = 2000;
 const LARGE_BUILD_MS = 5000;
 const LARGE_QUERY_P99_MS = 50;
 const LARGE_RSS_MB = 600;
@@ -177,6 +191,8 @@ function worstCommand(r: SizeResult) {
   return r.commands.reduce((a, b) => (b.p99 > a.p99 ? b : a));
 }
 
+// Long on purpose: one row per target of the issues, each a figure, its limit and a verdict;
+// split, the table's rows would be spread over as many functions.
 function targets(input: ReportInput): string {
   const rows: string[][] = [];
   const bundled = input.results.find((r) => r.label === 'bundled');
@@ -254,6 +270,29 @@ function targets(input: ReportInput): string {
     if (quote) rows.push(['archive: /quote p99', `${ms(quote.p99)} ms`, '< 50 ms', mark(quote.p99 < 50)]);
     rows.push(['archive: peak RSS', `${archive.rssMb.ours.toFixed(0)} MB`, '< 1500 MB', mark(archive.rssMb.ours < 1500)]);
     const share = archive.cache.hitMs / archive.build.chineseMs;
+    const c = input.coldLarge;
+    if (c && c.label === 'archive') {
+      const failed = c.ok ? '' : ' (did not answer as expected)';
+      const warm = c.cachedMs / c.bundledMs;
+      rows.push([
+        'archive: warm `cli quote` vs the same on the bundled essays, in turn',
+        `${warm.toFixed(2)}× (${ms(c.cachedMs)} ms vs ${ms(c.bundledMs)} ms, medians of ${c.runs})${failed}`,
+        `≤ ${ARCHIVE_WARM_RATIO}×`,
+        mark(c.ok && warm <= ARCHIVE_WARM_RATIO),
+      ]);
+      rows.push([
+        'archive: cold `cli quote` (empty cache folder)',
+        `${seconds(c.emptyCacheMs)}${failed}`,
+        `≤ ${seconds(ARCHIVE_COLD_MS)}`,
+        mark(c.ok && c.emptyCacheMs <= ARCHIVE_COLD_MS),
+      ]);
+      rows.push([
+        "archive: the bot's first answer after start, warm (`echo '/quote …' | node dist/src/main.js`, spawn to exit)",
+        `${seconds(c.startMs)}${failed}`,
+        `≤ ${seconds(ARCHIVE_FIRST_ANSWER_MS)}`,
+        mark(c.ok && c.startMs <= ARCHIVE_FIRST_ANSWER_MS),
+      ]);
+    }
     rows.push(['archive: index cache load vs build', `${share.toFixed(2)}× (${seconds(archive.cache.hitMs)})`, '< 0.33×', mark(share < 1 / 3)]);
     const small = input.results.find((r) => r.label === '100×');
     if (small) {
@@ -285,20 +324,8 @@ function targets(input: ReportInput): string {
         mark(worker.stallMaxMs <= 100),
       ]);
     }
-    const added = input.reload.added;
-    if (added.length > 0) {
-      const p50 = median(added.map((r) => r.ms));
-      const worst = Math.max(...added.map((r) => r.ms));
-      const stall = Math.max(...added.map((r) => r.stallMaxMs));
-      rows.push([
-        `${input.reload.label}: one file added, served after its write (p50 and worst of ${added.length})`,
-        `${seconds(p50)} and ${seconds(worst)}`,
-        '≤ 2 s',
-        mark(worst <= 2000),
-      ]);
-      rows.push([`${input.reload.label}: longest event-loop stall while files are added`, `${stall.toFixed(0)} ms`, '≤ 100 ms', mark(stall <= 100)]);
-    }
   }
+  rows.push(...fileAddTargets(input.fileAdd));
   if (bundled?.recall) {
     const r = bundled.recall.chinese;
     rows.push(['Recall@3 on the labelled set', pct(r.at3, r.total), '100%', mark(r.at3 === r.total)]);
@@ -431,7 +458,9 @@ function cold(input: ReportInput): string {
   if (c === null) return table(['Process, spawn to exit', 'Median', 'Runs', 'vs node -e 0'], rows);
   const failed = c.ok ? '' : ' (did not answer as expected)';
   rows.push([`the same with \`--corpus\` ${c.label}, empty cache folder`, `${ms(c.emptyCacheMs)} ms${failed}`, '1', ratio(c.emptyCacheMs)]);
-  rows.push([`the same again, with what the first run left in it`, `${ms(c.cachedMs)} ms${failed}`, '1', ratio(c.cachedMs)]);
+  rows.push([`the same again, with what the first run left in it`, `${ms(c.cachedMs)} ms${failed}`, String(c.runs), ratio(c.cachedMs)]);
+  rows.push([`the same on the bundled essays, in turn with it`, `${ms(c.bundledMs)} ms${failed}`, String(c.runs), ratio(c.bundledMs)]);
+  rows.push([`\`echo '/quote 智能鸿沟' | node dist/src/main.js\` on ${c.label}, warm`, `${ms(c.startMs)} ms${failed}`, String(c.runs), ratio(c.startMs)]);
   const note =
     c.cacheFiles > 0
       ? `The first ${c.label} run built the index and wrote ${c.cacheFiles} file(s) to the cache folder (CACHE_DIR); the second read the index from it.`
@@ -461,6 +490,8 @@ function misses(report: RecallReport, k: number): string {
     .join('\n');
 }
 
+// Long on purpose: the report's sections in the order RESULTS.md reads, each a call to its own
+// renderer; what stays here is the order and the headings.
 export function renderReport(input: ReportInput): string {
   const { machine, results } = input;
   const bundled = results.find((r) => r.label === 'bundled');

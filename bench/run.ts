@@ -6,6 +6,7 @@
  *
  *   node dist/bench/run.js [--sizes 1,100,1000,archive] [--cold-runs 10] [--no-write]
  *   node dist/bench/run.js --only essays    # finding essays on the archive alone, printed, not written
+ *   node dist/bench/run.js --only file-add  # one file added to the served archive, printed, not written
  *
  * Each corpus size is measured in a child process of its own (bench/size.ts), so that its peak
  * RSS is its own, of a process that loads only the core, and one size's garbage does not slow
@@ -20,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../src/config.js';
 import { loadCorpus } from '../src/core/corpus/load.js';
 import { benchEssaySearch, type EssaySearchFigures, essaySearchSection } from './essays.js';
+import { benchFileAdd, fileAddTargets } from './file-add.js';
 import type { GrowthFigures } from './growth.js';
 import { benchDiscordLoad } from './load-discord.js';
 import { benchSlackLoad } from './load-slack.js';
@@ -40,6 +42,7 @@ const RESULTS = join(PROJECT_ROOT, 'bench', 'RESULTS.md');
 const LOAD_REQUESTS = 500;
 const LOAD_CONCURRENCY = 50;
 const CLI = join(PROJECT_ROOT, 'dist', 'src', 'cli.js');
+const MAIN = join(PROJECT_ROOT, 'dist', 'src', 'main.js');
 const SEED = 20251130;
 const COLD_QUERY = '智能鸿沟';
 /** The archive size's stand-in scale (for its effort), and its essays. */
@@ -184,14 +187,38 @@ function coldStarts(runs: number, cacheDir: string): ColdStart {
   };
 }
 
-/** The CLI on a large corpus: first with an empty cache folder, then again with what it wrote there. */
-function largeColdStarts(label: string, corpusDir: string, cacheDir: string): LargeColdStart {
+/**
+ * The CLI on a large corpus: first with an empty cache folder, then `runs` times again with what
+ * it wrote there, each in turn with the same answer on the bundled essays (so that a slow spell
+ * of the machine hits both), and the bot's first answer after start on it, warm.
+ */
+function largeColdStarts(label: string, corpusDir: string, cacheDir: string, runs: number): LargeColdStart {
   const env = { CACHE_DIR: cacheDir };
-  const args = [CLI, 'quote', COLD_QUERY, '--json', '--corpus', corpusDir];
+  const args = [...BOT_FLAGS, CLI, 'quote', COLD_QUERY, '--json', '--corpus', corpusDir];
+  const bundledArgs = [...BOT_FLAGS, CLI, 'quote', COLD_QUERY, '--json'];
   const empty = timeProcess(args, answered, env);
   const cacheFiles = existsSync(cacheDir) ? readdirSync(cacheDir).length : 0;
-  const cached = timeProcess(args, answered, env);
-  return { label, emptyCacheMs: empty.ms, cachedMs: cached.ms, cacheFiles, ok: empty.ok && cached.ok };
+  let ok = empty.ok;
+  const cached: number[] = [];
+  const bundled: number[] = [];
+  const start: number[] = [];
+  timeProcess(bundledArgs, answered, env);
+  for (let i = 0; i < runs; i++) {
+    for (const [into, run] of [
+      [cached, () => timeProcess(args, answered, env)],
+      [bundled, () => timeProcess(bundledArgs, answered, env)],
+      [
+        start,
+        () =>
+          timeCommand(process.execPath, [...BOT_FLAGS, MAIN], (out) => out.includes(COLD_QUERY), { ...env, CORPUS_DIR: corpusDir }, `/quote ${COLD_QUERY}\n`),
+      ],
+    ] as const) {
+      const r = run();
+      into.push(r.ms);
+      ok &&= r.ok;
+    }
+  }
+  return { label, emptyCacheMs: empty.ms, cachedMs: median(cached), bundledMs: median(bundled), startMs: median(start), runs, cacheFiles, ok };
 }
 
 /** The archive as the full run generates it. */
@@ -203,7 +230,7 @@ async function writeArchive(source: Awaited<ReturnType<typeof loadCorpus>>, sour
 async function measureEssaySearch(dir: string): Promise<EssaySearchFigures | { failure: string }> {
   process.stderr.write('bench: finding essays on the archive…\n');
   try {
-    return benchEssaySearch(await loadCorpus(dir), 'archive', SEED);
+    return await benchEssaySearch(await loadCorpus(dir), 'archive', SEED);
   } catch (error) {
     return { failure: error instanceof Error ? error.message : String(error) };
   }
@@ -223,8 +250,27 @@ async function onlyEssays(): Promise<void> {
   }
 }
 
+// Long on purpose: the bench's run in order (sizes, children, growth, reload, essays, report),
+// each step a named helper; what stays here is the order and the progress lines.
+/** `--only file-add`: the archive generated, one file added to it while served, printed; nothing else. */
+async function onlyFileAdd(): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'yinzheng-bench-'));
+  try {
+    const source = await loadCorpus(BUNDLED_CORPUS_DIR);
+    const sourceBytes = (await Promise.all(source.files.map((f) => readFile(join(BUNDLED_CORPUS_DIR, f.file))))).reduce((n, b) => n + b.length, 0);
+    const dir = join(work, 'archive');
+    await writeArchive(source, sourceBytes, dir);
+    const figures = await benchFileAdd('archive', dir, join(work, 'cache'));
+    const rows = fileAddTargets(figures).map((r) => `| ${r.join(' | ')} |`);
+    process.stdout.write(`${rows.join('\n')}\nEach add, ms: ${figures.servedMs.map((v) => v.toFixed(0)).join(', ')}\n`);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   if (flag('only', '') === 'essays') return onlyEssays();
+  if (flag('only', '') === 'file-add') return onlyFileAdd();
   // `archive` is a journal's twenty years: 2,000 essays in 200 files.
   const sizes = flag('sizes', '1,100,1000,archive')
     .split(',')
@@ -276,7 +322,10 @@ async function main(): Promise<void> {
     const largest = sizes.filter((s) => s !== 1).pop();
     const largeLabel = largest === ARCHIVE ? 'archive' : `${largest}×`;
     const largeDir = largest !== undefined ? synthetic[largeLabel] : undefined;
-    const coldLarge = largest !== undefined && largeDir !== undefined ? largeColdStarts(largeLabel, largeDir, join(work, 'cli-cache-large')) : null;
+    const coldLarge =
+      largest !== undefined && largeDir !== undefined
+        ? largeColdStarts(largeLabel, largeDir, join(work, 'cli-cache-large'), Math.max(3, Math.ceil(coldRuns / 2)))
+        : null;
 
     process.stderr.write('bench: load through the loopback Discord and Slack…\n');
     const load: ReportInput['load'] = [];
@@ -311,6 +360,17 @@ async function main(): Promise<void> {
       }
     }
 
+    process.stderr.write('bench: one file added to a served corpus…\n');
+    let fileAdd: ReportInput['fileAdd'] = null;
+    if (largeDir !== undefined && largest === ARCHIVE) {
+      try {
+        // Last: it adds files to the archive's folder.
+        fileAdd = await benchFileAdd(largeLabel, largeDir, join(work, 'file-add-cache'));
+      } catch (error) {
+        fileAdd = { failure: error instanceof Error ? error.message : String(error) };
+      }
+    }
+
     const machine: Machine = {
       node: process.version,
       cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
@@ -321,7 +381,7 @@ async function main(): Promise<void> {
       seed: SEED,
       totalSeconds: (performance.now() - started) / 1000,
     };
-    const report = renderReport({ machine, results, failures, cold, coldLarge, load, pdf, reload, growth, essays, botFlags: BOT_FLAGS, defaults });
+    const report = renderReport({ machine, results, failures, cold, coldLarge, load, pdf, reload, fileAdd, growth, essays, botFlags: BOT_FLAGS, defaults });
     process.stdout.write(`${report}\n`);
     if (!process.argv.includes('--no-write')) await writeFile(RESULTS, report);
   } finally {

@@ -145,6 +145,8 @@ function pools(source: Corpus): Pools {
   };
 }
 
+// Long on purpose: one seeded random walk writes the files, essays, notes and headings in
+// order; split, each step would take and hand back the random state and the pools.
 /** Builds a synthetic corpus about `scale` times the size of `source`. Pure and deterministic. */
 export function generateSyntheticCorpus(source: Corpus, options: SyntheticOptions): SyntheticCorpus {
   const random = createRandom(options.seed ?? 20251130);

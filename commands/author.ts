@@ -5,7 +5,6 @@ import type { Command, CommandContext } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import type { Locale, Reply, ReplyAction, ReplyBlock } from '../src/core/reply/model.js';
 import { AuthorResult } from '../src/core/reply/results.js';
-import { isChinese } from '../src/core/reply/traditional.js';
 import type { AuthorEntry } from '../src/core/search/search.js';
 import { wordsFor } from '../src/core/words/index.js';
 
@@ -73,7 +72,7 @@ function unknownAuthor(ctx: CommandContext): Reply<never> {
   return {
     command: 'author',
     title: t.unknownTitle,
-    message: t.unknown(all.map((a) => a.name).join(isChinese(ctx.locale) ? '、' : ', ') || '—'),
+    message: t.unknown(all.length > 0 ? all.map((a) => a.name) : [t.none]),
     blocks: list.length > 0 ? [{ kind: 'text', text: list.join('\n') }] : [],
     actions: [],
     results: [],
@@ -82,18 +81,12 @@ function unknownAuthor(ctx: CommandContext): Reply<never> {
 }
 
 const options = z.object({
-  name: queryText(100).meta({
-    description: 'Author name in Chinese, pinyin (either order) or Traditional characters',
-    zh: '作者姓名：中文、拼音（顺序不限）或繁体',
-    zhName: '姓名',
-    autocomplete: 'author',
-  }),
+  name: queryText(100).meta({ autocomplete: 'author' }),
 });
 
 export default {
   name: 'author',
-  description: 'An author: affiliation, essays, outline, length, notes and sources, thesis and terms',
-  descriptionZh: '作者概况：单位、文章、章节、篇幅、脚注与来源、论点与关键词',
+  words: (locale) => wordsFor(locale).commands.author,
   options,
   result: AuthorResult,
   positional: 'name',

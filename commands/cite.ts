@@ -28,18 +28,12 @@ function metadataFileOf(essay: Essay): string {
 }
 
 const options = z.object({
-  target: queryText(200).meta({
-    description: 'An essay ID, title (or part of one) or passage ID such as essay-id.4',
-    zh: '文章编号、标题（或其一部分）或段落编号，如 essay-id.4',
-    zhName: '对象',
-    autocomplete: 'essay',
-  }),
+  target: queryText(200).meta({ autocomplete: 'essay' }),
 });
 
 export default {
   name: 'cite',
-  description: 'A reference to an essay or passage in GB/T 7714-2015 and BibTeX',
-  descriptionZh: '按 GB/T 7714-2015 与 BibTeX 格式引用文章或段落',
+  words: (locale) => wordsFor(locale).commands.cite,
   options,
   result: CiteResult,
   positional: 'target',

@@ -7,17 +7,12 @@ import { PassageResult } from '../src/core/reply/results.js';
 import { wordsFor } from '../src/core/words/index.js';
 
 const options = z.object({
-  id: z
-    .string()
-    .min(1, { message: 'is empty' })
-    .max(120, { message: 'is longer than 120 characters' })
-    .meta({ description: 'A passage ID, as shown under a quote', zh: '段落编号（引文下方所示）', zhName: '段落' }),
+  id: z.string().min(1).max(120),
 });
 
 export default {
   name: 'context',
-  description: 'Show the whole paragraph of a passage, with all its footnotes',
-  descriptionZh: '显示引文所在的整段原文及其全部脚注',
+  words: (locale) => wordsFor(locale).commands.context,
   options,
   result: PassageResult,
   positional: 'id',

@@ -34,23 +34,8 @@ export const ESSAYS_PER_PAGE = 10;
 const WORDS_MAX = 100;
 
 const options = z.object({
-  words: z
-    .string()
-    .max(WORDS_MAX, { message: `is longer than ${WORDS_MAX} characters` })
-    .refine(hasWordCharacters, { message: en.errors.details.noEssayWords })
-    .optional()
-    .meta({
-      description: 'Words of a title, author, keyword or abstract: the essays they fit, best first',
-      zh: '标题、作者、关键词或摘要中的词：按相关度列出文章',
-      zhName: '词语',
-    }),
-  page: z
-    .number()
-    .int()
-    .min(1)
-    .max(1000)
-    .default(1)
-    .meta({ description: 'Which page of the table of contents or of the essays found to show (for More)', zh: '显示目录或查找结果的第几页', zhName: '页' }),
+  words: z.string().max(WORDS_MAX).refine(hasWordCharacters, { message: en.errors.details.noEssayWords }).optional(),
+  page: z.number().int().min(1).max(1000).default(1),
 });
 
 type Input = z.output<typeof options>;
@@ -171,8 +156,7 @@ function found(words: string, input: Input, ctx: CommandContext, t: T) {
 
 export default {
   name: 'essays',
-  description: 'The table of contents, or the essays whose title, authors, keywords or abstract fit your words',
-  descriptionZh: '目录；或按标题、作者、关键词与摘要查找文章',
+  words: (locale) => wordsFor(locale).commands.essays,
   options,
   result: EssaysResult,
   positional: 'words',

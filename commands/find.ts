@@ -23,7 +23,7 @@ const SENTENCE_MIN_WORDS = 6;
 const SENTENCE_MAX = 500;
 
 const options = z.object({
-  text: queryText(MESSAGE_MAX).meta({ description: 'The message to look up, sentence by sentence', zh: '要查找出处的消息，逐句核对', zhName: '消息' }),
+  text: queryText(MESSAGE_MAX),
 });
 
 /** The message's sentences worth checking, in order. */
@@ -43,8 +43,7 @@ function verdictLabel(result: z.output<typeof VerifyResult> | undefined, locale:
 
 export default {
   name: 'find',
-  description: 'Find where each sentence of a message stands in the essays',
-  descriptionZh: '逐句查找一条消息在文章中的出处',
+  words: (locale) => wordsFor(locale).commands.find,
   options,
   result: FindResult,
   positional: 'text',

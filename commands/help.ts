@@ -1,16 +1,15 @@
 import { z } from 'zod';
-import { type Command, type OptionSpec, optionSpecs } from '../src/core/dispatch/command.js';
+import { type Command, type OptionSpec, optionSpecs, wordsOf } from '../src/core/dispatch/command.js';
 import type { Locale, ReplyBlock } from '../src/core/reply/model.js';
 import { HelpResult } from '../src/core/reply/results.js';
-import { isChinese, label } from '../src/core/reply/traditional.js';
 import { wordsFor } from '../src/core/words/index.js';
 
 function describe(command: Command, locale: Locale): string {
-  return label(locale, command.description, command.descriptionZh);
+  return command.words(locale).description;
 }
 
-function optionDescription(spec: OptionSpec, locale: Locale): string {
-  return spec.zh ? label(locale, spec.description, spec.zh) : spec.description;
+function optionDescription(command: Command, spec: OptionSpec, locale: Locale): string {
+  return wordsOf(command, locale, spec.name).description;
 }
 
 /** A usage line generated from the schema, e.g. `/quote <query> [author:…] [count:1–5]`. */
@@ -37,17 +36,12 @@ function constraints(spec: OptionSpec, locale: Locale): string[] {
 }
 
 const options = z.object({
-  command: z
-    .string()
-    .max(32, { message: 'is longer than 32 characters' })
-    .optional()
-    .meta({ description: 'A command to explain, e.g. quote', zh: '要说明的命令，如 quote', zhName: '命令' }),
+  command: z.string().max(32).optional(),
 });
 
 export default {
   name: 'help',
-  description: 'The commands, or one command’s usage and options',
-  descriptionZh: '全部命令，或某个命令的用法与选项',
+  words: (locale) => wordsFor(locale).commands.help,
   options,
   result: HelpResult,
   positional: 'command',
@@ -81,9 +75,9 @@ export default {
             kind: 'fields',
             fields: specs.map((s) => {
               const notes = constraints(s, ctx.locale);
-              const name = isChinese(ctx.locale) && s.zhName ? `${s.name}（${label(ctx.locale, s.zhName, s.zhName)}）` : s.name;
-              const suffix = notes.length === 0 ? '' : isChinese(ctx.locale) ? `（${notes.join('，')}）` : ` (${notes.join(', ')})`;
-              return { label: name, value: `${optionDescription(s, ctx.locale)}${suffix}` };
+              const label = t.option(s.name, wordsOf(command, ctx.locale, s.name).name);
+              const suffix = notes.length === 0 ? '' : t.notes(notes);
+              return { label, value: `${optionDescription(command, s, ctx.locale)}${suffix}` };
             }),
           }
         : { kind: 'text', text: t.none },
@@ -101,7 +95,7 @@ export default {
             name: s.name,
             type: s.type,
             required: s.required,
-            description: optionDescription(s, ctx.locale),
+            description: optionDescription(command, s, ctx.locale),
             ...(s.min !== undefined ? { min: s.min } : {}),
             ...(s.max !== undefined ? { max: s.max } : {}),
             ...(s.maxLength !== undefined ? { maxLength: s.maxLength } : {}),

@@ -8,20 +8,15 @@ import { QuoteResult } from '../src/core/reply/results.js';
 import { wordsFor } from '../src/core/words/index.js';
 
 const options = z.object({
-  query: queryText(200).meta({
-    description: 'Words or a phrase from the essays, in Simplified or Traditional Chinese or English',
-    zh: '要查找的词语或句子（简体、繁体或英文）',
-    zhName: '查询',
-  }),
+  query: queryText(200),
   ...filterOptions,
-  count: z.number().int().min(1).max(5).default(3).meta({ description: 'How many passages to show, 1 to 5', zh: '显示几段引文（1–5）', zhName: '条数' }),
-  page: z.number().int().min(1).max(100).default(1).meta({ description: 'Which page of results to show (for More)', zh: '显示第几页结果', zhName: '页' }),
+  count: z.number().int().min(1).max(5).default(3),
+  page: z.number().int().min(1).max(100).default(1),
 });
 
 export default {
   name: 'quote',
-  description: 'Quote passages from the essays verbatim, with author, section and footnotes',
-  descriptionZh: '逐字引用文章段落，附作者、章节与脚注',
+  words: (locale) => wordsFor(locale).commands.quote,
   options,
   result: QuoteResult,
   positional: 'query',

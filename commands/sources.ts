@@ -11,11 +11,7 @@ import { essaysMatching, type PassageHit, type SearchFilters } from '../src/core
 import { wordsFor } from '../src/core/words/index.js';
 
 const options = z.object({
-  query: queryText(200).optional().meta({
-    description: 'Words from the passages or from the notes; leave empty for every source',
-    zh: '段落或脚注中的词语；留空则列出全部来源',
-    zhName: '查询',
-  }),
+  query: queryText(200).optional(),
   ...filterOptions,
 });
 
@@ -49,8 +45,7 @@ const CITED_BY_MAX = 20;
 
 export default {
   name: 'sources',
-  description: 'List the sources the essays cite: full citations, URLs and the sentences citing them',
-  descriptionZh: '列出文章引用的来源：完整出处、网址及引用它的句子',
+  words: (locale) => wordsFor(locale).commands.sources,
   options,
   result: SourcesResult,
   positional: 'query',

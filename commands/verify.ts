@@ -10,11 +10,7 @@ import type { PassageHit } from '../src/core/search/search.js';
 import { wordsFor } from '../src/core/words/index.js';
 
 const options = z.object({
-  sentence: queryText(500).meta({
-    description: 'A sentence attributed to the essays, to check word for word',
-    zh: '据称出自文章的句子，逐字核对',
-    zhName: '句子',
-  }),
+  sentence: queryText(500),
 });
 
 /** Paragraphs the closest-passage alignment looks at, taken from the best search hits. */
@@ -46,8 +42,7 @@ function similarity(sentence: string, source: string, a: Alignment): number {
 
 export default {
   name: 'verify',
-  description: 'Check a sentence attributed to the essays: verbatim source, or closest passage and diff',
-  descriptionZh: '核对据称出自文章的句子：给出原文出处，或最接近的段落及逐字差异',
+  words: (locale) => wordsFor(locale).commands.verify,
   options,
   result: VerifyResult,
   positional: 'sentence',

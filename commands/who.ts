@@ -10,11 +10,7 @@ import type { CorpusIndex, PassageHit } from '../src/core/search/search.js';
 import { wordsFor } from '../src/core/words/index.js';
 
 const options = z.object({
-  text: queryText(200).meta({
-    description: 'A section heading (roughly) or a phrase from the essays',
-    zh: '章节标题（可不完整）或文中的句子',
-    zhName: '内容',
-  }),
+  text: queryText(200),
 });
 
 /** One answer: where the heading or phrase is, and the sentence shown for it. */
@@ -41,8 +37,7 @@ export function headingKey(text: string): string {
 
 export default {
   name: 'who',
-  description: 'Who wrote it: the author, affiliation, essay and section of a heading or phrase',
-  descriptionZh: '查作者：某个章节标题或句子出自谁、哪篇文章、哪一节',
+  words: (locale) => wordsFor(locale).commands.who,
   options,
   result: WhoResult,
   positional: 'text',

@@ -11,27 +11,31 @@ import { loadCorpus, whyUnservable } from '../src/core/corpus/load.js';
 import { formatWarning } from '../src/core/corpus/model.js';
 import { fileReport } from '../src/core/corpus/report.js';
 import { isUserError } from '../src/core/dispatch/errors.js';
+import { wordsFor } from '../src/core/words/index.js';
+
+/** corpus:check speaks English: it has no language option. */
+const t = wordsFor('en').operator.report;
 
 async function main(): Promise<number> {
   let args: ReturnType<typeof parseArgs<{ options: { corpus: { type: 'string' } }; allowPositionals: true }>>;
   try {
     args = parseArgs({ options: { corpus: { type: 'string' } }, allowPositionals: true });
   } catch (error) {
-    console.error(`corpus:check: ${(error as Error).message}\nusage: npm run corpus:check [-- --corpus DIR | DIR]`);
+    console.error(`corpus:check: ${(error as Error).message}\n${t.usage}`);
     return 2;
   }
   if (args.positionals.length > 1) {
-    console.error('corpus:check: one folder at most\nusage: npm run corpus:check [-- --corpus DIR | DIR]');
+    console.error(`${t.oneFolder}\n${t.usage}`);
     return 2;
   }
   loadEnvFile();
   const config = parseConfig(process.env, { corpusDir: args.values.corpus ?? args.positionals[0] });
   const corpus = await loadCorpus(config.corpusDir);
-  console.log(`corpus: ${corpus.dir} (version ${corpus.version})`);
+  console.log(t.folder(corpus.dir, corpus.version));
   for (const f of corpus.files) for (const line of fileReport(f)) console.log(line);
   const warnings = corpus.files.flatMap((f) => f.warnings);
   for (const w of warnings) console.warn(formatWarning(w, relative(process.cwd(), corpus.dir) || '.'));
-  console.log(`${corpus.files.length} files, ${warnings.length} warnings`);
+  console.log(t.total(corpus.files.length, warnings.length));
   const why = whyUnservable(corpus);
   if (why) {
     console.error(why);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { registry } from '../commands/index.js';
 import { loadEnvFile, PROJECT_ROOT, parseConfig } from '../src/config.js';
 import { isUserError } from '../src/core/dispatch/errors.js';
+import { wordsFor } from '../src/core/words/index.js';
 import { formatManifest, manifestFiles } from '../src/slack/manifest.js';
 
 /**
@@ -19,9 +20,8 @@ function main(): void {
     writeFileSync(path, formatManifest(manifest));
     const http = manifest.settings.event_subscriptions.request_url;
     const redirect = manifest.oauth_config.redirect_urls?.[0];
-    process.stdout.write(
-      `wrote ${path} (${config.slackCommand}, ${http ? `HTTP at ${http}${redirect ? `, OAuth redirect ${redirect}` : ''}` : 'Socket Mode'})\n`,
-    );
+    const t = wordsFor('en').operator.deploy;
+    process.stdout.write(`${t.wroteManifest(path, config.slackCommand, http ? t.http(http, redirect) : t.socketMode)}\n`);
   }
 }
 

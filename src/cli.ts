@@ -19,17 +19,18 @@ import { createBot, type Requester } from './core/dispatch/bot.js';
 import { type Command, optionSpecs } from './core/dispatch/command.js';
 import { isUserError, UserError } from './core/dispatch/errors.js';
 import type { Locale, Reply } from './core/reply/model.js';
+import { wordsFor } from './core/words/index.js';
 import { lazyLogger } from './lazy-logger.js';
 import { openLibrary } from './library.js';
 
-export const USAGE = `usage: npm run --silent cli -- <command> [text] [--OPTION VALUE …] [--limit N] [--corpus DIR] [--locale en|zh-CN|zh-TW|zh-HK] [--json]
-
-Runs one bot command and prints its answer. Commands: ${[...registry.values()]
-  .filter((c) => !c.hidden)
-  .map((c) => c.name)
-  .join(', ')}.
-Options of a command are given as --name value (see: cli -- help <command>); --limit sets
-how many results. With --json, stdout is one JSON object.`;
+/** The CLI's usage in a language, naming the commands of the registry. */
+export function usage(locale: Locale = 'en'): string {
+  const commands = [...registry.values()]
+    .filter((c) => !c.hidden)
+    .map((c) => c.name)
+    .join(', ');
+  return wordsFor(locale).operator.cli.usage(LOCALES.join('|'), commands);
+}
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -66,6 +67,16 @@ const GLOBAL_OPTIONS = {
   limit: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
 
+/**
+ * The language asked for with --locale, read before the rest of argv so that even an error
+ * in argv is said in it; English when none or an unknown one is given.
+ */
+function localeIn(argv: string[]): Locale {
+  const i = argv.findIndex((a) => a === '--locale' || a.startsWith('--locale='));
+  const value = i === -1 ? undefined : argv[i]?.includes('=') ? argv[i]?.slice('--locale='.length) : argv[i + 1];
+  return LOCALES.find((l) => l === value) ?? 'en';
+}
+
 /** The command named in argv: the first word that is neither a flag nor a global flag's value. */
 function commandWord(argv: string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
@@ -97,12 +108,14 @@ function parseArgsCode(error: unknown): string | null {
  * (`--author 张三` → author), read off its schema, so a new option needs no change here;
  * the schema then checks the values.
  */
-function parseArgv(argv: string[]): Request | 'help' {
+function parseArgv(argv: string[], locale: Locale): Request | 'help' {
+  const words = wordsFor(locale);
+  const t = words.operator.cli;
   const word = commandWord(argv);
   const name = word?.replace(/^[/／]/u, '').toLowerCase();
   const command = name === undefined ? undefined : registry.get(name);
   const wantsHelp = argv.includes('--help') || argv.includes('-h');
-  if (name !== undefined && !command && !wantsHelp) throw new UserError('unknown_command', `There is no command named ${name}. Run with --help for the list.`);
+  if (name !== undefined && !command && !wantsHelp) throw new UserError('unknown_command', t.unknownCommand(name));
   let parsed: ReturnType<typeof parseArgs<{ options: NonNullable<ParseArgsConfig['options']>; allowPositionals: true }>>;
   try {
     parsed = parseArgs({ args: argv, options: { ...GLOBAL_OPTIONS, ...(command ? commandOptions(command) : {}) }, allowPositionals: true, strict: true });
@@ -113,15 +126,14 @@ function parseArgv(argv: string[]): Request | 'help' {
       const allowed = optionSpecs(command)
         .map((s) => s.name)
         .join(', ');
-      throw new UserError('unknown_option', `/${command.name} has no option named that. Its options: ${allowed || 'none'}.`);
+      throw new UserError('unknown_option', words.errors.unknownOption(command.name, allowed || words.errors.noOptions));
     }
-    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UserError('invalid_input', 'An option is missing its value: write --name value.');
-    throw new UserError('invalid_input', 'The command line could not be read. Run with --help for the usage.');
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UserError('invalid_input', t.missingValue);
+    throw new UserError('invalid_input', t.unreadable);
   }
   const { values, positionals } = parsed;
   if (values.help === true || name === undefined || !command) return 'help';
-  const locale = (values.locale ?? 'en') as string;
-  if (!LOCALES.includes(locale as Locale)) throw new UserError('invalid_input', `--locale must be one of: ${LOCALES.join(', ')}.`);
+  if (values.locale !== undefined && !LOCALES.includes(values.locale as Locale)) throw new UserError('invalid_input', t.locale(LOCALES.join(', ')));
 
   const raw: Record<string, string> = {};
   for (const [key, value] of Object.entries(values)) {
@@ -129,16 +141,16 @@ function parseArgv(argv: string[]): Request | 'help' {
   }
   const rest = positionals.slice(1);
   if (rest.length > 0) {
-    if (!command.positional) throw new UserError('unexpected_text', `${command.name} takes no text, only options. Try: help ${command.name}.`);
+    if (!command.positional) throw new UserError('unexpected_text', t.noText(command.name));
     raw[command.positional] = rest.join(' ');
   }
   if (typeof values.limit === 'string') {
     const specs = optionSpecs(command);
     const target = LIMIT_OPTIONS.find((n) => specs.some((s) => s.name === n && (s.type === 'integer' || s.type === 'number')));
-    if (!target) throw new UserError('invalid_input', `${command.name} has no count option, so --limit does not apply to it.`);
+    if (!target) throw new UserError('invalid_input', t.noLimit(command.name));
     raw[target] = values.limit;
   }
-  return { command, raw, json: values.json === true, corpus: typeof values.corpus === 'string' ? values.corpus : undefined, locale: locale as Locale };
+  return { command, raw, json: values.json === true, corpus: typeof values.corpus === 'string' ? values.corpus : undefined, locale };
 }
 
 function writeJson(stream: NodeJS.WritableStream, value: unknown): void {
@@ -165,26 +177,27 @@ function fail(io: CliIo, json: boolean, code: string, message: string): number {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // --json must govern how even an argv error is printed, so look for it before parsing.
   const wantsJson = argv.includes('--json');
+  const locale = localeIn(argv);
   let request: Request | 'help';
   try {
-    request = parseArgv(argv);
+    request = parseArgv(argv, locale);
   } catch (error) {
     if (isUserError(error)) return fail(io, wantsJson, error.code, error.message);
     throw error;
   }
   if (request === 'help') {
     const explicit = argv.includes('--help') || argv.includes('-h');
-    (explicit ? io.stdout : io.stderr).write(`${USAGE}\n`);
+    (explicit ? io.stdout : io.stderr).write(`${usage(locale)}\n`);
     return explicit ? EXIT_OK : EXIT_INVALID;
   }
   const { json } = request;
   try {
     loadEnvFile();
-    const config = parseConfig(io.env, { corpusDir: request.corpus });
+    const config = parseConfig(io.env, { corpusDir: request.corpus }, locale);
     const logger = lazyLogger(config.logLevelExplicit ? config.logLevel : 'warn', io.stderr);
-    const corpus = await loadCorpus(config.corpusDir, { parseCache: parseCacheIn(config.cacheDir, config.cacheMaxBytes) });
+    const corpus = await loadCorpus(config.corpusDir, { parseCache: parseCacheIn(config.cacheDir, config.cacheMaxBytes), locale });
     for (const w of corpus.files.flatMap((f) => f.warnings)) io.stderr.write(`${formatWarning(w, corpus.dir)}\n`);
-    const why = whyUnservable(corpus);
+    const why = whyUnservable(corpus, locale);
     if (why) return fail(io, json, 'corpus', why);
     const bot = createBot({ commands: registry, library: await openLibrary(corpus, config.cacheDir, config.cacheMaxBytes), logger });
     const who: Requester = { platform: 'cli', userId: 'cli', locale: request.locale };
@@ -201,7 +214,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     if (isUserError(error)) return fail(io, json, error.code, error.message);
     io.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    return fail(io, json, 'internal', 'The command failed unexpectedly; the details are on stderr.');
+    return fail(io, json, 'internal', wordsFor(locale).operator.cli.failed);
   }
 }
 

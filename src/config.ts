@@ -4,6 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_CACHE_MAX_MB } from './core/cache/store.js';
 import { UserError } from './core/dispatch/errors.js';
+import { DEFAULT_LIBRARY_MAX_MB } from './core/library/store.js';
+import type { Locale } from './core/reply/model.js';
+import { en } from './core/words/en.js';
+import { type Words, wordsFor } from './core/words/index.js';
 import { GENERIC_COMMAND_WORDS, SLACK_BUILT_IN_COMMANDS } from './slack/built-in.js';
 
 /** The project's root folder, whether this runs from `src/` (tsx, vitest) or from `dist/src/`. */
@@ -20,6 +24,9 @@ function findRoot(from: string): string {
 /** The bundled essays, used when neither CORPUS_DIR nor --corpus names another folder. */
 export const BUNDLED_CORPUS_DIR = join(PROJECT_ROOT, 'data', 'essays');
 
+/** The schema's own messages are the English catalogue's, so that parseConfig can say them in another language. */
+const D = en.operator.config.details;
+
 const optionalText = z
   .string()
   .transform((v) => v.trim())
@@ -31,12 +38,7 @@ const EnvSchema = z.object({
   CORPUS_DIR: optionalText,
   CACHE_DIR: optionalText,
   CACHE_MAX_MB: optionalText.pipe(
-    z
-      .string()
-      .regex(/^\d+$/u, 'must be a whole number of megabytes')
-      .transform(Number)
-      .pipe(z.number().int().min(16, 'must be at least 16 (MB)').max(1_000_000))
-      .optional(),
+    z.string().regex(/^\d+$/u, D.megabytes).transform(Number).pipe(z.number().int().min(16, D.cacheMin).max(1_000_000)).optional(),
   ),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -44,39 +46,57 @@ const EnvSchema = z.object({
   DISCORD_APPLICATION_ID: optionalText.pipe(
     z
       .string()
-      .regex(/^\d{17,20}$/u, 'must be the numeric application ID (a snowflake)')
+      .regex(/^\d{17,20}$/u, D.applicationId)
       .optional(),
   ),
   DISCORD_GUILD_ID: optionalText.pipe(
     z
       .string()
-      .regex(/^\d{17,20}$/u, 'must be a numeric server ID (a snowflake)')
+      .regex(/^\d{17,20}$/u, D.guildId)
       .optional(),
   ),
   DISCORD_API_BASE: optionalText.pipe(z.url({ protocol: /^https?$/u }).optional()),
 
-  SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', 'must start with xoxb-').optional()),
-  SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', 'must start with xapp-').optional()),
+  SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', D.botToken).optional()),
+  SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', D.appToken).optional()),
   SLACK_SIGNING_SECRET: optionalText,
   SLACK_API_URL: optionalText.pipe(z.url({ protocol: /^https?$/u }).optional()),
   // Slack: a slash, then up to 31 lowercase letters, digits, - or _.
   SLACK_COMMAND: optionalText.pipe(
     z
       .string()
-      .regex(/^\/[a-z0-9_-]{1,31}$/u, 'must be a slash and up to 31 lowercase letters, digits, - or _ (e.g. /yinzheng)')
-      .refine((c) => !SLACK_BUILT_IN_COMMANDS.has(c), 'is one of Slack’s built-in commands, which Slack refuses in a manifest')
-      .refine((c) => !GENERIC_COMMAND_WORDS.has(c), 'is a generic word another app may claim; choose a name of your own (e.g. /yz)')
+      .regex(/^\/[a-z0-9_-]{1,31}$/u, D.slashCommand)
+      .refine((c) => !SLACK_BUILT_IN_COMMANDS.has(c), D.builtIn)
+      .refine((c) => !GENERIC_COMMAND_WORDS.has(c), D.generic)
       .optional(),
   ),
-  PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https$/u, error: 'must be the https:// address Slack reaches the bot at' }).optional()),
+  PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https$/u, error: D.publicUrl }).optional()),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  HEALTH_PORT: optionalText.pipe(z.string().regex(/^\d+$/u, 'must be a port number').transform(Number).pipe(z.number().int().min(1).max(65535)).optional()),
+  HEALTH_PORT: optionalText.pipe(z.string().regex(/^\d+$/u, D.port).transform(Number).pipe(z.number().int().min(1).max(65535)).optional()),
   SLACK_CLIENT_ID: optionalText,
   SLACK_CLIENT_SECRET: optionalText,
-  SLACK_STATE_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters (any random string)').optional()),
+  SLACK_STATE_SECRET: optionalText.pipe(z.string().min(16, D.secret).optional()),
   DATA_DIR: optionalText,
-  READER_ACCESS: optionalText.pipe(z.enum(['signed', 'public'], { error: 'must be signed (the default) or public' }).default('signed')),
-  READER_SECRET: optionalText.pipe(z.string().min(16, 'must be at least 16 characters (any random string)').optional()),
+  LIBRARY_MAX_MB: optionalText.pipe(
+    z.string().regex(/^\d+$/u, D.megabytes).transform(Number).pipe(z.number().int().min(1, D.libraryMin).max(1_000_000)).optional(),
+  ),
+  // A Discord role's name (Discord allows up to 100 characters); its members may change the library.
+  LIBRARY_ROLE: optionalText.pipe(z.string().max(100).optional()),
+  // Slack user IDs: U… for a workspace's users, W… for an Enterprise Grid org's.
+  LIBRARY_ADMINS: optionalText.pipe(
+    z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((id) => id.trim())
+          .filter((id) => id !== ''),
+      )
+      .pipe(z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/u, D.libraryAdmins)))
+      .optional(),
+  ),
+  READER_ACCESS: optionalText.pipe(z.enum(['signed', 'public'], { error: D.readerAccess }).default('signed')),
+  READER_SECRET: optionalText.pipe(z.string().min(16, D.secret).optional()),
   READER_LINK_DAYS: z.coerce.number().min(0.001).max(3650).default(30),
 
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1000).default(10),
@@ -138,6 +158,21 @@ export interface Config {
   /** HEALTH_PORT: serve GET /healthz there, for gateway-only deployments. */
   healthPort: number | undefined;
   reader: ReaderConfig;
+  /** Where the bot keeps what it must remember (DATA_DIR, default `.data` in the project). */
+  dataDir: string;
+  library: LibraryConfig;
+}
+
+/** Each team's own library (issue 25): where it is kept, how large it may grow and who may change it. */
+export interface LibraryConfig {
+  /** DATA_DIR/libraries: one folder per team. */
+  dir: string;
+  /** LIBRARY_MAX_MB in bytes: the quota of each team's library. */
+  maxBytes: number;
+  /** LIBRARY_ROLE: a Discord role whose members may change their server's library, besides those with Manage Server. */
+  role: string | undefined;
+  /** LIBRARY_ADMINS: Slack user IDs who may change their workspace's library, besides its admins and owners. */
+  admins: string[];
 }
 
 /** The passage reader (src/web/reader.ts). */
@@ -149,6 +184,12 @@ export interface ReaderConfig {
   linkDays: number;
   /** PORT when set: the reader's own server outside Slack's HTTP mode (which serves it on its port). */
   port: number | undefined;
+}
+
+/** A schema message in the catalogue's language; one the catalogue lacks (zod's own) is kept as written. */
+function detailIn(details: Words['operator']['config']['details'], message: string): string {
+  const key = (Object.keys(D) as (keyof typeof D)[]).find((k) => D[k] === message);
+  return key ? details[key] : message;
 }
 
 /** The slash command a Slack app of this bot declares unless SLACK_COMMAND names another. */
@@ -167,26 +208,28 @@ export function loadEnvFile(path = ENV_FILE): void {
 // Long on purpose: it reads as the configuration's shape, one object per platform, each
 // field from its variable.
 /** Parses the configuration. Every problem names the variable and where to set it. */
-export function parseConfig(env: Record<string, string | undefined>, overrides: { corpusDir?: string } = {}): Config {
+export function parseConfig(env: Record<string, string | undefined>, overrides: { corpusDir?: string } = {}, locale: Locale = 'en'): Config {
+  const t = wordsFor(locale).operator.config;
   const result = EnvSchema.safeParse(env);
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${String(i.path[0])} ${i.message}`);
-    throw new UserError('config', `config: ${problems.join('; ')}. Fix it in ${ENV_FILE} or the environment (see .env.example).`);
+    // A list variable (LIBRARY_ADMINS) with several bad items is said once.
+    const problems = [...new Set(result.error.issues.map((i) => `${String(i.path[0])} ${detailIn(t.details, i.message)}`))];
+    throw new UserError('config', t.invalid(problems, ENV_FILE));
   }
   const e = result.data;
-  const missing = (names: string[], what: string) =>
-    new UserError('config', `config: ${what} needs ${names.join(' and ')}. Set ${names.length > 1 ? 'them' : 'it'} in ${ENV_FILE} (see .env.example).`);
+  const dataDir = e.DATA_DIR ?? join(PROJECT_ROOT, '.data');
+  const missing = (names: string[], what: keyof typeof t.what) => new UserError('config', t.needs(t.what[what], names, ENV_FILE));
 
   let discord: DiscordConfig | undefined;
   if (e.DISCORD_TOKEN || e.DISCORD_APPLICATION_ID) {
-    if (!e.DISCORD_TOKEN) throw missing(['DISCORD_TOKEN'], 'Discord');
-    if (!e.DISCORD_APPLICATION_ID) throw missing(['DISCORD_APPLICATION_ID'], 'Discord');
+    if (!e.DISCORD_TOKEN) throw missing(['DISCORD_TOKEN'], 'discord');
+    if (!e.DISCORD_APPLICATION_ID) throw missing(['DISCORD_APPLICATION_ID'], 'discord');
     discord = {
       token: e.DISCORD_TOKEN,
       applicationId: e.DISCORD_APPLICATION_ID,
       guildId: e.DISCORD_GUILD_ID,
       apiBase: e.DISCORD_API_BASE,
-      stateDir: join(e.DATA_DIR ?? join(PROJECT_ROOT, '.data'), 'discord-buttons'),
+      stateDir: join(dataDir, 'discord-buttons'),
     };
   }
 
@@ -195,19 +238,16 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
   const oauthGiven = oauthNames.filter((n) => e[n] !== undefined);
   if (oauthGiven.length > 0) {
     const absent = oauthNames.filter((n) => e[n] === undefined);
-    if (absent.length > 0) throw missing([...absent], 'Installing to several workspaces (OAuth)');
-    if (!e.SLACK_SIGNING_SECRET) throw missing(['SLACK_SIGNING_SECRET'], 'Installing to several workspaces (OAuth, HTTP mode)');
+    if (absent.length > 0) throw missing([...absent], 'oauth');
+    if (!e.SLACK_SIGNING_SECRET) throw missing(['SLACK_SIGNING_SECRET'], 'oauthHttp');
     if (e.SLACK_APP_TOKEN) {
-      throw new UserError('config', `config: OAuth installs (SLACK_CLIENT_ID…) work in HTTP mode only. Remove SLACK_APP_TOKEN from ${ENV_FILE}.`);
+      throw new UserError('config', t.oauthHttpOnly(ENV_FILE));
     }
   }
   if (e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET || oauthGiven.length > 0) {
-    if (!e.SLACK_BOT_TOKEN && oauthGiven.length === 0) throw missing(['SLACK_BOT_TOKEN'], 'Slack');
+    if (!e.SLACK_BOT_TOKEN && oauthGiven.length === 0) throw missing(['SLACK_BOT_TOKEN'], 'slack');
     if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
-      throw new UserError(
-        'config',
-        `config: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP). Set one in ${ENV_FILE} (see .env.example).`,
-      );
+      throw new UserError('config', t.slackMode(ENV_FILE));
     }
     slack = {
       botToken: e.SLACK_BOT_TOKEN,
@@ -222,7 +262,7 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
               clientId: e.SLACK_CLIENT_ID,
               clientSecret: e.SLACK_CLIENT_SECRET,
               stateSecret: e.SLACK_STATE_SECRET,
-              installationsDir: join(e.DATA_DIR ?? join(PROJECT_ROOT, '.data'), 'slack-installations'),
+              installationsDir: join(dataDir, 'slack-installations'),
             },
           }
         : {}),
@@ -248,6 +288,13 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
       secret: e.READER_SECRET,
       linkDays: e.READER_LINK_DAYS,
       port: env.PORT !== undefined && env.PORT !== '' ? e.PORT : undefined,
+    },
+    dataDir,
+    library: {
+      dir: join(dataDir, 'libraries'),
+      maxBytes: (e.LIBRARY_MAX_MB ?? DEFAULT_LIBRARY_MAX_MB) * 1024 * 1024,
+      role: e.LIBRARY_ROLE,
+      admins: e.LIBRARY_ADMINS ?? [],
     },
   };
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { wordsFor } from './core/words/index.js';
 
 /** What `/healthz` reports: the corpus served, and each connection's state. */
 export interface Health {
@@ -19,7 +20,7 @@ export async function startReaderServer(
   handle: (req: IncomingMessage, res: ServerResponse) => boolean,
 ): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
-    if (!handle(req, res)) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    if (!handle(req, res)) res.writeHead(404, { 'content-type': 'text/plain' }).end(`${wordsFor('en').operator.notFound}\n`);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -38,7 +39,7 @@ export async function startReaderServer(
 export async function startHealthServer(port: number, health: () => Health): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/healthz') {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+      res.writeHead(404, { 'content-type': 'text/plain' }).end(`${wordsFor('en').operator.notFound}\n`);
       return;
     }
     const now = health();

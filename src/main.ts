@@ -14,16 +14,11 @@ import { loadInWorker } from './core/corpus/reload.js';
 import { type CorpusWatcher, watchCorpus } from './core/corpus/watch.js';
 import { type Bot, createBot, type Logger } from './core/dispatch/bot.js';
 import { isUserError } from './core/dispatch/errors.js';
+import { wordsFor } from './core/words/index.js';
 import { startHealthServer, startReaderServer } from './health.js';
 import { lazyLogger } from './lazy-logger.js';
 import { openLibrary } from './library.js';
 import { createReader, type Reader } from './web/reader.js';
-
-const USAGE = `usage: npm start [-- --corpus DIR]
-
-With DISCORD_TOKEN and DISCORD_APPLICATION_ID, or SLACK_BOT_TOKEN with SLACK_APP_TOKEN or
-SLACK_SIGNING_SECRET, in .env or the environment, the bot goes live on those platforms.
-With none, it opens a local console on the corpus (also fed by a pipe).`;
 
 interface Running {
   name: string;
@@ -64,7 +59,7 @@ async function startPlatforms(
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { corpus: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: false });
   if (values.help) {
-    console.log(USAGE);
+    console.log(wordsFor('en').operator.start.usage);
     return 0;
   }
   loadEnvFile();
@@ -99,6 +94,7 @@ async function main(): Promise<number> {
     logger,
     rateLimit: config.rateLimit,
     links,
+    warmEssays: live || process.stdin.isTTY === true,
   });
   if (!reader && (config.publicUrl || config.reader.port)) {
     logger.warn(
@@ -197,7 +193,7 @@ async function serveLive(
   // Stopping waits for answers in flight, but never past the deadline; a stop that needs the
   // deadline did not go cleanly, and says so.
   setTimeout(() => {
-    console.error(`stopping took over ${SHUTDOWN_DEADLINE_MS / 1000} s; exiting anyway.`);
+    console.error(wordsFor('en').operator.start.slowStop(SHUTDOWN_DEADLINE_MS / 1000));
     process.exit(1);
   }, SHUTDOWN_DEADLINE_MS).unref();
   try {

@@ -148,6 +148,26 @@ describe('cli: invalid input exits 2 with {"error": {code, message}}', () => {
     expect(json(run)).toEqual({ error: { code, message } });
   });
 
+  test.each([
+    [
+      ['quote', '智能', '--colour', 'red', '--locale', 'zh-CN', '--json'],
+      'unknown_option',
+      '/quote 没有这个选项。它的选项：query, author, essay, count, page。',
+    ],
+    [['frobnicate', '--locale', 'zh-CN', '--json'], 'unknown_command', '没有名为 frobnicate 的命令。加 --help 运行可查看命令列表。'],
+    [['quote', '智能', '--locale=zh-TW', '--author', '--json'], 'invalid_input', '有個選項缺少值：請寫作 --名稱 值。'],
+    [['essays', '--limit', '3', '--locale', 'zh-CN', '--json'], 'invalid_input', 'essays 没有条数选项，--limit 对它无效。'],
+    [
+      ['essays', '--corpus', 'no/such/folder', '--locale', 'zh-CN', '--json'],
+      'corpus_dir',
+      'corpus：文件夹 no/such/folder 不存在。请将 CORPUS_DIR 或 --corpus 设为存放 .txt 或 .pdf 文章的文件夹。',
+    ],
+  ])('with --locale, in that language: %j → %s', async (args, code, message) => {
+    const run = await cli(...args);
+    expect(run.code).toBe(2);
+    expect(json(run)).toEqual({ error: { code, message } });
+  });
+
   test('without --json the message goes to stderr and stdout stays empty', async () => {
     const run = await cli('quote', '！？。');
     expect(run.code).toBe(2);
@@ -162,6 +182,9 @@ describe('cli: invalid input exits 2 with {"error": {code, message}}', () => {
     const help = await cli('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage: npm run --silent cli -- <command>/u);
+    const zh = await cli('--help', '--locale', 'zh-CN');
+    expect(zh.stdout).toMatch(/^用法：npm run --silent cli -- <命令>/u);
+    expect(zh.stdout).toContain('命令：quote, who, author, sources, essays, cite, verify, help。');
   });
 });
 

@@ -2,14 +2,15 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT, parseConfig } from '../src/config.js';
 import { isUserError } from '../src/core/dispatch/errors.js';
+import type { Locale } from '../src/core/reply/model.js';
 import { captureLogs } from './support/logs.js';
 
 const DISCORD = { DISCORD_TOKEN: 'a-discord-token', DISCORD_APPLICATION_ID: '123456789012345678' };
 const SLACK_SOCKET = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' };
 
-function errorOf(env: Record<string, string>): string {
+function errorOf(env: Record<string, string>, locale: Locale = 'en'): string {
   try {
-    parseConfig(env);
+    parseConfig(env, {}, locale);
   } catch (error) {
     if (isUserError(error)) return error.message;
     throw error;
@@ -58,6 +59,37 @@ describe('config', () => {
     );
     expect(errorOf({ SLACK_BOT_TOKEN: 'xapp-swapped', SLACK_APP_TOKEN: 'xoxb-swapped' })).toBe(
       'config: SLACK_BOT_TOKEN must start with xoxb-; SLACK_APP_TOKEN must start with xapp-. Fix it in .env or the environment (see .env.example).',
+    );
+  });
+
+  test('an operator who asks for Chinese reads the problem in Chinese, the variables named as they are', () => {
+    expect(errorOf({ DISCORD_TOKEN: 't' }, 'zh-CN')).toBe('config：Discord 需要 DISCORD_APPLICATION_ID。请在 .env 中设置（见 .env.example）。');
+    expect(errorOf({ SLACK_BOT_TOKEN: 'xapp-swapped', SLACK_APP_TOKEN: 'xoxb-swapped' }, 'zh-CN')).toBe(
+      'config：SLACK_BOT_TOKEN 必须以 xoxb- 开头；SLACK_APP_TOKEN 必须以 xapp- 开头。请在 .env 或环境变量中修正（见 .env.example）。',
+    );
+    expect(errorOf({ SLACK_BOT_TOKEN: 'xoxb-1' }, 'zh-TW')).toBe(
+      'config：Slack 需要 SLACK_APP_TOKEN（Socket Mode）或 SLACK_SIGNING_SECRET（HTTP）。請在 .env 中設置其一（見 .env.example）。',
+    );
+  });
+
+  test('team libraries: under DATA_DIR, 200 MB each by default, changed by LIBRARY_ROLE and LIBRARY_ADMINS besides the admins', () => {
+    expect(parseConfig({})).toMatchObject({
+      dataDir: join(PROJECT_ROOT, '.data'),
+      library: { dir: join(PROJECT_ROOT, '.data', 'libraries'), maxBytes: 200 * 1024 * 1024, role: undefined, admins: [] },
+    });
+    expect(parseConfig({ DATA_DIR: '/srv/yz', LIBRARY_MAX_MB: '50', LIBRARY_ROLE: ' Librarians ', LIBRARY_ADMINS: 'U012AB3CD, W0ABCDEF1,' })).toMatchObject({
+      dataDir: '/srv/yz',
+      library: { dir: join('/srv/yz', 'libraries'), maxBytes: 50 * 1024 * 1024, role: 'Librarians', admins: ['U012AB3CD', 'W0ABCDEF1'] },
+    });
+    expect(errorOf({ LIBRARY_MAX_MB: '0' })).toBe('config: LIBRARY_MAX_MB must be at least 1 (MB). Fix it in .env or the environment (see .env.example).');
+    expect(errorOf({ LIBRARY_MAX_MB: '1.5' })).toBe(
+      'config: LIBRARY_MAX_MB must be a whole number of megabytes. Fix it in .env or the environment (see .env.example).',
+    );
+    expect(errorOf({ LIBRARY_ADMINS: 'U012AB3CD,@alice' })).toBe(
+      'config: LIBRARY_ADMINS must be Slack user IDs (U… or W…) separated by commas. Fix it in .env or the environment (see .env.example).',
+    );
+    expect(errorOf({ LIBRARY_ADMINS: 'alice' }, 'zh-CN')).toBe(
+      'config：LIBRARY_ADMINS 必须是以逗号分隔的 Slack 用户 ID（U… 或 W…）。请在 .env 或环境变量中修正（见 .env.example）。',
     );
   });
 

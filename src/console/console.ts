@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import type { Bot, Requester } from '../core/dispatch/bot.js';
 import type { Locale } from '../core/reply/model.js';
+import { wordsFor } from '../core/words/index.js';
 import { renderReply } from './render.js';
 
 export const PROMPT = 'yinzheng> ';
@@ -33,7 +34,7 @@ export async function runConsole(bot: Bot, io: ConsoleIo): Promise<void> {
   // console waiting forever on a stream that never reads again.
   rl.on('SIGINT', () => rl.close());
   if (io.interactive) {
-    write('yinzheng — type /help for the commands, exit to leave.');
+    write(wordsFor(locale).operator.console.welcome);
     rl.prompt();
   }
   try {

@@ -1,18 +1,8 @@
 import stringWidth from 'string-width';
 import type { Command } from '../core/dispatch/command.js';
-import {
-  attributionLayout,
-  buttonLayout,
-  diffMarked,
-  type FootnoteLayout,
-  footnoteLayout,
-  labelsFor,
-  type Mark,
-  type MarkedText,
-  piecesOf,
-  quoteMarked,
-} from '../core/reply/layout.js';
-import type { Attribution, Locale, Reply, ReplyAction, ReplyBlock } from '../core/reply/model.js';
+import { ATTRIBUTION_DASH, type Mark, type MarkedText, piecesOf } from '../core/reply/layout.js';
+import { type LaidLine, layoutReply } from '../core/reply/layout-reply.js';
+import type { Locale, Reply, ReplyAction } from '../core/reply/model.js';
 
 /**
  * The terminal renderer: a Reply as the text a researcher reads in the console or from the
@@ -276,88 +266,66 @@ function styleLine(styled: Styled, start: number, end: number, color: boolean): 
 // ---------------------------------------------------------------------------------------
 // Blocks
 
-/** Terminal styles for each mark: highlighted words bold yellow, insertions green underlined, deletions red struck. */
-const MARK_STYLES: Record<Mark, Style[]> = { highlight: ['bold', 'yellow'], insert: ['green', 'underline'], delete: ['red', 'strike'] };
+/** Terminal styles for each mark. */
+const MARK_STYLES: Record<Mark, Style[]> = {
+  highlight: ['bold', 'yellow'],
+  insert: ['green', 'underline'],
+  delete: ['red', 'strike'],
+  link: ['cyan', 'underline'],
+  name: ['bold'],
+  aside: ['dim'],
+  code: ['dim'],
+  user: ['bold'],
+};
 
-/** Marked text as styled text; without colour a diff's changes show in the text itself, as wdiff's [-…-] {+…+}. */
-function styledOf(m: MarkedText, color: boolean): Styled {
+/**
+ * Marked text as styled text, and the labelled links it holds: a terminal cannot hide a URL
+ * behind a label, so those are printed on lines of their own (`Open in reader: https://…`)
+ * where a terminal can open them. Without colour a diff's changes show in the text itself,
+ * as wdiff's [-…-] {+…+}.
+ */
+function styledOf(m: MarkedText, color: boolean): { styled: Styled; links: Array<{ label: string; url: string }> } {
   const styled = new Styled();
+  const links: Array<{ label: string; url: string }> = [];
   for (const p of piecesOf(m)) {
     if (p.kind === 'marker') {
       styled.glue.add(styled.text.length);
       styled.add(p.label, 'cyan');
-    } else if (p.mark === null) styled.add(p.text);
+    } else if (p.mark === 'link' && p.ref !== undefined && p.text !== p.ref && p.text !== `<${p.ref}>`) links.push({ label: p.text, url: p.ref });
+    else if (p.mark === null) styled.add(p.text);
     else if (!color && p.mark === 'delete') styled.add(`[-${p.text}-]`);
     else if (!color && p.mark === 'insert') styled.add(`{+${p.text}+}`);
     else styled.add(p.text, ...MARK_STYLES[p.mark]);
   }
-  return styled;
-}
-
-function attributionLines(a: Attribution, width: number, color: boolean, indent: string, locale: Locale): string[] {
-  const l = attributionLayout(a, locale);
-  const line = new Styled();
-  // One affiliation (or none) is dimmed after the names; co-authors of several each carry their own.
-  if (l.who === l.author || l.who === `${l.author}（${l.affiliation}）`) {
-    line.add(l.author, 'bold');
-    if (l.affiliation) line.add('（').add(l.affiliation, 'dim').add('）');
-  } else line.add(l.who, 'bold');
-  for (const part of [l.essay, l.section, l.pages]) if (part) line.add(' · ').add(part);
-  line.add(' · ').add(l.passageId, 'dim');
-  const lines = layout(line, { width, color, first: `${indent}— `, rest: `${indent}  ` });
-  // A link is printed whole on its own line, so that a terminal can open it.
-  if (a.link) lines.push(linkLine(labelsFor(locale).openInReader, a.link, color, `${indent}  `));
-  return lines;
+  // A line that only led to a link leaves no separator hanging at its end.
+  styled.text = styled.text.replace(/ · $/u, '');
+  return { styled, links };
 }
 
 function linkLine(label: string, url: string, color: boolean, indent = ''): string {
   return `${indent}${label}: ${paint(url, ['cyan', 'underline'], color)}`;
 }
 
-function noteLines(f: FootnoteLayout, width: number, color: boolean, indent: string, locale: Locale): string[] {
-  const mark = `${f.label} `;
-  const body = new Styled().add(f.printed);
-  if (f.resolved) body.add(` ${labelsFor(locale).resolvedAs} `, 'dim').add(f.resolved);
-  if (f.remark) body.add(' ').add(f.remark, 'dim');
-  const lines = layout(body, { width, color, first: indent + mark, rest: indent + ' '.repeat(mark.length) });
-  // The note's text usually prints its URL already; a URL it lacks (a short form resolved to
-  // its full citation) still has to be shown, since the link is what a reader follows.
-  for (const url of f.extraUrls) lines.push(indent + ' '.repeat(mark.length) + paint(url, ['cyan', 'underline'], color));
-  return lines;
-}
-
-function renderBlock(block: ReplyBlock, width: number, color: boolean, locale: Locale): string[] {
-  switch (block.kind) {
-    case 'quote': {
-      const lines = layout(styledOf(quoteMarked(block), color), { width, color, first: '│ ', prefixStyles: ['dim'] });
-      lines.push(...attributionLines(block.attribution, width, color, '', locale));
-      for (const f of block.footnotes) lines.push(...noteLines(footnoteLayout(f, locale), width, color, '  ', locale));
-      return lines;
-    }
-    case 'note': {
-      const lines = noteLines(footnoteLayout(block, locale), width, color, '', locale);
-      if (block.link) lines.push(linkLine(labelsFor(locale).openInReader, block.link, color, '    '));
-      for (const c of block.citedBy) {
-        lines.push(...layout(new Styled().add(`“${c.quote}”`), { width, color, first: `    ${labelsFor(locale).citedBy}: `, rest: '      ' }));
-        lines.push(...attributionLines(c.attribution, width, color, '      ', locale));
-      }
-      return lines;
-    }
-    case 'text':
-      return layout(new Styled().add(block.text), { width, color });
-    case 'link':
-      return [linkLine(block.label, block.url, color)];
-    case 'fields':
-      return block.fields.flatMap(({ label, value }) => {
-        const head = `${label}: `;
-        const hanging = displayWidth(head) <= Math.floor(width / 3) ? ' '.repeat(displayWidth(head)) : '  ';
-        const lines = layout(new Styled().add(value), { width, color, first: head, rest: hanging });
-        // Paint the label after layout: `first` is measured without escapes.
-        return lines.map((l, i) => (i === 0 && color ? paint(label, ['bold'], color) + l.slice(label.length) : l));
-      });
-    case 'diff':
-      return layout(styledOf(diffMarked(block), color), { width, color });
+/** A laid-out line in terminal lines: indented by its depth, quotes behind a bar, notes hung under their label. */
+function lineLines(line: LaidLine, width: number, color: boolean): string[] {
+  if (line.kind === 'fields') {
+    return line.fields.flatMap(({ label, value }) => {
+      const head = `${label}: `;
+      const hanging = displayWidth(head) <= Math.floor(width / 3) ? ' '.repeat(displayWidth(head)) : '  ';
+      const lines = layout(new Styled().add(value), { width, color, first: head, rest: hanging });
+      // Paint the label after layout: `first` is measured without escapes.
+      return lines.map((l, i) => (i === 0 && color ? paint(label, ['bold'], color) + l.slice(label.length) : l));
+    });
   }
+  const indent = '  '.repeat(line.depth);
+  const { styled, links } = styledOf(line.text, color);
+  const first =
+    line.kind === 'quote' ? `${indent}│ ` : line.kind === 'attribution' ? indent + ATTRIBUTION_DASH : line.kind === 'note' ? `${indent}${line.label} ` : indent;
+  const rest = indent + ' '.repeat(displayWidth(first) - indent.length);
+  const out =
+    styled.text === '' && links.length > 0 ? [] : layout(styled, { width, color, first, rest, ...(line.kind === 'quote' ? { prefixStyles: ['dim'] } : {}) });
+  for (const l of links) out.push(linkLine(l.label, l.url, color, styled.text !== '' ? rest : indent));
+  return out;
 }
 
 /** A typed value for a hint: quoted when it holds spaces, so that it reads back as one option. */
@@ -383,17 +351,15 @@ export function actionCommandLine(action: ReplyAction, commands?: ReadonlyMap<st
 export function renderReply(reply: Reply, opts: RenderOptions): string {
   const width = Math.max(MIN_WIDTH, Math.floor(opts.width));
   const { color } = opts;
-  const locale = opts.locale ?? 'en';
+  // A console has no channel to share to.
+  const laid = layoutReply(reply, { locale: opts.locale ?? 'en', offerShare: false });
   const sections: string[][] = [];
-  if (reply.error) {
-    sections.push(layout(new Styled().add(reply.error.message, 'red'), { width, color }));
-    return sections.map((s) => s.join('\n')).join('\n\n');
-  }
-  sections.push(layout(new Styled().add(reply.title, 'bold'), { width, color }));
-  if (reply.message) sections.push(layout(new Styled().add(reply.message, 'yellow'), { width, color }));
-  for (const block of reply.blocks) sections.push(renderBlock(block, width, color, locale));
-  // The buttons a chat shows become the command lines that do the same; a console has no channel to share to.
-  const buttons = buttonLayout(reply.actions, locale, { private: false });
+  if (laid.error) return layout(new Styled().add(laid.error.text, 'red'), { width, color }).join('\n');
+  if (laid.title !== '') sections.push(layout(new Styled().add(laid.title, 'bold'), { width, color }));
+  if (laid.notice) sections.push(layout(new Styled().add(laid.notice.text, 'yellow'), { width, color }));
+  for (const block of laid.blocks) sections.push(block.lines.flatMap((line) => lineLines(line, width, color)));
+  // The buttons a chat shows become the command lines that do the same.
+  const buttons = laid.buttons.flatMap((b) => (b.action ? [{ action: b.action, label: b.label }] : []));
   if (buttons.length > 0) {
     sections.push(
       buttons.flatMap(({ action, label }) =>

@@ -4,6 +4,7 @@ import type { DiscordConfig } from '../config.js';
 import type { Bot, Logger } from '../core/dispatch/bot.js';
 import { type OptionSpec, optionSpecs } from '../core/dispatch/command.js';
 import { UserError } from '../core/dispatch/errors.js';
+import { en } from '../core/words/en.js';
 import { createButtonStore } from './custom-id.js';
 import { FATAL_CLOSES, watchGateway } from './gateway.js';
 import * as autocomplete from './listeners/autocomplete.js';
@@ -149,10 +150,7 @@ async function login(client: Client, config: DiscordConfig, logger: Logger, tuni
   } catch (error) {
     const code = (error as { code?: unknown; status?: unknown }).code;
     if (code === 'TokenInvalid' || (error as { status?: unknown }).status === 401) {
-      throw new UserError(
-        'config',
-        'discord: Discord refused DISCORD_TOKEN (401 Unauthorized). Reset the token on the Developer Portal (Bot → Reset Token) and put it in .env.',
-      );
+      throw new UserError('config', en.operator.discord.tokenRefused);
     }
     const close = typeof code === 'number' ? FATAL_CLOSES[code] : undefined;
     if (close) throw new UserError('config', `discord: ${close}`);

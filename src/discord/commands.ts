@@ -67,8 +67,8 @@ function optionJson(command: Command, spec: OptionSpec): APIApplicationCommandBa
     description: checkDescription(where, spec.description),
     required: spec.required,
   };
-  if (spec.zhName) option.name_localizations = chinese(where, spec.zhName, checkName);
-  if (spec.zh) option.description_localizations = chinese(where, spec.zh, checkDescription);
+  option.name_localizations = chinese(where, spec.zh.name, checkName);
+  option.description_localizations = chinese(where, spec.zh.description, checkDescription);
   if (spec.type === 'string') {
     if (spec.minLength !== undefined) option.min_length = Math.min(spec.minLength, DISCORD_STRING_LENGTH_MAX);
     if (spec.maxLength !== undefined) option.max_length = Math.min(spec.maxLength, DISCORD_STRING_LENGTH_MAX);
@@ -163,8 +163,8 @@ export function discordCommands(registry: ReadonlyMap<string, Command>, scope: '
       const json = {
         type: ApplicationCommandType.ChatInput as const,
         name: checkName(`/${command.name}`, command.name),
-        description: checkDescription(`/${command.name}`, command.description),
-        description_localizations: chinese(`/${command.name}`, command.descriptionZh, checkDescription),
+        description: checkDescription(`/${command.name}`, command.words('en').description),
+        description_localizations: chinese(`/${command.name}`, command.words('zh-CN').description, checkDescription),
         options,
         ...reach,
       };

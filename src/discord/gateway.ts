@@ -1,5 +1,6 @@
 import { type Client, Events } from 'discord.js';
 import type { Logger } from '../core/dispatch/bot.js';
+import { en } from '../core/words/en.js';
 
 const RECONNECT_LOG_EVERY_MS = 60_000;
 
@@ -8,14 +9,7 @@ const RECONNECT_LOG_EVERY_MS = 60_000;
  * (Discord's gateway close event codes). The process then ends with code 1, so that a
  * supervisor restarts it or alerts someone, rather than taking it for a clean stop.
  */
-export const FATAL_CLOSES: Readonly<Record<number, string>> = {
-  4004: 'Discord refused DISCORD_TOKEN (gateway close 4004, authentication failed). Reset the token on the Developer Portal (Bot → Reset Token) and put it in .env.',
-  4010: 'Discord refused the shard the bot asked for (gateway close 4010). Check the sharding settings.',
-  4011: 'Discord requires sharding for this many servers (gateway close 4011). Start the bot through the ShardingManager (README: "Large deployments: sharding").',
-  4012: 'Discord refused the gateway version (gateway close 4012). Update discord.js.',
-  4013: 'Discord refused the intents the bot asked for (gateway close 4013, invalid intents).',
-  4014: 'Discord refused an intent this application may not use (gateway close 4014, disallowed intents). Check Privileged Gateway Intents on the Developer Portal (Bot).',
-};
+export const FATAL_CLOSES: Readonly<Record<number, string>> = en.operator.discord.closes;
 
 /** The gateway connection as the adapter sees it. */
 export interface GatewayWatch {
@@ -66,7 +60,7 @@ export function watchGateway(client: Client, logger: Logger): GatewayWatch {
     gatewayUp = false;
     if (stopping) return;
     logger.error({ shard, code: event.code }, 'discord: gateway closed for good');
-    onFatal(`discord: ${FATAL_CLOSES[event.code] ?? `the gateway closed for good (code ${event.code}); restart the bot.`}`);
+    onFatal(`discord: ${FATAL_CLOSES[event.code] ?? en.operator.discord.closedForGood(event.code)}`);
   });
   return {
     fatal,

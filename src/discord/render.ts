@@ -7,22 +7,11 @@ import {
   ComponentType,
   MessageFlags,
 } from 'discord.js';
-import {
-  attributionLayout,
-  buttonLayout,
-  diffMarked,
-  type FootnoteLayout,
-  footnoteLayout,
-  labelsFor,
-  type Mark,
-  type MarkedText,
-  noteBody,
-  piecesOf,
-  plainMarked,
-  quoteMarked,
-} from '../core/reply/layout.js';
-import type { Attribution, Locale, Reply, ReplyAction, ReplyBlock, ReplyFootnote } from '../core/reply/model.js';
-import { splitText, truncate } from '../core/reply/split.js';
+import { fitMarked, packLines } from '../core/reply/fit.js';
+import { ATTRIBUTION_DASH, type Mark, type MarkedText, piecesOf, plainMarked } from '../core/reply/layout.js';
+import { type LaidLine, layoutReply, type ReplyLayout } from '../core/reply/layout-reply.js';
+import type { Locale, Reply, ReplyAction } from '../core/reply/model.js';
+import { truncate } from '../core/reply/split.js';
 import { wordsFor } from '../core/words/index.js';
 import { DISCORD_CUSTOM_ID_MAX } from './custom-id.js';
 
@@ -73,8 +62,10 @@ export interface RenderOptions {
   embeds?: boolean;
   /** False where the app may not post in public: no "Share in channel" is offered, whatever the reply's actions say. */
   canShare?: boolean;
-  /** Plain lines said above the answer ("Shared by …", why it is private), escaped here, once. */
-  lead?: string[];
+  /** The answer was shared from a private one by this user: said above it, by name (never a mention). */
+  sharedBy?: string;
+  /** The answer is private only because the bot may not post in the channel: said above it. */
+  privateHere?: boolean;
 }
 
 // ── escaping ──────────────────────────────────────────────────────────────────
@@ -109,142 +100,60 @@ function link(url: string): string | null {
   return `<${url.replace(/[<>]/gu, encodeURIComponent)}>`;
 }
 
-/** Escapes `text`, except that each of `urls` found in it (with or without its `<…>`) becomes a link. */
-function escapeWithLinks(text: string, urls: string[]): { rendered: string; unused: string[] } {
-  const wanted = [...new Set(urls)].filter((u) => link(u) !== null).sort((a, b) => b.length - a.length);
-  const used = new Set<string>();
-  let rendered = '';
-  let rest = text;
-  while (rest.length > 0) {
-    let best: { at: number; length: number; url: string } | null = null;
-    for (const url of wanted) {
-      const bracketed = rest.indexOf(`<${url}>`);
-      const bare = rest.indexOf(url);
-      if (bracketed !== -1 && (best === null || bracketed < best.at)) best = { at: bracketed, length: url.length + 2, url };
-      else if (bare !== -1 && (best === null || bare < best.at)) best = { at: bare, length: url.length, url };
-    }
-    if (!best) {
-      rendered += escapeMarkdown(rest);
-      break;
-    }
-    rendered += escapeMarkdown(rest.slice(0, best.at)) + (link(best.url) as string);
-    used.add(best.url);
-    rest = rest.slice(best.at + best.length);
-  }
-  return { rendered, unused: wanted.filter((u) => !used.has(u)) };
-}
-
 // ── rich text: escaped runs, marked runs and footnote markers ────────────────
 
-/** Discord Markdown for each mark: highlighted words bold, a diff's insertions underlined and deletions struck. */
-const MARKUP: Record<Mark, string> = { highlight: '**', insert: '__', delete: '~~' };
-
-/** Renders `rich.text[start, end)`: escaped, marked runs in their markup, markers as [n]. */
-function renderRange(rich: MarkedText, start: number, end: number): string {
-  return piecesOf(rich, start, end)
-    .map((p) => {
-      if (p.kind === 'marker') return p.label;
-      const piece = escapeMarkdown(p.text);
-      return p.mark && piece.trim() !== '' ? `${MARKUP[p.mark]}${piece}${MARKUP[p.mark]}` : piece;
-    })
-    .join('');
-}
-
-/**
- * Renders rich text as one line, or as several when the line would exceed `max`: the plain
- * text is cut at sentence ends first (splitText), and each piece is rendered on its own, so
- * no cut falls inside an escape, a bold span or a character.
- */
-function fitRich(rich: MarkedText, max: number, prefix = '', start = 0, end = rich.text.length): string[] {
-  const rendered = prefix + renderRange(rich, start, end);
-  if (rendered.length <= max || end - start <= 1) return [rendered];
-  const length = end - start;
-  // Escapes and markup make the rendered text longer than the plain; aim below the limit by that ratio.
-  const target = Math.max(2, Math.min(length - 1, Math.floor((length * (max - prefix.length)) / rendered.length)));
-  const out: string[] = [];
-  let at = start;
-  for (const piece of splitText(rich.text.slice(start, end), target)) {
-    out.push(...fitRich(rich, max, prefix, at, at + piece.length));
-    at += piece.length;
-  }
-  return out;
-}
-
-// ── blocks ───────────────────────────────────────────────────────────────────
-
-function attributionLine(a: Attribution, locale: Locale): string {
-  const l = attributionLayout(a, locale);
-  const parts = [l.who, l.essay, l.section, l.pages].filter((p): p is string => p !== null && p !== '').map(escapeMarkdown);
-  const reader = a.link ? ` · ${maskedLink(labelsFor(locale).openInReader, a.link)}` : '';
-  return `— ${parts.join(' · ')} · \`${l.passageId.replace(/`/gu, "'")}\`${reader}`;
-}
+/** Discord Markdown around each mark; the others are plain text or have markup of their own. */
+const MARKUP: Partial<Record<Mark, string>> = { highlight: '**', insert: '__', delete: '~~' };
 
 /** `[label](<url>)`: the angle brackets keep Discord from unfurling a preview of the link. */
 function maskedLink(label: string, url: string): string {
   return `[${escapeMarkdown(label)}](<${url.replace(/[<>\s]/gu, encodeURIComponent)}>)`;
 }
 
-function footnoteLine(f: FootnoteLayout, locale: Locale): string {
-  const body = noteBody(f, locale);
-  const { rendered, unused } = escapeWithLinks(body, f.urls);
-  const links = unused.map((u) => link(u) as string);
-  return [f.label, rendered, ...links, ...(f.remark ? [escapeMarkdown(f.remark)] : [])].filter((s) => s !== '').join(' ');
-}
-
-/** One line of marked text per line of `m.text`, each fitted to `max`, with `prefix` before each. */
-function markedLines(m: MarkedText, max: number, prefix = ''): string[] {
-  let offset = 0;
-  return m.text.split('\n').flatMap((line) => {
-    const from = offset;
-    offset += line.length + 1;
-    const rich: MarkedText = {
-      text: line,
-      marks: m.marks
-        .filter((r) => r.end > from && r.start < from + line.length)
-        .map((r) => ({ ...r, start: Math.max(0, r.start - from), end: Math.min(line.length, r.end - from) })),
-      markers: m.markers.map((k) => ({ ...k, offset: k.offset - from })).filter((k) => k.offset >= 0 && k.offset <= line.length),
-    };
-    return fitRich(rich, max, prefix);
-  });
-}
-
-/** The Markdown lines of a block that renders into an embed description. */
-function blockLines(block: Exclude<ReplyBlock, { kind: 'fields' }>, locale: Locale, max: number): string[] {
-  switch (block.kind) {
-    case 'quote':
-      return [
-        ...markedLines(quoteMarked(block), max, '> '),
-        attributionLine(block.attribution, locale),
-        ...block.footnotes.flatMap((f: ReplyFootnote) => fitFootnote(footnoteLayout(f, locale), locale, max)),
-      ];
-    case 'note':
-      return [
-        ...fitFootnote(footnoteLayout(block, locale), locale, max),
-        ...(block.citedBy.length > 0 ? [`${escapeMarkdown(labelsFor(locale).citedBy)}:`] : []),
-        ...block.citedBy.flatMap((c) => [...markedLines(plainMarked(c.quote), max, '> '), attributionLine(c.attribution, locale)]),
-        ...(block.link ? [maskedLink(labelsFor(locale).openInReader, block.link)] : []),
-      ];
-    case 'link':
-      return [maskedLink(block.label, block.url)];
-    case 'text':
-      return markedLines(plainMarked(block.text), max);
-    case 'diff':
-      return markedLines(diffMarked(block), max);
+/** One piece of text in its markup. */
+function markup(text: string, mark: Mark | null, ref: string | undefined): string {
+  if (mark === 'link' && ref !== undefined) {
+    const bare = link(ref);
+    if (bare === null) return escapeMarkdown(text);
+    return text === ref || text === `<${ref}>` ? bare : maskedLink(text, ref);
   }
+  if (mark === 'code') return `\`${text.replace(/`/gu, "'")}\``;
+  // A user is named, never mentioned: a mention in a channel notifies, whatever allowedMentions says of the push.
+  const escaped = escapeMarkdown(text);
+  const around = mark ? MARKUP[mark] : undefined;
+  return around && escaped.trim() !== '' ? `${around}${escaped}${around}` : escaped;
 }
 
-function fitFootnote(f: FootnoteLayout, locale: Locale, max: number): string[] {
-  const line = footnoteLine(f, locale);
-  if (line.length <= max) return [line];
-  // A note too long for a description (never in practice): its text is cut at sentence ends, its links kept whole.
-  const body = noteBody(f, locale);
-  return [...fitRich(plainMarked(body), max, `${f.label} `), ...f.urls.flatMap((u) => (link(u) ? [link(u) as string] : []))];
+/** Renders `m.text[start, end)`: escaped, marked runs in their markup, markers as [n]. */
+function renderRange(m: MarkedText, start: number, end: number): string {
+  return piecesOf(m, start, end)
+    .map((p) => (p.kind === 'marker' ? p.label : markup(p.text, p.mark, p.ref)))
+    .join('');
+}
+
+/** Marked text as Markdown lines of at most `max`, each starting with `prefix`. */
+function fitLine(m: MarkedText, max: number, prefix = ''): string[] {
+  return fitMarked(m, max, (start, end) => prefix + renderRange(m, start, end));
+}
+
+/** What starts each kind of line: a quotation mark, the attribution's dash, a note's label. */
+function lineLines(line: Exclude<LaidLine, { kind: 'fields' }>, max: number): string[] {
+  switch (line.kind) {
+    case 'quote':
+      return fitLine(line.text, max, '> ');
+    case 'attribution':
+      return fitLine(line.text, max, escapeMarkdown(ATTRIBUTION_DASH));
+    case 'note':
+      return fitLine(line.text, max, `${line.label} `);
+    case 'plain':
+      return fitLine(line.text, max);
+  }
 }
 
 function fieldEntries(fields: Array<{ label: string; value: string }>): APIEmbedField[] {
   return fields.flatMap(({ label, value }) => {
     const name = fitInline(label, DISCORD_EMBED_FIELD_NAME_MAX) || '\u200b';
-    const values = value === '' ? ['\u200b'] : fitRich(plainMarked(value), DISCORD_EMBED_FIELD_VALUE_MAX);
+    const values = value === '' ? ['\u200b'] : fitLine(plainMarked(value), DISCORD_EMBED_FIELD_VALUE_MAX);
     // A value longer than a field is continued in fields named with a zero-width space, which Discord shows as no name.
     return values.map((v, i) => ({ name: i === 0 ? name : '\u200b', value: v }));
   });
@@ -254,8 +163,10 @@ function embedSize(e: APIEmbed): number {
   return (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
 }
 
-/** Packs the reply's blocks into embeds, each within every per-embed limit and the per-message total. */
-function embedsOf(reply: Reply, locale: Locale): APIEmbed[] {
+type Layout = ReplyLayout<ReplyAction>;
+
+/** Packs the laid-out blocks into embeds, each within every per-embed limit and the per-message total. */
+function embedsOf(laid: Layout): APIEmbed[] {
   const embeds: APIEmbed[] = [];
   let lines: string[] = [];
   let size = 0;
@@ -264,42 +175,52 @@ function embedsOf(reply: Reply, locale: Locale): APIEmbed[] {
     lines = [];
     size = 0;
   };
-  for (const block of reply.blocks) {
-    if (block.kind === 'fields') {
-      flush();
-      let fields: APIEmbedField[] = [];
-      let total = 0;
-      for (const field of fieldEntries(block.fields)) {
-        const n = field.name.length + field.value.length;
-        if (fields.length === DISCORD_EMBED_FIELDS_MAX || total + n > DISCORD_MESSAGE_EMBEDS_TOTAL_MAX - DISCORD_EMBED_TITLE_MAX) {
-          embeds.push({ fields });
-          fields = [];
-          total = 0;
-        }
-        fields.push(field);
-        total += n;
+  const pushFields = (entries: APIEmbedField[]) => {
+    flush();
+    let fields: APIEmbedField[] = [];
+    let total = 0;
+    for (const field of entries) {
+      const n = field.name.length + field.value.length;
+      if (fields.length === DISCORD_EMBED_FIELDS_MAX || total + n > DISCORD_MESSAGE_EMBEDS_TOTAL_MAX - DISCORD_EMBED_TITLE_MAX) {
+        embeds.push({ fields });
+        fields = [];
+        total = 0;
       }
-      if (fields.length > 0) embeds.push({ fields });
-      continue;
+      fields.push(field);
+      total += n;
     }
-    const blockText = blockLines(block, locale, DISCORD_EMBED_DESCRIPTION_MAX);
-    const whole = blockText.join('\n').length;
-    // Blocks share a description, a blank line apart; a block that fits a fresh embed is not cut across two.
-    if (lines.length > 0 && size + 2 + whole > DISCORD_EMBED_DESCRIPTION_MAX) flush();
-    if (lines.length > 0) {
-      lines.push('');
-      size += 1;
+    if (fields.length > 0) embeds.push({ fields });
+  };
+  for (const block of laid.blocks) {
+    const blockText: string[] = [];
+    const pushText = () => {
+      const whole = blockText.join('\n').length;
+      // Blocks share a description, a blank line apart; a block that fits a fresh embed is not cut across two.
+      if (lines.length > 0 && size + 2 + whole > DISCORD_EMBED_DESCRIPTION_MAX) flush();
+      if (lines.length > 0 && blockText.length > 0) {
+        lines.push('');
+        size += 1;
+      }
+      for (const line of blockText) {
+        if (lines.length > 0 && size + 1 + line.length > DISCORD_EMBED_DESCRIPTION_MAX) flush();
+        size += (lines.length > 0 ? 1 : 0) + line.length;
+        lines.push(line);
+      }
+      blockText.length = 0;
+    };
+    for (const line of block.lines) {
+      if (line.kind !== 'fields') blockText.push(...lineLines(line, DISCORD_EMBED_DESCRIPTION_MAX));
+      else {
+        pushText();
+        pushFields(fieldEntries(line.fields));
+      }
     }
-    for (const line of blockText) {
-      if (lines.length > 0 && size + 1 + line.length > DISCORD_EMBED_DESCRIPTION_MAX) flush();
-      size += (lines.length > 0 ? 1 : 0) + line.length;
-      lines.push(line);
-    }
+    pushText();
   }
   flush();
   const first = embeds[0];
   if (first) {
-    const title = fitInline(reply.title, DISCORD_EMBED_TITLE_MAX);
+    const title = fitInline(laid.title, DISCORD_EMBED_TITLE_MAX);
     // The title goes on the first embed only when the message total still holds.
     if (title !== '' && embedSize(first) + title.length <= DISCORD_MESSAGE_EMBEDS_TOTAL_MAX) first.title = title;
   }
@@ -308,12 +229,11 @@ function embedsOf(reply: Reply, locale: Locale): APIEmbed[] {
 
 // ── buttons ──────────────────────────────────────────────────────────────────
 
-function buttonRows(reply: Reply, options: RenderOptions): ButtonRow[] {
-  const fallback = options.share && { kind: 'share' as const, ...options.share };
+function buttonRows(laid: Layout, options: RenderOptions): ButtonRow[] {
   const seen = new Set<string>();
   const buttons: APIButtonComponentWithCustomId[] = [];
-  const laid = buttonLayout(reply.actions, options.locale, { private: options.ephemeral, fallback });
-  for (const { action, label } of laid.filter((b) => options.canShare !== false || b.action.kind !== 'share')) {
+  for (const button of laid.buttons) {
+    const action = button.action ?? button.fallback;
     const id = options.customId(action);
     if (id.length > DISCORD_CUSTOM_ID_MAX)
       throw new RangeError(`discord: custom_id for ${action.kind} is ${id.length} characters, over ${DISCORD_CUSTOM_ID_MAX}`);
@@ -322,8 +242,8 @@ function buttonRows(reply: Reply, options: RenderOptions): ButtonRow[] {
     seen.add(id);
     buttons.push({
       type: ComponentType.Button,
-      style: action.kind === 'more' ? ButtonStyle.Primary : action.kind === 'share' ? ButtonStyle.Success : ButtonStyle.Secondary,
-      label: truncate(label, DISCORD_BUTTON_LABEL_MAX),
+      style: button.kind === 'more' ? ButtonStyle.Primary : button.kind === 'share' ? ButtonStyle.Success : ButtonStyle.Secondary,
+      label: truncate(button.label, DISCORD_BUTTON_LABEL_MAX),
       custom_id: id,
     });
   }
@@ -336,6 +256,18 @@ function buttonRows(reply: Reply, options: RenderOptions): ButtonRow[] {
 
 // ── the reply ────────────────────────────────────────────────────────────────
 
+/** The reply laid out for Discord: Share offered where the answer is private and may be posted. */
+function layoutFor(reply: Reply, options: RenderOptions): Layout {
+  const ephemeral = options.ephemeral || reply.error !== undefined;
+  return layoutReply<ReplyAction>(reply, {
+    locale: options.locale,
+    offerShare: ephemeral && options.canShare !== false,
+    ...(options.share ? { share: { kind: 'share' as const, ...options.share } } : {}),
+    ...(options.sharedBy !== undefined ? { sharedBy: { name: options.sharedBy } } : {}),
+    ...(options.privateHere ? { privateHere: true } : {}),
+  });
+}
+
 /**
  * Renders a Reply as one or more Discord messages: the first answers the interaction, the
  * rest follow up. The lead lines and the notice go in the content, the blocks in embeds
@@ -344,8 +276,8 @@ function buttonRows(reply: Reply, options: RenderOptions): ButtonRow[] {
  * limits and carries `allowedMentions: { parse: [] }`.
  */
 export function replyToDiscord(reply: Reply, options: RenderOptions): DiscordMessage[] {
-  const ephemeral = options.ephemeral || reply.error !== undefined;
-  const flags = ephemeral ? MessageFlags.Ephemeral : 0;
+  const laid = layoutFor(reply, options);
+  const flags = options.ephemeral || laid.error ? MessageFlags.Ephemeral : 0;
   const message = (content: string | undefined, embeds: APIEmbed[]): DiscordMessage => ({
     ...(content !== undefined ? { content } : {}),
     embeds,
@@ -353,19 +285,19 @@ export function replyToDiscord(reply: Reply, options: RenderOptions): DiscordMes
     flags,
     allowedMentions: NO_MENTIONS,
   });
-  const lead = (options.lead ?? []).flatMap((line) => markedLines(plainMarked(line), DISCORD_CONTENT_MAX));
+  const lead = laid.lead.flatMap((line) => fitLine(line, DISCORD_CONTENT_MAX));
 
-  if (reply.error) {
-    return packLines([...lead, fitOne(reply.error.message, DISCORD_CONTENT_MAX)], DISCORD_CONTENT_MAX).map((c) => message(c, []));
+  if (laid.error) {
+    return packLines([...lead, fitOne(laid.error, DISCORD_CONTENT_MAX)], DISCORD_CONTENT_MAX).map((c) => message(c, []));
   }
 
-  const noticeLines = [...lead, ...(reply.message ? markedLines(plainMarked(reply.message), DISCORD_CONTENT_MAX) : [])];
+  const noticeLines = [...lead, ...(laid.notice ? fitLine(laid.notice, DISCORD_CONTENT_MAX) : [])];
   let messages: DiscordMessage[];
   if (options.embeds === false) {
-    messages = packLines([...noticeLines, ...plainLines(reply, options.locale)], DISCORD_CONTENT_MAX).map((c) => message(c, []));
+    messages = packLines([...noticeLines, ...plainLines(laid)], DISCORD_CONTENT_MAX).map((c) => message(c, []));
   } else {
     const notice = packLines(noticeLines, DISCORD_CONTENT_MAX);
-    const batches = batchEmbeds(embedsOf(reply, options.locale));
+    const batches = batchEmbeds(embedsOf(laid));
     messages = notice.map((c) => message(c, []));
     // The last notice message carries the first embeds, so that a short notice and its results arrive as one message.
     const last = messages.at(-1);
@@ -374,8 +306,8 @@ export function replyToDiscord(reply: Reply, options: RenderOptions): DiscordMes
     else if (first) messages.push(message(undefined, first));
     for (const batch of batches) messages.push(message(undefined, batch));
   }
-  if (messages.length === 0) messages.push(message(fitOne(reply.title, DISCORD_CONTENT_MAX) || labelsFor(options.locale).empty, []));
-  (messages.at(-1) as DiscordMessage).components = buttonRows(reply, options);
+  if (messages.length === 0) messages.push(message(fitOne(plainMarked(laid.title), DISCORD_CONTENT_MAX) || escapeMarkdown(laid.empty), []));
+  (messages.at(-1) as DiscordMessage).components = buttonRows(laid, options);
   return messages;
 }
 
@@ -401,27 +333,29 @@ function batchEmbeds(embeds: APIEmbed[]): APIEmbed[][] {
  * The reply as Markdown lines for message content, where embeds may not be used: the title
  * in bold, each block as it would read in a description, a field as its bold name and value.
  */
-function plainLines(reply: Reply, locale: Locale): string[] {
+function plainLines(laid: Layout): string[] {
   const lines: string[] = [];
-  const bold = (text: string) => fitRich(plainMarked(text), DISCORD_CONTENT_MAX - 4).map((l) => (l.trim() === '' ? l : `**${l}**`));
-  if (reply.title !== '') lines.push(...bold(reply.title));
-  for (const block of reply.blocks) {
+  const bold = (text: string) => fitLine(plainMarked(text), DISCORD_CONTENT_MAX - 4).map((l) => (l.trim() === '' ? l : `**${l}**`));
+  if (laid.title !== '') lines.push(...bold(laid.title));
+  for (const block of laid.blocks) {
     if (lines.length > 0) lines.push('');
-    if (block.kind !== 'fields') {
-      lines.push(...blockLines(block, locale, DISCORD_CONTENT_MAX));
-      continue;
-    }
-    for (const { label, value } of block.fields) {
-      if (label !== '') lines.push(...bold(label));
-      if (value !== '') lines.push(...markedLines(plainMarked(value), DISCORD_CONTENT_MAX));
+    for (const line of block.lines) {
+      if (line.kind !== 'fields') {
+        lines.push(...lineLines(line, DISCORD_CONTENT_MAX));
+        continue;
+      }
+      for (const { label, value } of line.fields) {
+        if (label !== '') lines.push(...bold(label));
+        if (value !== '') lines.push(...fitLine(plainMarked(value), DISCORD_CONTENT_MAX));
+      }
     }
   }
   return lines;
 }
 
-/** Escaped text on one line within `max`, ending in `…` when it had to be cut. */
-function fitOne(text: string, max: number): string {
-  const pieces = fitRich(plainMarked(text), max - 1);
+/** Marked text on one line within `max`, ending in `…` when it had to be cut. */
+function fitOne(m: MarkedText, max: number): string {
+  const pieces = fitLine(m, max - 1);
   return pieces.length === 1 ? (pieces[0] as string) : `${pieces[0] as string}…`;
 }
 
@@ -432,31 +366,15 @@ function fitInline(text: string, max: number): string {
   return escapeInline(cut);
 }
 
-function packLines(lines: string[], max: number): string[] {
-  const out: string[] = [];
-  let current = '';
-  for (const line of lines) {
-    if (current !== '' && current.length + 1 + line.length > max) {
-      out.push(current);
-      current = line;
-    } else current = current === '' ? line : `${current}\n${line}`;
-  }
-  if (current !== '') out.push(current);
-  return out;
-}
-
 /** A short private message in the content, for the adapter's own notes (expired button, not yours, failure). */
 export function noteToDiscord(text: string): DiscordMessage {
-  return { content: fitOne(text, DISCORD_CONTENT_MAX), embeds: [], components: [], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS };
-}
-
-/**
- * A shared answer says who shared it, by name and not by mention (a mention in a channel
- * notifies, whatever allowedMentions says of the push, and shows as a link to the profile).
- * A plain line, for RenderOptions.lead, which escapes it once.
- */
-export function sharedByLine(name: string, locale: Locale): string {
-  return wordsFor(locale).discord.sharedBy(name);
+  return {
+    content: fitOne(plainMarked(text), DISCORD_CONTENT_MAX),
+    embeds: [],
+    components: [],
+    flags: MessageFlags.Ephemeral,
+    allowedMentions: NO_MENTIONS,
+  };
 }
 
 /**
@@ -470,7 +388,7 @@ export function capMessages(messages: DiscordMessage[], locale: Locale, max = DI
   if (messages.length <= max) return messages;
   const kept = messages.slice(0, max);
   const last = kept[max - 1] as DiscordMessage;
-  const cut = escapeMarkdown(wordsFor(locale).discord.cutNotice);
+  const cut = escapeMarkdown(wordsFor(locale).labels.cutNotice('Discord'));
   // The content is rendered already: it is cut by whole lines, never escaped again.
   const lines = last.content ? last.content.split('\n') : [];
   while (lines.length > 0 && lines.join('\n').length + 1 + cut.length > DISCORD_CONTENT_MAX) lines.pop();

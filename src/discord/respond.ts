@@ -5,7 +5,7 @@ import { localeFromTag } from '../core/reply/layout.js';
 import type { Locale, Reply, ReplyAction } from '../core/reply/model.js';
 import { wordsFor } from '../core/words/index.js';
 import type { ButtonState, ButtonStore } from './custom-id.js';
-import { capMessages, type DiscordMessage, noteToDiscord, replyToDiscord, sharedByLine } from './render.js';
+import { capMessages, type DiscordMessage, noteToDiscord, replyToDiscord } from './render.js';
 import { roomOf } from './room.js';
 
 /** Discord drops an interaction not answered within 3 s; answer directly only when well inside that. */
@@ -80,17 +80,14 @@ export function createResponder(bot: Bot, buttons: ButtonStore, channelTypeOf: (
       deferredUpdates.add(interaction);
     } else if (deferred) await interaction.deferReply({ flags: ephemeral || refused(bot, command, input) ? MessageFlags.Ephemeral : undefined });
     const reply = run(command, input, { platform: 'discord', userId: interaction.user.id, locale });
-    const lead = [
-      ...(how.sharedBy !== undefined ? [sharedByLine(how.sharedBy, locale)] : []),
-      ...(forced && !update ? [wordsFor(locale).discord.privateHere] : []),
-    ];
     const messages = replyToDiscord(reply, {
       locale,
       ephemeral,
       share: how.share,
       embeds: room.embeds,
       canShare: room.public,
-      lead,
+      ...(how.sharedBy !== undefined ? { sharedBy: how.sharedBy } : {}),
+      privateHere: forced && !update,
       customId: (action) => buttons.customId({ ...action, owner: how.owner, ephemeral } satisfies ButtonState),
     });
     const shown = capMessages(messages, locale);

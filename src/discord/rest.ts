@@ -9,6 +9,7 @@ import {
 import type { DiscordConfig } from '../config.js';
 import type { Command } from '../core/dispatch/command.js';
 import { UserError } from '../core/dispatch/errors.js';
+import { en } from '../core/words/en.js';
 import { discordCommands } from './commands.js';
 
 /**
@@ -65,8 +66,7 @@ export async function botGuildIds(rest: REST): Promise<string[]> {
  * Installation Contexts section" (resources/application.mdx, Setting Supported Installation
  * Contexts), and a command may only name those (application-commands.mdx, `integration_types`).
  */
-export const USER_INSTALL_HINT =
-  "Discord refused the commands' integration types: the app is not installable to users. On the Developer Portal, open the app, then Installation → Installation Contexts, tick User Install, save, and deploy again (or set DISCORD_GUILD_ID to register to one server only).";
+export const USER_INSTALL_HINT = en.operator.discord.userInstall;
 
 async function register(rest: REST, route: `/${string}`, body: unknown): Promise<RESTPutAPIApplicationCommandsResult> {
   try {

@@ -5,6 +5,7 @@ import type { SlackConfig } from '../config.js';
 import type { Bot, Logger } from '../core/dispatch/bot.js';
 import { UserError } from '../core/dispatch/errors.js';
 import { localeFromTag } from '../core/reply/layout.js';
+import { en } from '../core/words/en.js';
 import type { Reader } from '../web/reader.js';
 import * as actions from './listeners/actions.js';
 import * as commands from './listeners/commands.js';
@@ -126,7 +127,7 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
   try {
     await app.init();
   } catch (error) {
-    throw new UserError('config', `slack: Slack refused SLACK_BOT_TOKEN (${describe(error)}). Check the bot token in .env (see .env.example).`);
+    throw new UserError('config', en.operator.slack.tokenRefused(describe(error)));
   }
 
   const port = await listen(app, socket, config);
@@ -213,7 +214,7 @@ function createReceiver(
     });
     return { http };
   }
-  throw new UserError('config', 'config: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP). Set one in .env (see .env.example).');
+  throw new UserError('config', en.operator.config.slackMode('.env'));
 }
 
 /** Opens the Socket Mode connection, or listens for HTTP; resolves with the HTTP port. */
@@ -223,10 +224,7 @@ async function listen(app: App, socket: SocketModeReceiver | undefined, config: 
       await app.start();
     } catch (error) {
       await socket.client.disconnect().catch(() => undefined);
-      throw new UserError(
-        'config',
-        `slack: could not open a Socket Mode connection (${describe(error)}). Check SLACK_APP_TOKEN in .env: an app-level token (xapp-) with the connections:write scope.`,
-      );
+      throw new UserError('config', en.operator.slack.socketFailed(describe(error)));
     }
     return undefined;
   }
@@ -234,7 +232,7 @@ async function listen(app: App, socket: SocketModeReceiver | undefined, config: 
     const server = await app.start(config.port);
     return (server.address() as AddressInfo).port;
   } catch (error) {
-    throw new UserError('config', `slack: could not listen for HTTP on PORT ${config.port} (${describe(error)}). Set another PORT in .env.`);
+    throw new UserError('config', en.operator.slack.portBusy(config.port, describe(error)));
   }
 }
 

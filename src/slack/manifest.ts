@@ -106,7 +106,7 @@ export function buildManifest(commands: ReadonlyMap<string, Command>, options: M
   return {
     display_information: {
       name: 'yinzheng',
-      description: '引证 — quotes, attributes and cites scholarly essays, word for word.',
+      description: en.platform.appDescription,
       background_color: '#2b2d31',
     },
     features: {

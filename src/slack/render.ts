@@ -1,20 +1,9 @@
 import { z } from 'zod';
-import {
-  attributionText,
-  buttonLayout,
-  diffMarked,
-  type FootnoteLayout,
-  footnoteLayout,
-  labelsFor,
-  type Mark,
-  type MarkedText,
-  noteBody,
-  piecesOf,
-  quoteMarked,
-} from '../core/reply/layout.js';
-import type { ActionKind, Attribution, Locale, Reply, ReplyBlock } from '../core/reply/model.js';
-import { splitText, truncate } from '../core/reply/split.js';
-import { wordsFor } from '../core/words/index.js';
+import { fitMarked, packLines } from '../core/reply/fit.js';
+import { ATTRIBUTION_DASH, type Mark, type MarkedText, piecesOf } from '../core/reply/layout.js';
+import { type LaidBlock, type LaidLine, layoutReply, type ReplyLayout } from '../core/reply/layout-reply.js';
+import type { ActionKind, Locale, Reply } from '../core/reply/model.js';
+import { truncate } from '../core/reply/split.js';
 
 /*
  * Reply → Block Kit. Pure: no Bolt, no network. Slack rejects a whole message when one
@@ -146,11 +135,11 @@ export interface RenderOptions {
    */
   maxMessages?: number;
   /**
-   * Blocks that open the first message (Share's "Shared by" line). They count against the
-   * message's 50 blocks and its budget like any other, so adding them can never push a
-   * message past the limits.
+   * The answer was shared from a private one by this user, said in a context block that opens
+   * the first message. It counts against the message's 50 blocks and its budget like any
+   * other block, so it can never push a message past the limits.
    */
-  preface?: SlackBlock[];
+  sharedBy?: { name: string; id: string };
   /**
    * Makes this rendering's block_ids its own. Slack: "block_id should be unique for each
    * message and each iteration of a message. If a message is updated, use a new block_id"
@@ -194,167 +183,106 @@ function plain(text: string): PlainText {
   return { type: 'plain_text', text, emoji: false };
 }
 
-/** Quotes every line of a mrkdwn text as a Slack block quote. */
-function blockQuote(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => `>${line}`)
-    .join('\n');
+/** `<url|label>`, Slack's link markup, with `&`, `<`, `>` and `|` kept out of its parts. */
+function labelledLink(label: string, url: string): string {
+  return `<${url.replace(/[<>|\s]/gu, encodeURIComponent).replace(/&/gu, '&amp;')}|${escapeSlack(label).replace(/\|/gu, '')}>`;
 }
 
-/**
- * Renders `text` as sections of at most SLACK_SECTION_TEXT_MAX characters. `decorate`
- * turns the plain slice [start, end) into mrkdwn; since escaping and marks make the result
- * longer than the slice, a piece that still overflows is split again, smaller.
- */
-function fitSections(text: string, decorate: (start: number, end: number) => string, max = SLACK_SECTION_TEXT_MAX): string[] {
-  const out: string[] = [];
-  const place = (start: number, end: number, budget: number): void => {
-    const rendered = decorate(start, end);
-    if (rendered.length <= max || end - start <= 1) {
-      out.push(rendered.length <= max ? rendered : truncate(rendered, max));
-      return;
-    }
-    let offset = start;
-    for (const piece of splitText(text.slice(start, end), Math.max(2, budget))) {
-      const pieceEnd = offset + piece.length;
-      if (pieceEnd - offset === end - start) {
-        // splitText could not make it shorter at this budget; halve the budget.
-        place(offset, pieceEnd, Math.floor(budget / 2));
-      } else {
-        place(offset, pieceEnd, Math.floor(budget * 0.8));
-      }
-      offset = pieceEnd;
-    }
-  };
-  if (text.length === 0) return [];
-  place(0, text.length, Math.floor(max * 0.8));
-  return out;
-}
-
-/** Slack mrkdwn for each mark: highlighted words and a diff's insertions bold, its deletions struck. */
-function markup(escaped: string, mark: Mark | null): string {
-  if (mark === 'delete') return strike(escaped);
-  return mark ? bold(escaped) : escaped;
+/** One piece of text in Slack mrkdwn. */
+function markup(text: string, mark: Mark | null, ref: string | undefined): string {
+  switch (mark) {
+    case 'link':
+      if (ref === undefined || !/^https?:\/\/\S/iu.test(ref)) return escapeSlack(text);
+      return text === ref || text === `<${ref}>` ? slackLink(ref) : labelledLink(text, ref);
+    case 'user':
+      return ref ? `<@${ref.replace(/[^A-Z0-9]/giu, '')}>` : escapeSlack(text);
+    case 'highlight':
+    case 'insert':
+      return bold(escapeSlack(text));
+    case 'delete':
+      return strike(escapeSlack(text));
+    default:
+      return escapeSlack(text);
+  }
 }
 
 /** Marked text as mrkdwn: escaped, marks in their markup, footnote markers as [n]. */
 function decorate(m: MarkedText, start: number, end: number): string {
   return piecesOf(m, start, end)
-    .map((p) => (p.kind === 'marker' ? p.label : markup(escapeSlack(p.text), p.mark)))
+    .map((p) => (p.kind === 'marker' ? p.label : markup(p.text, p.mark, p.ref)))
     .join('');
 }
 
-function attributionLine(a: Attribution, locale: Locale, max = SLACK_SECTION_TEXT_MAX): string {
-  const reader = a.link ? ` · ${readerLink(labelsFor(locale).openInReader, a.link)}` : '';
-  return escapeWithin(attributionText(a, locale), max - reader.length) + reader;
+/** Marked text as mrkdwn lines of at most `max`, each starting with `prefix`. */
+function fitLine(m: MarkedText, prefix = '', max = SLACK_SECTION_TEXT_MAX): string[] {
+  return fitMarked(m, max, (start, end) => prefix + decorate(m, start, end));
 }
 
-/** `<url|label>`, Slack's link markup, with `&`, `<`, `>` and `|` kept out of its parts. */
-function readerLink(label: string, url: string): string {
-  return `<${url.replace(/[<>|\s]/gu, encodeURIComponent).replace(/&/gu, '&amp;')}|${escapeSlack(label).replace(/\|/gu, '')}>`;
+/** A text line as mrkdwn: a quote as a Slack block quote, a note after its label, an attribution after its dash. */
+function lineTexts(line: Exclude<LaidLine, { kind: 'fields' }>): string[] {
+  switch (line.kind) {
+    case 'quote':
+      return fitLine(line.text, '>');
+    case 'note':
+      return fitLine(line.text, `${escapeSlack(line.label)} `);
+    case 'attribution':
+      return fitLine(line.text, escapeSlack(ATTRIBUTION_DASH));
+    case 'plain':
+      return fitLine(line.text);
+  }
 }
 
-function footnoteLine(f: FootnoteLayout, locale: Locale): string {
-  const head = escapeSlack(noteBody(f, locale));
-  const links = f.urls.map(slackLink).join(' ');
-  return `${f.label} ${head}${links ? ` ${links}` : ''}${f.remark ? ` ${escapeSlack(f.remark)}` : ''}`;
+function sections(texts: string[]): SlackBlock[] {
+  return packLines(texts, SLACK_SECTION_TEXT_MAX).map((t) => ({ type: 'section', text: mrkdwn(t) }));
 }
 
-/** Packs lines into as few sections as the text limit allows; a line too long alone is split. */
-function packLines(lines: string[], max = SLACK_SECTION_TEXT_MAX): string[] {
-  const out: string[] = [];
-  let current = '';
-  for (const line of lines) {
-    const pieces = line.length <= max ? [line] : splitMrkdwn(line, max);
-    for (const piece of pieces) {
-      if (current === '') current = piece;
-      else if (current.length + 1 + piece.length <= max) current += `\n${piece}`;
-      else {
-        out.push(current);
-        current = piece;
-      }
+function fieldSections(fields: Array<{ label: string; value: string }>): SlackBlock[] {
+  const texts = fields.map((f) => {
+    const label = `*${escapeWithin(f.label, 200)}*\n`;
+    return mrkdwn(label + escapeWithin(f.value, SLACK_FIELD_TEXT_MAX - label.length));
+  });
+  // Ten fields of 2,000 characters would make one block larger than a whole message may
+  // be, so a section takes fields only up to a section's worth of text.
+  const out: Array<{ type: 'section'; fields: MrkdwnText[] }> = [];
+  let size = Infinity;
+  for (const field of texts) {
+    const current = out[out.length - 1];
+    if (!current || current.fields.length >= SLACK_MAX_FIELDS || size + field.text.length > SLACK_SECTION_TEXT_MAX) {
+      out.push({ type: 'section', fields: [field] });
+      size = field.text.length;
+    } else {
+      current.fields.push(field);
+      size += field.text.length;
     }
   }
-  if (current !== '') out.push(current);
   return out;
 }
 
 /**
- * Splits already-rendered mrkdwn. Used only for footnote and source lines, whose only
- * markup is links; a cut never falls inside `<…>` or an `&…;` entity.
+ * A laid-out block as Block Kit: its lines packed into sections, except that the attribution
+ * under a quote is a context block (small and grey, as Slack sets a caption); an attribution
+ * in a list stays in the list's text, so that a long list does not spend Slack's 50 blocks.
  */
-function splitMrkdwn(text: string, max: number): string[] {
-  const out: string[] = [];
-  let rest = text;
-  while (rest.length > max) {
-    let cut = splitText(rest, max)[0]?.length ?? max;
-    const open = rest.lastIndexOf('<', cut - 1);
-    if (open > rest.lastIndexOf('>', cut - 1) && open > 0) cut = open;
-    const amp = rest.lastIndexOf('&', cut - 1);
-    if (amp > rest.lastIndexOf(';', cut - 1) && amp > 0 && cut - amp < 6) cut = amp;
-    out.push(rest.slice(0, cut));
-    rest = rest.slice(cut);
+function renderBlock(block: LaidBlock): SlackBlock[] {
+  const out: SlackBlock[] = [];
+  let texts: string[] = [];
+  const flush = () => {
+    out.push(...sections(texts));
+    texts = [];
+  };
+  for (const line of block.lines) {
+    if (line.kind === 'fields') {
+      flush();
+      out.push(...fieldSections(line.fields));
+    } else if (line.kind === 'attribution' && line.depth === 0) {
+      flush();
+      // A caption is one line: one too long for a context element ends in `…`.
+      const [first = '', ...more] = fitLine(line.text, escapeSlack(ATTRIBUTION_DASH), SLACK_SECTION_TEXT_MAX - 1);
+      out.push(contextBlock([more.length > 0 ? `${first}…` : first]));
+    } else texts.push(...lineTexts(line));
   }
-  if (rest !== '') out.push(rest);
+  flush();
   return out;
-}
-
-function textSections(text: string): SlackBlock[] {
-  return fitSections(text, (a, b) => escapeSlack(text.slice(a, b))).map((t) => ({ type: 'section', text: mrkdwn(t) }));
-}
-
-function renderBlock(block: ReplyBlock, locale: Locale): SlackBlock[] {
-  switch (block.kind) {
-    case 'quote': {
-      const marked = quoteMarked(block);
-      const out: SlackBlock[] = fitSections(block.text, (a, b) => blockQuote(decorate(marked, a, b)), SLACK_SECTION_TEXT_MAX).map((t) => ({
-        type: 'section',
-        text: mrkdwn(t),
-      }));
-      out.push(contextBlock([attributionLine(block.attribution, locale)]));
-      for (const t of packLines(block.footnotes.map((f) => footnoteLine(footnoteLayout(f, locale), locale)))) out.push({ type: 'section', text: mrkdwn(t) });
-      return out;
-    }
-    case 'note': {
-      const f = footnoteLayout(block, locale);
-      const head = `*${f.label}* ${escapeSlack(noteBody(f, locale))}`;
-      const links = block.urls.map(slackLink);
-      const cited = block.citedBy.map((c) => `>${escapeSlack(c.quote.replace(/\n/gu, ' '))} ${attributionLine(c.attribution, locale)}`);
-      const label = block.citedBy.length > 0 ? [`${escapeSlack(labelsFor(locale).citedBy)}:`] : [];
-      const reader = block.link ? [readerLink(labelsFor(locale).openInReader, block.link)] : [];
-      return packLines([head, ...links, ...label, ...cited, ...reader]).map((t) => ({ type: 'section', text: mrkdwn(t) }));
-    }
-    case 'link':
-      return [{ type: 'section', text: mrkdwn(readerLink(block.label, block.url)) }];
-    case 'text':
-      return textSections(block.text);
-    case 'fields': {
-      const fields = block.fields.map((f) => {
-        const label = `*${escapeWithin(f.label, 200)}*\n`;
-        return mrkdwn(label + escapeWithin(f.value, SLACK_FIELD_TEXT_MAX - label.length));
-      });
-      // Ten fields of 2,000 characters would make one block larger than a whole message may
-      // be, so a section takes fields only up to a section's worth of text.
-      const out: Array<{ type: 'section'; fields: MrkdwnText[] }> = [];
-      let size = Infinity;
-      for (const field of fields) {
-        const current = out[out.length - 1];
-        if (!current || current.fields.length >= SLACK_MAX_FIELDS || size + field.text.length > SLACK_SECTION_TEXT_MAX) {
-          out.push({ type: 'section', fields: [field] });
-          size = field.text.length;
-        } else {
-          current.fields.push(field);
-          size += field.text.length;
-        }
-      }
-      return out;
-    }
-    case 'diff': {
-      const marked = diffMarked(block);
-      return fitSections(marked.text, (a, b) => decorate(marked, a, b)).map((t) => ({ type: 'section', text: mrkdwn(t) }));
-    }
-  }
 }
 
 /** Encodes a button; null when its state would not fit in a value (the button is then left out). */
@@ -372,20 +300,13 @@ function button(kind: ActionKind, state: ButtonState, label: string, index: numb
   return b;
 }
 
-function buttons(reply: Reply, opts: RenderOptions): SlackButton[] {
-  // An error is only ever private, and there is nothing in it worth sharing.
-  const offerShare = opts.visibility === 'ephemeral' && !reply.error;
-  // The adapter's share state is a typed command line, not a Reply action: it is added after the layout's.
-  const laid = buttonLayout(reply.actions, opts.locale, { private: offerShare });
+function buttons(laid: ReplyLayout<ButtonState>): SlackButton[] {
   const out: SlackButton[] = [];
-  laid.forEach(({ action, label }, i) => {
-    const b = button(action.kind, { c: action.command, i: action.input }, label, i);
+  laid.buttons.forEach((laidButton, i) => {
+    const state: ButtonState = laidButton.action ? { c: laidButton.action.command, i: laidButton.action.input } : laidButton.fallback;
+    const b = button(laidButton.kind, state, laidButton.label, i);
     if (b) out.push(b);
   });
-  if (offerShare && opts.share && !laid.some((b) => b.action.kind === 'share')) {
-    const b = button('share', opts.share, labelsFor(opts.locale).actions.share, laid.length);
-    if (b) out.push(b);
-  }
   return out;
 }
 
@@ -415,16 +336,24 @@ export function messageChars(message: SlackMessage): number {
  * opens the first message and the buttons close the last, so a long answer reads in order.
  */
 export function replyToBlockKit(reply: Reply, opts: RenderOptions): SlackMessage[] {
-  const title = reply.title.replace(/\s+/gu, ' ').trim();
-  const body: SlackBlock[] = [...(opts.preface ?? [])];
+  const laid = layoutReply<ButtonState>(reply, {
+    locale: opts.locale,
+    // An error is only ever private, and there is nothing in it worth sharing.
+    offerShare: opts.visibility === 'ephemeral' && !reply.error,
+    ...(opts.share ? { share: opts.share } : {}),
+    ...(opts.sharedBy ? { sharedBy: opts.sharedBy } : {}),
+  });
+  const title = laid.title.replace(/\s+/gu, ' ').trim();
+  const body: SlackBlock[] = [];
+  if (laid.lead.length > 0) body.push(contextBlock(laid.lead.flatMap((line) => fitLine(line))));
   // Plain text is escaped too: Slack decodes the three entities in every text object.
   if (title !== '') body.push({ type: 'header', text: plain(escapeWithin(title, SLACK_HEADER_MAX)) });
-  if (reply.message) body.push(...textSections(reply.message));
-  reply.blocks.forEach((block, i) => {
-    if (i > 0 && block.kind === 'quote') body.push({ type: 'divider' });
-    body.push(...renderBlock(block, opts.locale));
-  });
-  const actions = buttons(reply, opts);
+  for (const notice of [laid.error, laid.notice]) if (notice) body.push(...sections(fitLine(notice)));
+  for (const block of laid.blocks) {
+    if (block.rule) body.push({ type: 'divider' });
+    body.push(...renderBlock(block));
+  }
+  const actions = buttons(laid);
 
   const fallbackBase = escapeWithin(reply.error ? reply.error.message : title || reply.command, SLACK_FALLBACK_TEXT_MAX - 8);
   const messages: SlackBlock[][] = [[]];
@@ -451,7 +380,7 @@ export function replyToBlockKit(reply: Reply, opts: RenderOptions): SlackMessage
   if (opts.maxMessages !== undefined && messages.length > opts.maxMessages) {
     // Keep the beginning; the last kept message gives up blocks from its end until the
     // notice and the buttons fit in it.
-    const tail: SlackBlock[] = [contextBlock([escapeSlack(wordsFor(opts.locale).slack.cutNotice)]), ...actionBlocks];
+    const tail: SlackBlock[] = [contextBlock([escapeSlack(laid.cutNotice('Slack'))]), ...actionBlocks];
     const kept = messages.slice(0, Math.max(1, opts.maxMessages)).map((m) => m.filter((b) => b.type !== 'actions'));
     const end = kept[kept.length - 1] as SlackBlock[];
     while (end.length > 0 && !fits(end, tail)) end.pop();

@@ -14,13 +14,15 @@ describe('the finding-essays benchmark', () => {
   });
 
   test('times both ways on one corpus and reports their ratios', async () => {
-    const figures = benchEssaySearch(await loadCorpus(BUNDLED_CORPUS_DIR), 'bundled', 7);
+    const figures = await benchEssaySearch(await loadCorpus(BUNDLED_CORPUS_DIR), 'bundled', 7);
     expect([figures.essays, figures.authors, figures.queries]).toEqual([3, 2, 300]);
     expect(figures.uses.map((u) => u.use)).toEqual(['`essay` autocomplete (25 choices)', '`author` autocomplete (25 choices)', '`/essays <words>`, every hit']);
     // Ranked choices are a superset of the filter's.
     for (const u of figures.uses.slice(0, 2)) expect(u.indexHits).toBeGreaterThanOrEqual(u.substringHits);
     const section = essaySearchSection(figures);
     expect(section).toContain('| build |');
+    expect(section).toContain('| longest event-loop delay |');
+    expect(figures.background.sliced).toBeGreaterThan(0);
     expect(section.split('\n').filter((l) => l.startsWith('| `'))).toHaveLength(9);
     expect(essaySearchSection(null)).toBe('Not measured: no archive in this run.');
   });

@@ -27,7 +27,7 @@ describe('/help', () => {
     const reply = bot.runLine('/help', en);
     expect(reply.error).toBeUndefined();
     const visible = [...registry.values()].filter((c) => !c.hidden);
-    expect((reply.results as HelpResult[]).map((r) => [r.name, r.description])).toEqual(visible.map((c) => [c.name, c.description]));
+    expect((reply.results as HelpResult[]).map((r) => [r.name, r.description])).toEqual(visible.map((c) => [c.name, c.words('en').description]));
     for (const name of ['quote', 'who', 'author', 'sources', 'essays', 'cite', 'verify', 'help'])
       expect((reply.results as HelpResult[]).map((r) => r.name)).toContain(name);
     expect(reply.message).toBe('Type /help followed by a command name for its options, e.g. /help quote. Options are given as name:value.');
@@ -92,9 +92,12 @@ describe('/help', () => {
 
   test('every command and option description fits Discord’s 100 characters', () => {
     for (const command of registry.values()) {
-      expect(command.description.length, command.name).toBeLessThanOrEqual(100);
-      expect(command.descriptionZh.length, command.name).toBeLessThanOrEqual(100);
-      for (const spec of optionSpecs(command)) expect(spec.description.length, `${command.name} ${spec.name}`).toBeLessThanOrEqual(100);
+      expect(command.words('en').description.length, command.name).toBeLessThanOrEqual(100);
+      expect(command.words('zh-CN').description.length, command.name).toBeLessThanOrEqual(100);
+      for (const spec of optionSpecs(command)) {
+        expect(spec.description.length, `${command.name} ${spec.name}`).toBeLessThanOrEqual(100);
+        expect(spec.zh.description.length, `${command.name} ${spec.name}`).toBeLessThanOrEqual(100);
+      }
     }
   });
 });

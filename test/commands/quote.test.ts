@@ -5,7 +5,9 @@ import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
 import type { Corpus, Paragraph } from '../../src/core/corpus/model.js';
 import type { Bot } from '../../src/core/dispatch/bot.js';
+import { type Command, optionSpecs } from '../../src/core/dispatch/command.js';
 import type { Reply, ReplyBlock } from '../../src/core/reply/model.js';
+import { wordsFor } from '../../src/core/words/index.js';
 import { botOver, requester } from '../support/bot.js';
 
 const en = requester();
@@ -244,17 +246,15 @@ describe('/quote on the fixture symposium', () => {
     expect(none.message).toBe('No essay matches that ID or title. Try /essays for the list.');
   });
 
-  test('every option carries a description, a Chinese name and, for filters, autocomplete', () => {
-    const command = registry.get('quote');
-    const shape = command?.options.shape ?? {};
-    const metas = Object.entries(shape).map(([name, schema]) => [name, (schema.meta() ?? {}) as Record<string, unknown>] as const);
-    expect(metas.map(([name, m]) => [name, typeof m.description, typeof m.zhName, m.autocomplete])).toEqual([
-      ['query', 'string', 'string', undefined],
-      ['author', 'string', 'string', 'author'],
-      ['essay', 'string', 'string', 'essay'],
-      ['count', 'string', 'string', undefined],
-      ['page', 'string', 'string', undefined],
+  test('every option has its words in the catalogue, a Chinese name and, for filters, autocomplete', () => {
+    const command = registry.get('quote') as Command;
+    expect(optionSpecs(command).map((s) => [s.name, s.zh.name, s.autocomplete])).toEqual([
+      ['query', '查询', undefined],
+      ['author', '作者', 'author'],
+      ['essay', '文章', 'essay'],
+      ['count', '条数', undefined],
+      ['page', '页', undefined],
     ]);
-    for (const [, m] of metas) expect(String(m.description).length).toBeLessThanOrEqual(100);
+    expect(optionSpecs(command).map((s) => s.description)).toEqual(Object.values(wordsFor('en').commands.quote.options).map((o) => o.description));
   });
 });

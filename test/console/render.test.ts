@@ -190,9 +190,10 @@ describe('renderReply', () => {
         '',
         '[2] 《全球人工智能治理倡议》。',
         `    ${URL_TEXT}`,
-        '    引用处: “中国倡导的《全球人工智能治理倡议》就提出”',
-        '      — 陈志敏 · 《引领普惠向善的人工智能全球治理：中国的角色》 · 一、面向未来、',
-        '        引领人工智能全球治理议程设置 · chen-zhimin-ylph.4',
+        '  引用处:',
+        '    │ 中国倡导的《全球人工智能治理倡议》就提出',
+        '    — 陈志敏 · 《引领普惠向善的人工智能全球治理：中国的角色》 · 一、面向未来、引',
+        '      领人工智能全球治理议程设置 · chen-zhimin-ylph.4',
       ].join('\n'),
     );
   });
@@ -202,10 +203,10 @@ describe('renderReply', () => {
     expect(renderReply(reply([block]), { width: 40, color: false })).toBe('Quotes\n\nSections: 一、甲\n          二、乙');
   });
 
-  test('a message shows above the blocks; an error shows only its message', () => {
-    expect(renderReply(reply([], { message: 'Nothing found. Try fewer words.' }), { width: 80, color: false })).toBe(
-      'Quotes\n\nNothing found. Try fewer words.',
-    );
+  test('a message shows above the blocks, and alone where it is the whole answer; an error shows only its message', () => {
+    const text: ReplyBlock = { kind: 'text', text: 'Body.' };
+    expect(renderReply(reply([text], { message: 'A hint.' }), { width: 80, color: false })).toBe('Quotes\n\nA hint.\n\nBody.');
+    expect(renderReply(reply([], { message: 'Nothing found. Try fewer words.' }), { width: 80, color: false })).toBe('Nothing found. Try fewer words.');
     const error = reply([], { title: 'Error', message: 'bad', error: { code: 'invalid_input', message: '/quote count must be a whole number from 1 to 5.' } });
     expect(renderReply(error, { width: 80, color: false })).toBe('/quote count must be a whole number from 1 to 5.');
   });

@@ -5,12 +5,28 @@ import { errorReply } from '../../src/core/dispatch/bot.js';
 import type { Command } from '../../src/core/dispatch/command.js';
 import { discordCommands, FIND_SOURCE } from '../../src/discord/commands.js';
 import { restOptions } from '../../src/discord/rest.js';
+import { fixtureWords } from '../support/words.js';
 
-function command(name: string, options: z.ZodObject<Record<string, z.ZodType>>, extra: Partial<Command> = {}): Command {
-  return { name, description: `${name} things`, descriptionZh: '说明', options, result: z.unknown(), run: () => errorReply(name, 'x', 'x', 'v'), ...extra };
+/** Words a fixture command's options take: the English description, and the Chinese name and description. */
+type Described = Record<string, [string, string, string]>;
+
+function command(name: string, options: z.ZodObject<Record<string, z.ZodType>>, extra: Partial<Command> = {}, described: Described = {}): Command {
+  const words = (pick: (d: [string, string, string], option: string) => { name: string; description: string }) =>
+    Object.fromEntries(Object.keys(options.shape).map((o) => [o, pick(described[o] ?? [o, o, o], o)]));
+  return {
+    name,
+    words: fixtureWords(
+      { description: `${name} things`, options: words(([en], o) => ({ name: o, description: en })) },
+      { description: '说明', options: words(([, zhName, zh]) => ({ name: zhName, description: zh })) },
+    ),
+    options,
+    result: z.unknown(),
+    run: () => errorReply(name, 'x', 'x', 'v'),
+    ...extra,
+  };
 }
 
-const verify = command('find', z.object({ text: z.string().meta({ description: 'A message' }) }), { positional: 'text', hidden: true });
+const verify = command('find', z.object({ text: z.string() }), { positional: 'text', hidden: true }, { text: ['A message', '消息', '消息'] });
 
 function registryOf(...commands: Command[]): ReadonlyMap<string, Command> {
   return new Map([...commands, verify].map((c) => [c.name, c]));
@@ -21,12 +37,20 @@ describe('discordCommands', () => {
     const search = command(
       'search',
       z.object({
-        mode: z.enum(['exact', 'loose']).optional().meta({ description: 'How to match', zh: '匹配方式', zhName: '方式' }),
-        author: z.string().optional().meta({ description: 'Author', autocomplete: 'author' }),
-        words: z.string().min(2).max(50).meta({ description: 'Words', zh: '词语', zhName: '词语' }),
-        count: z.number().int().min(1).max(9).default(3).meta({ description: 'How many' }),
-        ratio: z.number().min(0).max(1).optional().meta({ description: 'Ratio' }),
+        mode: z.enum(['exact', 'loose']).optional(),
+        author: z.string().optional().meta({ autocomplete: 'author' }),
+        words: z.string().min(2).max(50),
+        count: z.number().int().min(1).max(9).default(3),
+        ratio: z.number().min(0).max(1).optional(),
       }),
+      {},
+      {
+        mode: ['How to match', '方式', '匹配方式'],
+        author: ['Author', '作者', '作者'],
+        words: ['Words', '词语', '词语'],
+        count: ['How many', '条数', '多少条'],
+        ratio: ['Ratio', '比例', '比例'],
+      },
     );
     const hidden = command('inner', z.object({}), { hidden: true });
     const [json] = discordCommands(registryOf(search, hidden), 'guild');
@@ -58,9 +82,35 @@ describe('discordCommands', () => {
             { name: 'loose', value: 'loose' },
           ],
         },
-        { type: 3, name: 'author', description: 'Author', required: false, autocomplete: true },
-        { type: 4, name: 'count', description: 'How many', required: false, min_value: 1, max_value: 9 },
-        { type: 10, name: 'ratio', description: 'Ratio', required: false, min_value: 0, max_value: 1 },
+        {
+          type: 3,
+          name: 'author',
+          description: 'Author',
+          required: false,
+          name_localizations: { 'zh-CN': '作者', 'zh-TW': '作者' },
+          description_localizations: { 'zh-CN': '作者', 'zh-TW': '作者' },
+          autocomplete: true,
+        },
+        {
+          type: 4,
+          name: 'count',
+          description: 'How many',
+          required: false,
+          name_localizations: { 'zh-CN': '条数', 'zh-TW': '條數' },
+          description_localizations: { 'zh-CN': '多少条', 'zh-TW': '多少條' },
+          min_value: 1,
+          max_value: 9,
+        },
+        {
+          type: 10,
+          name: 'ratio',
+          description: 'Ratio',
+          required: false,
+          name_localizations: { 'zh-CN': '比例', 'zh-TW': '比例' },
+          description_localizations: { 'zh-CN': '比例', 'zh-TW': '比例' },
+          min_value: 0,
+          max_value: 1,
+        },
         {
           type: 5,
           name: 'private',
@@ -78,19 +128,19 @@ describe('discordCommands', () => {
     expect(() => discordCommands(registryOf(command('Quote', z.object({}))))).toThrow(
       `discord: /Quote: name "Quote" breaks Discord's rule (1-32 lowercase letters, digits, -, _ or ')`,
     );
-    expect(() => discordCommands(registryOf(command('q', z.object({ 'two words': z.string().meta({ description: 'x' }) }))))).toThrow(
+    expect(() => discordCommands(registryOf(command('q', z.object({ 'two words': z.string() }))))).toThrow(
       `discord: /q two words: name "two words" breaks Discord's rule`,
     );
-    expect(() => discordCommands(registryOf(command('q', z.object({}), { description: 'x'.repeat(101) })))).toThrow(
+    expect(() => discordCommands(registryOf(command('q', z.object({}), { words: fixtureWords({ description: 'x'.repeat(101), options: {} }) })))).toThrow(
       'discord: /q: description must be 1-100 characters, is 101',
     );
-    expect(() => discordCommands(registryOf(command('q', z.object({ private: z.boolean().meta({ description: 'x' }) }))))).toThrow(
+    expect(() => discordCommands(registryOf(command('q', z.object({ private: z.boolean() }))))).toThrow(
       `discord: /q: option "private" is the adapter's own; rename the command's option`,
     );
     expect(() => discordCommands(new Map([['q', command('q', z.object({}))]]))).toThrow('discord: "Find source" needs the find command in the registry');
     // Two options of 25 choices of 100 characters each: 10,000 characters of choices alone.
     const choices = Array.from({ length: 25 }, (_, i) => `${i}`.padEnd(100, 'c')) as [string, ...string[]];
-    const big = z.object({ a: z.enum(choices).meta({ description: 'a' }), b: z.enum(choices).meta({ description: 'b' }) });
+    const big = z.object({ a: z.enum(choices), b: z.enum(choices) });
     expect(() => discordCommands(registryOf(command('big', big)))).toThrow(/^discord: \/big is \d+ characters, over Discord's 8000$/u);
   });
 

@@ -13,6 +13,7 @@ import { startDiscord } from '../../src/discord/bot.js';
 import { discordCommands } from '../../src/discord/commands.js';
 import { escapeMarkdown } from '../../src/discord/render.js';
 import { botOver, requester } from '../support/bot.js';
+import { fixtureWords } from '../support/words.js';
 import { AwaitableLog, FakeDiscord } from './fake-discord.js';
 import { answered, bob, buttonsOf, EPHEMERAL, embedsOf, type Running, start } from './harness.js';
 import { alice, createTestLogger } from './support.js';
@@ -297,8 +298,7 @@ describe('Discord end to end, on the bundled corpus', () => {
 describe('Discord end to end, on a corpus with a paragraph longer than any message', () => {
   const boom = {
     name: 'boom',
-    description: 'Always fails',
-    descriptionZh: '总是失败',
+    words: fixtureWords({ description: 'Always fails', options: {} }, { description: '总是失败', options: {} }),
     options: z.object({}),
     result: z.unknown(),
     run(): never {

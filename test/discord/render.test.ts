@@ -17,7 +17,6 @@ import {
   escapeMarkdown,
   type RenderOptions,
   replyToDiscord,
-  sharedByLine,
 } from '../../src/discord/render.js';
 import { PROPERTY_SEED } from '../support/property.js';
 
@@ -304,13 +303,15 @@ describe('replyToDiscord on any text', () => {
     expect(messages.length).toBe(2);
     const lines = messages.flatMap((m) => m.embeds).flatMap((e) => (e.description ?? '').split('\n'));
     expectWithinLimits(messages);
-    expect(lines.at(-1)).toBe('<https://example.org/x_y>');
-    expect(lines.slice(0, -1).every((l) => l.startsWith('[4] ') && l.endsWith('。'))).toBe(true);
+    // The URL the note does not print is linked after it, once, and never cut.
+    expect(lines.at(-1)?.endsWith('。 <https://example.org/x_y>')).toBe(true);
+    expect(lines.every((l) => l.startsWith('[4] '))).toBe(true);
+    expect(lines.slice(0, -1).every((l) => l.endsWith('。'))).toBe(true);
     expect(
       lines
-        .slice(0, -1)
         .map((l) => l.slice(4))
-        .join(''),
+        .join('')
+        .replace(' <https://example.org/x_y>', ''),
     ).toBe(note);
   });
 });
@@ -407,7 +408,7 @@ describe('capMessages', () => {
       'part 3',
       'part 4',
       'part 5',
-      'part 6\nThe rest of this answer did not fit. Narrow the query to see it.',
+      'part 6\nThe rest of this answer did not fit in Discord. Narrow the query to see it.',
     ]);
     expect(capped.at(-1)?.components).toBe(buttons);
     expect(capMessages(all.slice(0, 6), 'en')).toEqual(all.slice(0, 6));
@@ -416,7 +417,7 @@ describe('capMessages', () => {
 
 describe('escaping once', () => {
   it('says who shared an answer with their name escaped once: john_doe reads as john_doe', () => {
-    const [m] = replyToDiscord(reply([{ kind: 'text', text: 't' }]), { ...en, lead: [sharedByLine('john_doe', 'en')] });
+    const [m] = replyToDiscord(reply([{ kind: 'text', text: 't' }]), { ...en, sharedBy: 'john_doe' });
     expect(m?.content).toBe('Shared by john\\_doe');
     expect(unmark(m?.content ?? '')).toBe('Shared by john_doe');
   });
@@ -430,7 +431,7 @@ describe('escaping once', () => {
     expect(capped).toHaveLength(6);
     expectWithinLimits(capped);
     expect(capped[0]?.content).toBe('Skipped global\\-governance\\-symposium.meta.json: its year is not a number.');
-    expect(capped.at(-1)?.content).toBe('The rest of this answer did not fit. Narrow the query to see it.');
+    expect(capped.at(-1)?.content).toBe('The rest of this answer did not fit in Discord. Narrow the query to see it.');
   });
 
   it('cuts rendered content by whole lines when the notice would not fit after it', () => {
@@ -440,7 +441,7 @@ describe('escaping once', () => {
       Array.from({ length: 7 }, () => message(`${line}\n${line}`)),
       'en',
     );
-    expect(capped.at(-1)?.content).toBe(`${line}\nThe rest of this answer did not fit. Narrow the query to see it.`);
+    expect(capped.at(-1)?.content).toBe(`${line}\nThe rest of this answer did not fit in Discord. Narrow the query to see it.`);
   });
 });
 
@@ -470,8 +471,8 @@ describe('where embeds and public posts are not allowed', () => {
   });
 
   it('offers no "Share in channel" where the app may not post publicly', () => {
-    const [m] = replyToDiscord(reply(blocks), { ...en, ephemeral: true, share, canShare: false, lead: ['Only you can see this.'] });
+    const [m] = replyToDiscord(reply(blocks), { ...en, ephemeral: true, share, canShare: false, privateHere: true });
     expect(m?.components.flatMap((r) => r.components).map((b) => b.label)).toEqual([]);
-    expect(m?.content).toBe('Only you can see this.');
+    expect(m?.content).toBe('Only you can see this: the bot may not post in this channel.');
   });
 });

@@ -7,6 +7,7 @@ import type { Command } from '../../src/core/dispatch/command.js';
 import type { Reply } from '../../src/core/reply/model.js';
 import { escapeMarkdown } from '../../src/discord/render.js';
 import { requester } from '../support/bot.js';
+import { fixtureWords } from '../support/words.js';
 import { type FakeUser, PERMISSIONS, type StoredMessage } from './fake-discord.js';
 import { answered, bob, buttonsOf, EPHEMERAL, embedsOf, type Running, start } from './harness.js';
 import { alice } from './support.js';
@@ -19,8 +20,7 @@ import { alice } from './support.js';
 
 const boom = {
   name: 'boom',
-  description: 'Always fails',
-  descriptionZh: '总是失败',
+  words: fixtureWords({ description: 'Always fails', options: {} }, { description: '总是失败', options: {} }),
   options: z.object({}),
   result: z.unknown(),
   run(): never {
@@ -31,8 +31,7 @@ const boom = {
 /** An answer of twenty messages, more than any interaction may send. */
 const many = {
   name: 'many',
-  description: 'A very long answer',
-  descriptionZh: '很长的回答',
+  words: fixtureWords({ description: 'A very long answer', options: {} }, { description: '很长的回答', options: {} }),
   options: z.object({}),
   result: z.unknown(),
   run: (_input: unknown, ctx: { corpus: { version: string } }): Reply => ({
@@ -239,7 +238,7 @@ describe('Share', () => {
     const i = r.fake.slashCommand({ name: 'many', user: bob, where: { install: 'user' } });
     const sent = await answered(r, i);
     expect(sent.map((s) => s.via)).toEqual(['callback', 'followup', 'followup', 'followup', 'followup', 'followup']);
-    expect(sent.at(-1)?.body.content).toBe('The rest of this answer did not fit. Narrow the query to see it.');
+    expect(sent.at(-1)?.body.content).toBe('The rest of this answer did not fit in Discord. Narrow the query to see it.');
     expect(publicly(r.fake.shown(i))).toHaveLength(6);
   });
 });

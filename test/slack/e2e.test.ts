@@ -28,6 +28,7 @@ import {
 } from '../../src/slack/render.js';
 import { createReader } from '../../src/web/reader.js';
 import { requester } from '../support/bot.js';
+import { fixtureWords } from '../support/words.js';
 import {
   appMention,
   blockAction,
@@ -81,8 +82,7 @@ const SAMPLE_LINES: Record<string, string> = {
 const longText = '人工智能治理攸关全人类的共同命运，需要各国携手应对<挑战>&机遇。'.repeat(1300);
 const huge: Command = {
   name: 'huge',
-  description: 'fixture',
-  descriptionZh: 'fixture',
+  words: fixtureWords({ description: 'fixture', options: { n: { name: 'n', description: 'fixture' } } }),
   result: z.unknown(),
   options: z.object({ n: z.number().int().optional() }),
   run: (_input, ctx) => ({
@@ -115,8 +115,7 @@ const huge: Command = {
  */
 const many: Command = {
   name: 'many',
-  description: 'fixture',
-  descriptionZh: 'fixture',
+  words: fixtureWords({ description: 'fixture', options: {} }),
   result: z.unknown(),
   options: z.object({}),
   run: (_input, ctx) => ({
@@ -131,9 +130,8 @@ const many: Command = {
 /** A fixture command that fails with a bug, to show the adapter answers briefly and logs. */
 const broken: Command = {
   name: 'broken',
-  description: 'fixture',
+  words: fixtureWords({ description: 'fixture', options: {} }),
   result: z.unknown(),
-  descriptionZh: 'fixture',
   options: z.object({}),
   run: () => {
     throw new TypeError('fixture bug: cannot read properties of undefined');
@@ -177,9 +175,9 @@ function expectedPosts(
   share?: ButtonState,
   maxMessages = 5,
   replace = false,
-  preface?: SlackBlock[],
+  sharedBy?: { id: string; name: string },
 ): Array<Record<string, unknown>> {
-  const messages = replyToBlockKit(reply, { locale: 'en', visibility, ...(share ? { share } : {}), maxMessages, ...(preface ? { preface } : {}) });
+  const messages = replyToBlockKit(reply, { locale: 'en', visibility, ...(share ? { share } : {}), maxMessages, ...(sharedBy ? { sharedBy } : {}) });
   return messages.map((m, i) => ({
     response_type: reply.error ? 'ephemeral' : visibility,
     replace_original: replace && i === 0 && !reply.error,
@@ -278,7 +276,7 @@ function endToEnd(mode: 'socket' | 'http', transport: () => Transport) {
     expect(reply.error).toBeUndefined();
     // The "Shared by" line opens the first message, rendered with it inside its limits.
     const sharedBy: SlackBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <@U0ALICE>', verbatim: true }] };
-    const publicPosts = expectedPosts(reply, 'in_channel', undefined, 4, false, [sharedBy]);
+    const publicPosts = expectedPosts(reply, 'in_channel', undefined, 4, false, { id: 'U0ALICE', name: 'alice' });
     const id = newId(`${mode}-share`);
     await transport().interact(blockAction(share, fake.responseUrl(id)));
     const shared = await fake.responses.until(publicPosts.length + 1, (r) => r.id === id);

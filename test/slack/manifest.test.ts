@@ -15,6 +15,7 @@ import {
   subcommandsHint,
   usageHint,
 } from '../../src/slack/manifest.js';
+import { fixtureWords } from '../support/words.js';
 
 describe('Slack manifest', () => {
   const socket = buildManifest(registry, { command: DEFAULT_SLACK_COMMAND });
@@ -110,12 +111,14 @@ describe('Slack manifest', () => {
   it('writes a usage hint for a command from its options', () => {
     const quote: Command = {
       name: 'quote',
-      description: 'Quote a passage word for word',
-      descriptionZh: '引用原文',
+      words: fixtureWords({
+        description: 'Quote a passage word for word',
+        options: Object.fromEntries(['query', 'author', 'count', 'lang'].map((name) => [name, { name, description: name }])),
+      }),
       result: z.unknown(),
       positional: 'query',
       options: z.object({
-        query: z.string().meta({ description: 'words to find' }),
+        query: z.string(),
         author: z.string().optional(),
         count: z.number().int().min(1).max(5).optional(),
         lang: z.enum(['en', 'zh']).optional(),

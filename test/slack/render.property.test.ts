@@ -179,7 +179,13 @@ describe('replyToBlockKit with Share’s preface, held against Slack’s own rul
     const sharedBy: SlackBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <@U0ALICE>', verbatim: true }] };
     fc.assert(
       fc.property(reply, fc.integer({ min: 1, max: 4 }), (r, maxMessages) => {
-        const messages = replyToBlockKit(r, { locale: 'en', visibility: 'in_channel', maxMessages, preface: [sharedBy], revision: 'abcdef01' });
+        const messages = replyToBlockKit(r, {
+          locale: 'en',
+          visibility: 'in_channel',
+          maxMessages,
+          sharedBy: { id: 'U0ALICE', name: 'alice' },
+          revision: 'abcdef01',
+        });
         expect(messages[0]?.blocks[0]).toEqual(sharedBy);
         expect(messages.length).toBeLessThanOrEqual(maxMessages);
         expect(messages.map((m) => messageRefusal(m))).toEqual(messages.map(() => null));

@@ -279,10 +279,8 @@ describe('replyToBlockKit', () => {
     expect(messages).toEqual([
       {
         text: '/quote query is required: words to find',
-        blocks: [
-          { type: 'header', text: { type: 'plain_text', text: 'Error', emoji: false } },
-          { type: 'section', text: { type: 'mrkdwn', text: '/quote query is required: words to find', verbatim: true } },
-        ],
+        // The layout says an error alone, as Discord and the console do: no header over it.
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '/quote query is required: words to find', verbatim: true } }],
       },
     ]);
   });
@@ -347,9 +345,9 @@ describe('preface and revisions', () => {
   };
   const sharedBy: SlackBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <@U1>', verbatim: true }] };
 
-  it('a preface opens the first message and counts against its 50 blocks, so a full message stays at 50', () => {
+  it('the Shared by line opens the first message and counts against its 50 blocks, so a full message stays at 50', () => {
     const plain = replyToBlockKit(blocky, { locale: 'en', visibility: 'in_channel' });
-    const prefaced = replyToBlockKit(blocky, { locale: 'en', visibility: 'in_channel', preface: [sharedBy] });
+    const prefaced = replyToBlockKit(blocky, { locale: 'en', visibility: 'in_channel', sharedBy: { id: 'U1', name: 'u1' } });
     expect(plain[0]?.blocks).toHaveLength(SLACK_MAX_BLOCKS);
     expect(prefaced[0]?.blocks).toHaveLength(SLACK_MAX_BLOCKS);
     expect(prefaced[0]?.blocks[0]).toEqual(sharedBy);
@@ -359,8 +357,14 @@ describe('preface and revisions', () => {
     for (const m of prefaced) expect(m.blocks.length).toBeLessThanOrEqual(SLACK_MAX_BLOCKS);
   });
 
-  it('a preface also fits when the answer is cut to its last allowed message', () => {
-    const cut = replyToBlockKit(blocky, { locale: 'en', visibility: 'ephemeral', share: { c: 'quote', l: 'x' }, maxMessages: 1, preface: [sharedBy] });
+  it('the Shared by line also fits when the answer is cut to its last allowed message', () => {
+    const cut = replyToBlockKit(blocky, {
+      locale: 'en',
+      visibility: 'ephemeral',
+      share: { c: 'quote', l: 'x' },
+      maxMessages: 1,
+      sharedBy: { id: 'U1', name: 'u1' },
+    });
     expect(cut).toHaveLength(1);
     expect(cut[0]?.blocks[0]).toEqual(sharedBy);
     expect(cut[0]?.blocks.length).toBeLessThanOrEqual(SLACK_MAX_BLOCKS);

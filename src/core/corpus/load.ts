@@ -3,11 +3,17 @@ import { readdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { UserError } from '../dispatch/errors.js';
+import type { Locale } from '../reply/model.js';
+import { en } from '../words/en.js';
+import { wordsFor } from '../words/index.js';
 import { withMetadata } from './metadata.js';
 import { type Corpus, type CorpusFile, essaysOf } from './model.js';
 import { parseCorpusFile } from './parse.js';
 import type { ParseCache } from './parse-cache.js';
 import { readPdf } from './pdf-reader.js';
+
+/** What a corpus file that looks wrong is told (see the catalogue: operator.warnings). */
+const W = en.operator.warnings;
 
 export { parseCorpusFile } from './parse.js';
 
@@ -18,12 +24,12 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
  * line ends become LF, so that line numbers in warnings match what an editor shows.
  */
 export function decodeCorpusText(bytes: Uint8Array): { text: string } | { problem: string } {
-  if (bytes.includes(0)) return { problem: 'binary file (it has NUL bytes), not text: skipped' };
+  if (bytes.includes(0)) return { problem: W.binary };
   let text: string;
   try {
     text = UTF8.decode(bytes);
   } catch {
-    return { problem: 'not UTF-8 text: skipped (save it as UTF-8)' };
+    return { problem: W.notUtf8 };
   }
   return { text: text.replace(/^\uFEFF/u, '').replace(/\r\n?/gu, '\n') };
 }
@@ -50,7 +56,7 @@ const PDF_READERS = Math.max(1, Math.min(4, availableParallelism()));
  */
 export async function parsePdfBytes(file: string, bytes: Uint8Array, hash = hashOf(bytes)): Promise<CorpusFile> {
   const read = await readPdf(bytes);
-  if (!read.ok) return { file, symposium: null, essays: [], warnings: [{ file, line: 0, page: read.page, message: `${read.message}: skipped` }], hash };
+  if (!read.ok) return { file, symposium: null, essays: [], warnings: [{ file, line: 0, page: read.page, message: W.skipped(read.message) }], hash };
   const parsed = parseCorpusFile(file, read.text, hash);
   // The lines are of the text made from the PDF, which nobody can open: the page says where.
   const warnings = [
@@ -72,10 +78,16 @@ export function corpusVersion(files: CorpusFile[]): string {
 }
 
 /**
+ * Text files in flight at once. Warm, an archive's load is mostly reading parse cache entries:
+ * one at a time, the disk waits for the parse of the last and the parse for the disk.
+ */
+const TEXT_READERS = 4;
+
+/**
  * Loads every `.txt` and `.pdf` file in a folder, in name order. A file that cannot be read or parsed
  * yields warnings and the others still load; the caller decides what an empty corpus means.
  */
-export async function loadCorpus(dir: string, options: { parseCache?: ParseCache } = {}): Promise<Corpus> {
+export async function loadCorpus(dir: string, options: { parseCache?: ParseCache; locale?: Locale } = {}): Promise<Corpus> {
   const files = (await readCorpusFolder(dir, options)) as CorpusFile[];
   disambiguateIds(files);
   return { dir, files, version: corpusVersion(files) };
@@ -90,6 +102,8 @@ export interface KeptFile {
 
 export interface FolderOptions {
   parseCache?: ParseCache;
+  /** The language of the error when the folder cannot be read. */
+  locale?: Locale;
   /**
    * Whether the corpus being served has this very file: the same name, content hash and
    * metadata (as `metadataKey` gives it; null when its metadata file has a problem, which is
@@ -113,8 +127,9 @@ export async function readCorpusFolder(dir: string, options: FolderOptions = {})
   try {
     names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && CORPUS_FILE.test(e.name)).map((e) => e.name);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot be read';
-    throw new UserError('corpus_dir', `corpus: the folder ${dir} ${reason}. Set CORPUS_DIR or --corpus to a folder of .txt or .pdf essays.`);
+    const t = wordsFor(options.locale ?? 'en').operator.corpus;
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    throw new UserError('corpus_dir', missing ? t.missingFolder(dir) : t.unreadableFolder(dir));
   }
   names.sort((a, b) => a.localeCompare(b));
   const { keep } = options;
@@ -129,21 +144,25 @@ export async function readCorpusFolder(dir: string, options: FolderOptions = {})
         file: name,
         symposium: null,
         essays: [],
-        warnings: [{ file: name, line: 0, message: `cannot be read (${(error as Error).message}): skipped` }],
+        warnings: [{ file: name, line: 0, message: W.unreadable((error as Error).message) }],
         hash: '',
       };
     }
   };
   // PDFs are read in worker threads, a few at a time (each may take a second and its own
-  // memory); text files are parsed here, one after another. The order is the names' order.
+  // memory); text files are parsed here, a few in flight so that reading one file (or its
+  // parse cache entry) overlaps parsing another. The order is the names' order.
   const files: Array<CorpusFile | KeptFile> = new Array(names.length);
   const queue = names.map((name, i) => ({ name, i }));
   const pdfs = queue.filter((q) => /\.pdf$/iu.test(q.name));
   const workers = Array.from({ length: Math.min(PDF_READERS, pdfs.length) }, async () => {
     for (let next = pdfs.shift(); next; next = pdfs.shift()) files[next.i] = await loadOne(next.name);
   });
-  for (const q of queue.filter((q) => !/\.pdf$/iu.test(q.name))) files[q.i] = await loadOne(q.name);
-  await Promise.all(workers);
+  const texts = queue.filter((q) => !/\.pdf$/iu.test(q.name));
+  const readers = Array.from({ length: Math.min(TEXT_READERS, texts.length) }, async () => {
+    for (let next = texts.shift(); next; next = texts.shift()) files[next.i] = await loadOne(next.name);
+  });
+  await Promise.all([...workers, ...readers]);
   return files;
 }
 
@@ -154,9 +173,6 @@ async function parseCached(name: string, bytes: Uint8Array, hash: string, cache:
   await cache?.put(parsed);
   return parsed;
 }
-
-/** The start of the warning `disambiguateIds` leaves on an essay whose ID it changed. */
-const ID_TAKEN = 'essay ID ';
 
 /**
  * An essay ID is made from its author and title alone, so that adding a file changes no
@@ -186,10 +202,10 @@ export function createIdRegistry(): {
           owner.set(essay.id, f.file);
           continue;
         }
-        const suffix = createHash('sha256').update(f.file).digest('hex').slice(0, 4);
+        const suffix = suffixOf(f.file);
         let id = `${essay.id}-${suffix}`;
         for (let n = 2; owner.has(id); n++) id = `${essay.id}-${suffix}-${n}`;
-        f.warnings.push({ file: f.file, line: essay.line, message: `${ID_TAKEN}${essay.id} is taken by ${taken}: this essay's ID is ${id}` });
+        f.warnings.push({ file: f.file, line: essay.line, message: W.idTaken(essay.id, taken, id) });
         owner.set(id, f.file);
         essay.id = id;
         for (const section of essay.sections) for (const p of section.paragraphs) p.id = `${id}.${p.number}`;
@@ -199,15 +215,26 @@ export function createIdRegistry(): {
   };
 }
 
-/** Whether another file's claim changed one of this file's essay IDs: then a reload reads it again. */
+/** The suffix another file's claim gives this file's essay IDs (see `disambiguateIds`). */
+function suffixOf(file: string): string {
+  return createHash('sha256').update(file).digest('hex').slice(0, 4);
+}
+
+/**
+ * Whether another file's claim changed one of this file's essay IDs (one bears the file's
+ * suffix): then a reload reads it again. An ID of its own that happens to end alike only
+ * costs that file a parse.
+ */
 export function idsChanged(file: CorpusFile): boolean {
-  return file.warnings.some((w) => w.file === file.file && w.message.startsWith(ID_TAKEN) && w.message.includes(' is taken by '));
+  const suffix = `-${suffixOf(file.file)}`;
+  return file.essays.some((e) => e.id.endsWith(suffix) || e.id.includes(`${suffix}-`));
 }
 
 /** Says why a corpus cannot be served, or null when it has at least one essay. */
-export function whyUnservable(corpus: Corpus): string | null {
+export function whyUnservable(corpus: Corpus, locale: Locale = 'en'): string | null {
   if (essaysOf(corpus).length > 0) return null;
-  if (corpus.files.length === 0) return `corpus: no .txt or .pdf files in ${corpus.dir}. Put essays there, or set CORPUS_DIR or --corpus.`;
+  const t = wordsFor(locale).operator.corpus;
+  if (corpus.files.length === 0) return t.noFiles(corpus.dir);
   const reasons = corpus.files.flatMap((f) => f.warnings.map((w) => `${f.file}: ${w.message}`));
-  return `corpus: no essay could be loaded from ${corpus.dir} (${reasons.slice(0, 5).join('; ')}).`;
+  return t.noEssays(corpus.dir, reasons.slice(0, 5));
 }

@@ -2,6 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { isUserError, UserError } from '../dispatch/errors.js';
+import { en } from '../words/en.js';
+
+/** What a corpus file that looks wrong is told (see the catalogue: operator.warnings). */
+const W = en.operator.warnings;
 
 /**
  * Publication facts the text itself cannot tell: which journal printed the symposium, in
@@ -67,12 +71,12 @@ export function parseMetadata(file: string, text: string): CorpusMetadata {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UserError('corpus_metadata', `corpus: ${file}: is not valid JSON (${(error as Error).message}).`);
+    throw new UserError('corpus_metadata', W.metadataNotJson(file, (error as Error).message));
   }
   const result = CorpusMetadataSchema.safeParse(json);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(top level)'} ${i.message}`);
-    throw new UserError('corpus_metadata', `corpus: ${file}: ${problems.join('; ')}.`);
+    throw new UserError('corpus_metadata', W.metadataInvalid(file, problems));
   }
   return result.data;
 }
@@ -143,8 +147,8 @@ export async function withMetadata<F extends { file: string; warnings: Array<{ f
   try {
     return { ...parsed, metadata: await loadMetadata(join(dir, parsed.file)) };
   } catch (error) {
-    const message = isUserError(error) ? error.message.replace(/^corpus: [^:]+: /u, '') : `cannot be read (${(error as Error).message})`;
+    const message = isUserError(error) ? error.message.replace(/^corpus: [^:]+: /u, '') : W.metadataUnreadable((error as Error).message);
     const file = basename(metadataPathFor(parsed.file));
-    return { ...parsed, metadata: null, warnings: [...parsed.warnings, { file, line: 0, message: `${message} Its facts are not used.` }] };
+    return { ...parsed, metadata: null, warnings: [...parsed.warnings, { file, line: 0, message: W.metadataUnused(message) }] };
   }
 }

@@ -44,13 +44,15 @@ function renamed(file: CorpusFile, name: string): CorpusFile {
 
 /** A parse cache in `store` for the parser of build `buildId`. */
 export function createParseCache(store: CacheStore, buildId: string): ParseCache {
-  const entry = (hash: string) => `parsed-${buildId}-${hash.slice(0, 40)}.json`;
+  // JSON kept in UTF-16: the parsed text is mostly Chinese, whose UTF-8 decoding took 0.55 s of a
+  // warm archive start (84 MB), against 0.06 s from UTF-16 (77 MB: three bytes a character become two).
+  const entry = (hash: string) => `parsed-${buildId}-${hash.slice(0, 40)}.u16.json`;
   return {
     async get(name, hash) {
       const data = await store.read(entry(hash));
       if (data === null) return null;
       try {
-        let parsed = JSON.parse(data.toString('utf8')) as CorpusFile;
+        let parsed = JSON.parse(data.toString('utf16le')) as CorpusFile;
         if (parsed.hash !== hash || !Array.isArray(parsed.essays) || !Array.isArray(parsed.warnings)) return null;
         if (parsed.file !== name) {
           if (nameBound(parsed)) return null;
@@ -65,7 +67,7 @@ export function createParseCache(store: CacheStore, buildId: string): ParseCache
     },
     async put(file) {
       // A cache that cannot be written only costs the next start a parse.
-      await store.write(entry(file.hash), JSON.stringify(file));
+      await store.write(entry(file.hash), Buffer.from(JSON.stringify(file), 'utf16le'));
     },
   };
 }

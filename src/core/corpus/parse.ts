@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { en } from '../words/en.js';
 import { aboutAuthors, articleMatter, authorsOf, englishNames, isFront, matchRomanised, type NoteEntry, readAffiliations } from './article.js';
 import { commonIssue, issueOfArticleNumber } from './front-matter.js';
 import { type FrontItem, type Item, indentsParagraphs, type NoteItem, readItems } from './items.js';
@@ -18,6 +19,9 @@ import {
   splitSentences,
   toDisplay,
 } from './text.js';
+
+/** What a corpus file that looks wrong is told (see the catalogue: operator.warnings). */
+const W = en.operator.warnings;
 
 /*
  * The parser reads one corpus file in three passes:
@@ -274,14 +278,10 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
       // than the next essay: only an author named by an affiliation note outweighs that.
       const confirmed = names?.every((n) => known.includes(n));
       if (names && (confirmed || !(open && readsOn(displayOf, open, notesSinceText)))) {
-        if (line?.unresolved)
-          warn(
-            (items[j] as Item).line,
-            `author line: cannot tell where the names in ${line.unresolved} divide (no note names them): separate them with spaces or 、 in the text, or add an author note`,
-          );
+        if (line?.unresolved) warn((items[j] as Item).line, W.authorLine(line.unresolved));
         if (open && readsOn(displayOf, open, false)) {
           const last = open.pieces[open.pieces.length - 1] as Piece;
-          warn(last.line, 'paragraph ends mid-sentence: its continuation is not in the file');
+          warn(last.line, W.cutParagraph);
         }
         doc = { kind: 'essay', title, authors: names, line: item.line, authorLine: (items[j] as Item).line, item: i, sections: [] };
         docs.push(doc);
@@ -316,7 +316,7 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
     }
 
     if (doc === null) {
-      warn(item.line, 'text before any essay title and author line: kept as a document with no author');
+      warn(item.line, W.textBeforeEssay);
       doc = { kind: 'essay', title: file.replace(/\.(?:txt|pdf)$/iu, ''), authors: [], line: item.line, authorLine: item.line, item: i, sections: [] };
       docs.push(doc);
     }
@@ -337,7 +337,7 @@ function buildStructure(items: Item[], file: string, warn: (line: number, messag
 
   if (open && readsOn(displayOf, open, false)) {
     const last = open.pieces[open.pieces.length - 1] as Piece;
-    warn(last.line, 'paragraph ends mid-sentence at the end of the file: its continuation is not in the file');
+    warn(last.line, W.cutAtEnd);
   }
   return { symposium, docs };
 }
@@ -402,7 +402,7 @@ function resolveShortForms(essay: Essay, warn: (line: number, message: string) =
       const previous = notes[index - 1];
       note.form = 'ibid';
       if (previous) note.refersTo = previous.number;
-      else warn(note.line, `footnote ${note.mark} (${note.text}) is 同上 but no note comes before it`);
+      else warn(note.line, W.ibidFirst(note.mark, note.text));
       return;
     }
     const key = citationKey(note.text);
@@ -413,7 +413,7 @@ function resolveShortForms(essay: Essay, warn: (line: number, message: string) =
       note.refersTo = full.number;
       note.form = 'short';
     } else if (note.text.replace(/《[^《》]*》|[“"][^”"]*[”"]|[\s。.，,]/gu, '').length < 8) {
-      warn(note.line, `footnote ${note.mark} is a short form (${note.text}) with no full citation in the essay`);
+      warn(note.line, W.shortForm(note.mark, note.text));
     }
   });
 }
@@ -447,7 +447,7 @@ function noteGroups(items: Item[], warn: Warn): NoteGroup[] {
     const group = groups[groups.length - 1] as NoteGroup;
     if (item.kind === 'note') {
       const n = markNumber(item.mark);
-      if (group.notes.has(n)) warn(item.line, `footnote ${item.mark} is printed twice in one block of notes`);
+      if (group.notes.has(n)) warn(item.line, W.printedTwice(item.mark));
       else group.notes.set(n, item);
     }
   });
@@ -474,9 +474,9 @@ function bindMarkers(docs: DraftDoc[], groups: NoteGroup[], warn: Warn): Binding
           for (const m of piece.raw.matchAll(MARKER)) {
             const mark = m[1] as string;
             const note = groupAfter(piece.item)?.notes.get(markNumber(mark));
-            if (!note) warn(piece.line, `marker ${mark} has no note: no ${mark} in the notes printed after it`);
+            if (!note) warn(piece.line, W.markerWithoutNote(mark));
             else if (!owner.has(note)) owner.set(note, { doc: d, number: next++ });
-            else warn(piece.line, `marker ${mark} points at a note another marker already took (line ${note.line})`);
+            else warn(piece.line, W.noteTaken(mark, note.line));
             found.push({ mark, note, line: piece.line });
           }
         }
@@ -489,7 +489,7 @@ function bindMarkers(docs: DraftDoc[], groups: NoteGroup[], warn: Warn): Binding
     for (const note of group.notes.values()) {
       if (owner.has(note)) continue;
       const d = docAt(docs, group.first);
-      warn(note.line, `footnote ${note.mark} has no marker in the text before it`);
+      warn(note.line, W.noteWithoutMarker(note.mark));
       if (d < 0) continue;
       const count = [...owner.values()].filter((o) => o.doc === d).length;
       owner.set(note, { doc: d, number: count + 1 });
@@ -515,7 +515,7 @@ function authorNotes(items: Item[], docs: DraftDoc[], warn: Warn): Map<string, N
     if (item.kind !== 'star' && !(item.kind === 'front' && item.field === 'bio')) continue;
     for (const entry of readAffiliations(item.body, authorNamesInFile)) {
       if (docs.some((doc) => doc.authors.includes(entry.name))) notes.set(entry.name, entry);
-      else warn(item.line, `affiliation note names ${entry.name}, who is not the author of any essay in the file`);
+      else warn(item.line, W.strangerAffiliation(entry.name));
     }
   }
   return notes;
@@ -587,16 +587,16 @@ function abstractSection(item: FrontItem | null, part: 'abstract' | 'english', s
 function proofRead(essay: Essay, doc: DraftDoc, front: FrontItem[], items: Item[], end: number, warn: Warn): void {
   for (const note of essay.footnotes) {
     if (/https?:\/\/\s|https?:\/\/[^\s]*\s+[/.\-_]/u.test(note.text) || (/https?:/u.test(note.text) && note.urls.length === 0))
-      warn(note.line, `footnote ${note.mark} has a URL broken by spaces that could not be rejoined: check it (${note.text.slice(0, 80)})`);
+      warn(note.line, W.brokenUrl(note.mark, note.text.slice(0, 80)));
   }
   const english = front.filter((f) => f.field.startsWith('en'));
   const lastEnglish = english.at(-1);
   if (lastEnglish) {
     const from = items.indexOf(lastEnglish);
     const after = items.slice(from + 1, end).find((i) => i.kind === 'text');
-    if (after) warn(after.line, 'text after the English block (Abstract, Key Words, About the Authors) is read as the essay’s body: check it');
+    if (after) warn(after.line, W.afterEnglish);
   }
-  if (essay.english && essay.english.abstract === null) warn(doc.line, 'English block without an Abstract: only its title and keywords are kept');
+  if (essay.english && essay.english.abstract === null) warn(doc.line, W.englishWithoutAbstract);
 }
 
 /** What every essay of one file is assembled from: the file's items, its documents and the notes bound to them. */
@@ -624,7 +624,7 @@ export function parseCorpusFile(file: string, text: string, hash?: string): Corp
     usedSlugs.add(slug);
     return essayOf(parts, d, slug);
   });
-  if (essays.length === 0) warn(0, text.trim() === '' ? 'file is empty' : 'no essay found (a title followed by an author line)');
+  if (essays.length === 0) warn(0, text.trim() === '' ? W.emptyFile : W.noEssay);
 
   // Built to the model's types; the tests hold it to the zod schema as well. Not parsed with
   // the schema here: zod's parse copies every object of the file, a large corpus's worth of
@@ -696,7 +696,7 @@ function essayOf(parts: FileParts, d: number, slug: string): Essay {
     acknowledgements: remarks.find((r) => r.acknowledgements !== null)?.acknowledgements ?? null,
   };
   for (const a of essay.authors) {
-    if (a.affiliation === null) warn(doc.authorLine, `no affiliation note (*, 【作者简介】 or About the Authors) for ${a.name}`);
+    if (a.affiliation === null) warn(doc.authorLine, W.noAffiliation(a.name));
   }
   resolveShortForms(essay, warn);
   proofRead(essay, doc, front, items, end, warn);

@@ -1,6 +1,10 @@
 import { Worker } from 'node:worker_threads';
+import { en } from '../words/en.js';
 import { workerSource } from '../worker-source.js';
 import { PDF_LIMITS, type PdfLimits, type PdfResult, tooLarge } from './pdf.js';
+
+/** What a corpus file that looks wrong is told (see the catalogue: operator.warnings). */
+const W = en.operator.warnings;
 
 /*
  * Reads a PDF in a worker thread of its own, so a running bot keeps answering while a PDF is
@@ -29,10 +33,7 @@ export function readPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMITS): Promi
       void worker.terminate();
       resolve(result);
     };
-    const timer = setTimeout(
-      () => settle({ ok: false, page: null, message: `took over ${TIME_LIMIT_MS / 1000} s to read: split it into smaller PDFs` }),
-      TIME_LIMIT_MS,
-    );
+    const timer = setTimeout(() => settle({ ok: false, page: null, message: W.pdfSlow(TIME_LIMIT_MS / 1000) }), TIME_LIMIT_MS);
     timer.unref();
     worker.once('message', (result: PdfResult) => settle(result));
     worker.once('error', (error) => {
@@ -40,13 +41,9 @@ export function readPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMITS): Promi
       settle({
         ok: false,
         page: null,
-        message: memory
-          ? `needs more than ${MEMORY_LIMIT_MB} MB to read: split it into smaller PDFs`
-          : `could not be read (${error.message}): download it again, or report it`,
+        message: memory ? W.pdfMemory(MEMORY_LIMIT_MB) : W.pdfFailed(error.message),
       });
     });
-    worker.once('exit', (code) =>
-      settle({ ok: false, page: null, message: `could not be read (the reader stopped with code ${code}): download it again, or report it` }),
-    );
+    worker.once('exit', (code) => settle({ ok: false, page: null, message: W.pdfReaderStopped(code) }));
   });
 }

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { en } from '../words/en.js';
 import { extractPdf, type PdfLimits } from './pdf.js';
 
 /*
@@ -8,6 +9,5 @@ import { extractPdf, type PdfLimits } from './pdf.js';
 const { data, limits } = workerData as { data: Uint8Array; limits: PdfLimits };
 extractPdf(data, limits).then(
   (result) => parentPort?.postMessage(result),
-  (error: unknown) =>
-    parentPort?.postMessage({ ok: false, page: null, message: `could not be read (${(error as Error).message}): download it again, or report it` }),
+  (error: unknown) => parentPort?.postMessage({ ok: false, page: null, message: en.operator.warnings.pdfFailed((error as Error).message) }),
 );

@@ -1,8 +1,12 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { en } from '../words/en.js';
 import { startsWithLabel } from './front-matter.js';
 import { endsSentence, isCircled, joinPieces, NOTE_GLYPHS, rejoinUrls } from './text.js';
+
+/** What a corpus file that looks wrong is told (see the catalogue: operator.warnings). */
+const W = en.operator.warnings;
 
 /*
  * A born-digital journal PDF as the text the parser reads: each printed page opens with a
@@ -459,7 +463,7 @@ export function tooLarge(data: Uint8Array, limits: PdfLimits): PdfResult | null 
   return {
     ok: false,
     page: null,
-    message: `is ${mb(data.byteLength).toFixed(0)} MB, over the ${mb(limits.maxBytes)} MB a PDF may have: split it into issues or essays`,
+    message: W.pdfTooLarge(mb(data.byteLength).toFixed(0), mb(limits.maxBytes)),
   };
 }
 
@@ -485,13 +489,12 @@ export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMIT
     doc = await task.promise;
   } catch (error) {
     const name = (error as { name?: string }).name;
-    if (name === 'PasswordException')
-      return { ok: false, page: null, message: 'is encrypted (it asks for a password): save a copy without a password and put that in the folder' };
-    return { ok: false, page: null, message: `is not a readable PDF (${(error as Error).message}): the file may be damaged or cut short; download it again` };
+    if (name === 'PasswordException') return { ok: false, page: null, message: W.pdfEncrypted };
+    return { ok: false, page: null, message: W.pdfDamaged((error as Error).message) };
   }
   try {
     if (doc.numPages > limits.maxPages) {
-      return { ok: false, page: null, message: `has ${doc.numPages} pages, over the ${limits.maxPages} a PDF may have: split it into issues or essays` };
+      return { ok: false, page: null, message: W.pdfTooManyPages(doc.numPages, limits.maxPages) };
     }
     const pages: Array<{ items: Item[]; width: number; height: number }> = [];
     for (let n = 1; n <= doc.numPages; n++) {
@@ -522,7 +525,7 @@ export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMIT
     const all = pages.flatMap((p) => p.items);
     const characters = all.reduce((n, i) => n + i.str.replace(/\s/gu, '').length, 0);
     if (characters === 0) {
-      return { ok: false, page: null, message: 'has no text layer (a scan?): the bot reads only PDFs with text; run OCR on it or use the publisher’s PDF' };
+      return { ok: false, page: null, message: W.pdfNoText };
     }
     const unmapped = all.reduce((n, i) => n + (i.str.match(PRIVATE_OR_REPLACEMENT)?.length ?? 0), 0);
     const symbols = all.reduce((n, i) => n + (i.str.match(ASCII_SYMBOL)?.length ?? 0), 0);
@@ -533,7 +536,7 @@ export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMIT
       return {
         ok: false,
         page,
-        message: `has text the bot cannot read as characters (its fonts map glyphs to no Unicode text, a missing or broken ToUnicode map; ${unmapped + symbols} of ${characters} characters are unreadable): export it again with fonts embedded as Unicode, or use the text`,
+        message: W.pdfUnmapped(unmapped + symbols, characters),
       };
     }
     const pageLines = pages.map((p) => {
@@ -573,12 +576,12 @@ export async function extractPdf(data: Uint8Array, limits: PdfLimits = PDF_LIMIT
       if (page.unknownLabel !== null)
         warnings.push({
           page: page.number ?? index + 1,
-          message: `has lines at the foot of the page labelled ${page.unknownLabel}, which is no note alphabet the bot knows (① ➀ ❶ ⑴ ¹ [1] 1) *): they are read as text, not notes`,
+          message: W.pdfUnknownLabel(page.unknownLabel),
         });
       if (page.twoColumns)
         warnings.push({
           page: page.number ?? index + 1,
-          message: 'looks like two columns, which the bot cannot put in reading order: check its paragraphs, or use a one-column PDF',
+          message: W.pdfTwoColumns,
         });
       return page;
     });

@@ -54,11 +54,22 @@ export interface BotOptions {
   rateLimit?: RateLimitOptions;
   /** The passage reader, when the bot serves one at PUBLIC_URL: replies then link to it. */
   links?: ReaderLinks;
+  /**
+   * Build each library's essay index in the background as soon as it is served (a live bot,
+   * an interactive console), so that no answer waits for it. A one-shot CLI answer leaves it
+   * to the query that needs it.
+   */
+  warmEssays?: boolean;
 }
 
 export function createBot(options: BotOptions): Bot {
   let library = options.library;
   const { commands, logger } = options;
+  const warm = (next: Library) => {
+    if (!options.warmEssays) return;
+    next.index.warmEssays().catch((error: unknown) => logger.warn({ err: error }, 'essay index: the background build failed; queries build it'));
+  };
+  warm(library);
   const limiter = options.rateLimit ? createRateLimiter(options.rateLimit) : null;
 
   function execute(name: string, who: Requester, toInput: (command: Command) => Record<string, unknown>, text: unknown): Reply {
@@ -107,6 +118,7 @@ export function createBot(options: BotOptions): Bot {
     library: () => library,
     replaceLibrary(next) {
       library = next;
+      warm(next);
     },
     run(name, raw, who) {
       return execute(name, who, () => raw, raw);

@@ -15,16 +15,28 @@ export interface CommandContext {
 }
 
 /**
- * Per-option metadata, set with `.meta({...})` on each option schema. The English
- * `description` (also settable with `.describe()`) becomes the help text and the platform
- * option description; `zh` and `zhName` are the zh-CN localisations.
+ * Per-option metadata, set with `.meta({...})` on each option schema. What an option is
+ * called and what it takes are words, and live in the catalogue (see CommandWords).
  */
 export interface OptionMeta {
-  description?: string;
-  zh?: string;
-  zhName?: string;
   /** Offer autocomplete of this option's value (authors, essays). */
   autocomplete?: 'author' | 'essay';
+}
+
+/** An option's name and description in one language, as the catalogue gives them. */
+export interface OptionWords {
+  name: string;
+  description: string;
+}
+
+/**
+ * A command's words in one language: its description (at most 100 characters, Discord's
+ * limit) and every option of its schema by name. Typed off the schema, so an option the
+ * catalogue does not describe fails the typecheck.
+ */
+export interface CommandWords<S extends OptionsSchema = OptionsSchema> {
+  description: string;
+  options: { [K in keyof z.input<S> & string]-?: OptionWords };
 }
 
 export type OptionsSchema = z.ZodObject<Record<string, z.ZodType>>;
@@ -32,10 +44,8 @@ export type OptionsSchema = z.ZodObject<Record<string, z.ZodType>>;
 /** A chat command: one file in `commands/`, default-exported with `satisfies Command`. */
 export interface Command<S extends OptionsSchema = OptionsSchema, R extends z.ZodType = z.ZodType> {
   name: string;
-  /** English description, at most 100 characters (Discord's limit). */
-  description: string;
-  /** zh-CN description, at most 100 characters. */
-  descriptionZh: string;
+  /** The command's words from the catalogue, e.g. `(locale) => wordsFor(locale).commands.quote`. */
+  words(locale: Locale): CommandWords<S>;
   options: S;
   /** The option that takes the free text typed after the command name, if any. */
   positional?: keyof z.infer<S> & string;
@@ -51,9 +61,10 @@ export interface OptionSpec {
   name: string;
   type: 'string' | 'integer' | 'number' | 'boolean';
   required: boolean;
+  /** The English description (Discord's default, and the usage's). */
   description: string;
-  zh: string | undefined;
-  zhName: string | undefined;
+  /** The Simplified Chinese name and description (Discord's localizations, the command line's aliases). */
+  zh: OptionWords;
   autocomplete: 'author' | 'essay' | undefined;
   minLength: number | undefined;
   maxLength: number | undefined;
@@ -64,6 +75,14 @@ export interface OptionSpec {
 
 function metaOf(schema: z.ZodType): OptionMeta {
   return (schema.meta() ?? {}) as OptionMeta;
+}
+
+/** An option's words in a language. */
+export function wordsOf(command: Command, locale: Locale, option: string): OptionWords {
+  const words = command.words(locale).options[option];
+  // The type rules this out for the registry's commands; a command built at run time may still lack one.
+  if (!words) throw new Error(`command ${command.name}: option ${option} has no words in ${locale}`);
+  return words;
 }
 
 /** Reads the options of a command's zod object in declaration order. */
@@ -77,13 +96,11 @@ export function optionSpecs(command: Command): OptionSpec[] {
       inner = inner.def.innerType as z.ZodType;
       meta = { ...metaOf(inner), ...meta };
     }
-    const description = meta.description ?? outer.description ?? inner.description ?? name;
     const base = {
       name,
       required,
-      description,
-      zh: meta.zh,
-      zhName: meta.zhName,
+      description: wordsOf(command, 'en', name).description,
+      zh: wordsOf(command, 'zh-CN', name),
       autocomplete: meta.autocomplete,
       minLength: undefined,
       maxLength: undefined,

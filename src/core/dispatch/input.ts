@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Locale } from '../reply/model.js';
 import { en } from '../words/en.js';
 import { type Words, wordsFor } from '../words/index.js';
-import { type Command, type OptionSpec, optionSpecs } from './command.js';
+import { type Command, type OptionSpec, optionSpecs, wordsOf } from './command.js';
 import { UserError } from './errors.js';
 
 /**
@@ -22,13 +22,13 @@ export function hasWordCharacters(text: string): boolean {
   return /[\p{L}\p{N}]/u.test(text);
 }
 
-/** A free-text query option: bounded, and refusing text of only spaces or punctuation. */
+/**
+ * A free-text query option: bounded, and refusing text of only spaces or punctuation. What
+ * is wrong is said by describeIssue in the requester's language; the refine's message is the
+ * key it looks up, so the bounds need none.
+ */
 export function queryText(maxLength: number) {
-  return z
-    .string()
-    .min(1, { message: 'is empty' })
-    .max(maxLength, { message: `is longer than ${maxLength} characters` })
-    .refine(hasWordCharacters, { message: en.errors.details.noWords });
+  return z.string().min(1).max(maxLength).refine(hasWordCharacters, { message: en.errors.details.noWords });
 }
 
 const FULLWIDTH_DIGITS = /[\uFF10-\uFF19]/gu;
@@ -83,12 +83,13 @@ function describeIssue(command: Command, spec: OptionSpec | undefined, issue: z.
   const words = wordsFor(locale).errors;
   if (!spec || !issue) return words.invalidInput(command.name);
   const label = `/${command.name} ${spec.name}`;
+  const description = wordsOf(command, locale, spec.name).description;
   if (issue.code === 'invalid_type' && (issue.input === undefined || issue.input === null)) {
-    return words.required(label, spec.description);
+    return words.required(label, description);
   }
   if (issue.code === 'too_small' || issue.code === 'too_big') {
     if (spec.type === 'string') {
-      if (issue.code === 'too_small') return words.required(label, spec.description);
+      if (issue.code === 'too_small') return words.required(label, description);
       return words.tooLong(label, spec.maxLength ?? 0);
     }
     return words.wholeNumber(label, spec.min ?? 0, spec.max ?? 0);
@@ -117,7 +118,7 @@ export function parseCommandLine(command: Command, text: string, locale: Locale 
   const names = new Map<string, string>();
   for (const s of specs) {
     names.set(s.name.toLowerCase(), s.name);
-    if (s.zhName) names.set(s.zhName, s.name);
+    names.set(s.zh.name, s.name);
   }
   const tokens = tokenize(text);
   const raw: Record<string, string> = {};

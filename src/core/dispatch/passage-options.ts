@@ -6,18 +6,8 @@ import type { CommandContext } from './command.js';
 
 /** The author and essay filters shared by the passage commands (/quote, /sources). */
 export const filterOptions = {
-  author: z.string().max(60, { message: 'is longer than 60 characters' }).optional().meta({
-    description: 'Only passages by this author: Chinese, Traditional or pinyin',
-    zh: '只看该作者的文章（中文、繁体或拼音）',
-    zhName: '作者',
-    autocomplete: 'author',
-  }),
-  essay: z.string().max(120, { message: 'is longer than 120 characters' }).optional().meta({
-    description: 'Only passages of this essay: its ID or part of its title',
-    zh: '只看这篇文章（编号或标题中的词）',
-    zhName: '文章',
-    autocomplete: 'essay',
-  }),
+  author: z.string().max(60).optional().meta({ autocomplete: 'author' }),
+  essay: z.string().max(120).optional().meta({ autocomplete: 'essay' }),
 };
 
 /** The slice of `total` results a page shows, or null when the page is past the end. */

@@ -1,6 +1,5 @@
 import { type Words, wordsFor } from '../words/index.js';
 import type { ActionKind, Attribution, Locale, ReplyAction, ReplyBlock, ReplyFootnote, ReplyMarker } from './model.js';
-import { isChinese } from './traditional.js';
 
 /**
  * What every renderer shows, decided once: labels, button numbering, the pieces of a quote
@@ -36,20 +35,30 @@ export function localeFromTag(tag: string | null | undefined): Locale {
 /** The order buttons are shown in, whatever order a command listed them. */
 const ACTION_ORDER: ActionKind[] = ['more', 'context', 'sources', 'share'];
 
-export interface ButtonLayout {
-  action: ReplyAction;
-  label: string;
+/**
+ * A button as laid out. `action` is what it runs; a Share button the adapter offers for a
+ * reply with no share action of its own carries the adapter's state instead (`fallback`), so
+ * that the layout places and labels it like every other button.
+ */
+export type ButtonLayout<Fallback = never> =
+  | { kind: ActionKind; label: string; action: ReplyAction; fallback?: undefined }
+  | { kind: 'share'; label: string; action?: undefined; fallback: Fallback };
+
+export interface ShareOffer<Fallback> {
+  /** The reply is private, and the requester may post it where they asked: offer Share. */
+  private: boolean;
+  /** What Share reruns when the reply has no share action of its own. */
+  fallback?: Fallback;
 }
 
 /**
  * The buttons of a reply, in order, labelled. Several of one kind (a Context button for
  * each of three quotes) are numbered in the order of the quotes; the same action twice is
- * shown once. `share` is the share action to offer when the reply is private (the reply's
- * own share action wins, since the command knows its canonical input best); a public reply
- * gets no share button.
+ * shown once. A share button only on a private reply: the reply's own share action wins,
+ * since the command knows its canonical input best, then the adapter's fallback.
  */
-export function buttonLayout(actions: readonly ReplyAction[], locale: Locale, share: { private: boolean; fallback?: ReplyAction }): ButtonLayout[] {
-  const own = actions.find((a) => a.kind === 'share') ?? share.fallback;
+export function buttonLayout<Fallback = never>(actions: readonly ReplyAction[], locale: Locale, share: ShareOffer<Fallback>): Array<ButtonLayout<Fallback>> {
+  const own = actions.find((a) => a.kind === 'share');
   const shown = actions.filter((a) => a.kind !== 'share');
   if (share.private && own) shown.push(own);
   const seen = new Set<string>();
@@ -64,30 +73,86 @@ export function buttonLayout(actions: readonly ReplyAction[], locale: Locale, sh
   const counts = new Map<ActionKind, number>();
   for (const a of unique) counts.set(a.kind, (counts.get(a.kind) ?? 0) + 1);
   const numbers = new Map<ActionKind, number>();
-  return unique.map((action) => {
+  const labels = labelsFor(locale).actions;
+  const laid: Array<ButtonLayout<Fallback>> = unique.map((action) => {
     const n = (numbers.get(action.kind) ?? 0) + 1;
     numbers.set(action.kind, n);
-    const label = labelsFor(locale).actions[action.kind];
-    return { action, label: (counts.get(action.kind) ?? 0) > 1 ? `${label} ${n}` : label };
+    const label = labels[action.kind];
+    return { kind: action.kind, action, label: (counts.get(action.kind) ?? 0) > 1 ? `${label} ${n}` : label };
   });
+  if (share.private && !own && share.fallback !== undefined) laid.push({ kind: 'share', label: labels.share, fallback: share.fallback });
+  return laid;
 }
 
 // ── marked text: quotes and diffs ────────────────────────────────────────────
 
-/** How a run of text is marked: a quote's highlighted words, or a diff's changes. */
-export type Mark = 'highlight' | 'insert' | 'delete';
+/**
+ * How a run of text is marked, for a renderer to map to its markup:
+ * - `highlight`: a quote's searched words; `insert` and `delete`: a diff's changes;
+ * - `link`: a link, its URL in `ref` (the run shows the URL itself or a label for it);
+ * - `name`: an author's name; `aside`: words beside the source's (an affiliation, `→`, a remark);
+ * - `code`: an identifier a reader copies (a passage ID);
+ * - `user`: a chat user's display name, their platform ID in `ref` when the platform has one.
+ */
+export type Mark = 'highlight' | 'insert' | 'delete' | 'link' | 'name' | 'aside' | 'code' | 'user';
+
+/** A marked run: half-open, with the URL of a link or the ID of a user. */
+export interface MarkRun {
+  start: number;
+  end: number;
+  mark: Mark;
+  ref?: string;
+}
 
 /** Text with marked runs and footnote markers, all as offsets into `text`. */
 export interface MarkedText {
   text: string;
   /** Non-overlapping, sorted, half-open runs. */
-  marks: Array<{ start: number; end: number; mark: Mark }>;
+  marks: MarkRun[];
   /** A marker stands after `text[offset - 1]`. */
   markers: ReplyMarker[];
 }
 
 /** What a renderer draws, in reading order. */
-export type Piece = { kind: 'text'; text: string; mark: Mark | null } | { kind: 'marker'; number: number; label: string };
+export type Piece = { kind: 'text'; text: string; mark: Mark | null; ref?: string } | { kind: 'marker'; number: number; label: string };
+
+/** Builds marked text run by run, so that offsets stay right. */
+export class MarkedBuilder {
+  private readonly built: MarkedText = { text: '', marks: [], markers: [] };
+
+  add(text: string, mark?: Mark, ref?: string): this {
+    const start = this.built.text.length;
+    this.built.text += text;
+    if (mark && text !== '')
+      this.built.marks.push(ref === undefined ? { start, end: start + text.length, mark } : { start, end: start + text.length, mark, ref });
+    return this;
+  }
+
+  get length(): number {
+    return this.built.text.length;
+  }
+
+  done(): MarkedText {
+    return this.built;
+  }
+}
+
+/** The lines of marked text, one per line of its text, each with its own runs and markers. */
+export function markedLines(m: MarkedText): MarkedText[] {
+  if (!m.text.includes('\n')) return [m];
+  let offset = 0;
+  return m.text.split('\n').map((line) => {
+    const from = offset;
+    offset += line.length + 1;
+    return {
+      text: line,
+      marks: m.marks
+        .filter((r) => r.end > from && r.start < from + line.length)
+        .map((r) => ({ ...r, start: Math.max(0, r.start - from), end: Math.min(line.length, r.end - from) })),
+      markers: m.markers.map((k) => ({ ...k, offset: k.offset - from })).filter((k) => k.offset >= 0 && k.offset <= line.length),
+    };
+  });
+}
 
 /** The label a footnote marker shows in running text. */
 export function markerLabel(number: number): string {
@@ -156,7 +221,8 @@ export function piecesOf(m: MarkedText, start = 0, end = m.text.length): Piece[]
     const next = points[i + 1];
     if (next === undefined || next <= at) continue;
     const run = m.marks.find((r) => r.start <= at && r.end >= next);
-    pieces.push({ kind: 'text', text: m.text.slice(at, next), mark: run?.mark ?? null });
+    const text = m.text.slice(at, next);
+    pieces.push(run?.ref !== undefined ? { kind: 'text', text, mark: run.mark, ref: run.ref } : { kind: 'text', text, mark: run?.mark ?? null });
   }
   return pieces;
 }
@@ -175,52 +241,45 @@ export function pageText(pages: readonly number[] | undefined, locale: Locale): 
   if (!pages || pages.length === 0) return null;
   const first = pages[0] as number;
   const last = pages[pages.length - 1] as number;
-  if (first === last) return labelsFor(locale).page(String(first));
-  return labelsFor(locale).pages(`${first}${isChinese(locale) ? '—' : '–'}${last}`);
-}
-
-/** The parts of an attribution line, in order; `who` carries the affiliation. */
-export interface AttributionLayout {
-  /** `陈某（某大学教授）`, or the name alone when no affiliation is printed. */
-  who: string;
-  author: string;
-  affiliation: string | null;
-  /** The title with its marks: `《…》`. */
-  essay: string;
-  /** The headings over the passage, `二、… › （一）…`, or the one heading. */
-  section: string | null;
-  pages: string | null;
-  passageId: string;
+  return first === last ? labelsFor(locale).page(first) : labelsFor(locale).pages(first, last);
 }
 
 /**
- * Who wrote it, with the affiliation: `王某（北京大学）`; co-authors of one institution share
- * it (`王某、李某（北京大学）`), others each show their own (`王某（北京大学）、李某（清华大学）`).
+ * Who wrote it, in groups that share an affiliation: co-authors of one institution share it
+ * (`王某、李某（北京大学）`), others each show their own (`王某（北京大学）、李某（清华大学）`).
  */
-function whoOf(a: Attribution): string {
+function whoGroups(a: Attribution): Array<{ names: string; affiliation: string | null }> {
   const distinct = new Set(a.authors?.map((x) => x.affiliation));
-  if (a.authors && a.authors.length > 1 && distinct.size > 1) {
-    return a.authors.map((x) => (x.affiliation ? `${x.name}（${x.affiliation}）` : x.name)).join('、');
-  }
-  return a.affiliation ? `${a.author}（${a.affiliation}）` : a.author;
+  if (a.authors && a.authors.length > 1 && distinct.size > 1) return a.authors.map((x) => ({ names: x.name, affiliation: x.affiliation }));
+  return [{ names: a.author, affiliation: a.affiliation }];
 }
 
-export function attributionLayout(a: Attribution, locale: Locale): AttributionLayout {
-  return {
-    who: whoOf(a),
-    author: a.author,
-    affiliation: a.affiliation,
-    essay: titleMarks(a.essay),
-    section: a.sectionPath && a.sectionPath.length > 1 ? a.sectionPath.join(' › ') : a.section,
-    pages: pageText(a.pages, locale),
-    passageId: a.passageId,
-  };
+/** What an attribution line starts with, before its marked text. */
+export const ATTRIBUTION_DASH = '— ';
+
+/**
+ * The attribution as marked text: `作者（单位） · 《题目》 · 一、… › （一）… · 第19页 · id`,
+ * the names marked as names, affiliations aside, the passage ID as code, and the reader's
+ * link last when the bot serves one.
+ */
+export function attributionMarked(a: Attribution, locale: Locale): MarkedText {
+  const b = new MarkedBuilder();
+  whoGroups(a).forEach((g, i) => {
+    if (i > 0) b.add('、');
+    b.add(g.names, 'name');
+    if (g.affiliation) b.add('（').add(g.affiliation, 'aside').add('）');
+  });
+  const section = a.sectionPath && a.sectionPath.length > 1 ? a.sectionPath.join(' › ') : a.section;
+  for (const part of [titleMarks(a.essay), section, pageText(a.pages, locale)]) if (part) b.add(' · ').add(part);
+  b.add(' · ').add(a.passageId, 'code');
+  if (a.link) b.add(' · ').add(labelsFor(locale).openInReader, 'link', a.link);
+  return b.done();
 }
 
 /** The attribution as one line of plain text: `— 作者（单位） · 《题目》 · 一、… · 第19页 · id`. */
 export function attributionText(a: Attribution, locale: Locale): string {
-  const l = attributionLayout(a, locale);
-  return `— ${[l.who, l.essay, l.section, l.pages, l.passageId].filter((p): p is string => p !== null && p !== '').join(' · ')}`;
+  const { link: _, ...unlinked } = a;
+  return ATTRIBUTION_DASH + attributionMarked(unlinked, locale).text;
 }
 
 // ── footnotes ────────────────────────────────────────────────────────────────
@@ -263,14 +322,49 @@ export function footnoteLayout(
   };
 }
 
-/** The note's text as shown, before any markup: `同上，第36页。 → 某部：《…》…`. */
-export function noteBody(f: FootnoteLayout, locale: Locale): string {
-  return f.resolved ? `${f.printed} ${labelsFor(locale).resolvedAs} ${f.resolved}` : f.printed;
+/**
+ * Adds `text` with each of `urls` it shows marked as a link (a URL printed in angle brackets
+ * is linked with its brackets, which the link's markup replaces).
+ */
+function addLinked(b: MarkedBuilder, text: string, urls: readonly string[]): void {
+  const wanted = [...new Set(urls)].filter((u) => u !== '').sort((x, y) => y.length - x.length);
+  let rest = text;
+  while (rest !== '') {
+    let best: { at: number; length: number; url: string } | null = null;
+    for (const url of wanted) {
+      const bracketed = rest.indexOf(`<${url}>`);
+      const bare = rest.indexOf(url);
+      if (bracketed !== -1 && (best === null || bracketed < best.at)) best = { at: bracketed, length: url.length + 2, url };
+      else if (bare !== -1 && (best === null || bare < best.at)) best = { at: bare, length: url.length, url };
+    }
+    if (!best) {
+      b.add(rest);
+      return;
+    }
+    b.add(rest.slice(0, best.at)).add(rest.slice(best.at, best.at + best.length), 'link', best.url);
+    rest = rest.slice(best.at + best.length);
+  }
+}
+
+/**
+ * A footnote's text as every renderer shows it: the note as printed, then `→` and the full
+ * citation it stands for; each URL linked where the text prints it, and a URL neither prints
+ * (a short form resolved to a cited URL) linked after them, so every URL shows exactly once
+ * as a link; the remark last.
+ */
+export function noteMarked(f: FootnoteLayout, locale: Locale): MarkedText {
+  const b = new MarkedBuilder();
+  addLinked(b, f.printed, f.urls);
+  if (f.resolved) {
+    b.add(` ${labelsFor(locale).resolvedAs} `, 'aside');
+    addLinked(b, f.resolved, f.urls);
+  }
+  for (const url of f.extraUrls) b.add(' ').add(url, 'link', url);
+  if (f.remark) b.add(' ').add(f.remark, 'aside');
+  return b.done();
 }
 
 /** The footnote as one line of plain text: `[5] 同上，第36页 → 某部：《…》… https://…（此注涵盖整段）`. */
 export function footnoteText(f: FootnoteLayout, locale: Locale): string {
-  const parts = [f.label, noteBody(f, locale), ...f.extraUrls];
-  if (f.remark) parts.push(f.remark);
-  return parts.filter((p) => p !== '').join(' ');
+  return `${f.label} ${noteMarked(f, locale).text}`;
 }

@@ -121,12 +121,8 @@ function pinyinWords(name: string): string {
   return [pinyinLabel(name), ...nameKeys(name)].join(' ');
 }
 
-/**
- * Builds the essay index. `authors` is the corpus's authors in corpus order (the passage
- * index works them out once; they are only read here).
- */
-export function createEssayIndex(essays: readonly Essay[], authors: readonly AuthorEntry[]): EssayIndex {
-  const ms = essayMiniSearch(essays, authors, 'load');
+/** The essay index over a MiniSearch index built by essayMiniSearch. */
+function essayIndexOver(ms: MiniSearch<Doc>, essays: readonly Essay[], authors: readonly AuthorEntry[]): EssayIndex {
   const essayCount = essays.length;
   return {
     essays: (query, limit) => ranked(ms, query, (id) => id < essayCount, limit).map((r) => ({ essay: essays[r.id] as Essay, score: r.score, terms: r.terms })),
@@ -139,6 +135,36 @@ export function createEssayIndex(essays: readonly Essay[], authors: readonly Aut
 }
 
 /**
+ * Builds the essay index. `authors` is the corpus's authors in corpus order (the passage
+ * index works them out once; they are only read here).
+ */
+export function createEssayIndex(essays: readonly Essay[], authors: readonly AuthorEntry[]): EssayIndex {
+  return essayIndexOver(essayMiniSearch(essays, authors, 'load'), essays, authors);
+}
+
+/** How long a slice of an essay index built in the background holds the event loop, ms. */
+const SLICE_MS = 8;
+
+/**
+ * The same index, built a slice at a time with the event loop free between slices, for a bot
+ * that serves while it warms the index: on the 2,000-essay archive the build takes about half
+ * a second, which a first `/essays` or autocomplete would otherwise wait for, and every other
+ * answer with it.
+ */
+export async function createEssayIndexInSlices(essays: readonly Essay[], authors: readonly AuthorEntry[]): Promise<EssayIndex> {
+  const { options, steps } = essayBuild(essays, authors);
+  let next = steps.next();
+  while (!next.done) {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const until = performance.now() + SLICE_MS;
+    do next = steps.next();
+    while (!next.done && performance.now() < until);
+  }
+  // loadJSAsync yields every thousand terms (MiniSearch 7.2's own loader, the same index as loadJS).
+  return essayIndexOver(await MiniSearch.loadJSAsync<Doc>(next.value, options), essays, authors);
+}
+
+/**
  * The MiniSearch index of the essays, then the authors (document `essays.length + i` is
  * author `i`). `load` builds MiniSearch's serialised form and loads it with `loadJS`, as the
  * passage index's baseline does (corpus-index.ts `buildChinese`): `add` walks the radix tree
@@ -147,6 +173,22 @@ export function createEssayIndex(essays: readonly Essay[], authors: readonly Aut
  * a loaded two-core machine). `add` is kept to prove the two alike (essay-index.test.ts).
  */
 export function essayMiniSearch(essays: readonly Essay[], authors: readonly AuthorEntry[], how: 'add' | 'load'): MiniSearch<Doc> {
+  const { options, count, steps } = essayBuild(essays, authors);
+  if (how === 'add') {
+    const ms = new MiniSearch<Doc>(options);
+    ms.addAll(Array.from({ length: count }, (_, id) => ({ id })));
+    return ms;
+  }
+  let next = steps.next();
+  while (!next.done) next = steps.next();
+  return MiniSearch.loadJS<Doc>(next.value, options);
+}
+
+/** MiniSearch's options for the essay index, and the steps that make its serialised form, a document a step. */
+function essayBuild(
+  essays: readonly Essay[],
+  authors: readonly AuthorEntry[],
+): { options: Options<Doc>; count: number; steps: Generator<void, AsPlainObject, void> } {
   const essayCount = essays.length;
   // Bounded by the tokenizer (RUN_CACHE_MAX), and dropped with the build.
   const runs = new Map<string, string[]>();
@@ -174,17 +216,13 @@ export function essayMiniSearch(essays: readonly Essay[], authors: readonly Auth
     processTerm: (term) => term,
   };
   const count = essayCount + authors.length;
-  if (how === 'add') {
-    const ms = new MiniSearch<Doc>(options);
-    ms.addAll(Array.from({ length: count }, (_, id) => ({ id })));
-    return ms;
+  function* steps(): Generator<void, AsPlainObject, void> {
+    const plain = yield* serialised(count, (id, field) => essayTerms(fieldOf(id, field), runs));
+    // The cut runs served the build; the index keeps only its terms.
+    runs.clear();
+    return plain;
   }
-  const ms = MiniSearch.loadJS<Doc>(
-    serialised(count, (id, field) => essayTerms(fieldOf(id, field), runs)),
-    options,
-  );
-  runs.clear();
-  return ms;
+  return { options, count, steps: steps() };
 }
 
 /**
@@ -192,7 +230,7 @@ export function essayMiniSearch(essays: readonly Essay[], authors: readonly Auth
  * with their frequency per document, each document's field lengths in distinct terms, and
  * their running means, a field with no text counting as length 0 (as `add` counts it).
  */
-function serialised(count: number, termsOf: (id: number, field: Field) => string[]): AsPlainObject {
+function* serialised(count: number, termsOf: (id: number, field: Field) => string[]): Generator<void, AsPlainObject, void> {
   const index = new Map<string, Record<number, Record<number, number>>>();
   const documentIds: Record<number, number> = {};
   const fieldLength: Record<number, number[]> = {};
@@ -217,6 +255,7 @@ function serialised(count: number, termsOf: (id: number, field: Field) => string
     });
     documentIds[id] = id;
     fieldLength[id] = lengths;
+    yield;
   }
   return {
     documentCount: count,

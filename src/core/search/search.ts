@@ -60,6 +60,12 @@ export interface CorpusIndex {
    * the essay index, then whatever else the plain filter finds; in corpus order for ''.
    */
   complete(kind: 'author' | 'essay', prefix: string, limit?: number): Choice[];
+  /**
+   * Builds the essay index in slices with the event loop free between them, so that a live
+   * bot's first `/essays` or autocomplete does not wait for it; until it is done, a query
+   * builds it at once, as it would without the warm-up.
+   */
+  warmEssays(): Promise<void>;
 }
 
 /** An author as the index knows them, with every essay they wrote in the corpus. */

@@ -6,6 +6,12 @@ import type { CitationField } from '../reply/citation.js';
  * interpolates (a command's name, a count) are parameters, never concatenated by callers,
  * so each language can put them where its grammar wants them.
  */
+/** The author and essay filters of the passage commands (/quote, /sources). */
+const filterOptions = {
+  author: { name: 'author', description: 'Only passages by this author: Chinese, Traditional or pinyin' },
+  essay: { name: 'essay', description: 'Only passages of this essay: its ID or part of its title' },
+};
+
 export const en = {
   /** What the renderers add themselves: button labels, the reader link, notes' remarks, pages. */
   labels: {
@@ -16,9 +22,13 @@ export const en = {
     resolvedAs: '→',
     citedAt: (locator: string) => ` (cited at ${locator})`,
     empty: 'Nothing to show.',
-    page: (pages: string) => `p. ${pages}`,
-    pages: (pages: string) => `pp. ${pages}`,
+    page: (page: number) => `p. ${page}`,
+    pages: (first: number, last: number) => `pp. ${first}–${last}`,
     editors: 'the editors',
+    /** Above an answer posted for the channel from a private one; `name` is who shared it. */
+    sharedBy: (name: string) => `Shared by ${name}`,
+    /** Where a platform's limits on one answer cut it short. */
+    cutNotice: (platform: string) => `The rest of this answer did not fit in ${platform}. Narrow the query to see it.`,
   },
   /** The Discord adapter's own notices. */
   discord: {
@@ -28,12 +38,8 @@ export const en = {
     privateHere: 'Only you can see this: the bot may not post in this channel.',
     cannotShare: 'The bot may not post in this channel, so the answer cannot be shared here.',
     answeredPrivately: 'Answered privately.',
-    sharedBy: (name: string) => `Shared by ${name}`,
-    cutNotice: 'The rest of this answer did not fit. Narrow the query to see it.',
   },
   slack: {
-    cutNotice: 'The rest of this answer did not fit in Slack. Narrow the query to see it.',
-    sharedBy: (mention: string) => `Shared by ${mention}`,
     unknownSubcommand: (slashCommand: string) => `That is not a subcommand. ${slashCommand} takes these:`,
   },
   /** The web reader's chrome (it speaks English or Simplified Chinese, by Accept-Language). */
@@ -53,9 +59,19 @@ export const en = {
     notFound: 'There is no such essay or passage in the corpus (it may have changed since the link was made).',
     editors: 'the editors',
   },
-  /** The commands' own words. */
+  /**
+   * The commands' own words. Each command's `description` and its options' `name` and
+   * `description` are what /help, Discord's command menu and Slack's usage hints show; an
+   * option's English `name` is the option's own (`query`), its Chinese one an alias Discord
+   * shows and the command line accepts (`查询:智能鸿沟`).
+   */
   commands: {
     sources: {
+      description: 'List the sources the essays cite: full citations, URLs and the sentences citing them',
+      options: {
+        query: { name: 'query', description: 'Words from the passages or from the notes; leave empty for every source' },
+        ...filterOptions,
+      },
       title: 'Sources',
       citeNothing: 'These essays cite no sources.',
       uncited: (ids: string[]) => `The passages that match cite no sources: ${ids.join(', ')}. Try /quote to read them.`,
@@ -63,12 +79,16 @@ export const en = {
       citedByMax: (max: number) => `Each source lists its first ${max} citing places.`,
     },
     who: {
+      description: 'Who wrote it: the author, affiliation, essay and section of a heading or phrase',
+      options: { text: { name: 'text', description: 'A section heading (roughly) or a phrase from the essays' } },
       title: 'Who wrote it',
       nothing: 'No heading or passage matches that. Try a shorter part of the heading, or words from the sentence.',
       closest: 'No heading or passage has these exact words; this is the closest passage.',
       many: (n: number) => `${n} places match; all are listed.`,
     },
     verify: {
+      description: 'Check a sentence attributed to the essays: verbatim source, or closest passage and diff',
+      options: { sentence: { name: 'sentence', description: 'A sentence attributed to the essays, to check word for word' } },
       title: 'Verify a quotation',
       notFoundTitle: 'Not found in the essays',
       notFound: 'Nothing in the essays is close to this sentence. It may come from elsewhere, or be a paraphrase: try /quote with a few of its words.',
@@ -80,12 +100,21 @@ export const en = {
       equivalentNote: 'The essay has these words, with other punctuation, spacing or characters; quote it as shown.',
     },
     quote: {
+      description: 'Quote passages from the essays verbatim, with author, section and footnotes',
+      options: {
+        query: { name: 'query', description: 'Words or a phrase from the essays, in Simplified or Traditional Chinese or English' },
+        ...filterOptions,
+        count: { name: 'count', description: 'How many passages to show, 1 to 5' },
+        page: { name: 'page', description: 'Which page of results to show (for More)' },
+      },
       title: 'Quotes',
       pastEnd: (n: number) => `There are only ${n} passages; this page is past the end.`,
       range: (first: number, last: number) => `Quotes ${first}–${last}`,
       closest: 'No passage has these exact words; these are the closest.',
     },
     find: {
+      description: 'Find where each sentence of a message stands in the essays',
+      options: { text: { name: 'text', description: 'The message to look up, sentence by sentence' } },
       notFound: 'not in the essays',
       verbatim: 'verbatim',
       equivalent: 'same words, other punctuation',
@@ -96,13 +125,18 @@ export const en = {
       unchecked: (checked: number, rest: number) => `The first ${checked} sentences are checked; ${rest} more are not. Look one up with verify.`,
     },
     context: {
+      description: 'Show the whole paragraph of a passage, with all its footnotes',
+      options: { id: { name: 'id', description: 'A passage ID, as shown under a quote' } },
       title: 'Context',
       gone: 'That passage is not in the corpus (it may have changed since the button was made). Search again with /quote.',
     },
     author: {
+      description: 'An author: affiliation, essays, outline, length, notes and sources, thesis and terms',
+      options: { name: { name: 'name', description: 'Author name in Chinese, pinyin (either order) or Traditional characters' } },
       title: (name: string) => `Author: ${name}`,
       unknownTitle: 'Authors',
-      unknown: (names: string) => `No author in the corpus has that name (Chinese, pinyin or Traditional characters all work). The authors: ${names}.`,
+      unknown: (names: string[]) =>
+        `No author in the corpus has that name (Chinese, pinyin or Traditional characters all work). The authors: ${names.join(', ')}.`,
       many: (n: number, shown: number) => `${n} authors match; the first ${shown} are shown. Give the full name to see one.`,
       affiliation: 'Affiliation',
       essay: 'Essay',
@@ -118,6 +152,8 @@ export const en = {
       none: '—',
     },
     cite: {
+      description: 'A reference to an essay or passage in GB/T 7714-2015 and BibTeX',
+      options: { target: { name: 'target', description: 'An essay ID, title (or part of one) or passage ID such as essay-id.4' } },
       title: (what: string) => `Cite: ${what}`,
       notFound: 'No essay or passage has that ID or title. Try /essays for the titles and passage IDs.',
       many: (n: number, shown: number) => `${n} essays match; the first ${shown} are cited. Give an essay ID to cite one.`,
@@ -127,6 +163,11 @@ export const en = {
       fields: { journal: 'journal', year: 'year', volume: 'volume', issue: 'issue', pages: 'pages' } satisfies Record<CitationField, string>,
     },
     essays: {
+      description: 'The table of contents, or the essays whose title, authors, keywords or abstract fit your words',
+      options: {
+        words: { name: 'words', description: 'Words of a title, author, keyword or abstract: the essays they fit, best first' },
+        page: { name: 'page', description: 'Which page of the table of contents or of the essays found to show (for More)' },
+      },
       range: (first: number, last: number, total: number) => ` (essays ${first}–${last} of ${total})`,
       listPastEnd: (pages: number) => `The list has ${pages} pages; this page is past the end.`,
       contentsPastEnd: (pages: number) => `The table of contents has ${pages} pages; this page is past the end.`,
@@ -147,6 +188,8 @@ export const en = {
         'No essay’s title, authors, keywords, abstract or headings match that. Try fewer or other words, English, pinyin or a Simplified form, or /essays without words for the table of contents.',
     },
     help: {
+      description: 'The commands, or one command’s usage and options',
+      options: { command: { name: 'command', description: 'A command to explain, e.g. quote' } },
       title: 'Commands',
       more: (help: string) => `Type ${help} followed by a command name for its options, e.g. ${help} quote. Options are given as name:value.`,
       unknown: (names: string) => `There is no such command. The commands are: ${names}.`,
@@ -155,8 +198,11 @@ export const en = {
       range: (min: number | undefined, max: number | undefined) => `${min ?? ''}–${max ?? ''}`,
       upTo: (n: number) => `up to ${n} characters`,
       oneOf: (c: string[]) => `one of ${c.join(', ')}`,
-      options: 'Options',
       none: 'This command has no options.',
+      /** An option in a command's help: its name, and in Chinese its Chinese name beside it. */
+      option: (name: string, _localName: string) => `${name}`,
+      /** What an option's help adds after its description: required, its range or length. */
+      notes: (notes: string[]) => ` (${notes.join(', ')})`,
     },
   },
   /** What the platforms show of the app itself: Discord's command menu, Slack's manifest. */
@@ -164,7 +210,235 @@ export const en = {
     findSource: 'Find source',
     findSourceDescription: 'Find where the words of this message stand in the essays',
     slashDescription: 'Quote, attribute and cite the essays word for word (help lists the subcommands)',
+    appDescription: '引证 — quotes, attributes and cites scholarly essays, word for word.',
     privateOption: { name: 'private', description: 'Only you see the answer' },
+  },
+  /**
+   * What an operator reads at the terminal: the CLI's and `npm start`'s usage and errors, the
+   * console's greeting, the configuration's and the corpus folder's problems. Each is
+   * actionable and prefixed with where it comes from (`config:`, `corpus:`). Log lines
+   * (pino's `msg`) stay English and are not here.
+   */
+  operator: {
+    cli: {
+      usage: (
+        locales: string,
+        commands: string,
+      ) => `usage: npm run --silent cli -- <command> [text] [--OPTION VALUE …] [--limit N] [--corpus DIR] [--locale ${locales}] [--json]
+
+Runs one bot command and prints its answer. Commands: ${commands}.
+Options of a command are given as --name value (see: cli -- help <command>); --limit sets
+how many results. With --json, stdout is one JSON object.`,
+      unknownCommand: (name: string) => `There is no command named ${name}. Run with --help for the list.`,
+      missingValue: 'An option is missing its value: write --name value.',
+      unreadable: 'The command line could not be read. Run with --help for the usage.',
+      locale: (locales: string) => `--locale must be one of: ${locales}.`,
+      noText: (command: string) => `${command} takes no text, only options. Try: help ${command}.`,
+      noLimit: (command: string) => `${command} has no count option, so --limit does not apply to it.`,
+      failed: 'The command failed unexpectedly; the details are on stderr.',
+    },
+    start: {
+      usage: `usage: npm start [-- --corpus DIR]
+
+With DISCORD_TOKEN and DISCORD_APPLICATION_ID, or SLACK_BOT_TOKEN with SLACK_APP_TOKEN or
+SLACK_SIGNING_SECRET, in .env or the environment, the bot goes live on those platforms.
+With none, it opens a local console on the corpus (also fed by a pipe).`,
+      slowStop: (seconds: number) => `stopping took over ${seconds} s; exiting anyway.`,
+    },
+    console: {
+      welcome: 'yinzheng — type /help for the commands, exit to leave.',
+    },
+    /** The body of a 404 from the health and reader servers. */
+    notFound: 'not found',
+    corpus: {
+      missingFolder: (dir: string) => `corpus: the folder ${dir} does not exist. Set CORPUS_DIR or --corpus to a folder of .txt or .pdf essays.`,
+      unreadableFolder: (dir: string) => `corpus: the folder ${dir} cannot be read. Set CORPUS_DIR or --corpus to a folder of .txt or .pdf essays.`,
+      noFiles: (dir: string) => `corpus: no .txt or .pdf files in ${dir}. Put essays there, or set CORPUS_DIR or --corpus.`,
+      noEssays: (dir: string, reasons: string[]) => `corpus: no essay could be loaded from ${dir} (${reasons.join('; ')}).`,
+    },
+    config: {
+      invalid: (problems: string[], file: string) => `config: ${problems.join('; ')}. Fix it in ${file} or the environment (see .env.example).`,
+      needs: (what: string, names: string[], file: string) =>
+        `config: ${what} needs ${names.join(' and ')}. Set ${names.length > 1 ? 'them' : 'it'} in ${file} (see .env.example).`,
+      /** What `needs` says needs the variables. */
+      what: {
+        discord: 'Discord',
+        slack: 'Slack',
+        oauth: 'Installing to several workspaces (OAuth)',
+        oauthHttp: 'Installing to several workspaces (OAuth, HTTP mode)',
+      },
+      oauthHttpOnly: (file: string) => `config: OAuth installs (SLACK_CLIENT_ID…) work in HTTP mode only. Remove SLACK_APP_TOKEN from ${file}.`,
+      slackMode: (file: string) => `config: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP). Set one in ${file} (see .env.example).`,
+      /**
+       * What is wrong with a variable's value, after its name. The schema passes the English
+       * text as zod's message; the configuration finds its key here and says it in the
+       * operator's language.
+       */
+      details: {
+        megabytes: 'must be a whole number of megabytes',
+        cacheMin: 'must be at least 16 (MB)',
+        applicationId: 'must be the numeric application ID (a snowflake)',
+        guildId: 'must be a numeric server ID (a snowflake)',
+        botToken: 'must start with xoxb-',
+        appToken: 'must start with xapp-',
+        slashCommand: 'must be a slash and up to 31 lowercase letters, digits, - or _ (e.g. /yinzheng)',
+        builtIn: 'is one of Slack’s built-in commands, which Slack refuses in a manifest',
+        generic: 'is a generic word another app may claim; choose a name of your own (e.g. /yz)',
+        publicUrl: 'must be the https:// address Slack reaches the bot at',
+        port: 'must be a port number',
+        secret: 'must be at least 16 characters (any random string)',
+        readerAccess: 'must be signed (the default) or public',
+        libraryMin: 'must be at least 1 (MB)',
+        libraryAdmins: 'must be Slack user IDs (U… or W…) separated by commas',
+      },
+    },
+    /** What corpus:check says a file yields: per file its counts, per essay the parts the parser recognised. */
+    report: {
+      counts: (c: { essays: number; authors: number; sections: number; paragraphs: number; footnotes: number; urls: number }) =>
+        `${c.essays} essays, ${c.authors} authors, ${c.sections} sections, ${c.paragraphs} paragraphs, ${c.footnotes} footnotes, ${c.urls} URLs`,
+      editorsNote: ", editor's note",
+      pages: (first: number, last: number) => `, pages ${first}–${last}`,
+      issue: (journal: string | null, year: number | string | null, issue: number | string | null, fromMeta: boolean) =>
+        `issue: ${journal ?? 'journal not printed'}, ${year ?? 'year not printed'}, no. ${issue ?? '?'} (${fromMeta ? 'from the .meta.json' : 'as the pages print it'})`,
+      essayPages: (first: number, last: number) => ` pp. ${first}–${last}`,
+      editors: 'the editors',
+      authors: (authors: string[]) => `authors: ${authors.length > 0 ? authors.join('; ') : 'none found'}`,
+      noAffiliation: 'no affiliation found',
+      abstract: (characters: number) => `abstract: ${characters} characters`,
+      keywords: (keywords: string) => `keywords: ${keywords}`,
+      funding: 'funding note',
+      acknowledgements: 'acknowledgements',
+      received: (date: string) => `received ${date}`,
+      revised: (date: string) => `revised ${date}`,
+      english: (parts: string[]) => `English block: ${parts.join(', ')}`,
+      englishTitle: 'title',
+      englishAuthors: (n: number) => `${n} authors`,
+      englishAbstract: (characters: number) => `abstract (${characters} characters)`,
+      englishKeywords: (n: number) => `${n} keywords`,
+      usage: 'usage: npm run corpus:check [-- --corpus DIR | DIR]',
+      oneFolder: 'corpus:check: one folder at most',
+      folder: (dir: string, version: string) => `corpus: ${dir} (version ${version})`,
+      total: (files: number, warnings: number) => `${files} files, ${warnings} warnings`,
+    },
+    /**
+     * What the parser and the PDF reader say of a corpus file that looks wrong, after its
+     * place (`corpus: FILE:LINE:` or `corpus: FILE, page N:`). corpus:check and a console
+     * print them; a live bot logs them. They are made while parsing, in a worker and kept in
+     * the parse cache, so they are said in English.
+     */
+    warnings: {
+      authorLine: (names: string) =>
+        `author line: cannot tell where the names in ${names} divide (no note names them): separate them with spaces or 、 in the text, or add an author note`,
+      cutParagraph: 'paragraph ends mid-sentence: its continuation is not in the file',
+      textBeforeEssay: 'text before any essay title and author line: kept as a document with no author',
+      cutAtEnd: 'paragraph ends mid-sentence at the end of the file: its continuation is not in the file',
+      ibidFirst: (mark: string, text: string) => `footnote ${mark} (${text}) is 同上 but no note comes before it`,
+      shortForm: (mark: string, text: string) => `footnote ${mark} is a short form (${text}) with no full citation in the essay`,
+      printedTwice: (mark: string) => `footnote ${mark} is printed twice in one block of notes`,
+      markerWithoutNote: (mark: string) => `marker ${mark} has no note: no ${mark} in the notes printed after it`,
+      noteTaken: (mark: string, line: number) => `marker ${mark} points at a note another marker already took (line ${line})`,
+      noteWithoutMarker: (mark: string) => `footnote ${mark} has no marker in the text before it`,
+      strangerAffiliation: (name: string) => `affiliation note names ${name}, who is not the author of any essay in the file`,
+      brokenUrl: (mark: string, text: string) => `footnote ${mark} has a URL broken by spaces that could not be rejoined: check it (${text})`,
+      afterEnglish: 'text after the English block (Abstract, Key Words, About the Authors) is read as the essay’s body: check it',
+      englishWithoutAbstract: 'English block without an Abstract: only its title and keywords are kept',
+      emptyFile: 'file is empty',
+      noEssay: 'no essay found (a title followed by an author line)',
+      noAffiliation: (name: string) => `no affiliation note (*, 【作者简介】 or About the Authors) for ${name}`,
+      idTaken: (id: string, file: string, newId: string) => `essay ID ${id} is taken by ${file}: this essay's ID is ${newId}`,
+      binary: 'binary file (it has NUL bytes), not text: skipped',
+      notUtf8: 'not UTF-8 text: skipped (save it as UTF-8)',
+      unreadable: (why: string) => `cannot be read (${why}): skipped`,
+      skipped: (why: string) => `${why}: skipped`,
+      metadataNotJson: (file: string, why: string) => `corpus: ${file}: is not valid JSON (${why}).`,
+      metadataInvalid: (file: string, problems: string[]) => `corpus: ${file}: ${problems.join('; ')}.`,
+      metadataUnreadable: (why: string) => `cannot be read (${why})`,
+      metadataUnused: (why: string) => `${why} Its facts are not used.`,
+      pdfTooLarge: (mb: string, max: number) => `is ${mb} MB, over the ${max} MB a PDF may have: split it into issues or essays`,
+      pdfEncrypted: 'is encrypted (it asks for a password): save a copy without a password and put that in the folder',
+      pdfDamaged: (why: string) => `is not a readable PDF (${why}): the file may be damaged or cut short; download it again`,
+      pdfTooManyPages: (pages: number, max: number) => `has ${pages} pages, over the ${max} a PDF may have: split it into issues or essays`,
+      pdfNoText: 'has no text layer (a scan?): the bot reads only PDFs with text; run OCR on it or use the publisher’s PDF',
+      pdfUnmapped: (unreadable: number, characters: number) =>
+        `has text the bot cannot read as characters (its fonts map glyphs to no Unicode text, a missing or broken ToUnicode map; ${unreadable} of ${characters} characters are unreadable): export it again with fonts embedded as Unicode, or use the text`,
+      pdfUnknownLabel: (label: string) =>
+        `has lines at the foot of the page labelled ${label}, which is no note alphabet the bot knows (① ➀ ❶ ⑴ ¹ [1] 1) *): they are read as text, not notes`,
+      pdfTwoColumns: 'looks like two columns, which the bot cannot put in reading order: check its paragraphs, or use a one-column PDF',
+      pdfSlow: (seconds: number) => `took over ${seconds} s to read: split it into smaller PDFs`,
+      pdfMemory: (mb: number) => `needs more than ${mb} MB to read: split it into smaller PDFs`,
+      pdfFailed: (why: string) => `could not be read (${why}): download it again, or report it`,
+      pdfReaderStopped: (code: number) => `could not be read (the reader stopped with code ${code}): download it again, or report it`,
+    },
+    /** What deploy:discord and manifest:slack print. */
+    deploy: {
+      needsDiscord: 'deploy:discord needs DISCORD_TOKEN and DISCORD_APPLICATION_ID. Set them in .env (see .env.example).',
+      server: (id: string) => `server ${id}`,
+      everywhere: 'everywhere (global; Discord may take a while to show them)',
+      globalCommands: 'the global commands',
+      registered: (n: number, where: string, names: string[]) => `deploy:discord: registered ${n} commands for ${where}: ${names.join(', ')}`,
+      removed: (n: number, from: string, names: string[]) => `deploy:discord: removed ${n} commands from ${from}, so none shows twice: ${names.join(', ')}`,
+      nothingRemoved: 'deploy:discord: no commands in the other scope to remove',
+      serverLink: (url: string) => `deploy:discord: add to a server: ${url}`,
+      userLink: (url: string) => `deploy:discord: add to your own account (use it anywhere): ${url}`,
+      refused: (status: number, why: string, hint: string) => `deploy:discord: Discord refused the registration (HTTP ${status}): ${why}.${hint}`,
+      checkToken: ' Check DISCORD_TOKEN.',
+      checkIds: ' Check DISCORD_APPLICATION_ID and DISCORD_GUILD_ID.',
+      wroteManifest: (path: string, command: string, mode: string) => `wrote ${path} (${command}, ${mode})`,
+      http: (url: string, redirect: string | undefined) => `HTTP at ${url}${redirect ? `, OAuth redirect ${redirect}` : ''}`,
+      socketMode: 'Socket Mode',
+    },
+    discord: {
+      tokenRefused:
+        'discord: Discord refused DISCORD_TOKEN (401 Unauthorized). Reset the token on the Developer Portal (Bot → Reset Token) and put it in .env.',
+      /** Gateway closes Discord does not let a client recover from (its gateway close event codes), each as what to fix. */
+      closes: {
+        4004: 'Discord refused DISCORD_TOKEN (gateway close 4004, authentication failed). Reset the token on the Developer Portal (Bot → Reset Token) and put it in .env.',
+        4010: 'Discord refused the shard the bot asked for (gateway close 4010). Check the sharding settings.',
+        4011: 'Discord requires sharding for this many servers (gateway close 4011). Start the bot through the ShardingManager (README: "Large deployments: sharding").',
+        4012: 'Discord refused the gateway version (gateway close 4012). Update discord.js.',
+        4013: 'Discord refused the intents the bot asked for (gateway close 4013, invalid intents).',
+        4014: 'Discord refused an intent this application may not use (gateway close 4014, disallowed intents). Check Privileged Gateway Intents on the Developer Portal (Bot).',
+      },
+      closedForGood: (code: number) => `the gateway closed for good (code ${code}); restart the bot.`,
+      userInstall:
+        "Discord refused the commands' integration types: the app is not installable to users. On the Developer Portal, open the app, then Installation → Installation Contexts, tick User Install, save, and deploy again (or set DISCORD_GUILD_ID to register to one server only).",
+    },
+    slack: {
+      tokenRefused: (why: string) => `slack: Slack refused SLACK_BOT_TOKEN (${why}). Check the bot token in .env (see .env.example).`,
+      socketFailed: (why: string) =>
+        `slack: could not open a Socket Mode connection (${why}). Check SLACK_APP_TOKEN in .env: an app-level token (xapp-) with the connections:write scope.`,
+      portBusy: (port: number, why: string) => `slack: could not listen for HTTP on PORT ${port} (${why}). Set another PORT in .env.`,
+    },
+  },
+  /**
+   * A team's own library (issue 25): what an add, a list or a remove answers, and why a file
+   * was refused. Each refusal says what to do instead; sizes are in MB with one decimal.
+   */
+  library: {
+    refusals: {
+      tooLarge: (max: string, kind: string) => `This file is over the ${max} MB ${kind} may have. Split it into issues or essays and add each.`,
+      /** What `tooLarge` says the limit is for. */
+      kinds: { pdf: 'a PDF', txt: 'a text file', any: 'a file' },
+      notEssay:
+        'This file is neither a PDF nor UTF-8 text (its bytes say so, whatever its name says). Add the journal’s PDF, or the text saved as UTF-8 (.txt).',
+      webPage:
+        'The platform sent a web page (a sign-in page?) instead of the file. Try again; if it keeps happening, the bot’s operator should check that the bot may read files (on Slack, the files:read scope).',
+      empty: 'This file is empty. Add the journal’s PDF, or the text saved as UTF-8 (.txt).',
+      timeout: (seconds: number) => `The file did not finish downloading within ${seconds} s. Try again, or add a smaller file.`,
+      forbidden: (status: number) =>
+        `The platform would not let the bot fetch this file (HTTP ${status}). Try again; if it keeps happening, the bot’s operator should check that the bot may read files (on Slack, the files:read scope).`,
+      http: (status: number) => `The file could not be fetched (HTTP ${status}). Upload it again and retry.`,
+      unreachable: 'The file could not be fetched (the connection failed). Try again in a moment.',
+      duplicate: (file: string) => `This file is already in the library, as ${file}. Nothing was added.`,
+      nameTaken: (file: string) => `The library already has another file named ${file}. Rename yours, or remove that one first to replace it.`,
+      quota: (used: string, size: string, max: string) =>
+        `The library holds ${used} MB of its ${max} MB, and this file is ${size} MB. Remove files the team no longer needs (list shows them), or ask the bot’s operator to raise LIBRARY_MAX_MB.`,
+      notFound: (file: string, files: string[]) =>
+        files.length > 0 ? `The library has no file named ${file}. Its files: ${files.join(', ')}.` : `The library has no file named ${file}: it is empty.`,
+      unsaved: 'The library could not be saved, so nothing was changed. Try again later; the bot’s operator has the details in the log.',
+      /** A file the parser yields no essay from: corpus:check's lines follow. */
+      unreadable: (lines: string[]) => `Not added: the bot cannot quote anything in this file.\n${lines.join('\n')}`,
+    },
   },
   errors: {
     unknownAuthorClosest: (closest: string) => `No author of the corpus has that name. Closest: ${closest}.`,

@@ -1,5 +1,10 @@
 import type { Words } from './en.js';
 
+const filterOptions = {
+  author: { name: '作者', description: '只看该作者的文章（中文、繁体或拼音）' },
+  essay: { name: '文章', description: '只看这篇文章（编号或标题中的词）' },
+};
+
 /** The bot's own words in Simplified Chinese; Traditional is derived from these by opencc. */
 export const zhCN = {
   labels: {
@@ -10,9 +15,11 @@ export const zhCN = {
     resolvedAs: '→',
     citedAt: (locator: string) => `（引于${locator}）`,
     empty: '没有可显示的内容。',
-    page: (pages: string) => `第${pages}页`,
-    pages: (pages: string) => `第${pages}页`,
+    page: (page: number) => `第${page}页`,
+    pages: (first: number, last: number) => `第${first}—${last}页`,
     editors: '编者',
+    sharedBy: (name: string) => `分享者：${name}`,
+    cutNotice: (platform: string) => `此回答的其余部分超出 ${platform} 的限制，请缩小查询范围。`,
   },
   discord: {
     expired: '此按钮已过期。请重新运行命令以获取结果。',
@@ -21,12 +28,8 @@ export const zhCN = {
     privateHere: '仅你可见：机器人无权在此频道发言。',
     cannotShare: '机器人无权在此频道发言，无法在此分享回答。',
     answeredPrivately: '已私下回复。',
-    sharedBy: (name: string) => `分享者：${name}`,
-    cutNotice: '此回答的其余部分超出 Discord 的限制，请缩小查询范围。',
   },
   slack: {
-    cutNotice: '此回答的其余部分超出 Slack 的限制，请缩小查询范围。',
-    sharedBy: (mention: string) => `分享者 ${mention}`,
     unknownSubcommand: (slashCommand: string) => `没有这个子命令。${slashCommand} 的子命令：`,
   },
   reader: {
@@ -47,6 +50,8 @@ export const zhCN = {
   },
   commands: {
     sources: {
+      description: '列出文章引用的来源：完整出处、网址及引用它的句子',
+      options: { query: { name: '查询', description: '段落或脚注中的词语；留空则列出全部来源' }, ...filterOptions },
       title: '来源',
       citeNothing: '这些文章没有引用来源。',
       uncited: (ids: string[]) => `相符的段落没有引用任何来源：${ids.join('、')}。可用 /quote 查看这些段落。`,
@@ -54,12 +59,16 @@ export const zhCN = {
       citedByMax: (max: number) => `每条来源只列出前 ${max} 处引用。`,
     },
     who: {
+      description: '查作者：某个章节标题或句子出自谁、哪篇文章、哪一节',
+      options: { text: { name: '内容', description: '章节标题（可不完整）或文中的句子' } },
       title: '出自谁手',
       nothing: '没有相符的章节标题或段落。可试试标题的一部分，或句子中的词语。',
       closest: '没有逐字相符的标题或段落，以下是最接近的段落。',
       many: (n: number) => `有 ${n} 处相符，全部列出。`,
     },
     verify: {
+      description: '核对据称出自文章的句子：给出原文出处，或最接近的段落及逐字差异',
+      options: { sentence: { name: '句子', description: '据称出自文章的句子，逐字核对' } },
       title: '核对引文',
       notFoundTitle: '文章中未找到',
       notFound: '文章中没有与这句话相近的内容。它可能出自别处，或是转述：可用 /quote 搜索其中几个词。',
@@ -70,12 +79,21 @@ export const zhCN = {
       equivalentNote: '文章中有这些字词，但标点、空格或字形不同；请按下文引用。',
     },
     quote: {
+      description: '逐字引用文章段落，附作者、章节与脚注',
+      options: {
+        query: { name: '查询', description: '要查找的词语或句子（简体、繁体或英文）' },
+        ...filterOptions,
+        count: { name: '条数', description: '显示几段引文（1–5）' },
+        page: { name: '页', description: '显示第几页结果' },
+      },
       title: '引文',
       pastEnd: (n: number) => `只有 ${n} 段结果，这一页已超出范围。`,
       range: (first: number, last: number) => `引文 第 ${first}–${last} 条`,
       closest: '没有逐字相符的段落，以下是最接近的结果。',
     },
     find: {
+      description: '逐句查找一条消息在文章中的出处',
+      options: { text: { name: '消息', description: '要查找出处的消息，逐句核对' } },
       notFound: '文章中未找到',
       verbatim: '与原文一致',
       equivalent: '字词一致，标点或字形不同',
@@ -86,13 +104,17 @@ export const zhCN = {
       unchecked: (checked: number, rest: number) => `只核对了前 ${checked} 句，其余 ${rest} 句未核对。可用 verify 单独核对。`,
     },
     context: {
+      description: '显示引文所在的整段原文及其全部脚注',
+      options: { id: { name: '段落', description: '段落编号（引文下方所示）' } },
       title: '上下文',
       gone: '语料中没有这个段落（按钮生成后语料可能已更新）。请用 /quote 重新搜索。',
     },
     author: {
+      description: '作者概况：单位、文章、章节、篇幅、脚注与来源、论点与关键词',
+      options: { name: { name: '姓名', description: '作者姓名：中文、拼音（顺序不限）或繁体' } },
       title: (name: string) => `作者：${name}`,
       unknownTitle: '作者列表',
-      unknown: (names: string) => `语料中没有这位作者（中文、拼音、繁体均可）。全部作者：${names}。`,
+      unknown: (names: string[]) => `语料中没有这位作者（中文、拼音、繁体均可）。全部作者：${names.join('、')}。`,
       many: (n: number, shown: number) => `有 ${n} 位作者符合，只显示前 ${shown} 位。请给出全名。`,
       affiliation: '单位',
       essay: '文章',
@@ -108,6 +130,8 @@ export const zhCN = {
       none: '—',
     },
     cite: {
+      description: '按 GB/T 7714-2015 与 BibTeX 格式引用文章或段落',
+      options: { target: { name: '对象', description: '文章编号、标题（或其一部分）或段落编号，如 essay-id.4' } },
       title: (what: string) => `引用：${what}`,
       notFound: '没有这个编号或标题的文章或段落。用 /essays 查看标题与段落编号。',
       many: (n: number, shown: number) => `有 ${n} 篇文章符合，只列出前 ${shown} 篇。请给出文章编号。`,
@@ -116,6 +140,11 @@ export const zhCN = {
       fields: { journal: '刊名', year: '年份', volume: '卷', issue: '期', pages: '页码' },
     },
     essays: {
+      description: '目录；或按标题、作者、关键词与摘要查找文章',
+      options: {
+        words: { name: '词语', description: '标题、作者、关键词或摘要中的词：按相关度列出文章' },
+        page: { name: '页', description: '显示目录或查找结果的第几页' },
+      },
       range: (first: number, last: number, total: number) => `（第 ${first}—${last} 篇，共 ${total} 篇）`,
       listPastEnd: (pages: number) => `列表共 ${pages} 页，这一页已超出范围。`,
       contentsPastEnd: (pages: number) => `目录共 ${pages} 页，这一页已超出范围。`,
@@ -135,6 +164,8 @@ export const zhCN = {
       nothing: '没有文章的标题、作者、关键词、摘要或章节与之相符。可减少或换用其他词语，改用英文、拼音或简体字，或不带词语用 /essays 查看目录。',
     },
     help: {
+      description: '全部命令，或某个命令的用法与选项',
+      options: { command: { name: '命令', description: '要说明的命令，如 quote' } },
       title: '命令',
       more: (help: string) => `输入 ${help} 加命令名查看其选项，如 ${help} quote。选项写作 名称:值。`,
       unknown: (names: string) => `没有这个命令。全部命令：${names}。`,
@@ -143,15 +174,211 @@ export const zhCN = {
       range: (min: number | undefined, max: number | undefined) => `${min ?? ''}–${max ?? ''}`,
       upTo: (n: number) => `最多 ${n} 字`,
       oneOf: (c: string[]) => `可选 ${c.join('、')}`,
-      options: '选项',
       none: '此命令没有选项。',
+      option: (name: string, localName: string) => `${name}（${localName}）`,
+      notes: (notes: string[]) => `（${notes.join('，')}）`,
     },
   },
   platform: {
     findSource: '查找出处',
     findSourceDescription: '查找这条消息的字句在文章中的出处',
     slashDescription: '逐字引用、溯源、引证文章（help 列出子命令）',
+    appDescription: '引证 — 逐字引用、溯源、引证学术文章。',
     privateOption: { name: '私密', description: '仅自己可见' },
+  },
+  operator: {
+    cli: {
+      usage: (
+        locales: string,
+        commands: string,
+      ) => `用法：npm run --silent cli -- <命令> [文字] [--选项 值 …] [--limit N] [--corpus 文件夹] [--locale ${locales}] [--json]
+
+运行一个机器人命令并输出回答。命令：${commands}。
+命令的选项写作 --名称 值（见 cli -- help <命令>）；--limit 设定结果条数。
+加 --json 时，标准输出为一个 JSON 对象。`,
+      unknownCommand: (name: string) => `没有名为 ${name} 的命令。加 --help 运行可查看命令列表。`,
+      missingValue: '有个选项缺少值：请写作 --名称 值。',
+      unreadable: '无法读取命令行。加 --help 运行可查看用法。',
+      locale: (locales: string) => `--locale 必须是以下之一：${locales}。`,
+      noText: (command: string) => `${command} 不接受文字，只接受选项。请试试 help ${command}。`,
+      noLimit: (command: string) => `${command} 没有条数选项，--limit 对它无效。`,
+      failed: '命令意外失败，详情见标准错误输出。',
+    },
+    start: {
+      usage: `用法：npm start [-- --corpus 文件夹]
+
+在 .env 或环境变量中设置 DISCORD_TOKEN 与 DISCORD_APPLICATION_ID，或 SLACK_BOT_TOKEN 加
+SLACK_APP_TOKEN 或 SLACK_SIGNING_SECRET，机器人即在这些平台上线。
+都未设置时，它在语料上打开本地控制台（也可从管道读入）。`,
+      slowStop: (seconds: number) => `停止用时超过 ${seconds} 秒，强制退出。`,
+    },
+    console: {
+      welcome: 'yinzheng — 输入 /help 查看命令，输入 exit 退出。',
+    },
+    notFound: '未找到',
+    corpus: {
+      missingFolder: (dir: string) => `corpus：文件夹 ${dir} 不存在。请将 CORPUS_DIR 或 --corpus 设为存放 .txt 或 .pdf 文章的文件夹。`,
+      unreadableFolder: (dir: string) => `corpus：无法读取文件夹 ${dir}。请将 CORPUS_DIR 或 --corpus 设为存放 .txt 或 .pdf 文章的文件夹。`,
+      noFiles: (dir: string) => `corpus：${dir} 中没有 .txt 或 .pdf 文件。请把文章放进去，或设置 CORPUS_DIR 或 --corpus。`,
+      noEssays: (dir: string, reasons: string[]) => `corpus：${dir} 中没有能载入的文章（${reasons.join('；')}）。`,
+    },
+    config: {
+      invalid: (problems: string[], file: string) => `config：${problems.join('；')}。请在 ${file} 或环境变量中修正（见 .env.example）。`,
+      needs: (what: string, names: string[], file: string) => `config：${what} 需要 ${names.join(' 和 ')}。请在 ${file} 中设置（见 .env.example）。`,
+      what: {
+        discord: 'Discord',
+        slack: 'Slack',
+        oauth: '安装到多个工作区（OAuth）',
+        oauthHttp: '安装到多个工作区（OAuth，HTTP 模式）',
+      },
+      oauthHttpOnly: (file: string) => `config：OAuth 安装（SLACK_CLIENT_ID…）只能用于 HTTP 模式。请从 ${file} 中删去 SLACK_APP_TOKEN。`,
+      slackMode: (file: string) =>
+        `config：Slack 需要 SLACK_APP_TOKEN（Socket Mode）或 SLACK_SIGNING_SECRET（HTTP）。请在 ${file} 中设置其一（见 .env.example）。`,
+      details: {
+        megabytes: '必须是整数（以 MB 计）',
+        cacheMin: '至少为 16（MB）',
+        applicationId: '必须是数字形式的应用 ID（snowflake）',
+        guildId: '必须是数字形式的服务器 ID（snowflake）',
+        botToken: '必须以 xoxb- 开头',
+        appToken: '必须以 xapp- 开头',
+        slashCommand: '必须是斜杠加至多 31 个小写字母、数字、- 或 _（如 /yinzheng）',
+        builtIn: '是 Slack 的内置命令，Slack 不接受在清单中声明',
+        generic: '是其他应用也可能占用的通用词，请另取名称（如 /yz）',
+        publicUrl: '必须是 Slack 访问机器人的 https:// 地址',
+        port: '必须是端口号',
+        secret: '至少 16 个字符（任意随机字符串）',
+        readerAccess: '必须是 signed（默认）或 public',
+        libraryMin: '至少为 1（MB）',
+        libraryAdmins: '必须是以逗号分隔的 Slack 用户 ID（U… 或 W…）',
+      },
+    },
+    report: {
+      counts: (c: { essays: number; authors: number; sections: number; paragraphs: number; footnotes: number; urls: number }) =>
+        `文章 ${c.essays} 篇，作者 ${c.authors} 位，章节 ${c.sections} 个，段落 ${c.paragraphs} 段，脚注 ${c.footnotes} 条，网址 ${c.urls} 个`,
+      editorsNote: '，含编者按',
+      pages: (first: number, last: number) => `，第 ${first}–${last} 页`,
+      issue: (journal: string | null, year: number | string | null, issue: number | string | null, fromMeta: boolean) =>
+        `期次：${journal ?? '未印刊名'}，${year ?? '未印年份'}，第 ${issue ?? '?'} 期（${fromMeta ? '取自 .meta.json' : '据页面所印'}）`,
+      essayPages: (first: number, last: number) => ` 第 ${first}–${last} 页`,
+      editors: '编者',
+      authors: (authors: string[]) => `作者：${authors.length > 0 ? authors.join('；') : '未找到'}`,
+      noAffiliation: '未找到单位',
+      abstract: (characters: number) => `摘要：${characters} 字`,
+      keywords: (keywords: string) => `关键词：${keywords}`,
+      funding: '基金项目',
+      acknowledgements: '致谢',
+      received: (date: string) => `收稿 ${date}`,
+      revised: (date: string) => `修回 ${date}`,
+      english: (parts: string[]) => `英文部分：${parts.join('，')}`,
+      englishTitle: '标题',
+      englishAuthors: (n: number) => `作者 ${n} 位`,
+      englishAbstract: (characters: number) => `摘要（${characters} 个字符）`,
+      englishKeywords: (n: number) => `关键词 ${n} 个`,
+      usage: '用法：npm run corpus:check [-- --corpus 文件夹 | 文件夹]',
+      oneFolder: 'corpus:check：最多一个文件夹',
+      folder: (dir: string, version: string) => `语料：${dir}（版本 ${version}）`,
+      total: (files: number, warnings: number) => `文件 ${files} 个，警告 ${warnings} 条`,
+    },
+    warnings: {
+      authorLine: (names: string) => `作者行：无法判断 ${names} 中的姓名如何分开（没有注释提到他们）：请在文本中用空格或、分隔，或添加作者注释`,
+      cutParagraph: '段落在句子中间结束：其后续不在文件中',
+      textBeforeEssay: '文章标题与作者行之前的文字：作为无作者的文档保留',
+      cutAtEnd: '段落在文件末尾的句子中间结束：其后续不在文件中',
+      ibidFirst: (mark: string, text: string) => `脚注 ${mark}（${text}）为“同上”，但此前没有注释`,
+      shortForm: (mark: string, text: string) => `脚注 ${mark} 是简略形式（${text}），文中找不到完整出处`,
+      printedTwice: (mark: string) => `脚注 ${mark} 在同一组注释中印了两次`,
+      markerWithoutNote: (mark: string) => `注码 ${mark} 没有对应的注释：其后印出的注释中没有 ${mark}`,
+      noteTaken: (mark: string, line: number) => `注码 ${mark} 指向的注释已被另一个注码占用（第 ${line} 行）`,
+      noteWithoutMarker: (mark: string) => `脚注 ${mark} 在前文中没有注码`,
+      strangerAffiliation: (name: string) => `单位注释提到 ${name}，但其不是本文件任何文章的作者`,
+      brokenUrl: (mark: string, text: string) => `脚注 ${mark} 中有被空格断开且无法复原的网址：请检查（${text}）`,
+      afterEnglish: '英文部分（Abstract、Key Words、About the Authors）之后的文字被读作正文：请检查',
+      englishWithoutAbstract: '英文部分没有 Abstract：只保留其标题和关键词',
+      emptyFile: '文件为空',
+      noEssay: '没有找到文章（标题后接作者行）',
+      noAffiliation: (name: string) => `没有 ${name} 的单位注释（*、【作者简介】或 About the Authors）`,
+      idTaken: (id: string, file: string, newId: string) => `文章编号 ${id} 已被 ${file} 占用：本文的编号为 ${newId}`,
+      binary: '二进制文件（含 NUL 字节），不是文本：已跳过',
+      notUtf8: '不是 UTF-8 文本：已跳过（请另存为 UTF-8）',
+      unreadable: (why: string) => `无法读取（${why}）：已跳过`,
+      skipped: (why: string) => `${why}：已跳过`,
+      metadataNotJson: (file: string, why: string) => `corpus：${file}：不是有效的 JSON（${why}）。`,
+      metadataInvalid: (file: string, problems: string[]) => `corpus：${file}：${problems.join('；')}。`,
+      metadataUnreadable: (why: string) => `无法读取（${why}）`,
+      metadataUnused: (why: string) => `${why} 其中的信息未被使用。`,
+      pdfTooLarge: (mb: string, max: number) => `大小为 ${mb} MB，超过 PDF 的上限 ${max} MB：请按期或按文章拆分`,
+      pdfEncrypted: '已加密（需要密码）：请另存一份无密码的副本放入文件夹',
+      pdfDamaged: (why: string) => `不是可读的 PDF（${why}）：文件可能已损坏或不完整，请重新下载`,
+      pdfTooManyPages: (pages: number, max: number) => `共 ${pages} 页，超过 PDF 的上限 ${max} 页：请按期或按文章拆分`,
+      pdfNoText: '没有文字层（扫描件？）：机器人只读有文字的 PDF；请先做 OCR，或使用出版方的 PDF',
+      pdfUnmapped: (unreadable: number, characters: number) =>
+        `含有机器人无法读作字符的文字（字体未把字形映射到 Unicode 文本，ToUnicode 映射缺失或损坏；${characters} 个字符中有 ${unreadable} 个无法读取）：请以 Unicode 嵌入字体重新导出，或使用文本`,
+      pdfUnknownLabel: (label: string) => `页脚有以 ${label} 标注的行，机器人不认识这种注码（① ➀ ❶ ⑴ ¹ [1] 1) *）：这些行按正文读取，不作注释`,
+      pdfTwoColumns: '看似双栏排版，机器人无法排出阅读顺序：请检查其段落，或使用单栏 PDF',
+      pdfSlow: (seconds: number) => `读取用时超过 ${seconds} 秒：请拆分为较小的 PDF`,
+      pdfMemory: (mb: number) => `读取需要超过 ${mb} MB 内存：请拆分为较小的 PDF`,
+      pdfFailed: (why: string) => `无法读取（${why}）：请重新下载，或报告此问题`,
+      pdfReaderStopped: (code: number) => `无法读取（读取程序以代码 ${code} 退出）：请重新下载，或报告此问题`,
+    },
+    deploy: {
+      needsDiscord: 'deploy:discord 需要 DISCORD_TOKEN 和 DISCORD_APPLICATION_ID。请在 .env 中设置（见 .env.example）。',
+      server: (id: string) => `服务器 ${id}`,
+      everywhere: '所有地方（全局；Discord 可能要过一阵才显示）',
+      globalCommands: '全局命令',
+      registered: (n: number, where: string, names: string[]) => `deploy:discord：已为${where}注册 ${n} 个命令：${names.join(', ')}`,
+      removed: (n: number, from: string, names: string[]) => `deploy:discord：已从${from}删除 ${n} 个命令，以免重复显示：${names.join(', ')}`,
+      nothingRemoved: 'deploy:discord：另一范围中没有要删除的命令',
+      serverLink: (url: string) => `deploy:discord：添加到服务器：${url}`,
+      userLink: (url: string) => `deploy:discord：添加到自己的账户（随处可用）：${url}`,
+      refused: (status: number, why: string, hint: string) => `deploy:discord：Discord 拒绝了注册（HTTP ${status}）：${why}。${hint}`,
+      checkToken: '请检查 DISCORD_TOKEN。',
+      checkIds: '请检查 DISCORD_APPLICATION_ID 和 DISCORD_GUILD_ID。',
+      wroteManifest: (path: string, command: string, mode: string) => `已写入 ${path}（${command}，${mode}）`,
+      http: (url: string, redirect: string | undefined) => `HTTP，地址 ${url}${redirect ? `，OAuth 重定向 ${redirect}` : ''}`,
+      socketMode: 'Socket 模式',
+    },
+    discord: {
+      tokenRefused: 'discord：Discord 拒绝了 DISCORD_TOKEN（401 Unauthorized）。请在开发者门户重置令牌（Bot → Reset Token）并写入 .env。',
+      closes: {
+        4004: 'Discord 拒绝了 DISCORD_TOKEN（网关关闭码 4004，认证失败）。请在开发者门户重置令牌（Bot → Reset Token）并写入 .env。',
+        4010: 'Discord 拒绝了机器人请求的分片（网关关闭码 4010）。请检查分片设置。',
+        4011: '服务器数量已多到 Discord 要求分片（网关关闭码 4011）。请通过 ShardingManager 启动机器人（README：“Large deployments: sharding”）。',
+        4012: 'Discord 拒绝了网关版本（网关关闭码 4012）。请更新 discord.js。',
+        4013: 'Discord 拒绝了机器人请求的 intents（网关关闭码 4013，intents 无效）。',
+        4014: 'Discord 拒绝了本应用无权使用的 intent（网关关闭码 4014，intent 不被允许）。请检查开发者门户上的 Privileged Gateway Intents（Bot）。',
+      },
+      closedForGood: (code: number) => `网关已永久关闭（关闭码 ${code}），请重启机器人。`,
+      userInstall:
+        'Discord 拒绝了命令的集成类型：本应用不能安装到用户账户。请在开发者门户打开本应用，进入 Installation → Installation Contexts，勾选 User Install 并保存，再部署一次（或设置 DISCORD_GUILD_ID，只注册到一个服务器）。',
+    },
+    slack: {
+      tokenRefused: (why: string) => `slack：Slack 拒绝了 SLACK_BOT_TOKEN（${why}）。请检查 .env 中的机器人令牌（见 .env.example）。`,
+      socketFailed: (why: string) =>
+        `slack：无法打开 Socket Mode 连接（${why}）。请检查 .env 中的 SLACK_APP_TOKEN：应为带 connections:write 权限的应用级令牌（xapp-）。`,
+      portBusy: (port: number, why: string) => `slack：无法在 PORT ${port} 上监听 HTTP（${why}）。请在 .env 中另设 PORT。`,
+    },
+  },
+  library: {
+    refusals: {
+      tooLarge: (max: string, kind: string) => `此文件超过了${kind}的上限 ${max} MB。请按期或按文章拆分后逐个添加。`,
+      kinds: { pdf: ' PDF ', txt: '文本文件', any: '文件' },
+      notEssay: '此文件既不是 PDF 也不是 UTF-8 文本（由文件内容判断，与文件名无关）。请添加期刊的 PDF，或另存为 UTF-8 的文本（.txt）。',
+      webPage: '平台返回的是网页（登录页？），而不是文件。请重试；若仍如此，请机器人的运维者检查机器人是否有读取文件的权限（Slack 上为 files:read）。',
+      empty: '此文件是空的。请添加期刊的 PDF，或另存为 UTF-8 的文本（.txt）。',
+      timeout: (seconds: number) => `文件未能在 ${seconds} 秒内下载完。请重试，或添加较小的文件。`,
+      forbidden: (status: number) =>
+        `平台不允许机器人获取此文件（HTTP ${status}）。请重试；若仍如此，请机器人的运维者检查机器人是否有读取文件的权限（Slack 上为 files:read）。`,
+      http: (status: number) => `无法获取此文件（HTTP ${status}）。请重新上传后再试。`,
+      unreachable: '无法获取此文件（连接失败）。请稍后重试。',
+      duplicate: (file: string) => `此文件已在文库中，名为 ${file}。未添加任何文件。`,
+      nameTaken: (file: string) => `文库中已有另一个名为 ${file} 的文件。请给你的文件改名，或先删除那个文件再替换。`,
+      quota: (used: string, size: string, max: string) =>
+        `文库已占用 ${used} MB（上限 ${max} MB），此文件为 ${size} MB。请删除团队不再需要的文件（list 可列出），或请机器人的运维者调高 LIBRARY_MAX_MB。`,
+      notFound: (file: string, files: string[]) =>
+        files.length > 0 ? `文库中没有名为 ${file} 的文件。现有文件：${files.join('、')}。` : `文库中没有名为 ${file} 的文件：文库是空的。`,
+      unsaved: '无法保存文库，因此未做任何更改。请稍后重试；详情见机器人运维者的日志。',
+      unreadable: (lines: string[]) => `未添加：机器人无法引用此文件中的任何内容。\n${lines.join('\n')}`,
+    },
   },
   errors: {
     unknownAuthorClosest: (closest: string) => `语料中没有这位作者。最接近的：${closest}。`,

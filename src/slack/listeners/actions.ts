@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { errorReply } from '../../core/dispatch/bot.js';
 import { wordsFor } from '../../core/words/index.js';
-import { ACTION_ID_PREFIX, contextBlock, parseButtonValue, replyToBlockKit } from '../render.js';
+import { ACTION_ID_PREFIX, parseButtonValue, replyToBlockKit } from '../render.js';
 import { RESPONSE_URL_MAX_POSTS, revision, runState, send } from '../respond.js';
 import type { SlackDeps } from './deps.js';
 
@@ -27,12 +27,11 @@ export function register(app: App, deps: SlackDeps): void {
         // Posted anew for the channel (the private answer could be stale), saying who shared it; then the private copy goes.
         // The "Shared by" line is rendered with the answer, inside its 50 blocks and budget: prepended afterwards it
         // could make a full message 51 blocks, which Slack refuses whole (invalid_blocks).
-        const sharedBy = contextBlock([wordsFor(who.locale).slack.sharedBy(`<@${body.user.id}>`)]);
         const messages = replyToBlockKit(reply, {
           locale: who.locale,
           visibility: 'in_channel',
           maxMessages: RESPONSE_URL_MAX_POSTS - 1,
-          preface: [sharedBy],
+          sharedBy: { id: body.user.id, name: body.user.name ?? body.user.id },
           revision: revision(),
         });
         for (const m of messages) await respond({ response_type: 'in_channel', replace_original: false, text: m.text, blocks: m.blocks });

@@ -30,12 +30,12 @@ describe('parse cache', () => {
     const entries = await readdir(cacheDir);
     expect(entries).toHaveLength(1);
     // Keyed by the build and the content, not by the file's name.
-    expect(entries[0]).toMatch(/^parsed-build-a-[0-9a-f]{40}\.json$/u);
+    expect(entries[0]).toMatch(/^parsed-build-a-[0-9a-f]{40}\.u16\.json$/u);
 
     // Mark the entry, so that the second load shows it came from the cache and not a parse.
     const path = join(cacheDir, entries[0] as string);
-    const cached = JSON.parse(await readFile(path, 'utf8')) as { symposium: string | null };
-    await writeFile(path, JSON.stringify({ ...cached, symposium: 'FROM CACHE' }));
+    const cached = JSON.parse(await readFile(path, 'utf16le')) as { symposium: string | null };
+    await writeFile(path, JSON.stringify({ ...cached, symposium: 'FROM CACHE' }), 'utf16le');
     const second = await loadCorpus(dir, { parseCache: cache });
     expect(second.files[0]?.symposium).toBe('FROM CACHE');
     expect({ ...second.files[0], symposium: first.files[0]?.symposium }).toEqual(first.files[0]);
@@ -47,7 +47,7 @@ describe('parse cache', () => {
     await loadCorpus(dir, { parseCache: cache });
     const [entry] = await readdir(cacheDir);
     const path = join(cacheDir, entry as string);
-    await writeFile(path, JSON.stringify({ ...JSON.parse(await readFile(path, 'utf8')), symposium: 'FROM CACHE' }));
+    await writeFile(path, JSON.stringify({ ...JSON.parse(await readFile(path, 'utf16le')), symposium: 'FROM CACHE' }), 'utf16le');
     const other = await mkdtemp(join(tmpdir(), 'yz-corpus-'));
     await copyFile('test/fixtures/corpus/conventions.txt', join(other, 'renamed.txt'));
     const read = await loadCorpus(other, { parseCache: cache });
@@ -75,7 +75,12 @@ describe('parse cache', () => {
     const whole = await readFile(path);
     await writeFile(path, whole.subarray(0, whole.length >> 1));
     expect(await loadCorpus(dir, { parseCache: cache })).toEqual(fresh);
-    await writeFile(path, '{"hash": 42, "essays": "no"}');
+    // Cut inside a UTF-16 code unit, and written as UTF-8 by something else.
+    await writeFile(path, whole.subarray(0, whole.length - 1));
+    expect(await loadCorpus(dir, { parseCache: cache })).toEqual(fresh);
+    await writeFile(path, whole.toString('utf16le'), 'utf8');
+    expect(await loadCorpus(dir, { parseCache: cache })).toEqual(fresh);
+    await writeFile(path, '{"hash": 42, "essays": "no"}', 'utf16le');
     expect(await loadCorpus(dir, { parseCache: cache })).toEqual(fresh);
   });
 });

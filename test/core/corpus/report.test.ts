@@ -23,6 +23,19 @@ describe('corpus:check', () => {
     expect(file.warnings).toEqual([]);
   });
 
+  test('says the same in Chinese, from the catalogue', async () => {
+    const file = parseCorpusFile('article.txt', await readFile(join(PROJECT_ROOT, 'test', 'fixtures', 'articles', 'xelatex-article.txt'), 'utf8'));
+    const lines = fileReport(file, 'zh-CN');
+    expect(lines[0]).toBe('article.txt: 文章 1 篇，作者 2 位，章节 10 个，段落 16 段，脚注 19 条，网址 6 个，第 57–63 页');
+    expect(lines[1]).toBe('  期次：国际展望，2026，第 1 期（据页面所印）');
+    expect(lines.slice(3)).toEqual([
+      '    作者：林海舟 — 某大学国际关系学院副教授；苏映雪 — 某大学国际关系学院博士研究生',
+      '    摘要：206 字 · 关键词：规则竞争；海洋治理；BBNJ协定；划区管理工具；全球公域 · 中图分类号 D993.5 · 文献标识码 A · 文章编号 1006-1568-（2026）01-0057-18',
+      '    基金项目 · 收稿 2025-10-12 · 修回 2025-12-01',
+      '    英文部分：标题，作者 2 位，摘要（662 个字符），关键词 5 个',
+    ]);
+  });
+
   test('warns, with file and page, about an author line it cannot split, a URL it cannot rejoin and text after the English block', () => {
     const text = [
       '\f12',

@@ -8,6 +8,7 @@ import { createRateLimiter } from '../../../src/core/dispatch/rate-limit.js';
 import { createIndex } from '../../../src/core/search/corpus-index.js';
 import { requester } from '../../support/bot.js';
 import { captureLogs } from '../../support/logs.js';
+import { fixtureWords } from '../../support/words.js';
 
 let library: Library;
 const discordUser = requester('en', 'discord', '42');
@@ -44,8 +45,7 @@ describe('the bot', () => {
   test('a command that throws is logged in full and answered with a short message, never the error text', () => {
     const boom = {
       name: 'boom',
-      description: 'fails',
-      descriptionZh: '失败',
+      words: fixtureWords({ description: 'fails', options: {} }, { description: '失败', options: {} }),
       options: z.object({}),
       result: z.unknown(),
       run() {
@@ -91,8 +91,7 @@ describe('the bot', () => {
 describe('errors in the requester’s language', () => {
   const boom = {
     name: 'boom',
-    description: 'fails',
-    descriptionZh: '失败',
+    words: fixtureWords({ description: 'fails', options: {} }, { description: '失败', options: {} }),
     options: z.object({}),
     result: z.unknown(),
     run() {

@@ -26,8 +26,8 @@ describe('buttonLayout', () => {
   });
   test('a share button only on a private reply, the command’s own before the fallback', () => {
     const fallback: ReplyAction = { kind: 'share', command: 'quote', input: { query: 'x' } };
-    expect(buttonLayout(actions, 'en', { private: false, fallback }).some((b) => b.action.kind === 'share')).toBe(false);
-    expect(buttonLayout(actions, 'en', { private: true, fallback }).at(-1)).toEqual({ action: fallback, label: 'Share in channel' });
+    expect(buttonLayout(actions, 'en', { private: false, fallback }).some((b) => b.kind === 'share')).toBe(false);
+    expect(buttonLayout(actions, 'en', { private: true, fallback }).at(-1)).toEqual({ kind: 'share', fallback, label: 'Share in channel' });
     const own: ReplyAction = { kind: 'share', command: 'quote', input: { query: 'x', page: 1 } };
     expect(buttonLayout([...actions, own], 'en', { private: true, fallback }).at(-1)?.action).toBe(own);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Corpus, type Essay, EssaySchema } from '../../../src/core/corpus/model.js';
 import { buildSegment, createIndex, openSegments } from '../../../src/core/search/corpus-index.js';
-import { createEssayIndex, essayMiniSearch, essayTerms } from '../../../src/core/search/essay-index.js';
+import { createEssayIndex, createEssayIndexInSlices, essayMiniSearch, essayTerms } from '../../../src/core/search/essay-index.js';
 import type { AuthorEntry } from '../../../src/core/search/search.js';
 
 /** An essay of front matter only: what the essay index reads. */
@@ -135,6 +135,25 @@ describe('the essay index’s build', () => {
     expect(loaded.documentCount).toBe(ESSAYS.length + authors.length);
     for (const query of ['气候', 'clim fin', 'chen', '極']) expect(loaded.search(query)).toEqual(added.search(query));
   });
+
+  it('built in slices, it lets the event loop turn and ranks exactly as the index built at once', async () => {
+    const authors = authorsOf(ESSAYS);
+    let turns = 0;
+    let ticking = true;
+    const tick = () => {
+      turns++;
+      if (ticking) setImmediate(tick);
+    };
+    setImmediate(tick);
+    const sliced = await createEssayIndexInSlices(ESSAYS, authors);
+    ticking = false;
+    expect(turns).toBeGreaterThan(0);
+    const whole = createEssayIndex(ESSAYS, authors);
+    for (const query of ['气候', 'clim fin', 'chen', '極', '治理', 'zhimn']) {
+      expect(sliced.essays(query)).toEqual(whole.essays(query));
+      expect(sliced.authors(query)).toEqual(whole.authors(query));
+    }
+  });
 });
 
 describe('autocomplete through the corpus index', () => {
@@ -159,6 +178,13 @@ describe('autocomplete through the corpus index', () => {
     expect(corpusIndex.complete('author', 'zhimn').map((c) => c.value)).toEqual(['陈志敏']);
     expect(corpusIndex.complete('author', '', 2)).toHaveLength(2);
     expect(corpusIndex.complete('essay', '治理', 0)).toEqual([]);
+  });
+
+  it('warmed in the background, it answers as one a query built', async () => {
+    const warmed = createIndex(corpus);
+    await warmed.warmEssays();
+    for (const query of ['climate', '治理', 'chen', '']) expect(warmed.searchEssays(query)).toEqual(corpusIndex.searchEssays(query));
+    expect(warmed.complete('author', 'chen')).toEqual(corpusIndex.complete('author', 'chen'));
   });
 
   it('is of its own corpus: an index opened as a reload opens it ranks the new essays, the old index the old', () => {

@@ -1,0 +1,29 @@
+import { parseCorpusBytes, parsePdfBytes } from '../corpus/load.js';
+import { type CorpusFile, formatWarning } from '../corpus/model.js';
+import { fileReport } from '../corpus/report.js';
+import type { Locale } from '../reply/model.js';
+import { wordsFor } from '../words/index.js';
+import type { LibraryFileType } from './intake.js';
+
+/*
+ * What a file a team adds yields, said as corpus:check says it: the same parser the corpus
+ * folder goes through (a PDF in a worker thread, with its limits), then corpus:check's lines for
+ * the file and its warnings (`corpus: FILE, page N: …`). A file the bot could quote nothing from
+ * (a PDF the reader refuses, a text with no essay in it) is refused with those lines, before
+ * the library is touched.
+ */
+
+export type CheckResult =
+  /** `report`: corpus:check's lines, the file's counts and essays, then its warnings. */
+  { ok: true; file: CorpusFile; report: string[] } | { ok: false; code: 'unreadable'; message: string; file: CorpusFile };
+
+/** Parses an accepted file's bytes with the corpus's parser and says what corpus:check would. */
+export async function checkFile(file: { name: string; type: LibraryFileType; bytes: Uint8Array }, locale: Locale = 'en'): Promise<CheckResult> {
+  const parsed = file.type === 'pdf' ? await parsePdfBytes(file.name, file.bytes) : parseCorpusBytes(file.name, file.bytes);
+  const warnings = parsed.warnings.map((w) => formatWarning(w));
+  if (parsed.essays.length === 0) {
+    const lines = warnings.length > 0 ? warnings : fileReport(parsed, locale);
+    return { ok: false, code: 'unreadable', message: wordsFor(locale).library.refusals.unreadable(lines), file: parsed };
+  }
+  return { ok: true, file: parsed, report: [...fileReport(parsed, locale), ...warnings] };
+}

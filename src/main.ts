@@ -55,7 +55,7 @@ async function startPlatforms(
   }
   if (config.slack) {
     const { startSlack } = await import('./slack/bot.js');
-    const slack = await startSlack(bot, config.slack, logger, { reader });
+    const slack = await startSlack(bot, config.slack, logger, { reader }, { desk, admins: config.library.admins });
     running.push({ name: 'slack', stop: () => slack.stop() });
     logger.info({ platform: 'slack', mode: config.slack.appToken ? 'socket' : 'http' }, 'connected to Slack');
   }

@@ -11,6 +11,7 @@ import type { Bot, Library } from '../../src/core/dispatch/bot.js';
 import { createLibraryDesk } from '../../src/core/library/desk.js';
 import { createLibraryStore, type LibraryStore } from '../../src/core/library/store.js';
 import { en } from '../../src/core/words/en.js';
+import { zhCN } from '../../src/core/words/zh-CN.js';
 import { startDiscord } from '../../src/discord/bot.js';
 import { ADD_TO_LIBRARY } from '../../src/discord/commands.js';
 import { botOver, libraryOver } from '../support/bot.js';
@@ -156,6 +157,22 @@ describe('/library on Discord', () => {
     expect(s.fake.cdnRequests.items).toEqual([]);
     expect(await readdir(join(dir, 'libraries')).catch(() => [])).toEqual([]);
     expect(s.changed).toEqual([]);
+  });
+
+  it('refuses a member whose roles are named otherwise, in their language', async () => {
+    s.fake.guildRoles.push({ id: '600000000000000002', name: 'Readers' });
+    const file = s.fake.attachment('conventions.txt', TXT, 'text/plain');
+    const i = s.fake.slashCommand({
+      name: 'library',
+      subcommand: 'add',
+      attachments: { file },
+      user: carol,
+      locale: 'zh-CN',
+      where: { ...MEMBER, roles: ['600000000000000002'] },
+    });
+    expect(textOf(await answeredBy(i))).toBe(zhCN.library.chat.whoMay.discord(ROLE));
+    expect(s.fake.requests.items.filter((q) => q.route === '/guilds/200000000000000001/roles')).toHaveLength(1);
+    expect(s.fake.cdnRequests.items).toEqual([]);
   });
 
   it('lets a member with the LIBRARY_ROLE role add, by the role named in the member object', async () => {

@@ -62,7 +62,17 @@ async function slash(text: string, user: string, count = 1): Promise<ResponsePos
 describe('the library on Slack', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'yinzheng-slack-library-'));
-    fake = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN });
+    await boot();
+  });
+  afterEach(async () => {
+    await adapter?.stop();
+    await fake?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** The fake workspace (its bot token granted `scopes`), and the bot on it. */
+  async function boot(scopes?: readonly string[]): Promise<void> {
+    fake = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN, ...(scopes ? { scopes } : {}) });
     fake.admins.add('U0ADMIN');
     fake.owners.add('U0OWNER');
     const corpus = await loadCorpus(CORPUS);
@@ -84,11 +94,19 @@ describe('the library on Slack', () => {
     const desk = createLibraryDesk({ store, maxBytes: 200 * 1024 * 1024, logger: logs, bot });
     const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0, command: '/yinzheng' };
     adapter = await startSlack(bot, config, logs, FAST_SOCKET, { desk, admins: ['U0LIBRARIAN'] });
-  });
-  afterEach(async () => {
-    await adapter?.stop();
-    await fake?.close();
-    await rm(dir, { recursive: true, force: true });
+  }
+
+  it('without files:read, Slack sends its sign-in page: the add is refused as a web page, and nothing is kept', async () => {
+    await adapter.stop();
+    await fake.close();
+    await boot(['app_mentions:read', 'chat:write', 'commands', 'users:read']);
+    const file = fake.upload('conventions.txt', TXT, 'text/plain');
+    const id = `shortcut-${++n}`;
+    await fake.sendEnvelope('interactive', messageShortcut(ADD_TO_LIBRARY_CALLBACK_ID, '', fake.responseUrl(id), 'U0ADMIN', [file]));
+    const [post] = await fake.responses.until(1, (r) => r.id === id);
+    expect(post?.body).toMatchObject({ response_type: 'ephemeral', text: en.library.refusals.webPage });
+    expect(fake.fileRequests.items.map((r) => [r.token, r.served])).toEqual([[BOT_TOKEN, false]]);
+    expect(await readdir(join(dir, 'libraries')).catch(() => [])).toEqual([]);
   });
 
   it('adds a PDF through the "Add to library" shortcut, fetched with the bot token, and answers with its report', async () => {

@@ -1,12 +1,20 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
+import { registry } from '../commands/index.js';
 import type { Corpus } from '../src/core/corpus/model.js';
 import { type CorpusLoader, loadHere, loadInWorker } from '../src/core/corpus/reload.js';
+import { type ReloadOutcome, watchCorpus } from '../src/core/corpus/watch.js';
+import { createBot, type Logger } from '../src/core/dispatch/bot.js';
 import { createIndex } from '../src/core/search/corpus-index.js';
 
 /*
  * A live reload of a large corpus, as the running bot makes one: in its worker thread (what
  * the bot does), against the same parse and index build on the main thread, with the event
- * loop's longest stall measured throughout (monitorEventLoopDelay, 10 ms resolution).
+ * loop's longest stall measured throughout (monitorEventLoopDelay, 10 ms resolution). Then
+ * a bot serving the corpus and watching its folder is given one new file at a time: from the
+ * file's write to its being served (the watcher's debounce included), and the stall meanwhile.
  */
 
 export interface ReloadRun {
@@ -16,11 +24,27 @@ export interface ReloadRun {
   stallP99Ms: number;
 }
 
+/** One file added to (or removed from) a watched folder: written, until served. */
+export interface ChangeRun {
+  ms: number;
+  stallMaxMs: number;
+}
+
 export interface ReloadFigures {
   label: string;
   essays: number;
   runs: ReloadRun[];
+  /** A new file added, then removed, round after round (issue 24: one file costs that file). */
+  added: ChangeRun[];
+  removed: ChangeRun[];
 }
+
+/** Files added and removed in the change runs. */
+const CHANGE_ROUNDS = 10;
+/** A change not served by then is a failure of the run. */
+const CHANGE_TIMEOUT_MS = 30_000;
+
+const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} };
 
 /** Resolves once the histogram has taken one more sample (its timer runs after whatever held the loop). */
 export async function nextSample(histogram: IntervalHistogram): Promise<void> {
@@ -44,8 +68,62 @@ async function once(where: ReloadRun['where'], load: CorpusLoader, dir: string):
   return { run: { where, ms, stallMaxMs: delay.max / 1e6, stallP99Ms: delay.percentile(99) / 1e6 }, essays };
 }
 
-export async function benchReload(label: string, dir: string): Promise<ReloadFigures> {
+/**
+ * A bot serving `dir` (started through its worker, a cache folder of its own) and watching it:
+ * `text` (a file of essays the folder does not have, made new each round) written and removed
+ * again, each change timed from the write until the watcher has swapped the new library in.
+ */
+async function changes(dir: string, text: string): Promise<{ added: ChangeRun[]; removed: ChangeRun[] }> {
+  const cacheDir = await mkdtemp(join(tmpdir(), 'yinzheng-bench-reload-cache-'));
+  const load = loadInWorker({ cacheDir });
+  const start = await load(dir, { dir, files: [], version: 'none' });
+  if (start.kind !== 'loaded') throw new Error(`bench: the watched bot could not start (${start.kind})`);
+  const bot = createBot({ commands: registry, library: start.library, logger: silent });
+  const waiting: Array<(o: ReloadOutcome) => void> = [];
+  const watcher = watchCorpus(dir, { bot, logger: silent, load, onReload: (o) => waiting.shift()?.(o) });
+  const timed = async (change: () => Promise<void>, served: () => boolean): Promise<ChangeRun> => {
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    // A change never served would leave nothing pending, and the process would end in silence.
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = new Promise<ReloadOutcome>((resolve, reject) => {
+      waiting.push(resolve);
+      timer = setTimeout(() => reject(new Error(`bench: a change to the watched folder was not served within ${CHANGE_TIMEOUT_MS} ms`)), CHANGE_TIMEOUT_MS);
+    });
+    const started = performance.now();
+    await change();
+    const o = await outcome.finally(() => clearTimeout(timer));
+    const ms = performance.now() - started;
+    await nextSample(delay);
+    delay.disable();
+    if (o.kind !== 'replaced' || !served()) throw new Error(`bench: a change to the watched folder was not served (${o.kind})`);
+    return { ms, stallMaxMs: delay.max / 1e6 };
+  };
+  const added: ChangeRun[] = [];
+  const removed: ChangeRun[] = [];
+  try {
+    for (let i = 0; i < CHANGE_ROUNDS; i++) {
+      const name = `zz-added-${i}.txt`;
+      const has = () => bot.library().corpus.files.some((f) => f.file === name);
+      added.push(await timed(() => writeFile(join(dir, name), `${text}\n\n补记第${i + 1}条。\n`), has));
+      removed.push(
+        await timed(
+          () => rm(join(dir, name)),
+          () => !has(),
+        ),
+      );
+    }
+  } finally {
+    watcher.close();
+    await rm(cacheDir, { recursive: true, force: true });
+  }
+  return { added, removed };
+}
+
+/** `text`: a file of essays `dir` does not have, for the change runs. */
+export async function benchReload(label: string, dir: string, text: string): Promise<ReloadFigures> {
   const worker = await once('worker', loadInWorker({ cacheDir: null }), dir);
   const main = await once('main thread', loadHere({ buildIndex: createIndex }), dir);
-  return { label, essays: worker.essays, runs: [worker.run, main.run] };
+  const { added, removed } = await changes(dir, text);
+  return { label, essays: worker.essays, runs: [worker.run, main.run], added, removed };
 }

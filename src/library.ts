@@ -19,7 +19,7 @@ function paragraphCount(corpus: Corpus): number {
   return n;
 }
 
-/** The corpus with its index: from the cache keyed by the corpus version (and the build) when it pays. */
+/** The corpus with its index: its segments from the cache, keyed by each file's content (and the build), when it pays. */
 export async function openLibrary(corpus: Corpus, cacheDir: string, cacheMaxBytes?: number): Promise<Library> {
   if (BUILD_ID === undefined && paragraphCount(corpus) <= CACHE_ABOVE_PARAGRAPHS) return { corpus, index: createIndex(corpus) };
   const { index } = await loadOrBuildIndex(corpus, cacheDir, { ...(cacheMaxBytes ? { maxBytes: cacheMaxBytes } : {}) });

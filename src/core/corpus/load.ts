@@ -88,6 +88,41 @@ const TEXT_READERS = 4;
  * yields warnings and the others still load; the caller decides what an empty corpus means.
  */
 export async function loadCorpus(dir: string, options: { parseCache?: ParseCache; locale?: Locale } = {}): Promise<Corpus> {
+  const files = (await readCorpusFolder(dir, options)) as CorpusFile[];
+  disambiguateIds(files);
+  return { dir, files, version: corpusVersion(files) };
+}
+
+/** A file the corpus being served has as it is now (see `FolderOptions.keep`): not read again. */
+export interface KeptFile {
+  kept: true;
+  file: string;
+  hash: string;
+}
+
+export interface FolderOptions {
+  parseCache?: ParseCache;
+  /** The language of the error when the folder cannot be read. */
+  locale?: Locale;
+  /**
+   * Whether the corpus being served has this very file: the same name, content hash and
+   * metadata (as `metadataKey` gives it; null when its metadata file has a problem, which is
+   * never kept). Such a file is not parsed: a KeptFile stands for it.
+   */
+  keep?: (name: string, hash: string, metadata: string | null) => boolean;
+}
+
+/** A file's metadata as `keep` compares it: null when the metadata file has a problem (a warning). */
+export function metadataKey(file: Pick<CorpusFile, 'file' | 'metadata' | 'warnings'>): string | null {
+  return file.warnings.some((w) => w.file !== file.file) ? null : JSON.stringify(file.metadata ?? null);
+}
+
+/**
+ * The folder's corpus files in name order, each parsed (its essay IDs not yet told apart from
+ * other files', see `disambiguateIds`) or, where `keep` says so, kept. Throws a UserError when
+ * the folder cannot be read.
+ */
+export async function readCorpusFolder(dir: string, options: FolderOptions = {}): Promise<Array<CorpusFile | KeptFile>> {
   let names: string[];
   try {
     names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && CORPUS_FILE.test(e.name)).map((e) => e.name);
@@ -97,9 +132,13 @@ export async function loadCorpus(dir: string, options: { parseCache?: ParseCache
     throw new UserError('corpus_dir', missing ? t.missingFolder(dir) : t.unreadableFolder(dir));
   }
   names.sort((a, b) => a.localeCompare(b));
-  const loadOne = async (name: string): Promise<CorpusFile> => {
+  const { keep } = options;
+  const loadOne = async (name: string): Promise<CorpusFile | KeptFile> => {
     try {
-      return await withMetadata(dir, await parseCached(name, await readFile(join(dir, name)), options.parseCache));
+      const bytes = await readFile(join(dir, name));
+      const hash = hashOf(bytes);
+      if (keep?.(name, hash, metadataKey(await withMetadata(dir, { file: name, warnings: [] })))) return { kept: true, file: name, hash };
+      return await withMetadata(dir, await parseCached(name, bytes, hash, options.parseCache));
     } catch (error) {
       return {
         file: name,
@@ -113,7 +152,7 @@ export async function loadCorpus(dir: string, options: { parseCache?: ParseCache
   // PDFs are read in worker threads, a few at a time (each may take a second and its own
   // memory); text files are parsed here, a few in flight so that reading one file (or its
   // parse cache entry) overlaps parsing another. The order is the names' order.
-  const files: CorpusFile[] = new Array(names.length);
+  const files: Array<CorpusFile | KeptFile> = new Array(names.length);
   const queue = names.map((name, i) => ({ name, i }));
   const pdfs = queue.filter((q) => /\.pdf$/iu.test(q.name));
   const workers = Array.from({ length: Math.min(PDF_READERS, pdfs.length) }, async () => {
@@ -124,12 +163,10 @@ export async function loadCorpus(dir: string, options: { parseCache?: ParseCache
     for (let next = texts.shift(); next; next = texts.shift()) files[next.i] = await loadOne(next.name);
   });
   await Promise.all([...workers, ...readers]);
-  disambiguateIds(files);
-  return { dir, files, version: corpusVersion(files) };
+  return files;
 }
 
-async function parseCached(name: string, bytes: Uint8Array, cache: ParseCache | undefined): Promise<CorpusFile> {
-  const hash = hashOf(bytes);
+async function parseCached(name: string, bytes: Uint8Array, hash: string, cache: ParseCache | undefined): Promise<CorpusFile> {
   const cached = await cache?.get(name, hash);
   if (cached) return cached;
   const parsed = /\.pdf$/iu.test(name) ? await parsePdfBytes(name, bytes, hash) : parseCorpusBytes(name, bytes, hash);
@@ -144,24 +181,53 @@ async function parseCached(name: string, bytes: Uint8Array, cache: ParseCache | 
  * the other gets a suffix from its file name, and a warning says so.
  */
 export function disambiguateIds(files: CorpusFile[]): void {
+  const ids = createIdRegistry();
+  for (const f of files) ids.claim(f);
+}
+
+/** The IDs of files claimed one after another in name order (see `disambiguateIds`). */
+export function createIdRegistry(): {
+  /** Whether claiming `file` now would change one of its essays' IDs. */
+  collides(file: CorpusFile): boolean;
+  /** Claims the file's essay IDs, giving those already taken a suffix (and the file a warning). */
+  claim(file: CorpusFile): void;
+} {
   const owner = new Map<string, string>();
-  for (const f of files) {
-    for (const essay of f.essays) {
-      const taken = owner.get(essay.id);
-      if (taken === undefined) {
-        owner.set(essay.id, f.file);
-        continue;
+  return {
+    collides: (f) => f.essays.some((e) => owner.has(e.id)),
+    claim(f) {
+      for (const essay of f.essays) {
+        const taken = owner.get(essay.id);
+        if (taken === undefined) {
+          owner.set(essay.id, f.file);
+          continue;
+        }
+        const suffix = suffixOf(f.file);
+        let id = `${essay.id}-${suffix}`;
+        for (let n = 2; owner.has(id); n++) id = `${essay.id}-${suffix}-${n}`;
+        f.warnings.push({ file: f.file, line: essay.line, message: W.idTaken(essay.id, taken, id) });
+        owner.set(id, f.file);
+        essay.id = id;
+        for (const section of essay.sections) for (const p of section.paragraphs) p.id = `${id}.${p.number}`;
       }
-      const suffix = createHash('sha256').update(f.file).digest('hex').slice(0, 4);
-      let id = `${essay.id}-${suffix}`;
-      for (let n = 2; owner.has(id); n++) id = `${essay.id}-${suffix}-${n}`;
-      f.warnings.push({ file: f.file, line: essay.line, message: W.idTaken(essay.id, taken, id) });
-      owner.set(id, f.file);
-      essay.id = id;
-      for (const section of essay.sections) for (const p of section.paragraphs) p.id = `${id}.${p.number}`;
-    }
-    f.warnings.sort((a, b) => a.line - b.line);
-  }
+      f.warnings.sort((a, b) => a.line - b.line);
+    },
+  };
+}
+
+/** The suffix another file's claim gives this file's essay IDs (see `disambiguateIds`). */
+function suffixOf(file: string): string {
+  return createHash('sha256').update(file).digest('hex').slice(0, 4);
+}
+
+/**
+ * Whether another file's claim changed one of this file's essay IDs (one bears the file's
+ * suffix): then a reload reads it again. An ID of its own that happens to end alike only
+ * costs that file a parse.
+ */
+export function idsChanged(file: CorpusFile): boolean {
+  const suffix = `-${suffixOf(file.file)}`;
+  return file.essays.some((e) => e.id.endsWith(suffix) || e.id.includes(`${suffix}-`));
 }
 
 /** Says why a corpus cannot be served, or null when it has at least one essay. */

@@ -39,7 +39,7 @@ export function watchCorpus(dir: string, options: WatchOptions): CorpusWatcher {
 
   async function reloadOnce(): Promise<ReloadOutcome> {
     const current = bot.library();
-    const result = await load(dir, current.corpus);
+    const result = await load(dir, current.corpus, current.index);
     if (result.kind === 'unchanged') return { kind: 'unchanged', version: result.version };
     if (result.kind === 'refused') {
       logger.warn({ corpus: dir, reason: result.reason, version: current.corpus.version }, 'corpus reload refused: still serving the old version');

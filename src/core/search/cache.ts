@@ -1,51 +1,130 @@
-import { join } from 'node:path';
-import { createCacheStore } from '../cache/store.js';
-import type { Corpus } from '../corpus/model.js';
+import { createHash } from 'node:crypto';
+import { type CacheStore, createCacheStore } from '../cache/store.js';
+import type { Corpus, CorpusFile, Paragraph } from '../corpus/model.js';
 import { BUILD_ID } from '../corpus/parse-cache.js';
-import { createIndex, type IndexOptions, loadIndex, serializeIndex } from './corpus-index.js';
+import { buildSegment, openSegments } from './corpus-index.js';
+import { decodeIndex, encodeIndex } from './index-file.js';
+import { checkPostings, type RunWords } from './postings.js';
 import type { CorpusIndex } from './search.js';
+import type { IndexArrays } from './units.js';
 
-/**
- * A prebuilt index on disk, keyed by the corpus version (a hash of every file's content and
- * name), the tokenizer, the layout and the build, so that a large corpus starts without
- * rebuilding its index. A cache file is only ever read
- * for the very corpus it was written from; anything wrong with it (missing, truncated, of an
- * older format) means a rebuild, never a failure to start.
+/*
+ * The index's segments on disk, one per corpus file, each keyed by the file's content hash,
+ * the tokenizer and layout (CACHE_FORMAT) and the build: the same bytes in two corpora, or
+ * under two names, are indexed once, and a corpus that gains a file builds that file's
+ * segment alone. Running from source, where the build is not in the key, an entry also
+ * records the spans of the sentences it was built from, checked against the file as parsed
+ * now, so a parser that cuts sentences otherwise never reads a segment of other sentences.
+ * Anything wrong with an entry (missing, truncated, of an older format) is a rebuild of that
+ * segment, never a failure to start.
  */
 
-/** Bumped whenever tokenizing or the index's layout changes, so old caches are not read. */
-const CACHE_FORMAT = 4;
+/** Bumped whenever tokenizing or the index's layout changes, so old entries are not read. */
+const CACHE_FORMAT = 5;
+
+/** The only tokenizer our own postings have (MiniSearch's default one is a benchmark's baseline, never cached). */
+const TOKENIZER = 'chinese';
 
 export interface CachedIndex {
   index: CorpusIndex;
-  /** `hit`: read from the cache; `built`: built and written; `unwritable`: built, but the cache could not be written. */
+  /** `hit`: every segment read from the cache; `built`: some built and written; `unwritable`: built, but the cache could not be written. */
   source: 'hit' | 'built' | 'unwritable';
-  file: string;
+  /** Segments read from the cache, and built. */
+  reused: number;
+  built: number;
 }
 
-function cacheName(corpus: Corpus, tokenizer: string): string {
-  // The build is part of the name: a cache is read only by the code that wrote it.
-  return `index-${tokenizer}-v${CACHE_FORMAT}-${BUILD_ID ?? 'source'}-${corpus.version}.bin`;
+/** A segment's entry name: the file's content, never its name. */
+export function segmentEntry(file: CorpusFile): string {
+  return `segment-${TOKENIZER}-v${CACHE_FORMAT}-${BUILD_ID ?? 'source'}-${file.hash.slice(0, 40)}.bin`;
 }
 
 /**
- * Reads the corpus's index from `cacheDir`, or builds it and writes it there for next time.
- * Another corpus's index in the same folder is left for it (the folder is bounded by size,
- * least recently used first: see cache/store.ts).
+ * What a segment was built from besides the file's bytes: the build, which the entry's name
+ * holds. Running from source there is none, and the parser may have changed since the entry
+ * was written, so the sentence spans it was built from are its stamp instead (a hash of them,
+ * which a start of the built bot spares itself: tens of milliseconds on an archive).
  */
-export async function loadOrBuildIndex(corpus: Corpus, cacheDir: string, options: IndexOptions & { maxBytes?: number } = {}): Promise<CachedIndex> {
-  const tokenizer = options.engine?.tokenizer ?? 'chinese';
+function stampOf(file: CorpusFile): string {
+  return BUILD_ID === undefined ? spansOf(file) : '';
+}
+
+/** The sentence spans of a file's paragraphs, hashed: what its docs' text and postings follow from. */
+function spansOf(file: CorpusFile): string {
+  const h = createHash('sha256');
+  const spans: number[] = [];
+  const flush = () => {
+    h.update(Uint32Array.from(spans));
+    spans.length = 0;
+  };
+  for (const essay of file.essays) {
+    for (const section of essay.sections) {
+      for (const p of section.paragraphs as Paragraph[]) {
+        spans.push(p.text.length, p.sentences.length);
+        for (const s of p.sentences) spans.push(s.start, s.end);
+        if (spans.length > 4096) flush();
+      }
+    }
+    spans.push(0xffffffff);
+  }
+  flush();
+  return h.digest('hex').slice(0, 32);
+}
+
+/** A file's segment read from the cache, or null when there is none fit to read. */
+async function readSegment(store: CacheStore, file: CorpusFile): Promise<IndexArrays | null> {
+  if (file.hash === '') return null;
+  const bytes = await store.read(segmentEntry(file));
+  if (bytes === null) return null;
+  try {
+    const { arrays, stamp } = decodeIndex(bytes);
+    if (stamp !== stampOf(file) || arrays.postings === null) return null;
+    checkPostings(arrays.postings);
+    return arrays;
+  } catch {
+    // Truncated, corrupt or of another layout: built again.
+    return null;
+  }
+}
+
+/**
+ * A file's segment: read from `store`, or built and written there for next time. `written`
+ * is null when it was read, else whether the cache took it.
+ */
+export async function loadOrBuildSegment(
+  store: CacheStore,
+  file: CorpusFile,
+  runWords: RunWords = new Map(),
+): Promise<{ segment: IndexArrays; written: boolean | null }> {
+  const cached = await readSegment(store, file);
+  if (cached !== null) return { segment: cached, written: null };
+  const segment = buildSegment(file, runWords);
+  // A file that could not be read has no content to key it by (and nothing worth keeping).
+  const written = file.hash === '' ? true : await store.write(segmentEntry(file), encodeIndex(segment, stampOf(file)));
+  return { segment, written };
+}
+
+/**
+ * The corpus's index from its files' segments in `cacheDir`, each built and written there
+ * when missing. Other corpora's segments in the same folder are left for them (the folder is
+ * bounded by size, least recently used first: see cache/store.ts).
+ */
+export async function loadOrBuildIndex(corpus: Corpus, cacheDir: string, options: { maxBytes?: number } = {}): Promise<CachedIndex> {
   const store = createCacheStore(cacheDir, options.maxBytes);
-  const name = cacheName(corpus, tokenizer);
-  const file = join(cacheDir, name);
-  const cached = await store.read(name);
-  if (cached !== null) {
-    try {
-      return { index: loadIndex(corpus, cached, options), source: 'hit', file };
-    } catch {
-      // Truncated, corrupt or of another layout: build it again.
+  const segments: IndexArrays[] = [];
+  let reused = 0;
+  let built = 0;
+  let unwritable = false;
+  const runWords: RunWords = new Map();
+  for (const file of corpus.files) {
+    const { segment, written } = await loadOrBuildSegment(store, file, runWords);
+    segments.push(segment);
+    if (written === null) reused++;
+    else {
+      built++;
+      if (!written) unwritable = true;
     }
   }
-  const index = createIndex(corpus, options);
-  return { index, source: (await store.write(name, serializeIndex(index))) ? 'built' : 'unwritable', file };
+  const index = openSegments(corpus, segments);
+  return { index, source: unwritable ? 'unwritable' : built > 0 ? 'built' : 'hit', reused, built };
 }

@@ -1,12 +1,24 @@
-import { type Corpus, type Essay, essaysOf, type Paragraph, type Section } from '../corpus/model.js';
+import { type Corpus, type CorpusFile, type Essay, essaysOf, type Paragraph, type Section } from '../corpus/model.js';
 import { latinKey, nameKeys, pinyinLabel } from '../corpus/names.js';
 import { createEssayIndex, createEssayIndexInSlices, type EssayIndex } from './essay-index.js';
 import { type Folded, fold, foldText, occurrences, sourceSpan } from './fold.js';
-import { decodeIndex, encodeIndex } from './index-file.js';
-import { loadPostings, type Postings, type PostingsArrays, type Scored } from './postings.js';
+import { openPostings, type Postings, type PostingsArrays, type RunWords, type Scored } from './postings.js';
 import { type AuthorEntry, type Choice, type CorpusIndex, essaysMatching, type PassageHit, type SearchFilters, type SearchOptions } from './search.js';
 import { isSingleHan, tokenize } from './tokenize.js';
-import { buildArrays, checkArrays, compactOf, type IndexArrays, nextUnit, type Units, unitsOf, unitText } from './units.js';
+import {
+  buildArrays,
+  checkArrays,
+  compactOf,
+  composeArrays,
+  composeArraysInTurns,
+  type IndexArrays,
+  nextUnit,
+  type SegmentSlice,
+  type Units,
+  unitsOf,
+  unitText,
+  wholeSlice,
+} from './units.js';
 
 /**
  * The search index. The unit quoted is a sentence, so the index's documents are sentences;
@@ -18,11 +30,16 @@ import { buildArrays, checkArrays, compactOf, type IndexArrays, nextUnit, type U
  * scan of the folded text finds them all (see docsHolding), so the postings are only asked
  * for a query's rarer terms (see rarestTerms).
  *
- * A document is a distinct sentence text, not a sentence occurrence: a sentence printed in
- * many places (a quoted law, a slogan, or the benchmark's corpora built from reshuffled
- * sentences) is indexed and scored once, and its occurrences are expanded in corpus order
- * only as far as the caller's limit. This keeps build time and query time proportional to
- * the distinct text rather than to the corpus size.
+ * A document is a distinct sentence text of a file, not a sentence occurrence: a sentence a
+ * file prints in many places (a quoted law, a slogan) is indexed and scored once, and its
+ * occurrences are expanded in corpus order only as far as the caller's limit.
+ *
+ * The index is in segments, one per corpus file, each built from that file alone (see
+ * `buildSegment`; cache.ts keeps them by the file's content), the way Lucene and Tantivy keep
+ * immutable segments: a file added or changed costs that file's segment, not the corpus's
+ * index. BM25 reads its statistics summed over the segments, and docs are numbered one
+ * segment after another, so a query ranks exactly as over one build of all the files at
+ * once (`createIndex` with `single`, which the tests hold the segments to).
  *
  * Another term index can take the postings' place (IndexOptions.engine): the benchmark's
  * MiniSearch baselines in bench/minisearch-engine.ts (MiniSearch's default tokenizer, and
@@ -60,6 +77,11 @@ export interface TermEngineFactory {
 export interface IndexOptions {
   /** Another term index in place of our postings: a benchmark baseline. */
   engine?: TermEngineFactory;
+  /**
+   * One build over all the files at once instead of a segment per file: the same index (the
+   * tests hold the two to the same scores), kept as the reference the segments are held to.
+   */
+  single?: boolean;
 }
 
 /** The longest run of sentences a phrase match may span. */
@@ -89,13 +111,208 @@ const POSTINGS_BUDGET = 8_000;
 /** Sentences holding the exact phrase beyond which no other passage is looked for. */
 const EXACT_ENOUGH = 500;
 
-/** Builds the index of a corpus. */
+/** Builds the index of a corpus: a segment per file, unless `options` ask for one build or another engine. */
 export function createIndex(corpus: Corpus, options: IndexOptions = {}): CorpusIndex {
-  const units = unitsOf(essaysOf(corpus));
   const { engine } = options;
-  const arrays = buildArrays(units, { postings: engine === undefined });
-  if (engine === undefined) return assemble(corpus, 'chinese', units, arrays, null);
-  return assemble(corpus, engine.tokenizer, units, arrays, engine.build(docCountOf(arrays), docTextOf(units, arrays)));
+  if (engine === undefined && options.single !== true) {
+    const runWords: RunWords = new Map();
+    return openSegments(
+      corpus,
+      corpus.files.map((f) => buildSegment(f, runWords)),
+    );
+  }
+  const units = unitsOf(essaysOf(corpus));
+  const arrays = buildArrays(units, { postings: engine === undefined, fileOfEssay: fileOfEssayOf(corpus) });
+  if (engine === undefined) return assemble(corpus, 'chinese', units, arrays, [arrays.postings as PostingsArrays]);
+  return assemble(corpus, engine.tokenizer, units, arrays, null, engine.build(docCountOf(arrays), docTextOf(units, arrays)));
+}
+
+/** Each essay's file, by number: a sentence is a doc of its own in each file. */
+function fileOfEssayOf(corpus: Corpus): Uint32Array {
+  return Uint32Array.from(corpus.files.flatMap((f, i) => f.essays.map(() => i)));
+}
+
+/**
+ * A file's segment of the index: its units' docs, their folded text and their postings, from
+ * this file alone, so that it is the same in every corpus the file is in (and cached by the
+ * file's content). Typed arrays and a string: a worker thread hands it over without copying.
+ * Builds of several files pass one `runWords`, so that what they share is cut once.
+ */
+export function buildSegment(file: CorpusFile, runWords: RunWords = new Map()): IndexArrays {
+  return buildArrays(unitsOf(file.essays), { postings: true, runWords });
+}
+
+/** Units of the essays (as `unitsOf` counts them). */
+function unitCountOf(essays: Essay[]): number {
+  let n = 0;
+  for (const e of essays) for (const s of e.sections) for (const p of s.paragraphs) n += Math.max(1, p.sentences.length);
+  return n;
+}
+
+/** A segment of an index already open (file number `file` of its corpus), reused as it is there. */
+export interface ReusedSegment {
+  from: CorpusIndex;
+  file: number;
+}
+
+/** Where each segment starts in composed arrays, and one more entry: where they end. */
+interface SegmentStarts {
+  units: Uint32Array;
+  docs: Uint32Array;
+  text: Uint32Array;
+}
+
+/**
+ * Several files' segments put together where they were built (a reload's worker): their
+ * arrays one after another, each file's postings, and where each file's part starts. Opened
+ * whole, nothing is copied in the thread that serves.
+ */
+export interface ComposedSegments {
+  arrays: IndexArrays;
+  postings: PostingsArrays[];
+  starts: SegmentStarts;
+}
+
+/** Part `part` of composed segments. */
+export interface ComposedPart {
+  composed: ComposedSegments;
+  part: number;
+}
+
+/** Composes segments (see ComposedSegments). */
+export function composeSegments(segments: readonly IndexArrays[]): ComposedSegments {
+  const slices = segments.map(wholeSlice);
+  return {
+    arrays: composeArrays(slices),
+    postings: segments.map((s) => {
+      if (s.postings === null) throw new Error('composeSegments: a segment without postings');
+      return s.postings;
+    }),
+    starts: startsOf(slices),
+  };
+}
+
+/** File `part`'s slice of arrays composed with `starts`. */
+function sliceAt(arrays: IndexArrays, starts: SegmentStarts, part: number): SegmentSlice {
+  return {
+    arrays,
+    units: [starts.units[part] as number, starts.units[part + 1] as number],
+    docs: [starts.docs[part] as number, starts.docs[part + 1] as number],
+    text: [starts.text[part] as number, starts.text[part + 1] as number],
+  };
+}
+
+/** Where file `file`'s segment is in an index opened from segments; null for one build or another engine. */
+function sliceOf(index: CorpusIndex, file: number): { slice: SegmentSlice; postings: PostingsArrays } | null {
+  const d = internals.get(index);
+  const at = d?.segmentStarts;
+  if (!d?.postings || !at || file + 1 >= at.units.length) return null;
+  return { slice: sliceAt(d.arrays, at, file), postings: d.postings.segments[file] as PostingsArrays };
+}
+
+/** Whether `index` was opened from segments, so that a reload can reuse them (`ReusedSegment`). */
+export function hasSegments(index: CorpusIndex): boolean {
+  return internals.get(index)?.segmentStarts != null;
+}
+
+/**
+ * The index of `corpus` from its files' segments, in the corpus's file order: each built
+ * (`buildSegment`, or a cache's copy), or reused from an index already open, whose arrays are
+ * read in place and whose postings are shared (segments never change). Takes the corpus's
+ * units when they are worked out already; throws when a segment is not of its file. The
+ * postings of a segment read from a cache are checked where they are read (cache.ts), not
+ * here, where a reload's new library is put together while the event loop waits.
+ */
+export function openSegments(
+  corpus: Corpus,
+  segments: ReadonlyArray<IndexArrays | ReusedSegment | ComposedPart>,
+  units: Units = unitsOf(essaysOf(corpus)),
+): CorpusIndex {
+  const p = prepareSegments(corpus, segments, units);
+  return openPrepared(corpus, units, p, p.whole ? p.whole.arrays : composeArrays(p.slices));
+}
+
+/**
+ * `openSegments` for a reload in the thread that serves: the arrays are put together in turns
+ * of the event loop of about `turnMs` each, so that answers go on meanwhile.
+ */
+export async function openSegmentsInTurns(
+  corpus: Corpus,
+  segments: ReadonlyArray<IndexArrays | ReusedSegment | ComposedPart>,
+  units: Units,
+  turnMs: number,
+): Promise<CorpusIndex> {
+  const p = prepareSegments(corpus, segments, units);
+  return openPrepared(corpus, units, p, p.whole ? p.whole.arrays : await composeArraysInTurns(p.slices, turnMs));
+}
+
+interface PreparedSegments {
+  slices: SegmentSlice[];
+  postings: PostingsArrays[];
+  /** The segments, when they are all of one ComposedSegments in order. */
+  whole: ComposedSegments | null;
+}
+
+/** Each segment's slice and postings, checked against its file. */
+function prepareSegments(corpus: Corpus, segments: ReadonlyArray<IndexArrays | ReusedSegment | ComposedPart>, units: Units): PreparedSegments {
+  if (units.essays !== essaysOf(corpus).length) throw new Error('openSegments: units of another corpus');
+  if (segments.length !== corpus.files.length) throw new Error('openSegments: not a segment per file');
+  const slices: SegmentSlice[] = [];
+  const postings: PostingsArrays[] = [];
+  segments.forEach((segment, i) => {
+    const count = unitCountOf((corpus.files[i] as CorpusFile).essays);
+    const { slice, postings: p } = resolve(segment);
+    if (slice.units[1] - slice.units[0] !== count) throw new Error('openSegments: a segment that is not of its file');
+    if ('postings' in segment) checkArrays(count, segment);
+    slices.push(slice);
+    postings.push(p);
+  });
+  // Composed whole where they were built, in this very order: opened as they are.
+  return { slices, postings, whole: wholeComposed(segments) };
+}
+
+/** The index over the segments' arrays put together. */
+function openPrepared(corpus: Corpus, units: Units, p: PreparedSegments, arrays: IndexArrays): CorpusIndex {
+  checkArrays(units.paragraph.length, arrays);
+  const index = assemble(corpus, 'chinese', units, arrays, p.postings);
+  (internals.get(index) as IndexData).segmentStarts = p.whole ? p.whole.starts : startsOf(p.slices);
+  return index;
+}
+
+/** A segment's slice and postings, wherever it is. */
+function resolve(segment: IndexArrays | ReusedSegment | ComposedPart): { slice: SegmentSlice; postings: PostingsArrays } {
+  if ('from' in segment) {
+    const reused = sliceOf(segment.from, segment.file);
+    if (reused === null) throw new Error('openSegments: a reused segment of an index not in segments');
+    return reused;
+  }
+  if ('composed' in segment) {
+    const { composed, part } = segment;
+    const p = composed.postings[part];
+    if (p === undefined || part + 1 >= composed.starts.units.length) throw new Error('openSegments: no such composed segment');
+    return { slice: sliceAt(composed.arrays, composed.starts, part), postings: p };
+  }
+  if (segment.postings === null) throw new Error('openSegments: a segment without postings');
+  return { slice: wholeSlice(segment), postings: segment.postings };
+}
+
+/** The composed segments that are all of `segments`, in order, if they are. */
+function wholeComposed(segments: ReadonlyArray<IndexArrays | ReusedSegment | ComposedPart>): ComposedSegments | null {
+  const first = segments[0];
+  if (first === undefined || !('composed' in first) || first.composed.postings.length !== segments.length) return null;
+  const { composed } = first;
+  return segments.every((s, i) => 'composed' in s && s.composed === composed && s.part === i) ? composed : null;
+}
+
+/** Where each segment starts in composed arrays, and one more entry: where they end. */
+function startsOf(slices: readonly SegmentSlice[]): SegmentStarts {
+  const at = { units: new Uint32Array(slices.length + 1), docs: new Uint32Array(slices.length + 1), text: new Uint32Array(slices.length + 1) };
+  slices.forEach((s, i) => {
+    at.units[i + 1] = (at.units[i] as number) + s.units[1] - s.units[0];
+    at.docs[i + 1] = (at.docs[i] as number) + s.docs[1] - s.docs[0];
+    at.text[i + 1] = (at.text[i] as number) + s.text[1] - s.text[0];
+  });
+  return at;
 }
 
 function docCountOf(arrays: IndexArrays): number {
@@ -108,43 +325,23 @@ function docTextOf(units: Units, arrays: IndexArrays): (id: number) => string {
 }
 
 /**
- * The arrays of an index built with our tokenizer and postings: for the cache, or for a
- * worker thread to hand to the thread that serves (see `openIndex`).
+ * An index of another engine (a benchmark baseline) as bytes: its own JSON. Our own index is
+ * cached segment by segment instead (cache.ts).
  */
-export function indexArrays(index: CorpusIndex): IndexArrays {
-  const inner = internals.get(index);
-  if (!inner?.arrays.postings) throw new Error('indexArrays: not an index of our own postings made by createIndex');
-  return inner.arrays;
-}
-
-/**
- * An index of `corpus` from arrays its build gave (`indexArrays`), and the corpus's units when
- * they are worked out already; throws when the arrays are not of this corpus.
- */
-export function openIndex(corpus: Corpus, arrays: IndexArrays, units: Units = unitsOf(essaysOf(corpus))): CorpusIndex {
-  if (units.essays !== essaysOf(corpus).length) throw new Error('openIndex: units of another corpus');
-  checkArrays(units, arrays);
-  if (arrays.postings === null) throw new Error('openIndex: arrays without postings');
-  return assemble(corpus, 'chinese', units, arrays, null);
-}
-
-/** The index as bytes, for a cache keyed by the corpus version. */
 export function serializeIndex(index: CorpusIndex): Uint8Array {
   const inner = internals.get(index);
   if (!inner) throw new Error('serializeIndex: not an index made by createIndex');
-  if (inner.arrays.postings) return encodeIndex(inner.arrays);
-  // Another engine (a benchmark baseline): its own JSON; the arrays are rebuilt on load.
+  if (inner.postings) throw new Error('serializeIndex: our own index is cached by its segments (cache.ts)');
   return new TextEncoder().encode(JSON.stringify({ ...inner.engine.toJSON(), kind: inner.kind }));
 }
 
-/** Rebuilds an index from `serializeIndex` output, for the same corpus version and tokenizer. */
-export function loadIndex(corpus: Corpus, bytes: Uint8Array, options: IndexOptions = {}): CorpusIndex {
+/** Rebuilds an index of `options.engine` from `serializeIndex` output, for the same corpus version. */
+export function loadIndex(corpus: Corpus, bytes: Uint8Array, options: IndexOptions & { engine: TermEngineFactory }): CorpusIndex {
   const { engine } = options;
-  if (engine === undefined) return openIndex(corpus, decodeIndex(bytes));
   const units = unitsOf(essaysOf(corpus));
-  const arrays = buildArrays(units, { postings: false });
+  const arrays = buildArrays(units, { postings: false, fileOfEssay: fileOfEssayOf(corpus) });
   const saved: unknown = JSON.parse(new TextDecoder().decode(bytes));
-  return assemble(corpus, engine.tokenizer, units, arrays, engine.load(docCountOf(arrays), docTextOf(units, arrays), saved));
+  return assemble(corpus, engine.tokenizer, units, arrays, null, engine.load(docCountOf(arrays), docTextOf(units, arrays), saved));
 }
 
 /** Distinct terms and postings of an index built with our own postings (for the benchmark). */
@@ -169,14 +366,18 @@ interface IndexData {
   kind: TokenizerKind;
   essays: Essay[];
   units: Units;
+  /** The docs and their text, all segments' one after another (their postings are in `postings`). */
   arrays: IndexArrays;
   /** `arrays.joined` as bytes, for Buffer's native search. */
   joinedBytes: Buffer;
-  /** Our postings; null when another engine holds the terms. */
+  /** Our postings, over the segments; null when another engine holds the terms. */
   postings: Postings | null;
+  /** For an index opened from segments: where each file's units, docs and text start in `arrays` (one more entry: the ends). */
+  segmentStarts: SegmentStarts | null;
   /** The term index searched: our postings, or a benchmark's engine. */
   engine: TermEngine;
-  titleKeys: string[];
+  /** Worked out on the first essay lookup by title. */
+  titleKeys: string[] | null;
   essayNumber: Map<Essay, number>;
   /** Worked out on the first author lookup: their pinyin is the only use of the pinyin dictionaries after parsing. */
   authorRecords: AuthorRecord[] | null;
@@ -205,9 +406,17 @@ function postingsEngine(postings: Postings): TermEngine {
   };
 }
 
-function assemble(corpus: Corpus, kind: TokenizerKind, units: Units, arrays: IndexArrays, engine: TermEngine | null): CorpusIndex {
+/** The index over `arrays`, scored by the postings of `segments`, or else by `engine`. */
+function assemble(
+  corpus: Corpus,
+  kind: TokenizerKind,
+  units: Units,
+  arrays: IndexArrays,
+  segments: readonly PostingsArrays[] | null,
+  engine: TermEngine | null = null,
+): CorpusIndex {
   const essays = essaysOf(corpus);
-  const postings = engine === null ? loadPostings(arrays.postings as PostingsArrays) : null;
+  const postings = segments === null ? null : openPostings(segments);
   const d: IndexData = {
     kind,
     essays,
@@ -215,8 +424,9 @@ function assemble(corpus: Corpus, kind: TokenizerKind, units: Units, arrays: Ind
     arrays,
     joinedBytes: Buffer.from(arrays.joined.buffer, arrays.joined.byteOffset, arrays.joined.byteLength),
     postings,
+    segmentStarts: null,
     engine: engine ?? postingsEngine(postings as Postings),
-    titleKeys: essays.map((e) => compactOf(foldText(e.title))),
+    titleKeys: null,
     essayNumber: new Map(essays.map((e, i) => [e, i])),
     authorRecords: null,
     essayIndex: null,
@@ -297,7 +507,9 @@ function findEssays(d: IndexData, query: string): Essay[] {
   const id = query.trim().toLowerCase();
   const byId = d.essays.filter((e) => e.id.toLowerCase() === id);
   if (byId.length > 0) return byId;
-  return d.essays.filter((e, i) => (d.titleKeys[i] as string).includes(q) || compactOf(e.id).includes(q));
+  d.titleKeys ??= d.essays.map((e) => compactOf(foldText(e.title)));
+  const keys = d.titleKeys;
+  return d.essays.filter((e, i) => (keys[i] as string).includes(q) || compactOf(e.id).includes(q));
 }
 
 /** The essays a search may draw from, by number; null for all of them. */

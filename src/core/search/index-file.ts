@@ -7,22 +7,24 @@ import type { IndexArrays } from './units.js';
  * and the header's length comes a JSON header naming each section and its size, then the
  * sections, each padded to four bytes: typed arrays in this machine's byte order (the header
  * says which), strings as UTF-16 (two bytes a Chinese character, against three in UTF-8,
- * and decoded by a copy). Anything that does not add up throws, and the caller rebuilds.
+ * and decoded by a copy). The header may carry a caller's `stamp` (what the entry was built
+ * from, checked on reading). Anything that does not add up throws, and the caller rebuilds.
  */
 
-const MAGIC = 'YZINDEX1';
+const MAGIC = 'YZINDEX2';
 
 type Section = [name: string, kind: 'u32' | 'u16' | 'utf16', bytes: number];
 
 interface Header {
   order: 'LE' | 'BE';
-  average: number | null;
+  postings: boolean;
+  stamp: string;
   sections: Section[];
 }
 
 const pad = (n: number) => (4 - (n % 4)) % 4;
 
-export function encodeIndex(arrays: IndexArrays): Uint8Array {
+export function encodeIndex(arrays: IndexArrays, stamp = ''): Uint8Array {
   const parts: Array<[string, Uint32Array | Uint16Array | string]> = [
     ['doc', arrays.doc],
     ['docUnitStart', arrays.docUnitStart],
@@ -39,7 +41,8 @@ export function encodeIndex(arrays: IndexArrays): Uint8Array {
   );
   const header: Header = {
     order: endianness(),
-    average: p ? p.average : null,
+    postings: p !== null,
+    stamp,
     sections: parts.map(([name, value], i) => [
       name,
       typeof value === 'string' ? 'utf16' : value instanceof Uint16Array ? 'u16' : 'u32',
@@ -55,7 +58,7 @@ export function encodeIndex(arrays: IndexArrays): Uint8Array {
   return Buffer.concat(chunks);
 }
 
-export function decodeIndex(bytes: Uint8Array): IndexArrays {
+export function decodeIndex(bytes: Uint8Array): { arrays: IndexArrays; stamp: string } {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.byteLength < 12 || buf.toString('latin1', 0, 8) !== MAGIC) throw new Error('not an index file of this format');
   const length = buf.readUInt32LE(8);
@@ -90,22 +93,15 @@ export function decodeIndex(bytes: Uint8Array): IndexArrays {
     if (typeof value !== 'string') throw new Error(`an index file without ${name}`);
     return value;
   };
-  return {
+  const arrays: IndexArrays = {
     doc: u32('doc'),
     docUnitStart: u32('docUnitStart'),
     docUnits: u32('docUnits'),
     joined: u16('joined'),
     docStarts: u32('docStarts'),
-    postings:
-      header.average === null
-        ? null
-        : {
-            termText: text('termText'),
-            termStarts: u32('termStarts'),
-            offsets: u32('offsets'),
-            docs: u32('docs'),
-            fieldLength: u32('fieldLength'),
-            average: header.average,
-          },
+    postings: header.postings
+      ? { termText: text('termText'), termStarts: u32('termStarts'), offsets: u32('offsets'), docs: u32('docs'), fieldLength: u32('fieldLength') }
+      : null,
   };
+  return { arrays, stamp: typeof header.stamp === 'string' ? header.stamp : '' };
 }

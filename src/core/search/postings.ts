@@ -14,9 +14,14 @@ import { HAN_RUN, LATIN_WORD, longWords, RUN_CACHE_MAX } from './tokenize.js';
  * string is made once, when it is first seen. The terms are those of `termsOfFolded`
  * (tokenize.ts), each once per sentence (the tests hold the two to the same postings).
  *
- * `search` scores exactly as MiniSearch 7.2 does for what we ask of it (exact terms, OR,
- * BM25 with its default parameters, a term in one field, frequency 1): the same float
- * operations in the same order, the same tie order, so the results are MiniSearch's own.
+ * `search` scores as MiniSearch 7.2 does for what we ask of it (exact terms, OR, BM25 with
+ * its default parameters, a term in one field, frequency 1): the same float operations in the
+ * same order, the same tie order, with one exception. MiniSearch keeps the mean field length
+ * as a running mean, updated document by document, whose last bits depend on the order the
+ * documents came in; ours is the total length over the count, one division, so that postings
+ * held in several segments (one per corpus file, see `openPostings`) give the very numbers
+ * one set of postings over all their documents gives. Scores differ from MiniSearch's by a
+ * rounding at most (the equivalence tests compare them to twelve digits).
  */
 
 /** MiniSearch's defaults: k, b and d of BM25+. */
@@ -47,19 +52,21 @@ export interface PostingsArrays {
   docs: Uint32Array;
   /** Each sentence's distinct terms. */
   fieldLength: Uint32Array;
-  /** Their running mean, as MiniSearch's add keeps it, so that scores match to the last bit. */
-  average: number;
 }
 
+/**
+ * Postings over one or more segments, searched as one: a document's number is its number in
+ * its segment plus the documents of the segments before it.
+ */
 export interface Postings {
   readonly documentCount: number;
   /** Sentences holding `term` (its document frequency), or undefined when none does. */
   df(term: string): number | undefined;
-  /** Distinct terms, and postings in all. */
+  /** Distinct terms (worked out when first asked: the benchmark's figure), and postings in all. */
   readonly termCount: number;
   readonly postingCount: number;
   search(terms: readonly string[], options?: PostingsSearch): Scored[];
-  readonly arrays: PostingsArrays;
+  readonly segments: readonly PostingsArrays[];
 }
 
 export interface PostingsBuilder {
@@ -84,9 +91,17 @@ function isHigh(c: number): boolean {
 
 // Long on purpose: a builder whose length is `add` and `finish` and the hash tables and
 // growing typed arrays they share on the hottest path of a build.
+/**
+ * Long words of Han runs already cut, by run, shared by the builds of several segments (one
+ * per file): a file's builder has term numbers of its own, but a clause that recurs across
+ * files (为此, a slogan, a quoted title) is cut by Intl.Segmenter once. Bounded by clearing.
+ */
+export type RunWords = Map<string, string[]>;
+
 /** Builds postings one folded sentence at a time: each term once per sentence, in sentence order. */
-export function createPostingsBuilder(options: { runsCached?: number } = {}): PostingsBuilder {
+export function createPostingsBuilder(options: { runsCached?: number; runWords?: RunWords } = {}): PostingsBuilder {
   const runsCached = options.runsCached ?? RUN_CACHE_MAX;
+  const { runWords: shared } = options;
   // Term numbers in order of first sight, and each term's string. A bigram's key is its two
   // code units, which `mix` turns into its hash one-to-one: a matching hash is the bigram.
   const bigrams = createHashTable(1 << 14);
@@ -114,7 +129,6 @@ export function createPostingsBuilder(options: { runsCached?: number } = {}): Po
   let fieldLength = new Uint32Array(1 << 12);
   let n = 0;
   let doc = 0;
-  let average = 0;
 
   function newTerm(term: string): number {
     const t = strings.length;
@@ -167,7 +181,15 @@ export function createPostingsBuilder(options: { runsCached?: number } = {}): Po
       runCount = 0;
       runs.find(hash, sameRun);
     }
-    const words = longWords(run).map(namedTerm);
+    let cut = shared?.get(run);
+    if (cut === undefined) {
+      cut = longWords(run);
+      if (shared) {
+        if (shared.size >= runsCached) shared.clear();
+        shared.set(run, cut);
+      }
+    }
+    const words = cut.map(namedTerm);
     const r = runCount++;
     if (r + 2 > runStarts.length) {
       runStarts = grown(runStarts, r + 2);
@@ -217,7 +239,6 @@ export function createPostingsBuilder(options: { runsCached?: number } = {}): Po
       for (const m of folded.matchAll(HAN_RUN)) addRun(m[0]);
       const length = n - (starts[doc] as number);
       fieldLength[doc] = length;
-      average = (average * doc + length) / (doc + 1);
       doc++;
     },
     finish() {
@@ -246,7 +267,7 @@ export function createPostingsBuilder(options: { runsCached?: number } = {}): Po
       }
       chunks.length = 0;
       named.clear();
-      return { termText: order.map((t) => strings[t]).join(''), termStarts, offsets, docs, fieldLength: fieldLength.slice(0, doc), average };
+      return { termText: order.map((t) => strings[t]).join(''), termStarts, offsets, docs, fieldLength: fieldLength.slice(0, doc) };
     },
   };
 }
@@ -256,51 +277,100 @@ const CHUNK_BITS = 20;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
 
-/** Checks arrays read from a cache or a worker, and gives their postings. */
-export function loadPostings(a: PostingsArrays): Postings {
+/** Throws unless `a` are whole postings (read from a cache, or sent by a worker). */
+export function checkPostings(a: PostingsArrays): void {
   const terms = a.termStarts.length - 1;
-  if (
-    terms < 0 ||
-    a.offsets.length !== terms + 1 ||
-    a.termStarts[terms] !== a.termText.length ||
-    a.offsets[terms] !== a.docs.length ||
-    !Number.isFinite(a.average)
-  ) {
+  if (terms < 0 || a.offsets.length !== terms + 1 || a.termStarts[terms] !== a.termText.length || a.offsets[terms] !== a.docs.length) {
     throw new Error('loadPostings: a damaged index');
   }
-  return postingsOf(a);
+  // A document past the segment's would be scored as another segment's.
+  const { docs } = a;
+  let last = 0;
+  for (let i = 0; i < docs.length; i++) last = Math.max(last, docs[i] as number);
+  if (docs.length > 0 && last >= a.fieldLength.length) throw new Error('loadPostings: a damaged index');
 }
 
-// Long on purpose: small named methods (df, search and their helpers) over one set of arrays
-// and one reused scratch.
-function postingsOf(arrays: PostingsArrays): Postings {
-  const { termText, termStarts, offsets, docs, fieldLength, average } = arrays;
-  const documentCount = fieldLength.length;
-  const termCount = termStarts.length - 1;
+/** Checks arrays read from a cache or a worker, and gives their postings. */
+export function loadPostings(a: PostingsArrays): Postings {
+  checkPostings(a);
+  return openPostings([a]);
+}
 
-  /** `term` against term `r`, as `<` compares strings. */
-  function compare(term: string, r: number): number {
-    const from = termStarts[r] as number;
-    const length = (termStarts[r + 1] as number) - from;
-    const common = Math.min(term.length, length);
-    for (let i = 0; i < common; i++) {
-      const d = term.charCodeAt(i) - termText.charCodeAt(from + i);
-      if (d !== 0) return d;
-    }
-    return term.length - length;
+/**
+ * The postings of several segments as one: BM25 reads the document count, the document
+ * frequencies and the total field length summed over them, and numbers the documents one
+ * segment after another, so a query scores and orders exactly as over one set of postings
+ * built from all the segments' documents in that order. Each segment's terms are its own,
+ * found by a binary search of its own. Segments from a cache or a worker are checked first
+ * (`checkPostings`), once: a reload reuses the served index's segments, millions of postings
+ * that need no second look while the event loop waits.
+ */
+export function openPostings(segments: readonly PostingsArrays[]): Postings {
+  return postingsOf(segments);
+}
+
+/** Term `r` of segment `s` against `term`, as `<` compares strings. */
+function compare(s: PostingsArrays, term: string, r: number): number {
+  const from = s.termStarts[r] as number;
+  const length = (s.termStarts[r + 1] as number) - from;
+  const common = Math.min(term.length, length);
+  for (let i = 0; i < common; i++) {
+    const d = term.charCodeAt(i) - s.termText.charCodeAt(from + i);
+    if (d !== 0) return d;
   }
-  /** The term's number, or -1. */
-  function find(term: string): number {
-    let lo = 0;
-    let hi = termCount - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const c = compare(term, mid);
-      if (c === 0) return mid;
-      if (c < 0) hi = mid - 1;
-      else lo = mid + 1;
-    }
-    return -1;
+  return term.length - length;
+}
+
+/** The term's number in segment `s`, or -1. */
+function find(s: PostingsArrays, term: string): number {
+  let lo = 0;
+  let hi = s.termStarts.length - 2;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = compare(s, term, mid);
+    if (c === 0) return mid;
+    if (c < 0) hi = mid - 1;
+    else lo = mid + 1;
+  }
+  return -1;
+}
+
+/** Distinct terms over all segments. */
+function distinctTerms(segments: readonly PostingsArrays[]): number {
+  if (segments.length === 1) return (segments[0] as PostingsArrays).termStarts.length - 1;
+  const terms = new Set<string>();
+  for (const s of segments) for (let r = 0; r + 1 < s.termStarts.length; r++) terms.add(s.termText.slice(s.termStarts[r], s.termStarts[r + 1]));
+  return terms.size;
+}
+
+// Long on purpose: small named methods (df, search and their helpers) over one set of
+// segments and one reused scratch.
+function postingsOf(segments: readonly PostingsArrays[]): Postings {
+  // Each segment's first document, and one more entry: the count.
+  const bases = new Uint32Array(segments.length + 1);
+  let totalLength = 0;
+  let postingCount = 0;
+  segments.forEach((s, i) => {
+    bases[i + 1] = (bases[i] as number) + s.fieldLength.length;
+    for (const length of s.fieldLength) totalLength += length;
+    postingCount += s.docs.length;
+  });
+  const documentCount = bases[segments.length] as number;
+  // One division, the same whichever segments the documents came in (see the head of the file).
+  const average = documentCount === 0 ? 0 : totalLength / documentCount;
+  let termCount: number | null = null;
+  // Per query term, its number in each segment (-1: not there).
+  const found = new Int32Array(segments.length);
+
+  /** The term's document frequency over all segments, its numbers left in `found`. */
+  function locate(term: string): number {
+    let matching = 0;
+    segments.forEach((s, i) => {
+      const t = find(s, term);
+      found[i] = t;
+      if (t !== -1) matching += (s.offsets[t + 1] as number) - (s.offsets[t] as number);
+    });
+    return matching;
   }
 
   // Per query, reused: each sentence's score so far, how many of the query's distinct terms
@@ -319,31 +389,36 @@ function postingsOf(arrays: PostingsArrays): Postings {
     try {
       // As MiniSearch's termResults and its OR: each term's score for each of its sentences,
       // added to the sentence's score in the order of the terms; a term the query repeats
-      // adds its score again but is one matched term.
+      // adds its score again but is one matched term. A term's sentences come segment by
+      // segment, each segment's in ascending order: ascending over all.
       terms.forEach((term, ti) => {
-        const t = find(term);
-        if (t === -1) return;
+        const matching = locate(term);
+        if (matching === 0) return;
         const repeated = terms.indexOf(term) < ti;
-        const from = offsets[t] as number;
-        const to = offsets[t + 1] as number;
-        const matching = to - from;
         const invDocFreq = Math.log(1 + (documentCount - matching + 0.5) / (matching + 0.5));
-        for (let i = from; i < to; i++) {
-          const doc = docs[i] as number;
-          const docBoost = boostDocument ? boostDocument(doc) : 1;
-          if (!docBoost) continue;
-          const length = fieldLength[doc] as number;
-          const raw = invDocFreq * (BM25.d + (1 * (BM25.k + 1)) / (1 + BM25.k * (1 - BM25.b + (BM25.b * length) / average)));
-          const weighted = 1 * 1 * 1 * docBoost * raw;
-          if (matched[doc] === 0) {
-            scores[doc] = weighted;
-            matched[doc] = 1;
-            order[touched++] = doc;
-          } else {
-            scores[doc] = (scores[doc] as number) + weighted;
-            if (!repeated) matched[doc] = (matched[doc] as number) + 1;
+        segments.forEach((s, si) => {
+          const t = found[si] as number;
+          if (t === -1) return;
+          const base = bases[si] as number;
+          const { docs, fieldLength } = s;
+          for (let i = s.offsets[t] as number, to = s.offsets[t + 1] as number; i < to; i++) {
+            const local = docs[i] as number;
+            const doc = base + local;
+            const docBoost = boostDocument ? boostDocument(doc) : 1;
+            if (!docBoost) continue;
+            const length = fieldLength[local] as number;
+            const raw = invDocFreq * (BM25.d + (1 * (BM25.k + 1)) / (1 + BM25.k * (1 - BM25.b + (BM25.b * length) / average)));
+            const weighted = 1 * 1 * 1 * docBoost * raw;
+            if (matched[doc] === 0) {
+              scores[doc] = weighted;
+              matched[doc] = 1;
+              order[touched++] = doc;
+            } else {
+              scores[doc] = (scores[doc] as number) + weighted;
+              if (!repeated) matched[doc] = (matched[doc] as number) + 1;
+            }
           }
-        }
+        });
       });
       const results: Scored[] = [];
       for (let k = 0; k < touched; k++) {
@@ -361,12 +436,15 @@ function postingsOf(arrays: PostingsArrays): Postings {
 
   return {
     documentCount,
-    termCount,
-    postingCount: docs.length,
-    arrays,
+    get termCount() {
+      termCount ??= distinctTerms(segments);
+      return termCount;
+    },
+    postingCount,
+    segments,
     df(term) {
-      const t = find(term);
-      return t === -1 ? undefined : (offsets[t + 1] as number) - (offsets[t] as number);
+      const matching = locate(term);
+      return matching === 0 ? undefined : matching;
     },
     search,
   };

@@ -1,12 +1,20 @@
 import type { Essay, Paragraph, Section } from '../corpus/model.js';
 import { foldText } from './fold.js';
 import { createHashTable, hashUnits, sameUnits } from './hash-table.js';
-import { createPostingsBuilder, grown, type PostingsArrays } from './postings.js';
+import { createPostingsBuilder, grown, type PostingsArrays, type RunWords } from './postings.js';
 
 /*
  * What the index is made of, as typed arrays and strings. The unit quoted is a sentence
- * occurrence; the unit indexed is a distinct sentence text (a "doc"), so a sentence printed
- * in many places is indexed and scored once. Units are numbered in corpus order.
+ * occurrence; the unit indexed is a distinct sentence text of one file (a "doc"), so a
+ * sentence a file prints in many places is indexed and scored once. Units are numbered in
+ * corpus order, and so are docs: a file's docs follow the docs of the files before it.
+ *
+ * Docs are distinct within a file, not across the corpus, so that a file's part of the index
+ * (a segment, `buildArrays` over that file's units alone) is the same whatever other files
+ * there are, and segments put one after another (`composeArrays`) are what one build over all
+ * the files gives. Telling sentences apart across files would save little: on the benchmark's
+ * archive (sentences reshuffled from the bundled essays, so repeated far more than in real
+ * essays) 101,866 docs instead of 90,279 of 109,353 sentences.
  *
  * The units themselves (paragraph, span) follow from the corpus alone and are worked out
  * again whenever an index is opened (`unitsOf`: a walk, no folding); what the build adds
@@ -181,16 +189,20 @@ export function unitText(units: Units, u: number): string {
 /**
  * Folds each distinct sentence once, for the phrase scan and (with `postings`) our tokenizer's
  * postings, without keeping the folded texts: a large corpus's are tens of megabytes.
+ * `fileOfEssay` gives each essay's file, when the units are of several files: a sentence is a
+ * doc of its own in each file it is in. `runWords` is shared by the builds of several segments.
  */
-export function buildArrays(units: Units, options: { postings: boolean }): IndexArrays {
+export function buildArrays(units: Units, options: { postings: boolean; fileOfEssay?: ArrayLike<number>; runWords?: RunWords }): IndexArrays {
   const count = units.paragraph.length;
   const doc = new Uint32Array(count);
+  const { fileOfEssay } = options;
   // Sentences are told apart by their text, looked up in place (a hash of the paragraph's
-  // code units in the span) rather than as a string key: see hash-table.ts.
-  const docOf = createHashTable(1 << 12);
+  // code units in the span) rather than as a string key: see hash-table.ts. A table per file.
+  let docOf = createHashTable(1 << 12);
+  let file = 0;
   // Each doc's first unit, whose text a look-up compares with.
   const docUnit = new Uint32Array(count);
-  const builder = options.postings ? createPostingsBuilder() : null;
+  const builder = options.postings ? createPostingsBuilder(options.runWords ? { runWords: options.runWords } : {}) : null;
   // The compact texts are written one after another into one buffer, which becomes the
   // joined string at the end: a string per sentence, and their join, were most of a build's
   // garbage. Folding seldom makes a text longer, so the buffer starts the corpus's size.
@@ -207,6 +219,13 @@ export function buildArrays(units: Units, options: { postings: boolean }): Index
     return sameUnits(text, from, to, (units.paragraphs[units.paragraph[v] as number] as Paragraph).text, units.start[v] as number, units.end[v] as number);
   };
   for (let u = 0; u < count; u++) {
+    if (fileOfEssay !== undefined) {
+      const f = fileOfEssay[units.essayOf[units.paragraph[u] as number] as number] as number;
+      if (f !== file) {
+        file = f;
+        docOf = createHashTable(1 << 12);
+      }
+    }
     text = (units.paragraphs[units.paragraph[u] as number] as Paragraph).text;
     from = units.start[u] as number;
     to = units.end[u] as number;
@@ -242,9 +261,109 @@ export function buildArrays(units: Units, options: { postings: boolean }): Index
   return { doc, docUnitStart, docUnits, joined: joined.subarray(0, length), docStarts, postings: builder?.finish() ?? null };
 }
 
-/** Throws unless `arrays` can be an index of `units` (read from a cache, or sent by a worker). */
-export function checkArrays(units: Units, arrays: IndexArrays): void {
-  const count = units.paragraph.length;
+/**
+ * Where a segment's arrays are: the units, docs and text `[from, to)` of `arrays`, which are
+ * either the segment's own (`buildArrays` over one file's units: everything) or an index's
+ * composed arrays, whose part for that file is reused as it is.
+ */
+export interface SegmentSlice {
+  arrays: IndexArrays;
+  units: [number, number];
+  docs: [number, number];
+  text: [number, number];
+}
+
+/** All of a segment's own arrays. */
+export function wholeSlice(arrays: IndexArrays): SegmentSlice {
+  return { arrays, units: [0, arrays.doc.length], docs: [0, arrays.docStarts.length - 1], text: [0, arrays.joined.length] };
+}
+
+/**
+ * Segments one after another, as one index's arrays: unit, doc and text offsets moved from
+ * where each slice has them to past the segments before. The postings stay in their segments
+ * (see `openPostings`); the result has none.
+ */
+export function composeArrays(slices: readonly SegmentSlice[]): IndexArrays {
+  const steps = composeSteps(slices);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `composeArrays` in turns of the event loop of about `turnMs` each: a reload puts an archive's
+ * index together in the thread that serves, and answers go on between two turns (the slices
+ * reused are the served index's, which never change).
+ */
+export async function composeArraysInTurns(slices: readonly SegmentSlice[], turnMs: number): Promise<IndexArrays> {
+  const steps = composeSteps(slices);
+  let started = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - started >= turnMs) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      started = performance.now();
+    }
+  }
+}
+
+/** Composes slice after slice, yielding after each. */
+function* composeSteps(slices: readonly SegmentSlice[]): Generator<void, IndexArrays> {
+  let units = 0;
+  let docs = 0;
+  let text = 0;
+  for (const s of slices) {
+    units += s.units[1] - s.units[0];
+    docs += s.docs[1] - s.docs[0];
+    text += s.text[1] - s.text[0];
+  }
+  const doc = new Uint32Array(units);
+  const docUnitStart = new Uint32Array(docs + 1);
+  const docUnits = new Uint32Array(units);
+  const joined = new Uint16Array(text);
+  const docStarts = new Uint32Array(docs + 1);
+  let u0 = 0;
+  let d0 = 0;
+  let t0 = 0;
+  for (const {
+    arrays: a,
+    units: [uFrom, uTo],
+    docs: [dFrom, dTo],
+    text: [tFrom, tTo],
+  } of slices) {
+    copyShifted(doc, u0, a.doc, uFrom, uTo, d0 - dFrom);
+    copyShifted(docUnits, u0, a.docUnits, uFrom, uTo, u0 - uFrom);
+    copyShifted(docUnitStart, d0, a.docUnitStart, dFrom, dTo, u0 - uFrom);
+    copyShifted(docStarts, d0, a.docStarts, dFrom, dTo, t0 - tFrom);
+    joined.set(a.joined.subarray(tFrom, tTo), t0);
+    u0 += uTo - uFrom;
+    d0 += dTo - dFrom;
+    t0 += tTo - tFrom;
+    yield;
+  }
+  docUnitStart[docs] = units;
+  docStarts[docs] = text;
+  return { doc, docUnitStart, docUnits, joined, docStarts, postings: null };
+}
+
+/**
+ * `src[from, to)` plus `delta` each, into `out` at `at`. A function of its own, small and
+ * called once per segment, so that V8 optimizes it after the first few: a reload composes an
+ * archive's index once, in the serving thread, where the same loops inline in one large
+ * function ran unoptimized.
+ */
+function copyShifted(out: Uint32Array, at: number, src: Uint32Array, from: number, to: number, delta: number): void {
+  if (delta === 0) {
+    out.set(src.subarray(from, to), at);
+    return;
+  }
+  for (let i = from, o = at; i < to; i++, o++) out[o] = (src[i] as number) + delta;
+}
+
+/** Throws unless `arrays` can be an index of `count` units (read from a cache, or sent by a worker). */
+export function checkArrays(count: number, arrays: IndexArrays): void {
   const docs = arrays.docStarts.length - 1;
   const ok =
     docs >= 0 &&

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createCacheStore, evict } from '../../../src/core/cache/store.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
+import type { CorpusFile } from '../../../src/core/corpus/model.js';
 import { createParseCache } from '../../../src/core/corpus/parse-cache.js';
-import { loadOrBuildIndex } from '../../../src/core/search/cache.js';
+import { loadOrBuildIndex, segmentEntry } from '../../../src/core/search/cache.js';
 import { runCliProcess } from '../../support/cli.js';
 
 /* The cache folder (issue 24): entries keyed by content, shared by corpora, bounded, never a failure. */
@@ -107,10 +108,12 @@ describe('index cache', () => {
   test('a truncated index entry is rebuilt, answering as before', async () => {
     const corpus = await loadCorpus('test/fixtures/corpus');
     const built = await loadOrBuildIndex(corpus, cacheDir);
-    const whole = await readFile(built.file);
-    await writeFile(built.file, whole.subarray(0, 100));
+    const entry = join(cacheDir, segmentEntry(corpus.files[0] as CorpusFile));
+    const whole = await readFile(entry);
+    await writeFile(entry, whole.subarray(0, 100));
     const again = await loadOrBuildIndex(corpus, cacheDir);
     expect(again.source).toBe('built');
+    expect(again.built).toBe(1);
     expect(again.index.search('规则', {}, { limit: 3 }).map((h) => h.paragraph.id)).toEqual(
       built.index.search('规则', {}, { limit: 3 }).map((h) => h.paragraph.id),
     );
@@ -131,6 +134,20 @@ describe('the bound', () => {
     expect(await store.read('a.bin')).toHaveLength(1000);
     await store.write('d.bin', Buffer.alloc(1000));
     expect((await readdir(dir)).sort()).toEqual(['a.bin', 'c.bin', 'd.bin']);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('many small entries: the folder stays within its bound and a thirty-second of it, evicted now and then', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'yz-cache-'));
+    const store = createCacheStore(dir, 32_000);
+    for (let i = 0; i < 200; i++) {
+      await store.write(`e${String(i).padStart(3, '0')}.bin`, Buffer.alloc(300));
+      const names = await readdir(dir);
+      expect(names.length * 300, `after ${i + 1} writes`).toBeLessThanOrEqual(32_000 + 1000 + 300);
+    }
+    // The newest entries are the ones kept.
+    expect((await readdir(dir)).sort().at(-1)).toBe('e199.bin');
+    expect((await readdir(dir)).length).toBeLessThan(200);
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -158,7 +175,7 @@ describe('one cache folder, two processes, two corpora', () => {
     const inodes = async () =>
       Object.fromEntries(await Promise.all((await readdir(cacheDir)).sort().map(async (n) => [n, (await stat(join(cacheDir, n))).ino] as const)));
     const before = await inodes();
-    expect(Object.keys(before).filter((n) => n.startsWith('index-'))).toHaveLength(2);
+    expect(Object.keys(before).filter((n) => n.startsWith('segment-'))).toHaveLength(2);
     expect(Object.keys(before).filter((n) => n.startsWith('parsed-')).length).toBeGreaterThanOrEqual(2);
     const again = await runCliProcess(['quote', '智能鸿沟', '--json', '--corpus', 'data/essays'], env);
     const other = await runCliProcess(['quote', '水文数据', '--json', '--corpus', 'test/fixtures/corpus'], env);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Corpus, type Essay, EssaySchema } from '../../../src/core/corpus/model.js';
-import { createIndex, indexArrays, openIndex } from '../../../src/core/search/corpus-index.js';
+import { buildSegment, createIndex, openSegments } from '../../../src/core/search/corpus-index.js';
 import { createEssayIndex, createEssayIndexInSlices, essayMiniSearch, essayTerms } from '../../../src/core/search/essay-index.js';
 import type { AuthorEntry } from '../../../src/core/search/search.js';
 
@@ -190,7 +190,10 @@ describe('autocomplete through the corpus index', () => {
   it('is of its own corpus: an index opened as a reload opens it ranks the new essays, the old index the old', () => {
     const renamed = ESSAYS.map((e) => (e.id === 'chen-jdzl' ? { ...e, title: '南极条约体系的未来' } : e));
     const next: Corpus = { ...corpus, version: 'w', files: [{ ...(corpus.files[0] as Corpus['files'][number]), essays: renamed }] };
-    const reloaded = openIndex(next, indexArrays(createIndex(next)));
+    const reloaded = openSegments(
+      next,
+      next.files.map((f) => buildSegment(f)),
+    );
     expect(reloaded.searchEssays('南极').map((h) => h.essay.title)).toEqual(['南极条约体系的未来']);
     expect(corpusIndex.searchEssays('南极')).toEqual([]);
     expect(corpusIndex.searchEssays('极地').map((h) => h.essay.id)).toEqual(['chen-jdzl']);

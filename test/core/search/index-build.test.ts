@@ -7,7 +7,7 @@ import { miniSearchStorage } from '../../../bench/minisearch-engine.js';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from '../../../bench/synthetic.js';
 import { BUNDLED_CORPUS_DIR } from '../../../src/config.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
-import { type Corpus, essaysOf, sentenceText } from '../../../src/core/corpus/model.js';
+import { type Corpus, sentenceText } from '../../../src/core/corpus/model.js';
 import { createIndex, serializeIndex } from '../../../src/core/search/corpus-index.js';
 import { foldText } from '../../../src/core/search/fold.js';
 import { termsOfFolded } from '../../../src/core/search/tokenize.js';
@@ -20,11 +20,11 @@ import { termsOfFolded } from '../../../src/core/search/tokenize.js';
  * index both ways, with the real MiniSearch, and compare everything BM25 reads.
  */
 
-/** What `add` builds from the same documents: each distinct sentence, folded, its terms once. */
+/** What `add` builds from the same documents: each distinct sentence of each file, folded, its terms once. */
 function addedOneByOne(corpus: Corpus): AsPlainObject {
-  const texts = [
-    ...new Set(essaysOf(corpus).flatMap((e) => e.sections.flatMap((s) => s.paragraphs.flatMap((p) => p.sentences.map((s) => sentenceText(p, s)))))),
-  ];
+  const texts = corpus.files.flatMap((f) => [
+    ...new Set(f.essays.flatMap((e) => e.sections.flatMap((s) => s.paragraphs.flatMap((p) => p.sentences.map((s) => sentenceText(p, s)))))),
+  ]);
   const folded = texts.map(foldText);
   const ms = new MiniSearch<{ id: number }>({
     fields: ['text'],

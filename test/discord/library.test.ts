@@ -232,10 +232,21 @@ describe('/library on Discord', () => {
     expect(await s.store.list(guildTeam)).toEqual([]);
   });
 
-  it('asks the libraries seam for the requester’s team on every command', async () => {
+  it('asks the libraries seam for the requester’s team on every command and autocomplete', async () => {
     await answeredBy(s.fake.slashCommand({ name: 'essays', user: alice }));
     await answeredBy(s.fake.slashCommand({ name: 'essays', user: carol, where: { context: 'bot-dm', install: 'user' } }));
     expect(s.asked).toContain(GUILD);
     expect(s.asked).toContain(`discord-user-${carol.id}`);
+    s.asked.length = 0;
+    await answeredBy(
+      s.fake.autocomplete({
+        name: 'quote',
+        options: { query: '语', author: '' },
+        focused: 'author',
+        user: carol,
+        where: { context: 'bot-dm', install: 'user' },
+      }),
+    );
+    expect(s.asked).toEqual([`discord-user-${carol.id}`]);
   });
 });

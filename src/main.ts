@@ -14,6 +14,8 @@ import { loadInWorker } from './core/corpus/reload.js';
 import { type CorpusWatcher, watchCorpus } from './core/corpus/watch.js';
 import { type Bot, createBot, type Logger } from './core/dispatch/bot.js';
 import { isUserError } from './core/dispatch/errors.js';
+import { createLibraryDesk } from './core/library/desk.js';
+import { createLibraryStore } from './core/library/store.js';
 import { wordsFor } from './core/words/index.js';
 import { startHealthServer, startReaderServer } from './health.js';
 import { lazyLogger } from './lazy-logger.js';
@@ -41,16 +43,19 @@ async function startPlatforms(
   signal: AbortSignal,
   reader: Reader | undefined,
 ): Promise<void> {
+  // Each team's library, added from chat: the same folder for both platforms (the team keys differ).
+  const store = createLibraryStore({ dir: config.library.dir, maxBytes: config.library.maxBytes });
+  const desk = createLibraryDesk({ store, maxBytes: config.library.maxBytes, logger, bot });
   // The platform clients are imported only when configured: the console starts faster without them.
   if (config.discord) {
     const { startDiscord } = await import('./discord/bot.js');
-    const discord = await startDiscord(bot, config.discord, logger, { signal });
+    const discord = await startDiscord(bot, config.discord, logger, { signal }, { desk, role: config.library.role });
     running.push({ name: 'discord', stop: () => discord.stop(), fatal: discord.fatal, up: () => discord.gateway() === 'up' });
     logger.info({ platform: 'discord' }, 'connected to Discord');
   }
   if (config.slack) {
     const { startSlack } = await import('./slack/bot.js');
-    const slack = await startSlack(bot, config.slack, logger, { reader });
+    const slack = await startSlack(bot, config.slack, logger, { reader }, { desk, admins: config.library.admins });
     running.push({ name: 'slack', stop: () => slack.stop() });
     logger.info({ platform: 'slack', mode: config.slack.appToken ? 'socket' : 'http' }, 'connected to Slack');
   }

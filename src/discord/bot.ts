@@ -10,7 +10,8 @@ import { FATAL_CLOSES, watchGateway } from './gateway.js';
 import * as autocomplete from './listeners/autocomplete.js';
 import * as buttonListeners from './listeners/buttons.js';
 import * as chatCommands from './listeners/chat-commands.js';
-import type { DiscordDeps } from './listeners/deps.js';
+import type { DiscordDeps, DiscordLibrary } from './listeners/deps.js';
+import * as libraryListeners from './listeners/library.js';
 import * as messageCommands from './listeners/message-commands.js';
 import { createInteractionRouter } from './listeners/router.js';
 import { NO_MENTIONS } from './render.js';
@@ -18,6 +19,7 @@ import { createResponder } from './respond.js';
 import { restOptions } from './rest.js';
 
 export { FATAL_CLOSES } from './gateway.js';
+export type { DiscordLibrary } from './listeners/deps.js';
 export { DEFER_BUDGET_MS, localeFromDiscord } from './respond.js';
 export { type Room, roomOf } from './room.js';
 
@@ -75,6 +77,7 @@ export async function startDiscord(
   config: DiscordConfig,
   logger: Logger,
   tuning: GatewayTuning = {},
+  library?: DiscordLibrary,
 ): Promise<{ client: Client; stop(): Promise<void>; fatal: Promise<string>; gateway(): 'up' | 'down' }> {
   const client = new Client({
     // No privileged intents: slash commands, buttons and context menus arrive without reading messages.
@@ -91,9 +94,12 @@ export async function startDiscord(
     buttons,
     specs: new Map<string, OptionSpec[]>([...bot.commands.values()].map((c) => [c.name, optionSpecs(c)])),
     responder,
+    ...(library ? { library } : {}),
   };
   // Interactions being answered, so that a shutdown lets them finish (for a bounded time).
   const router = createInteractionRouter(client, logger, responder);
+  // Before the general listeners, which would take /library for a command of the registry.
+  libraryListeners.register(router, deps);
   chatCommands.register(router, deps);
   autocomplete.register(router, deps);
   buttonListeners.register(router, deps);

@@ -14,6 +14,17 @@ export const PRIVATE_OPTION = 'private';
 /** The message context-menu command; it runs `verify` on the message's text. */
 export const FIND_SOURCE = en.platform.findSource;
 export const FIND_SOURCE_COMMAND = 'find';
+/** The team's library: `/library add|list|remove|check` and the message command "Add to library". */
+export const LIBRARY_COMMAND = 'library';
+export const ADD_TO_LIBRARY = en.platform.addToLibrary;
+export const LIBRARY_FILE_OPTION = en.platform.libraryCommand.file.name;
+export const LIBRARY_SUBCOMMANDS = ['add', 'list', 'remove', 'check'] as const;
+/**
+ * MANAGE_GUILD (1 << 5, topics/permissions.mdx) as Discord wants `default_member_permissions`:
+ * a bitfield in a string. Only members with Manage Server see the library's commands, unless a
+ * server's admins change that in Server Settings → Integrations; it does not apply in DMs.
+ */
+export const LIBRARY_MEMBER_PERMISSIONS = String(1n << 5n);
 
 export const DISCORD_NAME_MAX = 32;
 export const DISCORD_DESCRIPTION_MAX = 100;
@@ -172,6 +183,7 @@ export function discordCommands(registry: ReadonlyMap<string, Command>, scope: '
       if (size > DISCORD_COMMAND_SIZE_MAX) throw new Error(`discord: /${command.name} is ${size} characters, over Discord's ${DISCORD_COMMAND_SIZE_MAX}`);
       return json;
     });
+  if (registry.has(LIBRARY_COMMAND)) throw new Error(`discord: /${LIBRARY_COMMAND} is the adapter's own (the team's library); rename the command`);
   if (!registry.has(FIND_SOURCE_COMMAND)) throw new Error(`discord: "${FIND_SOURCE}" needs the ${FIND_SOURCE_COMMAND} command in the registry`);
   return [
     ...slash,
@@ -179,6 +191,55 @@ export function discordCommands(registry: ReadonlyMap<string, Command>, scope: '
       type: ApplicationCommandType.Message,
       name: FIND_SOURCE,
       name_localizations: chinese(FIND_SOURCE, zhCN.platform.findSource, (_, name) => name),
+      ...reach,
+    },
+    ...libraryCommands(reach),
+  ];
+}
+
+/**
+ * `/library` with its four subcommands, and the message command "Add to library". `file` is an
+ * attachment (type 11) for add, and a name autocompleted from the team's manifest for remove.
+ */
+function libraryCommands(reach: { integration_types?: number[]; contexts?: number[] }): RESTPutAPIApplicationCommandsJSONBody {
+  const t = en.platform.libraryCommand;
+  const z = zhCN.platform.libraryCommand;
+  const where = `/${LIBRARY_COMMAND}`;
+  const described = (at: string, en: string, zh: string) => ({
+    description: checkDescription(at, en),
+    description_localizations: chinese(at, zh, checkDescription),
+  });
+  const file = (sub: 'add' | 'remove') => ({
+    type: sub === 'add' ? ApplicationCommandOptionType.Attachment : ApplicationCommandOptionType.String,
+    name: checkName(`${where} ${sub} file`, t.file.name),
+    name_localizations: chinese(`${where} ${sub} file`, z.file.name, checkName),
+    ...described(`${where} ${sub} file`, t.file[sub], z.file[sub]),
+    required: true,
+    ...(sub === 'remove' ? { autocomplete: true } : {}),
+  });
+  const options = LIBRARY_SUBCOMMANDS.map((sub) => ({
+    type: ApplicationCommandOptionType.Subcommand,
+    name: checkName(`${where} ${sub}`, sub),
+    ...described(`${where} ${sub}`, t[sub].description, z[sub].description),
+    ...(sub === 'add' || sub === 'remove' ? { options: [file(sub)] } : {}),
+  }));
+  const slash = {
+    type: ApplicationCommandType.ChatInput as const,
+    name: checkName(where, LIBRARY_COMMAND),
+    ...described(where, t.description, z.description),
+    options,
+    default_member_permissions: LIBRARY_MEMBER_PERMISSIONS,
+    ...reach,
+  };
+  const size = commandSize(slash);
+  if (size > DISCORD_COMMAND_SIZE_MAX) throw new Error(`discord: ${where} is ${size} characters, over Discord's ${DISCORD_COMMAND_SIZE_MAX}`);
+  return [
+    slash as RESTPutAPIApplicationCommandsJSONBody[number],
+    {
+      type: ApplicationCommandType.Message,
+      name: ADD_TO_LIBRARY,
+      name_localizations: chinese(ADD_TO_LIBRARY, zhCN.platform.addToLibrary, (_, name) => name),
+      default_member_permissions: LIBRARY_MEMBER_PERMISSIONS,
       ...reach,
     },
   ];

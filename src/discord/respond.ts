@@ -5,6 +5,7 @@ import { localeFromTag } from '../core/reply/layout.js';
 import type { Locale, Reply, ReplyAction } from '../core/reply/model.js';
 import { wordsFor } from '../core/words/index.js';
 import type { ButtonState, ButtonStore } from './custom-id.js';
+import { teamOf } from './library.js';
 import { capMessages, type DiscordMessage, noteToDiscord, replyToDiscord } from './render.js';
 import { roomOf } from './room.js';
 
@@ -36,6 +37,12 @@ export interface Responder {
   answer(interaction: RepliableInteraction, command: string, input: Record<string, unknown>, how: Answer): Promise<number>;
   /** A short private notice, as the first answer. */
   note(interaction: RepliableInteraction, text: string): Promise<number>;
+  /**
+   * Defers privately, then sends the Reply `work` resolves with: for answers that wait on more
+   * than the index (a download, a PDF's parse, the disk), which may take longer than Discord's
+   * three seconds.
+   */
+  later(interaction: RepliableInteraction, work: () => Promise<Reply>): Promise<number>;
   /** Sends `message` to the interaction's user alone, whatever was answered before. */
   tellPrivately(interaction: RepliableInteraction, message: DiscordMessage): Promise<void>;
 }
@@ -79,7 +86,7 @@ export function createResponder(bot: Bot, buttons: ButtonStore, channelTypeOf: (
       await interaction.deferUpdate();
       deferredUpdates.add(interaction);
     } else if (deferred) await interaction.deferReply({ flags: ephemeral || refused(bot, command, input) ? MessageFlags.Ephemeral : undefined });
-    const reply = run(command, input, { platform: 'discord', userId: interaction.user.id, locale });
+    const reply = run(command, input, { platform: 'discord', userId: interaction.user.id, locale, team: teamOf(interaction).key });
     const messages = replyToDiscord(reply, {
       locale,
       ephemeral,
@@ -95,7 +102,24 @@ export function createResponder(bot: Bot, buttons: ButtonStore, channelTypeOf: (
     return shown.length;
   }
 
-  return { answer, note, tellPrivately: (interaction, message) => tellPrivately(interaction, message, deferredUpdates) };
+  async function later(interaction: RepliableInteraction, work: () => Promise<Reply>): Promise<number> {
+    const locale = localeOf(interaction);
+    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const reply = await work();
+    const room = roomOf(interaction, channelTypeOf(interaction.id));
+    const messages = replyToDiscord(reply, {
+      locale,
+      ephemeral: true,
+      embeds: room.embeds,
+      canShare: false,
+      customId: (action) => buttons.customId({ ...action, owner: interaction.user.id, ephemeral: true } satisfies ButtonState),
+    });
+    const shown = capMessages(messages, locale);
+    await send(interaction, shown, { update: false, error: reply.error !== undefined }, deferredUpdates);
+    return shown.length;
+  }
+
+  return { answer, note, later, tellPrivately: (interaction, message) => tellPrivately(interaction, message, deferredUpdates) };
 }
 
 /** Interactions answered with DEFERRED_UPDATE_MESSAGE: their @original is the message the button is on. */

@@ -4,19 +4,22 @@ import { App, type Logger as BoltLogger, ErrorCode, FileInstallationStore, HTTPR
 import type { SlackConfig } from '../config.js';
 import type { Bot, Logger } from '../core/dispatch/bot.js';
 import { UserError } from '../core/dispatch/errors.js';
+import { teamKey } from '../core/library/team.js';
 import { localeFromTag } from '../core/reply/layout.js';
 import { en } from '../core/words/en.js';
 import type { Reader } from '../web/reader.js';
 import * as actions from './listeners/actions.js';
 import * as commands from './listeners/commands.js';
-import type { SlackDeps } from './listeners/deps.js';
+import type { SlackDeps, SlackLibrary } from './listeners/deps.js';
 import * as events from './listeners/events.js';
+import * as libraryListeners from './listeners/library.js';
 import * as shortcuts from './listeners/shortcuts.js';
 import * as uninstall from './listeners/uninstall.js';
 import { createLocaleCache } from './locales.js';
 import { SLACK_BOT_SCOPES, SLACK_EVENTS_PATH, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH } from './manifest.js';
 import { createGuard, createReplierFor } from './respond.js';
 
+export type { SlackLibrary } from './listeners/deps.js';
 export { splitSubcommand } from './respond.js';
 export { SLACK_EVENTS_PATH, SLACK_INSTALL_PATH, SLACK_REDIRECT_PATH };
 
@@ -79,7 +82,7 @@ function readerRoutes(reader: Reader) {
  * Slack has accepted the bot token and the connection or server is up; rejects with a
  * UserError naming the variable to fix otherwise.
  */
-export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, tuning: SocketTuning = {}): Promise<SlackAdapter> {
+export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, tuning: SocketTuning = {}, library?: SlackLibrary): Promise<SlackAdapter> {
   const log = boltLogger(logger);
   // Several workspaces' installations (their bot tokens), on disk; an uninstall deletes one.
   const installations = config.oauth ? new FileInstallationStore({ baseDir: config.oauth.installationsDir, clientId: config.oauth.clientId }) : undefined;
@@ -102,16 +105,24 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     bot,
     logger,
     command: config.command,
-    requester: async (teamId, userId, client) => ({ platform: 'slack', userId, locale: await locales.of(teamId, userId, client), invocation }),
+    requester: async (teamId, userId, client) => ({
+      platform: 'slack',
+      userId,
+      locale: await locales.of(teamId, userId, client),
+      invocation,
+      team: teamId ? teamKey({ kind: 'slack-team', id: teamId }) : null,
+    }),
     replierFor: createReplierFor(logger, tuning.now ?? Date.now),
     guard,
     installations,
     teams: locales,
+    ...(library ? { library } : {}),
   };
   commands.register(app, deps);
   events.register(app, deps);
   actions.register(app, deps);
   shortcuts.register(app, deps);
+  libraryListeners.register(app, deps);
   uninstall.register(app, deps);
 
   app.error(async (error) => {

@@ -3,6 +3,10 @@ import { en } from '../core/words/en.js';
 
 /** The message shortcut's callback_id; the app listens for exactly this. */
 export const FIND_SOURCE_CALLBACK_ID = 'find_source';
+/** The message shortcut "Add to library": adds the message's PDF or text file to the workspace's library. */
+export const ADD_TO_LIBRARY_CALLBACK_ID = 'add_to_library';
+/** The subcommand of the team's library (`/yinzheng library list`), the adapter's own rather than the registry's. */
+export const LIBRARY_SUBCOMMAND = 'library';
 /** The command the "Find source" shortcut runs on the message's text, sentence by sentence. */
 export const FIND_SOURCE_COMMAND = 'find';
 
@@ -59,10 +63,12 @@ export const SLACK_BOT_EVENTS = ['app_mention', 'app_uninstalled', 'tokens_revok
 
 /**
  * The bot scopes, each for one thing the bot does: `commands` for the slash command and the
- * shortcut, `chat:write` to answer, `app_mentions:read` for `@yinzheng …` in channels and
- * threads, `users:read` to answer in the user's language (users.info with include_locale).
+ * shortcuts, `chat:write` to answer, `app_mentions:read` for `@yinzheng …` in channels and
+ * threads, `users:read` to answer in the user's language (users.info with include_locale) and
+ * to tell a workspace's admins and owners (`is_admin`, `is_owner`), `files:read` to fetch a file
+ * added to the library from its `url_private_download`.
  */
-export const SLACK_BOT_SCOPES = ['app_mentions:read', 'chat:write', 'commands', 'users:read'];
+export const SLACK_BOT_SCOPES = ['app_mentions:read', 'chat:write', 'commands', 'files:read', 'users:read'];
 
 function hintFor(spec: OptionSpec, positional: boolean): string {
   const value = spec.choices ? spec.choices.join('|') : spec.type === 'boolean' ? 'true|false' : spec.type === 'string' ? '…' : 'n';
@@ -85,7 +91,7 @@ function clip(text: string, max: number): string {
 /** The subcommands as the one command's usage hint, `quote | who | … | help`: their options are help's. */
 export function subcommandsHint(commands: ReadonlyMap<string, Command>): string {
   const visible = [...commands.values()].filter((c) => !c.hidden);
-  return clip(visible.map((c) => c.name).join(' | '), USAGE_HINT_MAX);
+  return clip([...visible.map((c) => c.name), LIBRARY_SUBCOMMAND].join(' | '), USAGE_HINT_MAX);
 }
 
 /**
@@ -127,6 +133,12 @@ export function buildManifest(commands: ReadonlyMap<string, Command>, options: M
           type: 'message',
           callback_id: FIND_SOURCE_CALLBACK_ID,
           description: en.platform.findSourceDescription,
+        },
+        {
+          name: en.platform.addToLibrary,
+          type: 'message',
+          callback_id: ADD_TO_LIBRARY_CALLBACK_ID,
+          description: en.platform.addToLibraryDescription,
         },
       ],
     },

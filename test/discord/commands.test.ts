@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { registry } from '../../commands/index.js';
 import { errorReply } from '../../src/core/dispatch/bot.js';
 import type { Command } from '../../src/core/dispatch/command.js';
-import { discordCommands, FIND_SOURCE } from '../../src/discord/commands.js';
+import { ADD_TO_LIBRARY, discordCommands, FIND_SOURCE, LIBRARY_COMMAND } from '../../src/discord/commands.js';
 import { restOptions } from '../../src/discord/rest.js';
 import { fixtureWords } from '../support/words.js';
 
@@ -121,7 +121,32 @@ describe('discordCommands', () => {
         },
       ],
     });
-    expect(discordCommands(registryOf(search, hidden)).map((c) => c.name)).toEqual(['search', FIND_SOURCE]);
+    expect(discordCommands(registryOf(search, hidden)).map((c) => c.name)).toEqual(['search', FIND_SOURCE, LIBRARY_COMMAND, ADD_TO_LIBRARY]);
+  });
+
+  it('registers /library with its subcommands and "Add to library", for Manage Server by default', () => {
+    const [library, addTo] = discordCommands(registry).slice(-2) as unknown as Array<Record<string, unknown>>;
+    expect(library).toMatchObject({ type: 1, name: 'library', default_member_permissions: '32', integration_types: [0, 1], contexts: [0, 1, 2] });
+    const subs = library?.options as Array<{ type: number; name: string; options?: Array<Record<string, unknown>> }>;
+    expect(subs.map((o) => [o.type, o.name])).toEqual([
+      [1, 'add'],
+      [1, 'list'],
+      [1, 'remove'],
+      [1, 'check'],
+    ]);
+    expect(subs[0]?.options).toEqual([expect.objectContaining({ type: 11, name: 'file', required: true })]);
+    expect(subs[2]?.options).toEqual([expect.objectContaining({ type: 3, name: 'file', required: true, autocomplete: true })]);
+    expect(addTo).toEqual({
+      type: 3,
+      name: 'Add to library',
+      name_localizations: { 'zh-CN': '加入文库', 'zh-TW': '加入文庫' },
+      default_member_permissions: '32',
+      integration_types: [0, 1],
+      contexts: [0, 1, 2],
+    });
+    expect(() => discordCommands(new Map([...registry, ['library', command('library', z.object({}))]]))).toThrow(
+      "discord: /library is the adapter's own (the team's library); rename the command",
+    );
   });
 
   it('refuses names and descriptions Discord would refuse, naming the command and option', () => {
@@ -146,7 +171,8 @@ describe('discordCommands', () => {
 
   it('accepts the real registry', () => {
     const json = discordCommands(registry);
-    expect(json.length).toBe([...registry.values()].filter((c) => !c.hidden).length + 1);
+    // Each visible command, "Find source", /library and "Add to library".
+    expect(json.length).toBe([...registry.values()].filter((c) => !c.hidden).length + 3);
   });
 });
 

@@ -587,8 +587,9 @@ describe('deploy:discord', () => {
     expect(put.body).toEqual(discordCommands(registry, 'global'));
     const body = put.body as Array<{ name: string; type: number; name_localizations?: Record<string, string>; options?: Array<Record<string, unknown>> }>;
     const names = [...registry.values()].filter((c) => !c.hidden).map((c) => c.name);
-    expect(body.map((c) => c.name)).toEqual([...names, 'Find source']);
-    expect(body.at(-1)).toEqual({
+    const own = ['Find source', 'library', 'Add to library'];
+    expect(body.map((c) => c.name)).toEqual([...names, ...own]);
+    expect(body.at(-3)).toEqual({
       type: 3,
       name: 'Find source',
       name_localizations: { 'zh-CN': '查找出处', 'zh-TW': '查找出處' },
@@ -596,7 +597,7 @@ describe('deploy:discord', () => {
       contexts: [0, 1, 2],
     });
     for (const command of body) expect(command).toMatchObject({ integration_types: [0, 1], contexts: [0, 1, 2] });
-    for (const command of body.slice(0, -1)) {
+    for (const command of body.slice(0, -3)) {
       expect(command.options?.at(-1)).toEqual({
         type: 5,
         name: 'private',
@@ -622,7 +623,7 @@ describe('deploy:discord', () => {
     const id = fake.applicationId;
     expect(run.stdout).toBe(
       [
-        `deploy:discord: registered ${body.length} commands for everywhere (global; Discord may take a while to show them): ${[...names, 'Find source'].join(', ')}`,
+        `deploy:discord: registered ${body.length} commands for everywhere (global; Discord may take a while to show them): ${[...names, ...own].join(', ')}`,
         'deploy:discord: no commands in the other scope to remove',
         `deploy:discord: add to a server: https://discord.com/oauth2/authorize?client_id=${id}&scope=bot+applications.commands&permissions=2147502080&integration_type=0`,
         `deploy:discord: add to your own account (use it anywhere): https://discord.com/oauth2/authorize?client_id=${id}&scope=applications.commands&integration_type=1`,
@@ -636,7 +637,7 @@ describe('deploy:discord', () => {
     const all = [...registry.values()]
       .filter((c) => !c.hidden)
       .map((c) => c.name)
-      .concat('Find source');
+      .concat('Find source', 'library', 'Add to library');
     fake.botGuilds = [guild];
     expect((await deploy('')).code).toBe(0);
     const toServer = await deploy(guild);

@@ -306,6 +306,25 @@ describe('fake Discord', () => {
     });
   });
 
+  describe('attachments on the CDN', () => {
+    it('serves an attachment’s bytes at its signed URL, with its length and type', async () => {
+      const file = fake.attachment('issue.pdf', new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d]), 'application/pdf');
+      const response = await fetch(file.url);
+      expect([response.status, response.headers.get('content-type'), response.headers.get('content-length')]).toEqual([200, 'application/pdf', '5']);
+      expect(new Uint8Array(await response.arrayBuffer())).toEqual(new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d]));
+      expect(file).toMatchObject({ filename: 'issue.pdf', size: 5, proxy_url: file.url, content_type: 'application/pdf' });
+    });
+
+    it('answers 404 to a URL without its signature, as the CDN does', async () => {
+      const file = fake.attachment('issue.pdf', new Uint8Array([1, 2, 3]));
+      const unsigned = new URL(file.url);
+      unsigned.search = '';
+      const response = await fetch(unsigned);
+      expect([response.status, await response.text()]).toEqual([404, 'This content is no longer available.']);
+      expect(fake.cdnRequests.items.at(-1)).toMatchObject({ path: unsigned.pathname, served: false });
+    });
+  });
+
   describe('command registration', () => {
     const put = async (body: unknown, where = `/applications/${fake.applicationId}/commands`) => call('PUT', where, body, { authorization: 'Bot fake-token' });
     const slash = (extra: Json = {}) => ({ type: 1, name: 'q', description: 'd', ...extra });
@@ -335,6 +354,12 @@ describe('fake Discord', () => {
         '0.options.1: Required options must be placed before non-required options',
       ],
       ['an option with an uppercase name', [slash({ options: [option({ name: 'Query' })] })], '0.options.0.name: Command name is invalid'],
+      [
+        'default_member_permissions not a bitfield',
+        [slash({ default_member_permissions: 'ManageGuild' })],
+        '0.default_member_permissions: Could not interpret "ManageGuild" as a permission bitfield.',
+      ],
+      ['default_member_permissions as a number', [slash({ default_member_permissions: 32 })], '0.default_member_permissions: Must be a string.'],
       [
         'more than 25 options',
         [slash({ options: Array.from({ length: 26 }, (_, i) => option({ name: `o${i}` })) })],

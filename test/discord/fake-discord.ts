@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -85,6 +86,18 @@ export interface FakeWhere {
   guildLocale?: string;
   /** In a server, the interaction comes from a public thread (channel type 11) of the channel. */
   thread?: boolean;
+  /** In a server, the IDs of the member's roles (`member.roles`); see `guildRoles` for their names. */
+  roles?: string[];
+}
+
+/** An attachment as Discord puts it in a message or in `resolved.attachments` (resources/message.mdx, Attachment Object). */
+export interface FakeAttachment {
+  id: string;
+  filename: string;
+  size: number;
+  url: string;
+  proxy_url: string;
+  content_type?: string;
 }
 
 /** A message as the fake keeps it: what users see, and who. */
@@ -256,6 +269,12 @@ export class FakeDiscord {
   botGuilds: string[] = [];
   /** Interactions whose 3 s window has passed: Discord answers their callbacks with 404 Unknown interaction. */
   private readonly expired = new Set<string>();
+  /** The server's roles, as GET /guilds/{id}/roles lists them (names are what LIBRARY_ROLE matches). */
+  guildRoles: Array<{ id: string; name: string }> = [];
+  /** Files uploaded to the CDN, by path; each URL is valid only with the signature the fake issued. */
+  private readonly cdnFiles = new Map<string, { bytes: Uint8Array; contentType: string | undefined; signature: string }>();
+  /** Every request for a CDN file, by path, and whether it was served. */
+  readonly cdnRequests = new AwaitableLog<{ path: string; served: boolean; headers: IncomingMessage['headers'] }>();
 
   private constructor(options: FakeDiscordOptions) {
     this.applicationId = options.applicationId ?? '100000000000000001';
@@ -304,6 +323,33 @@ export class FakeDiscord {
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /**
+   * A file uploaded to a channel, served from the fake's CDN as Discord's is: a signed URL
+   * (`ex`, `is`, `hm`, "Attachment CDN URLs", reference.mdx), without which the CDN answers 404
+   * and "This content is no longer available.".
+   */
+  attachment(filename: string, bytes: Uint8Array, contentType?: string): FakeAttachment {
+    const id = snowflake(Date.now(), this.nextId++);
+    const path = `/attachments/${CHANNEL_ID}/${id}/${encodeURIComponent(filename)}`;
+    const signature = randomBytes(16).toString('hex');
+    this.cdnFiles.set(path, { bytes, contentType, signature });
+    const expires = Math.floor(Date.now() / 1000) + 86_400;
+    const url = `http://127.0.0.1:${this.port}${path}?ex=${expires.toString(16)}&is=${Math.floor(Date.now() / 1000).toString(16)}&hm=${signature}&`;
+    return { id, filename, size: bytes.byteLength, url, proxy_url: url, ...(contentType ? { content_type: contentType } : {}) };
+  }
+
+  /** Serves a CDN file to a signed GET, with its length and type as the CDN gives them. */
+  private serveCdn(req: IncomingMessage, url: URL, res: ServerResponse): void {
+    const file = this.cdnFiles.get(url.pathname);
+    const served = req.method === 'GET' && file !== undefined && url.searchParams.get('hm') === file.signature;
+    this.cdnRequests.push({ path: url.pathname, served, headers: req.headers });
+    if (!served || !file) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('This content is no longer available.');
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.contentType ?? 'application/octet-stream', 'content-length': String(file.bytes.byteLength) }).end(file.bytes);
   }
 
   // ── gateway ────────────────────────────────────────────────────────────────
@@ -506,7 +552,7 @@ export class FakeDiscord {
           : { id: CHANNEL_ID, type: 0, guild_id: GUILD_ID, name: 'research' },
         member: {
           user: apiUser,
-          roles: [],
+          roles: where.roles ?? [],
           permissions: where.memberPermissions ?? GUILD_PERMISSIONS,
           joined_at: '2025-01-01T00:00:00.000Z',
           deaf: false,
@@ -549,14 +595,24 @@ export class FakeDiscord {
     /** Answer its callbacks as Discord does once the 3 s window has passed. */
     expired?: boolean;
     where?: FakeWhere;
+    /** The subcommand (`/library add`): the options then sit inside it, as Discord nests them. */
+    subcommand?: string;
+    /** Attachment options (type 11), by name: their IDs as values, the attachments in `resolved.attachments`. */
+    attachments?: Record<string, FakeAttachment>;
   }): { id: string; token: string } {
+    const attachments = Object.entries(input.attachments ?? {});
+    const options = [
+      ...Object.entries(input.options ?? {}).map(([name, value]) => ({ name, type: optionType(value), value })),
+      ...attachments.map(([name, a]) => ({ name, type: 11, value: a.id })),
+    ];
     const payload = {
       ...this.base(2, input.user, input.locale ?? 'en-US', input.createdAt ?? Date.now(), input.where),
       data: {
         id: '400000000000000001',
         name: input.name,
         type: 1,
-        options: Object.entries(input.options ?? {}).map(([name, value]) => ({ name, type: optionType(value), value })),
+        options: input.subcommand ? [{ name: input.subcommand, type: 1, options }] : options,
+        ...(attachments.length > 0 ? { resolved: { attachments: Object.fromEntries(attachments.map(([, a]) => [a.id, a])) } } : {}),
       },
     };
     if (input.expired) this.expired.add(payload.id);
@@ -572,22 +628,24 @@ export class FakeDiscord {
     user: FakeUser;
     locale?: string;
     where?: FakeWhere;
+    subcommand?: string;
   }): {
     id: string;
     token: string;
   } {
+    const options = Object.entries(input.options ?? {}).map(([name, value]) => ({
+      name,
+      type: optionType(value),
+      value,
+      ...(name === input.focused ? { focused: true } : {}),
+    }));
     const payload = {
       ...this.base(4, input.user, input.locale ?? 'en-US', Date.now(), input.where),
       data: {
         id: '400000000000000001',
         name: input.name,
         type: 1,
-        options: Object.entries(input.options ?? {}).map(([name, value]) => ({
-          name,
-          type: optionType(value),
-          value,
-          ...(name === input.focused ? { focused: true } : {}),
-        })),
+        options: input.subcommand ? [{ name: input.subcommand, type: 1, options }] : options,
       },
     };
     this.dispatch('INTERACTION_CREATE', payload);
@@ -620,7 +678,16 @@ export class FakeDiscord {
   }
 
   /** Dispatches the message context-menu command `name` on a message with the given content. */
-  messageCommand(input: { name: string; content: string; author: FakeUser; user: FakeUser; locale?: string; where?: FakeWhere }): {
+  messageCommand(input: {
+    name: string;
+    content: string;
+    author: FakeUser;
+    user: FakeUser;
+    locale?: string;
+    where?: FakeWhere;
+    /** Files the message carries, from `attachment()`. */
+    attachments?: FakeAttachment[];
+  }): {
     id: string;
     token: string;
   } {
@@ -636,6 +703,7 @@ export class FakeDiscord {
           messages: {
             [target]: this.messageObject(target, {
               content: input.content,
+              attachments: input.attachments ?? [],
               author: { id: input.author.id, username: input.author.username, discriminator: '0', global_name: null, avatar: null },
             }),
           },
@@ -675,6 +743,10 @@ export class FakeDiscord {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname.startsWith('/attachments/')) {
+      this.serveCdn(req, url, res);
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
@@ -761,6 +833,24 @@ export class FakeDiscord {
       }));
       this.commands.set(route, stored);
       return { status: 200, body: stored };
+    }
+    const roles = /^\/guilds\/(\d+)\/roles$/u.exec(route);
+    if (method === 'GET' && roles) {
+      if (!authorized) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
+      if (roles[1] !== GUILD_ID) return { status: 404, body: { message: 'Unknown Guild', code: 10004 } };
+      return {
+        status: 200,
+        body: this.guildRoles.map((r, position) => ({
+          ...r,
+          color: 0,
+          hoist: false,
+          position,
+          permissions: '0',
+          managed: false,
+          mentionable: false,
+          flags: 0,
+        })),
+      };
     }
     if (method === 'GET' && route === '/users/@me/guilds') {
       if (!authorized) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
@@ -1139,6 +1229,11 @@ export function commandsProblem(body: unknown, scope: { global: boolean; userIns
     // Names are unique per type within a scope.
     if (names.has(`${type}:${name}`)) return `${i}.name: Application command names must be unique`;
     names.add(`${type}:${name}`);
+    // "Set of permissions represented as a bit set" (application-commands.mdx): a string of digits, or null.
+    if (c.default_member_permissions !== undefined && c.default_member_permissions !== null && !/^\d+$/u.test(String(c.default_member_permissions))) {
+      return `${i}.default_member_permissions: Could not interpret "${String(c.default_member_permissions)}" as a permission bitfield.`;
+    }
+    if (typeof c.default_member_permissions === 'number') return `${i}.default_member_permissions: Must be a string.`;
     if (!scope.global && (c.integration_types !== undefined || c.contexts !== undefined)) {
       return `${i}.${c.integration_types !== undefined ? 'integration_types' : 'contexts'}: Only global commands take integration types and contexts.`;
     }

@@ -958,7 +958,7 @@ describe('Slack installed to several workspaces through OAuth (HTTP mode)', () =
     const location = new URL(install.headers.get('location') ?? '');
     expect(location.pathname).toBe('/oauth/v2/authorize');
     expect(location.searchParams.get('client_id')).toBe(CLIENT.clientId);
-    expect(location.searchParams.get('scope')).toBe('app_mentions:read,chat:write,commands,users:read');
+    expect(location.searchParams.get('scope')).toBe('app_mentions:read,chat:write,commands,files:read,users:read');
     const state = location.searchParams.get('state') ?? '';
     expect(state).not.toBe('');
     const cookie = (install.headers.get('set-cookie') ?? '').split(';')[0] ?? '';

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appUninstalled, FAKE_CHANNEL, FAKE_TEAM, FakeSlack, SECOND_TEAM, tokensRevoked } from './fake-slack.js';
+import { appUninstalled, FAKE_CHANNEL, FAKE_TEAM, FakeSlack, SECOND_TEAM, SIGN_IN_PAGE, tokensRevoked } from './fake-slack.js';
 
 /*
  * The fake refuses what Slack refuses: each rule it enforces is shown here refusing the bad
@@ -215,5 +215,39 @@ describe('fake Slack: response_url', () => {
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ ok: false, error: 'invalid_blocks' });
     for (let i = 0; i < 5; i++) expect(await post('bad', { text: `post ${i}` })).toBe(200);
+  });
+});
+
+describe('fake Slack: files and who is an admin', () => {
+  it('users.info says who is an admin and who an owner (an owner is an admin too)', async () => {
+    fake.admins.add('U0ADMIN');
+    fake.owners.add('U0OWNER');
+    expect(await call('users.info', { user: 'U0ADMIN' })).toMatchObject({ user: { is_admin: true, is_owner: false } });
+    expect(await call('users.info', { user: 'U0OWNER' })).toMatchObject({ user: { is_admin: true, is_owner: true } });
+    expect(await call('users.info', { user: 'U0MEMBER' })).toMatchObject({ user: { is_admin: false, is_owner: false } });
+  });
+
+  it('serves url_private_download only with the workspace’s bot token, and the sign-in page otherwise', async () => {
+    const file = fake.upload('issue.pdf', new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d]), 'application/pdf');
+    const get = (headers: Record<string, string> = {}) => fetch(file.url_private_download, { headers });
+    const served = await get({ authorization: `Bearer ${BOT_TOKEN}` });
+    expect([served.status, served.headers.get('content-type'), served.headers.get('content-length')]).toEqual([200, 'application/pdf', '5']);
+    expect(new Uint8Array(await served.arrayBuffer())).toEqual(new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d]));
+    for (const headers of [{}, { authorization: 'Bearer xoxb-someone-else' }, { authorization: BOT_TOKEN }] as Array<Record<string, string>>) {
+      const refused = await get(headers);
+      expect([refused.status, refused.headers.get('content-type'), await refused.text()]).toEqual([200, 'text/html; charset=utf-8', SIGN_IN_PAGE]);
+    }
+    expect(fake.fileRequests.items.map((r) => r.served)).toEqual([true, false, false, false]);
+  });
+
+  it('serves no file to a token without files:read', async () => {
+    const narrow = await FakeSlack.start({ botToken: BOT_TOKEN, appToken: APP_TOKEN, scopes: ['chat:write', 'commands'] });
+    try {
+      const file = narrow.upload('issue.txt', new TextEncoder().encode('text'), 'text/plain');
+      const response = await fetch(file.url_private_download, { headers: { authorization: `Bearer ${BOT_TOKEN}` } });
+      expect(await response.text()).toBe(SIGN_IN_PAGE);
+    } finally {
+      await narrow.close();
+    }
   });
 });

@@ -110,8 +110,30 @@ export const FAILING_RESPONSE_PREFIX = 'expired-';
 export const RESPONSE_URL_MAX_POSTS = 5;
 export const RESPONSE_URL_WINDOW_MS = 30 * 60_000;
 
-/** The bot scopes an installation grants unless a test says otherwise: the manifest's four. */
-export const DEFAULT_BOT_SCOPES = ['app_mentions:read', 'chat:write', 'commands', 'users:read'] as const;
+/** The bot scopes an installation grants unless a test says otherwise: the manifest's five. */
+export const DEFAULT_BOT_SCOPES = ['app_mentions:read', 'chat:write', 'commands', 'files:read', 'users:read'] as const;
+
+/**
+ * Slack's sign-in page, which is what `url_private_download` answers without the bot token, with
+ * another workspace's, or with one lacking files:read (Slack Platform Blog, "Important Changes
+ * to Files in the Web API", 2015): a web page with status 200, not the file.
+ */
+export const SIGN_IN_PAGE = '<!DOCTYPE html><html lang="en"><head><title>Slack</title></head><body><h1>Sign in to your workspace</h1></body></html>';
+
+/** A file as Slack puts it in a message's `files` (docs.slack.dev/reference/objects/file-object): what the bot reads of it. */
+export interface FakeFile {
+  id: string;
+  name: string;
+  title: string;
+  mimetype: string;
+  filetype: string;
+  size: number;
+  url_private: string;
+  url_private_download: string;
+  permalink: string;
+  mode: 'hosted';
+  is_external: false;
+}
 
 /**
  * The Web API methods the fake models, each with the token it takes and the scope it needs
@@ -182,6 +204,13 @@ export class FakeSlack {
   readonly connections = new Recorder<WebSocket>();
   /** Users' Slack locales as users.info reports them (`zh-CN`); others are `en-US`. */
   readonly locales = new Map<string, string>();
+  /** Workspace admins and owners, as users.info reports them (`is_admin`, `is_owner`); an owner is an admin too. */
+  readonly admins = new Set<string>();
+  readonly owners = new Set<string>();
+  /** Files uploaded to the workspace, by path, served at their url_private_download. */
+  private readonly files = new Map<string, { bytes: Uint8Array; mimetype: string; team: string }>();
+  /** Every request for a file: its path, the token it came with, and whether the file was served. */
+  readonly fileRequests = new Recorder<{ path: string; token: string | undefined; served: boolean }>();
 
   private readonly server: Server;
   private readonly wss: WebSocketServer;
@@ -248,6 +277,45 @@ export class FakeSlack {
   /** Sockets the app has closed. */
   readonly closed = new Recorder<WebSocket>();
 
+  /** A file uploaded to the workspace (`team`), as a message's `files` carries it. */
+  upload(name: string, bytes: Uint8Array, mimetype: string, team = FAKE_TEAM.id): FakeFile {
+    const id = `F${randomUUID().replace(/-/gu, '').slice(0, 10).toUpperCase()}`;
+    const path = `/files-pri/${team}-${id}/download/${encodeURIComponent(name)}`;
+    this.files.set(path, { bytes, mimetype, team });
+    return {
+      id,
+      name,
+      title: name,
+      mimetype,
+      filetype: name.split('.').pop() ?? '',
+      size: bytes.byteLength,
+      url_private: `${this.base}/files-pri/${team}-${id}/${encodeURIComponent(name)}`,
+      url_private_download: `${this.base}${path}`,
+      permalink: `https://${FAKE_TEAM.domain}.slack.com/files/U0BOB/${id}/${encodeURIComponent(name)}`,
+      mode: 'hosted',
+      is_external: false,
+    };
+  }
+
+  /**
+   * Serves a file at its url_private_download only with `Authorization: Bearer` and a bot token
+   * of the file's workspace that has files:read; anything else gets the sign-in page.
+   */
+  private serveFile(req: IncomingMessage, path: string, res: ServerResponse): void {
+    const header = req.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
+    const file = this.files.get(path);
+    const scopes = this.options.scopes ?? DEFAULT_BOT_SCOPES;
+    const served =
+      req.method === 'GET' && file !== undefined && token !== undefined && this.botTokens.get(token) === file.team && scopes.includes('files:read');
+    this.fileRequests.push({ path, token, served });
+    if (!served || !file) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(SIGN_IN_PAGE);
+      return;
+    }
+    res.writeHead(200, { 'content-type': file.mimetype, 'content-length': String(file.bytes.byteLength) }).end(file.bytes);
+  }
+
   /** A channel the bot is not in (or, with `member`, one it is in). */
   addChannel(id: string, member = false): void {
     this.channels.add(id);
@@ -302,6 +370,10 @@ export class FakeSlack {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.base);
+    if (url.pathname.startsWith('/files-pri/')) {
+      this.serveFile(req, url.pathname, res);
+      return;
+    }
     const body = await readBody(req);
     const respond = (data: unknown) => {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(data));
@@ -459,6 +531,8 @@ export class FakeSlack {
         real_name: user.toLowerCase(),
         tz: 'Asia/Shanghai',
         is_bot: false,
+        is_admin: this.admins.has(user) || this.owners.has(user),
+        is_owner: this.owners.has(user),
         ...(withLocale ? { locale } : {}),
         profile: { display_name: user.toLowerCase(), real_name: user.toLowerCase() },
       },
@@ -604,14 +678,20 @@ export function blockAction(button: ClickedButton, responseUrl: string, userId =
 }
 
 /** The "Find source" message shortcut used on a message with `text`. */
-export function messageShortcut(callbackId: string, text: string, responseUrl: string | undefined, userId = 'U0ALICE'): Record<string, unknown> {
+export function messageShortcut(
+  callbackId: string,
+  text: string,
+  responseUrl: string | undefined,
+  userId = 'U0ALICE',
+  files?: FakeFile[],
+): Record<string, unknown> {
   return {
     type: 'message_action',
     callback_id: callbackId,
     trigger_id: `trigger-${randomUUID()}`,
     message_ts: '1700000000.000300',
     ...(responseUrl ? { response_url: responseUrl } : {}),
-    message: { type: 'message', user: 'U0BOB', ts: '1700000000.000300', text },
+    message: { type: 'message', user: 'U0BOB', ts: '1700000000.000300', text, ...(files ? { files, upload: true } : {}) },
     user: { id: userId, name: 'alice', team_id: FAKE_TEAM.id },
     channel: FAKE_CHANNEL,
     team: FAKE_TEAM,
@@ -673,7 +753,10 @@ export async function postSignedEvent(url: string, event: Record<string, unknown
 export const FAST_SOCKET: SocketTuning = { clientPingTimeoutMs: 500, retryConfig: { retries: 100, factor: 1, minTimeout: 20, maxTimeout: 100 } };
 
 /** An `app_mention` event as the Events API delivers it (the envelope payload in Socket Mode, the body over HTTP). */
-export function appMention(text: string, options: { ts: string; threadTs?: string; userId?: string; channel?: string }): Record<string, unknown> {
+export function appMention(
+  text: string,
+  options: { ts: string; threadTs?: string; userId?: string; channel?: string; files?: FakeFile[] },
+): Record<string, unknown> {
   return {
     token: 'deprecated-verification-token',
     team_id: FAKE_TEAM.id,
@@ -690,6 +773,8 @@ export function appMention(text: string, options: { ts: string; threadTs?: strin
       ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
       channel: options.channel ?? FAKE_CHANNEL.id,
       event_ts: options.ts,
+      // A mention in a message with files: "files" and "upload" (bolt-js #2056).
+      ...(options.files ? { files: options.files, upload: true } : {}),
     },
   };
 }

@@ -7,6 +7,7 @@ import { DEFAULT_SLACK_COMMAND, PROJECT_ROOT, parseConfig } from '../../src/conf
 import type { Command } from '../../src/core/dispatch/command.js';
 import { GENERIC_COMMAND_WORDS, SLACK_BUILT_IN_COMMANDS } from '../../src/slack/built-in.js';
 import {
+  ADD_TO_LIBRARY_CALLBACK_ID,
   buildManifest,
   FIND_SOURCE_CALLBACK_ID,
   formatManifest,
@@ -35,6 +36,8 @@ describe('Slack manifest', () => {
       },
     ]);
     for (const c of [...registry.values()].filter((x) => !x.hidden)) expect(subcommandsHint(registry)).toContain(c.name);
+    // The team's library is the adapter's own subcommand, not the registry's.
+    expect(subcommandsHint(registry)).toMatch(/ \| library$/u);
     expect(subcommandsHint(registry).length).toBeLessThanOrEqual(100);
   });
 
@@ -54,7 +57,7 @@ describe('Slack manifest', () => {
   });
 
   it('asks for the scopes it uses, app_mention and the two uninstall events, in Socket Mode with interactivity and the shortcut', () => {
-    expect(socket.oauth_config.scopes.bot).toEqual(['app_mentions:read', 'chat:write', 'commands', 'users:read']);
+    expect(socket.oauth_config.scopes.bot).toEqual(['app_mentions:read', 'chat:write', 'commands', 'files:read', 'users:read']);
     expect(socket.settings).toEqual({
       event_subscriptions: { bot_events: ['app_mention', 'app_uninstalled', 'tokens_revoked'] },
       interactivity: { is_enabled: true },
@@ -64,6 +67,12 @@ describe('Slack manifest', () => {
     });
     expect(socket.features.shortcuts).toEqual([
       { name: 'Find source', type: 'message', callback_id: FIND_SOURCE_CALLBACK_ID, description: 'Find where the words of this message stand in the essays' },
+      {
+        name: 'Add to library',
+        type: 'message',
+        callback_id: ADD_TO_LIBRARY_CALLBACK_ID,
+        description: 'Add the PDF or text file of this message to the team’s library',
+      },
     ]);
   });
 
@@ -75,14 +84,14 @@ describe('Slack manifest', () => {
     expect(http.settings.interactivity).toEqual({ is_enabled: true, request_url: url });
     expect(http.settings.socket_mode_enabled).toBe(false);
     // One workspace: no OAuth, so no redirect URL to keep.
-    expect(http.oauth_config).toEqual({ scopes: { bot: ['app_mentions:read', 'chat:write', 'commands', 'users:read'] } });
+    expect(http.oauth_config).toEqual({ scopes: { bot: ['app_mentions:read', 'chat:write', 'commands', 'files:read', 'users:read'] } });
   });
 
   it('with PUBLIC_URL and OAuth, the HTTP manifest carries the redirect URL /slack/install sends Slack back to', () => {
     const http = buildManifest(registry, { command: '/yinzheng', publicUrl: 'https://bot.example.org/', oauth: true });
     expect(http.oauth_config).toEqual({
       redirect_urls: ['https://bot.example.org/slack/oauth_redirect'],
-      scopes: { bot: ['app_mentions:read', 'chat:write', 'commands', 'users:read'] },
+      scopes: { bot: ['app_mentions:read', 'chat:write', 'commands', 'files:read', 'users:read'] },
     });
     expect(http.oauth_config.redirect_urls?.[0]).toBe(`https://bot.example.org${SLACK_REDIRECT_PATH}`);
     // Socket Mode has no redirect (OAuth installs are HTTP only).
@@ -136,6 +145,6 @@ describe('Slack manifest', () => {
           ['context', hidden],
         ]),
       ),
-    ).toBe('quote');
+    ).toBe('quote | library');
   });
 });

@@ -15,6 +15,12 @@ export interface Requester {
   locale: Locale;
   /** How commands are typed there, when not `/name` (Slack: `/yinzheng name`). */
   invocation?: string;
+  /**
+   * Whose library the request reaches: the team key of src/core/library/team.ts (a Discord
+   * server, a Discord user's DMs, a Slack workspace), or null (or absent, for the console and
+   * the CLI) for the operator's corpus alone.
+   */
+  team?: string | null;
 }
 
 export interface Logger {
@@ -30,9 +36,26 @@ export interface Library {
   index: CorpusIndex;
 }
 
+/**
+ * The seam where each team's library is served: which Library a requester's team sees, and a
+ * word when a team's files change. The per-team index lives behind it; without it every team
+ * sees the one library.
+ */
+export interface TeamLibraries {
+  /** The library `team` (a team key, or null for none) sees. */
+  for(team: string | null): Library;
+  /** A team's files changed (an add or a remove): what it sees must follow. */
+  changed(team: string): void;
+}
+
 export interface Bot {
   readonly commands: ReadonlyMap<string, Command>;
+  /** The operator's library: what a request with no team sees. */
   library(): Library;
+  /** The library a team sees: the operator's unless `libraries` says otherwise. */
+  libraryFor(team: string | null | undefined): Library;
+  /** Says that a team's files changed, so that what it sees follows. */
+  libraryChanged(team: string): void;
   /** Swaps in a new corpus and index at once. */
   replaceLibrary(next: Library): void;
   /** Runs a command on raw option values (from a slash command or the CLI). Never throws. */
@@ -60,6 +83,8 @@ export interface BotOptions {
    * to the query that needs it.
    */
   warmEssays?: boolean;
+  /** Each team's library (see TeamLibraries); every team sees `library` when absent. */
+  libraries?: TeamLibraries;
 }
 
 export function createBot(options: BotOptions): Bot {
@@ -71,10 +96,11 @@ export function createBot(options: BotOptions): Bot {
   };
   warm(library);
   const limiter = options.rateLimit ? createRateLimiter(options.rateLimit) : null;
+  const libraryFor = (team: string | null | undefined): Library => (options.libraries ? options.libraries.for(team ?? null) : library);
 
   function execute(name: string, who: Requester, toInput: (command: Command) => Record<string, unknown>, text: unknown): Reply {
     const started = performance.now();
-    const current = library;
+    const current = libraryFor(who.team);
     const command = commands.get(name);
     const wait = limiter && (who.platform === 'discord' || who.platform === 'slack') ? limiter.take(`${who.platform}:${who.userId}`) : 0;
     const words = wordsFor(who.locale).errors;
@@ -116,6 +142,10 @@ export function createBot(options: BotOptions): Bot {
   return {
     commands,
     library: () => library,
+    libraryFor,
+    libraryChanged(team) {
+      options.libraries?.changed(team);
+    },
     replaceLibrary(next) {
       library = next;
       warm(next);

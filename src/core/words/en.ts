@@ -212,6 +212,17 @@ export const en = {
     slashDescription: 'Quote, attribute and cite the essays word for word (help lists the subcommands)',
     appDescription: '引证 — quotes, attributes and cites scholarly essays, word for word.',
     privateOption: { name: 'private', description: 'Only you see the answer' },
+    addToLibrary: 'Add to library',
+    addToLibraryDescription: 'Add the PDF or text file of this message to the team’s library',
+    /** Discord's `/library` and its subcommands (descriptions at most 100 characters). */
+    libraryCommand: {
+      description: 'The team’s own essays: add, list, remove or check the files',
+      add: { description: 'Add a PDF or UTF-8 text file of essays to the team’s library' },
+      list: { description: 'List the team’s files, who added each and when' },
+      remove: { description: 'Remove a file from the team’s library' },
+      check: { description: 'Say what corpus:check finds in each of the team’s files' },
+      file: { name: 'file', add: 'The journal’s PDF, or the essays as UTF-8 text (.txt)', remove: 'The file to remove, as list names it' },
+    },
   },
   /**
    * What an operator reads at the terminal: the CLI's and `npm start`'s usage and errors, the
@@ -438,6 +449,28 @@ With none, it opens a local console on the corpus (also fed by a pipe).`,
       unsaved: 'The library could not be saved, so nothing was changed. Try again later; the bot’s operator has the details in the log.',
       /** A file the parser yields no essay from: corpus:check's lines follow. */
       unreadable: (lines: string[]) => `Not added: the bot cannot quote anything in this file.\n${lines.join('\n')}`,
+    },
+    /** What the chat commands on a team's library answer. */
+    chat: {
+      title: 'The team’s library',
+      added: (file: string) => `Added ${file} to the team’s library. What corpus:check finds in it:`,
+      removed: (file: string) => `Removed ${file} from the team’s library.`,
+      empty: 'The team’s library has no files yet.',
+      entry: (file: string, megabytes: string, by: string, at: string) => `${file} (${megabytes} MB), added by ${by} on ${at}`,
+      total: (files: number, used: string, max: string) => `${files} ${files === 1 ? 'file' : 'files'}, ${used} MB of ${max} MB`,
+      /** A UTC time as list shows it. */
+      at: (date: string, time: string) => `${date} ${time} UTC`,
+      checked: (files: number) => `What corpus:check finds in the team’s ${files} ${files === 1 ? 'file' : 'files'}:`,
+      missing: (file: string) => `${file}: the manifest names it, but its bytes cannot be read.`,
+      noAttachment: 'That message has no .pdf or .txt file attached. Use Add to library on a message that carries the journal’s PDF or a UTF-8 text file.',
+      whoMay: {
+        discord: (role: string | undefined) =>
+          `Only members with Manage Server${role ? ` or the ${role} role` : ''} may change this server’s library. Ask one of them to add the file.`,
+        slack: (named: boolean) =>
+          `Only this workspace’s admins and owners${named ? ', and the people the bot’s operator named,' : ''} may change its library. Ask one of them to add the file.`,
+      },
+      slackUsage: (command: string) =>
+        `${command} library list | remove <file> | check. To add a file, use the Add to library shortcut on a message that carries it, or write @yinzheng add in the message you attach it to.`,
     },
   },
   errors: {

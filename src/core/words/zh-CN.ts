@@ -185,6 +185,16 @@ export const zhCN = {
     slashDescription: '逐字引用、溯源、引证文章（help 列出子命令）',
     appDescription: '引证 — 逐字引用、溯源、引证学术文章。',
     privateOption: { name: '私密', description: '仅自己可见' },
+    addToLibrary: '加入文库',
+    addToLibraryDescription: '把这条消息中的 PDF 或文本文件加入团队的文库',
+    libraryCommand: {
+      description: '团队自己的文章：添加、列出、删除或检查文件',
+      add: { description: '把一份 PDF 或 UTF-8 文本文件加入团队的文库' },
+      list: { description: '列出团队的文件，以及各由谁、何时添加' },
+      remove: { description: '从团队的文库中删除一个文件' },
+      check: { description: '说明 corpus:check 在团队各文件中找到的内容' },
+      file: { name: '文件', add: '期刊的 PDF，或 UTF-8 文本（.txt）形式的文章', remove: '要删除的文件，名称同 list 所列' },
+    },
   },
   operator: {
     cli: {
@@ -378,6 +388,24 @@ SLACK_APP_TOKEN 或 SLACK_SIGNING_SECRET，机器人即在这些平台上线。
         files.length > 0 ? `文库中没有名为 ${file} 的文件。现有文件：${files.join('、')}。` : `文库中没有名为 ${file} 的文件：文库是空的。`,
       unsaved: '无法保存文库，因此未做任何更改。请稍后重试；详情见机器人运维者的日志。',
       unreadable: (lines: string[]) => `未添加：机器人无法引用此文件中的任何内容。\n${lines.join('\n')}`,
+    },
+    chat: {
+      title: '团队的文库',
+      added: (file: string) => `已把 ${file} 加入团队的文库。corpus:check 在其中找到：`,
+      removed: (file: string) => `已从团队的文库中删除 ${file}。`,
+      empty: '团队的文库中还没有文件。',
+      entry: (file: string, megabytes: string, by: string, at: string) => `${file}（${megabytes} MB），${by} 于 ${at} 添加`,
+      total: (files: number, used: string, max: string) => `共 ${files} 个文件，占用 ${used} MB（上限 ${max} MB）`,
+      at: (date: string, time: string) => `${date} ${time}（UTC）`,
+      checked: (files: number) => `corpus:check 在团队的 ${files} 个文件中找到：`,
+      missing: (file: string) => `${file}：清单中有此文件，但无法读取其内容。`,
+      noAttachment: '这条消息没有附带 .pdf 或 .txt 文件。请在附有期刊 PDF 或 UTF-8 文本文件的消息上使用“加入文库”。',
+      whoMay: {
+        discord: (role: string | undefined) => `只有拥有“管理服务器”权限${role ? `或 ${role} 身份组` : ''}的成员可以更改本服务器的文库。请联系他们添加此文件。`,
+        slack: (named: boolean) => `只有本工作区的管理员和所有者${named ? '，以及机器人运维者指定的成员，' : ''}可以更改其文库。请联系他们添加此文件。`,
+      },
+      slackUsage: (command: string) =>
+        `${command} library list | remove <文件> | check。添加文件：在附有该文件的消息上使用“加入文库”快捷操作，或在附上文件的消息中写 @yinzheng add。`,
     },
   },
   errors: {

@@ -1,5 +1,6 @@
 import type { AutocompleteInteraction, Interaction } from 'discord.js';
 import { truncate } from '../../core/reply/split.js';
+import { teamOf } from '../library.js';
 import type { DiscordDeps, InteractionRouter } from './deps.js';
 
 const AUTOCOMPLETE_MAX = 25;
@@ -12,7 +13,8 @@ export function register(router: InteractionRouter, deps: DiscordDeps): void {
     async (interaction) => {
       const focused = interaction.options.getFocused(true);
       const kind = deps.specs.get(interaction.commandName)?.find((s) => s.name === focused.name)?.autocomplete;
-      const choices = kind ? deps.bot.library().index.complete(kind, String(focused.value), AUTOCOMPLETE_MAX) : [];
+      // From the library the asker's team sees, as their command will be answered from.
+      const choices = kind ? deps.bot.libraryFor(teamOf(interaction).key).index.complete(kind, String(focused.value), AUTOCOMPLETE_MAX) : [];
       await interaction.respond(
         choices
           // A value Discord would refuse cannot be shortened without changing what it selects.

@@ -1,6 +1,7 @@
 import type { Interaction } from 'discord.js';
 import type { Bot, Logger } from '../../core/dispatch/bot.js';
 import type { OptionSpec } from '../../core/dispatch/command.js';
+import type { LibraryDesk } from '../../core/library/desk.js';
 import type { ButtonStore } from '../custom-id.js';
 import type { Responder } from '../respond.js';
 
@@ -16,6 +17,14 @@ export interface DiscordDeps {
   /** Each command's options, by command name, for autocomplete. */
   specs: ReadonlyMap<string, OptionSpec[]>;
   responder: Responder;
+  /** The teams' libraries, when the bot keeps them; /library and "Add to library" answer only then. */
+  library?: DiscordLibrary;
+}
+
+/** What /library needs: the desk, and the role (LIBRARY_ROLE) whose members may change a server's library. */
+export interface DiscordLibrary {
+  desk: LibraryDesk;
+  role: string | undefined;
 }
 
 /** Handles one kind of interaction; resolves with how many messages it sent. */

@@ -18,7 +18,7 @@ export function register(app: App, deps: SlackDeps): void {
       const state = action.type === 'button' ? parseButtonValue(action.value ?? '') : null;
       const kind = ('action_id' in action ? action.action_id : '').slice(ACTION_ID_PREFIX.length).split(':')[0];
       if (!state || !kind) {
-        const stale = errorReply('button', 'stale_button', wordsFor(who.locale).errors.staleButton, deps.bot.library().corpus.version, who.locale);
+        const stale = errorReply('button', 'stale_button', wordsFor(who.locale).errors.staleButton, deps.bot.libraryFor(who.team).corpus.version, who.locale);
         await send(respond, stale, { visibility: 'ephemeral', locale: who.locale });
         return;
       }

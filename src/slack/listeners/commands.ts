@@ -1,7 +1,9 @@
 import type { App } from '@slack/bolt';
+import { LIBRARY_SUBCOMMAND } from '../manifest.js';
 import { plainFromSlack } from '../render.js';
-import { answerLine, send } from '../respond.js';
+import { answerLine, send, splitSubcommand } from '../respond.js';
 import type { SlackDeps } from './deps.js';
+import { libraryLine, sendPrivately } from './library.js';
 
 /** The slash command: one command with subcommands (`/yinzheng quote …`); see manifest.ts for why. */
 export function register(app: App, deps: SlackDeps): void {
@@ -10,10 +12,18 @@ export function register(app: App, deps: SlackDeps): void {
     await ack();
     const respond = deps.replierFor(viaUrl, command.response_url, { channel: command.channel_id, user: command.user_id }, client);
     await deps.guard('command', respond, async (asker) => {
-      const who = await deps.requester(context.teamId, command.user_id, client);
+      // command.team_id: with Enterprise Grid, the workspace the command was typed in.
+      const who = await deps.requester(command.team_id || context.teamId, command.user_id, client);
       asker.locale = who.locale;
       // Slack sends the typed text with `&`, `<` and `>` as entities, whatever should_escape says.
-      const { reply, share } = answerLine(deps.bot, deps.command, plainFromSlack(command.text), who);
+      const text = plainFromSlack(command.text);
+      const [sub, rest] = splitSubcommand(text);
+      if (sub === LIBRARY_SUBCOMMAND && deps.library) {
+        const reply = await libraryLine(deps, deps.library, rest, { who, userId: command.user_id, channel: command.channel_id, client });
+        await sendPrivately(respond, reply, who);
+        return;
+      }
+      const { reply, share } = answerLine(deps.bot, deps.command, text, who);
       await send(respond, reply, { visibility: 'ephemeral', locale: who.locale, ...(share ? { share } : {}) });
     });
   });

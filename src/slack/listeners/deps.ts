@@ -1,5 +1,6 @@
 import type { InstallationStore, webApi } from '@slack/bolt';
 import type { Bot, Logger, Requester } from '../../core/dispatch/bot.js';
+import type { LibraryDesk } from '../../core/library/desk.js';
 import type { Guard, ReplierFor } from '../respond.js';
 import type { TeamState } from './uninstall.js';
 
@@ -12,7 +13,11 @@ export interface SlackDeps {
   logger: Logger;
   /** The app's one slash command (`/yinzheng`), from the configuration. */
   command: string;
-  /** The person asking, in their language; `client` carries the token of their workspace. */
+  /**
+   * The person asking, in their language, and their team's library (`teamId`: the team the
+   * request came from, which with Enterprise Grid is the workspace, not the organization);
+   * `client` carries the token of their workspace.
+   */
   requester(teamId: string | undefined, userId: string, client: webApi.WebClient): Promise<Requester>;
   /** Answers through an interaction's response_url while it lasts, then by chat.postEphemeral. */
   replierFor: ReplierFor;
@@ -22,4 +27,12 @@ export interface SlackDeps {
   installations: InstallationStore | undefined;
   /** What the bot remembers per workspace (its users' languages), forgotten on uninstall. */
   teams: TeamState;
+  /** The workspaces' libraries, when the bot keeps them; `library`, the shortcut and `@yinzheng add` answer only then. */
+  library?: SlackLibrary;
+}
+
+/** What the library commands need: the desk, and the users (LIBRARY_ADMINS) who may change a library besides admins and owners. */
+export interface SlackLibrary {
+  desk: LibraryDesk;
+  admins: readonly string[];
 }

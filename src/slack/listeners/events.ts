@@ -1,7 +1,12 @@
 import type { App } from '@slack/bolt';
+import type { SlackFile } from '../library.js';
 import { plainFromSlack, replyToBlockKit } from '../render.js';
-import { answerLine, revision } from '../respond.js';
+import { answerLine, revision, splitSubcommand } from '../respond.js';
 import type { SlackDeps } from './deps.js';
+import { addFromMessage, sendPrivately } from './library.js';
+
+/** `@yinzheng add` in a message with a file attached adds the file to the workspace's library. */
+const ADD_SUBCOMMAND = 'add';
 
 /** `@yinzheng quote …` in a channel or a thread: answered in that thread, for everyone there. */
 export function register(app: App, deps: SlackDeps): void {
@@ -13,9 +18,17 @@ export function register(app: App, deps: SlackDeps): void {
       : undefined;
     await deps.guard('mention', failure, async (asker) => {
       if (!event.user) return;
-      const who = await deps.requester(context.teamId, event.user, client);
+      // event.team: with Enterprise Grid, the workspace the message was posted in.
+      const who = await deps.requester((event as { team?: string }).team ?? context.teamId, event.user, client);
       asker.locale = who.locale;
       const text = plainFromSlack(event.text.replace(/<@[A-Z0-9]+(?:\|[^>]*)?>/gu, ' '));
+      if (deps.library && splitSubcommand(text)[0] === ADD_SUBCOMMAND) {
+        // The file's report is the adder's business: said to them alone, where they mentioned the bot.
+        const asking = { who, userId: event.user, channel: event.channel, client };
+        const reply = await addFromMessage(deps, deps.library, (event as { files?: SlackFile[] }).files, context.botToken, asking);
+        if (failure) await sendPrivately(failure, reply, who);
+        return;
+      }
       const { reply } = answerLine(deps.bot, deps.command, text, who);
       const messages = replyToBlockKit(reply, { locale: who.locale, visibility: 'in_channel', revision: revision() });
       if (reply.error) {

@@ -21,7 +21,7 @@ export function register(app: App, deps: SlackDeps): void {
       const verify = bot.commands.get(FIND_SOURCE_COMMAND);
       const reply =
         text === ''
-          ? errorReply(FIND_SOURCE_COMMAND, 'no_text', wordsFor(who.locale).errors.noText, bot.library().corpus.version, who.locale)
+          ? errorReply(FIND_SOURCE_COMMAND, 'no_text', wordsFor(who.locale).errors.noText, bot.libraryFor(who.team).corpus.version, who.locale)
           : verify?.positional
             ? bot.run(FIND_SOURCE_COMMAND, { [verify.positional]: text }, who)
             : bot.runLine(`${FIND_SOURCE_COMMAND} ${text}`, who);

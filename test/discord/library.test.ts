@@ -1,0 +1,252 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from 'discord.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { registry } from '../../commands/index.js';
+import { loadCorpus } from '../../src/core/corpus/load.js';
+import { fileReport } from '../../src/core/corpus/report.js';
+import type { Bot, Library } from '../../src/core/dispatch/bot.js';
+import { createLibraryDesk } from '../../src/core/library/desk.js';
+import { createLibraryStore, type LibraryStore } from '../../src/core/library/store.js';
+import { en } from '../../src/core/words/en.js';
+import { zhCN } from '../../src/core/words/zh-CN.js';
+import { startDiscord } from '../../src/discord/bot.js';
+import { ADD_TO_LIBRARY } from '../../src/discord/commands.js';
+import { botOver, libraryOver } from '../support/bot.js';
+import { type FakeAttachment, FakeDiscord, PERMISSIONS } from './fake-discord.js';
+import { answered, EPHEMERAL, embedsOf, type Sent } from './harness.js';
+import { alice, createTestLogger } from './support.js';
+
+/*
+ * The team's library from Discord, through the real discord.js client against the loopback
+ * fake: /library add|list|remove|check, the message command "Add to library", who may change
+ * a library, and hostile uploads refused with the library left as it was.
+ */
+
+const PDF = readFileSync(new URL('../fixtures/articles/chromium-article.pdf', import.meta.url));
+const TXT = readFileSync(new URL('../fixtures/corpus/conventions.txt', import.meta.url));
+const ELF = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00]), Buffer.alloc(256, 0x90)]);
+const CORPUS = new URL('../fixtures/corpus', import.meta.url).pathname;
+
+const GUILD = 'discord-guild-200000000000000001';
+const MANAGER = { memberPermissions: String((1n << 5n) | PERMISSIONS.SEND_MESSAGES | PERMISSIONS.VIEW_CHANNEL) };
+const MEMBER = { memberPermissions: String(PERMISSIONS.SEND_MESSAGES | PERMISSIONS.VIEW_CHANNEL) };
+const ROLE = 'Librarians';
+const carol = { id: '500000000000000003', username: 'carol' };
+
+/** Everything the bot sent for an interaction, as one text with the renderer's escapes undone. */
+function textOf(sent: Sent[]): string {
+  return sent
+    .filter((s) => s.via !== 'callback' || s.type === 4)
+    .flatMap((s) => [String(s.body.content ?? ''), ...embedsOf(s).flatMap((e) => [e.title ?? '', e.description ?? ''])])
+    .join('\n')
+    .replace(/\\(.)/gu, '$1');
+}
+
+/** Whether every message the bot sent for the interaction was private. */
+function allPrivate(sent: Sent[]): boolean {
+  return sent.filter((s) => s.via !== 'delete').every((s) => s.via === 'edit' || ((s.body.flags as number) & EPHEMERAL) !== 0);
+}
+
+interface Setup {
+  fake: FakeDiscord;
+  client: Client;
+  bot: Bot;
+  store: LibraryStore;
+  logs: ReturnType<typeof createTestLogger>;
+  changed: string[];
+  asked: Array<string | null>;
+  stop(): Promise<void>;
+}
+
+let dir: string;
+let s: Setup;
+
+async function setup(): Promise<Setup> {
+  const corpus = await loadCorpus(CORPUS);
+  const logs = createTestLogger();
+  const changed: string[] = [];
+  const asked: Array<string | null> = [];
+  const library: Library = libraryOver(corpus);
+  const bot = botOver(corpus, {
+    commands: registry,
+    logger: logs,
+    libraries: {
+      for(team) {
+        asked.push(team);
+        return library;
+      },
+      changed: (team) => changed.push(team),
+    },
+  });
+  const store = createLibraryStore({ dir: join(dir, 'libraries') });
+  const desk = createLibraryDesk({ store, maxBytes: 200 * 1024 * 1024, logger: logs, bot });
+  const fake = await FakeDiscord.start();
+  fake.guildRoles = [{ id: '600000000000000001', name: ROLE }];
+  const { client, stop } = await startDiscord(
+    bot,
+    { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase },
+    logs,
+    {},
+    { desk, role: ROLE },
+  );
+  return {
+    fake,
+    client,
+    bot,
+    store,
+    logs,
+    changed,
+    asked,
+    async stop() {
+      await stop();
+      await fake.close();
+    },
+  };
+}
+
+async function add(file: FakeAttachment, where: object = MANAGER, user = alice): Promise<Sent[]> {
+  const i = s.fake.slashCommand({ name: 'library', subcommand: 'add', attachments: { file }, user, where });
+  return answered(s, i);
+}
+
+const answeredBy = (i: { id: string; token: string }) => answered(s, i);
+const guildTeam = { kind: 'discord-guild', id: '200000000000000001' } as const;
+
+describe('/library on Discord', () => {
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'yinzheng-discord-library-'));
+    s = await setup();
+  });
+  afterEach(async () => {
+    await s?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('adds a PDF for a member with Manage Server and answers with its corpus:check report, privately', async () => {
+    const sent = await add(s.fake.attachment('chromium-article.pdf', PDF, 'application/pdf'));
+    expect(sent[0]).toMatchObject({ via: 'callback', type: 5, body: { flags: EPHEMERAL } });
+    const text = textOf(sent);
+    expect(text).toContain(en.library.chat.added('chromium-article.pdf'));
+    const { parsePdfBytes } = await import('../../src/core/corpus/load.js');
+    for (const line of fileReport(await parsePdfBytes('chromium-article.pdf', PDF))) expect(text).toContain(line);
+    expect(allPrivate(sent)).toBe(true);
+    const entries = await s.store.list(guildTeam);
+    expect(entries.map((e) => [e.file, e.bytes, e.addedBy])).toEqual([
+      ['chromium-article.pdf', PDF.byteLength, { platform: 'discord', userId: alice.id, name: 'alice' }],
+    ]);
+    expect(s.changed).toEqual([GUILD]);
+    const log = s.logs.entries.items.find((e) => e.msg === 'library: added a file');
+    expect(log?.obj).toMatchObject({
+      library: GUILD,
+      change: 'add',
+      user: alice.id,
+      where: '300000000000000001',
+      file: 'chromium-article.pdf',
+      sha256: entries[0]?.sha256,
+    });
+  });
+
+  it('refuses a member without Manage Server or the role, privately, saying who may, and fetches nothing', async () => {
+    const file = s.fake.attachment('chromium-article.pdf', PDF, 'application/pdf');
+    const sent = await add(file, MEMBER, carol);
+    expect(sent).toEqual([{ via: 'callback', type: 4, body: expect.objectContaining({ flags: EPHEMERAL }) }]);
+    expect(textOf(sent)).toBe(en.library.chat.whoMay.discord(ROLE));
+    expect(s.fake.cdnRequests.items).toEqual([]);
+    expect(await readdir(join(dir, 'libraries')).catch(() => [])).toEqual([]);
+    expect(s.changed).toEqual([]);
+  });
+
+  it('refuses a member whose roles are named otherwise, in their language', async () => {
+    s.fake.guildRoles.push({ id: '600000000000000002', name: 'Readers' });
+    const file = s.fake.attachment('conventions.txt', TXT, 'text/plain');
+    const i = s.fake.slashCommand({
+      name: 'library',
+      subcommand: 'add',
+      attachments: { file },
+      user: carol,
+      locale: 'zh-CN',
+      where: { ...MEMBER, roles: ['600000000000000002'] },
+    });
+    expect(textOf(await answeredBy(i))).toBe(zhCN.library.chat.whoMay.discord(ROLE));
+    expect(s.fake.requests.items.filter((q) => q.route === '/guilds/200000000000000001/roles')).toHaveLength(1);
+    expect(s.fake.cdnRequests.items).toEqual([]);
+  });
+
+  it('lets a member with the LIBRARY_ROLE role add, by the role named in the member object', async () => {
+    const sent = await add(s.fake.attachment('conventions.txt', TXT, 'text/plain'), { ...MEMBER, roles: ['600000000000000001'] }, carol);
+    expect(textOf(sent)).toContain(en.library.chat.added('conventions.txt'));
+    expect((await s.store.list(guildTeam)).map((e) => e.addedBy.name)).toEqual(['carol']);
+  });
+
+  it('lists who added each file and when, then removes one, autocompleted from the manifest', async () => {
+    await add(s.fake.attachment('chromium-article.pdf', PDF, 'application/pdf'));
+    const [entry] = await s.store.list(guildTeam);
+    const listed = textOf(await answeredBy(s.fake.slashCommand({ name: 'library', subcommand: 'list', user: alice, where: MANAGER })));
+    const at = en.library.chat.at((entry?.addedAt ?? '').slice(0, 10), (entry?.addedAt ?? '').slice(11, 16));
+    expect(listed).toContain(en.library.chat.entry('chromium-article.pdf', (PDF.byteLength / 1024 / 1024).toFixed(1), 'alice', at));
+    expect(listed).toContain(en.library.chat.total(1, (PDF.byteLength / 1024 / 1024).toFixed(1), '200.0'));
+
+    const complete = s.fake.autocomplete({ name: 'library', subcommand: 'remove', options: { file: 'chrom' }, focused: 'file', user: alice, where: MANAGER });
+    const [callback] = await answeredBy(complete);
+    expect(callback?.body.choices).toEqual([{ name: 'chromium-article.pdf', value: 'chromium-article.pdf' }]);
+
+    const removed = await answeredBy(
+      s.fake.slashCommand({ name: 'library', subcommand: 'remove', options: { file: 'chromium-article.pdf' }, user: alice, where: MANAGER }),
+    );
+    expect(textOf(removed)).toContain(en.library.chat.removed('chromium-article.pdf'));
+    expect(await s.store.list(guildTeam)).toEqual([]);
+    expect(s.changed).toEqual([GUILD, GUILD]);
+    expect(s.logs.entries.items.find((e) => e.msg === 'library: removed a file')?.obj).toMatchObject({ library: GUILD, file: 'chromium-article.pdf' });
+  });
+
+  it('adds the .txt a message carries through "Add to library"', async () => {
+    const file = s.fake.attachment('conventions.txt', TXT, 'text/plain; charset=utf-8');
+    const i = s.fake.messageCommand({ name: ADD_TO_LIBRARY, content: 'the new issue', attachments: [file], author: carol, user: alice, where: MANAGER });
+    expect(textOf(await answeredBy(i))).toContain(en.library.chat.added('conventions.txt'));
+    expect((await s.store.list(guildTeam)).map((e) => e.file)).toEqual(['conventions.txt']);
+  });
+
+  it('says so when "Add to library" is used on a message without a PDF or text file', async () => {
+    const i = s.fake.messageCommand({ name: ADD_TO_LIBRARY, content: 'no file here', author: carol, user: alice, where: MANAGER });
+    expect(textOf(await answeredBy(i))).toBe(en.library.chat.noAttachment);
+  });
+
+  it('refuses an executable named .pdf with its reason, and leaves the library as it was', async () => {
+    await add(s.fake.attachment('conventions.txt', TXT, 'text/plain'));
+    const before = await s.store.list(guildTeam);
+    const sent = await add(s.fake.attachment('issue.pdf', ELF, 'application/pdf'));
+    expect(textOf(sent)).toContain(en.library.refusals.notEssay);
+    expect(allPrivate(sent)).toBe(true);
+    expect(await s.store.list(guildTeam)).toEqual(before);
+    expect(await readdir(join(dir, 'libraries', GUILD))).toEqual(['conventions.txt', 'manifest.json']);
+    expect(s.changed).toEqual([GUILD]);
+  });
+
+  it('keeps a user-installed bot’s DM additions in that user’s own library', async () => {
+    const sent = await add(s.fake.attachment('conventions.txt', TXT, 'text/plain'), { context: 'bot-dm', install: 'user' }, carol);
+    expect(textOf(sent)).toContain(en.library.chat.added('conventions.txt'));
+    expect((await s.store.list({ kind: 'discord-user', id: carol.id })).map((e) => e.file)).toEqual(['conventions.txt']);
+    expect(await s.store.list(guildTeam)).toEqual([]);
+  });
+
+  it('asks the libraries seam for the requester’s team on every command and autocomplete', async () => {
+    await answeredBy(s.fake.slashCommand({ name: 'essays', user: alice }));
+    await answeredBy(s.fake.slashCommand({ name: 'essays', user: carol, where: { context: 'bot-dm', install: 'user' } }));
+    expect(s.asked).toContain(GUILD);
+    expect(s.asked).toContain(`discord-user-${carol.id}`);
+    s.asked.length = 0;
+    await answeredBy(
+      s.fake.autocomplete({
+        name: 'quote',
+        options: { query: '语', author: '' },
+        focused: 'author',
+        user: carol,
+        where: { context: 'bot-dm', install: 'user' },
+      }),
+    );
+    expect(s.asked).toEqual([`discord-user-${carol.id}`]);
+  });
+});

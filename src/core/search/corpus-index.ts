@@ -733,11 +733,18 @@ function hitsOf(d: IndexData, q: Query, buckets: Bucket[]): PassageHit[] {
  * of the index; the phrase scan still finds the sentences that hold the whole query.
  */
 function rarestTerms(d: IndexData, terms: string[]): string[] {
-  const known = [...new Set(terms)].filter((t) => dfOf(d, t) !== undefined).sort((a, b) => (dfOf(d, a) as number) - (dfOf(d, b) as number));
+  // Each term's frequency asked once: over segments it is a look-up in each, and a sort
+  // comparing by it asked for it twice per comparison (3x slower /verify at 1000x).
+  const frequency = new Map<string, number>();
+  for (const t of new Set(terms)) {
+    const n = dfOf(d, t);
+    if (n !== undefined) frequency.set(t, n);
+  }
+  const known = [...frequency.keys()].sort((a, b) => (frequency.get(a) as number) - (frequency.get(b) as number));
   const chosen: string[] = [];
   let cost = 0;
   for (const term of known) {
-    const n = dfOf(d, term) as number;
+    const n = frequency.get(term) as number;
     if (chosen.length > 0 && cost + n > POSTINGS_BUDGET) break;
     chosen.push(term);
     cost += n;

@@ -349,6 +349,66 @@ function* composeSteps(slices: readonly SegmentSlice[]): Generator<void, IndexAr
 }
 
 /**
+ * Segments composed as they are built: each one's arrays are copied into arrays sized for the
+ * whole corpus (units exactly, docs at most as many, text by an upper bound that grows if a
+ * fold ever lengthens a text) and can be dropped at once, so that a build holds the composed
+ * arrays and one segment's, never every segment's and the composed copy of them together.
+ */
+export function createComposer(
+  unitCount: number,
+  textBound: number,
+): {
+  add(segment: IndexArrays): void;
+  finish(): { arrays: IndexArrays; starts: { units: Uint32Array; docs: Uint32Array; text: Uint32Array } };
+} {
+  const doc = new Uint32Array(unitCount);
+  const docUnits = new Uint32Array(unitCount);
+  const docUnitStart = new Uint32Array(unitCount + 1);
+  const docStarts = new Uint32Array(unitCount + 1);
+  let joined = new Uint16Array(textBound);
+  const starts = { units: [0], docs: [0], text: [0] };
+  let u0 = 0;
+  let d0 = 0;
+  let t0 = 0;
+  return {
+    add(a) {
+      const units = a.doc.length;
+      const docs = a.docStarts.length - 1;
+      const text = a.joined.length;
+      if (u0 + units > unitCount) throw new Error('createComposer: more units than the corpus has');
+      copyShifted(doc, u0, a.doc, 0, units, d0);
+      copyShifted(docUnits, u0, a.docUnits, 0, units, u0);
+      copyShifted(docUnitStart, d0, a.docUnitStart, 0, docs, u0);
+      copyShifted(docStarts, d0, a.docStarts, 0, docs, t0);
+      if (t0 + text > joined.length) joined = grown(joined, t0 + text);
+      joined.set(a.joined, t0);
+      u0 += units;
+      d0 += docs;
+      t0 += text;
+      starts.units.push(u0);
+      starts.docs.push(d0);
+      starts.text.push(t0);
+    },
+    finish() {
+      docUnitStart[d0] = u0;
+      docStarts[d0] = t0;
+      return {
+        // Views: the unused ends stay allocated (docs past the distinct ones, text a fold dropped), a few per cent.
+        arrays: {
+          doc: doc.subarray(0, u0),
+          docUnitStart: docUnitStart.subarray(0, d0 + 1),
+          docUnits: docUnits.subarray(0, u0),
+          joined: joined.subarray(0, t0),
+          docStarts: docStarts.subarray(0, d0 + 1),
+          postings: null,
+        },
+        starts: { units: Uint32Array.from(starts.units), docs: Uint32Array.from(starts.docs), text: Uint32Array.from(starts.text) },
+      };
+    },
+  };
+}
+
+/**
  * `src[from, to)` plus `delta` each, into `out` at `at`. A function of its own, small and
  * called once per segment, so that V8 optimizes it after the first few: a reload composes an
  * archive's index once, in the serving thread, where the same loops inline in one large

@@ -236,38 +236,38 @@ async function measureEssaySearch(dir: string): Promise<EssaySearchFigures | { f
   }
 }
 
-/** `--only essays`: the archive generated, finding essays measured and printed; nothing else. */
-async function onlyEssays(): Promise<void> {
+/** Generates the archive in a folder of its own, runs `measure` on it, and removes it all. */
+async function withArchive(measure: (dir: string, work: string) => Promise<void>): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'yinzheng-bench-'));
   try {
     const source = await loadCorpus(BUNDLED_CORPUS_DIR);
     const sourceBytes = (await Promise.all(source.files.map((f) => readFile(join(BUNDLED_CORPUS_DIR, f.file))))).reduce((n, b) => n + b.length, 0);
     const dir = join(work, 'archive');
     await writeArchive(source, sourceBytes, dir);
-    process.stdout.write(`## Finding essays\n\n${essaySearchSection(await measureEssaySearch(dir))}\n`);
+    await measure(dir, work);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/** `--only essays`: finding essays on the archive, printed; nothing else. */
+function onlyEssays(): Promise<void> {
+  return withArchive(async (dir) => {
+    process.stdout.write(`## Finding essays\n\n${essaySearchSection(await measureEssaySearch(dir))}\n`);
+  });
+}
+
+/** `--only file-add`: one file added to the archive while it is served, printed; nothing else. */
+function onlyFileAdd(): Promise<void> {
+  return withArchive(async (dir, work) => {
+    const figures = await benchFileAdd('archive', dir, join(work, 'cache'));
+    const rows = fileAddTargets(figures).map((r) => `| ${r.join(' | ')} |`);
+    process.stdout.write(`${rows.join('\n')}\nEach add, ms: ${figures.servedMs.map((v) => v.toFixed(0)).join(', ')}\n`);
+  });
 }
 
 // Long on purpose: the bench's run in order (sizes, children, growth, reload, essays, report),
 // each step a named helper; what stays here is the order and the progress lines.
-/** `--only file-add`: the archive generated, one file added to it while served, printed; nothing else. */
-async function onlyFileAdd(): Promise<void> {
-  const work = await mkdtemp(join(tmpdir(), 'yinzheng-bench-'));
-  try {
-    const source = await loadCorpus(BUNDLED_CORPUS_DIR);
-    const sourceBytes = (await Promise.all(source.files.map((f) => readFile(join(BUNDLED_CORPUS_DIR, f.file))))).reduce((n, b) => n + b.length, 0);
-    const dir = join(work, 'archive');
-    await writeArchive(source, sourceBytes, dir);
-    const figures = await benchFileAdd('archive', dir, join(work, 'cache'));
-    const rows = fileAddTargets(figures).map((r) => `| ${r.join(' | ')} |`);
-    process.stdout.write(`${rows.join('\n')}\nEach add, ms: ${figures.servedMs.map((v) => v.toFixed(0)).join(', ')}\n`);
-  } finally {
-    await rm(work, { recursive: true, force: true });
-  }
-}
-
 async function main(): Promise<void> {
   if (flag('only', '') === 'essays') return onlyEssays();
   if (flag('only', '') === 'file-add') return onlyFileAdd();

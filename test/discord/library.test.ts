@@ -7,14 +7,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
 import { fileReport } from '../../src/core/corpus/report.js';
-import type { Bot, Library } from '../../src/core/dispatch/bot.js';
+import type { Bot } from '../../src/core/dispatch/bot.js';
 import { createLibraryDesk } from '../../src/core/library/desk.js';
 import { createLibraryStore, type LibraryStore } from '../../src/core/library/store.js';
 import { en } from '../../src/core/words/en.js';
 import { zhCN } from '../../src/core/words/zh-CN.js';
 import { startDiscord } from '../../src/discord/bot.js';
 import { ADD_TO_LIBRARY } from '../../src/discord/commands.js';
-import { botOver, libraryOver } from '../support/bot.js';
+import { botOver, libraryOver, recordingLibraries } from '../support/bot.js';
 import { type FakeAttachment, FakeDiscord, PERMISSIONS } from './fake-discord.js';
 import { answered, EPHEMERAL, embedsOf, type Sent } from './harness.js';
 import { alice, createTestLogger } from './support.js';
@@ -67,20 +67,8 @@ let s: Setup;
 async function setup(): Promise<Setup> {
   const corpus = await loadCorpus(CORPUS);
   const logs = createTestLogger();
-  const changed: string[] = [];
-  const asked: Array<string | null> = [];
-  const library: Library = libraryOver(corpus);
-  const bot = botOver(corpus, {
-    commands: registry,
-    logger: logs,
-    libraries: {
-      for(team) {
-        asked.push(team);
-        return library;
-      },
-      changed: (team) => changed.push(team),
-    },
-  });
+  const { libraries, asked, changed } = recordingLibraries(libraryOver(corpus));
+  const bot = botOver(corpus, { commands: registry, logger: logs, libraries });
   const store = createLibraryStore({ dir: join(dir, 'libraries') });
   const desk = createLibraryDesk({ store, maxBytes: 200 * 1024 * 1024, logger: logs, bot });
   const fake = await FakeDiscord.start();

@@ -13,7 +13,7 @@ import { en } from '../../src/core/words/en.js';
 import { type SlackAdapter, startSlack } from '../../src/slack/bot.js';
 import { ADD_TO_LIBRARY_CALLBACK_ID } from '../../src/slack/manifest.js';
 import { createTestLogger } from '../discord/support.js';
-import { botOver, libraryOver } from '../support/bot.js';
+import { botOver, libraryOver, recordingLibraries } from '../support/bot.js';
 import { appMention, FAKE_CHANNEL, FAKE_TEAM, FAST_SOCKET, FakeSlack, messageShortcut, type ResponsePost, slashCommand } from './fake-slack.js';
 
 /*
@@ -78,18 +78,10 @@ describe('the library on Slack', () => {
     const corpus = await loadCorpus(CORPUS);
     const library: Library = libraryOver(corpus);
     logs = createTestLogger();
-    changed = [];
-    asked = [];
-    const bot = botOver(corpus, {
-      logger: logs,
-      libraries: {
-        for(team) {
-          asked.push(team);
-          return library;
-        },
-        changed: (team) => changed.push(team),
-      },
-    });
+    const recorded = recordingLibraries(library);
+    changed = recorded.changed;
+    asked = recorded.asked;
+    const bot = botOver(corpus, { logger: logs, libraries: recorded.libraries });
     store = createLibraryStore({ dir: join(dir, 'libraries') });
     const desk = createLibraryDesk({ store, maxBytes: 200 * 1024 * 1024, logger: logs, bot });
     const config: SlackConfig = { botToken: BOT_TOKEN, appToken: APP_TOKEN, signingSecret: undefined, apiUrl: fake.apiUrl, port: 0, command: '/yinzheng' };

@@ -1,6 +1,6 @@
 import { registry } from '../../commands/index.js';
 import type { Corpus } from '../../src/core/corpus/model.js';
-import { type Bot, type BotOptions, createBot, type Library, type Logger, type Requester } from '../../src/core/dispatch/bot.js';
+import { type Bot, type BotOptions, createBot, type Library, type Logger, type Requester, type TeamLibraries } from '../../src/core/dispatch/bot.js';
 import type { Locale } from '../../src/core/reply/model.js';
 import { createIndex } from '../../src/core/search/corpus-index.js';
 
@@ -23,4 +23,21 @@ export function libraryOver(corpus: Corpus): Library {
 /** A bot over `corpus` with every command, quiet unless `options` give it a logger (or other commands, a rate limit, links). */
 export function botOver(corpus: Corpus, options: Partial<BotOptions> = {}): Bot {
   return createBot({ commands: registry, library: libraryOver(corpus), logger: quietLogger, ...options });
+}
+
+/** A libraries seam that serves `library` to every team and records which teams asked for theirs, and which changed. */
+export function recordingLibraries(library: Library): { libraries: TeamLibraries; asked: Array<string | null>; changed: string[] } {
+  const asked: Array<string | null> = [];
+  const changed: string[] = [];
+  return {
+    asked,
+    changed,
+    libraries: {
+      for(team) {
+        asked.push(team);
+        return library;
+      },
+      changed: (team) => changed.push(team),
+    },
+  };
 }

@@ -15,7 +15,8 @@ import { type CorpusWatcher, watchCorpus } from './core/corpus/watch.js';
 import { type Bot, createBot, type Logger } from './core/dispatch/bot.js';
 import { isUserError } from './core/dispatch/errors.js';
 import { createLibraryDesk } from './core/library/desk.js';
-import { createLibraryStore } from './core/library/store.js';
+import { createTeamLibraries } from './core/library/serve.js';
+import { createLibraryStore, type LibraryStore } from './core/library/store.js';
 import { wordsFor } from './core/words/index.js';
 import { startHealthServer, startReaderServer } from './health.js';
 import { lazyLogger } from './lazy-logger.js';
@@ -42,9 +43,8 @@ async function startPlatforms(
   running: Running[],
   signal: AbortSignal,
   reader: Reader | undefined,
+  store: LibraryStore,
 ): Promise<void> {
-  // Each team's library, added from chat: the same folder for both platforms (the team keys differ).
-  const store = createLibraryStore({ dir: config.library.dir, maxBytes: config.library.maxBytes });
   const desk = createLibraryDesk({ store, maxBytes: config.library.maxBytes, logger, bot });
   // The platform clients are imported only when configured: the console starts faster without them.
   if (config.discord) {
@@ -93,14 +93,23 @@ async function main(): Promise<number> {
       })
     : undefined;
   const links = config.publicUrl ? reader : undefined;
+  // Each team's library, added from chat: the same folder for both platforms (the team keys
+  // differ); served over the operator's corpus, which `bot.library()` is after every reload.
+  const store = createLibraryStore({ dir: config.library.dir, maxBytes: config.library.maxBytes });
+  const operator = await openLibrary(corpus, config.cacheDir, config.cacheMaxBytes);
+  let served: Bot | undefined;
+  const libraries = createTeamLibraries({ operator: () => served?.library() ?? operator, store, logger });
   const bot = createBot({
     commands: registry,
-    library: await openLibrary(corpus, config.cacheDir, config.cacheMaxBytes),
+    library: operator,
     logger,
     rateLimit: config.rateLimit,
     links,
     warmEssays: live || process.stdin.isTTY === true,
+    libraries,
   });
+  served = bot;
+  if (live) void libraries.preload();
   if (!reader && (config.publicUrl || config.reader.port)) {
     logger.warn(
       {},
@@ -133,7 +142,7 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  return serveLive(config, bot, logger, reader, { watcher, readerServer });
+  return serveLive(config, bot, logger, reader, { watcher, readerServer, store });
 }
 
 /** The corpus, its warnings said where the user is looking; null (said why) when nothing in it can be served. */
@@ -163,7 +172,7 @@ async function serveLive(
   bot: Bot,
   logger: Logger,
   reader: Reader | undefined,
-  { watcher, readerServer }: { watcher: CorpusWatcher | null; readerServer: { close(): Promise<void> } | undefined },
+  { watcher, readerServer, store }: { watcher: CorpusWatcher | null; readerServer: { close(): Promise<void> } | undefined; store: LibraryStore },
 ): Promise<number> {
   // Signals count from here: a SIGTERM while Discord is still being reached (no network) stops cleanly too.
   const connecting = new AbortController();
@@ -177,7 +186,7 @@ async function serveLive(
   });
   const running: Running[] = [];
   try {
-    await startPlatforms(config, bot, logger, running, connecting.signal, reader);
+    await startPlatforms(config, bot, logger, running, connecting.signal, reader, store);
   } catch (error) {
     if (!connecting.signal.aborted) throw error;
     watcher?.close();

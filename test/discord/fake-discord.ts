@@ -88,6 +88,8 @@ export interface FakeWhere {
   thread?: boolean;
   /** In a server, the IDs of the member's roles (`member.roles`); see `guildRoles` for their names. */
   roles?: string[];
+  /** In a server, which one (the fake's own server by default): for a second server's team. */
+  guildId?: string;
 }
 
 /** An attachment as Discord puts it in a message or in `resolved.attachments` (resources/message.mdx, Attachment Object). */
@@ -505,12 +507,13 @@ export class FakeDiscord {
   private base(type: number, user: FakeUser, locale: string, createdAt: number, where: FakeWhere = {}) {
     const id = snowflake(createdAt, this.nextId++);
     const context = where.context ?? 'guild';
+    const guildId = where.guildId ?? GUILD_ID;
     const install = where.install ?? (context === 'private-channel' ? 'user' : 'guild');
     if (context === 'private-channel' && install !== 'user') throw new Error('fake-discord: only a user install reaches a group DM');
     const apiUser = { id: user.id, username: user.username, discriminator: '0', global_name: null, avatar: null };
     // GUILD_INSTALL is the server's ID in a server and "0" in a DM with the bot; USER_INSTALL is the authorizing user's ID.
     const owners: Record<string, string> = {};
-    if (install !== 'user') owners['0'] = context === 'guild' ? GUILD_ID : '0';
+    if (install !== 'user') owners['0'] = context === 'guild' ? guildId : '0';
     if (install !== 'guild') owners['1'] = user.id;
     const common = {
       id,
@@ -538,18 +541,18 @@ export class FakeDiscord {
       return {
         ...common,
         guild_locale: where.guildLocale ?? 'en-US',
-        guild_id: GUILD_ID,
-        guild: { id: GUILD_ID, locale: where.guildLocale ?? 'en-US', features: [] },
+        guild_id: guildId,
+        guild: { id: guildId, locale: where.guildLocale ?? 'en-US', features: [] },
         channel: where.thread
           ? {
               id: CHANNEL_ID,
               type: 11,
-              guild_id: GUILD_ID,
+              guild_id: guildId,
               name: 'a thread',
               parent_id: PARENT_CHANNEL_ID,
               thread_metadata: { archived: false, locked: false, auto_archive_duration: 1440, archive_timestamp: '2025-01-01T00:00:00.000Z' },
             }
-          : { id: CHANNEL_ID, type: 0, guild_id: GUILD_ID, name: 'research' },
+          : { id: CHANNEL_ID, type: 0, guild_id: guildId, name: 'research' },
         member: {
           user: apiUser,
           roles: where.roles ?? [],

@@ -53,7 +53,7 @@ export interface Sent {
 }
 
 /** Awaits the adapter's "answered" log for an interaction, then returns everything it sent for it, in order. */
-export async function answered(r: Running, interaction: { id: string; token: string }): Promise<Sent[]> {
+export async function answered(r: Pick<Running, 'fake' | 'logs'>, interaction: { id: string; token: string }): Promise<Sent[]> {
   await r.logs.entries.next((e) => e.msg === 'discord: answered' && e.obj.interaction === interaction.id);
   const requests = r.fake.requests.items.filter(
     (q) => q.route.startsWith(`/interactions/${interaction.id}/`) || q.route.startsWith(`/webhooks/${r.fake.applicationId}/${interaction.token}`),

@@ -9,6 +9,7 @@ import { loadCorpus } from '../../src/core/corpus/load.js';
 import { fileReport } from '../../src/core/corpus/report.js';
 import type { Bot } from '../../src/core/dispatch/bot.js';
 import { createLibraryDesk } from '../../src/core/library/desk.js';
+import { createTeamLibraries, type ServedTeamLibraries } from '../../src/core/library/serve.js';
 import { createLibraryStore, type LibraryStore } from '../../src/core/library/store.js';
 import { en } from '../../src/core/words/en.js';
 import { zhCN } from '../../src/core/words/zh-CN.js';
@@ -236,5 +237,75 @@ describe('/library on Discord', () => {
       }),
     );
     expect(s.asked).toEqual([`discord-user-${carol.id}`]);
+  });
+});
+
+describe("a team's files served to that team only", () => {
+  let served: { fake: FakeDiscord; bot: Bot; libraries: ServedTeamLibraries; logs: ReturnType<typeof createTestLogger>; stop(): Promise<void> };
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'yinzheng-discord-served-'));
+    const corpus = await loadCorpus(CORPUS);
+    const logs = createTestLogger();
+    const store = createLibraryStore({ dir: join(dir, 'libraries') });
+    let bot: Bot | undefined;
+    const operator = libraryOver(corpus);
+    const libraries = createTeamLibraries({ operator: () => bot?.library() ?? operator, store, logger: logs });
+    bot = botOver(corpus, { commands: registry, logger: logs, libraries });
+    const desk = createLibraryDesk({ store, maxBytes: 200 * 1024 * 1024, logger: logs, bot });
+    const fake = await FakeDiscord.start();
+    const { stop } = await startDiscord(
+      bot,
+      { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase },
+      logs,
+      {},
+      { desk, role: ROLE },
+    );
+    served = {
+      fake,
+      bot,
+      libraries,
+      logs,
+      async stop() {
+        await stop();
+        await fake.close();
+      },
+    };
+  });
+  afterEach(async () => {
+    await served?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a manager in server A adds a PDF; /quote in A finds its words with their page, server B and Slack do not', async () => {
+    const { parsePdfBytes } = await import('../../src/core/corpus/load.js');
+    const essay = (await parsePdfBytes('chromium-article.pdf', PDF)).essays[0];
+    const paragraph = essay?.sections.flatMap((x) => x.paragraphs).find((p) => p.text.length > 40 && p.pages.length > 0);
+    if (!essay || !paragraph) throw new Error('the PDF fixture has no paragraph with a page');
+    const words = paragraph.text.replace(/[\s“”《》（）()，。、：；]/gu, '').slice(6, 16);
+    const page = paragraph.pages[0]?.page as number;
+
+    const i = served.fake.slashCommand({
+      name: 'library',
+      subcommand: 'add',
+      attachments: { file: served.fake.attachment('chromium-article.pdf', PDF, 'application/pdf') },
+      user: alice,
+      where: MANAGER,
+    });
+    await answered(served, i);
+    await served.libraries.ready(GUILD);
+
+    const quote = (where: object) => served.fake.slashCommand({ name: 'quote', options: { query: words, count: 1 }, user: alice, where });
+    const inA = textOf(await answered(served, quote({})));
+    expect(inA).toContain(words.slice(0, 4));
+    expect(inA).toContain(essay.title);
+    expect(inA).toMatch(new RegExp(`p\\. ${page}\\b|pp\\. ${page}–`, 'u'));
+
+    const B = 'discord-guild-200000000000000002';
+    await served.libraries.ready(B);
+    const inB = textOf(await answered(served, quote({ guildId: '200000000000000002' })));
+    expect(inB).not.toContain(essay.title);
+    const slack = served.bot.runLine(`quote ${words}`, { platform: 'slack', userId: 'U0ALICE', locale: 'en', team: 'slack-team-T0TEAM' });
+    expect(JSON.stringify(slack.results)).not.toContain(essay.title);
   });
 });

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { createIdRegistry, parseCorpusBytes, parsePdfBytes } from '../corpus/load.js';
+import { type Corpus, type CorpusFile, essaysOf } from '../corpus/model.js';
+import type { Library, Logger, TeamLibraries } from '../dispatch/bot.js';
+import { buildSegment, hasSegments, openSegmentsInTurns } from '../search/corpus-index.js';
+import { unitsOf } from '../search/units.js';
+import type { LibraryStore } from './store.js';
+import { parseTeamKey } from './team.js';
+
+/*
+ * Each team's library as the bot serves it: the operator's corpus and, after it, the files the
+ * team added. The operator's files and their segments are the served library's own objects,
+ * never parsed or indexed again for a team; a team's files are parsed and indexed when the
+ * team first asks (or changes them), in the background, and the team is answered from the
+ * operator's library until then. Teams not asked for lately are let go.
+ */
+
+export interface TeamLibrariesOptions {
+  /** The operator's library as served now (a reload swaps it). */
+  operator: () => Library;
+  store: LibraryStore;
+  logger: Logger;
+  /** Teams whose libraries are kept loaded, the least recently asked let go first. */
+  maxLoaded?: number;
+}
+
+export interface ServedTeamLibraries extends TeamLibraries {
+  /** The team's library once its files are loaded (or the operator's, for a team with none). */
+  ready(team: string): Promise<Library>;
+  /**
+   * Loads, in the background, the libraries of the teams that have one (as many as are kept),
+   * so that after a restart a team's first question already sees its files.
+   */
+  preload(): Promise<void>;
+}
+
+interface Loaded {
+  /** The operator's corpus version it was put together over. */
+  operator: string;
+  library: Library;
+}
+
+// Each loaded team holds a copy of the operator's phrase-scan text and doc arrays (the postings
+// are shared): about 10 MB at 1000× the bundled essays, 20 MB for the 2,000-essay archive.
+const MAX_LOADED = 8;
+
+export function createTeamLibraries(options: TeamLibrariesOptions): ServedTeamLibraries {
+  const { store, logger } = options;
+  const maxLoaded = options.maxLoaded ?? MAX_LOADED;
+  const loaded = new Map<string, Loaded>();
+  const loading = new Map<string, Promise<Library>>();
+  /** Teams whose files changed while a load of them was under way: loaded again after it. */
+  const stale = new Set<string>();
+
+  async function load(key: string): Promise<Loaded> {
+    const operator = options.operator();
+    const team = parseTeamKey(key);
+    const entries = team ? await store.list(team) : [];
+    let library = operator;
+    if (team && entries.length > 0) {
+      const files: CorpusFile[] = [];
+      for (const entry of entries) {
+        const bytes = await store.read(team, entry.file);
+        if (bytes === null) continue;
+        files.push(/\.pdf$/iu.test(entry.file) ? await parsePdfBytes(entry.file, bytes) : parseCorpusBytes(entry.file, bytes));
+      }
+      library = await over(
+        operator,
+        files.filter((f) => f.essays.length > 0),
+      );
+    }
+    return { operator: operator.corpus.version, library };
+  }
+
+  function start(key: string): Promise<Library> {
+    const running = loading.get(key);
+    if (running) {
+      stale.add(key);
+      return running;
+    }
+    const promise = load(key)
+      .then((entry) => {
+        remember(key, entry);
+        return entry.library;
+      })
+      .catch((error: unknown) => {
+        logger.warn({ team: key, err: error }, 'library: a team’s files could not be loaded; it sees the operator’s');
+        return options.operator();
+      })
+      .finally(() => {
+        loading.delete(key);
+        if (stale.delete(key)) void start(key);
+      });
+    loading.set(key, promise);
+    return promise;
+  }
+
+  function remember(key: string, entry: Loaded): void {
+    loaded.delete(key);
+    loaded.set(key, entry);
+    while (loaded.size > maxLoaded) loaded.delete(loaded.keys().next().value as string);
+  }
+
+  return {
+    for(key) {
+      const operator = options.operator();
+      if (key === null) return operator;
+      const entry = loaded.get(key);
+      if (entry && entry.operator === operator.corpus.version) {
+        // Most recently asked last: the first in the map is the one to let go.
+        loaded.delete(key);
+        loaded.set(key, entry);
+        return entry.library;
+      }
+      void start(key);
+      return operator;
+    },
+    changed(key) {
+      loaded.delete(key);
+      void start(key);
+    },
+    async preload() {
+      let names: string[];
+      try {
+        names = await readdir(store.dir);
+      } catch {
+        return;
+      }
+      const keys = names.filter((name) => parseTeamKey(name) !== null).slice(0, maxLoaded);
+      await Promise.all(keys.map((key) => start(key)));
+    },
+    async ready(key) {
+      const operator = options.operator();
+      const entry = loaded.get(key);
+      if (entry && entry.operator === operator.corpus.version && !loading.has(key)) return entry.library;
+      return start(key);
+    },
+  };
+}
+
+/**
+ * The operator's library with a team's files after its own: the operator's files and segments
+ * reused as they are served, the team's essays given a suffix where their IDs are the
+ * operator's (the operator's never change), their segments built here.
+ */
+async function over(operator: Library, teamFiles: CorpusFile[]): Promise<Library> {
+  if (teamFiles.length === 0) return operator;
+  // The operator's files are claimed first: their IDs are distinct already, so claiming them
+  // changes none, and a team's essay whose ID is taken gets a suffix (and a warning).
+  const ids = createIdRegistry();
+  for (const f of operator.corpus.files) ids.claim(f);
+  for (const f of teamFiles) ids.claim(f);
+  const files = [...operator.corpus.files, ...teamFiles];
+  const version = createHash('sha256')
+    .update(operator.corpus.version)
+    .update(teamFiles.map((f) => `${f.file}\0${f.hash}`).join('\n'))
+    .digest('hex')
+    .slice(0, 12);
+  const corpus: Corpus = { dir: operator.corpus.dir, files, version };
+  const segments = hasSegments(operator.index)
+    ? [...operator.corpus.files.map((_, file) => ({ from: operator.index, file })), ...teamFiles.map((f) => buildSegment(f))]
+    : files.map((f) => buildSegment(f));
+  const index = await openSegmentsInTurns(corpus, segments, unitsOf(essaysOf(corpus)), 10);
+  return { corpus, index };
+}

@@ -1,0 +1,116 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { BUNDLED_CORPUS_DIR } from '../../../src/config.js';
+import { loadCorpus } from '../../../src/core/corpus/load.js';
+import { type Corpus, essaysOf } from '../../../src/core/corpus/model.js';
+import type { Bot, Library } from '../../../src/core/dispatch/bot.js';
+import { createTeamLibraries, type ServedTeamLibraries } from '../../../src/core/library/serve.js';
+import { createLibraryStore, type LibraryStore } from '../../../src/core/library/store.js';
+import { createIndex } from '../../../src/core/search/corpus-index.js';
+import { botOver, quietLogger, requester } from '../../support/bot.js';
+
+/*
+ * Each team sees the operator's essays and its own additions, never another team's: the
+ * operator's files and segments are the served library's own objects, and a team's essays
+ * whose IDs the operator's have take a suffix, never the other way round.
+ */
+
+const A = { kind: 'discord-guild', id: '100000000000000001' } as const;
+const B = { kind: 'discord-guild', id: '100000000000000002' } as const;
+const KEY_A = 'discord-guild-100000000000000001';
+const KEY_B = 'discord-guild-100000000000000002';
+const SLACK = 'slack-team-T0TEAM';
+const BY = { platform: 'discord' as const, userId: '111111111111111111', name: 'alice' };
+const PHRASE = '量子外交试验';
+const essayFile = (title: string, author: string, phrase: string) =>
+  new TextEncoder().encode(`${title}\n\n${author}\n\n${phrase}已经在多个国家展开，其规则尚在形成之中。\n`);
+
+let operator: Corpus;
+let dir: string;
+let store: LibraryStore;
+let bot: Bot;
+let libraries: ServedTeamLibraries;
+
+beforeAll(async () => {
+  operator = await loadCorpus(BUNDLED_CORPUS_DIR);
+});
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'yinzheng-serve-'));
+  store = createLibraryStore({ dir });
+  let served: Bot | undefined;
+  const library: Library = { corpus: operator, index: createIndex(operator) };
+  libraries = createTeamLibraries({ operator: () => served?.library() ?? library, store, logger: quietLogger });
+  bot = botOver(operator, { libraries });
+  served = bot;
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const found = (team: string | null) => JSON.stringify(bot.runLine(`quote ${PHRASE} count:1`, { ...requester(), team }).results).includes(PHRASE);
+
+describe("each team's library", () => {
+  test("a team's file is quoted for that team only, over the operator's essays, whose objects and IDs it reuses", async () => {
+    const ids = essaysOf(operator).flatMap((e) => e.sections.flatMap((s) => s.paragraphs.map((p) => p.id)));
+    expect((await store.add(A, { name: 'quantum.txt', bytes: essayFile('量子外交的兴起', '李四', PHRASE) }, BY)).ok).toBe(true);
+    bot.libraryChanged(KEY_A);
+    const library = await libraries.ready(KEY_A);
+    expect(library.corpus.files.slice(0, operator.files.length)).toEqual(operator.files);
+    expect(library.corpus.files[0]).toBe(operator.files[0]);
+    expect(found(KEY_A)).toBe(true);
+    for (const other of [KEY_B, SLACK, null]) {
+      await (other ? libraries.ready(other) : Promise.resolve());
+      expect(found(other), String(other)).toBe(false);
+    }
+    // The operator's own answers are as they were, from the operator's objects.
+    expect(bot.runLine('quote 智能鸿沟', { ...requester(), team: KEY_A }).results).toEqual(bot.runLine('quote 智能鸿沟', requester()).results);
+    expect(essaysOf(operator).flatMap((e) => e.sections.flatMap((s) => s.paragraphs.map((p) => p.id)))).toEqual(ids);
+
+    // Removed, it is gone for the team too.
+    expect((await store.remove(A, 'quantum.txt')).ok).toBe(true);
+    bot.libraryChanged(KEY_A);
+    await libraries.ready(KEY_A);
+    expect(found(KEY_A)).toBe(false);
+  });
+
+  test("a team's essay whose ID is the operator's takes a suffix; the operator's keeps its own", async () => {
+    const first = essaysOf(operator).find((e) => e.kind === 'essay' && e.authors.length === 1);
+    if (!first) throw new Error('the bundled corpus has no single-author essay');
+    const bytes = essayFile(first.title, first.authors[0]?.name ?? '', PHRASE);
+    expect((await store.add(B, { name: 'same.txt', bytes }, BY)).ok).toBe(true);
+    const library = await libraries.ready(KEY_B);
+    const team = library.corpus.files.at(-1)?.essays[0];
+    expect(team?.id).not.toBe(first.id);
+    expect(team?.id.startsWith(`${first.id}-`)).toBe(true);
+    expect(first.id).toBe(essaysOf(operator).find((e) => e === first)?.id);
+    expect(library.corpus.files.at(-1)?.warnings.some((w) => w.message.includes(first.id))).toBe(true);
+  });
+
+  test('a team asked for before its files are loaded is answered from the operator’s essays, then from its own', async () => {
+    expect((await store.add(A, { name: 'quantum.txt', bytes: essayFile('量子外交的兴起', '李四', PHRASE) }, BY)).ok).toBe(true);
+    expect(found(KEY_A)).toBe(false);
+    await libraries.ready(KEY_A);
+    expect(found(KEY_A)).toBe(true);
+  });
+
+  test("after the operator's corpus is reloaded, a team's library is put together again over the new one", async () => {
+    expect((await store.add(A, { name: 'quantum.txt', bytes: essayFile('量子外交的兴起', '李四', PHRASE) }, BY)).ok).toBe(true);
+    const before = await libraries.ready(KEY_A);
+    const next: Corpus = { ...operator, version: 'reloaded-000' };
+    bot.replaceLibrary({ corpus: next, index: createIndex(next) });
+    // Until the team's library is put together again, the team sees the new operator's essays.
+    expect(bot.libraryFor(KEY_A).corpus.version).toBe('reloaded-000');
+    const after = await libraries.ready(KEY_A);
+    expect(after.corpus.version).not.toBe(before.corpus.version);
+    expect(after.corpus.files.slice(0, operator.files.length)).toEqual(next.files);
+    expect(found(KEY_A)).toBe(true);
+  });
+
+  test('preload loads every team with a library, so that its first question sees its files', async () => {
+    expect((await store.add(A, { name: 'quantum.txt', bytes: essayFile('量子外交的兴起', '李四', PHRASE) }, BY)).ok).toBe(true);
+    await libraries.preload();
+    expect(found(KEY_A)).toBe(true);
+  });
+});

@@ -69,6 +69,7 @@ function listed({ file, essay, score }: Listed, t: T, ctx: CommandContext) {
     year: file.metadata?.year ?? issue?.year ?? null,
     issue: file.metadata?.issue ?? issue?.issue ?? null,
     score: score === null ? null : Math.round(score * 1000) / 1000,
+    addedByTeam: ctx.teamFiles?.has(file) === true,
   };
   const block: ReplyBlock = {
     kind: 'fields',
@@ -80,6 +81,7 @@ function listed({ file, essay, score }: Listed, t: T, ctx: CommandContext) {
       { label: t.footnotes, value: String(essay.footnotes.length) },
       { label: t.passages, value: passageRange(essay) },
       ...(essay.pages ? [{ label: t.pages, value: pageText(essay.pages, ctx.locale) ?? '' }] : []),
+      ...(result.addedByTeam ? [{ label: t.library, value: t.addedByTeam }] : []),
     ],
   };
   return { result, block };

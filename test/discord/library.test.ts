@@ -292,7 +292,14 @@ describe("a team's files served to that team only", () => {
       user: alice,
       where: MANAGER,
     });
-    await answered(served, i);
+    // The add's answer ends, once the team is served the file, with the passage IDs it brought.
+    const added = textOf(await answered(served, i));
+    const parsed = await parsePdfBytes('chromium-article.pdf', PDF);
+    const ranges = parsed.essays.flatMap((e) => {
+      const ids = e.sections.flatMap((x) => x.paragraphs.map((p) => p.id));
+      return ids.length === 0 ? [] : [ids.length === 1 ? ids[0] : `${ids[0]} – ${ids.at(-1)}`];
+    });
+    expect(added).toContain(en.library.chat.passages(ranges.join('; ')));
     await served.libraries.ready(GUILD);
 
     const quote = (where: object) => served.fake.slashCommand({ name: 'quote', options: { query: words, count: 1 }, user: alice, where });

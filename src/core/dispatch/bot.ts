@@ -1,4 +1,4 @@
-import type { Corpus } from '../corpus/model.js';
+import type { Corpus, CorpusFile } from '../corpus/model.js';
 import { type ReaderLinks, withReaderLinks } from '../reply/links.js';
 import type { Locale, Reply } from '../reply/model.js';
 import type { CorpusIndex } from '../search/search.js';
@@ -34,6 +34,8 @@ export interface Logger {
 export interface Library {
   corpus: Corpus;
   index: CorpusIndex;
+  /** In a team's library, the files the team added (the rest are the operator's). */
+  teamFiles?: ReadonlySet<CorpusFile>;
 }
 
 /**
@@ -46,6 +48,8 @@ export interface TeamLibraries {
   for(team: string | null): Library;
   /** A team's files changed (an add or a remove): what it sees must follow. */
   changed(team: string): void;
+  /** The team's library once what it sees has caught up with its files (absent: `for` at once). */
+  ready?(team: string): Promise<Library>;
 }
 
 export interface Bot {
@@ -56,6 +60,8 @@ export interface Bot {
   libraryFor(team: string | null | undefined): Library;
   /** Says that a team's files changed, so that what it sees follows. */
   libraryChanged(team: string): void;
+  /** The team's library once it has caught up with the team's files. */
+  libraryReady(team: string): Promise<Library>;
   /** Swaps in a new corpus and index at once. */
   replaceLibrary(next: Library): void;
   /** Runs a command on raw option values (from a slash command or the CLI). Never throws. */
@@ -112,7 +118,14 @@ export function createBot(options: BotOptions): Bot {
     } else {
       try {
         const input = parseInput(command, toInput(command), who.locale);
-        const ctx: CommandContext = { corpus: current.corpus, index: current.index, locale: who.locale, commands, invocation: who.invocation ?? '/' };
+        const ctx: CommandContext = {
+          corpus: current.corpus,
+          index: current.index,
+          locale: who.locale,
+          commands,
+          invocation: who.invocation ?? '/',
+          ...(current.teamFiles ? { teamFiles: current.teamFiles } : {}),
+        };
         reply = command.run(input, ctx);
         if (options.links && who.platform !== 'web') reply = withReaderLinks(reply, options.links, who.locale);
       } catch (error) {
@@ -146,6 +159,7 @@ export function createBot(options: BotOptions): Bot {
     libraryChanged(team) {
       options.libraries?.changed(team);
     },
+    libraryReady: async (team) => (options.libraries?.ready ? options.libraries.ready(team) : libraryFor(team)),
     replaceLibrary(next) {
       library = next;
       warm(next);

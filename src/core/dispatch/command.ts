@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Corpus } from '../corpus/model.js';
+import type { Corpus, CorpusFile } from '../corpus/model.js';
 import type { Locale, Reply } from '../reply/model.js';
 import type { CorpusIndex } from '../search/search.js';
 
@@ -12,6 +12,8 @@ export interface CommandContext {
   commands: ReadonlyMap<string, Command>;
   /** How a command is typed where the request came from: `/` (`/quote`), or on Slack `/yinzheng ` (`/yinzheng quote`). */
   invocation: string;
+  /** In a team's library, the files the team added: `/essays` marks their essays. */
+  teamFiles?: ReadonlySet<CorpusFile>;
 }
 
 /**

@@ -43,7 +43,7 @@ export interface LibraryDeskOptions {
   maxBytes: number;
   logger: Logger;
   /** Where the corpus version of each answer comes from, and whom to tell of a change. */
-  bot: Pick<Bot, 'libraryFor' | 'libraryChanged'>;
+  bot: Pick<Bot, 'libraryFor' | 'libraryChanged'> & Partial<Pick<Bot, 'libraryReady'>>;
 }
 
 const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
@@ -114,7 +114,15 @@ export function createLibraryDesk(options: LibraryDeskOptions): LibraryDesk {
       if (!result.ok) return refused(team, by, result, locale, 'add');
       logChange('add', team, by, result.entry);
       bot.libraryChanged(team);
-      return answer(team, locale, wordsFor(locale).library.chat.added(result.entry.file), result.report);
+      // Once the team is served the file, the passage IDs it brought, for /context and /cite.
+      const served = await bot.libraryReady?.(team);
+      const file = served?.corpus.files.findLast((f) => f.file === result.entry.file);
+      const passages = (file?.essays ?? []).flatMap((e) => {
+        const ids = e.sections.flatMap((s) => s.paragraphs.map((p) => p.id));
+        return ids.length === 0 ? [] : [ids.length === 1 ? (ids[0] as string) : `${ids[0]} – ${ids.at(-1)}`];
+      });
+      const lines = passages.length > 0 ? [...result.report, '', wordsFor(locale).library.chat.passages(passages.join('; '))] : result.report;
+      return answer(team, locale, wordsFor(locale).library.chat.added(result.entry.file), lines);
     },
     async list(team, locale) {
       const t = wordsFor(locale).library.chat;

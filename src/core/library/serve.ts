@@ -162,5 +162,5 @@ async function over(operator: Library, teamFiles: CorpusFile[]): Promise<Library
     ? [...operator.corpus.files.map((_, file) => ({ from: operator.index, file })), ...teamFiles.map((f) => buildSegment(f))]
     : files.map((f) => buildSegment(f));
   const index = await openSegmentsInTurns(corpus, segments, unitsOf(essaysOf(corpus)), 10);
-  return { corpus, index };
+  return { corpus, index, teamFiles: new Set(teamFiles) };
 }

@@ -127,6 +127,8 @@ export const EssaysResult = z.strictObject({
    * decimals; results come best first. Null in the table of contents, which is in corpus order.
    */
   score: z.number().nonnegative().nullable(),
+  /** Whether the essay is in a file the asker's team added (false for the corpus folder's). */
+  addedByTeam: z.boolean(),
 });
 
 export const CiteResult = z.strictObject({

@@ -182,6 +182,8 @@ export const en = {
       footnotes: 'Footnotes',
       passages: 'Passage IDs',
       pages: 'Pages',
+      library: 'Library',
+      addedByTeam: 'added by this team',
       none: '—',
       found: (words: string) => `Essays on “${words}”`,
       nothing:
@@ -454,6 +456,7 @@ With none, it opens a local console on the corpus (also fed by a pipe).`,
     chat: {
       title: 'The team’s library',
       added: (file: string) => `Added ${file} to the team’s library. What corpus:check finds in it:`,
+      passages: (ids: string) => `Served to this team now: passages ${ids}.`,
       removed: (file: string) => `Removed ${file} from the team’s library.`,
       empty: 'The team’s library has no files yet.',
       entry: (file: string, megabytes: string, by: string, at: string) => `${file} (${megabytes} MB), added by ${by} on ${at}`,

@@ -159,6 +159,8 @@ export const zhCN = {
       footnotes: '脚注',
       passages: '段落编号',
       pages: '页码',
+      library: '文库',
+      addedByTeam: '本团队添加',
       none: '—',
       found: (words: string) => `与“${words}”相关的文章`,
       nothing: '没有文章的标题、作者、关键词、摘要或章节与之相符。可减少或换用其他词语，改用英文、拼音或简体字，或不带词语用 /essays 查看目录。',
@@ -392,6 +394,7 @@ SLACK_APP_TOKEN 或 SLACK_SIGNING_SECRET，机器人即在这些平台上线。
     chat: {
       title: '团队的文库',
       added: (file: string) => `已把 ${file} 加入团队的文库。corpus:check 在其中找到：`,
+      passages: (ids: string) => `现已向本团队提供，段落编号：${ids}。`,
       removed: (file: string) => `已从团队的文库中删除 ${file}。`,
       empty: '团队的文库中还没有文件。',
       entry: (file: string, megabytes: string, by: string, at: string) => `${file}（${megabytes} MB），${by} 于 ${at} 添加`,

@@ -68,6 +68,15 @@ describe("each team's library", () => {
     expect(bot.runLine('quote 智能鸿沟', { ...requester(), team: KEY_A }).results).toEqual(bot.runLine('quote 智能鸿沟', requester()).results);
     expect(essaysOf(operator).flatMap((e) => e.sections.flatMap((s) => s.paragraphs.map((p) => p.id)))).toEqual(ids);
 
+    // /essays marks the team's essay as the team's, in its library only.
+    const listed = (team: string | null) => bot.runLine('essays 量子外交', { ...requester(), team }).results as Array<{ title: string; addedByTeam: boolean }>;
+    expect(
+      listed(KEY_A)
+        .filter((e) => e.addedByTeam)
+        .map((e) => e.title),
+    ).toEqual(['量子外交的兴起']);
+    expect(listed(KEY_B).some((e) => e.addedByTeam)).toBe(false);
+
     // Removed, it is gone for the team too.
     expect((await store.remove(A, 'quantum.txt')).ok).toBe(true);
     bot.libraryChanged(KEY_A);

@@ -274,7 +274,7 @@ export class FakeDiscord {
   /** The server's roles, as GET /guilds/{id}/roles lists them (names are what LIBRARY_ROLE matches). */
   guildRoles: Array<{ id: string; name: string }> = [];
   /** Files uploaded to the CDN, by path; each URL is valid only with the signature the fake issued. */
-  private readonly cdnFiles = new Map<string, { bytes: Uint8Array; contentType: string | undefined; signature: string }>();
+  private readonly cdnFiles = new Map<string, { bytes: Uint8Array; contentType: string | undefined; signature: string; stall: boolean }>();
   /** Every request for a CDN file, by path, and whether it was served. */
   readonly cdnRequests = new AwaitableLog<{ path: string; served: boolean; headers: IncomingMessage['headers'] }>();
 
@@ -332,11 +332,12 @@ export class FakeDiscord {
    * (`ex`, `is`, `hm`, "Attachment CDN URLs", reference.mdx), without which the CDN answers 404
    * and "This content is no longer available.".
    */
-  attachment(filename: string, bytes: Uint8Array, contentType?: string): FakeAttachment {
+  attachment(filename: string, bytes: Uint8Array, contentType?: string, options: { stall?: boolean } = {}): FakeAttachment {
     const id = snowflake(Date.now(), this.nextId++);
     const path = `/attachments/${CHANNEL_ID}/${id}/${encodeURIComponent(filename)}`;
     const signature = randomBytes(16).toString('hex');
-    this.cdnFiles.set(path, { bytes, contentType, signature });
+    // `stall`: the CDN sends the headers and half the bytes, then nothing more (a download that never ends).
+    this.cdnFiles.set(path, { bytes, contentType, signature, stall: options.stall === true });
     const expires = Math.floor(Date.now() / 1000) + 86_400;
     const url = `http://127.0.0.1:${this.port}${path}?ex=${expires.toString(16)}&is=${Math.floor(Date.now() / 1000).toString(16)}&hm=${signature}&`;
     return { id, filename, size: bytes.byteLength, url, proxy_url: url, ...(contentType ? { content_type: contentType } : {}) };
@@ -351,7 +352,9 @@ export class FakeDiscord {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('This content is no longer available.');
       return;
     }
-    res.writeHead(200, { 'content-type': file.contentType ?? 'application/octet-stream', 'content-length': String(file.bytes.byteLength) }).end(file.bytes);
+    res.writeHead(200, { 'content-type': file.contentType ?? 'application/octet-stream', 'content-length': String(file.bytes.byteLength) });
+    if (file.stall) res.write(file.bytes.subarray(0, file.bytes.byteLength >> 1));
+    else res.end(file.bytes);
   }
 
   // ── gateway ────────────────────────────────────────────────────────────────

@@ -9,6 +9,7 @@ import { loadCorpus } from '../../src/core/corpus/load.js';
 import { fileReport } from '../../src/core/corpus/report.js';
 import type { Bot } from '../../src/core/dispatch/bot.js';
 import { createLibraryDesk } from '../../src/core/library/desk.js';
+import type { IntakeLimits } from '../../src/core/library/intake.js';
 import { createTeamLibraries, type ServedTeamLibraries } from '../../src/core/library/serve.js';
 import { createLibraryStore, type LibraryStore } from '../../src/core/library/store.js';
 import { en } from '../../src/core/words/en.js';
@@ -65,13 +66,14 @@ interface Setup {
 let dir: string;
 let s: Setup;
 
-async function setup(): Promise<Setup> {
+async function setup(held: { quota?: number; limits?: IntakeLimits } = {}): Promise<Setup> {
   const corpus = await loadCorpus(CORPUS);
   const logs = createTestLogger();
   const { libraries, asked, changed } = recordingLibraries(libraryOver(corpus));
   const bot = botOver(corpus, { commands: registry, logger: logs, libraries });
-  const store = createLibraryStore({ dir: join(dir, 'libraries') });
-  const desk = createLibraryDesk({ store, maxBytes: 200 * 1024 * 1024, logger: logs, bot });
+  const quota = held.quota ?? 200 * 1024 * 1024;
+  const store = createLibraryStore({ dir: join(dir, 'libraries'), maxBytes: quota });
+  const desk = createLibraryDesk({ store, maxBytes: quota, logger: logs, bot, ...(held.limits ? { limits: held.limits } : {}) });
   const fake = await FakeDiscord.start();
   fake.guildRoles = [{ id: '600000000000000001', name: ROLE }];
   const { client, stop } = await startDiscord(
@@ -314,5 +316,85 @@ describe("a team's files served to that team only", () => {
     expect(inB).not.toContain(essay.title);
     const slack = served.bot.runLine(`quote ${words}`, { platform: 'slack', userId: 'U0ALICE', locale: 'en', team: 'slack-team-T0TEAM' });
     expect(JSON.stringify(slack.results)).not.toContain(essay.title);
+  });
+});
+
+/** A catalogue phrase with its parameters left out, as a pattern any values match. */
+function phrase(words: (...args: string[]) => string, count: number): RegExp {
+  const marks = Array.from({ length: count }, (_, i) => `\u0000${i}\u0000`);
+  const escaped = words(...marks).replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+  return new RegExp(
+    marks.reduce((text, mark) => text.replace(mark, '.+?'), escaped),
+    'u',
+  );
+}
+
+describe('hostile uploads through Discord, refused with their reasons, the library left as it was', () => {
+  // Small limits, so that the fixtures cross them: a text file may be 3 KB, a library 4 KB, a download 300 ms.
+  const limits: IntakeLimits = { pdfBytes: 50 * 1024 * 1024, txtBytes: 3 * 1024, timeoutMs: 300 };
+  const QUOTA = 4 * 1024;
+  const SMALL = Buffer.from(`${TXT.toString('utf8').slice(0, 600)}\n`);
+  /** The fixture's essay cut where its bytes reach `bytes`, at a line's end. */
+  const cut = (bytes: number) => {
+    const text = TXT.toString('utf8');
+    let end = text.length;
+    while (Buffer.byteLength(text.slice(0, end)) > bytes) end = text.lastIndexOf('\n', end - 1);
+    return Buffer.from(`${text.slice(0, end)}\n`);
+  };
+  const FIRST = cut(2600);
+  const SECOND = Buffer.concat([cut(1200), Buffer.from('量子外交试验已经在多个国家展开。\n'.repeat(30))]);
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'yinzheng-discord-hostile-'));
+    s = await setup({ quota: QUOTA, limits });
+  });
+  afterEach(async () => {
+    await s?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  /** Adds `file`, then checks the refusal says `reason`, privately, and the library is as it was. */
+  async function refused(file: FakeAttachment, reason: RegExp | string): Promise<void> {
+    const before = await s.store.list(guildTeam);
+    const files = await readdir(join(dir, 'libraries', GUILD)).catch(() => []);
+    const sent = await add(file);
+    const text = textOf(sent);
+    if (typeof reason === 'string') expect(text).toContain(reason);
+    else expect(text).toMatch(reason);
+    expect(allPrivate(sent)).toBe(true);
+    expect(await s.store.list(guildTeam)).toEqual(before);
+    expect(await readdir(join(dir, 'libraries', GUILD)).catch(() => [])).toEqual(files);
+  }
+
+  it('a text file over the size limit', async () => {
+    await refused(s.fake.attachment('long.txt', Buffer.alloc(4 * 1024, 0x41), 'text/plain'), phrase(en.library.refusals.tooLarge, 2));
+  });
+
+  it('a file past the library’s quota', async () => {
+    // Each under the 3 KB a text file may be, the two over the library's 4 KB.
+    expect(FIRST.byteLength).toBeLessThan(limits.txtBytes);
+    expect(SECOND.byteLength).toBeLessThan(limits.txtBytes);
+    expect(FIRST.byteLength + SECOND.byteLength).toBeGreaterThan(QUOTA);
+    expect(textOf(await add(s.fake.attachment('first.txt', FIRST, 'text/plain')))).toContain(en.library.chat.added('first.txt'));
+    await refused(s.fake.attachment('second.txt', SECOND, 'text/plain'), phrase(en.library.refusals.quota, 3));
+  });
+
+  it('a corrupt PDF, with corpus:check’s reason', async () => {
+    // A PDF's header and its first objects, under the quota: the parse is what refuses it.
+    await refused(s.fake.attachment('broken.pdf', PDF.subarray(0, QUOTA >> 1), 'application/pdf'), en.library.refusals.unreadable([]).split('\n')[0] as string);
+  });
+
+  it('a download that never ends', async () => {
+    await refused(
+      s.fake.attachment('slow.txt', SMALL, 'text/plain', { stall: true }),
+      phrase((n) => en.library.refusals.timeout(Number.NaN).replace('NaN', n), 1),
+    );
+  });
+
+  it('a name with ../ and control characters is kept under a clean name inside the library', async () => {
+    const sent = await add(s.fake.attachment('../../etc/\u0007notes.txt', SMALL, 'text/plain'));
+    expect(textOf(sent)).toContain(en.library.chat.added('notes.txt'));
+    expect((await s.store.list(guildTeam)).map((e) => e.file)).toEqual(['notes.txt']);
+    expect(await readdir(join(dir, 'libraries', GUILD))).toEqual(['manifest.json', 'notes.txt']);
+    expect(await readdir(dir)).toEqual(['libraries']);
   });
 });

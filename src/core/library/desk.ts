@@ -3,7 +3,7 @@ import type { Locale, Reply } from '../reply/model.js';
 import { wordsFor } from '../words/index.js';
 import { addFromUrl } from './add.js';
 import { checkFile } from './check.js';
-import { type DownloadRequest, sniffType } from './intake.js';
+import { type DownloadRequest, type IntakeLimits, sniffType } from './intake.js';
 import type { AddedBy, LibraryEntry, LibraryStore } from './store.js';
 import { parseTeamKey, type Team } from './team.js';
 
@@ -44,6 +44,8 @@ export interface LibraryDeskOptions {
   logger: Logger;
   /** Where the corpus version of each answer comes from, and whom to tell of a change. */
   bot: Pick<Bot, 'libraryFor' | 'libraryChanged'> & Partial<Pick<Bot, 'libraryReady'>>;
+  /** The limits an upload is held to (INTAKE_LIMITS unless given: tests make them small). */
+  limits?: IntakeLimits;
 }
 
 const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
@@ -110,7 +112,13 @@ export function createLibraryDesk(options: LibraryDeskOptions): LibraryDesk {
     maxBytes: options.maxBytes,
     refusal,
     async add(team, request, by, locale) {
-      const result = await addFromUrl(store, teamOf(team), { ...request, locale }, { platform: by.platform, userId: by.userId, name: by.name }, { locale });
+      const result = await addFromUrl(
+        store,
+        teamOf(team),
+        { ...request, locale, ...(options.limits ? { limits: options.limits } : {}) },
+        { platform: by.platform, userId: by.userId, name: by.name },
+        { locale },
+      );
       if (!result.ok) return refused(team, by, result, locale, 'add');
       logChange('add', team, by, result.entry);
       bot.libraryChanged(team);

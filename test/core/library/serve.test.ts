@@ -117,6 +117,19 @@ describe("each team's library", () => {
     expect(found(KEY_A)).toBe(true);
   });
 
+  test('a restart keeps every library: a new process on the same DATA_DIR serves each team its files', async () => {
+    expect((await store.add(A, { name: 'quantum.txt', bytes: essayFile('量子外交的兴起', '李四', PHRASE) }, BY)).ok).toBe(true);
+    // What a second process (or the bot after a restart) makes of the same folder: its own store, libraries and bot.
+    const library: Library = { corpus: operator, index: createIndex(operator) };
+    let restarted: Bot | undefined;
+    const again = createTeamLibraries({ operator: () => restarted?.library() ?? library, store: createLibraryStore({ dir }), logger: quietLogger });
+    restarted = botOver(operator, { libraries: again });
+    await again.preload();
+    const ask = (team: string | null) => JSON.stringify(restarted?.runLine(`quote ${PHRASE} count:1`, { ...requester(), team }).results).includes(PHRASE);
+    expect(ask(KEY_A)).toBe(true);
+    expect(ask(KEY_B)).toBe(false);
+  });
+
   test('preload loads every team with a library, so that its first question sees its files', async () => {
     expect((await store.add(A, { name: 'quantum.txt', bytes: essayFile('量子外交的兴起', '李四', PHRASE) }, BY)).ok).toBe(true);
     await libraries.preload();

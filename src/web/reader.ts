@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { citationOf, type Essay, essaysOf, type Paragraph, type Section } from '../core/corpus/model.js';
 import type { Bot } from '../core/dispatch/bot.js';
+import { parseTeamKey } from '../core/library/team.js';
 import { pageText } from '../core/reply/layout.js';
 import type { Locale } from '../core/reply/model.js';
 import { CiteResult, QuoteResult } from '../core/reply/results.js';
@@ -38,10 +39,13 @@ export interface ReaderOptions {
 }
 
 export interface Reader {
-  /** The link to a passage's words: [start, end) of its text, highlighted. */
-  passageUrl(passageId: string, span?: readonly [number, number]): string;
+  /**
+   * The link to a passage's words: [start, end) of its text, highlighted. `library` is the team
+   * whose library holds it (null: the operator's); the link names it, signed, and opens only there.
+   */
+  passageUrl(passageId: string, span?: readonly [number, number], library?: string | null): string;
   /** The link to an essay, at one of its notes when `note` is given. */
-  essayUrl(essayId: string, note?: number): string;
+  essayUrl(essayId: string, note?: number, library?: string | null): string;
   /** Answers a request if it is the reader's; false when the path is not. */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
   /** The paths the reader answers, for a router that needs them listed (Bolt's custom routes). */
@@ -167,7 +171,10 @@ export function createReader(options: ReaderOptions): Reader {
   const base = options.publicUrl.replace(/\/+$/u, '');
   if (access === 'signed' && !options.secret) throw new Error('reader: READER_SECRET is needed to sign links (or set READER_ACCESS=public)');
   const secret = options.secret ?? '';
-  const requester = (locale: Locale) => ({ platform: 'web' as const, userId: 'reader', locale });
+  const requester = (locale: Locale, team: string | null = null) => ({ platform: 'web' as const, userId: 'reader', locale, team });
+  /** What a link grants: a team's library is part of it, so a link of one team's opens nowhere else. */
+  const target = (kind: 'p' | 'e', id: string, library: string | null) => `${library ? `${library}/` : ''}${kind}/${id}`;
+  const libraryParam = (library: string | null | undefined): Record<string, string> => (library ? { lib: library } : {});
 
   function signed(path: string, grant: Grant, extra: Record<string, string> = {}): string {
     const query = new URLSearchParams(extra);
@@ -181,8 +188,8 @@ export function createReader(options: ReaderOptions): Reader {
 
   const expiry = () => Math.floor(Date.now() / 1000) + Math.round(options.linkDays * 86_400);
 
-  function find(passageId: string): { essay: Essay; section: Section; paragraph: Paragraph } | null {
-    for (const essay of essaysOf(bot().library().corpus)) {
+  function find(passageId: string, library: string | null): { essay: Essay; section: Section; paragraph: Paragraph } | null {
+    for (const essay of essaysOf(bot().libraryFor(library).corpus)) {
       if (!passageId.startsWith(`${essay.id}.`)) continue;
       for (const section of essay.sections) {
         const paragraph = section.paragraphs.find((p) => p.id === passageId);
@@ -192,7 +199,7 @@ export function createReader(options: ReaderOptions): Reader {
     return null;
   }
 
-  function essayHtml(essay: Essay, locale: Locale, t: Chrome, highlight: { id: string; span: [number, number] | null } | null): string {
+  function essayHtml(essay: Essay, locale: Locale, t: Chrome, highlight: { id: string; span: [number, number] | null } | null, library: string | null): string {
     const authors = essay.authors.length
       ? essay.authors.map((a) => `<li>${escapeHtml(a.name)}${a.affiliation ? `（${escapeHtml(a.affiliation)}）` : ''}</li>`).join('')
       : `<li>${escapeHtml(t.editors)}</li>`;
@@ -210,8 +217,8 @@ export function createReader(options: ReaderOptions): Reader {
       })
       .join('\n');
     // A passage's page cites that passage, at its own printed page; the essay's, the essay.
-    const target = highlight?.id ?? essay.id;
-    const cite = CiteResult.array().safeParse(bot().run('cite', { target }, requester(locale)).results).data?.[0];
+    const cited = highlight?.id ?? essay.id;
+    const cite = CiteResult.array().safeParse(bot().run('cite', { target: cited }, requester(locale, library)).results).data?.[0];
     const pages = essay.pages ? ` · ${escapeHtml(pageText(essay.pages, locale) ?? '')}` : '';
     const keywords = essay.keywords.length > 0 ? `<div class="keywords">${escapeHtml(t.keywords)}：${escapeHtml(essay.keywords.join('；'))}</div>` : '';
     return page(
@@ -262,7 +269,7 @@ ${cite ? `<section class="cite"><h2>${escapeHtml(highlight ? t.citePassage : t.c
     const body = hits.length
       ? hits
           .map((h) => {
-            const found = find(h.id);
+            const found = find(h.id, null);
             const start = found ? found.paragraph.text.indexOf(h.quote.replace(/^…|…$/gu, '')) : -1;
             const span: [number, number] | undefined = start >= 0 ? [start, start + h.quote.replace(/^…|…$/gu, '').length] : undefined;
             const pages = h.pages.length ? ` · ${escapeHtml(pageText(h.pages, locale) ?? '')}` : '';
@@ -275,13 +282,15 @@ ${cite ? `<section class="cite"><h2>${escapeHtml(highlight ? t.citePassage : t.c
 
   const reader: Reader = {
     paths: ['/', '/search', '/reader.css', '/e/:id', '/p/:id'],
-    passageUrl(passageId, span) {
+    passageUrl(passageId, span, library = null) {
       const s = span ? `${span[0]}-${span[1]}` : '';
-      const extra: Record<string, string> = span ? { s: String(span[0]), e: String(span[1]) } : {};
-      return `${signed(`/p/${encodeURIComponent(passageId)}`, { target: `p/${passageId}`, span: s, expires: expiry() }, extra)}#${encodeURIComponent(span ? 'quoted' : passageId)}`;
+      const extra: Record<string, string> = { ...libraryParam(library), ...(span ? { s: String(span[0]), e: String(span[1]) } : {}) };
+      const grant = { target: target('p', passageId, library), span: s, expires: expiry() };
+      return `${signed(`/p/${encodeURIComponent(passageId)}`, grant, extra)}#${encodeURIComponent(span ? 'quoted' : passageId)}`;
     },
-    essayUrl(essayId, note) {
-      return `${signed(`/e/${encodeURIComponent(essayId)}`, { target: `e/${essayId}`, span: '', expires: expiry() })}${note ? `#note-${note}` : ''}`;
+    essayUrl(essayId, note, library = null) {
+      const grant = { target: target('e', essayId, library), span: '', expires: expiry() };
+      return `${signed(`/e/${encodeURIComponent(essayId)}`, grant, libraryParam(library))}${note ? `#note-${note}` : ''}`;
     },
     handle(req, res) {
       const url = new URL(req.url ?? '/', 'http://reader.invalid');
@@ -310,18 +319,25 @@ ${cite ? `<section class="cite"><h2>${escapeHtml(highlight ? t.citePassage : t.c
         refuse(res, 404, locale, t.notFound);
         return true;
       }
+      // A team's library, named by the link (and signed with it); anything that is no team's key opens nothing.
+      const lib = url.searchParams.get('lib');
+      const library = lib !== null && parseTeamKey(lib) !== null ? lib : null;
+      if (lib !== null && library === null) {
+        refuse(res, 404, locale, t.notFound);
+        return true;
+      }
       if (m[1] === 'e') {
-        if (!allowed(url, { target: `e/${id}`, span: '' }, res, locale, t)) return true;
-        const essay = essaysOf(bot().library().corpus).find((e) => e.id === id);
+        if (!allowed(url, { target: target('e', id, library), span: '' }, res, locale, t)) return true;
+        const essay = essaysOf(bot().libraryFor(library).corpus).find((e) => e.id === id);
         if (!essay) refuse(res, 404, locale, t.notFound);
-        else send(res, 200, essayHtml(essay, locale, t, null));
+        else send(res, 200, essayHtml(essay, locale, t, null, library));
         return true;
       }
       const s = url.searchParams.get('s');
       const e = url.searchParams.get('e');
       const span = s !== null && e !== null ? `${s}-${e}` : '';
-      if (!allowed(url, { target: `p/${id}`, span }, res, locale, t)) return true;
-      const found = find(id);
+      if (!allowed(url, { target: target('p', id, library), span }, res, locale, t)) return true;
+      const found = find(id, library);
       if (!found) {
         refuse(res, 404, locale, t.notFound);
         return true;
@@ -331,7 +347,7 @@ ${cite ? `<section class="cite"><h2>${escapeHtml(highlight ? t.citePassage : t.c
         span && Number.isInteger(Number(s)) && Number.isInteger(Number(e))
           ? [Math.max(0, Math.min(length, Number(s))), Math.max(0, Math.min(length, Number(e)))]
           : null;
-      send(res, 200, essayHtml(found.essay, locale, t, { id, span: range }));
+      send(res, 200, essayHtml(found.essay, locale, t, { id, span: range }, library));
       return true;
     },
   };

@@ -127,7 +127,7 @@ export function createBot(options: BotOptions): Bot {
           ...(current.teamFiles ? { teamFiles: current.teamFiles } : {}),
         };
         reply = command.run(input, ctx);
-        if (options.links && who.platform !== 'web') reply = withReaderLinks(reply, options.links, who.locale);
+        if (options.links && who.platform !== 'web') reply = withReaderLinks(reply, options.links, who.locale, who.team ?? null);
       } catch (error) {
         if (isUserError(error)) {
           reply = errorReply(command.name, error.code, error.message, current.corpus.version, who.locale);

@@ -136,3 +136,43 @@ describe("each team's library", () => {
     expect(found(KEY_A)).toBe(true);
   });
 });
+
+describe("a team's reader links", () => {
+  test('name the team’s library, open there, and open nowhere else', async () => {
+    const { createReader } = await import('../../../src/web/reader.js');
+    const { startReaderServer } = await import('../../../src/health.js');
+    let reader: ReturnType<typeof createReader> | undefined;
+    const server = await startReaderServer(0, (req, res) => reader?.handle(req, res) ?? false);
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      const library: Library = { corpus: operator, index: createIndex(operator) };
+      let served: Bot | undefined;
+      const teams = createTeamLibraries({ operator: () => served?.library() ?? library, store, logger: quietLogger });
+      reader = createReader({ bot: () => served as Bot, publicUrl: base, access: 'signed', secret: 'a-secret-of-sixteen-or-more', linkDays: 1 });
+      served = botOver(operator, { libraries: teams, links: reader });
+      expect((await store.add(A, { name: 'quantum.txt', bytes: essayFile('量子外交的兴起', '李四', PHRASE) }, BY)).ok).toBe(true);
+      await teams.ready(KEY_A);
+
+      const block = served.runLine(`quote ${PHRASE} count:1`, { ...requester(), team: KEY_A }).blocks[0];
+      const link = block?.kind === 'quote' ? (block.attribution.link as string) : '';
+      expect(new URL(link).searchParams.get('lib')).toBe(KEY_A);
+      const opened = await fetch(link);
+      expect(opened.status).toBe(200);
+      expect(await opened.text()).toContain('量子外交的兴起');
+      // The same link for another team, or for none, is not the one signed: it opens nothing.
+      for (const other of [KEY_B, null]) {
+        const url = new URL(link);
+        if (other) url.searchParams.set('lib', other);
+        else url.searchParams.delete('lib');
+        expect((await fetch(url)).status, String(other)).toBe(403);
+      }
+      // The operator's passages still open without a library.
+      const own = served.runLine('quote 智能鸿沟 count:1', requester()).blocks[0];
+      const ownLink = own?.kind === 'quote' ? (own.attribution.link as string) : '';
+      expect(new URL(ownLink).searchParams.has('lib')).toBe(false);
+      expect((await fetch(ownLink)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -182,7 +182,7 @@ export async function benchEssaySearch(corpus: Corpus, label: string, seed: numb
 }
 
 const ms = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
-const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}×`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(a / b < 0.1 ? 2 : 1)}×`;
 
 /** The figures as a report section (bench/RESULTS.md). */
 export function essaySearchSection(f: EssaySearchFigures | { failure: string } | null): string {

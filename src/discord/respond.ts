@@ -78,7 +78,10 @@ export function createResponder(bot: Bot, buttons: ButtonStore, channelTypeOf: (
     // A public answer in a server is read by everyone there: its labels follow the server's language.
     const locale = !ephemeral && interaction.guildLocale ? localeFromDiscord(interaction.guildLocale) : localeOf(interaction);
     const age = Date.now() - interaction.createdTimestamp;
-    const deferred = age + (lastRunMs.get(command) ?? 0) > DEFER_BUDGET_MS;
+    // A team whose library is still being put together is answered once it is ready: deferred first.
+    const team = teamOf(interaction).key;
+    const waiting = team !== null && bot.libraryPending(team);
+    const deferred = waiting || age + (lastRunMs.get(command) ?? 0) > DEFER_BUDGET_MS;
     const update = how.update === true && interaction.isButton();
     // Public or private is decided when deferring: Discord keeps the deferral's visibility for the
     // answer that edits it in (receiving-and-responding.mdx, Create Followup Message).
@@ -86,7 +89,8 @@ export function createResponder(bot: Bot, buttons: ButtonStore, channelTypeOf: (
       await interaction.deferUpdate();
       deferredUpdates.add(interaction);
     } else if (deferred) await interaction.deferReply({ flags: ephemeral || refused(bot, command, input) ? MessageFlags.Ephemeral : undefined });
-    const reply = run(command, input, { platform: 'discord', userId: interaction.user.id, locale, team: teamOf(interaction).key });
+    if (waiting && team !== null) await bot.libraryReady(team);
+    const reply = run(command, input, { platform: 'discord', userId: interaction.user.id, locale, team });
     const messages = replyToDiscord(reply, {
       locale,
       ephemeral,

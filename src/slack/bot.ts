@@ -105,13 +105,14 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     bot,
     logger,
     command: config.command,
-    requester: async (teamId, userId, client) => ({
-      platform: 'slack',
-      userId,
-      locale: await locales.of(teamId, userId, client),
-      invocation,
-      team: teamId ? teamKey({ kind: 'slack-team', id: teamId }) : null,
-    }),
+    requester: async (teamId, userId, client) => {
+      const team = teamId ? teamKey({ kind: 'slack-team', id: teamId }) : null;
+      // Every answer is sent after the ack, through the response_url: it may wait for the
+      // team's library to be put together (its first request since a start, or after it was
+      // let go), so that it never comes from the corpus folder alone.
+      if (team !== null && bot.libraryPending(team)) await bot.libraryReady(team);
+      return { platform: 'slack', userId, locale: await locales.of(teamId, userId, client), invocation, team };
+    },
     replierFor: createReplierFor(logger, tuning.now ?? Date.now),
     guard,
     installations,

@@ -50,6 +50,8 @@ export interface TeamLibraries {
   changed(team: string): void;
   /** The team's library once what it sees has caught up with its files (absent: `for` at once). */
   ready?(team: string): Promise<Library>;
+  /** Whether `for(team)` would not yet give the team's own library (it is being put together). */
+  pending?(team: string): boolean;
 }
 
 export interface Bot {
@@ -62,6 +64,8 @@ export interface Bot {
   libraryChanged(team: string): void;
   /** The team's library once it has caught up with the team's files. */
   libraryReady(team: string): Promise<Library>;
+  /** Whether the team's library is not ready yet: an adapter that can wait (after deferring) waits for `libraryReady`. */
+  libraryPending(team: string): boolean;
   /** Swaps in a new corpus and index at once. */
   replaceLibrary(next: Library): void;
   /** Runs a command on raw option values (from a slash command or the CLI). Never throws. */
@@ -160,6 +164,7 @@ export function createBot(options: BotOptions): Bot {
       options.libraries?.changed(team);
     },
     libraryReady: async (team) => (options.libraries?.ready ? options.libraries.ready(team) : libraryFor(team)),
+    libraryPending: (team) => options.libraries?.pending?.(team) === true,
     replaceLibrary(next) {
       library = next;
       warm(next);

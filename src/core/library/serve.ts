@@ -52,11 +52,18 @@ export function createTeamLibraries(options: TeamLibrariesOptions): ServedTeamLi
   const loading = new Map<string, Promise<Library>>();
   /** Teams whose files changed while a load of them was under way: loaded again after it. */
   const stale = new Set<string>();
+  /**
+   * Teams known to have files (their folders, at preload; a change since): only these are worth
+   * waiting for. Any other team's library is the operator's, whether loaded or not.
+   */
+  const withFiles = new Set<string>();
 
   async function load(key: string): Promise<Loaded> {
     const operator = options.operator();
     const team = parseTeamKey(key);
     const entries = team ? await store.list(team) : [];
+    if (entries.length > 0) withFiles.add(key);
+    else withFiles.delete(key);
     let library = operator;
     if (team && entries.length > 0) {
       const files: CorpusFile[] = [];
@@ -73,10 +80,11 @@ export function createTeamLibraries(options: TeamLibrariesOptions): ServedTeamLi
     return { operator: operator.corpus.version, library };
   }
 
-  function start(key: string): Promise<Library> {
+  /** Loads the team's library, or joins the load under way; `again`: its files changed since that load began. */
+  function start(key: string, again = false): Promise<Library> {
     const running = loading.get(key);
     if (running) {
-      stale.add(key);
+      if (again) stale.add(key);
       return running;
     }
     const promise = load(key)
@@ -90,7 +98,7 @@ export function createTeamLibraries(options: TeamLibrariesOptions): ServedTeamLi
       })
       .finally(() => {
         loading.delete(key);
-        if (stale.delete(key)) void start(key);
+        if (stale.delete(key)) void start(key, true);
       });
     loading.set(key, promise);
     return promise;
@@ -117,8 +125,14 @@ export function createTeamLibraries(options: TeamLibrariesOptions): ServedTeamLi
       return operator;
     },
     changed(key) {
+      withFiles.add(key);
       loaded.delete(key);
-      void start(key);
+      void start(key, true);
+    },
+    pending(key) {
+      if (!withFiles.has(key)) return false;
+      const entry = loaded.get(key);
+      return !(entry && entry.operator === options.operator().corpus.version) || loading.has(key);
     },
     async preload() {
       let names: string[];
@@ -127,14 +141,23 @@ export function createTeamLibraries(options: TeamLibrariesOptions): ServedTeamLi
       } catch {
         return;
       }
-      const keys = names.filter((name) => parseTeamKey(name) !== null).slice(0, maxLoaded);
-      await Promise.all(keys.map((key) => start(key)));
+      const keys = names.filter((name) => parseTeamKey(name) !== null);
+      for (const key of keys) withFiles.add(key);
+      await Promise.all(keys.slice(0, maxLoaded).map((key) => start(key)));
     },
     async ready(key) {
-      const operator = options.operator();
-      const entry = loaded.get(key);
-      if (entry && entry.operator === operator.corpus.version && !loading.has(key)) return entry.library;
-      return start(key);
+      for (;;) {
+        const running = loading.get(key);
+        if (!running) {
+          const entry = loaded.get(key);
+          if (entry && entry.operator === options.operator().corpus.version) return entry.library;
+          // A load begun now reads the files as they are: its result is the current one.
+          return start(key);
+        }
+        // A load under way may have begun before the last change: look again once it is done
+        // (the change started another after it).
+        await running;
+      }
     },
   };
 }

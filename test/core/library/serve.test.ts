@@ -130,6 +130,27 @@ describe("each team's library", () => {
     expect(ask(KEY_B)).toBe(false);
   });
 
+  test('says which teams an adapter should wait for: those with files whose library is not ready', async () => {
+    expect(bot.libraryPending(KEY_B)).toBe(false);
+    expect((await store.add(A, { name: 'quantum.txt', bytes: essayFile('量子外交的兴起', '李四', PHRASE) }, BY)).ok).toBe(true);
+    bot.libraryChanged(KEY_A);
+    expect(bot.libraryPending(KEY_A)).toBe(true);
+    await bot.libraryReady(KEY_A);
+    expect(bot.libraryPending(KEY_A)).toBe(false);
+    expect(found(KEY_A)).toBe(true);
+  });
+
+  test('a change while the team’s library is being put together is in what ready gives', async () => {
+    expect((await store.add(A, { name: 'one.txt', bytes: essayFile('量子外交的兴起', '李四', '星际外交试验') }, BY)).ok).toBe(true);
+    bot.libraryChanged(KEY_A);
+    // The first load has begun with one file; the second file comes while it runs.
+    expect((await store.add(A, { name: 'two.txt', bytes: essayFile('量子外交的未来', '王五', PHRASE) }, BY)).ok).toBe(true);
+    bot.libraryChanged(KEY_A);
+    const library = await bot.libraryReady(KEY_A);
+    expect(library.corpus.files.map((f) => f.file).slice(-2)).toEqual(['one.txt', 'two.txt']);
+    expect(found(KEY_A)).toBe(true);
+  });
+
   test('preload loads every team with a library, so that its first question sees its files', async () => {
     expect((await store.add(A, { name: 'quantum.txt', bytes: essayFile('量子外交的兴起', '李四', PHRASE) }, BY)).ok).toBe(true);
     await libraries.preload();

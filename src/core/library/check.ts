@@ -3,6 +3,7 @@ import { type CorpusFile, formatWarning } from '../corpus/model.js';
 import { fileReport } from '../corpus/report.js';
 import type { Locale } from '../reply/model.js';
 import { wordsFor } from '../words/index.js';
+import { localizedWarning } from '../words/warnings.js';
 import type { LibraryFileType } from './intake.js';
 
 /*
@@ -20,7 +21,8 @@ export type CheckResult =
 /** Parses an accepted file's bytes with the corpus's parser and says what corpus:check would. */
 export async function checkFile(file: { name: string; type: LibraryFileType; bytes: Uint8Array }, locale: Locale = 'en'): Promise<CheckResult> {
   const parsed = file.type === 'pdf' ? await parsePdfBytes(file.name, file.bytes) : parseCorpusBytes(file.name, file.bytes);
-  const warnings = parsed.warnings.map((w) => formatWarning(w));
+  // Made in English when the file was parsed; said in the asker's language.
+  const warnings = parsed.warnings.map((w) => formatWarning({ ...w, message: localizedWarning(w.message, locale) }));
   if (parsed.essays.length === 0) {
     const lines = warnings.length > 0 ? warnings : fileReport(parsed, locale);
     return { ok: false, code: 'unreadable', message: wordsFor(locale).library.refusals.unreadable(lines), file: parsed };

@@ -61,6 +61,8 @@ async function startPlatforms(
   }
 }
 
+// Long on purpose: the start in order (config, logger, corpus, library, reader, bot, watcher, then
+// the console or the platforms), each step a named helper; what stays here is the order.
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { corpus: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: false });
   if (values.help) {

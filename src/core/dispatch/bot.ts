@@ -97,6 +97,8 @@ export interface BotOptions {
   libraries?: TeamLibraries;
 }
 
+// Long on purpose: a factory whose length is the Bot's methods and `execute`, which share the
+// served library, the rate limiter and the logger.
 export function createBot(options: BotOptions): Bot {
   let library = options.library;
   const { commands, logger } = options;

@@ -45,6 +45,8 @@ interface Loaded {
 // are shared): about 10 MB at 1000× the bundled essays, 20 MB for the 2,000-essay archive.
 const MAX_LOADED = 8;
 
+// Long on purpose: a factory whose length is the seam's methods (for, changed, pending, preload,
+// ready) over one set of loaded and loading teams, which each of them reads and updates.
 export function createTeamLibraries(options: TeamLibrariesOptions): ServedTeamLibraries {
   const { store, logger } = options;
   const maxLoaded = options.maxLoaded ?? MAX_LOADED;

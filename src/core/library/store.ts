@@ -183,6 +183,8 @@ function refusalFor(
   return null;
 }
 
+// Long on purpose: a factory whose length is the store's operations (list, read, admit, add,
+// remove), each a few lines over the same folder, manifest and lock.
 export function createLibraryStore(options: LibraryStoreOptions): LibraryStore {
   const maxBytes = options.maxBytes ?? DEFAULT_LIBRARY_MAX_MB * 1024 * 1024;
   /** The last change queued per folder: this process's changes to a library run one after another. */

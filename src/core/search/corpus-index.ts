@@ -1,9 +1,10 @@
 import { type Corpus, type CorpusFile, type Essay, essaysOf, type Paragraph, type Section } from '../corpus/model.js';
 import { latinKey, nameKeys, pinyinLabel } from '../corpus/names.js';
-import { createEssayIndex, createEssayIndexInSlices, type EssayIndex } from './essay-index.js';
+import { createEssayIndex, createEssayIndexInSlices, type EssayIndex, SLICE_MS } from './essay-index.js';
 import { type Folded, fold, foldText, occurrences, sourceSpan } from './fold.js';
 import { openPostings, type Postings, type PostingsArrays, type RunWords, type Scored } from './postings.js';
 import { type AuthorEntry, type Choice, type CorpusIndex, essaysMatching, type PassageHit, type SearchFilters, type SearchOptions } from './search.js';
+import { runSteps, runStepsInTurns } from './steps.js';
 import { isSingleHan, tokenize } from './tokenize.js';
 import {
   buildArrays,
@@ -559,15 +560,8 @@ async function warmEssays(d: IndexData): Promise<void> {
   if (d.essayIndex) return;
   if (!d.authorRecords) {
     // The authors first, in slices too: on the archive they hold the loop 40-70 ms at once.
-    const steps = authorSteps(d.essays);
-    let next = steps.next();
-    while (!next.done) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      const until = performance.now() + 8;
-      do next = steps.next();
-      while (!next.done && performance.now() < until);
-    }
-    d.authorRecords ??= next.value;
+    const records = await runStepsInTurns(authorSteps(d.essays), SLICE_MS);
+    d.authorRecords ??= records;
   }
   const built = await createEssayIndexInSlices(
     d.essays,
@@ -917,10 +911,7 @@ export function mergeSpans(spans: Array<[number, number]>): Array<[number, numbe
 
 /** Every author of the corpus once, in corpus order, with all their essays. */
 function collectAuthors(essays: Essay[]): AuthorRecord[] {
-  const steps = authorSteps(essays);
-  let next = steps.next();
-  while (!next.done) next = steps.next();
-  return next.value;
+  return runSteps(authorSteps(essays));
 }
 
 /** The corpus's authors, an essay a step: their pinyin is worked out here, a few milliseconds an essay at worst. */

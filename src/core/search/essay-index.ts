@@ -3,6 +3,7 @@ import type { Essay } from '../corpus/model.js';
 import { nameKeys, pinyinLabel } from '../corpus/names.js';
 import { foldText } from './fold.js';
 import type { AuthorEntry, AuthorHit, EssayHit } from './search.js';
+import { runSteps, runStepsInTurns } from './steps.js';
 import { LATIN_WORD, termsOfFolded } from './tokenize.js';
 
 /**
@@ -142,8 +143,8 @@ export function createEssayIndex(essays: readonly Essay[], authors: readonly Aut
   return essayIndexOver(essayMiniSearch(essays, authors, 'load'), essays, authors);
 }
 
-/** How long a slice of an essay index built in the background holds the event loop, ms. */
-const SLICE_MS = 8;
+/** How long a slice of an essay index (or the authors) built in the background holds the event loop, ms. */
+export const SLICE_MS = 8;
 
 /**
  * The same index, built a slice at a time with the event loop free between slices, for a bot
@@ -153,15 +154,9 @@ const SLICE_MS = 8;
  */
 export async function createEssayIndexInSlices(essays: readonly Essay[], authors: readonly AuthorEntry[]): Promise<EssayIndex> {
   const { options, steps } = essayBuild(essays, authors);
-  let next = steps.next();
-  while (!next.done) {
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const until = performance.now() + SLICE_MS;
-    do next = steps.next();
-    while (!next.done && performance.now() < until);
-  }
+  const plain = await runStepsInTurns(steps, SLICE_MS);
   // loadJSAsync yields every thousand terms (MiniSearch 7.2's own loader, the same index as loadJS).
-  return essayIndexOver(await MiniSearch.loadJSAsync<Doc>(next.value, options), essays, authors);
+  return essayIndexOver(await MiniSearch.loadJSAsync<Doc>(plain, options), essays, authors);
 }
 
 /**
@@ -179,9 +174,7 @@ export function essayMiniSearch(essays: readonly Essay[], authors: readonly Auth
     ms.addAll(Array.from({ length: count }, (_, id) => ({ id })));
     return ms;
   }
-  let next = steps.next();
-  while (!next.done) next = steps.next();
-  return MiniSearch.loadJS<Doc>(next.value, options);
+  return MiniSearch.loadJS<Doc>(runSteps(steps), options);
 }
 
 /** MiniSearch's options for the essay index, and the steps that make its serialised form, a document a step. */

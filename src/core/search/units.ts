@@ -2,6 +2,7 @@ import type { Essay, Paragraph, Section } from '../corpus/model.js';
 import { foldText } from './fold.js';
 import { createHashTable, hashUnits, sameUnits } from './hash-table.js';
 import { createPostingsBuilder, grown, type PostingsArrays, type RunWords } from './postings.js';
+import { runSteps, runStepsInTurns } from './steps.js';
 
 /*
  * What the index is made of, as typed arrays and strings. The unit quoted is a sentence
@@ -284,11 +285,7 @@ export function wholeSlice(arrays: IndexArrays): SegmentSlice {
  * (see `openPostings`); the result has none.
  */
 export function composeArrays(slices: readonly SegmentSlice[]): IndexArrays {
-  const steps = composeSteps(slices);
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-  }
+  return runSteps(composeSteps(slices));
 }
 
 /**
@@ -296,21 +293,12 @@ export function composeArrays(slices: readonly SegmentSlice[]): IndexArrays {
  * index together in the thread that serves, and answers go on between two turns (the slices
  * reused are the served index's, which never change).
  */
-export async function composeArraysInTurns(slices: readonly SegmentSlice[], turnMs: number): Promise<IndexArrays> {
-  const steps = composeSteps(slices);
-  let started = performance.now();
-  for (;;) {
-    const step = steps.next();
-    if (step.done) return step.value;
-    if (performance.now() - started >= turnMs) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      started = performance.now();
-    }
-  }
+export function composeArraysInTurns(slices: readonly SegmentSlice[], turnMs: number): Promise<IndexArrays> {
+  return runStepsInTurns(composeSteps(slices), turnMs);
 }
 
 /** Composes slice after slice, yielding after each. */
-function* composeSteps(slices: readonly SegmentSlice[]): Generator<void, IndexArrays> {
+function* composeSteps(slices: readonly SegmentSlice[]): Generator<void, IndexArrays, void> {
   let units = 0;
   let docs = 0;
   let text = 0;

@@ -45,7 +45,8 @@ async function startPlatforms(
   reader: Reader | undefined,
   store: LibraryStore,
 ): Promise<void> {
-  const desk = createLibraryDesk({ store, maxBytes: config.library.maxBytes, logger, bot });
+  const parseCache = parseCacheIn(config.cacheDir, config.cacheMaxBytes);
+  const desk = createLibraryDesk({ store, maxBytes: config.library.maxBytes, logger, bot, ...(parseCache ? { parseCache } : {}) });
   // The platform clients are imported only when configured: the console starts faster without them.
   if (config.discord) {
     const { startDiscord } = await import('./discord/bot.js');
@@ -100,7 +101,8 @@ async function main(): Promise<number> {
   const store = createLibraryStore({ dir: config.library.dir, maxBytes: config.library.maxBytes });
   const operator = await openLibrary(corpus, config.cacheDir, config.cacheMaxBytes);
   let served: Bot | undefined;
-  const libraries = createTeamLibraries({ operator: () => served?.library() ?? operator, store, logger });
+  const parseCache = parseCacheIn(config.cacheDir, config.cacheMaxBytes);
+  const libraries = createTeamLibraries({ operator: () => served?.library() ?? operator, store, logger, ...(parseCache ? { parseCache } : {}) });
   const bot = createBot({
     commands: registry,
     library: operator,

@@ -138,7 +138,7 @@ export async function readCorpusFolder(dir: string, options: FolderOptions = {})
       const bytes = await readFile(join(dir, name));
       const hash = hashOf(bytes);
       if (keep?.(name, hash, metadataKey(await withMetadata(dir, { file: name, warnings: [] })))) return { kept: true, file: name, hash };
-      return await withMetadata(dir, await parseCached(name, bytes, hash, options.parseCache));
+      return await withMetadata(dir, await parseCached(name, bytes, options.parseCache, hash));
     } catch (error) {
       return {
         file: name,
@@ -166,7 +166,8 @@ export async function readCorpusFolder(dir: string, options: FolderOptions = {})
   return files;
 }
 
-async function parseCached(name: string, bytes: Uint8Array, hash: string, cache: ParseCache | undefined): Promise<CorpusFile> {
+/** A file's bytes parsed, or read from the parse cache when these very bytes were parsed before. */
+export async function parseCached(name: string, bytes: Uint8Array, cache: ParseCache | undefined, hash = hashOf(bytes)): Promise<CorpusFile> {
   const cached = await cache?.get(name, hash);
   if (cached) return cached;
   const parsed = /\.pdf$/iu.test(name) ? await parsePdfBytes(name, bytes, hash) : parseCorpusBytes(name, bytes, hash);

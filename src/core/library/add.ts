@@ -1,4 +1,5 @@
 import type { CorpusFile } from '../corpus/model.js';
+import type { ParseCache } from '../corpus/parse-cache.js';
 import type { Locale } from '../reply/model.js';
 import { checkFile } from './check.js';
 import { type DownloadRequest, downloadFile, type IntakeRefusalCode, type IntakeResult, judge } from './intake.js';
@@ -24,6 +25,8 @@ export type AddFileResult =
 export interface AddFileOptions {
   locale?: Locale;
   now?: Date;
+  /** Where a parse is kept, so that serving the file (serve.ts) does not parse it again. */
+  parseCache?: ParseCache;
 }
 
 /** Adds a file fetched from a platform's URL (Discord's attachment URL, Slack's url_private_download with the bot token). */
@@ -54,7 +57,7 @@ async function keep(store: LibraryStore, team: Team, intake: IntakeResult, added
   // A duplicate or a file past the quota is told before the parse, which takes seconds for a PDF.
   const admitted = await store.admit(team, intake.file, options);
   if (admitted) return admitted;
-  const checked = await checkFile(intake.file, options.locale);
+  const checked = await checkFile(intake.file, options.locale, options.parseCache);
   if (!checked.ok) return checked;
   const added = await store.add(team, intake.file, addedBy, options);
   if (!added.ok) return added;

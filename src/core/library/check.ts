@@ -1,5 +1,6 @@
-import { parseCorpusBytes, parsePdfBytes } from '../corpus/load.js';
+import { parseCached } from '../corpus/load.js';
 import { type CorpusFile, formatWarning } from '../corpus/model.js';
+import type { ParseCache } from '../corpus/parse-cache.js';
 import { fileReport } from '../corpus/report.js';
 import type { Locale } from '../reply/model.js';
 import { wordsFor } from '../words/index.js';
@@ -19,8 +20,14 @@ export type CheckResult =
   { ok: true; file: CorpusFile; report: string[] } | { ok: false; code: 'unreadable'; message: string; file: CorpusFile };
 
 /** Parses an accepted file's bytes with the corpus's parser and says what corpus:check would. */
-export async function checkFile(file: { name: string; type: LibraryFileType; bytes: Uint8Array }, locale: Locale = 'en'): Promise<CheckResult> {
-  const parsed = file.type === 'pdf' ? await parsePdfBytes(file.name, file.bytes) : parseCorpusBytes(file.name, file.bytes);
+export async function checkFile(
+  file: { name: string; type: LibraryFileType; bytes: Uint8Array },
+  locale: Locale = 'en',
+  parseCache?: ParseCache,
+): Promise<CheckResult> {
+  // The name carries the sniffed type's extension (intake.cleanName), which is how the parser
+  // tells a PDF; through the parse cache, the team's library then reads this very parse back.
+  const parsed = await parseCached(file.name, file.bytes, parseCache);
   // Made in English when the file was parsed; said in the asker's language.
   const warnings = parsed.warnings.map((w) => formatWarning({ ...w, message: localizedWarning(w.message, locale) }));
   if (parsed.essays.length === 0) {

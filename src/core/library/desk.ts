@@ -1,3 +1,4 @@
+import type { ParseCache } from '../corpus/parse-cache.js';
 import type { Bot, Logger } from '../dispatch/bot.js';
 import type { Locale, Reply } from '../reply/model.js';
 import { wordsFor } from '../words/index.js';
@@ -46,6 +47,8 @@ export interface LibraryDeskOptions {
   bot: Pick<Bot, 'libraryFor' | 'libraryChanged'> & Partial<Pick<Bot, 'libraryReady'>>;
   /** The limits an upload is held to (INTAKE_LIMITS unless given: tests make them small). */
   limits?: IntakeLimits;
+  /** Where parses are kept (the corpus's parse cache): a file is parsed once, for its check and its serving. */
+  parseCache?: ParseCache;
 }
 
 const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
@@ -163,7 +166,7 @@ export function createLibraryDesk(options: LibraryDeskOptions): LibraryDesk {
           lines.push(t.missing(entry.file));
           continue;
         }
-        const checked = await checkFile({ name: entry.file, type, bytes }, locale);
+        const checked = await checkFile({ name: entry.file, type, bytes }, locale, options.parseCache);
         lines.push(...(checked.ok ? checked.report : [checked.message]));
       }
       return answer(team, locale, t.checked(entries.length), lines);

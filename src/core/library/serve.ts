@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
-import { createIdRegistry, parseCorpusBytes, parsePdfBytes } from '../corpus/load.js';
+import { createIdRegistry, parseCached } from '../corpus/load.js';
 import { type Corpus, type CorpusFile, essaysOf } from '../corpus/model.js';
+import type { ParseCache } from '../corpus/parse-cache.js';
 import type { Library, Logger, TeamLibraries } from '../dispatch/bot.js';
 import { buildSegment, hasSegments, openSegmentsInTurns } from '../search/corpus-index.js';
 import { unitsOf } from '../search/units.js';
@@ -23,6 +24,8 @@ export interface TeamLibrariesOptions {
   logger: Logger;
   /** Teams whose libraries are kept loaded, the least recently asked let go first. */
   maxLoaded?: number;
+  /** Where parses are kept: a team's files are parsed once, not at every change of its library. */
+  parseCache?: ParseCache;
 }
 
 export interface ServedTeamLibraries extends TeamLibraries {
@@ -72,7 +75,8 @@ export function createTeamLibraries(options: TeamLibrariesOptions): ServedTeamLi
       for (const entry of entries) {
         const bytes = await store.read(team, entry.file);
         if (bytes === null) continue;
-        files.push(/\.pdf$/iu.test(entry.file) ? await parsePdfBytes(entry.file, bytes) : parseCorpusBytes(entry.file, bytes));
+        // Read back from the parse cache when the add's check parsed it, or an earlier load.
+        files.push(await parseCached(entry.file, bytes, options.parseCache));
       }
       library = await over(
         operator,

@@ -151,6 +151,24 @@ describe("each team's library", () => {
     expect(found(KEY_A)).toBe(true);
   });
 
+  test('a team’s files are parsed once, not again at each change of its library', async () => {
+    const { createParseCache } = await import('../../../src/core/corpus/parse-cache.js');
+    const { createCacheStore } = await import('../../../src/core/cache/store.js');
+    const cache = createParseCache(createCacheStore(join(dir, 'cache')), 'build-test');
+    const puts: string[] = [];
+    const parseCache = { get: cache.get, put: (f: Parameters<typeof cache.put>[0]) => (puts.push(f.file), cache.put(f)) };
+    const library: Library = { corpus: operator, index: createIndex(operator) };
+    const teams = createTeamLibraries({ operator: () => library, store, logger: quietLogger, parseCache });
+    expect((await store.add(A, { name: 'one.txt', bytes: essayFile('量子外交的兴起', '李四', PHRASE) }, BY)).ok).toBe(true);
+    teams.changed(KEY_A);
+    await teams.ready(KEY_A);
+    expect((await store.add(A, { name: 'two.txt', bytes: essayFile('量子外交的未来', '王五', '星际外交试验') }, BY)).ok).toBe(true);
+    teams.changed(KEY_A);
+    const after = await teams.ready(KEY_A);
+    expect(after.corpus.files.map((f) => f.file).slice(-2)).toEqual(['one.txt', 'two.txt']);
+    expect(puts).toEqual(['one.txt', 'two.txt']);
+  });
+
   test('preload loads every team with a library, so that its first question sees its files', async () => {
     expect((await store.add(A, { name: 'quantum.txt', bytes: essayFile('量子外交的兴起', '李四', PHRASE) }, BY)).ok).toBe(true);
     await libraries.preload();

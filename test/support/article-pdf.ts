@@ -111,33 +111,36 @@ export interface ArticleSpec {
 // ---------------------------------------------------------------------------------------------
 // The source model (README of test/fixtures/articles).
 
-export interface SourceFootnote {
+/** A footnote as a `.model.json` records it. */
+export interface ModelNote {
   number: number;
   mark: string;
   page: number;
   text: string;
   urls: string[];
 }
-export interface SourceParagraph {
+export interface ModelParagraph {
   text: string;
   pages: number[];
   notes: number[];
 }
-export interface SourceEssay {
-  kind: 'essay';
+/** An essay as a `.model.json` records it, whichever generator wrote it. */
+export interface ModelEssay {
+  kind: 'essay' | 'editors-note';
   title: string;
-  authors: Array<{ name: string; affiliation: string; bio: string }>;
+  authors: Array<{ name: string; affiliation: string | null; bio: string | null }>;
   abstract: string | null;
   keywords: string[];
-  classification: { clc: string; documentCode: string; articleNumber: string; doi: string | null } | null;
+  classification: { clc: string; documentCode: string; articleNumber: string | null; doi: string | null } | null;
   funding: string | null;
   received: string | null;
   revised: string | null;
   english: { title: string; authors: string[]; abstract: string; keywords: string[] } | null;
-  sections: Array<{ heading: string | null; paragraphs: SourceParagraph[] }>;
-  footnotes: SourceFootnote[];
+  sections: Array<{ heading: string | null; paragraphs: ModelParagraph[] }>;
+  footnotes: ModelNote[];
 }
-export interface SourceModel {
+/** A `.model.json`: what a fixture's generator typeset, for the reader to be held to. */
+export interface Model {
   file: string;
   generator: string;
   journal: string | null;
@@ -148,6 +151,18 @@ export interface SourceModel {
   pages: [number, number];
   /** The symposium's title, for a file of one (null here, as in the other generators' models). */
   symposium: string | null;
+  essays: ModelEssay[];
+}
+
+export type SourceFootnote = ModelNote;
+export type SourceParagraph = ModelParagraph;
+/** This generator's essays: research articles, every author with an affiliation and a bio. */
+export interface SourceEssay extends ModelEssay {
+  kind: 'essay';
+  authors: Array<{ name: string; affiliation: string; bio: string }>;
+  classification: { clc: string; documentCode: string; articleNumber: string; doi: string | null } | null;
+}
+export interface SourceModel extends Model {
   essays: SourceEssay[];
 }
 

@@ -5,6 +5,7 @@ import { PROJECT_ROOT } from '../../../src/config.js';
 import { type CorpusFile, citationOf, type Essay, pagesOf } from '../../../src/core/corpus/model.js';
 import { parseCorpusFile } from '../../../src/core/corpus/parse.js';
 import { extractPdf } from '../../../src/core/corpus/pdf.js';
+import type { Model, ModelEssay } from '../../support/article-pdf.js';
 
 /*
  * Research articles and a symposium from three more typesetters (XeLaTeX + ctex, LibreOffice
@@ -16,39 +17,8 @@ import { extractPdf } from '../../../src/core/corpus/pdf.js';
 
 const DIR = join(PROJECT_ROOT, 'test', 'fixtures', 'articles');
 
-interface ModelNote {
-  number: number;
-  mark: string;
-  page: number;
-  text: string;
-  urls: string[];
-}
-interface ModelEssay {
-  kind: 'essay' | 'editors-note';
-  title: string;
-  authors: Array<{ name: string; affiliation: string | null; bio: string | null }>;
-  abstract: string | null;
-  keywords: string[];
-  classification: { clc: string; documentCode: string; articleNumber: string | null; doi: string | null } | null;
-  funding: string | null;
-  received: string | null;
-  revised: string | null;
-  english: { title: string; authors: string[]; abstract: string; keywords: string[] } | null;
-  sections: Array<{ heading: string | null; paragraphs: Array<{ text: string; pages: number[]; notes: number[] }> }>;
-  footnotes: ModelNote[];
-}
-interface Model {
-  file: string;
-  generator: string;
-  journal: string | null;
-  year: number | null;
-  issue: string | null;
-  articleNumber: string | null;
-  doi: string | null;
-  pages: [number, number];
-  symposium: string | null;
-  essays: ModelEssay[];
-}
+/** The front matter a model records beside the body. */
+const FRONT_MATTER = ['abstract', 'keywords', 'classification', 'funding', 'received', 'revised', 'english'] as const;
 
 async function readModel(name: string): Promise<Model> {
   return JSON.parse(await readFile(join(DIR, `${name}.model.json`), 'utf8')) as Model;
@@ -156,26 +126,8 @@ describe.each(FIXTURES)('$file read against its source model ($model)', ({ model
   });
 
   test('keeps the front and back matter apart from the body', () => {
-    const front = (e: Essay) => ({
-      abstract: e.abstract,
-      keywords: e.keywords,
-      classification: e.classification,
-      funding: e.funding,
-      received: e.received,
-      revised: e.revised,
-      english: e.english,
-    });
-    expect(parsed.essays.map(front)).toEqual(
-      model.essays.map((e) => ({
-        abstract: e.abstract,
-        keywords: e.keywords,
-        classification: e.classification,
-        funding: e.funding,
-        received: e.received,
-        revised: e.revised,
-        english: e.english,
-      })),
-    );
+    const front = (e: Pick<Essay | ModelEssay, (typeof FRONT_MATTER)[number]>) => Object.fromEntries(FRONT_MATTER.map((k) => [k, e[k]]));
+    expect(parsed.essays.map(front)).toEqual(model.essays.map(front));
   });
 
   test('gives the section headings, and each paragraph whole with its pages and notes', () => {

@@ -18,6 +18,19 @@ beforeAll(async () => {
   library = { corpus, index: createIndex(corpus) };
 });
 
+/** A command named boom whose run throws `message`: what a bug in a command looks like to dispatch. */
+function failing(message: string) {
+  return {
+    name: 'boom',
+    words: fixtureWords({ description: 'fails', options: {} }, { description: '失败', options: {} }),
+    options: z.object({}),
+    result: z.unknown(),
+    run(): never {
+      throw new Error(message);
+    },
+  } satisfies Command;
+}
+
 describe('the bot', () => {
   test('answers a command line and a raw input alike, with the corpus version', () => {
     const bot = createBot({ commands: registry, library, logger: captureLogs().logger });
@@ -43,15 +56,7 @@ describe('the bot', () => {
   });
 
   test('a command that throws is logged in full and answered with a short message, never the error text', () => {
-    const boom = {
-      name: 'boom',
-      words: fixtureWords({ description: 'fails', options: {} }, { description: '失败', options: {} }),
-      options: z.object({}),
-      result: z.unknown(),
-      run() {
-        throw new Error('secret internals at /srv/x.ts:1');
-      },
-    } satisfies Command;
+    const boom = failing('secret internals at /srv/x.ts:1');
     const logs = captureLogs();
     const bot = createBot({ commands: new Map([['boom', boom as Command]]), library, logger: logs.logger });
     const reply = bot.runLine('/boom', discordUser);
@@ -89,15 +94,7 @@ describe('the bot', () => {
 });
 
 describe('errors in the requester’s language', () => {
-  const boom = {
-    name: 'boom',
-    words: fixtureWords({ description: 'fails', options: {} }, { description: '失败', options: {} }),
-    options: z.object({}),
-    result: z.unknown(),
-    run() {
-      throw new Error('secret internals');
-    },
-  } satisfies Command;
+  const boom = failing('secret internals');
 
   test('a zh-CN requester gets every dispatch error in Simplified Chinese', () => {
     const zhUser = requester('zh-CN', 'discord', '88');

@@ -156,7 +156,13 @@ describe("each team's library", () => {
     const { createCacheStore } = await import('../../../src/core/cache/store.js');
     const cache = createParseCache(createCacheStore(join(dir, 'cache')), 'build-test');
     const puts: string[] = [];
-    const parseCache = { get: cache.get, put: (f: Parameters<typeof cache.put>[0]) => (puts.push(f.file), cache.put(f)) };
+    const parseCache = {
+      get: cache.get,
+      put(f: Parameters<typeof cache.put>[0]) {
+        puts.push(f.file);
+        return cache.put(f);
+      },
+    };
     const library: Library = { corpus: operator, index: createIndex(operator) };
     const teams = createTeamLibraries({ operator: () => library, store, logger: quietLogger, parseCache });
     expect((await store.add(A, { name: 'one.txt', bytes: essayFile('量子外交的兴起', '李四', PHRASE) }, BY)).ok).toBe(true);

@@ -276,12 +276,6 @@ export function attributionMarked(a: Attribution, locale: Locale): MarkedText {
   return b.done();
 }
 
-/** The attribution as one line of plain text: `— 作者（单位） · 《题目》 · 一、… · 第19页 · id`. */
-export function attributionText(a: Attribution, locale: Locale): string {
-  const { link: _, ...unlinked } = a;
-  return ATTRIBUTION_DASH + attributionMarked(unlinked, locale).text;
-}
-
 // ── footnotes ────────────────────────────────────────────────────────────────
 
 export interface FootnoteLayout {
@@ -362,9 +356,4 @@ export function noteMarked(f: FootnoteLayout, locale: Locale): MarkedText {
   for (const url of f.extraUrls) b.add(' ').add(url, 'link', url);
   if (f.remark) b.add(' ').add(f.remark, 'aside');
   return b.done();
-}
-
-/** The footnote as one line of plain text: `[5] 同上，第36页 → 某部：《…》… https://…（此注涵盖整段）`. */
-export function footnoteText(f: FootnoteLayout, locale: Locale): string {
-  return `${f.label} ${noteMarked(f, locale).text}`;
 }

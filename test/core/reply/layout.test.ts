@@ -1,16 +1,23 @@
 import { describe, expect, test } from 'vitest';
 import {
-  attributionText,
+  ATTRIBUTION_DASH,
+  attributionMarked,
   buttonLayout,
+  type FootnoteLayout,
   footnoteLayout,
-  footnoteText,
   type MarkedText,
+  noteMarked,
   pageText,
   piecesOf,
   quoteMarked,
   titleMarks,
 } from '../../../src/core/reply/layout.js';
-import type { ReplyAction } from '../../../src/core/reply/model.js';
+import type { Attribution, Locale, ReplyAction } from '../../../src/core/reply/model.js';
+
+/** An attribution as one line of plain text, as every renderer's words read: `— 作者（单位） · 《题目》 · …`. */
+const attributionText = (a: Attribution, locale: Locale) => ATTRIBUTION_DASH + attributionMarked(a, locale).text;
+/** A footnote as one line of plain text: `[5] 同上，第36页 → 某部：《…》…`. */
+const footnoteText = (f: FootnoteLayout, locale: Locale) => `${f.label} ${noteMarked(f, locale).text}`;
 
 describe('buttonLayout', () => {
   const actions: ReplyAction[] = [

@@ -9,7 +9,7 @@ import { type Config, loadEnvFile, parseConfig } from './config.js';
 import { runConsole } from './console/console.js';
 import { loadCorpus, whyUnservable } from './core/corpus/load.js';
 import { type Corpus, formatWarning } from './core/corpus/model.js';
-import { parseCacheIn } from './core/corpus/parse-cache.js';
+import { type ParseCache, parseCacheIn } from './core/corpus/parse-cache.js';
 import { loadInWorker } from './core/corpus/reload.js';
 import { type CorpusWatcher, watchCorpus } from './core/corpus/watch.js';
 import { type Bot, createBot, type Logger } from './core/dispatch/bot.js';
@@ -35,6 +35,12 @@ interface Running {
 /** However a shutdown goes (a gateway already gone, a handler stuck), the process is gone by then. */
 const SHUTDOWN_DEADLINE_MS = 9_000;
 
+/** What a team's library is kept in: its files and manifests, and the parses of them. */
+interface Kept {
+  store: LibraryStore;
+  parseCache: ParseCache | undefined;
+}
+
 /** Starts each configured platform into `running`; `signal` gives up a connection still being tried. */
 async function startPlatforms(
   config: Config,
@@ -43,9 +49,8 @@ async function startPlatforms(
   running: Running[],
   signal: AbortSignal,
   reader: Reader | undefined,
-  store: LibraryStore,
+  { store, parseCache }: Kept,
 ): Promise<void> {
-  const parseCache = parseCacheIn(config.cacheDir, config.cacheMaxBytes);
   const desk = createLibraryDesk({ store, maxBytes: config.library.maxBytes, logger, bot, ...(parseCache ? { parseCache } : {}) });
   // The platform clients are imported only when configured: the console starts faster without them.
   if (config.discord) {
@@ -83,7 +88,9 @@ async function main(): Promise<number> {
     ? (await import('./logger.js')).createLogger(config.logLevel)
     : lazyLogger(config.logLevelExplicit ? config.logLevel : 'warn', process.stderr);
 
-  const corpus = await loadServable(config, live, logger);
+  // One parse cache for the corpus folder and the teams' files (checked when added, then served).
+  const parseCache = parseCacheIn(config.cacheDir, config.cacheMaxBytes);
+  const corpus = await loadServable(config, live, logger, parseCache);
   if (!corpus) return 1;
   // The passage reader: replies link to it when PUBLIC_URL says where readers reach it.
   const reader = config.reader.enabled
@@ -101,7 +108,6 @@ async function main(): Promise<number> {
   const store = createLibraryStore({ dir: config.library.dir, maxBytes: config.library.maxBytes });
   const operator = await openLibrary(corpus, config.cacheDir, config.cacheMaxBytes);
   let served: Bot | undefined;
-  const parseCache = parseCacheIn(config.cacheDir, config.cacheMaxBytes);
   const libraries = createTeamLibraries({ operator: () => served?.library() ?? operator, store, logger, ...(parseCache ? { parseCache } : {}) });
   const bot = createBot({
     commands: registry,
@@ -146,12 +152,11 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  return serveLive(config, bot, logger, reader, { watcher, readerServer, store });
+  return serveLive(config, bot, logger, reader, { watcher, readerServer, kept: { store, parseCache } });
 }
 
 /** The corpus, its warnings said where the user is looking; null (said why) when nothing in it can be served. */
-async function loadServable(config: Config, live: boolean, logger: Logger): Promise<Corpus | null> {
-  const parseCache = parseCacheIn(config.cacheDir, config.cacheMaxBytes);
+async function loadServable(config: Config, live: boolean, logger: Logger, parseCache: ParseCache | undefined): Promise<Corpus | null> {
   const corpus = await loadCorpus(config.corpusDir, { parseCache });
   const shownDir = relative(process.cwd(), corpus.dir) || '.';
   for (const warning of corpus.files.flatMap((f) => f.warnings)) {
@@ -176,7 +181,7 @@ async function serveLive(
   bot: Bot,
   logger: Logger,
   reader: Reader | undefined,
-  { watcher, readerServer, store }: { watcher: CorpusWatcher | null; readerServer: { close(): Promise<void> } | undefined; store: LibraryStore },
+  { watcher, readerServer, kept }: { watcher: CorpusWatcher | null; readerServer: { close(): Promise<void> } | undefined; kept: Kept },
 ): Promise<number> {
   // Signals count from here: a SIGTERM while Discord is still being reached (no network) stops cleanly too.
   const connecting = new AbortController();
@@ -190,7 +195,7 @@ async function serveLive(
   });
   const running: Running[] = [];
   try {
-    await startPlatforms(config, bot, logger, running, connecting.signal, reader, store);
+    await startPlatforms(config, bot, logger, running, connecting.signal, reader, kept);
   } catch (error) {
     if (!connecting.signal.aborted) throw error;
     watcher?.close();

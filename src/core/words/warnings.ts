@@ -25,6 +25,31 @@ interface Pattern {
 
 const MARK = (i: number) => `\u0000${i}\u0000`;
 
+/**
+ * A template of the catalogue as a regular expression's source that its text, made with any
+ * values, matches: value `i` is the group `v<i>`, and a value the template says twice is the
+ * same value both times. `wrap` gives the template a value of another shape (a list). Also the
+ * template's text with marks for its values, and how long its own words are.
+ */
+export function templateSource(
+  template: (...args: never[]) => string,
+  arity: number = template.length,
+  wrap: (mark: string, i: number) => unknown = (mark) => mark,
+): { source: string; text: string; literal: number } {
+  const marks = Array.from({ length: arity }, (_, i) => MARK(i));
+  const text = (template as (...args: unknown[]) => string)(...marks.map(wrap));
+  let source = text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+  marks.forEach((m, i) => {
+    let first = true;
+    source = source.replaceAll(m, () => {
+      const group = first ? `(?<v${i}>[\\s\\S]+?)` : `\\k<v${i}>`;
+      first = false;
+      return group;
+    });
+  });
+  return { source, text, literal: marks.reduce((n, m) => n.split(m).join(''), text).length };
+}
+
 let patterns: Pattern[] | null = null;
 
 function patternsOf(): Pattern[] {
@@ -37,19 +62,8 @@ function patternsOf(): Pattern[] {
       continue;
     }
     // A list parameter (metadataInvalid's problems) is joined by its template: marked as one value.
-    const marks = Array.from({ length: template.length }, (_, i) => MARK(i));
-    const text = (template as (...args: unknown[]) => string)(...marks.map((m, i) => (key === 'metadataInvalid' && i === 1 ? [m] : m)));
-    let source = text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
-    // A value a template says twice (`marker ① … no ①`) is the same value both times.
-    marks.forEach((m, i) => {
-      let first = true;
-      source = source.replaceAll(m, () => {
-        const group = first ? `(?<v${i}>[\\s\\S]+?)` : `\\k<v${i}>`;
-        first = false;
-        return group;
-      });
-    });
-    built.push({ key, regex: new RegExp(`^${source}$`, 'u'), text, literal: marks.reduce((n, m) => n.split(m).join(''), text).length });
+    const { source, text, literal } = templateSource(template, template.length, (m, i) => (key === 'metadataInvalid' && i === 1 ? [m] : m));
+    built.push({ key, regex: new RegExp(`^${source}$`, 'u'), text, literal });
   }
   patterns = built.sort((a, b) => b.literal - a.literal);
   return patterns;

@@ -4,12 +4,14 @@
  * - chromium: the reader's tests drive a real browser through playwright-core (a browser
  *   downloaded by Playwright does not install on these machines); CHROMIUM_PATH names another;
  * - fonts-arphic-uming and fonts-wqy-microhei: the article property test typesets random
- *   articles with pdfkit as it runs, in these CJK fonts (pdfkit's own fonts have no Chinese).
+ *   articles with pdfkit as it runs, in these CJK fonts (pdfkit's own fonts have no Chinese);
+ * - postgresql: the replica tests start their own PostgreSQL server (initdb into a temporary
+ *   folder, a loopback port), from the package's /usr/lib/postgresql/<version>/bin.
  * When something is missing and this runs as root on Debian, it installs it with apt-get;
  * otherwise it says what to install.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean);
 const FONTS = [
@@ -17,7 +19,14 @@ const FONTS = [
   ['fonts-wqy-microhei', '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'],
 ];
 
-const missing = [...(CHROMIUM.some((p) => existsSync(p)) ? [] : ['chromium']), ...FONTS.filter(([, file]) => !existsSync(file)).map(([name]) => name)];
+const PG_ROOT = '/usr/lib/postgresql';
+const hasPostgres = process.env.PG_BIN_DIR !== undefined || (existsSync(PG_ROOT) && readdirSync(PG_ROOT).some((v) => existsSync(`${PG_ROOT}/${v}/bin/initdb`)));
+
+const missing = [
+  ...(CHROMIUM.some((p) => existsSync(p)) ? [] : ['chromium']),
+  ...FONTS.filter(([, file]) => !existsSync(file)).map(([name]) => name),
+  ...(hasPostgres ? [] : ['postgresql']),
+];
 if (missing.length === 0) process.exit(0);
 
 const root = typeof process.getuid === 'function' && process.getuid() === 0;

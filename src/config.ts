@@ -99,6 +99,21 @@ const EnvSchema = z.object({
   READER_SECRET: optionalText.pipe(z.string().min(16, D.secret).optional()),
   READER_LINK_DAYS: z.coerce.number().min(0.001).max(3650).default(30),
 
+  DATABASE_URL: optionalText.pipe(
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/u, D.databaseUrl)
+      .optional(),
+  ),
+  // 32 random bytes in base64: seals the Slack installations kept in the database (AES-256-GCM).
+  STATE_KEY: optionalText.pipe(
+    z
+      .string()
+      .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/u.test(v) && Buffer.from(v, 'base64').length === 32, D.stateKey)
+      .transform((v) => Buffer.from(v, 'base64'))
+      .optional(),
+  ),
+
   RATE_LIMIT_BURST: z.coerce.number().int().min(1).max(1000).default(10),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().min(1).max(10000).default(20),
 });
@@ -161,6 +176,15 @@ export interface Config {
   /** Where the bot keeps what it must remember (DATA_DIR, default `.data` in the project). */
   dataDir: string;
   library: LibraryConfig;
+  /** DATABASE_URL: the state replicas share, in PostgreSQL; undefined keeps it in this process and DATA_DIR. */
+  database: DatabaseConfig | undefined;
+}
+
+/** PostgreSQL for the state replicas share (issue 26). */
+export interface DatabaseConfig {
+  url: string;
+  /** STATE_KEY: seals Slack installations at rest; required with Slack OAuth. */
+  stateKey: Buffer | undefined;
 }
 
 /** Each team's own library (issue 25): where it is kept, how large it may grow and who may change it. */
@@ -269,6 +293,8 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
     };
   }
 
+  if (e.DATABASE_URL && slack?.oauth && !e.STATE_KEY) throw missing(['STATE_KEY'], 'stateKey');
+
   return {
     corpusDir: overrides.corpusDir ?? e.CORPUS_DIR ?? BUNDLED_CORPUS_DIR,
     cacheDir: e.CACHE_DIR ?? join(PROJECT_ROOT, '.cache'),
@@ -296,5 +322,6 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
       role: e.LIBRARY_ROLE,
       admins: e.LIBRARY_ADMINS ?? [],
     },
+    database: e.DATABASE_URL ? { url: e.DATABASE_URL, stateKey: e.STATE_KEY } : undefined,
   };
 }

@@ -18,6 +18,7 @@ import { createLibraryDesk } from './core/library/desk.js';
 import { createTeamLibraries } from './core/library/serve.js';
 import { createLibraryStore, type LibraryStore } from './core/library/store.js';
 import { wordsFor } from './core/words/index.js';
+import type { Database } from './db/database.js';
 import { startHealthServer, startReaderServer } from './health.js';
 import { lazyLogger } from './lazy-logger.js';
 import { openLibrary } from './library.js';
@@ -35,10 +36,12 @@ interface Running {
 /** However a shutdown goes (a gateway already gone, a handler stuck), the process is gone by then. */
 const SHUTDOWN_DEADLINE_MS = 9_000;
 
-/** What a team's library is kept in: its files and manifests, and the parses of them. */
+/** Where state is kept: the teams' files and manifests, the parses of them, and what replicas share. */
 interface Kept {
   store: LibraryStore;
   parseCache: ParseCache | undefined;
+  /** PostgreSQL (DATABASE_URL), when replicas share their state there. */
+  database: Database | undefined;
 }
 
 /** Starts each configured platform into `running`; `signal` gives up a connection still being tried. */
@@ -88,10 +91,17 @@ async function main(): Promise<number> {
     ? (await import('./logger.js')).createLogger(config.logLevel)
     : lazyLogger(config.logLevelExplicit ? config.logLevel : 'warn', process.stderr);
 
+  // The state replicas share, when DATABASE_URL names a PostgreSQL: reached (and its schema
+  // brought up to date) before anything else, so that a wrong URL is said at once.
+  const database = config.database ? await connectDatabase(config.database.url, logger) : undefined;
+
   // One parse cache for the corpus folder and the teams' files (checked when added, then served).
   const parseCache = parseCacheIn(config.cacheDir, config.cacheMaxBytes);
   const corpus = await loadServable(config, live, logger, parseCache);
-  if (!corpus) return 1;
+  if (!corpus) {
+    await database?.close();
+    return 1;
+  }
   // The passage reader: replies link to it when PUBLIC_URL says where readers reach it.
   const reader = config.reader.enabled
     ? createReader({
@@ -149,10 +159,19 @@ async function main(): Promise<number> {
     });
     watcher?.close();
     await readerServer?.close();
+    await database?.close();
     return 0;
   }
 
-  return serveLive(config, bot, logger, reader, { watcher, readerServer, kept: { store, parseCache } });
+  return serveLive(config, bot, logger, reader, { watcher, readerServer, kept: { store, parseCache, database } });
+}
+
+/** PostgreSQL reached and its schema up to date; its client is imported only when configured. */
+async function connectDatabase(url: string, logger: Logger): Promise<Database> {
+  const { describeUrl, openDatabase } = await import('./db/database.js');
+  const database = await openDatabase(url, logger);
+  logger.info({ database: describeUrl(url) }, 'database: connected');
+  return database;
 }
 
 /** The corpus, its warnings said where the user is looking; null (said why) when nothing in it can be served. */
@@ -226,6 +245,7 @@ async function serveLive(
   }
   watcher?.close();
   await Promise.allSettled([...running.map((r) => r.stop()), health?.close(), readerServer?.close()]);
+  await kept.database?.close();
   if ('fatal' in outcome) console.error(outcome.fatal);
   // Everything is stopped, but not everything lets go: discord.js's gateway client, destroyed
   // while it waits between two attempts to reconnect, reconnects after the wait all the same

@@ -269,6 +269,11 @@ With none, it opens a local console on the corpus (also fed by a pipe).`,
       noFiles: (dir: string) => `corpus: no .txt or .pdf files in ${dir}. Put essays there, or set CORPUS_DIR or --corpus.`,
       noEssays: (dir: string, reasons: string[]) => `corpus: no essay could be loaded from ${dir} (${reasons.join('; ')}).`,
     },
+    /** The shared state on PostgreSQL (DATABASE_URL), for replicas. */
+    database: {
+      unusable: (where: string, reason: string) =>
+        `DATABASE_URL: the database at ${where} could not be used (${reason}). Check that PostgreSQL runs there and that the URL's user, password and database name are right.`,
+    },
     config: {
       invalid: (problems: string[], file: string) => `config: ${problems.join('; ')}. Fix it in ${file} or the environment (see .env.example).`,
       needs: (what: string, names: string[], file: string) =>
@@ -279,6 +284,7 @@ With none, it opens a local console on the corpus (also fed by a pipe).`,
         slack: 'Slack',
         oauth: 'Installing to several workspaces (OAuth)',
         oauthHttp: 'Installing to several workspaces (OAuth, HTTP mode)',
+        stateKey: 'Keeping Slack installations in PostgreSQL (DATABASE_URL with OAuth)',
       },
       oauthHttpOnly: (file: string) => `config: OAuth installs (SLACK_CLIENT_ID…) work in HTTP mode only. Remove SLACK_APP_TOKEN from ${file}.`,
       slackMode: (file: string) => `config: Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP). Set one in ${file} (see .env.example).`,
@@ -303,6 +309,8 @@ With none, it opens a local console on the corpus (also fed by a pipe).`,
         readerAccess: 'must be signed (the default) or public',
         libraryMin: 'must be at least 1 (MB)',
         libraryAdmins: 'must be Slack user IDs (U… or W…) separated by commas',
+        databaseUrl: 'must be a postgres:// or postgresql:// URL',
+        stateKey: 'must be 32 random bytes in base64 (make one with: openssl rand -base64 32)',
       },
     },
     /** What corpus:check says a file yields: per file its counts, per essay the parts the parser recognised. */

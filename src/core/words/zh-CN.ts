@@ -234,6 +234,10 @@ SLACK_APP_TOKEN 或 SLACK_SIGNING_SECRET，机器人即在这些平台上线。
       noFiles: (dir: string) => `corpus：${dir} 中没有 .txt 或 .pdf 文件。请把文章放进去，或设置 CORPUS_DIR 或 --corpus。`,
       noEssays: (dir: string, reasons: string[]) => `corpus：${dir} 中没有能载入的文章（${reasons.join('；')}）。`,
     },
+    database: {
+      unusable: (where: string, reason: string) =>
+        `DATABASE_URL：无法使用 ${where} 处的数据库（${reason}）。请确认 PostgreSQL 在该处运行，且网址中的用户、密码和数据库名正确。`,
+    },
     config: {
       invalid: (problems: string[], file: string) => `config：${problems.join('；')}。请在 ${file} 或环境变量中修正（见 .env.example）。`,
       needs: (what: string, names: string[], file: string) => `config：${what} 需要 ${names.join(' 和 ')}。请在 ${file} 中设置（见 .env.example）。`,
@@ -242,6 +246,7 @@ SLACK_APP_TOKEN 或 SLACK_SIGNING_SECRET，机器人即在这些平台上线。
         slack: 'Slack',
         oauth: '安装到多个工作区（OAuth）',
         oauthHttp: '安装到多个工作区（OAuth，HTTP 模式）',
+        stateKey: '在 PostgreSQL 中保存 Slack 安装（DATABASE_URL 加 OAuth）',
       },
       oauthHttpOnly: (file: string) => `config：OAuth 安装（SLACK_CLIENT_ID…）只能用于 HTTP 模式。请从 ${file} 中删去 SLACK_APP_TOKEN。`,
       slackMode: (file: string) =>
@@ -262,6 +267,8 @@ SLACK_APP_TOKEN 或 SLACK_SIGNING_SECRET，机器人即在这些平台上线。
         readerAccess: '必须是 signed（默认）或 public',
         libraryMin: '至少为 1（MB）',
         libraryAdmins: '必须是以逗号分隔的 Slack 用户 ID（U… 或 W…）',
+        databaseUrl: '必须是 postgres:// 或 postgresql:// 开头的网址',
+        stateKey: '必须是 base64 编码的 32 个随机字节（可用 openssl rand -base64 32 生成）',
       },
     },
     report: {

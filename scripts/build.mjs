@@ -19,6 +19,7 @@ export const ENTRY_POINTS = [
   'src/main.ts',
   'src/cli.ts',
   'scripts/corpus-check.ts',
+  'scripts/corpus-publish.ts',
   'scripts/deploy-discord.ts',
   'scripts/slack-manifest.ts',
   'bench/run.ts',

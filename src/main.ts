@@ -2,7 +2,7 @@
  * `npm start`: loads the corpus, then serves it on Discord and/or Slack when their tokens are
  * configured, or in a local console when none are.
  */
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { registry } from '../commands/index.js';
 import { type Config, loadEnvFile, parseConfig } from './config.js';
@@ -19,6 +19,7 @@ import { createTeamLibraries } from './core/library/serve.js';
 import { createLibraryStore, type LibraryStore } from './core/library/store.js';
 import { wordsFor } from './core/words/index.js';
 import type { Database } from './db/database.js';
+import type { DatabaseLibraryStore } from './db/libraries.js';
 import { startHealthServer, startReaderServer } from './health.js';
 import { lazyLogger } from './lazy-logger.js';
 import { openLibrary } from './library.js';
@@ -79,8 +80,8 @@ async function main(): Promise<number> {
     return 0;
   }
   loadEnvFile();
-  const config = parseConfig(process.env, { corpusDir: values.corpus });
-  const live = config.discord !== undefined || config.slack !== undefined;
+  const parsed = parseConfig(process.env, { corpusDir: values.corpus });
+  const live = parsed.discord !== undefined || parsed.slack !== undefined;
   // In the console, request logs would interleave with the answers: only warnings show there
   // unless LOG_LEVEL asks for more.
   if (live) {
@@ -88,12 +89,14 @@ async function main(): Promise<number> {
     for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   }
   const logger = live
-    ? (await import('./logger.js')).createLogger(config.logLevel)
-    : lazyLogger(config.logLevelExplicit ? config.logLevel : 'warn', process.stderr);
+    ? (await import('./logger.js')).createLogger(parsed.logLevel)
+    : lazyLogger(parsed.logLevelExplicit ? parsed.logLevel : 'warn', process.stderr);
 
   // The state replicas share, when DATABASE_URL names a PostgreSQL: reached (and its schema
   // brought up to date) before anything else, so that a wrong URL is said at once.
-  const database = config.database ? await connectDatabase(config.database.url, logger) : undefined;
+  const database = parsed.database ? await connectDatabase(parsed.database.url, logger) : undefined;
+  // With a database the corpus is the shared one, served from this replica's mirror of it.
+  const config = database ? { ...parsed, corpusDir: await sharedCorpus(database, parsed, logger) } : parsed;
 
   // One parse cache for the corpus folder and the teams' files (checked when added, then served).
   const parseCache = parseCacheIn(config.cacheDir, config.cacheMaxBytes);
@@ -115,7 +118,10 @@ async function main(): Promise<number> {
   const links = config.publicUrl ? reader : undefined;
   // Each team's library, added from chat: the same folder for both platforms (the team keys
   // differ); served over the operator's corpus, which `bot.library()` is after every reload.
-  const store = createLibraryStore({ dir: config.library.dir, maxBytes: config.library.maxBytes });
+  const sharedStore = database
+    ? (await import('./db/libraries.js')).createDatabaseLibraryStore(database, { maxBytes: config.library.maxBytes, logger })
+    : undefined;
+  const store: LibraryStore = sharedStore ?? createLibraryStore({ dir: config.library.dir, maxBytes: config.library.maxBytes });
   const operator = await openLibrary(corpus, config.cacheDir, config.cacheMaxBytes);
   let served: Bot | undefined;
   const libraries = createTeamLibraries({ operator: () => served?.library() ?? operator, store, logger, ...(parseCache ? { parseCache } : {}) });
@@ -148,6 +154,8 @@ async function main(): Promise<number> {
     live || interactive
       ? watchCorpus(config.corpusDir, { bot, logger, load: loadInWorker({ cacheDir: config.cacheDir, cacheMaxBytes: config.cacheMaxBytes }) })
       : null;
+  // Replicas hear of each other's changes from the database: the shared corpus, and the teams' files.
+  if (database && sharedStore && watcher) await followShared(database, config.corpusDir, watcher, sharedStore, bot, logger);
 
   if (!live) {
     await runConsole(bot, {
@@ -172,6 +180,27 @@ async function connectDatabase(url: string, logger: Logger): Promise<Database> {
   const database = await openDatabase(url, logger);
   logger.info({ database: describeUrl(url) }, 'database: connected');
   return database;
+}
+
+/**
+ * The shared corpus's local mirror (DATA_DIR/corpus), up to date: the first replica to start
+ * seeds an empty database with its corpus folder; after that the database is the corpus,
+ * changed with `npm run corpus:publish`.
+ */
+async function sharedCorpus(database: Database, config: Config, logger: Logger): Promise<string> {
+  const { mirrorCorpus, publishCorpus } = await import('./db/corpus.js');
+  const seeded = await publishCorpus(database, config.corpusDir, { seedOnly: true });
+  if (seeded) logger.info({ corpus: config.corpusDir, files: seeded.added.length }, 'corpus: the database had none; seeded it from the corpus folder');
+  const mirror = join(config.dataDir, 'corpus');
+  await mirrorCorpus(database, mirror);
+  return mirror;
+}
+
+/** Follows what other replicas and the operator's indexer announce: the shared corpus, and the teams' libraries. */
+async function followShared(database: Database, mirror: string, watcher: CorpusWatcher, store: DatabaseLibraryStore, bot: Bot, logger: Logger): Promise<void> {
+  const { followCorpus } = await import('./db/corpus.js');
+  await followCorpus(database, mirror, () => watcher.reload(), logger);
+  await store.follow((team) => bot.libraryChanged(team));
 }
 
 /** The corpus, its warnings said where the user is looking; null (said why) when nothing in it can be served. */

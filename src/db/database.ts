@@ -19,8 +19,12 @@ export interface Database {
   transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
   /** Whether the database answers now (the listening connection is up and the last query reached it). */
   up(): boolean;
-  /** Calls `fn` with each payload NOTIFYed on `channel`, and with null after a reconnection. */
-  listen(channel: string, fn: (payload: string | null) => void): void;
+  /**
+   * Calls `fn` with each payload NOTIFYed on `channel`, and with null after a reconnection.
+   * Resolves once the server listens (or, while it is away, once it is asked to on reconnecting):
+   * what was announced before then is for the caller to read.
+   */
+  listen(channel: string, fn: (payload: string | null) => void): Promise<void>;
   notify(channel: string, payload: string): Promise<void>;
   /** The pool, for libraries that take one (rate-limiter-flexible). */
   readonly pool: pg.Pool;
@@ -204,14 +208,14 @@ export async function openDatabase(url: string, logger: Logger, options: Databas
       }
     },
     up: () => listening && !lastQueryFailed,
-    listen(channel, fn) {
+    async listen(channel, fn) {
       const known = listeners.get(channel);
       if (known) {
         known.add(fn);
         return;
       }
       listeners.set(channel, new Set([fn]));
-      if (listener && listening) void listener.query(`LISTEN ${pg.escapeIdentifier(channel)}`).catch((error: unknown) => markDown(error));
+      if (listener && listening) await listener.query(`LISTEN ${pg.escapeIdentifier(channel)}`).catch((error: unknown) => markDown(error));
     },
     async notify(channel, payload) {
       await query('SELECT pg_notify($1, $2)', [channel, payload]);

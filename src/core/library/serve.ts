@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
 import { createIdRegistry, parseCached } from '../corpus/load.js';
 import { type Corpus, type CorpusFile, essaysOf } from '../corpus/model.js';
 import type { ParseCache } from '../corpus/parse-cache.js';
@@ -141,13 +140,13 @@ export function createTeamLibraries(options: TeamLibrariesOptions): ServedTeamLi
       return !(entry && entry.operator === options.operator().corpus.version) || loading.has(key);
     },
     async preload() {
-      let names: string[];
+      let keys: string[];
       try {
-        names = await readdir(store.dir);
-      } catch {
+        keys = await store.teams();
+      } catch (error) {
+        logger.warn({ err: error }, 'library: the teams’ libraries could not be listed; each loads on its first request');
         return;
       }
-      const keys = names.filter((name) => parseTeamKey(name) !== null);
       for (const key of keys) withFiles.add(key);
       await Promise.all(keys.slice(0, maxLoaded).map((key) => start(key)));
     },

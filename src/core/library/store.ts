@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Locale } from '../reply/model.js';
 import { type Words, wordsFor } from '../words/index.js';
 import { isCleanName } from './intake.js';
-import { type Team, teamKey } from './team.js';
+import { parseTeamKey, type Team, teamKey } from './team.js';
 
 /*
  * A team's own library on disk: DATA_DIR/libraries/<team>/ holds the files as uploaded (under
@@ -65,12 +65,13 @@ export type StoreRefusal<C extends string> = { ok: false; code: C; message: stri
 export type AddResult = { ok: true; entry: LibraryEntry } | StoreRefusal<AddRefusalCode>;
 export type RemoveResult = { ok: true; entry: LibraryEntry } | StoreRefusal<RemoveRefusalCode>;
 
-/** A team's library: the file store behind it, one folder per team (a database store comes with replicas). */
+/**
+ * A team's library: in files, one folder per team (createLibraryStore), or in PostgreSQL when
+ * replicas share it (src/db/libraries.ts).
+ */
 export interface LibraryStore {
-  /** DATA_DIR/libraries. */
-  readonly dir: string;
-  /** The team's folder. */
-  folder(team: Team): string;
+  /** The keys of the teams that have a library (src/core/library/team.ts). */
+  teams(): Promise<string[]>;
   /** The library's files in the order they were added; empty when the team has added none. Throws when the manifest cannot be read (a bug or a hand edit: log it). */
   list(team: Team): Promise<LibraryEntry[]>;
   /** A file's bytes, or null when the library has no such file. */
@@ -85,6 +86,14 @@ export interface LibraryStore {
   remove(team: Team, file: string, options?: { locale?: Locale }): Promise<RemoveResult>;
 }
 
+/** The store in DATA_DIR/libraries, one folder per team. */
+export interface FileLibraryStore extends LibraryStore {
+  /** DATA_DIR/libraries. */
+  readonly dir: string;
+  /** The team's folder. */
+  folder(team: Team): string;
+}
+
 export interface LibraryStoreOptions {
   /** DATA_DIR/libraries. */
   dir: string;
@@ -94,7 +103,7 @@ export interface LibraryStoreOptions {
 
 const megabytes = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
-function sha256(bytes: Uint8Array): string {
+export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
@@ -169,7 +178,7 @@ async function withLock<T>(folder: string, change: () => Promise<T>): Promise<T>
 }
 
 /** Why the library would refuse a file, or null: the same content, the name taken, or past the quota. */
-function refusalFor(
+export function refusalFor(
   entries: LibraryEntry[],
   file: { name: string; hash: string; size: number },
   maxBytes: number,
@@ -185,7 +194,7 @@ function refusalFor(
 
 // Long on purpose: a factory whose length is the store's operations (list, read, admit, add,
 // remove), each a few lines over the same folder, manifest and lock.
-export function createLibraryStore(options: LibraryStoreOptions): LibraryStore {
+export function createLibraryStore(options: LibraryStoreOptions): FileLibraryStore {
   const maxBytes = options.maxBytes ?? DEFAULT_LIBRARY_MAX_MB * 1024 * 1024;
   /** The last change queued per folder: this process's changes to a library run one after another. */
   const queues = new Map<string, Promise<unknown>>();
@@ -210,6 +219,10 @@ export function createLibraryStore(options: LibraryStoreOptions): LibraryStore {
   return {
     dir: options.dir,
     folder,
+    async teams() {
+      const names = await readdir(options.dir).catch(() => [] as string[]);
+      return names.filter((name) => parseTeamKey(name) !== null);
+    },
     list: (team) => readManifest(folder(team)),
     async read(team, file) {
       const dir = folder(team);

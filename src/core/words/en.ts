@@ -271,6 +271,16 @@ With none, it opens a local console on the corpus (also fed by a pipe).`,
     },
     /** The shared state on PostgreSQL (DATABASE_URL), for replicas. */
     database: {
+      /** `npm run corpus:publish`, the operator's indexer for replicas. */
+      publish: {
+        usage: 'Usage: npm run corpus:publish [-- --corpus FOLDER | FOLDER] [--watch]',
+        needsDatabase:
+          'corpus:publish: DATABASE_URL is not set. It publishes a corpus folder to the database that replicas share; set DATABASE_URL in .env or the environment.',
+        published: (added: number, replaced: number, removed: number) =>
+          `corpus:publish: ${added} added, ${replaced} replaced, ${removed} removed; every replica serves the change within seconds.`,
+        unchanged: 'corpus:publish: the database already holds these files; nothing changed.',
+        watching: (dir: string) => `corpus:publish: watching ${dir}; each change is published. Stop with Ctrl+C.`,
+      },
       unusable: (where: string, reason: string) =>
         `DATABASE_URL: the database at ${where} could not be used (${reason}). Check that PostgreSQL runs there and that the URL's user, password and database name are right.`,
     },

@@ -235,6 +235,14 @@ SLACK_APP_TOKEN 或 SLACK_SIGNING_SECRET，机器人即在这些平台上线。
       noEssays: (dir: string, reasons: string[]) => `corpus：${dir} 中没有能载入的文章（${reasons.join('；')}）。`,
     },
     database: {
+      publish: {
+        usage: '用法：npm run corpus:publish [-- --corpus 文件夹 | 文件夹] [--watch]',
+        needsDatabase: 'corpus:publish：未设置 DATABASE_URL。此命令把语料文件夹发布到各副本共享的数据库；请在 .env 或环境变量中设置 DATABASE_URL。',
+        published: (added: number, replaced: number, removed: number) =>
+          `corpus:publish：新增 ${added} 个，替换 ${replaced} 个，删除 ${removed} 个；各副本将在数秒内提供新版本。`,
+        unchanged: 'corpus:publish：数据库中已是这些文件，没有变化。',
+        watching: (dir: string) => `corpus:publish：正在监视 ${dir}，每次变化都会发布。按 Ctrl+C 停止。`,
+      },
       unusable: (where: string, reason: string) =>
         `DATABASE_URL：无法使用 ${where} 处的数据库（${reason}）。请确认 PostgreSQL 在该处运行，且网址中的用户、密码和数据库名正确。`,
     },

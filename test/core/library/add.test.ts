@@ -9,7 +9,7 @@ import { fileReport } from '../../../src/core/corpus/report.js';
 import { addBytes, addFromUrl } from '../../../src/core/library/add.js';
 import { checkFile } from '../../../src/core/library/check.js';
 import type { IntakeLimits } from '../../../src/core/library/intake.js';
-import { type AddedBy, createLibraryStore, type LibraryStore } from '../../../src/core/library/store.js';
+import { type AddedBy, createLibraryStore, type FileLibraryStore } from '../../../src/core/library/store.js';
 import type { Team } from '../../../src/core/library/team.js';
 import { type FakeFiles, startFakeFiles } from './fake-files.js';
 import { snapshot } from './snapshot.js';
@@ -44,7 +44,7 @@ const PDF_REPORT = [
 
 let fake: FakeFiles;
 let dataDir: string;
-let store: LibraryStore;
+let store: FileLibraryStore;
 
 beforeAll(async () => {
   fake = await startFakeFiles();

@@ -7,7 +7,7 @@ import { loadCorpus } from '../../../src/core/corpus/load.js';
 import { fileReport } from '../../../src/core/corpus/report.js';
 import type { Bot } from '../../../src/core/dispatch/bot.js';
 import { type Changer, createLibraryDesk, type LibraryDesk } from '../../../src/core/library/desk.js';
-import { createLibraryStore, type LibraryStore } from '../../../src/core/library/store.js';
+import { createLibraryStore, type FileLibraryStore } from '../../../src/core/library/store.js';
 import { en } from '../../../src/core/words/en.js';
 import { zhCN } from '../../../src/core/words/zh-CN.js';
 import { createTestLogger } from '../../discord/support.js';
@@ -28,7 +28,7 @@ const MB = (n: number) => (n / 1024 / 1024).toFixed(1);
 
 let files: FakeFiles;
 let dir: string;
-let store: LibraryStore;
+let store: FileLibraryStore;
 let desk: LibraryDesk;
 let logs: ReturnType<typeof createTestLogger>;
 let changed: string[];

@@ -4,7 +4,7 @@ import { createIdRegistry, parseCached } from '../corpus/load.js';
 import { type Corpus, type CorpusFile, essaysOf } from '../corpus/model.js';
 import type { ParseCache } from '../corpus/parse-cache.js';
 import type { Library, Logger, TeamLibraries } from '../dispatch/bot.js';
-import { buildSegment, hasSegments, openSegmentsInTurns } from '../search/corpus-index.js';
+import { buildSegment, hasSegments, openAfter, openSegmentsInTurns } from '../search/corpus-index.js';
 import { unitsOf } from '../search/units.js';
 import type { LibraryStore } from './store.js';
 import { parseTeamKey } from './team.js';
@@ -187,9 +187,20 @@ async function over(operator: Library, teamFiles: CorpusFile[]): Promise<Library
     .digest('hex')
     .slice(0, 12);
   const corpus: Corpus = { dir: operator.corpus.dir, files, version };
-  const segments = hasSegments(operator.index)
-    ? [...operator.corpus.files.map((_, file) => ({ from: operator.index, file })), ...teamFiles.map((f) => buildSegment(f))]
-    : files.map((f) => buildSegment(f));
-  const index = await openSegmentsInTurns(corpus, segments, unitsOf(essaysOf(corpus)), 10);
+  const units = unitsOf(essaysOf(corpus));
+  const index = hasSegments(operator.index)
+    ? await openAfter(
+        operator.index,
+        corpus,
+        teamFiles.map((f) => buildSegment(f)),
+        units,
+        10,
+      )
+    : await openSegmentsInTurns(
+        corpus,
+        files.map((f) => buildSegment(f)),
+        units,
+        10,
+      );
   return { corpus, index, teamFiles: new Set(teamFiles) };
 }

@@ -125,8 +125,8 @@ export function createIndex(corpus: Corpus, options: IndexOptions = {}): CorpusI
   }
   const units = unitsOf(essaysOf(corpus));
   const arrays = buildArrays(units, { postings: engine === undefined, fileOfEssay: fileOfEssayOf(corpus) });
-  if (engine === undefined) return assemble(corpus, 'chinese', units, arrays, [arrays.postings as PostingsArrays]);
-  return assemble(corpus, engine.tokenizer, units, arrays, null, engine.build(docCountOf(arrays), docTextOf(units, arrays)));
+  if (engine === undefined) return assemble(corpus, 'chinese', units, [partOf(arrays, 0, 0, null)], [arrays.postings as PostingsArrays]);
+  return assemble(corpus, engine.tokenizer, units, [partOf(arrays, 0, 0, null)], null, engine.build(docCountOf(arrays), docTextOf(units, arrays)));
 }
 
 /** Each essay's file, by number: a sentence is a doc of its own in each file. */
@@ -228,14 +228,21 @@ function sliceAt(arrays: IndexArrays, starts: SegmentStarts, part: number): Segm
 /** Where file `file`'s segment is in an index opened from segments; null for one build or another engine. */
 function sliceOf(index: CorpusIndex, file: number): { slice: SegmentSlice; postings: PostingsArrays } | null {
   const d = internals.get(index);
-  const at = d?.segmentStarts;
-  if (!d?.postings || !at || file + 1 >= at.units.length) return null;
-  return { slice: sliceAt(d.arrays, at, file), postings: d.postings.segments[file] as PostingsArrays };
+  if (!d?.postings || !hasSegments(index)) return null;
+  let first = 0;
+  for (const part of d.parts) {
+    const at = part.starts as SegmentStarts;
+    const files = at.units.length - 1;
+    if (file < first + files) return { slice: sliceAt(part.arrays, at, file - first), postings: d.postings.segments[file] as PostingsArrays };
+    first += files;
+  }
+  return null;
 }
 
 /** Whether `index` was opened from segments, so that a reload can reuse them (`ReusedSegment`). */
 export function hasSegments(index: CorpusIndex): boolean {
-  return internals.get(index)?.segmentStarts != null;
+  const d = internals.get(index);
+  return d !== undefined && d.postings !== null && d.parts.every((p) => p.starts !== null);
 }
 
 /**
@@ -253,6 +260,34 @@ export function openSegments(
 ): CorpusIndex {
   const p = prepareSegments(corpus, segments, units);
   return openPrepared(corpus, units, p, p.whole ? p.whole.arrays : composeArrays(p.slices));
+}
+
+/**
+ * The index of `corpus` whose first files are those of `base`'s corpus, and the rest
+ * `segments` (a team's files after the operator's, serve.ts): `base`'s docs, text and postings
+ * are read where they are, shared and never copied, and only the segments' arrays are put
+ * together (in turns of the event loop of about `turnMs` each), as a part of their own after
+ * `base`'s. It ranks exactly as an index opened from all the files' segments; a segment not of
+ * its file, or a `base` whose files are not the corpus's first, throws.
+ */
+export async function openAfter(base: CorpusIndex, corpus: Corpus, segments: readonly IndexArrays[], units: Units, turnMs: number): Promise<CorpusIndex> {
+  const b = internals.get(base);
+  if (!b?.postings || !hasSegments(base)) throw new Error('openAfter: a base index not in segments');
+  const baseFiles = b.postings.segments.length;
+  if (units.essays !== essaysOf(corpus).length) throw new Error('openAfter: units of another corpus');
+  if (baseFiles + segments.length !== corpus.files.length) throw new Error('openAfter: not a segment per file');
+  const baseUnits = b.units.paragraph.length;
+  // The base's files must be the corpus's first: the same units, file by file.
+  for (let file = 0; file < baseFiles; file++) {
+    const { slice } = sliceOf(base, file) as { slice: SegmentSlice };
+    if (slice.units[1] - slice.units[0] !== unitCountOf((corpus.files[file] as CorpusFile).essays)) throw new Error('openAfter: a base of other files');
+  }
+  const p = prepareSegments(corpus, segments, units, baseFiles);
+  const arrays = await composeArraysInTurns(p.slices, turnMs);
+  checkArrays(units.paragraph.length - baseUnits, arrays);
+  const last = b.parts[b.parts.length - 1] as Part;
+  const part = partOf(arrays, baseUnits, last.doc0 + docCountOf(last.arrays), startsOf(p.slices));
+  return assemble(corpus, 'chinese', units, [...b.parts, part], [...b.postings.segments, ...p.postings], null, b.postings);
 }
 
 /**
@@ -276,14 +311,14 @@ interface PreparedSegments {
   whole: ComposedSegments | null;
 }
 
-/** Each segment's slice and postings, checked against its file. */
-function prepareSegments(corpus: Corpus, segments: ReadonlyArray<IndexArrays | ReusedSegment | ComposedPart>, units: Units): PreparedSegments {
+/** Each segment's slice and postings, checked against its file (the corpus's files from `first` on). */
+function prepareSegments(corpus: Corpus, segments: ReadonlyArray<IndexArrays | ReusedSegment | ComposedPart>, units: Units, first = 0): PreparedSegments {
   if (units.essays !== essaysOf(corpus).length) throw new Error('openSegments: units of another corpus');
-  if (segments.length !== corpus.files.length) throw new Error('openSegments: not a segment per file');
+  if (first + segments.length !== corpus.files.length) throw new Error('openSegments: not a segment per file');
   const slices: SegmentSlice[] = [];
   const postings: PostingsArrays[] = [];
   segments.forEach((segment, i) => {
-    const count = unitCountOf((corpus.files[i] as CorpusFile).essays);
+    const count = unitCountOf((corpus.files[first + i] as CorpusFile).essays);
     const { slice, postings: p } = resolve(segment);
     if (slice.units[1] - slice.units[0] !== count) throw new Error('openSegments: a segment that is not of its file');
     if ('postings' in segment) checkArrays(count, segment);
@@ -297,9 +332,7 @@ function prepareSegments(corpus: Corpus, segments: ReadonlyArray<IndexArrays | R
 /** The index over the segments' arrays put together. */
 function openPrepared(corpus: Corpus, units: Units, p: PreparedSegments, arrays: IndexArrays): CorpusIndex {
   checkArrays(units.paragraph.length, arrays);
-  const index = assemble(corpus, 'chinese', units, arrays, p.postings);
-  (internals.get(index) as IndexData).segmentStarts = p.whole ? p.whole.starts : startsOf(p.slices);
-  return index;
+  return assemble(corpus, 'chinese', units, [partOf(arrays, 0, 0, p.whole ? p.whole.starts : startsOf(p.slices))], p.postings);
 }
 
 /** A segment's slice and postings, wherever it is. */
@@ -364,7 +397,7 @@ export function loadIndex(corpus: Corpus, bytes: Uint8Array, options: IndexOptio
   const units = unitsOf(essaysOf(corpus));
   const arrays = buildArrays(units, { postings: false, fileOfEssay: fileOfEssayOf(corpus) });
   const saved: unknown = JSON.parse(new TextDecoder().decode(bytes));
-  return assemble(corpus, engine.tokenizer, units, arrays, null, engine.load(docCountOf(arrays), docTextOf(units, arrays), saved));
+  return assemble(corpus, engine.tokenizer, units, [partOf(arrays, 0, 0, null)], null, engine.load(docCountOf(arrays), docTextOf(units, arrays), saved));
 }
 
 /** Distinct terms and postings of an index built with our own postings (for the benchmark). */
@@ -389,14 +422,13 @@ interface IndexData {
   kind: TokenizerKind;
   essays: Essay[];
   units: Units;
-  /** The docs and their text, all segments' one after another (their postings are in `postings`). */
-  arrays: IndexArrays;
-  /** `arrays.joined` as bytes, for Buffer's native search. */
-  joinedBytes: Buffer;
+  /**
+   * The docs and their text, in parts one after another (their postings are in `postings`):
+   * one part, but for an index opened after another (`openAfter`), whose parts come first.
+   */
+  parts: readonly Part[];
   /** Our postings, over the segments; null when another engine holds the terms. */
   postings: Postings | null;
-  /** For an index opened from segments: where each file's units, docs and text start in `arrays` (one more entry: the ends). */
-  segmentStarts: SegmentStarts | null;
   /** The term index searched: our postings, or a benchmark's engine. */
   engine: TermEngine;
   /** Worked out on the first essay lookup by title. */
@@ -415,6 +447,45 @@ interface IndexData {
   lastScan: { phrase: string; found: Set<number> } | null;
 }
 
+/**
+ * Docs of some of an index's files, composed: numbered from 0 in `arrays`, and from `unit0` and
+ * `doc0` in the index. A team's index reads the operator's part where it is, shared by every
+ * team and never copied, and has a part of its own for its files (`openAfter`).
+ */
+interface Part {
+  arrays: IndexArrays;
+  /** `arrays.joined` as bytes, for Buffer's native search. */
+  joinedBytes: Buffer;
+  unit0: number;
+  doc0: number;
+  /** For a part opened from segments: where each of its files' units, docs and text start in `arrays` (one more entry: the ends). */
+  starts: SegmentStarts | null;
+}
+
+function partOf(arrays: IndexArrays, unit0: number, doc0: number, starts: SegmentStarts | null): Part {
+  return { arrays, joinedBytes: Buffer.from(arrays.joined.buffer, arrays.joined.byteOffset, arrays.joined.byteLength), unit0, doc0, starts };
+}
+
+/** The part that holds unit `u`. Parts are one or two: a scan from the last. */
+function partOfUnit(d: IndexData, u: number): Part {
+  let i = d.parts.length - 1;
+  while (i > 0 && u < (d.parts[i] as Part).unit0) i--;
+  return d.parts[i] as Part;
+}
+
+/** The part that holds doc `id`. */
+function partOfDoc(d: IndexData, id: number): Part {
+  let i = d.parts.length - 1;
+  while (i > 0 && id < (d.parts[i] as Part).doc0) i--;
+  return d.parts[i] as Part;
+}
+
+/** Unit `u`'s doc. */
+function docOfUnit(d: IndexData, u: number): number {
+  const p = partOfUnit(d, u);
+  return (p.arrays.doc[u - p.unit0] as number) + p.doc0;
+}
+
 /** A term's document frequency under our tokenizer; undefined for none, or for MiniSearch's default tokenizer. */
 function dfOf(d: IndexData, term: string): number | undefined {
   return d.engine.df(term);
@@ -429,25 +500,27 @@ function postingsEngine(postings: Postings): TermEngine {
   };
 }
 
-/** The index over `arrays`, scored by the postings of `segments`, or else by `engine`. */
+/**
+ * The index over `parts`, scored by the postings of `segments`, or else by `engine`. Postings
+ * opened after `base`'s share its scratch (see openPostings).
+ */
 function assemble(
   corpus: Corpus,
   kind: TokenizerKind,
   units: Units,
-  arrays: IndexArrays,
+  parts: readonly Part[],
   segments: readonly PostingsArrays[] | null,
   engine: TermEngine | null = null,
+  base?: Postings,
 ): CorpusIndex {
   const essays = essaysOf(corpus);
-  const postings = segments === null ? null : openPostings(segments);
+  const postings = segments === null ? null : openPostings(segments, base);
   const d: IndexData = {
     kind,
     essays,
     units,
-    arrays,
-    joinedBytes: Buffer.from(arrays.joined.buffer, arrays.joined.byteOffset, arrays.joined.byteLength),
+    parts,
     postings,
-    segmentStarts: null,
     engine: engine ?? postingsEngine(postings as Postings),
     titleKeys: null,
     essayNumber: new Map(essays.map((e, i) => [e, i])),
@@ -472,7 +545,11 @@ function assemble(
 
 /** The occurrences of doc `id`, in corpus order. */
 function unitsOfDoc(d: IndexData, id: number): Uint32Array {
-  return d.arrays.docUnits.subarray(d.arrays.docUnitStart[id], d.arrays.docUnitStart[id + 1]);
+  const p = partOfDoc(d, id);
+  const { docUnits, docUnitStart } = p.arrays;
+  const own = docUnits.subarray(docUnitStart[id - p.doc0], docUnitStart[id - p.doc0 + 1]);
+  // A later part's units are numbered from its own first: a team's few, renumbered when read.
+  return p.unit0 === 0 ? own : own.map((u) => u + p.unit0);
 }
 
 /**
@@ -480,23 +557,25 @@ function unitsOfDoc(d: IndexData, id: number): Uint32Array {
  * runs for every scored sentence of a filtered query, where a view per sentence was garbage.
  */
 function countInScope(d: IndexData, id: number, inScope: (u: number) => boolean, enough: number): number {
-  const { docUnits, docUnitStart } = d.arrays;
+  const p = partOfDoc(d, id);
+  const { docUnits, docUnitStart } = p.arrays;
+  const local = id - p.doc0;
   let n = 0;
-  for (let k = docUnitStart[id] as number, end = docUnitStart[id + 1] as number; k < end && n < enough; k++) {
-    if (inScope(docUnits[k] as number)) n++;
+  for (let k = docUnitStart[local] as number, end = docUnitStart[local + 1] as number; k < end && n < enough; k++) {
+    if (inScope((docUnits[k] as number) + p.unit0)) n++;
   }
   return n;
 }
 
-/** Where doc `id`'s compact text is in `joined`: [from, to). */
-function compactFrom(d: IndexData, id: number): number {
-  return d.arrays.docStarts[id] as number;
-}
-function compactTo(d: IndexData, id: number): number {
-  return (d.arrays.docStarts[id + 1] as number) - 1;
+/** Doc `id`'s compact text in its part's `joined`: [from, to). */
+function compactSpan(p: Part, id: number): [number, number] {
+  const { docStarts } = p.arrays;
+  return [docStarts[id - p.doc0] as number, (docStarts[id - p.doc0 + 1] as number) - 1];
 }
 function compactText(d: IndexData, id: number): string {
-  return d.joinedBytes.toString('utf16le', compactFrom(d, id) * 2, compactTo(d, id) * 2);
+  const p = partOfDoc(d, id);
+  const [from, to] = compactSpan(p, id);
+  return p.joinedBytes.toString('utf16le', from * 2, to * 2);
 }
 
 /** A paragraph's fold of one kind, made when first asked for (a hit needs one kind, not both). */
@@ -778,14 +857,16 @@ function docsHolding(d: IndexData, phrase: string): Set<number> {
   // passages scans for the same phrase twice in a row; the scan is milliseconds at scale.
   if (d.lastScan?.phrase === phrase) return d.lastScan.found;
   const found = new Set<number>();
-  const { docStarts } = d.arrays;
-  const bytes = d.joinedBytes;
-  // Byte offsets: a UTF-16 search finds only whole code units, at even offsets.
-  for (let at = bytes.indexOf(phrase, 0, 'utf16le'); at !== -1; at = bytes.indexOf(phrase, at + 2, 'utf16le')) {
-    const doc = docAt(docStarts, at / 2);
-    found.add(doc);
-    // Skip the rest of this sentence: it is found already.
-    at = ((docStarts[doc + 1] as number) - 1) * 2;
+  // Part after part: the docs come in corpus order all the same.
+  for (const { arrays, joinedBytes: bytes, doc0 } of d.parts) {
+    const { docStarts } = arrays;
+    // Byte offsets: a UTF-16 search finds only whole code units, at even offsets.
+    for (let at = bytes.indexOf(phrase, 0, 'utf16le'); at !== -1; at = bytes.indexOf(phrase, at + 2, 'utf16le')) {
+      const doc = docAt(docStarts, at / 2);
+      found.add(doc0 + doc);
+      // Skip the rest of this sentence: it is found already.
+      at = ((docStarts[doc + 1] as number) - 1) * 2;
+    }
   }
   d.lastScan = { phrase, found };
   return found;
@@ -804,14 +885,14 @@ function docAt(docStarts: Uint32Array, offset: number): number {
 
 /** The last sentence of the window from unit `u` (at most MAX_WINDOW) that holds the phrase, if any. */
 function windowEnd(d: IndexData, u: number, phrase: string): number | null {
-  const head = compactText(d, d.arrays.doc[u] as number);
+  const head = compactText(d, docOfUnit(d, u));
   let joined = head;
   let last = u;
   for (let k = 1; k < MAX_WINDOW; k++) {
     const next = nextUnit(d.units, last);
     if (next === -1) return null;
     last = next;
-    joined += compactText(d, d.arrays.doc[last] as number);
+    joined += compactText(d, docOfUnit(d, last));
     const at = joined.indexOf(phrase);
     if (at !== -1) return at < head.length ? last : null;
   }
@@ -878,9 +959,9 @@ function scopedCountOf(d: IndexData, ids: Set<number>, inScope: (u: number) => b
  * query, made while the term index's results were still held.
  */
 function endsWithStartOf(d: IndexData, id: number, phrase: string): boolean {
-  const text = d.arrays.joined;
-  const from = compactFrom(d, id);
-  const to = compactTo(d, id);
+  const p = partOfDoc(d, id);
+  const text = p.arrays.joined;
+  const [from, to] = compactSpan(p, id);
   // Only the doc's own last characters are looked at: an indexOf would run on through the
   // whole corpus's text whenever they do not hold the phrase's first character.
   const first = phrase.charCodeAt(0);

@@ -187,19 +187,17 @@ async function over(operator: Library, teamFiles: CorpusFile[]): Promise<Library
     .digest('hex')
     .slice(0, 12);
   const corpus: Corpus = { dir: operator.corpus.dir, files, version };
-  const units = unitsOf(essaysOf(corpus));
   const index = hasSegments(operator.index)
     ? await openAfter(
         operator.index,
         corpus,
         teamFiles.map((f) => buildSegment(f)),
-        units,
         10,
       )
     : await openSegmentsInTurns(
         corpus,
         files.map((f) => buildSegment(f)),
-        units,
+        unitsOf(essaysOf(corpus)),
         10,
       );
   return { corpus, index, teamFiles: new Set(teamFiles) };

@@ -125,8 +125,8 @@ export function createIndex(corpus: Corpus, options: IndexOptions = {}): CorpusI
   }
   const units = unitsOf(essaysOf(corpus));
   const arrays = buildArrays(units, { postings: engine === undefined, fileOfEssay: fileOfEssayOf(corpus) });
-  if (engine === undefined) return assemble(corpus, 'chinese', units, [partOf(arrays, 0, 0, null)], [arrays.postings as PostingsArrays]);
-  return assemble(corpus, engine.tokenizer, units, [partOf(arrays, 0, 0, null)], null, engine.build(docCountOf(arrays), docTextOf(units, arrays)));
+  if (engine === undefined) return assemble(corpus, 'chinese', [partOf(arrays, units, FIRST, null)], [arrays.postings as PostingsArrays]);
+  return assemble(corpus, engine.tokenizer, [partOf(arrays, units, FIRST, null)], null, engine.build(docCountOf(arrays), docTextOf(units, arrays)));
 }
 
 /** Each essay's file, by number: a sentence is a doc of its own in each file. */
@@ -262,32 +262,35 @@ export function openSegments(
   return openPrepared(corpus, units, p, p.whole ? p.whole.arrays : composeArrays(p.slices));
 }
 
+/** Where the first part starts: at the beginning. */
+const FIRST = { unit0: 0, doc0: 0, essay0: 0 };
+
 /**
  * The index of `corpus` whose first files are those of `base`'s corpus, and the rest
- * `segments` (a team's files after the operator's, serve.ts): `base`'s docs, text and postings
- * are read where they are, shared and never copied, and only the segments' arrays are put
- * together (in turns of the event loop of about `turnMs` each), as a part of their own after
- * `base`'s. It ranks exactly as an index opened from all the files' segments; a segment not of
- * its file, or a `base` whose files are not the corpus's first, throws.
+ * `segments` (a team's files after the operator's, serve.ts): `base`'s units, docs, text and
+ * postings are read where they are, shared and never copied, and only the segments' arrays
+ * are put together (in turns of the event loop of about `turnMs` each), as a part of their own
+ * after `base`'s. It ranks exactly as an index opened from all the files' segments; a segment
+ * not of its file, or a `base` whose files are not the corpus's first, throws.
  */
-export async function openAfter(base: CorpusIndex, corpus: Corpus, segments: readonly IndexArrays[], units: Units, turnMs: number): Promise<CorpusIndex> {
+export async function openAfter(base: CorpusIndex, corpus: Corpus, segments: readonly IndexArrays[], turnMs: number): Promise<CorpusIndex> {
   const b = internals.get(base);
   if (!b?.postings || !hasSegments(base)) throw new Error('openAfter: a base index not in segments');
   const baseFiles = b.postings.segments.length;
-  if (units.essays !== essaysOf(corpus).length) throw new Error('openAfter: units of another corpus');
   if (baseFiles + segments.length !== corpus.files.length) throw new Error('openAfter: not a segment per file');
-  const baseUnits = b.units.paragraph.length;
   // The base's files must be the corpus's first: the same units, file by file.
   for (let file = 0; file < baseFiles; file++) {
     const { slice } = sliceOf(base, file) as { slice: SegmentSlice };
     if (slice.units[1] - slice.units[0] !== unitCountOf((corpus.files[file] as CorpusFile).essays)) throw new Error('openAfter: a base of other files');
   }
+  const units = unitsOf(corpus.files.slice(baseFiles).flatMap((f) => f.essays));
   const p = prepareSegments(corpus, segments, units, baseFiles);
   const arrays = await composeArraysInTurns(p.slices, turnMs);
-  checkArrays(units.paragraph.length - baseUnits, arrays);
+  checkArrays(units.paragraph.length, arrays);
   const last = b.parts[b.parts.length - 1] as Part;
-  const part = partOf(arrays, baseUnits, last.doc0 + docCountOf(last.arrays), startsOf(p.slices));
-  return assemble(corpus, 'chinese', units, [...b.parts, part], [...b.postings.segments, ...p.postings], null, b.postings);
+  const at = { unit0: last.unit0 + last.units.paragraph.length, doc0: last.doc0 + docCountOf(last.arrays), essay0: last.essay0 + last.units.essays };
+  const part = partOf(arrays, units, at, startsOf(p.slices));
+  return assemble(corpus, 'chinese', [...b.parts, part], [...b.postings.segments, ...p.postings], null, b.postings);
 }
 
 /**
@@ -311,9 +314,11 @@ interface PreparedSegments {
   whole: ComposedSegments | null;
 }
 
-/** Each segment's slice and postings, checked against its file (the corpus's files from `first` on). */
+/** Each segment's slice and postings, checked against its file (the corpus's files from `first` on, whose `units` they are). */
 function prepareSegments(corpus: Corpus, segments: ReadonlyArray<IndexArrays | ReusedSegment | ComposedPart>, units: Units, first = 0): PreparedSegments {
-  if (units.essays !== essaysOf(corpus).length) throw new Error('openSegments: units of another corpus');
+  let essays = 0;
+  for (let i = first; i < corpus.files.length; i++) essays += (corpus.files[i] as CorpusFile).essays.length;
+  if (units.essays !== essays) throw new Error('openSegments: units of another corpus');
   if (first + segments.length !== corpus.files.length) throw new Error('openSegments: not a segment per file');
   const slices: SegmentSlice[] = [];
   const postings: PostingsArrays[] = [];
@@ -332,7 +337,7 @@ function prepareSegments(corpus: Corpus, segments: ReadonlyArray<IndexArrays | R
 /** The index over the segments' arrays put together. */
 function openPrepared(corpus: Corpus, units: Units, p: PreparedSegments, arrays: IndexArrays): CorpusIndex {
   checkArrays(units.paragraph.length, arrays);
-  return assemble(corpus, 'chinese', units, [partOf(arrays, 0, 0, p.whole ? p.whole.starts : startsOf(p.slices))], p.postings);
+  return assemble(corpus, 'chinese', [partOf(arrays, units, FIRST, p.whole ? p.whole.starts : startsOf(p.slices))], p.postings);
 }
 
 /** A segment's slice and postings, wherever it is. */
@@ -397,7 +402,7 @@ export function loadIndex(corpus: Corpus, bytes: Uint8Array, options: IndexOptio
   const units = unitsOf(essaysOf(corpus));
   const arrays = buildArrays(units, { postings: false, fileOfEssay: fileOfEssayOf(corpus) });
   const saved: unknown = JSON.parse(new TextDecoder().decode(bytes));
-  return assemble(corpus, engine.tokenizer, units, [partOf(arrays, 0, 0, null)], null, engine.load(docCountOf(arrays), docTextOf(units, arrays), saved));
+  return assemble(corpus, engine.tokenizer, [partOf(arrays, units, FIRST, null)], null, engine.load(docCountOf(arrays), docTextOf(units, arrays), saved));
 }
 
 /** Distinct terms and postings of an index built with our own postings (for the benchmark). */
@@ -421,7 +426,6 @@ interface AuthorRecord {
 interface IndexData {
   kind: TokenizerKind;
   essays: Essay[];
-  units: Units;
   /**
    * The docs and their text, in parts one after another (their postings are in `postings`):
    * one part, but for an index opened after another (`openAfter`), whose parts come first.
@@ -453,17 +457,20 @@ interface IndexData {
  * team and never copied, and has a part of its own for its files (`openAfter`).
  */
 interface Part {
+  /** The part's units, numbered from 0 (paragraphs and essays too). */
+  units: Units;
   arrays: IndexArrays;
   /** `arrays.joined` as bytes, for Buffer's native search. */
   joinedBytes: Buffer;
   unit0: number;
   doc0: number;
+  essay0: number;
   /** For a part opened from segments: where each of its files' units, docs and text start in `arrays` (one more entry: the ends). */
   starts: SegmentStarts | null;
 }
 
-function partOf(arrays: IndexArrays, unit0: number, doc0: number, starts: SegmentStarts | null): Part {
-  return { arrays, joinedBytes: Buffer.from(arrays.joined.buffer, arrays.joined.byteOffset, arrays.joined.byteLength), unit0, doc0, starts };
+function partOf(arrays: IndexArrays, units: Units, at: { unit0: number; doc0: number; essay0: number }, starts: SegmentStarts | null): Part {
+  return { units, arrays, joinedBytes: Buffer.from(arrays.joined.buffer, arrays.joined.byteOffset, arrays.joined.byteLength), ...at, starts };
 }
 
 /** The part that holds unit `u`. Parts are one or two: a scan from the last. */
@@ -484,6 +491,19 @@ function partOfDoc(d: IndexData, id: number): Part {
 function docOfUnit(d: IndexData, u: number): number {
   const p = partOfUnit(d, u);
   return (p.arrays.doc[u - p.unit0] as number) + p.doc0;
+}
+
+/** Unit `u`'s essay, by number. */
+function essayOfUnit(d: IndexData, u: number): number {
+  const p = partOfUnit(d, u);
+  return p.essay0 + (p.units.essayOf[p.units.paragraph[u - p.unit0] as number] as number);
+}
+
+/** The unit after `u` in its paragraph, or -1: a paragraph is in one file, and so in one part. */
+function unitAfter(d: IndexData, u: number): number {
+  const p = partOfUnit(d, u);
+  const next = nextUnit(p.units, u - p.unit0);
+  return next === -1 ? -1 : next + p.unit0;
 }
 
 /** A term's document frequency under our tokenizer; undefined for none, or for MiniSearch's default tokenizer. */
@@ -507,7 +527,6 @@ function postingsEngine(postings: Postings): TermEngine {
 function assemble(
   corpus: Corpus,
   kind: TokenizerKind,
-  units: Units,
   parts: readonly Part[],
   segments: readonly PostingsArrays[] | null,
   engine: TermEngine | null = null,
@@ -518,7 +537,6 @@ function assemble(
   const d: IndexData = {
     kind,
     essays,
-    units,
     parts,
     postings,
     engine: engine ?? postingsEngine(postings as Postings),
@@ -718,7 +736,7 @@ function search(d: IndexData, scope: () => Set<number> | null, text: string, opt
     terms: d.kind === 'chinese' ? tokenize(text) : [],
     limit,
     allowed,
-    inScope: (u) => allowed === null || allowed.has(d.units.essayOf[d.units.paragraph[u] as number] as number),
+    inScope: (u) => allowed === null || allowed.has(essayOfUnit(d, u)),
   };
   // The baseline is MiniSearch alone: it finds what its tokenizer finds, nothing more.
   const exactDocs = d.kind === 'chinese' ? docsHolding(d, phrase) : null;
@@ -814,8 +832,7 @@ function hitsOf(d: IndexData, q: Query, buckets: Bucket[]): PassageHit[] {
   for (const bucket of buckets) {
     for (const u of bucket.units) {
       if (hits.length >= q.limit) return hits;
-      const end = d.units.end[bucket.windowEnd ?? u] as number;
-      hits.push(makeHit(d, u, d.units.start[u] as number, end, bucket.exact, bucket.score, q.phrase, q.terms));
+      hits.push(makeHit(d, u, bucket.windowEnd ?? u, bucket.exact, bucket.score, q.phrase, q.terms));
     }
   }
   return hits;
@@ -889,7 +906,7 @@ function windowEnd(d: IndexData, u: number, phrase: string): number | null {
   let joined = head;
   let last = u;
   for (let k = 1; k < MAX_WINDOW; k++) {
-    const next = nextUnit(d.units, last);
+    const next = unitAfter(d, last);
     if (next === -1) return null;
     last = next;
     joined += compactText(d, docOfUnit(d, last));
@@ -899,14 +916,18 @@ function windowEnd(d: IndexData, u: number, phrase: string): number | null {
   return null;
 }
 
-function makeHit(d: IndexData, u: number, start: number, end: number, exact: boolean, score: number, phrase: string, terms: string[]): PassageHit {
-  const p = d.units.paragraph[u] as number;
-  const paragraph = d.units.paragraphs[p] as Paragraph;
+/** The hit of units `u` to `last` (a window's last sentence, in the same paragraph; or `u` itself). */
+function makeHit(d: IndexData, u: number, last: number, exact: boolean, score: number, phrase: string, terms: string[]): PassageHit {
+  const { units, unit0, essay0 } = partOfUnit(d, u);
+  const p = units.paragraph[u - unit0] as number;
+  const paragraph = units.paragraphs[p] as Paragraph;
+  const start = units.start[u - unit0] as number;
+  const end = units.end[last - unit0] as number;
   let matches: Array<[number, number]> | null = null;
   // Spans are worked out only for the hits a command reads, not for every result.
   return {
-    essay: d.essays[d.units.essayOf[p] as number] as Essay,
-    section: d.units.sections[p] as Section,
+    essay: d.essays[essay0 + (units.essayOf[p] as number)] as Essay,
+    section: units.sections[p] as Section,
     paragraph,
     start,
     end,

@@ -12,7 +12,6 @@ import { createParseCache, type ParseCache } from '../../../src/core/corpus/pars
 import { loadOrBuildIndex, segmentEntry } from '../../../src/core/search/cache.js';
 import { buildSegment, createIndex, openAfter, openSegments } from '../../../src/core/search/corpus-index.js';
 import type { CorpusIndex, SearchFilters } from '../../../src/core/search/search.js';
-import { unitsOf } from '../../../src/core/search/units.js';
 import { PROPERTY_SEED } from '../../support/property.js';
 
 /*
@@ -178,7 +177,7 @@ async function idsAlone(file: string, text: number): Promise<string[]> {
 async function teamIndex(corpus: Corpus, operatorFiles: number): Promise<{ operator: CorpusIndex; team: CorpusIndex }> {
   const operator = createIndex({ dir: corpus.dir, files: corpus.files.slice(0, operatorFiles), version: 'operator' });
   const segments = corpus.files.slice(operatorFiles).map((f) => buildSegment(f));
-  return { operator, team: await openAfter(operator, corpus, segments, unitsOf(essaysOf(corpus)), 10) };
+  return { operator, team: await openAfter(operator, corpus, segments, 10) };
 }
 
 describe('an index in segments, one per file', () => {

@@ -31,10 +31,14 @@ import { benchReload } from './reload.js';
 import { type ColdStart, type Failure, type LargeColdStart, type Machine, type ReportInput, renderReport } from './report.js';
 import { median } from './stats.js';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from './synthetic.js';
+import type { TeamMemoryFigures } from './teams.js';
 
 /** The child's own entry: it loads the core and the measurement, not the platform clients this file loads. */
 const SIZE_CHILD = join(dirname(fileURLToPath(import.meta.url)), 'size.js');
 const GROWTH_CHILD = join(dirname(fileURLToPath(import.meta.url)), 'growth.js');
+const TEAMS_CHILD = join(dirname(fileURLToPath(import.meta.url)), 'teams.js');
+/** Team libraries loaded at once by the teams child: as many as the bot keeps (serve.ts). */
+const TEAMS = 8;
 /** Rounds of the growth child: each is three builds of the 100× corpus and one of the archive. */
 const GROWTH_ROUNDS = 5;
 const RESULTS = join(PROJECT_ROOT, 'bench', 'RESULTS.md');
@@ -98,6 +102,18 @@ function measureGrowth(smallDir: string, largeDir: string, work: string): Growth
   process.stderr.write(run.stderr);
   if (run.status === 0) return JSON.parse(readFileSync(out, 'utf8')) as GrowthFigures;
   return { label: 'growth', failure: `child exited with ${run.signal ?? `status ${String(run.status)}`}: ${run.stderr.trim().split('\n').pop() ?? ''}` };
+}
+
+/** The teams child (bench/teams.ts): team libraries loaded over the corpus in `dir`. */
+function measureTeams(dir: string, label: string, work: string): TeamMemoryFigures | Failure {
+  const out = join(work, `teams-${label}.json`);
+  const run = spawnSync(process.execPath, [...BOT_FLAGS, '--expose-gc', TEAMS_CHILD, dir, label, out, String(TEAMS)], {
+    stdio: ['ignore', 'inherit', 'pipe'],
+    encoding: 'utf8',
+  });
+  process.stderr.write(run.stderr);
+  if (run.status === 0) return JSON.parse(readFileSync(out, 'utf8')) as TeamMemoryFigures;
+  return { label, failure: `child exited with ${run.signal ?? `status ${String(run.status)}`}: ${run.stderr.trim().split('\n').pop() ?? ''}` };
 }
 
 /** Wall time of one process run to its exit, and whether it answered as expected. */
@@ -315,6 +331,14 @@ async function main(): Promise<void> {
       growth = measureGrowth(synthetic['100×'], synthetic.archive, work);
     }
 
+    const teams: Array<TeamMemoryFigures | Failure> = [];
+    for (const label of ['1000×', 'archive']) {
+      const dir = synthetic[label];
+      if (dir === undefined) continue;
+      process.stderr.write(`bench: team libraries over ${label}…\n`);
+      teams.push(measureTeams(dir, label, work));
+    }
+
     const essays = synthetic.archive !== undefined ? await measureEssaySearch(synthetic.archive) : null;
 
     process.stderr.write(`bench: cold starts (${coldRuns} runs each)…\n`);
@@ -381,7 +405,22 @@ async function main(): Promise<void> {
       seed: SEED,
       totalSeconds: (performance.now() - started) / 1000,
     };
-    const report = renderReport({ machine, results, failures, cold, coldLarge, load, pdf, reload, fileAdd, growth, essays, botFlags: BOT_FLAGS, defaults });
+    const report = renderReport({
+      machine,
+      results,
+      failures,
+      cold,
+      coldLarge,
+      load,
+      pdf,
+      reload,
+      fileAdd,
+      growth,
+      essays,
+      teams,
+      botFlags: BOT_FLAGS,
+      defaults,
+    });
     process.stdout.write(`${report}\n`);
     if (!process.argv.includes('--no-write')) await writeFile(RESULTS, report);
   } finally {

@@ -348,9 +348,10 @@ function teamTarget(t: TeamMemoryFigures | Failure): string[] {
   if ('failure' in t) return [what, `not measured: ${t.failure}`, `≤ ${TEAM_SHARE_MAX}×`, mark(false)];
   const perTeam = t.perTeamMb.reduce((a, b) => a + b, 0) / t.teams;
   const share = perTeam / t.operatorIndexMb;
+  const essays = t.essayIndexMb.reduce((a, b) => a + b, 0) / t.teams;
   return [
-    `${what} (${t.teams} teams of one small file each, live heap and buffers after a full collection)`,
-    `${share.toFixed(3)}× (${perTeam.toFixed(2)} MB vs ${t.operatorIndexMb.toFixed(1)} MB)`,
+    `${what} (${t.teams} teams of one small file each, live heap and buffers after a full collection; each team's essay index, built when it first asks for essays, apart)`,
+    `${share.toFixed(3)}× (${perTeam.toFixed(2)} MB vs ${t.operatorIndexMb.toFixed(1)} MB; essay index ${essays.toFixed(1)} MB more)`,
     `≤ ${TEAM_SHARE_MAX}×`,
     mark(share <= TEAM_SHARE_MAX),
   ];

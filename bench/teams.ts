@@ -26,6 +26,11 @@ export interface TeamMemoryFigures {
   perTeamMb: number[];
   /** The same read from RSS, which also counts what the allocator keeps, MB. */
   perTeamRssMb: number[];
+  /**
+   * Memory each team's essay index adds once the team has asked for it (`/essays`, an essay or
+   * author option's autocomplete): it is built over all the team's essays, the operator's too.
+   */
+  essayIndexMb: number[];
 }
 
 const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} };
@@ -75,7 +80,14 @@ async function measureTeamMemory(dir: string, label: string, teams: number, gc: 
       last = now;
     }
     if (held.length !== teams) throw new Error('bench: teams: not every team loaded');
-    return { label, teams, operatorIndexMb: operator.live - before.live, perTeamMb, perTeamRssMb };
+    const essayIndexMb: number[] = [];
+    for (const team of held) {
+      await team.index.warmEssays();
+      const now = memory(gc);
+      essayIndexMb.push(now.live - last.live);
+      last = now;
+    }
+    return { label, teams, operatorIndexMb: operator.live - before.live, perTeamMb, perTeamRssMb, essayIndexMb };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -44,8 +44,10 @@ interface Loaded {
   library: Library;
 }
 
-// Each loaded team holds a copy of the operator's phrase-scan text and doc arrays (the postings
-// are shared): about 10 MB at 1000× the bundled essays, 20 MB for the 2,000-essay archive.
+// A loaded team's passage index is its own files' part after the operator's, which it shares
+// (openAfter): a tenth of a MB beyond its files at 1000× (bench/teams.ts). Its essay index, built
+// when it first asks for essays, is over all its essays, the operator's too: 8 MB at 1000×, 15 MB
+// on the 2,000-essay archive. That, and a team's own files (up to its quota), is what this bounds.
 const MAX_LOADED = 8;
 
 // Long on purpose: a factory whose length is the seam's methods (for, changed, pending, preload,
@@ -169,9 +171,10 @@ export function createTeamLibraries(options: TeamLibrariesOptions): ServedTeamLi
 }
 
 /**
- * The operator's library with a team's files after its own: the operator's files and segments
- * reused as they are served, the team's essays given a suffix where their IDs are the
- * operator's (the operator's never change), their segments built here.
+ * The operator's library with a team's files after its own: the operator's files and index
+ * read where they are served (openAfter: units, docs, text and postings shared, not copied),
+ * the team's essays given a suffix where their IDs are the operator's (the operator's never
+ * change), their segments built here.
  */
 async function over(operator: Library, teamFiles: CorpusFile[]): Promise<Library> {
   if (teamFiles.length === 0) return operator;

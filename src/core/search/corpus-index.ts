@@ -43,6 +43,11 @@ import {
  * segment after another, so a query ranks exactly as over one build of all the files at
  * once (`createIndex` with `single`, which the tests hold the segments to).
  *
+ * The segments' docs and text are composed into one part, read by the queries in place; a
+ * team's index (`openAfter`) is the operator's part, shared, and a part of the team's files
+ * after it, so that no team holds a copy of the operator's. Docs, units and essays are numbered
+ * across the parts as across one, and so it ranks as one build too.
+ *
  * Another term index can take the postings' place (IndexOptions.engine): the benchmark's
  * MiniSearch baselines in bench/minisearch-engine.ts (MiniSearch's default tokenizer, and
  * our tokenizer in MiniSearch's storage, the build before our own postings).

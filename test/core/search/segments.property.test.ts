@@ -171,11 +171,16 @@ async function idsAlone(file: string, text: number): Promise<string[]> {
 }
 
 /**
- * The index of `corpus` as a team's: its first `operatorFiles` files the operator's, indexed on
- * their own, and the rest a team's, opened after them.
+ * The index of `corpus` as a team's: its first `operatorFiles` files the operator's, an index of
+ * their own (their segments reused from `all`'s, as a reload does: not built again), and the
+ * rest a team's, built and opened after them.
  */
-async function teamIndex(corpus: Corpus, operatorFiles: number): Promise<{ operator: CorpusIndex; team: CorpusIndex }> {
-  const operator = createIndex({ dir: corpus.dir, files: corpus.files.slice(0, operatorFiles), version: 'operator' });
+async function teamIndex(corpus: Corpus, all: CorpusIndex, operatorFiles: number): Promise<{ operator: CorpusIndex; team: CorpusIndex }> {
+  const operatorCorpus = { dir: corpus.dir, files: corpus.files.slice(0, operatorFiles), version: 'operator' };
+  const operator = openSegments(
+    operatorCorpus,
+    operatorCorpus.files.map((_, file) => ({ from: all, file })),
+  );
   const segments = corpus.files.slice(operatorFiles).map((f) => buildSegment(f));
   return { operator, team: await openAfter(operator, corpus, segments, 10) };
 }
@@ -208,7 +213,7 @@ describe('an index in segments, one per file', () => {
             const single = createIndex(corpus, { single: true });
             // The operator's files are one at least; the team's may be none.
             const operatorFiles = 1 + Math.floor((cuts[stats.steps % cuts.length] as number) * corpus.files.length);
-            const { operator, team } = await teamIndex(corpus, operatorFiles);
+            const { operator, team } = await teamIndex(corpus, segmented.index, operatorFiles);
             const operatorCorpus = { ...corpus, files: corpus.files.slice(0, operatorFiles) };
             // A reload reuses the segments of the index it replaces: a team's parts as well.
             const reopened = openSegments(

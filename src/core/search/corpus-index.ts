@@ -416,6 +416,11 @@ export function indexSize(index: CorpusIndex): { terms: number; postings: number
   return p ? { terms: p.termCount, postings: p.postingCount } : null;
 }
 
+/** The docs and text of each of an index's parts, in order (for the tests): a team's first are the operator's own. */
+export function indexParts(index: CorpusIndex): readonly IndexArrays[] {
+  return internals.get(index)?.parts.map((p) => p.arrays) ?? [];
+}
+
 const internals = new WeakMap<CorpusIndex, IndexData>();
 
 /** An author with the keys their name is matched by, worked out once per index. */

@@ -343,7 +343,8 @@ function targets(input: ReportInput): string {
  */
 const TEAM_SHARE_MAX = 0.05;
 
-function teamTarget(t: TeamMemoryFigures | Failure): string[] {
+/** The teams child's figures as a report row: target, measured, limit, met. */
+export function teamTarget(t: TeamMemoryFigures | Failure): string[] {
   const what = `${t.label}: memory per loaded team library vs the operator's index`;
   if ('failure' in t) return [what, `not measured: ${t.failure}`, `≤ ${TEAM_SHARE_MAX}×`, mark(false)];
   const perTeam = t.perTeamMb.reduce((a, b) => a + b, 0) / t.teams;

@@ -7,6 +7,7 @@
  *   node dist/bench/run.js [--sizes 1,100,1000,archive] [--cold-runs 10] [--no-write]
  *   node dist/bench/run.js --only essays    # finding essays on the archive alone, printed, not written
  *   node dist/bench/run.js --only file-add  # one file added to the served archive, printed, not written
+ *   node dist/bench/run.js --only teams     # eight team libraries over 1000× and the archive, printed, not written
  *
  * Each corpus size is measured in a child process of its own (bench/size.ts), so that its peak
  * RSS is its own, of a process that loads only the core, and one size's garbage does not slow
@@ -28,7 +29,7 @@ import { benchSlackLoad } from './load-slack.js';
 import type { Effort, SizeResult } from './measure.js';
 import { benchPdf } from './pdf.js';
 import { benchReload } from './reload.js';
-import { type ColdStart, type Failure, type LargeColdStart, type Machine, type ReportInput, renderReport } from './report.js';
+import { type ColdStart, type Failure, type LargeColdStart, type Machine, type ReportInput, renderReport, teamTarget } from './report.js';
 import { median } from './stats.js';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from './synthetic.js';
 import type { TeamMemoryFigures } from './teams.js';
@@ -282,11 +283,32 @@ function onlyFileAdd(): Promise<void> {
   });
 }
 
+/** `--only teams`: team libraries over the 1000× corpus and the archive, printed; nothing else. */
+async function onlyTeams(): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'yinzheng-bench-'));
+  try {
+    const source = await loadCorpus(BUNDLED_CORPUS_DIR);
+    const sourceBytes = (await Promise.all(source.files.map((f) => readFile(join(BUNDLED_CORPUS_DIR, f.file))))).reduce((n, b) => n + b.length, 0);
+    const rows: string[][] = [];
+    for (const label of ['1000×', 'archive']) {
+      const dir = join(work, label === 'archive' ? 'archive' : 'x1000');
+      if (label === 'archive') await writeArchive(source, sourceBytes, dir);
+      else await writeSyntheticCorpus(dir, generateSyntheticCorpus(source, { scale: 1000, seed: SEED, sourceBytes }));
+      process.stderr.write(`bench: team libraries over ${label}…\n`);
+      rows.push(teamTarget(measureTeams(dir, label, work)));
+    }
+    process.stdout.write(`${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n`);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
 // Long on purpose: the bench's run in order (sizes, children, growth, reload, essays, report),
 // each step a named helper; what stays here is the order and the progress lines.
 async function main(): Promise<void> {
   if (flag('only', '') === 'essays') return onlyEssays();
   if (flag('only', '') === 'file-add') return onlyFileAdd();
+  if (flag('only', '') === 'teams') return onlyTeams();
   // `archive` is a journal's twenty years: 2,000 essays in 200 files.
   const sizes = flag('sizes', '1,100,1000,archive')
     .split(',')

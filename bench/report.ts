@@ -6,6 +6,7 @@ import type { PdfFigures } from './pdf.js';
 import { expectedIds, QUERY_KINDS, type QueryOutcome, type RecallReport } from './quality.js';
 import type { ReloadFigures } from './reload.js';
 import { type LoadFigures, median } from './stats.js';
+import type { TeamMemoryFigures } from './teams.js';
 
 /** The benchmark report as Markdown: the same text is printed and written to bench/RESULTS.md. */
 
@@ -81,6 +82,8 @@ export interface ReportInput {
   growth: GrowthFigures | { failure: string } | null;
   /** Finding essays on the archive: the essay index against the substring filter (bench/essays.ts). */
   essays: EssaySearchFigures | { failure: string } | null;
+  /** Team libraries loaded over a large corpus, by size (bench/teams.ts). */
+  teams: Array<TeamMemoryFigures | Failure>;
   /** The Node options npm start sets, which the size children ran with. */
   botFlags: string[];
   /** The 1000× size measured again with Node's default options, when npm start sets some. */
@@ -326,11 +329,33 @@ function targets(input: ReportInput): string {
     }
   }
   rows.push(...fileAddTargets(input.fileAdd));
+  rows.push(...input.teams.map(teamTarget));
   if (bundled?.recall) {
     const r = bundled.recall.chinese;
     rows.push(['Recall@3 on the labelled set', pct(r.at3, r.total), '100%', mark(r.at3 === r.total)]);
   }
   return table(['Target', 'Measured', 'Limit', ''], rows);
+}
+
+/**
+ * A loaded team's library costs its own files: the operator's index is shared, not copied (a
+ * copy of its phrase-scan text alone would be about a third of it).
+ */
+const TEAM_SHARE_MAX = 0.05;
+
+/** The teams child's figures as a report row: target, measured, limit, met. */
+export function teamTarget(t: TeamMemoryFigures | Failure): string[] {
+  const what = `${t.label}: memory per loaded team library vs the operator's index`;
+  if ('failure' in t) return [what, `not measured: ${t.failure}`, `≤ ${TEAM_SHARE_MAX}×`, mark(false)];
+  const perTeam = t.perTeamMb.reduce((a, b) => a + b, 0) / t.teams;
+  const share = perTeam / t.operatorIndexMb;
+  const essays = t.essayIndexMb.reduce((a, b) => a + b, 0) / t.teams;
+  return [
+    `${what} (${t.teams} teams of one small file each, live heap and buffers after a full collection; each team's essay index, built when it first asks for essays, apart)`,
+    `${share.toFixed(3)}× (${perTeam.toFixed(2)} MB vs ${t.operatorIndexMb.toFixed(1)} MB; essay index ${essays.toFixed(1)} MB more)`,
+    `≤ ${TEAM_SHARE_MAX}×`,
+    mark(share <= TEAM_SHARE_MAX),
+  ];
 }
 
 function corpora(results: SizeResult[]): string {

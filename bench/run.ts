@@ -7,6 +7,7 @@
  *   node dist/bench/run.js [--sizes 1,100,1000,archive] [--cold-runs 10] [--no-write]
  *   node dist/bench/run.js --only essays    # finding essays on the archive alone, printed, not written
  *   node dist/bench/run.js --only file-add  # one file added to the served archive, printed, not written
+ *   node dist/bench/run.js --only teams     # eight team libraries over 1000× and the archive, printed, not written
  *
  * Each corpus size is measured in a child process of its own (bench/size.ts), so that its peak
  * RSS is its own, of a process that loads only the core, and one size's garbage does not slow
@@ -28,13 +29,17 @@ import { benchSlackLoad } from './load-slack.js';
 import type { Effort, SizeResult } from './measure.js';
 import { benchPdf } from './pdf.js';
 import { benchReload } from './reload.js';
-import { type ColdStart, type Failure, type LargeColdStart, type Machine, type ReportInput, renderReport } from './report.js';
+import { type ColdStart, type Failure, type LargeColdStart, type Machine, type ReportInput, renderReport, teamTarget } from './report.js';
 import { median } from './stats.js';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from './synthetic.js';
+import type { TeamMemoryFigures } from './teams.js';
 
 /** The child's own entry: it loads the core and the measurement, not the platform clients this file loads. */
 const SIZE_CHILD = join(dirname(fileURLToPath(import.meta.url)), 'size.js');
 const GROWTH_CHILD = join(dirname(fileURLToPath(import.meta.url)), 'growth.js');
+const TEAMS_CHILD = join(dirname(fileURLToPath(import.meta.url)), 'teams.js');
+/** Team libraries loaded at once by the teams child: as many as the bot keeps (serve.ts). */
+const TEAMS = 8;
 /** Rounds of the growth child: each is three builds of the 100× corpus and one of the archive. */
 const GROWTH_ROUNDS = 5;
 const RESULTS = join(PROJECT_ROOT, 'bench', 'RESULTS.md');
@@ -98,6 +103,18 @@ function measureGrowth(smallDir: string, largeDir: string, work: string): Growth
   process.stderr.write(run.stderr);
   if (run.status === 0) return JSON.parse(readFileSync(out, 'utf8')) as GrowthFigures;
   return { label: 'growth', failure: `child exited with ${run.signal ?? `status ${String(run.status)}`}: ${run.stderr.trim().split('\n').pop() ?? ''}` };
+}
+
+/** The teams child (bench/teams.ts): team libraries loaded over the corpus in `dir`. */
+function measureTeams(dir: string, label: string, work: string): TeamMemoryFigures | Failure {
+  const out = join(work, `teams-${label}.json`);
+  const run = spawnSync(process.execPath, [...BOT_FLAGS, '--expose-gc', TEAMS_CHILD, dir, label, out, String(TEAMS)], {
+    stdio: ['ignore', 'inherit', 'pipe'],
+    encoding: 'utf8',
+  });
+  process.stderr.write(run.stderr);
+  if (run.status === 0) return JSON.parse(readFileSync(out, 'utf8')) as TeamMemoryFigures;
+  return { label, failure: `child exited with ${run.signal ?? `status ${String(run.status)}`}: ${run.stderr.trim().split('\n').pop() ?? ''}` };
 }
 
 /** Wall time of one process run to its exit, and whether it answered as expected. */
@@ -266,11 +283,32 @@ function onlyFileAdd(): Promise<void> {
   });
 }
 
+/** `--only teams`: team libraries over the 1000× corpus and the archive, printed; nothing else. */
+async function onlyTeams(): Promise<void> {
+  const work = await mkdtemp(join(tmpdir(), 'yinzheng-bench-'));
+  try {
+    const source = await loadCorpus(BUNDLED_CORPUS_DIR);
+    const sourceBytes = (await Promise.all(source.files.map((f) => readFile(join(BUNDLED_CORPUS_DIR, f.file))))).reduce((n, b) => n + b.length, 0);
+    const rows: string[][] = [];
+    for (const label of ['1000×', 'archive']) {
+      const dir = join(work, label === 'archive' ? 'archive' : 'x1000');
+      if (label === 'archive') await writeArchive(source, sourceBytes, dir);
+      else await writeSyntheticCorpus(dir, generateSyntheticCorpus(source, { scale: 1000, seed: SEED, sourceBytes }));
+      process.stderr.write(`bench: team libraries over ${label}…\n`);
+      rows.push(teamTarget(measureTeams(dir, label, work)));
+    }
+    process.stdout.write(`${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}\n`);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
 // Long on purpose: the bench's run in order (sizes, children, growth, reload, essays, report),
 // each step a named helper; what stays here is the order and the progress lines.
 async function main(): Promise<void> {
   if (flag('only', '') === 'essays') return onlyEssays();
   if (flag('only', '') === 'file-add') return onlyFileAdd();
+  if (flag('only', '') === 'teams') return onlyTeams();
   // `archive` is a journal's twenty years: 2,000 essays in 200 files.
   const sizes = flag('sizes', '1,100,1000,archive')
     .split(',')
@@ -313,6 +351,14 @@ async function main(): Promise<void> {
     if (synthetic['100×'] !== undefined && synthetic.archive !== undefined) {
       process.stderr.write('bench: build growth, 100× and archive in turn…\n');
       growth = measureGrowth(synthetic['100×'], synthetic.archive, work);
+    }
+
+    const teams: Array<TeamMemoryFigures | Failure> = [];
+    for (const label of ['1000×', 'archive']) {
+      const dir = synthetic[label];
+      if (dir === undefined) continue;
+      process.stderr.write(`bench: team libraries over ${label}…\n`);
+      teams.push(measureTeams(dir, label, work));
     }
 
     const essays = synthetic.archive !== undefined ? await measureEssaySearch(synthetic.archive) : null;
@@ -381,7 +427,22 @@ async function main(): Promise<void> {
       seed: SEED,
       totalSeconds: (performance.now() - started) / 1000,
     };
-    const report = renderReport({ machine, results, failures, cold, coldLarge, load, pdf, reload, fileAdd, growth, essays, botFlags: BOT_FLAGS, defaults });
+    const report = renderReport({
+      machine,
+      results,
+      failures,
+      cold,
+      coldLarge,
+      load,
+      pdf,
+      reload,
+      fileAdd,
+      growth,
+      essays,
+      teams,
+      botFlags: BOT_FLAGS,
+      defaults,
+    });
     process.stdout.write(`${report}\n`);
     if (!process.argv.includes('--no-write')) await writeFile(RESULTS, report);
   } finally {

@@ -25,6 +25,7 @@ export const ENTRY_POINTS = [
   'bench/run.ts',
   'bench/size.ts',
   'bench/growth.ts',
+  'bench/teams.ts',
   'bench/load-discord.ts',
   'bench/load-slack.ts',
   // Worker threads' files of their own (see src/core/corpus/pdf-reader.ts and reload.ts).

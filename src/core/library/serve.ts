@@ -3,7 +3,7 @@ import { createIdRegistry, parseCached } from '../corpus/load.js';
 import { type Corpus, type CorpusFile, essaysOf } from '../corpus/model.js';
 import type { ParseCache } from '../corpus/parse-cache.js';
 import type { Library, Logger, TeamLibraries } from '../dispatch/bot.js';
-import { buildSegment, hasSegments, openSegmentsInTurns } from '../search/corpus-index.js';
+import { buildSegment, hasSegments, openAfter, openSegmentsInTurns } from '../search/corpus-index.js';
 import { unitsOf } from '../search/units.js';
 import type { LibraryStore } from './store.js';
 import { parseTeamKey } from './team.js';
@@ -43,8 +43,10 @@ interface Loaded {
   library: Library;
 }
 
-// Each loaded team holds a copy of the operator's phrase-scan text and doc arrays (the postings
-// are shared): about 10 MB at 1000× the bundled essays, 20 MB for the 2,000-essay archive.
+// A loaded team's passage index is its own files' part after the operator's, which it shares
+// (openAfter): a tenth of a MB beyond its files at 1000× (bench/teams.ts). Its essay index, built
+// when it first asks for essays, is over all its essays, the operator's too: 8 MB at 1000×, 15 MB
+// on the 2,000-essay archive. That, and a team's own files (up to its quota), is what this bounds.
 const MAX_LOADED = 8;
 
 // Long on purpose: a factory whose length is the seam's methods (for, changed, pending, preload,
@@ -168,9 +170,10 @@ export function createTeamLibraries(options: TeamLibrariesOptions): ServedTeamLi
 }
 
 /**
- * The operator's library with a team's files after its own: the operator's files and segments
- * reused as they are served, the team's essays given a suffix where their IDs are the
- * operator's (the operator's never change), their segments built here.
+ * The operator's library with a team's files after its own: the operator's files and index
+ * read where they are served (openAfter: units, docs, text and postings shared, not copied),
+ * the team's essays given a suffix where their IDs are the operator's (the operator's never
+ * change), their segments built here.
  */
 async function over(operator: Library, teamFiles: CorpusFile[]): Promise<Library> {
   if (teamFiles.length === 0) return operator;
@@ -186,9 +189,18 @@ async function over(operator: Library, teamFiles: CorpusFile[]): Promise<Library
     .digest('hex')
     .slice(0, 12);
   const corpus: Corpus = { dir: operator.corpus.dir, files, version };
-  const segments = hasSegments(operator.index)
-    ? [...operator.corpus.files.map((_, file) => ({ from: operator.index, file })), ...teamFiles.map((f) => buildSegment(f))]
-    : files.map((f) => buildSegment(f));
-  const index = await openSegmentsInTurns(corpus, segments, unitsOf(essaysOf(corpus)), 10);
+  const index = hasSegments(operator.index)
+    ? await openAfter(
+        operator.index,
+        corpus,
+        teamFiles.map((f) => buildSegment(f)),
+        10,
+      )
+    : await openSegmentsInTurns(
+        corpus,
+        files.map((f) => buildSegment(f)),
+        unitsOf(essaysOf(corpus)),
+        10,
+      );
   return { corpus, index, teamFiles: new Set(teamFiles) };
 }

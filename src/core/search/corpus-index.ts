@@ -43,6 +43,11 @@ import {
  * segment after another, so a query ranks exactly as over one build of all the files at
  * once (`createIndex` with `single`, which the tests hold the segments to).
  *
+ * The segments' docs and text are composed into one part, read by the queries in place; a
+ * team's index (`openAfter`) is the operator's part, shared, and a part of the team's files
+ * after it, so that no team holds a copy of the operator's. Docs, units and essays are numbered
+ * across the parts as across one, and so it ranks as one build too.
+ *
  * Another term index can take the postings' place (IndexOptions.engine): the benchmark's
  * MiniSearch baselines in bench/minisearch-engine.ts (MiniSearch's default tokenizer, and
  * our tokenizer in MiniSearch's storage, the build before our own postings).
@@ -125,8 +130,8 @@ export function createIndex(corpus: Corpus, options: IndexOptions = {}): CorpusI
   }
   const units = unitsOf(essaysOf(corpus));
   const arrays = buildArrays(units, { postings: engine === undefined, fileOfEssay: fileOfEssayOf(corpus) });
-  if (engine === undefined) return assemble(corpus, 'chinese', units, arrays, [arrays.postings as PostingsArrays]);
-  return assemble(corpus, engine.tokenizer, units, arrays, null, engine.build(docCountOf(arrays), docTextOf(units, arrays)));
+  if (engine === undefined) return assemble(corpus, 'chinese', [partOf(arrays, units, FIRST, null)], [arrays.postings as PostingsArrays]);
+  return assemble(corpus, engine.tokenizer, [partOf(arrays, units, FIRST, null)], null, engine.build(docCountOf(arrays), docTextOf(units, arrays)));
 }
 
 /** Each essay's file, by number: a sentence is a doc of its own in each file. */
@@ -228,14 +233,21 @@ function sliceAt(arrays: IndexArrays, starts: SegmentStarts, part: number): Segm
 /** Where file `file`'s segment is in an index opened from segments; null for one build or another engine. */
 function sliceOf(index: CorpusIndex, file: number): { slice: SegmentSlice; postings: PostingsArrays } | null {
   const d = internals.get(index);
-  const at = d?.segmentStarts;
-  if (!d?.postings || !at || file + 1 >= at.units.length) return null;
-  return { slice: sliceAt(d.arrays, at, file), postings: d.postings.segments[file] as PostingsArrays };
+  if (!d?.postings || !hasSegments(index)) return null;
+  let first = 0;
+  for (const part of d.parts) {
+    const at = part.starts as SegmentStarts;
+    const files = at.units.length - 1;
+    if (file < first + files) return { slice: sliceAt(part.arrays, at, file - first), postings: d.postings.segments[file] as PostingsArrays };
+    first += files;
+  }
+  return null;
 }
 
 /** Whether `index` was opened from segments, so that a reload can reuse them (`ReusedSegment`). */
 export function hasSegments(index: CorpusIndex): boolean {
-  return internals.get(index)?.segmentStarts != null;
+  const d = internals.get(index);
+  return d !== undefined && d.postings !== null && d.parts.every((p) => p.starts !== null);
 }
 
 /**
@@ -253,6 +265,37 @@ export function openSegments(
 ): CorpusIndex {
   const p = prepareSegments(corpus, segments, units);
   return openPrepared(corpus, units, p, p.whole ? p.whole.arrays : composeArrays(p.slices));
+}
+
+/** Where the first part starts: at the beginning. */
+const FIRST = { unit0: 0, doc0: 0, essay0: 0 };
+
+/**
+ * The index of `corpus` whose first files are those of `base`'s corpus, and the rest
+ * `segments` (a team's files after the operator's, serve.ts): `base`'s units, docs, text and
+ * postings are read where they are, shared and never copied, and only the segments' arrays
+ * are put together (in turns of the event loop of about `turnMs` each), as a part of their own
+ * after `base`'s. It ranks exactly as an index opened from all the files' segments; a segment
+ * not of its file, or a `base` whose files are not the corpus's first, throws.
+ */
+export async function openAfter(base: CorpusIndex, corpus: Corpus, segments: readonly IndexArrays[], turnMs: number): Promise<CorpusIndex> {
+  const b = internals.get(base);
+  if (!b?.postings || !hasSegments(base)) throw new Error('openAfter: a base index not in segments');
+  const baseFiles = b.postings.segments.length;
+  if (baseFiles + segments.length !== corpus.files.length) throw new Error('openAfter: not a segment per file');
+  // The base's files must be the corpus's first: the same units, file by file.
+  for (let file = 0; file < baseFiles; file++) {
+    const { slice } = sliceOf(base, file) as { slice: SegmentSlice };
+    if (slice.units[1] - slice.units[0] !== unitCountOf((corpus.files[file] as CorpusFile).essays)) throw new Error('openAfter: a base of other files');
+  }
+  const units = unitsOf(corpus.files.slice(baseFiles).flatMap((f) => f.essays));
+  const p = prepareSegments(corpus, segments, units, baseFiles);
+  const arrays = await composeArraysInTurns(p.slices, turnMs);
+  checkArrays(units.paragraph.length, arrays);
+  const last = b.parts[b.parts.length - 1] as Part;
+  const at = { unit0: last.unit0 + last.units.paragraph.length, doc0: last.doc0 + docCountOf(last.arrays), essay0: last.essay0 + last.units.essays };
+  const part = partOf(arrays, units, at, startsOf(p.slices));
+  return assemble(corpus, 'chinese', [...b.parts, part], [...b.postings.segments, ...p.postings], null, b.postings);
 }
 
 /**
@@ -276,14 +319,16 @@ interface PreparedSegments {
   whole: ComposedSegments | null;
 }
 
-/** Each segment's slice and postings, checked against its file. */
-function prepareSegments(corpus: Corpus, segments: ReadonlyArray<IndexArrays | ReusedSegment | ComposedPart>, units: Units): PreparedSegments {
-  if (units.essays !== essaysOf(corpus).length) throw new Error('openSegments: units of another corpus');
-  if (segments.length !== corpus.files.length) throw new Error('openSegments: not a segment per file');
+/** Each segment's slice and postings, checked against its file (the corpus's files from `first` on, whose `units` they are). */
+function prepareSegments(corpus: Corpus, segments: ReadonlyArray<IndexArrays | ReusedSegment | ComposedPart>, units: Units, first = 0): PreparedSegments {
+  let essays = 0;
+  for (let i = first; i < corpus.files.length; i++) essays += (corpus.files[i] as CorpusFile).essays.length;
+  if (units.essays !== essays) throw new Error('openSegments: units of another corpus');
+  if (first + segments.length !== corpus.files.length) throw new Error('openSegments: not a segment per file');
   const slices: SegmentSlice[] = [];
   const postings: PostingsArrays[] = [];
   segments.forEach((segment, i) => {
-    const count = unitCountOf((corpus.files[i] as CorpusFile).essays);
+    const count = unitCountOf((corpus.files[first + i] as CorpusFile).essays);
     const { slice, postings: p } = resolve(segment);
     if (slice.units[1] - slice.units[0] !== count) throw new Error('openSegments: a segment that is not of its file');
     if ('postings' in segment) checkArrays(count, segment);
@@ -297,9 +342,7 @@ function prepareSegments(corpus: Corpus, segments: ReadonlyArray<IndexArrays | R
 /** The index over the segments' arrays put together. */
 function openPrepared(corpus: Corpus, units: Units, p: PreparedSegments, arrays: IndexArrays): CorpusIndex {
   checkArrays(units.paragraph.length, arrays);
-  const index = assemble(corpus, 'chinese', units, arrays, p.postings);
-  (internals.get(index) as IndexData).segmentStarts = p.whole ? p.whole.starts : startsOf(p.slices);
-  return index;
+  return assemble(corpus, 'chinese', [partOf(arrays, units, FIRST, p.whole ? p.whole.starts : startsOf(p.slices))], p.postings);
 }
 
 /** A segment's slice and postings, wherever it is. */
@@ -364,13 +407,18 @@ export function loadIndex(corpus: Corpus, bytes: Uint8Array, options: IndexOptio
   const units = unitsOf(essaysOf(corpus));
   const arrays = buildArrays(units, { postings: false, fileOfEssay: fileOfEssayOf(corpus) });
   const saved: unknown = JSON.parse(new TextDecoder().decode(bytes));
-  return assemble(corpus, engine.tokenizer, units, arrays, null, engine.load(docCountOf(arrays), docTextOf(units, arrays), saved));
+  return assemble(corpus, engine.tokenizer, [partOf(arrays, units, FIRST, null)], null, engine.load(docCountOf(arrays), docTextOf(units, arrays), saved));
 }
 
 /** Distinct terms and postings of an index built with our own postings (for the benchmark). */
 export function indexSize(index: CorpusIndex): { terms: number; postings: number } | null {
   const p = internals.get(index)?.postings;
   return p ? { terms: p.termCount, postings: p.postingCount } : null;
+}
+
+/** The docs and text of each of an index's parts, in order (for the tests): a team's first are the operator's own. */
+export function indexParts(index: CorpusIndex): readonly IndexArrays[] {
+  return internals.get(index)?.parts.map((p) => p.arrays) ?? [];
 }
 
 const internals = new WeakMap<CorpusIndex, IndexData>();
@@ -388,15 +436,13 @@ interface AuthorRecord {
 interface IndexData {
   kind: TokenizerKind;
   essays: Essay[];
-  units: Units;
-  /** The docs and their text, all segments' one after another (their postings are in `postings`). */
-  arrays: IndexArrays;
-  /** `arrays.joined` as bytes, for Buffer's native search. */
-  joinedBytes: Buffer;
+  /**
+   * The docs and their text, in parts one after another (their postings are in `postings`):
+   * one part, but for an index opened after another (`openAfter`), whose parts come first.
+   */
+  parts: readonly Part[];
   /** Our postings, over the segments; null when another engine holds the terms. */
   postings: Postings | null;
-  /** For an index opened from segments: where each file's units, docs and text start in `arrays` (one more entry: the ends). */
-  segmentStarts: SegmentStarts | null;
   /** The term index searched: our postings, or a benchmark's engine. */
   engine: TermEngine;
   /** Worked out on the first essay lookup by title. */
@@ -415,6 +461,61 @@ interface IndexData {
   lastScan: { phrase: string; found: Set<number> } | null;
 }
 
+/**
+ * Docs of some of an index's files, composed: numbered from 0 in `arrays`, and from `unit0` and
+ * `doc0` in the index. A team's index reads the operator's part where it is, shared by every
+ * team and never copied, and has a part of its own for its files (`openAfter`).
+ */
+interface Part {
+  /** The part's units, numbered from 0 (paragraphs and essays too). */
+  units: Units;
+  arrays: IndexArrays;
+  /** `arrays.joined` as bytes, for Buffer's native search. */
+  joinedBytes: Buffer;
+  unit0: number;
+  doc0: number;
+  essay0: number;
+  /** For a part opened from segments: where each of its files' units, docs and text start in `arrays` (one more entry: the ends). */
+  starts: SegmentStarts | null;
+}
+
+function partOf(arrays: IndexArrays, units: Units, at: { unit0: number; doc0: number; essay0: number }, starts: SegmentStarts | null): Part {
+  return { units, arrays, joinedBytes: Buffer.from(arrays.joined.buffer, arrays.joined.byteOffset, arrays.joined.byteLength), ...at, starts };
+}
+
+/** The part that holds unit `u`. Parts are one or two: a scan from the last. */
+function partOfUnit(d: IndexData, u: number): Part {
+  let i = d.parts.length - 1;
+  while (i > 0 && u < (d.parts[i] as Part).unit0) i--;
+  return d.parts[i] as Part;
+}
+
+/** The part that holds doc `id`. */
+function partOfDoc(d: IndexData, id: number): Part {
+  let i = d.parts.length - 1;
+  while (i > 0 && id < (d.parts[i] as Part).doc0) i--;
+  return d.parts[i] as Part;
+}
+
+/** Unit `u`'s doc. */
+function docOfUnit(d: IndexData, u: number): number {
+  const p = partOfUnit(d, u);
+  return (p.arrays.doc[u - p.unit0] as number) + p.doc0;
+}
+
+/** Unit `u`'s essay, by number. */
+function essayOfUnit(d: IndexData, u: number): number {
+  const p = partOfUnit(d, u);
+  return p.essay0 + (p.units.essayOf[p.units.paragraph[u - p.unit0] as number] as number);
+}
+
+/** The unit after `u` in its paragraph, or -1: a paragraph is in one file, and so in one part. */
+function unitAfter(d: IndexData, u: number): number {
+  const p = partOfUnit(d, u);
+  const next = nextUnit(p.units, u - p.unit0);
+  return next === -1 ? -1 : next + p.unit0;
+}
+
 /** A term's document frequency under our tokenizer; undefined for none, or for MiniSearch's default tokenizer. */
 function dfOf(d: IndexData, term: string): number | undefined {
   return d.engine.df(term);
@@ -429,25 +530,25 @@ function postingsEngine(postings: Postings): TermEngine {
   };
 }
 
-/** The index over `arrays`, scored by the postings of `segments`, or else by `engine`. */
+/**
+ * The index over `parts`, scored by the postings of `segments`, or else by `engine`. Postings
+ * opened after `base`'s share its scratch (see openPostings).
+ */
 function assemble(
   corpus: Corpus,
   kind: TokenizerKind,
-  units: Units,
-  arrays: IndexArrays,
+  parts: readonly Part[],
   segments: readonly PostingsArrays[] | null,
   engine: TermEngine | null = null,
+  base?: Postings,
 ): CorpusIndex {
   const essays = essaysOf(corpus);
-  const postings = segments === null ? null : openPostings(segments);
+  const postings = segments === null ? null : openPostings(segments, base);
   const d: IndexData = {
     kind,
     essays,
-    units,
-    arrays,
-    joinedBytes: Buffer.from(arrays.joined.buffer, arrays.joined.byteOffset, arrays.joined.byteLength),
+    parts,
     postings,
-    segmentStarts: null,
     engine: engine ?? postingsEngine(postings as Postings),
     titleKeys: null,
     essayNumber: new Map(essays.map((e, i) => [e, i])),
@@ -472,7 +573,11 @@ function assemble(
 
 /** The occurrences of doc `id`, in corpus order. */
 function unitsOfDoc(d: IndexData, id: number): Uint32Array {
-  return d.arrays.docUnits.subarray(d.arrays.docUnitStart[id], d.arrays.docUnitStart[id + 1]);
+  const p = partOfDoc(d, id);
+  const { docUnits, docUnitStart } = p.arrays;
+  const own = docUnits.subarray(docUnitStart[id - p.doc0], docUnitStart[id - p.doc0 + 1]);
+  // A later part's units are numbered from its own first: a team's few, renumbered when read.
+  return p.unit0 === 0 ? own : own.map((u) => u + p.unit0);
 }
 
 /**
@@ -480,23 +585,25 @@ function unitsOfDoc(d: IndexData, id: number): Uint32Array {
  * runs for every scored sentence of a filtered query, where a view per sentence was garbage.
  */
 function countInScope(d: IndexData, id: number, inScope: (u: number) => boolean, enough: number): number {
-  const { docUnits, docUnitStart } = d.arrays;
+  const p = partOfDoc(d, id);
+  const { docUnits, docUnitStart } = p.arrays;
+  const local = id - p.doc0;
   let n = 0;
-  for (let k = docUnitStart[id] as number, end = docUnitStart[id + 1] as number; k < end && n < enough; k++) {
-    if (inScope(docUnits[k] as number)) n++;
+  for (let k = docUnitStart[local] as number, end = docUnitStart[local + 1] as number; k < end && n < enough; k++) {
+    if (inScope((docUnits[k] as number) + p.unit0)) n++;
   }
   return n;
 }
 
-/** Where doc `id`'s compact text is in `joined`: [from, to). */
-function compactFrom(d: IndexData, id: number): number {
-  return d.arrays.docStarts[id] as number;
-}
-function compactTo(d: IndexData, id: number): number {
-  return (d.arrays.docStarts[id + 1] as number) - 1;
+/** Doc `id`'s compact text in its part's `joined`: [from, to). */
+function compactSpan(p: Part, id: number): [number, number] {
+  const { docStarts } = p.arrays;
+  return [docStarts[id - p.doc0] as number, (docStarts[id - p.doc0 + 1] as number) - 1];
 }
 function compactText(d: IndexData, id: number): string {
-  return d.joinedBytes.toString('utf16le', compactFrom(d, id) * 2, compactTo(d, id) * 2);
+  const p = partOfDoc(d, id);
+  const [from, to] = compactSpan(p, id);
+  return p.joinedBytes.toString('utf16le', from * 2, to * 2);
 }
 
 /** A paragraph's fold of one kind, made when first asked for (a hit needs one kind, not both). */
@@ -639,7 +746,7 @@ function search(d: IndexData, scope: () => Set<number> | null, text: string, opt
     terms: d.kind === 'chinese' ? tokenize(text) : [],
     limit,
     allowed,
-    inScope: (u) => allowed === null || allowed.has(d.units.essayOf[d.units.paragraph[u] as number] as number),
+    inScope: (u) => allowed === null || allowed.has(essayOfUnit(d, u)),
   };
   // The baseline is MiniSearch alone: it finds what its tokenizer finds, nothing more.
   const exactDocs = d.kind === 'chinese' ? docsHolding(d, phrase) : null;
@@ -735,8 +842,7 @@ function hitsOf(d: IndexData, q: Query, buckets: Bucket[]): PassageHit[] {
   for (const bucket of buckets) {
     for (const u of bucket.units) {
       if (hits.length >= q.limit) return hits;
-      const end = d.units.end[bucket.windowEnd ?? u] as number;
-      hits.push(makeHit(d, u, d.units.start[u] as number, end, bucket.exact, bucket.score, q.phrase, q.terms));
+      hits.push(makeHit(d, u, bucket.windowEnd ?? u, bucket.exact, bucket.score, q.phrase, q.terms));
     }
   }
   return hits;
@@ -778,14 +884,16 @@ function docsHolding(d: IndexData, phrase: string): Set<number> {
   // passages scans for the same phrase twice in a row; the scan is milliseconds at scale.
   if (d.lastScan?.phrase === phrase) return d.lastScan.found;
   const found = new Set<number>();
-  const { docStarts } = d.arrays;
-  const bytes = d.joinedBytes;
-  // Byte offsets: a UTF-16 search finds only whole code units, at even offsets.
-  for (let at = bytes.indexOf(phrase, 0, 'utf16le'); at !== -1; at = bytes.indexOf(phrase, at + 2, 'utf16le')) {
-    const doc = docAt(docStarts, at / 2);
-    found.add(doc);
-    // Skip the rest of this sentence: it is found already.
-    at = ((docStarts[doc + 1] as number) - 1) * 2;
+  // Part after part: the docs come in corpus order all the same.
+  for (const { arrays, joinedBytes: bytes, doc0 } of d.parts) {
+    const { docStarts } = arrays;
+    // Byte offsets: a UTF-16 search finds only whole code units, at even offsets.
+    for (let at = bytes.indexOf(phrase, 0, 'utf16le'); at !== -1; at = bytes.indexOf(phrase, at + 2, 'utf16le')) {
+      const doc = docAt(docStarts, at / 2);
+      found.add(doc0 + doc);
+      // Skip the rest of this sentence: it is found already.
+      at = ((docStarts[doc + 1] as number) - 1) * 2;
+    }
   }
   d.lastScan = { phrase, found };
   return found;
@@ -804,28 +912,32 @@ function docAt(docStarts: Uint32Array, offset: number): number {
 
 /** The last sentence of the window from unit `u` (at most MAX_WINDOW) that holds the phrase, if any. */
 function windowEnd(d: IndexData, u: number, phrase: string): number | null {
-  const head = compactText(d, d.arrays.doc[u] as number);
+  const head = compactText(d, docOfUnit(d, u));
   let joined = head;
   let last = u;
   for (let k = 1; k < MAX_WINDOW; k++) {
-    const next = nextUnit(d.units, last);
+    const next = unitAfter(d, last);
     if (next === -1) return null;
     last = next;
-    joined += compactText(d, d.arrays.doc[last] as number);
+    joined += compactText(d, docOfUnit(d, last));
     const at = joined.indexOf(phrase);
     if (at !== -1) return at < head.length ? last : null;
   }
   return null;
 }
 
-function makeHit(d: IndexData, u: number, start: number, end: number, exact: boolean, score: number, phrase: string, terms: string[]): PassageHit {
-  const p = d.units.paragraph[u] as number;
-  const paragraph = d.units.paragraphs[p] as Paragraph;
+/** The hit of units `u` to `last` (a window's last sentence, in the same paragraph; or `u` itself). */
+function makeHit(d: IndexData, u: number, last: number, exact: boolean, score: number, phrase: string, terms: string[]): PassageHit {
+  const { units, unit0, essay0 } = partOfUnit(d, u);
+  const p = units.paragraph[u - unit0] as number;
+  const paragraph = units.paragraphs[p] as Paragraph;
+  const start = units.start[u - unit0] as number;
+  const end = units.end[last - unit0] as number;
   let matches: Array<[number, number]> | null = null;
   // Spans are worked out only for the hits a command reads, not for every result.
   return {
-    essay: d.essays[d.units.essayOf[p] as number] as Essay,
-    section: d.units.sections[p] as Section,
+    essay: d.essays[essay0 + (units.essayOf[p] as number)] as Essay,
+    section: units.sections[p] as Section,
     paragraph,
     start,
     end,
@@ -878,9 +990,9 @@ function scopedCountOf(d: IndexData, ids: Set<number>, inScope: (u: number) => b
  * query, made while the term index's results were still held.
  */
 function endsWithStartOf(d: IndexData, id: number, phrase: string): boolean {
-  const text = d.arrays.joined;
-  const from = compactFrom(d, id);
-  const to = compactTo(d, id);
+  const p = partOfDoc(d, id);
+  const text = p.arrays.joined;
+  const [from, to] = compactSpan(p, id);
   // Only the doc's own last characters are looked at: an indexOf would run on through the
   // whole corpus's text whenever they do not hold the phrase's first character.
   const first = phrase.charCodeAt(0);

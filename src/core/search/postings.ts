@@ -303,11 +303,22 @@ export function loadPostings(a: PostingsArrays): Postings {
  * built from all the segments' documents in that order. Each segment's terms are its own,
  * found by a binary search of its own. Segments from a cache or a worker are checked first
  * (`checkPostings`), once: a reload reuses the served index's segments, millions of postings
- * that need no second look while the event loop waits.
+ * that need no second look while the event loop waits. Postings opened after `base`'s (a
+ * team's after the operator's) share its scratch.
  */
-export function openPostings(segments: readonly PostingsArrays[]): Postings {
-  return postingsOf(segments);
+export function openPostings(segments: readonly PostingsArrays[], base?: Postings): Postings {
+  return postingsOf(segments, (base && scratches.get(base)) ?? { arrays: null });
 }
+
+/**
+ * A query's scratch (see `search`), 14 bytes a document: shared by postings opened after
+ * another's (a team's after the operator's), grown to the largest. A search runs to its end
+ * before another begins and leaves the scratch as it found it, so one serves them all.
+ */
+interface Scratch {
+  arrays: { scores: Float64Array; matched: Uint16Array; order: Uint32Array } | null;
+}
+const scratches = new WeakMap<Postings, Scratch>();
 
 /** Term `r` of segment `s` against `term`, as `<` compares strings. */
 function compare(s: PostingsArrays, term: string, r: number): number {
@@ -345,7 +356,7 @@ function distinctTerms(segments: readonly PostingsArrays[]): number {
 
 // Long on purpose: small named methods (df, search and their helpers) over one set of
 // segments and one reused scratch.
-function postingsOf(segments: readonly PostingsArrays[]): Postings {
+function postingsOf(segments: readonly PostingsArrays[], shared: Scratch): Postings {
   // Each segment's first document, and one more entry: the count.
   const bases = new Uint32Array(segments.length + 1);
   let totalLength = 0;
@@ -377,13 +388,17 @@ function postingsOf(segments: readonly PostingsArrays[]): Postings {
   // it holds (0: not matched yet), and the sentences in the order they were first matched:
   // an object per posting, thousands a query, would live long enough to fill the old
   // generation with garbage.
-  let scratch: { scores: Float64Array; matched: Uint16Array; order: Uint32Array } | null = null;
+  function scratchFor(): NonNullable<Scratch['arrays']> {
+    if (shared.arrays === null || shared.arrays.scores.length < documentCount) {
+      shared.arrays = { scores: new Float64Array(documentCount), matched: new Uint16Array(documentCount), order: new Uint32Array(documentCount) };
+    }
+    return shared.arrays;
+  }
 
   function search(query: readonly string[], options: PostingsSearch = {}): Scored[] {
     const terms = query.filter((t) => t !== '');
     if (terms.length === 0) return [];
-    scratch ??= { scores: new Float64Array(documentCount), matched: new Uint16Array(documentCount), order: new Uint32Array(documentCount) };
-    const { scores, matched, order } = scratch;
+    const { scores, matched, order } = scratchFor();
     const { boostDocument } = options;
     let touched = 0;
     try {
@@ -434,7 +449,7 @@ function postingsOf(segments: readonly PostingsArrays[]): Postings {
     }
   }
 
-  return {
+  const postings: Postings = {
     documentCount,
     get termCount() {
       termCount ??= distinctTerms(segments);
@@ -448,4 +463,6 @@ function postingsOf(segments: readonly PostingsArrays[]): Postings {
     },
     search,
   };
+  scratches.set(postings, shared);
+  return postings;
 }

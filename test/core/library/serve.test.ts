@@ -8,7 +8,7 @@ import { type Corpus, essaysOf } from '../../../src/core/corpus/model.js';
 import type { Bot, Library } from '../../../src/core/dispatch/bot.js';
 import { createTeamLibraries, type ServedTeamLibraries } from '../../../src/core/library/serve.js';
 import { createLibraryStore, type LibraryStore } from '../../../src/core/library/store.js';
-import { createIndex } from '../../../src/core/search/corpus-index.js';
+import { createIndex, indexParts } from '../../../src/core/search/corpus-index.js';
 import { botOver, quietLogger, requester } from '../../support/bot.js';
 
 /*
@@ -59,6 +59,11 @@ describe("each team's library", () => {
     const library = await libraries.ready(KEY_A);
     expect(library.corpus.files.slice(0, operator.files.length)).toEqual(operator.files);
     expect(library.corpus.files[0]).toBe(operator.files[0]);
+    // Its index reads the operator’s docs and text where they are, and has a part of its own for its
+    // file: one sentence, one doc.
+    const [shared, own, ...more] = indexParts(library.index);
+    expect(shared).toBe(indexParts(bot.library().index)[0]);
+    expect([own?.docStarts.length, more.length]).toEqual([2, 0]);
     expect(found(KEY_A)).toBe(true);
     for (const other of [KEY_B, SLACK, null]) {
       await (other ? libraries.ready(other) : Promise.resolve());
@@ -115,6 +120,9 @@ describe("each team's library", () => {
     expect(after.corpus.version).not.toBe(before.corpus.version);
     expect(after.corpus.files.slice(0, operator.files.length)).toEqual(next.files);
     expect(found(KEY_A)).toBe(true);
+    // Over the new operator's index, read where it is: the old one is no longer held.
+    expect(indexParts(after.index)[0]).toBe(indexParts(bot.library().index)[0]);
+    expect(indexParts(after.index)[0]).not.toBe(indexParts(before.index)[0]);
   });
 
   test('a restart keeps every library: a new process on the same DATA_DIR serves each team its files', async () => {

@@ -10,7 +10,7 @@ import { loadCorpus } from '../../../src/core/corpus/load.js';
 import { type Corpus, essaysOf, sentenceText } from '../../../src/core/corpus/model.js';
 import { createParseCache, type ParseCache } from '../../../src/core/corpus/parse-cache.js';
 import { loadOrBuildIndex, segmentEntry } from '../../../src/core/search/cache.js';
-import { createIndex } from '../../../src/core/search/corpus-index.js';
+import { buildSegment, createIndex, openAfter, openSegments } from '../../../src/core/search/corpus-index.js';
 import type { CorpusIndex, SearchFilters } from '../../../src/core/search/search.js';
 import { PROPERTY_SEED } from '../../support/property.js';
 
@@ -23,6 +23,11 @@ import { PROPERTY_SEED } from '../../support/property.js';
  * labelled query and on queries drawn from the live files' text. Only the file that changed
  * is indexed: every other segment is read from the cache. A file's passage IDs are the ones
  * it has alone, whatever other files come and go.
+ *
+ * Issue 25: a team's index is the operator's, read where it is, and a part of its own for the
+ * team's files after it (openAfter). At each step the live files are cut in two at a random
+ * point, the first the operator's (an index of their own) and the rest a team's, and the index
+ * opened after the operator's ranks as the single build too.
  *
  * Seeded (PROPERTY_SEED, `FC_SEED=<seed>` to replay; a failure prints the seed and the
  * sequence); `SEGMENT_RUNS` sets the number of sequences (12).
@@ -165,43 +170,84 @@ async function idsAlone(file: string, text: number): Promise<string[]> {
   return ids;
 }
 
+/**
+ * The index of `corpus` as a team's: its first `operatorFiles` files the operator's, an index of
+ * their own (their segments reused from `all`'s, as a reload does: not built again), and the
+ * rest a team's, built and opened after them.
+ */
+async function teamIndex(corpus: Corpus, all: CorpusIndex, operatorFiles: number): Promise<{ operator: CorpusIndex; team: CorpusIndex }> {
+  const operatorCorpus = { dir: corpus.dir, files: corpus.files.slice(0, operatorFiles), version: 'operator' };
+  const operator = openSegments(
+    operatorCorpus,
+    operatorCorpus.files.map((_, file) => ({ from: all, file })),
+  );
+  const segments = corpus.files.slice(operatorFiles).map((f) => buildSegment(f));
+  return { operator, team: await openAfter(operator, corpus, segments, 10) };
+}
+
 describe('an index in segments, one per file', () => {
-  test('ranks as one build of the live files, exactly, after random adds, replaces and removals', async () => {
+  test('ranks as one build of the live files, exactly, after random adds, replaces and removals; and so does a team’s after the operator’s', async () => {
     let sequence = 0;
-    const stats = { steps: 0, files: 0, hits: 0 };
+    const stats = { steps: 0, files: 0, hits: 0, teamFiles: 0 };
     await fc.assert(
-      fc.asyncProperty(sequenceArb, fc.array(queryArb, { minLength: 10, maxLength: 10 }), async (ops, specs) => {
-        const dir = join(work, `corpus-${sequence}`);
-        // One cache folder for the whole sequence: the segments evolve with the folder.
-        const cacheDir = join(work, `segments-${sequence++}`);
-        await mkdir(dir, { recursive: true });
-        const live = new Map<string, number>();
-        // Content indexed before in this sequence: its segment must be read, not built.
-        const indexed = new Set<string>();
-        for (const op of ops) {
-          if (!(await apply(dir, live, op))) continue;
-          const corpus = await loadCorpus(dir, { parseCache });
-          if (corpus.files.length === 0) continue;
-          const fresh = corpus.files.filter((f) => !indexed.has(f.hash)).length;
-          const segmented = await loadOrBuildIndex(corpus, cacheDir);
-          expect([segmented.built, segmented.reused], 'segments built, and read from the cache').toEqual([fresh, corpus.files.length - fresh]);
-          for (const f of corpus.files) indexed.add(f.hash);
-          const single = createIndex(corpus, { single: true });
-          for (const q of queriesFor(corpus, specs)) {
-            const expected = ranking(single, q.text, q.filters);
-            expect(ranking(segmented.index, q.text, q.filters), q.text).toEqual(expected);
-            stats.hits += expected.length;
+      fc.asyncProperty(
+        sequenceArb,
+        fc.array(queryArb, { minLength: 10, maxLength: 10 }),
+        fc.array(fraction, { minLength: 12, maxLength: 12 }),
+        async (ops, specs, cuts) => {
+          const dir = join(work, `corpus-${sequence}`);
+          // One cache folder for the whole sequence: the segments evolve with the folder.
+          const cacheDir = join(work, `segments-${sequence++}`);
+          await mkdir(dir, { recursive: true });
+          const live = new Map<string, number>();
+          // Content indexed before in this sequence: its segment must be read, not built.
+          const indexed = new Set<string>();
+          for (const op of ops) {
+            if (!(await apply(dir, live, op))) continue;
+            const corpus = await loadCorpus(dir, { parseCache });
+            if (corpus.files.length === 0) continue;
+            const fresh = corpus.files.filter((f) => !indexed.has(f.hash)).length;
+            const segmented = await loadOrBuildIndex(corpus, cacheDir);
+            expect([segmented.built, segmented.reused], 'segments built, and read from the cache').toEqual([fresh, corpus.files.length - fresh]);
+            for (const f of corpus.files) indexed.add(f.hash);
+            const single = createIndex(corpus, { single: true });
+            // The operator's files are one at least; the team's may be none.
+            const operatorFiles = 1 + Math.floor((cuts[stats.steps % cuts.length] as number) * corpus.files.length);
+            const { operator, team } = await teamIndex(corpus, segmented.index, operatorFiles);
+            const operatorCorpus = { ...corpus, files: corpus.files.slice(0, operatorFiles) };
+            // A reload reuses the segments of the index it replaces: a team's parts as well.
+            const reopened = openSegments(
+              corpus,
+              corpus.files.map((_, file) => ({ from: team, file })),
+            );
+            for (const q of queriesFor(corpus, specs)) {
+              const expected = ranking(single, q.text, q.filters);
+              expect(ranking(segmented.index, q.text, q.filters), q.text).toEqual(expected);
+              expect(
+                ranking(team, q.text, q.filters),
+                `${q.text}, a team's index of ${corpus.files.length - operatorFiles} files after ${operatorFiles}`,
+              ).toEqual(expected);
+              expect(ranking(reopened, q.text, q.filters), `${q.text}, reopened from a team's index`).toEqual(expected);
+              stats.hits += expected.length;
+            }
+            // The operator's index answers for its own files alone, as it did before the team's was opened.
+            const operatorSingle = createIndex(operatorCorpus, { single: true });
+            for (const q of queriesFor(operatorCorpus, specs.slice(0, 3)))
+              expect(ranking(operator, q.text, q.filters)).toEqual(ranking(operatorSingle, q.text, q.filters));
+            stats.teamFiles += corpus.files.length - operatorFiles;
+            for (const [file, ids] of idsByFile(corpus)) expect(ids, `passage IDs of ${file}`).toEqual(await idsAlone(file, live.get(file) as number));
+            stats.steps++;
+            stats.files += corpus.files.length;
           }
-          for (const [file, ids] of idsByFile(corpus)) expect(ids, `passage IDs of ${file}`).toEqual(await idsAlone(file, live.get(file) as number));
-          stats.steps++;
-          stats.files += corpus.files.length;
-        }
-      }),
+        },
+      ),
       { seed: PROPERTY_SEED, numRuns: RUNS, endOnFailure: true },
     );
     // Worth something only if the steps had several segments, and hits to compare.
     expect(stats.files / stats.steps).toBeGreaterThan(2);
     expect(stats.hits).toBeGreaterThan(1000 * RUNS);
+    // And a team's index had files of its own, most steps.
+    expect(stats.teamFiles / stats.steps).toBeGreaterThan(0.5);
   });
 });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '../../commands/index.js';
 import { BUNDLED_CORPUS_DIR, type SlackConfig } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
-import { type Bot, createBot } from '../../src/core/dispatch/bot.js';
+import { type Bot, createBot, type Logger } from '../../src/core/dispatch/bot.js';
 import { createIndex } from '../../src/core/search/corpus-index.js';
 import { createOperatorHandler, createStatusBoard, type StatusBoard } from '../../src/health.js';
 import { createMetrics } from '../../src/metrics.js';
@@ -10,7 +10,7 @@ import { SLACK_EVENTS_PATH, type SlackAdapter, startSlack } from '../../src/slac
 import { BUILD, VERSION } from '../../src/version.js';
 import { quietLogger } from '../support/bot.js';
 import { parsePrometheus } from '../support/prometheus.js';
-import { FAST_SOCKET, FakeSlack, postSigned, slashCommand } from './fake-slack.js';
+import { FAST_SOCKET, FakeSlack, postSigned, Recorder, slashCommand } from './fake-slack.js';
 
 /*
  * The operator's endpoints on the Slack HTTP receiver's port, wired as main wires them: the
@@ -104,15 +104,28 @@ describe('the operator’s endpoints on the Slack HTTP port', () => {
 });
 
 describe('the Slack adapter’s connection, as /readyz reads it', () => {
-  it('Socket Mode is up once the socket is connected and down once it is closed; HTTP is up until it stops', async () => {
+  it('Socket Mode is down from the socket’s close until Slack’s hello on the new one; HTTP is up until it stops', async () => {
+    // The socket client's own debug lines are the events to await: it logs the wait before a
+    // reconnection in the same turn as the close, and each hello just before it says connected.
+    const lines = new Recorder<string>();
+    const logger: Logger = { ...quietLogger, debug: (_obj, msg) => lines.push(msg ?? '') };
     const socket = await startSlack(
       bot,
       { botToken: BOT_TOKEN, appToken: 'xapp-1-unused', signingSecret: undefined, apiUrl: fake.apiUrl, port: 0, command: '/yinzheng' },
-      quietLogger,
+      logger,
       FAST_SOCKET,
     );
-    expect(socket.up()).toBe(true);
-    await socket.stop();
+    try {
+      expect(socket.up()).toBe(true);
+      const hellos = lines.items.filter((l) => l.includes('"type":"hello"')).length;
+      fake.sendDisconnect();
+      await lines.until(1, (l) => l.startsWith('Before trying to reconnect'));
+      expect(socket.up()).toBe(false);
+      await lines.until(hellos + 1, (l) => l.includes('"type":"hello"'));
+      expect(socket.up()).toBe(true);
+    } finally {
+      await socket.stop();
+    }
     expect(socket.up()).toBe(false);
     expect(adapter.up()).toBe(true);
   });

@@ -57,7 +57,7 @@ export const OPERATOR_PATHS = ['/healthz', '/readyz', '/metrics'] as const;
 const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 /** A readiness report: ready, and what is not when it is not. */
-export function readiness(status: Status): { ok: boolean; corpusVersion: string | null; connections: Record<string, ConnectionState> } {
+function readiness(status: Status): { ok: boolean; corpusVersion: string | null; connections: Record<string, ConnectionState> } {
   const corpusVersion = status.corpusVersion();
   const connections = status.connections();
   return { ok: corpusVersion !== null && Object.values(connections).every((s) => s === 'up'), corpusVersion, connections };
@@ -94,10 +94,15 @@ export function createOperatorHandler(status: Status): (req: IncomingMessage, re
  * A server of its own on `port` for `handle`, which says false for what it does not serve (a
  * 404): the reader on PORT, or the operator's endpoints on HEALTH_PORT.
  */
-async function serve(port: number, handle: (req: IncomingMessage, res: ServerResponse) => boolean): Promise<{ port: number; close(): Promise<void> }> {
+async function serve(
+  port: number,
+  handle: (req: IncomingMessage, res: ServerResponse) => boolean,
+  { keepAlive = true } = {},
+): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     if (!handle(req, res)) res.writeHead(404, { 'content-type': 'text/plain' }).end(`${wordsFor('en').operator.notFound}\n`);
   });
+  if (!keepAlive) server.unref();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, () => resolve());
@@ -122,8 +127,9 @@ export function startReaderServer(
 
 /**
  * /healthz, /readyz and /metrics on HEALTH_PORT, for a deployment with no HTTP server of its
- * own (Discord's gateway, Slack's Socket Mode), or beside Slack's.
+ * own (Discord's gateway, Slack's Socket Mode), or beside Slack's. It opens before the corpus
+ * loads, so it must not keep the process alive: a start that fails after it still ends.
  */
 export function startHealthServer(port: number, status: Status): Promise<{ port: number; close(): Promise<void> }> {
-  return serve(port, createOperatorHandler(status));
+  return serve(port, createOperatorHandler(status), { keepAlive: false });
 }

@@ -170,7 +170,7 @@ export interface Config {
   slackCommand: string;
   /** Where the public reaches the bot (PUBLIC_URL), e.g. for Slack's HTTP request URLs. */
   publicUrl: string | undefined;
-  /** HEALTH_PORT: serve GET /healthz there, for gateway-only deployments. */
+  /** HEALTH_PORT: serve GET /healthz, /readyz and /metrics there (src/health.ts). */
   healthPort: number | undefined;
   reader: ReaderConfig;
   /** Where the bot keeps what it must remember (DATA_DIR, default `.data` in the project). */

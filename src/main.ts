@@ -20,9 +20,11 @@ import { createLibraryStore, type LibraryStore } from './core/library/store.js';
 import { wordsFor } from './core/words/index.js';
 import type { Database } from './db/database.js';
 import type { DatabaseLibraryStore } from './db/libraries.js';
-import { startHealthServer, startReaderServer } from './health.js';
+import { createOperatorHandler, createStatusBoard, type StatusBoard, startHealthServer, startReaderServer } from './health.js';
 import { lazyLogger } from './lazy-logger.js';
 import { openLibrary } from './library.js';
+import type { Metrics } from './metrics.js';
+import { BUILD, VERSION } from './version.js';
 import { createReader, type Reader } from './web/reader.js';
 
 interface Running {
@@ -36,6 +38,13 @@ interface Running {
 
 /** However a shutdown goes (a gateway already gone, a handler stuck), the process is gone by then. */
 const SHUTDOWN_DEADLINE_MS = 9_000;
+
+/** What the operator sees of a live bot: /healthz, /readyz and /metrics, on HEALTH_PORT when set. */
+interface Ops {
+  status: StatusBoard;
+  metrics: Metrics;
+  health: { close(): Promise<void> } | undefined;
+}
 
 /** Where state is kept: the teams' files and manifests, the parses of them, and what replicas share. */
 interface Kept {
@@ -54,6 +63,7 @@ async function startPlatforms(
   signal: AbortSignal,
   reader: Reader | undefined,
   { store, parseCache }: Kept,
+  ops: Ops,
 ): Promise<void> {
   const desk = createLibraryDesk({ store, maxBytes: config.library.maxBytes, logger, bot, ...(parseCache ? { parseCache } : {}) });
   // The platform clients are imported only when configured: the console starts faster without them.
@@ -65,8 +75,8 @@ async function startPlatforms(
   }
   if (config.slack) {
     const { startSlack } = await import('./slack/bot.js');
-    const slack = await startSlack(bot, config.slack, logger, { reader }, { desk, admins: config.library.admins });
-    running.push({ name: 'slack', stop: () => slack.stop() });
+    const slack = await startSlack(bot, config.slack, logger, { reader, operator: createOperatorHandler(ops.status) }, { desk, admins: config.library.admins });
+    running.push({ name: 'slack', stop: () => slack.stop(), up: () => slack.up() });
     logger.info({ platform: 'slack', mode: config.slack.appToken ? 'socket' : 'http' }, 'connected to Slack');
   }
 }
@@ -91,17 +101,27 @@ async function main(): Promise<number> {
   const logger = live
     ? (await import('./logger.js')).createLogger(parsed.logLevel)
     : lazyLogger(parsed.logLevelExplicit ? parsed.logLevel : 'warn', process.stderr);
+  const ops = live ? await startOperator(parsed, logger) : undefined;
 
   // The state replicas share, when DATABASE_URL names a PostgreSQL: reached (and its schema
-  // brought up to date) before anything else, so that a wrong URL is said at once.
-  const database = parsed.database ? await connectDatabase(parsed.database.url, logger) : undefined;
-  // With a database the corpus is the shared one, served from this replica's mirror of it.
-  const config = database ? { ...parsed, corpusDir: await sharedCorpus(database, parsed, logger) } : parsed;
+  // brought up to date) before anything else, so that a wrong URL is said at once. With a
+  // database the corpus is the shared one, served from this replica's mirror of it.
+  let database: Database | undefined;
+  let config = parsed;
+  try {
+    database = parsed.database ? await connectDatabase(parsed.database.url, logger, ops) : undefined;
+    if (database) config = { ...parsed, corpusDir: await sharedCorpus(database, parsed, logger) };
+  } catch (error) {
+    await database?.close();
+    await ops?.health?.close();
+    throw error;
+  }
 
   // One parse cache for the corpus folder and the teams' files (checked when added, then served).
   const parseCache = parseCacheIn(config.cacheDir, config.cacheMaxBytes);
   const corpus = await loadServable(config, live, logger, parseCache);
   if (!corpus) {
+    await ops?.health?.close();
     await database?.close();
     return 1;
   }
@@ -133,8 +153,10 @@ async function main(): Promise<number> {
     links,
     warmEssays: live || process.stdin.isTTY === true,
     libraries,
+    ...(ops ? { observe: ops.metrics.request } : {}),
   });
   served = bot;
+  ops?.status.serving(() => bot.library().corpus.version);
   if (live) void libraries.preload();
   if (!reader && (config.publicUrl || config.reader.port)) {
     logger.warn(
@@ -148,16 +170,14 @@ async function main(): Promise<number> {
   if (readerServer) logger.info({ port: readerServer.port }, 'reader: serving');
 
   const interactive = process.stdin.isTTY === true;
+  const load = loadInWorker({ cacheDir: config.cacheDir, cacheMaxBytes: config.cacheMaxBytes });
   // A pipe is answered and closed before any edit could matter; a person or a live bot stays.
   // A reload parses and indexes in a worker thread: the bot answers from the old version meanwhile.
-  const watcher =
-    live || interactive
-      ? watchCorpus(config.corpusDir, { bot, logger, load: loadInWorker({ cacheDir: config.cacheDir, cacheMaxBytes: config.cacheMaxBytes }) })
-      : null;
+  const watcher = live || interactive ? watchCorpus(config.corpusDir, { bot, logger, load: ops ? ops.metrics.timeReloads(load) : load }) : null;
   // Replicas hear of each other's changes from the database: the shared corpus, and the teams' files.
   if (database && sharedStore && watcher) await followShared(database, config.corpusDir, watcher, sharedStore, bot, logger);
 
-  if (!live) {
+  if (!ops) {
     await runConsole(bot, {
       input: process.stdin,
       output: process.stdout,
@@ -171,13 +191,37 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  return serveLive(config, bot, logger, reader, { watcher, readerServer, kept: { store, parseCache, database } });
+  return serveLive(config, bot, logger, reader, { watcher, readerServer, kept: { store, parseCache, database }, ops });
+}
+
+/**
+ * A live bot's start line, status board and metrics, and /healthz, /readyz and /metrics on
+ * HEALTH_PORT: up before the database and the corpus, so that /readyz says 503 until the corpus
+ * is loaded and every connection is up. prom-client is loaded here, never for the console.
+ */
+async function startOperator(config: Config, logger: Logger): Promise<Ops> {
+  const platforms = [...(config.discord ? ['discord'] : []), ...(config.slack ? ['slack'] : [])];
+  logger.info({ version: VERSION, build: BUILD, platforms }, 'yinzheng: starting');
+  const { createMetrics } = await import('./metrics.js');
+  const status = createStatusBoard({ version: VERSION, build: BUILD, metrics: () => metrics.text() });
+  const metrics = createMetrics({
+    version: VERSION,
+    build: BUILD,
+    corpusVersion: () => status.corpusVersion(),
+    ...(config.database ? { databaseUp: () => status.connections().database === 'up' } : {}),
+  });
+  // Down until connected: each is tracked again once it is.
+  for (const name of [...platforms, ...(config.database ? ['database'] : [])]) status.track(name, () => false);
+  const health = config.healthPort ? await startHealthServer(config.healthPort, status) : undefined;
+  if (health) logger.info({ port: health.port }, 'health: serving /healthz, /readyz and /metrics');
+  return { status, metrics, health };
 }
 
 /** PostgreSQL reached and its schema up to date; its client is imported only when configured. */
-async function connectDatabase(url: string, logger: Logger): Promise<Database> {
+async function connectDatabase(url: string, logger: Logger, ops: Ops | undefined): Promise<Database> {
   const { describeUrl, openDatabase } = await import('./db/database.js');
-  const database = await openDatabase(url, logger);
+  const database = await openDatabase(url, logger, ops ? { onError: (_error, kind) => ops.metrics.databaseError(kind) } : {});
+  ops?.status.track('database', () => database.up());
   logger.info({ database: describeUrl(url) }, 'database: connected');
   return database;
 }
@@ -229,7 +273,7 @@ async function serveLive(
   bot: Bot,
   logger: Logger,
   reader: Reader | undefined,
-  { watcher, readerServer, kept }: { watcher: CorpusWatcher | null; readerServer: { close(): Promise<void> } | undefined; kept: Kept },
+  { watcher, readerServer, kept, ops }: { watcher: CorpusWatcher | null; readerServer: { close(): Promise<void> } | undefined; kept: Kept; ops: Ops },
 ): Promise<number> {
   // Signals count from here: a SIGTERM while Discord is still being reached (no network) stops cleanly too.
   const connecting = new AbortController();
@@ -243,19 +287,14 @@ async function serveLive(
   });
   const running: Running[] = [];
   try {
-    await startPlatforms(config, bot, logger, running, connecting.signal, reader, kept);
+    await startPlatforms(config, bot, logger, running, connecting.signal, reader, kept, ops);
   } catch (error) {
     if (!connecting.signal.aborted) throw error;
     watcher?.close();
-    await Promise.allSettled(running.map((r) => r.stop()));
+    await Promise.allSettled([...running.map((r) => r.stop()), ops.health?.close()]);
     return 0;
   }
-  const health = config.healthPort
-    ? await startHealthServer(config.healthPort, () => ({
-        corpusVersion: bot.library().corpus.version,
-        connections: Object.fromEntries(running.map((r) => [r.name, (r.up?.() ?? true) ? 'up' : 'down'])),
-      }))
-    : undefined;
+  for (const r of running) ops.status.track(r.name, r.up ?? (() => true));
   const outcome = await new Promise<{ signal: string } | { fatal: string }>((resolve) => {
     void signalled.then(resolve);
     for (const r of running) void r.fatal?.then((why) => resolve({ fatal: why }));
@@ -273,7 +312,7 @@ async function serveLive(
     // A log whose pipe is gone must not keep the process from stopping.
   }
   watcher?.close();
-  await Promise.allSettled([...running.map((r) => r.stop()), health?.close(), readerServer?.close()]);
+  await Promise.allSettled([...running.map((r) => r.stop()), ops.health?.close(), readerServer?.close()]);
   await kept.database?.close();
   if ('fatal' in outcome) console.error(outcome.fatal);
   // Everything is stopped, but not everything lets go: discord.js's gateway client, destroyed

@@ -36,6 +36,8 @@ export interface DatabaseOptions {
   connectMs?: number;
   /** The first and the longest wait between two attempts to reconnect the listener. */
   backoffMs?: { first: number; max: number };
+  /** Told of each failure: a lost or refused connection, or a query the server refused (for metrics). */
+  onError?: (error: unknown, kind: 'connection' | 'query') => void;
 }
 
 /** `postgres://user:secret@host:5432/db` as `host:5432/db`: what a log line or an error may say. */
@@ -100,6 +102,7 @@ export async function openDatabase(url: string, logger: Logger, options: Databas
   let downSaid = false;
 
   function markDown(error: unknown): void {
+    options.onError?.(error, 'connection');
     lastQueryFailed = true;
     if (!downSaid) {
       downSaid = true;
@@ -176,9 +179,15 @@ export async function openDatabase(url: string, logger: Logger, options: Databas
       if (lastQueryFailed && listening) markUp();
       return result;
     } catch (error) {
-      if (isConnectionError(error)) markDown(error);
+      failed(error);
       throw error;
     }
+  }
+
+  function failed(error: unknown): void {
+    if (isConnectionError(error)) markDown(error);
+    // A transaction's own code may throw too: only what the server refused is the database's error.
+    else if (error instanceof pg.DatabaseError) options.onError?.(error, 'query');
   }
 
   await startListening(false);
@@ -201,7 +210,7 @@ export async function openDatabase(url: string, logger: Logger, options: Databas
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => undefined);
-        if (isConnectionError(error)) markDown(error);
+        failed(error);
         throw error;
       } finally {
         client.release();

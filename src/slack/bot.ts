@@ -7,6 +7,8 @@ import { UserError } from '../core/dispatch/errors.js';
 import { teamKey } from '../core/library/team.js';
 import { localeFromTag } from '../core/reply/layout.js';
 import { en } from '../core/words/en.js';
+import { createOperatorHandler, OPERATOR_PATHS } from '../health.js';
+import { BUILD, VERSION } from '../version.js';
 import type { Reader } from '../web/reader.js';
 import * as actions from './listeners/actions.js';
 import * as commands from './listeners/commands.js';
@@ -27,6 +29,8 @@ export interface SlackAdapter {
   app: App;
   /** The port the HTTP receiver listens on; undefined in Socket Mode. */
   port: number | undefined;
+  /** Whether Slack can reach the bot now: the socket is connected (Socket Mode), or the server listens (HTTP). */
+  up(): boolean;
   /** Stops taking requests, lets the ones in flight finish, then closes the connection or server. */
   stop(): Promise<void>;
 }
@@ -43,6 +47,8 @@ export interface SocketTuning {
   authorizationUrl?: string;
   /** The passage reader, served on the HTTP receiver's port beside Slack's endpoints. */
   reader?: Reader;
+  /** /healthz, /readyz and /metrics on the HTTP receiver's port (src/health.ts); by default, liveness and the corpus alone. */
+  operator?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** The clock response_url windows are measured on (ms); tests move it instead of waiting thirty minutes. */
   now?: () => number;
 }
@@ -72,6 +78,19 @@ function readerRoutes(reader: Reader) {
     method: ['GET', 'HEAD'],
     handler: (req: IncomingMessage, res: ServerResponse) => {
       if (!reader.handle(req, res)) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+    },
+  }));
+}
+
+/** The operator's endpoints as Bolt custom routes, one handler for all three. */
+function operatorRoutes(bot: Bot, handle: SocketTuning['operator']) {
+  const answer =
+    handle ?? createOperatorHandler({ version: VERSION, build: BUILD, corpusVersion: () => bot.library().corpus.version, connections: () => ({}) });
+  return OPERATOR_PATHS.map((path) => ({
+    path,
+    method: ['GET', 'HEAD'],
+    handler: (req: IncomingMessage, res: ServerResponse) => {
+      if (!answer(req, res)) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     },
   }));
 }
@@ -142,12 +161,21 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
     throw new UserError('config', en.operator.slack.tokenRefused(describe(error)));
   }
 
+  // Socket Mode's connection comes and goes (Slack recycles it); readiness follows it.
+  let connected = false;
+  socket?.client.on('connected', () => {
+    connected = true;
+  });
+  socket?.client.on('close', () => {
+    connected = false;
+  });
   const port = await listen(app, socket, config);
   logger.debug({ mode: socket ? 'socket' : 'http', port }, 'slack: started');
 
   return {
     app,
     port,
+    up: () => (socket ? connected : !stopping),
     async stop() {
       if (stopping) return;
       stopping = true;
@@ -212,17 +240,8 @@ function createReceiver(
             },
           }
         : {}),
-      // For a load balancer or supervisor: up, and which corpus version it serves.
-      customRoutes: [
-        {
-          path: '/healthz',
-          method: ['GET'],
-          handler: (_req, res) => {
-            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, corpusVersion: bot.library().corpus.version }));
-          },
-        },
-        ...(tuning.reader ? readerRoutes(tuning.reader) : []),
-      ],
+      // For a load balancer, a supervisor and Prometheus: /healthz, /readyz and /metrics.
+      customRoutes: [...operatorRoutes(bot, tuning.operator), ...(tuning.reader ? readerRoutes(tuning.reader) : [])],
     });
     return { http };
   }

@@ -26,6 +26,7 @@ import {
   type SlackButton,
   type SlackMessage,
 } from '../../src/slack/render.js';
+import { BUILD, VERSION } from '../../src/version.js';
 import { createReader } from '../../src/web/reader.js';
 import { requester } from '../support/bot.js';
 import { fixtureWords } from '../support/words.js';
@@ -700,7 +701,7 @@ describe('Slack over HTTP', () => {
     const before = log.entries.items.length;
     const response = await fetch(`http://127.0.0.1:${adapter.port}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ ok: true, corpusVersion: bot.library().corpus.version });
+    expect(await response.json()).toEqual({ ok: true, version: VERSION, build: BUILD, corpusVersion: bot.library().corpus.version });
     expect(log.entries.items.slice(before).filter((l) => /unhandled|404|not found/iu.test(String(l.msg)))).toEqual([]);
   });
 

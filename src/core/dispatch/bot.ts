@@ -23,6 +23,16 @@ export interface Requester {
   team?: string | null;
 }
 
+/** One answered request, as an operator's counters take it (`BotOptions.observe`). */
+export interface RequestEvent {
+  platform: Requester['platform'];
+  /** The command's name; null when no command has the name typed (which is the user's text, not a label). */
+  command: string | null;
+  /** `ok`, `empty`, or the error's code (`rate_limited`, `unknown_command`, `internal`, …). */
+  outcome: string;
+  seconds: number;
+}
+
 export interface Logger {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
@@ -95,6 +105,8 @@ export interface BotOptions {
   warmEssays?: boolean;
   /** Each team's library (see TeamLibraries); every team sees `library` when absent. */
   libraries?: TeamLibraries;
+  /** Told of each request once it is answered (the operator's metrics); never of what was typed. */
+  observe?: (event: RequestEvent) => void;
 }
 
 // Long on purpose: a factory whose length is the Bot's methods and `execute`, which share the
@@ -145,16 +157,19 @@ export function createBot(options: BotOptions): Bot {
     }
     // What users type can be personal; it is logged only when debugging.
     logger.debug({ command: name, platform: who.platform, input: text }, 'request input');
+    const ms = performance.now() - started;
+    const outcome = reply.error ? reply.error.code : reply.results.length > 0 ? 'ok' : 'empty';
     logger.info(
       {
         command: name,
         platform: who.platform,
-        latencyMs: Math.round((performance.now() - started) * 100) / 100,
-        outcome: reply.error ? reply.error.code : reply.results.length > 0 ? 'ok' : 'empty',
+        latencyMs: Math.round(ms * 100) / 100,
+        outcome,
         corpusVersion: current.corpus.version,
       },
       'request',
     );
+    options.observe?.({ platform: who.platform, command: command ? command.name : null, outcome, seconds: ms / 1000 });
     return reply;
   }
 

@@ -77,8 +77,14 @@ export interface SlackInstallationsOptions {
   writeDeadlineMs?: number;
 }
 
-/** An InstallationStore over PostgreSQL whose fetch answers from memory what it has opened before. */
-export function createSlackInstallations({ database, stateKey, logger, writeDeadlineMs }: SlackInstallationsOptions): Required<InstallationStore> {
+/** Bolt's InstallationStore over PostgreSQL, whose fetch answers from memory what it has opened before. */
+export interface SlackInstallations extends Required<InstallationStore> {
+  /** Resolves once this replica hears the others' changes; until then nothing read is kept in memory. */
+  listening: Promise<void>;
+}
+
+/** The store over `database`'s slack_installations, listening for the other replicas' changes. */
+export function createSlackInstallations({ database, stateKey, logger, writeDeadlineMs }: SlackInstallationsOptions): SlackInstallations {
   if (stateKey.length !== KEY_BYTES) throw new Error(`slack: STATE_KEY must be ${KEY_BYTES} bytes, not ${stateKey.length}`);
   const cache = new Map<string, Installation>();
   // Bumped by every invalidation: a read that began before one must not put what it read in
@@ -104,7 +110,10 @@ export function createSlackInstallations({ database, stateKey, logger, writeDead
     }
   }
 
-  database.listen(SLACK_INSTALLATIONS_CHANNEL, (payload) => {
+  // A read made before LISTEN is in force could miss the NOTIFY of a delete that follows it,
+  // and keep a removed workspace's installation for good: nothing is kept until then.
+  let heard = false;
+  const listening = database.listen(SLACK_INSTALLATIONS_CHANNEL, (payload) => {
     if (payload !== null) {
       forget(payload);
       logger.debug({ workspace: payload }, 'slack: an installation changed in the database; forgotten here until read again');
@@ -115,8 +124,12 @@ export function createSlackInstallations({ database, stateKey, logger, writeDead
     unreadable.clear();
     logger.debug({}, 'slack: database reconnected; installations will be read from it again');
   });
+  void listening.then(() => {
+    heard = true;
+  });
 
   return {
+    listening,
     async storeInstallation(installation) {
       const key = installationKey({
         isEnterpriseInstall: installation.isEnterpriseInstall,
@@ -138,7 +151,7 @@ export function createSlackInstallations({ database, stateKey, logger, writeDead
         retry,
       );
       forget(key);
-      remember(key, structuredClone(installation));
+      if (heard) remember(key, structuredClone(installation));
       logger.info({ workspace: key }, 'slack: installation kept in the database');
     },
 
@@ -165,7 +178,7 @@ export function createSlackInstallations({ database, stateKey, logger, writeDead
         }
         throw new Error(`slack: no installation for ${key}`);
       }
-      if (generation === seen) remember(key, installation);
+      if (heard && generation === seen) remember(key, installation);
       return structuredClone(installation);
     },
 

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Installation } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../src/core/dispatch/bot.js';
 import { type Database, openDatabase } from '../../src/db/database.js';
 import { createSlackInstallations, installationKey, openInstallation, sealInstallation } from '../../src/db/slack-installations.js';
-import { Recorder } from '../slack/fake-slack.js';
-import { captureLogs } from '../support/logs.js';
+import { recordLogs } from '../support/logs.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 
 const TOKEN = 'xoxb-42-a-very-secret-bot-token';
@@ -22,17 +20,6 @@ function installation(teamId: string, token = TOKEN): Installation {
     tokenType: 'bot',
     authVersion: 'v2',
   };
-}
-
-/** A real pino logger whose lines are kept as text (to look for secrets) and as entries (to await). */
-function recordingLogger(): { logger: Logger; entries: Recorder<{ level: string; msg: string | undefined; obj: object }>; text: () => string } {
-  const capture = captureLogs('debug');
-  const entries = new Recorder<{ level: string; msg: string | undefined; obj: object }>();
-  const at = (level: 'info' | 'warn' | 'error' | 'debug') => (obj: object, msg?: string) => {
-    capture.logger[level](obj, msg);
-    entries.push({ level, msg, obj });
-  };
-  return { logger: { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') }, entries, text: capture.text };
 }
 
 describe('sealing an installation', () => {
@@ -92,10 +79,12 @@ describe('Slack installations in PostgreSQL', () => {
   });
 
   async function replica(url: string, stateKey = KEY) {
-    const log = recordingLogger();
+    const log = recordLogs();
     const database = await openDatabase(url, log.logger, { backoffMs: { first: 50, max: 200 } });
     opened.push(database);
-    return { database, log, store: createSlackInstallations({ database, stateKey, logger: log.logger, writeDeadlineMs: 20_000 }) };
+    const store = createSlackInstallations({ database, stateKey, logger: log.logger, writeDeadlineMs: 20_000 });
+    await store.listening;
+    return { database, log, store };
   }
   const forgotten = (key: string) => (e: { msg: string | undefined; obj: object }) =>
     e.msg === 'slack: an installation changed in the database; forgotten here until read again' && (e.obj as { workspace?: string }).workspace === key;

@@ -87,17 +87,32 @@ export interface SlackInstallations extends Required<InstallationStore> {
 export function createSlackInstallations({ database, stateKey, logger, writeDeadlineMs }: SlackInstallationsOptions): SlackInstallations {
   if (stateKey.length !== KEY_BYTES) throw new Error(`slack: STATE_KEY must be ${KEY_BYTES} bytes, not ${stateKey.length}`);
   const cache = new Map<string, Installation>();
-  // Bumped by every invalidation: a read that began before one must not put what it read in
-  // the cache, since the row may have changed (or gone) while it was on its way.
-  let generation = 0;
+  // Reads on their way from the database, by key. An invalidation marks them stale: what a stale
+  // read brings back is answered but not kept, since the row may have changed (or gone) meanwhile.
+  const reading = new Map<string, Set<{ stale: boolean }>>();
   // Rows that did not open under our key, said once each (until the row changes).
   const unreadable = new Set<string>();
   const retry = writeDeadlineMs !== undefined ? { deadlineMs: writeDeadlineMs } : {};
 
   function forget(key: string): void {
-    generation += 1;
     cache.delete(key);
     unreadable.delete(key);
+    for (const read of reading.get(key) ?? []) read.stale = true;
+  }
+
+  /** The row's sealed bytes (undefined when there is none), and whether it changed while being read. */
+  async function readRow(key: string): Promise<{ sealed: Buffer | undefined; stale: boolean }> {
+    const read = { stale: false };
+    const reads = reading.get(key) ?? new Set();
+    reading.set(key, reads);
+    reads.add(read);
+    try {
+      const { rows } = await database.query<{ sealed: Buffer }>('SELECT sealed FROM slack_installations WHERE key = $1', [key]);
+      return { sealed: rows[0]?.sealed, stale: read.stale };
+    } finally {
+      reads.delete(read);
+      if (reads.size === 0) reading.delete(key);
+    }
   }
 
   function remember(key: string, installation: Installation): void {
@@ -119,8 +134,7 @@ export function createSlackInstallations({ database, stateKey, logger, writeDead
       logger.debug({ workspace: payload }, 'slack: an installation changed in the database; forgotten here until read again');
       return;
     }
-    generation += 1;
-    cache.clear();
+    for (const key of [...cache.keys(), ...reading.keys()]) forget(key);
     unreadable.clear();
     logger.debug({}, 'slack: database reconnected; installations will be read from it again');
   });
@@ -163,11 +177,9 @@ export function createSlackInstallations({ database, stateKey, logger, writeDead
         // A copy: Bolt's token rotation edits what it is given before storing it back.
         return structuredClone(cached);
       }
-      const seen = generation;
-      const { rows } = await database.query<{ sealed: Buffer }>('SELECT sealed FROM slack_installations WHERE key = $1', [key]);
-      const row = rows[0];
-      if (!row) throw new Error(`slack: no installation for ${key}`);
-      const installation = openInstallation(stateKey, key, row.sealed);
+      const { sealed, stale } = await readRow(key);
+      if (!sealed) throw new Error(`slack: no installation for ${key}`);
+      const installation = openInstallation(stateKey, key, sealed);
       if (!installation) {
         if (!unreadable.has(key)) {
           unreadable.add(key);
@@ -178,7 +190,7 @@ export function createSlackInstallations({ database, stateKey, logger, writeDead
         }
         throw new Error(`slack: no installation for ${key}`);
       }
-      if (heard && generation === seen) remember(key, installation);
+      if (heard && !stale) remember(key, installation);
       return structuredClone(installation);
     },
 

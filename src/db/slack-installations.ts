@@ -164,8 +164,9 @@ export function createSlackInstallations({ database, stateKey, logger, writeDead
           ),
         retry,
       );
+      // Not kept from here: another replica's write to the row could land between ours and its
+      // return. The next fetch reads what the database holds.
       forget(key);
-      if (heard) remember(key, structuredClone(installation));
       logger.info({ workspace: key }, 'slack: installation kept in the database');
     },
 

@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +14,7 @@ import { type Database, openDatabase } from '../../src/db/database.js';
 import { createSlackInstallations } from '../../src/db/slack-installations.js';
 import { SLACK_EVENTS_PATH, type SlackAdapter, startSlack } from '../../src/slack/bot.js';
 import { replyToBlockKit } from '../../src/slack/render.js';
-import { botOver, requester } from '../support/bot.js';
+import { botOver, quietLogger, requester } from '../support/bot.js';
 import { type LoggedEntry, recordLogs } from '../support/logs.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { FakeSlack, postSigned, postSignedEvent, SECOND_TEAM, slashCommand } from './fake-slack.js';
@@ -73,7 +76,7 @@ async function replica(url: string, name: string, stateKey = STATE_KEY) {
 type Replica = Awaited<ReturnType<typeof replica>>;
 
 /** Installs the app to the second workspace as a browser does, through `r`: /slack/install, Slack's consent, /slack/oauth_redirect. */
-async function install(r: Replica): Promise<void> {
+async function install(r: Pick<Replica, 'base'>): Promise<void> {
   const start = await fetch(`${r.base}/slack/install`, { redirect: 'manual' });
   const state = new URL(start.headers.get('location') ?? '').searchParams.get('state') ?? '';
   const cookie = (start.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
@@ -179,4 +182,61 @@ describe('two Slack HTTP replicas over one PostgreSQL', () => {
     expect((await command(one, 'uninstalled-after-restart')).status).toBe(401);
     for (const r of [one, two]) expect(r.log.text()).not.toContain(SECOND_TEAM.botToken);
   });
+
+  it('npm start with DATABASE_URL keeps an OAuth install in PostgreSQL, sealed, and nothing in DATA_DIR', async () => {
+    const url = pg.database('npm_start');
+    const port = await freePort();
+    const data = join(dataDir, 'npm-start');
+    const child = spawn(process.execPath, ['dist/src/main.js'], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SLACK_API_URL: fake.apiUrl,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_CLIENT_ID: CLIENT.clientId,
+        SLACK_CLIENT_SECRET: CLIENT.clientSecret,
+        SLACK_STATE_SECRET: 'a-state-secret-of-some-length',
+        PORT: String(port),
+        DATA_DIR: data,
+        CACHE_DIR: join(dataDir, 'npm-start-cache'),
+        DATABASE_URL: url,
+        STATE_KEY: STATE_KEY.toString('base64'),
+        LOG_LEVEL: 'debug',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    let wake: (() => void) | undefined;
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      wake?.();
+    });
+    const logged = (msg: string) =>
+      new Promise<void>((resolve) => {
+        wake = () => stderr.includes(`"msg":"${msg}"`) && resolve();
+        wake();
+      });
+    try {
+      await logged('connected to Slack');
+      await install({ base: `http://127.0.0.1:${port}` });
+      await logged('slack: installation kept in the database');
+      const reader = await openDatabase(url, quietLogger);
+      const { rows } = await reader.query<{ key: string; sealed: Buffer }>('SELECT key, sealed FROM slack_installations').finally(() => reader.close());
+      expect(rows.map((r) => r.key)).toEqual([SECOND_TEAM.id]);
+      expect(rows[0]?.sealed.includes(Buffer.from(SECOND_TEAM.botToken))).toBe(false);
+      expect(existsSync(join(data, 'slack-installations'))).toBe(false);
+    } finally {
+      child.kill('SIGTERM');
+      await once(child, 'close');
+    }
+    expect(stderr).not.toContain(SECOND_TEAM.botToken);
+  });
 });
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}

@@ -53,10 +53,10 @@ afterAll(async () => {
 });
 
 /** A replica as another process would be: its own database connection, store, Bolt app and (unused) DATA_DIR. */
-async function replica(url: string, name: string, stateKey = STATE_KEY) {
+async function replica(url: string, name: string, { stateKey = STATE_KEY, writeDeadlineMs }: { stateKey?: Buffer; writeDeadlineMs?: number } = {}) {
   const log = recordLogs();
   const database = await openDatabase(url, log.logger, { backoffMs: { first: 50, max: 200 } });
-  const installationStore = createSlackInstallations({ database, stateKey, logger: log.logger });
+  const installationStore = createSlackInstallations({ database, stateKey, logger: log.logger, ...(writeDeadlineMs ? { writeDeadlineMs } : {}) });
   await installationStore.listening;
   const installationsDir = join(dataDir, name, 'slack-installations');
   const config: SlackConfig = {
@@ -122,7 +122,7 @@ describe('two Slack HTTP replicas over one PostgreSQL', () => {
     expect(lookups.map((c) => c.token)).toEqual([SECOND_TEAM.botToken]);
 
     // A replica with another STATE_KEY cannot read the row: the workspace is refused there.
-    const stranger = await replica(url, 'stranger', randomBytes(32));
+    const stranger = await replica(url, 'stranger', { stateKey: randomBytes(32) });
     const onStranger = await command(stranger, 'wrong-key');
     expect(onStranger.status).toBe(401);
     expect(stranger.log.entries.items.filter((e) => e.level === 'warn').map((e) => e.msg)).toEqual([
@@ -181,6 +181,26 @@ describe('two Slack HTTP replicas over one PostgreSQL', () => {
     await one.log.entries.until(heardOnOne + 1, forgotten);
     expect((await command(one, 'uninstalled-after-restart')).status).toBe(401);
     for (const r of [one, two]) expect(r.log.text()).not.toContain(SECOND_TEAM.botToken);
+  });
+
+  it('logs an uninstall the database does not take in time as an error, and refuses the workspace here all the same', async () => {
+    const url = pg.database('uninstall_away');
+    const one = await replica(url, 'away-one', { writeDeadlineMs: 300 });
+    await install(one);
+    await one.log.entries.until(1, forgotten);
+    expect(await (await command(one, 'before-away')).answer()).toBe(expected());
+    const [, uninstalled] = fake.uninstall(SECOND_TEAM.id, SECOND_TEAM.botUserId);
+    const failed = (e: LoggedEntry) => e.level === 'error' && e.msg === 'slack: the installation of a workspace that removed the app could not be deleted';
+    await pg.stop();
+    try {
+      expect((await postSignedEvent(`${one.base}${SLACK_EVENTS_PATH}`, uninstalled, SIGNING_SECRET)).status).toBe(200);
+      await one.log.entries.until(1, failed);
+      // Forgotten here before the database was asked, so not answered from memory.
+      expect((await command(one, 'uninstalled-while-away')).status).toBe(401);
+    } finally {
+      await pg.start();
+    }
+    expect(one.log.text()).not.toContain(SECOND_TEAM.botToken);
   });
 
   it('npm start with DATABASE_URL keeps an OAuth install in PostgreSQL, sealed, and nothing in DATA_DIR', async () => {

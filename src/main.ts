@@ -62,7 +62,7 @@ async function startPlatforms(
   running: Running[],
   signal: AbortSignal,
   reader: Reader | undefined,
-  { store, parseCache }: Kept,
+  { store, parseCache, database }: Kept,
   ops: Ops,
 ): Promise<void> {
   const desk = createLibraryDesk({ store, maxBytes: config.library.maxBytes, logger, bot, ...(parseCache ? { parseCache } : {}) });
@@ -75,7 +75,19 @@ async function startPlatforms(
   }
   if (config.slack) {
     const { startSlack } = await import('./slack/bot.js');
-    const slack = await startSlack(bot, config.slack, logger, { reader, operator: createOperatorHandler(ops.status) }, { desk, admins: config.library.admins });
+    // With DATABASE_URL, every replica reads the installations from it (config.ts has made sure of STATE_KEY).
+    const stateKey = config.database?.stateKey;
+    const installationStore =
+      database && stateKey && config.slack.oauth
+        ? (await import('./db/slack-installations.js')).createSlackInstallations({ database, stateKey, logger })
+        : undefined;
+    const slack = await startSlack(
+      bot,
+      config.slack,
+      logger,
+      { reader, operator: createOperatorHandler(ops.status), ...(installationStore ? { installationStore } : {}) },
+      { desk, admins: config.library.admins },
+    );
     running.push({ name: 'slack', stop: () => slack.stop(), up: () => slack.up() });
     logger.info({ platform: 'slack', mode: config.slack.appToken ? 'socket' : 'http' }, 'connected to Slack');
   }

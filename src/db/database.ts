@@ -21,8 +21,8 @@ export interface Database {
   up(): boolean;
   /**
    * Calls `fn` with each payload NOTIFYed on `channel`, and with null after a reconnection.
-   * Resolves once the server listens (or, while it is away, once it is asked to on reconnecting):
-   * what was announced before then is for the caller to read.
+   * Resolves once LISTEN is in force, so that what is read after it cannot miss a change; or at
+   * once while the connection is down, when the null of its reconnection will say so instead.
    */
   listen(channel: string, fn: (payload: string | null) => void): Promise<void>;
   notify(channel: string, payload: string): Promise<void>;
@@ -93,6 +93,8 @@ export async function openDatabase(url: string, logger: Logger, options: Databas
   }
 
   const listeners = new Map<string, Set<(payload: string | null) => void>>();
+  // The LISTEN sent for each channel added while connected, for a second listener to await too.
+  const subscribing = new Map<string, Promise<void>>();
   let listener: pg.Client | null = null;
   let listening = false;
   let lastQueryFailed = false;
@@ -221,10 +223,16 @@ export async function openDatabase(url: string, logger: Logger, options: Databas
       const known = listeners.get(channel);
       if (known) {
         known.add(fn);
-        return;
+        return subscribing.get(channel) ?? Promise.resolve();
       }
       listeners.set(channel, new Set([fn]));
-      if (listener && listening) await listener.query(`LISTEN ${pg.escapeIdentifier(channel)}`).catch((error: unknown) => markDown(error));
+      if (!listener || !listening) return Promise.resolve();
+      const subscribed = listener.query(`LISTEN ${pg.escapeIdentifier(channel)}`).then(
+        () => undefined,
+        (error: unknown) => markDown(error),
+      );
+      subscribing.set(channel, subscribed);
+      return subscribed;
     },
     async notify(channel, payload) {
       await query('SELECT pg_notify($1, $2)', [channel, payload]);

@@ -1,6 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type Logger as BoltLogger, ErrorCode, FileInstallationStore, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import {
+  App,
+  type Logger as BoltLogger,
+  ErrorCode,
+  FileInstallationStore,
+  HTTPReceiver,
+  type InstallationStore,
+  LogLevel,
+  SocketModeReceiver,
+} from '@slack/bolt';
 import type { SlackConfig } from '../config.js';
 import type { Bot, Logger } from '../core/dispatch/bot.js';
 import { UserError } from '../core/dispatch/errors.js';
@@ -51,6 +60,11 @@ export interface SocketTuning {
   operator?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** The clock response_url windows are measured on (ms); tests move it instead of waiting thirty minutes. */
   now?: () => number;
+  /**
+   * Where OAuth installations are kept when not in DATA_DIR: the database's store when replicas
+   * share DATABASE_URL. Without it, FileInstallationStore keeps them on this machine's disk.
+   */
+  installationStore?: InstallationStore;
 }
 
 /** Bolt's logger interface over ours, so Bolt's own messages land in the same JSON log. */
@@ -103,8 +117,10 @@ function operatorRoutes(bot: Bot, handle: SocketTuning['operator']) {
  */
 export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, tuning: SocketTuning = {}, library?: SlackLibrary): Promise<SlackAdapter> {
   const log = boltLogger(logger);
-  // Several workspaces' installations (their bot tokens), on disk; an uninstall deletes one.
-  const installations = config.oauth ? new FileInstallationStore({ baseDir: config.oauth.installationsDir, clientId: config.oauth.clientId }) : undefined;
+  // Several workspaces' installations (their bot tokens), in the database or on disk; an uninstall deletes one.
+  const installations = config.oauth
+    ? (tuning.installationStore ?? new FileInstallationStore({ baseDir: config.oauth.installationsDir, clientId: config.oauth.clientId }))
+    : undefined;
   const { socket, http } = createReceiver(bot, config, log, installations, tuning);
 
   const app = new App({
@@ -202,7 +218,7 @@ function createReceiver(
   bot: Bot,
   config: SlackConfig,
   log: BoltLogger,
-  installations: FileInstallationStore | undefined,
+  installations: InstallationStore | undefined,
   tuning: SocketTuning,
 ): { socket: SocketModeReceiver; http?: undefined } | { socket?: undefined; http: HTTPReceiver } {
   const clientOptions = () => slackClientOptions(config);
@@ -223,7 +239,7 @@ function createReceiver(
       port: config.port,
       logger: log,
       // Several workspaces: /slack/install starts Slack's OAuth, /slack/oauth_redirect ends it,
-      // and each workspace's bot token is read from its installation on disk.
+      // and each workspace's bot token is read from its installation (on disk, or in the database).
       ...(oauth
         ? {
             clientId: oauth.clientId,

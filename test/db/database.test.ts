@@ -48,7 +48,8 @@ describe('the database', () => {
     try {
       const heard: (string | null)[] = [];
       let wake: (() => void) | undefined;
-      a.listen('test_channel', (payload) => {
+      // Awaited: a NOTIFY sent before LISTEN is in force is never delivered.
+      await a.listen('test_channel', (payload) => {
         heard.push(payload);
         wake?.();
       });

@@ -23,7 +23,7 @@ export interface SlackDeps {
   replierFor: ReplierFor;
   /** Runs a listener's work, tracked for a graceful stop; a throw is logged and answered briefly. */
   guard: Guard;
-  /** Several workspaces' installations (OAuth), on disk; undefined with one workspace's bot token. */
+  /** Several workspaces' installations (OAuth), on disk or in the database; undefined with one workspace's bot token. */
   installations: InstallationStore | undefined;
   /** What the bot remembers per workspace (its users' languages), forgotten on uninstall. */
   teams: TeamState;

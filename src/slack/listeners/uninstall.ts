@@ -13,14 +13,15 @@ export interface TeamState {
  * "the order of the app_uninstalled and tokens_revoked events are not guaranteed"). Both are
  * bot events the manifest subscribes to, and both delete that workspace's installation through
  * the store's `deleteInstallation` (@slack/oauth InstallationStore) and forget its users, so no
- * token stays on disk and the next event from the workspace fails to authorize. Bolt delivers
- * these two events without authorizing them (its tokens are gone by then), so the team comes
- * from the event body.
+ * token stays on disk or in the database and the next event from the workspace fails to
+ * authorize. Bolt delivers these two events without authorizing them (its tokens are gone by
+ * then), so the team comes from the event body.
  *
  * This app asks for bot tokens only, and every file FileInstallationStore keeps for a
  * workspace holds its bot token, so a revoked bot token deletes the whole installation, not
  * one user's. Whichever of the two events comes second finds nothing left, which is not an
- * error.
+ * error (the database's store deletes no row; the file store throws ENOENT for a workspace it
+ * never kept).
  */
 export function register(app: App, deps: SlackDeps): void {
   const { installations: store, teams: state, logger } = deps;
@@ -31,6 +32,11 @@ export function register(app: App, deps: SlackDeps): void {
       try {
         await store.deleteInstallation({ teamId, enterpriseId, isEnterpriseInstall: false });
       } catch (error) {
+        if ((error as { code?: unknown }).code !== 'ENOENT') {
+          // The database did not take the delete in time: the row (and its revoked token) stays.
+          logger.error({ err: error, team: teamId, event: why }, 'slack: the installation of a workspace that removed the app could not be deleted');
+          return;
+        }
         // The other of the two events already deleted it (FileInstallationStore throws on a missing folder).
         logger.debug({ err: error, team: teamId }, 'slack: no installation left to delete');
       }

@@ -95,7 +95,8 @@ export function createResponder(
     if (deferred && update && interaction.isButton()) {
       await interaction.deferUpdate();
       deferredUpdates.add(interaction);
-    } else if (deferred) await interaction.deferReply({ flags: ephemeral || refused(bot, command, input) ? MessageFlags.Ephemeral : undefined });
+    } else if (deferred)
+      await interaction.deferReply({ flags: ephemeral || (who.admitted ?? 0) > 0 || refused(bot, command, input) ? MessageFlags.Ephemeral : undefined });
     if (waiting && team !== null) await bot.libraryReady(team);
     const reply = run(command, input, who);
     const made: string[] = [];

@@ -49,8 +49,17 @@ interface Replica {
   stop(): Promise<void>;
 }
 
-/** A bot on its own loopback Discord: with the database's stores when `db` is given, the defaults otherwise. */
-async function startReplica(library: Library, db: Database | undefined): Promise<Replica> {
+/** Two replicas of one configuration: a click on `b` of a state `a` made is read from their shared store. */
+interface Pair {
+  a: Replica;
+  b: Replica;
+}
+
+/**
+ * A bot on its own loopback Discord: with the database's stores when `db` is given, the defaults
+ * otherwise, its state folder `stateDir` (shared by the default's two replicas, as DATA_DIR would be).
+ */
+async function startReplica(library: Library, db: Database | undefined, stateDir: string): Promise<Replica> {
   const fake = await FakeDiscord.start();
   const bot = createBot({
     commands: registry,
@@ -59,7 +68,6 @@ async function startReplica(library: Library, db: Database | undefined): Promise
     rateLimit: LIMIT,
     ...(db ? { sharedRateLimit: createSharedRateLimiter(db, LIMIT, quiet) } : {}),
   });
-  const stateDir = await mkdtemp(join(tmpdir(), 'yinzheng-bench-db-'));
   const discord = await startDiscord(
     bot,
     { token: 'fake-token', applicationId: fake.applicationId, guildId: undefined, apiBase: fake.apiBase, stateDir },
@@ -73,7 +81,6 @@ async function startReplica(library: Library, db: Database | undefined): Promise
     async stop() {
       await discord.stop();
       await fake.close();
-      await rm(stateDir, { recursive: true, force: true });
     },
   };
 }
@@ -96,57 +103,78 @@ function moreOf(body: Record<string, unknown>): string {
   return id;
 }
 
+interface Sample {
+  clickMs: number;
+  elsewhereMs: number;
+  commandMs: number;
+}
+
 /**
- * One sample on one replica: a user asks the long query (not timed), then clicks More (a click
- * whose state is in the store, and whose page brings new long states to keep), then another
- * user runs /essays (a command counted against the rate limit, with no buttons to keep).
+ * One sample on a pair: a user asks the long query on `a` (not timed) and clicks More there (a
+ * state in `a`'s memory, whose page brings new long states to keep); another asks it on `a` and
+ * clicks More on `b` (which reads the state from the folder or the table); a third runs
+ * /essays on `a` (counted against the rate limit, with no buttons to keep).
  */
-async function sample(replica: Replica, n: number): Promise<{ clickMs: number; commandMs: number }> {
-  const { fake } = replica;
+async function sample({ a, b }: Pair, n: number): Promise<Sample> {
+  const ask = async (user: ReturnType<typeof loadUser>) =>
+    moreOf((await timed(a.fake, () => a.fake.slashCommand({ name: 'quote', options: { query: LONG_QUERY }, user }))).body);
   const asker = loadUser(n);
-  const asked = await timed(fake, () => fake.slashCommand({ name: 'quote', options: { query: LONG_QUERY }, user: asker }));
-  const more = moreOf(asked.body);
-  const click = await timed(fake, () => fake.button({ customId: more, user: asker, message: {} }));
-  const command = await timed(fake, () => fake.slashCommand({ name: 'essays', user: loadUser(1_000_000 + n) }));
-  fake.clearRecords();
-  return { clickMs: click.ms, commandMs: command.ms };
+  const more = await ask(asker);
+  const click = await timed(a.fake, () => a.fake.button({ customId: more, user: asker, message: {} }));
+  const other = loadUser(2_000_000 + n);
+  const otherMore = await ask(other);
+  const elsewhere = await timed(b.fake, () => b.fake.button({ customId: otherMore, user: other, message: {} }));
+  const command = await timed(a.fake, () => a.fake.slashCommand({ name: 'essays', user: loadUser(1_000_000 + n) }));
+  a.fake.clearRecords();
+  b.fake.clearRecords();
+  return { clickMs: click.ms, elsewhereMs: elsewhere.ms, commandMs: command.ms };
 }
 
 export async function benchDatabase(samples = 200): Promise<DbFigures> {
   const corpus = await loadCorpus(BUNDLED_CORPUS_DIR);
   const library: Library = { corpus, index: createIndex(corpus) };
   const pg = await startPostgres();
+  const work = await mkdtemp(join(tmpdir(), 'yinzheng-bench-db-'));
   let db: Database | undefined;
   const replicas: Replica[] = [];
+  const started = async (database: Database | undefined, stateDir: string) => {
+    const replica = await startReplica(library, database, stateDir);
+    replicas.push(replica);
+    return replica;
+  };
   try {
     db = await openDatabase(pg.url, quiet);
-    const memory = await startReplica(library, undefined);
-    replicas.push(memory);
-    const database = await startReplica(library, db);
-    replicas.push(database);
-    const times = { memory: { click: [] as number[], command: [] as number[] }, database: { click: [] as number[], command: [] as number[] } };
+    const pairs = {
+      memory: { a: await started(undefined, join(work, 'states')), b: await started(undefined, join(work, 'states')) },
+      database: { a: await started(db, join(work, 'a')), b: await started(db, join(work, 'b')) },
+    };
+    const times = { memory: [] as Sample[], database: [] as Sample[] };
     for (let n = 0; n < WARM_UP + samples; n++) {
       // Which goes first alternates, so that neither always follows the other's garbage.
       const order = n % 2 === 0 ? (['memory', 'database'] as const) : (['database', 'memory'] as const);
       for (const which of order) {
-        const s = await sample(which === 'memory' ? memory : database, n);
-        if (n < WARM_UP) continue;
-        times[which].click.push(s.clickMs);
-        times[which].command.push(s.commandMs);
+        const s = await sample(pairs[which], n);
+        if (n >= WARM_UP) times[which].push(s);
       }
     }
-    const p = (ms: number[]): Percentiles => ({ p50: percentile(ms, 50), p99: percentile(ms, 99) });
+    const p = (which: 'memory' | 'database', key: keyof Sample): Percentiles => {
+      const ms = times[which].map((s) => s[key]);
+      return { p50: percentile(ms, 50), p99: percentile(ms, 99) };
+    };
+    const row = (what: string, key: keyof Sample) => ({ what, memory: p('memory', key), database: p('database', key) });
     return {
       samples,
       rows: [
-        { what: 'More on a long button state (UPDATE_MESSAGE)', memory: p(times.memory.click), database: p(times.database.click) },
-        { what: '/essays, counted against the rate limit', memory: p(times.memory.command), database: p(times.database.command) },
+        row('More on a long state this replica made (UPDATE_MESSAGE)', 'clickMs'),
+        row('More on a long state another replica made (read from the folder, or the table)', 'elsewhereMs'),
+        row('/essays, counted against the rate limit', 'commandMs'),
       ],
     };
   } finally {
     for (const r of replicas) await r.stop();
     await db?.close();
     await pg.destroy();
+    await rm(work, { recursive: true, force: true });
   }
 }
 
@@ -157,7 +185,7 @@ export function databaseSection(figures: DbFigures | { failure: string } | null)
   const ms = (v: number) => `${v.toFixed(2)} ms`;
   const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   return [
-    `The same answers with DATABASE_URL (a local PostgreSQL: button states in discord_buttons, the rate limit in rate_limits) and with the default (states in memory and the state folder, the limit in memory), ${figures.samples} samples of each in turn after ${WARM_UP} to warm up, one interaction at a time, from INTERACTION_CREATE to the interaction's callback on the loopback Discord. The click's page carries new long states, which are kept before the page is sent.`,
+    `The same answers with DATABASE_URL (a local PostgreSQL: button states in discord_buttons, the rate limit in rate_limits) and with the default (states in memory and a state folder the two replicas share, the limit in memory), ${figures.samples} samples of each in turn after ${WARM_UP} to warm up, one interaction at a time, from INTERACTION_CREATE to the interaction's callback on the loopback Discord. The click's page carries new long states, which are kept before the page is sent.`,
     '',
     '| Answer | default p50 | default p99 | PostgreSQL p50 | PostgreSQL p99 | p50 ratio | p99 ratio |',
     '|---|---:|---:|---:|---:|---:|---:|',

@@ -143,6 +143,8 @@ export function createButtonStore(capacity = 5000, kept?: string | ButtonKeeper)
   const keeper = typeof kept === 'string' ? folderButtons(kept) : kept;
   /** Writes not yet landed, by key: a message waits for its own (`settled`). */
   const pending = new Map<string, Promise<void>>();
+  /** States whose write failed for good: in memory only, so they are written again when next made. */
+  const unkept = new Set<string>();
   const remember = (key: string, state: ButtonState) => {
     cache.delete(key);
     cache.set(key, state);
@@ -154,12 +156,13 @@ export function createButtonStore(capacity = 5000, kept?: string | ButtonKeeper)
       if (full.length <= DISCORD_CUSTOM_ID_MAX) return full;
       const key = `${VERSION}#${createHash('sha256').update(full).digest('base64url').slice(0, 22)}`;
       // The key is the state's hash, so a state still cached is kept already (or being kept).
-      if (keeper && !cache.has(key)) {
+      if (keeper && (!cache.has(key) || unkept.has(key))) {
+        unkept.delete(key);
         const write = keeper.put(key, state).finally(() => {
           if (pending.get(key) === write) pending.delete(key);
         });
         // Awaited by `settled`; a failure nobody awaits is not an unhandled rejection.
-        write.catch(() => undefined);
+        write.catch(() => unkept.add(key));
         pending.set(key, write);
       }
       remember(key, state);

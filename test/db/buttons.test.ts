@@ -46,6 +46,24 @@ describe('button states in PostgreSQL', () => {
     expect((await db.query('SELECT 1 FROM discord_buttons WHERE key = $1', [id])).rowCount).toBe(1);
   });
 
+  it('writes again a state whose write gave up while the database was down', async () => {
+    const state = { ...long, input: { ...long.input, page: 11 } };
+    const store = createButtonStore(10, databaseButtons(db, { retryDeadlineMs: 0 }));
+    await pg.stop();
+    let started = false;
+    try {
+      const id = store.customId(state);
+      await expect(store.settled([id])).rejects.toThrow();
+      await pg.start();
+      started = true;
+      expect(store.customId(state)).toBe(id);
+      await store.settled([id]);
+      expect(await createButtonStore(10, databaseButtons(db)).resolve(id)).toEqual({ state });
+    } finally {
+      if (!started) await pg.start();
+    }
+  }, 30_000);
+
   it('reads a row that is not a state as none', async () => {
     await db.query("INSERT INTO discord_buttons (key, state, expires_at) VALUES ('y1#odd', '{\"kind\": 1}', now() + interval '1 day')");
     expect(await createButtonStore(10, databaseButtons(db)).resolve('y1#odd')).toEqual({ expired: true });

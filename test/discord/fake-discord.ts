@@ -453,6 +453,24 @@ export class FakeDiscord {
 
   private readonly holds: Array<{ match: (request: { method: string; route: string }) => boolean; arrive: () => void; released: Promise<void> }> = [];
 
+  /** Shards whose RESUMEs wait unanswered (see `holdShard`), with what to do once released. */
+  private readonly heldShards = new Map<number, Array<() => void>>();
+
+  /**
+   * Leaves a shard's RESUMEs unanswered until `release()`, as a Discord node slow to take one
+   * shard back while the others are served.
+   */
+  holdShard(shard: number): { release(): void } {
+    this.heldShards.set(shard, []);
+    return {
+      release: () => {
+        const waiting = this.heldShards.get(shard) ?? [];
+        this.heldShards.delete(shard);
+        for (const resume of waiting) resume();
+      },
+    };
+  }
+
   /** Refuses the next matching request(s) with `status`: an outage (5xx) or a rate limit (429). */
   failNext(failure: Failure): void {
     this.failures.push({ ...failure, times: failure.times ?? 1 });
@@ -501,6 +519,11 @@ export class FakeDiscord {
   /** A RESUME picks up the shard whose session it names, on the new connection. */
   private resume(socket: WebSocket, d: { session_id?: string; seq?: number }): void {
     const link = [...this.links.values()].find((l) => l.session?.id === d.session_id);
+    const held = link ? this.heldShards.get(link.shard[0]) : undefined;
+    if (held) {
+      held.push(() => this.resume(socket, d));
+      return;
+    }
     const session = link?.session;
     const oldest = session?.history[0]?.s ?? (link?.sequence ?? 0) + 1;
     const seq = d.seq ?? 0;

@@ -199,6 +199,35 @@ describe('two Discord shards sharing one PostgreSQL', () => {
 });
 
 describe('the fake gateway, sharded', () => {
+  it('one process running both shards is up only while both are connected', async () => {
+    const own = await FakeDiscord.start({ recommendedShards: 2 });
+    const logs = createTestLogger();
+    const adapter = await startDiscord(
+      botOver(corpus, { logger: logs }),
+      { token: 'fake-token', applicationId: own.applicationId, guildId: undefined, apiBase: own.apiBase, shards: [0, 1], shardCount: 2 },
+      logs,
+      { identifyAtOnce: true },
+    );
+    try {
+      expect(adapter.gateway()).toBe('up');
+      await answered({ fake: own, logs }, own.slashCommand({ name: 'essays', user: alice, where: { guildId: GUILDS[1] } }));
+      // Shard 1 drops and cannot resume yet; shard 0 drops and resumes: still down.
+      const shard1 = own.holdShard(1);
+      own.dropGateway(undefined, 1);
+      await logs.entries.next((e) => e.msg === 'discord: gateway dropped, reconnecting' && e.obj.shard === 1);
+      expect(adapter.gateway()).toBe('down');
+      own.dropGateway(undefined, 0);
+      await logs.entries.next((e) => e.msg === 'discord: gateway resumed' && e.obj.shard === 0);
+      expect(adapter.gateway()).toBe('down');
+      shard1.release();
+      await logs.entries.next((e) => e.msg === 'discord: gateway resumed' && e.obj.shard === 1);
+      expect(adapter.gateway()).toBe('up');
+    } finally {
+      await adapter.stop();
+      await own.close();
+    }
+  });
+
   it('closes an IDENTIFY for a shard not below its count with 4010 "Invalid shard"', async () => {
     const socket = new WebSocket(`${fake.gatewayUrl}/?v=10&encoding=json`);
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));

@@ -15,6 +15,9 @@ import type { Database } from './database.js';
  * the next can pass 2 × burst in a moment. Neither matters against a flood; both are what a
  * single upsert per request buys.
  *
+ * A row per user, written on each request; rate-limiter-flexible deletes those whose window ended
+ * over an hour ago, hourly (clearExpiredByTimeout), so the table holds the last hour's users.
+ *
  * While the database cannot be reached each replica counts alone, in memory (so a user may get
  * up to `burst` per replica), said once in the log; a probe every few seconds notices when it is
  * back, said once too. rate-limiter-flexible's insuranceLimiter would fall back the same way but

@@ -1,3 +1,4 @@
+import { type DbFigures, databaseSection } from './db.js';
 import { type EssaySearchFigures, essaySearchSection } from './essays.js';
 import { type FileAddFigures, fileAddTargets } from './file-add.js';
 import type { GrowthFigures } from './growth.js';
@@ -74,6 +75,8 @@ export interface ReportInput {
   cold: ColdStart;
   coldLarge: LargeColdStart | null;
   load: Array<PlatformLoad | { platform: string; failure: string }>;
+  /** PostgreSQL's cost on the answer path against the default, in the same run (bench/db.ts). */
+  database: DbFigures | { failure: string } | null;
   pdf: PdfFigures | { failure: string };
   reload: ReloadFigures | { failure: string } | null;
   /** One file added to the archive a live bot serves (bench/file-add.ts). */
@@ -581,6 +584,10 @@ export function renderReport(input: ReportInput): string {
       'Latency is from the interaction or envelope sent to the answer received; it includes the fake and the client libraries, which share this process and its two cores.',
     '',
     loadTable(input.load),
+    '',
+    '## PostgreSQL on the answer path',
+    '',
+    databaseSection(input.database),
     '',
     '## Peak memory',
     '',

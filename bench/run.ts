@@ -8,6 +8,7 @@
  *   node dist/bench/run.js --only essays    # finding essays on the archive alone, printed, not written
  *   node dist/bench/run.js --only file-add  # one file added to the served archive, printed, not written
  *   node dist/bench/run.js --only teams     # eight team libraries over 1000× and the archive, printed, not written
+ *   node dist/bench/run.js --only db [--samples 200]  # PostgreSQL's cost on the answer path, printed, not written
  *
  * Each corpus size is measured in a child process of its own (bench/size.ts), so that its peak
  * RSS is its own, of a process that loads only the core, and one size's garbage does not slow
@@ -21,6 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../src/config.js';
 import { loadCorpus } from '../src/core/corpus/load.js';
+import { benchDatabase, databaseSection } from './db.js';
 import { benchEssaySearch, type EssaySearchFigures, essaySearchSection } from './essays.js';
 import { benchFileAdd, fileAddTargets } from './file-add.js';
 import type { GrowthFigures } from './growth.js';
@@ -303,12 +305,18 @@ async function onlyTeams(): Promise<void> {
   }
 }
 
+/** `--only db`: the database's cost on the answer path, printed; nothing else. */
+async function onlyDatabase(): Promise<void> {
+  process.stdout.write(`## PostgreSQL on the answer path\n\n${databaseSection(await benchDatabase(Number(flag('samples', '200'))))}\n`);
+}
+
 // Long on purpose: the bench's run in order (sizes, children, growth, reload, essays, report),
 // each step a named helper; what stays here is the order and the progress lines.
 async function main(): Promise<void> {
   if (flag('only', '') === 'essays') return onlyEssays();
   if (flag('only', '') === 'file-add') return onlyFileAdd();
   if (flag('only', '') === 'teams') return onlyTeams();
+  if (flag('only', '') === 'db') return onlyDatabase();
   // `archive` is a journal's twenty years: 2,000 essays in 200 files.
   const sizes = flag('sizes', '1,100,1000,archive')
     .split(',')
@@ -386,6 +394,14 @@ async function main(): Promise<void> {
       }
     }
 
+    process.stderr.write('bench: PostgreSQL on the answer path…\n');
+    let database: ReportInput['database'];
+    try {
+      database = await benchDatabase();
+    } catch (error) {
+      database = { failure: error instanceof Error ? error.message : String(error) };
+    }
+
     process.stderr.write('bench: PDF ingestion…\n');
     let pdf: ReportInput['pdf'];
     try {
@@ -434,6 +450,7 @@ async function main(): Promise<void> {
       cold,
       coldLarge,
       load,
+      database,
       pdf,
       reload,
       fileAdd,

@@ -56,6 +56,22 @@ const EnvSchema = z.object({
       .optional(),
   ),
   DISCORD_API_BASE: optionalText.pipe(z.url({ protocol: /^https?$/u }).optional()),
+  // This host's shards (0,1) of DISCORD_SHARD_COUNT: each host of a bot split across several runs some.
+  DISCORD_SHARDS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,5}(\s*,\s*\d{1,5})*$/u, D.shards)
+      .transform((v) => [...new Set(v.split(',').map((n) => Number(n.trim())))].sort((a, b) => a - b))
+      .optional(),
+  ),
+  DISCORD_SHARD_COUNT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d{1,5}$/u, D.shardCount)
+      .transform(Number)
+      .pipe(z.number().int().min(1, D.shardCount))
+      .optional(),
+  ),
 
   SLACK_BOT_TOKEN: optionalText.pipe(z.string().startsWith('xoxb-', D.botToken).optional()),
   SLACK_APP_TOKEN: optionalText.pipe(z.string().startsWith('xapp-', D.appToken).optional()),
@@ -118,6 +134,17 @@ const EnvSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().min(1).max(10000).default(20),
 });
 
+/** The variables that must agree with each other: a host's shards and how many there are in all. */
+const Env = EnvSchema.superRefine((e, ctx) => {
+  // discord.js would count the shards given as all there are (DISCORD_SHARDS=1 as shard 1 of 1, which Discord refuses).
+  if (e.DISCORD_SHARDS && e.DISCORD_SHARD_COUNT === undefined) ctx.addIssue({ code: 'custom', path: ['DISCORD_SHARD_COUNT'], message: D.shardCountNeeded });
+  // zod runs this even when a field failed its own check (then still the raw text): compared only once both parsed.
+  const count = e.DISCORD_SHARD_COUNT;
+  if (Array.isArray(e.DISCORD_SHARDS) && typeof count === 'number' && e.DISCORD_SHARDS.some((s) => s >= count)) {
+    ctx.addIssue({ code: 'custom', path: ['DISCORD_SHARDS'], message: D.shardOutOfRange });
+  }
+});
+
 export interface DiscordConfig {
   token: string;
   /** Where button states too long for a custom_id are kept, shared by restarts and replicas (DATA_DIR/discord-buttons). */
@@ -126,6 +153,10 @@ export interface DiscordConfig {
   guildId: string | undefined;
   /** REST base with version, e.g. `https://discord.com/api/v10`; undefined for discord.js's default. */
   apiBase: string | undefined;
+  /** DISCORD_SHARDS: the shards this process runs; all of `shardCount` when absent. */
+  shards?: number[];
+  /** DISCORD_SHARD_COUNT: the shards across all hosts (Discord routes a server's events by it). */
+  shardCount?: number;
 }
 
 /** Installing to several workspaces through OAuth (HTTP mode): tokens come from the installations. */
@@ -216,6 +247,9 @@ function detailIn(details: Words['operator']['config']['details'], message: stri
   return key ? details[key] : message;
 }
 
+/** 0, 1, …, n − 1. */
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
 /** The slash command a Slack app of this bot declares unless SLACK_COMMAND names another. */
 export const DEFAULT_SLACK_COMMAND = '/yinzheng';
 
@@ -234,7 +268,7 @@ export function loadEnvFile(path = ENV_FILE): void {
 /** Parses the configuration. Every problem names the variable and where to set it. */
 export function parseConfig(env: Record<string, string | undefined>, overrides: { corpusDir?: string } = {}, locale: Locale = 'en'): Config {
   const t = wordsFor(locale).operator.config;
-  const result = EnvSchema.safeParse(env);
+  const result = Env.safeParse(env);
   if (!result.success) {
     // A list variable (LIBRARY_ADMINS) with several bad items is said once.
     const problems = [...new Set(result.error.issues.map((i) => `${String(i.path[0])} ${detailIn(t.details, i.message)}`))];
@@ -254,6 +288,7 @@ export function parseConfig(env: Record<string, string | undefined>, overrides: 
       guildId: e.DISCORD_GUILD_ID,
       apiBase: e.DISCORD_API_BASE,
       stateDir: join(dataDir, 'discord-buttons'),
+      ...(e.DISCORD_SHARD_COUNT !== undefined ? { shardCount: e.DISCORD_SHARD_COUNT, shards: e.DISCORD_SHARDS ?? range(e.DISCORD_SHARD_COUNT) } : {}),
     };
   }
 

@@ -69,7 +69,9 @@ async function startPlatforms(
   // The platform clients are imported only when configured: the console starts faster without them.
   if (config.discord) {
     const { startDiscord } = await import('./discord/bot.js');
-    const discord = await startDiscord(bot, config.discord, logger, { signal }, { desk, role: config.library.role });
+    // With a database, button states are kept there for every replica (and every shard).
+    const keeper = database ? (await import('./db/buttons.js')).databaseButtons(database) : undefined;
+    const discord = await startDiscord(bot, config.discord, logger, { signal }, { desk, role: config.library.role }, keeper);
     running.push({ name: 'discord', stop: () => discord.stop(), fatal: discord.fatal, up: () => discord.gateway() === 'up' });
     logger.info({ platform: 'discord' }, 'connected to Discord');
   }
@@ -155,6 +157,8 @@ async function main(): Promise<number> {
     : undefined;
   const store: LibraryStore = sharedStore ?? createLibraryStore({ dir: config.library.dir, maxBytes: config.library.maxBytes });
   const operator = await openLibrary(corpus, config.cacheDir, config.cacheMaxBytes);
+  // The per-user limit, counted across replicas when they share a database.
+  const sharedRateLimit = database ? (await import('./db/rate-limit.js')).createSharedRateLimiter(database, config.rateLimit, logger) : undefined;
   let served: Bot | undefined;
   const libraries = createTeamLibraries({ operator: () => served?.library() ?? operator, store, logger, ...(parseCache ? { parseCache } : {}) });
   const bot = createBot({
@@ -162,6 +166,7 @@ async function main(): Promise<number> {
     library: operator,
     logger,
     rateLimit: config.rateLimit,
+    ...(sharedRateLimit ? { sharedRateLimit } : {}),
     links,
     warmEssays: live || process.stdin.isTTY === true,
     libraries,

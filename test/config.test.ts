@@ -62,6 +62,25 @@ describe('config', () => {
     );
   });
 
+  test('Discord shards: this host runs DISCORD_SHARDS of DISCORD_SHARD_COUNT, all of them without DISCORD_SHARDS', () => {
+    expect(parseConfig({ ...DISCORD, DISCORD_SHARDS: '1', DISCORD_SHARD_COUNT: '2' }).discord).toMatchObject({ shards: [1], shardCount: 2 });
+    expect(parseConfig({ ...DISCORD, DISCORD_SHARDS: ' 2, 0 ,2', DISCORD_SHARD_COUNT: '4' }).discord).toMatchObject({ shards: [0, 2], shardCount: 4 });
+    expect(parseConfig({ ...DISCORD, DISCORD_SHARD_COUNT: '3' }).discord).toMatchObject({ shards: [0, 1, 2], shardCount: 3 });
+    expect(parseConfig(DISCORD).discord?.shards).toBeUndefined();
+    expect(errorOf({ ...DISCORD, DISCORD_SHARDS: '1' })).toBe(
+      'config: DISCORD_SHARD_COUNT must be set with DISCORD_SHARDS: the number of shards across all hosts. Fix it in .env or the environment (see .env.example).',
+    );
+    expect(errorOf({ ...DISCORD, DISCORD_SHARDS: '0,2', DISCORD_SHARD_COUNT: '2' })).toBe(
+      'config: DISCORD_SHARDS must be below DISCORD_SHARD_COUNT (shards count from 0). Fix it in .env or the environment (see .env.example).',
+    );
+    expect(errorOf({ ...DISCORD, DISCORD_SHARDS: 'first', DISCORD_SHARD_COUNT: '0' })).toBe(
+      'config: DISCORD_SHARDS must be shard numbers separated by commas, such as 0,1; DISCORD_SHARD_COUNT must be the number of shards across all hosts, a whole number from 1. Fix it in .env or the environment (see .env.example).',
+    );
+    expect(errorOf({ ...DISCORD, DISCORD_SHARDS: '3', DISCORD_SHARD_COUNT: '2' }, 'zh-CN')).toBe(
+      'config：DISCORD_SHARDS 必须小于 DISCORD_SHARD_COUNT（分片从 0 开始编号）。请在 .env 或环境变量中修正（见 .env.example）。',
+    );
+  });
+
   test('an operator who asks for Chinese reads the problem in Chinese, the variables named as they are', () => {
     expect(errorOf({ DISCORD_TOKEN: 't' }, 'zh-CN')).toBe('config：Discord 需要 DISCORD_APPLICATION_ID。请在 .env 中设置（见 .env.example）。');
     expect(errorOf({ SLACK_BOT_TOKEN: 'xapp-swapped', SLACK_APP_TOKEN: 'xoxb-swapped' }, 'zh-CN')).toBe(

@@ -5,7 +5,7 @@ import type { Bot, Logger } from '../core/dispatch/bot.js';
 import { type OptionSpec, optionSpecs } from '../core/dispatch/command.js';
 import { UserError } from '../core/dispatch/errors.js';
 import { en } from '../core/words/en.js';
-import { createButtonStore } from './custom-id.js';
+import { type ButtonKeeper, createButtonStore } from './custom-id.js';
 import { FATAL_CLOSES, watchGateway } from './gateway.js';
 import * as autocomplete from './listeners/autocomplete.js';
 import * as buttonListeners from './listeners/buttons.js';
@@ -78,16 +78,21 @@ export async function startDiscord(
   logger: Logger,
   tuning: GatewayTuning = {},
   library?: DiscordLibrary,
+  /** Where button states too long for a custom_id are kept for every replica (the database); config.stateDir otherwise. */
+  buttonKeeper?: ButtonKeeper,
 ): Promise<{ client: Client; stop(): Promise<void>; fatal: Promise<string>; gateway(): 'up' | 'down' }> {
   const client = new Client({
     // No privileged intents: slash commands, buttons and context menus arrive without reading messages.
     intents: [GatewayIntentBits.Guilds],
     rest: restOptions(config),
     allowedMentions: NO_MENTIONS,
+    // This process's share of the gateway (DISCORD_SHARDS of DISCORD_SHARD_COUNT): Discord sends
+    // each shard the events of the servers it owns, (guild_id >> 22) % shardCount, and DMs to shard 0.
+    ...(config.shards ? { shards: config.shards, shardCount: config.shardCount ?? config.shards.length } : {}),
     ...(tuning.identifyAtOnce ? { ws: { buildIdentifyThrottler: () => ({ waitForIdentify: async () => undefined }) } } : {}),
   });
-  const buttons = createButtonStore(undefined, config.stateDir);
-  const responder = createResponder(bot, buttons, trackChannelTypes(client));
+  const buttons = createButtonStore(undefined, buttonKeeper ?? config.stateDir);
+  const responder = createResponder(bot, buttons, trackChannelTypes(client), logger);
   const deps: DiscordDeps = {
     bot,
     logger,
@@ -111,7 +116,7 @@ export async function startDiscord(
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
   await login(client, config, logger, tuning);
   await Promise.race([ready, fatal.then((why) => Promise.reject(new UserError('config', why)))]);
-  logger.info({ user: client.user?.tag, application: config.applicationId }, 'discord: connected');
+  logger.info({ user: client.user?.tag, application: config.applicationId, shards: client.ws.shards.map((s) => s.id) }, 'discord: connected');
 
   return {
     client,

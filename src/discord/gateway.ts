@@ -30,19 +30,21 @@ export function watchGateway(client: Client, logger: Logger): GatewayWatch {
   client.on(Events.ShardError, (error, shard) => logger.error({ err: error, shard }, 'discord: gateway error'));
   client.on(Events.Warn, (message) => logger.warn({ message }, 'discord: warning'));
   let stopping = false;
-  let gatewayUp = false;
+  // The shards of this process that are connected: with DISCORD_SHARDS naming several, the
+  // gateway is up only when every one of them is (a shard down is its servers unanswered).
+  const connected = new Set<number>();
   // While the gateway stays away, discord.js tries again every half second: the log says so
   // once, then once a minute, not 7,200 times an hour.
   let attempts = 0;
   let lastSaid = 0;
-  const up = () => {
-    gatewayUp = true;
+  const up = (shard: number) => {
+    connected.add(shard);
     attempts = 0;
   };
-  client.on(Events.ShardReady, up);
-  client.on(Events.ShardResume, up);
+  client.on(Events.ShardReady, (shard) => up(shard));
+  client.on(Events.ShardResume, (shard) => up(shard));
   client.on(Events.ShardReconnecting, (shard) => {
-    gatewayUp = false;
+    connected.delete(shard);
     attempts++;
     // discord.js reports its own shutdown as a close too.
     if (stopping) return;
@@ -57,14 +59,14 @@ export function watchGateway(client: Client, logger: Logger): GatewayWatch {
     onFatal = resolve;
   });
   client.on(Events.ShardDisconnect, (event, shard) => {
-    gatewayUp = false;
+    connected.delete(shard);
     if (stopping) return;
     logger.error({ shard, code: event.code }, 'discord: gateway closed for good');
     onFatal(`discord: ${FATAL_CLOSES[event.code] ?? en.operator.discord.closedForGood(event.code)}`);
   });
   return {
     fatal,
-    up: () => gatewayUp,
+    up: () => connected.size > 0 && connected.size >= client.ws.shards.size,
     stopping: () => {
       stopping = true;
     },

@@ -1,5 +1,5 @@
 import { type Interaction, MessageFlags, type RepliableInteraction } from 'discord.js';
-import type { Bot, Requester } from '../core/dispatch/bot.js';
+import type { Bot, Logger, Requester } from '../core/dispatch/bot.js';
 import { parseInput } from '../core/dispatch/input.js';
 import { localeFromTag } from '../core/reply/layout.js';
 import type { Locale, Reply, ReplyAction } from '../core/reply/model.js';
@@ -52,7 +52,12 @@ export interface Responder {
  * slow one is deferred before it runs) and which interactions were answered with a deferred
  * update, so one responder serves one client.
  */
-export function createResponder(bot: Bot, buttons: ButtonStore, channelTypeOf: (interactionId: string) => number | undefined = () => undefined): Responder {
+export function createResponder(
+  bot: Bot,
+  buttons: ButtonStore,
+  channelTypeOf: (interactionId: string) => number | undefined = () => undefined,
+  logger?: Logger,
+): Responder {
   /** How long each command took last time (bounded by the registry's commands); a slow one is deferred before it runs. */
   const lastRunMs = new Map<string, number>();
   const deferredUpdates: DeferredUpdates = new WeakSet<Interaction>();
@@ -77,9 +82,11 @@ export function createResponder(bot: Bot, buttons: ButtonStore, channelTypeOf: (
     }
     // A public answer in a server is read by everyone there: its labels follow the server's language.
     const locale = !ephemeral && interaction.guildLocale ? localeFromDiscord(interaction.guildLocale) : localeOf(interaction);
+    const team = teamOf(interaction).key;
+    // Counted against the user's limit across replicas, when they share one (a database round trip).
+    const who = await bot.admit({ platform: 'discord', userId: interaction.user.id, locale, team });
     const age = Date.now() - interaction.createdTimestamp;
     // A team whose library is still being put together is answered once it is ready: deferred first.
-    const team = teamOf(interaction).key;
     const waiting = team !== null && bot.libraryPending(team);
     const deferred = waiting || age + (lastRunMs.get(command) ?? 0) > DEFER_BUDGET_MS;
     const update = how.update === true && interaction.isButton();
@@ -88,9 +95,11 @@ export function createResponder(bot: Bot, buttons: ButtonStore, channelTypeOf: (
     if (deferred && update && interaction.isButton()) {
       await interaction.deferUpdate();
       deferredUpdates.add(interaction);
-    } else if (deferred) await interaction.deferReply({ flags: ephemeral || refused(bot, command, input) ? MessageFlags.Ephemeral : undefined });
+    } else if (deferred)
+      await interaction.deferReply({ flags: ephemeral || (who.admitted ?? 0) > 0 || refused(bot, command, input) ? MessageFlags.Ephemeral : undefined });
     if (waiting && team !== null) await bot.libraryReady(team);
-    const reply = run(command, input, { platform: 'discord', userId: interaction.user.id, locale, team });
+    const reply = run(command, input, who);
+    const made: string[] = [];
     const messages = replyToDiscord(reply, {
       locale,
       ephemeral,
@@ -99,9 +108,10 @@ export function createResponder(bot: Bot, buttons: ButtonStore, channelTypeOf: (
       canShare: room.public,
       ...(how.sharedBy !== undefined ? { sharedBy: how.sharedBy } : {}),
       privateHere: forced && !update,
-      customId: (action) => buttons.customId({ ...action, owner: how.owner, ephemeral } satisfies ButtonState),
+      customId: (action) => remember(made, buttons.customId({ ...action, owner: how.owner, ephemeral } satisfies ButtonState)),
     });
     const shown = capMessages(messages, locale);
+    await keptBeforeSent(interaction, made, { update, ephemeral });
     await send(interaction, shown, { update, error: reply.error !== undefined }, deferredUpdates);
     return shown.length;
   }
@@ -111,19 +121,59 @@ export function createResponder(bot: Bot, buttons: ButtonStore, channelTypeOf: (
     await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const reply = await work();
     const room = roomOf(interaction, channelTypeOf(interaction.id));
+    const made: string[] = [];
     const messages = replyToDiscord(reply, {
       locale,
       ephemeral: true,
       embeds: room.embeds,
       canShare: false,
-      customId: (action) => buttons.customId({ ...action, owner: interaction.user.id, ephemeral: true } satisfies ButtonState),
+      customId: (action) => remember(made, buttons.customId({ ...action, owner: interaction.user.id, ephemeral: true } satisfies ButtonState)),
     });
     const shown = capMessages(messages, locale);
+    await keptBeforeSent(interaction, made, { update: false, ephemeral: true });
     await send(interaction, shown, { update: false, error: reply.error !== undefined }, deferredUpdates);
     return shown.length;
   }
 
+  /**
+   * Waits until the states behind a message's buttons are kept (in the database, every replica
+   * answers them) before the message is sent: a button shown is a button answered. A database
+   * that does not answer within Discord's window gets the interaction deferred first. A state
+   * that could not be kept for good (the write's retries ran out) is said in the log and the
+   * message sent all the same: this replica still answers it from memory.
+   */
+  async function keptBeforeSent(interaction: RepliableInteraction, customIds: string[], how: { update: boolean; ephemeral: boolean }): Promise<void> {
+    if (customIds.length === 0) return;
+    const kept = buttons.settled(customIds).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    if (!interaction.deferred && !interaction.replied) {
+      const leftMs = Math.max(0, DEFER_BUDGET_MS - (Date.now() - interaction.createdTimestamp));
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<'late'>((resolve) => {
+        timer = setTimeout(() => resolve('late'), leftMs);
+      });
+      const first = await Promise.race([kept, late]);
+      clearTimeout(timer);
+      if (first === 'late') {
+        if (how.update && interaction.isButton()) {
+          await interaction.deferUpdate();
+          deferredUpdates.add(interaction);
+        } else await interaction.deferReply({ flags: how.ephemeral ? MessageFlags.Ephemeral : undefined });
+      }
+    }
+    const failed = await kept;
+    if (failed) logger?.warn({ err: failed, interaction: interaction.id }, 'discord: a button state could not be kept; only this replica answers it');
+  }
+
   return { answer, note, later, tellPrivately: (interaction, message) => tellPrivately(interaction, message, deferredUpdates) };
+}
+
+/** Notes a custom_id made for a message, and gives it back. */
+function remember(made: string[], customId: string): string {
+  made.push(customId);
+  return customId;
 }
 
 /** Interactions answered with DEFERRED_UPDATE_MESSAGE: their @original is the message the button is on. */

@@ -146,7 +146,7 @@ export async function startSlack(bot: Bot, config: SlackConfig, logger: Logger, 
       // team's library to be put together (its first request since a start, or after it was
       // let go), so that it never comes from the corpus folder alone.
       if (team !== null && bot.libraryPending(team)) await bot.libraryReady(team);
-      return { platform: 'slack', userId, locale: await locales.of(teamId, userId, client), invocation, team };
+      return bot.admit({ platform: 'slack', userId, locale: await locales.of(teamId, userId, client), invocation, team });
     },
     replierFor: createReplierFor(logger, tuning.now ?? Date.now),
     guard,

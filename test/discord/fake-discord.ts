@@ -60,6 +60,8 @@ export interface FakeDiscordOptions {
    * "Followup Messages"); `advance()` moves it on, so that a test need not wait.
    */
   now?: () => number;
+  /** The shard count GET /gateway/bot recommends (`shards`); 1 unless given. */
+  recommendedShards?: number;
   /**
    * Whether the app has User Install ticked on the Developer Portal (Installation): when not,
    * a global command that asks for integration type 1 is refused, as Discord refuses it.
@@ -181,6 +183,15 @@ interface Tracked {
   original: string | undefined;
   followUps: number;
 }
+/** One shard's gateway connection and session: what a RESUME may pick up again, unless it was invalidated. */
+interface ShardLink {
+  /** [shard_id, num_shards] as the IDENTIFY gave it. */
+  shard: [number, number];
+  socket: WebSocket | undefined;
+  session: { id: string; resumable: boolean; history: GatewayPayload[] } | undefined;
+  sequence: number;
+}
+
 /** Dispatches kept for replay on RESUME; an older sequence cannot be resumed, as on Discord. */
 const REPLAY_MAX = 200;
 const ACKNOWLEDGED_MAX = 5000;
@@ -251,12 +262,11 @@ export class FakeDiscord {
   private readonly wss: WebSocketServer;
   private readonly heartbeatIntervalMs: number;
   private readonly token: string;
-  private socket: WebSocket | undefined;
-  /** The gateway session: what a RESUME may pick up again, unless it was invalidated. */
-  private session: { id: string; resumable: boolean; history: GatewayPayload[] } | undefined;
+  /** Each shard's connection and session, by shard ID: one client per shard, or one client with all. */
+  private readonly links = new Map<number, ShardLink>();
   private sessions = 0;
+  private readonly recommendedShards: number;
   private readonly failures: Failure[] = [];
-  private sequence = 0;
   private nextId = 1;
   /** Every message the app has posted, by ID, as users see it. */
   private readonly messages = new Map<string, Posted>();
@@ -285,6 +295,7 @@ export class FakeDiscord {
     this.token = options.token ?? 'fake-token';
     this.clock = options.now ?? Date.now;
     this.userInstall = options.userInstall ?? true;
+    this.recommendedShards = options.recommendedShards ?? 1;
     this.server = createServer((req, res) => void this.handle(req, res));
     this.wss = new WebSocketServer({
       server: this.server,
@@ -359,42 +370,68 @@ export class FakeDiscord {
 
   // ── gateway ────────────────────────────────────────────────────────────────
 
-  private send(payload: GatewayPayload): void {
-    if (!this.socket) throw new Error('fake-discord: no gateway connection to dispatch on');
-    this.socket.send(JSON.stringify(payload));
+  private send(socket: WebSocket, payload: GatewayPayload): void {
+    socket.send(JSON.stringify(payload));
+  }
+
+  /** A shard's link, which must have identified. */
+  private link(shard: number): ShardLink & { socket: WebSocket } {
+    const link = this.links.get(shard);
+    if (!link?.socket) throw new Error(`fake-discord: no gateway connection for shard ${shard} to dispatch on`);
+    return link as ShardLink & { socket: WebSocket };
   }
 
   /**
-   * Sends a dispatch on the live connection. While the connection is down the dispatch is only
-   * kept in the session's history, as Discord keeps it, to be replayed when the client resumes.
+   * The shard a server's events go to: "shard_id = (guild_id >> 22) % num_shards", and "DMs will
+   * only be sent to shard 0" (topics/gateway.md, Sharding), by each identified shard's own count.
    */
-  private dispatch(t: string, d: unknown): void {
-    if (!this.socket) throw new Error('fake-discord: no gateway connection to dispatch on');
-    const payload: GatewayPayload = { op: 0, t, s: ++this.sequence, d };
-    if (this.session) {
-      this.session.history.push(payload);
-      if (this.session.history.length > REPLAY_MAX) this.session.history.shift();
+  shardOf(guildId: string | undefined): number {
+    if (guildId === undefined) return 0;
+    for (const link of this.links.values()) {
+      const [id, count] = link.shard;
+      if ((BigInt(guildId) >> 22n) % BigInt(count) === BigInt(id)) return id;
     }
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(payload));
+    throw new Error(`fake-discord: no identified shard owns server ${guildId}`);
   }
 
   /**
-   * Drops the gateway connection from Discord's side: without a close frame (the client sees
-   * 1006, as when a network path dies) or with `code` (4000 "unknown error" is resumable).
+   * Sends a dispatch on a shard's live connection. While the connection is down the dispatch is
+   * only kept in the session's history, as Discord keeps it, to be replayed when the client resumes.
    */
-  dropGateway(code?: number): void {
-    if (!this.socket) throw new Error('fake-discord: no gateway connection to drop');
-    if (code === undefined) this.socket.terminate();
-    else this.socket.close(code, 'fake-discord: dropped');
+  private dispatch(t: string, d: unknown, shard = 0): void {
+    const link = this.link(shard);
+    const payload: GatewayPayload = { op: 0, t, s: ++link.sequence, d };
+    if (link.session) {
+      link.session.history.push(payload);
+      if (link.session.history.length > REPLAY_MAX) link.session.history.shift();
+    }
+    if (link.socket.readyState === WebSocket.OPEN) link.socket.send(JSON.stringify(payload));
+  }
+
+  /** An interaction, to the shard that owns its server (DMs to shard 0). */
+  private dispatchInteraction(payload: object): void {
+    const guildId = (payload as { guild_id?: unknown }).guild_id;
+    this.dispatch('INTERACTION_CREATE', payload, this.shardOf(typeof guildId === 'string' ? guildId : undefined));
   }
 
   /**
-   * Ends the session: a RESUME is answered with INVALID_SESSION (op 9, not resumable), and when
-   * connected the client is told so at once, as Discord does. Either way it must IDENTIFY again.
+   * Drops a shard's gateway connection from Discord's side: without a close frame (the client
+   * sees 1006, as when a network path dies) or with `code` (4000 "unknown error" is resumable).
    */
-  invalidateSession(): void {
-    if (this.session) this.session.resumable = false;
-    if (this.socket?.readyState === WebSocket.OPEN) this.send({ op: 9, d: false });
+  dropGateway(code?: number, shard = 0): void {
+    const { socket } = this.link(shard);
+    if (code === undefined) socket.terminate();
+    else socket.close(code, 'fake-discord: dropped');
+  }
+
+  /**
+   * Ends a shard's session: a RESUME is answered with INVALID_SESSION (op 9, not resumable), and
+   * when connected the client is told so at once, as Discord does. Either way it must IDENTIFY again.
+   */
+  invalidateSession(shard = 0): void {
+    const link = this.links.get(shard);
+    if (link?.session) link.session.resumable = false;
+    if (link?.socket?.readyState === WebSocket.OPEN) this.send(link.socket, { op: 9, d: false });
   }
 
   /**
@@ -415,6 +452,24 @@ export class FakeDiscord {
   }
 
   private readonly holds: Array<{ match: (request: { method: string; route: string }) => boolean; arrive: () => void; released: Promise<void> }> = [];
+
+  /** Shards whose RESUMEs wait unanswered (see `holdShard`), with what to do once released. */
+  private readonly heldShards = new Map<number, Array<() => void>>();
+
+  /**
+   * Leaves a shard's RESUMEs unanswered until `release()`, as a Discord node slow to take one
+   * shard back while the others are served.
+   */
+  holdShard(shard: number): { release(): void } {
+    this.heldShards.set(shard, []);
+    return {
+      release: () => {
+        const waiting = this.heldShards.get(shard) ?? [];
+        this.heldShards.delete(shard);
+        for (const resume of waiting) resume();
+      },
+    };
+  }
 
   /** Refuses the next matching request(s) with `status`: an outage (5xx) or a rate limit (429). */
   failNext(failure: Failure): void {
@@ -461,40 +516,63 @@ export class FakeDiscord {
     return [...this.messages.values()].filter((m) => m.token === interaction.token || m.raw.id === tracked?.original).map(toStored);
   }
 
-  private resume(d: { session_id?: string; seq?: number }): void {
-    const session = this.session;
-    const oldest = session?.history[0]?.s ?? this.sequence + 1;
-    const seq = d.seq ?? 0;
-    if (!session?.resumable || session.id !== d.session_id || seq + 1 < oldest) {
-      this.send({ op: 9, d: false });
+  /** A RESUME picks up the shard whose session it names, on the new connection. */
+  private resume(socket: WebSocket, d: { session_id?: string; seq?: number }): void {
+    const link = [...this.links.values()].find((l) => l.session?.id === d.session_id);
+    const held = link ? this.heldShards.get(link.shard[0]) : undefined;
+    if (held) {
+      held.push(() => this.resume(socket, d));
       return;
     }
-    for (const missed of session.history) if ((missed.s ?? 0) > seq) this.send(missed);
-    this.dispatch('RESUMED', {});
+    const session = link?.session;
+    const oldest = session?.history[0]?.s ?? (link?.sequence ?? 0) + 1;
+    const seq = d.seq ?? 0;
+    if (!link || !session?.resumable || seq + 1 < oldest) {
+      this.send(socket, { op: 9, d: false });
+      return;
+    }
+    link.socket = socket;
+    for (const missed of session.history) if ((missed.s ?? 0) > seq) this.send(socket, missed);
+    this.dispatch('RESUMED', {}, link.shard[0]);
+  }
+
+  /**
+   * An IDENTIFY starts a shard's session: `shard` is [shard_id, num_shards], [0, 1] when absent.
+   * A shard ID not below the count is closed with 4010 "Invalid shard" (topics/opcodes-and-status-codes.md).
+   */
+  private identify(socket: WebSocket, d: { shard?: [number, number] }): void {
+    const shard = d.shard ?? [0, 1];
+    const [id, count] = shard;
+    if (!Number.isInteger(id) || !Number.isInteger(count) || id < 0 || count < 1 || id >= count) {
+      socket.close(4010, 'Invalid shard.');
+      return;
+    }
+    // A new session starts its sequence over and cannot pick up the old one's events.
+    const link: ShardLink = { shard, socket, session: { id: `fake-session-${++this.sessions}`, resumable: true, history: [] }, sequence: 0 };
+    this.links.set(id, link);
+    this.dispatch(
+      'READY',
+      {
+        v: 10,
+        user: { id: this.botUser.id, username: this.botUser.username, discriminator: '0', global_name: null, avatar: null, bot: true, flags: 0 },
+        guilds: [],
+        session_id: link.session?.id,
+        resume_gateway_url: this.gatewayUrl,
+        shard,
+        application: { id: this.applicationId, flags: 0 },
+      },
+      id,
+    );
   }
 
   private onGateway(socket: WebSocket): void {
-    this.socket = socket;
     socket.on('close', (code) => this.gatewayCloses.push(code));
     socket.on('message', (data) => {
       const payload = JSON.parse(String(data)) as GatewayPayload;
       this.gatewayPayloads.push(payload);
-      if (payload.op === 1) this.send({ op: 11, d: null });
-      if (payload.op === 6) this.resume(payload.d as { session_id?: string; seq?: number });
-      if (payload.op === 2) {
-        // A new session starts its sequence over and cannot pick up the old one's events.
-        this.session = { id: `fake-session-${++this.sessions}`, resumable: true, history: [] };
-        this.sequence = 0;
-        this.dispatch('READY', {
-          v: 10,
-          user: { id: this.botUser.id, username: this.botUser.username, discriminator: '0', global_name: null, avatar: null, bot: true, flags: 0 },
-          guilds: [],
-          session_id: this.session.id,
-          resume_gateway_url: this.gatewayUrl,
-          shard: [0, 1],
-          application: { id: this.applicationId, flags: 0 },
-        });
-      }
+      if (payload.op === 1) this.send(socket, { op: 11, d: null });
+      if (payload.op === 6) this.resume(socket, payload.d as { session_id?: string; seq?: number });
+      if (payload.op === 2) this.identify(socket, payload.d as { shard?: [number, number] });
     });
     socket.send(JSON.stringify({ op: 10, d: { heartbeat_interval: this.heartbeatIntervalMs } }));
   }
@@ -622,7 +700,7 @@ export class FakeDiscord {
       },
     };
     if (input.expired) this.expired.add(payload.id);
-    this.dispatch('INTERACTION_CREATE', payload);
+    this.dispatchInteraction(payload);
     return { id: payload.id, token: payload.token };
   }
 
@@ -654,7 +732,7 @@ export class FakeDiscord {
         options: input.subcommand ? [{ name: input.subcommand, type: 1, options }] : options,
       },
     };
-    this.dispatch('INTERACTION_CREATE', payload);
+    this.dispatchInteraction(payload);
     return { id: payload.id, token: payload.token };
   }
 
@@ -679,7 +757,7 @@ export class FakeDiscord {
     const on = typeof input.message.id === 'string' ? input.message.id : undefined;
     const tracked = this.interactions.get(payload.token);
     if (tracked && on && this.messages.has(on)) tracked.original = on;
-    this.dispatch('INTERACTION_CREATE', payload);
+    this.dispatchInteraction(payload);
     return { id: payload.id, token: payload.token };
   }
 
@@ -716,7 +794,7 @@ export class FakeDiscord {
         },
       },
     };
-    this.dispatch('INTERACTION_CREATE', payload);
+    this.dispatchInteraction(payload);
     return { id: payload.id, token: payload.token };
   }
 
@@ -817,7 +895,11 @@ export class FakeDiscord {
       if (!authorized) return { status: 401, body: { message: '401: Unauthorized', code: 0 } };
       return {
         status: 200,
-        body: { url: this.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 } },
+        body: {
+          url: this.gatewayUrl,
+          shards: this.recommendedShards,
+          session_start_limit: { total: 1000, remaining: 999, reset_after: 0, max_concurrency: 1 },
+        },
       };
     }
     if (method === 'POST' && /^\/interactions\/\d+\/[^/]+\/callback$/u.test(route)) return this.callbackRoute(route, body);

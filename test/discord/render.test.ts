@@ -382,16 +382,16 @@ describe('custom_id state', () => {
     expect(decodeState('something else')).toBeNull();
   });
 
-  it('keeps a state too long for a custom_id in a bounded cache, and reports it expired once evicted', () => {
+  it('keeps a state too long for a custom_id in a bounded cache, and reports it expired once evicted', async () => {
     const store = createButtonStore(1);
     const long = { ...state, input: { text: '人工智能'.repeat(40) } };
     const id = store.customId(long);
     expect(id).toMatch(/^y1#[\w-]{22}$/u);
-    expect(store.resolve(id)).toEqual({ state: long });
+    expect(await store.resolve(id)).toEqual({ state: long });
     store.customId({ ...long, input: { text: '治理'.repeat(60) } });
-    expect(store.resolve(id)).toEqual({ expired: true });
-    expect(store.resolve(encodeState(state))).toEqual({ state: decodeState(encodeState(state)) });
-    expect(store.resolve('nonsense')).toEqual({ unknown: true });
+    expect(await store.resolve(id)).toEqual({ expired: true });
+    expect(await store.resolve(encodeState(state))).toEqual({ state: decodeState(encodeState(state)) });
+    expect(await store.resolve('nonsense')).toEqual({ unknown: true });
   });
 });
 

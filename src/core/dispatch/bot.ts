@@ -6,7 +6,7 @@ import { wordsFor } from '../words/index.js';
 import type { Command, CommandContext } from './command.js';
 import { isUserError } from './errors.js';
 import { parseCommandLine, parseInput } from './input.js';
-import { createRateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { createRateLimiter, type RateLimitOptions, type SharedRateLimiter } from './rate-limit.js';
 
 /** Where a request came from, for logs and per-user limits. Never holds tokens. */
 export interface Requester {
@@ -21,6 +21,11 @@ export interface Requester {
    * the CLI) for the operator's corpus alone.
    */
   team?: string | null;
+  /**
+   * Already counted by the shared limiter (`Bot.admit`): 0 to run, otherwise the seconds to wait.
+   * Absent, the command is counted by this process's own limiter.
+   */
+  admitted?: number;
 }
 
 /** One answered request, as an operator's counters take it (`BotOptions.observe`). */
@@ -78,6 +83,12 @@ export interface Bot {
   libraryPending(team: string): boolean;
   /** Swaps in a new corpus and index at once. */
   replaceLibrary(next: Library): void;
+  /**
+   * Counts a chat request against the limit every replica shares, when there is one (DATABASE_URL):
+   * the requester comes back with `admitted` set. Without one it comes back as it was, and `run`
+   * counts it in this process. Never rejects.
+   */
+  admit(who: Requester): Promise<Requester>;
   /** Runs a command on raw option values (from a slash command or the CLI). Never throws. */
   run(name: string, raw: Record<string, unknown>, who: Requester): Reply;
   /** Runs a typed command line such as `quote 智能鸿沟 author:张三`. Never throws. */
@@ -95,6 +106,8 @@ export interface BotOptions {
   logger: Logger;
   /** Per-user limit on chat platforms; the console and CLI have one user and no limit. */
   rateLimit?: RateLimitOptions;
+  /** The same limit counted across replicas (src/db/rate-limit.ts); asked by `admit`. */
+  sharedRateLimit?: SharedRateLimiter;
   /** The passage reader, when the bot serves one at PUBLIC_URL: replies then link to it. */
   links?: ReaderLinks;
   /**
@@ -108,6 +121,10 @@ export interface BotOptions {
   /** Told of each request once it is answered (the operator's metrics); never of what was typed. */
   observe?: (event: RequestEvent) => void;
 }
+
+/** Only chat platforms are limited: the console and the CLI have one user. */
+const limited = (who: Requester) => who.platform === 'discord' || who.platform === 'slack';
+const limitKey = (who: Requester) => `${who.platform}:${who.userId}`;
 
 // Long on purpose: a factory whose length is the Bot's methods and `execute`, which share the
 // served library, the rate limiter and the logger.
@@ -126,7 +143,7 @@ export function createBot(options: BotOptions): Bot {
     const started = performance.now();
     const current = libraryFor(who.team);
     const command = commands.get(name);
-    const wait = limiter && (who.platform === 'discord' || who.platform === 'slack') ? limiter.take(`${who.platform}:${who.userId}`) : 0;
+    const wait = who.admitted ?? (limiter && limited(who) ? limiter.take(limitKey(who)) : 0);
     const words = wordsFor(who.locale).errors;
     let reply: Reply;
     if (wait > 0) {
@@ -175,6 +192,10 @@ export function createBot(options: BotOptions): Bot {
 
   return {
     commands,
+    async admit(who) {
+      if (!options.sharedRateLimit || !limited(who)) return who;
+      return { ...who, admitted: await options.sharedRateLimit.take(limitKey(who)) };
+    },
     library: () => library,
     libraryFor,
     libraryChanged(team) {

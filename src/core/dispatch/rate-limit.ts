@@ -8,6 +8,16 @@ export interface RateLimiter {
   take(key: string): number;
 }
 
+/**
+ * A limiter whose counts live outside this process (PostgreSQL, src/db/rate-limit.ts), so that
+ * replicas count one user's requests together. Asynchronous, so it is asked before a command
+ * runs (`Bot.admit`), never inside it.
+ */
+export interface SharedRateLimiter {
+  /** Takes a token; resolves with 0 when allowed, otherwise the seconds until one is available. */
+  take(key: string): Promise<number>;
+}
+
 export interface RateLimitOptions {
   burst: number;
   perMinute: number;

@@ -33,6 +33,8 @@ export const en = {
   /** The Discord adapter's own notices. */
   discord: {
     expired: 'This button has expired. Run the command again for fresh results.',
+    /** The button's state is kept in a database that cannot be reached just now. */
+    unreachable: 'This button cannot be answered just now. Try it again in a minute, or run the command again.',
     notYours: (command: string) => `Only the person who ran /${command} can page its results. Run /${command} yourself to search.`,
     noText: 'That message has no text to look up.',
     privateHere: 'Only you can see this: the bot may not post in this channel.',
@@ -321,6 +323,10 @@ With none, it opens a local console on the corpus (also fed by a pipe).`,
         libraryAdmins: 'must be Slack user IDs (U… or W…) separated by commas',
         databaseUrl: 'must be a postgres:// or postgresql:// URL',
         stateKey: 'must be 32 random bytes in base64 (make one with: openssl rand -base64 32)',
+        shards: 'must be shard numbers separated by commas, such as 0,1',
+        shardCount: 'must be the number of shards across all hosts, a whole number from 1',
+        shardCountNeeded: 'must be set with DISCORD_SHARDS: the number of shards across all hosts',
+        shardOutOfRange: 'must be below DISCORD_SHARD_COUNT (shards count from 0)',
       },
     },
     /** What corpus:check says a file yields: per file its counts, per essay the parts the parser recognised. */

@@ -23,6 +23,7 @@ export const zhCN = {
   },
   discord: {
     expired: '此按钮已过期。请重新运行命令以获取结果。',
+    unreachable: '此按钮暂时无法响应。请过一分钟再试，或重新运行命令。',
     notYours: (command: string) => `只有运行 /${command} 的人才能翻页。请自己运行 /${command} 搜索。`,
     noText: '该消息没有可查找的文字。',
     privateHere: '仅你可见：机器人无权在此频道发言。',
@@ -277,6 +278,10 @@ SLACK_APP_TOKEN 或 SLACK_SIGNING_SECRET，机器人即在这些平台上线。
         libraryAdmins: '必须是以逗号分隔的 Slack 用户 ID（U… 或 W…）',
         databaseUrl: '必须是 postgres:// 或 postgresql:// 开头的网址',
         stateKey: '必须是 base64 编码的 32 个随机字节（可用 openssl rand -base64 32 生成）',
+        shards: '必须是以逗号分隔的分片编号，如 0,1',
+        shardCount: '必须是所有主机上分片的总数，至少为 1 的整数',
+        shardCountNeeded: '设置 DISCORD_SHARDS 时必须一并设置：所有主机上分片的总数',
+        shardOutOfRange: '必须小于 DISCORD_SHARD_COUNT（分片从 0 开始编号）',
       },
     },
     report: {

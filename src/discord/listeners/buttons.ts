@@ -10,7 +10,11 @@ export function register(router: InteractionRouter, deps: DiscordDeps): void {
     async (interaction) => {
       const { answer, note } = deps.responder;
       const notes = wordsFor(localeOf(interaction)).discord;
-      const resolved = deps.buttons.resolve(interaction.customId);
+      const resolved = await deps.buttons.resolve(interaction.customId);
+      if ('unreachable' in resolved) {
+        deps.logger.warn({ interaction: interaction.id }, 'discord: a button state cannot be read; the database is unreachable');
+        return note(interaction, notes.unreachable);
+      }
       if (!('state' in resolved)) return note(interaction, notes.expired);
       const { state } = resolved;
       const isOwner = interaction.user.id === state.owner;

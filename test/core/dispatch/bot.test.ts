@@ -91,6 +91,38 @@ describe('the bot', () => {
     expect(bot.runLine('/essays', { ...discordUser, userId: '43' }).error).toBeUndefined();
     for (let i = 0; i < 5; i++) expect(bot.runLine('/essays', requester('en', 'console', 'console')).error).toBeUndefined();
   });
+
+  test('a limit shared by replicas is asked by admit, before the run, for chat platforms only', async () => {
+    // Stands in for the database's counts: what each key is told, in turn.
+    const asked: string[] = [];
+    const answers = [0, 7];
+    const sharedRateLimit = {
+      take: async (key: string) => {
+        asked.push(key);
+        return answers.shift() ?? 0;
+      },
+    };
+    const bot = createBot({ commands: registry, library, logger: captureLogs().logger, rateLimit: { burst: 1, perMinute: 1 }, sharedRateLimit });
+    const first = await bot.admit(discordUser);
+    expect(first).toEqual({ ...discordUser, admitted: 0 });
+    // The shared count decides: this process's own bucket (a burst of 1) is not spent as well.
+    expect([bot.runLine('/essays', first).error, bot.runLine('/essays', first).error]).toEqual([undefined, undefined]);
+    const second = await bot.admit(requester('en', 'slack', 'U1'));
+    expect(bot.runLine('/essays', second).error).toEqual({
+      code: 'rate_limited',
+      message: 'You are asking faster than the bot answers everyone fairly. Please try again in 7 s.',
+    });
+    const console = requester('en', 'console', 'console');
+    expect(await bot.admit(console)).toBe(console);
+    expect(asked).toEqual(['discord:42', 'slack:U1']);
+  });
+
+  test('without a shared limit, admit changes nothing and run counts in this process', async () => {
+    const bot = createBot({ commands: registry, library, logger: captureLogs().logger, rateLimit: { burst: 1, perMinute: 1 } });
+    const who = requester('en', 'discord', '44');
+    expect(await bot.admit(who)).toBe(who);
+    expect([bot.runLine('/essays', who).error?.code, bot.runLine('/essays', who).error?.code]).toEqual([undefined, 'rate_limited']);
+  });
 });
 
 describe('errors in the requester’s language', () => {

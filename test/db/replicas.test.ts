@@ -191,4 +191,35 @@ describe('two npm start replicas sharing only PostgreSQL', () => {
     expect(await untilServed(one, '深海资源共治', SERVED_WITHIN_MS)).toBeLessThan(SERVED_WITHIN_MS);
     for (const r of [one, two]) expect(r.child.exitCode).toBeNull();
   }, 120_000);
+
+  it('a database it cannot reach at start: one line naming DATABASE_URL and what failed, exit code 1, no password', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['dist/src/main.js'], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SECRET,
+        SLACK_API_URL: fake.apiUrl,
+        PORT: String(await freePort()),
+        DATABASE_URL: `postgres://yinzheng:hunter2-secret@127.0.0.1:${port}/nowhere`,
+        DATA_DIR: await folder('yz-unreachable-data-'),
+        LOG_LEVEL: 'silent',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const [code] = (await once(child, 'close')) as [number | null];
+    expect(code).toBe(1);
+    const lines = stderr.split('\n').filter((l) => l.trim() !== '');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^DATABASE_URL: /u);
+    expect(lines[0]).toContain(`127.0.0.1:${port}/nowhere`);
+    expect(lines[0]).toContain('ECONNREFUSED');
+    expect(stderr).not.toContain('hunter2-secret');
+    expect(stderr).not.toMatch(/\n\s+at /u);
+  });
 });

@@ -354,8 +354,8 @@ export function teamTarget(t: TeamMemoryFigures | Failure): string[] {
   const share = perTeam / t.operatorIndexMb;
   const essays = t.essayIndexMb.reduce((a, b) => a + b, 0) / t.teams;
   return [
-    `${what} (${t.teams} teams of one small file each, live heap and buffers after a full collection; each team's essay index, built when it first asks for essays, apart)`,
-    `${share.toFixed(3)}× (${perTeam.toFixed(2)} MB vs ${t.operatorIndexMb.toFixed(1)} MB; essay index ${essays.toFixed(1)} MB more)`,
+    `${what} (${t.teams} teams of one small file each, live heap and buffers after a full collection; each team's own essay index, built when it first asks for essays over the operator's shared one, apart)`,
+    `${share.toFixed(3)}× (${perTeam.toFixed(2)} MB vs ${t.operatorIndexMb.toFixed(1)} MB; essay index ${essays.toFixed(2)} MB more)`,
     `≤ ${TEAM_SHARE_MAX}×`,
     mark(share <= TEAM_SHARE_MAX),
   ];

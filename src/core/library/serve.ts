@@ -44,9 +44,9 @@ interface Loaded {
 }
 
 // A loaded team's passage index is its own files' part after the operator's, which it shares
-// (openAfter): a tenth of a MB beyond its files at 1000× (bench/teams.ts). Its essay index, built
-// when it first asks for essays, is over all its essays, the operator's too: 8 MB at 1000×, 15 MB
-// on the 2,000-essay archive. That, and a team's own files (up to its quota), is what this bounds.
+// (openAfter): a tenth of a MB beyond its files at 1000× (bench/teams.ts); its essay index is the
+// operator's and a small one of its own essays (essayIndexAfter), 0.08 MB more. A team's own
+// files (up to its quota) are what this bounds.
 const MAX_LOADED = 8;
 
 // Long on purpose: a factory whose length is the seam's methods (for, changed, pending, preload,

@@ -1,6 +1,6 @@
 import { type Corpus, type CorpusFile, type Essay, essaysOf, type Paragraph, type Section } from '../corpus/model.js';
 import { latinKey, nameKeys, pinyinLabel } from '../corpus/names.js';
-import { createEssayIndex, createEssayIndexInSlices, type EssayIndex, SLICE_MS } from './essay-index.js';
+import { createEssayIndex, createEssayIndexInSlices, type EssayIndex, essayIndexAfter, SLICE_MS } from './essay-index.js';
 import { type Folded, fold, foldText, occurrences, sourceSpan } from './fold.js';
 import { openPostings, type Postings, type PostingsArrays, type RunWords, type Scored } from './postings.js';
 import { type AuthorEntry, type Choice, type CorpusIndex, essaysMatching, type PassageHit, type SearchFilters, type SearchOptions } from './search.js';
@@ -295,7 +295,7 @@ export async function openAfter(base: CorpusIndex, corpus: Corpus, segments: rea
   const last = b.parts[b.parts.length - 1] as Part;
   const at = { unit0: last.unit0 + last.units.paragraph.length, doc0: last.doc0 + docCountOf(last.arrays), essay0: last.essay0 + last.units.essays };
   const part = partOf(arrays, units, at, startsOf(p.slices));
-  return assemble(corpus, 'chinese', [...b.parts, part], [...b.postings.segments, ...p.postings], null, b.postings);
+  return assemble(corpus, 'chinese', [...b.parts, part], [...b.postings.segments, ...p.postings], null, b);
 }
 
 /**
@@ -452,6 +452,8 @@ interface IndexData {
   authorRecords: AuthorRecord[] | null;
   /** The essay index (essay-index.ts), of this corpus only: a reload makes a new index, and a new one of these. */
   essayIndex: EssayIndex | null;
+  /** The index this one was opened after (`openAfter`): its essay index is shared, not built again. */
+  after: IndexData | null;
   /**
    * Folds of the paragraphs whose matches were read lately. Bounded: a large corpus read
    * query after query would otherwise keep a fold of every paragraph it ever showed.
@@ -540,12 +542,13 @@ function assemble(
   parts: readonly Part[],
   segments: readonly PostingsArrays[] | null,
   engine: TermEngine | null = null,
-  base?: Postings,
+  after?: IndexData,
 ): CorpusIndex {
   const essays = essaysOf(corpus);
-  const postings = segments === null ? null : openPostings(segments, base);
+  const postings = segments === null ? null : openPostings(segments, after?.postings ?? undefined);
   const d: IndexData = {
     kind,
+    after: after ?? null,
     essays,
     parts,
     postings,
@@ -622,8 +625,7 @@ function foldedOf(d: IndexData, p: Paragraph, kind: 'plain' | 'compact'): Folded
 
 function findAuthors(d: IndexData, name: string): AuthorEntry[] {
   const q = compactOf(foldText(name));
-  d.authorRecords ??= collectAuthors(d.essays);
-  const authors = d.authorRecords;
+  const authors = authorsOf(d);
   if (q === '') return authors.map((a) => a.entry);
   if (/\p{Script=Han}/u.test(q)) return authors.filter((a) => a.folded.includes(q) || q.includes(a.folded)).map((a) => a.entry);
   const key = latinKey(name);
@@ -654,17 +656,66 @@ function essaysFor(d: IndexData, index: CorpusIndex, filters: SearchFilters): Se
  * second of a cold start). It belongs to this index, so a reload rebuilds it with the corpus.
  */
 function essayIndexOf(d: IndexData): EssayIndex {
-  d.authorRecords ??= collectAuthors(d.essays);
-  d.essayIndex ??= createEssayIndex(
-    d.essays,
-    d.authorRecords.map((a) => a.entry),
-  );
+  const authors = authorsOf(d);
+  d.essayIndex ??= d.after
+    ? teamEssayIndex(d, d.after)
+    : createEssayIndex(
+        d.essays,
+        authors.map((a) => a.entry),
+      );
   return d.essayIndex;
+}
+
+/** The corpus's authors, worked out on first use; an index opened after another reuses the other's. */
+function authorsOf(d: IndexData): AuthorRecord[] {
+  d.authorRecords ??= d.after ? authorsAfter(authorsOf(d.after), collectAuthors(d.essays.slice(d.after.essays.length))) : collectAuthors(d.essays);
+  return d.authorRecords;
+}
+
+/**
+ * The authors of a corpus whose first essays are another's: that one's records, the same
+ * objects, but for an author of both parts (one record with the essays of both, as
+ * collectAuthors over all the essays would make it), then the new authors.
+ */
+function authorsAfter(before: readonly AuthorRecord[], own: readonly AuthorRecord[]): AuthorRecord[] {
+  const added = new Map(own.map((r) => [r.folded, r]));
+  const merged = before.map((r) => {
+    const also = added.get(r.folded);
+    if (!also) return r;
+    added.delete(r.folded);
+    return { ...r, entry: { ...r.entry, affiliation: r.entry.affiliation ?? also.entry.affiliation, essays: [...r.entry.essays, ...also.entry.essays] } };
+  });
+  return [...merged, ...added.values()];
+}
+
+/**
+ * The essay index of an index opened after another (a team's after the operator's): the
+ * other's, shared, and one of this index's own essays (essayIndexAfter).
+ */
+function teamEssayIndex(d: IndexData, after: IndexData): EssayIndex {
+  const shared = essayIndexOf(after);
+  const own = d.essays.slice(after.essays.length);
+  const records = authorsOf(d);
+  // Authors are one by their folded name (authorSteps), in either part.
+  const byName = new Map(records.map((r, i) => [r.folded, { entry: r.entry, rank: i }]));
+  const of = (a: AuthorEntry) => byName.get(compactOf(foldText(a.name)));
+  const mine = collectAuthors(own).map((r) => r.entry);
+  return essayIndexAfter(shared, own, mine, {
+    essay: (e) => d.essayNumber.get(e) ?? Number.MAX_SAFE_INTEGER,
+    author: (a) => of(a)?.entry,
+    authorRank: (a) => of(a)?.rank ?? Number.MAX_SAFE_INTEGER,
+  });
 }
 
 /** The essay index built in slices, unless a query built it first; the one built first is kept. */
 async function warmEssays(d: IndexData): Promise<void> {
   if (d.essayIndex) return;
+  // A team's: the operator's shared one (usually warm already), then its own few essays at once.
+  if (d.after) {
+    await warmEssays(d.after);
+    essayIndexOf(d);
+    return;
+  }
   if (!d.authorRecords) {
     // The authors first, in slices too: on the archive they hold the loop 40-70 ms at once.
     const records = await runStepsInTurns(authorSteps(d.essays), SLICE_MS);

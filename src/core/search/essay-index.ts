@@ -56,6 +56,20 @@ const PREFIX_MIN = 2;
 const HAN = /\p{Script=Han}/u;
 const HAN_ONLY = /^\p{Script=Han}+$/u;
 
+/** What a part after this one scores with: its documents' count and its fields' mean lengths. */
+interface EssayStats {
+  count: number;
+  average: number[];
+}
+
+/** Each essay index's stats, for a part built after it (essayIndexAfter). */
+const statsOf = new WeakMap<EssayIndex, EssayStats>();
+
+function withStats(index: EssayIndex, plain: AsPlainObject): EssayIndex {
+  statsOf.set(index, { count: plain.documentCount, average: [...plain.averageFieldLength] });
+  return index;
+}
+
 export interface EssayIndex {
   /** Essays ranked for `query`, best first, ties in corpus order; [] for a query without words. */
   essays(query: string, limit?: number): EssayHit[];
@@ -140,7 +154,9 @@ function essayIndexOver(ms: MiniSearch<Doc>, essays: readonly Essay[], authors: 
  * index works them out once; they are only read here).
  */
 export function createEssayIndex(essays: readonly Essay[], authors: readonly AuthorEntry[]): EssayIndex {
-  return essayIndexOver(essayMiniSearch(essays, authors, 'load'), essays, authors);
+  const { options, steps } = essayBuild(essays, authors);
+  const plain = runSteps(steps);
+  return withStats(essayIndexOver(MiniSearch.loadJS<Doc>(plain, options), essays, authors), plain);
 }
 
 /** How long a slice of an essay index (or the authors) built in the background holds the event loop, ms. */
@@ -156,7 +172,43 @@ export async function createEssayIndexInSlices(essays: readonly Essay[], authors
   const { options, steps } = essayBuild(essays, authors);
   const plain = await runStepsInTurns(steps, SLICE_MS);
   // loadJSAsync yields every thousand terms (MiniSearch 7.2's own loader, the same index as loadJS).
-  return essayIndexOver(await MiniSearch.loadJSAsync<Doc>(plain, options), essays, authors);
+  return withStats(essayIndexOver(await MiniSearch.loadJSAsync<Doc>(plain, options), essays, authors), plain);
+}
+
+/**
+ * A team's essay index: the operator's, shared as it is (never built again for a team), and a
+ * small one of the team's own essays and their authors, scored with the document count and
+ * mean field lengths of both, so that the two rank alike; the hits are merged by score. An
+ * author in both is one hit (`authorOf` gives the entry of the team's whole corpus).
+ * `rank` breaks ties in corpus order.
+ */
+export function essayIndexAfter(
+  base: EssayIndex,
+  essays: readonly Essay[],
+  authors: readonly AuthorEntry[],
+  rank: { essay(e: Essay): number; author(a: AuthorEntry): AuthorEntry | undefined; authorRank(a: AuthorEntry): number },
+): EssayIndex {
+  const prior = statsOf.get(base);
+  if (!prior) throw new Error('essayIndexAfter: a base index this module did not build');
+  const { options, steps } = essayBuild(essays, authors, prior);
+  const own = essayIndexOver(MiniSearch.loadJS<Doc>(runSteps(steps), options), essays, authors);
+  return {
+    essays(query, limit) {
+      const hits = [...base.essays(query, limit), ...own.essays(query, limit)];
+      return hits.sort((a, b) => b.score - a.score || rank.essay(a.essay) - rank.essay(b.essay)).slice(0, limit);
+    },
+    authors(query, limit) {
+      const best = new Map<AuthorEntry, number>();
+      for (const hit of [...base.authors(query, limit), ...own.authors(query, limit)]) {
+        const author = rank.author(hit.author) ?? hit.author;
+        best.set(author, Math.max(best.get(author) ?? Number.NEGATIVE_INFINITY, hit.score));
+      }
+      return [...best]
+        .map(([author, score]) => ({ author, score }))
+        .sort((a, b) => b.score - a.score || rank.authorRank(a.author) - rank.authorRank(b.author))
+        .slice(0, limit);
+    },
+  };
 }
 
 /**
@@ -181,6 +233,7 @@ export function essayMiniSearch(essays: readonly Essay[], authors: readonly Auth
 function essayBuild(
   essays: readonly Essay[],
   authors: readonly AuthorEntry[],
+  prior?: EssayStats,
 ): { options: Options<Doc>; count: number; steps: Generator<void, AsPlainObject, void> } {
   const essayCount = essays.length;
   // Bounded by the tokenizer (RUN_CACHE_MAX), and dropped with the build.
@@ -210,7 +263,7 @@ function essayBuild(
   };
   const count = essayCount + authors.length;
   function* steps(): Generator<void, AsPlainObject, void> {
-    const plain = yield* serialised(count, (id, field) => essayTerms(fieldOf(id, field), runs));
+    const plain = yield* serialised(count, (id, field) => essayTerms(fieldOf(id, field), runs), prior);
     // The cut runs served the build; the index keeps only its terms.
     runs.clear();
     return plain;
@@ -223,7 +276,7 @@ function essayBuild(
  * with their frequency per document, each document's field lengths in distinct terms, and
  * their running means, a field with no text counting as length 0 (as `add` counts it).
  */
-function* serialised(count: number, termsOf: (id: number, field: Field) => string[]): Generator<void, AsPlainObject, void> {
+function* serialised(count: number, termsOf: (id: number, field: Field) => string[], prior?: EssayStats): Generator<void, AsPlainObject, void> {
   const index = new Map<string, Record<number, Record<number, number>>>();
   const documentIds: Record<number, number> = {};
   const fieldLength: Record<number, number[]> = {};
@@ -250,13 +303,17 @@ function* serialised(count: number, termsOf: (id: number, field: Field) => strin
     fieldLength[id] = lengths;
     yield;
   }
+  // A part after another scores with the counts of both: its documents are ranked among the
+  // other's as one index of all of them would rank them (but for each term's document count).
+  const total = count + (prior?.count ?? 0);
+  const mean = prior ? average.map((a, i) => (a * count + (prior.average[i] ?? 0) * prior.count) / Math.max(total, 1)) : average;
   return {
-    documentCount: count,
+    documentCount: total,
     nextId: count,
     documentIds,
     fieldIds: Object.fromEntries(FIELDS.map((f, i) => [f, i])),
     fieldLength,
-    averageFieldLength: average,
+    averageFieldLength: mean,
     storedFields: {},
     dirtCount: 0,
     // loadJS reads the entries once, in order, with for…of.

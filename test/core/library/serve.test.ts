@@ -183,6 +183,31 @@ describe("each team's library", () => {
     expect(puts).toEqual(['one.txt', 'two.txt']);
   });
 
+  test("a team's essays are found with the operator's essay index, shared, and its own essays' small one", async () => {
+    const operatorIndex = bot.library().index;
+    // One of the operator's authors writes in the team's file too: one author, with both essays.
+    const shared = essaysOf(operator).find((e) => e.authors.length > 0)?.authors[0]?.name as string;
+    expect((await store.add(A, { name: 'quantum.txt', bytes: essayFile('量子外交的兴起', shared, PHRASE) }, BY)).ok).toBe(true);
+    bot.libraryChanged(KEY_A);
+    const served = await libraries.ready(KEY_A);
+    const team = served.index;
+    const mine = essaysOf(served.corpus).at(-1);
+
+    // The team's own essay is found for the team, first, and nowhere else.
+    expect(team.searchEssays('量子外交')[0]?.essay).toBe(mine);
+    expect(operatorIndex.searchEssays('量子外交').some((h) => h.essay.title === '量子外交的兴起')).toBe(false);
+    // The operator's essays rank and score for the team as for the operator, by the same index.
+    for (const query of essaysOf(operator).map((e) => e.title.slice(0, 4))) {
+      const ours = team.searchEssays(query, 6).filter((h) => h.essay !== mine);
+      expect(ours.slice(0, 5), query).toEqual(operatorIndex.searchEssays(query, 5));
+    }
+    // An author in both parts is one hit, with the essays of both.
+    const [hit, ...rest] = team.searchAuthors(shared, 5).filter((h) => h.author.name === shared);
+    expect(rest).toEqual([]);
+    expect(hit?.author.essays).toContain(mine);
+    expect(hit?.author.essays.length).toBe((operatorIndex.searchAuthors(shared, 5).find((h) => h.author.name === shared)?.author.essays.length ?? 0) + 1);
+  });
+
   test('preload loads every team with a library, so that its first question sees its files', async () => {
     expect((await store.add(A, { name: 'quantum.txt', bytes: essayFile('量子外交的兴起', '李四', PHRASE) }, BY)).ok).toBe(true);
     await libraries.preload();

@@ -12,9 +12,11 @@ import {
   compactOf,
   composeArrays,
   composeArraysInTurns,
+  countsOf,
   createComposer,
   type IndexArrays,
   nextUnit,
+  paragraphAt,
   type SegmentSlice,
   type Units,
   unitsOf,
@@ -172,9 +174,7 @@ function buildComposed(corpus: Corpus): ComposedSegments {
 
 /** Units of the essays (as `unitsOf` counts them). */
 function unitCountOf(essays: Essay[]): number {
-  let n = 0;
-  for (const e of essays) for (const s of e.sections) for (const p of s.paragraphs) n += Math.max(1, p.sentences.length);
-  return n;
+  return countsOf(essays).count;
 }
 
 /** A segment of an index already open (file number `file` of its corpus), reused as it is there. */
@@ -981,7 +981,7 @@ function windowEnd(d: IndexData, u: number, phrase: string): number | null {
 function makeHit(d: IndexData, u: number, last: number, exact: boolean, score: number, phrase: string, terms: string[]): PassageHit {
   const { units, unit0, essay0 } = partOfUnit(d, u);
   const p = units.paragraph[u - unit0] as number;
-  const paragraph = units.paragraphs[p] as Paragraph;
+  const paragraph = paragraphAt(units, p);
   const start = units.start[u - unit0] as number;
   const end = units.end[last - unit0] as number;
   let matches: Array<[number, number]> | null = null;

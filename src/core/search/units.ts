@@ -1,4 +1,5 @@
 import type { Essay, Paragraph, Section } from '../corpus/model.js';
+import { type SectionSpans, sectionSpans } from '../corpus/parsed-file.js';
 import { foldText } from './fold.js';
 import { createHashTable, hashUnits, sameUnits } from './hash-table.js';
 import { createPostingsBuilder, grown, type PostingsArrays, type RunWords } from './postings.js';
@@ -27,14 +28,24 @@ import { runSteps, runStepsInTurns } from './steps.js';
 export interface Units {
   /** How many essays the units are of. */
   essays: number;
-  paragraphs: Paragraph[];
+  /**
+   * Per paragraph (in corpus order): its section, and its place among the section's
+   * paragraphs. Not the paragraphs themselves: a section read from the parse cache makes its
+   * paragraphs when first read (see parsed-file.ts), which the index leaves to the hits.
+   */
   sections: Section[];
-  /** Per paragraph (in corpus order): its essay's number. */
+  inSection: Uint32Array;
+  /** Per paragraph: its essay's number. */
   essayOf: Uint32Array;
   /** Per unit: its paragraph's number, and its span of the paragraph's text. */
   paragraph: Uint32Array;
   start: Uint32Array;
   end: Uint32Array;
+}
+
+/** Paragraph `p` of the units. */
+export function paragraphAt(units: Units, p: number): Paragraph {
+  return (units.sections[p] as Section).paragraphs[units.inSection[p] as number] as Paragraph;
 }
 
 /** What an index build adds to the units. */
@@ -95,39 +106,84 @@ function writeCompact(folded: string, out: Uint16Array, at: number): number {
   return n;
 }
 
+/** How many paragraphs and units (as `unitsOf` counts them) the essays have, without making a cached section's paragraphs. */
+export function countsOf(essays: Essay[]): { paragraphs: number; count: number } {
+  let paragraphs = 0;
+  let count = 0;
+  for (const essay of essays) {
+    for (const section of essay.sections) {
+      const spans = sectionSpans(section);
+      if (spans === undefined) {
+        for (const p of section.paragraphs) count += Math.max(1, p.sentences.length);
+        paragraphs += section.paragraphs.length;
+        continue;
+      }
+      for (let k = spans.from; k < spans.to; k++) count += Math.max(1, (spans.sentences[k + 1] as number) - (spans.sentences[k] as number));
+      paragraphs += spans.to - spans.from;
+    }
+  }
+  return { paragraphs, count };
+}
+
 /** The units of the essays: one per sentence, or one for a paragraph the parser cut into none. */
 export function unitsOf(essays: Essay[]): Units {
-  const paragraphs: Paragraph[] = [];
-  const sections: Section[] = [];
-  const essayNumbers: number[] = [];
-  let count = 0;
+  const { paragraphs, count } = countsOf(essays);
+  const units: Units = {
+    essays: essays.length,
+    sections: new Array(paragraphs),
+    inSection: new Uint32Array(paragraphs),
+    essayOf: new Uint32Array(paragraphs),
+    paragraph: new Uint32Array(count),
+    start: new Uint32Array(count),
+    end: new Uint32Array(count),
+  };
+  let i = 0;
+  let u = 0;
   essays.forEach((essay, e) => {
     for (const section of essay.sections) {
-      for (const paragraph of section.paragraphs) {
-        paragraphs.push(paragraph);
-        sections.push(section);
-        essayNumbers.push(e);
-        count += Math.max(1, paragraph.sentences.length);
+      const spans = sectionSpans(section);
+      const n = spans === undefined ? section.paragraphs.length : spans.to - spans.from;
+      for (let k = 0; k < n; k++, i++) {
+        units.sections[i] = section;
+        units.inSection[i] = k;
+        units.essayOf[i] = e;
+        u = spans === undefined ? unitsOfParagraph(units, i, u, section.paragraphs[k] as Paragraph) : unitsOfRow(units, i, u, spans, spans.from + k);
       }
     }
   });
-  const paragraph = new Uint32Array(count);
-  const start = new Uint32Array(count);
-  const end = new Uint32Array(count);
-  let u = 0;
-  paragraphs.forEach((p, i) => {
-    if (p.sentences.length === 0) {
-      paragraph[u] = i;
-      end[u++] = p.text.length;
-      return;
-    }
-    for (const s of p.sentences) {
-      paragraph[u] = i;
-      start[u] = s.start;
-      end[u++] = s.end;
-    }
-  });
-  return { essays: essays.length, paragraphs, sections, essayOf: Uint32Array.from(essayNumbers), paragraph, start, end };
+  return units;
+}
+
+/** Writes paragraph `i`'s units from unit `u` on; gives the unit after them. */
+function unitsOfParagraph(units: Units, i: number, u: number, p: Paragraph): number {
+  if (p.sentences.length === 0) {
+    units.paragraph[u] = i;
+    units.end[u] = p.text.length;
+    return u + 1;
+  }
+  for (const s of p.sentences) {
+    units.paragraph[u] = i;
+    units.start[u] = s.start;
+    units.end[u++] = s.end;
+  }
+  return u;
+}
+
+/** The same for row `k` of a cached section's spans. */
+function unitsOfRow(units: Units, i: number, u: number, spans: SectionSpans, k: number): number {
+  const from = spans.sentences[k] as number;
+  const to = spans.sentences[k + 1] as number;
+  if (from === to) {
+    units.paragraph[u] = i;
+    units.end[u] = spans.textLength[k] as number;
+    return u + 1;
+  }
+  for (let s = from; s < to; s++) {
+    units.paragraph[u] = i;
+    units.start[u] = spans.start[s] as number;
+    units.end[u++] = spans.end[s] as number;
+  }
+  return u;
 }
 
 /**
@@ -136,8 +192,8 @@ export function unitsOf(essays: Essay[]): Units {
  * end but to open the index.
  */
 export function createUnitsBuilder(): { add(part: Units): void; finish(): Units } {
-  const paragraphs: Paragraph[] = [];
   const sections: Section[] = [];
+  let inSection: Uint32Array = new Uint32Array(1024);
   let essayOf: Uint32Array = new Uint32Array(1024);
   let paragraph: Uint32Array = new Uint32Array(4096);
   let start: Uint32Array = new Uint32Array(4096);
@@ -146,10 +202,12 @@ export function createUnitsBuilder(): { add(part: Units): void; finish(): Units 
   let units = 0;
   return {
     add(part) {
-      const p0 = paragraphs.length;
-      essayOf = grown(essayOf, p0 + part.paragraphs.length);
-      for (let i = 0; i < part.paragraphs.length; i++) {
-        paragraphs.push(part.paragraphs[i] as Paragraph);
+      const p0 = sections.length;
+      const count = part.sections.length;
+      inSection = grown(inSection, p0 + count);
+      essayOf = grown(essayOf, p0 + count);
+      inSection.set(part.inSection, p0);
+      for (let i = 0; i < count; i++) {
         sections.push(part.sections[i] as Section);
         essayOf[p0 + i] = (part.essayOf[i] as number) + essays;
       }
@@ -166,9 +224,9 @@ export function createUnitsBuilder(): { add(part: Units): void; finish(): Units 
     finish() {
       return {
         essays,
-        paragraphs,
         sections,
-        essayOf: essayOf.subarray(0, paragraphs.length),
+        inSection: inSection.subarray(0, sections.length),
+        essayOf: essayOf.subarray(0, sections.length),
         paragraph: paragraph.subarray(0, units),
         start: start.subarray(0, units),
         end: end.subarray(0, units),
@@ -184,7 +242,7 @@ export function nextUnit(units: Units, u: number): number {
 
 /** The text of unit `u`. */
 export function unitText(units: Units, u: number): string {
-  return (units.paragraphs[units.paragraph[u] as number] as Paragraph).text.slice(units.start[u], units.end[u]);
+  return paragraphAt(units, units.paragraph[u] as number).text.slice(units.start[u], units.end[u]);
 }
 
 /**
@@ -217,7 +275,7 @@ export function buildArrays(units: Units, options: { postings: boolean; fileOfEs
   let to = 0;
   const same = (d: number): boolean => {
     const v = docUnit[d] as number;
-    return sameUnits(text, from, to, (units.paragraphs[units.paragraph[v] as number] as Paragraph).text, units.start[v] as number, units.end[v] as number);
+    return sameUnits(text, from, to, paragraphAt(units, units.paragraph[v] as number).text, units.start[v] as number, units.end[v] as number);
   };
   for (let u = 0; u < count; u++) {
     if (fileOfEssay !== undefined) {
@@ -227,7 +285,7 @@ export function buildArrays(units: Units, options: { postings: boolean; fileOfEs
         docOf = createHashTable(1 << 12);
       }
     }
-    text = (units.paragraphs[units.paragraph[u] as number] as Paragraph).text;
+    text = paragraphAt(units, units.paragraph[u] as number).text;
     from = units.start[u] as number;
     to = units.end[u] as number;
     let d = docOf.find(hashUnits(text, from, to), same);

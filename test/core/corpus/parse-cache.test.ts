@@ -4,12 +4,19 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { createCacheStore, evict } from '../../../src/core/cache/store.js';
 import { loadCorpus } from '../../../src/core/corpus/load.js';
-import type { CorpusFile } from '../../../src/core/corpus/model.js';
+import { type CorpusFile, essaysOf } from '../../../src/core/corpus/model.js';
 import { createParseCache } from '../../../src/core/corpus/parse-cache.js';
+import { decodeParsed, encodeParsed } from '../../../src/core/corpus/parsed-file.js';
 import { loadOrBuildIndex, segmentEntry } from '../../../src/core/search/cache.js';
+import { paragraphAt, unitsOf } from '../../../src/core/search/units.js';
 import { runCliProcess } from '../../support/cli.js';
 
 /* The cache folder (issue 24): entries keyed by content, shared by corpora, bounded, never a failure. */
+
+/** Rewrites a parse cache entry with another symposium: read back, it shows it came from the cache. */
+async function markEntry(path: string): Promise<void> {
+  await writeFile(path, encodeParsed({ ...decodeParsed(await readFile(path)), symposium: 'FROM CACHE' }));
+}
 
 describe('parse cache', () => {
   let dir: string;
@@ -30,12 +37,10 @@ describe('parse cache', () => {
     const entries = await readdir(cacheDir);
     expect(entries).toHaveLength(1);
     // Keyed by the build and the content, not by the file's name.
-    expect(entries[0]).toMatch(/^parsed-build-a-[0-9a-f]{40}\.u16\.json$/u);
+    expect(entries[0]).toMatch(/^parsed-build-a-[0-9a-f]{40}\.yzp$/u);
 
     // Mark the entry, so that the second load shows it came from the cache and not a parse.
-    const path = join(cacheDir, entries[0] as string);
-    const cached = JSON.parse(await readFile(path, 'utf16le')) as { symposium: string | null };
-    await writeFile(path, JSON.stringify({ ...cached, symposium: 'FROM CACHE' }), 'utf16le');
+    await markEntry(join(cacheDir, entries[0] as string));
     const second = await loadCorpus(dir, { parseCache: cache });
     expect(second.files[0]?.symposium).toBe('FROM CACHE');
     expect({ ...second.files[0], symposium: first.files[0]?.symposium }).toEqual(first.files[0]);
@@ -46,8 +51,7 @@ describe('parse cache', () => {
     const cache = createParseCache(createCacheStore(cacheDir), 'build-a');
     await loadCorpus(dir, { parseCache: cache });
     const [entry] = await readdir(cacheDir);
-    const path = join(cacheDir, entry as string);
-    await writeFile(path, JSON.stringify({ ...JSON.parse(await readFile(path, 'utf16le')), symposium: 'FROM CACHE' }), 'utf16le');
+    await markEntry(join(cacheDir, entry as string));
     const other = await mkdtemp(join(tmpdir(), 'yz-corpus-'));
     await copyFile('test/fixtures/corpus/conventions.txt', join(other, 'renamed.txt'));
     const read = await loadCorpus(other, { parseCache: cache });
@@ -82,6 +86,50 @@ describe('parse cache', () => {
     expect(await loadCorpus(dir, { parseCache: cache })).toEqual(fresh);
     await writeFile(path, '{"hash": 42, "essays": "no"}', 'utf16le');
     expect(await loadCorpus(dir, { parseCache: cache })).toEqual(fresh);
+    // An entry of the JSON form before it, under the new name.
+    await writeFile(path, JSON.stringify(fresh.files[0]), 'utf16le');
+    expect(await loadCorpus(dir, { parseCache: cache })).toEqual(fresh);
+  });
+
+  test('an entry whose numbers point past its text, or whose rows do not add up, means a parse', async () => {
+    const cache = createParseCache(createCacheStore(cacheDir), 'build-a');
+    const fresh = await loadCorpus(dir, { parseCache: cache });
+    const [entry] = await readdir(cacheDir);
+    const path = join(cacheDir, entry as string);
+    const whole = await readFile(path);
+    // After a 32-byte head and the text come the numbers: the first is where the first
+    // paragraph's ID starts in the text, the last where the last note's URLs end.
+    const numbersAt = 32 + Math.ceil((whole.readUInt32LE(12) * 2) / 4) * 4;
+    for (const [at, what] of [
+      [numbersAt, 'a string past the text'],
+      [whole.length - 4, 'rows that do not end where they should'],
+      [16, 'a count of numbers the entry does not hold'],
+    ] as const) {
+      const damaged = Buffer.from(whole);
+      damaged.writeUInt32LE(0x7fffffff, at);
+      await writeFile(path, damaged);
+      expect(await loadCorpus(dir, { parseCache: cache }), what).toEqual(fresh);
+    }
+  });
+
+  test('a cached file makes its paragraphs and notes when first read, and the index needs neither', async () => {
+    const cache = createParseCache(createCacheStore(cacheDir), 'build-a');
+    const fresh = await loadCorpus(dir, { parseCache: cache });
+    const cached = await loadCorpus(dir, { parseCache: cache });
+    const essays = essaysOf(cached);
+    const made = () =>
+      essays
+        .flatMap((e) => [e, ...e.sections])
+        .filter((o) => Object.getOwnPropertyDescriptor(o, 'paragraphs' in o ? 'paragraphs' : 'footnotes')?.get === undefined);
+    expect(made()).toEqual([]);
+    const units = unitsOf(essays);
+    expect(made()).toEqual([]);
+    const whole = unitsOf(essaysOf(fresh));
+    for (const key of ['inSection', 'essayOf', 'paragraph', 'start', 'end'] as const) expect([...units[key]]).toEqual([...whole[key]]);
+    expect(paragraphAt(units, 3)).toEqual(paragraphAt(whole, 3));
+    expect(made()).toEqual([units.sections[3]]);
+    expect(cached).toEqual(fresh);
+    expect(made()).toHaveLength(essays.length + essays.reduce((n, e) => n + e.sections.length, 0));
   });
 });
 

@@ -9,6 +9,7 @@
  *   node dist/bench/run.js --only file-add  # one file added to the served archive, printed, not written
  *   node dist/bench/run.js --only teams     # eight team libraries over 1000× and the archive, printed, not written
  *   node dist/bench/run.js --only db [--samples 200]  # PostgreSQL's cost on the answer path, printed, not written
+ *   node dist/bench/run.js --only start     # the archive's start targets (cold and warm CLI, first answer), printed, not written
  *
  * Each corpus size is measured in a child process of its own (bench/size.ts), so that its peak
  * RSS is its own, of a process that loads only the core, and one size's garbage does not slow
@@ -31,7 +32,7 @@ import { benchSlackLoad } from './load-slack.js';
 import type { Effort, SizeResult } from './measure.js';
 import { benchPdf } from './pdf.js';
 import { benchReload } from './reload.js';
-import { type ColdStart, type Failure, type LargeColdStart, type Machine, type ReportInput, renderReport, teamTarget } from './report.js';
+import { type ColdStart, type Failure, type LargeColdStart, type Machine, type ReportInput, renderReport, startTargets, teamTarget } from './report.js';
 import { median } from './stats.js';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from './synthetic.js';
 import type { TeamMemoryFigures } from './teams.js';
@@ -237,7 +238,29 @@ function largeColdStarts(label: string, corpusDir: string, cacheDir: string, run
       ok &&= r.ok;
     }
   }
-  return { label, emptyCacheMs: empty.ms, cachedMs: median(cached), bundledMs: median(bundled), startMs: median(start), runs, cacheFiles, ok };
+  const rssMb = {
+    cached: peakRssMb(args, env),
+    bundled: peakRssMb(bundledArgs, env),
+    start: peakRssMb([...BOT_FLAGS, MAIN], { ...env, CORPUS_DIR: corpusDir }, `/quote ${COLD_QUERY}\n`),
+  };
+  return { label, emptyCacheMs: empty.ms, cachedMs: median(cached), bundledMs: median(bundled), startMs: median(start), runs, cacheFiles, rssMb, ok };
+}
+
+/**
+ * The peak RSS of one node process, as it reports it on exit (a module loaded first that
+ * writes `process.resourceUsage().maxRSS` to its standard error); NaN when it does not.
+ */
+function peakRssMb(args: string[], env: Record<string, string>, input?: string): number {
+  const report = `data:text/javascript,process.on('exit',()=>process.stderr.write('yinzheng-bench-maxrss '+process.resourceUsage().maxRSS+'\\n'))`;
+  const run = spawnSync(process.execPath, [`--import=${report}`, ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env: { ...process.env, ...env },
+    ...(input !== undefined ? { input } : { stdio: ['ignore', 'pipe', 'pipe'] }),
+  });
+  const kb = /yinzheng-bench-maxrss (\d+)/u.exec(run.stderr)?.[1];
+  return kb === undefined ? Number.NaN : Number(kb) / 1024;
 }
 
 /** The archive as the full run generates it. */
@@ -310,6 +333,18 @@ async function onlyDatabase(): Promise<void> {
   process.stdout.write(`## PostgreSQL on the answer path\n\n${databaseSection(await benchDatabase(Number(flag('samples', '200'))))}\n`);
 }
 
+/** `--only start`: the archive's start targets (bench/report.ts, startTargets), printed; nothing else. */
+function onlyStart(): Promise<void> {
+  return withArchive(async (dir, work) => {
+    const figures = largeColdStarts('archive', dir, join(work, 'cli-cache-large'), Math.max(3, Math.ceil(Number(flag('cold-runs', '10')) / 2)));
+    const rows = startTargets(figures).map((r) => `| ${r.join(' | ')} |`);
+    const r = figures.rssMb;
+    process.stdout.write(
+      `${rows.join('\n')}\nPeak RSS, warm: archive CLI ${r.cached.toFixed(0)} MB, bundled CLI ${r.bundled.toFixed(0)} MB, first answer ${r.start.toFixed(0)} MB\n`,
+    );
+  });
+}
+
 // Long on purpose: the bench's run in order (sizes, children, growth, reload, essays, report),
 // each step a named helper; what stays here is the order and the progress lines.
 async function main(): Promise<void> {
@@ -317,6 +352,7 @@ async function main(): Promise<void> {
   if (flag('only', '') === 'file-add') return onlyFileAdd();
   if (flag('only', '') === 'teams') return onlyTeams();
   if (flag('only', '') === 'db') return onlyDatabase();
+  if (flag('only', '') === 'start') return onlyStart();
   // `archive` is a journal's twenty years: 2,000 essays in 200 files.
   const sizes = flag('sizes', '1,100,1000,archive')
     .split(',')

@@ -124,8 +124,12 @@ export function metadataKey(file: Pick<CorpusFile, 'file' | 'metadata' | 'warnin
  */
 export async function readCorpusFolder(dir: string, options: FolderOptions = {}): Promise<Array<CorpusFile | KeptFile>> {
   let names: string[];
+  let listed: Set<string>;
   try {
-    names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && CORPUS_FILE.test(e.name)).map((e) => e.name);
+    const entries = await readdir(dir, { withFileTypes: true });
+    // All names, links too: a metadata file is read through a link (readFile follows it).
+    listed = new Set(entries.map((e) => e.name));
+    names = entries.filter((e) => e.isFile() && CORPUS_FILE.test(e.name)).map((e) => e.name);
   } catch (error) {
     const t = wordsFor(options.locale ?? 'en').operator.corpus;
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
@@ -137,8 +141,8 @@ export async function readCorpusFolder(dir: string, options: FolderOptions = {})
     try {
       const bytes = await readFile(join(dir, name));
       const hash = hashOf(bytes);
-      if (keep?.(name, hash, metadataKey(await withMetadata(dir, { file: name, warnings: [] })))) return { kept: true, file: name, hash };
-      return await withMetadata(dir, await parseCached(name, bytes, options.parseCache, hash));
+      if (keep?.(name, hash, metadataKey(await withMetadata(dir, { file: name, warnings: [] }, listed)))) return { kept: true, file: name, hash };
+      return await withMetadata(dir, await parseCached(name, bytes, options.parseCache, hash), listed);
     } catch (error) {
       return {
         file: name,

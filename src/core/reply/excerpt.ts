@@ -256,6 +256,9 @@ export function quoteBlock(essay: Essay, section: Section, p: Paragraph, cut: Ex
 /** Finds a paragraph by its passage ID. */
 export function findPassage(essays: Essay[], id: string): { essay: Essay; section: Section; paragraph: Paragraph } | null {
   for (const essay of essays) {
+    // A passage ID begins with its essay's: the other essays' paragraphs, which a cached file
+    // makes only when read (parsed-file.ts), are left unmade.
+    if (!id.startsWith(`${essay.id}.`)) continue;
     for (const section of essay.sections) {
       for (const paragraph of section.paragraphs) if (paragraph.id === id) return { essay, section, paragraph };
     }

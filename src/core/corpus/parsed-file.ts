@@ -276,7 +276,7 @@ function sectionOf(h: SectionHead, paragraph: (row: number) => Paragraph, spans:
     },
     part: h.part,
   };
-  spansBySection.set(section, { ...spans, from, to });
+  spansBySection.set(section, { from, to, textLength: spans.textLength, sentences: spans.sentences, start: spans.start, end: spans.end });
   return section;
 }
 

@@ -24,7 +24,8 @@ function binDir(): string {
   return join(root, newest, 'bin');
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port free now (for a server that must be told its port, never 0). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

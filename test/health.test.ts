@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../src/config.js';
@@ -13,7 +12,7 @@ import { BUILD, VERSION } from '../src/version.js';
 import { FakeDiscord } from './discord/fake-discord.js';
 import { createTestLogger } from './discord/support.js';
 import { botOver, quietLogger } from './support/bot.js';
-import { startPostgres, type TestPostgres } from './support/postgres.js';
+import { freePort, startPostgres, type TestPostgres } from './support/postgres.js';
 import { parsePrometheus } from './support/prometheus.js';
 
 /** GET `path` on `port`: the status and the JSON body. */
@@ -94,15 +93,6 @@ describe('/healthz, /readyz and /metrics on HEALTH_PORT', () => {
     }
   });
 });
-
-/** A port free on loopback now, for HEALTH_PORT (which must be set, never 0). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('npm start with HEALTH_PORT', () => {
   test('logs one start line with the version and build, then serves readiness and metrics while Discord is connected', async () => {

@@ -1,14 +1,13 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { en } from '../../src/core/words/en.js';
 import { appMention, FakeSlack, postSigned, postSignedEvent, type ResponsePost, slashCommand } from '../slack/fake-slack.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { freePort, startPostgres, type TestPostgres } from '../support/postgres.js';
 
 /*
  * Two replicas as an operator runs them: two `npm start` processes (the built main.js) in
@@ -41,40 +40,34 @@ const folders: string[] = [];
 const replicas: Replica[] = [];
 let n = 0;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 async function folder(prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   folders.push(dir);
   return dir;
 }
 
-/** Starts `node dist/src/main.js` as a replica; resolves once it says it is connected to Slack. */
-async function startReplica(corpusDir: string): Promise<Replica> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+/** `npm start` (the built main.js) in Slack's HTTP mode on a port of its own, with its own DATA_DIR and CACHE_DIR. */
+async function startMain(port: number, env: Record<string, string>): Promise<ChildProcess> {
+  return spawn(process.execPath, ['dist/src/main.js'], {
     env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SECRET,
       SLACK_API_URL: fake.apiUrl,
       PORT: String(port),
-      DATABASE_URL: url,
-      CORPUS_DIR: corpusDir,
       DATA_DIR: await folder('yz-replica-data-'),
       CACHE_DIR: await folder('yz-replica-cache-'),
-      RATE_LIMIT_BURST: '1000',
-      LOG_LEVEL: 'info',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Starts a replica; resolves once it says it is connected to Slack. */
+async function startReplica(corpusDir: string): Promise<Replica> {
+  const port = await freePort();
+  const child = await startMain(port, { DATABASE_URL: url, CORPUS_DIR: corpusDir, RATE_LIMIT_BURST: '1000', LOG_LEVEL: 'info' });
   const replica: Replica = { child, url: `http://127.0.0.1:${port}/slack/events`, logs: [] };
   replicas.push(replica);
   // The log is JSON lines on stderr (src/logger.ts).
@@ -194,22 +187,9 @@ describe('two npm start replicas sharing only PostgreSQL', () => {
 
   it('a database it cannot reach at start: one line naming DATABASE_URL and what failed, exit code 1, no password', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, ['dist/src/main.js'], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        SLACK_BOT_TOKEN: BOT_TOKEN,
-        SLACK_SIGNING_SECRET: SECRET,
-        SLACK_API_URL: fake.apiUrl,
-        PORT: String(await freePort()),
-        DATABASE_URL: `postgres://yinzheng:hunter2-secret@127.0.0.1:${port}/nowhere`,
-        DATA_DIR: await folder('yz-unreachable-data-'),
-        LOG_LEVEL: 'silent',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = await startMain(await freePort(), { DATABASE_URL: `postgres://yinzheng:hunter2-secret@127.0.0.1:${port}/nowhere`, LOG_LEVEL: 'silent' });
     let stderr = '';
-    child.stderr.on('data', (d: Buffer) => {
+    child.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString();
     });
     const [code] = (await once(child, 'close')) as [number | null];

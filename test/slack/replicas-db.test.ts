@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +15,7 @@ import { SLACK_EVENTS_PATH, type SlackAdapter, startSlack } from '../../src/slac
 import { replyToBlockKit } from '../../src/slack/render.js';
 import { botOver, quietLogger, requester } from '../support/bot.js';
 import { type LoggedEntry, recordLogs } from '../support/logs.js';
-import { startPostgres, type TestPostgres } from '../support/postgres.js';
+import { freePort, startPostgres, type TestPostgres } from '../support/postgres.js';
 import { FakeSlack, postSigned, postSignedEvent, SECOND_TEAM, slashCommand } from './fake-slack.js';
 
 /*
@@ -252,11 +251,3 @@ describe('two Slack HTTP replicas over one PostgreSQL', () => {
     expect(stderr).not.toContain(SECOND_TEAM.botToken);
   });
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}

@@ -83,6 +83,8 @@ export interface SlackInstallations extends Required<InstallationStore> {
   listening: Promise<void>;
 }
 
+// Long on purpose: a factory whose length is the store's three operations and its listener,
+// over one cache and one key, which each of them reads and changes.
 /** The store over `database`'s slack_installations, listening for the other replicas' changes. */
 export function createSlackInstallations({ database, stateKey, logger, writeDeadlineMs }: SlackInstallationsOptions): SlackInstallations {
   if (stateKey.length !== KEY_BYTES) throw new Error(`slack: STATE_KEY must be ${KEY_BYTES} bytes, not ${stateKey.length}`);

@@ -47,6 +47,8 @@ export interface Responder {
   tellPrivately(interaction: RepliableInteraction, message: DiscordMessage): Promise<void>;
 }
 
+// Long on purpose: a factory whose length is the responder's methods (answer, later, note),
+// which share the timings, the deferred updates and the button store.
 /**
  * The answering half of the adapter. It remembers how long each command took last time (a
  * slow one is deferred before it runs) and which interactions were answered with a deferred

@@ -109,6 +109,8 @@ function operatorRoutes(bot: Bot, handle: SocketTuning['operator']) {
   }));
 }
 
+// Long on purpose: the start in order (receiver, app, listeners, error handler, init, listen)
+// and the adapter it returns, whose stop and readiness share the app and the guard.
 /**
  * Starts the Slack adapter: Socket Mode when `config.appToken` is set (no public URL needed),
  * else HTTP on `config.port` at /slack/events, verified with the signing secret. Resolves once

@@ -55,6 +55,8 @@ interface Header extends Omit<CorpusFile, 'essays'> {
   columns: Record<Column, [at: number, length: number]>;
 }
 
+// Long on purpose: one pass over the file that writes every column beside the text buffer;
+// split, the passes would share a dozen running offsets.
 /** Encodes a parsed file (all of it read: a fresh parse, or one whose parts were all made). */
 export function encodeParsed(file: CorpusFile): Uint8Array {
   const texts: string[] = [];

@@ -98,6 +98,8 @@ function isHigh(c: number): boolean {
  */
 export type RunWords = Map<string, string[]>;
 
+// Long on purpose: a factory whose length is the builder's methods over one set of growing
+// arrays and the run cache, which each of them reads and grows.
 /** Builds postings one folded sentence at a time: each term once per sentence, in sentence order. */
 export function createPostingsBuilder(options: { runsCached?: number; runWords?: RunWords } = {}): PostingsBuilder {
   const runsCached = options.runsCached ?? RUN_CACHE_MAX;

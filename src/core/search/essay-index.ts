@@ -65,8 +65,8 @@ interface EssayStats {
 /** Each essay index's stats, for a part built after it (essayIndexAfter). */
 const statsOf = new WeakMap<EssayIndex, EssayStats>();
 
-function withStats(index: EssayIndex, plain: AsPlainObject): EssayIndex {
-  statsOf.set(index, { count: plain.documentCount, average: [...plain.averageFieldLength] });
+function withStats(index: EssayIndex, stats: EssayStats): EssayIndex {
+  statsOf.set(index, stats);
   return index;
 }
 
@@ -154,9 +154,10 @@ function essayIndexOver(ms: MiniSearch<Doc>, essays: readonly Essay[], authors: 
  * index works them out once; they are only read here).
  */
 export function createEssayIndex(essays: readonly Essay[], authors: readonly AuthorEntry[]): EssayIndex {
-  const { options, steps } = essayBuild(essays, authors);
-  const plain = runSteps(steps);
-  return withStats(essayIndexOver(MiniSearch.loadJS<Doc>(plain, options), essays, authors), plain);
+  const { options, count, done } = essayBuild(essays, authors);
+  const ms = runSteps(added(new MiniSearch<Doc>(options), count));
+  done();
+  return withStats(essayIndexOver(ms, essays, authors), statsOfSearch(ms));
 }
 
 /** How long a slice of an essay index (or the authors) built in the background holds the event loop, ms. */
@@ -169,10 +170,32 @@ export const SLICE_MS = 8;
  * answer with it.
  */
 export async function createEssayIndexInSlices(essays: readonly Essay[], authors: readonly AuthorEntry[]): Promise<EssayIndex> {
-  const { options, steps } = essayBuild(essays, authors);
-  const plain = await runStepsInTurns(steps, SLICE_MS);
-  // loadJSAsync yields every thousand terms (MiniSearch 7.2's own loader, the same index as loadJS).
-  return withStats(essayIndexOver(await MiniSearch.loadJSAsync<Doc>(plain, options), essays, authors), plain);
+  const { options, count, done } = essayBuild(essays, authors);
+  const ms = await runStepsInTurns(added(new MiniSearch<Doc>(options), count), SLICE_MS);
+  done();
+  return withStats(essayIndexOver(ms, essays, authors), statsOfSearch(ms));
+}
+
+/**
+ * MiniSearch's own `add`, a document a step. Building the serialised form and loading it
+ * (`essayMiniSearch(…, 'load')`) takes about half the time, but holds every term's records until
+ * the load has read them: the first /essays raised the peak RSS by 31–42 MB at 1000× the
+ * bundled essays and 37 MB on the archive, against 0–2 MB with `add` (0.45 s against 0.91 s on
+ * the archive; a live bot builds it in the background at start).
+ */
+function* added(ms: MiniSearch<Doc>, count: number): Generator<void, MiniSearch<Doc>, void> {
+  for (let id = 0; id < count; id++) {
+    ms.add({ id });
+    yield;
+  }
+  return ms;
+}
+
+/** The document count and mean field lengths MiniSearch keeps (its `_avgFieldLength`, as its own `toJSON` gives it). */
+function statsOfSearch(ms: MiniSearch<Doc>): EssayStats {
+  const average = (ms as unknown as { _avgFieldLength?: unknown })._avgFieldLength;
+  if (!Array.isArray(average) || average.length !== FIELDS.length) throw new Error('essay index: MiniSearch no longer keeps _avgFieldLength as 7.2 does');
+  return { count: ms.documentCount, average: [...(average as number[])] };
 }
 
 /**
@@ -213,17 +236,17 @@ export function essayIndexAfter(
 
 /**
  * The MiniSearch index of the essays, then the authors (document `essays.length + i` is
- * author `i`). `load` builds MiniSearch's serialised form and loads it with `loadJS`, as the
- * passage index's baseline does (corpus-index.ts `buildChinese`): `add` walks the radix tree
- * once per term occurrence, `loadJS` once per distinct term: on the 2,000-essay archive, built
- * in turn in one process, `load` took two-thirds of `add`'s time (medians 1.05 s and 1.6 s on
- * a loaded two-core machine). `add` is kept to prove the two alike (essay-index.test.ts).
+ * author `i`), built either way: `add` (what the bot builds, see `added`) walks the radix tree
+ * once per term occurrence; `load` builds MiniSearch's serialised form and loads it with
+ * `loadJS`, once per distinct term, in half the time but with every term's records held until
+ * the load ends. A team's own part is built this way (`essayIndexAfter`), with the counts of
+ * both parts in its serialised form; the two are proved alike in essay-index.test.ts.
  */
 export function essayMiniSearch(essays: readonly Essay[], authors: readonly AuthorEntry[], how: 'add' | 'load'): MiniSearch<Doc> {
-  const { options, count, steps } = essayBuild(essays, authors);
+  const { options, count, steps, done } = essayBuild(essays, authors);
   if (how === 'add') {
-    const ms = new MiniSearch<Doc>(options);
-    ms.addAll(Array.from({ length: count }, (_, id) => ({ id })));
+    const ms = runSteps(added(new MiniSearch<Doc>(options), count));
+    done();
     return ms;
   }
   return MiniSearch.loadJS<Doc>(runSteps(steps), options);
@@ -234,7 +257,7 @@ function essayBuild(
   essays: readonly Essay[],
   authors: readonly AuthorEntry[],
   prior?: EssayStats,
-): { options: Options<Doc>; count: number; steps: Generator<void, AsPlainObject, void> } {
+): { options: Options<Doc>; count: number; steps: Generator<void, AsPlainObject, void>; done: () => void } {
   const essayCount = essays.length;
   // Bounded by the tokenizer (RUN_CACHE_MAX), and dropped with the build.
   const runs = new Map<string, string[]>();
@@ -268,7 +291,8 @@ function essayBuild(
     runs.clear();
     return plain;
   }
-  return { options, count, steps: steps() };
+  // After an `add` build: the cut runs served it, the index keeps only its terms.
+  return { options, count, steps: steps(), done: () => runs.clear() };
 }
 
 /**

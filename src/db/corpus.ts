@@ -1,8 +1,10 @@
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { oneAtATime } from '../core/corpus/watch.js';
 import type { Logger } from '../core/dispatch/bot.js';
 import { sha256 } from '../core/library/store.js';
 import { type Database, retried } from './database.js';
+import { announce, lockLibrary } from './libraries.js';
 
 /*
  * The operator's corpus shared through PostgreSQL, so that replicas need no shared folder and
@@ -44,7 +46,7 @@ export async function publishCorpus(db: Database, dir: string, { seedOnly = fals
   const files = await folderFiles(dir);
   return retried(() =>
     db.transaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['library:']);
+      await lockLibrary(client, CORPUS);
       if (seedOnly) {
         const { rowCount } = await client.query('SELECT 1 FROM library_versions WHERE library = $1', [CORPUS]);
         if (rowCount) return null;
@@ -71,14 +73,7 @@ export async function publishCorpus(db: Database, dir: string, { seedOnly = fals
       // The first publish marks the corpus as there even when the folder is empty, so that no
       // later replica seeds it again.
       const changed = done.added.length + done.replaced.length + done.removed.length > 0;
-      if (changed || seedOnly) {
-        await client.query(
-          `INSERT INTO library_versions (library, version) VALUES ($1, 1)
-           ON CONFLICT (library) DO UPDATE SET version = library_versions.version + 1`,
-          [CORPUS],
-        );
-        await client.query('SELECT pg_notify($1, $2)', [CORPUS_CHANNEL, JSON.stringify(done)]);
-      }
+      if (changed || seedOnly) await announce(client, CORPUS, CORPUS_CHANNEL, JSON.stringify(done));
       return done;
     }),
   );
@@ -120,31 +115,18 @@ export async function mirrorCorpus(db: Database, dir: string): Promise<string[]>
  * update at a time; announcements during one make one more after it.
  */
 export async function followCorpus(db: Database, dir: string, reload: () => Promise<unknown>, logger: Logger): Promise<void> {
-  let running: Promise<void> | null = null;
-  let again = false;
-  const update = (): void => {
-    if (running) {
-      again = true;
-      return;
+  const update = oneAtATime(async () => {
+    try {
+      const changed = await mirrorCorpus(db, dir);
+      if (changed.length > 0) {
+        logger.info({ files: changed.length }, 'corpus: the shared corpus changed; reloading');
+        await reload();
+      }
+    } catch (error) {
+      logger.warn({ err: error }, 'corpus: the shared corpus could not be read; serving the last version');
     }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          const changed = await mirrorCorpus(db, dir);
-          if (changed.length > 0) {
-            logger.info({ files: changed.length }, 'corpus: the shared corpus changed; reloading');
-            await reload();
-          }
-        } catch (error) {
-          logger.warn({ err: error }, 'corpus: the shared corpus could not be read; serving the last version');
-        }
-      } while (again);
-    })().finally(() => {
-      running = null;
-    });
-  };
-  await db.listen(CORPUS_CHANNEL, update);
+  });
+  await db.listen(CORPUS_CHANNEL, () => void update());
   // What was published between the mirror's first update and the LISTEN.
-  update();
+  void update();
 }

@@ -66,18 +66,19 @@ async function listOn(client: Queryable, key: string): Promise<LibraryEntry[]> {
   return rows.map(entryOf);
 }
 
-/** Takes the library's lock for the transaction, and marks the change: a new version, announced on commit. */
-async function lockLibrary(client: PoolClient, key: string): Promise<void> {
+/** Takes the library's lock for the transaction: changes to one library (the corpus's too) go one at a time. */
+export async function lockLibrary(client: PoolClient, key: string): Promise<void> {
   await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`library:${key}`]);
 }
 
-async function announce(client: PoolClient, key: string, origin: string): Promise<void> {
+/** Bumps the library's version and announces the change on `channel`, delivered when the transaction commits. */
+export async function announce(client: PoolClient, key: string, channel: string, payload: string): Promise<void> {
   await client.query(
     `INSERT INTO library_versions (library, version) VALUES ($1, 1)
      ON CONFLICT (library) DO UPDATE SET version = library_versions.version + 1`,
     [key],
   );
-  await client.query('SELECT pg_notify($1, $2)', [LIBRARY_CHANNEL, JSON.stringify({ library: key, origin })]);
+  await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
 }
 
 // Long on purpose: a factory whose length is the store's operations over one database, each
@@ -142,7 +143,7 @@ export function createDatabaseLibraryStore(db: Database, options: { maxBytes?: n
               JSON.stringify(addedBy),
               now,
             ]);
-            await announce(client, key, origin);
+            await announce(client, key, LIBRARY_CHANNEL, JSON.stringify({ library: key, origin }));
             return { ok: true, entry };
           }),
         );
@@ -176,7 +177,7 @@ export function createDatabaseLibraryStore(db: Database, options: { maxBytes?: n
             }
             removed = entry;
             await client.query('DELETE FROM library_files WHERE library = $1 AND name = $2', [key, file]);
-            await announce(client, key, origin);
+            await announce(client, key, LIBRARY_CHANNEL, JSON.stringify({ library: key, origin }));
             return { ok: true, entry };
           }),
         );

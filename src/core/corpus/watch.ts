@@ -34,8 +34,6 @@ export interface WatchOptions {
 export function watchCorpus(dir: string, options: WatchOptions): CorpusWatcher {
   const { bot, logger, load, debounceMs = 300, onReload } = options;
   let timer: NodeJS.Timeout | null = null;
-  let running: Promise<ReloadOutcome> | null = null;
-  let again = false;
 
   async function reloadOnce(): Promise<ReloadOutcome> {
     const current = bot.library();
@@ -52,27 +50,12 @@ export function watchCorpus(dir: string, options: WatchOptions): CorpusWatcher {
     return { kind: 'replaced', from: current.corpus.version, to: next.corpus.version };
   }
 
-  async function reload(): Promise<ReloadOutcome> {
-    // One reload at a time; a change during a reload triggers one more afterwards.
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      let outcome: ReloadOutcome;
-      do {
-        again = false;
-        outcome = await reloadOnce();
-        onReload?.(outcome);
-      } while (again);
-      return outcome;
-    })();
-    try {
-      return await running;
-    } finally {
-      running = null;
-    }
-  }
+  // One reload at a time; a change during a reload triggers one more afterwards.
+  const reload = oneAtATime(async () => {
+    const outcome = await reloadOnce();
+    onReload?.(outcome);
+    return outcome;
+  });
 
   let watcher: FSWatcher | null = null;
   try {
@@ -94,5 +77,33 @@ export function watchCorpus(dir: string, options: WatchOptions): CorpusWatcher {
       if (timer) clearTimeout(timer);
       watcher?.close();
     },
+  };
+}
+
+/**
+ * `run`, one at a time: a call while it runs makes one more run after it (however many such
+ * calls there were), and is answered with the last run's result, which saw what the call saw.
+ */
+export function oneAtATime<T>(run: () => Promise<T>): () => Promise<T> {
+  let running: Promise<T> | null = null;
+  let again = false;
+  return async () => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      let result: T;
+      do {
+        again = false;
+        result = await run();
+      } while (again);
+      return result;
+    })();
+    try {
+      return await running;
+    } finally {
+      running = null;
+    }
   };
 }

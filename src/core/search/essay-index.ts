@@ -154,9 +154,7 @@ function essayIndexOver(ms: MiniSearch<Doc>, essays: readonly Essay[], authors: 
  * index works them out once; they are only read here).
  */
 export function createEssayIndex(essays: readonly Essay[], authors: readonly AuthorEntry[]): EssayIndex {
-  const { options, count, done } = essayBuild(essays, authors);
-  const ms = runSteps(added(new MiniSearch<Doc>(options), count));
-  done();
+  const ms = essayMiniSearch(essays, authors, 'add');
   return withStats(essayIndexOver(ms, essays, authors), statsOfSearch(ms));
 }
 
@@ -213,8 +211,7 @@ export function essayIndexAfter(
 ): EssayIndex {
   const prior = statsOf.get(base);
   if (!prior) throw new Error('essayIndexAfter: a base index this module did not build');
-  const { options, steps } = essayBuild(essays, authors, prior);
-  const own = essayIndexOver(MiniSearch.loadJS<Doc>(runSteps(steps), options), essays, authors);
+  const own = essayIndexOver(essayMiniSearch(essays, authors, 'load', prior), essays, authors);
   return {
     essays(query, limit) {
       const hits = [...base.essays(query, limit), ...own.essays(query, limit)];
@@ -239,11 +236,12 @@ export function essayIndexAfter(
  * author `i`), built either way: `add` (what the bot builds, see `added`) walks the radix tree
  * once per term occurrence; `load` builds MiniSearch's serialised form and loads it with
  * `loadJS`, once per distinct term, in half the time but with every term's records held until
- * the load ends. A team's own part is built this way (`essayIndexAfter`), with the counts of
- * both parts in its serialised form; the two are proved alike in essay-index.test.ts.
+ * the load ends. A team's own part is built this way (`essayIndexAfter`), with `prior`, the
+ * counts of the part before it, in its serialised form; the two are proved alike in
+ * essay-index.test.ts.
  */
-export function essayMiniSearch(essays: readonly Essay[], authors: readonly AuthorEntry[], how: 'add' | 'load'): MiniSearch<Doc> {
-  const { options, count, steps, done } = essayBuild(essays, authors);
+export function essayMiniSearch(essays: readonly Essay[], authors: readonly AuthorEntry[], how: 'add' | 'load', prior?: EssayStats): MiniSearch<Doc> {
+  const { options, count, steps, done } = essayBuild(essays, authors, prior);
   if (how === 'add') {
     const ms = runSteps(added(new MiniSearch<Doc>(options), count));
     done();

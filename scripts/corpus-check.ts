@@ -10,8 +10,8 @@ import { loadEnvFile, parseConfig } from '../src/config.js';
 import { loadCorpus, whyUnservable } from '../src/core/corpus/load.js';
 import { formatWarning } from '../src/core/corpus/model.js';
 import { fileReport } from '../src/core/corpus/report.js';
-import { isUserError } from '../src/core/dispatch/errors.js';
 import { wordsFor } from '../src/core/words/index.js';
+import { runMain } from './run-main.js';
 
 /** corpus:check speaks English: it has no language option. */
 const t = wordsFor('en').operator.report;
@@ -44,10 +44,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(isUserError(error) ? error.message : error);
-    process.exit(1);
-  },
-);
+runMain(main);

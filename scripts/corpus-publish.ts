@@ -13,6 +13,7 @@ import { isUserError } from '../src/core/dispatch/errors.js';
 import { wordsFor } from '../src/core/words/index.js';
 import { publishCorpus } from '../src/db/corpus.js';
 import { type Database, openDatabase } from '../src/db/database.js';
+import { runMain } from './run-main.js';
 
 const t = wordsFor('en').operator.database.publish;
 const quiet = {
@@ -83,10 +84,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(isUserError(error) ? error.message : error);
-    process.exit(1);
-  },
-);
+runMain(main);

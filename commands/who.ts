@@ -98,6 +98,7 @@ function findCandidates(text: string, ctx: CommandContext): Candidate[] {
 
   if (key.length > 0) {
     for (const essay of essays) {
+      if (found.length >= CANDIDATES_MAX) break;
       if (matchesName(ctx.index, essay.title, key)) {
         const opening = openingOf(
           essay,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type CacheStore, createCacheStore } from '../cache/store.js';
 import type { Corpus, CorpusFile, Paragraph } from '../corpus/model.js';
 import { BUILD_ID } from '../corpus/parse-cache.js';
+import { sectionSpans } from '../corpus/parsed-file.js';
 import { buildSegment, openSegments } from './corpus-index.js';
 import { decodeIndex, encodeIndex } from './index-file.js';
 import { checkPostings, type RunWords } from './postings.js';
@@ -59,6 +60,17 @@ function spansOf(file: CorpusFile): string {
   };
   for (const essay of file.essays) {
     for (const section of essay.sections) {
+      // A section read from the parse cache gives its spans without making its paragraphs.
+      const cached = sectionSpans(section);
+      if (cached) {
+        for (let k = cached.from; k < cached.to; k++) {
+          const [first, last] = [cached.sentences[k] as number, cached.sentences[k + 1] as number];
+          spans.push(cached.textLength[k] as number, last - first);
+          for (let i = first; i < last; i++) spans.push(cached.start[i] as number, cached.end[i] as number);
+          if (spans.length > 4096) flush();
+        }
+        continue;
+      }
       for (const p of section.paragraphs as Paragraph[]) {
         spans.push(p.text.length, p.sentences.length);
         for (const s of p.sentences) spans.push(s.start, s.end);

@@ -1,9 +1,12 @@
+import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
 import { loadCorpus, parseCorpusFile } from '../../src/core/corpus/load.js';
 import type { Corpus, Essay } from '../../src/core/corpus/model.js';
 import { distinctiveTerms, thesisSentences } from '../../src/core/corpus/summary.js';
 import type { Bot } from '../../src/core/dispatch/bot.js';
 import { botOver, requester } from '../support/bot.js';
+import { warmCorpus } from '../support/warm.js';
 
 const en = requester();
 const zh = requester('zh-CN');
@@ -185,5 +188,26 @@ describe('distinctive terms', () => {
   test('a thesis is never picked from an unfinished sentence', () => {
     const essay = single('残篇\n\n钱一\n\n这是一篇只有半句话而且没有结束的文章，它的句子在这里被截断了\n');
     expect(thesisSentences(essay)).toEqual([]);
+  });
+});
+
+describe('/author on a corpus read back from the parse cache', () => {
+  test('makes the paragraphs of the author’s essays only, and answers as over a fresh parse', async () => {
+    const warm = await warmCorpus([
+      join(BUNDLED_CORPUS_DIR, 'global-governance-symposium.txt'),
+      join(PROJECT_ROOT, 'test', 'fixtures', 'search', 'water-symposium.txt'),
+    ]);
+    try {
+      expect(warm.made()).toEqual([]);
+      const reply = warm.bot.run('author', { name: '欧阳明' }, en);
+      expect(reply.error).toBeUndefined();
+      expect(reply.results).toEqual(botOver(warm.fresh).run('author', { name: '欧阳明' }, en).results);
+      // The background the terms are weighed against is a sample of every essay's text, read
+      // from the cache without making the other essays' paragraphs.
+      expect(warm.made().length).toBeGreaterThan(0);
+      expect(warm.made().every((e) => e.authors.some((a) => a.name === '欧阳明'))).toBe(true);
+    } finally {
+      await warm.remove();
+    }
   });
 });

@@ -159,6 +159,11 @@ export interface SectionSpans {
   sentences: Uint32Array;
   start: Uint32Array;
   end: Uint32Array;
+  /** Row `k`'s text, cut from the entry without making the paragraph (a background sample reads a few thousand). */
+  text(k: number): string;
+  /** Row `k`'s ID and its markers' offsets and notes, read the same way (/sources counts every citing place). */
+  id(k: number): string;
+  markers(k: number): Array<{ offset: number; footnote: number | null }>;
 }
 
 /** Sections read from a cache entry whose paragraphs are not made yet (nor need be, for the index). */
@@ -220,7 +225,23 @@ export function decodeParsed(bytes: Uint8Array): CorpusFile {
       pages,
     };
   };
-  const spans = { textLength: c.pTextLength, sentences: c.pSentences, start: c.sStart, end: c.sEnd };
+  const markersOf = (k: number) => {
+    const markers: Array<{ offset: number; footnote: number | null }> = [];
+    for (let m = c.pMarkers[k] as number; m < (c.pMarkers[k + 1] as number); m++) {
+      const note = c.mNote[m] as number;
+      markers.push({ offset: c.mOffset[m] as number, footnote: note === NONE ? null : note });
+    }
+    return markers;
+  };
+  const spans = {
+    textLength: c.pTextLength,
+    sentences: c.pSentences,
+    start: c.sStart,
+    end: c.sEnd,
+    text: (k: number) => str(c.pText, c.pTextLength, k) as string,
+    id: (k: number) => str(c.pId, c.pIdLength, k) as string,
+    markers: markersOf,
+  };
   const footnote = (f: number): Footnote => {
     const urls: string[] = [];
     for (let u = c.fUrls[f] as number; u < (c.fUrls[f + 1] as number); u++) urls.push(str(c.uText, c.uTextLength, u) as string);
@@ -278,7 +299,7 @@ function sectionOf(h: SectionHead, paragraph: (row: number) => Paragraph, spans:
     },
     part: h.part,
   };
-  spansBySection.set(section, { from, to, textLength: spans.textLength, sentences: spans.sentences, start: spans.start, end: spans.end });
+  spansBySection.set(section, { from, to, ...spans });
   return section;
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { citationOf, type Essay, type Footnote, type Paragraph, type Section } from '../src/core/corpus/model.js';
+import { sectionSpans } from '../src/core/corpus/parsed-file.js';
 import type { Command, CommandContext } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import { filterOptions, noMatchMessage } from '../src/core/dispatch/passage-options.js';
@@ -19,7 +20,9 @@ const options = z.object({
 interface Citing {
   essay: Essay;
   section: Section;
-  paragraph: Paragraph;
+  /** Made when read: a source lists a few of its citing places and counts the rest. */
+  readonly paragraph: Paragraph;
+  paragraphId: string;
   /** The marker's note (a short form or 同上 counts as citing the full note it stands for). */
   note: number;
   offset: number;
@@ -118,20 +121,52 @@ function essaysIn(ctx: CommandContext, filters: SearchFilters): Essay[] {
   return essaysMatching(ctx.index, filters);
 }
 
-/** Every marker of the chosen essays, in reading order. */
-function allPlaces(ctx: CommandContext, filters: SearchFilters, keep: (essay: Essay, note: number) => boolean = () => true): Citing[] {
+/**
+ * Every marker of the chosen essays, in reading order; with `notesOf`, only the markers of the
+ * notes it gives for an essay. An essay it gives none for is skipped. A section read from the
+ * parse cache gives its markers without making its paragraphs, and a place makes its paragraph
+ * only when a reply quotes it: a note cited all over an archive (mfa.gov.cn) made the whole
+ * corpus at once.
+ */
+function allPlaces(ctx: CommandContext, filters: SearchFilters, notesOf?: (essay: Essay) => ReadonlySet<number>): Citing[] {
   const places: Citing[] = [];
   for (const essay of essaysIn(ctx, filters)) {
     if (essay.footnotes.length === 0) continue;
+    const notes = notesOf?.(essay);
+    if (notes?.size === 0) continue;
+    const cites = (footnote: number | null): footnote is number => footnote !== null && (notes === undefined || notes.has(footnote));
     for (const section of essay.sections) {
-      for (const paragraph of section.paragraphs) {
-        for (const m of paragraph.markers) {
-          if (m.footnote !== null && keep(essay, m.footnote)) places.push({ essay, section, paragraph, note: m.footnote, offset: m.offset });
+      const spans = sectionSpans(section);
+      if (!spans) {
+        for (const paragraph of section.paragraphs) {
+          for (const m of paragraph.markers) {
+            if (cites(m.footnote)) places.push({ essay, section, paragraph, paragraphId: paragraph.id, note: m.footnote, offset: m.offset });
+          }
+        }
+        continue;
+      }
+      for (let k = spans.from; k < spans.to; k++) {
+        for (const m of spans.markers(k)) {
+          if (cites(m.footnote)) places.push(placeIn(essay, section, k - spans.from, spans.id(k), m.footnote, m.offset));
         }
       }
     }
   }
   return places;
+}
+
+/** A citing place in paragraph `row` of a section read from the parse cache, its paragraph made when read. */
+function placeIn(essay: Essay, section: Section, row: number, paragraphId: string, note: number, offset: number): Citing {
+  return {
+    essay,
+    section,
+    get paragraph() {
+      return section.paragraphs[row] as Paragraph;
+    },
+    paragraphId,
+    note,
+    offset,
+  };
 }
 
 /**
@@ -147,17 +182,33 @@ function placesFor(query: string, ctx: CommandContext, filters: SearchFilters): 
   for (const hit of chosen) {
     for (const note of footnotesFor(hit.essay, hit.paragraph, hit.start, hit.end)) {
       const marker = hit.paragraph.markers.find((m) => m.footnote === note.number);
-      if (marker) places.push({ essay: hit.essay, section: hit.section, paragraph: hit.paragraph, note: note.number, offset: marker.offset });
+      if (marker)
+        places.push({
+          essay: hit.essay,
+          section: hit.section,
+          paragraph: hit.paragraph,
+          paragraphId: hit.paragraph.id,
+          note: note.number,
+          offset: marker.offset,
+        });
     }
   }
   const key = foldText(query).replace(/[^\p{L}\p{N}]/gu, '');
   if (key.length === 0) return { places, passages: chosen };
-  const matching = (essay: Essay, number: number) => {
-    const note = essay.footnotes.find((f) => f.number === number);
-    return note !== undefined && searchableText(citationOf(essay, note)).includes(key);
-  };
-  places.push(...allPlaces(ctx, filters, matching));
+  places.push(...allPlaces(ctx, filters, (essay) => notesMatching(essay, key)));
   return { places, passages: chosen };
+}
+
+/** The numbers of the essay's notes whose citation holds `key` (a marker's number names the first note of it). */
+function notesMatching(essay: Essay, key: string): Set<number> {
+  const matching = new Set<number>();
+  const seen = new Set<number>();
+  for (const note of essay.footnotes) {
+    if (seen.has(note.number)) continue;
+    seen.add(note.number);
+    if (searchableText(citationOf(essay, note)).includes(key)) matching.add(note.number);
+  }
+  return matching;
 }
 
 // A note's folded text is read by every query; notes are immutable parts of a loaded corpus.
@@ -186,7 +237,7 @@ function group(places: Citing[]): Source[] {
       source = { essay: place.essay, number: citation.number, text: citation.text, urls: citation.urls, places: [] };
       byKey.set(key, source);
     }
-    const placeKey = `${key}\u0000${place.paragraph.id}:${place.offset}`;
+    const placeKey = `${key}\u0000${place.paragraphId}:${place.offset}`;
     if (seenPlace.has(placeKey)) continue;
     seenPlace.add(placeKey);
     source.places.push(place);

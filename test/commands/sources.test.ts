@@ -1,10 +1,14 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../../src/config.js';
 import { loadCorpus } from '../../src/core/corpus/load.js';
+import { type Essay, essaysOf } from '../../src/core/corpus/model.js';
 import type { Bot } from '../../src/core/dispatch/bot.js';
 import type { ReplyBlock } from '../../src/core/reply/model.js';
 import { botOver, requester } from '../support/bot.js';
+import { warmCorpus } from '../support/warm.js';
 
 const en = requester();
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'search');
@@ -136,5 +140,51 @@ describe('/sources on the fixture symposium', () => {
   test('filters by author in Traditional characters', () => {
     const results = bot.run('sources', { author: '張偉' }, en).results as SourceResult[];
     expect(results.map((r) => [r.number, r.text, r.author])).toEqual([[1, '《湄公河水权报告》，https://example.org/lmc。', '張偉']]);
+  });
+});
+
+describe('/sources on a corpus read back from the parse cache', () => {
+  test('a note search makes the paragraphs of the essays whose notes match, not the others', async () => {
+    // Two symposia whose essays all have notes; only one note cites fmprc.gov.cn.
+    const warm = await warmCorpus([join(BUNDLED_CORPUS_DIR, 'global-governance-symposium.txt'), join(FIXTURES, 'water-symposium.txt')]);
+    try {
+      expect(warm.made()).toEqual([]);
+      const reply = warm.bot.run('sources', { query: 'fmprc' }, en);
+      expect(reply.results).toEqual(botOver(warm.fresh).run('sources', { query: 'fmprc' }, en).results);
+      expect(reply.results.length).toBeGreaterThan(0);
+      const citing = (e: Essay) => e.footnotes.some((n) => n.urls.some((u) => u.includes('fmprc')));
+      expect(warm.made().length).toBeGreaterThan(0);
+      expect(warm.made().every(citing)).toBe(true);
+      expect(essaysOf(warm.cached).filter((e) => e.footnotes.length > 0 && !citing(e)).length).toBeGreaterThan(0);
+    } finally {
+      await warm.remove();
+    }
+  });
+
+  test('a source cited all over the corpus makes the paragraphs of the places it quotes, and counts the rest', async () => {
+    // Thirty essays, each with one paragraph citing the same report: one source, thirty places, twenty quoted.
+    const dir = await mkdtemp(join(tmpdir(), 'yz-sources-many-'));
+    const essays = Array.from({ length: 30 }, (_, i) =>
+      [
+        `第${i + 1}篇 水资源研究`,
+        `作者${'甲乙丙丁戊己庚辛壬癸'[i % 10]}${'子丑寅卯'[Math.floor(i / 10)]}`,
+        `流域合作需要共同的数据基础，第${i + 1}个案例说明了这一点。^①`,
+        `* 作者，某大学教授（北京 100000）。`,
+        '^① 《流域数据报告》，https://example.org/basin-report。',
+      ].join('\n\n'),
+    );
+    await writeFile(join(dir, 'many.txt'), ['水资源专题', '编者按：本期讨论流域数据。', ...essays].join('\n\n'));
+    const warm = await warmCorpus([join(dir, 'many.txt')]);
+    try {
+      const reply = warm.bot.run('sources', { query: 'basin-report' }, en);
+      expect(reply.results).toEqual(botOver(warm.fresh).run('sources', { query: 'basin-report' }, en).results);
+      const [source] = reply.results as SourceResult[];
+      expect(source?.citedByCount).toBe(30);
+      expect(source?.citedBy).toHaveLength(20);
+      expect(warm.made()).toHaveLength(20);
+    } finally {
+      await warm.remove();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { endianness } from 'node:os';
 import type { CorpusFile, Essay, Footnote, Paragraph, Section } from './model.js';
+import { nameSyllables, rememberSyllables } from './names.js';
 
 /*
  * The parse cache's file: a parsed corpus file as one text buffer and one array of numbers,
@@ -53,6 +54,8 @@ interface EssayHead extends Omit<Essay, 'sections' | 'footnotes'> {
 interface Header extends Omit<CorpusFile, 'essays'> {
   essays: EssayHead[];
   columns: Record<Column, [at: number, length: number]>;
+  /** The authors' names' syllables (names.ts), so that reading the entry needs no pinyin-pro. */
+  names: Record<string, string[]>;
 }
 
 // Long on purpose: one pass over the file that writes every column beside the text buffer;
@@ -135,7 +138,8 @@ export function encodeParsed(file: CorpusFile): Uint8Array {
   }
   const numbers = new Uint32Array(count);
   for (const [name, values] of Object.entries(rows) as Array<[Column, number[]]>) numbers.set(values, columns[name][0]);
-  const header = JSON.stringify({ ...file, essays, columns } satisfies Header);
+  const names = nameSyllables(file.essays.flatMap((e) => e.authors.map((a) => a.name)));
+  const header = JSON.stringify({ ...file, essays, columns, names } satisfies Header);
   texts.push(header);
   const text = Buffer.from(texts.join(''), 'utf16le');
   const head = Buffer.alloc(HEAD);
@@ -267,7 +271,12 @@ export function decodeParsed(bytes: Uint8Array): CorpusFile {
       (h) => sectionOf(h, paragraph, spans),
     ),
   );
-  const { columns: _, ...file } = header;
+  const names: unknown = header.names;
+  if (typeof names !== 'object' || names === null || !Object.values(names).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
+    throw new Error('a parsed file without its names');
+  }
+  rememberSyllables(header.names);
+  const { columns: _, names: __, ...file } = header;
   return { ...file, essays };
 }
 

@@ -232,3 +232,33 @@ describe('one cache folder, two processes, two corpora', () => {
     await rm(cacheDir, { recursive: true, force: true });
   });
 });
+
+describe('a warm start and pinyin', () => {
+  test('finds an author by pinyin, and lists essays, without loading pinyin-pro', async () => {
+    const cacheDir = await mkdtemp(join(tmpdir(), 'yz-cache-'));
+    // Tells on pinyin-pro whenever the child process loads it (its dictionaries: 24 MB of RSS).
+    const watch = join(cacheDir, 'watch-pinyin.cjs');
+    await writeFile(
+      watch,
+      "const M = require('node:module'); const load = M._load; M._load = function (r, ...a) { if (r === 'pinyin-pro') process.stderr.write('[pinyin-pro loaded]\\n'); return load.call(this, r, ...a); };\n",
+    );
+    const env = { CACHE_DIR: join(cacheDir, 'cache'), NODE_OPTIONS: `--require ${watch}` };
+    try {
+      const cold = await runCliProcess(['author', 'chen zhimin', '--json', '--corpus', 'data/essays'], env);
+      expect(cold.code).toBe(0);
+      // The first run parses the file, and passage IDs are made with pinyin-pro.
+      expect(cold.stderr).toContain('[pinyin-pro loaded]');
+      for (const args of [
+        ['author', 'chen zhimin', '--json'],
+        ['essays', 'zhimin', '--json'],
+      ]) {
+        const warm = await runCliProcess([...args, '--corpus', 'data/essays'], env);
+        expect(warm.code, warm.stderr).toBe(0);
+        expect(warm.stdout).toContain('陈志敏');
+        expect(warm.stderr).not.toContain('[pinyin-pro loaded]');
+      }
+    } finally {
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { citationOf, type Essay, type Footnote, type Paragraph, type Section } from '../src/core/corpus/model.js';
-import { sectionSpans } from '../src/core/corpus/parsed-file.js';
+import type { Essay, Footnote, Paragraph, Section } from '../src/core/corpus/model.js';
+import { essayNoteRows, type NoteRows, sectionSpans } from '../src/core/corpus/parsed-file.js';
 import type { Command, CommandContext } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import { filterOptions, noMatchMessage } from '../src/core/dispatch/passage-options.js';
@@ -131,7 +131,7 @@ function essaysIn(ctx: CommandContext, filters: SearchFilters): Essay[] {
 function allPlaces(ctx: CommandContext, filters: SearchFilters, notesOf?: (essay: Essay) => ReadonlySet<number>): Citing[] {
   const places: Citing[] = [];
   for (const essay of essaysIn(ctx, filters)) {
-    if (essay.footnotes.length === 0) continue;
+    if (noteCount(essay) === 0) continue;
     const notes = notesOf?.(essay);
     if (notes?.size === 0) continue;
     const cites = (footnote: number | null): footnote is number => footnote !== null && (notes === undefined || notes.has(footnote));
@@ -201,37 +201,119 @@ function placesFor(query: string, ctx: CommandContext, filters: SearchFilters): 
 
 /** The numbers of the essay's notes whose citation holds `key` (a marker's number names the first note of it). */
 function notesMatching(essay: Essay, key: string): Set<number> {
+  const { numbers, text, starts } = noteSearchOf(essay);
   const matching = new Set<number>();
-  const seen = new Set<number>();
-  for (const note of essay.footnotes) {
-    if (seen.has(note.number)) continue;
-    seen.add(note.number);
-    if (searchableText(citationOf(essay, note)).includes(key)) matching.add(note.number);
+  for (let at = text.indexOf(key); at !== -1; ) {
+    // The entry holding `at`: the last that starts at or before it.
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] as number) <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    matching.add(numbers[lo] as number);
+    const next = starts[lo + 1];
+    at = next === undefined ? -1 : text.indexOf(key, next);
   }
   return matching;
 }
 
-// A note's folded text is read by every query; notes are immutable parts of a loaded corpus.
-const searchable = new WeakMap<Footnote, string>();
+/**
+ * An essay's notes as a note search reads them: for each note number (its first note), the
+ * full citation it stands for, folded to letters and digits, all in one string with a
+ * separator no key holds. Made once per essay; notes read from the parse cache are read
+ * without being made (essayNoteRows), so that `/sources 智能鸿沟` no longer made the
+ * 20,000 notes of an archive, nor kept a string for each.
+ */
+interface NoteSearch {
+  numbers: number[];
+  text: string;
+  starts: number[];
+  rows: NoteRows;
+  /** Each note number's citation: the row of the full note it stands for. */
+  cited: Map<number, number>;
+}
+const noteSearches = new WeakMap<Essay, NoteSearch>();
 
-function searchableText(note: Footnote): string {
-  let text = searchable.get(note);
-  if (text === undefined) {
-    text = foldText(`${note.text} ${note.urls.join(' ')}`).replace(/[^\p{L}\p{N}]/gu, '');
-    searchable.set(note, text);
+function noteSearchOf(essay: Essay): NoteSearch {
+  const known = noteSearches.get(essay);
+  if (known) return known;
+  const rows = essayNoteRows(essay) ?? madeRows(essay.footnotes);
+  const firstRow = new Map<number, number>();
+  for (let f = rows.from; f < rows.to; f++) if (!firstRow.has(rows.number(f))) firstRow.set(rows.number(f), f);
+  // As citationOf: a short form or 同上 stands for the note it refers to, followed until none.
+  const citation = (row: number): number => {
+    const seen = new Set<number>();
+    let current = row;
+    for (let to = rows.refersTo(current); to !== null && !seen.has(rows.number(current)); to = rows.refersTo(current)) {
+      seen.add(rows.number(current));
+      const next = firstRow.get(to);
+      if (next === undefined) break;
+      current = next;
+    }
+    return current;
+  };
+  const search: NoteSearch = { numbers: [], text: '', starts: [], rows, cited: new Map() };
+  const parts: string[] = [];
+  let at = 0;
+  for (const [number, row] of firstRow) {
+    const cited = citation(row);
+    search.cited.set(number, cited);
+    const folded = foldText(`${rows.text(cited)} ${rows.urls(cited).join(' ')}`).replace(/[^\p{L}\p{N}]/gu, '');
+    search.numbers.push(number);
+    search.starts.push(at);
+    parts.push(folded);
+    at += folded.length + 1;
   }
-  return text;
+  search.text = parts.join('\u0000');
+  noteSearches.set(essay, search);
+  return search;
+}
+
+/** Made notes read as rows. */
+function madeRows(notes: readonly Footnote[]): NoteRows {
+  const note = (f: number) => notes[f] as Footnote;
+  return {
+    from: 0,
+    to: notes.length,
+    number: (f) => note(f).number,
+    refersTo: (f) => note(f).refersTo,
+    text: (f) => note(f).text,
+    urls: (f) => note(f).urls,
+  };
+}
+
+/** How many notes the essay has, without making them. */
+function noteCount(essay: Essay): number {
+  const rows = essayNoteRows(essay);
+  return rows ? rows.to - rows.from : essay.footnotes.length;
 }
 
 /** Groups places by source: by URL when the citation has one, else by the note itself. */
 function group(places: Citing[]): Source[] {
   const byKey = new Map<string, Source>();
   const seenPlace = new Set<string>();
+  // Each note's citation once per essay and number: a note cited all over a corpus has thousands of places.
+  const citations = new Map<Essay, Map<number, { key: string; number: number; text: string; urls: string[] } | null>>();
   for (const place of places) {
-    const note = place.essay.footnotes.find((f) => f.number === place.note);
-    if (!note) continue;
-    const citation = citationOf(place.essay, note);
-    const key = citation.urls.length > 0 ? [...citation.urls].sort().join(' ') : `${place.essay.id}#${citation.number}`;
+    let ofEssay = citations.get(place.essay);
+    if (!ofEssay) {
+      ofEssay = new Map();
+      citations.set(place.essay, ofEssay);
+    }
+    let citation = ofEssay.get(place.note);
+    if (citation === undefined) {
+      const { rows, cited } = noteSearchOf(place.essay);
+      const row = cited.get(place.note);
+      const urls = row === undefined ? [] : rows.urls(row);
+      const number = row === undefined ? 0 : rows.number(row);
+      citation =
+        row === undefined ? null : { key: urls.length > 0 ? [...urls].sort().join(' ') : `${place.essay.id}#${number}`, number, text: rows.text(row), urls };
+      ofEssay.set(place.note, citation);
+    }
+    if (citation === null) continue;
+    const { key } = citation;
     let source = byKey.get(key);
     if (!source) {
       source = { essay: place.essay, number: citation.number, text: citation.text, urls: citation.urls, places: [] };

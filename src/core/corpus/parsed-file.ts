@@ -178,6 +178,23 @@ export function sectionSpans(section: Section): SectionSpans | undefined {
   return spansBySection.get(section);
 }
 
+/** An essay's notes as a search reads them, without making them: rows `[from, to)`. */
+export interface NoteRows {
+  from: number;
+  to: number;
+  number(f: number): number;
+  refersTo(f: number): number | null;
+  text(f: number): string;
+  urls(f: number): string[];
+}
+
+const notesByEssay = new WeakMap<Essay, NoteRows>();
+
+/** The notes of an essay read from the cache (made or not); undefined for one parsed in this process. */
+export function essayNoteRows(essay: Essay): NoteRows | undefined {
+  return notesByEssay.get(essay);
+}
+
 /**
  * Reads an entry back. Throws unless the entry adds up: every row within its columns, every
  * string within the text, every range ascending. What is made later cannot fail.
@@ -246,9 +263,19 @@ export function decodeParsed(bytes: Uint8Array): CorpusFile {
     id: (k: number) => str(c.pId, c.pIdLength, k) as string,
     markers: markersOf,
   };
-  const footnote = (f: number): Footnote => {
+  const urlsOf = (f: number): string[] => {
     const urls: string[] = [];
     for (let u = c.fUrls[f] as number; u < (c.fUrls[f + 1] as number); u++) urls.push(str(c.uText, c.uTextLength, u) as string);
+    return urls;
+  };
+  const rows = {
+    number: (f: number) => c.fNumber[f] as number,
+    refersTo: (f: number) => (c.fRefersTo[f] === NONE ? null : (c.fRefersTo[f] as number)),
+    text: (f: number) => str(c.fText, c.fTextLength, f) as string,
+    urls: urlsOf,
+  };
+  const footnote = (f: number): Footnote => {
+    const urls = urlsOf(f);
     const refersTo = c.fRefersTo[f] as number;
     const page = c.fPage[f] as number;
     return {
@@ -264,13 +291,15 @@ export function decodeParsed(bytes: Uint8Array): CorpusFile {
       page: page === NONE ? null : page,
     };
   };
-  const essays = header.essays.map((e) =>
-    essayOf(
+  const essays = header.essays.map((e) => {
+    const essay = essayOf(
       e,
       (from, to) => rowsOf(from, to, footnote),
       (h) => sectionOf(h, paragraph, spans),
-    ),
-  );
+    );
+    notesByEssay.set(essay, { from: e.footnotes[0], to: e.footnotes[1], ...rows });
+    return essay;
+  });
   const names: unknown = header.names;
   if (typeof names !== 'object' || names === null || !Object.values(names).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string'))) {
     throw new Error('a parsed file without its names');

@@ -73,6 +73,7 @@ export async function buildAll() {
       'pg',
       'rate-limiter-flexible',
       'prom-client',
+      'minisearch',
     ],
     sourcemap: true,
     define: { __YINZHENG_BUILD__: JSON.stringify(buildId()) },

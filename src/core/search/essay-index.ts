@@ -1,4 +1,6 @@
-import MiniSearch, { type AsPlainObject, type Options, type SearchOptions, type SearchResult } from 'minisearch';
+import { createRequire } from 'node:module';
+import type MiniSearch from 'minisearch';
+import type { AsPlainObject, Options, SearchOptions, SearchResult } from 'minisearch';
 import type { Essay } from '../corpus/model.js';
 import { nameKeys, pinyinLabel } from '../corpus/names.js';
 import { foldText } from './fold.js';
@@ -20,6 +22,18 @@ import { LATIN_WORD, termsOfFolded } from './tokenize.js';
  * tone marks dropped too, so that `Chén` finds `chen`. Only Latin terms are matched by prefix
  * and fuzzily; a lone Han character is matched by prefix, since it is what one types first.
  */
+
+/*
+ * MiniSearch, loaded when an essay index is first built: a CLI answer, or a console that
+ * never asks for an essay, does without it (a megabyte of RSS and its parse), as with
+ * pinyin-pro (pinyin.ts). Its CommonJS build, which the bundle leaves in node_modules.
+ */
+const require = createRequire(import.meta.url);
+let miniSearchClass: typeof MiniSearch | undefined;
+function miniSearch(): typeof MiniSearch {
+  miniSearchClass ??= require('minisearch') as typeof MiniSearch;
+  return miniSearchClass;
+}
 
 /** A document by its number: essay `i` is `i`, author `i` is `essays.length + i`. */
 type Doc = { id: number };
@@ -169,7 +183,7 @@ export const SLICE_MS = 8;
  */
 export async function createEssayIndexInSlices(essays: readonly Essay[], authors: readonly AuthorEntry[]): Promise<EssayIndex> {
   const { options, count, done } = essayBuild(essays, authors);
-  const ms = await runStepsInTurns(added(new MiniSearch<Doc>(options), count), SLICE_MS);
+  const ms = await runStepsInTurns(added(new (miniSearch())<Doc>(options), count), SLICE_MS);
   done();
   return withStats(essayIndexOver(ms, essays, authors), statsOfSearch(ms));
 }
@@ -243,11 +257,11 @@ export function essayIndexAfter(
 export function essayMiniSearch(essays: readonly Essay[], authors: readonly AuthorEntry[], how: 'add' | 'load', prior?: EssayStats): MiniSearch<Doc> {
   const { options, count, steps, done } = essayBuild(essays, authors, prior);
   if (how === 'add') {
-    const ms = runSteps(added(new MiniSearch<Doc>(options), count));
+    const ms = runSteps(added(new (miniSearch())<Doc>(options), count));
     done();
     return ms;
   }
-  return MiniSearch.loadJS<Doc>(runSteps(steps), options);
+  return miniSearch().loadJS<Doc>(runSteps(steps), options);
 }
 
 /** MiniSearch's options for the essay index, and the steps that make its serialised form, a document a step. */

@@ -6,6 +6,7 @@ import { SEARCH_LIMIT, type SizeResult } from './measure.js';
 import type { PdfFigures } from './pdf.js';
 import { expectedIds, QUERY_KINDS, type QueryOutcome, type RecallReport } from './quality.js';
 import type { ReloadFigures } from './reload.js';
+import { type ServingFigures, servingSection, servingTargets } from './serving.js';
 import { type LoadFigures, median } from './stats.js';
 import type { TeamMemoryFigures } from './teams.js';
 
@@ -119,6 +120,8 @@ export interface ReportInput {
   botFlags: string[];
   /** The 1000× size measured again with Node's default options, when npm start sets some. */
   defaults: SizeResult | null;
+  /** Peak RSS serving, ours against the build issue 24 was filed on (bench/serving.ts). */
+  serving: ServingFigures | null;
 }
 
 function reloadSection(reload: ReportInput['reload']): string {
@@ -326,6 +329,7 @@ function targets(input: ReportInput): string {
       rows.push(['growth 100× → archive: peak RSS vs text', `text ${text.toFixed(1)}×, RSS ${rss.toFixed(1)}×`, 'RSS ≤ text', mark(rss <= text)]);
     }
   }
+  rows.push(...servingTargets(input.serving));
   if (input.reload && !('failure' in input.reload)) {
     const worker = input.reload.runs.find((r) => r.where === 'worker');
     const main = input.reload.runs.find((r) => r.where === 'main thread');
@@ -596,6 +600,10 @@ export function renderReport(input: ReportInput): string {
     '## PostgreSQL on the answer path',
     '',
     databaseSection(input.database),
+    '',
+    '## Memory against the build issue 24 was filed on',
+    '',
+    servingSection(input.serving),
     '',
     '## Peak memory',
     '',

@@ -10,6 +10,7 @@
  *   node dist/bench/run.js --only teams     # eight team libraries over 1000× and the archive, printed, not written
  *   node dist/bench/run.js --only db [--samples 200]  # PostgreSQL's cost on the answer path, printed, not written
  *   node dist/bench/run.js --only start     # the archive's start targets (cold and warm CLI, first answer), printed, not written
+ *   node dist/bench/run.js --only serving [--size-child]  # peak RSS against the build issue 24 was filed on, printed, not written
  *
  * Each corpus size is measured in a child process of its own (bench/size.ts), so that its peak
  * RSS is its own, of a process that loads only the core, and one size's garbage does not slow
@@ -33,6 +34,7 @@ import type { Effort, SizeResult } from './measure.js';
 import { benchPdf } from './pdf.js';
 import { benchReload } from './reload.js';
 import { type ColdStart, type Failure, type LargeColdStart, type Machine, type ReportInput, renderReport, startTargets, teamTarget } from './report.js';
+import { measureServing, prepareFiledBuild, type ServingFigures, type SizeChildPeaks, servingSection, servingTargets } from './serving.js';
 import { median } from './stats.js';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from './synthetic.js';
 import type { TeamMemoryFigures } from './teams.js';
@@ -81,10 +83,10 @@ function botNodeFlags(): string[] {
 const BOT_FLAGS = botNodeFlags();
 
 /** Measures one size in a child process; a child that dies (out of memory, say) is reported, not fatal. */
-function measureInChild(dir: string, label: string, scale: number, work: string, flags: string[] = BOT_FLAGS): SizeResult | Failure {
+function measureInChild(dir: string, label: string, scale: number, work: string, flags: string[] = BOT_FLAGS, child = SIZE_CHILD): SizeResult | Failure {
   const out = join(work, `${label}.json`);
   const effort = EFFORT[scale] ?? (EFFORT[1000] as Effort);
-  const run = spawnSync(process.execPath, [...flags, '--expose-gc', SIZE_CHILD, dir, label, out, scale === 1 ? '1' : '0', JSON.stringify(effort)], {
+  const run = spawnSync(process.execPath, [...flags, '--expose-gc', child, dir, label, out, scale === 1 ? '1' : '0', JSON.stringify(effort)], {
     stdio: ['ignore', 'inherit', 'pipe'],
     encoding: 'utf8',
     maxBuffer: 1 << 26,
@@ -94,6 +96,32 @@ function measureInChild(dir: string, label: string, scale: number, work: string,
   const lines = run.stderr.trim().split('\n');
   const why = lines.find((l) => /heap out of memory|Error:/u.test(l)) ?? lines.pop() ?? '';
   return { label, failure: `child exited with ${run.signal ?? `status ${String(run.status)}`}: ${why.trim()}` };
+}
+
+/** Peak RSS runs per build and size against the filed build: each a pair of processes, in turn. */
+const SERVING_RUNS = 5;
+
+/**
+ * Issue 24's memory target: the serving bot and the warm CLI on each corpus, ours against the
+ * build the issue was filed on, in turn (bench/serving.ts); with `results`, the size child of
+ * the filed build too, beside ours.
+ */
+function measureAgainstFiled(work: string, corpora: Array<[label: string, dir: string, scale: number]>, results: SizeResult[] | null): ServingFigures {
+  const filed = prepareFiledBuild(work);
+  if ('failure' in filed) return filed;
+  const sizes = corpora.map(([label, dir]) => {
+    process.stderr.write(`bench: ${label}, serving, ours and ${filed.name} in turn…\n`);
+    return measureServing(label, dir, work, filed, BOT_FLAGS, SERVING_RUNS);
+  });
+  const sizeChild: SizeChildPeaks[] = [];
+  for (const [label, dir, scale] of results ? corpora : []) {
+    const ours = results?.find((r) => r.label === label);
+    if (!ours) continue;
+    process.stderr.write(`bench: ${label}, the size child of ${filed.name}…\n`);
+    const theirs = measureInChild(dir, `${label} (${filed.name})`, scale, work, BOT_FLAGS, join(filed.root, 'dist', 'bench', 'size.js'));
+    if (!('failure' in theirs)) sizeChild.push({ label, ours: ours.rssMb.ours, filed: theirs.rssMb.ours });
+  }
+  return { filed: filed.name, flags: BOT_FLAGS, sizes, sizeChild };
 }
 
 /** The growth child (bench/growth.ts): builds of two sizes in turn, in one process. */
@@ -345,6 +373,34 @@ function onlyStart(): Promise<void> {
   });
 }
 
+/**
+ * `--only serving`: issue 24's memory target, ours against the filed build, on the bundled
+ * essays, the 1000× corpus and the archive; printed. `--size-child` adds both builds' size
+ * children (parse, index and the query mix without a cache), which take a minute more.
+ */
+function onlyServing(): Promise<void> {
+  return withArchive(async (archive, work) => {
+    const source = await loadCorpus(BUNDLED_CORPUS_DIR);
+    const sourceBytes = (await Promise.all(source.files.map((f) => readFile(join(BUNDLED_CORPUS_DIR, f.file))))).reduce((n, b) => n + b.length, 0);
+    const x1000 = join(work, 'x1000');
+    await writeSyntheticCorpus(x1000, generateSyntheticCorpus(source, { scale: 1000, seed: SEED, sourceBytes }));
+    const corpora: Array<[string, string, number]> = [
+      ['bundled', BUNDLED_CORPUS_DIR, 1],
+      ['1000×', x1000, 1000],
+      ['archive', archive, ARCHIVE],
+    ];
+    const results = process.argv.includes('--size-child')
+      ? corpora.flatMap(([label, dir, scale]) => {
+          const r = measureInChild(dir, label, scale, work);
+          return 'failure' in r ? [] : [r];
+        })
+      : null;
+    const figures = measureAgainstFiled(work, corpora, results);
+    const rows = servingTargets(figures).map((r) => `| ${r.join(' | ')} |`);
+    process.stdout.write(`${rows.join('\n')}\n\n${servingSection(figures)}\n`);
+  });
+}
+
 // Long on purpose: the bench's run in order (sizes, children, growth, reload, essays, report),
 // each step a named helper; what stays here is the order and the progress lines.
 async function main(): Promise<void> {
@@ -353,6 +409,7 @@ async function main(): Promise<void> {
   if (flag('only', '') === 'teams') return onlyTeams();
   if (flag('only', '') === 'db') return onlyDatabase();
   if (flag('only', '') === 'start') return onlyStart();
+  if (flag('only', '') === 'serving') return onlyServing();
   // `archive` is a journal's twenty years: 2,000 essays in 200 files.
   const sizes = flag('sizes', '1,100,1000,archive')
     .split(',')
@@ -390,6 +447,16 @@ async function main(): Promise<void> {
         else defaults = plain;
       }
     }
+
+    process.stderr.write('bench: memory against the build issue 24 was filed on…\n');
+    const serving = measureAgainstFiled(
+      work,
+      sizes.map((scale) => {
+        const label = scale === 1 ? 'bundled' : scale === ARCHIVE ? 'archive' : `${scale}×`;
+        return [label, scale === 1 ? BUNDLED_CORPUS_DIR : (synthetic[label] as string), scale];
+      }),
+      results,
+    );
 
     let growth: ReportInput['growth'] = null;
     if (synthetic['100×'] !== undefined && synthetic.archive !== undefined) {
@@ -495,6 +562,7 @@ async function main(): Promise<void> {
       teams,
       botFlags: BOT_FLAGS,
       defaults,
+      serving,
     });
     process.stdout.write(`${report}\n`);
     if (!process.argv.includes('--no-write')) await writeFile(RESULTS, report);

@@ -1,0 +1,188 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../src/config.js';
+import { parseCorpusFile } from '../src/core/corpus/load.js';
+import { sentenceText } from '../src/core/corpus/model.js';
+import { median } from './stats.js';
+
+/*
+ * Memory while serving, against the build issue 24 was filed on (its target: "peak RSS no
+ * higher than today's at every size"). That build is checked out of this clone's history
+ * (`git archive`) and built beside the work folder, so that both run in the same run, on the
+ * same corpora and the same machine: each process's peak RSS, alternating, medians.
+ */
+
+/** The commit issue 24 was filed on: "today's" of its targets. */
+export const FILED_AT = '033688c8ca93ddf71db482571117a7408c36bc17';
+
+/** A build's entry points: this clone's, or the filed one's. */
+export interface Build {
+  name: string;
+  root: string;
+}
+
+export interface ServingMemory {
+  label: string;
+  runs: number;
+  /** Peak RSS, MB, medians: warm `cli quote`, and the live bot after one of each command. */
+  cli: { ours: number; filed: number };
+  bot: { ours: number; filed: number };
+  /** The commands the bot was sent, one per line. */
+  mix: string[];
+  ok: boolean;
+}
+
+/**
+ * Checks the filed commit out into `work/filed` and builds it there with this clone's
+ * packages (the build step is esbuild, which both have). A clone without that commit (a
+ * shallow one) gives a failure to report, not a crash.
+ */
+export function prepareFiledBuild(work: string): Build | { failure: string } {
+  const root = join(work, 'filed');
+  const tar = spawnSync('git', ['-C', PROJECT_ROOT, 'archive', '--format=tar', FILED_AT], { maxBuffer: 1 << 30 });
+  if (tar.status !== 0) return { failure: `git archive ${FILED_AT.slice(0, 7)}: ${tar.stderr.toString().trim() || 'failed'} (a shallow clone lacks it)` };
+  mkdirSync(root, { recursive: true });
+  const untar = spawnSync('tar', ['-x', '-C', root], { input: tar.stdout });
+  if (untar.status !== 0) return { failure: `tar: ${untar.stderr.toString().trim()}` };
+  symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(root, 'node_modules'));
+  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+  if (build.status !== 0) return { failure: `building ${FILED_AT.slice(0, 7)}: ${build.stderr.trim().split('\n').pop() ?? ''}` };
+  return { name: FILED_AT.slice(0, 7), root };
+}
+
+/**
+ * One of each command a researcher asks, with inputs the corpus has: the labelled query's
+ * words (every synthetic corpus is cut from the bundled essays' sentences), a sentence of it
+ * verbatim, its first author, a heading, and the host of its first cited URL.
+ */
+export function servingMix(corpusDir: string): string[] {
+  const first = readdirSync(corpusDir)
+    .filter((f) => f.endsWith('.txt'))
+    .sort()[0];
+  if (first === undefined) throw new Error(`bench: no .txt file in ${corpusDir}`);
+  const file = parseCorpusFile(first, readFileSync(join(corpusDir, first), 'utf8'));
+  const essays = file.essays;
+  const author = essays.flatMap((e) => e.authors)[0]?.name ?? '';
+  const paragraph = essays.flatMap((e) => e.sections.flatMap((s) => s.paragraphs)).find((p) => p.sentences.length > 1);
+  const sentence = paragraph ? sentenceText(paragraph, paragraph.sentences[0] as { start: number; end: number }) : '';
+  const heading = essays.flatMap((e) => e.sections.flatMap((s) => (s.heading ? [s.heading] : [])))[0] ?? '';
+  const url = essays.flatMap((e) => e.footnotes.flatMap((n) => n.urls))[0];
+  const host = url ? new URL(url).hostname.replace(/^www\./u, '') : '';
+  return ['/quote 智能鸿沟', '/essays 治理', `/who ${heading}`, '/sources 智能鸿沟', `/author ${author}`, `/verify ${sentence}`, `/sources ${host}`].filter(
+    (line) => !line.endsWith(' '),
+  );
+}
+
+/**
+ * Peak RSS of the warm CLI and of the warm bot after `mix`, for our build and the filed one,
+ * each with a cache folder of its own that a first run fills, then `runs` times in turn.
+ */
+export function measureServing(label: string, corpusDir: string, work: string, filed: Build, flags: readonly string[], runs: number): ServingMemory {
+  const mix = servingMix(corpusDir);
+  const builds: Build[] = [{ name: 'ours', root: PROJECT_ROOT }, filed];
+  const samples = builds.map(() => ({ cli: [] as number[], bot: [] as number[] }));
+  let ok = true;
+  const runBoth = (b: Build, cacheDir: string) => {
+    const env = { CACHE_DIR: cacheDir, CORPUS_DIR: corpusDir };
+    const cli = childPeakRssMb(b.root, [...flags, join(b.root, 'dist', 'src', 'cli.js'), 'quote', '智能鸿沟', '--json', '--corpus', corpusDir], env);
+    const bot = childPeakRssMb(b.root, [...flags, join(b.root, 'dist', 'src', 'main.js')], env, `${mix.join('\n')}\n`);
+    ok &&= cli.ok && bot.ok;
+    return { cli: cli.mb, bot: bot.mb };
+  };
+  const caches = builds.map((b) => join(work, `serving-${label}-${b.name}`));
+  // The first run of each fills its cache folder: parsed files and index segments.
+  builds.forEach((b, i) => void runBoth(b, caches[i] as string));
+  for (let r = 0; r < runs; r++) {
+    builds.forEach((b, i) => {
+      const got = runBoth(b, caches[i] as string);
+      samples[i]?.cli.push(got.cli);
+      samples[i]?.bot.push(got.bot);
+    });
+  }
+  const [ours, old] = samples as [{ cli: number[]; bot: number[] }, { cli: number[]; bot: number[] }];
+  return {
+    label,
+    runs,
+    cli: { ours: median(ours.cli), filed: median(old.cli) },
+    bot: { ours: median(ours.bot), filed: median(old.bot) },
+    mix,
+    ok,
+  };
+}
+
+/**
+ * The peak RSS of one node process, as it reports it on exit (a module loaded first that
+ * writes `process.resourceUsage().maxRSS` to its standard error), and whether it exited 0.
+ */
+export function childPeakRssMb(cwd: string, args: string[], env: Record<string, string>, input?: string): { mb: number; ok: boolean } {
+  const report = `data:text/javascript,process.on('exit',()=>process.stderr.write('yinzheng-bench-maxrss '+process.resourceUsage().maxRSS+'\\n'))`;
+  const run = spawnSync(process.execPath, [`--import=${report}`, ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env: { ...process.env, ...env },
+    ...(input !== undefined ? { input } : { stdio: ['ignore', 'pipe', 'pipe'] }),
+  });
+  const kb = /yinzheng-bench-maxrss (\d+)/u.exec(run.stderr)?.[1];
+  return { mb: kb === undefined ? Number.NaN : Number(kb) / 1024, ok: run.status === 0 };
+}
+
+/** The size child's peak (parse, index, every command's query mix, no cache) of both builds, MB. */
+export interface SizeChildPeaks {
+  label: string;
+  ours: number;
+  filed: number;
+}
+
+export type ServingFigures = { filed: string; flags: string[]; sizes: ServingMemory[]; sizeChild: SizeChildPeaks[] } | { failure: string };
+
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+const mb = (n: number) => `${n.toFixed(0)} MB`;
+
+/** Issue 24's memory targets as report rows: the serving bot and the warm CLI, at every size, against the filed build. */
+export function servingTargets(s: ServingFigures | null): string[][] {
+  if (s === null) return [];
+  if ('failure' in s) return [['peak RSS vs the build issue 24 was filed on', `not measured: ${s.failure}`, '≤ 1.00×', '✗']];
+  return s.sizes.flatMap((m) => {
+    const failed = m.ok ? '' : ' (a process did not exit 0)';
+    return [
+      [
+        `${m.label}: peak RSS of the bot after one of each command, warm, vs ${s.filed} (issue 24 filed), same run`,
+        `${ratio(m.bot.ours, m.bot.filed)} (${mb(m.bot.ours)} vs ${mb(m.bot.filed)}, medians of ${m.runs})${failed}`,
+        '≤ 1.00×',
+        m.ok && m.bot.ours <= m.bot.filed ? '✓' : '✗',
+      ],
+      [
+        `${m.label}: peak RSS of a warm \`cli quote\` vs ${s.filed}, same run`,
+        `${ratio(m.cli.ours, m.cli.filed)} (${mb(m.cli.ours)} vs ${mb(m.cli.filed)})${failed}`,
+        '≤ 1.00×',
+        m.ok && m.cli.ours <= m.cli.filed ? '✓' : '✗',
+      ],
+    ];
+  });
+}
+
+/** The section: what was run, the figures of both builds, and the size child's peaks beside them. */
+export function servingSection(s: ServingFigures | null): string {
+  if (s === null) return 'Not measured in this run.';
+  if ('failure' in s) return `Not measured: ${s.failure}`;
+  const mix = s.sizes[0]?.mix ?? [];
+  return [
+    `Issue 24 asks for peak RSS "no higher than today's at every size". Today's is the build it was filed on, ${s.filed}: this run checks it out of the clone's history (\`git archive\`), builds it beside ours with the same packages, and runs both on the same corpora, in turn, each with a cache folder of its own that a first run fills. ` +
+      `The bot is \`${['node', ...s.flags, 'dist/src/main.js'].join(' ')}\` in its console with one of each command piped in (the inputs are read off each corpus: ${mix.map((l) => `\`${l.split(' ')[0]}\``).join(', ')}), then end of input; the CLI is a warm \`cli quote 智能鸿沟 --json\`. ` +
+      "Peak RSS is each process's own (`process.resourceUsage().maxRSS` on exit).",
+    '',
+    '| Corpus | bot after the commands: ours | filed | ours ÷ filed | warm CLI: ours | filed | ours ÷ filed | size child: ours | filed | ours ÷ filed |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...s.sizes.map((m) => {
+      const child = s.sizeChild.find((c) => c.label === m.label);
+      const childCells = child ? [mb(child.ours), mb(child.filed), ratio(child.ours, child.filed)] : ['', '', ''];
+      return `| ${m.label} | ${mb(m.bot.ours)} | ${mb(m.bot.filed)} | ${ratio(m.bot.ours, m.bot.filed)} | ${mb(m.cli.ours)} | ${mb(m.cli.filed)} | ${ratio(m.cli.ours, m.cli.filed)} | ${childCells.join(' | ')} |`;
+    }),
+    '',
+    'The size child (bench/size.ts, each build its own) parses the folder without a cache, builds the index and runs every command over its whole query mix back to back: no warm start, no pause. ' +
+      "Its peak is mostly when V8 chooses to collect the queries' garbage, and it swings by tens of megabytes from run to run of the same build; ours also builds the essay index (issue 23) on its first `/essays`, which the filed build did not have. " +
+      'It is shown for comparison, not as the target: the target is the serving process above.',
+  ].join('\n');
+}

@@ -147,7 +147,7 @@ function allPlaces(ctx: CommandContext, filters: SearchFilters, notesOf?: (essay
       }
       for (let k = spans.from; k < spans.to; k++) {
         for (const m of spans.markers(k)) {
-          if (cites(m.footnote)) places.push(placeIn(essay, section, k - spans.from, spans.id(k), m.footnote, m.offset));
+          if (cites(m.footnote)) places.push(new CachedPlace(essay, section, k - spans.from, spans.id(k), m.footnote, m.offset));
         }
       }
     }
@@ -155,18 +155,24 @@ function allPlaces(ctx: CommandContext, filters: SearchFilters, notesOf?: (essay
   return places;
 }
 
-/** A citing place in paragraph `row` of a section read from the parse cache, its paragraph made when read. */
-function placeIn(essay: Essay, section: Section, row: number, paragraphId: string, note: number, offset: number): Citing {
-  return {
-    essay,
-    section,
-    get paragraph() {
-      return section.paragraphs[row] as Paragraph;
-    },
-    paragraphId,
-    note,
-    offset,
-  };
+/**
+ * A citing place in paragraph `row` of a section read from the parse cache, its paragraph made
+ * when read. A class: its getter is one on the prototype, not a closure for each of the tens of
+ * thousands of places a note cited all over an archive has.
+ */
+class CachedPlace implements Citing {
+  constructor(
+    readonly essay: Essay,
+    readonly section: Section,
+    private readonly row: number,
+    readonly paragraphId: string,
+    readonly note: number,
+    readonly offset: number,
+  ) {}
+
+  get paragraph(): Paragraph {
+    return this.section.paragraphs[this.row] as Paragraph;
+  }
 }
 
 /**
@@ -293,7 +299,7 @@ function noteCount(essay: Essay): number {
 /** Groups places by source: by URL when the citation has one, else by the note itself. */
 function group(places: Citing[]): Source[] {
   const byKey = new Map<string, Source>();
-  const seenPlace = new Set<string>();
+  const seenPlaces = new Map<Source, Set<string>>();
   // Each note's citation once per essay and number: a note cited all over a corpus has thousands of places.
   const citations = new Map<Essay, Map<number, { key: string; number: number; text: string; urls: string[] } | null>>();
   for (const place of places) {
@@ -319,9 +325,15 @@ function group(places: Citing[]): Source[] {
       source = { essay: place.essay, number: citation.number, text: citation.text, urls: citation.urls, places: [] };
       byKey.set(key, source);
     }
-    const placeKey = `${key}\u0000${place.paragraphId}:${place.offset}`;
-    if (seenPlace.has(placeKey)) continue;
-    seenPlace.add(placeKey);
+    // Each place once per source: a short key in the source's own set, not the source's URLs again.
+    let seen = seenPlaces.get(source);
+    if (!seen) {
+      seen = new Set();
+      seenPlaces.set(source, seen);
+    }
+    const placeKey = `${place.paragraphId}:${place.offset}`;
+    if (seen.has(placeKey)) continue;
+    seen.add(placeKey);
     source.places.push(place);
   }
   return [...byKey.values()];
@@ -332,10 +344,13 @@ function addUncited(sources: Source[], ctx: CommandContext, filters: SearchFilte
   const listed = new Set(sources.map((s) => `${s.essay.id}#${s.number}`));
   const urls = new Set(sources.flatMap((s) => s.urls));
   for (const essay of essaysIn(ctx, filters)) {
-    for (const note of essay.footnotes) {
-      if (note.refersTo !== null || listed.has(`${essay.id}#${note.number}`)) continue;
-      if (note.urls.length > 0 && note.urls.every((u) => urls.has(u))) continue;
-      sources.push({ essay, number: note.number, text: note.text, urls: note.urls, places: [] });
+    // As rows: notes read from the parse cache are not made for a look at their numbers and URLs.
+    const rows = noteSearchOf(essay).rows;
+    for (let f = rows.from; f < rows.to; f++) {
+      if (rows.refersTo(f) !== null || listed.has(`${essay.id}#${rows.number(f)}`)) continue;
+      const own = rows.urls(f);
+      if (own.length > 0 && own.every((u) => urls.has(u))) continue;
+      sources.push({ essay, number: rows.number(f), text: rows.text(f), urls: own, places: [] });
     }
   }
 }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_CACHE_MAX_MB } from './core/cache/store.js';
 import { UserError } from './core/dispatch/errors.js';
-import { DEFAULT_LIBRARY_MAX_MB } from './core/library/store.js';
+import { DEFAULT_LIBRARY_MAX_MB } from './core/library/quota.js';
 import type { Locale } from './core/reply/model.js';
 import { en } from './core/words/en.js';
 import { type Words, wordsFor } from './core/words/index.js';

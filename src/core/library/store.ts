@@ -22,8 +22,9 @@ import { parseTeamKey, type Team, teamKey } from './team.js';
  * a lock file beside the manifest.
  */
 
-/** The default quota of one library: some forty journal issues as PDFs. */
-export const DEFAULT_LIBRARY_MAX_MB = 200;
+import { DEFAULT_LIBRARY_MAX_MB } from './quota.js';
+
+export { DEFAULT_LIBRARY_MAX_MB } from './quota.js';
 
 const MANIFEST = 'manifest.json';
 const LOCK = '.lock';

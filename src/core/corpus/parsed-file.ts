@@ -195,6 +195,8 @@ export function essayNoteRows(essay: Essay): NoteRows | undefined {
   return notesByEssay.get(essay);
 }
 
+// Long on purpose: the readers of one entry's columns (paragraphs, notes, their rows for the
+// index and the commands) share its buffer, its checked columns and `str`.
 /**
  * Reads an entry back. Throws unless the entry adds up: every row within its columns, every
  * string within the text, every range ascending. What is made later cannot fail.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Essay, Footnote, Paragraph, Section } from '../src/core/corpus/model.js';
-import { essayNoteRows, type NoteRows, sectionSpans } from '../src/core/corpus/parsed-file.js';
+import { essayNoteRows, type NoteRows, paragraphsMade, sectionSpans } from '../src/core/corpus/parsed-file.js';
 import type { Command, CommandContext } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import { filterOptions, noMatchMessage } from '../src/core/dispatch/passage-options.js';
@@ -137,7 +137,7 @@ function allPlaces(ctx: CommandContext, filters: SearchFilters, notesOf?: (essay
     const cites = (footnote: number | null): footnote is number => footnote !== null && (notes === undefined || notes.has(footnote));
     for (const section of essay.sections) {
       const spans = sectionSpans(section);
-      if (!spans) {
+      if (!spans || paragraphsMade(section)) {
         for (const paragraph of section.paragraphs) {
           for (const m of paragraph.markers) {
             if (cites(m.footnote)) places.push({ essay, section, paragraph, paragraphId: paragraph.id, note: m.footnote, offset: m.offset });

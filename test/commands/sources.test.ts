@@ -194,4 +194,33 @@ describe('/sources on a corpus read back from the parse cache', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  test('an essay renamed for an ID another file took is cited under its new passage IDs', async () => {
+    // Two files whose one essay has the same author and title, so the same ID: the second is renamed.
+    const dir = await mkdtemp(join(tmpdir(), 'yz-sources-twins-'));
+    const text = [
+      '水资源专题',
+      '编者按：本期讨论流域数据。',
+      '流域数据',
+      '作者甲',
+      '流域合作需要共同的数据基础。^①',
+      '* 作者甲，某大学教授（北京 100000）。',
+      '^① 《流域数据报告》，https://example.org/twin-report。',
+    ].join('\n\n');
+    await writeFile(join(dir, 'a.txt'), text);
+    await writeFile(join(dir, 'b.txt'), `${text}\n`);
+    const warm = await warmCorpus([join(dir, 'a.txt'), join(dir, 'b.txt')]);
+    try {
+      const reply = warm.bot.run('sources', { query: 'twin-report' }, en);
+      expect(reply.results).toEqual(botOver(warm.fresh).run('sources', { query: 'twin-report' }, en).results);
+      const [source] = reply.results as SourceResult[];
+      const ids = essaysOf(warm.cached).map((e) => e.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(source?.citedByCount).toBe(2);
+      expect(new Set(source?.citedBy.map((c) => c.id)).size).toBe(2);
+    } finally {
+      await warm.remove();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -178,6 +178,14 @@ export function sectionSpans(section: Section): SectionSpans | undefined {
   return spansBySection.get(section);
 }
 
+/**
+ * Whether a section's paragraphs are made: its entry's rows then may no longer say what they
+ * hold (an essay renamed for an ID another file took has its paragraphs made and renamed).
+ */
+export function paragraphsMade(section: Section): boolean {
+  return Object.getOwnPropertyDescriptor(section, 'paragraphs')?.get === undefined;
+}
+
 /** An essay's notes as a search reads them, without making them: rows `[from, to)`. */
 export interface NoteRows {
   from: number;

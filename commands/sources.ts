@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Essay, Footnote, Paragraph, Section } from '../src/core/corpus/model.js';
-import { essayNoteRows, type NoteRows, paragraphsMade, sectionSpans } from '../src/core/corpus/parsed-file.js';
+import { essayNoteRows, type NoteRows, notesMade, paragraphsMade, sectionSpans } from '../src/core/corpus/parsed-file.js';
 import type { Command, CommandContext } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import { filterOptions, noMatchMessage } from '../src/core/dispatch/passage-options.js';
@@ -226,55 +226,13 @@ function notesMatching(essay: Essay, key: string): Set<number> {
 }
 
 /**
- * An essay's notes as a note search reads them: for each note number (its first note), the
- * full citation it stands for, folded to letters and digits, all in one string with a
- * separator no key holds. Made once per essay; notes read from the parse cache are read
- * without being made (essayNoteRows), so that `/sources 智能鸿沟` no longer made the
- * 20,000 notes of an archive, nor kept a string for each.
+ * An essay's notes as rows: read from the parse cache without being made (essayNoteRows), so
+ * that `/sources 智能鸿沟` no longer made the 20,000 notes of an archive; or the notes
+ * themselves once something has made them (they are what a reply reads from then on).
  */
-interface NoteSearch {
-  numbers: number[];
-  text: string;
-  starts: number[];
-  rows: NoteRows;
-  /** Each note number's citation: the row of the full note it stands for. */
-  cited: Map<number, number>;
-}
-const noteSearches = new WeakMap<Essay, NoteSearch>();
-
-function noteSearchOf(essay: Essay): NoteSearch {
-  const known = noteSearches.get(essay);
-  if (known) return known;
-  const rows = essayNoteRows(essay) ?? madeRows(essay.footnotes);
-  const firstRow = new Map<number, number>();
-  for (let f = rows.from; f < rows.to; f++) if (!firstRow.has(rows.number(f))) firstRow.set(rows.number(f), f);
-  // As citationOf: a short form or 同上 stands for the note it refers to, followed until none.
-  const citation = (row: number): number => {
-    const seen = new Set<number>();
-    let current = row;
-    for (let to = rows.refersTo(current); to !== null && !seen.has(rows.number(current)); to = rows.refersTo(current)) {
-      seen.add(rows.number(current));
-      const next = firstRow.get(to);
-      if (next === undefined) break;
-      current = next;
-    }
-    return current;
-  };
-  const search: NoteSearch = { numbers: [], text: '', starts: [], rows, cited: new Map() };
-  const parts: string[] = [];
-  let at = 0;
-  for (const [number, row] of firstRow) {
-    const cited = citation(row);
-    search.cited.set(number, cited);
-    const folded = foldText(`${rows.text(cited)} ${rows.urls(cited).join(' ')}`).replace(/[^\p{L}\p{N}]/gu, '');
-    search.numbers.push(number);
-    search.starts.push(at);
-    parts.push(folded);
-    at += folded.length + 1;
-  }
-  search.text = parts.join('\u0000');
-  noteSearches.set(essay, search);
-  return search;
+function noteRowsOf(essay: Essay): NoteRows {
+  const rows = essayNoteRows(essay);
+  return rows && !notesMade(essay) ? rows : madeRows(essay.footnotes);
 }
 
 /** Made notes read as rows. */
@@ -292,14 +250,70 @@ function madeRows(notes: readonly Footnote[]): NoteRows {
 
 /** How many notes the essay has, without making them. */
 function noteCount(essay: Essay): number {
-  const rows = essayNoteRows(essay);
-  return rows ? rows.to - rows.from : essay.footnotes.length;
+  const rows = noteRowsOf(essay);
+  return rows.to - rows.from;
+}
+
+/**
+ * Each note number's citation, as `citationOf` gives it (a short form or 同上 stands for the
+ * note it refers to, followed until none), as the row of that full note; a marker's number
+ * names the first note of it. In the order the numbers first come.
+ */
+function citationRows(essay: Essay): { rows: NoteRows; cited: Map<number, number> } {
+  const rows = noteRowsOf(essay);
+  const firstRow = new Map<number, number>();
+  for (let f = rows.from; f < rows.to; f++) if (!firstRow.has(rows.number(f))) firstRow.set(rows.number(f), f);
+  const cited = new Map<number, number>();
+  for (const [number, row] of firstRow) {
+    const seen = new Set<number>();
+    let current = row;
+    for (let to = rows.refersTo(current); to !== null && !seen.has(rows.number(current)); to = rows.refersTo(current)) {
+      seen.add(rows.number(current));
+      const next = firstRow.get(to);
+      if (next === undefined) break;
+      current = next;
+    }
+    cited.set(number, current);
+  }
+  return { rows, cited };
+}
+
+/**
+ * An essay's notes as a note search reads them: per note number, the full citation it stands
+ * for, folded to letters and digits, all in one string with a separator no key holds. Made
+ * once per essay, on its first note search, not kept for a string per note.
+ */
+interface NoteSearch {
+  numbers: number[];
+  text: string;
+  starts: number[];
+}
+const noteSearches = new WeakMap<Essay, NoteSearch>();
+
+function noteSearchOf(essay: Essay): NoteSearch {
+  const known = noteSearches.get(essay);
+  if (known) return known;
+  const { rows, cited } = citationRows(essay);
+  const search: NoteSearch = { numbers: [], text: '', starts: [] };
+  const parts: string[] = [];
+  let at = 0;
+  for (const [number, row] of cited) {
+    const folded = foldText(`${rows.text(row)} ${rows.urls(row).join(' ')}`).replace(/[^\p{L}\p{N}]/gu, '');
+    search.numbers.push(number);
+    search.starts.push(at);
+    parts.push(folded);
+    at += folded.length + 1;
+  }
+  search.text = parts.join('\u0000');
+  noteSearches.set(essay, search);
+  return search;
 }
 
 /** Groups places by source: by URL when the citation has one, else by the note itself. */
 function group(places: Citing[]): Source[] {
   const byKey = new Map<string, Source>();
   const seenPlaces = new Map<Source, Set<string>>();
+  const rowsOfEssay = new Map<Essay, ReturnType<typeof citationRows>>();
   // Each note's citation once per essay and number: a note cited all over a corpus has thousands of places.
   const citations = new Map<Essay, Map<number, { key: string; number: number; text: string; urls: string[] } | null>>();
   for (const place of places) {
@@ -310,7 +324,12 @@ function group(places: Citing[]): Source[] {
     }
     let citation = ofEssay.get(place.note);
     if (citation === undefined) {
-      const { rows, cited } = noteSearchOf(place.essay);
+      let ofRows = rowsOfEssay.get(place.essay);
+      if (!ofRows) {
+        ofRows = citationRows(place.essay);
+        rowsOfEssay.set(place.essay, ofRows);
+      }
+      const { rows, cited } = ofRows;
       const row = cited.get(place.note);
       const urls = row === undefined ? [] : rows.urls(row);
       const number = row === undefined ? 0 : rows.number(row);
@@ -345,7 +364,7 @@ function addUncited(sources: Source[], ctx: CommandContext, filters: SearchFilte
   const urls = new Set(sources.flatMap((s) => s.urls));
   for (const essay of essaysIn(ctx, filters)) {
     // As rows: notes read from the parse cache are not made for a look at their numbers and URLs.
-    const rows = noteSearchOf(essay).rows;
+    const rows = noteRowsOf(essay);
     for (let f = rows.from; f < rows.to; f++) {
       if (rows.refersTo(f) !== null || listed.has(`${essay.id}#${rows.number(f)}`)) continue;
       const own = rows.urls(f);

@@ -198,6 +198,11 @@ export interface NoteRows {
 
 const notesByEssay = new WeakMap<Essay, NoteRows>();
 
+/** Whether an essay's notes are made: its entry's rows then need not say what they hold. */
+export function notesMade(essay: Essay): boolean {
+  return Object.getOwnPropertyDescriptor(essay, 'footnotes')?.get === undefined;
+}
+
 /** The notes of an essay read from the cache (made or not); undefined for one parsed in this process. */
 export function essayNoteRows(essay: Essay): NoteRows | undefined {
   return notesByEssay.get(essay);

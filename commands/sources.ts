@@ -250,16 +250,25 @@ function madeRows(notes: readonly Footnote[]): NoteRows {
 
 /** How many notes the essay has, without making them. */
 function noteCount(essay: Essay): number {
-  const rows = noteRowsOf(essay);
-  return rows.to - rows.from;
+  const rows = essayNoteRows(essay);
+  return rows && !notesMade(essay) ? rows.to - rows.from : essay.footnotes.length;
 }
+
+interface NoteCitations {
+  rows: NoteRows;
+  /** Each note number's citation: the row of the full note it stands for. */
+  cited: Map<number, number>;
+}
+const citationsByEssay = new WeakMap<Essay, NoteCitations>();
 
 /**
  * Each note number's citation, as `citationOf` gives it (a short form or 同上 stands for the
  * note it refers to, followed until none), as the row of that full note; a marker's number
  * names the first note of it. In the order the numbers first come.
  */
-function citationRows(essay: Essay): { rows: NoteRows; cited: Map<number, number> } {
+function citationRows(essay: Essay): NoteCitations {
+  const known = citationsByEssay.get(essay);
+  if (known) return known;
   const rows = noteRowsOf(essay);
   const firstRow = new Map<number, number>();
   for (let f = rows.from; f < rows.to; f++) if (!firstRow.has(rows.number(f))) firstRow.set(rows.number(f), f);
@@ -275,7 +284,9 @@ function citationRows(essay: Essay): { rows: NoteRows; cited: Map<number, number
     }
     cited.set(number, current);
   }
-  return { rows, cited };
+  const citations = { rows, cited };
+  citationsByEssay.set(essay, citations);
+  return citations;
 }
 
 /**
@@ -313,7 +324,6 @@ function noteSearchOf(essay: Essay): NoteSearch {
 function group(places: Citing[]): Source[] {
   const byKey = new Map<string, Source>();
   const seenPlaces = new Map<Source, Set<string>>();
-  const rowsOfEssay = new Map<Essay, ReturnType<typeof citationRows>>();
   // Each note's citation once per essay and number: a note cited all over a corpus has thousands of places.
   const citations = new Map<Essay, Map<number, { key: string; number: number; text: string; urls: string[] } | null>>();
   for (const place of places) {
@@ -324,12 +334,7 @@ function group(places: Citing[]): Source[] {
     }
     let citation = ofEssay.get(place.note);
     if (citation === undefined) {
-      let ofRows = rowsOfEssay.get(place.essay);
-      if (!ofRows) {
-        ofRows = citationRows(place.essay);
-        rowsOfEssay.set(place.essay, ofRows);
-      }
-      const { rows, cited } = ofRows;
+      const { rows, cited } = citationRows(place.essay);
       const row = cited.get(place.note);
       const urls = row === undefined ? [] : rows.urls(row);
       const number = row === undefined ? 0 : rows.number(row);
@@ -364,7 +369,7 @@ function addUncited(sources: Source[], ctx: CommandContext, filters: SearchFilte
   const urls = new Set(sources.flatMap((s) => s.urls));
   for (const essay of essaysIn(ctx, filters)) {
     // As rows: notes read from the parse cache are not made for a look at their numbers and URLs.
-    const rows = noteRowsOf(essay);
+    const { rows } = citationRows(essay);
     for (let f = rows.from; f < rows.to; f++) {
       if (rows.refersTo(f) !== null || listed.has(`${essay.id}#${rows.number(f)}`)) continue;
       const own = rows.urls(f);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Essay, Footnote, Paragraph, Section } from '../src/core/corpus/model.js';
-import { essayNoteRows, type NoteRows, notesMade, paragraphsMade, sectionSpans } from '../src/core/corpus/parsed-file.js';
+import type { Essay, Paragraph, Section } from '../src/core/corpus/model.js';
+import { type NoteRows, noteRows, paragraphRows } from '../src/core/corpus/parsed-file.js';
 import type { Command, CommandContext } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import { filterOptions, noMatchMessage } from '../src/core/dispatch/passage-options.js';
@@ -123,31 +123,22 @@ function essaysIn(ctx: CommandContext, filters: SearchFilters): Essay[] {
 
 /**
  * Every marker of the chosen essays, in reading order; with `notesOf`, only the markers of the
- * notes it gives for an essay. An essay it gives none for is skipped. A section read from the
- * parse cache gives its markers without making its paragraphs, and a place makes its paragraph
- * only when a reply quotes it: a note cited all over an archive (mfa.gov.cn) made the whole
- * corpus at once.
+ * notes it gives for an essay. An essay it gives none for is skipped. Markers are read as rows
+ * (paragraphRows), and a place makes its paragraph only when a reply quotes it: on a warm
+ * start, a note cited all over an archive (mfa.gov.cn) made the whole corpus at once.
  */
 function allPlaces(ctx: CommandContext, filters: SearchFilters, notesOf?: (essay: Essay) => ReadonlySet<number>): Citing[] {
   const places: Citing[] = [];
   for (const essay of essaysIn(ctx, filters)) {
-    if (noteCount(essay) === 0) continue;
+    if (noteRows(essay).count === 0) continue;
     const notes = notesOf?.(essay);
     if (notes?.size === 0) continue;
-    const cites = (footnote: number | null): footnote is number => footnote !== null && (notes === undefined || notes.has(footnote));
     for (const section of essay.sections) {
-      const spans = sectionSpans(section);
-      if (!spans || paragraphsMade(section)) {
-        for (const paragraph of section.paragraphs) {
-          for (const m of paragraph.markers) {
-            if (cites(m.footnote)) places.push({ essay, section, paragraph, paragraphId: paragraph.id, note: m.footnote, offset: m.offset });
-          }
-        }
-        continue;
-      }
-      for (let k = spans.from; k < spans.to; k++) {
-        for (const m of spans.markers(k)) {
-          if (cites(m.footnote)) places.push(new CachedPlace(essay, section, k - spans.from, spans.id(k), m.footnote, m.offset));
+      const rows = paragraphRows(section);
+      for (let k = 0; k < rows.count; k++) {
+        for (const m of rows.markers(k)) {
+          if (m.footnote !== null && (notes === undefined || notes.has(m.footnote)))
+            places.push(new RowPlace(essay, section, k, rows.id(k), m.footnote, m.offset));
         }
       }
     }
@@ -156,11 +147,11 @@ function allPlaces(ctx: CommandContext, filters: SearchFilters, notesOf?: (essay
 }
 
 /**
- * A citing place in paragraph `row` of a section read from the parse cache, its paragraph made
- * when read. A class: its getter is one on the prototype, not a closure for each of the tens of
- * thousands of places a note cited all over an archive has.
+ * A citing place in paragraph `row` of a section, its paragraph made when read. A class: its
+ * getter is one on the prototype, not a closure for each of the tens of thousands of places a
+ * note cited all over an archive has.
  */
-class CachedPlace implements Citing {
+class RowPlace implements Citing {
   constructor(
     readonly essay: Essay,
     readonly section: Section,
@@ -209,49 +200,15 @@ function placesFor(query: string, ctx: CommandContext, filters: SearchFilters): 
 function notesMatching(essay: Essay, key: string): Set<number> {
   const { numbers, text, starts } = noteSearchOf(essay);
   const matching = new Set<number>();
+  // Hits come in order, so the entry holding each is found by walking on from the last one's.
+  let entry = 0;
   for (let at = text.indexOf(key); at !== -1; ) {
-    // The entry holding `at`: the last that starts at or before it.
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] as number) <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    matching.add(numbers[lo] as number);
-    const next = starts[lo + 1];
+    while (entry + 1 < starts.length && (starts[entry + 1] as number) <= at) entry++;
+    matching.add(numbers[entry] as number);
+    const next = starts[entry + 1];
     at = next === undefined ? -1 : text.indexOf(key, next);
   }
   return matching;
-}
-
-/**
- * An essay's notes as rows: read from the parse cache without being made (essayNoteRows), so
- * that `/sources 智能鸿沟` no longer made the 20,000 notes of an archive; or the notes
- * themselves once something has made them (they are what a reply reads from then on).
- */
-function noteRowsOf(essay: Essay): NoteRows {
-  const rows = essayNoteRows(essay);
-  return rows && !notesMade(essay) ? rows : madeRows(essay.footnotes);
-}
-
-/** Made notes read as rows. */
-function madeRows(notes: readonly Footnote[]): NoteRows {
-  const note = (f: number) => notes[f] as Footnote;
-  return {
-    from: 0,
-    to: notes.length,
-    number: (f) => note(f).number,
-    refersTo: (f) => note(f).refersTo,
-    text: (f) => note(f).text,
-    urls: (f) => note(f).urls,
-  };
-}
-
-/** How many notes the essay has, without making them. */
-function noteCount(essay: Essay): number {
-  const rows = essayNoteRows(essay);
-  return rows && !notesMade(essay) ? rows.to - rows.from : essay.footnotes.length;
 }
 
 interface NoteCitations {
@@ -269,9 +226,9 @@ const citationsByEssay = new WeakMap<Essay, NoteCitations>();
 function citationRows(essay: Essay): NoteCitations {
   const known = citationsByEssay.get(essay);
   if (known) return known;
-  const rows = noteRowsOf(essay);
+  const rows = noteRows(essay);
   const firstRow = new Map<number, number>();
-  for (let f = rows.from; f < rows.to; f++) if (!firstRow.has(rows.number(f))) firstRow.set(rows.number(f), f);
+  for (let f = 0; f < rows.count; f++) if (!firstRow.has(rows.number(f))) firstRow.set(rows.number(f), f);
   const cited = new Map<number, number>();
   for (const [number, row] of firstRow) {
     const seen = new Set<number>();
@@ -370,7 +327,7 @@ function addUncited(sources: Source[], ctx: CommandContext, filters: SearchFilte
   for (const essay of essaysIn(ctx, filters)) {
     // As rows: notes read from the parse cache are not made for a look at their numbers and URLs.
     const { rows } = citationRows(essay);
-    for (let f = rows.from; f < rows.to; f++) {
+    for (let f = 0; f < rows.count; f++) {
       if (rows.refersTo(f) !== null || listed.has(`${essay.id}#${rows.number(f)}`)) continue;
       const own = rows.urls(f);
       if (own.length > 0 && own.every((u) => urls.has(u))) continue;

@@ -163,9 +163,8 @@ export interface SectionSpans {
   sentences: Uint32Array;
   start: Uint32Array;
   end: Uint32Array;
-  /** Row `k`'s text, cut from the entry without making the paragraph (a background sample reads a few thousand). */
+  /** Row `k`'s text, ID and markers, cut from the entry without making the paragraph (see paragraphRows). */
   text(k: number): string;
-  /** Row `k`'s ID and its markers' offsets and notes, read the same way (/sources counts every citing place). */
   id(k: number): string;
   markers(k: number): Array<{ offset: number; footnote: number | null }>;
 }
@@ -179,15 +178,76 @@ export function sectionSpans(section: Section): SectionSpans | undefined {
 }
 
 /**
- * Whether a section's paragraphs are made: its entry's rows then may no longer say what they
- * hold (an essay renamed for an ID another file took has its paragraphs made and renamed).
+ * A section's paragraphs as rows `0 … count - 1`, or an essay's notes, for readers that want a
+ * few fields of every one (/sources' markers and notes, /author's background sample): read
+ * from the parse cache entry while nothing has made them, else from the made objects, which
+ * are then what replies read (an essay renamed for an ID another file took has its paragraphs
+ * made and renamed). One object each, no closures: /sources reads every section of a corpus.
  */
-export function paragraphsMade(section: Section): boolean {
-  return Object.getOwnPropertyDescriptor(section, 'paragraphs')?.get === undefined;
+export interface ParagraphRows {
+  count: number;
+  text(k: number): string;
+  id(k: number): string;
+  markers(k: number): ReadonlyArray<{ offset: number; footnote: number | null }>;
 }
 
-/** An essay's notes as a search reads them, without making them: rows `[from, to)`. */
 export interface NoteRows {
+  count: number;
+  number(f: number): number;
+  refersTo(f: number): number | null;
+  text(f: number): string;
+  urls(f: number): string[];
+}
+
+export function paragraphRows(section: Section): ParagraphRows {
+  const spans = spansBySection.get(section);
+  return spans && !madeAlready(section, 'paragraphs') ? new EntryParagraphs(spans) : new MadeParagraphs(section.paragraphs);
+}
+
+export function noteRows(essay: Essay): NoteRows {
+  const rows = notesByEssay.get(essay);
+  return rows && !madeAlready(essay, 'footnotes') ? new EntryNotes(rows) : new MadeNotes(essay.footnotes);
+}
+
+/** Whether an accessor below has made its value (it is a plain property then). */
+function madeAlready(target: Section | Essay, key: 'paragraphs' | 'footnotes'): boolean {
+  return Object.getOwnPropertyDescriptor(target, key)?.get === undefined;
+}
+
+class EntryParagraphs implements ParagraphRows {
+  readonly count: number;
+  constructor(private readonly spans: SectionSpans) {
+    this.count = spans.to - spans.from;
+  }
+  text(k: number): string {
+    return this.spans.text(this.spans.from + k);
+  }
+  id(k: number): string {
+    return this.spans.id(this.spans.from + k);
+  }
+  markers(k: number): ReadonlyArray<{ offset: number; footnote: number | null }> {
+    return this.spans.markers(this.spans.from + k);
+  }
+}
+
+class MadeParagraphs implements ParagraphRows {
+  readonly count: number;
+  constructor(private readonly paragraphs: readonly Paragraph[]) {
+    this.count = paragraphs.length;
+  }
+  text(k: number): string {
+    return (this.paragraphs[k] as Paragraph).text;
+  }
+  id(k: number): string {
+    return (this.paragraphs[k] as Paragraph).id;
+  }
+  markers(k: number): ReadonlyArray<{ offset: number; footnote: number | null }> {
+    return (this.paragraphs[k] as Paragraph).markers;
+  }
+}
+
+/** An entry's note columns, rows `[from, to)` of the file's. */
+interface EntryNoteColumns {
   from: number;
   to: number;
   number(f: number): number;
@@ -196,16 +256,44 @@ export interface NoteRows {
   urls(f: number): string[];
 }
 
-const notesByEssay = new WeakMap<Essay, NoteRows>();
+const notesByEssay = new WeakMap<Essay, EntryNoteColumns>();
 
-/** Whether an essay's notes are made: its entry's rows then need not say what they hold. */
-export function notesMade(essay: Essay): boolean {
-  return Object.getOwnPropertyDescriptor(essay, 'footnotes')?.get === undefined;
+class EntryNotes implements NoteRows {
+  readonly count: number;
+  constructor(private readonly c: EntryNoteColumns) {
+    this.count = c.to - c.from;
+  }
+  number(f: number): number {
+    return this.c.number(this.c.from + f);
+  }
+  refersTo(f: number): number | null {
+    return this.c.refersTo(this.c.from + f);
+  }
+  text(f: number): string {
+    return this.c.text(this.c.from + f);
+  }
+  urls(f: number): string[] {
+    return this.c.urls(this.c.from + f);
+  }
 }
 
-/** The notes of an essay read from the cache (made or not); undefined for one parsed in this process. */
-export function essayNoteRows(essay: Essay): NoteRows | undefined {
-  return notesByEssay.get(essay);
+class MadeNotes implements NoteRows {
+  readonly count: number;
+  constructor(private readonly notes: readonly Footnote[]) {
+    this.count = notes.length;
+  }
+  number(f: number): number {
+    return (this.notes[f] as Footnote).number;
+  }
+  refersTo(f: number): number | null {
+    return (this.notes[f] as Footnote).refersTo;
+  }
+  text(f: number): string {
+    return (this.notes[f] as Footnote).text;
+  }
+  urls(f: number): string[] {
+    return (this.notes[f] as Footnote).urls;
+  }
 }
 
 // Long on purpose: the readers of one entry's columns (paragraphs, notes, their rows for the

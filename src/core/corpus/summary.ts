@@ -1,5 +1,5 @@
 import type { Essay, Paragraph, Section } from './model.js';
-import { sectionSpans } from './parsed-file.js';
+import { type ParagraphRows, paragraphRows } from './parsed-file.js';
 
 /**
  * What `/author` says about an essay, all of it cut from the essay itself: its thesis
@@ -213,34 +213,28 @@ interface Sampled {
 let sampleCache: { essays: readonly Essay[]; generation: number; sample: Sampled[]; df: Map<string, number> } | null = null;
 let generations = 0;
 
-/** Where a body paragraph is, to be read only if sampled: `k` is its row in a cached section, or its place in the section. */
+/** Where a body paragraph is, to be read only if sampled: row `k` of its section (paragraphRows). */
 interface Place {
   essay: Essay;
-  section: Section;
+  rows: ParagraphRows;
   k: number;
 }
 
 /**
- * The body paragraphs' places in corpus order. A section read from the parse cache is counted
- * from its spans and its sampled paragraphs' texts cut from the entry: making every paragraph
- * of an archive for a sample of a twelfth of them tripled what a warm start holds.
+ * The body paragraphs' places in corpus order, read as rows: on a warm start only the sampled
+ * paragraphs' texts are cut from the parse cache; making every paragraph of an archive for a
+ * sample of a twelfth of them tripled what a warm start holds.
  */
 function bodyPlaces(corpus: readonly Essay[]): Place[] {
   const places: Place[] = [];
   for (const essay of corpus) {
     for (const section of essay.sections) {
       if (section.part !== 'body') continue;
-      const spans = sectionSpans(section);
-      const [from, to] = spans ? [spans.from, spans.to] : [0, section.paragraphs.length];
-      for (let k = from; k < to; k++) places.push({ essay, section, k });
+      const rows = paragraphRows(section);
+      for (let k = 0; k < rows.count; k++) places.push({ essay, rows, k });
     }
   }
   return places;
-}
-
-function textAt({ section, k }: Place): string {
-  const spans = sectionSpans(section);
-  return spans ? spans.text(k) : (section.paragraphs[k] as Paragraph).text;
 }
 
 /** The sample of `corpus`, counted anew when it is not the corpus asked about last. */
@@ -249,7 +243,7 @@ function sampleOf(corpus: readonly Essay[]): NonNullable<typeof sampleCache> {
     const all = bodyPlaces(corpus);
     const step = all.length / BACKGROUND_SAMPLE;
     const chosen = all.length <= BACKGROUND_SAMPLE ? all : Array.from({ length: BACKGROUND_SAMPLE }, (_, i) => all[Math.floor(i * step)] as Place);
-    const sample = chosen.map((place) => ({ essay: place.essay, text: textAt(place) }));
+    const sample = chosen.map((place) => ({ essay: place.essay, text: place.rows.text(place.k) }));
     sampleCache = { essays: [...corpus], generation: ++generations, sample, df: documentFrequencies(sample.map((p) => p.text)) };
   }
   return sampleCache;

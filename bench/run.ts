@@ -24,6 +24,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUNDLED_CORPUS_DIR, PROJECT_ROOT } from '../src/config.js';
 import { loadCorpus } from '../src/core/corpus/load.js';
+import type { Corpus } from '../src/core/corpus/model.js';
 import { benchDatabase, databaseSection } from './db.js';
 import { benchEssaySearch, type EssaySearchFigures, essaySearchSection } from './essays.js';
 import { benchFileAdd, fileAddTargets } from './file-add.js';
@@ -34,7 +35,7 @@ import type { Effort, SizeResult } from './measure.js';
 import { benchPdf } from './pdf.js';
 import { benchReload } from './reload.js';
 import { type ColdStart, type Failure, type LargeColdStart, type Machine, type ReportInput, renderReport, startTargets, teamTarget } from './report.js';
-import { measureServing, prepareFiledBuild, type ServingFigures, type SizeChildPeaks, servingSection, servingTargets } from './serving.js';
+import { childPeakRssMb, measureServing, prepareFiledBuild, type ServingFigures, type SizeChildPeaks, servingSection, servingTargets } from './serving.js';
 import { median } from './stats.js';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from './synthetic.js';
 import type { TeamMemoryFigures } from './teams.js';
@@ -267,32 +268,15 @@ function largeColdStarts(label: string, corpusDir: string, cacheDir: string, run
     }
   }
   const rssMb = {
-    cached: peakRssMb(args, env),
-    bundled: peakRssMb(bundledArgs, env),
-    start: peakRssMb([...BOT_FLAGS, MAIN], { ...env, CORPUS_DIR: corpusDir }, `/quote ${COLD_QUERY}\n`),
+    cached: childPeakRssMb(PROJECT_ROOT, args, env).mb,
+    bundled: childPeakRssMb(PROJECT_ROOT, bundledArgs, env).mb,
+    start: childPeakRssMb(PROJECT_ROOT, [...BOT_FLAGS, MAIN], { ...env, CORPUS_DIR: corpusDir }, `/quote ${COLD_QUERY}\n`).mb,
   };
   return { label, emptyCacheMs: empty.ms, cachedMs: median(cached), bundledMs: median(bundled), startMs: median(start), runs, cacheFiles, rssMb, ok };
 }
 
-/**
- * The peak RSS of one node process, as it reports it on exit (a module loaded first that
- * writes `process.resourceUsage().maxRSS` to its standard error); NaN when it does not.
- */
-function peakRssMb(args: string[], env: Record<string, string>, input?: string): number {
-  const report = `data:text/javascript,process.on('exit',()=>process.stderr.write('yinzheng-bench-maxrss '+process.resourceUsage().maxRSS+'\\n'))`;
-  const run = spawnSync(process.execPath, [`--import=${report}`, ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-    env: { ...process.env, ...env },
-    ...(input !== undefined ? { input } : { stdio: ['ignore', 'pipe', 'pipe'] }),
-  });
-  const kb = /yinzheng-bench-maxrss (\d+)/u.exec(run.stderr)?.[1];
-  return kb === undefined ? Number.NaN : Number(kb) / 1024;
-}
-
 /** The archive as the full run generates it. */
-async function writeArchive(source: Awaited<ReturnType<typeof loadCorpus>>, sourceBytes: number, dir: string): Promise<void> {
+async function writeArchive(source: Corpus, sourceBytes: number, dir: string): Promise<void> {
   await writeSyntheticCorpus(dir, generateSyntheticCorpus(source, { scale: ARCHIVE, seed: SEED, sourceBytes, essays: ARCHIVE_ESSAYS }));
 }
 
@@ -306,12 +290,18 @@ async function measureEssaySearch(dir: string): Promise<EssaySearchFigures | { f
   }
 }
 
+/** The bundled corpus the synthetic ones are cut from, and its size in bytes. */
+async function bundledSource(): Promise<{ source: Corpus; sourceBytes: number }> {
+  const source = await loadCorpus(BUNDLED_CORPUS_DIR);
+  const sourceBytes = (await Promise.all(source.files.map((f) => readFile(join(BUNDLED_CORPUS_DIR, f.file))))).reduce((n, b) => n + b.length, 0);
+  return { source, sourceBytes };
+}
+
 /** Generates the archive in a folder of its own, runs `measure` on it, and removes it all. */
 async function withArchive(measure: (dir: string, work: string) => Promise<void>): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'yinzheng-bench-'));
   try {
-    const source = await loadCorpus(BUNDLED_CORPUS_DIR);
-    const sourceBytes = (await Promise.all(source.files.map((f) => readFile(join(BUNDLED_CORPUS_DIR, f.file))))).reduce((n, b) => n + b.length, 0);
+    const { source, sourceBytes } = await bundledSource();
     const dir = join(work, 'archive');
     await writeArchive(source, sourceBytes, dir);
     await measure(dir, work);
@@ -340,8 +330,7 @@ function onlyFileAdd(): Promise<void> {
 async function onlyTeams(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'yinzheng-bench-'));
   try {
-    const source = await loadCorpus(BUNDLED_CORPUS_DIR);
-    const sourceBytes = (await Promise.all(source.files.map((f) => readFile(join(BUNDLED_CORPUS_DIR, f.file))))).reduce((n, b) => n + b.length, 0);
+    const { source, sourceBytes } = await bundledSource();
     const rows: string[][] = [];
     for (const label of ['1000×', 'archive']) {
       const dir = join(work, label === 'archive' ? 'archive' : 'x1000');
@@ -380,8 +369,7 @@ function onlyStart(): Promise<void> {
  */
 function onlyServing(): Promise<void> {
   return withArchive(async (archive, work) => {
-    const source = await loadCorpus(BUNDLED_CORPUS_DIR);
-    const sourceBytes = (await Promise.all(source.files.map((f) => readFile(join(BUNDLED_CORPUS_DIR, f.file))))).reduce((n, b) => n + b.length, 0);
+    const { source, sourceBytes } = await bundledSource();
     const x1000 = join(work, 'x1000');
     await writeSyntheticCorpus(x1000, generateSyntheticCorpus(source, { scale: 1000, seed: SEED, sourceBytes }));
     const corpora: Array<[string, string, number]> = [
@@ -424,8 +412,7 @@ async function main(): Promise<void> {
     const failures: Failure[] = [];
     const synthetic: Record<string, string> = {};
     let defaults: SizeResult | null = null;
-    const source = await loadCorpus(BUNDLED_CORPUS_DIR);
-    const sourceBytes = (await Promise.all(source.files.map((f) => readFile(join(BUNDLED_CORPUS_DIR, f.file))))).reduce((n, b) => n + b.length, 0);
+    const { source, sourceBytes } = await bundledSource();
     for (const scale of sizes) {
       let dir = BUNDLED_CORPUS_DIR;
       const label = scale === 1 ? 'bundled' : scale === ARCHIVE ? 'archive' : `${scale}×`;

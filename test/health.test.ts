@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -10,7 +9,7 @@ import { createStatusBoard, startHealthServer } from '../src/health.js';
 import { createMetrics } from '../src/metrics.js';
 import { BUILD, VERSION } from '../src/version.js';
 import { FakeDiscord } from './discord/fake-discord.js';
-import { createTestLogger } from './discord/support.js';
+import { createTestLogger, startMain } from './discord/support.js';
 import { botOver, quietLogger } from './support/bot.js';
 import { freePort, startPostgres, type TestPostgres } from './support/postgres.js';
 import { parsePrometheus } from './support/prometheus.js';
@@ -98,19 +97,10 @@ describe('npm start with HEALTH_PORT', () => {
   test('logs one start line with the version and build, then serves readiness and metrics while Discord is connected', async () => {
     const fake = await FakeDiscord.start();
     const port = await freePort();
-    const child = spawn(process.execPath, ['dist/src/main.js'], {
-      cwd: PROJECT_ROOT,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DISCORD_TOKEN: 'fake-token',
-        DISCORD_APPLICATION_ID: fake.applicationId,
-        DISCORD_API_BASE: fake.apiBase,
-        CORPUS_DIR: join(PROJECT_ROOT, 'test', 'discord', 'fixtures', 'long'),
-        HEALTH_PORT: String(port),
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const child = startMain(fake, {
+      CORPUS_DIR: join(PROJECT_ROOT, 'test', 'discord', 'fixtures', 'long'),
+      HEALTH_PORT: String(port),
+      LOG_LEVEL: 'info',
     });
     const logged: Array<Record<string, unknown>> = [];
     const log = new EventEmitter();

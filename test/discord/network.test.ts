@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -8,26 +7,9 @@ import { loadCorpus } from '../../src/core/corpus/load.js';
 import { startDiscord, unreachable } from '../../src/discord/bot.js';
 import { botOver } from '../support/bot.js';
 import { AwaitableLog, FakeDiscord } from './fake-discord.js';
-import { alice, createTestLogger } from './support.js';
+import { alice, createTestLogger, startMain } from './support.js';
 
 const CORPUS = join(PROJECT_ROOT, 'test', 'discord', 'fixtures', 'long');
-
-/** `npm start`'s built bot as a process, configured for Discord at `apiBase` and nothing else. */
-function startMain(applicationId: string, apiBase: string, env: Record<string, string> = {}) {
-  return spawn(process.execPath, ['dist/src/main.js'], {
-    cwd: PROJECT_ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DISCORD_TOKEN: 'fake-token',
-      DISCORD_APPLICATION_ID: applicationId,
-      DISCORD_API_BASE: apiBase,
-      CORPUS_DIR: CORPUS,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
 
 /** A loopback port nothing listens on (taken, then let go). */
 async function freePort(): Promise<number> {
@@ -80,7 +62,7 @@ describe('Discord when the network misbehaves', () => {
 
   it('npm start with no DNS: one line per retry, no stack trace, and SIGTERM ends it with code 0', async () => {
     // .invalid never resolves (RFC 6761), so this is a DNS failure on any machine.
-    const child = startMain('100000000000000001', 'http://discord.invalid/api/v10');
+    const child = startMain({ applicationId: '100000000000000001', apiBase: 'http://discord.invalid/api/v10' }, { CORPUS_DIR: CORPUS });
     const lines = new AwaitableLog<string>();
     let output = '';
     const collect = (d: Buffer) => {
@@ -108,7 +90,7 @@ describe('Discord when the network misbehaves', () => {
 
   it('SIGTERM stops a bot whose gateway went away and whose log pipe was closed, with code 0 and no deadline', async () => {
     const fake = await FakeDiscord.start();
-    const child = startMain(fake.applicationId, fake.apiBase, { LOG_LEVEL: 'debug' });
+    const child = startMain(fake, { CORPUS_DIR: CORPUS, LOG_LEVEL: 'debug' });
     const lines = new AwaitableLog<string>();
     child.stderr.on('data', (d: Buffer) => {
       for (const line of d.toString().split('\n')) if (line.includes('"discord: connected"')) lines.push(line);

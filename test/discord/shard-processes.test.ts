@@ -1,4 +1,3 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +9,7 @@ import { en } from '../../src/core/words/en.js';
 import { botOver, requester } from '../support/bot.js';
 import { startPostgres, type TestPostgres } from '../support/postgres.js';
 import { AwaitableLog, FakeDiscord, type FakeUser } from './fake-discord.js';
-import { alice } from './support.js';
+import { alice, startMain } from './support.js';
 
 /*
  * `npm start` twice, as two hosts would run it: DISCORD_SHARDS=0 and =1 of DISCORD_SHARD_COUNT=2,
@@ -25,7 +24,7 @@ const LONG_QUERY = Array.from({ length: 20 }, () => '智能鸿沟').join(' ');
 const erin: FakeUser = { id: '500000000000000005', username: 'erin' };
 
 interface Host {
-  child: ChildProcessWithoutNullStreams;
+  child: ReturnType<typeof startMain>;
   /** Its log, one parsed JSON line each. */
   log: AwaitableLog<Record<string, unknown>>;
   dir: string;
@@ -37,23 +36,15 @@ const hosts: Host[] = [];
 
 async function startHost(shard: number, databaseUrl: string): Promise<Host> {
   const dir = await mkdtemp(join(tmpdir(), `yz-host${shard}-`));
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
-    cwd: PROJECT_ROOT,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DISCORD_TOKEN: 'fake-token',
-      DISCORD_APPLICATION_ID: fake.applicationId,
-      DISCORD_API_BASE: fake.apiBase,
-      DISCORD_SHARDS: String(shard),
-      DISCORD_SHARD_COUNT: '2',
-      DATABASE_URL: databaseUrl,
-      DATA_DIR: join(dir, 'data'),
-      CACHE_DIR: join(dir, 'cache'),
-      RATE_LIMIT_BURST: String(BURST),
-      RATE_LIMIT_PER_MINUTE: '1',
-      LOG_LEVEL: 'debug',
-    },
+  const child = startMain(fake, {
+    DISCORD_SHARDS: String(shard),
+    DISCORD_SHARD_COUNT: '2',
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: join(dir, 'data'),
+    CACHE_DIR: join(dir, 'cache'),
+    RATE_LIMIT_BURST: String(BURST),
+    RATE_LIMIT_PER_MINUTE: '1',
+    LOG_LEVEL: 'debug',
   });
   const log = new AwaitableLog<Record<string, unknown>>();
   let buffered = '';

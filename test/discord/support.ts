@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { PROJECT_ROOT } from '../../src/config.js';
 import type { Logger } from '../../src/core/dispatch/bot.js';
 import { AwaitableLog, type FakeUser } from './fake-discord.js';
 
@@ -15,3 +17,22 @@ export function createTestLogger(): Logger & { entries: AwaitableLog<LogEntry> }
 }
 
 export const alice: FakeUser = { id: '500000000000000001', username: 'alice' };
+
+/**
+ * `npm start`'s built bot as a process, configured for the Discord at `discord` (a fake's
+ * application ID and API base) and `env`, and nothing else of this process's environment.
+ */
+export function startMain(discord: { applicationId: string; apiBase: string }, env: Record<string, string> = {}) {
+  return spawn(process.execPath, ['dist/src/main.js'], {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DISCORD_TOKEN: 'fake-token',
+      DISCORD_APPLICATION_ID: discord.applicationId,
+      DISCORD_API_BASE: discord.apiBase,
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}

@@ -13,6 +13,7 @@ import {
   sha256,
 } from '../core/library/store.js';
 import { parseTeamKey, type Team, teamKey } from '../core/library/team.js';
+import type { Locale } from '../core/reply/model.js';
 import { wordsFor } from '../core/words/index.js';
 import { type Database, retried } from './database.js';
 
@@ -95,6 +96,30 @@ export function createDatabaseLibraryStore(db: Database, options: { maxBytes?: n
     return new Map(rows.map((r) => [r.library, r.version]));
   }
 
+  /**
+   * One change to a library: a transaction under its lock over its entries, repeated on a lost
+   * connection (`retry` is true from the second try: the first may have committed, its answer
+   * lost), announced by `apply` when it writes; refused as unsaved if the database stays away.
+   */
+  async function change<R extends AddResult | RemoveResult>(
+    key: string,
+    locale: Locale,
+    apply: (client: PoolClient, entries: LibraryEntry[], retry: boolean) => Promise<R>,
+  ): Promise<R | { ok: false; code: 'unsaved'; message: string; cause: unknown }> {
+    let tries = 0;
+    try {
+      return await retried(() =>
+        db.transaction(async (client) => {
+          tries += 1;
+          await lockLibrary(client, key);
+          return apply(client, await listOn(client, key), tries > 1);
+        }),
+      );
+    } catch (cause) {
+      return { ok: false, code: 'unsaved', message: wordsFor(locale).library.refusals.unsaved, cause };
+    }
+  }
+
   return {
     async teams() {
       const { rows } = await db.query<{ library: string }>("SELECT DISTINCT library FROM library_files WHERE library <> '' ORDER BY library");
@@ -116,74 +141,52 @@ export function createDatabaseLibraryStore(db: Database, options: { maxBytes?: n
       }
     },
     async add(team, file, addedBy, { locale = 'en', now = new Date() } = {}): Promise<AddResult> {
-      const t = wordsFor(locale).library.refusals;
       const key = keyOf(team);
       if (!isCleanName(file.name)) throw new Error(`library: ${JSON.stringify(file.name)} is not a cleaned name (see intake.cleanName)`);
       const hash = sha256(file.bytes);
       const size = file.bytes.byteLength;
-      let tries = 0;
-      try {
-        return await retried(() =>
-          db.transaction(async (client): Promise<AddResult> => {
-            tries += 1;
-            await lockLibrary(client, key);
-            const entries = await listOn(client, key);
-            // A retry after a commit whose answer was lost finds its own row: that add is done.
-            const landed = tries > 1 ? entries.find((e) => e.file === file.name && e.sha256 === hash) : undefined;
-            if (landed) return { ok: true, entry: landed };
-            const refused = refusalFor(entries, { name: file.name, hash, size }, maxBytes, t);
-            if (refused) return refused;
-            const entry: LibraryEntry = { file: file.name, sha256: hash, bytes: size, addedBy, addedAt: now.toISOString() };
-            await client.query('INSERT INTO library_files (library, name, hash, bytes, size, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
-              key,
-              file.name,
-              hash,
-              Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength),
-              size,
-              JSON.stringify(addedBy),
-              now,
-            ]);
-            await announce(client, key, LIBRARY_CHANNEL, JSON.stringify({ library: key, origin }));
-            return { ok: true, entry };
-          }),
-        );
-      } catch (cause) {
-        return { ok: false, code: 'unsaved', message: t.unsaved, cause };
-      }
+      return change(key, locale, async (client, entries, retry): Promise<AddResult> => {
+        // A retry after a commit whose answer was lost finds its own row: that add is done.
+        const landed = retry ? entries.find((e) => e.file === file.name && e.sha256 === hash) : undefined;
+        if (landed) return { ok: true, entry: landed };
+        const refused = refusalFor(entries, { name: file.name, hash, size }, maxBytes, wordsFor(locale).library.refusals);
+        if (refused) return refused;
+        const entry: LibraryEntry = { file: file.name, sha256: hash, bytes: size, addedBy, addedAt: now.toISOString() };
+        await client.query('INSERT INTO library_files (library, name, hash, bytes, size, added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+          key,
+          file.name,
+          hash,
+          Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength),
+          size,
+          JSON.stringify(addedBy),
+          now,
+        ]);
+        await announce(client, key, LIBRARY_CHANNEL, JSON.stringify({ library: key, origin }));
+        return { ok: true, entry };
+      });
     },
     async remove(team, file, { locale = 'en' } = {}): Promise<RemoveResult> {
-      const t = wordsFor(locale).library.refusals;
       const key = keyOf(team);
-      let tries = 0;
       let removed: LibraryEntry | undefined;
-      try {
-        return await retried(() =>
-          db.transaction(async (client): Promise<RemoveResult> => {
-            tries += 1;
-            await lockLibrary(client, key);
-            const entries = await listOn(client, key);
-            const entry = entries.find((e) => e.file === file);
-            if (!entry) {
-              // A retry after a commit whose answer was lost: the file is gone, as asked.
-              if (tries > 1 && removed) return { ok: true, entry: removed };
-              return {
-                ok: false,
-                code: 'notFound',
-                message: t.notFound(
-                  file,
-                  entries.map((e) => e.file),
-                ),
-              };
-            }
-            removed = entry;
-            await client.query('DELETE FROM library_files WHERE library = $1 AND name = $2', [key, file]);
-            await announce(client, key, LIBRARY_CHANNEL, JSON.stringify({ library: key, origin }));
-            return { ok: true, entry };
-          }),
-        );
-      } catch (cause) {
-        return { ok: false, code: 'unsaved', message: t.unsaved, cause };
-      }
+      return change(key, locale, async (client, entries, retry): Promise<RemoveResult> => {
+        const entry = entries.find((e) => e.file === file);
+        if (!entry) {
+          // A retry after a commit whose answer was lost: the file is gone, as asked.
+          if (retry && removed) return { ok: true, entry: removed };
+          return {
+            ok: false,
+            code: 'notFound',
+            message: wordsFor(locale).library.refusals.notFound(
+              file,
+              entries.map((e) => e.file),
+            ),
+          };
+        }
+        removed = entry;
+        await client.query('DELETE FROM library_files WHERE library = $1 AND name = $2', [key, file]);
+        await announce(client, key, LIBRARY_CHANNEL, JSON.stringify({ library: key, origin }));
+        return { ok: true, entry };
+      });
     },
     async follow(changed) {
       /** Announcements may have been missed (before listening, or while reconnecting): what changed is what has another version. */

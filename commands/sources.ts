@@ -130,15 +130,16 @@ function essaysIn(ctx: CommandContext, filters: SearchFilters): Essay[] {
 function allPlaces(ctx: CommandContext, filters: SearchFilters, notesOf?: (essay: Essay) => ReadonlySet<number>): Citing[] {
   const places: Citing[] = [];
   for (const essay of essaysIn(ctx, filters)) {
-    if (noteRows(essay).count === 0) continue;
+    const own = noteRows(essay);
+    if (own.to === own.from) continue;
     const notes = notesOf?.(essay);
     if (notes?.size === 0) continue;
     for (const section of essay.sections) {
       const rows = paragraphRows(section);
-      for (let k = 0; k < rows.count; k++) {
+      for (let k = rows.from; k < rows.to; k++) {
         for (const m of rows.markers(k)) {
           if (m.footnote !== null && (notes === undefined || notes.has(m.footnote)))
-            places.push(new RowPlace(essay, section, k, rows.id(k), m.footnote, m.offset));
+            places.push(new RowPlace(essay, section, k - rows.from, rows.id(k), m.footnote, m.offset));
         }
       }
     }
@@ -228,7 +229,7 @@ function citationRows(essay: Essay): NoteCitations {
   if (known) return known;
   const rows = noteRows(essay);
   const firstRow = new Map<number, number>();
-  for (let f = 0; f < rows.count; f++) if (!firstRow.has(rows.number(f))) firstRow.set(rows.number(f), f);
+  for (let f = rows.from; f < rows.to; f++) if (!firstRow.has(rows.number(f))) firstRow.set(rows.number(f), f);
   const cited = new Map<number, number>();
   for (const [number, row] of firstRow) {
     const seen = new Set<number>();
@@ -327,7 +328,7 @@ function addUncited(sources: Source[], ctx: CommandContext, filters: SearchFilte
   for (const essay of essaysIn(ctx, filters)) {
     // As rows: notes read from the parse cache are not made for a look at their numbers and URLs.
     const { rows } = citationRows(essay);
-    for (let f = 0; f < rows.count; f++) {
+    for (let f = rows.from; f < rows.to; f++) {
       if (rows.refersTo(f) !== null || listed.has(`${essay.id}#${rows.number(f)}`)) continue;
       const own = rows.urls(f);
       if (own.length > 0 && own.every((u) => urls.has(u))) continue;

@@ -178,21 +178,23 @@ export function sectionSpans(section: Section): SectionSpans | undefined {
 }
 
 /**
- * A section's paragraphs as rows `0 … count - 1`, or an essay's notes, for readers that want a
- * few fields of every one (/sources' markers and notes, /author's background sample): read
- * from the parse cache entry while nothing has made them, else from the made objects, which
- * are then what replies read (an essay renamed for an ID another file took has its paragraphs
- * made and renamed). One object each, no closures: /sources reads every section of a corpus.
+ * A section's paragraphs as rows `[from, to)`, or an essay's notes, for readers that want a
+ * few fields of every one (/sources' markers and notes, /author's background sample): the
+ * parse cache entry's own rows while nothing has made them, else the made objects from 0,
+ * which are then what replies read (an essay renamed for an ID another file took has its
+ * paragraphs made and renamed). No closures per call: /sources reads every section.
  */
 export interface ParagraphRows {
-  count: number;
+  from: number;
+  to: number;
   text(k: number): string;
   id(k: number): string;
   markers(k: number): ReadonlyArray<{ offset: number; footnote: number | null }>;
 }
 
 export interface NoteRows {
-  count: number;
+  from: number;
+  to: number;
   number(f: number): number;
   refersTo(f: number): number | null;
   text(f: number): string;
@@ -201,12 +203,12 @@ export interface NoteRows {
 
 export function paragraphRows(section: Section): ParagraphRows {
   const spans = spansBySection.get(section);
-  return spans && !madeAlready(section, 'paragraphs') ? new EntryParagraphs(spans) : new MadeParagraphs(section.paragraphs);
+  return spans && !madeAlready(section, 'paragraphs') ? spans : new MadeParagraphs(section.paragraphs);
 }
 
 export function noteRows(essay: Essay): NoteRows {
   const rows = notesByEssay.get(essay);
-  return rows && !madeAlready(essay, 'footnotes') ? new EntryNotes(rows) : new MadeNotes(essay.footnotes);
+  return rows && !madeAlready(essay, 'footnotes') ? rows : new MadeNotes(essay.footnotes);
 }
 
 /** Whether an accessor below has made its value (it is a plain property then). */
@@ -214,26 +216,13 @@ function madeAlready(target: Section | Essay, key: 'paragraphs' | 'footnotes'): 
   return Object.getOwnPropertyDescriptor(target, key)?.get === undefined;
 }
 
-class EntryParagraphs implements ParagraphRows {
-  readonly count: number;
-  constructor(private readonly spans: SectionSpans) {
-    this.count = spans.to - spans.from;
-  }
-  text(k: number): string {
-    return this.spans.text(this.spans.from + k);
-  }
-  id(k: number): string {
-    return this.spans.id(this.spans.from + k);
-  }
-  markers(k: number): ReadonlyArray<{ offset: number; footnote: number | null }> {
-    return this.spans.markers(this.spans.from + k);
-  }
-}
+const notesByEssay = new WeakMap<Essay, NoteRows>();
 
 class MadeParagraphs implements ParagraphRows {
-  readonly count: number;
+  readonly from = 0;
+  readonly to: number;
   constructor(private readonly paragraphs: readonly Paragraph[]) {
-    this.count = paragraphs.length;
+    this.to = paragraphs.length;
   }
   text(k: number): string {
     return (this.paragraphs[k] as Paragraph).text;
@@ -246,41 +235,11 @@ class MadeParagraphs implements ParagraphRows {
   }
 }
 
-/** An entry's note columns, rows `[from, to)` of the file's. */
-interface EntryNoteColumns {
-  from: number;
-  to: number;
-  number(f: number): number;
-  refersTo(f: number): number | null;
-  text(f: number): string;
-  urls(f: number): string[];
-}
-
-const notesByEssay = new WeakMap<Essay, EntryNoteColumns>();
-
-class EntryNotes implements NoteRows {
-  readonly count: number;
-  constructor(private readonly c: EntryNoteColumns) {
-    this.count = c.to - c.from;
-  }
-  number(f: number): number {
-    return this.c.number(this.c.from + f);
-  }
-  refersTo(f: number): number | null {
-    return this.c.refersTo(this.c.from + f);
-  }
-  text(f: number): string {
-    return this.c.text(this.c.from + f);
-  }
-  urls(f: number): string[] {
-    return this.c.urls(this.c.from + f);
-  }
-}
-
 class MadeNotes implements NoteRows {
-  readonly count: number;
+  readonly from = 0;
+  readonly to: number;
   constructor(private readonly notes: readonly Footnote[]) {
-    this.count = notes.length;
+    this.to = notes.length;
   }
   number(f: number): number {
     return (this.notes[f] as Footnote).number;

@@ -231,7 +231,7 @@ function bodyPlaces(corpus: readonly Essay[]): Place[] {
     for (const section of essay.sections) {
       if (section.part !== 'body') continue;
       const rows = paragraphRows(section);
-      for (let k = 0; k < rows.count; k++) places.push({ essay, rows, k });
+      for (let k = rows.from; k < rows.to; k++) places.push({ essay, rows, k });
     }
   }
   return places;

@@ -17,11 +17,12 @@ import { nameSyllables, rememberSyllables } from './names.js';
  * padded to four bytes), the numbers (u32). The header (JSON, in the text) holds the file's
  * own fields, its essays' (sections and notes as ranges of rows) and where each column of
  * rows is in the numbers. A string is two numbers, its start and length in the text; a null
- * one starts at NONE. Everything is checked on reading, so that what is made later cannot
- * fail: anything that does not add up throws, and the caller parses the file again.
+ * one starts at NONE. A raw text is kept as what it adds to its display text (editsOf), or
+ * whole where it is not that. Everything is checked on reading, so that what is made later
+ * cannot fail: anything that does not add up throws, and the caller parses the file again.
  */
 
-const MAGIC = 'YZPARSE1';
+const MAGIC = 'YZPARSE2';
 const HEAD = 32;
 /** A null string's start, a null number's value. */
 const NONE = 0xffffffff;
@@ -31,14 +32,17 @@ const FORMS = ['full', 'short', 'ibid'] as const;
 const COLUMNS = {
   paragraph: ['pId', 'pIdLength', 'pNumber', 'pText', 'pTextLength', 'pRaw', 'pRawLength'],
   /** Where each paragraph's sentences, markers, lines and pages begin; one more row: the ends. */
-  paragraphFrom: ['pSentences', 'pMarkers', 'pLines', 'pPages'],
+  paragraphFrom: ['pSentences', 'pMarkers', 'pLines', 'pPages', 'pEdits'],
   sentence: ['sStart', 'sEnd'],
   marker: ['mOffset', 'mNote', 'mMark', 'mMarkLength'],
   line: ['line'],
   page: ['gPage', 'gStart'],
   note: ['fNumber', 'fMark', 'fMarkLength', 'fText', 'fTextLength', 'fLocator', 'fLocatorLength', 'fRaw', 'fRawLength', 'fRefersTo', 'fForm', 'fLine', 'fPage'],
-  noteFrom: ['fUrls'],
+  noteFrom: ['fUrls', 'fEdits'],
   url: ['uText', 'uTextLength'],
+  /** What a raw text adds to its display text: `…Text` inserted at `…At` of it (see editsOf). */
+  paragraphEdit: ['peAt', 'peText', 'peTextLength'],
+  noteEdit: ['feAt', 'feText', 'feTextLength'],
 } as const;
 type Column = (typeof COLUMNS)[keyof typeof COLUMNS][number];
 
@@ -76,12 +80,21 @@ export function encodeParsed(file: CorpusFile): Uint8Array {
     texts.push(value);
     textLength += value.length;
   };
+  // A raw text as what it adds to the display text, or whole (and no edits) when it is not that.
+  const rawRows = (text: string, raw: string, whole: 'pRaw' | 'fRaw', edit: 'pe' | 'fe') => {
+    const edits = editsOf(text, raw);
+    put(edits === null ? raw : null, whole, `${whole}Length`);
+    rows[`${edit === 'pe' ? 'p' : 'f'}Edits`].push(rows[`${edit}At`].length);
+    for (const [at, inserted] of edits ?? []) {
+      rows[`${edit}At`].push(at);
+      put(inserted, `${edit}Text`, `${edit}TextLength`);
+    }
+  };
   const paragraphRows = (p: Paragraph) => {
     put(p.id, 'pId', 'pIdLength');
     rows.pNumber.push(p.number);
     put(p.text, 'pText', 'pTextLength');
-    // One string when the two are alike, as the parser gives them.
-    put(p.raw === p.text ? null : p.raw, 'pRaw', 'pRawLength');
+    rawRows(p.text, p.raw, 'pRaw', 'pe');
     rows.pSentences.push(rows.sStart.length);
     rows.pMarkers.push(rows.mOffset.length);
     rows.pLines.push(rows.line.length);
@@ -106,7 +119,7 @@ export function encodeParsed(file: CorpusFile): Uint8Array {
     put(f.mark, 'fMark', 'fMarkLength');
     put(f.text, 'fText', 'fTextLength');
     put(f.locator, 'fLocator', 'fLocatorLength');
-    put(f.raw, 'fRaw', 'fRawLength');
+    rawRows(f.text, f.raw, 'fRaw', 'fe');
     rows.fRefersTo.push(f.refersTo ?? NONE);
     rows.fForm.push(FORMS.indexOf(f.form));
     rows.fLine.push(f.line);
@@ -128,7 +141,9 @@ export function encodeParsed(file: CorpusFile): Uint8Array {
   rows.pMarkers.push(rows.mOffset.length);
   rows.pLines.push(rows.line.length);
   rows.pPages.push(rows.gPage.length);
+  rows.pEdits.push(rows.peAt.length);
   rows.fUrls.push(rows.uText.length);
+  rows.fEdits.push(rows.feAt.length);
 
   const columns = {} as Header['columns'];
   let count = 0;
@@ -153,6 +168,29 @@ export function encodeParsed(file: CorpusFile): Uint8Array {
 }
 
 const pad = (n: number) => (4 - (n % 4)) % 4;
+
+/**
+ * `raw` as insertions into `text`: the parser's raw text is its display text with markers and
+ * layout spaces in (model.ts), so what it adds is a few characters, where kept whole it was a
+ * third of an archive's entries (18 of 57 MB, all of it held by a warm bot). Null when `text`
+ * is not a subsequence of `raw`: such a raw text is kept whole. Taken greedily, which rebuilds
+ * `raw` exactly whenever it consumes all of `text`.
+ */
+export function editsOf(text: string, raw: string): Array<[at: number, inserted: string]> | null {
+  const edits: Array<[number, string]> = [];
+  let t = 0;
+  let from = 0;
+  for (let r = 0; r < raw.length; r++) {
+    if (t < text.length && raw.charCodeAt(r) === text.charCodeAt(t)) {
+      if (from < r) edits.push([t, raw.slice(from, r)]);
+      t++;
+      from = r + 1;
+    }
+  }
+  if (t !== text.length) return null;
+  if (from < raw.length) edits.push([t, raw.slice(from)]);
+  return edits;
+}
 
 /** A section's paragraphs as the index reads them, without making them: rows `[from, to)` of these columns. */
 export interface SectionSpans {
@@ -285,6 +323,17 @@ export function decodeParsed(bytes: Uint8Array): CorpusFile {
   check(c, headerAt, header);
   const str = (start: Uint32Array, length: Uint32Array, row: number): string | null =>
     start[row] === NONE ? null : text(start[row] as number, length[row] as number);
+  /** A raw text: `base` with edits `[from, to)` of a column (`pe`, `fe`) inserted. */
+  const withEdits = (base: string, edit: 'pe' | 'fe', from: number, to: number): string => {
+    let raw = '';
+    let at = 0;
+    for (let e = from; e < to; e++) {
+      const next = c[`${edit}At`][e] as number;
+      raw += base.slice(at, next) + (str(c[`${edit}Text`], c[`${edit}TextLength`], e) as string);
+      at = next;
+    }
+    return raw + base.slice(at);
+  };
   const paragraph = (k: number): Paragraph => {
     const value = str(c.pText, c.pTextLength, k) as string;
     const markers: Paragraph['markers'] = [];
@@ -301,7 +350,7 @@ export function decodeParsed(bytes: Uint8Array): CorpusFile {
       id: str(c.pId, c.pIdLength, k) as string,
       number: c.pNumber[k] as number,
       text: value,
-      raw: str(c.pRaw, c.pRawLength, k) ?? value,
+      raw: str(c.pRaw, c.pRawLength, k) ?? withEdits(value, 'pe', c.pEdits[k] as number, c.pEdits[k + 1] as number),
       markers,
       sentences,
       lines: Array.from(c.line.subarray(c.pLines[k], c.pLines[k + 1])),
@@ -340,12 +389,13 @@ export function decodeParsed(bytes: Uint8Array): CorpusFile {
     const urls = urlsOf(f);
     const refersTo = c.fRefersTo[f] as number;
     const page = c.fPage[f] as number;
+    const value = str(c.fText, c.fTextLength, f) as string;
     return {
       number: c.fNumber[f] as number,
       mark: str(c.fMark, c.fMarkLength, f) as string,
-      text: str(c.fText, c.fTextLength, f) as string,
+      text: value,
       locator: str(c.fLocator, c.fLocatorLength, f),
-      raw: str(c.fRaw, c.fRawLength, f) as string,
+      raw: str(c.fRaw, c.fRawLength, f) ?? withEdits(value, 'fe', c.fEdits[f] as number, c.fEdits[f + 1] as number),
       urls,
       refersTo: refersTo === NONE ? null : refersTo,
       form: FORMS[c.fForm[f] as number] as Footnote['form'],
@@ -455,11 +505,17 @@ function check(c: Record<Column, Uint32Array>, textEnd: number, header: Header):
     same(COLUMNS.note, notes) &&
     same(COLUMNS.noteFrom, notes + 1) &&
     same(COLUMNS.url, c.uText.length) &&
+    same(COLUMNS.paragraphEdit, c.peAt.length) &&
+    same(COLUMNS.noteEdit, c.feAt.length) &&
     ascending(c.pSentences, c.sStart.length) &&
     ascending(c.pMarkers, c.mOffset.length) &&
     ascending(c.pLines, c.line.length) &&
     ascending(c.pPages, c.gPage.length) &&
     ascending(c.fUrls, c.uText.length) &&
+    ascending(c.pEdits, c.peAt.length) &&
+    ascending(c.fEdits, c.feAt.length) &&
+    editsWithin(c.pEdits, c.pTextLength, c.peAt) &&
+    editsWithin(c.fEdits, c.fTextLength, c.feAt) &&
     strings(c.pId, c.pIdLength, textEnd, false) &&
     strings(c.pText, c.pTextLength, textEnd, false) &&
     strings(c.pRaw, c.pRawLength, textEnd, true) &&
@@ -467,7 +523,9 @@ function check(c: Record<Column, Uint32Array>, textEnd: number, header: Header):
     strings(c.fMark, c.fMarkLength, textEnd, false) &&
     strings(c.fText, c.fTextLength, textEnd, false) &&
     strings(c.fLocator, c.fLocatorLength, textEnd, true) &&
-    strings(c.fRaw, c.fRawLength, textEnd, false) &&
+    strings(c.fRaw, c.fRawLength, textEnd, true) &&
+    strings(c.peText, c.peTextLength, textEnd, false) &&
+    strings(c.feText, c.feTextLength, textEnd, false) &&
     strings(c.uText, c.uTextLength, textEnd, false) &&
     c.fForm.every((f) => f < FORMS.length) &&
     header.essays.every(
@@ -480,6 +538,19 @@ function check(c: Record<Column, Uint32Array>, textEnd: number, header: Header):
 function ascending(from: Uint32Array, end: number): boolean {
   if (from[0] !== 0 || from[from.length - 1] !== end) return false;
   for (let i = 1; i < from.length; i++) if ((from[i] as number) < (from[i - 1] as number)) return false;
+  return true;
+}
+
+/** Whether each row's edits (`from`) insert at rising offsets within its display text (`length`). */
+function editsWithin(from: Uint32Array, length: Uint32Array, at: Uint32Array): boolean {
+  for (let k = 0; k < length.length; k++) {
+    let last = 0;
+    for (let e = from[k] as number; e < (from[k + 1] as number); e++) {
+      const a = at[e] as number;
+      if (a < last || a > (length[k] as number)) return false;
+      last = a;
+    }
+  }
   return true;
 }
 

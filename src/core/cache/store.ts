@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /*
@@ -17,10 +17,22 @@ export const DEFAULT_CACHE_MAX_MB = 512;
 /** A partial write older than this was left by a process that died: it is removed. */
 const STALE_PARTIAL_MS = 60 * 60 * 1000;
 
+/**
+ * A buffer that entries are read into one after another, grown as one needs: a reader that
+ * copies what it keeps out of each entry (an index segment) leaves no buffer per entry for the
+ * collector (a warm archive start read 59 MB of segments, each buffer garbage once decoded).
+ */
+export interface ReadBuffer {
+  bytes: Buffer;
+}
+
 export interface CacheStore {
   readonly dir: string;
-  /** The entry's bytes, or null when there is none or it cannot be read. */
-  read(name: string): Promise<Buffer | null>;
+  /**
+   * The entry's bytes, or null when there is none or it cannot be read. Read `into` a buffer,
+   * they are a view of it, good until its next read.
+   */
+  read(name: string, into?: ReadBuffer): Promise<Buffer | null>;
   /** Writes an entry whole and evicts past the bound; false when the folder cannot be written. */
   write(name: string, data: string | Uint8Array): Promise<boolean>;
 }
@@ -67,14 +79,33 @@ export async function evict(dir: string, maxBytes: number, keep: string | null =
  */
 const EVICT_EVERY_SHARE = 1 / 32;
 
+/** A file's bytes, read into `into` (grown if it is too small), as a view of it good until its next read. */
+export async function readInto(path: string, into: ReadBuffer): Promise<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    // Grown to the size, rounded up a little: the next entry is most likely about as large.
+    if (into.bytes.byteLength < size) into.bytes = Buffer.allocUnsafeSlow(size + (size >> 3));
+    let at = 0;
+    while (at < size) {
+      const { bytesRead } = await file.read(into.bytes, at, size - at, at);
+      if (bytesRead === 0) break;
+      at += bytesRead;
+    }
+    return into.bytes.subarray(0, at);
+  } finally {
+    await file.close();
+  }
+}
+
 export function createCacheStore(dir: string, maxBytes = DEFAULT_CACHE_MAX_MB * 1024 * 1024): CacheStore {
   let unevicted = Number.POSITIVE_INFINITY;
   return {
     dir,
-    async read(name) {
+    async read(name, into) {
       const path = entryPath(dir, name);
       try {
-        const data = await readFile(path);
+        const data = into ? await readInto(path, into) : await readFile(path);
         const now = new Date();
         await utimes(path, now, now).catch(() => {});
         return data;

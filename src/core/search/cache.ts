@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type CacheStore, createCacheStore } from '../cache/store.js';
+import { type CacheStore, createCacheStore, type ReadBuffer } from '../cache/store.js';
 import type { Corpus, CorpusFile, Paragraph } from '../corpus/model.js';
 import { BUILD_ID } from '../corpus/parse-cache.js';
 import { sectionSpans } from '../corpus/parsed-file.js';
@@ -83,10 +83,13 @@ function spansOf(file: CorpusFile): string {
   return h.digest('hex').slice(0, 32);
 }
 
-/** A file's segment read from the cache, or null when there is none fit to read. */
-async function readSegment(store: CacheStore, file: CorpusFile): Promise<IndexArrays | null> {
+/**
+ * A file's segment read from the cache, or null when there is none fit to read. Read `into` a
+ * reader's buffer: the segment is copied out of it (decodeIndex).
+ */
+async function readSegment(store: CacheStore, file: CorpusFile, into?: ReadBuffer): Promise<IndexArrays | null> {
   if (file.hash === '') return null;
-  const bytes = await store.read(segmentEntry(file));
+  const bytes = await store.read(segmentEntry(file), into);
   if (bytes === null) return null;
   try {
     const { arrays, stamp } = decodeIndex(bytes);
@@ -110,7 +113,8 @@ async function readSegments(store: CacheStore, files: readonly CorpusFile[]): Pr
   const out: Array<IndexArrays | null> = new Array(files.length).fill(null);
   let next = 0;
   const reader = async () => {
-    for (let i = next++; i < files.length; i = next++) out[i] = await readSegment(store, files[i] as CorpusFile);
+    const into: ReadBuffer = { bytes: Buffer.alloc(0) };
+    for (let i = next++; i < files.length; i = next++) out[i] = await readSegment(store, files[i] as CorpusFile, into);
   };
   await Promise.all(Array.from({ length: Math.min(SEGMENT_READERS, files.length) }, reader));
   return out;

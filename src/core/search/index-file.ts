@@ -71,7 +71,7 @@ export function decodeIndex(bytes: Uint8Array): { arrays: IndexArrays; stamp: st
     if (at + size > buf.byteLength || size % width !== 0) throw new Error('a truncated index file');
     if (kind === 'utf16') read.set(name, buf.toString('utf16le', at, at + size));
     else {
-      // Copied out: the file's buffer, strings and all, is then garbage.
+      // Copied out: nothing read keeps the file's buffer, which a reader reuses for its next entry.
       const out = kind === 'u32' ? new Uint32Array(size / 4) : new Uint16Array(size / 2);
       new Uint8Array(out.buffer).set(buf.subarray(at, at + size));
       read.set(name, out);

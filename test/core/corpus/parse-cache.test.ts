@@ -199,6 +199,27 @@ describe('the bound', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  test('entries read into one buffer: each read gives that entry’s bytes, the buffer grown for a larger one, and marks it used', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'yz-cache-'));
+    const store = createCacheStore(dir);
+    const small = Buffer.from('small entry');
+    const large = Buffer.from('a larger entry than the first, read into the same buffer');
+    await store.write('small.bin', small);
+    await store.write('large.bin', large);
+    const old = new Date(Date.UTC(2026, 0, 1));
+    await utimes(join(dir, 'small.bin'), old, old);
+    const into = { bytes: Buffer.alloc(4) };
+    expect(await store.read('small.bin', into)).toEqual(small);
+    expect(into.bytes.byteLength).toBeGreaterThanOrEqual(small.byteLength);
+    expect((await stat(join(dir, 'small.bin'))).mtimeMs).toBeGreaterThan(old.getTime());
+    const read = await store.read('large.bin', into);
+    expect(read).toEqual(large);
+    expect(read?.buffer).toBe(into.bytes.buffer);
+    expect(await store.read('small.bin', into)).toEqual(small);
+    expect(await store.read('missing.bin', into)).toBeNull();
+    await rm(dir, { recursive: true, force: true });
+  });
+
   test('a partial write a dead process left is removed once stale; a fresh one is not', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'yz-cache-'));
     await mkdir(dir, { recursive: true });

@@ -134,9 +134,13 @@ function tableOfContents(input: Input, ctx: CommandContext, t: T) {
   };
 }
 
+/** The file an essay is in: looked up for the page shown, not mapped for every essay of an archive at each call. */
+function fileOf(ctx: CommandContext, essay: Essay): CorpusFile {
+  return ctx.corpus.files.find((f) => f.essays.includes(essay)) as CorpusFile;
+}
+
 /** The essays `words` find, best first (see src/core/search/essay-index.ts), a page at a time. */
 function found(words: string, input: Input, ctx: CommandContext, t: T) {
-  const fileOf = new Map(ctx.corpus.files.flatMap((file) => file.essays.map((essay) => [essay, file] as const)));
   // Every hit, not a page: an archive has thousands of essays at most, and the title counts them.
   const hits = ctx.index.searchEssays(words);
   const title = t.found(words);
@@ -144,7 +148,7 @@ function found(words: string, input: Input, ctx: CommandContext, t: T) {
   const from = (input.page - 1) * ESSAYS_PER_PAGE;
   const shown = hits.slice(from, from + ESSAYS_PER_PAGE);
   if (shown.length === 0) return pastTheEnd(ctx, title, hits.length);
-  const items = shown.map((h) => listed({ file: fileOf.get(h.essay) as CorpusFile, essay: h.essay, score: h.score }, t, ctx));
+  const items = shown.map((h) => listed({ file: fileOf(ctx, h.essay), essay: h.essay, score: h.score }, t, ctx));
   const more = from + shown.length < hits.length;
   return {
     command: 'essays',

@@ -202,12 +202,13 @@ function notesMatching(essay: Essay, key: string): Set<number> {
   const { numbers, text, starts } = noteSearchOf(essay);
   const matching = new Set<number>();
   // Hits come in order, so the entry holding each is found by walking on from the last one's.
+  // Offsets in code units; a UTF-16 search finds only whole ones, at even byte offsets.
   let entry = 0;
-  for (let at = text.indexOf(key); at !== -1; ) {
-    while (entry + 1 < starts.length && (starts[entry + 1] as number) <= at) entry++;
+  for (let at = text.indexOf(key, 0, 'utf16le'); at !== -1; ) {
+    while (entry + 1 < starts.length && (starts[entry + 1] as number) <= at / 2) entry++;
     matching.add(numbers[entry] as number);
     const next = starts[entry + 1];
-    at = next === undefined ? -1 : text.indexOf(key, next);
+    at = next === undefined ? -1 : text.indexOf(key, next * 2, 'utf16le');
   }
   return matching;
 }
@@ -249,13 +250,17 @@ function citationRows(essay: Essay): NoteCitations {
 
 /**
  * An essay's notes as a note search reads them: per note number, the full citation it stands
- * for, folded to letters and digits, all in one string with a separator no key holds. Made
- * once per essay, on its first note search, not kept for a string per note.
+ * for, folded to letters and digits, all in one UTF-16 buffer with a separator no key holds,
+ * searched natively. Made once per essay, on its first note search, not kept for a string per
+ * note; and kept out of the JavaScript heap, as the passage index keeps its texts (units.ts):
+ * an archive's is 7 MB, which the collector would let grow by as much again between two
+ * collections.
  */
 interface NoteSearch {
-  numbers: number[];
-  text: string;
-  starts: number[];
+  numbers: Uint32Array;
+  text: Buffer;
+  /** Where each note's text starts, in code units. */
+  starts: Uint32Array;
 }
 const noteSearches = new WeakMap<Essay, NoteSearch>();
 
@@ -263,17 +268,21 @@ function noteSearchOf(essay: Essay): NoteSearch {
   const known = noteSearches.get(essay);
   if (known) return known;
   const { rows, cited } = citationRows(essay);
-  const search: NoteSearch = { numbers: [], text: '', starts: [] };
+  const numbers = new Uint32Array(cited.size);
+  const starts = new Uint32Array(cited.size);
   const parts: string[] = [];
   let at = 0;
   for (const [number, row] of cited) {
     const folded = foldText(`${rows.text(row)} ${rows.urls(row).join(' ')}`).replace(/[^\p{L}\p{N}]/gu, '');
-    search.numbers.push(number);
-    search.starts.push(at);
+    numbers[parts.length] = number;
+    starts[parts.length] = at;
     parts.push(folded);
     at += folded.length + 1;
   }
-  search.text = parts.join('\u0000');
+  // Zeroed: between two notes' texts stays U+0000, the separator.
+  const text = Buffer.alloc(at * 2);
+  for (const [i, part] of parts.entries()) text.write(part, (starts[i] as number) * 2, 'utf16le');
+  const search: NoteSearch = { numbers, text, starts };
   noteSearches.set(essay, search);
   return search;
 }

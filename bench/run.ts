@@ -103,11 +103,17 @@ function measureInChild(dir: string, label: string, scale: number, work: string,
 const SERVING_RUNS = 5;
 
 /**
- * Issue 24's memory target: the serving bot and the warm CLI on each corpus, ours against the
- * build the issue was filed on, in turn (bench/serving.ts); with `results`, the size child of
- * the filed build too, beside ours.
+ * Size-child runs per build and size against the filed build, in turn: a size child's peak is
+ * mostly when V8 collects the queries' garbage, and swings by tens of MB between two runs.
  */
-function measureAgainstFiled(work: string, corpora: Array<[label: string, dir: string, scale: number]>, results: SizeResult[] | null): ServingFigures {
+const SIZE_CHILD_RUNS = 3;
+
+/**
+ * Issue 24's memory target: the serving bot and the warm CLI on each corpus, ours against the
+ * build the issue was filed on, in turn (bench/serving.ts); with `sizeChildren`, the size
+ * child of both builds too, in turn, medians of SIZE_CHILD_RUNS.
+ */
+function measureAgainstFiled(work: string, corpora: Array<[label: string, dir: string, scale: number]>, sizeChildren: boolean): ServingFigures {
   const filed = prepareFiledBuild(work);
   if ('failure' in filed) return filed;
   const sizes = corpora.map(([label, dir]) => {
@@ -115,12 +121,16 @@ function measureAgainstFiled(work: string, corpora: Array<[label: string, dir: s
     return measureServing(label, dir, work, filed, BOT_FLAGS, SERVING_RUNS);
   });
   const sizeChild: SizeChildPeaks[] = [];
-  for (const [label, dir, scale] of results ? corpora : []) {
-    const ours = results?.find((r) => r.label === label);
-    if (!ours) continue;
-    process.stderr.write(`bench: ${label}, the size child of ${filed.name}…\n`);
-    const theirs = measureInChild(dir, `${label} (${filed.name})`, scale, work, BOT_FLAGS, join(filed.root, 'dist', 'bench', 'size.js'));
-    if (!('failure' in theirs)) sizeChild.push({ label, ours: ours.rssMb.ours, filed: theirs.rssMb.ours });
+  for (const [label, dir, scale] of sizeChildren ? corpora : []) {
+    const peaks = { ours: [] as number[], filed: [] as number[] };
+    for (let run = 1; run <= SIZE_CHILD_RUNS; run++) {
+      process.stderr.write(`bench: ${label}, the size child of ours and ${filed.name} in turn, ${run} of ${SIZE_CHILD_RUNS}…\n`);
+      const ours = measureInChild(dir, `${label} (ours, ${run})`, scale, work);
+      const theirs = measureInChild(dir, `${label} (${filed.name}, ${run})`, scale, work, BOT_FLAGS, join(filed.root, 'dist', 'bench', 'size.js'));
+      if (!('failure' in ours)) peaks.ours.push(ours.rssMb.ours);
+      if (!('failure' in theirs)) peaks.filed.push(theirs.rssMb.ours);
+    }
+    if (peaks.ours.length > 0 && peaks.filed.length > 0) sizeChild.push({ label, ours: median(peaks.ours), filed: median(peaks.filed), runs: SIZE_CHILD_RUNS });
   }
   return { filed: filed.name, flags: BOT_FLAGS, sizes, sizeChild };
 }
@@ -377,13 +387,7 @@ function onlyServing(): Promise<void> {
       ['1000×', x1000, 1000],
       ['archive', archive, ARCHIVE],
     ];
-    const results = process.argv.includes('--size-child')
-      ? corpora.flatMap(([label, dir, scale]) => {
-          const r = measureInChild(dir, label, scale, work);
-          return 'failure' in r ? [] : [r];
-        })
-      : null;
-    const figures = measureAgainstFiled(work, corpora, results);
+    const figures = measureAgainstFiled(work, corpora, process.argv.includes('--size-child'));
     const rows = servingTargets(figures).map((r) => `| ${r.join(' | ')} |`);
     process.stdout.write(`${rows.join('\n')}\n\n${servingSection(figures)}\n`);
   });
@@ -442,7 +446,7 @@ async function main(): Promise<void> {
         const label = scale === 1 ? 'bundled' : scale === ARCHIVE ? 'archive' : `${scale}×`;
         return [label, scale === 1 ? BUNDLED_CORPUS_DIR : (synthetic[label] as string), scale];
       }),
-      results,
+      true,
     );
 
     let growth: ReportInput['growth'] = null;

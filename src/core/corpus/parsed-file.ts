@@ -177,6 +177,8 @@ const pad = (n: number) => (4 - (n % 4)) % 4;
  * `raw` exactly whenever it consumes all of `text`.
  */
 export function editsOf(text: string, raw: string): Array<[at: number, inserted: string]> | null {
+  // Most paragraphs: no markers, no layout spaces.
+  if (raw === text) return [];
   const edits: Array<[number, string]> = [];
   let t = 0;
   let from = 0;

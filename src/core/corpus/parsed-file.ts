@@ -528,6 +528,8 @@ function check(c: Record<Column, Uint32Array>, textEnd: number, header: Header):
     strings(c.fRaw, c.fRawLength, textEnd, true) &&
     strings(c.peText, c.peTextLength, textEnd, false) &&
     strings(c.feText, c.feTextLength, textEnd, false) &&
+    apart(c.peText, c.peTextLength) &&
+    apart(c.feText, c.feTextLength) &&
     strings(c.uText, c.uTextLength, textEnd, false) &&
     c.fForm.every((f) => f < FORMS.length) &&
     header.essays.every(
@@ -552,6 +554,20 @@ function editsWithin(from: Uint32Array, length: Uint32Array, at: Uint32Array): b
       if (a < last || a > (length[k] as number)) return false;
       last = a;
     }
+  }
+  return true;
+}
+
+/**
+ * Whether the column's strings follow one another in the text, none over another, as
+ * `encodeParsed` writes them: what edits insert then adds up to the text's length at most,
+ * where edits pointing again and again at one long string would make a raw text of any length.
+ */
+function apart(start: Uint32Array, length: Uint32Array): boolean {
+  let end = 0;
+  for (let i = 0; i < start.length; i++) {
+    if ((start[i] as number) < end) return false;
+    end = (start[i] as number) + (length[i] as number);
   }
   return true;
 }

@@ -24,6 +24,16 @@ const pair = fc.oneof(
   fc.record({ text: piece, raw: piece }),
 );
 
+/** An entry's numbers: where column `name`'s row `row` is (after the head, the text and its padding). */
+function numberAt(bytes: Buffer, name: string, row: number): number {
+  const textUnits = bytes.readUInt32LE(12);
+  const headerAt = bytes.readUInt32LE(20);
+  const header = JSON.parse(bytes.toString('utf16le', 32 + headerAt * 2, 32 + (headerAt + bytes.readUInt32LE(24)) * 2)) as {
+    columns: Record<string, [number, number]>;
+  };
+  return 32 + Math.ceil((textUnits * 2) / 4) * 4 + ((header.columns[name] as [number, number])[0] + row) * 4;
+}
+
 describe('a raw text in the parse cache', () => {
   test('editsOf rebuilds the raw text whenever it gives edits, and gives them when the text is a subsequence', () => {
     fc.assert(
@@ -47,6 +57,33 @@ describe('a raw text in the parse cache', () => {
       [2, ' '],
     ]);
     expect(editsOf('国际', '国')).toBeNull();
+  });
+
+  test('an entry whose edits insert one long string again and again is refused on reading, not made later', async () => {
+    const source = parseCorpusFile('conventions.txt', await readFile('test/fixtures/corpus/conventions.txt', 'utf8'));
+    const n = 2000;
+    const file: CorpusFile = {
+      ...source,
+      essays: source.essays.map((e, i) =>
+        i > 0
+          ? e
+          : {
+              ...e,
+              sections: e.sections.map((s, j) =>
+                j > 0 ? s : { ...s, paragraphs: s.paragraphs.map((p, k) => (k > 0 ? p : { ...p, text: 'a'.repeat(n), raw: 'ba'.repeat(n) })) },
+              ),
+            },
+      ),
+    };
+    const bytes = Buffer.from(encodeParsed(file));
+    expect(decodeParsed(bytes).essays[0]?.sections[0]?.paragraphs[0]?.raw).toBe('ba'.repeat(n));
+    // Every one of the paragraph's n edits made to insert its whole display text: n × n characters.
+    const textAt = bytes.readUInt32LE(numberAt(bytes, 'pText', 0));
+    for (let e = 0; e < n; e++) {
+      bytes.writeUInt32LE(textAt, numberAt(bytes, 'peText', e));
+      bytes.writeUInt32LE(n, numberAt(bytes, 'peTextLength', e));
+    }
+    expect(() => decodeParsed(bytes)).toThrow('a damaged parsed file');
   });
 
   test('every paragraph’s and note’s raw text reads back from an entry as it was', async () => {

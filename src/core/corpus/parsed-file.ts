@@ -80,9 +80,12 @@ export function encodeParsed(file: CorpusFile): Uint8Array {
     texts.push(value);
     textLength += value.length;
   };
-  // A raw text as what it adds to the display text, or whole (and no edits) when it is not that.
+  // A raw text as what it adds to the display text, or whole (and no edits) when it is not
+  // that, or when its edits would take more room (three numbers, six code units, each: a PDF
+  // line spaced out character by character).
   const rawRows = (text: string, raw: string, whole: 'pRaw' | 'fRaw', edit: 'pe' | 'fe') => {
-    const edits = editsOf(text, raw);
+    const found = editsOf(text, raw);
+    const edits = found && found.reduce((n, [, inserted]) => n + 6 + inserted.length, 0) <= raw.length ? found : null;
     put(edits === null ? raw : null, whole, `${whole}Length`);
     rows[`${edit === 'pe' ? 'p' : 'f'}Edits`].push(rows[`${edit}At`].length);
     for (const [at, inserted] of edits ?? []) {

@@ -59,6 +59,26 @@ describe('a raw text in the parse cache', () => {
     expect(editsOf('国际', '国')).toBeNull();
   });
 
+  test('a raw text whose edits would take more room than itself is kept whole', async () => {
+    const source = parseCorpusFile('conventions.txt', await readFile('test/fixtures/corpus/conventions.txt', 'utf8'));
+    const spaced = (text: string, raw: string): CorpusFile => ({
+      ...source,
+      essays: source.essays.map((e, i) =>
+        i > 0
+          ? e
+          : { ...e, sections: e.sections.map((s, j) => (j > 0 ? s : { ...s, paragraphs: s.paragraphs.map((p, k) => (k > 0 ? p : { ...p, text, raw })) })) },
+      ),
+    });
+    const text = '国际关系'.repeat(100);
+    // A line spaced out character by character, and one with a marker in it.
+    const everyOther = encodeParsed(spaced(text, Array.from(text).join(' ')));
+    const once = encodeParsed(spaced(text, `${text.slice(0, 10)}①${text.slice(10)}`));
+    const alike = encodeParsed(spaced(text, text));
+    expect(decodeParsed(everyOther).essays[0]?.sections[0]?.paragraphs[0]?.raw).toBe(Array.from(text).join(' '));
+    expect(everyOther.byteLength - alike.byteLength).toBeLessThanOrEqual(2 * (2 * text.length - 1) + 8);
+    expect(once.byteLength - alike.byteLength).toBeLessThan(40);
+  });
+
   test('an entry whose edits insert one long string again and again is refused on reading, not made later', async () => {
     const source = parseCorpusFile('conventions.txt', await readFile('test/fixtures/corpus/conventions.txt', 'utf8'));
     const n = 2000;
@@ -70,18 +90,20 @@ describe('a raw text in the parse cache', () => {
           : {
               ...e,
               sections: e.sections.map((s, j) =>
-                j > 0 ? s : { ...s, paragraphs: s.paragraphs.map((p, k) => (k > 0 ? p : { ...p, text: 'a'.repeat(n), raw: 'ba'.repeat(n) })) },
+                j > 0
+                  ? s
+                  : { ...s, paragraphs: s.paragraphs.map((p, k) => (k > 0 ? p : { ...p, text: 'aaaaaaaaaa'.repeat(n), raw: 'baaaaaaaaaa'.repeat(n) })) },
               ),
             },
       ),
     };
     const bytes = Buffer.from(encodeParsed(file));
-    expect(decodeParsed(bytes).essays[0]?.sections[0]?.paragraphs[0]?.raw).toBe('ba'.repeat(n));
-    // Every one of the paragraph's n edits made to insert its whole display text: n × n characters.
+    expect(decodeParsed(bytes).essays[0]?.sections[0]?.paragraphs[0]?.raw).toBe('baaaaaaaaaa'.repeat(n));
+    // Every one of the paragraph's n edits made to insert its whole display text: 10 n × n characters.
     const textAt = bytes.readUInt32LE(numberAt(bytes, 'pText', 0));
     for (let e = 0; e < n; e++) {
       bytes.writeUInt32LE(textAt, numberAt(bytes, 'peText', e));
-      bytes.writeUInt32LE(n, numberAt(bytes, 'peTextLength', e));
+      bytes.writeUInt32LE(10 * n, numberAt(bytes, 'peTextLength', e));
     }
     expect(() => decodeParsed(bytes)).toThrow('a damaged parsed file');
   });

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Locale } from '../reply/model.js';
 import { type Words, wordsFor } from '../words/index.js';
 import { isCleanName } from './intake.js';
+import { DEFAULT_LIBRARY_MAX_MB } from './quota.js';
 import { parseTeamKey, type Team, teamKey } from './team.js';
 
 /*
@@ -21,8 +22,6 @@ import { parseTeamKey, type Team, teamKey } from './team.js';
  * Changes to one library are taken one at a time: in a process by a queue, between processes by
  * a lock file beside the manifest.
  */
-
-import { DEFAULT_LIBRARY_MAX_MB } from './quota.js';
 
 export { DEFAULT_LIBRARY_MAX_MB } from './quota.js';
 

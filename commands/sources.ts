@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Essay, Paragraph, Section } from '../src/core/corpus/model.js';
+import { type Essay, followCitation, type Paragraph, type Section } from '../src/core/corpus/model.js';
 import { type NoteRows, noteRows, paragraphRows } from '../src/core/corpus/parsed-file.js';
 import type { Command, CommandContext } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
@@ -231,18 +231,9 @@ function citationRows(essay: Essay): NoteCitations {
   const rows = noteRows(essay);
   const firstRow = new Map<number, number>();
   for (let f = rows.from; f < rows.to; f++) if (!firstRow.has(rows.number(f))) firstRow.set(rows.number(f), f);
+  const byRow = { number: (f: number) => rows.number(f), refersTo: (f: number) => rows.refersTo(f), byNumber: (n: number) => firstRow.get(n) };
   const cited = new Map<number, number>();
-  for (const [number, row] of firstRow) {
-    const seen = new Set<number>();
-    let current = row;
-    for (let to = rows.refersTo(current); to !== null && !seen.has(rows.number(current)); to = rows.refersTo(current)) {
-      seen.add(rows.number(current));
-      const next = firstRow.get(to);
-      if (next === undefined) break;
-      current = next;
-    }
-    cited.set(number, current);
-  }
+  for (const [number, row] of firstRow) cited.set(number, followCitation(row, byRow));
   const citations = { rows, cited };
   citationsByEssay.set(essay, citations);
   return citations;

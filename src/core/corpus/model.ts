@@ -220,12 +220,25 @@ export function essaysOf(corpus: Corpus): Essay[] {
 export function citationOf(essay: Essay, note: Footnote): Footnote {
   // Most notes are citations in full: no chain to follow (this runs for every marker a query looks at).
   if (note.refersTo === null) return note;
-  let current = note;
+  return followCitation(note, {
+    number: (f) => f.number,
+    refersTo: (f) => f.refersTo,
+    byNumber: (n) => essay.footnotes.find((f) => f.number === n),
+  });
+}
+
+/**
+ * `citationOf` over any form of an essay's notes (the notes, or a parse cache entry's rows of
+ * them): from `start`, the note each refers to (the first of its number), until one refers to
+ * none, to a number the essay lacks, or back to one already passed.
+ */
+export function followCitation<N>(start: N, notes: { number(n: N): number; refersTo(n: N): number | null; byNumber(number: number): N | undefined }): N {
+  let current = start;
   const seen = new Set<number>();
-  while (current.refersTo !== null && !seen.has(current.number)) {
-    seen.add(current.number);
-    const next = essay.footnotes.find((f) => f.number === current.refersTo);
-    if (!next) break;
+  for (let to = notes.refersTo(current); to !== null && !seen.has(notes.number(current)); to = notes.refersTo(current)) {
+    seen.add(notes.number(current));
+    const next = notes.byNumber(to);
+    if (next === undefined) break;
     current = next;
   }
   return current;

@@ -339,29 +339,6 @@ export function decodeParsed(bytes: Uint8Array): CorpusFile {
     }
     return raw + base.slice(at);
   };
-  const paragraph = (k: number): Paragraph => {
-    const value = str(c.pText, c.pTextLength, k) as string;
-    const markers: Paragraph['markers'] = [];
-    for (let m = c.pMarkers[k] as number; m < (c.pMarkers[k + 1] as number); m++) {
-      const note = c.mNote[m] as number;
-      markers.push({ offset: c.mOffset[m] as number, mark: str(c.mMark, c.mMarkLength, m) as string, footnote: note === NONE ? null : note });
-    }
-    const sentences: Paragraph['sentences'] = [];
-    for (let s = c.pSentences[k] as number; s < (c.pSentences[k + 1] as number); s++)
-      sentences.push({ start: c.sStart[s] as number, end: c.sEnd[s] as number });
-    const pages: Paragraph['pages'] = [];
-    for (let g = c.pPages[k] as number; g < (c.pPages[k + 1] as number); g++) pages.push({ page: c.gPage[g] as number, start: c.gStart[g] as number });
-    return {
-      id: str(c.pId, c.pIdLength, k) as string,
-      number: c.pNumber[k] as number,
-      text: value,
-      raw: str(c.pRaw, c.pRawLength, k) ?? withEdits(value, 'pe', c.pEdits[k] as number, c.pEdits[k + 1] as number),
-      markers,
-      sentences,
-      lines: Array.from(c.line.subarray(c.pLines[k], c.pLines[k + 1])),
-      pages,
-    };
-  };
   const markersOf = (k: number) => {
     const markers: Array<{ offset: number; footnote: number | null }> = [];
     for (let m = c.pMarkers[k] as number; m < (c.pMarkers[k + 1] as number); m++) {
@@ -390,19 +367,40 @@ export function decodeParsed(bytes: Uint8Array): CorpusFile {
     text: (f: number) => str(c.fText, c.fTextLength, f) as string,
     urls: urlsOf,
   };
-  const footnote = (f: number): Footnote => {
-    const urls = urlsOf(f);
-    const refersTo = c.fRefersTo[f] as number;
-    const page = c.fPage[f] as number;
-    const value = str(c.fText, c.fTextLength, f) as string;
+  const paragraph = (k: number): Paragraph => {
+    const value = spans.text(k);
+    const markers: Paragraph['markers'] = [];
+    for (let m = c.pMarkers[k] as number; m < (c.pMarkers[k + 1] as number); m++) {
+      const note = c.mNote[m] as number;
+      markers.push({ offset: c.mOffset[m] as number, mark: str(c.mMark, c.mMarkLength, m) as string, footnote: note === NONE ? null : note });
+    }
+    const sentences: Paragraph['sentences'] = [];
+    for (let s = c.pSentences[k] as number; s < (c.pSentences[k + 1] as number); s++)
+      sentences.push({ start: c.sStart[s] as number, end: c.sEnd[s] as number });
+    const pages: Paragraph['pages'] = [];
+    for (let g = c.pPages[k] as number; g < (c.pPages[k + 1] as number); g++) pages.push({ page: c.gPage[g] as number, start: c.gStart[g] as number });
     return {
-      number: c.fNumber[f] as number,
+      id: spans.id(k),
+      number: c.pNumber[k] as number,
+      text: value,
+      raw: str(c.pRaw, c.pRawLength, k) ?? withEdits(value, 'pe', c.pEdits[k] as number, c.pEdits[k + 1] as number),
+      markers,
+      sentences,
+      lines: Array.from(c.line.subarray(c.pLines[k], c.pLines[k + 1])),
+      pages,
+    };
+  };
+  const footnote = (f: number): Footnote => {
+    const page = c.fPage[f] as number;
+    const value = rows.text(f);
+    return {
+      number: rows.number(f),
       mark: str(c.fMark, c.fMarkLength, f) as string,
       text: value,
       locator: str(c.fLocator, c.fLocatorLength, f),
       raw: str(c.fRaw, c.fRawLength, f) ?? withEdits(value, 'fe', c.fEdits[f] as number, c.fEdits[f + 1] as number),
-      urls,
-      refersTo: refersTo === NONE ? null : refersTo,
+      urls: rows.urls(f),
+      refersTo: rows.refersTo(f),
       form: FORMS[c.fForm[f] as number] as Footnote['form'],
       line: c.fLine[f] as number,
       page: page === NONE ? null : page,

@@ -375,7 +375,8 @@ function onlyStart(): Promise<void> {
 /**
  * `--only serving`: issue 24's memory target, ours against the filed build, on the bundled
  * essays, the 1000× corpus and the archive; printed. `--size-child` adds both builds' size
- * children (parse, index and the query mix without a cache), which take a minute more.
+ * children (parse, index and the query mix without a cache), three of each in turn: about
+ * seven minutes more.
  */
 function onlyServing(): Promise<void> {
   return withArchive(async (archive, work) => {

@@ -261,40 +261,42 @@ function madeAlready(target: Section | Essay, key: 'paragraphs' | 'footnotes'): 
 
 const notesByEssay = new WeakMap<Essay, NoteRows>();
 
-class MadeParagraphs implements ParagraphRows {
+/** Rows `[0, n)` of objects already made: what replies then read. */
+abstract class Made<T> {
   readonly from = 0;
   readonly to: number;
-  constructor(private readonly paragraphs: readonly Paragraph[]) {
-    this.to = paragraphs.length;
+  constructor(private readonly items: readonly T[]) {
+    this.to = items.length;
   }
-  text(k: number): string {
-    return (this.paragraphs[k] as Paragraph).text;
-  }
-  id(k: number): string {
-    return (this.paragraphs[k] as Paragraph).id;
-  }
-  markers(k: number): ReadonlyArray<{ offset: number; footnote: number | null }> {
-    return (this.paragraphs[k] as Paragraph).markers;
+  protected at(k: number): T {
+    return this.items[k] as T;
   }
 }
 
-class MadeNotes implements NoteRows {
-  readonly from = 0;
-  readonly to: number;
-  constructor(private readonly notes: readonly Footnote[]) {
-    this.to = notes.length;
+class MadeParagraphs extends Made<Paragraph> implements ParagraphRows {
+  text(k: number): string {
+    return this.at(k).text;
   }
+  id(k: number): string {
+    return this.at(k).id;
+  }
+  markers(k: number): ReadonlyArray<{ offset: number; footnote: number | null }> {
+    return this.at(k).markers;
+  }
+}
+
+class MadeNotes extends Made<Footnote> implements NoteRows {
   number(f: number): number {
-    return (this.notes[f] as Footnote).number;
+    return this.at(f).number;
   }
   refersTo(f: number): number | null {
-    return (this.notes[f] as Footnote).refersTo;
+    return this.at(f).refersTo;
   }
   text(f: number): string {
-    return (this.notes[f] as Footnote).text;
+    return this.at(f).text;
   }
   urls(f: number): string[] {
-    return (this.notes[f] as Footnote).urls;
+    return this.at(f).urls;
   }
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Essay, followCitation, type Paragraph, type Section } from '../src/core/corpus/model.js';
-import { type NoteRows, noteRows, paragraphRows } from '../src/core/corpus/parsed-file.js';
+import { type NoteRows, noteRows, type ParagraphRows, paragraphRows } from '../src/core/corpus/parsed-file.js';
 import type { Command, CommandContext } from '../src/core/dispatch/command.js';
 import { queryText } from '../src/core/dispatch/input.js';
 import { filterOptions, noMatchMessage } from '../src/core/dispatch/passage-options.js';
@@ -28,13 +28,16 @@ interface Citing {
   offset: number;
 }
 
-/** A source in the list: one full citation, with every place that cites it. */
+/** A source in the list: one full citation, the first places that cite it and how many do. */
 interface Source {
   essay: Essay;
   number: number;
   text: string;
   urls: string[];
+  /** The first CITED_BY_MAX citing places, in reading order. */
   places: Citing[];
+  /** Every citing place, counted. */
+  count: number;
 }
 
 /** Search hits whose notes are listed, when a query finds no exact phrase. */
@@ -62,12 +65,14 @@ export default {
       results: [],
       corpusVersion: ctx.corpus.version,
     };
-    const found = input.query === undefined ? { places: allPlaces(ctx, filters), passages: [] } : placesFor(input.query, ctx, filters);
-    const sources = group(found.places);
+    const grouped = new Grouping();
+    const passages = input.query === undefined ? [] : placesFor(input.query, ctx, filters, grouped);
+    if (input.query === undefined) allPlaces(ctx, filters, grouped);
+    const sources = grouped.sources();
     if (input.query === undefined) addUncited(sources, ctx, filters);
     if (sources.length === 0) {
       const citeNothing = input.query === undefined && essaysIn(ctx, filters).length > 0;
-      const uncited = [...new Set(found.passages.map((h) => h.paragraph.id))].slice(0, CLOSE_HITS_MAX);
+      const uncited = [...new Set(passages.map((h) => h.paragraph.id))].slice(0, CLOSE_HITS_MAX);
       let message = noMatchMessage(ctx, filters);
       if (citeNothing) message = wordsFor(ctx.locale).commands.sources.citeNothing;
       // The words are in the essays; it is the notes that are missing. Say so, and where.
@@ -102,10 +107,10 @@ export default {
           essay: c.attribution.essay,
           section: c.attribution.section,
         })),
-        citedByCount: s.places.length,
+        citedByCount: s.count,
       };
     });
-    const capped = sources.some((s) => s.places.length > CITED_BY_MAX);
+    const capped = sources.some((s) => s.count > CITED_BY_MAX);
     return {
       ...base,
       // What is counted, said in the title: full citations (one per URL set), and their distinct URLs as /author counts them.
@@ -122,13 +127,13 @@ function essaysIn(ctx: CommandContext, filters: SearchFilters): Essay[] {
 }
 
 /**
- * Every marker of the chosen essays, in reading order; with `notesOf`, only the markers of the
- * notes it gives for an essay. An essay it gives none for is skipped. Markers are read as rows
- * (paragraphRows), and a place makes its paragraph only when a reply quotes it: on a warm
- * start, a note cited all over an archive (mfa.gov.cn) made the whole corpus at once.
+ * Every marker of the chosen essays, in reading order, added to `grouped`; with `notesOf`, only
+ * the markers of the notes it gives for an essay. An essay it gives none for is skipped.
+ * Markers are read as rows (paragraphRows), and a place is made only for the first few of a
+ * source, which a reply quotes; the rest are counted. On the archive, a place for every marker
+ * of the corpus promoted 3 MB to the old generation on each `/sources` without a query.
  */
-function allPlaces(ctx: CommandContext, filters: SearchFilters, notesOf?: (essay: Essay) => ReadonlySet<number>): Citing[] {
-  const places: Citing[] = [];
+function allPlaces(ctx: CommandContext, filters: SearchFilters, grouped: Grouping, notesOf?: (essay: Essay) => ReadonlySet<number>): void {
   for (const essay of essaysIn(ctx, filters)) {
     const own = noteRows(essay);
     if (own.to === own.from) continue;
@@ -137,20 +142,30 @@ function allPlaces(ctx: CommandContext, filters: SearchFilters, notesOf?: (essay
     for (const section of essay.sections) {
       const rows = paragraphRows(section);
       for (let k = rows.from; k < rows.to; k++) {
+        // Markers side by side (`①②`) share an offset: a place once per source all the same.
+        const atOffset: Source[] = [];
+        let offset = -1;
         for (const m of rows.markers(k)) {
-          if (m.footnote !== null && (notes === undefined || notes.has(m.footnote)))
-            places.push(new RowPlace(essay, section, k - rows.from, rows.id(k), m.footnote, m.offset));
+          if (m.footnote === null || (notes !== undefined && !notes.has(m.footnote))) continue;
+          const source = grouped.sourceOf(essay, m.footnote);
+          if (source === null) continue;
+          if (m.offset !== offset) {
+            offset = m.offset;
+            atOffset.length = 0;
+          }
+          if (atOffset.includes(source) || grouped.taken(source, rows, k, m.offset)) continue;
+          atOffset.push(source);
+          source.count++;
+          if (source.places.length < CITED_BY_MAX) source.places.push(new RowPlace(essay, section, k - rows.from, rows.id(k), m.footnote, m.offset));
         }
       }
     }
   }
-  return places;
 }
 
 /**
  * A citing place in paragraph `row` of a section, its paragraph made when read. A class: its
- * getter is one on the prototype, not a closure for each of the tens of thousands of places a
- * note cited all over an archive has.
+ * getter is one on the prototype, not a closure for each place.
  */
 class RowPlace implements Citing {
   constructor(
@@ -168,20 +183,19 @@ class RowPlace implements Citing {
 }
 
 /**
- * The places cited by passages matching the query, then the places citing notes whose own
- * text matches it (`斯坦福`, `mfa.gov.cn`).
+ * Adds the places cited by passages matching the query, then the places citing notes whose own
+ * text matches it (`斯坦福`, `mfa.gov.cn`); returns the passages.
  */
-function placesFor(query: string, ctx: CommandContext, filters: SearchFilters): { places: Citing[]; passages: PassageHit[] } {
+function placesFor(query: string, ctx: CommandContext, filters: SearchFilters, grouped: Grouping): PassageHit[] {
   // Passages holding the phrase first: on a large corpus that scores a few sentences, not
   // every one sharing a term with it. The closest ones are looked for only if none does.
   const exact = ctx.index.search(query, filters, { limit: PHRASE_HITS_MAX, exactOnly: true });
   const chosen = exact.length > 0 ? exact : ctx.index.search(query, filters, { limit: CLOSE_HITS_MAX });
-  const places: Citing[] = [];
   for (const hit of chosen) {
     for (const note of footnotesFor(hit.essay, hit.paragraph, hit.start, hit.end)) {
       const marker = hit.paragraph.markers.find((m) => m.footnote === note.number);
       if (marker)
-        places.push({
+        grouped.addHit({
           essay: hit.essay,
           section: hit.section,
           paragraph: hit.paragraph,
@@ -192,9 +206,8 @@ function placesFor(query: string, ctx: CommandContext, filters: SearchFilters): 
     }
   }
   const key = foldText(query).replace(/[^\p{L}\p{N}]/gu, '');
-  if (key.length === 0) return { places, passages: chosen };
-  places.push(...allPlaces(ctx, filters, (essay) => notesMatching(essay, key)));
-  return { places, passages: chosen };
+  if (key.length > 0) allPlaces(ctx, filters, grouped, (essay) => notesMatching(essay, key));
+  return chosen;
 }
 
 /** The numbers of the essay's notes whose citation holds `key` (a marker's number names the first note of it). */
@@ -278,47 +291,75 @@ function noteSearchOf(essay: Essay): NoteSearch {
   return search;
 }
 
-/** Groups places by source: by URL when the citation has one, else by the note itself. */
-function group(places: Citing[]): Source[] {
-  const byKey = new Map<string, Source>();
-  const seenPlaces = new Map<Source, Set<string>>();
+/** A note's full citation as a source is keyed: by its URLs when it has some, else by the note itself. */
+interface Citation {
+  key: string;
+  number: number;
+  text: string;
+  urls: string[];
+}
+
+/**
+ * Citing places grouped by source, in the order the sources are first cited. Each place once
+ * per source: a passage hit's place may be met again among the markers of a note search, so
+ * those are remembered per source (a few hundred at most), as `paragraphId:offset`; a marker
+ * is met once, and markers side by side are told apart by allPlaces.
+ */
+class Grouping {
+  private readonly byKey = new Map<string, Source>();
   // Each note's citation once per essay and number: a note cited all over a corpus has thousands of places.
-  const citations = new Map<Essay, Map<number, { key: string; number: number; text: string; urls: string[] } | null>>();
-  for (const place of places) {
-    let ofEssay = citations.get(place.essay);
+  private readonly citations = new Map<Essay, Map<number, Citation | null>>();
+  private readonly hits = new Map<Source, Set<string>>();
+
+  /** The source note `note` of the essay cites, made on its first place; null for a note the essay lacks. */
+  sourceOf(essay: Essay, note: number): Source | null {
+    let ofEssay = this.citations.get(essay);
     if (!ofEssay) {
       ofEssay = new Map();
-      citations.set(place.essay, ofEssay);
+      this.citations.set(essay, ofEssay);
     }
-    let citation = ofEssay.get(place.note);
+    let citation = ofEssay.get(note);
     if (citation === undefined) {
-      const { rows, cited } = citationRows(place.essay);
-      const row = cited.get(place.note);
+      const { rows, cited } = citationRows(essay);
+      const row = cited.get(note);
       const urls = row === undefined ? [] : rows.urls(row);
       const number = row === undefined ? 0 : rows.number(row);
-      citation =
-        row === undefined ? null : { key: urls.length > 0 ? [...urls].sort().join(' ') : `${place.essay.id}#${number}`, number, text: rows.text(row), urls };
-      ofEssay.set(place.note, citation);
+      citation = row === undefined ? null : { key: urls.length > 0 ? [...urls].sort().join(' ') : `${essay.id}#${number}`, number, text: rows.text(row), urls };
+      ofEssay.set(note, citation);
     }
-    if (citation === null) continue;
-    const { key } = citation;
-    let source = byKey.get(key);
+    if (citation === null) return null;
+    let source = this.byKey.get(citation.key);
     if (!source) {
-      source = { essay: place.essay, number: citation.number, text: citation.text, urls: citation.urls, places: [] };
-      byKey.set(key, source);
+      source = { essay, number: citation.number, text: citation.text, urls: citation.urls, places: [], count: 0 };
+      this.byKey.set(citation.key, source);
     }
-    // Each place once per source: a short key in the source's own set, not the source's URLs again.
-    let seen = seenPlaces.get(source);
+    return source;
+  }
+
+  /** A place a passage hit cites. */
+  addHit(place: Citing): void {
+    const source = this.sourceOf(place.essay, place.note);
+    if (source === null) return;
+    let seen = this.hits.get(source);
     if (!seen) {
       seen = new Set();
-      seenPlaces.set(source, seen);
+      this.hits.set(source, seen);
     }
-    const placeKey = `${place.paragraphId}:${place.offset}`;
-    if (seen.has(placeKey)) continue;
-    seen.add(placeKey);
-    source.places.push(place);
+    const key = `${place.paragraphId}:${place.offset}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    source.count++;
+    if (source.places.length < CITED_BY_MAX) source.places.push(place);
   }
-  return [...byKey.values()];
+
+  /** Whether the marker at `offset` of row `k` was added to `source` as a passage hit's place. */
+  taken(source: Source, rows: ParagraphRows, k: number, offset: number): boolean {
+    return this.hits.get(source)?.has(`${rows.id(k)}:${offset}`) === true;
+  }
+
+  sources(): Source[] {
+    return [...this.byKey.values()];
+  }
 }
 
 /** Full citations of the chosen essays that no marker reaches, so "all sources" misses none. */
@@ -332,7 +373,7 @@ function addUncited(sources: Source[], ctx: CommandContext, filters: SearchFilte
       if (rows.refersTo(f) !== null || listed.has(`${essay.id}#${rows.number(f)}`)) continue;
       const own = rows.urls(f);
       if (own.length > 0 && own.every((u) => urls.has(u))) continue;
-      sources.push({ essay, number: rows.number(f), text: rows.text(f), urls: own, places: [] });
+      sources.push({ essay, number: rows.number(f), text: rows.text(f), urls: own, places: [], count: 0 });
     }
   }
 }

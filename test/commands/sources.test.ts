@@ -195,6 +195,35 @@ describe('/sources on a corpus read back from the parse cache', () => {
     }
   });
 
+  test('a place is counted once per source: markers side by side, and a passage hit whose note matches too', async () => {
+    // Notes ① and ② cite the same report and are marked side by side; ③ cites it again elsewhere.
+    const dir = await mkdtemp(join(tmpdir(), 'yz-sources-side-'));
+    const essay = [
+      '流域合作的数据基础',
+      '作者甲',
+      '流域合作需要共同的数据基础。^①^② 各国对数据的理解仍有分歧。^③',
+      '* 作者甲，某大学教授（北京 100000）。',
+      '^① 《流域合作数据报告》，https://example.org/basin-report。',
+      '^② 《流域合作数据报告（摘要）》，https://example.org/basin-report。',
+      '^③ 《流域数据年鉴》，https://example.org/basin-report。',
+    ].join('\n\n');
+    await writeFile(join(dir, 'side.txt'), ['水资源专题', '编者按：本期讨论流域数据。', essay].join('\n\n'));
+    const warm = await warmCorpus([join(dir, 'side.txt')]);
+    try {
+      for (const input of [{}, { query: '流域合作' }]) {
+        const reply = warm.bot.run('sources', input, en);
+        expect(reply.results).toEqual(botOver(warm.fresh).run('sources', input, en).results);
+        const results = reply.results as SourceResult[];
+        expect(results.map((r) => [r.urls, r.citedByCount, r.citedBy.length])).toEqual([
+          [['https://example.org/basin-report'], input.query ? 1 : 2, input.query ? 1 : 2],
+        ]);
+      }
+    } finally {
+      await warm.remove();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   test('an essay renamed for an ID another file took is cited under its new passage IDs', async () => {
     // Two files whose one essay has the same author and title, so the same ID: the second is renamed.
     const dir = await mkdtemp(join(tmpdir(), 'yz-sources-twins-'));

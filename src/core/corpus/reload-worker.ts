@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { type CacheStore, createCacheStore } from '../cache/store.js';
 import { loadOrBuildSegment } from '../search/cache.js';
 import { buildSegment, composeSegments } from '../search/corpus-index.js';
-import type { RunWords } from '../search/postings.js';
+import { sharedBuild } from '../search/postings.js';
 import { buffersOf, type IndexArrays } from '../search/units.js';
 import { type KeptFile, readCorpusFolder } from './load.js';
 import type { CorpusFile } from './model.js';
@@ -37,13 +37,13 @@ function keep(name: string, hash: string, metadata: string | null): boolean {
 /** The segments of the files read: null where the serving thread has one for the content. */
 async function segmentsOf(files: Array<CorpusFile | KeptFile>, store: CacheStore | null): Promise<Array<IndexArrays | null>> {
   const have = new Set(job.segmentHashes);
-  const runWords: RunWords = new Map();
+  const shared = sharedBuild();
   const segments: Array<IndexArrays | null> = [];
   for (const f of files) {
     if ('kept' in f || (f.hash !== '' && have.has(f.hash))) segments.push(null);
     // With a cache folder, a segment built before for these very bytes (in any corpus) is
     // read, and one built now is written for the next start or reload.
-    else segments.push(store === null ? buildSegment(f, runWords) : (await loadOrBuildSegment(store, f, runWords)).segment);
+    else segments.push(store === null ? buildSegment(f, shared) : (await loadOrBuildSegment(store, f, shared)).segment);
   }
   return segments;
 }

@@ -5,7 +5,7 @@ import { BUILD_ID } from '../corpus/parse-cache.js';
 import { sectionSpans } from '../corpus/parsed-file.js';
 import { buildSegment, openSegments } from './corpus-index.js';
 import { decodeIndex, encodeIndex } from './index-file.js';
-import { checkPostings, type RunWords } from './postings.js';
+import { checkPostings, type SharedBuild, sharedBuild } from './postings.js';
 import type { CorpusIndex } from './search.js';
 import type { IndexArrays } from './units.js';
 
@@ -127,16 +127,16 @@ async function readSegments(store: CacheStore, files: readonly CorpusFile[]): Pr
 export async function loadOrBuildSegment(
   store: CacheStore,
   file: CorpusFile,
-  runWords: RunWords = new Map(),
+  shared: SharedBuild = sharedBuild(),
 ): Promise<{ segment: IndexArrays; written: boolean | null }> {
   const cached = await readSegment(store, file);
   if (cached !== null) return { segment: cached, written: null };
-  return buildAndWrite(store, file, runWords);
+  return buildAndWrite(store, file, shared);
 }
 
 /** A file's segment built, and written to `store` for next time; `written` says whether the cache took it. */
-async function buildAndWrite(store: CacheStore, file: CorpusFile, runWords: RunWords): Promise<{ segment: IndexArrays; written: boolean }> {
-  const segment = buildSegment(file, runWords);
+async function buildAndWrite(store: CacheStore, file: CorpusFile, shared: SharedBuild): Promise<{ segment: IndexArrays; written: boolean }> {
+  const segment = buildSegment(file, shared);
   // A file that could not be read has no content to key it by (and nothing worth keeping).
   const written = file.hash === '' ? true : await store.write(segmentEntry(file), encodeIndex(segment, stampOf(file)));
   return { segment, written };
@@ -153,7 +153,7 @@ export async function loadOrBuildIndex(corpus: Corpus, cacheDir: string, options
   let reused = 0;
   let built = 0;
   let unwritable = false;
-  const runWords: RunWords = new Map();
+  const shared = sharedBuild();
   const cached = await readSegments(store, corpus.files);
   for (const [i, file] of corpus.files.entries()) {
     const read = cached[i] ?? null;
@@ -162,7 +162,7 @@ export async function loadOrBuildIndex(corpus: Corpus, cacheDir: string, options
       reused++;
       continue;
     }
-    const { segment, written } = await buildAndWrite(store, file, runWords);
+    const { segment, written } = await buildAndWrite(store, file, shared);
     segments.push(segment);
     built++;
     if (!written) unwritable = true;

@@ -2,7 +2,7 @@ import { type Corpus, type CorpusFile, type Essay, essaysOf, type Paragraph, typ
 import { latinKey, nameKeys, pinyinLabel } from '../corpus/names.js';
 import { createEssayIndex, createEssayIndexInSlices, type EssayIndex, essayIndexAfter, SLICE_MS } from './essay-index.js';
 import { type Folded, fold, foldText, occurrences, sourceSpan } from './fold.js';
-import { openPostings, type Postings, type PostingsArrays, type RunWords, type Scored } from './postings.js';
+import { openPostings, type Postings, type PostingsArrays, type Scored, type SharedBuild, sharedBuild } from './postings.js';
 import { type AuthorEntry, type Choice, type CorpusIndex, essaysMatching, type PassageHit, type SearchFilters, type SearchOptions } from './search.js';
 import { runSteps, runStepsInTurns } from './steps.js';
 import { isSingleHan, tokenize } from './tokenize.js';
@@ -145,10 +145,10 @@ function fileOfEssayOf(corpus: Corpus): Uint32Array {
  * A file's segment of the index: its units' docs, their folded text and their postings, from
  * this file alone, so that it is the same in every corpus the file is in (and cached by the
  * file's content). Typed arrays and a string: a worker thread hands it over without copying.
- * Builds of several files pass one `runWords`, so that what they share is cut once.
+ * Builds of several files pass one `shared` (postings.ts), so that what they share is cut once.
  */
-export function buildSegment(file: CorpusFile, runWords: RunWords = new Map()): IndexArrays {
-  return buildArrays(unitsOf(file.essays), { postings: true, runWords });
+export function buildSegment(file: CorpusFile, shared: SharedBuild = sharedBuild()): IndexArrays {
+  return buildArrays(unitsOf(file.essays), { postings: true, shared });
 }
 
 /**
@@ -157,14 +157,14 @@ export function buildSegment(file: CorpusFile, runWords: RunWords = new Map()): 
  * every segment and composing them after.
  */
 function buildComposed(corpus: Corpus): ComposedSegments {
-  const runWords: RunWords = new Map();
+  const shared = sharedBuild();
   const essays = essaysOf(corpus);
   // A doc's compact text is its sentence folded, less what is not a letter or digit, and a separator.
   let textBound = 0;
   for (const e of essays) for (const s of e.sections) for (const p of s.paragraphs) textBound += p.text.length + Math.max(1, p.sentences.length);
   const composer = createComposer(unitCountOf(essays), textBound);
   const postings = corpus.files.map((file) => {
-    const segment = buildSegment(file, runWords);
+    const segment = buildSegment(file, shared);
     composer.add(segment);
     return segment.postings as PostingsArrays;
   });

@@ -2,7 +2,7 @@ import type { Essay, Paragraph, Section } from '../corpus/model.js';
 import { type SectionSpans, sectionSpans } from '../corpus/parsed-file.js';
 import { foldText } from './fold.js';
 import { createHashTable, hashUnits, sameUnits } from './hash-table.js';
-import { createPostingsBuilder, grown, type PostingsArrays, type RunWords } from './postings.js';
+import { createPostingsBuilder, grown, type PostingsArrays, type SharedBuild } from './postings.js';
 import { runSteps, runStepsInTurns } from './steps.js';
 
 /*
@@ -249,9 +249,9 @@ export function unitText(units: Units, u: number): string {
  * Folds each distinct sentence once, for the phrase scan and (with `postings`) our tokenizer's
  * postings, without keeping the folded texts: a large corpus's are tens of megabytes.
  * `fileOfEssay` gives each essay's file, when the units are of several files: a sentence is a
- * doc of its own in each file it is in. `runWords` is shared by the builds of several segments.
+ * doc of its own in each file it is in. `shared` is shared by the builds of several segments.
  */
-export function buildArrays(units: Units, options: { postings: boolean; fileOfEssay?: ArrayLike<number>; runWords?: RunWords }): IndexArrays {
+export function buildArrays(units: Units, options: { postings: boolean; fileOfEssay?: ArrayLike<number>; shared?: SharedBuild }): IndexArrays {
   const count = units.paragraph.length;
   const doc = new Uint32Array(count);
   const { fileOfEssay } = options;
@@ -261,7 +261,7 @@ export function buildArrays(units: Units, options: { postings: boolean; fileOfEs
   let file = 0;
   // Each doc's first unit, whose text a look-up compares with.
   const docUnit = new Uint32Array(count);
-  const builder = options.postings ? createPostingsBuilder(options.runWords ? { runWords: options.runWords } : {}) : null;
+  const builder = options.postings ? createPostingsBuilder(options.shared ? { shared: options.shared } : {}) : null;
   // The compact texts are written one after another into one buffer, which becomes the
   // joined string at the end: a string per sentence, and their join, were most of a build's
   // garbage. Folding seldom makes a text longer, so the buffer starts the corpus's size.

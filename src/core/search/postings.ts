@@ -89,8 +89,6 @@ function isHigh(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
 }
 
-// Long on purpose: a builder whose length is `add` and `finish` and the hash tables and
-// growing typed arrays they share on the hottest path of a build.
 /**
  * What the builds of several segments (one per file, one after another) share:
  * - `longWords`: long words of Han runs already cut, by run. A file's builder has term numbers

@@ -231,26 +231,34 @@ interface NoteCitations {
   /** Each note number's citation: the row of the full note it stands for. */
   cited: Map<number, number>;
 }
-const citationsByEssay = new WeakMap<Essay, NoteCitations>();
+
+/** `make`'s value for an essay, made when first asked for and kept while the essay is. */
+function perEssay<T>(make: (essay: Essay) => T): (essay: Essay) => T {
+  const made = new WeakMap<Essay, T>();
+  return (essay) => {
+    let value = made.get(essay);
+    if (value === undefined) {
+      value = make(essay);
+      made.set(essay, value);
+    }
+    return value;
+  };
+}
 
 /**
  * Each note number's citation, as `citationOf` gives it (a short form or 同上 stands for the
  * note it refers to, followed until none), as the row of that full note; a marker's number
  * names the first note of it. In the order the numbers first come.
  */
-function citationRows(essay: Essay): NoteCitations {
-  const known = citationsByEssay.get(essay);
-  if (known) return known;
+const citationRows = perEssay((essay): NoteCitations => {
   const rows = noteRows(essay);
   const firstRow = new Map<number, number>();
   for (let f = rows.from; f < rows.to; f++) if (!firstRow.has(rows.number(f))) firstRow.set(rows.number(f), f);
   const byRow = { number: (f: number) => rows.number(f), refersTo: (f: number) => rows.refersTo(f), byNumber: (n: number) => firstRow.get(n) };
   const cited = new Map<number, number>();
   for (const [number, row] of firstRow) cited.set(number, followCitation(row, byRow));
-  const citations = { rows, cited };
-  citationsByEssay.set(essay, citations);
-  return citations;
-}
+  return { rows, cited };
+});
 
 /**
  * An essay's notes as a note search reads them: per note number, the full citation it stands
@@ -266,11 +274,8 @@ interface NoteSearch {
   /** Where each note's text starts, in code units. */
   starts: Uint32Array;
 }
-const noteSearches = new WeakMap<Essay, NoteSearch>();
 
-function noteSearchOf(essay: Essay): NoteSearch {
-  const known = noteSearches.get(essay);
-  if (known) return known;
+const noteSearchOf = perEssay((essay): NoteSearch => {
   const { rows, cited } = citationRows(essay);
   const numbers = new Uint32Array(cited.size);
   const starts = new Uint32Array(cited.size);
@@ -286,10 +291,8 @@ function noteSearchOf(essay: Essay): NoteSearch {
   // Zeroed: between two notes' texts stays U+0000, the separator.
   const text = Buffer.alloc(at * 2);
   for (const [i, part] of parts.entries()) text.write(part, (starts[i] as number) * 2, 'utf16le');
-  const search: NoteSearch = { numbers, text, starts };
-  noteSearches.set(essay, search);
-  return search;
-}
+  return { numbers, text, starts };
+});
 
 /** A note's full citation as a source is keyed: by its URLs when it has some, else by the note itself. */
 interface Citation {

@@ -8,7 +8,7 @@ import { essaysOf } from '../../src/core/corpus/model.js';
 import type { Bot } from '../../src/core/dispatch/bot.js';
 import type { ReplyBlock } from '../../src/core/reply/model.js';
 import { botOver, requester } from '../support/bot.js';
-import { warmCorpus } from '../support/warm.js';
+import { type WarmCorpus, warmCorpus } from '../support/warm.js';
 
 const en = requester();
 const FIXTURES = join(PROJECT_ROOT, 'test', 'fixtures', 'search');
@@ -27,6 +27,22 @@ interface SourceResult {
 async function botFor(dir: string): Promise<Bot> {
   const corpus = await loadCorpus(dir);
   return botOver(corpus);
+}
+
+/** `files` (name and text) written to a folder and read as a warm start reads them (warmCorpus), for `check`; removed after. */
+async function withWarmFiles(files: Record<string, string>, check: (warm: WarmCorpus) => void): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'yz-sources-'));
+  try {
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+    const warm = await warmCorpus(Object.keys(files).map((name) => join(dir, name)));
+    try {
+      check(warm);
+    } finally {
+      await warm.remove();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 describe('/sources on the bundled symposium', () => {
@@ -170,7 +186,6 @@ describe('/sources on a corpus read back from the parse cache', () => {
 
   test('a source cited all over the corpus makes the paragraphs of the places it quotes, and counts the rest', async () => {
     // Thirty essays, each with one paragraph citing the same report: one source, thirty places, twenty quoted.
-    const dir = await mkdtemp(join(tmpdir(), 'yz-sources-many-'));
     const essays = Array.from({ length: 30 }, (_, i) =>
       [
         `第${i + 1}篇 水资源研究`,
@@ -180,24 +195,18 @@ describe('/sources on a corpus read back from the parse cache', () => {
         '^① 《流域数据报告》，https://example.org/basin-report。',
       ].join('\n\n'),
     );
-    await writeFile(join(dir, 'many.txt'), ['水资源专题', '编者按：本期讨论流域数据。', ...essays].join('\n\n'));
-    const warm = await warmCorpus([join(dir, 'many.txt')]);
-    try {
+    await withWarmFiles({ 'many.txt': ['水资源专题', '编者按：本期讨论流域数据。', ...essays].join('\n\n') }, (warm) => {
       const reply = warm.bot.run('sources', { query: 'basin-report' }, en);
       expect(reply.results).toEqual(botOver(warm.fresh).run('sources', { query: 'basin-report' }, en).results);
       const [source] = reply.results as SourceResult[];
       expect(source?.citedByCount).toBe(30);
       expect(source?.citedBy).toHaveLength(20);
       expect(warm.made()).toHaveLength(20);
-    } finally {
-      await warm.remove();
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test('a place is counted once per source: markers side by side, and a passage hit whose note matches too', async () => {
     // Notes ① and ② cite the same report and are marked side by side; ③ cites it again elsewhere.
-    const dir = await mkdtemp(join(tmpdir(), 'yz-sources-side-'));
     const essay = [
       '流域合作的数据基础',
       '作者甲',
@@ -207,9 +216,7 @@ describe('/sources on a corpus read back from the parse cache', () => {
       '^② 《流域合作数据报告（摘要）》，https://example.org/basin-report。',
       '^③ 《流域数据年鉴》，https://example.org/basin-report。',
     ].join('\n\n');
-    await writeFile(join(dir, 'side.txt'), ['水资源专题', '编者按：本期讨论流域数据。', essay].join('\n\n'));
-    const warm = await warmCorpus([join(dir, 'side.txt')]);
-    try {
+    await withWarmFiles({ 'side.txt': ['水资源专题', '编者按：本期讨论流域数据。', essay].join('\n\n') }, (warm) => {
       for (const input of [{}, { query: '流域合作' }]) {
         const reply = warm.bot.run('sources', input, en);
         expect(reply.results).toEqual(botOver(warm.fresh).run('sources', input, en).results);
@@ -218,15 +225,11 @@ describe('/sources on a corpus read back from the parse cache', () => {
           [['https://example.org/basin-report'], input.query ? 1 : 2, input.query ? 1 : 2],
         ]);
       }
-    } finally {
-      await warm.remove();
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   test('an essay renamed for an ID another file took is cited under its new passage IDs', async () => {
     // Two files whose one essay has the same author and title, so the same ID: the second is renamed.
-    const dir = await mkdtemp(join(tmpdir(), 'yz-sources-twins-'));
     const text = [
       '水资源专题',
       '编者按：本期讨论流域数据。',
@@ -236,10 +239,7 @@ describe('/sources on a corpus read back from the parse cache', () => {
       '* 作者甲，某大学教授（北京 100000）。',
       '^① 《流域数据报告》，https://example.org/twin-report。',
     ].join('\n\n');
-    await writeFile(join(dir, 'a.txt'), text);
-    await writeFile(join(dir, 'b.txt'), `${text}\n`);
-    const warm = await warmCorpus([join(dir, 'a.txt'), join(dir, 'b.txt')]);
-    try {
+    await withWarmFiles({ 'a.txt': text, 'b.txt': `${text}\n` }, (warm) => {
       const reply = warm.bot.run('sources', { query: 'twin-report' }, en);
       expect(reply.results).toEqual(botOver(warm.fresh).run('sources', { query: 'twin-report' }, en).results);
       const [source] = reply.results as SourceResult[];
@@ -247,9 +247,6 @@ describe('/sources on a corpus read back from the parse cache', () => {
       expect(new Set(ids).size).toBe(ids.length);
       expect(source?.citedByCount).toBe(2);
       expect(new Set(source?.citedBy.map((c) => c.id)).size).toBe(2);
-    } finally {
-      await warm.remove();
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -1,4 +1,4 @@
-import * as OpenCC from 'opencc-js/t2cn';
+import { SIMPLIFIED_PAIRS } from './simplified-table.js';
 
 /**
  * Folding makes two spellings of the same words compare equal: NFKC (full-width Latin and
@@ -12,8 +12,24 @@ import * as OpenCC from 'opencc-js/t2cn';
  * sides are folded alike, so matching stays consistent, and the offsets stay exact.
  */
 
-// 't' → 'cn' covers the Taiwan and Hong Kong variants of the characters as well.
-const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
+/**
+ * OpenCC's Traditional → Simplified characters ('t' → 'cn', which covers the Taiwan and Hong
+ * Kong variants as well), as a table written from it (scripts/simplified-table.ts): folding
+ * converts one character at a time, and opencc's dictionaries cost every process 2 MB of heap
+ * and 9 MB of RSS to load. fold.test.ts checks the table against opencc on every code point.
+ */
+let simplifiedOf: Map<string, string> | undefined;
+
+function toSimplified(text: string): string {
+  if (simplifiedOf === undefined) {
+    simplifiedOf = new Map();
+    const chars = [...SIMPLIFIED_PAIRS];
+    for (let i = 0; i + 1 < chars.length; i += 2) simplifiedOf.set(chars[i] as string, chars[i + 1] as string);
+  }
+  let out = '';
+  for (const ch of text) out += simplifiedOf.get(ch) ?? ch;
+  return out;
+}
 
 // Folding a character is pure; the corpus has a few thousand distinct ones, so a cache
 // makes folding a 15 MB corpus a matter of map look-ups rather than converter calls. It is

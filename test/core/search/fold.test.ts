@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import * as OpenCC from 'opencc-js/t2cn';
 import { describe, expect, it } from 'vitest';
 import { type Folded, fold, foldChar, foldText } from '../../../src/core/search/fold.js';
 import { PROPERTY_SEED } from '../../support/property.js';
@@ -75,5 +76,24 @@ describe('folding', () => {
     const simplified = '智能鸿沟的存在。';
     expect(foldText(simplified)).toBe(simplified);
     expect(foldText('數據，ＡＩ')).toBe('数据,ai');
+  });
+
+  // The table fold.ts converts by was written from opencc (scripts/simplified-table.ts); this
+  // is the converter it stands for, on every code point, as foldChar called it before the table.
+  it("folds every code point as NFKC, lower case and opencc's 't' → 'cn' fold it", () => {
+    const toSimplified = OpenCC.Converter({ from: 't', to: 'cn' });
+    const differ: string[] = [];
+    let han = 0;
+    for (let code = 0; code <= 0x10ffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const ch = String.fromCodePoint(code);
+      const nfkc = ch.normalize('NFKC').toLowerCase();
+      if (!/\p{Script=Han}/u.test(nfkc)) continue;
+      han++;
+      const want = toSimplified(nfkc);
+      if (foldChar(ch) !== want) differ.push(`U+${code.toString(16).toUpperCase()} ${ch}: ${foldChar(ch)}, opencc ${want}`);
+    }
+    expect(han).toBeGreaterThan(90_000);
+    expect(differ.slice(0, 10)).toEqual([]);
   });
 });

@@ -35,7 +35,16 @@ import type { Effort, SizeResult } from './measure.js';
 import { benchPdf } from './pdf.js';
 import { benchReload } from './reload.js';
 import { type ColdStart, type Failure, type LargeColdStart, type Machine, type ReportInput, renderReport, startTargets, teamTarget } from './report.js';
-import { childPeakRssMb, measureServing, prepareFiledBuild, type ServingFigures, type SizeChildPeaks, servingSection, servingTargets } from './serving.js';
+import {
+  alikePeakMb,
+  childPeakRssMb,
+  measureServing,
+  prepareFiledBuild,
+  type ServingFigures,
+  type SizeChildPeaks,
+  servingSection,
+  servingTargets,
+} from './serving.js';
 import { median } from './stats.js';
 import { generateSyntheticCorpus, writeSyntheticCorpus } from './synthetic.js';
 import type { TeamMemoryFigures } from './teams.js';
@@ -123,14 +132,29 @@ function measureAgainstFiled(work: string, corpora: Array<[label: string, dir: s
   const sizeChild: SizeChildPeaks[] = [];
   for (const [label, dir, scale] of sizeChildren ? corpora : []) {
     const peaks = { ours: [] as number[], filed: [] as number[] };
+    const alike = { ours: [] as Array<number | null>, filed: [] as Array<number | null> };
     for (let run = 1; run <= SIZE_CHILD_RUNS; run++) {
       process.stderr.write(`bench: ${label}, the size child of ours and ${filed.name} in turn, ${run} of ${SIZE_CHILD_RUNS}…\n`);
       const ours = measureInChild(dir, `${label} (ours, ${run})`, scale, work);
       const theirs = measureInChild(dir, `${label} (${filed.name}, ${run})`, scale, work, BOT_FLAGS, join(filed.root, 'dist', 'bench', 'size.js'));
-      if (!('failure' in ours)) peaks.ours.push(ours.rssMb.ours);
-      if (!('failure' in theirs)) peaks.filed.push(theirs.rssMb.ours);
+      if (!('failure' in ours)) {
+        peaks.ours.push(ours.rssMb.ours);
+        alike.ours.push(alikePeakMb(ours.commands));
+      }
+      if (!('failure' in theirs)) {
+        peaks.filed.push(theirs.rssMb.ours);
+        alike.filed.push(alikePeakMb(theirs.commands));
+      }
     }
-    if (peaks.ours.length > 0 && peaks.filed.length > 0) sizeChild.push({ label, ours: median(peaks.ours), filed: median(peaks.filed), runs: SIZE_CHILD_RUNS });
+    if (peaks.ours.length === 0 || peaks.filed.length === 0) continue;
+    const both = [...alike.ours, ...alike.filed].every((p) => p !== null);
+    sizeChild.push({
+      label,
+      ours: median(peaks.ours),
+      filed: median(peaks.filed),
+      alike: both ? { ours: median(alike.ours as number[]), filed: median(alike.filed as number[]) } : null,
+      runs: SIZE_CHILD_RUNS,
+    });
   }
   return { filed: filed.name, flags: BOT_FLAGS, sizes, sizeChild };
 }

@@ -51,13 +51,66 @@ const WORD_COST = 4;
 const CHANGE_COST = 3;
 const MARK_COST = 1;
 
-function gapCost(ch: string): number {
-  return WORD.test(foldChar(ch)) ? WORD_COST : MARK_COST;
+/**
+ * What the alignment compares a code point as: 0 for a punctuation mark or space (any two
+ * compare equal, and adding or dropping one costs MARK_COST), else a number of its folded
+ * form, the same for every code point that folds alike. Learnt on first sight, as fold.ts
+ * learns its tables: /verify aligns a sentence with several paragraphs per call, and folding
+ * each of their characters again, into strings of one character, was most of the time and
+ * garbage of an alignment.
+ */
+const UNSEEN = -1;
+const unitClass = new Int32Array(0x10000).fill(UNSEEN);
+const astralClass = new Map<number, number>();
+const foldedClass = new Map<string, number>();
+
+function classOf(code: number): number {
+  const known = code < 0x10000 ? (unitClass[code] as number) : (astralClass.get(code) ?? UNSEEN);
+  if (known !== UNSEEN) return known;
+  const folded = foldChar(String.fromCodePoint(code));
+  let c = 0;
+  if (WORD.test(folded)) {
+    c = foldedClass.get(folded) ?? foldedClass.size + 1;
+    foldedClass.set(folded, c);
+  }
+  if (code < 0x10000) unitClass[code] = c;
+  else astralClass.set(code, c);
+  return c;
 }
 
-// One table reused by every alignment: /verify aligns a sentence with several paragraphs per
+function gapOf(c: number): number {
+  return c === 0 ? MARK_COST : WORD_COST;
+}
+
+/** A text's code points as `classOf` numbers them, and where each starts (one more entry: the end). */
+interface Coded {
+  count: number;
+  classes: Int32Array;
+  starts: Uint32Array;
+}
+
+function coded(text: string, into: Coded): Coded {
+  if (into.classes.length < text.length) {
+    into.classes = new Int32Array(text.length * 2);
+    into.starts = new Uint32Array(text.length * 2 + 1);
+  }
+  let n = 0;
+  for (let i = 0; i < text.length; ) {
+    const code = text.codePointAt(i) as number;
+    into.starts[n] = i;
+    into.classes[n++] = classOf(code);
+    i += code > 0xffff ? 2 : 1;
+  }
+  into.starts[n] = text.length;
+  into.count = n;
+  return into;
+}
+
+// Scratch reused by every alignment: /verify aligns a sentence with several paragraphs per
 // call, and fresh typed arrays of a few megabytes each are freed late by the collector.
 let table = new Uint32Array(0);
+const sentenceCodes: Coded = { count: 0, classes: new Int32Array(256), starts: new Uint32Array(257) };
+const textCodes: Coded = { count: 0, classes: new Int32Array(4096), starts: new Uint32Array(4097) };
 
 function scratch(size: number): Uint32Array {
   if (table.length < size) table = new Uint32Array(Math.max(size, table.length * 2));
@@ -65,54 +118,42 @@ function scratch(size: number): Uint32Array {
 }
 
 // Long on purpose: one dynamic-programming table filled and traced back in place; the two
-// halves share the table, its width and the per-character costs.
+// halves share the table, its width and the per-character classes.
 /**
  * Aligns `sentence` against `text`; null when either is empty. By default the sentence may
  * fit any span of the text (`local`); `whole` aligns it with all of the text, so that what
  * the text has beyond the sentence shows as inserted rather than being cut off.
  */
 export function align(sentence: string, text: string, mode: 'local' | 'whole' = 'local'): Alignment | null {
-  const a = Array.from(sentence);
-  const b = Array.from(text);
-  const m = a.length;
-  const n = b.length;
+  const { count: m, classes: ca, starts: sa } = coded(sentence, sentenceCodes);
+  const { count: n, classes: cb, starts: sb } = coded(text, textCodes);
   if (m === 0 || n === 0) return null;
-  // Code-unit offsets of b's code points, for mapping the span back into `text`.
-  const offsets: number[] = [0];
-  for (const ch of b) offsets.push((offsets[offsets.length - 1] as number) + ch.length);
+  const charA = (i: number) => sentence.slice(sa[i] as number, sa[i + 1] as number);
+  const charB = (j: number) => text.slice(sb[j] as number, sb[j + 1] as number);
 
   const width = n + 1;
   const d = scratch((m + 1) * width);
   // Row 0 is all zeros when the sentence may start anywhere in the paragraph.
   d.fill(0, 0, width);
-  const gapB = b.map(gapCost);
-  if (mode === 'whole') for (let j = 1; j <= n; j++) d[j] = (d[j - 1] as number) + (gapB[j - 1] as number);
-  for (let i = 1; i <= m; i++) d[i * width] = (d[(i - 1) * width] as number) + gapCost(a[i - 1] as string);
-  // Characters as numbers, folded, every punctuation mark the same number: the inner loop
-  // below runs sentence × paragraph times and must not fold anything itself.
-  const codes = new Map<string, number>();
-  const codeOf = (ch: string) => {
-    const f = foldChar(ch);
-    if (!WORD.test(f)) return 0;
-    let c = codes.get(f);
-    if (c === undefined) {
-      c = codes.size + 1;
-      codes.set(f, c);
-    }
-    return c;
-  };
-  const ca = a.map(codeOf);
-  const cb = b.map(codeOf);
+  if (mode === 'whole') for (let j = 1; j <= n; j++) d[j] = (d[j - 1] as number) + gapOf(cb[j - 1] as number);
+  for (let i = 1; i <= m; i++) d[i * width] = (d[(i - 1) * width] as number) + gapOf(ca[i - 1] as number);
   for (let i = 1; i <= m; i++) {
-    const gapA = gapCost(a[i - 1] as string);
     const ci = ca[i - 1] as number;
+    const gapA = gapOf(ci);
     const row = i * width;
     const prev = row - width;
+    // The cell to the upper left and the one to the left, carried along the row.
+    let diagonal = d[prev] as number;
+    let left = d[row] as number;
     for (let j = 1; j <= n; j++) {
-      const sub = (d[prev + j - 1] as number) + (ci === cb[j - 1] ? 0 : CHANGE_COST);
-      const del = (d[prev + j] as number) + gapA;
-      const ins = (d[row + j - 1] as number) + (gapB[j - 1] as number);
-      d[row + j] = Math.min(sub, del, ins);
+      const cj = cb[j - 1] as number;
+      const up = d[prev + j] as number;
+      const sub = diagonal + (ci === cj ? 0 : CHANGE_COST);
+      const del = up + gapA;
+      const ins = left + (cj === 0 ? MARK_COST : WORD_COST);
+      left = Math.min(sub, del, ins);
+      d[row + j] = left;
+      diagonal = up;
     }
   }
   // ... and end anywhere: the best end is the lowest cost in the last row (earliest on ties).
@@ -130,28 +171,27 @@ export function align(sentence: string, text: string, mode: 'local' | 'whole' = 
   let j = endJ;
   while (i > 0) {
     const here = d[i * width + j] as number;
-    const ai = a[i - 1] as string;
     const equal = j > 0 && ca[i - 1] === cb[j - 1];
     if (j > 0 && here === (d[(i - 1) * width + j - 1] as number) + (equal ? 0 : CHANGE_COST)) {
-      if (equal) push('equal', b[j - 1] as string);
+      if (equal) push('equal', charB(j - 1));
       else {
-        push('insert', b[j - 1] as string);
-        push('delete', ai);
+        push('insert', charB(j - 1));
+        push('delete', charA(i - 1));
       }
       i--;
       j--;
-    } else if (here === (d[(i - 1) * width + j] as number) + gapCost(ai)) {
-      push('delete', ai);
+    } else if (here === (d[(i - 1) * width + j] as number) + gapOf(ca[i - 1] as number)) {
+      push('delete', charA(i - 1));
       i--;
     } else {
-      push('insert', b[j - 1] as string);
+      push('insert', charB(j - 1));
       j--;
     }
   }
   // Aligned with the whole text, what precedes the sentence's first character is the text's too.
-  if (mode === 'whole') while (j > 0) push('insert', b[--j] as string);
+  if (mode === 'whole') while (j > 0) push('insert', charB(--j));
   const ops = reversed.reverse();
-  return { start: offsets[j] as number, end: offsets[endJ] as number, distance, ops: mergeOps(ops) };
+  return { start: sb[j] as number, end: sb[endJ] as number, distance, ops: mergeOps(ops) };
 }
 
 /**

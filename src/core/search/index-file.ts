@@ -88,6 +88,11 @@ export function decodeIndex(bytes: Uint8Array): { arrays: IndexArrays; stamp: st
     if (!(value instanceof Uint16Array)) throw new Error(`an index file without ${name}`);
     return value;
   };
+  const numbers = (name: string): Uint32Array | Uint16Array => {
+    const value = read.get(name);
+    if (typeof value === 'string' || value === undefined) throw new Error(`an index file without ${name}`);
+    return value;
+  };
   const text = (name: string): string => {
     const value = read.get(name);
     if (typeof value !== 'string') throw new Error(`an index file without ${name}`);
@@ -100,7 +105,7 @@ export function decodeIndex(bytes: Uint8Array): { arrays: IndexArrays; stamp: st
     joined: u16('joined'),
     docStarts: u32('docStarts'),
     postings: header.postings
-      ? { termText: text('termText'), termStarts: u32('termStarts'), offsets: u32('offsets'), docs: u32('docs'), fieldLength: u32('fieldLength') }
+      ? { termText: text('termText'), termStarts: u32('termStarts'), offsets: u32('offsets'), docs: numbers('docs'), fieldLength: u32('fieldLength') }
       : null,
   };
   return { arrays, stamp: typeof header.stamp === 'string' ? header.stamp : '' };

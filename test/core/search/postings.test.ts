@@ -9,7 +9,7 @@ import { loadCorpus } from '../../../src/core/corpus/load.js';
 import { type Corpus, essaysOf, sentenceText } from '../../../src/core/corpus/model.js';
 import { createIndex, indexSize } from '../../../src/core/search/corpus-index.js';
 import { foldText } from '../../../src/core/search/fold.js';
-import { createPostingsBuilder, loadPostings } from '../../../src/core/search/postings.js';
+import { createPostingsBuilder, loadPostings, NARROW_DOCS_MAX, openPostings } from '../../../src/core/search/postings.js';
 import type { CorpusIndex } from '../../../src/core/search/search.js';
 import { termsOfFolded } from '../../../src/core/search/tokenize.js';
 import { PROPERTY_SEED } from '../../support/property.js';
@@ -146,5 +146,34 @@ describe('building the postings', () => {
       for (const [term, list] of expected) expect(postings.df(term)).toBe(list.length);
       expect(postings.df('不在任何句子里')).toBeUndefined();
     }
+  });
+
+  it("numbers a segment's sentences in two bytes up to 65,536 of them, in four past that, and searches both alike", () => {
+    // Sentences of two characters and a Latin word: no Han run long enough to cut words, so
+    // that 70,000 of them build in a moment. The last segment holds the last sentence past the bound.
+    const han = '人工智能治理全球合作发展安全数据规则';
+    const texts = Array.from({ length: NARROW_DOCS_MAX + 4_464 }, (_, i) => `${han[i % han.length]}${han[(i >> 4) % han.length]} w${i % 997}`);
+    const build = (list: string[]) => {
+      const builder = createPostingsBuilder();
+      for (const text of list) builder.add(text);
+      return builder.finish();
+    };
+    const narrow = build(texts.slice(0, NARROW_DOCS_MAX));
+    const wide = build(texts.slice(NARROW_DOCS_MAX));
+    const whole = build(texts);
+    expect(narrow.docs).toBeInstanceOf(Uint16Array);
+    expect(wide.docs).toBeInstanceOf(Uint16Array);
+    expect(whole.docs).toBeInstanceOf(Uint32Array);
+    const inSegments = openPostings([narrow, wide]);
+    const inOne = loadPostings(whole);
+    for (const query of [['人工'], ['w996', '智能'], ['据规', 'w0', '人人'], ['w500']]) {
+      const a = inSegments.search(query);
+      const b = inOne.search(query);
+      expect(a.map((r) => r.id)).toEqual(b.map((r) => r.id));
+      expect(a.map((r) => r.score)).toEqual(b.map((r) => r.score));
+      expect(Math.max(...a.map((r) => r.id))).toBeGreaterThanOrEqual(NARROW_DOCS_MAX);
+    }
+    // Two bytes a sentence cannot number more sentences than that: such a segment is damaged.
+    expect(() => loadPostings({ ...whole, docs: Uint16Array.from(whole.docs) })).toThrow('a damaged index');
   });
 });

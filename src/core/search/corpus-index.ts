@@ -157,7 +157,8 @@ export function buildSegment(file: CorpusFile, shared: SharedBuild = sharedBuild
  * every segment and composing them after.
  */
 function buildComposed(corpus: Corpus): ComposedSegments {
-  const shared = sharedBuild();
+  // The composer copies each segment's arrays before the next is built.
+  const shared = sharedBuild({ reusedText: true });
   const essays = essaysOf(corpus);
   // A doc's compact text is its sentence folded, less what is not a letter or digit, and a separator.
   let textBound = 0;

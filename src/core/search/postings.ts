@@ -110,14 +110,21 @@ function isHigh(c: number): boolean {
  *   arrays from memory it keeps when they are freed (mallopt(3): freeing a mapped block raises
  *   the mapping threshold to its size), which the collector's pages cannot use:
  *   the archive's build peaked at 317-330 MB of RSS, 285-289 with the blocks handed on.
+ * - `text`: for builds whose caller copies each segment's arrays before the next build (an
+ *   index composed as its files are built, corpus-index.ts), the buffer a segment's folded
+ *   texts are written into, reused: a buffer per file was the corpus's text twice over in
+ *   arrays dropped by the end of the build (32 MB at 1000×), freed only at a mark-compact.
+ *   Null for builds whose segments are kept (a cache's, a reload's).
  */
 export interface SharedBuild {
   longWords: Map<string, string[]>;
   chunks: Uint32Array[];
+  text: Uint16Array | null;
 }
 
-export function sharedBuild(): SharedBuild {
-  return { longWords: new Map(), chunks: [] };
+/** `reusedText`: the segments built are copied before the next is built (see `text`). */
+export function sharedBuild(options: { reusedText?: boolean } = {}): SharedBuild {
+  return { longWords: new Map(), chunks: [], text: options.reusedText ? new Uint16Array(0) : null };
 }
 
 // Long on purpose: a factory whose length is the builder's methods over one set of growing

@@ -267,7 +267,8 @@ export function buildArrays(units: Units, options: { postings: boolean; fileOfEs
   // garbage. Folding seldom makes a text longer, so the buffer starts the corpus's size.
   let capacity = count;
   for (let u = 0; u < count; u++) capacity += (units.end[u] as number) - (units.start[u] as number);
-  let joined = new Uint16Array(capacity);
+  const reused = options.shared?.text ?? null;
+  let joined = reused === null ? new Uint16Array(capacity) : grown(reused, capacity);
   let length = 0;
   const starts: number[] = [];
   let text = '';
@@ -317,6 +318,8 @@ export function buildArrays(units: Units, options: { postings: boolean; fileOfEs
   docStarts.set(starts);
   docStarts[docs] = length;
   // A view, not a copy: the copy would be one more corpus-sized array at the build's peak.
+  // Over a shared buffer (see SharedBuild's `text`), valid until the next build with it.
+  if (reused !== null && options.shared) options.shared.text = joined;
   return { doc, docUnitStart, docUnits, joined: joined.subarray(0, length), docStarts, postings: builder?.finish() ?? null };
 }
 

@@ -18,7 +18,8 @@ import { PROPERTY_SEED } from '../../support/property.js';
  * Issue 24: the index in segments, one per corpus file, must rank exactly as one build over
  * all the live files at once. Random sequences of files added, replaced and removed in a
  * corpus folder; after each step the index made of cached segments (loadOrBuildIndex, one
- * cache folder for the whole sequence) and a fresh single build (createIndex with `single`)
+ * cache folder for the whole sequence), the index built without a cache (createIndex: each
+ * file's segment composed as it is built) and a fresh single build (createIndex with `single`)
  * give the same passages in the same order with the same scores, to the last bit, on every
  * labelled query and on queries drawn from the live files' text. Only the file that changed
  * is indexed: every other segment is read from the cache. A file's passage IDs are the ones
@@ -211,6 +212,8 @@ describe('an index in segments, one per file', () => {
             expect([segmented.built, segmented.reused], 'segments built, and read from the cache').toEqual([fresh, corpus.files.length - fresh]);
             for (const f of corpus.files) indexed.add(f.hash);
             const single = createIndex(corpus, { single: true });
+            // Built without a cache: each file's segment composed as soon as it is built.
+            const composed = createIndex(corpus);
             // The operator's files are one at least; the team's may be none.
             const operatorFiles = 1 + Math.floor((cuts[stats.steps % cuts.length] as number) * corpus.files.length);
             const { operator, team } = await teamIndex(corpus, segmented.index, operatorFiles);
@@ -223,6 +226,7 @@ describe('an index in segments, one per file', () => {
             for (const q of queriesFor(corpus, specs)) {
               const expected = ranking(single, q.text, q.filters);
               expect(ranking(segmented.index, q.text, q.filters), q.text).toEqual(expected);
+              expect(ranking(composed, q.text, q.filters), `${q.text}, built without a cache`).toEqual(expected);
               expect(
                 ranking(team, q.text, q.filters),
                 `${q.text}, a team's index of ${corpus.files.length - operatorFiles} files after ${operatorFiles}`,

@@ -57,14 +57,16 @@ const MARK_COST = 1;
  * form, the same for every code point that folds alike. Learnt on first sight, as fold.ts
  * learns its tables: /verify aligns a sentence with several paragraphs per call, and folding
  * each of their characters again, into strings of one character, was most of the time and
- * garbage of an alignment.
+ * garbage of an alignment. Bounded by the code points there are and depending on no corpus,
+ * so a reload keeps them; made on the first alignment, not by every process that loads this.
  */
 const UNSEEN = -1;
-const unitClass = new Int32Array(0x10000).fill(UNSEEN);
+let unitClass: Int32Array | null = null;
 const astralClass = new Map<number, number>();
 const foldedClass = new Map<string, number>();
 
 function classOf(code: number): number {
+  unitClass ??= new Int32Array(0x10000).fill(UNSEEN);
   const known = code < 0x10000 ? (unitClass[code] as number) : (astralClass.get(code) ?? UNSEEN);
   if (known !== UNSEEN) return known;
   const folded = foldChar(String.fromCodePoint(code));
@@ -109,8 +111,8 @@ function coded(text: string, into: Coded): Coded {
 // Scratch reused by every alignment: /verify aligns a sentence with several paragraphs per
 // call, and fresh typed arrays of a few megabytes each are freed late by the collector.
 let table = new Uint32Array(0);
-const sentenceCodes: Coded = { count: 0, classes: new Int32Array(256), starts: new Uint32Array(257) };
-const textCodes: Coded = { count: 0, classes: new Int32Array(4096), starts: new Uint32Array(4097) };
+const sentenceCodes: Coded = { count: 0, classes: new Int32Array(0), starts: new Uint32Array(1) };
+const textCodes: Coded = { count: 0, classes: new Int32Array(0), starts: new Uint32Array(1) };
 
 function scratch(size: number): Uint32Array {
   if (table.length < size) table = new Uint32Array(Math.max(size, table.length * 2));

@@ -112,9 +112,9 @@ function isHigh(c: number): boolean {
  *   the archive's build peaked at 317-330 MB of RSS, 285-289 with the blocks handed on.
  * - `text`: for builds whose caller copies each segment's arrays before the next build (an
  *   index composed as its files are built, corpus-index.ts), the buffer a segment's folded
- *   texts are written into, reused: a buffer per file was the corpus's text twice over in
- *   arrays dropped by the end of the build (32 MB at 1000×), freed only at a mark-compact.
- *   Null for builds whose segments are kept (a cache's, a reload's).
+ *   texts are written into, reused: a buffer per file added up to the corpus's text in
+ *   UTF-16 (about 20 MB at 1000×), dropped by the end of the build and freed only at a
+ *   mark-compact. Null for builds whose segments are kept (a cache's, a reload's).
  */
 export interface SharedBuild {
   longWords: Map<string, string[]>;

@@ -19,27 +19,22 @@ const key = (ch: string) => {
   return WORD.test(f) ? f : '';
 };
 
+/** The ops in runs: each run of equal text joined, each run between two of them one deletion then one insertion. */
 function merged(ops: DiffOp[]): DiffOp[] {
   const out: DiffOp[] = [];
-  let deleted = '';
-  let inserted = '';
-  const flush = () => {
-    if (deleted) out.push({ op: 'delete', text: deleted });
-    if (inserted) out.push({ op: 'insert', text: inserted });
-    deleted = '';
-    inserted = '';
-  };
-  for (const op of ops) {
-    if (op.op === 'delete') deleted += op.text;
-    else if (op.op === 'insert') inserted += op.text;
-    else {
-      flush();
-      const last = out.at(-1);
-      if (last?.op === 'equal') last.text += op.text;
-      else out.push({ ...op });
-    }
+  for (let i = 0; i < ops.length; ) {
+    const equal = ops[i]?.op === 'equal';
+    let j = i;
+    while (j < ops.length && (ops[j]?.op === 'equal') === equal) j++;
+    const run = ops.slice(i, j);
+    const text = (kind: DiffOp['op']) =>
+      run
+        .filter((o) => o.op === kind)
+        .map((o) => o.text)
+        .join('');
+    for (const kind of equal ? (['equal'] as const) : (['delete', 'insert'] as const)) if (text(kind) !== '') out.push({ op: kind, text: text(kind) });
+    i = j;
   }
-  flush();
   return out;
 }
 

@@ -155,8 +155,7 @@ function allPlaces(ctx: CommandContext, filters: SearchFilters, grouped: Groupin
           }
           if (atOffset.includes(source) || grouped.taken(source, rows, k, m.offset)) continue;
           atOffset.push(source);
-          source.count++;
-          if (source.places.length < CITED_BY_MAX) source.places.push(new RowPlace(essay, section, k - rows.from, rows.id(k), m.footnote, m.offset));
+          if (grouped.count(source)) source.places.push(new RowPlace(essay, section, k - rows.from, rows.id(k), m.footnote, m.offset));
         }
       }
     }
@@ -351,11 +350,16 @@ class Grouping {
     const key = `${place.paragraphId}:${place.offset}`;
     if (seen.has(key)) return;
     seen.add(key);
-    source.count++;
-    if (source.places.length < CITED_BY_MAX) source.places.push(place);
+    if (this.count(source)) source.places.push(place);
   }
 
-  /** Whether the marker at `offset` of row `k` was added to `source` as a passage hit's place. */
+  /** Counts a place of `source`; true while the source keeps fewer than CITED_BY_MAX, and the place is to be kept. */
+  count(source: Source): boolean {
+    source.count++;
+    return source.places.length < CITED_BY_MAX;
+  }
+
+  /** Whether the marker at `offset` of row `k` was added to `source` as a passage hit's place (the row's ID read only then). */
   taken(source: Source, rows: ParagraphRows, k: number, offset: number): boolean {
     return this.hits.get(source)?.has(`${rows.id(k)}:${offset}`) === true;
   }

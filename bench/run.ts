@@ -131,27 +131,21 @@ function measureAgainstFiled(work: string, corpora: Array<[label: string, dir: s
   });
   const sizeChild: SizeChildPeaks[] = [];
   for (const [label, dir, scale] of sizeChildren ? corpora : []) {
-    const peaks = { ours: [] as number[], filed: [] as number[] };
-    const alike = { ours: [] as Array<number | null>, filed: [] as Array<number | null> };
+    const done = { ours: [] as SizeResult[], filed: [] as SizeResult[] };
     for (let run = 1; run <= SIZE_CHILD_RUNS; run++) {
       process.stderr.write(`bench: ${label}, the size child of ours and ${filed.name} in turn, ${run} of ${SIZE_CHILD_RUNS}…\n`);
       const ours = measureInChild(dir, `${label} (ours, ${run})`, scale, work);
       const theirs = measureInChild(dir, `${label} (${filed.name}, ${run})`, scale, work, BOT_FLAGS, join(filed.root, 'dist', 'bench', 'size.js'));
-      if (!('failure' in ours)) {
-        peaks.ours.push(ours.rssMb.ours);
-        alike.ours.push(alikePeakMb(ours.commands));
-      }
-      if (!('failure' in theirs)) {
-        peaks.filed.push(theirs.rssMb.ours);
-        alike.filed.push(alikePeakMb(theirs.commands));
-      }
+      if (!('failure' in ours)) done.ours.push(ours);
+      if (!('failure' in theirs)) done.filed.push(theirs);
     }
-    if (peaks.ours.length === 0 || peaks.filed.length === 0) continue;
+    if (done.ours.length === 0 || done.filed.length === 0) continue;
+    const alike = { ours: done.ours.map((r) => alikePeakMb(r.commands)), filed: done.filed.map((r) => alikePeakMb(r.commands)) };
     const both = [...alike.ours, ...alike.filed].every((p) => p !== null);
     sizeChild.push({
       label,
-      ours: median(peaks.ours),
-      filed: median(peaks.filed),
+      ours: median(done.ours.map((r) => r.rssMb.ours)),
+      filed: median(done.filed.map((r) => r.rssMb.ours)),
       alike: both ? { ours: median(alike.ours as number[]), filed: median(alike.filed as number[]) } : null,
       runs: SIZE_CHILD_RUNS,
     });

@@ -87,19 +87,12 @@ export function measureServing(label: string, corpusDir: string, work: string, f
   const builds: Build[] = [{ name: 'ours', root: PROJECT_ROOT }, filed];
   const samples = builds.map(() => ({ cli: [] as number[], coldCli: [] as number[], bot: [] as number[] }));
   let ok = true;
+  const envOf = (cacheDir: string) => ({ CACHE_DIR: cacheDir, CORPUS_DIR: corpusDir });
   const cliQuote = (b: Build, cacheDir: string) =>
-    childPeakRssMb(b.root, [...flags, join(b.root, 'dist', 'src', 'cli.js'), 'quote', '智能鸿沟', '--json', '--corpus', corpusDir], {
-      CACHE_DIR: cacheDir,
-      CORPUS_DIR: corpusDir,
-    });
+    childPeakRssMb(b.root, [...flags, join(b.root, 'dist', 'src', 'cli.js'), 'quote', '智能鸿沟', '--json', '--corpus', corpusDir], envOf(cacheDir));
   const runBoth = (b: Build, cacheDir: string) => {
     const cli = cliQuote(b, cacheDir);
-    const bot = childPeakRssMb(
-      b.root,
-      [...flags, join(b.root, 'dist', 'src', 'main.js')],
-      { CACHE_DIR: cacheDir, CORPUS_DIR: corpusDir },
-      `${mix.join('\n')}\n`,
-    );
+    const bot = childPeakRssMb(b.root, [...flags, join(b.root, 'dist', 'src', 'main.js')], envOf(cacheDir), `${mix.join('\n')}\n`);
     ok &&= cli.ok && bot.ok;
     return { cli: cli.mb, bot: bot.mb };
   };
